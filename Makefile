@@ -1,0 +1,38 @@
+# make run   : the service on an embedded default (SQLite + filesystem broker), web + worker + beat
+# make test  : the test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test test-fast lint services bench bench-small lock clean
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, admin: /admin/, health: /healthz). Ctrl-C stops web, worker and beat."
+	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile start
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+# PostgreSQL and Redis on loopback, for running the suite on the real components locally:
+#   eval "$$(make -s services)" && make test
+services:
+	@scripts/services.sh start
+
+lock:
+	$(VENV)/bin/pip-compile --quiet --strip-extras --extra dev -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,18 @@
+"""The API router: every /api/v1/ endpoint, one line each."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from core.api import views as core_views
+
+router = SimpleRouter()
+router.register("reminders", core_views.ReminderViewSet, basename="reminder")
+
+urlpatterns = [
+    path("auth/token/", core_views.TokenView.as_view(), name="api-token"),
+    path("regions/", core_views.RegionList.as_view(), name="region-list"),
+    path("courts/", core_views.CourtList.as_view(), name="court-list"),
+    path("consular-posts/", core_views.ConsularPostList.as_view(), name="consular-post-list"),
+    path("policy/", core_views.PolicyView.as_view(), name="policy"),
+    *router.urls,
+]

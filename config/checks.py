@@ -1,0 +1,32 @@
+"""System checks that refuse an unsafe production configuration (PRODUCTION=1)."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security)
+def production_settings(app_configs, **kwargs):
+    if not settings.PRODUCTION:
+        return []
+    errors = []
+    if settings.DEBUG:
+        errors.append(Error("DEBUG must be off in production.", id="adoption.E001"))
+    if settings.SECRET_KEY == settings.INSECURE_DEFAULT_SECRET_KEY or len(settings.SECRET_KEY) < 40:
+        errors.append(Error("SECRET_KEY (or SECRET_KEY_FILE) must be set to a long random value.", id="adoption.E002"))
+    if not settings.ALLOWED_HOSTS:
+        errors.append(Error("ALLOWED_HOSTS must name the service's host names.", id="adoption.E003"))
+    if not settings.DATABASE_URL or not settings.DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        errors.append(Error("DATABASE_URL must point to PostgreSQL in production.", id="adoption.E004"))
+    if not settings.REDIS_URL:
+        errors.append(Error("REDIS_URL must be set in production.", id="adoption.E005"))
+    return errors
+
+
+def fail_on_serious_errors():
+    """Called at WSGI start-up: a production process with a bad configuration does not start."""
+    from django.core import checks
+    from django.core.exceptions import ImproperlyConfigured
+
+    serious = [e for e in checks.run_checks(tags=[Tags.security]) if e.is_serious()]
+    if serious:
+        raise ImproperlyConfigured("; ".join(f"{e.id}: {e.msg}" for e in serious))

@@ -1,0 +1,78 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .audit import record_write, snapshot
+from .models import AuditEvent, ConsularPost, Court, District, Policy, Region, Reminder, User
+
+ROLE_FIELDS = ("Role and organisation", {"fields": ["role", "district", "region", "court", "consular_post"]})
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin writes are audited like service writes (ROLES.md: every write is recorded)."""
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(type(obj).objects.get(pk=obj.pk), exclude=("password",)) if change else None
+        super().save_model(request, obj, form, change)
+        record_write(actor=request.user, verb=f"admin_{'change' if change else 'add'}", obj=obj,
+                     before=before, after=snapshot(obj, exclude=("password",)))
+
+
+@admin.register(User)
+class StaffAdmin(AuditedAdmin, UserAdmin):
+    list_display = ["username", "role", "district", "region", "court", "consular_post", "is_active"]
+    list_filter = ["role", "is_active"]
+    # No is_superuser / groups / permissions here: a ministry user must not be able to raise privileges.
+    fieldsets = (
+        (None, {"fields": ["username", "password"]}),
+        ("Person", {"fields": ["first_name", "last_name", "email"]}),
+        ROLE_FIELDS,
+        ("Status", {"fields": ["is_active", "last_login", "date_joined"]}),
+    )
+    add_fieldsets = UserAdmin.add_fieldsets + (ROLE_FIELDS,)
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(District)
+class DistrictAdmin(AuditedAdmin):
+    list_display = ["code", "name", "region"]
+    list_filter = ["region"]
+
+
+@admin.register(Court)
+class CourtAdmin(AuditedAdmin):
+    list_display = ["id", "name", "district"]
+
+
+@admin.register(ConsularPost)
+class ConsularPostAdmin(AuditedAdmin):
+    list_display = ["id", "country", "city", "kind"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["id", "at", "actor", "action", "verb", "object_type", "object_id"]
+    list_filter = ["action", "verb"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "subject_type", "subject_id", "due_on", "done_at"]
+
+
+admin.site.register(Policy, ReadOnlyAdmin)  # edited through the audited API / policy form

@@ -1,0 +1,75 @@
+from rest_framework import serializers
+
+from core.models import ConsularPost, Court, District, Policy, Region, Reminder
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["code", "name"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    districts = DistrictSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "districts"]
+
+
+class CourtSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Court
+        fields = ["id", "name", "district"]
+
+
+class ConsularPostSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsularPost
+        fields = ["id", "country", "city", "kind"]
+
+
+class MonitoringScheduleSerializer(serializers.Serializer):
+    first_years = serializers.IntegerField(min_value=0, max_value=18)
+    first_every_months = serializers.IntegerField(min_value=1, max_value=24)
+    then_every_months = serializers.IntegerField(min_value=1, max_value=60)
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    barring_conditions = serializers.ListField(
+        child=serializers.SlugField(max_length=60), allow_empty=True, max_length=50
+    )
+    monitoring_schedule = MonitoringScheduleSerializer()
+
+    class Meta:
+        model = Policy
+        fields = [
+            "primary_registration_days",
+            "escalate_to_regional_days",
+            "escalate_to_central_days",
+            "dossier_validity_months",
+            "health_certificate_validity_months",
+            "barring_conditions",
+            "appeal_period_days",
+            "consular_registration_days",
+            "monitoring_grace_days",
+            "monitoring_schedule",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {
+            name: {"min_value": 1, "max_value": 3650}
+            for name in fields
+            if name.endswith(("_days", "_months"))
+        }
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    subject = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reminder
+        fields = ["id", "kind", "subject", "due_on", "detail", "created_at", "done_at"]
+
+    def get_subject(self, obj) -> dict:
+        return {"type": obj.subject_type, "id": obj.subject_id}

@@ -1,0 +1,98 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, mixins, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import selectors, services
+from core.models import Policy, Role
+from core.permissions import ALL_ROLES, roles
+
+from .serializers import (
+    ConsularPostSerializer,
+    CourtSerializer,
+    PolicySerializer,
+    RegionSerializer,
+    ReminderSerializer,
+)
+
+
+class LockedOut(exceptions.PermissionDenied):
+    default_detail = _("Too many failed logins: this account is locked for an hour. Ask the ministry to unlock it.")
+    default_code = "locked_out"
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (brute force is locked out by axes)."""
+
+    permission_classes = [AllowAny]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+                raise LockedOut() from None
+            raise
+
+
+class RegionList(generics.ListAPIView):
+    serializer_class = RegionSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.regions()
+
+
+class CourtList(generics.ListAPIView):
+    serializer_class = CourtSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.courts()
+
+
+class ConsularPostList(generics.ListAPIView):
+    serializer_class = ConsularPostSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.consular_posts()
+
+
+class PolicyView(APIView):
+    """The policy parameters of RULES.md; the ministry edits them (audited)."""
+
+    permission_classes = [roles(Role.MINISTRY, read=ALL_ROLES)]
+
+    @extend_schema(responses=PolicySerializer)
+    def get(self, request):
+        return Response(PolicySerializer(Policy.current()).data)
+
+    @extend_schema(request=PolicySerializer, responses=PolicySerializer)
+    def put(self, request):
+        serializer = PolicySerializer(Policy.current(), data=request.data)
+        serializer.is_valid(raise_exception=True)
+        policy = services.update_policy(actor=request.user, **serializer.validated_data)
+        return Response(PolicySerializer(policy).data)
+
+
+class ReminderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's open reminders, derived from the database by the beat sweeps."""
+
+    serializer_class = ReminderSerializer
+    permission_classes = [roles(*(r for r in ALL_ROLES if r != Role.AUDITOR), read=(Role.AUDITOR,))]
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        return selectors.reminders_for(self.request.user)
+
+    @extend_schema(request=None, responses=ReminderSerializer)
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        reminder = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(ReminderSerializer(services.mark_reminder_done(actor=request.user, reminder=reminder)).data)

@@ -1,0 +1,44 @@
+"""Business-rule refusals raised by services and turned into 4xx by the API and the web UI.
+
+Body shape (API.md "Errors"): {"errors": [{"field": ..., "code": ..., "message": ...}]}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str | None
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"field": self.field, "code": self.code, "message": str(self.message)}
+
+
+class RuleError(Exception):
+    """The request breaks a rule: 400, nothing is changed."""
+
+    status = 400
+
+    def __init__(self, field: str | None, code: str, message, *, extra: dict | None = None):
+        self.errors = [FieldError(field, code, message)]
+        self.extra = extra or {}
+        super().__init__(f"{field}: {code}")
+
+    @classmethod
+    def many(cls, errors: list[FieldError], *, extra: dict | None = None) -> RuleError:
+        error = cls(errors[0].field, errors[0].code, errors[0].message, extra=extra)
+        error.errors = list(errors)
+        return error
+
+    def as_dict(self) -> dict:
+        return {"errors": [e.as_dict() for e in self.errors], **self.extra}
+
+
+class ConflictError(RuleError):
+    """The request conflicts with the current state (e.g. a second granted decision): 409."""
+
+    status = 409

@@ -1,0 +1,239 @@
+"""The foundation every app stands on: organisations, staff, policy, audit, reminders.
+
+Organisations (regions, districts, courts, consular posts) live here rather than
+in `registry` because every user belongs to one, and every app scopes by them.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """An oblast or a city of republican significance (ISO 3166-2:KZ code)."""
+
+    code = models.CharField(max_length=16, primary_key=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    """A district or city: the territory of one guardianship agency."""
+
+    code = models.CharField(max_length=24, primary_key=True)
+    name = models.CharField(max_length=120)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="districts")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.region_id})"
+
+
+class Court(models.Model):
+    name = models.CharField(max_length=200)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="courts")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ConsularPost(models.Model):
+    """An embassy or consulate of Kazakhstan; it covers one country (¶60)."""
+
+    class Kind(models.TextChoices):
+        EMBASSY = "embassy", _("embassy")
+        CONSULATE = "consulate", _("consulate")
+
+    country = models.CharField(max_length=2, db_index=True)
+    city = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["country", "kind", "id"]
+        constraints = [
+            # `consular_post_country` in imports picks *the* embassy of a country.
+            models.UniqueConstraint(
+                fields=["country"], condition=models.Q(kind="embassy"), name="one_embassy_per_country"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.city} ({self.country})"
+
+
+class Role(models.TextChoices):
+    GUARDIANSHIP = "guardianship", _("guardianship agency")
+    REGIONAL = "regional", _("regional education department")
+    MINISTRY = "ministry", _("ministry")
+    COURT = "court", _("court")
+    CONSULAR = "consular", _("consular post")
+    AUDITOR = "auditor", _("procurator (auditor)")
+
+
+# Which organisation field each role requires; the others must be empty.
+ROLE_ORGANISATION = {
+    Role.GUARDIANSHIP: "district",
+    Role.REGIONAL: "region",
+    Role.COURT: "court",
+    Role.CONSULAR: "consular_post",
+    Role.MINISTRY: None,
+    Role.AUDITOR: None,
+}
+ORGANISATION_FIELDS = ("district", "region", "court", "consular_post")
+
+
+class User(AbstractUser):
+    """A staff member: exactly one role and one organisation (ROLES.md)."""
+
+    role = models.CharField(max_length=16, choices=Role.choices)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    court = models.ForeignKey(Court, null=True, blank=True, on_delete=models.PROTECT)
+    consular_post = models.ForeignKey(ConsularPost, null=True, blank=True, on_delete=models.PROTECT)
+
+    def clean(self):
+        super().clean()
+        if self.is_superuser and not self.role:
+            return  # a bootstrap superuser made by createsuperuser has no scope (sees nothing in the API)
+        if self.role not in Role.values:
+            raise ValidationError({"role": _("Unknown role.")})
+        required = ROLE_ORGANISATION[Role(self.role)]
+        for field in ORGANISATION_FIELDS:
+            value = getattr(self, f"{field}_id")
+            if field == required and value is None:
+                raise ValidationError({field: _("This role requires an organisation of this kind.")})
+            if field != required and value is not None:
+                raise ValidationError({field: _("This role has no organisation of this kind.")})
+
+    @property
+    def organisation(self):
+        field = ROLE_ORGANISATION.get(self.role) if self.role else None
+        return getattr(self, field) if field else None
+
+
+def default_barring_conditions():
+    return [
+        "mental_illness",
+        "alcoholism",
+        "drug_addiction",
+        "tuberculosis",
+        "leprosy",
+        "sexually_transmitted_disease",
+        "needs_constant_care",
+    ]
+
+
+def default_monitoring_schedule():
+    # RULES §7: every 6 months for the first 3 years after in_force_on, then yearly until 18.
+    return {"first_years": 3, "first_every_months": 6, "then_every_months": 12}
+
+
+class Policy(models.Model):
+    """The policy parameters of RULES.md: one row, edited by the ministry, audited."""
+
+    primary_registration_days = models.PositiveSmallIntegerField(default=3)
+    escalate_to_regional_days = models.PositiveSmallIntegerField(default=30)
+    escalate_to_central_days = models.PositiveSmallIntegerField(default=30)
+    dossier_validity_months = models.PositiveSmallIntegerField(default=12)
+    health_certificate_validity_months = models.PositiveSmallIntegerField(default=12)
+    barring_conditions = models.JSONField(default=default_barring_conditions)
+    appeal_period_days = models.PositiveSmallIntegerField(default=15)
+    consular_registration_days = models.PositiveSmallIntegerField(default=30)
+    monitoring_grace_days = models.PositiveSmallIntegerField(default=30)
+    monitoring_schedule = models.JSONField(default=default_monitoring_schedule)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "policy"
+
+    def __str__(self):
+        return "policy parameters"
+
+    @classmethod
+    def current(cls) -> Policy:
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class AuditEvent(models.Model):
+    """Every write (with before/after) and every read of a child's record or case file."""
+
+    class Action(models.TextChoices):
+        CREATE = "create"
+        UPDATE = "update"
+        DELETE = "delete"
+        READ = "read"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField(max_length=16, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    verb = models.CharField(max_length=64, help_text="the business action, e.g. place_on_register")
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    # The file this event belongs to (a child's record, a case file), so history is one query.
+    subject_type = models.CharField(max_length=64, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    purpose = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "id"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.verb} {self.object_type}#{self.object_id}"
+
+
+class Reminder(models.Model):
+    """A deadline owed by an organisation; exists once per (kind, subject, due date).
+
+    Reminders are derived from the database by beat sweeps, so nothing is lost
+    while a worker or the broker is down; the unique constraint makes repeated or
+    concurrent sweeps harmless.
+    """
+
+    kind = models.CharField(max_length=40)
+    subject_type = models.CharField(max_length=32)
+    subject_id = models.PositiveBigIntegerField()
+    due_on = models.DateField()
+    detail = models.CharField(max_length=300, blank=True)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    court = models.ForeignKey(Court, null=True, blank=True, on_delete=models.PROTECT)
+    consular_post = models.ForeignKey(ConsularPost, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id", "due_on"], name="one_reminder_per_kind_subject_due"
+            )
+        ]
+        indexes = [models.Index(fields=["done_at", "due_on"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.subject_type}#{self.subject_id} due {self.due_on}"

@@ -1,0 +1,37 @@
+"""Reads of the foundation, scoped by the caller."""
+
+from django.db.models import QuerySet
+
+from .models import ConsularPost, Court, Region, Reminder, Role, User
+from .scoping import NOTHING
+
+
+def reminders_for(user: User, *, include_done: bool = False) -> QuerySet[Reminder]:
+    """The reminders addressed to the user's organisation (national roles: all of them)."""
+    qs = Reminder.objects.all()
+    if not include_done:
+        qs = qs.filter(done_at__isnull=True)
+    match user.role:
+        case Role.GUARDIANSHIP:
+            return qs.filter(district=user.district_id)
+        case Role.REGIONAL:
+            return qs.filter(region=user.region_id)
+        case Role.COURT:
+            return qs.filter(court=user.court_id)
+        case Role.CONSULAR:
+            return qs.filter(consular_post=user.consular_post_id)
+        case Role.MINISTRY | Role.AUDITOR:
+            return qs
+    return qs.filter(NOTHING)
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.prefetch_related("districts")
+
+
+def courts() -> QuerySet[Court]:
+    return Court.objects.all()
+
+
+def consular_posts() -> QuerySet[ConsularPost]:
+    return ConsularPost.objects.all()

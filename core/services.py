@@ -1,0 +1,103 @@
+"""Writes of the foundation: staff accounts, policy, reminders. Each audited."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .audit import record_write, snapshot
+from .errors import ConflictError, RuleError
+from .models import (
+    ROLE_ORGANISATION,
+    ConsularPost,
+    Court,
+    District,
+    Policy,
+    Region,
+    Reminder,
+    Role,
+    User,
+)
+
+ORGANISATION_MODELS = {"district": District, "region": Region, "court": Court, "consular_post": ConsularPost}
+# What the ministry may manage in the admin ("users" in ROLES.md, and the reference data).
+MINISTRY_ADMIN_MODELS = ("user", "region", "district", "court", "consularpost")
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def create_staff(
+    *, actor: User | None, username: str, role: str, org: str | None, password: str | None = None
+) -> tuple[User, str]:
+    """Create a staff account with its role and organisation; returns (user, password)."""
+    if role not in Role.values:
+        raise RuleError("role", "unknown_role", _("Unknown role %(role)s.") % {"role": role})
+    field = ROLE_ORGANISATION[Role(role)]
+    if User.objects.filter(username=username).exists():
+        raise ConflictError("username", "exists", _("A user with this username already exists."))
+    user = User(username=username, role=role)
+    if field:
+        if not org:
+            raise RuleError("org", "required", _("Role %(role)s needs --org.") % {"role": role})
+        model = ORGANISATION_MODELS[field]
+        try:
+            setattr(user, field, model.objects.get(pk=org))
+        except (model.DoesNotExist, ValueError, ValidationError):
+            raise RuleError("org", "unknown_organisation", _("No %(kind)s %(org)s.") % {"kind": field, "org": org}) from None
+    elif org:
+        raise RuleError("org", "not_allowed", _("Role %(role)s has no organisation.") % {"role": role})
+    password = password or generate_password()
+    user.set_password(password)
+    user.is_staff = role == Role.MINISTRY  # the ministry manages users in the admin
+    user.full_clean(exclude=["password"])
+    user.save()
+    if role == Role.MINISTRY:
+        user.user_permissions.set(
+            Permission.objects.filter(content_type__app_label="core", content_type__model__in=MINISTRY_ADMIN_MODELS)
+        )
+    record_write(actor=actor, verb="create_staff", obj=user, after=snapshot(user, exclude=("password",)))
+    return user, password
+
+
+@transaction.atomic
+def update_policy(*, actor: User, **values) -> Policy:
+    policy = Policy.objects.select_for_update().get(pk=Policy.current().pk)
+    before = snapshot(policy, exclude=("updated_at",))
+    for name, value in values.items():
+        setattr(policy, name, value)
+    policy.save()
+    record_write(actor=actor, verb="update_policy", obj=policy, before=before, after=snapshot(policy, exclude=("updated_at",)))
+    return policy
+
+
+def ensure_reminder(
+    *, kind: str, subject_type: str, subject_id: int, due_on: date, detail: str = "", **recipients
+) -> tuple[Reminder, bool]:
+    """Create the reminder unless it exists; safe under concurrent sweeps (unique constraint)."""
+    lookup = {"kind": kind, "subject_type": subject_type, "subject_id": subject_id, "due_on": due_on}
+    try:
+        with transaction.atomic():
+            return Reminder.objects.get_or_create(**lookup, defaults={"detail": detail, **recipients})
+    except IntegrityError:  # another sweep inserted it between our SELECT and INSERT
+        return Reminder.objects.get(**lookup), False
+
+
+@transaction.atomic
+def mark_reminder_done(*, actor: User, reminder: Reminder) -> Reminder:
+    reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if reminder.done_at is None:
+        before = snapshot(reminder)
+        reminder.done_at = timezone.now()
+        reminder.done_by = actor
+        reminder.save(update_fields=["done_at", "done_by"])
+        record_write(actor=actor, verb="mark_reminder_done", obj=reminder, before=before)
+    return reminder

@@ -1,0 +1,184 @@
+"""Shared fixtures: organisations in two regions, one user per role, API clients, real processes."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from core.models import Role
+
+from .factories import (
+    ConsularPostFactory,
+    CourtFactory,
+    DistrictFactory,
+    RegionFactory,
+    UserFactory,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2's deliberate slowness is for attackers, not for fixtures.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(code="KZ-71", name="Astana")
+
+
+@pytest.fixture
+def district(region):
+    return DistrictFactory(code="KZ-71-ESI", name="Yesil district", region=region)
+
+
+@pytest.fixture
+def neighbour_district(region):
+    """Same region, another district."""
+    return DistrictFactory(code="KZ-71-SAR", name="Saryarka district", region=region)
+
+
+@pytest.fixture
+def other_region(db):
+    return RegionFactory(code="KZ-75", name="Almaty")
+
+
+@pytest.fixture
+def other_district(other_region):
+    return DistrictFactory(code="KZ-75-ALM", name="Almaly district", region=other_region)
+
+
+@pytest.fixture
+def court(district):
+    return CourtFactory(district=district)
+
+
+@pytest.fixture
+def other_court(other_district):
+    return CourtFactory(district=other_district)
+
+
+@pytest.fixture
+def us_post(db):
+    return ConsularPostFactory(country="US", city="Washington")
+
+
+@pytest.fixture
+def gb_post(db):
+    return ConsularPostFactory(country="GB", city="London")
+
+
+@pytest.fixture
+def users(district, court, us_post, other_district, other_court, gb_post):
+    """One user per role in the home territory, and their counterparts elsewhere."""
+    return {
+        "guardianship": UserFactory(role=Role.GUARDIANSHIP, district=district),
+        "regional": UserFactory(role=Role.REGIONAL, region=district.region),
+        "ministry": UserFactory(role=Role.MINISTRY),
+        "court": UserFactory(role=Role.COURT, court=court),
+        "consular": UserFactory(role=Role.CONSULAR, consular_post=us_post),
+        "auditor": UserFactory(role=Role.AUDITOR),
+        "other_guardianship": UserFactory(role=Role.GUARDIANSHIP, district=other_district),
+        "other_regional": UserFactory(role=Role.REGIONAL, region=other_district.region),
+        "other_court": UserFactory(role=Role.COURT, court=other_court),
+        "other_consular": UserFactory(role=Role.CONSULAR, consular_post=gb_post),
+    }
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an APIClient authenticated as `user` (None: anonymous)."""
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+# --- real processes: servers and workers -------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def service_env(**overrides) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def wait_for(predicate, timeout=30.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            if predicate():
+                return True
+        time.sleep(interval)
+    return False
+
+
+@contextlib.contextmanager
+def process(args, env, log_path: Path):
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
+def web_server(env, tmp_path: Path):
+    """gunicorn serving the project on a free loopback port; yields its base URL."""
+    port = free_port()
+    args = [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--timeout", "60"]
+    with process(args, env, tmp_path / "web.log"):
+        base = f"http://127.0.0.1:{port}"
+
+        def up():
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+
+        assert wait_for(up), (tmp_path / "web.log").read_text()
+        yield base
+
+
+@contextlib.contextmanager
+def celery_worker(env, tmp_path: Path, name="worker"):
+    args = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "INFO", "-n", f"{name}@%h"]
+    with process(args, env, tmp_path / f"{name}.log") as proc:
+        yield proc
+
+
+def http_get(url, timeout=30):
+    """(status, body) of a GET, without raising on 4xx/5xx."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()

@@ -1,0 +1,38 @@
+import pytest
+
+from core.audit import history_of, record_read, record_write, snapshot
+from core.models import AuditEvent, Policy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_write_through_the_api_records_actor_request_id_and_before_after(api, users):
+    client = api(users["ministry"])
+    body = client.get("/api/v1/policy/").json()
+    body["monitoring_grace_days"] = 45
+    response = client.put("/api/v1/policy/", body, format="json", HTTP_X_REQUEST_ID="req-1234567890")
+    assert response["X-Request-ID"] == "req-1234567890"
+    event = AuditEvent.objects.get(verb="update_policy")
+    assert event.request_id == "req-1234567890"
+    assert event.actor_role == "ministry"
+    assert event.before["monitoring_grace_days"] == 30 and event.after["monitoring_grace_days"] == 45
+
+
+def test_a_write_that_fails_leaves_no_audit_event_and_no_change(api, users):
+    body = api(users["ministry"]).get("/api/v1/policy/").json()
+    body["appeal_period_days"] = -1
+    assert api(users["ministry"]).put("/api/v1/policy/", body, format="json").status_code == 400
+    assert AuditEvent.objects.count() == 0
+
+
+def test_read_events_and_history_of_a_file(users):
+    policy = Policy.current()
+    before = snapshot(policy)
+    policy.appeal_period_days = 20
+    policy.save()
+    record_write(actor=users["ministry"], verb="update_policy", obj=policy, before=before)
+    record_read(actor=users["auditor"], obj=policy, purpose="annual inspection")
+    history = list(history_of(policy))
+    assert [e.verb for e in history] == ["update_policy"]  # reads are not changes
+    read = AuditEvent.objects.get(action="read")
+    assert (read.actor, read.purpose, read.object_id) == (users["auditor"], "annual inspection", str(policy.pk))

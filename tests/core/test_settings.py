@@ -1,0 +1,52 @@
+"""Production mode refuses an unsafe configuration (Django system checks)."""
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT, service_env
+
+GOOD = {
+    "PRODUCTION": "1",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "adoption.example.kz",
+    "DATABASE_URL": "postgres://u@127.0.0.1:1/db",
+    "REDIS_URL": "redis://127.0.0.1:1/0",
+}
+
+
+def run_check(tmp_path, **overrides):
+    env = service_env(**{**GOOD, "VAR_DIR": str(tmp_path), **overrides})
+    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_a_safe_production_configuration_passes(tmp_path):
+    result = run_check(tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_debug(tmp_path):
+    result = run_check(tmp_path, DEBUG="1")
+    assert result.returncode != 0 and "adoption.E001" in result.stderr
+
+
+def test_production_refuses_the_default_secret_key(tmp_path):
+    result = run_check(tmp_path, SECRET_KEY=None)
+    assert result.returncode != 0 and "adoption.E002" in result.stderr
+
+
+def test_production_refuses_missing_allowed_hosts(tmp_path):
+    result = run_check(tmp_path, ALLOWED_HOSTS=None)
+    assert result.returncode != 0 and "adoption.E003" in result.stderr
+
+
+def test_secrets_are_read_from_files(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s" * 60 + "\n")
+    result = run_check(tmp_path, SECRET_KEY=None, SECRET_KEY_FILE=str(secret))
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_wsgi_application_does_not_start_with_an_unsafe_configuration(tmp_path):
+    env = service_env(**{**GOOD, "VAR_DIR": str(tmp_path), "DEBUG": "1"})
+    result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "adoption.E001" in result.stderr

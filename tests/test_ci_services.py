@@ -1,0 +1,16 @@
+"""CI must run the suite on PostgreSQL and Redis, never silently on the embedded fallbacks."""
+
+import os
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+
+@pytest.mark.skipif(not os.environ.get("CI"), reason="only CI is required to run on the real components")
+@pytest.mark.django_db
+def test_ci_runs_on_postgresql_and_redis():
+    assert connection.vendor == "postgresql"
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    assert redis.Redis.from_url(settings.REDIS_URL).ping()
