@@ -1,0 +1,63 @@
+"""Date arithmetic of RULES.md §5 (Civil Code conventions). The only place these are computed.
+
+- A term of months runs from the day after the event and expires on the same-numbered
+  day of the last month, or on that month's last day if it has no such day; the right
+  arises on the day after expiry.
+- A person reaches age N on the anniversary of the birth date; someone born on
+  29 February reaches it on 1 March in non-leap years.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+
+def today() -> date:
+    """Today in the service's time zone (Asia/Almaty)."""
+    return timezone.localdate()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same-numbered day `months` later, clamped to the end of a shorter month."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def term_expires(event: date, months: int) -> date:
+    """The day a term of `months` counted from `event` expires."""
+    return add_months(event, months)
+
+
+def right_arises(event: date, months: int) -> date:
+    """The first day on which a right conditioned on a term of `months` after `event` exists."""
+    return term_expires(event, months) + timedelta(days=1)
+
+
+def anniversary(birth: date, year: int) -> date:
+    """The birthday in `year`; 29 February falls on 1 March in non-leap years."""
+    if birth.month == 2 and birth.day == 29 and not calendar.isleap(year):
+        return date(year, 3, 1)
+    return birth.replace(year=year)
+
+
+def reaches_age_on(birth: date, age: int) -> date:
+    """The day a person born on `birth` reaches `age`."""
+    return anniversary(birth, birth.year + age)
+
+
+def age_on(birth: date, on: date) -> int:
+    """Full years of age on `on`."""
+    years = on.year - birth.year
+    return years if on >= anniversary(birth, on.year) else years - 1
+
+
+ADULTHOOD = 18  # Rights of Children Act art. 1 (¶9(a)): a child is a person under 18
+
+
+def is_minor(birth: date, on: date) -> bool:
+    return on < reaches_age_on(birth, ADULTHOOD)
