@@ -4,9 +4,12 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from core.api import views as core_views
+from registry.api import views as registry_views
 
 router = SimpleRouter()
 router.register("reminders", core_views.ReminderViewSet, basename="reminder")
+router.register("children", registry_views.ChildViewSet, basename="child")
+router.register("duplicates", registry_views.DuplicateFlagViewSet, basename="duplicate")
 
 urlpatterns = [
     path("auth/token/", core_views.TokenView.as_view(), name="api-token"),

@@ -230,7 +230,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SWEEP_EVERY_MINUTES = env_int("SWEEP_EVERY_MINUTES", 15)
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(minute=f"*/{SWEEP_EVERY_MINUTES}"), "options": {"expires": SWEEP_EVERY_MINUTES * 60 - 60}}
-    for name, task in {}.items()
+    for name, task in {
+        "registers": "registry.sweep_registers",
+    }.items()
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -42,3 +42,9 @@ class ConflictError(RuleError):
     """The request conflicts with the current state (e.g. a second granted decision): 409."""
 
     status = 409
+
+
+class Forbidden(RuleError):
+    """The caller's role may not take this action: 403."""
+
+    status = 403

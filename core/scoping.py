@@ -35,3 +35,14 @@ def territory_q(user: User, *, district: str) -> Q | None:
 
 def is_national(user: User) -> bool:
     return user.role in (Role.MINISTRY, Role.AUDITOR)
+
+
+def district_in_territory(user: User, district) -> bool:
+    """May `user` act on things of `district` (a District)? National roles: everywhere."""
+    if user.role in (Role.MINISTRY, Role.AUDITOR):
+        return True
+    if user.role == Role.GUARDIANSHIP:
+        return district.pk == user.district_id
+    if user.role == Role.REGIONAL:
+        return district.region_id == user.region_id
+    return False

@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from core.models import Role
@@ -23,6 +24,11 @@ from .factories import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Row locks and concurrent transactions are PostgreSQL's; CI always runs there (tests/test_ci_services.py).
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrency is tested on PostgreSQL; SQLite serialises all writers"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -53,3 +53,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    """A child created directly (state fields default to 'identified, on no register')."""
+
+    class Meta:
+        model = "registry.Child"
+
+    last_name = factory.Sequence(lambda n: f"Family{n}")
+    first_name = "Aigerim"
+    sex = "F"
+    birth_date = factory.Faker("date_between", start_date="-9y", end_date="-2y")
+    district = factory.SubFactory(DistrictFactory)
+    identified_on = factory.LazyAttribute(lambda o: o.birth_date)
+    search_name = factory.LazyAttribute(lambda o: __import__("registry.rules", fromlist=["name_key"]).name_key(o.last_name, o.first_name))

@@ -1,0 +1,269 @@
+"""Adoption cases: applicants, the case file, and the court stage (RULES §1, §4, §6)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Court, District
+from registry.models import Child, Sex
+
+KZ = "KZ"
+
+
+class MaritalStatus(models.TextChoices):
+    MARRIED = "married", _("married")
+    SINGLE = "single", _("single")
+    DIVORCED = "divorced", _("divorced")
+    WIDOWED = "widowed", _("widowed")
+
+
+class Applicant(models.Model):
+    """A prospective adoptive parent. `district` is the guardianship agency that recorded them."""
+
+    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100)
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(null=True, blank=True)  # unknown for some historical imports
+    citizenship = models.CharField(max_length=2)
+    residence_country = models.CharField(max_length=2)
+    marital_status = models.CharField(max_length=10, choices=MaritalStatus.choices, blank=True)
+    # ¶58: the register of foreign citizens wishing to adopt.
+    foreign_register_number = models.CharField(max_length=64, blank=True)
+    foreign_registered_on = models.DateField(null=True, blank=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"applicant #{self.pk}"
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.citizenship != KZ
+
+
+class Category(models.TextChoices):
+    """RULES §1, derived in this order, never typed in."""
+
+    RELATIVE = "relative", _("relatives of the child")
+    FOREIGNER = "foreigner", _("foreign citizens")
+    NONRESIDENT_CITIZEN = "nonresident_citizen", _("citizens of Kazakhstan living abroad")
+    RESIDENT_CITIZEN = "resident_citizen", _("citizens of Kazakhstan living in Kazakhstan")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    REFERRED = "referred", _("referred to court")
+    HEARD = "heard", _("heard")
+    DECIDED = "decided", _("decided (not yet in force)")
+    IN_FORCE = "in_force", _("adoption in force")
+    CLOSED = "closed", _("closed")
+
+
+class ClosedReason(models.TextChoices):
+    REFUSED = "refused", _("the court refused the adoption")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    CHILD_ADOPTED_IN_OTHER_CASE = "child_adopted_in_other_case", _("the child was adopted in another case")
+    CHILD_DEREGISTERED = "child_deregistered", _("the child left the register")
+
+
+class Case(models.Model):
+    case_ref = models.CharField(max_length=64, unique=True, null=True, blank=True)  # historical imports
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="cases")
+    opened_on = models.DateField()
+    category = models.CharField(max_length=20, choices=Category.choices)
+    # RULES §1: the child will live abroad when an applicant permanently resides outside KZ.
+    receiving_country = models.CharField(max_length=2, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True)
+    closed_reason = models.CharField(max_length=32, choices=ClosedReason.choices, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    historical = models.BooleanField(default=False, help_text="imported from paper records")
+    children = models.ManyToManyField(Child, through="CaseChild", related_name="cases")
+    applicants = models.ManyToManyField(Applicant, through="CaseApplicant", related_name="cases")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["district", "status"])]
+
+    def __str__(self):
+        return f"case #{self.pk}"
+
+    @property
+    def is_foreign_adoption(self) -> bool:
+        return bool(self.receiving_country)
+
+
+class CaseChild(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="child_links")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_links")
+    is_relative = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "child"], name="child_once_per_case")]
+
+    def __str__(self):
+        return f"child #{self.child_id} in case #{self.case_id}"
+
+
+class CaseApplicant(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="applicant_links")
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="case_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "applicant"], name="applicant_once_per_case")]
+
+    def __str__(self):
+        return f"applicant #{self.applicant_id} in case #{self.case_id}"
+
+
+class CaseDocumentKind(models.TextChoices):
+    APPLICATION = "application", _("written application")
+    FINANCIAL_SOLVENCY = "financial_solvency", _("report on financial solvency")
+    FAMILY_SITUATION = "family_situation", _("report on the family situation")
+    HEALTH_REPORT = "health_report", _("report on the state of health")
+    MORAL_QUALITIES = "moral_qualities", _("report on personal moral qualities")
+    MEDICAL_CERTIFICATE = "medical_certificate", _("medical certificate")
+
+
+class CaseDocument(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=CaseDocumentKind.choices)
+    applicant = models.ForeignKey(Applicant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField()
+    issuer = models.CharField(max_length=200)
+    issuer_licence = models.CharField(max_length=64, blank=True)
+    licence_valid_until = models.DateField(null=True, blank=True)
+    conditions = models.JSONField(default=list, blank=True)  # medical certificate: listed conditions
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issued_on", "id"]
+
+    def __str__(self):
+        return f"{self.kind} of {self.issued_on}"
+
+
+class Contact(models.Model):
+    """Direct personal contact between an applicant and a child (MFA art. 76(3))."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return f"contact on {self.on}"
+
+
+class Consent(models.Model):
+    """A child's consent to adoption (MFA art. 84; ¶54), possibly withdrawn."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    given_on = models.DateField()
+    withdrawn_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["given_on", "id"]
+
+    def __str__(self):
+        return f"consent of {self.given_on}"
+
+
+class DomesticSearch(models.Model):
+    """Outcome of the search for a family in Kazakhstan (MFA art. 76(2); CRC art. 21(b))."""
+
+    class Outcome(models.TextChoices):
+        NO_CANDIDATES = "no_candidates", _("no candidates in Kazakhstan")
+        ALL_DECLINED = "all_declined", _("all candidates declined")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="domestic_searches")
+    completed_on = models.DateField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["completed_on", "id"]
+
+    def __str__(self):
+        return f"domestic search {self.outcome}"
+
+
+class Referral(models.Model):
+    """The guardianship agency's conclusion sent to a court; from then its clerks see the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="referrals")
+    on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return f"referral on {self.on}"
+
+
+class Participant(models.TextChoices):
+    APPLICANTS = "applicants", _("the applicants")
+    GUARDIANSHIP = "guardianship", _("guardianship agency representative")
+    PROCURATOR = "procurator", _("procurator")
+    CHILD = "child", _("the child")
+
+
+class Hearing(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="hearings")
+    court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField()
+    participants = models.JSONField(default=list)
+    in_camera = models.BooleanField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return f"hearing on {self.on}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("adoption granted")
+        REFUSED = "refused", _("adoption refused")
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="decision")
+    court = models.ForeignKey(Court, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    decided_on = models.DateField()
+    in_force_on = models.DateField(null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.outcome} on {self.decided_on}"
+
+
+class Adoption(models.Model):
+    """One row per child of a granted decision. The unique child is the database's own
+    guarantee that a child can never be adopted twice, however many clerks submit at once."""
+
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="adoption")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="adoptions")
+
+    def __str__(self):
+        return f"adoption of child #{self.child_id}"

@@ -1,0 +1,140 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.models import District
+
+from ..models import (
+    Child,
+    DeregistrationReason,
+    DocumentKind,
+    DuplicateFlag,
+    Ground,
+    GroundCode,
+    Level,
+    Parent,
+    RegisterEntry,
+    Sex,
+)
+
+
+class DeregisteredSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class WarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    child = serializers.IntegerField(required=False)
+
+
+class ChildSerializer(serializers.ModelSerializer):
+    district = serializers.CharField(source="district_id", read_only=True)
+    region = serializers.CharField(source="district.region_id", read_only=True)
+    deregistered = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Child
+        fields = [
+            "id", "external_id", "last_name", "first_name", "patronymic", "sex", "birth_date",
+            "birth_registration_number", "district", "region", "identified_on", "health_notes",
+            "register_level", "level_since", "status", "deregistered", "version", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DeregisteredSerializer(allow_null=True))
+    def get_deregistered(self, child):
+        if child.deregistered_on is None:
+            return None
+        return {"on": child.deregistered_on, "reason": child.deregistration_reason}
+
+
+class ChildCreatedSerializer(ChildSerializer):
+    warnings = WarningSerializer(many=True, read_only=True)
+
+    class Meta(ChildSerializer.Meta):
+        fields = [*ChildSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+
+class ChildCreateSerializer(serializers.Serializer):
+    last_name = serializers.CharField(max_length=100)
+    first_name = serializers.CharField(max_length=100)
+    patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    birth_date = serializers.DateField()
+    birth_registration_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all())
+    identified_on = serializers.DateField()
+    health_notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ChildUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text="the version you saw; a stale one is refused (409)")
+    last_name = serializers.CharField(max_length=100, required=False)
+    first_name = serializers.CharField(max_length=100, required=False)
+    patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    birth_date = serializers.DateField(required=False)
+    birth_registration_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    identified_on = serializers.DateField(required=False)
+    health_notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class GroundDocumentSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    number = serializers.CharField(max_length=64)
+    date = serializers.DateField()
+    issued_by = serializers.CharField(max_length=200)
+
+
+class GroundSerializer(serializers.ModelSerializer):
+    documents = GroundDocumentSerializer(many=True)
+    parent = serializers.ChoiceField(choices=Parent.choices)
+    ground = serializers.ChoiceField(choices=GroundCode.choices)
+
+    class Meta:
+        model = Ground
+        fields = ["id", "parent", "ground", "documents", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_documents(self, value):
+        if not value:
+            raise serializers.ValidationError("A ground needs at least one document.", code="required")
+        return value
+
+
+class RegisterEntrySerializer(serializers.ModelSerializer):
+    placed_on = serializers.DateField(source="on", read_only=True)
+
+    class Meta:
+        model = RegisterEntry
+        fields = ["id", "level", "on", "placed_on", "reason", "created_at"]
+
+
+class PlaceOnRegisterSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=Level.choices)
+    placed_on = serializers.DateField()
+
+
+class DeregisterSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    reason = serializers.ChoiceField(choices=DeregistrationReason.choices)
+
+
+class HistoryEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    actor_role = serializers.CharField()
+    action = serializers.CharField()
+    verb = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()
+
+
+class DuplicateFlagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DuplicateFlag
+        fields = ["id", "child", "other", "reason", "status", "created_at", "resolved_at"]

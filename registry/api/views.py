@@ -1,0 +1,120 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.audit import history_of, record_read
+from core.models import Role
+from core.permissions import ALL_ROLES, roles
+
+from .. import selectors, services
+from .filters import ChildFilter
+from .serializers import (
+    ChildCreatedSerializer,
+    ChildCreateSerializer,
+    ChildSerializer,
+    ChildUpdateSerializer,
+    DeregisterSerializer,
+    DuplicateFlagSerializer,
+    GroundSerializer,
+    HistoryEventSerializer,
+    PlaceOnRegisterSerializer,
+    RegisterEntrySerializer,
+)
+
+WRITERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)  # the service decides which level each may write
+
+
+class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Children deprived of parental care, scoped to the caller's territory (404 outside it)."""
+
+    serializer_class = ChildSerializer
+    filterset_class = ChildFilter
+    permission_classes = [roles(*WRITERS, read=ALL_ROLES)]
+
+    def get_queryset(self):
+        return selectors.children_for(self.request.user).order_by("id")
+
+    def retrieve(self, request, *args, **kwargs):
+        child = self.get_object()
+        record_read(actor=request.user, obj=child)  # adoption is secret: every read of a file is audited
+        return Response(ChildSerializer(child).data)
+
+    @extend_schema(request=ChildCreateSerializer, responses={201: ChildCreatedSerializer})
+    def create(self, request):
+        data = ChildCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        child, warnings = services.create_child(actor=request.user, **data.validated_data)
+        body = ChildSerializer(child).data | {"warnings": [w.as_dict() for w in warnings]}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ChildUpdateSerializer, responses=ChildSerializer)
+    def partial_update(self, request, pk=None):
+        child = self.get_object()
+        data = ChildUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        version = changes.pop("version", None)
+        if_match = request.headers.get("If-Match", "").strip('"W/ ')
+        if version is None and if_match.isdigit():
+            version = int(if_match)
+        child = services.update_child(actor=request.user, child=child, version=version, **changes)
+        return Response(ChildSerializer(child).data)
+
+    @extend_schema(methods=["GET"], responses=GroundSerializer(many=True))
+    @extend_schema(methods=["POST"], request=GroundSerializer, responses={201: GroundSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def grounds(self, request, pk=None):
+        child = self.get_object()
+        if request.method == "GET":
+            return Response(GroundSerializer(selectors.grounds_of(child), many=True).data)
+        data = GroundSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ground = services.add_ground(actor=request.user, child=child, **data.validated_data)
+        return Response(GroundSerializer(ground).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=RegisterEntrySerializer(many=True))
+    @extend_schema(methods=["POST"], request=PlaceOnRegisterSerializer, responses={201: RegisterEntrySerializer})
+    @action(detail=True, methods=["get", "post"])
+    def register(self, request, pk=None):
+        child = self.get_object()
+        if request.method == "GET":
+            return Response(RegisterEntrySerializer(selectors.register_history(child), many=True).data)
+        data = PlaceOnRegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.place_on_register(actor=request.user, child=child, **data.validated_data)
+        return Response(RegisterEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DeregisterSerializer, responses={201: RegisterEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def deregister(self, request, pk=None):
+        child = self.get_object()
+        data = DeregisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.deregister(actor=request.user, child=child, **data.validated_data)
+        return Response(RegisterEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=HistoryEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        child = self.get_object()
+        record_read(actor=request.user, obj=child, purpose="history")
+        return Response(HistoryEventSerializer(history_of(child), many=True).data)
+
+
+class DuplicateFlagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Possible duplicates found at creation; staff confirm a different child, nothing is merged."""
+
+    serializer_class = DuplicateFlagSerializer
+    permission_classes = [roles(*WRITERS, read=(Role.AUDITOR,))]
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return selectors.duplicate_flags_for(self.request.user)
+
+    @extend_schema(request=None, responses=DuplicateFlagSerializer)
+    @action(detail=True, methods=["post"])
+    def different(self, request, pk=None):
+        flag = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(DuplicateFlagSerializer(services.confirm_different_child(actor=request.user, flag=flag)).data)

@@ -1,0 +1,191 @@
+"""Registers of children deprived of parental care (RULES §2-3, ¶50-52, ¶58)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import District
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+class Level(models.TextChoices):
+    """Register levels, climbed in this order and never skipped (¶52)."""
+
+    PRIMARY = "primary", _("primary (district guardianship agency)")
+    REGIONAL = "regional", _("regional (education department)")
+    CENTRAL = "central", _("central (Ministry of Education and Science)")
+
+
+LEVEL_ORDER = [Level.PRIMARY, Level.REGIONAL, Level.CENTRAL]
+
+
+class DeregistrationReason(models.TextChoices):
+    ADOPTED = "adopted", _("adopted (decision in force)")
+    GUARDIANSHIP = "guardianship", _("placed under guardianship")
+    FOSTER_CARE = "foster_care", _("placed in foster care")
+    RETURNED_TO_PARENTS = "returned_to_parents", _("returned to parents")
+    CAME_OF_AGE = "came_of_age", _("turned 18")
+    DIED = "died", _("died")
+
+
+class ChildStatus(models.TextChoices):
+    REGISTERED = "registered", _("registered")
+    DEREGISTERED = "deregistered", _("deregistered")
+
+
+class Child(models.Model):
+    """A child deprived of parental care, from identification on.
+
+    `register_level`, `level_since`, `status` and the deregistration fields are the
+    current state, kept by `registry.services` from the `RegisterEntry` history
+    (which is the truth, and what `as_of` questions read).
+    """
+
+    external_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100)
+    patronymic = models.CharField(max_length=100, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    birth_date = models.DateField()
+    birth_registration_number = models.CharField(max_length=64, blank=True, db_index=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="children")
+    identified_on = models.DateField()
+    health_notes = models.TextField(blank=True)
+    # Transliterated, lower-case "last first patronymic": name search and duplicate detection.
+    search_name = models.CharField(max_length=320, editable=False, db_index=True)
+
+    # null, not "": API.md fixes `register_level: null` for a child on no register.
+    register_level = models.CharField(max_length=10, choices=Level.choices, null=True, blank=True)  # noqa: DJ001
+    level_since = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=14, choices=ChildStatus.choices, default=ChildStatus.REGISTERED)
+    deregistered_on = models.DateField(null=True, blank=True)
+    deregistration_reason = models.CharField(max_length=24, choices=DeregistrationReason.choices, blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["sex", "birth_date"]),
+            models.Index(fields=["district", "status", "register_level"]),
+            models.Index(fields=["status", "register_level", "level_since"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(birth_date__lte=models.F("identified_on")), name="child_born_before_identified"),
+        ]
+
+    def __str__(self):
+        return f"child #{self.pk}"  # never a name: __str__ ends up in logs
+
+
+class RegisterEntry(models.Model):
+    """One event of a child's register history: a placement on a level, or deregistration.
+
+    Never updated nor deleted. The state on a date is the latest entry on or before
+    it, by (on, id).
+    """
+
+    DEREGISTERED = "deregistered"
+    KINDS = [*Level.choices, (DEREGISTERED, _("deregistered"))]
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="register_entries")
+    level = models.CharField(max_length=14, choices=KINDS)
+    on = models.DateField()
+    reason = models.CharField(max_length=24, choices=DeregistrationReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["child", "on", "id"]), models.Index(fields=["level", "on"])]
+
+    def __str__(self):
+        return f"{self.level} on {self.on}"
+
+
+class GroundCode(models.TextChoices):
+    """Grounds that make a child adoptable (RULES §3, ¶50-51)."""
+
+    PARENTS_UNKNOWN = "parents_unknown", _("parent unknown")
+    DECLARED_DEAD = "declared_dead", _("declared dead by a court")
+    WHEREABOUTS_UNKNOWN = "whereabouts_unknown", _("declared missing by a court")
+    LEGALLY_INCAPABLE = "legally_incapable", _("declared legally incapable by a court")
+    DEPRIVED_OF_PARENTAL_RIGHTS = "deprived_of_parental_rights", _("stripped of parental rights by a court")
+    PARENTAL_CONSENT = "parental_consent", _("consented to adoption")
+    EVADED_UPBRINGING = "evaded_upbringing", _("avoided raising the child for more than 6 months (court)")
+    ABANDONED_IN_INSTITUTION = "abandoned_in_institution", _("abandoned in a maternity home or medical institution")
+
+
+class Parent(models.TextChoices):
+    MOTHER = "mother", _("mother")
+    FATHER = "father", _("father")
+    BOTH = "both", _("both parents")
+
+
+class DocumentKind(models.TextChoices):
+    COURT_DECISION = "court_decision", _("court decision")
+    CONSENT = "consent", _("consent")
+    BIRTH_REGISTRATION = "birth_registration", _("birth registration")
+    INSTITUTION_STATEMENT = "institution_statement", _("statement of the institution's administration")
+    DEATH_CERTIFICATE = "death_certificate", _("death certificate")
+    CERTIFICATE = "certificate", _("other certificate")
+    OTHER = "other", _("other document")
+
+
+class Ground(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="grounds")
+    parent = models.CharField(max_length=6, choices=Parent.choices)
+    ground = models.CharField(max_length=32, choices=GroundCode.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.ground} ({self.parent})"
+
+
+class GroundDocument(models.Model):
+    ground = models.ForeignKey(Ground, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=24, choices=DocumentKind.choices)
+    number = models.CharField(max_length=64)
+    date = models.DateField()
+    issued_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.number}"
+
+
+class DuplicateFlag(models.Model):
+    """A possible duplicate found when a child was created; nothing is ever merged silently."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("to be checked")
+        DIFFERENT = "different", _("confirmed: a different child")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="duplicate_flags")
+    other = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=32)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["child", "other"], name="one_flag_per_pair")]
+
+    def __str__(self):
+        return f"possible duplicate #{self.child_id}~#{self.other_id}"

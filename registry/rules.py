@@ -1,0 +1,142 @@
+"""The registry's law as pure functions: register state on a date, grounds, who places where.
+
+RULES §2 (registers, ¶52), §3 (grounds, ¶50-51). No database access here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from core.models import Role
+
+from .models import GroundCode, Level, Parent, RegisterEntry
+
+LEVELS = [Level.PRIMARY, Level.REGIONAL, Level.CENTRAL]
+
+# Who places a child on each level (ROLES.md): the district, the region, the ministry.
+LEVEL_ROLE = {Level.PRIMARY: Role.GUARDIANSHIP, Level.REGIONAL: Role.REGIONAL, Level.CENTRAL: Role.MINISTRY}
+
+
+@dataclass(frozen=True)
+class Entry:
+    level: str  # a Level or RegisterEntry.DEREGISTERED
+    on: date
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterState:
+    level: str | None  # None: not on any register (never placed, or deregistered)
+    since: date | None  # when placed on `level`
+    deregistered_on: date | None = None
+    reason: str = ""
+    central_on: date | None = None  # placement on the central register in the current period
+
+    @property
+    def on_register(self) -> bool:
+        return self.level is not None
+
+
+def register_state_on(entries: Iterable[Entry], on: date | None = None) -> RegisterState:
+    """The state after every entry dated on or before `on` (all entries if None).
+
+    `entries` must be in history order (by date, then by recording order).
+    """
+    state = RegisterState(level=None, since=None)
+    for entry in entries:
+        if on is not None and entry.on > on:
+            break
+        if entry.level == RegisterEntry.DEREGISTERED:
+            state = RegisterState(level=None, since=None, deregistered_on=entry.on, reason=entry.reason)
+        else:
+            central_on = entry.on if entry.level == Level.CENTRAL else state.central_on
+            state = RegisterState(level=entry.level, since=entry.on, central_on=central_on)
+    return state
+
+
+def next_level(current: str | None) -> str:
+    """The only level a child may be placed on next: levels are climbed in order, never skipped."""
+    if current is None:
+        return Level.PRIMARY
+    index = LEVELS.index(current)
+    return LEVELS[index + 1] if index + 1 < len(LEVELS) else ""
+
+
+# --- grounds of adoptability (§3) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroundFact:
+    parent: str
+    ground: str
+    documents: tuple[tuple[str, date], ...]  # (kind, date)
+
+
+# ¶51: abandonment in an institution needs both of these documents.
+ABANDONMENT_DOCUMENTS = frozenset({"birth_registration", "institution_statement"})
+
+
+def missing_documents(ground: str, kinds: Iterable[str]) -> set[str]:
+    """Document kinds a ground still lacks (every ground needs at least one document)."""
+    kinds = set(kinds)
+    if ground == GroundCode.ABANDONED_IN_INSTITUTION:
+        return set(ABANDONMENT_DOCUMENTS - kinds)
+    return set() if kinds else {"any"}
+
+
+def ground_holds_on(fact: GroundFact, on: date) -> bool:
+    """A ground counts once its documents exist on `on` (documents dated later do not)."""
+    kinds = [kind for kind, dated in fact.documents if dated <= on]
+    return not missing_documents(fact.ground, kinds)
+
+
+def uncovered_parents(grounds: Iterable[GroundFact], on: date) -> list[str]:
+    """Parents not covered by a ground on `on` ([] means the child is adoptable as to parents)."""
+    covered = set()
+    for fact in grounds:
+        if ground_holds_on(fact, on):
+            covered |= {Parent.MOTHER, Parent.FATHER} if fact.parent == Parent.BOTH else {fact.parent}
+    return [p for p in (Parent.MOTHER, Parent.FATHER) if p not in covered]
+
+
+# --- names: transliteration for search and duplicate detection ----------------------------
+
+# Russian and Kazakh Cyrillic to a simple Latin key (close to the passport transliteration).
+_CYRILLIC = {
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
+    "ж": "zh", "з": "z", "и": "i", "й": "i", "і": "i", "к": "k", "қ": "k", "л": "l", "м": "m",
+    "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ұ": "u", "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}
+# Latin spellings that vary for the same sound: fold them to one key.
+_FOLDS = [("shch", "sh"), ("kh", "h"), ("ts", "c"), ("yu", "u"), ("ya", "a"), ("iu", "u"), ("ia", "a"),
+          ("j", "zh"), ("q", "k"), ("w", "v"), ("x", "ks"), ("y", "i"), ("ee", "e"), ("ii", "i")]
+
+
+def name_key(*parts: str) -> str:
+    """Lower-case Latin key of a name, the same for its Cyrillic and Latin spellings."""
+    text = " ".join(p for p in parts if p).lower()
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z ]+", "", text)
+    for old, new in _FOLDS:
+        text = text.replace(old, new)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def names_similar(a: str, b: str, threshold: float = 0.85) -> bool:
+    """Two name keys likely name the same person (spelling and transliteration variants)."""
+    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= threshold
+
+
+@dataclass
+class DuplicateCandidate:
+    child_id: int
+    reason: str  # "birth_registration_number" | "name_and_birth_date"
+    district: str = field(default="")

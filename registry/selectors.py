@@ -1,0 +1,52 @@
+"""Reads of the registry, scoped by the caller (core.scoping). Every view starts here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from core.models import Role, User
+from core.scoping import NOTHING, territory_q
+
+from .models import Child, DuplicateFlag, Ground, RegisterEntry
+from .rules import GroundFact
+
+
+def child_scope_q(user: User, prefix: str = "") -> Q:
+    """Which children `user` may see, as a Q on `<prefix>` (a path to Child)."""
+    territory = territory_q(user, district=f"{prefix}district")
+    if territory is not None:
+        return territory
+    if user.role == Role.COURT:
+        # A court sees the children of the cases referred to it.
+        return Q(**{f"{prefix}case_links__case__referrals__court": user.court_id})
+    if user.role == Role.CONSULAR:
+        # A consular post sees the children adopted into its country.
+        return Q(**{f"{prefix}case_links__case__status__in": ("in_force",),
+                    f"{prefix}case_links__case__receiving_country": user.consular_post.country})
+    return NOTHING
+
+
+def children_for(user: User) -> QuerySet[Child]:
+    qs = Child.objects.select_related("district")
+    if user.role in (Role.COURT, Role.CONSULAR):
+        # joins through cases may repeat a child: keep each once
+        return qs.filter(pk__in=Child.objects.filter(child_scope_q(user)).values("pk"))
+    return qs.filter(child_scope_q(user))
+
+
+def register_history(child: Child) -> QuerySet[RegisterEntry]:
+    return child.register_entries.order_by("on", "id")
+
+
+def grounds_of(child: Child) -> QuerySet[Ground]:
+    return child.grounds.prefetch_related("documents")
+
+
+def ground_facts(grounds) -> list[GroundFact]:
+    return [GroundFact(g.parent, g.ground, tuple((d.kind, d.date) for d in g.documents.all())) for g in grounds]
+
+
+def duplicate_flags_for(user: User) -> QuerySet[DuplicateFlag]:
+    """Possible duplicates involving a child the user may see (the region lists its own)."""
+    visible = children_for(user).values("pk")
+    return DuplicateFlag.objects.filter(Q(child__in=visible) | Q(other__in=visible)).select_related("child", "other")

@@ -1,0 +1,319 @@
+"""Writes of the registry: one function per business action, each with its audit event.
+
+Views, admin, imports and sweeps all come through here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import record_write, snapshot
+from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
+from core.errors import ConflictError, FieldError, Forbidden, RuleError
+from core.models import District, Policy, Reminder, Role, User
+from core.scoping import district_in_territory
+
+from . import rules
+from .models import (
+    Child,
+    ChildStatus,
+    DeregistrationReason,
+    DuplicateFlag,
+    Ground,
+    GroundDocument,
+    Level,
+    RegisterEntry,
+)
+
+ESCALATION_REMINDER = "register_escalation_due"
+EDITABLE_FIELDS = ("last_name", "first_name", "patronymic", "sex", "birth_date", "birth_registration_number",
+                   "identified_on", "health_notes")
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str
+    detail: str
+    child: int | None = None
+
+    def as_dict(self) -> dict:
+        data = {"code": self.code, "detail": self.detail}
+        if self.child is not None:
+            data["child"] = self.child
+        return data
+
+
+def _system_or(actor: User | None, *roles: str) -> None:
+    if actor is not None and actor.role not in roles:
+        raise Forbidden(None, "role_not_allowed", _("Your role may not take this action."))
+
+
+def _not_future(field: str, value: datetime.date, errors: list[FieldError]) -> None:
+    if value > today():
+        errors.append(FieldError(field, "future_date", _("%(field)s cannot be in the future.") % {"field": field}))
+
+
+def validate_child_facts(*, birth_date: datetime.date, identified_on: datetime.date) -> list[FieldError]:
+    """RULES §8 for a child: no future dates, born before identified, under 18 when identified."""
+    errors: list[FieldError] = []
+    _not_future("birth_date", birth_date, errors)
+    _not_future("identified_on", identified_on, errors)
+    if birth_date > identified_on:
+        errors.append(FieldError("birth_date", "born_after_identified", _("The birth date is after the date the child was identified.")))
+    elif not is_minor(birth_date, identified_on):
+        errors.append(FieldError("identified_on", "not_a_minor", _("The person was 18 or older on the date identified: not a child (Rights of Children Act art. 1).")))
+    return errors
+
+
+def find_duplicates(child: Child) -> list[rules.DuplicateCandidate]:
+    """Likely duplicates in any district: same birth registration number, or same sex and
+    birth date and a similar name (Cyrillic and Latin spellings fold to one key)."""
+    query = Q(sex=child.sex, birth_date=child.birth_date)
+    if child.birth_registration_number:
+        query |= Q(birth_registration_number=child.birth_registration_number)
+    found = []
+    for other in Child.objects.filter(query).exclude(pk=child.pk).only("id", "search_name", "birth_registration_number", "district_id"):
+        if child.birth_registration_number and other.birth_registration_number == child.birth_registration_number:
+            found.append(rules.DuplicateCandidate(other.pk, "birth_registration_number", other.district_id))
+        elif rules.names_similar(child.search_name, other.search_name):
+            found.append(rules.DuplicateCandidate(other.pk, "name_and_birth_date", other.district_id))
+    return found
+
+
+def _duplicate_warning(candidate: rules.DuplicateCandidate) -> Warning:
+    if candidate.reason == "birth_registration_number":
+        detail = _("Child %(id)s in district %(district)s has the same birth registration number.")
+    else:
+        detail = _("Child %(id)s in district %(district)s has the same sex and birth date and a similar name.")
+    return Warning("POSSIBLE_DUPLICATE", detail % {"id": candidate.child_id, "district": candidate.district}, candidate.child_id)
+
+
+@transaction.atomic
+def create_child(
+    *,
+    actor: User | None,
+    district: District,
+    last_name: str,
+    first_name: str,
+    sex: str,
+    birth_date: datetime.date,
+    identified_on: datetime.date,
+    patronymic: str = "",
+    birth_registration_number: str = "",
+    health_notes: str = "",
+    external_id: str | None = None,
+) -> tuple[Child, list[Warning]]:
+    """Record an identified child (not yet on a register). Returns the child and warnings."""
+    _system_or(actor, Role.GUARDIANSHIP)
+    if actor is not None and not district_in_territory(actor, district):
+        raise Forbidden("district", "outside_territory", _("You may only record children of your own district."))
+    errors = validate_child_facts(birth_date=birth_date, identified_on=identified_on)
+    if errors:
+        raise RuleError.many(errors)
+    child = Child.objects.create(
+        external_id=external_id or None,
+        last_name=last_name.strip(),
+        first_name=first_name.strip(),
+        patronymic=patronymic.strip(),
+        sex=sex,
+        birth_date=birth_date,
+        birth_registration_number=birth_registration_number.strip(),
+        district=district,
+        identified_on=identified_on,
+        health_notes=health_notes,
+        search_name=rules.name_key(last_name, first_name, patronymic),
+    )
+    record_write(actor=actor, verb="create_child", obj=child)
+    candidates = find_duplicates(child)
+    DuplicateFlag.objects.bulk_create(
+        [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in candidates], ignore_conflicts=True
+    )
+    return child, [_duplicate_warning(c) for c in candidates]
+
+
+def _locked(child: Child) -> Child:
+    return Child.objects.select_for_update().get(pk=child.pk)
+
+
+def _entries(child: Child) -> list[rules.Entry]:
+    return [rules.Entry(e.level, e.on, e.reason) for e in child.register_entries.order_by("on", "id")]
+
+
+@transaction.atomic
+def update_child(*, actor: User, child: Child, version: int | None = None, **changes) -> Child:
+    """Correct a child's record. `version` (the one the user saw) guards against lost updates."""
+    _system_or(actor, Role.GUARDIANSHIP)
+    child = _locked(child)
+    if version is not None and version != child.version:
+        raise ConflictError("version", "stale", _("This record was changed by someone else since you opened it; reload it."),
+                            extra={"current_version": child.version})
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise RuleError(sorted(unknown)[0], "not_editable", _("This field cannot be changed here."))
+    before = snapshot(child)
+    for name, value in changes.items():
+        setattr(child, name, value.strip() if isinstance(value, str) and name != "health_notes" else value)
+    errors = validate_child_facts(birth_date=child.birth_date, identified_on=child.identified_on)
+    first_entry = child.register_entries.order_by("on", "id").first()
+    if first_entry and first_entry.on < child.identified_on:
+        errors.append(FieldError("identified_on", "after_register_entry", _("The child was on a register before this date.")))
+    if errors:
+        raise RuleError.many(errors)
+    child.search_name = rules.name_key(child.last_name, child.first_name, child.patronymic)
+    child.version += 1
+    child.save()
+    record_write(actor=actor, verb="update_child", obj=child, before=before)
+    return child
+
+
+@transaction.atomic
+def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, documents: list[dict]) -> Ground:
+    """Record a ground of adoptability for a parent (or both) with its documents (§3)."""
+    _system_or(actor, Role.GUARDIANSHIP)
+    errors: list[FieldError] = []
+    if not documents:
+        errors.append(FieldError("documents", "required", _("A ground needs at least one document.")))
+    for index, doc in enumerate(documents):
+        _not_future(f"documents[{index}].date", doc["date"], errors)
+    lacking = rules.missing_documents(ground, [d["kind"] for d in documents]) if documents else set()
+    if lacking and ground == "abandoned_in_institution":
+        errors.append(FieldError("documents", "abandonment_documents",
+                                 _("A child abandoned in an institution needs both the birth registration document and the institution's statement (¶51); missing: %(kinds)s.") % {"kinds": ", ".join(sorted(lacking))}))
+    if errors:
+        raise RuleError.many(errors)
+    record = Ground.objects.create(child=child, parent=parent, ground=ground, created_by=actor)
+    GroundDocument.objects.bulk_create([GroundDocument(ground=record, **doc) for doc in documents])
+    record_write(actor=actor, verb="add_ground", obj=record, subject=child,
+                 after={**snapshot(record), "documents": [{**d, "date": d["date"].isoformat()} for d in documents]})
+    return record
+
+
+def _close_escalation_reminders(child: Child, actor: User | None) -> None:
+    Reminder.objects.filter(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=actor
+    )
+
+
+@transaction.atomic
+def place_on_register(*, actor: User | None, child: Child, level: str, placed_on: datetime.date) -> RegisterEntry:
+    """Place a child on the next register level (primary -> regional -> central, ¶52)."""
+    if actor is not None and actor.role != rules.LEVEL_ROLE[Level(level)]:
+        raise Forbidden("level", "role_not_allowed", _("Your role may not place children on the %(level)s register.") % {"level": level})
+    child = _locked(child)
+    state = rules.register_state_on(_entries(child))
+    expected = rules.next_level(state.level)
+    if level != expected:
+        if state.level == level:
+            raise ConflictError("level", "already_on_level", _("The child is already on the %(level)s register.") % {"level": level})
+        message = _("Levels are climbed in order: the child is on %(current)s, so the next level is %(next)s.") % {
+            "current": state.level or _("no register"), "next": expected or _("none (central is the last)")}
+        raise ConflictError("level", "level_out_of_order", message)
+    errors: list[FieldError] = []
+    _not_future("placed_on", placed_on, errors)
+    if placed_on < child.identified_on:
+        errors.append(FieldError("placed_on", "before_identified", _("A child cannot be placed on a register before being identified.")))
+    last = state.since or state.deregistered_on
+    if last and placed_on < last:
+        errors.append(FieldError("placed_on", "before_previous_entry", _("The date is before the child's previous register entry (%(date)s).") % {"date": last}))
+    if not is_minor(child.birth_date, placed_on):
+        errors.append(FieldError("placed_on", "not_a_minor", _("The child was 18 on that date and cannot be on a register.")))
+    if errors:
+        raise RuleError.many(errors)
+    entry = RegisterEntry.objects.create(child=child, level=level, on=placed_on, created_by=actor)
+    before = snapshot(child)
+    child.register_level, child.level_since = level, placed_on
+    child.status, child.deregistered_on, child.deregistration_reason = ChildStatus.REGISTERED, None, ""
+    child.save(update_fields=["register_level", "level_since", "status", "deregistered_on", "deregistration_reason", "updated_at"])
+    record_write(actor=actor, verb="place_on_register", obj=entry, subject=child)
+    record_write(actor=actor, verb="place_on_register", obj=child, before=before)
+    _close_escalation_reminders(child, actor)
+    return entry
+
+
+@transaction.atomic
+def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
+    """Take a child off every register (placed in a family, returned, 18, died) (§2)."""
+    _system_or(actor, Role.GUARDIANSHIP)
+    child = _locked(child)
+    if child.status == ChildStatus.DEREGISTERED:
+        raise ConflictError("on", "already_deregistered", _("The child was already deregistered on %(date)s.") % {"date": child.deregistered_on})
+    errors: list[FieldError] = []
+    _not_future("on", on, errors)
+    state = rules.register_state_on(_entries(child))
+    if on < (state.since or child.identified_on):
+        errors.append(FieldError("on", "before_previous_entry", _("The date is before the child's last register entry or identification.")))
+    if reason not in DeregistrationReason.values:
+        errors.append(FieldError("reason", "invalid_choice", _("Unknown reason.")))
+    if errors:
+        raise RuleError.many(errors)
+    entry = RegisterEntry.objects.create(child=child, level=RegisterEntry.DEREGISTERED, on=on, reason=reason, created_by=actor)
+    before = snapshot(child)
+    child.register_level, child.level_since = None, None
+    child.status, child.deregistered_on, child.deregistration_reason = ChildStatus.DEREGISTERED, on, reason
+    child.save(update_fields=["register_level", "level_since", "status", "deregistered_on", "deregistration_reason", "updated_at"])
+    record_write(actor=actor, verb="deregister", obj=entry, subject=child)
+    record_write(actor=actor, verb="deregister", obj=child, before=before)
+    _close_escalation_reminders(child, actor)
+    return entry
+
+
+@transaction.atomic
+def confirm_different_child(*, actor: User, flag: DuplicateFlag) -> DuplicateFlag:
+    _system_or(actor, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)
+    flag = DuplicateFlag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status == DuplicateFlag.Status.OPEN:
+        before = snapshot(flag)
+        flag.status, flag.resolved_by, flag.resolved_at = DuplicateFlag.Status.DIFFERENT, actor, timezone.now()
+        flag.save()
+        record_write(actor=actor, verb="confirm_different_child", obj=flag, before=before, subject=flag.child)
+    return flag
+
+
+# --- the beat sweep ------------------------------------------------------------------------
+
+
+def sweep_registers(*, on: datetime.date | None = None) -> dict:
+    """Derive what is due from the database (§2, §7): escalation reminders, and children who
+    turned 18 leave the registers. Idempotent: run it as often and in as many workers as you like."""
+    on = on or today()
+    policy = Policy.current()
+    active = Child.objects.filter(status=ChildStatus.REGISTERED)
+    due: list[Reminder] = []
+    steps = [
+        # (children, date field, days, recipient, detail)
+        (active.filter(register_level__isnull=True), "identified_on", policy.primary_registration_days, "district",
+         "primary register entry overdue"),
+        (active.filter(register_level=Level.PRIMARY), "level_since", policy.escalate_to_regional_days, "district",
+         "due on the regional register"),
+        (active.filter(register_level=Level.REGIONAL), "level_since", policy.escalate_to_central_days, "region",
+         "due on the central register"),
+    ]
+    for children, field, days, recipient, detail in steps:
+        cutoff = on - datetime.timedelta(days=days)
+        for child_id, since, district_id, region_id in children.filter(**{f"{field}__lte": cutoff}).values_list(
+            "id", field, "district_id", "district__region_id"
+        ).iterator(chunk_size=2000):
+            org = {"district_id": district_id} if recipient == "district" else {"region_id": region_id}
+            due.append(Reminder(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child_id,
+                                due_on=since + datetime.timedelta(days=days), detail=detail, **org))
+    # The unique (kind, subject, due_on) constraint makes repeated and concurrent sweeps harmless.
+    Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
+
+    came_of_age = 0
+    # 18 x 365 days is never more than 18 years: a superset, checked exactly by is_minor below.
+    coarse_cutoff = on - datetime.timedelta(days=ADULTHOOD * 365)
+    for child in active.filter(birth_date__lte=coarse_cutoff).iterator(chunk_size=500):
+        if not is_minor(child.birth_date, on):
+            try:
+                deregister(actor=None, child=child, on=max(reaches_age_on(child.birth_date, ADULTHOOD), child.level_since or child.identified_on),
+                           reason=DeregistrationReason.CAME_OF_AGE)
+                came_of_age += 1
+            except ConflictError:  # another sweep got there first
+                pass
+    return {"escalation_due": len(due), "came_of_age": came_of_age}
