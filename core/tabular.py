@@ -1,0 +1,103 @@
+"""Reading import files (CSV with a header row, UTF-8, or XLSX) and reporting their errors
+by line and column. Shared by every bulk import."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class CellError:
+    line: int  # 1 is the header row
+    column: str | None
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "code": self.code, "message": str(self.message)}
+
+    def __str__(self):
+        return f"line {self.line}, column {self.column or '-'}: {self.message} [{self.code}]"
+
+
+class FileFormatError(Exception):
+    pass
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(path: str | Path, required_columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """[(line number, {column: text})] of a CSV or XLSX file; checks the header row."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        table = ([_cell(v) for v in row] for row in workbook.active.iter_rows(values_only=True))
+    else:
+        handle = path.open(newline="", encoding="utf-8-sig")
+        table = ([_cell(v) for v in row] for row in csv.reader(handle))
+    try:
+        header = next(table)
+    except StopIteration:
+        raise FileFormatError(_("The file is empty.")) from None
+    except UnicodeDecodeError:
+        raise FileFormatError(_("The file is not UTF-8 text.")) from None
+    header = [h.strip() for h in header]
+    missing = [c for c in required_columns if c not in header]
+    if missing:
+        raise FileFormatError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    rows = []
+    try:
+        for line, values in enumerate(table, start=2):
+            if not any(values):
+                continue  # blank lines are not rows
+            rows.append((line, {name: (values[i] if i < len(values) else "") for i, name in enumerate(header)}))
+    except UnicodeDecodeError:
+        raise FileFormatError(_("The file is not UTF-8 text.")) from None
+    return rows
+
+
+def parse_date(text: str, line: int, column: str, errors: list[CellError], *, required: bool = True) -> datetime.date | None:
+    if not text:
+        if required:
+            errors.append(CellError(line, column, "required", _("A date is required.")))
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        errors.append(CellError(line, column, "invalid_date", _("Not a date in the form YYYY-MM-DD: %(value)s") % {"value": text}))
+        return None
+
+
+def parse_choice(text: str, choices, line: int, column: str, errors: list[CellError], *, required: bool = True) -> str | None:
+    if not text:
+        if required:
+            errors.append(CellError(line, column, "required", _("A value is required.")))
+        return None
+    if text not in choices:
+        errors.append(CellError(line, column, "invalid_choice", _("%(value)s is not one of %(choices)s.") % {"value": text, "choices": ", ".join(choices)}))
+        return None
+    return text
+
+
+def require(text: str, line: int, column: str, errors: list[CellError]) -> str:
+    if not text:
+        errors.append(CellError(line, column, "required", _("A value is required.")))
+    return text

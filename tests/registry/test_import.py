@@ -1,0 +1,113 @@
+import csv
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from core.models import AuditEvent
+from registry.imports import COLUMNS, import_children
+from registry.models import Child, RegisterEntry
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.django_db
+SAMPLE = ROOT.parent / "shared" / "samples" / "children.csv"
+
+
+def sample_file(tmp_path: Path, district) -> Path:
+    """The shared sample, with its placeholder replaced by a real district code."""
+    path = tmp_path / "children.csv"
+    path.write_text(SAMPLE.read_text(encoding="utf-8").replace("<district code>", district.code), encoding="utf-8")
+    return path
+
+
+def write_csv(tmp_path, rows, name="children.csv"):
+    path = tmp_path / name
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows({c: r.get(c, "") for c in COLUMNS} for r in rows)
+    return path
+
+
+def row(n, district_obj, **overrides):
+    return {"external_id": f"EX-{n}", "last_name": f"Family{n}", "first_name": "Dana", "sex": "F", "birth_date": "2019-04-12",
+            "district": district_obj.code, "identified_on": "2023-02-01", "primary_on": "2023-02-03", **overrides}
+
+
+def test_the_sample_file_imports_with_its_register_history(tmp_path, district, capsys):
+    call_command("import_children", str(sample_file(tmp_path, district)))
+    assert "imported: 2 created" in capsys.readouterr().out
+    serikov = Child.objects.get(external_id="EX-0001")
+    assert (serikov.last_name, serikov.register_level, str(serikov.level_since)) == ("Сериков", "central", "2023-04-07")
+    assert list(serikov.register_entries.values_list("level", flat=True)) == ["primary", "regional", "central"]
+    assert Child.objects.get(external_id="EX-0002").register_level == "primary"
+    assert AuditEvent.objects.filter(verb="create_child").count() == 2
+
+
+def test_importing_the_same_file_twice_changes_nothing(tmp_path, district, capsys):
+    path = sample_file(tmp_path, district)
+    call_command("import_children", str(path))
+    counts = (Child.objects.count(), RegisterEntry.objects.count(), AuditEvent.objects.count())
+    call_command("import_children", str(path))
+    assert "0 created, 2 already present" in capsys.readouterr().out
+    assert (Child.objects.count(), RegisterEntry.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_one_bad_cell_writes_nothing_and_names_its_line_and_column(tmp_path, district, capsys):
+    rows = [row(1, district), row(2, district), row(3, district, birth_date="2019-02-30"), row(4, district)]
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_children", str(write_csv(tmp_path, rows)))
+    assert "line 4, column birth_date" in capsys.readouterr().err  # line 1 is the header
+    assert Child.objects.count() == 0 and AuditEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "overrides, column, code",
+    [
+        ({"primary_on": "", "regional_on": "2023-03-01"}, "regional_on", "level_skipped"),
+        ({"regional_on": "2023-02-02"}, "regional_on", "out_of_order"),
+        ({"district": "NOPE"}, "district", "unknown_district"),
+        ({"sex": "boy"}, "sex", "invalid_choice"),
+        ({"identified_on": "2019-04-11"}, "birth_date", "born_after_identified"),
+        ({"birth_date": "2001-01-01", "identified_on": "2019-01-01", "primary_on": ""}, "identified_on", "not_a_minor"),
+        ({"external_id": ""}, "external_id", "required"),
+    ],
+)
+def test_each_rule_is_checked_per_row(tmp_path, district, overrides, column, code):
+    result = import_children(write_csv(tmp_path, [row(1, district, **overrides)]))
+    assert [(e.line, e.column, e.code) for e in result.errors] == [(2, column, code)]
+    assert Child.objects.count() == 0
+
+
+def test_an_external_id_twice_in_one_file_is_an_error(tmp_path, district):
+    result = import_children(write_csv(tmp_path, [row(1, district), row(1, district)]))
+    assert [(e.line, e.code) for e in result.errors] == [(3, "duplicate_in_file")]
+
+
+def test_dry_run_validates_and_writes_nothing(tmp_path, district, capsys):
+    call_command("import_children", str(sample_file(tmp_path, district)), dry_run=True)
+    assert "valid: 2 row(s)" in capsys.readouterr().out
+    assert Child.objects.count() == 0
+
+
+def test_xlsx_files_import_the_same_way(tmp_path, district):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    import datetime
+
+    values = row(1, district, birth_date=datetime.date(2019, 4, 12), identified_on=datetime.date(2023, 2, 1))
+    sheet.append([values.get(c, None) for c in COLUMNS])
+    path = tmp_path / "children.xlsx"
+    workbook.save(path)
+    result = import_children(path)
+    assert result.ok and result.created == 1
+    assert str(Child.objects.get().birth_date) == "2019-04-12"
+
+
+def test_a_file_missing_a_column_is_refused(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("external_id,last_name\nX,Y\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Missing columns"):
+        call_command("import_children", str(path))
