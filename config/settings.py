@@ -196,6 +196,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ChildStatusEnum": "registry.models.ChildStatus",
+        "RegisterLevelEnum": "registry.models.Level",
+        "RegisterEntryKindEnum": "registry.models.RegisterEntry.KINDS",
+        "DuplicateFlagStatusEnum": "registry.models.DuplicateFlag.Status",
+        "CaseStatusEnum": "adoption.models.CaseStatus",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------

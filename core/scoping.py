@@ -16,25 +16,31 @@ from .models import Role, User
 NOTHING = Q(pk__in=[])
 
 
+def role_of(user) -> str | None:
+    """The user's role; None for anonymous callers (who see nothing)."""
+    return getattr(user, "role", None) if user is not None and user.is_authenticated else None
+
+
 def territory_q(user: User, *, district: str) -> Q | None:
     """Q restricting `<district>` to the user's territory; Q() for national roles.
 
     `district` is the lookup path from the queried model to its District.
     Returns None for roles without a territory (court, consular).
     """
-    if not user.is_authenticated or not user.role:
+    role = role_of(user)
+    if not role:
         return NOTHING
-    if user.role in (Role.MINISTRY, Role.AUDITOR):
+    if role in (Role.MINISTRY, Role.AUDITOR):
         return Q()
-    if user.role == Role.GUARDIANSHIP:
+    if role == Role.GUARDIANSHIP:
         return Q(**{district: user.district_id})
-    if user.role == Role.REGIONAL:
+    if role == Role.REGIONAL:
         return Q(**{f"{district}__region": user.region_id})
     return None
 
 
 def is_national(user: User) -> bool:
-    return user.role in (Role.MINISTRY, Role.AUDITOR)
+    return role_of(user) in (Role.MINISTRY, Role.AUDITOR)
 
 
 def district_in_territory(user: User, district) -> bool:

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from .models import ConsularPost, Court, Region, Reminder, Role, User
-from .scoping import NOTHING
+from .scoping import NOTHING, role_of
 
 
 def reminders_for(user: User, *, include_done: bool = False) -> QuerySet[Reminder]:
@@ -11,7 +11,7 @@ def reminders_for(user: User, *, include_done: bool = False) -> QuerySet[Reminde
     qs = Reminder.objects.all()
     if not include_done:
         qs = qs.filter(done_at__isnull=True)
-    match user.role:
+    match role_of(user):
         case Role.GUARDIANSHIP:
             return qs.filter(district=user.district_id)
         case Role.REGIONAL:

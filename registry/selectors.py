@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from core.models import Role, User
-from core.scoping import NOTHING, territory_q
+from core.scoping import NOTHING, role_of, territory_q
 
 from .models import Child, DuplicateFlag, Ground, RegisterEntry
 from .rules import GroundFact
@@ -16,10 +16,11 @@ def child_scope_q(user: User, prefix: str = "") -> Q:
     territory = territory_q(user, district=f"{prefix}district")
     if territory is not None:
         return territory
-    if user.role == Role.COURT:
+    role = role_of(user)
+    if role == Role.COURT:
         # A court sees the children of the cases referred to it.
         return Q(**{f"{prefix}case_links__case__referrals__court": user.court_id})
-    if user.role == Role.CONSULAR:
+    if role == Role.CONSULAR:
         # A consular post sees the children adopted into its country.
         return Q(**{f"{prefix}case_links__case__status__in": ("in_force",),
                     f"{prefix}case_links__case__receiving_country": user.consular_post.country})
@@ -28,7 +29,7 @@ def child_scope_q(user: User, prefix: str = "") -> Q:
 
 def children_for(user: User) -> QuerySet[Child]:
     qs = Child.objects.select_related("district")
-    if user.role in (Role.COURT, Role.CONSULAR):
+    if role_of(user) in (Role.COURT, Role.CONSULAR):
         # joins through cases may repeat a child: keep each once
         return qs.filter(pk__in=Child.objects.filter(child_scope_q(user)).values("pk"))
     return qs.filter(child_scope_q(user))
