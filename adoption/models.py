@@ -6,10 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.countries import KZ
 from core.models import Court, District
 from registry.models import Child, Sex
-
-KZ = "KZ"
 
 
 class MaritalStatus(models.TextChoices):

@@ -239,6 +239,7 @@ CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(minute=f"*/{SWEEP_EVERY_MINUTES}"), "options": {"expires": SWEEP_EVERY_MINUTES * 60 - 60}}
     for name, task in {
         "registers": "registry.sweep_registers",
+        "court-deadlines": "adoption.sweep_court_deadlines",
     }.items()
 }
 

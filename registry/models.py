@@ -67,6 +67,9 @@ class Child(models.Model):
     deregistered_on = models.DateField(null=True, blank=True)
     deregistration_reason = models.CharField(max_length=24, choices=DeregistrationReason.choices, blank=True)
 
+    # Brothers and sisters known to the registry (SIBLINGS_SEPARATED warns when a case splits them).
+    siblings = models.ManyToManyField("self", symmetrical=True, blank=True)
+
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

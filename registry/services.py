@@ -236,10 +236,20 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
     return entry
 
 
-@transaction.atomic
 def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     """Take a child off every register (placed in a family, returned, 18, died) (§2)."""
     _system_or(actor, Role.GUARDIANSHIP)
+    return _deregister(actor=actor, child=child, on=on, reason=reason)
+
+
+def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -> RegisterEntry:
+    """Entry into force of a granted adoption takes the child off the registers (§6), in the
+    court's transaction and in the clerk's name."""
+    return _deregister(actor=actor, child=child, on=on, reason=DeregistrationReason.ADOPTED)
+
+
+@transaction.atomic
+def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     child = _locked(child)
     if child.status == ChildStatus.DEREGISTERED:
         raise ConflictError("on", "already_deregistered", _("The child was already deregistered on %(date)s.") % {"date": child.deregistered_on})
@@ -311,7 +321,7 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
     for child in active.filter(birth_date__lte=coarse_cutoff).iterator(chunk_size=500):
         if not is_minor(child.birth_date, on):
             try:
-                deregister(actor=None, child=child, on=max(reaches_age_on(child.birth_date, ADULTHOOD), child.level_since or child.identified_on),
+                _deregister(actor=None, child=child, on=max(reaches_age_on(child.birth_date, ADULTHOOD), child.level_since or child.identified_on),
                            reason=DeregistrationReason.CAME_OF_AGE)
                 came_of_age += 1
             except ConflictError:  # another sweep got there first

@@ -1,0 +1,207 @@
+import datetime
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.models import Court, Policy
+from registry.models import Sex
+
+from ..models import (
+    Applicant,
+    Case,
+    CaseDocument,
+    CaseDocumentKind,
+    Consent,
+    Contact,
+    Decision,
+    DomesticSearch,
+    Hearing,
+    MaritalStatus,
+    Participant,
+    Referral,
+)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id resolved within what the caller may see (context["scopes"][name]); others 'do not exist'."""
+
+    def __init__(self, scope: str, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.context["scopes"][self.scope]
+
+
+class ApplicantSerializer(serializers.ModelSerializer):
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    marital_status = serializers.ChoiceField(choices=MaritalStatus.choices, required=False, allow_blank=True, default="")
+    citizenship = serializers.CharField(min_length=2, max_length=2)
+    residence_country = serializers.CharField(min_length=2, max_length=2)
+    foreign_register_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = Applicant
+        fields = ["id", "last_name", "first_name", "sex", "birth_date", "citizenship", "residence_country", "marital_status",
+                  "foreign_register_number", "foreign_registered_on", "district", "created_at"]
+        read_only_fields = ["id", "district", "created_at"]
+        extra_kwargs = {"birth_date": {"required": True, "allow_null": False}}
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    children = serializers.ListField(child=ScopedPrimaryKeyField("children"), min_length=1, max_length=20)
+    applicants = serializers.ListField(child=ScopedPrimaryKeyField("applicants"), min_length=1, max_length=2)
+    relative_of = serializers.ListField(child=ScopedPrimaryKeyField("children"), required=False, default=list, max_length=20)
+    opened_on = serializers.DateField()
+
+
+class CaseChildSerializer(serializers.Serializer):
+    child = serializers.IntegerField(source="child_id")
+    is_relative = serializers.BooleanField()
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=CaseDocumentKind.choices)
+    conditions = serializers.ListField(child=serializers.SlugField(max_length=60), required=False, default=list, max_length=30)
+    applicant = ScopedPrimaryKeyField("applicants", required=False, allow_null=True, default=None)
+    issuer_licence = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = CaseDocument
+        fields = ["id", "kind", "applicant", "issued_on", "issuer", "issuer_licence", "licence_valid_until", "conditions", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    applicant = ScopedPrimaryKeyField("applicants")
+    child = ScopedPrimaryKeyField("children")
+
+    class Meta:
+        model = Contact
+        fields = ["id", "applicant", "child", "on", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    child = ScopedPrimaryKeyField("children")
+
+    class Meta:
+        model = Consent
+        fields = ["id", "child", "given_on", "withdrawn_on", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class OnSerializer(serializers.Serializer):
+    on = serializers.DateField()
+
+
+class DomesticSearchSerializer(serializers.ModelSerializer):
+    outcome = serializers.ChoiceField(choices=DomesticSearch.Outcome.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = DomesticSearch
+        fields = ["id", "completed_on", "outcome", "notes", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    court = serializers.PrimaryKeyRelatedField(queryset=Court.objects.all())
+
+    class Meta:
+        model = Referral
+        fields = ["id", "court", "on", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class HearingSerializer(serializers.ModelSerializer):
+    participants = serializers.ListField(child=serializers.ChoiceField(choices=Participant.choices), max_length=10)
+    in_camera = serializers.BooleanField()
+
+    class Meta:
+        model = Hearing
+        fields = ["id", "court", "on", "participants", "in_camera", "created_at"]
+        read_only_fields = ["id", "court", "created_at"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
+    expected_in_force_on = serializers.SerializerMethodField(help_text="decided_on + appeal period, until in_force_on is recorded")
+
+    class Meta:
+        model = Decision
+        fields = ["outcome", "decided_on", "in_force_on", "expected_in_force_on", "court"]
+        read_only_fields = ["court", "expected_in_force_on"]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_expected_in_force_on(self, decision):
+        if decision.in_force_on:
+            return None
+        return decision.decided_on + datetime.timedelta(days=Policy.current().appeal_period_days)
+
+
+class InForceSerializer(serializers.Serializer):
+    in_force_on = serializers.DateField()
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """The case file."""
+
+    children = CaseChildSerializer(source="child_links", many=True)
+    applicants = serializers.SerializerMethodField()
+    documents = DocumentSerializer(many=True)
+    contacts = ContactSerializer(many=True)
+    consents = ConsentSerializer(many=True)
+    domestic_searches = DomesticSearchSerializer(many=True)
+    referral = serializers.SerializerMethodField()
+    hearings = HearingSerializer(many=True)
+    decision = serializers.SerializerMethodField()
+    foreign_adoption = serializers.BooleanField(source="is_foreign_adoption")
+
+    class Meta:
+        model = Case
+        fields = ["id", "case_ref", "category", "status", "closed_reason", "closed_on", "district", "opened_on",
+                  "receiving_country", "foreign_adoption", "children", "applicants", "documents", "contacts", "consents",
+                  "domestic_searches", "referral", "hearings", "decision", "historical", "version", "created_at"]
+        read_only_fields = fields
+
+    def get_applicants(self, case) -> list[int]:
+        return [link.applicant_id for link in case.applicant_links.all()]
+
+    @extend_schema_field(ReferralSerializer(allow_null=True))
+    def get_referral(self, case):
+        referrals = sorted(case.referrals.all(), key=lambda r: (r.on, r.id))
+        return ReferralSerializer(referrals[-1]).data if referrals else None
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_decision(self, case):
+        decision = getattr(case, "decision", None)
+        return DecisionSerializer(decision).data if decision else None
+
+
+class CheckSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.ChoiceField(choices=["pass", "fail", "pending", "not_applicable"])
+    basis = serializers.CharField()
+    detail = serializers.CharField()
+    satisfiable_on = serializers.DateField(allow_null=True)
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class EligibilitySerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    as_of = serializers.DateField()
+    category = serializers.CharField()
+    eligible = serializers.BooleanField()
+    checks = CheckSerializer(many=True)
+    warnings = FindingSerializer(many=True)
+
+
+class AsOfSerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False)

@@ -1,0 +1,164 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.audit import record_read
+from core.dates import today
+from core.models import Role
+from core.permissions import roles
+from registry.selectors import children_for
+
+from .. import selectors, services
+from ..facts import eligibility
+from .serializers import (
+    ApplicantSerializer,
+    AsOfSerializer,
+    CaseCreateSerializer,
+    CaseSerializer,
+    ConsentSerializer,
+    ContactSerializer,
+    DecisionSerializer,
+    DocumentSerializer,
+    DomesticSearchSerializer,
+    EligibilitySerializer,
+    HearingSerializer,
+    InForceSerializer,
+    OnSerializer,
+    ReferralSerializer,
+)
+
+# Consular posts see only a part of a file, through the consular endpoints (ROLES.md).
+CASE_READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
+
+
+class ScopedContextMixin:
+    def get_serializer_context(self):
+        user = self.request.user
+        return super().get_serializer_context() | {
+            "scopes": {"children": children_for(user), "applicants": selectors.applicants_for(user)}}
+
+    def valid(self, serializer_class, **kwargs):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class ApplicantViewSet(ScopedContextMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
+    """Prospective adoptive parents, recorded by the guardianship agency of a district."""
+
+    serializer_class = ApplicantSerializer
+    permission_classes = [roles(Role.GUARDIANSHIP, read=CASE_READERS)]
+
+    def get_queryset(self):
+        return selectors.applicants_for(self.request.user).order_by("id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_applicant(actor=self.request.user, district=self.request.user.district,
+                                                        **serializer.validated_data)
+
+
+class CaseViewSet(ScopedContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Adoption cases: the case file, its evidence, eligibility and the court stage."""
+
+    serializer_class = CaseSerializer
+    permission_classes = [roles(Role.GUARDIANSHIP, Role.COURT, read=CASE_READERS)]
+    filterset_fields = {"status": ["exact"], "category": ["exact"], "district": ["exact"]}
+
+    def get_queryset(self):
+        qs = selectors.case_file(selectors.cases_for(self.request.user)).order_by("id")
+        child = self.request.query_params.get("child")
+        if self.action == "list" and child:
+            qs = qs.filter(child_links__child=child) if child.isdigit() else qs.none()
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("child", OpenApiTypes.INT, description="cases of this child")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        record_read(actor=request.user, obj=case)  # adoption is secret: every read of a file is audited
+        return Response(CaseSerializer(case).data)
+
+    def _file(self, case, code=status.HTTP_200_OK):
+        return Response(CaseSerializer(self.get_queryset().get(pk=case.pk)).data, status=code)
+
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
+    def create(self, request):
+        data = self.valid(CaseCreateSerializer)
+        case = services.open_case(actor=request.user, **data)
+        return self._file(case, status.HTTP_201_CREATED)
+
+    def _evidence(self, serializer_class, service, **extra):
+        case = self.get_object()
+        data = self.valid(serializer_class)
+        record = service(actor=self.request.user, case=case, **data, **extra)
+        return Response(serializer_class(record, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DocumentSerializer, responses={201: DocumentSerializer})
+    @action(detail=True, methods=["post"])
+    def documents(self, request, pk=None):
+        return self._evidence(DocumentSerializer, services.add_document)
+
+    @extend_schema(request=ContactSerializer, responses={201: ContactSerializer})
+    @action(detail=True, methods=["post"])
+    def contacts(self, request, pk=None):
+        return self._evidence(ContactSerializer, services.record_contact)
+
+    @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer})
+    @action(detail=True, methods=["post"])
+    def consents(self, request, pk=None):
+        return self._evidence(ConsentSerializer, services.record_consent)
+
+    @extend_schema(request=OnSerializer, responses=ConsentSerializer)
+    @action(detail=True, methods=["post"], url_path=r"consents/(?P<consent_id>\d+)/withdraw")
+    def withdraw_consent(self, request, pk=None, consent_id=None):
+        case = self.get_object()
+        consent = get_object_or_404(case.consents.all(), pk=consent_id)
+        consent = services.withdraw_consent(actor=request.user, consent=consent, **self.valid(OnSerializer))
+        return Response(ConsentSerializer(consent).data)
+
+    @extend_schema(request=DomesticSearchSerializer, responses={201: DomesticSearchSerializer})
+    @action(detail=True, methods=["post"], url_path="domestic-search")
+    def domestic_search(self, request, pk=None):
+        return self._evidence(DomesticSearchSerializer, services.record_domestic_search)
+
+    @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="default: today")],
+                   responses=EligibilitySerializer)
+    @action(detail=True, methods=["get"])
+    def eligibility(self, request, pk=None):
+        case = self.get_object()
+        params = AsOfSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        result = eligibility(case, params.validated_data.get("as_of") or today())
+        return Response(EligibilitySerializer(result.as_dict()).data)
+
+    @extend_schema(request=ReferralSerializer, responses={201: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def referral(self, request, pk=None):
+        return self._evidence(ReferralSerializer, services.refer_to_court)
+
+    @extend_schema(request=HearingSerializer, responses={201: HearingSerializer})
+    @action(detail=True, methods=["post"])
+    def hearings(self, request, pk=None):
+        return self._evidence(HearingSerializer, services.record_hearing)
+
+    @extend_schema(methods=["POST"], request=DecisionSerializer, responses={201: DecisionSerializer})
+    @extend_schema(methods=["PATCH"], request=InForceSerializer, responses=DecisionSerializer)
+    @action(detail=True, methods=["post", "patch"])
+    def decision(self, request, pk=None):
+        if request.method == "POST":
+            return self._evidence(DecisionSerializer, services.record_decision)
+        case = self.get_object()
+        decision = services.set_in_force(actor=request.user, case=case, **self.valid(InForceSerializer))
+        return Response(DecisionSerializer(decision).data)
+
+    @extend_schema(request=OnSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        case = services.withdraw_case(actor=request.user, case=self.get_object(), **self.valid(OnSerializer))
+        return self._file(case)

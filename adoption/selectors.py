@@ -1,0 +1,43 @@
+"""Reads of adoption, scoped by the caller (core.scoping). Every view starts here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from core.models import Role, User
+from core.scoping import NOTHING, role_of, territory_q
+
+from .models import Applicant, Case, CaseStatus
+
+
+def case_scope_q(user: User, prefix: str = "") -> Q:
+    territory = territory_q(user, district=f"{prefix}district")
+    if territory is not None:
+        return territory
+    role = role_of(user)
+    if role == Role.COURT:
+        return Q(**{f"{prefix}referrals__court": user.court_id})
+    if role == Role.CONSULAR:
+        # the cases of children adopted into the post's country (the consular view shows a part of them)
+        return Q(**{f"{prefix}status": CaseStatus.IN_FORCE, f"{prefix}receiving_country": user.consular_post.country})
+    return NOTHING
+
+
+def cases_for(user: User) -> QuerySet[Case]:
+    qs = Case.objects.all()
+    if role_of(user) == Role.COURT:
+        return qs.filter(pk__in=Case.objects.filter(case_scope_q(user)).values("pk"))
+    return qs.filter(case_scope_q(user))
+
+
+def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Everything the case file shows, in a fixed number of queries."""
+    return qs.select_related("district", "decision").prefetch_related(
+        "child_links", "applicant_links", "documents", "contacts", "consents", "domestic_searches", "referrals", "hearings")
+
+
+def applicants_for(user: User) -> QuerySet[Applicant]:
+    territory = territory_q(user, district="district")
+    if territory is not None:
+        return Applicant.objects.filter(territory)
+    return Applicant.objects.filter(pk__in=Applicant.objects.filter(case_scope_q(user, prefix="case_links__case__")).values("pk"))
