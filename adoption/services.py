@@ -403,8 +403,9 @@ def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) 
     for child in children:
         if child.status == ChildStatus.REGISTERED:
             registry_services.deregister_adopted(actor=actor, child=child, on=in_force_on)
-    others = Case.objects.select_for_update().filter(child_links__child__in=children, status__in=OPEN_STATUSES).exclude(pk=case.pk).distinct()
-    for other in others.order_by("id"):
+    other_ids = set(CaseChild.objects.filter(child__in=children, case__status__in=OPEN_STATUSES).exclude(case=case)
+                    .values_list("case_id", flat=True))
+    for other in Case.objects.select_for_update().filter(pk__in=other_ids).order_by("id"):
         _set_status(other, CaseStatus.CLOSED, actor=actor, verb="close_case", closed_reason=ClosedReason.CHILD_ADOPTED_IN_OTHER_CASE,
                     closed_on=in_force_on)
     return decision

@@ -69,7 +69,9 @@ class CaseViewSet(ScopedContextMixin, mixins.ListModelMixin, mixins.RetrieveMode
     filterset_fields = {"status": ["exact"], "category": ["exact"], "district": ["exact"]}
 
     def get_queryset(self):
-        qs = selectors.case_file(selectors.cases_for(self.request.user)).order_by("id")
+        qs = selectors.cases_for(self.request.user).order_by("id")
+        if self.action in ("list", "retrieve"):
+            qs = selectors.case_file(qs)
         child = self.request.query_params.get("child")
         if self.action == "list" and child:
             qs = qs.filter(child_links__child=child) if child.isdigit() else qs.none()
@@ -85,7 +87,7 @@ class CaseViewSet(ScopedContextMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return Response(CaseSerializer(case).data)
 
     def _file(self, case, code=status.HTTP_200_OK):
-        return Response(CaseSerializer(self.get_queryset().get(pk=case.pk)).data, status=code)
+        return Response(CaseSerializer(selectors.case_file(selectors.cases_for(self.request.user)).get(pk=case.pk)).data, status=code)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
     def create(self, request):

@@ -1,0 +1,59 @@
+import datetime
+
+import pytest
+
+from adoption import services
+from adoption.rules import DOSSIER_REPORTS
+from core.dates import today
+from registry import services as registry_services
+
+
+def ago(days: int) -> datetime.date:
+    return today() - datetime.timedelta(days=days)
+
+
+def make_child(district, *, central_days_ago=200, birth_days_ago=4 * 365, last_name="Kim", **fields):
+    """A child on the central register `central_days_ago`, with both parents unknown (documented)."""
+    identified = ago(central_days_ago + 100)
+    child, _ = registry_services.create_child(actor=None, district=district, last_name=last_name, first_name="Yulia", sex="F",
+                                              birth_date=ago(birth_days_ago), identified_on=identified, **fields)
+    for level, when in (("primary", identified), ("regional", ago(central_days_ago + 50)), ("central", ago(central_days_ago))):
+        registry_services.place_on_register(actor=None, child=child, level=level, placed_on=when)
+    registry_services.add_ground(actor=None, child=child, parent="both", ground="parents_unknown", documents=[
+        {"kind": "certificate", "number": "C-1", "date": identified, "issued_by": "Police department"}])
+    child.refresh_from_db()
+    return child
+
+
+def make_applicant(district, *, citizenship="US", residence="US", sex="F", last_name="Smith", birth=datetime.date(1980, 3, 3)):
+    foreign = citizenship != "KZ"
+    return services.create_applicant(actor=None, district=district, last_name=last_name, first_name="Ann", sex=sex,
+                                     birth_date=birth, citizenship=citizenship, residence_country=residence, marital_status="married",
+                                     foreign_register_number="FR-77" if foreign else "", foreign_registered_on=ago(150) if foreign else None)
+
+
+def complete_file(case, children, applicants, *, foreign=True):
+    """Everything a case needs to be eligible today (for a foreign case: dossier, contacts, search)."""
+    services.add_document(actor=None, case=case, kind="application", issued_on=ago(90), issuer="the applicants")
+    for applicant in applicants:
+        services.add_document(actor=None, case=case, kind="medical_certificate", applicant=applicant, issued_on=ago(80),
+                              issuer="Clinic 1")
+    if foreign:
+        for kind in DOSSIER_REPORTS:
+            services.add_document(actor=None, case=case, kind=kind, issued_on=ago(80), issuer="Licensed agency",
+                                  issuer_licence="LIC-1", licence_valid_until=ago(-300))
+        for applicant in applicants:
+            for child in children:
+                services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(60))
+                services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(40))
+        services.record_domestic_search(actor=None, case=case, completed_on=ago(70), outcome="no_candidates")
+
+
+@pytest.fixture
+def foreign_case(district):
+    """An eligible foreign case: a US couple and one child on the central register for 200 days."""
+    child = make_child(district)
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Smith-Jones")]
+    case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+    complete_file(case, [child], couple)
+    return case

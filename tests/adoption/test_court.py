@@ -1,0 +1,264 @@
+import threading
+
+import pytest
+from django.db import connection
+
+from adoption import services
+from adoption.models import Adoption, Case, Decision, Referral
+from core.models import AuditEvent, Reminder
+from core.services import ensure_reminder  # noqa: F401  (reminders are asserted through the API)
+from registry.models import Child
+from tests.adoption.conftest import ago, complete_file, make_applicant, make_child
+from tests.conftest import postgres_only
+
+pytestmark = pytest.mark.django_db
+ALL_PRESENT = ["applicants", "guardianship", "procurator"]
+
+
+def refer(client, case, court, on=None):
+    return client.post(f"/api/v1/cases/{case.pk}/referral/", {"court": court.pk, "on": (on or ago(5)).isoformat()}, format="json")
+
+
+def hear(client, case, on=None, participants=ALL_PRESENT, in_camera=True):
+    return client.post(f"/api/v1/cases/{case.pk}/hearings/", {"on": (on or ago(4)).isoformat(), "participants": participants,
+                                                               "in_camera": in_camera}, format="json")
+
+
+def decide(client, case, outcome="granted", on=None, **extra):
+    return client.post(f"/api/v1/cases/{case.pk}/decision/", {"outcome": outcome, "decided_on": (on or ago(3)).isoformat(), **extra},
+                       format="json")
+
+
+def test_a_full_foreign_case_from_an_empty_database_to_a_decision_in_force(api, users, district, court):
+    """Every step through the API, as the guardianship agency, the regional department, the ministry and the court."""
+    guardianship, regional, ministry, clerk = (api(users[r]) for r in ("guardianship", "regional", "ministry", "court"))
+    child = guardianship.post("/api/v1/children/", {
+        "last_name": "Ахметова", "first_name": "Дана", "sex": "F", "birth_date": ago(3 * 365).isoformat(),
+        "district": district.code, "identified_on": ago(300).isoformat()}, format="json").json()
+    cid = child["id"]
+    assert guardianship.post(f"/api/v1/children/{cid}/grounds/", {"parent": "both", "ground": "abandoned_in_institution", "documents": [
+        {"kind": "birth_registration", "number": "BR-1", "date": ago(299).isoformat(), "issued_by": "Registry office"},
+        {"kind": "institution_statement", "number": "S-1", "date": ago(299).isoformat(), "issued_by": "Maternity home 1"}]},
+        format="json").status_code == 201
+    assert guardianship.post(f"/api/v1/children/{cid}/register/", {"level": "primary", "placed_on": ago(298).isoformat()}, format="json").status_code == 201
+    assert regional.post(f"/api/v1/children/{cid}/register/", {"level": "regional", "placed_on": ago(260).isoformat()}, format="json").status_code == 201
+    assert ministry.post(f"/api/v1/children/{cid}/register/", {"level": "central", "placed_on": ago(220).isoformat()}, format="json").status_code == 201
+    people = [guardianship.post("/api/v1/applicants/", {
+        "last_name": "Smith", "first_name": name, "sex": sex, "birth_date": "1982-05-05", "citizenship": "US", "residence_country": "US",
+        "marital_status": "married", "foreign_register_number": f"FR-{name}", "foreign_registered_on": ago(200).isoformat()},
+        format="json").json()["id"] for name, sex in (("John", "M"), ("Mary", "F"))]
+    case = guardianship.post("/api/v1/cases/", {"children": [cid], "applicants": people, "opened_on": ago(120).isoformat()}, format="json").json()
+    assert (case["category"], case["receiving_country"], case["foreign_adoption"]) == ("foreigner", "US", True)
+    pk = case["id"]
+    docs = [{"kind": "application", "issued_on": ago(119).isoformat(), "issuer": "the applicants"}]
+    docs += [{"kind": kind, "issued_on": ago(110).isoformat(), "issuer": "Adoption agency", "issuer_licence": "L-7",
+              "licence_valid_until": ago(-200).isoformat()} for kind in ("financial_solvency", "family_situation", "health_report", "moral_qualities")]
+    docs += [{"kind": "medical_certificate", "applicant": p, "issued_on": ago(110).isoformat(), "issuer": "Clinic", "conditions": []} for p in people]
+    for doc in docs:
+        assert guardianship.post(f"/api/v1/cases/{pk}/documents/", doc, format="json").status_code == 201
+    for p in people:
+        for day in (100, 80):
+            assert guardianship.post(f"/api/v1/cases/{pk}/contacts/", {"applicant": p, "child": cid, "on": ago(day).isoformat()}, format="json").status_code == 201
+    assert guardianship.post(f"/api/v1/cases/{pk}/domestic-search/", {"completed_on": ago(115).isoformat(), "outcome": "no_candidates"},
+                             format="json").status_code == 201
+    assert guardianship.get(f"/api/v1/cases/{pk}/eligibility/").json()["eligible"] is True
+
+    assert refer(guardianship, Case(pk=pk), court, on=ago(20)).status_code == 201
+    assert clerk.get(f"/api/v1/cases/{pk}/").status_code == 200  # from now on the court sees the case
+    assert clerk.get(f"/api/v1/children/{cid}/").status_code == 200
+    assert hear(clerk, Case(pk=pk), on=ago(10)).status_code == 201
+    response = decide(clerk, Case(pk=pk), on=ago(9))
+    assert response.status_code == 201
+    assert response.json()["expected_in_force_on"] == ago(9 - 15).isoformat()  # decided_on + appeal period
+    assert clerk.get(f"/api/v1/cases/{pk}/").json()["status"] == "decided"
+    in_force = clerk.patch(f"/api/v1/cases/{pk}/decision/", {"in_force_on": ago(1).isoformat()}, format="json")
+    assert in_force.status_code == 200 and in_force.json()["in_force_on"] == ago(1).isoformat()
+
+    assert clerk.get(f"/api/v1/cases/{pk}/").json()["status"] == "in_force"
+    child_after = guardianship.get(f"/api/v1/children/{cid}/").json()
+    assert child_after["status"] == "deregistered" and child_after["deregistered"] == {"on": ago(1).isoformat(), "reason": "adopted"}
+    deregistration = AuditEvent.objects.get(verb="deregister", object_type="registry.child")
+    assert deregistration.actor == users["court"]  # in the clerk's name, in the clerk's transaction
+
+
+def test_referral_is_refused_with_the_failing_checks_unless_eligible(api, users, district, court):
+    child = make_child(district, central_days_ago=30)  # the three months are not over
+    applicants = [make_applicant(district)]
+    case = services.open_case(actor=None, children=[child], applicants=applicants, opened_on=ago(25))
+    response = refer(api(users["guardianship"]), case, court, on=ago(1))
+    assert response.status_code == 400
+    codes = {e["code"] for e in response.json()["errors"]}
+    assert {"CENTRAL_REGISTER_WAIT", "APPLICATION_FILED", "FOREIGN_DOSSIER"} <= codes
+    assert response.json()["eligibility"]["eligible"] is False
+    assert not Referral.objects.exists() and Case.objects.get().status == "open"
+
+
+def test_a_hearing_needs_every_mandatory_participant_and_to_be_in_camera(api, users, foreign_case, court):
+    refer(api(users["guardianship"]), foreign_case, court)
+    clerk = api(users["court"])
+    no_procurator = hear(clerk, foreign_case, participants=["applicants", "guardianship", "child"])
+    assert no_procurator.status_code == 400
+    assert no_procurator.json()["errors"][0] == {"field": "participants", "code": "mandatory_participant_missing",
+                                                 "message": no_procurator.json()["errors"][0]["message"]}
+    assert "procurator" in no_procurator.json()["errors"][0]["message"]
+    public = hear(clerk, foreign_case, in_camera=False)
+    assert public.status_code == 400 and public.json()["errors"][0]["field"] == "in_camera"
+    assert not foreign_case.hearings.exists()
+    assert hear(clerk, foreign_case).status_code == 201
+
+
+def test_only_the_court_of_the_referral_sees_and_hears_the_case(api, users, foreign_case, court):
+    refer(api(users["guardianship"]), foreign_case, court)
+    assert hear(api(users["other_court"]), foreign_case).status_code == 404
+    assert hear(api(users["guardianship"]), foreign_case).status_code == 403
+    assert api(users["other_court"]).get("/api/v1/cases/").json()["count"] == 0
+
+
+def test_illegal_transitions_are_409_with_a_clear_message(api, users, foreign_case, court):
+    guardianship, clerk = api(users["guardianship"]), api(users["court"])
+    assert hear(clerk, foreign_case).status_code == 404  # not referred: the court cannot even see it
+    assert refer(guardianship, foreign_case, court).status_code == 201
+    again = refer(guardianship, foreign_case, court)
+    assert again.status_code == 409 and again.json()["errors"][0]["code"] == "illegal_transition"
+    before_hearing = decide(clerk, foreign_case)
+    assert before_hearing.status_code == 409 and "hearing" in before_hearing.json()["errors"][0]["message"]
+    hear(clerk, foreign_case)
+    assert decide(clerk, foreign_case).status_code == 201
+    second = decide(clerk, foreign_case)
+    assert second.status_code == 409 and second.json()["errors"][0]["code"] == "already_decided"
+    assert Decision.objects.count() == 1
+
+
+def test_a_refused_decision_closes_the_case_and_leaves_the_child_on_the_register(api, users, foreign_case, court):
+    refer(api(users["guardianship"]), foreign_case, court)
+    hear(api(users["court"]), foreign_case)
+    assert decide(api(users["court"]), foreign_case, outcome="refused").status_code == 201
+    case = Case.objects.get(pk=foreign_case.pk)
+    assert (case.status, case.closed_reason) == ("closed", "refused")
+    assert not Adoption.objects.exists()
+    assert Child.objects.get().status == "registered"
+
+
+def test_entry_into_force_closes_every_other_open_case_for_the_child(api, users, district, court, foreign_case):
+    child = foreign_case.children.get()
+    rival = services.open_case(actor=None, children=[child], applicants=[make_applicant(district, last_name="Other")], opened_on=ago(50))
+    refer(api(users["guardianship"]), foreign_case, court)
+    hear(api(users["court"]), foreign_case)
+    decide(api(users["court"]), foreign_case, in_force_on=ago(2).isoformat())
+    rival.refresh_from_db()
+    assert (rival.status, rival.closed_reason, rival.closed_on) == ("closed", "child_adopted_in_other_case", ago(2))
+    assert Case.objects.get(pk=foreign_case.pk).status == "in_force"
+
+
+def test_the_decision_shows_the_expected_in_force_date_until_recorded(api, users, foreign_case, court):
+    refer(api(users["guardianship"]), foreign_case, court)
+    hear(api(users["court"]), foreign_case)
+    decide(api(users["court"]), foreign_case, on=ago(3))
+    decision = api(users["guardianship"]).get(f"/api/v1/cases/{foreign_case.pk}/").json()["decision"]
+    assert (decision["expected_in_force_on"], decision["in_force_on"]) == (ago(3 - 15).isoformat(), None)
+    early = api(users["court"]).patch(f"/api/v1/cases/{foreign_case.pk}/decision/", {"in_force_on": ago(4).isoformat()}, format="json")
+    assert early.status_code == 400 and early.json()["errors"][0]["code"] == "before_decision"
+
+
+def test_court_deadline_reminders(api, users, district, court, foreign_case):
+    refer(api(users["guardianship"]), foreign_case, court, on=ago(30))
+    hear(api(users["court"]), foreign_case, on=ago(25))
+    decide(api(users["court"]), foreign_case, on=ago(16))  # 15 days of appeal have passed yesterday
+    pending_wait = make_child(district, central_days_ago=95, last_name="Wait")
+    waiting_case = services.open_case(actor=None, children=[pending_wait], applicants=[make_applicant(district)], opened_on=ago(90))
+    services.sweep_court_deadlines()
+    services.sweep_court_deadlines()
+    from adoption.rules import right_arises
+
+    reminders = {(r.kind, r.subject_id, r.due_on, r.court_id, r.district_id) for r in Reminder.objects.all()}
+    assert reminders == {
+        ("decision_in_force_due", foreign_case.pk, ago(1), court.pk, None),
+        ("central_wait_ends", waiting_case.pk, right_arises(ago(95), 3), None, district.pk),
+    }
+    assert [r["kind"] for r in api(users["court"]).get("/api/v1/reminders/").json()["results"]] == ["decision_in_force_due"]
+
+
+# --- concurrency (PostgreSQL) ---------------------------------------------------------------
+
+
+def race(n, action):
+    """Run `action(i)` in n threads released at once; returns the results (or exceptions)."""
+    barrier, results = threading.Barrier(n), [None] * n
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = action(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_referrals_of_two_cases_for_one_child_let_exactly_one_through(users, district, court):
+    from rest_framework.test import APIClient
+
+    child = make_child(district)
+    cases = []
+    for name in ("First", "Second"):
+        applicants = [make_applicant(district, last_name=name)]
+        case = services.open_case(actor=None, children=[child], applicants=applicants, opened_on=ago(100))
+        complete_file(case, [child], applicants)
+        cases.append(case)
+
+    def attempt(i):
+        client = APIClient()
+        client.force_authenticate(users["guardianship"])
+        return refer(client, cases[i % 2], court).status_code
+
+    statuses = race(20, attempt)
+    assert statuses.count(201) == 1, statuses
+    assert all(isinstance(s, int) and 400 <= s < 500 for s in statuses if s != 201), statuses
+    assert Referral.objects.count() == 1
+    assert sorted(Case.objects.values_list("status", flat=True)) == ["open", "referred"]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_granted_decisions_on_one_case_make_exactly_one(users, district, court):
+    from rest_framework.test import APIClient
+
+    child = make_child(district)
+    applicants = [make_applicant(district)]
+    case = services.open_case(actor=None, children=[child], applicants=applicants, opened_on=ago(100))
+    complete_file(case, [child], applicants)
+    services.refer_to_court(actor=None, case=case, court=court, on=ago(5))
+    services.record_hearing(actor=None, case=case, on=ago(4), participants=ALL_PRESENT, in_camera=True)
+
+    def attempt(i):
+        client = APIClient()
+        client.force_authenticate(users["court"])
+        return decide(client, case).status_code
+
+    statuses = race(20, attempt)
+    assert statuses.count(201) == 1, statuses
+    assert all(isinstance(s, int) and 400 <= s < 500 for s in statuses if s != 201), statuses
+    assert Decision.objects.count() == 1 and Adoption.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_a_second_adoption_of_one_child_whatever_the_code_does(district):
+    from django.db import IntegrityError, transaction
+
+    child = make_child(district)
+    cases = [services.open_case(actor=None, children=[child], applicants=[make_applicant(district, last_name=n)], opened_on=ago(10))
+             for n in ("A", "B")]
+    first = Decision.objects.create(case=cases[0], outcome="granted", decided_on=ago(1))
+    second = Decision.objects.create(case=cases[1], outcome="granted", decided_on=ago(1))
+    Adoption.objects.create(child=child, decision=first)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Adoption.objects.create(child=child, decision=second)
