@@ -24,6 +24,8 @@ from .factories import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+# The team's shared folder (spec, samples, contract checker) lies beside the repository, in CI too.
+SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 
 # Row locks and concurrent transactions are PostgreSQL's; CI always runs there (tests/test_ci_services.py).
 postgres_only = pytest.mark.skipif(

@@ -8,10 +8,10 @@ from openpyxl import Workbook
 from core.models import AuditEvent
 from registry.imports import COLUMNS, import_children
 from registry.models import Child, RegisterEntry
-from tests.conftest import ROOT
+from tests.conftest import SHARED
 
 pytestmark = pytest.mark.django_db
-SAMPLE = ROOT.parent / "shared" / "samples" / "children.csv"
+SAMPLE = SHARED / "samples" / "children.csv"
 
 
 def sample_file(tmp_path: Path, district) -> Path:
