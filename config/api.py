@@ -4,8 +4,10 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from adoption.api import views as adoption_views
+from consular.api import views as consular_views
 from core.api import views as core_views
 from registry.api import views as registry_views
+from reports.api import views as report_views
 
 router = SimpleRouter()
 router.register("reminders", core_views.ReminderViewSet, basename="reminder")
@@ -13,6 +15,8 @@ router.register("children", registry_views.ChildViewSet, basename="child")
 router.register("duplicates", registry_views.DuplicateFlagViewSet, basename="duplicate")
 router.register("applicants", adoption_views.ApplicantViewSet, basename="applicant")
 router.register("cases", adoption_views.CaseViewSet, basename="case")
+router.register("adopted-children", consular_views.AdoptedChildViewSet, basename="adopted-child")
+router.register("consular-registrations", consular_views.ConsularRegistrationViewSet, basename="consular-registration")
 
 urlpatterns = [
     path("auth/token/", core_views.TokenView.as_view(), name="api-token"),
@@ -20,5 +24,8 @@ urlpatterns = [
     path("courts/", core_views.CourtList.as_view(), name="court-list"),
     path("consular-posts/", core_views.ConsularPostList.as_view(), name="consular-post-list"),
     path("policy/", core_views.PolicyView.as_view(), name="policy"),
+    path("cases/<int:pk>/departure/", consular_views.DepartureView.as_view(), name="case-departure"),
+    path("reports/unregistered-children/", report_views.UnregisteredChildrenReport.as_view(), name="report-unregistered"),
+    path("monitoring-reports/", consular_views.MonitoringReportView.as_view(), name="monitoring-reports"),
     *router.urls,
 ]

@@ -7,10 +7,10 @@ configuration (config/checks.py).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "registry",
     "adoption",
     "consular",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -234,12 +235,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Sweeps recompute what is due from the database, so a missed run loses nothing;
 # `expires` is shorter than the period so a backlog never piles up.
-SWEEP_EVERY_MINUTES = env_int("SWEEP_EVERY_MINUTES", 15)
+SWEEP_EVERY_SECONDS = env_int("SWEEP_EVERY_SECONDS", 15 * 60)
 CELERY_BEAT_SCHEDULE = {
-    name: {"task": task, "schedule": crontab(minute=f"*/{SWEEP_EVERY_MINUTES}"), "options": {"expires": SWEEP_EVERY_MINUTES * 60 - 60}}
+    name: {"task": task, "schedule": timedelta(seconds=SWEEP_EVERY_SECONDS), "options": {"expires": SWEEP_EVERY_SECONDS * 0.9}}
     for name, task in {
         "registers": "registry.sweep_registers",
         "court-deadlines": "adoption.sweep_court_deadlines",
+        "consular-deadlines": "consular.sweep_consular_deadlines",
+        "reminder-emails": "core.send_reminder_emails",
     }.items()
 }
 

@@ -12,6 +12,7 @@ import decimal
 import uuid
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .context import current_request_id
 from .models import AuditEvent, User
@@ -30,6 +31,8 @@ def snapshot(obj: models.Model | None, *, exclude: tuple[str, ...] = ()) -> dict
             value = value.isoformat()
         elif isinstance(value, decimal.Decimal | uuid.UUID):
             value = str(value)
+        elif isinstance(value, FieldFile):
+            value = value.name or ""
         data[field.attname] = value
     return data
 

@@ -101,3 +101,44 @@ def mark_reminder_done(*, actor: User, reminder: Reminder) -> Reminder:
         reminder.save(update_fields=["done_at", "done_by"])
         record_write(actor=actor, verb="mark_reminder_done", obj=reminder, before=before)
     return reminder
+
+
+REMINDER_RECIPIENTS = {"district": Role.GUARDIANSHIP, "region": Role.REGIONAL, "court": Role.COURT, "consular_post": Role.CONSULAR}
+
+
+def reminder_recipients(reminder: Reminder) -> list[str]:
+    """E-mail addresses of the active staff of the organisations a reminder is addressed to."""
+    addresses = set()
+    for field, role in REMINDER_RECIPIENTS.items():
+        org_id = getattr(reminder, f"{field}_id")
+        if org_id is not None:
+            addresses |= set(User.objects.filter(is_active=True, role=role, **{f"{field}_id": org_id})
+                             .exclude(email="").values_list("email", flat=True))
+    return sorted(addresses)
+
+
+def send_reminder_emails(*, limit: int = 500) -> int:
+    """E-mail each open reminder once. A conditional UPDATE claims it first, so two workers
+    never send the same one; a reminder whose e-mail fails is released for the next sweep.
+    The message names the deadline and the record's id, never a person."""
+    from django.core.mail import send_mail
+
+    sent = 0
+    for reminder in Reminder.objects.filter(emailed_at__isnull=True, done_at__isnull=True).order_by("id")[:limit]:
+        if not Reminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+            continue  # claimed by another worker
+        recipients = reminder_recipients(reminder)
+        if not recipients:
+            continue
+        try:
+            send_mail(
+                subject=f"[adoption registry] {reminder.kind.replace('_', ' ')}: due {reminder.due_on.isoformat()}",
+                message=(f"{reminder.detail}\n\nRecord: {reminder.subject_type} #{reminder.subject_id}\n"
+                         f"Due: {reminder.due_on.isoformat()}\n\nOpen the registry to act on it."),
+                from_email=None, recipient_list=recipients,
+            )
+            sent += 1
+        except Exception:
+            Reminder.objects.filter(pk=reminder.pk).update(emailed_at=None)  # try again on the next sweep
+            raise
+    return sent

@@ -7,3 +7,11 @@ from celery import shared_task
 def ping() -> dict:
     """Proves the worker path end to end (used by /healthz?deep=1 and the tests)."""
     return {"pong": True, "worker": socket.gethostname()}
+
+
+@shared_task(name="core.send_reminder_emails")
+def send_reminder_emails() -> int:
+    """Beat: e-mail every reminder not yet sent (each one once)."""
+    from .services import send_reminder_emails as send
+
+    return send()

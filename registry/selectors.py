@@ -21,9 +21,11 @@ def child_scope_q(user: User, prefix: str = "") -> Q:
         # A court sees the children of the cases referred to it.
         return Q(**{f"{prefix}case_links__case__referrals__court": user.court_id})
     if role == Role.CONSULAR:
-        # A consular post sees the children adopted into its country.
-        return Q(**{f"{prefix}case_links__case__status__in": ("in_force",),
-                    f"{prefix}case_links__case__receiving_country": user.consular_post.country})
+        # A consular post sees the children adopted into its country, and any child ever
+        # registered at the post (a family that moved keeps its history there).
+        return Q(**{f"{prefix}case_links__case__status": "in_force",
+                    f"{prefix}case_links__case__receiving_country": user.consular_post.country}) | Q(
+            **{f"{prefix}consular_registrations__post": user.consular_post_id})
     return NOTHING
 
 

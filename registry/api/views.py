@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from core.audit import history_of, record_read
 from core.models import Role
-from core.permissions import ALL_ROLES, roles
+from core.permissions import roles
 
 from .. import selectors, services
 from .filters import ChildFilter
@@ -24,6 +24,8 @@ from .serializers import (
 )
 
 WRITERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)  # the service decides which level each may write
+# Consular posts see only their part of a child's file, through /api/v1/adopted-children/ (ROLES.md).
+READERS = (*WRITERS, Role.COURT, Role.AUDITOR)
 
 
 class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -31,7 +33,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     serializer_class = ChildSerializer
     filterset_class = ChildFilter
-    permission_classes = [roles(*WRITERS, read=ALL_ROLES)]
+    permission_classes = [roles(*WRITERS, read=READERS)]
 
     def get_queryset(self):
         return selectors.children_for(self.request.user).order_by("id")

@@ -25,11 +25,12 @@ def make_child(district, *, central_days_ago=200, birth_days_ago=4 * 365, last_n
     return child
 
 
-def make_applicant(district, *, citizenship="US", residence="US", sex="F", last_name="Smith", birth=datetime.date(1980, 3, 3)):
+def make_applicant(district, *, citizenship="US", residence="US", sex="F", last_name="Smith", birth=datetime.date(1980, 3, 3),
+                   registered_ago=150):
     foreign = citizenship != "KZ"
     return services.create_applicant(actor=None, district=district, last_name=last_name, first_name="Ann", sex=sex,
                                      birth_date=birth, citizenship=citizenship, residence_country=residence, marital_status="married",
-                                     foreign_register_number="FR-77" if foreign else "", foreign_registered_on=ago(150) if foreign else None)
+                                     foreign_register_number="FR-77" if foreign else "", foreign_registered_on=ago(registered_ago) if foreign else None)
 
 
 def complete_file(case, children, applicants, *, foreign=True):
@@ -57,3 +58,31 @@ def foreign_case(district):
     case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
     complete_file(case, [child], couple)
     return case
+
+
+def adopt_abroad(district, court, *, in_force_ago=40, birth_days_ago=4 * 365, country="US", last_name="Kim", historical_dates=None):
+    """A child adopted by a couple living in `country`, decision in force `in_force_ago` days ago.
+
+    Every earlier step is dated back from there, so the case was eligible at each stage."""
+    base = in_force_ago + 10
+    child = make_child(district, central_days_ago=base + 200, birth_days_ago=birth_days_ago, last_name=last_name)
+    citizenship = country if country != "KZ" else "US"
+    couple = [make_applicant(district, citizenship=citizenship, residence=country, registered_ago=base + 150),
+              make_applicant(district, citizenship=citizenship, residence=country, sex="M", last_name="Smith-Jones",
+                             registered_ago=base + 150)]
+    case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(base + 100))
+    services.add_document(actor=None, case=case, kind="application", issued_on=ago(base + 90), issuer="the applicants")
+    for applicant in couple:
+        services.add_document(actor=None, case=case, kind="medical_certificate", applicant=applicant, issued_on=ago(base + 80), issuer="Clinic")
+        for day in (60, 40):
+            services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(base + day))
+    for kind in DOSSIER_REPORTS:
+        services.add_document(actor=None, case=case, kind=kind, issued_on=ago(base + 80), issuer="Agency", issuer_licence="L",
+                              licence_valid_until=ago(-300))
+    services.record_domestic_search(actor=None, case=case, completed_on=ago(base + 70), outcome="no_candidates")
+    services.refer_to_court(actor=None, case=case, court=court, on=ago(base + 5))
+    services.record_hearing(actor=None, case=case, on=ago(base + 4), participants=["applicants", "guardianship", "procurator"], in_camera=True)
+    services.record_decision(actor=None, case=case, outcome="granted", decided_on=ago(base + 3), in_force_on=ago(in_force_ago))
+    case.refresh_from_db()
+    child.refresh_from_db()
+    return case, child

@@ -74,7 +74,8 @@ def test_each_role_sees_only_the_children_of_its_territory(api, users, make_chil
     assert ids(users["guardianship"]) == {mine.pk}
     assert ids(users["regional"]) == {mine.pk, neighbours.pk}
     assert ids(users["ministry"]) == ids(users["auditor"]) == {mine.pk, neighbours.pk, far.pk}
-    assert ids(users["court"]) == ids(users["consular"]) == set()  # no referral, no adoption abroad
+    assert ids(users["court"]) == set()  # no case referred to it
+    assert api(users["consular"]).get("/api/v1/children/").status_code == 403  # posts use /adopted-children/
     assert api(users["guardianship"]).get(f"/api/v1/children/{far.pk}/").status_code == 404
     assert api(users["other_regional"]).get(f"/api/v1/children/{mine.pk}/").status_code == 404
     assert api(users["court"]).get(f"/api/v1/children/{mine.pk}/history/").status_code == 404

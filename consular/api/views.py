@@ -1,0 +1,147 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from adoption.selectors import cases_for
+from core.audit import record_read
+from core.models import Role
+from core.permissions import roles
+from registry.selectors import children_for
+
+from .. import selectors, services
+from .serializers import (
+    AdoptedChildSerializer,
+    ConsularRegistrationSerializer,
+    DepartureSerializer,
+    MonitoringReportSerializer,
+    PassportStampSerializer,
+    ScheduleEntrySerializer,
+    TransferSerializer,
+)
+
+READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.CONSULAR, Role.AUDITOR)
+
+
+class ScopedContextMixin:
+    def get_serializer_context(self):
+        user = self.request.user
+        return super().get_serializer_context() | {
+            "scopes": {"adopted_children": selectors.adopted_children_for(user), "children": children_for(user)}}
+
+    def valid(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class AdoptedChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Children adopted abroad, decision in force: what a consular post needs to follow them."""
+
+    serializer_class = AdoptedChildSerializer
+    permission_classes = [roles(read=READERS)]
+
+    def get_queryset(self):
+        qs = selectors.adopted_children_for(self.request.user).order_by("id")
+        country = self.request.query_params.get("country")
+        return qs.filter(adoption__decision__case__receiving_country=country.upper()) if country else qs
+
+    @extend_schema(parameters=[OpenApiParameter("country", OpenApiTypes.STR, description="receiving country (ISO alpha-2)")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        child = self.get_object()
+        record_read(actor=request.user, obj=child, purpose="consular follow-up")
+        return Response(AdoptedChildSerializer(child).data)
+
+
+class ConsularRegistrationViewSet(ScopedContextMixin, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                                  viewsets.GenericViewSet):
+    """The consular register (¶60): each post sees its own registrations."""
+
+    serializer_class = ConsularRegistrationSerializer
+    permission_classes = [roles(Role.CONSULAR, Role.MINISTRY, read=READERS)]
+
+    def get_queryset(self):
+        qs = selectors.registrations_for(self.request.user).select_related("post").order_by("id")
+        params = self.request.query_params
+        if params.get("post"):
+            qs = qs.filter(post=params["post"]) if params["post"].isdigit() else qs.none()
+        if params.get("country"):
+            qs = qs.filter(post__country=params["country"].upper())
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("post", OpenApiTypes.INT), OpenApiParameter("country", OpenApiTypes.STR)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        data = self.valid(ConsularRegistrationSerializer)
+        registration = services.register_child(actor=request.user, **data)
+        return Response(ConsularRegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransferSerializer, responses={201: ConsularRegistrationSerializer})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        registration = services.transfer_registration(actor=request.user, registration=self.get_object(), **self.valid(TransferSerializer))
+        return Response(ConsularRegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PassportStampSerializer, responses=ConsularRegistrationSerializer)
+    @action(detail=True, methods=["post"], url_path="passport-stamp")
+    def passport_stamp(self, request, pk=None):
+        on = self.valid(PassportStampSerializer)["passport_stamped_on"]
+        registration = services.stamp_passport(actor=request.user, registration=self.get_object(), on=on)
+        return Response(ConsularRegistrationSerializer(registration).data)
+
+
+class MonitoringReportView(ScopedContextMixin, generics.GenericAPIView):
+    """GET: the monitoring schedule with due dates and status; POST: a report received."""
+
+    serializer_class = MonitoringReportSerializer
+    permission_classes = [roles(Role.CONSULAR, Role.MINISTRY, read=READERS)]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.monitoring_reports_for(self.request.user)
+
+    @extend_schema(parameters=[OpenApiParameter("child", OpenApiTypes.INT, description="one child's schedule (default: every child in scope)"),
+                               OpenApiParameter("status", OpenApiTypes.STR, enum=["received", "late", "missing", "upcoming"])],
+                   responses=ScheduleEntrySerializer(many=True))
+    def get(self, request):
+        children = selectors.adopted_children_for(request.user).prefetch_related("monitoring_reports")
+        child = request.query_params.get("child")
+        if child is not None:
+            if not child.isdigit():
+                raise ValidationError({"child": ["A child id is a whole number."]})
+            children = [get_object_or_404(children, pk=child)]
+        wanted = request.query_params.get("status")
+        entries = [e for c in children for e in services.schedule_for(c, c.adoption) if not wanted or e["status"] == wanted]
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(ScheduleEntrySerializer(page, many=True).data)
+
+    @extend_schema(request=MonitoringReportSerializer, responses={201: MonitoringReportSerializer})
+    def post(self, request):
+        data = self.valid(MonitoringReportSerializer)
+        report = services.record_monitoring_report(actor=request.user, **data)
+        return Response(MonitoringReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class DepartureView(ScopedContextMixin, generics.GenericAPIView):
+    """The child leaves Kazakhstan: exit permission and consular registration first (¶61)."""
+
+    serializer_class = DepartureSerializer
+    permission_classes = [roles(Role.GUARDIANSHIP, read=())]
+
+    def get_queryset(self):
+        return cases_for(self.request.user)
+
+    @extend_schema(request=DepartureSerializer, responses={201: DepartureSerializer})
+    def post(self, request, pk):
+        case = get_object_or_404(self.get_queryset().select_related("decision"), pk=pk)
+        departure = services.record_departure(actor=request.user, case=case, **self.valid(DepartureSerializer))
+        return Response(DepartureSerializer(departure).data, status=status.HTTP_201_CREATED)

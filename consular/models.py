@@ -1,0 +1,81 @@
+"""After the decision (RULES §7, ¶60-61): consular registration, departure, monitoring reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from adoption.models import Case
+from core.models import ConsularPost
+from registry.models import Child
+
+
+class ConsularRegistration(models.Model):
+    """A child on the consular register of a Kazakh embassy or consulate (¶60).
+
+    One active registration per child; a move abroad ends it (`ended_on`) and opens one
+    at the new post, so the history stays and each post sees its own dates.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="consular_registrations")
+    post = models.ForeignKey(ConsularPost, on_delete=models.PROTECT, related_name="registrations")
+    number = models.CharField(max_length=64)
+    registered_on = models.DateField(db_index=True)
+    passport_stamped_on = models.DateField(null=True, blank=True)  # ¶61: the Foreign Ministry stamp
+    ended_on = models.DateField(null=True, blank=True)
+    transferred_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    historical = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["registered_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(ended_on__isnull=True), name="one_active_consular_registration"),
+            models.UniqueConstraint(fields=["post", "number"], name="registration_number_unique_per_post"),
+        ]
+
+    def __str__(self):
+        return f"consular registration {self.number}"
+
+
+class Departure(models.Model):
+    """The child leaves Kazakhstan with the exit permission of the internal affairs agencies (¶61)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="departures")
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="departure")
+    exit_permission_number = models.CharField(max_length=64)
+    exit_permission_on = models.DateField()
+    departed_on = models.DateField()
+    residence_country = models.CharField(max_length=2)
+    historical = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"departure on {self.departed_on}"
+
+
+def report_upload_path(instance, filename):
+    return f"monitoring/{instance.child_id}/{instance.due_on.isoformat()}-{filename[-80:]}"
+
+
+class MonitoringReport(models.Model):
+    """A report on the child's living conditions received through the consular post."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="monitoring_reports")
+    due_on = models.DateField()
+    received_on = models.DateField()
+    summary = models.TextField(blank=True)
+    attachment = models.FileField(upload_to=report_upload_path, blank=True)
+    post = models.ForeignKey(ConsularPost, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [models.UniqueConstraint(fields=["child", "due_on"], name="one_report_per_due_date")]
+
+    def __str__(self):
+        return f"monitoring report due {self.due_on}"

@@ -1,0 +1,38 @@
+"""Monitoring of children adopted abroad (RULES §7, ¶60): the schedule and report status."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from core.dates import ADULTHOOD, add_months, reaches_age_on
+
+RECEIVED, LATE, MISSING, UPCOMING = "received", "late", "missing", "upcoming"
+UNREGISTERED_AFTER_DAYS = 180  # RULES §7: the ministry's unregistered-children safeguard
+
+
+def monitoring_due_dates(in_force_on: date, birth_date: date, schedule: dict) -> list[date]:
+    """Due dates of the reports: every `first_every_months` for `first_years` years after
+    entry into force, then every `then_every_months`, while the child is under 18.
+
+    Each date is counted from `in_force_on` (or from the end of the first period), never
+    from the previous due date, so month-end clamping does not drift.
+    """
+    adulthood = reaches_age_on(birth_date, ADULTHOOD)
+    first_end = add_months(in_force_on, 12 * schedule["first_years"])
+    dues, step = [], 1
+    while (due := add_months(in_force_on, step * schedule["first_every_months"])) <= first_end and due < adulthood:
+        dues.append(due)
+        step += 1
+    step = 1
+    while (due := add_months(first_end, step * schedule["then_every_months"])) < adulthood:
+        dues.append(due)
+        step += 1
+    return dues
+
+
+def report_status(due_on: date, received_on: date | None, on: date, grace_days: int) -> str:
+    """received (within the grace period), late (received after it), missing, or upcoming."""
+    deadline = due_on + timedelta(days=grace_days)
+    if received_on is not None:
+        return RECEIVED if received_on <= deadline else LATE
+    return MISSING if on > deadline else UPCOMING

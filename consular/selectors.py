@@ -1,0 +1,37 @@
+"""Reads after the decision, scoped by the caller. A consular post sees the children adopted
+into its country (and those ever registered at it), and only the part of the file it needs."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from adoption.models import Adoption
+from core.models import Role, User
+from core.scoping import NOTHING, role_of, territory_q
+from registry.models import Child
+from registry.selectors import children_for
+
+from .models import ConsularRegistration, MonitoringReport
+
+
+def adopted_children_for(user: User) -> QuerySet[Child]:
+    """Children adopted abroad whose decision is in force, within the caller's scope."""
+    abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
+    return (children_for(user).filter(pk__in=abroad.values("child_id"))
+            .select_related("adoption__decision__case", "departure")
+            .prefetch_related("adoption__decision__case__applicants",
+                              Prefetch("consular_registrations", queryset=registrations_for(user).select_related("post"))))
+
+
+def registrations_for(user: User) -> QuerySet[ConsularRegistration]:
+    role = role_of(user)
+    if role == Role.CONSULAR:
+        return ConsularRegistration.objects.filter(post=user.consular_post_id)  # each post sees its own dates
+    territory = territory_q(user, district="child__district")
+    if territory is None:
+        return ConsularRegistration.objects.filter(NOTHING)
+    return ConsularRegistration.objects.filter(territory)
+
+
+def monitoring_reports_for(user: User) -> QuerySet[MonitoringReport]:
+    return MonitoringReport.objects.filter(child__in=adopted_children_for(user).values("pk"))

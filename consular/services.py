@@ -1,0 +1,266 @@
+"""Writes after the decision: consular registration, departure, monitoring reports (RULES §7)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from adoption.models import Adoption, Case, CaseStatus
+from core.audit import record_write, snapshot
+from core.countries import is_country
+from core.dates import today
+from core.errors import ConflictError, FieldError, Forbidden, RuleError
+from core.models import ConsularPost, Policy, Reminder, Role, User
+from registry.models import Child
+
+from . import rules
+from .models import ConsularRegistration, Departure, MonitoringReport
+
+REGISTRATION_REMINDER = "consular_registration_due"
+MONITORING_REMINDER = "monitoring_report_overdue"
+
+
+def _past(field: str, value: datetime.date | None, errors: list[FieldError]) -> None:
+    if value is not None and value > today():
+        errors.append(FieldError(field, "future_date", _("%(field)s cannot be in the future.") % {"field": field}))
+
+
+def _raise(errors: list[FieldError]) -> None:
+    if errors:
+        raise RuleError.many(errors)
+
+
+def foreign_adoption_of(child: Child) -> Adoption | None:
+    """The child's adoption if it is a foreign adoption whose decision is in force, else None."""
+    adoption = Adoption.objects.select_related("decision", "decision__case").filter(child=child).first()
+    if adoption and adoption.decision.in_force_on and adoption.decision.case.receiving_country:
+        return adoption
+    return None
+
+
+def country_of_residence(child: Child, adoption: Adoption) -> str:
+    departure = Departure.objects.filter(child=child).first()
+    return departure.residence_country if departure else adoption.decision.case.receiving_country
+
+
+def _may_act_for_post(actor: User | None, post: ConsularPost) -> None:
+    if actor is None or actor.role == Role.MINISTRY:
+        return
+    if actor.role != Role.CONSULAR or actor.consular_post_id != post.pk:
+        raise Forbidden("post", "not_your_post", _("Only the consular officers of that post, or the ministry, may record this."))
+
+
+@transaction.atomic
+def register_child(*, actor: User | None, child: Child, post: ConsularPost, number: str, registered_on: datetime.date,
+                   passport_stamped_on: datetime.date | None = None, historical: bool = False) -> ConsularRegistration:
+    """Place a child adopted abroad on the consular register of the post covering its country (¶60)."""
+    _may_act_for_post(actor, post)
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    errors: list[FieldError] = []
+    _past("registered_on", registered_on, errors)
+    _past("passport_stamped_on", passport_stamped_on, errors)
+    if not historical:
+        adoption = foreign_adoption_of(child)
+        if adoption is None:
+            raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force: it cannot be placed on a consular register."))
+        country = country_of_residence(child, adoption)
+        if post.country != country:
+            errors.append(FieldError("post", "post_of_another_country", _("The post covers %(post)s; the child lives in %(country)s.") % {
+                "post": post.country, "country": country}))
+        if registered_on < adoption.decision.in_force_on:
+            errors.append(FieldError("registered_on", "before_in_force", _("The adoption entered into force on %(date)s.") % {
+                "date": adoption.decision.in_force_on.isoformat()}))
+    if passport_stamped_on and passport_stamped_on < registered_on:
+        errors.append(FieldError("passport_stamped_on", "before_registration", _("The stamp records the registration: it cannot precede it.")))
+    _raise(errors)
+    if ConsularRegistration.objects.filter(child=child, ended_on__isnull=True).exists():
+        raise ConflictError("child", "already_registered", _("The child is already on a consular register; transfer the registration instead."))
+    if ConsularRegistration.objects.filter(post=post, number=number).exists():
+        raise ConflictError("number", "number_taken", _("This post already used this registration number."))
+    registration = ConsularRegistration.objects.create(child=child, post=post, number=number, registered_on=registered_on,
+                                                       passport_stamped_on=passport_stamped_on, historical=historical, created_by=actor)
+    record_write(actor=actor, verb="register_child_at_consulate", obj=registration, subject=child)
+    _close_reminders(REGISTRATION_REMINDER, "child", child.pk, actor)
+    return registration
+
+
+@transaction.atomic
+def transfer_registration(*, actor: User | None, registration: ConsularRegistration, post: ConsularPost, number: str,
+                          registered_on: datetime.date) -> ConsularRegistration:
+    """The family moved: the registration ends at the old post and opens at the new one.
+    Recorded by the ministry or by either post (the old one knows the family left)."""
+    old = ConsularRegistration.objects.select_for_update().select_related("post").get(pk=registration.pk)
+    if actor is not None and actor.role != Role.MINISTRY and actor.consular_post_id not in (old.post_id, post.pk):
+        raise Forbidden("post", "not_your_post", _("Only the ministry or the old or new post may transfer a registration."))
+    if old.ended_on is not None:
+        raise ConflictError("registration", "already_ended", _("This registration has already ended."))
+    errors: list[FieldError] = []
+    _past("registered_on", registered_on, errors)
+    if registered_on < old.registered_on:
+        errors.append(FieldError("registered_on", "before_previous_registration", _("The new registration cannot precede the old one.")))
+    if post.pk == old.post_id:
+        errors.append(FieldError("post", "same_post", _("The child is already registered at this post.")))
+    _raise(errors)
+    before = snapshot(old)
+    old.ended_on = registered_on
+    old.save(update_fields=["ended_on"])
+    new = ConsularRegistration.objects.create(child_id=old.child_id, post=post, number=number, registered_on=registered_on,
+                                              passport_stamped_on=old.passport_stamped_on, created_by=actor)
+    old.transferred_to = new
+    old.save(update_fields=["transferred_to"])
+    record_write(actor=actor, verb="transfer_consular_registration", obj=old, before=before, subject=old.child)
+    record_write(actor=actor, verb="transfer_consular_registration", obj=new, subject=old.child)
+    return new
+
+
+@transaction.atomic
+def stamp_passport(*, actor: User | None, registration: ConsularRegistration, on: datetime.date) -> ConsularRegistration:
+    _may_act_for_post(actor, registration.post)
+    registration = ConsularRegistration.objects.select_for_update().get(pk=registration.pk)
+    errors: list[FieldError] = []
+    _past("passport_stamped_on", on, errors)
+    if on < registration.registered_on:
+        errors.append(FieldError("passport_stamped_on", "before_registration", _("The stamp records the registration: it cannot precede it.")))
+    _raise(errors)
+    before = snapshot(registration)
+    registration.passport_stamped_on = on
+    registration.save(update_fields=["passport_stamped_on"])
+    record_write(actor=actor, verb="stamp_passport", obj=registration, before=before, subject=registration.child)
+    return registration
+
+
+@transaction.atomic
+def record_departure(*, actor: User | None, case: Case, child: Child, exit_permission_number: str,
+                     exit_permission_on: datetime.date | None, departed_on: datetime.date, residence_country: str,
+                     historical: bool = False) -> Departure:
+    """A child leaves only with the exit permission and a consular registration (¶61; RULES §7)."""
+    if actor is not None and actor.role != Role.GUARDIANSHIP:
+        raise Forbidden(None, "role_not_allowed", _("Your role may not take this action."))
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    errors: list[FieldError] = []
+    if not case.child_links.filter(child=child).exists():
+        errors.append(FieldError("child", "not_in_case", _("This child is not in the case.")))
+    if not exit_permission_number:
+        errors.append(FieldError("exit_permission_number", "exit_permission_missing", _("The exit permission of the internal affairs agencies is missing.")))
+    if exit_permission_on is None:
+        errors.append(FieldError("exit_permission_on", "exit_permission_missing", _("The date of the exit permission is missing.")))
+    if not is_country(residence_country):
+        errors.append(FieldError("residence_country", "invalid_country", _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": residence_country}))
+    _past("departed_on", departed_on, errors)
+    _past("exit_permission_on", exit_permission_on, errors)
+    if exit_permission_on and departed_on < exit_permission_on:
+        errors.append(FieldError("departed_on", "before_exit_permission", _("The child cannot leave before the exit permission.")))
+    if not historical:
+        if case.status != CaseStatus.IN_FORCE or not case.receiving_country:
+            raise ConflictError("case", "adoption_not_in_force", _("A departure is recorded for a foreign adoption in force."))
+        in_force_on = case.decision.in_force_on
+        if departed_on < in_force_on:
+            errors.append(FieldError("departed_on", "before_in_force", _("The adoption entered into force on %(date)s.") % {"date": in_force_on.isoformat()}))
+        registered = ConsularRegistration.objects.filter(child=child, registered_on__lte=departed_on).exists()
+        if not registered:
+            errors.append(FieldError("consular_registration", "consular_registration_missing",
+                                     _("The child is not on a consular register: the passport must bear that stamp before leaving (¶61).")))
+    _raise(errors)
+    if Departure.objects.filter(child=child).exists():
+        raise ConflictError("child", "already_departed", _("The child's departure is already recorded."))
+    departure = Departure.objects.create(case=case, child=child, exit_permission_number=exit_permission_number,
+                                         exit_permission_on=exit_permission_on, departed_on=departed_on,
+                                         residence_country=residence_country, historical=historical, created_by=actor)
+    record_write(actor=actor, verb="record_departure", obj=departure, subject=child)
+    return departure
+
+
+def schedule_for(child: Child, adoption: Adoption, *, on: datetime.date | None = None) -> list[dict]:
+    """The monitoring schedule with each report's status on `on`."""
+    on = on or today()
+    policy = Policy.current()
+    received = {r.due_on: r for r in child.monitoring_reports.all()}
+    out = []
+    for due in rules.monitoring_due_dates(adoption.decision.in_force_on, child.birth_date, policy.monitoring_schedule):
+        report = received.get(due)
+        out.append({"child": child.pk, "due_on": due, "received_on": report.received_on if report else None,
+                    "status": rules.report_status(due, report.received_on if report else None, on, policy.monitoring_grace_days),
+                    "report": report.pk if report else None, "summary": report.summary if report else ""})
+    return out
+
+
+def active_post(child: Child, adoption: Adoption) -> ConsularPost | None:
+    registration = ConsularRegistration.objects.filter(child=child, ended_on__isnull=True).select_related("post").first()
+    if registration:
+        return registration.post
+    return ConsularPost.objects.filter(country=country_of_residence(child, adoption), kind=ConsularPost.Kind.EMBASSY).first()
+
+
+@transaction.atomic
+def record_monitoring_report(*, actor: User | None, child: Child, due_on: datetime.date, received_on: datetime.date,
+                             summary: str = "", attachment=None) -> MonitoringReport:
+    adoption = foreign_adoption_of(child)
+    if adoption is None:
+        raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force."))
+    post = active_post(child, adoption)
+    if actor is not None and actor.role != Role.MINISTRY and (actor.role != Role.CONSULAR or post is None or actor.consular_post_id != post.pk):
+        raise Forbidden(None, "not_your_post", _("Reports are recorded by the post where the child is registered, or the ministry."))
+    errors: list[FieldError] = []
+    if due_on not in rules.monitoring_due_dates(adoption.decision.in_force_on, child.birth_date, Policy.current().monitoring_schedule):
+        errors.append(FieldError("due_on", "not_scheduled", _("No report is due on this date; see the child's schedule.")))
+    _past("received_on", received_on, errors)
+    if received_on < adoption.decision.in_force_on:
+        errors.append(FieldError("received_on", "before_in_force", _("The adoption entered into force on %(date)s.") % {
+            "date": adoption.decision.in_force_on.isoformat()}))
+    _raise(errors)
+    if MonitoringReport.objects.filter(child=child, due_on=due_on).exists():
+        raise ConflictError("due_on", "already_received", _("The report due on this date was already received."))
+    report = MonitoringReport.objects.create(child=child, due_on=due_on, received_on=received_on, summary=summary,
+                                             attachment=attachment or "", post=post, created_by=actor)
+    record_write(actor=actor, verb="record_monitoring_report", obj=report, subject=child)
+    return report
+
+
+def _close_reminders(kind: str, subject_type: str, subject_id: int, actor: User | None) -> None:
+    from django.utils import timezone
+
+    Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id=subject_id, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=actor)
+
+
+def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
+    """Derive the consular reminders from the database; idempotent (unique kind, subject, due date).
+
+    - consular_registration_due, to the district and the post: a foreign adoption in force
+      for `consular_registration_days` with no consular registration;
+    - monitoring_report_overdue, to the post: a report `monitoring_grace_days` late.
+    """
+    on = on or today()
+    policy = Policy.current()
+    registration_days = datetime.timedelta(days=policy.consular_registration_days)
+    grace = datetime.timedelta(days=policy.monitoring_grace_days)
+    embassies = dict(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", "pk"))
+    active = dict(ConsularRegistration.objects.filter(ended_on__isnull=True).values_list("child_id", "post_id"))
+    residence = dict(Departure.objects.values_list("child_id", "residence_country"))
+    registered = ConsularRegistration.objects.filter(child=OuterRef("child"))
+    adoptions = (Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
+                 .annotate(registered=Exists(registered))
+                 .values_list("child_id", "child__birth_date", "decision__in_force_on", "decision__case__receiving_country",
+                              "decision__case__district_id", "registered"))
+    received = set(MonitoringReport.objects.values_list("child_id", "due_on"))
+    due: list[Reminder] = []
+    counts = {REGISTRATION_REMINDER: 0, MONITORING_REMINDER: 0}
+    for child_id, birth_date, in_force_on, country, district_id, is_registered in adoptions.iterator(chunk_size=2000):
+        country = residence.get(child_id, country)
+        post_id = active.get(child_id) or embassies.get(country)
+        if not is_registered and in_force_on + registration_days <= on:
+            due.append(Reminder(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child_id, due_on=in_force_on + registration_days,
+                                district_id=district_id, consular_post_id=post_id, detail="adopted abroad, not on a consular register"))
+            counts[REGISTRATION_REMINDER] += 1
+        for due_on in rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule):
+            if due_on + grace >= on:
+                break
+            if (child_id, due_on) not in received:
+                due.append(Reminder(kind=MONITORING_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on + grace,
+                                    consular_post_id=post_id, detail=f"monitoring report due {due_on.isoformat()} not received"))
+                counts[MONITORING_REMINDER] += 1
+    Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
+    return counts

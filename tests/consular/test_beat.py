@@ -1,0 +1,88 @@
+"""Reminders on real processes: Celery beat and workers on Redis, against the test database.
+
+Beat sweeps recompute what is due from the database, so two beats, repeated sweeps or a
+broker outage never make a reminder twice nor lose one.
+"""
+
+import contextlib
+import datetime
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from django.db import connection
+
+from core.models import Reminder
+from tests.adoption.conftest import adopt_abroad
+from tests.conftest import (
+    celery_worker,
+    free_port,
+    postgres_only,
+    process,
+    service_env,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.services, postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+@contextlib.contextmanager
+def redis_server(port: int, tmp_path):
+    assert shutil.which("redis-server"), "redis-server is installed by .ci/run"
+    with process(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], None,
+                 tmp_path / f"redis-{time.monotonic_ns()}.log") as proc:
+        assert wait_for(lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip() == b"PONG")
+        yield proc
+
+
+@contextlib.contextmanager
+def beat(env, tmp_path, name):
+    args = [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO", "-s", str(tmp_path / f"{name}-schedule")]
+    with process(args, env, tmp_path / f"{name}.log") as proc:
+        yield proc
+
+
+def reminders_of(child):
+    return list(Reminder.objects.filter(subject_type="child", subject_id=child.pk).values_list("kind", "due_on"))
+
+
+def test_two_beats_and_two_workers_make_each_reminder_once(district, court, us_post, tmp_path):
+    _, child = adopt_abroad(district, court, in_force_ago=250)
+    port = free_port()
+    with redis_server(port, tmp_path):
+        env = service_env(DATABASE_URL=database_url(), REDIS_URL=f"redis://127.0.0.1:{port}/0", SWEEP_EVERY_SECONDS="2",
+                          VAR_DIR=str(tmp_path / "var"))
+        with celery_worker(env, tmp_path, "w1"), celery_worker(env, tmp_path, "w2"), beat(env, tmp_path, "b1"), beat(env, tmp_path, "b2"):
+            assert wait_for(lambda: len(reminders_of(child)) == 2, timeout=60), (tmp_path / "w1.log").read_text()[-3000:]
+            # let both beats fire several more sweeps into both workers
+            sweeps = lambda: sum(log.read_text().count("consular.sweep_consular_deadlines") for log in tmp_path.glob("w*.log"))  # noqa: E731
+            assert wait_for(lambda: sweeps() >= 8, timeout=60)
+    assert sorted(k for k, _ in reminders_of(child)) == ["consular_registration_due", "monitoring_report_overdue"]
+
+
+def test_a_broker_outage_delays_reminders_and_loses_none(district, court, us_post, tmp_path):
+    """Redis stops under a running worker and beat; a write succeeds meanwhile; Redis comes
+    back on the same port and the reminder arrives, once."""
+    port = free_port()
+    env = service_env(DATABASE_URL=database_url(), REDIS_URL=f"redis://127.0.0.1:{port}/0", SWEEP_EVERY_SECONDS="2",
+                      VAR_DIR=str(tmp_path / "var"))
+    worker_log = tmp_path / "w1.log"
+    with redis_server(port, tmp_path) as first_redis, celery_worker(env, tmp_path, "w1"), beat(env, tmp_path, "b1"):
+        assert wait_for(lambda: "consular.sweep_consular_deadlines" in worker_log.read_text(), timeout=60)
+        first_redis.terminate()
+        first_redis.wait(timeout=10)
+        _, child = adopt_abroad(district, court, in_force_ago=45)  # the write succeeds with the broker down
+        time.sleep(4)  # beat ticks while the broker is away
+        assert reminders_of(child) == []
+        with redis_server(port, tmp_path):
+            assert wait_for(lambda: len(reminders_of(child)) == 1, timeout=90), worker_log.read_text()[-3000:]
+            time.sleep(5)  # more sweeps: still one
+    assert reminders_of(child) == [("consular_registration_due", child.adoption.decision.in_force_on + datetime.timedelta(days=30))]

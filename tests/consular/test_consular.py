@@ -1,0 +1,203 @@
+import datetime
+
+import pytest
+from django.core import mail
+
+from adoption import services as adoption_services
+from consular import rules, services
+from consular.models import ConsularRegistration, Departure, MonitoringReport
+from core.dates import add_months, reaches_age_on
+from core.models import Reminder
+from core.services import send_reminder_emails
+from tests.adoption.conftest import adopt_abroad, ago, make_applicant, make_child
+from tests.factories import ConsularPostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def register(client, child, post, number="US-1", on=None, **extra):
+    return client.post("/api/v1/consular-registrations/", {"child": child.pk, "post": post.pk, "number": number,
+                                                           "registered_on": (on or ago(5)).isoformat(), **extra}, format="json")
+
+
+def test_the_post_of_the_country_registers_a_child_adopted_there(api, users, district, court, us_post):
+    case, child = adopt_abroad(district, court)
+    response = register(api(users["consular"]), child, us_post, passport_stamped_on=ago(4).isoformat())
+    assert response.status_code == 201, response.json()
+    assert response.json()["country"] == "US"
+    again = register(api(users["consular"]), child, us_post, number="US-2")
+    assert again.status_code == 409 and again.json()["errors"][0]["code"] == "already_registered"
+
+
+def test_registration_is_refused_before_the_decision_is_in_force(api, users, district, court, us_post):
+    case, child = adopt_abroad(district, court)
+    # a second child, decided but not yet in force
+    waiting = make_child(district, last_name="Lee")
+    pending = adoption_services.open_case(actor=None, children=[waiting], applicants=[make_applicant(district)], opened_on=ago(50))
+    from adoption.models import Decision
+
+    Decision.objects.create(case=pending, outcome="granted", decided_on=ago(2))
+    response = register(api(users["ministry"]), waiting, us_post)
+    assert response.status_code == 400 and response.json()["errors"][0]["code"] == "adoption_not_in_force"
+    assert not ConsularRegistration.objects.exists()
+
+
+def test_registration_is_refused_for_a_post_of_another_country(api, users, district, court, us_post, gb_post):
+    _, child = adopt_abroad(district, court)
+    by_ministry = register(api(users["ministry"]), child, gb_post)
+    assert by_ministry.status_code == 400 and by_ministry.json()["errors"][0]["code"] == "post_of_another_country"
+    assert register(api(users["consular"]), child, gb_post).status_code == 403  # the US officer for the UK post
+    by_uk = register(api(users["other_consular"]), child, gb_post)  # the UK post cannot even see the child
+    assert by_uk.status_code == 400 and by_uk.json()["errors"][0]["field"] == "child"
+    assert not ConsularRegistration.objects.exists()
+
+
+def test_a_us_post_cannot_see_a_child_adopted_into_the_uk(api, users, district, court):
+    _, us_child = adopt_abroad(district, court, country="US")
+    _, uk_child = adopt_abroad(district, court, country="GB", last_name="Brown")
+    us = api(users["consular"])
+    assert [c["id"] for c in us.get("/api/v1/adopted-children/").json()["results"]] == [us_child.pk]
+    assert us.get(f"/api/v1/adopted-children/{uk_child.pk}/").status_code == 404
+    assert us.get("/api/v1/monitoring-reports/", {"child": uk_child.pk}).status_code == 404
+    detail = us.get(f"/api/v1/adopted-children/{us_child.pk}/").json()
+    assert set(detail) == {"id", "last_name", "first_name", "patronymic", "sex", "birth_date", "adoption", "departure", "consular_registrations"}
+    assert len(detail["adoption"]["adoptive_parents"]) == 2
+    # and nothing else of the file
+    assert us.get(f"/api/v1/children/{us_child.pk}/").status_code == 403
+    assert us.get(f"/api/v1/cases/{detail['adoption']['case']}/").status_code == 403
+
+
+def test_a_transfer_keeps_the_history_and_each_post_sees_its_dates(api, users, district, court, us_post):
+    _, child = adopt_abroad(district, court)
+    first = register(api(users["consular"]), child, us_post, on=ago(20)).json()
+    ca_post = ConsularPostFactory(country="CA", city="Ottawa")
+    response = api(users["consular"]).post(f"/api/v1/consular-registrations/{first['id']}/transfer/",
+                                           {"post": ca_post.pk, "number": "CA-9", "registered_on": ago(3).isoformat()}, format="json")
+    assert response.status_code == 201
+    old = ConsularRegistration.objects.get(pk=first["id"])
+    assert (old.ended_on, old.transferred_to_id) == (ago(3), response.json()["id"])
+    us_view = api(users["consular"]).get("/api/v1/consular-registrations/").json()["results"]
+    assert [(r["country"], r["ended_on"]) for r in us_view] == [("US", ago(3).isoformat())]
+    assert api(users["ministry"]).get("/api/v1/consular-registrations/", {"child": child.pk}).json()["count"] == 2
+    assert api(users["ministry"]).get("/api/v1/consular-registrations/", {"country": "CA"}).json()["count"] == 1
+
+
+def departure(client, case, child, **overrides):
+    body = {"child": child.pk, "exit_permission_number": "EP-77", "exit_permission_on": ago(3).isoformat(),
+            "departed_on": ago(2).isoformat(), "residence_country": "US", **overrides}
+    return client.post(f"/api/v1/cases/{case.pk}/departure/", body, format="json")
+
+
+def test_departure_is_refused_without_the_exit_permission_or_the_consular_registration(api, users, district, court, us_post):
+    case, child = adopt_abroad(district, court)
+    guardianship = api(users["guardianship"])
+    no_registration = departure(guardianship, case, child)
+    assert no_registration.status_code == 400
+    assert [e["field"] for e in no_registration.json()["errors"]] == ["consular_registration"]
+    services.register_child(actor=None, child=child, post=us_post, number="US-5", registered_on=ago(5))
+    no_permission = departure(guardianship, case, child, exit_permission_number="", exit_permission_on=None)
+    assert no_permission.status_code == 400
+    assert {e["field"] for e in no_permission.json()["errors"]} == {"exit_permission_number", "exit_permission_on"}
+    assert not Departure.objects.exists()
+    assert departure(guardianship, case, child).status_code == 201
+    assert departure(guardianship, case, child).status_code == 409
+
+
+def test_the_schedule_for_a_child_adopted_at_16_stops_at_18():
+    birth = datetime.date(2008, 3, 10)
+    in_force = datetime.date(2024, 3, 20)  # aged 16
+    dues = rules.monitoring_due_dates(in_force, birth, {"first_years": 3, "first_every_months": 6, "then_every_months": 12})
+    assert dues == [datetime.date(2024, 9, 20), datetime.date(2025, 3, 20), datetime.date(2025, 9, 20)]
+    assert all(d < reaches_age_on(birth, 18) for d in dues)
+
+
+def test_the_default_schedule_is_six_monthly_for_three_years_then_yearly_until_18():
+    in_force, birth = datetime.date(2024, 1, 31), datetime.date(2023, 1, 1)
+    dues = rules.monitoring_due_dates(in_force, birth, {"first_years": 3, "first_every_months": 6, "then_every_months": 12})
+    assert dues[:7] == [datetime.date(2024, 7, 31), datetime.date(2025, 1, 31), datetime.date(2025, 7, 31), datetime.date(2026, 1, 31),
+                        datetime.date(2026, 7, 31), datetime.date(2027, 1, 31), datetime.date(2028, 1, 31)]
+    assert dues[-1] == datetime.date(2040, 1, 31) and len(dues) == 6 + 13  # the last report before the 18th birthday
+
+
+@pytest.mark.parametrize("received_after_due, status", [(30, "received"), (31, "late")])
+def test_a_report_received_after_the_grace_period_is_late(received_after_due, status):
+    due = datetime.date(2024, 1, 1)
+    assert rules.report_status(due, due + datetime.timedelta(days=received_after_due), datetime.date(2025, 1, 1), 30) == status
+
+
+@pytest.mark.parametrize("days_after_due, status", [(30, "upcoming"), (31, "missing")])
+def test_a_report_not_received_goes_missing_after_the_grace_period(days_after_due, status):
+    due = datetime.date(2024, 1, 1)
+    assert rules.report_status(due, None, due + datetime.timedelta(days=days_after_due), 30) == status
+
+
+def test_monitoring_reports_through_the_api(api, users, district, court, us_post):
+    case, child = adopt_abroad(district, court, in_force_ago=400)
+    services.register_child(actor=None, child=child, post=us_post, number="US-8", registered_on=ago(390))
+    us = api(users["consular"])
+    schedule = us.get("/api/v1/monitoring-reports/", {"child": child.pk}).json()["results"]
+    first_due = add_months(ago(400), 6)
+    assert schedule[0] == {**schedule[0], "due_on": first_due.isoformat(), "status": "missing"}
+    late = us.post("/api/v1/monitoring-reports/", {"child": child.pk, "due_on": first_due.isoformat(),
+                                                   "received_on": (first_due + datetime.timedelta(days=31)).isoformat(), "summary": "well"}, format="json")
+    assert late.status_code == 201, late.json()
+    schedule = us.get("/api/v1/monitoring-reports/", {"child": child.pk}).json()["results"]
+    assert schedule[0]["status"] == "late" and schedule[0]["received_on"] == (first_due + datetime.timedelta(days=31)).isoformat()
+    off_schedule = us.post("/api/v1/monitoring-reports/", {"child": child.pk, "due_on": ago(1).isoformat(), "received_on": ago(1).isoformat()}, format="json")
+    assert off_schedule.status_code == 400 and off_schedule.json()["errors"][0]["code"] == "not_scheduled"
+    assert api(users["other_consular"]).post("/api/v1/monitoring-reports/", {
+        "child": child.pk, "due_on": first_due.isoformat(), "received_on": ago(1).isoformat()}, format="json").status_code == 400
+    assert MonitoringReport.objects.count() == 1
+
+
+def test_unregistered_children_after_180_days_in_force(api, users, district, court, us_post):
+    _, due_today = adopt_abroad(district, court, in_force_ago=180, last_name="Due")
+    _, not_yet = adopt_abroad(district, court, in_force_ago=179, last_name="NotYet")
+    _, registered = adopt_abroad(district, court, in_force_ago=300, last_name="Registered")
+    services.register_child(actor=None, child=registered, post=us_post, number="US-3", registered_on=ago(250))
+    report = api(users["ministry"]).get("/api/v1/reports/unregistered-children/").json()
+    assert report["total"] == 1
+    row = report["results"][0]
+    assert (row["child"], row["country"], row["days_elapsed"]) == (due_today.pk, "US", 180)
+    assert len(row["adopters"]) == 2
+    earlier = api(users["ministry"]).get("/api/v1/reports/unregistered-children/", {"as_of": ago(1).isoformat()}).json()
+    assert earlier["total"] == 0  # as of yesterday it had been in force 179 days
+    assert api(users["regional"]).get("/api/v1/reports/unregistered-children/").json()["total"] == 1
+    assert api(users["other_regional"]).get("/api/v1/reports/unregistered-children/").json()["total"] == 0
+    assert api(users["guardianship"]).get("/api/v1/reports/unregistered-children/").status_code == 403
+    assert not_yet.pk not in [r["child"] for r in report["results"]]
+
+
+@pytest.mark.parametrize("in_force_ago, due", [(29, False), (30, True)])
+def test_consular_registration_due_after_thirty_days_to_district_and_post(district, court, us_post, in_force_ago, due):
+    _, child = adopt_abroad(district, court, in_force_ago=in_force_ago)
+    services.sweep_consular_deadlines()
+    services.sweep_consular_deadlines()
+    found = list(Reminder.objects.filter(kind="consular_registration_due").values_list("subject_id", "due_on", "district_id", "consular_post_id"))
+    assert found == ([(child.pk, ago(in_force_ago - 30), district.pk, us_post.pk)] if due else [])
+
+
+def test_monitoring_report_overdue_goes_to_the_post_and_registration_closes_its_reminder(api, users, district, court, us_post):
+    _, child = adopt_abroad(district, court, in_force_ago=250)
+    services.sweep_consular_deadlines()
+    kinds = sorted(Reminder.objects.values_list("kind", flat=True))
+    assert kinds == ["consular_registration_due", "monitoring_report_overdue"]  # 6-month report due at 183 days + 30 grace
+    overdue = Reminder.objects.get(kind="monitoring_report_overdue")
+    assert (overdue.consular_post_id, overdue.due_on) == (us_post.pk, add_months(ago(250), 6) + datetime.timedelta(days=30))
+    register(api(users["consular"]), child, us_post)
+    assert list(Reminder.objects.filter(done_at__isnull=True).values_list("kind", flat=True)) == ["monitoring_report_overdue"]
+
+
+def test_reminder_emails_go_once_to_the_organisation_and_name_no_one(users, district, court, us_post, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    users["guardianship"].email = "district@example.kz"
+    users["guardianship"].save()
+    users["consular"].email = "consul@example.kz"
+    users["consular"].save()
+    _, child = adopt_abroad(district, court, in_force_ago=45, last_name="Zhaksylykova")
+    services.sweep_consular_deadlines()
+    assert send_reminder_emails() == 1
+    assert send_reminder_emails() == 0  # each reminder once
+    message = mail.outbox[0]
+    assert sorted(message.to) == ["consul@example.kz", "district@example.kz"]
+    assert "Zhaksylykova" not in message.subject + message.body and f"#{child.pk}" in message.body
