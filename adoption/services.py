@@ -397,17 +397,42 @@ def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) 
     decision.in_force_on = in_force_on
     decision.save(update_fields=["in_force_on"])
     record_write(actor=actor, verb="set_in_force", obj=decision, before=before, subject=case)
-    if decision.outcome != Decision.Outcome.GRANTED:
-        return decision
+    if decision.outcome == Decision.Outcome.GRANTED:
+        _adoption_takes_effect(actor=actor, case=case, children=children, in_force_on=in_force_on)
+    return decision
+
+
+def _adoption_takes_effect(*, actor: User | None, case: Case, children: list[Child], in_force_on: datetime.date) -> None:
+    """¶49: on entry into force the children leave the registers and every other open case closes."""
     _set_status(case, CaseStatus.IN_FORCE, actor=actor, verb="set_in_force")
     for child in children:
         if child.status == ChildStatus.REGISTERED:
-            registry_services.deregister_adopted(actor=actor, child=child, on=in_force_on)
+            registry_services.deregister_adopted(actor=actor, child=child, on=max(in_force_on, child.level_since or in_force_on))
     other_ids = set(CaseChild.objects.filter(child__in=children, case__status__in=OPEN_STATUSES).exclude(case=case)
                     .values_list("case_id", flat=True))
     for other in Case.objects.select_for_update().filter(pk__in=other_ids).order_by("id"):
         _set_status(other, CaseStatus.CLOSED, actor=actor, verb="close_case", closed_reason=ClosedReason.CHILD_ADOPTED_IN_OTHER_CASE,
                     closed_on=in_force_on)
+
+
+@transaction.atomic
+def record_historical_adoption(*, actor: User | None, case: Case, decided_on: datetime.date, in_force_on: datetime.date) -> Decision:
+    """A granted adoption from paper records (bulk import): the decision and its entry into force
+    as facts, without the live workflow's referral and hearing. The unique child of `Adoption`
+    still refuses a second adoption of one child."""
+    children = _lock_children(case)
+    case = _locked_case(case)
+    if not case.historical:
+        raise ConflictError("case", "not_historical", _("Only an imported historical case is recorded this way."))
+    decision = Decision.objects.create(case=case, outcome=Decision.Outcome.GRANTED, decided_on=decided_on, in_force_on=in_force_on,
+                                       created_by=actor)
+    try:
+        with transaction.atomic():
+            Adoption.objects.bulk_create([Adoption(child=c, decision=decision) for c in children])
+    except IntegrityError:
+        raise ConflictError("children", "child_already_adopted", _("A child of this case has already been adopted.")) from None
+    record_write(actor=actor, verb="record_historical_adoption", obj=decision, subject=case)
+    _adoption_takes_effect(actor=actor, case=case, children=children, in_force_on=in_force_on)
     return decision
 
 

@@ -7,6 +7,7 @@ from adoption.api import views as adoption_views
 from consular.api import views as consular_views
 from core.api import views as core_views
 from registry.api import views as registry_views
+from reports.api import imports as import_views
 from reports.api import views as report_views
 
 router = SimpleRouter()
@@ -17,6 +18,7 @@ router.register("applicants", adoption_views.ApplicantViewSet, basename="applica
 router.register("cases", adoption_views.CaseViewSet, basename="case")
 router.register("adopted-children", consular_views.AdoptedChildViewSet, basename="adopted-child")
 router.register("consular-registrations", consular_views.ConsularRegistrationViewSet, basename="consular-registration")
+router.register("imports", import_views.ImportJobViewSet, basename="import")
 
 urlpatterns = [
     path("auth/token/", core_views.TokenView.as_view(), name="api-token"),
@@ -25,7 +27,12 @@ urlpatterns = [
     path("consular-posts/", core_views.ConsularPostList.as_view(), name="consular-post-list"),
     path("policy/", core_views.PolicyView.as_view(), name="policy"),
     path("cases/<int:pk>/departure/", consular_views.DepartureView.as_view(), name="case-departure"),
+    path("reports/adoptions/", report_views.AdoptionsReport.as_view(), name="report-adoptions"),
+    path("reports/adoptions/children/", report_views.AdoptionsReportChildren.as_view(), name="report-adoptions-children"),
+    path("reports/consular-registrations/", report_views.ConsularRegistrationsReport.as_view(), name="report-consular"),
     path("reports/unregistered-children/", report_views.UnregisteredChildrenReport.as_view(), name="report-unregistered"),
+    path("reports/registers/", report_views.RegistersReport.as_view(), name="report-registers"),
+    path("reports/intercountry/", report_views.IntercountryReport.as_view(), name="report-intercountry"),
     path("monitoring-reports/", consular_views.MonitoringReportView.as_view(), name="monitoring-reports"),
     *router.urls,
 ]

@@ -206,6 +206,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Cache (shared by web and worker: import progress) ------------------------
+if env("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
+
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:

@@ -45,8 +45,8 @@ class Departure(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="departures")
     child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="departure")
-    exit_permission_number = models.CharField(max_length=64)
-    exit_permission_on = models.DateField()
+    exit_permission_number = models.CharField(max_length=64, blank=True)  # empty only for historical records
+    exit_permission_on = models.DateField(null=True, blank=True)
     departed_on = models.DateField()
     residence_country = models.CharField(max_length=2)
     historical = models.BooleanField(default=False)

@@ -143,9 +143,9 @@ def record_departure(*, actor: User | None, case: Case, child: Child, exit_permi
     errors: list[FieldError] = []
     if not case.child_links.filter(child=child).exists():
         errors.append(FieldError("child", "not_in_case", _("This child is not in the case.")))
-    if not exit_permission_number:
+    if not exit_permission_number and not historical:
         errors.append(FieldError("exit_permission_number", "exit_permission_missing", _("The exit permission of the internal affairs agencies is missing.")))
-    if exit_permission_on is None:
+    if exit_permission_on is None and not historical:
         errors.append(FieldError("exit_permission_on", "exit_permission_missing", _("The date of the exit permission is missing.")))
     if not is_country(residence_country):
         errors.append(FieldError("residence_country", "invalid_country", _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": residence_country}))

@@ -1,16 +1,49 @@
-"""The ministry's reports (REPORTS.md), computed in the database and scoped by the caller."""
+"""The ministry's reports (REPORTS.md), computed in the database and scoped by the caller.
+
+An adoption is counted per child, in the period in which its decision entered into
+force, by the category of its case. Every figure comes from an aggregate query; the
+number of queries does not grow with the number of rows.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
-from adoption.models import Adoption
+from adoption.models import Adoption, CaseApplicant, CaseChild, MaritalStatus
 from consular.models import ConsularRegistration
 from consular.rules import UNREGISTERED_AFTER_DAYS
+from core.countries import KZ
 from core.models import User
 from core.scoping import territory_q
+from registry.models import Child, Level, RegisterEntry
+
+AGE_BANDS = [("0", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3-5", 3, 5), ("6-9", 6, 9), ("10-13", 10, 13), ("14-17", 14, 17)]
+
+
+def full_years(on: str, birth: str):
+    """Full years between two date fields, in SQL; (month, day) before the birthday subtracts
+    one, which also makes 29 February births a year older on 1 March (RULES §5)."""
+    md = lambda f: ExtractMonth(f) * 100 + ExtractDay(f)  # noqa: E731
+    return ExpressionWrapper(
+        ExtractYear(on) - ExtractYear(birth) - Case(When(Q(**{"_on_md__lt": F("_birth_md")}), then=Value(1)), default=Value(0)),
+        output_field=IntegerField(),
+    ), {"_on_md": md(on), "_birth_md": md(birth)}
 
 
 def scoped_adoptions(user: User, region: str | None = None) -> QuerySet[Adoption]:
@@ -18,6 +51,99 @@ def scoped_adoptions(user: User, region: str | None = None) -> QuerySet[Adoption
     territory = territory_q(user, district="child__district")
     qs = Adoption.objects.filter(territory) if territory is not None else Adoption.objects.none()
     return qs.filter(child__district__region=region) if region else qs
+
+
+def adoptions_in_period(user: User, start: date, end: date, region: str | None = None) -> QuerySet[Adoption]:
+    """Children whose granted adoption entered into force in [start, end], with the facts every figure needs."""
+    case = OuterRef("decision__case")
+    applicants = CaseApplicant.objects.filter(case=case)
+    age, helpers = full_years("decision__in_force_on", "child__birth_date")
+    return (scoped_adoptions(user, region)
+            .filter(decision__outcome="granted", decision__in_force_on__gte=start, decision__in_force_on__lte=end)
+            .annotate(**helpers)
+            .annotate(
+                age=age,
+                by_foreigner=Exists(applicants.exclude(applicant__citizenship=KZ)),
+                relative=Exists(CaseChild.objects.filter(case=case, child=OuterRef("child"), is_relative=True)),
+                abroad=~Q(decision__case__receiving_country=""),
+                n_applicants=Subquery(applicants.values("case").annotate(n=Count("id")).values("n")[:1]),
+                unmarried_woman=Exists(applicants.filter(applicant__sex="F").exclude(applicant__marital_status=MaritalStatus.MARRIED)),
+            ))
+
+
+def adoptions_report(user: User, start: date, end: date, region: str | None = None) -> dict:
+    qs = adoptions_in_period(user, start, end, region)
+    foreign = Q(by_foreigner=True)
+    counts = qs.aggregate(
+        total=Count("id"),
+        by_citizens=Count("id", filter=~foreign),
+        by_foreigners=Count("id", filter=foreign),
+        boys=Count("id", filter=foreign & Q(child__sex="M")),
+        girls=Count("id", filter=foreign & Q(child__sex="F")),
+        by_relatives_abroad=Count("id", filter=foreign & Q(relative=True, abroad=True)),
+        by_single_mothers=Count("id", filter=foreign & Q(n_applicants=1, unmarried_woman=True)),
+        age_under_1=Count("id", filter=foreign & Q(age=0)),
+        age_1=Count("id", filter=foreign & Q(age=1)),
+        **{f"band_{label}": Count("id", filter=Q(age__gte=low, age__lte=high)) for label, low, high in AGE_BANDS},
+    )
+    sibling_cases = (qs.filter(foreign).values("decision__case").annotate(n=Count("id")).filter(n__gte=2).count())
+    by_region = dict(qs.values_list("child__district__region").annotate(n=Count("id")).order_by("child__district__region"))
+    by_country = dict(qs.filter(abroad=True).values_list("decision__case__receiving_country").annotate(n=Count("id"))
+                      .order_by("decision__case__receiving_country"))
+    return {
+        "from": start, "to": end, "region": region,
+        "total": counts["total"], "by_citizens": counts["by_citizens"], "by_foreigners": counts["by_foreigners"],
+        "foreign": {
+            "boys": counts["boys"], "girls": counts["girls"], "cases_with_two_or_more_children": sibling_cases,
+            "by_relatives_abroad": counts["by_relatives_abroad"], "by_single_mothers": counts["by_single_mothers"],
+            "age_under_1": counts["age_under_1"], "age_1": counts["age_1"],
+        },
+        "by_age": {label: counts[f"band_{label}"] for label, _, _ in AGE_BANDS},
+        "by_region": by_region,
+        "by_receiving_country": by_country,
+    }
+
+
+# Which children stand behind each figure of the adoptions report (the drill-down links).
+FIGURES = {
+    "total": Q(),
+    "by_citizens": Q(by_foreigner=False),
+    "by_foreigners": Q(by_foreigner=True),
+    "foreign.boys": Q(by_foreigner=True, child__sex="M"),
+    "foreign.girls": Q(by_foreigner=True, child__sex="F"),
+    "foreign.by_relatives_abroad": Q(by_foreigner=True, relative=True, abroad=True),
+    "foreign.by_single_mothers": Q(by_foreigner=True, n_applicants=1, unmarried_woman=True),
+    "foreign.age_under_1": Q(by_foreigner=True, age=0),
+    "foreign.age_1": Q(by_foreigner=True, age=1),
+    **{f"by_age.{label}": Q(age__gte=low, age__lte=high) for label, low, high in AGE_BANDS},
+}
+
+
+def children_behind(user: User, start: date, end: date, figure: str, region: str | None = None) -> QuerySet[Adoption] | None:
+    """The adoptions counted in one figure of the adoptions report (None: no such figure)."""
+    qs = adoptions_in_period(user, start, end, region)
+    if figure in FIGURES:
+        return qs.filter(FIGURES[figure])
+    if figure.startswith("by_region."):
+        return qs.filter(child__district__region=figure.removeprefix("by_region."))
+    if figure.startswith("by_receiving_country."):
+        return qs.filter(abroad=True, decision__case__receiving_country=figure.removeprefix("by_receiving_country."))
+    if figure == "foreign.cases_with_two_or_more_children":
+        cases = qs.filter(by_foreigner=True).values("decision__case").annotate(n=Count("id")).filter(n__gte=2).values("decision__case")
+        return qs.filter(decision__case__in=cases)
+    return None
+
+
+def consular_registrations_report(user: User, as_of: date, region: str | None = None) -> dict:
+    """Children on a consular register on `as_of` (registered on or before it, not transferred
+    away by then), by the post's country."""
+    territory = territory_q(user, district="child__district")
+    qs = ConsularRegistration.objects.filter(territory) if territory is not None else ConsularRegistration.objects.none()
+    if region:
+        qs = qs.filter(child__district__region=region)
+    qs = qs.filter(registered_on__lte=as_of).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
+    by_country = dict(qs.values_list("post__country").annotate(n=Count("child", distinct=True)).order_by("post__country"))
+    return {"as_of": as_of, "region": region, "total": sum(by_country.values()), "by_country": by_country}
 
 
 def unregistered_children(user: User, as_of: date, region: str | None = None) -> QuerySet[Adoption]:
@@ -31,3 +157,37 @@ def unregistered_children(user: User, as_of: date, region: str | None = None) ->
             .select_related("child", "child__district", "decision", "decision__case")
             .prefetch_related("decision__case__applicants")
             .order_by("decision__in_force_on", "child_id"))
+
+
+def registers_report(user: User, as_of: date, region: str | None = None) -> dict:
+    """Children whose latest register entry on or before as_of is at each level, by region."""
+    territory = territory_q(user, district="district")
+    children = Child.objects.filter(territory) if territory is not None else Child.objects.none()
+    if region:
+        children = children.filter(district__region=region)
+    latest = RegisterEntry.objects.filter(child=OuterRef("pk"), on__lte=as_of).order_by("-on", "-id").values("level")[:1]
+    rows = (children.filter(identified_on__lte=as_of).annotate(level_on=Subquery(latest))
+            .filter(level_on__in=Level.values).values_list("district__region", "level_on").annotate(n=Count("id")))
+    by_region: dict[str, dict[str, int]] = {}
+    totals = dict.fromkeys(Level.values, 0)
+    for region_code, level, n in rows:
+        by_region.setdefault(region_code, dict.fromkeys(Level.values, 0))[level] = n
+        totals[level] += n
+    return {"as_of": as_of, "region": region, "total": totals, "by_region": dict(sorted(by_region.items()))}
+
+
+def intercountry_table(user: User, year: int, region: str | None = None) -> dict:
+    """HCCH-style annual table: children sent abroad (foreign adoptions in force in `year`),
+    by receiving country, sex and age band (under 1, 1-4, 5-9, 10 and over)."""
+    qs = adoptions_in_period(user, date(year, 1, 1), date(year, 12, 31), region).filter(abroad=True)
+    band = Case(When(age__lt=1, then=Value("under_1")), When(age__lte=4, then=Value("1-4")), When(age__lte=9, then=Value("5-9")),
+                default=Value("10+"))
+    rows = qs.annotate(band=band).values_list("decision__case__receiving_country", "child__sex", "band").annotate(n=Count("id"))
+    table: dict[str, dict] = {}
+    for country, sex, band_label, n in rows:
+        entry = table.setdefault(country, {"total": 0, "M": 0, "F": 0, "under_1": 0, "1-4": 0, "5-9": 0, "10+": 0})
+        entry["total"] += n
+        entry[sex] += n
+        entry[band_label] += n
+    return {"year": year, "region": region, "total": sum(e["total"] for e in table.values()), "by_receiving_country": dict(sorted(table.items()))}
+

@@ -1,6 +1,14 @@
+"""Ministry reports: JSON, CSV and XLSX (same numbers), national for the ministry and the
+auditor, a region's own for the regional department."""
+
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -9,53 +17,145 @@ from core.models import Role
 from core.permissions import roles
 
 from .. import queries
+from ..renderers import CSVRenderer, XLSXRenderer
 
 REPORT_READERS = (Role.MINISTRY, Role.REGIONAL, Role.AUDITOR)
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="default: today")
 REGION = OpenApiParameter("region", OpenApiTypes.STR, description="region code (ministry: any; regional: its own)")
+PUBLISH = OpenApiParameter("publish", OpenApiTypes.BOOL, description="for publication: counts 1-4 shown as \"<5\"")
+FORMAT = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"])
+SMALL = "<5"
 
 
-class AsOfParams(serializers.Serializer):
-    as_of = serializers.DateField(required=False)
+def suppress(value):
+    """Small-number suppression for publication: 1-4 -> "<5" (0 stays 0: it discloses no one)."""
+    if isinstance(value, dict):
+        return {k: suppress(v) for k, v in value.items()}
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4:
+        return SMALL
+    return value
+
+
+class ReportParams(serializers.Serializer):
     region = serializers.CharField(required=False, max_length=16)
+    publish = serializers.BooleanField(required=False, default=False)
 
 
-class UnregisteredChildSerializer(serializers.Serializer):
-    child = serializers.IntegerField(source="child_id")
-    last_name = serializers.CharField(source="child.last_name")
-    first_name = serializers.CharField(source="child.first_name")
-    birth_date = serializers.DateField(source="child.birth_date")
-    district = serializers.CharField(source="child.district_id")
-    region = serializers.CharField(source="child.district.region_id")
-    case = serializers.IntegerField(source="decision.case_id")
-    country = serializers.CharField(source="decision.case.receiving_country")
-    in_force_on = serializers.DateField(source="decision.in_force_on")
-    days_elapsed = serializers.SerializerMethodField()
-    adopters = serializers.SerializerMethodField()
-
-    def get_days_elapsed(self, adoption) -> int:
-        return (self.context["as_of"] - adoption.decision.in_force_on).days
-
-    def get_adopters(self, adoption) -> list[str]:
-        return [f"{a.last_name} {a.first_name} ({a.citizenship}, lives in {a.residence_country})" for a in adoption.decision.case.applicants.all()]
+class AsOfParams(ReportParams):
+    as_of = serializers.DateField(required=False)
 
 
-class UnregisteredReportSerializer(serializers.Serializer):
-    as_of = serializers.DateField()
-    total = serializers.IntegerField()
-    results = UnregisteredChildSerializer(many=True)
+class PeriodParams(ReportParams):
+    # `from` is a Python keyword: declared below
+    to = serializers.DateField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField()
+        return fields
+
+    def validate(self, attrs):
+        if attrs["from"] > attrs["to"]:
+            raise ValidationError({"to": [_("The period ends before it starts.")]})
+        return attrs
 
 
-class UnregisteredChildrenReport(APIView):
+class ReportView(APIView):
+    permission_classes = [roles(read=REPORT_READERS)]
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    params_class = AsOfParams
+
+    def params(self, request) -> dict:
+        params = self.params_class(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return params.validated_data
+
+    def respond(self, request, data: dict, publish: bool, filename: str):
+        response = Response(suppress(data) if publish else data)
+        if request.accepted_renderer.format in ("csv", "xlsx"):
+            response["Content-Disposition"] = f'attachment; filename="{filename}.{request.accepted_renderer.format}"'
+        return response
+
+
+class AdoptionsReport(ReportView):
+    """Children whose adoption entered into force in [from, to] (REPORTS.md)."""
+
+    params_class = PeriodParams
+
+    @extend_schema(parameters=[OpenApiParameter("from", OpenApiTypes.DATE, required=True), OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+                               REGION, PUBLISH, FORMAT], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        p = self.params(request)
+        data = queries.adoptions_report(request.user, p["from"], p["to"], p.get("region"))
+        query = f"from={p['from']}&to={p['to']}" + (f"&region={p['region']}" if p.get("region") else "")
+        data["links"] = {figure: f"/api/v1/reports/adoptions/children/?{query}&figure={figure}" for figure in queries.FIGURES}
+        return self.respond(request, data, p["publish"], f"adoptions-{p['from']}-{p['to']}")
+
+
+class AdoptionsReportChildren(ReportView):
+    """The children behind one figure of the adoptions report (for roles that may see them)."""
+
+    params_class = PeriodParams
+
+    @extend_schema(parameters=[OpenApiParameter("from", OpenApiTypes.DATE, required=True), OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+                               OpenApiParameter("figure", OpenApiTypes.STR, required=True), REGION, FORMAT], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        p = self.params(request)
+        figure = request.query_params.get("figure", "")
+        rows = queries.children_behind(request.user, p["from"], p["to"], figure, p.get("region"))
+        if rows is None:
+            raise ValidationError({"figure": [_("Unknown figure.")]})
+        results = [{"child": a.child_id, "last_name": a.child.last_name, "first_name": a.child.first_name, "sex": a.child.sex,
+                    "birth_date": a.child.birth_date, "district": a.child.district_id, "case": a.decision.case_id,
+                    "in_force_on": a.decision.in_force_on, "age": a.age}
+                   for a in rows.select_related("child", "decision").order_by("decision__in_force_on", "child_id")]
+        return self.respond(request, {"figure": figure, "total": len(results), "results": results}, False, f"adoptions-{figure}")
+
+
+class ConsularRegistrationsReport(ReportView):
+    @extend_schema(parameters=[AS_OF, REGION, PUBLISH, FORMAT], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        p = self.params(request)
+        as_of = p.get("as_of") or today()
+        return self.respond(request, queries.consular_registrations_report(request.user, as_of, p.get("region")), p["publish"],
+                            f"consular-registrations-{as_of}")
+
+
+class RegistersReport(ReportView):
+    @extend_schema(parameters=[AS_OF, REGION, PUBLISH, FORMAT], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        p = self.params(request)
+        as_of = p.get("as_of") or today()
+        return self.respond(request, queries.registers_report(request.user, as_of, p.get("region")), p["publish"], f"registers-{as_of}")
+
+
+class UnregisteredChildrenReport(ReportView):
     """Foreign adoptions in force for 180 days or more with no consular registration."""
 
-    permission_classes = [roles(read=REPORT_READERS)]
-
-    @extend_schema(parameters=[AS_OF, REGION], responses=UnregisteredReportSerializer)
+    @extend_schema(parameters=[AS_OF, REGION, FORMAT], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        params = AsOfParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        as_of = params.validated_data.get("as_of") or today()
-        rows = list(queries.unregistered_children(request.user, as_of, params.validated_data.get("region")))
-        return Response({"as_of": as_of, "total": len(rows),
-                         "results": UnregisteredChildSerializer(rows, many=True, context={"as_of": as_of}).data})
+        p = self.params(request)
+        as_of = p.get("as_of") or today()
+        results = [{
+            "child": a.child_id, "last_name": a.child.last_name, "first_name": a.child.first_name, "birth_date": a.child.birth_date,
+            "district": a.child.district_id, "region": a.child.district.region_id, "case": a.decision.case_id,
+            "country": a.decision.case.receiving_country, "in_force_on": a.decision.in_force_on,
+            "days_elapsed": (as_of - a.decision.in_force_on).days,
+            "adopters": [f"{x.last_name} {x.first_name} ({x.citizenship}, lives in {x.residence_country})".strip()
+                         for x in a.decision.case.applicants.all()],
+        } for a in queries.unregistered_children(request.user, as_of, p.get("region"))]
+        return self.respond(request, {"as_of": as_of, "total": len(results), "results": results}, False, f"unregistered-children-{as_of}")
+
+
+class IntercountryReport(ReportView):
+    """HCCH-style annual statistics: children sent abroad by receiving country, sex and age band."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True), REGION, PUBLISH, FORMAT],
+                   responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        p = self.params(request)
+        year = request.query_params.get("year", "")
+        if not (year.isdigit() and 1990 <= int(year) <= date.today().year + 1):
+            raise ValidationError({"year": [_("A year such as 2003.")]})
+        return self.respond(request, queries.intercountry_table(request.user, int(year), p.get("region")), p["publish"],
+                            f"intercountry-{year}")

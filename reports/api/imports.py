@@ -1,0 +1,60 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.models import Role
+from core.permissions import roles
+
+from .. import services
+from ..models import ImportJob
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    done = serializers.SerializerMethodField()
+    total = serializers.SerializerMethodField()
+    percent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "kind", "file", "dry_run", "status", "done", "total", "percent", "created", "skipped", "errors", "flagged",
+                  "created_at", "finished_at"]
+        read_only_fields = ["id", "status", "created", "skipped", "errors", "flagged", "created_at", "finished_at"]
+
+    def validate_file(self, file):
+        if file.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError("The file is larger than 50 MB.", code="too_large")
+        if not file.name.lower().endswith((".csv", ".xlsx")):
+            raise serializers.ValidationError("A CSV or XLSX file.", code="file_type")
+        return file
+
+    def get_done(self, job) -> int:
+        return services.progress_of(job)[0]
+
+    def get_total(self, job) -> int:
+        return services.progress_of(job)[1]
+
+    def get_percent(self, job) -> int:
+        done, total = services.progress_of(job)
+        return 100 if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED) else (100 * done // total if total else 0)
+
+
+class ImportJobViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Bulk imports (historical data, registers kept in spreadsheets), run by a worker with progress."""
+
+    serializer_class = ImportJobSerializer
+    permission_classes = [roles(Role.MINISTRY, read=(Role.AUDITOR,))]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return ImportJob.objects.all()
+
+    @extend_schema(request={"multipart/form-data": ImportJobSerializer}, responses={201: ImportJobSerializer})
+    def create(self, request, *args, **kwargs):
+        data = ImportJobSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.start_import(actor=request.user, **data.validated_data)
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,62 @@
+"""Import jobs: created by a user, run by a worker, progress visible while the import's own
+transaction is still open (through the cache, shared by web and worker processes)."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import record_write
+from core.tabular import FileFormatError
+from registry.imports import import_children
+
+from .imports import import_adoptions
+from .models import ImportJob
+
+IMPORTERS = {ImportJob.Kind.CHILDREN: import_children, ImportJob.Kind.ADOPTIONS: import_adoptions}
+
+
+def progress_key(job_id: int) -> str:
+    return f"import-progress:{job_id}"
+
+
+@transaction.atomic
+def start_import(*, actor, kind: str, file, dry_run: bool = False) -> ImportJob:
+    from .tasks import run_import
+
+    job = ImportJob.objects.create(kind=kind, file=file, dry_run=dry_run, created_by=actor)
+    record_write(actor=actor, verb="start_import", obj=job)
+    transaction.on_commit(lambda: run_import.delay(job.pk))
+    return job
+
+
+def run_import_job(job_id: int) -> ImportJob:
+    """Run a job once: a conditional UPDATE claims it, so a redelivered task does nothing."""
+    if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(status=ImportJob.Status.RUNNING):
+        return ImportJob.objects.get(pk=job_id)
+    job = ImportJob.objects.get(pk=job_id)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            cache.set(progress_key(job.pk), (done, total), timeout=3600)
+
+    try:
+        result = IMPORTERS[job.kind](job.file.path, dry_run=job.dry_run, progress=progress)
+        job.errors = [e.as_dict() for e in result.errors]
+        job.flagged, job.created, job.skipped = result.flagged, result.created, result.skipped
+        job.total = job.done = result.rows
+        job.status = ImportJob.Status.FAILED if result.errors else ImportJob.Status.DONE
+    except (FileFormatError, UnicodeDecodeError, ValueError) as exc:
+        job.errors = [{"line": 1, "column": None, "code": "file_format", "message": str(exc)}]
+        job.status = ImportJob.Status.FAILED
+    job.finished_at = timezone.now()
+    job.save()
+    cache.delete(progress_key(job.pk))
+    return job
+
+
+def progress_of(job: ImportJob) -> tuple[int, int]:
+    if job.status == ImportJob.Status.RUNNING:
+        return cache.get(progress_key(job.pk), (0, 0))
+    return job.done, job.total

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="reports.run_import", acks_late=True)
+def run_import(job_id: int) -> str:
+    """Run an uploaded import (idempotent: a job runs once)."""
+    return services.run_import_job(job_id).status

@@ -1,0 +1,82 @@
+import csv
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.management.commands.seed_demo import load_reference_data
+from core.models import District
+from registry.imports import COLUMNS, import_children
+from reports import services
+from reports.models import ImportJob
+from tests.conftest import SHARED
+
+pytestmark = pytest.mark.django_db
+
+
+def children_file(tmp_path, n=300, seed=3):
+    rng = random.Random(seed)
+    districts = [(d.code, d.region_id) for d in District.objects.all()]
+    facts = []
+    path = tmp_path / "children.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for i in range(n):
+            code, region = rng.choice(districts)
+            birth = date(2012, 1, 1) + timedelta(days=rng.randrange(3000))
+            identified = birth + timedelta(days=rng.randrange(10, 400))
+            dates = [identified + timedelta(days=1)]
+            for _ in range(rng.randrange(0, 3)):
+                dates.append(dates[-1] + timedelta(days=rng.randrange(1, 200)))
+            levels = dates[: rng.randrange(0, len(dates) + 1)]
+            writer.writerow([f"R-{i}", f"Name{i}", "X", "", rng.choice("MF"), birth, "", code, identified,
+                             *[d.isoformat() for d in levels], *[""] * (3 - len(levels))])
+            facts.append((region, levels))
+    return path, facts
+
+
+@pytest.mark.parametrize("as_of", [date(2013, 6, 1), date(2016, 1, 1), date(2030, 1, 1)])
+def test_registers_report_counts_the_latest_level_on_the_date(api, users, tmp_path, as_of):
+    load_reference_data()
+    path, facts = children_file(tmp_path)
+    assert import_children(path).ok
+    expected: dict[str, dict[str, int]] = {}
+    for region, levels in facts:
+        on = [d for d in levels if d <= as_of]
+        if on:
+            level = ["primary", "regional", "central"][len(on) - 1]
+            expected.setdefault(region, {"primary": 0, "regional": 0, "central": 0})[level] += 1
+    body = api(users["ministry"]).get("/api/v1/reports/registers/", {"as_of": as_of}).json()
+    assert body["by_region"] == dict(sorted(expected.items()))
+    assert body["total"] == {lvl: sum(r[lvl] for r in expected.values()) for lvl in ("primary", "regional", "central")}
+
+
+def test_an_uploaded_import_runs_once_with_its_progress(api, users, district, capsys):
+    sample = (SHARED / "samples" / "children.csv").read_text(encoding="utf-8").replace("<district code>", district.code)
+    upload = SimpleUploadedFile("children.csv", sample.encode(), content_type="text/csv")
+    response = api(users["ministry"]).post("/api/v1/imports/", {"kind": "children", "file": upload}, format="multipart")
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    job_id = response.json()["id"]
+    assert services.run_import_job(job_id).status == "done"  # what the worker's task does
+    assert services.run_import_job(job_id).created == 2  # a redelivered task does nothing more
+    progress = api(users["ministry"]).get(f"/api/v1/imports/{job_id}/").json()
+    assert (progress["status"], progress["percent"], progress["created"], progress["done"]) == ("done", 100, 2, 2)
+    assert api(users["guardianship"]).get(f"/api/v1/imports/{job_id}/").status_code == 403
+
+
+def test_an_import_with_errors_fails_and_lists_them_by_line_and_column(api, users, district):
+    bad = "external_id,last_name,first_name,patronymic,sex,birth_date,birth_registration_number,district,identified_on,primary_on,regional_on,central_on\n"
+    bad += f"X1,A,B,,M,2019-02-30,,{district.code},2020-01-01,,,\n"
+    upload = SimpleUploadedFile("bad.csv", bad.encode(), content_type="text/csv")
+    job_id = api(users["ministry"]).post("/api/v1/imports/", {"kind": "children", "file": upload}, format="multipart").json()["id"]
+    job = services.run_import_job(job_id)
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors == [{"line": 2, "column": "birth_date", "code": "invalid_date", "message": job.errors[0]["message"]}]
+
+
+def test_uploads_must_be_csv_or_xlsx(api, users):
+    upload = SimpleUploadedFile("evil.exe", b"MZ", content_type="application/octet-stream")
+    response = api(users["ministry"]).post("/api/v1/imports/", {"kind": "children", "file": upload}, format="multipart")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "file"
