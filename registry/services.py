@@ -141,8 +141,11 @@ def _locked(child: Child) -> Child:
     return Child.objects.select_for_update().get(pk=child.pk)
 
 
-def _entries(child: Child) -> list[rules.Entry]:
-    return [rules.Entry(e.level, e.on, e.reason) for e in child.register_entries.order_by("on", "id")]
+def _current_state(child: Child) -> rules.RegisterState:
+    """The state after the whole history: kept on the (locked) child row by these services,
+    so no need to re-read the history (`rules.register_state_on` answers for past dates)."""
+    return rules.RegisterState(level=child.register_level, since=child.level_since, deregistered_on=child.deregistered_on,
+                               reason=child.deregistration_reason)
 
 
 @transaction.atomic
@@ -206,7 +209,7 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
     if actor is not None and actor.role != rules.LEVEL_ROLE[Level(level)]:
         raise Forbidden("level", "role_not_allowed", _("Your role may not place children on the %(level)s register.") % {"level": level})
     child = _locked(child)
-    state = rules.register_state_on(_entries(child))
+    state = _current_state(child)
     expected = rules.next_level(state.level)
     if level != expected:
         if state.level == level:
@@ -255,7 +258,7 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
         raise ConflictError("on", "already_deregistered", _("The child was already deregistered on %(date)s.") % {"date": child.deregistered_on})
     errors: list[FieldError] = []
     _not_future("on", on, errors)
-    state = rules.register_state_on(_entries(child))
+    state = _current_state(child)
     if on < (state.since or child.identified_on):
         errors.append(FieldError("on", "before_previous_entry", _("The date is before the child's last register entry or identification.")))
     if reason not in DeregistrationReason.values:
