@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core import health, web
+from core import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -16,5 +16,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", web.home, name="home"),
+    path("", include("reports.urls")),
+    path("", include("registry.urls")),
+    path("", include("adoption.urls")),
+    path("", include("consular.urls")),
 ]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import web
+
+urlpatterns = [
+    path("cases/", web.cases, name="web-cases"),
+    path("cases/new/", web.case_new, name="web-case-new"),
+    path("applicants/new/", web.applicant_new, name="web-applicant-new"),
+    path("cases/<int:pk>/", web.case, name="web-case"),
+    path("cases/<int:pk>/<slug:name>/", web.case_action, name="web-case-action"),
+]

@@ -1,0 +1,250 @@
+"""Staff pages of adoption: the case workspace, the eligibility panel and the court stage."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from core.audit import record_read
+from core.dates import today
+from core.forms import DateInput, run_service
+from core.models import Court, District, Policy, Role
+from registry.models import Sex
+from registry.selectors import children_for
+
+from . import selectors, services
+from .facts import eligibility
+from .models import (
+    CaseDocumentKind,
+    CaseStatus,
+    Decision,
+    DomesticSearch,
+    MaritalStatus,
+    Participant,
+)
+
+READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
+
+
+def require_role(user, *roles):
+    if user.role not in roles:
+        raise PermissionDenied
+
+
+class ApplicantForm(forms.Form):
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    citizenship = forms.CharField(label=_("Citizenship (ISO code, e.g. KZ, US)"), max_length=2, min_length=2)
+    residence_country = forms.CharField(label=_("Country of permanent residence (ISO code)"), max_length=2, min_length=2)
+    marital_status = forms.ChoiceField(label=_("Marital status"), choices=[("", "—"), *MaritalStatus.choices], required=False)
+    foreign_register_number = forms.CharField(label=_("Number on the register of foreign citizens wishing to adopt"), required=False)
+    foreign_registered_on = forms.DateField(label=_("Registered on"), widget=DateInput(), required=False)
+
+    def clean_citizenship(self):
+        return self.cleaned_data["citizenship"].upper()
+
+    def clean_residence_country(self):
+        return self.cleaned_data["residence_country"].upper()
+
+
+class CaseForm(forms.Form):
+    children = forms.ModelMultipleChoiceField(label=_("Children"), queryset=None)
+    applicants = forms.ModelMultipleChoiceField(label=_("Applicants (one person or a married couple)"), queryset=None)
+    relatives = forms.BooleanField(label=_("The applicants are relatives of the children"), required=False)
+    opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children"].queryset = children_for(user).filter(status="registered").order_by("last_name")
+        self.fields["children"].label_from_instance = lambda c: f"{c.last_name} {c.first_name} ({c.birth_date}) #{c.pk}"
+        self.fields["applicants"].queryset = selectors.applicants_for(user).order_by("last_name")
+        self.fields["applicants"].label_from_instance = lambda a: f"{a.last_name} {a.first_name} ({a.citizenship}/{a.residence_country}) #{a.pk}"
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=CaseDocumentKind.choices)
+    applicant = forms.ModelChoiceField(label=_("Applicant (medical certificate)"), queryset=None, required=False)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
+    issuer = forms.CharField(label=_("Issued by"), max_length=200)
+    issuer_licence = forms.CharField(label=_("Agency's state licence number"), max_length=64, required=False)
+    licence_valid_until = forms.DateField(label=_("Licence valid until"), widget=DateInput(), required=False)
+    conditions = forms.CharField(label=_("Conditions listed (medical certificate, comma-separated codes)"), required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applicant"].queryset = case.applicants.all()
+
+    def clean_conditions(self):
+        return [c.strip() for c in self.cleaned_data["conditions"].split(",") if c.strip()]
+
+
+class ContactForm(forms.Form):
+    applicant = forms.ModelChoiceField(label=_("Applicant"), queryset=None)
+    child = forms.ModelChoiceField(label=_("Child"), queryset=None)
+    on = forms.DateField(label=_("Date of the contact"), widget=DateInput())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applicant"].queryset = case.applicants.all()
+        self.fields["child"].queryset = case.children.all()
+
+
+class ConsentForm(forms.Form):
+    child = forms.ModelChoiceField(label=_("Child"), queryset=None)
+    given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = case.children.all()
+
+
+class DomesticSearchForm(forms.Form):
+    completed_on = forms.DateField(label=_("Search completed on"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=DomesticSearch.Outcome.choices)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferralForm(forms.Form):
+    court = forms.ModelChoiceField(label=_("Court"), queryset=Court.objects.all())
+    on = forms.DateField(label=_("Date of referral"), widget=DateInput())
+
+
+class HearingForm(forms.Form):
+    on = forms.DateField(label=_("Date of the hearing"), widget=DateInput())
+    participants = forms.MultipleChoiceField(label=_("Participants"), choices=Participant.choices, widget=forms.CheckboxSelectMultiple)
+    in_camera = forms.BooleanField(label=_("Heard in camera"), required=False)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    in_force_on = forms.DateField(label=_("Entered into force on (if known)"), widget=DateInput(), required=False)
+
+
+class InForceForm(forms.Form):
+    in_force_on = forms.DateField(label=_("Entered into force on"), widget=DateInput())
+
+
+# (form class, service, success message, roles that see the form, statuses in which it is offered)
+ACTIONS = {
+    "documents": (DocumentForm, services.add_document, _("Document recorded."), (Role.GUARDIANSHIP,), ("open", "referred", "heard")),
+    "contacts": (ContactForm, services.record_contact, _("Contact recorded."), (Role.GUARDIANSHIP,), ("open", "referred", "heard")),
+    "consents": (ConsentForm, services.record_consent, _("Consent recorded."), (Role.GUARDIANSHIP,), ("open", "referred", "heard")),
+    "domestic-search": (DomesticSearchForm, services.record_domestic_search, _("Search outcome recorded."), (Role.GUARDIANSHIP,), ("open", "referred", "heard")),
+    "referral": (ReferralForm, services.refer_to_court, _("Referred to the court."), (Role.GUARDIANSHIP,), ("open",)),
+    "hearing": (HearingForm, services.record_hearing, _("Hearing recorded."), (Role.COURT,), ("referred", "heard")),
+    "decision": (DecisionForm, services.record_decision, _("Decision recorded."), (Role.COURT,), ("heard",)),
+    "in-force": (InForceForm, services.set_in_force, _("Entry into force recorded."), (Role.COURT,), ("decided",)),
+}
+CASE_BOUND = (DocumentForm, ContactForm, ConsentForm)
+
+
+def _form(name, case, data=None):
+    form_class = ACTIONS[name][0]
+    initial = {"on": today(), "decided_on": today(), "in_force_on": today(), "issued_on": today(), "given_on": today(),
+               "completed_on": today(), "in_camera": True,
+               "participants": [Participant.APPLICANTS, Participant.GUARDIANSHIP, Participant.PROCURATOR]}
+    if name == "referral":
+        initial["court"] = Court.objects.filter(district=case.district_id).order_by("id").first()
+    kwargs = {"case": case} if form_class in CASE_BOUND else {}
+    return form_class(data, initial=initial, **kwargs)
+
+
+@login_required
+def cases(request):
+    require_role(request.user, *READERS)
+    qs = selectors.cases_for(request.user).select_related("district").order_by("-id")
+    status = request.GET.get("status")
+    if status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "adoption/cases.html", {"page": page, "query": f"status={status or ''}", "statuses": CaseStatus.choices,
+                                                   "status": status, "can_create": request.user.role == Role.GUARDIANSHIP})
+
+
+@login_required
+def applicant_new(request):
+    require_role(request.user, Role.GUARDIANSHIP)
+    form = ApplicantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        district = District.objects.get(pk=request.user.district_id)
+        if run_service(form, services.create_applicant, actor=request.user, district=district, **form.cleaned_data):
+            messages.success(request, _("Applicant recorded."))
+            return redirect("web-case-new")
+    return render(request, "adoption/form_page.html", {"form": form, "title": _("Record an applicant")})
+
+
+@login_required
+def case_new(request):
+    require_role(request.user, Role.GUARDIANSHIP)
+    form = CaseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        children = list(d["children"])
+        case = run_service(form, services.open_case, actor=request.user, children=children, applicants=list(d["applicants"]),
+                           opened_on=d["opened_on"], relative_of=children if d["relatives"] else [])
+        if case:
+            messages.success(request, _("Case opened."))
+            return redirect("web-case", pk=case.pk)
+    return render(request, "adoption/form_page.html", {"form": form, "title": _("Open a case"),
+                                                       "aside": _("An applicant not yet recorded? Record the applicant first."),
+                                                       "aside_url": "web-applicant-new"})
+
+
+def _as_of(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return today()
+
+
+def _case_page(request, case, status=200, bound=None):
+    as_of = _as_of(request)
+    result = eligibility(case, as_of)
+    role = request.user.role
+    offered = {name: (bound if bound and bound[0] == name else None) for name in ACTIONS}
+    forms_shown = {}
+    for name, (_cls, _svc, _msg, roles, statuses) in ACTIONS.items():
+        if role in roles and case.status in statuses:
+            forms_shown[name] = offered[name][1] if offered[name] else _form(name, case)
+    decision = getattr(case, "decision", None)
+    return render(request, "adoption/case.html", {
+        "case": case, "result": result, "as_of": as_of, "forms": forms_shown, "decision": decision,
+        "referral": case.referrals.select_related("court").order_by("-on").first(),
+        "expected_in_force_on": decision.decided_on + datetime.timedelta(days=Policy.current().appeal_period_days)
+        if decision and not decision.in_force_on else None,
+    }, status=status)
+
+
+@login_required
+def case(request, pk):
+    require_role(request.user, *READERS)
+    case = get_object_or_404(selectors.case_file(selectors.cases_for(request.user)), pk=pk)
+    record_read(actor=request.user, obj=case)
+    return _case_page(request, case)
+
+
+@login_required
+@require_POST
+def case_action(request, pk, name):
+    if name not in ACTIONS:
+        raise PermissionDenied
+    require_role(request.user, *READERS)
+    case = get_object_or_404(selectors.case_file(selectors.cases_for(request.user)), pk=pk)
+    form = _form(name, case, request.POST)
+    service, done = ACTIONS[name][1], ACTIONS[name][2]
+    if form.is_valid() and run_service(form, service, actor=request.user, case=case, **form.cleaned_data) is not None:
+        messages.success(request, done)
+        return redirect("web-case", pk=case.pk)
+    case.refresh_from_db()
+    return _case_page(request, case, status=400, bound=(name, form))

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import web
+
+urlpatterns = [
+    path("adopted/", web.adopted, name="web-adopted"),
+    path("adopted/<int:pk>/", web.adopted_child, name="web-adopted-child"),
+]

@@ -1,0 +1,92 @@
+"""Consular pages: the children adopted into the post's country, registration, monitoring."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import record_read
+from core.dates import today
+from core.forms import DateInput, run_service
+from core.models import ConsularPost, Role
+
+from . import selectors, services
+
+READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.CONSULAR, Role.AUDITOR)
+WRITERS = (Role.CONSULAR, Role.MINISTRY)
+
+
+class RegistrationForm(forms.Form):
+    post = forms.ModelChoiceField(label=_("Consular post"), queryset=ConsularPost.objects.all())
+    number = forms.CharField(label=_("Registration number"), max_length=64)
+    registered_on = forms.DateField(label=_("Registered on"), widget=DateInput())
+    passport_stamped_on = forms.DateField(label=_("Passport stamped on"), widget=DateInput(), required=False)
+
+
+class ReportForm(forms.Form):
+    due_on = forms.ChoiceField(label=_("Report due on"))
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    summary = forms.CharField(label=_("Living conditions (summary)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attachment = forms.FileField(label=_("Report file"), required=False)
+
+    def __init__(self, *args, schedule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].choices = [(e["due_on"].isoformat(), e["due_on"].isoformat()) for e in schedule if not e["received_on"]]
+
+    def clean_due_on(self):
+        import datetime
+
+        return datetime.date.fromisoformat(self.cleaned_data["due_on"])
+
+
+@login_required
+def adopted(request):
+    if request.user.role not in READERS:
+        raise PermissionDenied
+    page = Paginator(selectors.adopted_children_for(request.user).order_by("-adoption__decision__in_force_on"), 25).get_page(request.GET.get("page"))
+    return render(request, "consular/adopted.html", {"page": page, "query": ""})
+
+
+def _page(request, child, status=200, registration_form=None, report_form=None):
+    schedule = services.schedule_for(child, child.adoption)
+    can_write = request.user.role in WRITERS
+    registered = child.consular_registrations.filter(ended_on__isnull=True).exists()
+    default_post = services.active_post(child, child.adoption)
+    return render(request, "consular/child.html", {
+        "child": child, "schedule": schedule, "registrations": selectors.registrations_for(request.user).filter(child=child).select_related("post"),
+        "registration_form": registration_form or (RegistrationForm(initial={"post": default_post, "registered_on": today()})
+                                                   if can_write and not registered else None),
+        "report_form": report_form or (ReportForm(schedule=schedule, initial={"received_on": today()}) if can_write else None),
+    }, status=status)
+
+
+def _child(request, pk):
+    if request.user.role not in READERS:
+        raise PermissionDenied
+    return get_object_or_404(selectors.adopted_children_for(request.user), pk=pk)
+
+
+@login_required
+def adopted_child(request, pk):
+    child = _child(request, pk)
+    record_read(actor=request.user, obj=child, purpose="consular follow-up")
+    if request.method == "POST":
+        if request.user.role not in WRITERS:
+            raise PermissionDenied
+        if "number" in request.POST:
+            form = RegistrationForm(request.POST)
+            if form.is_valid() and run_service(form, services.register_child, actor=request.user, child=child, **form.cleaned_data):
+                messages.success(request, _("The child is on the consular register."))
+                return redirect("web-adopted-child", pk=child.pk)
+            return _page(request, child, 400, registration_form=form)
+        form = ReportForm(request.POST, request.FILES, schedule=services.schedule_for(child, child.adoption))
+        if form.is_valid() and run_service(form, services.record_monitoring_report, actor=request.user, child=child, **form.cleaned_data):
+            messages.success(request, _("Monitoring report recorded."))
+            return redirect("web-adopted-child", pk=child.pk)
+        return _page(request, child, 400, report_form=form)
+    return _page(request, child)

@@ -1,0 +1,30 @@
+"""Web forms call the same services as the API; a refusal becomes errors next to the fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+
+from .errors import Forbidden, RuleError
+
+
+def run_service(form: forms.Form, service, /, **kwargs):
+    """Call `service(**kwargs)`; on a RuleError put each message on its field (or the form).
+    Returns the service's result, or None when refused (the form then shows the errors and
+    keeps everything the user typed)."""
+    try:
+        return service(**kwargs)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.errors[0].message)) from exc
+    except RuleError as exc:
+        for error in exc.errors:
+            field = (error.field or "").split("[")[0].split(".")[0]
+            form.add_error(field if field in form.fields else None, error.message)
+        return None
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import web
+
+urlpatterns = [
+    path("children/", web.children, name="web-children"),
+    path("children/new/", web.child_new, name="web-child-new"),
+    path("children/<int:pk>/", web.child, name="web-child"),
+    path("children/<int:pk>/grounds/", web.child_ground, name="web-child-ground"),
+    path("children/<int:pk>/register/", web.child_register, name="web-child-register"),
+    path("children/<int:pk>/deregister/", web.child_deregister, name="web-child-deregister"),
+    path("duplicates/<int:pk>/different/", web.duplicate_different, name="web-duplicate-different"),
+]

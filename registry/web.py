@@ -1,0 +1,176 @@
+"""Staff pages of the registry: the same services and selectors as the API, the same scoping and audit."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from core.audit import record_read
+from core.forms import DateInput, run_service
+from core.models import District, Role
+
+from . import selectors, services
+from .api.filters import ChildFilter
+from .models import (
+    ChildStatus,
+    DeregistrationReason,
+    DocumentKind,
+    DuplicateFlag,
+    GroundCode,
+    Level,
+    Parent,
+    Sex,
+)
+
+READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
+
+
+def require_role(user, *roles):
+    if user.role not in roles:
+        raise PermissionDenied
+
+
+class ChildForm(forms.Form):
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    birth_registration_number = forms.CharField(label=_("Birth registration number"), max_length=64, required=False)
+    identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
+    health_notes = forms.CharField(label=_("Health notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class GroundForm(forms.Form):
+    parent = forms.ChoiceField(label=_("Parent"), choices=Parent.choices)
+    ground = forms.ChoiceField(label=_("Ground"), choices=GroundCode.choices)
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    number = forms.CharField(label=_("Document number"), max_length=64)
+    date = forms.DateField(label=_("Document date"), widget=DateInput())
+    issued_by = forms.CharField(label=_("Issued by"), max_length=200)
+    kind2 = forms.ChoiceField(label=_("Second document (if any)"), choices=[("", "—"), *DocumentKind.choices], required=False)
+    number2 = forms.CharField(label=_("Its number"), max_length=64, required=False)
+    date2 = forms.DateField(label=_("Its date"), widget=DateInput(), required=False)
+    issued_by2 = forms.CharField(label=_("Issued by"), max_length=200, required=False)
+
+    def documents(self) -> list[dict]:
+        d = self.cleaned_data
+        docs = [{"kind": d["kind"], "number": d["number"], "date": d["date"], "issued_by": d["issued_by"]}]
+        if d.get("kind2") and d.get("number2") and d.get("date2"):
+            docs.append({"kind": d["kind2"], "number": d["number2"], "date": d["date2"], "issued_by": d.get("issued_by2") or d["issued_by"]})
+        return docs
+
+
+class RegisterForm(forms.Form):
+    level = forms.ChoiceField(label=_("Register level"), choices=Level.choices)
+    placed_on = forms.DateField(label=_("Placed on"), widget=DateInput())
+
+
+class DeregisterForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("Reason"), choices=DeregistrationReason.choices)
+
+
+@login_required
+def children(request):
+    require_role(request.user, *READERS)
+    filtered = ChildFilter(request.GET, queryset=selectors.children_for(request.user).order_by("-id"))
+    page = Paginator(filtered.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "registry/children.html", {
+        "page": page, "query": query.urlencode(), "filters": request.GET, "levels": Level.choices, "statuses": ChildStatus.choices,
+        "can_create": request.user.role == Role.GUARDIANSHIP})
+
+
+@login_required
+def child_new(request):
+    require_role(request.user, Role.GUARDIANSHIP)
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        district = District.objects.get(pk=request.user.district_id)
+        result = run_service(form, services.create_child, actor=request.user, district=district, **form.cleaned_data)
+        if result:
+            child, warnings = result
+            messages.success(request, _("Child recorded."))
+            for warning in warnings:
+                messages.warning(request, warning.detail)
+            return redirect("web-child", pk=child.pk)
+    return render(request, "registry/child_new.html", {"form": form})
+
+
+def _child_page(request, child, status=200, **forms_given):
+    role = request.user.role
+    level_roles = {Role.GUARDIANSHIP: Level.PRIMARY, Role.REGIONAL: Level.REGIONAL, Role.MINISTRY: Level.CENTRAL}
+    context = {
+        "child": child,
+        "entries": selectors.register_history(child),
+        "grounds": selectors.grounds_of(child),
+        "cases": child.cases.order_by("-id") if role != Role.COURT else child.cases.filter(referrals__court=request.user.court_id).distinct(),
+        "flags": DuplicateFlag.objects.filter(child=child, status=DuplicateFlag.Status.OPEN).select_related("other"),
+        "ground_form": forms_given.get("ground_form") or (GroundForm() if role == Role.GUARDIANSHIP else None),
+        "register_form": forms_given.get("register_form") or (RegisterForm(initial={"level": level_roles[role]}) if role in level_roles else None),
+        "deregister_form": forms_given.get("deregister_form") or (
+            DeregisterForm() if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED else None),
+    }
+    adoption = getattr(child, "adoption", None)
+    if adoption is not None:
+        context.update(adoption=adoption, departure=getattr(child, "departure", None),
+                       registrations=child.consular_registrations.select_related("post"), reports=child.monitoring_reports.all())
+    return render(request, "registry/child.html", context, status=status)
+
+
+@login_required
+def child(request, pk):
+    require_role(request.user, *READERS)
+    child = get_object_or_404(selectors.children_for(request.user), pk=pk)
+    record_read(actor=request.user, obj=child)
+    return _child_page(request, child)
+
+
+def _post_on_child(request, pk, form_class, form_name, service, to_kwargs, done):
+    """Validate, call the service; on refusal show the child page again with the form as typed."""
+    require_role(request.user, *READERS)
+    child = get_object_or_404(selectors.children_for(request.user), pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid() and run_service(form, service, actor=request.user, child=child, **to_kwargs(form)) is not None:
+        messages.success(request, done)
+        return redirect("web-child", pk=child.pk)
+    return _child_page(request, child, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def child_ground(request, pk):
+    return _post_on_child(request, pk, GroundForm, "ground_form", services.add_ground,
+                          lambda f: {"parent": f.cleaned_data["parent"], "ground": f.cleaned_data["ground"], "documents": f.documents()},
+                          _("Ground recorded."))
+
+
+@login_required
+@require_POST
+def child_register(request, pk):
+    return _post_on_child(request, pk, RegisterForm, "register_form", services.place_on_register, lambda f: f.cleaned_data,
+                          _("Placed on the register."))
+
+
+@login_required
+@require_POST
+def child_deregister(request, pk):
+    return _post_on_child(request, pk, DeregisterForm, "deregister_form", services.deregister, lambda f: f.cleaned_data,
+                          _("Deregistered."))
+
+
+@login_required
+@require_POST
+def duplicate_different(request, pk):
+    flag = get_object_or_404(selectors.duplicate_flags_for(request.user), pk=pk)
+    services.confirm_different_child(actor=request.user, flag=flag)
+    messages.success(request, _("Confirmed: a different child."))
+    return redirect("web-child", pk=flag.child_id)

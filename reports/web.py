@@ -1,0 +1,148 @@
+"""Pages that read across the apps: each role's home, the ministry dashboard, policy and imports."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from adoption.models import CaseChild, CaseStatus, Category
+from adoption.rules import CENTRAL_WAIT_MONTHS
+from adoption.selectors import cases_for
+from consular.selectors import adopted_children_for
+from core import selectors as core_selectors
+from core.dates import add_months, right_arises, today
+from core.forms import run_service
+from core.models import Policy, Role
+from core.services import update_policy
+from registry.models import Level
+
+from . import queries, services
+from .models import ImportJob
+
+DASHBOARD_ROLES = (Role.MINISTRY, Role.REGIONAL, Role.AUDITOR)
+
+
+@login_required
+def home(request):
+    user, on = request.user, today()
+    context = {"reminders": core_selectors.reminders_for(user).order_by("due_on")[:50]}
+    if user.role in (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR):
+        context["recent_cases"] = cases_for(user).order_by("-id")[:10]
+        week_end = on + datetime.timedelta(days=7)
+        waiting = (CaseChild.objects.filter(case__in=cases_for(user).filter(status=CaseStatus.OPEN,
+                                                                            category__in=(Category.FOREIGNER, Category.NONRESIDENT_CITIZEN)),
+                                            child__register_level=Level.CENTRAL,
+                                            child__level_since__gte=add_months(on, -CENTRAL_WAIT_MONTHS) - datetime.timedelta(days=1),
+                                            child__level_since__lte=add_months(week_end, -CENTRAL_WAIT_MONTHS))
+                   .values_list("case_id", "child__level_since"))
+        context["wait_ends"] = sorted({(case_id, right_arises(since, CENTRAL_WAIT_MONTHS)) for case_id, since in waiting
+                                       if on <= right_arises(since, CENTRAL_WAIT_MONTHS) <= week_end}, key=lambda x: x[1])
+    if user.role == Role.COURT:
+        context["to_hear"] = cases_for(user).filter(status__in=(CaseStatus.REFERRED, CaseStatus.HEARD)).order_by("id")
+        context["awaiting_force"] = cases_for(user).filter(status=CaseStatus.DECIDED).select_related("decision").order_by("id")
+    if user.role == Role.CONSULAR:
+        context["unregistered"] = adopted_children_for(user).filter(consular_registrations__isnull=True)[:50]
+    if user.role in DASHBOARD_ROLES:
+        context["unregistered_count"] = queries.unregistered_children(user, on).count()
+    return render(request, "reports/home.html", context)
+
+
+def bars(values: dict, width: int = 360) -> list[dict]:
+    """Horizontal bars for an SVG chart: label, value, bar length, y position."""
+    top = max(values.values(), default=0) or 1
+    return [{"label": label, "value": value, "length": round(width * value / top), "y": i * 24}
+            for i, (label, value) in enumerate(values.items())]
+
+
+@login_required
+def dashboard(request):
+    if request.user.role not in DASHBOARD_ROLES:
+        raise PermissionDenied
+    on = today()
+    years = list(range(on.year - 5, on.year + 1))
+    by_year = {}
+    for year in years:
+        report = queries.adoptions_report(request.user, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        by_year[str(year)] = {"total": report["total"], "citizens": report["by_citizens"], "foreigners": report["by_foreigners"]}
+    consular = queries.consular_registrations_report(request.user, on)
+    registers = queries.registers_report(request.user, on)
+    return render(request, "reports/dashboard.html", {
+        "on": on, "by_year": by_year, "year_bars": bars({y: v["total"] for y, v in by_year.items()}),
+        "consular": consular, "country_bars": bars(consular["by_country"]), "registers": registers,
+        "unregistered": queries.unregistered_children(request.user, on).count(),
+        "period": (datetime.date(on.year, 1, 1), on),
+    })
+
+
+class PolicyForm(forms.ModelForm):
+    barring_conditions = forms.CharField(label=_("Conditions that bar adoption (comma-separated codes)"))
+    first_years = forms.IntegerField(label=_("Monitoring: years of the first period"), min_value=0, max_value=18)
+    first_every_months = forms.IntegerField(label=_("Monitoring: months between reports in the first period"), min_value=1, max_value=24)
+    then_every_months = forms.IntegerField(label=_("Monitoring: months between reports afterwards"), min_value=1, max_value=60)
+
+    class Meta:
+        model = Policy
+        fields = ["primary_registration_days", "escalate_to_regional_days", "escalate_to_central_days", "dossier_validity_months",
+                  "health_certificate_validity_months", "appeal_period_days", "consular_registration_days", "monitoring_grace_days"]
+
+    def __init__(self, *args, instance, **kwargs):
+        schedule = instance.monitoring_schedule
+        initial = {"barring_conditions": ", ".join(instance.barring_conditions), **schedule}
+        super().__init__(*args, instance=instance, initial=initial, **kwargs)
+        for name in self.Meta.fields:
+            self.fields[name].min_value = 1
+            self.fields[name].widget.attrs["min"] = 1
+
+    def values(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["barring_conditions"] = [c.strip() for c in d["barring_conditions"].split(",") if c.strip()]
+        d["monitoring_schedule"] = {k: d.pop(k) for k in ("first_years", "first_every_months", "then_every_months")}
+        return d
+
+
+@login_required
+def policy(request):
+    if request.user.role != Role.MINISTRY:
+        raise PermissionDenied
+    current = Policy.current()
+    form = PolicyForm(request.POST or None, instance=Policy.objects.get(pk=current.pk))
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, update_policy, actor=request.user, **form.values()):
+            messages.success(request, _("Policy parameters saved."))
+            return redirect("web-policy")
+    return render(request, "reports/policy.html", {"form": form}, status=400 if form.errors else 200)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportJob.Kind.choices)
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    dry_run = forms.BooleanField(label=_("Only check the file"), required=False)
+
+
+@login_required
+def imports(request):
+    if request.user.role != Role.MINISTRY:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["file"].name.lower().endswith((".csv", ".xlsx")):
+            form.add_error("file", _("A CSV or XLSX file."))
+        else:
+            job = services.start_import(actor=request.user, **form.cleaned_data)
+            return redirect("web-import-job", pk=job.pk)
+    return render(request, "reports/import.html", {"form": form, "jobs": ImportJob.objects.all()[:10]})
+
+
+@login_required
+def import_job(request, pk):
+    if request.user.role not in (Role.MINISTRY, Role.AUDITOR):
+        raise PermissionDenied
+    job = get_object_or_404(ImportJob, pk=pk)
+    done, total = services.progress_of(job)
+    return render(request, "reports/import_job.html", {"job": job, "done": done, "total": total})

@@ -1,0 +1,78 @@
+"""The staff pages with Django's test client: each role's pages, scope, and forms that keep
+what the user typed and show each error next to its field."""
+
+import pytest
+
+from adoption.models import Referral
+from registry.models import Child
+from tests.adoption.conftest import adopt_abroad, ago
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role, pages", [
+    ("guardianship", ["/", "/children/", "/children/new/", "/cases/", "/cases/new/", "/applicants/new/", "/adopted/"]),
+    ("regional", ["/", "/children/", "/cases/", "/dashboard/", "/adopted/"]),
+    ("ministry", ["/", "/children/", "/cases/", "/dashboard/", "/dashboard/policy/", "/dashboard/import/", "/adopted/"]),
+    ("court", ["/", "/children/", "/cases/"]),
+    ("consular", ["/", "/adopted/"]),
+    ("auditor", ["/", "/children/", "/cases/", "/dashboard/", "/adopted/"]),
+])
+def test_each_role_opens_its_pages(client, users, role, pages):
+    login(client, users[role])
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+
+
+@pytest.mark.parametrize("role, page", [("consular", "/children/"), ("court", "/dashboard/"), ("guardianship", "/dashboard/policy/"),
+                                        ("regional", "/dashboard/import/"), ("court", "/children/new/")])
+def test_pages_a_role_may_not_use_answer_403(client, users, role, page):
+    assert login(client, users[role]).get(page).status_code == 403
+
+
+def test_a_child_page_of_another_district_is_404(client, users, district, court, make_child_web):
+    child = make_child_web()
+    assert login(client, users["other_guardianship"]).get(f"/children/{child.pk}/").status_code == 404
+    assert login(client, users["guardianship"]).get(f"/children/{child.pk}/").status_code == 200
+
+
+def test_a_refused_form_keeps_what_was_typed_and_shows_the_error_by_its_field(client, users):
+    login(client, users["guardianship"])
+    response = client.post("/children/new/", {"last_name": "Сериков", "first_name": "Алмаз", "sex": "M", "birth_date": "2024-05-05",
+                                              "identified_on": "2024-05-01"})
+    page = response.content.decode()
+    assert response.status_code == 200 and Child.objects.count() == 0
+    assert 'value="Сериков"' in page and 'value="2024-05-05"' in page
+    birth_field = page.index('id="id_birth_date"')
+    error = page.index("The birth date is after the date the child was identified.")
+    assert birth_field < error < page.index('id="id_birth_registration_number"')  # right after its field
+
+
+def test_the_eligibility_panel_and_the_referral_button(client, users, district, court, foreign_case):
+    login(client, users["guardianship"])
+    page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
+    assert "Eligible on this date." in page and 'data-check="CENTRAL_REGISTER_WAIT"' in page
+    early = client.get(f"/cases/{foreign_case.pk}/", {"as_of": ago(150).isoformat()}).content.decode()
+    assert "Not eligible on this date." in early and "disabled" in early
+    response = client.post(f"/cases/{foreign_case.pk}/referral/", {"court": court.pk, "on": ago(1).isoformat()})
+    assert response.status_code == 302 and Referral.objects.count() == 1
+
+
+def test_the_dashboard_shows_the_reports(client, users, district, court):
+    adopt_abroad(district, court, in_force_ago=200)
+    page = login(client, users["ministry"]).get("/dashboard/").content.decode()
+    assert "<svg" in page and "format=xlsx" in page
+    assert "<strong>1</strong> foreign adoptions in force for 180 days or more" in page
+
+
+def test_the_language_switcher_translates_the_pages(client, users):
+    login(client, users["guardianship"])
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    assert "Дети" in client.get("/children/").content.decode()
+    client.post("/i18n/setlang/", {"language": "kk", "next": "/"})
+    assert 'lang="kk"' in client.get("/children/").content.decode()
