@@ -53,11 +53,12 @@ def home(request):
     return render(request, "reports/home.html", context)
 
 
-def bars(values: dict, width: int = 360) -> list[dict]:
-    """Horizontal bars for an SVG chart: label, value, bar length, y position."""
+def bars(values: dict, width: int = 330) -> dict:
+    """An SVG bar chart (viewBox 480 wide): each bar's label, value, length and y; the height."""
     top = max(values.values(), default=0) or 1
-    return [{"label": label, "value": value, "length": round(width * value / top), "y": i * 24}
+    rows = [{"label": label, "value": value, "length": round(width * value / top), "y": i * 24}
             for i, (label, value) in enumerate(values.items())]
+    return {"rows": rows, "height": max(24 * len(rows), 24) + 4}
 
 
 @login_required

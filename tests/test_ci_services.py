@@ -14,3 +14,10 @@ def test_ci_runs_on_postgresql_and_redis():
     assert connection.vendor == "postgresql"
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     assert redis.Redis.from_url(settings.REDIS_URL).ping()
+
+
+@pytest.mark.skipif(not os.environ.get("CI"), reason="only CI is required to have the browser")
+def test_ci_has_the_browser_for_the_ui_tests():
+    import shutil
+
+    assert shutil.which("chromium"), "the browser tests would be skipped: .ci/run installs Debian's chromium"

@@ -1,0 +1,213 @@
+"""The whole story in a real browser (Playwright driving Debian's Chromium), with an
+accessibility check (axe-core) on every main page.
+
+A guardianship user records a child and opens a foreign case; the eligibility panel shows
+the central-register wait pending with its date; with time moved past it the case is
+referred; the court clerk records hearing and decision; the consular officer registers the
+child; the ministry dashboard shows the adoption. A user of another district gets 404.
+"""
+
+import datetime
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from adoption import services as adoption_services
+from adoption.rules import DOSSIER_REPORTS, right_arises
+from core.dates import today
+from core.management.commands.seed_demo import load_reference_data
+from core.models import ConsularPost, Court, District, Role
+from registry import services as registry_services
+from registry.models import Child
+from tests.factories import UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by .ci/run"),
+]
+PASSWORD = "correct horse battery"
+SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def accessible(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+
+
+def snap(page, name):
+    """Screenshots for docs/screenshots (SCREENSHOTS_DIR=docs/screenshots), in English and Russian,
+    switching the language with the header's selector as a user would."""
+    if not SCREENSHOTS:
+        return
+    folder = Path(SCREENSHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    for language in ("en", "ru"):
+        with page.expect_navigation():
+            page.select_option("#language", language)
+        page.screenshot(path=str(folder / f"{name}-{language}.png"), full_page=True)
+    with page.expect_navigation():
+        page.select_option("#language", "en")
+
+
+def login(browser, base, user):
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def ago(days):
+    return today() - datetime.timedelta(days=days)
+
+
+def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
+    load_reference_data()
+    district = District.objects.get(pk="KZ-71-ESI")
+    court = Court.objects.filter(district=district).first()
+    us_post = ConsularPost.objects.get(country="US", kind="embassy")
+    users = {
+        "guardianship": UserFactory(role=Role.GUARDIANSHIP, district=district),
+        "regional": UserFactory(role=Role.REGIONAL, region=district.region),
+        "ministry": UserFactory(role=Role.MINISTRY),
+        "court": UserFactory(role=Role.COURT, court=court),
+        "consular": UserFactory(role=Role.CONSULAR, consular_post=us_post),
+        "stranger": UserFactory(role=Role.GUARDIANSHIP, district=District.objects.get(pk="KZ-75-ALM")),
+    }
+    base = live_server.url
+
+    # --- the guardianship agency records the child, its primary entry and a ground ---------
+    page = login(browser, base, users["guardianship"])
+    accessible(page)
+    snap(page, "home")
+    page.goto(f"{base}/children/new/")
+    accessible(page)
+    page.fill("#id_last_name", "Ахметова")
+    page.fill("#id_first_name", "Дана")
+    page.select_option("#id_sex", "F")
+    page.fill("#id_birth_date", "2021-05-05")
+    page.fill("#id_identified_on", ago(200).isoformat())
+    page.click("text=Save")
+    page.wait_for_selector("text=Child recorded.")
+    child = Child.objects.get(last_name="Ахметова")
+    page.fill("#id_placed_on", ago(199).isoformat())
+    page.click("section:has(h2:text('Place on a register')) button")
+    page.wait_for_selector("text=Placed on the register.")
+    ground = page.locator("section:has(h2:text('Add a ground of adoptability'))")
+    ground.locator("#id_parent").select_option("both")
+    ground.locator("#id_ground").select_option("parents_unknown")
+    ground.locator("#id_kind").select_option("certificate")
+    ground.locator("#id_number").fill("C-17")
+    ground.locator("#id_date").fill(ago(198).isoformat())
+    ground.locator("#id_issued_by").fill("Police department")
+    ground.locator("button").click()
+    page.wait_for_selector("text=Ground recorded.")
+    accessible(page)
+    snap(page, "child")
+
+    # the region and the ministry climb the registers (their own pages are tested elsewhere)
+    registry_services.place_on_register(actor=users["regional"], child=child, level="regional", placed_on=ago(100))
+    registry_services.place_on_register(actor=users["ministry"], child=child, level="central", placed_on=ago(30))
+    couple = [adoption_services.create_applicant(actor=users["guardianship"], district=district, last_name=n, first_name="Smith",
+                                                 sex=s, birth_date=datetime.date(1982, 1, 1), citizenship="US", residence_country="US",
+                                                 marital_status="married", foreign_register_number=f"FR-{n}", foreign_registered_on=ago(90))
+              for n, s in (("John", "M"), ("Mary", "F"))]
+
+    # --- the guardianship agency opens the foreign case in the browser ---------------------
+    page.goto(f"{base}/cases/new/")
+    accessible(page)
+    page.select_option("#id_children", str(child.pk))
+    page.select_option("#id_applicants", [str(a.pk) for a in couple])
+    page.fill("#id_opened_on", ago(25).isoformat())
+    page.click("text=Save")
+    page.wait_for_selector("text=Case opened.")
+    case = child.cases.get()
+    assert case.category == "foreigner"
+    adoption_services.add_document(actor=None, case=case, kind="application", issued_on=ago(20), issuer="the applicants")
+    for kind in DOSSIER_REPORTS:
+        adoption_services.add_document(actor=None, case=case, kind=kind, issued_on=ago(20), issuer="Agency", issuer_licence="L-1",
+                                       licence_valid_until=ago(-365))
+    for applicant in couple:
+        adoption_services.add_document(actor=None, case=case, kind="medical_certificate", applicant=applicant, issued_on=ago(20), issuer="Clinic")
+        adoption_services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(24))
+        adoption_services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(5))
+    adoption_services.record_domestic_search(actor=None, case=case, completed_on=ago(20), outcome="no_candidates")
+
+    # --- the eligibility panel: the central-register wait is pending, with its date ---------
+    allowed = right_arises(ago(30), 3)
+    page.goto(f"{base}/cases/{case.pk}/")
+    wait = page.locator("tr[data-check=CENTRAL_REGISTER_WAIT]")
+    assert "pending" in wait.inner_text() and allowed.isoformat() in wait.inner_text()
+    assert page.locator("text=Not eligible on this date.").is_visible()
+    assert page.locator("section:has(h2:text('Refer to a court')) button").is_disabled()
+    accessible(page)
+    snap(page, "case")
+
+    # --- time moves past the wait: the case is referred ----------------------------------------
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: allowed)
+    page.goto(f"{base}/cases/{case.pk}/")
+    assert page.locator("text=Eligible on this date.").is_visible()
+    page.locator("section:has(h2:text('Refer to a court')) #id_court").select_option(str(court.pk))
+    page.locator("section:has(h2:text('Refer to a court')) button").click()
+    page.wait_for_selector("text=Referred to the court.")
+
+    # --- the court clerk: hearing and decision ---------------------------------------------
+    clerk = login(browser, base, users["court"])
+    clerk.goto(f"{base}/cases/{case.pk}/")
+    clerk.locator("section:has(h2:text('Record a hearing')) button").click()
+    clerk.wait_for_selector("text=Hearing recorded.")
+    decision = clerk.locator("section:has(h2:text('Record the decision'))")
+    decision.locator("#id_outcome").select_option("granted")
+    decision.locator("#id_in_force_on").fill(allowed.isoformat())
+    decision.locator("button").click()
+    clerk.wait_for_selector("text=Decision recorded.")
+    assert "in force on" in clerk.content()
+    accessible(clerk)
+    child.refresh_from_db()
+    assert (child.status, child.deregistration_reason) == ("deregistered", "adopted")
+
+    # --- the consular officer in Washington registers the child ----------------------------
+    consul = login(browser, base, users["consular"])
+    consul.goto(f"{base}/adopted/")
+    consul.click(f"a[href='/adopted/{child.pk}/']")
+    consul.fill("#id_number", "US-2026-0001")
+    consul.click("section:has(h2:text('Place on the consular register')) button")
+    consul.wait_for_selector("text=The child is on the consular register.")
+    accessible(consul)
+    snap(consul, "consular")
+
+    # --- the ministry's dashboard shows the adoption ---------------------------------------
+    ministry = login(browser, base, users["ministry"])
+    ministry.goto(f"{base}/dashboard/")
+    row = ministry.locator(f"#by-year ~ table tr:has(td:text-is('{allowed.year}'))")
+    assert row.inner_text().split() == [str(allowed.year), "1", "0", "1"]
+    accessible(ministry)
+    snap(ministry, "dashboard")
+
+    # --- another district cannot open the child's page --------------------------------------
+    stranger = login(browser, base, users["stranger"])
+    response = stranger.goto(f"{base}/children/{child.pk}/")
+    assert response.status == 404
