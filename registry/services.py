@@ -242,6 +242,10 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
 def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     """Take a child off every register (placed in a family, returned, 18, died) (§2)."""
     _system_or(actor, Role.GUARDIANSHIP)
+    if reason == DeregistrationReason.ADOPTED:
+        # Only a court decides an adoption (¶47): its entry into force deregisters the child.
+        raise RuleError("reason", "adopted_only_by_court",
+                        _("A child leaves the register as adopted only when a court's adoption decision enters into force."))
     return _deregister(actor=actor, child=child, on=on, reason=reason)
 
 

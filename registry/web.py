@@ -74,7 +74,8 @@ class RegisterForm(forms.Form):
 
 class DeregisterForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DateInput())
-    reason = forms.ChoiceField(label=_("Reason"), choices=DeregistrationReason.choices)
+    # "adopted" is not offered: only a court decision in force deregisters a child as adopted
+    reason = forms.ChoiceField(label=_("Reason"), choices=[c for c in DeregistrationReason.choices if c[0] != DeregistrationReason.ADOPTED])
 
 
 @login_required
@@ -105,13 +106,39 @@ def child_new(request):
     return render(request, "registry/child_new.html", {"form": form})
 
 
+def timeline(child, cases, adoption=None) -> list[dict]:
+    """Everything that happened to the child, in date order."""
+    events = [{"on": child.identified_on, "text": _("identified")}]
+    for ground in selectors.grounds_of(child):
+        for doc in ground.documents.all():
+            events.append({"on": doc.date, "text": f"{_('ground')}: {ground.get_ground_display()} ({ground.get_parent_display()}), "
+                                                   f"{doc.get_kind_display()} {doc.number}"})
+    for entry in selectors.register_history(child):
+        text = (f"{_('deregistered')}: {entry.get_reason_display()}" if entry.level == "deregistered"
+                else f"{_('placed on the register')}: {entry.get_level_display()}")
+        events.append({"on": entry.on, "text": text})
+    for case in cases:
+        events.append({"on": case.opened_on, "text": f"{_('case opened')}: {case.get_category_display()}, {case.get_status_display()}",
+                       "case": case.pk})
+    if adoption is not None:
+        events.append({"on": adoption.decision.decided_on, "text": _("adoption granted")})
+        if adoption.decision.in_force_on:
+            events.append({"on": adoption.decision.in_force_on, "text": _("in force on")})
+        for registration in child.consular_registrations.select_related("post"):
+            events.append({"on": registration.registered_on, "text": f"{_('consular registration')}: {registration.post} {registration.number}"})
+        departure = getattr(child, "departure", None)
+        if departure is not None:
+            events.append({"on": departure.departed_on, "text": f"{_('departure')}: {departure.residence_country}"})
+        for report in child.monitoring_reports.all():
+            events.append({"on": report.received_on, "text": f"{_('monitoring report received')} ({_('due')} {report.due_on})"})
+    return sorted(events, key=lambda e: e["on"])
+
+
 def _child_page(request, child, status=200, **forms_given):
     role = request.user.role
     level_roles = {Role.GUARDIANSHIP: Level.PRIMARY, Role.REGIONAL: Level.REGIONAL, Role.MINISTRY: Level.CENTRAL}
     context = {
         "child": child,
-        "entries": selectors.register_history(child),
-        "grounds": selectors.grounds_of(child),
         "cases": child.cases.order_by("-id") if role != Role.COURT else child.cases.filter(referrals__court=request.user.court_id).distinct(),
         "flags": DuplicateFlag.objects.filter(child=child, status=DuplicateFlag.Status.OPEN).select_related("other"),
         "ground_form": forms_given.get("ground_form") or (GroundForm() if role == Role.GUARDIANSHIP else None),
@@ -119,10 +146,7 @@ def _child_page(request, child, status=200, **forms_given):
         "deregister_form": forms_given.get("deregister_form") or (
             DeregisterForm() if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED else None),
     }
-    adoption = getattr(child, "adoption", None)
-    if adoption is not None:
-        context.update(adoption=adoption, departure=getattr(child, "departure", None),
-                       registrations=child.consular_registrations.select_related("post"), reports=child.monitoring_reports.all())
+    context["timeline"] = timeline(child, context["cases"], getattr(child, "adoption", None))
     return render(request, "registry/child.html", context, status=status)
 
 

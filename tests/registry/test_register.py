@@ -119,3 +119,11 @@ def test_history_lists_every_change_and_who_made_it(api, users, make_child):
     assert [e["verb"] for e in history] == ["create_child", "place_on_register", "place_on_register"]
     assert history[-1]["actor"] == users["guardianship"].username
     assert history[-1]["before"]["register_level"] is None and history[-1]["after"]["register_level"] == "primary"
+
+
+def test_only_a_court_decision_deregisters_a_child_as_adopted(api, users, make_child):
+    child = make_child(on_register=("primary",))
+    response = api(users["guardianship"]).post(f"/api/v1/children/{child.pk}/deregister/", {"on": today().isoformat(), "reason": "adopted"}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0] == {
+        "field": "reason", "code": "adopted_only_by_court", "message": response.json()["errors"][0]["message"]}
+    assert api(users["guardianship"]).get(f"/api/v1/children/{child.pk}/").json()["status"] == "registered"

@@ -76,3 +76,16 @@ def test_the_language_switcher_translates_the_pages(client, users):
     assert "Дети" in client.get("/children/").content.decode()
     client.post("/i18n/setlang/", {"language": "kk", "next": "/"})
     assert 'lang="kk"' in client.get("/children/").content.decode()
+
+
+def test_the_timeline_is_in_date_order(client, users, make_child_web, days_ago):
+    from registry import services
+
+    child = make_child_web(identified_on=days_ago(30))
+    services.place_on_register(actor=None, child=child, level="primary", placed_on=days_ago(29))
+    services.add_ground(actor=None, child=child, parent="both", ground="parents_unknown",
+                        documents=[{"kind": "certificate", "number": "C-1", "date": days_ago(28), "issued_by": "Police"}])
+    page = login(client, users["guardianship"]).get(f"/children/{child.pk}/").content.decode()
+    dates = __import__("re").findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', page)
+    assert dates == sorted(dates) and len(dates) == 3
+    assert 'value="adopted"' not in page  # the deregistration form does not offer "adopted"
