@@ -31,6 +31,14 @@ lint: $(VENV)/.installed
 services:
 	@scripts/services.sh start
 
+# Benchmarks against PostgreSQL (DATABASE_URL, or the throwaway server of `make services`):
+# every figure is a ratio against a baseline measured in the same run; results in bench/results/latest.json
+bench: $(VENV)/.installed
+	@if [ -z "$$DATABASE_URL" ]; then eval "$$(scripts/services.sh start)"; fi; $(PY) -m bench.run --scale $${SCALE:-1000000}
+
+bench-small: $(VENV)/.installed
+	@if [ -z "$$DATABASE_URL" ]; then eval "$$(scripts/services.sh start)"; fi; $(PY) -m bench.run --scale 20000 --rounds 100
+
 lock:
 	$(VENV)/bin/pip-compile --quiet --strip-extras --extra dev -o requirements.lock pyproject.toml
 

@@ -246,19 +246,23 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
                  .values_list("child_id", "child__birth_date", "decision__in_force_on", "decision__case__receiving_country",
                               "decision__case__district_id", "registered"))
     received = set(MonitoringReport.objects.values_list("child_id", "due_on"))
+    registration_reminded = set(Reminder.objects.filter(kind=REGISTRATION_REMINDER).values_list("subject_id", "due_on"))
+    # what earlier sweeps already created (the due date of a monitoring reminder is the report's due + grace)
+    reminded = set(Reminder.objects.filter(kind=MONITORING_REMINDER).values_list("subject_id", "due_on"))
     due: list[Reminder] = []
     counts = {REGISTRATION_REMINDER: 0, MONITORING_REMINDER: 0}
     for child_id, birth_date, in_force_on, country, district_id, is_registered in adoptions.iterator(chunk_size=2000):
         country = residence.get(child_id, country)
         post_id = active.get(child_id) or embassies.get(country)
-        if not is_registered and in_force_on + registration_days <= on:
+        if (not is_registered and in_force_on + registration_days <= on
+                and (child_id, in_force_on + registration_days) not in registration_reminded):
             due.append(Reminder(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child_id, due_on=in_force_on + registration_days,
                                 district_id=district_id, consular_post_id=post_id, detail="adopted abroad, not on a consular register"))
             counts[REGISTRATION_REMINDER] += 1
         for due_on in rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule):
             if due_on + grace >= on:
                 break
-            if (child_id, due_on) not in received:
+            if (child_id, due_on) not in received and (child_id, due_on + grace) not in reminded:
                 due.append(Reminder(kind=MONITORING_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on + grace,
                                     consular_post_id=post_id, detail=f"monitoring report due {due_on.isoformat()} not received"))
                 counts[MONITORING_REMINDER] += 1

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -313,7 +313,10 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
     ]
     for children, field, days, recipient, detail in steps:
         cutoff = on - datetime.timedelta(days=days)
-        for child_id, since, district_id, region_id in children.filter(**{f"{field}__lte": cutoff}).values_list(
+        # Skip what an earlier sweep already created, in SQL: a steady-state sweep reads only what is new.
+        exists = Reminder.objects.filter(kind=ESCALATION_REMINDER, subject_type="child", subject_id=OuterRef("pk"),
+                                         due_on=ExpressionWrapper(OuterRef(field) + datetime.timedelta(days=days), output_field=DateField()))
+        for child_id, since, district_id, region_id in children.filter(**{f"{field}__lte": cutoff}).exclude(Exists(exists)).values_list(
             "id", field, "district_id", "district__region_id"
         ).iterator(chunk_size=2000):
             org = {"district_id": district_id} if recipient == "district" else {"region_id": region_id}

@@ -4,6 +4,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.pagination import CursorPagination
 from core.audit import history_of, record_read
 from core.models import Role
 from core.permissions import roles
@@ -34,9 +35,10 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = ChildSerializer
     filterset_class = ChildFilter
     permission_classes = [roles(*WRITERS, read=READERS)]
+    pagination_class = CursorPagination
 
     def get_queryset(self):
-        return selectors.children_for(self.request.user).order_by("id")
+        return selectors.children_for(self.request.user)
 
     def retrieve(self, request, *args, **kwargs):
         child = self.get_object()

@@ -1,0 +1,165 @@
+"""Synthetic national data for benchmarks, loaded with PostgreSQL COPY.
+
+`generate(scale)` adds `scale` children with their register history, cases (30% of
+children), and foreign adoptions in force (10%) with consular registrations, departures
+and monitoring reports, plus open foreign cases with a full dossier (the eligibility
+benchmark's subjects). Rows are consistent with what the services would write (the
+child row's current state matches its history). Ids continue after what is stored, so
+the data can be grown in steps (10,000 then 1,000,000).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.db import connection
+
+from core.dates import add_months
+from core.models import ConsularPost, Court, District
+from registry.rules import name_key
+
+EPOCH = datetime.date(2005, 1, 1)
+NAMES = ["Serikov", "Omarova", "Ivanov", "Kim", "Bekova", "Akhmetov", "Tsoy", "Zhaksylykov", "Nurlanova", "Petrov",
+         "Сериков", "Омарова", "Ахметова", "Ким", "Беков", "Жаксылыкова", "Нурланов", "Иванова"]
+FIRST = ["Dana", "Timur", "Aigerim", "Almaz", "Yulia", "Oleg", "Aruzhan", "Daniyar", "Дана", "Тимур", "Айгерим", "Алмаз"]
+COUNTRIES = ["US", "GB", "CA", "BE", "IL", "EG", "FR", "DE", "ES", "RU", "CH", "TR"]
+
+
+def _next_id(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+        return cursor.fetchone()[0]
+
+
+def _copy(table: str, columns: list[str], rows) -> int:
+    n = 0
+    with connection.cursor() as cursor:
+        with cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                n += 1
+    return n
+
+
+def _reset_sequences(tables: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))")
+
+
+def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -> dict:
+    rng = random.Random(seed)
+    today = today or datetime.date.today()
+    now = datetime.datetime.now(datetime.UTC)
+    districts = list(District.objects.values_list("code", flat=True))
+    courts = dict(Court.objects.values_list("district_id", "id"))
+    embassies = dict(ConsularPost.objects.filter(kind="embassy").values_list("country", "id"))
+    child0, entry0, applicant0, case0 = (_next_id(t) for t in ("registry_child", "registry_registerentry", "adoption_applicant", "adoption_case"))
+    link0, capp0, doc0, contact0 = (_next_id(t) for t in ("adoption_casechild", "adoption_caseapplicant", "adoption_casedocument", "adoption_contact"))
+    decision0, adoption0, reg0, dep0, rep0 = (_next_id(t) for t in ("adoption_decision", "adoption_adoption", "consular_consularregistration",
+                                                                    "consular_departure", "consular_monitoringreport"))
+    ground0, gdoc0, search0, referral0 = (_next_id(t) for t in ("registry_ground", "registry_grounddocument", "adoption_domesticsearch",
+                                                               "adoption_referral"))
+
+    children, entries, grounds, gdocs = [], [], [], []
+    cases, links, applicants, capps, documents, contacts, searches = [], [], [], [], [], [], []
+    referrals, decisions, adoptions, registrations, departures, reports = [], [], [], [], [], []
+    for i in range(scale):
+        cid = child0 + i
+        district = rng.choice(districts)
+        birth = today - datetime.timedelta(days=rng.randrange(30, 17 * 365))
+        identified = birth + datetime.timedelta(days=rng.randrange(0, max(1, (today - birth).days - 20)))
+        last, first = rng.choice(NAMES) + str(i % 997), rng.choice(FIRST)
+        kind = rng.random()
+        # 10%: adopted abroad (decision in force); 20% more in a case; the rest only on a register
+        placed = [identified + datetime.timedelta(days=1)]
+        for _ in range(rng.choice([0, 1, 2, 2])):
+            placed.append(min(placed[-1] + datetime.timedelta(days=rng.randrange(30, 60)), today))
+        levels = ["primary", "regional", "central"][: len(placed)]
+        for level, on in zip(levels, placed, strict=True):
+            entries.append((entry0 + len(entries), level, on, "", now, cid))
+        status, dereg_on, dereg_reason, level, since = "registered", None, "", levels[-1], placed[-1]
+        case_id = None
+        if kind < 0.30:
+            case_id = case0 + len(cases)
+            foreign = kind < 0.10 or kind > 0.25  # adopted abroad, or an open foreign case
+            country = rng.choice(COUNTRIES) if foreign else "KZ"
+            opened = min(placed[-1] + datetime.timedelta(days=5), today)
+            people = []
+            for n in range(rng.choice([1, 2, 2])):
+                aid = applicant0 + len(applicants)
+                applicants.append((aid, "Smith" if foreign else "Ахметов", "A", "MF"[n % 2], datetime.date(1980, 1, 1), country, country,
+                                   "married", f"FR-{aid}" if foreign else "", opened - datetime.timedelta(days=90) if foreign else None, now, district))
+                capps.append((capp0 + len(capps), aid, case_id))
+                people.append(aid)
+            links.append((link0 + len(links), False, case_id, cid))
+            grounds.append((ground0 + len(grounds), "both", "parents_unknown", now, cid))
+            gdocs.append((gdoc0 + len(gdocs), "certificate", f"C-{cid}", identified, "police", grounds[-1][0]))
+            status_case, category = "open", "foreigner" if foreign else "resident_citizen"
+            if kind < 0.10:  # a foreign adoption in force
+                decided = min(opened + datetime.timedelta(days=rng.randrange(5, 40)), today)
+                in_force = min(decided + datetime.timedelta(days=15), today)
+                did = decision0 + len(decisions)
+                referrals.append((referral0 + len(referrals), decided, now, case_id, courts[district]))
+                decisions.append((did, "granted", decided, in_force, now, case_id, courts[district]))
+                adoptions.append((adoption0 + len(adoptions), cid, did))
+                status_case, status, dereg_on, dereg_reason, level, since = "in_force", "deregistered", in_force, "adopted", None, None
+                entries.append((entry0 + len(entries), "deregistered", in_force, "adopted", now, cid))
+                if rng.random() < 0.85:
+                    registered = min(in_force + datetime.timedelta(days=rng.randrange(5, 200)), today)
+                    registrations.append((reg0 + len(registrations), f"{country}-{cid}", registered, registered, None, False, now, cid, embassies[country]))
+                    departed = min(registered + datetime.timedelta(days=3), today)
+                    departures.append((dep0 + len(departures), f"EP-{cid}", registered, departed, country, False, now, case_id, cid))
+                    for m in range(6, 60, 6):
+                        due = add_months(in_force, m)
+                        if due < today - datetime.timedelta(days=40) and rng.random() < 0.9:
+                            reports.append((rep0 + len(reports), due, due + datetime.timedelta(days=rng.randrange(0, 45)), "", "", now, cid,
+                                            embassies[country]))
+            elif foreign:  # an open foreign case with a full dossier: the eligibility benchmark
+                for k in ("application", "financial_solvency", "family_situation", "health_report", "moral_qualities"):
+                    documents.append((doc0 + len(documents), k, opened, "Agency", "LIC-1", opened + datetime.timedelta(days=400), "[]", now, None, case_id))
+                for aid in people:
+                    documents.append((doc0 + len(documents), "medical_certificate", opened, "Clinic", "", None, "[]", now, aid, case_id))
+                    for d in (0, 20):
+                        contacts.append((contact0 + len(contacts), min(opened + datetime.timedelta(days=d), today), now, aid, case_id, cid))
+                searches.append((search0 + len(searches), opened, "no_candidates", "", now, case_id))
+            cases.append((case_id, None, opened, category, country if foreign else "", status_case, "", None, False, 1, now, now, district))
+        children.append((cid, None, last, first, "", rng.choice("MF"), birth, f"BR-{cid}", identified, "", name_key(last, first),
+                         level, since, status, dereg_on, dereg_reason, 1, now, now, district))
+
+    counts = {
+        "children": _copy("registry_child", ["id", "external_id", "last_name", "first_name", "patronymic", "sex", "birth_date",
+                                             "birth_registration_number", "identified_on", "health_notes", "search_name", "register_level",
+                                             "level_since", "status", "deregistered_on", "deregistration_reason", "version", "created_at",
+                                             "updated_at", "district_id"], children),
+        "register_entries": _copy("registry_registerentry", ["id", "level", '"on"', "reason", "created_at", "child_id"], entries),
+        "grounds": _copy("registry_ground", ["id", "parent", "ground", "created_at", "child_id"], grounds),
+        "ground_documents": _copy("registry_grounddocument", ["id", "kind", "number", "date", "issued_by", "ground_id"], gdocs),
+        "applicants": _copy("adoption_applicant", ["id", "last_name", "first_name", "sex", "birth_date", "citizenship", "residence_country",
+                                                   "marital_status", "foreign_register_number", "foreign_registered_on", "created_at", "district_id"], applicants),
+        "cases": _copy("adoption_case", ["id", "case_ref", "opened_on", "category", "receiving_country", "status", "closed_reason", "closed_on",
+                                         "historical", "version", "created_at", "updated_at", "district_id"], cases),
+        "case_children": _copy("adoption_casechild", ["id", "is_relative", "case_id", "child_id"], links),
+        "case_applicants": _copy("adoption_caseapplicant", ["id", "applicant_id", "case_id"], capps),
+        "documents": _copy("adoption_casedocument", ["id", "kind", "issued_on", "issuer", "issuer_licence", "licence_valid_until", "conditions",
+                                                     "created_at", "applicant_id", "case_id"], documents),
+        "contacts": _copy("adoption_contact", ["id", '"on"', "created_at", "applicant_id", "case_id", "child_id"], contacts),
+        "domestic_searches": _copy("adoption_domesticsearch", ["id", "completed_on", "outcome", "notes", "created_at", "case_id"], searches),
+        "referrals": _copy("adoption_referral", ["id", '"on"', "created_at", "case_id", "court_id"], referrals),
+        "decisions": _copy("adoption_decision", ["id", "outcome", "decided_on", "in_force_on", "created_at", "case_id", "court_id"], decisions),
+        "adoptions": _copy("adoption_adoption", ["id", "child_id", "decision_id"], adoptions),
+        "consular_registrations": _copy("consular_consularregistration", ["id", "number", "registered_on", "passport_stamped_on", "ended_on",
+                                                                         "historical", "created_at", "child_id", "post_id"], registrations),
+        "departures": _copy("consular_departure", ["id", "exit_permission_number", "exit_permission_on", "departed_on", "residence_country",
+                                                   "historical", "created_at", "case_id", "child_id"], departures),
+        "monitoring_reports": _copy("consular_monitoringreport", ["id", "due_on", "received_on", "summary", "attachment", "created_at",
+                                                                  "child_id", "post_id"], reports),
+    }
+    _reset_sequences(["registry_child", "registry_registerentry", "registry_ground", "registry_grounddocument", "adoption_applicant",
+                      "adoption_case", "adoption_casechild", "adoption_caseapplicant", "adoption_casedocument", "adoption_contact",
+                      "adoption_domesticsearch", "adoption_referral", "adoption_decision", "adoption_adoption",
+                      "consular_consularregistration", "consular_departure", "consular_monitoringreport"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return counts

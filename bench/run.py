@@ -1,0 +1,293 @@
+"""`make bench` / `make bench-small`: the service measured against PostgreSQL's own limits.
+
+Every figure is a ratio against a baseline measured in the same run on the same database,
+so it means the same on any machine. The real service is measured: gunicorn with several
+workers, token auth, scoping and the audit trail all on.
+
+    python -m bench.run --scale 1000000        (make bench)
+    python -m bench.run --scale 20000          (make bench-small, CI-sized)
+
+Needs DATABASE_URL to point at a PostgreSQL server; the benchmark uses its own database
+(`<name>_bench`), dropped and created afresh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+TARGETS = {  # figure: (comparison, target ratio)
+    "eligibility_p50": ("<=", 2.0), "eligibility_queries_constant": ("==", 1.0), "report_adoptions": ("<=", 1.5),
+    "report_consular_registrations": ("<=", 1.5), "report_unregistered_children": ("<=", 1.5), "report_registers": ("<=", 1.5),
+    "import_children": (">=", 0.5), "list_children": ("<=", 1.3), "list_children_search": ("<=", 1.3), "reminder_sweep": ("<=", 2.0),
+}
+
+
+def bench_database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench: DATABASE_URL must point to PostgreSQL (e.g. eval \"$(make -s services)\")")
+    parsed = urlparse(url)
+    return parsed._replace(path=parsed.path.rstrip("/") + "_bench").geturl()
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        name = parsed.path.lstrip("/")
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def psql_ms(url: str, sql: str, repeat: int = 5) -> float:
+    """Median time of `sql` (one or more statements) run directly in psql (\\timing): the
+    physical limit of the query on this data. The first run warms the cache and is dropped."""
+    statements = [s.strip() for s in sql.split(";") if s.strip()]
+    script = "\\timing on\n" + "\n".join(s + ";" for s in statements * (repeat + 1))
+    out = subprocess.run(["psql", url, "-X", "-q", "-o", "/dev/null", "-v", "ON_ERROR_STOP=1"], input=script,
+                         capture_output=True, text=True, check=True).stdout
+    times = [float(t) for t in re.findall(r"Time: ([\d.]+) ms", out)]
+    k = len(statements)
+    runs = [sum(times[i:i + k]) for i in range(0, len(times), k)][1:]
+    return statistics.median(runs)
+
+
+class Server:
+    """gunicorn on loopback against the bench database."""
+
+    def __init__(self, env: dict, workers: int = 4):
+        self.port = 18000 + os.getpid() % 1000
+        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
+                                      "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", self.port, timeout=1).request("GET", "/healthz")
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+def timed_get(conn: http.client.HTTPConnection, path: str, token: str) -> float:
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"Authorization": f"Token {token}"})
+    response = conn.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: {response.status} {body[:200]!r}")
+    return (time.perf_counter() - started) * 1000
+
+
+def latencies(port: int, token: str, paths: list[str], rounds: int) -> list[float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for path in paths[:5]:
+        timed_get(conn, path, token)  # warm-up
+    return [timed_get(conn, paths[i % len(paths)], token) for i in range(rounds)]
+
+
+def throughput(port: int, token: str, paths: list[str], seconds: float = 8.0, threads: int = 8) -> float:
+    """Requests per second with `threads` concurrent keep-alive clients, bounded in time."""
+    done, stop = [0] * threads, time.monotonic() + seconds
+
+    def client(n):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        i = n
+        while time.monotonic() < stop:
+            timed_get(conn, paths[i % len(paths)], token)
+            done[n] += 1
+            i += threads
+
+    workers = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return sum(done) / seconds
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def figure(results: dict, name: str, value: float, baseline: float, unit: str, note: str = "", ratio: float | None = None) -> None:
+    ratio = ratio if ratio is not None else (value / baseline if baseline else float("inf"))
+    entry = {"value": round(value, 3), "baseline": round(baseline, 3), "ratio": round(ratio, 3), "unit": unit}
+    if name in TARGETS:
+        op, target = TARGETS[name]
+        entry["target"] = f"{op} {target}"
+        entry["met"] = {"<=": ratio <= target, ">=": ratio >= target, "==": abs(ratio - target) < 1e-9}[op]
+    if note:
+        entry["note"] = note
+    results["figures"][name] = entry
+    print(f"  {name:<34} {value:>12.2f} {unit:<8} baseline {baseline:>12.2f}  ratio {ratio:>7.2f}"
+          + (f"  target {entry['target']}: {'met' if entry['met'] else 'MISSED'}" if "target" in entry else ""), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=200)
+    args = parser.parse_args()
+    url = bench_database_url()
+    recreate_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    from adoption import services as adoption_services
+    from adoption.facts import eligibility
+    from adoption.models import Case
+    from bench import generate
+    from bench import sql as report_sql
+    from consular import services as consular_services
+    from core.dates import today
+    from core.management.commands.seed_demo import load_reference_data
+    from core.models import Role, User
+    from registry import services as registry_services
+    from registry.imports import import_children
+
+    call_command("migrate", verbosity=0)
+    load_reference_data()
+    ministry = User.objects.create(username="bench-ministry", role=Role.MINISTRY)
+    token = Token.objects.create(user=ministry).key
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+    results = {"scale": args.scale, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                                                "postgres": connection.cursor().connection.info.server_version},
+               "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "figures": {}}
+    print(f"bench: scale {args.scale:,} children on {url.rsplit('/', 1)[-1]}", flush=True)
+
+    # --- lists at 10,000 ------------------------------------------------------------------
+    small = min(10_000, args.scale)
+    t = time.perf_counter()
+    generate.generate(small, seed=1)
+    print(f"  generated {small:,} children in {time.perf_counter() - t:.1f}s", flush=True)
+    server = Server(env)
+    lists = {"list_children": ["/api/v1/children/"], "list_children_search": ["/api/v1/children/?q=serikov", "/api/v1/children/?q=%D0%BE%D0%BC%D0%B0%D1%80%D0%BE%D0%B2%D0%B0"]}
+    at_small = {name: statistics.median(latencies(server.port, token, paths, 40)) for name, paths in lists.items()}
+    server.stop()
+
+    # --- grow to the full scale -----------------------------------------------------------
+    t = time.perf_counter()
+    counts = generate.generate(args.scale - small, seed=2) if args.scale > small else {}
+    results["generated"] = {"seconds": round(time.perf_counter() - t, 1), **counts}
+    print(f"  generated {args.scale - small:,} more children in {time.perf_counter() - t:.1f}s", flush=True)
+    server = Server(env)
+    try:
+        for name, paths in lists.items():
+            at_scale = statistics.median(latencies(server.port, token, paths, 40))
+            figure(results, name, at_scale, at_small[name], "ms p50", note=f"at {args.scale:,} rows vs at {small:,}")
+
+        # --- eligibility over HTTP vs a bare authenticated detail endpoint --------------------
+        open_cases = list(Case.objects.filter(status="open", category="foreigner").values_list("id", flat=True)[:200])
+        applicants = list(Case.objects.filter(pk__in=open_cases).values_list("applicant_links__applicant_id", flat=True)[:200])
+        elig = latencies(server.port, token, [f"/api/v1/cases/{c}/eligibility/" for c in open_cases], args.rounds)
+        bare = latencies(server.port, token, [f"/api/v1/applicants/{a}/" for a in applicants], args.rounds)
+        figure(results, "eligibility_p50", pct(elig, 0.5), pct(bare, 0.5), "ms")
+        figure(results, "eligibility_p99", pct(elig, 0.99), pct(bare, 0.99), "ms")
+        per_case = []
+        for case in Case.objects.filter(pk__in=open_cases[:20]):
+            with CaptureQueriesContext(connection) as queries:
+                eligibility(case, today())
+            per_case.append(len(queries))
+        figure(results, "eligibility_queries_per_check", statistics.mean(per_case) / 11, 1, "queries",
+               note=f"{min(per_case)}-{max(per_case)} queries for 11 checks, whatever the case's size")
+        figure(results, "eligibility_queries_constant", max(per_case), min(per_case), "queries", note="max vs min over 20 cases")
+        rps = throughput(server.port, token, [f"/api/v1/cases/{c}/eligibility/" for c in open_cases])
+        rps_bare = throughput(server.port, token, [f"/api/v1/applicants/{a}/" for a in applicants])
+        figure(results, "eligibility_throughput", rps, rps_bare, "req/s", note="8 concurrent clients, 4 gunicorn workers, 8 s each")
+
+        # --- reports vs the hand-written SQL they need, in psql ---------------------------------
+        on = today()
+        start = on.replace(year=on.year - 3)
+        for name, path, sql in (
+            ("report_adoptions", f"/api/v1/reports/adoptions/?from={start}&to={on}", report_sql.adoptions(start, on)),
+            ("report_consular_registrations", f"/api/v1/reports/consular-registrations/?as_of={on}", report_sql.consular_registrations(on)),
+            ("report_unregistered_children", f"/api/v1/reports/unregistered-children/?as_of={on}", report_sql.unregistered_children(on)),
+            ("report_registers", f"/api/v1/reports/registers/?as_of={on}", report_sql.registers(on)),
+        ):
+            figure(results, name, statistics.median(latencies(server.port, token, [path], 5)), psql_ms(url, sql), "ms")
+    finally:
+        server.stop()
+
+    # --- reminder sweep vs the SQL that selects what is due ---------------------------------------
+    t = time.perf_counter()
+    registry_services.sweep_registers()
+    adoption_services.sweep_court_deadlines()
+    consular_services.sweep_consular_deadlines()
+    first = time.perf_counter() - t
+    t = time.perf_counter()
+    registry_services.sweep_registers()
+    adoption_services.sweep_court_deadlines()
+    consular_services.sweep_consular_deadlines()
+    figure(results, "reminder_sweep", (time.perf_counter() - t) * 1000, psql_ms(url, report_sql.due_reminders(today()), 3), "ms",
+           note=f"steady state; the first sweep, creating every reminder, took {first:.1f} s")
+
+    # --- import: validated rows/s vs COPY of the same rows into a bare table ----------------------
+    rows = min(2_000, max(1000, args.scale // 10))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "children.csv"
+        districts = ["KZ-71-ESI", "KZ-75-ALM", "KZ-79-ABA", "KZ-35-KAR"]
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["external_id", "last_name", "first_name", "patronymic", "sex", "birth_date", "birth_registration_number", "district",
+                             "identified_on", "primary_on", "regional_on", "central_on"])
+            for i in range(rows):
+                birth = datetime.date(2008, 1, 1) + datetime.timedelta(days=(i * 37) % 4000)
+                writer.writerow([f"BENCH-{i}", f"Name{i}", "Child", "", "MF"[i % 2], birth.isoformat(), f"IMP-{i}", districts[i % 4], "2020-01-01",
+                                 "2020-01-02", "2020-02-05" if i % 2 else "", ""])
+        t = time.perf_counter()
+        result = import_children(path)
+        assert result.ok and result.created == rows, result.errors[:3]
+        imported = rows / (time.perf_counter() - t)
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMP TABLE bare_children (external_id text, last_name text, first_name text, patronymic text, sex text, "
+                           "birth_date date, birth_registration_number text, district text, identified_on date, primary_on date, "
+                           "regional_on date, central_on date)")
+            t = time.perf_counter()
+            with cursor.connection.cursor().copy("COPY bare_children FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                copy.write(path.read_bytes())
+            copied = rows / (time.perf_counter() - t)
+    figure(results, "import_children", imported, copied, "rows/s", note=f"{rows:,} rows with full validation, services and audit vs COPY")
+
+    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    missed = [n for n, f in results["figures"].items() if f.get("met") is False]
+    print(f"bench: wrote {RESULTS.relative_to(ROOT)}; targets missed: {', '.join(missed) or 'none'}")
+
+
+if __name__ == "__main__":
+    main()

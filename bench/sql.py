@@ -1,0 +1,57 @@
+"""Hand-written SQL for what each measured operation needs: the baselines of `bench.run`,
+run directly in psql (the physical limit of the query on this data)."""
+
+from datetime import date, timedelta
+
+
+def adoptions(start: date, end: date) -> str:
+    return f"""
+    WITH a AS (
+      SELECT ad.child_id, c.id AS case_id, ch.sex, ch.birth_date, d.in_force_on, c.receiving_country, dist.region_id,
+        EXISTS (SELECT 1 FROM adoption_caseapplicant ca JOIN adoption_applicant ap ON ap.id = ca.applicant_id
+                WHERE ca.case_id = c.id AND ap.citizenship <> 'KZ') AS foreigner,
+        date_part('year', age(d.in_force_on, ch.birth_date))::int AS age
+      FROM adoption_adoption ad JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
+      JOIN registry_child ch ON ch.id = ad.child_id JOIN core_district dist ON dist.code = ch.district_id
+      WHERE d.outcome = 'granted' AND d.in_force_on BETWEEN '{start}' AND '{end}')
+    SELECT count(*), count(*) FILTER (WHERE foreigner), count(*) FILTER (WHERE foreigner AND sex = 'M'),
+           count(*) FILTER (WHERE age = 0), count(*) FILTER (WHERE age BETWEEN 3 AND 5),
+           (SELECT count(*) FROM (SELECT case_id FROM a WHERE foreigner GROUP BY case_id HAVING count(*) >= 2) s),
+           (SELECT json_object_agg(region_id, n) FROM (SELECT region_id, count(*) n FROM a GROUP BY 1) r),
+           (SELECT json_object_agg(receiving_country, n) FROM (SELECT receiving_country, count(*) n FROM a WHERE receiving_country <> '' GROUP BY 1) r)
+    FROM a"""
+
+
+def consular_registrations(on: date) -> str:
+    return f"""SELECT p.country, count(DISTINCT r.child_id) FROM consular_consularregistration r JOIN core_consularpost p ON p.id = r.post_id
+               WHERE r.registered_on <= '{on}' AND (r.ended_on IS NULL OR r.ended_on > '{on}') GROUP BY 1"""
+
+
+def unregistered_children(on: date) -> str:
+    return f"""SELECT ad.child_id, c.receiving_country, d.in_force_on FROM adoption_adoption ad
+               JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
+               WHERE d.in_force_on <= '{on - timedelta(days=180)}' AND c.receiving_country <> ''
+               AND NOT EXISTS (SELECT 1 FROM consular_consularregistration r WHERE r.child_id = ad.child_id AND r.registered_on <= '{on}')
+               ORDER BY d.in_force_on, ad.child_id"""
+
+
+def registers(on: date) -> str:
+    return f"""SELECT dist.region_id, e.level, count(*) FROM (
+                 SELECT DISTINCT ON (child_id) child_id, level FROM registry_registerentry WHERE "on" <= '{on}'
+                 ORDER BY child_id, "on" DESC, id DESC) e
+               JOIN registry_child ch ON ch.id = e.child_id JOIN core_district dist ON dist.code = ch.district_id
+               WHERE e.level <> 'deregistered' GROUP BY 1, 2"""
+
+
+def due_reminders(on: date) -> str:
+    return f"""
+    SELECT count(*) FROM registry_child WHERE status = 'registered' AND (
+        (register_level IS NULL AND identified_on <= '{on - timedelta(days=3)}')
+     OR (register_level IN ('primary', 'regional') AND level_since <= '{on - timedelta(days=30)}'));
+    SELECT count(*) FROM adoption_decision WHERE in_force_on IS NULL AND decided_on < '{on - timedelta(days=15)}';
+    SELECT count(*) FROM adoption_adoption ad JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
+     WHERE c.receiving_country <> '' AND d.in_force_on <= '{on - timedelta(days=30)}'
+       AND NOT EXISTS (SELECT 1 FROM consular_consularregistration r WHERE r.child_id = ad.child_id);
+    SELECT count(*) FROM adoption_adoption ad JOIN adoption_decision d ON d.id = ad.decision_id
+      CROSS JOIN LATERAL generate_series(d.in_force_on + interval '6 months', '{on - timedelta(days=30)}'::date, interval '6 months') due
+     WHERE NOT EXISTS (SELECT 1 FROM consular_monitoringreport m WHERE m.child_id = ad.child_id AND m.due_on = due::date)"""
