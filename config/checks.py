@@ -11,8 +11,9 @@ def production_settings(app_configs, **kwargs):
     errors = []
     if settings.DEBUG:
         errors.append(Error("DEBUG must be off in production.", id="adoption.E001"))
-    if settings.SECRET_KEY == settings.INSECURE_DEFAULT_SECRET_KEY or len(settings.SECRET_KEY) < 40:
-        errors.append(Error("SECRET_KEY (or SECRET_KEY_FILE) must be set to a long random value.", id="adoption.E002"))
+    key = settings.SECRET_KEY
+    if key == settings.INSECURE_DEFAULT_SECRET_KEY or len(key) < 50 or len(set(key)) < 5:  # Django's own bar (security.W009)
+        errors.append(Error("SECRET_KEY (or SECRET_KEY_FILE) must be a random value of 50 characters or more.", id="adoption.E002"))
     if not settings.ALLOWED_HOSTS:
         errors.append(Error("ALLOWED_HOSTS must name the service's host names.", id="adoption.E003"))
     if not settings.DATABASE_URL or not settings.DATABASE_URL.startswith(("postgres://", "postgresql://")):

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import ConsularPost, Court, Region, Reminder, Role, User
+from .models import AuditEvent, ConsularPost, Court, Region, Reminder, Role, User
 from .scoping import NOTHING, role_of
 
 
@@ -35,3 +35,8 @@ def courts() -> QuerySet[Court]:
 
 def consular_posts() -> QuerySet[ConsularPost]:
     return ConsularPost.objects.all()
+
+
+def audit_events() -> QuerySet[AuditEvent]:
+    """Newest first; the auditor (procurator's office) sees all of it (ROLES.md)."""
+    return AuditEvent.objects.select_related("actor").order_by("-id")

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.audit import record_read
+from core.errors import RuleError
 from core.forms import DateInput, run_service
 from core.models import District, Role
 
-from . import selectors, services
+from . import sealing, selectors, services
 from .api.filters import ChildFilter
 from .models import (
     ChildStatus,
@@ -83,10 +84,11 @@ def children(request):
     require_role(request.user, *READERS)
     filtered = ChildFilter(request.GET, queryset=selectors.children_for(request.user).order_by("-id"))
     page = Paginator(filtered.qs, 25).get_page(request.GET.get("page"))
+    sealed = sealing.sealed_ids(c.pk for c in page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "registry/children.html", {
-        "page": page, "query": query.urlencode(), "filters": request.GET, "levels": Level.choices, "statuses": ChildStatus.choices,
+        "page": page, "sealed": sealed, "query": query.urlencode(), "filters": request.GET, "levels": Level.choices, "statuses": ChildStatus.choices,
         "can_create": request.user.role == Role.GUARDIANSHIP})
 
 
@@ -134,8 +136,10 @@ def timeline(child, cases, adoption=None) -> list[dict]:
     return sorted(events, key=lambda e: e["on"])
 
 
-def _child_page(request, child, status=200, **forms_given):
+def _child_page(request, child, status=200, sealed=None, **forms_given):
     role = request.user.role
+    if sealed is None:
+        sealed = child.pk in sealing.sealed_ids([child.pk])
     level_roles = {Role.GUARDIANSHIP: Level.PRIMARY, Role.REGIONAL: Level.REGIONAL, Role.MINISTRY: Level.CENTRAL}
     context = {
         "child": child,
@@ -147,6 +151,8 @@ def _child_page(request, child, status=200, **forms_given):
             DeregisterForm() if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED else None),
     }
     context["timeline"] = timeline(child, context["cases"], getattr(child, "adoption", None))
+    context["sealed"] = sealed
+    context["may_unseal"] = sealed and sealing.may_unseal(request.user, child)
     return render(request, "registry/child.html", context, status=status)
 
 
@@ -154,8 +160,17 @@ def _child_page(request, child, status=200, **forms_given):
 def child(request, pk):
     require_role(request.user, *READERS)
     child = get_object_or_404(selectors.children_for(request.user), pk=pk)
-    record_read(actor=request.user, obj=child)
-    return _child_page(request, child)
+    purpose = request.GET.get("purpose")
+    sealed = child.pk in sealing.sealed_ids([child.pk])
+    if sealed and purpose is not None:
+        try:
+            purpose = sealing.check_purpose(request.user, child, purpose)
+            sealed = False
+        except RuleError as exc:
+            messages.error(request, exc.errors[0].message)
+            purpose = None
+    record_read(actor=request.user, obj=child, purpose=purpose or "")
+    return _child_page(request, child, sealed=sealed)
 
 
 def _post_on_child(request, pk, form_class, form_name, service, to_kwargs, done):

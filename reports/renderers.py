@@ -8,6 +8,7 @@ import datetime
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework.renderers import BaseRenderer
 
 
@@ -69,7 +70,8 @@ class XLSXRenderer(BaseRenderer):
         sheet.title = "report"
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            # control characters cannot be stored in a spreadsheet cell
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.models import ConsularPost, Court, District, Policy, Region, Reminder
+from core.models import AuditEvent, ConsularPost, Court, District, Policy, Region, Reminder
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -73,3 +73,12 @@ class ReminderSerializer(serializers.ModelSerializer):
 
     def get_subject(self, obj) -> dict:
         return {"type": obj.subject_type, "id": obj.subject_id}
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor", "actor_role", "request_id", "action", "verb", "object_type", "object_id", "subject_type",
+                  "subject_id", "purpose", "before", "after"]

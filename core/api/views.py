@@ -1,9 +1,9 @@
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, mixins, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # DRF's: a malformed id is a 404, not a 500
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +13,7 @@ from core.models import Policy, Role
 from core.permissions import ALL_ROLES, roles
 
 from .serializers import (
+    AuditEventSerializer,
     ConsularPostSerializer,
     CourtSerializer,
     PolicySerializer,
@@ -96,3 +97,14 @@ class ReminderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def done(self, request, pk=None):
         reminder = get_object_or_404(self.get_queryset(), pk=pk)
         return Response(ReminderSerializer(services.mark_reminder_done(actor=request.user, reminder=reminder)).data)
+
+
+class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The audit trail: who changed or read which file, when, and why (the procurator's office)."""
+
+    serializer_class = AuditEventSerializer
+    permission_classes = [roles(read=(Role.AUDITOR,))]
+    filterset_fields = ["action", "verb", "object_type", "object_id", "subject_type", "subject_id", "actor", "request_id"]
+
+    def get_queryset(self):
+        return selectors.audit_events()

@@ -15,6 +15,7 @@ from ..models import (
     RegisterEntry,
     Sex,
 )
+from ..sealing import SEALED_FIELDS
 
 
 class DeregisteredSerializer(serializers.Serializer):
@@ -32,15 +33,27 @@ class ChildSerializer(serializers.ModelSerializer):
     district = serializers.CharField(source="district_id", read_only=True)
     region = serializers.CharField(source="district.region_id", read_only=True)
     deregistered = serializers.SerializerMethodField()
+    sealed = serializers.SerializerMethodField(help_text="pre-adoption identity sealed (adoption in force); open it with ?purpose=")
 
     class Meta:
         model = Child
         fields = [
             "id", "external_id", "last_name", "first_name", "patronymic", "sex", "birth_date",
             "birth_registration_number", "district", "region", "identified_on", "health_notes",
-            "register_level", "level_since", "status", "deregistered", "version", "created_at", "updated_at",
+            "register_level", "level_since", "status", "deregistered", "sealed", "version", "created_at", "updated_at",
         ]
         read_only_fields = fields
+
+    def get_sealed(self, child) -> bool:
+        return child.pk in self.context.get("sealed", ()) and child.pk not in self.context.get("unsealed", ())
+
+    def to_representation(self, child):
+        data = super().to_representation(child)
+        if data["sealed"]:
+            for name in SEALED_FIELDS:
+                if name in data:
+                    data[name] = None
+        return data
 
     @extend_schema_field(DeregisteredSerializer(allow_null=True))
     def get_deregistered(self, child):

@@ -1,7 +1,8 @@
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # DRF's: a malformed id is a 404, not a 500
 from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
@@ -9,7 +10,7 @@ from core.audit import history_of, record_read
 from core.models import Role
 from core.permissions import roles
 
-from .. import selectors, services
+from .. import sealing, selectors, services
 from .filters import ChildFilter
 from .serializers import (
     ChildCreatedSerializer,
@@ -40,10 +41,22 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         return selectors.children_for(self.request.user)
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {"sealed": sealing.sealed_ids(c.pk for c in page)}
+        return self.get_paginated_response(ChildSerializer(page, many=True, context=context).data)
+
+    @extend_schema(parameters=[OpenApiParameter("purpose", OpenApiTypes.STR, description="why you open a sealed identity (audited)")])
     def retrieve(self, request, *args, **kwargs):
         child = self.get_object()
-        record_read(actor=request.user, obj=child)  # adoption is secret: every read of a file is audited
-        return Response(ChildSerializer(child).data)
+        context = {"sealed": sealing.sealed_ids([child.pk])}
+        purpose = request.query_params.get("purpose")
+        if child.pk in context["sealed"] and purpose is not None:
+            purpose = sealing.check_purpose(request.user, child, purpose)
+            context["unsealed"] = {child.pk}
+        # adoption is secret: every read of a file is audited, with the purpose when a sealed identity is opened
+        record_read(actor=request.user, obj=child, purpose=purpose or "")
+        return Response(ChildSerializer(child, context=context).data)
 
     @extend_schema(request=ChildCreateSerializer, responses={201: ChildCreatedSerializer})
     def create(self, request):

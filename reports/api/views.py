@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.dates import today
-from core.models import Role
+from core.models import Region, Role
 from core.permissions import roles
 
 from .. import queries
@@ -39,6 +39,11 @@ def suppress(value):
 class ReportParams(serializers.Serializer):
     region = serializers.CharField(required=False, max_length=16)
     publish = serializers.BooleanField(required=False, default=False)
+
+    def validate_region(self, code):
+        if not Region.objects.filter(code=code).exists():
+            raise ValidationError(_("No region with this code."), code="unknown_region")
+        return code
 
 
 class AsOfParams(ReportParams):

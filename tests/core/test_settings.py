@@ -7,7 +7,7 @@ from tests.conftest import ROOT, service_env
 
 GOOD = {
     "PRODUCTION": "1",
-    "SECRET_KEY": "x" * 50,
+    "SECRET_KEY": "q8Zr1-vXn0bT5yKw3LhUe7Jc9GdPsM2aFi6oR4tNjBxQ_lEuYzWkHgVmCpDf",
     "ALLOWED_HOSTS": "adoption.example.kz",
     "DATABASE_URL": "postgres://u@127.0.0.1:1/db",
     "REDIS_URL": "redis://127.0.0.1:1/0",
@@ -41,7 +41,7 @@ def test_production_refuses_missing_allowed_hosts(tmp_path):
 
 def test_secrets_are_read_from_files(tmp_path):
     secret = tmp_path / "secret"
-    secret.write_text("s" * 60 + "\n")
+    secret.write_text(GOOD["SECRET_KEY"][::-1] + "\n")
     result = run_check(tmp_path, SECRET_KEY=None, SECRET_KEY_FILE=str(secret))
     assert result.returncode == 0, result.stderr
 

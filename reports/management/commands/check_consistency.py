@@ -1,0 +1,50 @@
+"""Consistency check of a database (e.g. a restored backup): counts, and the invariants the
+services keep. Exit status 1 when anything is wrong. Reads only."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count, Q
+
+from adoption.models import Adoption, Case, Decision
+from consular.models import ConsularRegistration
+from core.models import AuditEvent
+from registry.models import Child, RegisterEntry
+from registry.rules import Entry, register_state_on
+
+
+class Command(BaseCommand):
+    help = "Check counts and invariants (child state vs history, adoptions, audit trail); exit 1 on a problem."
+
+    def handle(self, *args, **options):
+        problems = []
+        counts = {"children": Child.objects.count(), "register_entries": RegisterEntry.objects.count(), "cases": Case.objects.count(),
+                  "decisions": Decision.objects.count(), "adoptions": Adoption.objects.count(),
+                  "consular_registrations": ConsularRegistration.objects.count(), "audit_events": AuditEvent.objects.count()}
+        for name, value in counts.items():
+            self.stdout.write(f"{name}: {value}")
+
+        entries: dict[int, list[Entry]] = {}
+        for child_id, level, on, reason in RegisterEntry.objects.order_by("child_id", "on", "id").values_list("child_id", "level", "on", "reason").iterator(chunk_size=5000):
+            entries.setdefault(child_id, []).append(Entry(level, on, reason))
+        for child_id, level, since, status in Child.objects.values_list("id", "register_level", "level_since", "status").iterator(chunk_size=5000):
+            state = register_state_on(entries.get(child_id, []))
+            if (state.level, state.since) != (level, since) or (status == "deregistered") != (state.deregistered_on is not None):
+                problems.append(f"child #{child_id}: current state does not match its register history")
+
+        if Adoption.objects.exclude(decision__outcome="granted").exists():
+            problems.append("an adoption row belongs to a decision that was not granted")
+        twice = Adoption.objects.values("child").annotate(n=Count("id")).filter(n__gt=1)
+        problems += [f"child #{row['child']} adopted {row['n']} times" for row in twice]
+        not_deregistered = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(child__status="deregistered")
+        problems += [f"child #{a.child_id} adopted (in force) but still on a register" for a in not_deregistered]
+
+        audited = set(AuditEvent.objects.filter(Q(verb="create_child") | Q(verb="open_case")).values_list("object_type", "object_id"))
+        for model, label in ((Child, "registry.child"), (Case, "adoption.case")):
+            missing = [pk for pk in model.objects.values_list("pk", flat=True) if (label, str(pk)) not in audited]
+            if missing:
+                problems.append(f"{len(missing)} {label} record(s) without their creation in the audit trail, e.g. #{missing[0]}")
+
+        for problem in problems:
+            self.stderr.write(problem)
+        if problems:
+            raise CommandError(f"{len(problems)} consistency problem(s)")
+        self.stdout.write("consistent")
