@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.audit import record_write, snapshot
 from core.countries import is_country
 from core.dates import add_months, right_arises, today
-from core.errors import ConflictError, FieldError, Forbidden, RuleError
+from core.errors import ConflictError, FieldError, Forbidden, RuleError, not_future, raise_errors
 from core.models import Court, Policy, Reminder, Role, User
 from core.scoping import district_in_territory
 from registry import services as registry_services
@@ -50,14 +50,6 @@ def _role(actor: User | None, *allowed: str) -> None:
         raise Forbidden(None, "role_not_allowed", _("Your role may not take this action."))
 
 
-def _past(field: str, value: datetime.date | None, errors: list[FieldError]) -> None:
-    if value is not None and value > today():
-        errors.append(FieldError(field, "future_date", _("%(field)s cannot be in the future.") % {"field": field}))
-
-
-def _raise(errors: list[FieldError]) -> None:
-    if errors:
-        raise RuleError.many(errors)
 
 
 def _locked_case(case: Case) -> Case:
@@ -86,14 +78,14 @@ def create_applicant(*, actor: User | None, district, last_name: str, first_name
     for name, code in (("citizenship", citizenship), ("residence_country", residence_country)):
         if not is_country(code):
             errors.append(FieldError(name, "invalid_country", _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": code}))
-    _past("birth_date", birth_date, errors)
-    _past("foreign_registered_on", foreign_registered_on, errors)
+    not_future("birth_date", birth_date, errors)
+    not_future("foreign_registered_on", foreign_registered_on, errors)
     if bool(foreign_register_number) != bool(foreign_registered_on):
         errors.append(FieldError("foreign_registered_on", "incomplete_registration",
                                  _("The register of foreign citizens wishing to adopt needs both a number and a date.")))
     if birth_date and foreign_registered_on and foreign_registered_on < birth_date:
         errors.append(FieldError("foreign_registered_on", "before_birth", _("Registered before being born.")))
-    _raise(errors)
+    raise_errors(errors)
     applicant = Applicant.objects.create(
         district=district, last_name=last_name.strip(), first_name=first_name.strip(), sex=sex, birth_date=birth_date,
         citizenship=citizenship, residence_country=residence_country, marital_status=marital_status,
@@ -124,7 +116,7 @@ def open_case(*, actor: User | None, children: list[Child], applicants: list[App
     districts = {c.district_id for c in children}
     if len(districts) > 1:
         errors.append(FieldError("children", "several_districts", _("All children of a case must be in one district.")))
-    _past("opened_on", opened_on, errors)
+    not_future("opened_on", opened_on, errors)
     if not historical:
         for child in children:
             if actor is not None and not district_in_territory(actor, child.district):
@@ -133,7 +125,7 @@ def open_case(*, actor: User | None, children: list[Child], applicants: list[App
                 errors.append(FieldError("children", "deregistered", _("Child #%(id)s is no longer on the register.") % {"id": child.pk}))
             if opened_on < child.identified_on:
                 errors.append(FieldError("opened_on", "before_identified", _("The case cannot open before the child was identified.")))
-    _raise(errors)
+    raise_errors(errors)
     if Adoption.objects.filter(child__in=children).exists():
         raise ConflictError("children", "already_adopted", _("A child of this case has already been adopted."))
     facts = _applicant_facts(applicants)
@@ -170,12 +162,12 @@ def add_document(*, actor: User | None, case: Case, kind: str, issued_on: dateti
     case = _locked_case(case)
     _evidence_allowed(case)
     errors = _in_case(case, applicant=applicant)
-    _past("issued_on", issued_on, errors)
+    not_future("issued_on", issued_on, errors)
     if kind == CaseDocumentKind.MEDICAL_CERTIFICATE and applicant is None:
         errors.append(FieldError("applicant", "required", _("A medical certificate belongs to one applicant.")))
     if licence_valid_until and not issuer_licence:
         errors.append(FieldError("issuer_licence", "required", _("A licence validity date needs the licence number.")))
-    _raise(errors)
+    raise_errors(errors)
     document = CaseDocument.objects.create(case=case, kind=kind, applicant=applicant, issued_on=issued_on, issuer=issuer,
                                            issuer_licence=issuer_licence, licence_valid_until=licence_valid_until,
                                            conditions=sorted(set(conditions or [])))
@@ -189,11 +181,11 @@ def record_contact(*, actor: User | None, case: Case, applicant: Applicant, chil
     case = _locked_case(case)
     _evidence_allowed(case)
     errors = _in_case(case, applicant=applicant, child=child)
-    _past("on", on, errors)
+    not_future("on", on, errors)
     if on < case.opened_on:
         errors.append(FieldError("on", "before_case_opened", _("A contact cannot be recorded before the case was opened (%(date)s).") % {
             "date": case.opened_on.isoformat()}))
-    _raise(errors)
+    raise_errors(errors)
     contact = Contact.objects.create(case=case, applicant=applicant, child=child, on=on)
     record_write(actor=actor, verb="record_contact", obj=contact, subject=case)
     return contact
@@ -206,13 +198,13 @@ def record_consent(*, actor: User | None, case: Case, child: Child, given_on: da
     case = _locked_case(case)
     _evidence_allowed(case)
     errors = _in_case(case, child=child)
-    _past("given_on", given_on, errors)
-    _past("withdrawn_on", withdrawn_on, errors)
+    not_future("given_on", given_on, errors)
+    not_future("withdrawn_on", withdrawn_on, errors)
     if withdrawn_on and withdrawn_on < given_on:
         errors.append(FieldError("withdrawn_on", "before_given", _("Consent cannot be withdrawn before it was given.")))
     if given_on < child.birth_date:
         errors.append(FieldError("given_on", "before_birth", _("The date is before the child's birth.")))
-    _raise(errors)
+    raise_errors(errors)
     consent = Consent.objects.create(case=case, child=child, given_on=given_on, withdrawn_on=withdrawn_on)
     record_write(actor=actor, verb="record_consent", obj=consent, subject=case)
     return consent
@@ -223,12 +215,12 @@ def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date)
     _role(actor, Role.GUARDIANSHIP)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     errors: list[FieldError] = []
-    _past("on", on, errors)
+    not_future("on", on, errors)
     if on < consent.given_on:
         errors.append(FieldError("on", "before_given", _("Consent cannot be withdrawn before it was given.")))
     if consent.withdrawn_on:
         raise ConflictError("on", "already_withdrawn", _("This consent was already withdrawn."))
-    _raise(errors)
+    raise_errors(errors)
     before = snapshot(consent)
     consent.withdrawn_on = on
     consent.save(update_fields=["withdrawn_on"])
@@ -242,8 +234,8 @@ def record_domestic_search(*, actor: User | None, case: Case, completed_on: date
     case = _locked_case(case)
     _evidence_allowed(case)
     errors: list[FieldError] = []
-    _past("completed_on", completed_on, errors)
-    _raise(errors)
+    not_future("completed_on", completed_on, errors)
+    raise_errors(errors)
     search = DomesticSearch.objects.create(case=case, completed_on=completed_on, outcome=outcome, notes=notes)
     record_write(actor=actor, verb="record_domestic_search", obj=search, subject=case)
     return search
@@ -287,10 +279,10 @@ def refer_to_court(*, actor: User | None, case: Case, court: Court, on: datetime
     case = _locked_case(case)
     _require_status(case, (CaseStatus.OPEN,), _("referred to a court"))
     errors: list[FieldError] = []
-    _past("on", on, errors)
+    not_future("on", on, errors)
     if on < case.opened_on:
         errors.append(FieldError("on", "before_case_opened", _("A case cannot be referred before it was opened.")))
-    _raise(errors)
+    raise_errors(errors)
     _require_eligible(case, on, "referral")  # under the children's locks: sees every committed competitor
     referral = Referral.objects.create(case=case, court=court, on=on, created_by=actor)
     record_write(actor=actor, verb="refer_to_court", obj=referral, subject=case)
@@ -327,10 +319,10 @@ def record_hearing(*, actor: User | None, case: Case, on: datetime.date, partici
             "missing": ", ".join(missing)}))
     if not in_camera:
         errors.append(FieldError("in_camera", "must_be_in_camera", _("Adoption cases are heard in camera (¶47).")))
-    _past("on", on, errors)
+    not_future("on", on, errors)
     if on < _referral(case).on:
         errors.append(FieldError("on", "before_referral", _("A hearing cannot precede the referral.")))
-    _raise(errors)
+    raise_errors(errors)
     _require_eligible(case, on, "hearing")
     hearing = Hearing.objects.create(case=case, court=court, on=on, participants=sorted(set(participants)), in_camera=in_camera, created_by=actor)
     record_write(actor=actor, verb="record_hearing", obj=hearing, subject=case)
@@ -352,11 +344,11 @@ def record_decision(*, actor: User | None, case: Case, outcome: str, decided_on:
     _require_status(case, (CaseStatus.HEARD,), _("decided (it needs a hearing first)"))
     court = _court_of(case, actor)
     errors: list[FieldError] = []
-    _past("decided_on", decided_on, errors)
+    not_future("decided_on", decided_on, errors)
     last_hearing = case.hearings.order_by("-on").values_list("on", flat=True).first()
     if last_hearing and decided_on < last_hearing:
         errors.append(FieldError("decided_on", "before_hearing", _("A decision cannot precede the hearing.")))
-    _raise(errors)
+    raise_errors(errors)
     if outcome == Decision.Outcome.GRANTED:
         _require_eligible(case, decided_on, "decision")
     decision = Decision.objects.create(case=case, court=court, outcome=outcome, decided_on=decided_on, created_by=actor)
@@ -389,10 +381,10 @@ def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) 
     if decision.in_force_on is not None:
         raise ConflictError("in_force_on", "already_in_force", _("The decision entered into force on %(date)s.") % {"date": decision.in_force_on})
     errors: list[FieldError] = []
-    _past("in_force_on", in_force_on, errors)
+    not_future("in_force_on", in_force_on, errors)
     if in_force_on < decision.decided_on:
         errors.append(FieldError("in_force_on", "before_decision", _("A decision cannot enter into force before it was made.")))
-    _raise(errors)
+    raise_errors(errors)
     before = snapshot(decision)
     decision.in_force_on = in_force_on
     decision.save(update_fields=["in_force_on"])
@@ -442,10 +434,10 @@ def withdraw_case(*, actor: User | None, case: Case, on: datetime.date) -> Case:
     case = _locked_case(case)
     _require_status(case, (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD), _("withdrawn"))
     errors: list[FieldError] = []
-    _past("on", on, errors)
+    not_future("on", on, errors)
     if on < case.opened_on:
         errors.append(FieldError("on", "before_case_opened", _("The date is before the case was opened.")))
-    _raise(errors)
+    raise_errors(errors)
     return _set_status(case, CaseStatus.CLOSED, actor=actor, verb="withdraw_case", closed_reason=ClosedReason.WITHDRAWN, closed_on=on)
 
 

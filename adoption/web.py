@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import record_read
 from core.dates import today
-from core.forms import DateInput, run_service
+from core.forms import DateInput, require_role, run_service
 from core.models import Court, District, Policy, Role
 from registry.models import Sex
 from registry.selectors import children_for
@@ -32,11 +32,6 @@ from .models import (
 )
 
 READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
-
-
-def require_role(user, *roles):
-    if user.role not in roles:
-        raise PermissionDenied
 
 
 class ApplicantForm(forms.Form):

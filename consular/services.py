@@ -12,7 +12,7 @@ from adoption.models import Adoption, Case, CaseStatus
 from core.audit import record_write, snapshot
 from core.countries import is_country
 from core.dates import today
-from core.errors import ConflictError, FieldError, Forbidden, RuleError
+from core.errors import ConflictError, FieldError, Forbidden, RuleError, not_future, raise_errors
 from core.models import ConsularPost, Policy, Reminder, Role, User
 from registry.models import Child
 
@@ -23,14 +23,6 @@ REGISTRATION_REMINDER = "consular_registration_due"
 MONITORING_REMINDER = "monitoring_report_overdue"
 
 
-def _past(field: str, value: datetime.date | None, errors: list[FieldError]) -> None:
-    if value is not None and value > today():
-        errors.append(FieldError(field, "future_date", _("%(field)s cannot be in the future.") % {"field": field}))
-
-
-def _raise(errors: list[FieldError]) -> None:
-    if errors:
-        raise RuleError.many(errors)
 
 
 def foreign_adoption_of(child: Child) -> Adoption | None:
@@ -60,8 +52,8 @@ def register_child(*, actor: User | None, child: Child, post: ConsularPost, numb
     _may_act_for_post(actor, post)
     child = Child.objects.select_for_update().get(pk=child.pk)
     errors: list[FieldError] = []
-    _past("registered_on", registered_on, errors)
-    _past("passport_stamped_on", passport_stamped_on, errors)
+    not_future("registered_on", registered_on, errors)
+    not_future("passport_stamped_on", passport_stamped_on, errors)
     if not historical:
         adoption = foreign_adoption_of(child)
         if adoption is None:
@@ -75,7 +67,7 @@ def register_child(*, actor: User | None, child: Child, post: ConsularPost, numb
                 "date": adoption.decision.in_force_on.isoformat()}))
     if passport_stamped_on and passport_stamped_on < registered_on:
         errors.append(FieldError("passport_stamped_on", "before_registration", _("The stamp records the registration: it cannot precede it.")))
-    _raise(errors)
+    raise_errors(errors)
     if ConsularRegistration.objects.filter(child=child, ended_on__isnull=True).exists():
         raise ConflictError("child", "already_registered", _("The child is already on a consular register; transfer the registration instead."))
     if ConsularRegistration.objects.filter(post=post, number=number).exists():
@@ -98,12 +90,12 @@ def transfer_registration(*, actor: User | None, registration: ConsularRegistrat
     if old.ended_on is not None:
         raise ConflictError("registration", "already_ended", _("This registration has already ended."))
     errors: list[FieldError] = []
-    _past("registered_on", registered_on, errors)
+    not_future("registered_on", registered_on, errors)
     if registered_on < old.registered_on:
         errors.append(FieldError("registered_on", "before_previous_registration", _("The new registration cannot precede the old one.")))
     if post.pk == old.post_id:
         errors.append(FieldError("post", "same_post", _("The child is already registered at this post.")))
-    _raise(errors)
+    raise_errors(errors)
     before = snapshot(old)
     old.ended_on = registered_on
     old.save(update_fields=["ended_on"])
@@ -121,10 +113,10 @@ def stamp_passport(*, actor: User | None, registration: ConsularRegistration, on
     _may_act_for_post(actor, registration.post)
     registration = ConsularRegistration.objects.select_for_update().get(pk=registration.pk)
     errors: list[FieldError] = []
-    _past("passport_stamped_on", on, errors)
+    not_future("passport_stamped_on", on, errors)
     if on < registration.registered_on:
         errors.append(FieldError("passport_stamped_on", "before_registration", _("The stamp records the registration: it cannot precede it.")))
-    _raise(errors)
+    raise_errors(errors)
     before = snapshot(registration)
     registration.passport_stamped_on = on
     registration.save(update_fields=["passport_stamped_on"])
@@ -149,8 +141,8 @@ def record_departure(*, actor: User | None, case: Case, child: Child, exit_permi
         errors.append(FieldError("exit_permission_on", "exit_permission_missing", _("The date of the exit permission is missing.")))
     if not is_country(residence_country):
         errors.append(FieldError("residence_country", "invalid_country", _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": residence_country}))
-    _past("departed_on", departed_on, errors)
-    _past("exit_permission_on", exit_permission_on, errors)
+    not_future("departed_on", departed_on, errors)
+    not_future("exit_permission_on", exit_permission_on, errors)
     if exit_permission_on and departed_on < exit_permission_on:
         errors.append(FieldError("departed_on", "before_exit_permission", _("The child cannot leave before the exit permission.")))
     if not historical:
@@ -163,7 +155,7 @@ def record_departure(*, actor: User | None, case: Case, child: Child, exit_permi
         if not registered:
             errors.append(FieldError("consular_registration", "consular_registration_missing",
                                      _("The child is not on a consular register: the passport must bear that stamp before leaving (¶61).")))
-    _raise(errors)
+    raise_errors(errors)
     if Departure.objects.filter(child=child).exists():
         raise ConflictError("child", "already_departed", _("The child's departure is already recorded."))
     departure = Departure.objects.create(case=case, child=child, exit_permission_number=exit_permission_number,
@@ -206,11 +198,11 @@ def record_monitoring_report(*, actor: User | None, child: Child, due_on: dateti
     errors: list[FieldError] = []
     if due_on not in rules.monitoring_due_dates(adoption.decision.in_force_on, child.birth_date, Policy.current().monitoring_schedule):
         errors.append(FieldError("due_on", "not_scheduled", _("No report is due on this date; see the child's schedule.")))
-    _past("received_on", received_on, errors)
+    not_future("received_on", received_on, errors)
     if received_on < adoption.decision.in_force_on:
         errors.append(FieldError("received_on", "before_in_force", _("The adoption entered into force on %(date)s.") % {
             "date": adoption.decision.in_force_on.isoformat()}))
-    _raise(errors)
+    raise_errors(errors)
     if MonitoringReport.objects.filter(child=child, due_on=due_on).exists():
         raise ConflictError("due_on", "already_received", _("The report due on this date was already received."))
     report = MonitoringReport.objects.create(child=child, due_on=due_on, received_on=received_on, summary=summary,

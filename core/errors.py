@@ -48,3 +48,19 @@ class Forbidden(RuleError):
     """The caller's role may not take this action: 403."""
 
     status = 403
+
+
+def not_future(field: str, value, errors: list[FieldError]) -> None:
+    """RULES §8: a date of something that happened cannot be in the future."""
+    from django.utils.translation import gettext as _
+
+    from .dates import today
+
+    if value is not None and value > today():
+        errors.append(FieldError(field, "future_date", _("%(field)s cannot be in the future.") % {"field": field}))
+
+
+def raise_errors(errors: list[FieldError]) -> None:
+    """Refuse with every collected error at once (nothing has been written yet)."""
+    if errors:
+        raise RuleError.many(errors)

@@ -28,3 +28,9 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def require_role(user, *roles) -> None:
+    """Pages a role may not use answer 403 (scope is the selectors' job: 404)."""
+    if user.role not in roles:
+        raise PermissionDenied

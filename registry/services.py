@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_write, snapshot
 from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
-from core.errors import ConflictError, FieldError, Forbidden, RuleError
+from core.errors import ConflictError, FieldError, Forbidden, RuleError, not_future
 from core.models import District, Policy, Reminder, Role, User
 from core.scoping import district_in_territory
 
@@ -54,16 +54,12 @@ def _system_or(actor: User | None, *roles: str) -> None:
         raise Forbidden(None, "role_not_allowed", _("Your role may not take this action."))
 
 
-def _not_future(field: str, value: datetime.date, errors: list[FieldError]) -> None:
-    if value > today():
-        errors.append(FieldError(field, "future_date", _("%(field)s cannot be in the future.") % {"field": field}))
-
 
 def validate_child_facts(*, birth_date: datetime.date, identified_on: datetime.date) -> list[FieldError]:
     """RULES §8 for a child: no future dates, born before identified, under 18 when identified."""
     errors: list[FieldError] = []
-    _not_future("birth_date", birth_date, errors)
-    _not_future("identified_on", identified_on, errors)
+    not_future("birth_date", birth_date, errors)
+    not_future("identified_on", identified_on, errors)
     if birth_date > identified_on:
         errors.append(FieldError("birth_date", "born_after_identified", _("The birth date is after the date the child was identified.")))
     elif not is_minor(birth_date, identified_on):
@@ -183,7 +179,7 @@ def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, do
     if not documents:
         errors.append(FieldError("documents", "required", _("A ground needs at least one document.")))
     for index, doc in enumerate(documents):
-        _not_future(f"documents[{index}].date", doc["date"], errors)
+        not_future(f"documents[{index}].date", doc["date"], errors)
     lacking = rules.missing_documents(ground, [d["kind"] for d in documents]) if documents else set()
     if lacking and ground == "abandoned_in_institution":
         errors.append(FieldError("documents", "abandonment_documents",
@@ -218,7 +214,7 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
             "current": state.level or _("no register"), "next": expected or _("none (central is the last)")}
         raise ConflictError("level", "level_out_of_order", message)
     errors: list[FieldError] = []
-    _not_future("placed_on", placed_on, errors)
+    not_future("placed_on", placed_on, errors)
     if placed_on < child.identified_on:
         errors.append(FieldError("placed_on", "before_identified", _("A child cannot be placed on a register before being identified.")))
     last = state.since or state.deregistered_on
@@ -261,7 +257,7 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
     if child.status == ChildStatus.DEREGISTERED:
         raise ConflictError("on", "already_deregistered", _("The child was already deregistered on %(date)s.") % {"date": child.deregistered_on})
     errors: list[FieldError] = []
-    _not_future("on", on, errors)
+    not_future("on", on, errors)
     state = _current_state(child)
     if on < (state.since or child.identified_on):
         errors.append(FieldError("on", "before_previous_entry", _("The date is before the child's last register entry or identification.")))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import record_read
 from core.errors import RuleError
-from core.forms import DateInput, run_service
+from core.forms import DateInput, require_role, run_service
 from core.models import District, Role
 
 from . import sealing, selectors, services
@@ -30,11 +29,6 @@ from .models import (
 )
 
 READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
-
-
-def require_role(user, *roles):
-    if user.role not in roles:
-        raise PermissionDenied
 
 
 class ChildForm(forms.Form):

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404  # DRF's: a malformed id is a 404, not a 500
 from rest_framework.response import Response
 
+from core.api.mixins import ScopedContextMixin
 from core.audit import record_read
 from core.dates import today
 from core.models import Role
@@ -34,19 +35,12 @@ from .serializers import (
 CASE_READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
 
 
-class ScopedContextMixin:
-    def get_serializer_context(self):
-        user = self.request.user
-        return super().get_serializer_context() | {
-            "scopes": {"children": children_for(user), "applicants": selectors.applicants_for(user)}}
-
-    def valid(self, serializer_class, **kwargs):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+class CaseScopes(ScopedContextMixin):
+    def scopes(self, user) -> dict:
+        return {"children": children_for(user), "applicants": selectors.applicants_for(user)}
 
 
-class ApplicantViewSet(ScopedContextMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ApplicantViewSet(CaseScopes, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
     """Prospective adoptive parents, recorded by the guardianship agency of a district."""
 
@@ -61,7 +55,7 @@ class ApplicantViewSet(ScopedContextMixin, mixins.CreateModelMixin, mixins.ListM
                                                         **serializer.validated_data)
 
 
-class CaseViewSet(ScopedContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Adoption cases: the case file, its evidence, eligibility and the court stage."""
 
     serializer_class = CaseSerializer

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from adoption.selectors import cases_for
+from core.api.mixins import ScopedContextMixin
 from core.audit import record_read
 from core.models import Role
 from core.permissions import roles
@@ -27,16 +28,9 @@ from .serializers import (
 READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.CONSULAR, Role.AUDITOR)
 
 
-class ScopedContextMixin:
-    def get_serializer_context(self):
-        user = self.request.user
-        return super().get_serializer_context() | {
-            "scopes": {"adopted_children": selectors.adopted_children_for(user), "children": children_for(user)}}
-
-    def valid(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+class ConsularScopes(ScopedContextMixin):
+    def scopes(self, user) -> dict:
+        return {"adopted_children": selectors.adopted_children_for(user), "children": children_for(user)}
 
 
 class AdoptedChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -60,7 +54,7 @@ class AdoptedChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response(AdoptedChildSerializer(child).data)
 
 
-class ConsularRegistrationViewSet(ScopedContextMixin, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+class ConsularRegistrationViewSet(ConsularScopes, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
                                   viewsets.GenericViewSet):
     """The consular register (¶60): each post sees its own registrations."""
 
@@ -99,7 +93,7 @@ class ConsularRegistrationViewSet(ScopedContextMixin, mixins.ListModelMixin, mix
         return Response(ConsularRegistrationSerializer(registration).data)
 
 
-class MonitoringReportView(ScopedContextMixin, generics.GenericAPIView):
+class MonitoringReportView(ConsularScopes, generics.GenericAPIView):
     """GET: the monitoring schedule with due dates and status; POST: a report received."""
 
     serializer_class = MonitoringReportSerializer
@@ -131,7 +125,7 @@ class MonitoringReportView(ScopedContextMixin, generics.GenericAPIView):
         return Response(MonitoringReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
-class DepartureView(ScopedContextMixin, generics.GenericAPIView):
+class DepartureView(ConsularScopes, generics.GenericAPIView):
     """The child leaves Kazakhstan: exit permission and consular registration first (¶61)."""
 
     serializer_class = DepartureSerializer

@@ -1,0 +1,14 @@
+class ScopedContextMixin:
+    """Serializers resolve ids only within what the caller may see: `scopes()` names the
+    querysets (from the selectors) that `ScopedPrimaryKeyField`s look ids up in."""
+
+    def scopes(self, user) -> dict:
+        raise NotImplementedError
+
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {"scopes": self.scopes(self.request.user)}
+
+    def valid(self, serializer_class, **kwargs):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
