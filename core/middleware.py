@@ -1,8 +1,11 @@
 """Request id on every request and response, and one access log line without personal data."""
 
+import json
 import logging
 import re
 import time
+
+from django.http import HttpResponse
 
 from .context import new_request_id, request_id_var
 
@@ -38,3 +41,20 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class RejectNulMiddleware:
+    """400 for a NUL character in a query or form parameter (PostgreSQL refuses NUL in text)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        params = list(request.GET.lists())
+        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            params += list(request.POST.lists())
+        for key, values in params:
+            if "\x00" in key or any("\x00" in value for value in values):
+                body = {"errors": [{"field": key.replace("\x00", ""), "code": "null_character", "message": "A NUL character is not allowed."}]}
+                return HttpResponse(json.dumps(body), status=400, content_type="application/json")
+        return self.get_response(request)

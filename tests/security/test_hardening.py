@@ -67,3 +67,14 @@ def test_an_unknown_region_is_a_400_and_control_characters_never_break_an_export
     from reports.renderers import XLSXRenderer
 
     assert XLSXRenderer().render({"errors": [{"field": "region", "code": "x", "message": "bad \x07 value"}]})[:2] == b"PK"
+
+
+def test_a_nul_character_anywhere_is_a_400_naming_the_field(api, users):
+    """Found by the fuzzer in CI: a NUL in a slug field reached PostgreSQL, which refuses NUL in text."""
+    client = api(users["guardianship"])
+    body = client.post("/api/v1/children/", {"last_name": "A", "first_name": "B", "sex": "F", "birth_date": "2020-01-01",
+                                             "district": "KZ-71\x00", "identified_on": "2021-01-01"}, format="json")
+    assert body.status_code == 400 and body.json()["errors"][0]["field"] == "district"
+    query = client.get("/api/v1/children/", {"district": "a\x00b"})
+    assert query.status_code == 400 and query.json()["errors"][0] == {
+        "field": "district", "code": "null_character", "message": "A NUL character is not allowed."}
