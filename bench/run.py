@@ -148,6 +148,16 @@ def figure(results: dict, name: str, value: float, baseline: float, unit: str, n
           + (f"  target {entry['target']}: {'met' if entry['met'] else 'MISSED'}" if "target" in entry else ""), flush=True)
 
 
+def markdown(results: dict) -> str:
+    """The figures as a Markdown table (quoted in docs/performance.md)."""
+    lines = [f"Scale {results['scale']:,} children; {results['machine']['cpus']} CPUs; PostgreSQL {results['machine']['postgres']}; "
+             f"run {results['started']}.", "", "| figure | value | baseline | ratio | target | met | note |", "|---|---|---|---|---|---|---|"]
+    for name, f in results["figures"].items():
+        met = {True: "yes", False: "**no**"}.get(f.get("met"), "")
+        lines.append(f"| {name} | {f['value']:,} {f['unit']} | {f['baseline']:,} | {f['ratio']} | {f.get('target', '')} | {met} | {f.get('note', '')} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1_000_000)
@@ -285,6 +295,7 @@ def main() -> None:
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    RESULTS.with_suffix(".md").write_text(markdown(results))
     missed = [n for n, f in results["figures"].items() if f.get("met") is False]
     print(f"bench: wrote {RESULTS.relative_to(ROOT)}; targets missed: {', '.join(missed) or 'none'}")
 

@@ -37,7 +37,7 @@ EDITABLE_FIELDS = ("last_name", "first_name", "patronymic", "sex", "birth_date",
 
 
 @dataclass(frozen=True)
-class Warning:
+class DuplicateWarning:
     code: str
     detail: str
     child: int | None = None
@@ -82,12 +82,12 @@ def find_duplicates(child: Child) -> list[rules.DuplicateCandidate]:
     return found
 
 
-def _duplicate_warning(candidate: rules.DuplicateCandidate) -> Warning:
+def _duplicate_warning(candidate: rules.DuplicateCandidate) -> DuplicateWarning:
     if candidate.reason == "birth_registration_number":
         detail = _("Child %(id)s in district %(district)s has the same birth registration number.")
     else:
         detail = _("Child %(id)s in district %(district)s has the same sex and birth date and a similar name.")
-    return Warning("POSSIBLE_DUPLICATE", detail % {"id": candidate.child_id, "district": candidate.district}, candidate.child_id)
+    return DuplicateWarning("POSSIBLE_DUPLICATE", detail % {"id": candidate.child_id, "district": candidate.district}, candidate.child_id)
 
 
 @transaction.atomic
@@ -104,7 +104,7 @@ def create_child(
     birth_registration_number: str = "",
     health_notes: str = "",
     external_id: str | None = None,
-) -> tuple[Child, list[Warning]]:
+) -> tuple[Child, list[DuplicateWarning]]:
     """Record an identified child (not yet on a register). Returns the child and warnings."""
     _system_or(actor, Role.GUARDIANSHIP)
     if actor is not None and not district_in_territory(actor, district):
