@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from core.audit import record_write, snapshot
 from core.countries import is_country
 from core.dates import add_months, right_arises, today
-from core.errors import ConflictError, FieldError, Forbidden, RuleError, not_future, raise_errors
+from core.errors import (
+    ConflictError,
+    FieldError,
+    Forbidden,
+    RuleError,
+    actor_may,
+    not_future,
+    raise_errors,
+)
 from core.models import Court, Policy, Reminder, Role, User
 from core.scoping import district_in_territory
 from registry import services as registry_services
@@ -45,9 +53,6 @@ MANDATORY_PARTICIPANTS = {Participant.APPLICANTS, Participant.GUARDIANSHIP, Part
 OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD, CaseStatus.DECIDED)
 
 
-def _role(actor: User | None, *allowed: str) -> None:
-    if actor is not None and actor.role not in allowed:
-        raise Forbidden(None, "role_not_allowed", _("Your role may not take this action."))
 
 
 
@@ -73,7 +78,7 @@ def _applicant_facts(applicants) -> list[rules.ApplicantFacts]:
 def create_applicant(*, actor: User | None, district, last_name: str, first_name: str, sex: str, citizenship: str,
                      residence_country: str, birth_date: datetime.date | None = None, marital_status: str = "",
                      foreign_register_number: str = "", foreign_registered_on: datetime.date | None = None) -> Applicant:
-    _role(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     errors: list[FieldError] = []
     for name, code in (("citizenship", citizenship), ("residence_country", residence_country)):
         if not is_country(code):
@@ -99,7 +104,7 @@ def create_applicant(*, actor: User | None, district, last_name: str, first_name
 def open_case(*, actor: User | None, children: list[Child], applicants: list[Applicant], opened_on: datetime.date,
               relative_of: list[Child] | None = None, case_ref: str | None = None, historical: bool = False) -> Case:
     """Open a case; its category is derived (RULES §1), never typed in."""
-    _role(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     relative_of = relative_of or []
     errors: list[FieldError] = []
     if not children:
@@ -158,7 +163,7 @@ def _in_case(case: Case, *, applicant: Applicant | None = None, child: Child | N
 def add_document(*, actor: User | None, case: Case, kind: str, issued_on: datetime.date, issuer: str,
                  applicant: Applicant | None = None, issuer_licence: str = "", licence_valid_until: datetime.date | None = None,
                  conditions: list[str] | None = None) -> CaseDocument:
-    _role(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     case = _locked_case(case)
     _evidence_allowed(case)
     errors = _in_case(case, applicant=applicant)
@@ -177,7 +182,7 @@ def add_document(*, actor: User | None, case: Case, kind: str, issued_on: dateti
 
 @transaction.atomic
 def record_contact(*, actor: User | None, case: Case, applicant: Applicant, child: Child, on: datetime.date) -> Contact:
-    _role(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     case = _locked_case(case)
     _evidence_allowed(case)
     errors = _in_case(case, applicant=applicant, child=child)
@@ -194,7 +199,7 @@ def record_contact(*, actor: User | None, case: Case, applicant: Applicant, chil
 @transaction.atomic
 def record_consent(*, actor: User | None, case: Case, child: Child, given_on: datetime.date,
                    withdrawn_on: datetime.date | None = None) -> Consent:
-    _role(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     case = _locked_case(case)
     _evidence_allowed(case)
     errors = _in_case(case, child=child)
@@ -212,7 +217,7 @@ def record_consent(*, actor: User | None, case: Case, child: Child, given_on: da
 
 @transaction.atomic
 def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date) -> Consent:
-    _role(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     errors: list[FieldError] = []
     not_future("on", on, errors)
@@ -230,7 +235,7 @@ def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date)
 
 @transaction.atomic
 def record_domestic_search(*, actor: User | None, case: Case, completed_on: datetime.date, outcome: str, notes: str = "") -> DomesticSearch:
-    _role(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     case = _locked_case(case)
     _evidence_allowed(case)
     errors: list[FieldError] = []
@@ -274,7 +279,7 @@ def _set_status(case: Case, status: str, *, actor: User | None, verb: str, **fie
 @transaction.atomic
 def refer_to_court(*, actor: User | None, case: Case, court: Court, on: datetime.date) -> Referral:
     """The guardianship agency sends its conclusion to a court, only if the case is eligible on `on`."""
-    _role(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     _lock_children(case)
     case = _locked_case(case)
     _require_status(case, (CaseStatus.OPEN,), _("referred to a court"))
@@ -306,7 +311,7 @@ def _court_of(case: Case, actor: User | None) -> Court:
 @transaction.atomic
 def record_hearing(*, actor: User | None, case: Case, on: datetime.date, participants: list[str], in_camera: bool) -> Hearing:
     """A hearing in camera with the applicants, the guardianship agency and a procurator (¶47)."""
-    _role(actor, Role.COURT)
+    actor_may(actor, Role.COURT)
     _lock_children(case)
     case = _locked_case(case)
     _require_status(case, (CaseStatus.REFERRED, CaseStatus.HEARD), _("heard"))
@@ -336,7 +341,7 @@ def record_decision(*, actor: User | None, case: Case, outcome: str, decided_on:
                     in_force_on: datetime.date | None = None) -> Decision:
     """The court's decision. A granted one needs the case still eligible on its date (the
     protective reading: nothing may have lapsed since the hearing)."""
-    _role(actor, Role.COURT)
+    actor_may(actor, Role.COURT)
     _lock_children(case)
     case = _locked_case(case)
     if hasattr(case, "decision"):
@@ -371,7 +376,7 @@ def record_decision(*, actor: User | None, case: Case, outcome: str, decided_on:
 def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) -> Decision:
     """Entry into force (¶49). For a granted adoption: the children leave the registers and
     every other open case for them closes, in this one transaction."""
-    _role(actor, Role.COURT)
+    actor_may(actor, Role.COURT)
     children = _lock_children(case)
     case = _locked_case(case)
     decision = Decision.objects.select_for_update().filter(case=case).first()
@@ -430,7 +435,7 @@ def record_historical_adoption(*, actor: User | None, case: Case, decided_on: da
 
 @transaction.atomic
 def withdraw_case(*, actor: User | None, case: Case, on: datetime.date) -> Case:
-    _role(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     case = _locked_case(case)
     _require_status(case, (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD), _("withdrawn"))
     errors: list[FieldError] = []

@@ -12,8 +12,17 @@ from adoption.models import Adoption, Case, CaseStatus
 from core.audit import record_write, snapshot
 from core.countries import is_country
 from core.dates import today
-from core.errors import ConflictError, FieldError, Forbidden, RuleError, not_future, raise_errors
+from core.errors import (
+    ConflictError,
+    FieldError,
+    Forbidden,
+    RuleError,
+    actor_may,
+    not_future,
+    raise_errors,
+)
 from core.models import ConsularPost, Policy, Reminder, Role, User
+from core.services import close_reminders
 from registry.models import Child
 
 from . import rules
@@ -75,7 +84,7 @@ def register_child(*, actor: User | None, child: Child, post: ConsularPost, numb
     registration = ConsularRegistration.objects.create(child=child, post=post, number=number, registered_on=registered_on,
                                                        passport_stamped_on=passport_stamped_on, historical=historical, created_by=actor)
     record_write(actor=actor, verb="register_child_at_consulate", obj=registration, subject=child)
-    _close_reminders(REGISTRATION_REMINDER, "child", child.pk, actor)
+    close_reminders(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child.pk, actor=actor)
     return registration
 
 
@@ -129,8 +138,7 @@ def record_departure(*, actor: User | None, case: Case, child: Child, exit_permi
                      exit_permission_on: datetime.date | None, departed_on: datetime.date, residence_country: str,
                      historical: bool = False) -> Departure:
     """A child leaves only with the exit permission and a consular registration (¶61; RULES §7)."""
-    if actor is not None and actor.role != Role.GUARDIANSHIP:
-        raise Forbidden(None, "role_not_allowed", _("Your role may not take this action."))
+    actor_may(actor, Role.GUARDIANSHIP)
     child = Child.objects.select_for_update().get(pk=child.pk)
     errors: list[FieldError] = []
     if not case.child_links.filter(child=child).exists():
@@ -211,11 +219,6 @@ def record_monitoring_report(*, actor: User | None, child: Child, due_on: dateti
     return report
 
 
-def _close_reminders(kind: str, subject_type: str, subject_id: int, actor: User | None) -> None:
-    from django.utils import timezone
-
-    Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id=subject_id, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=actor)
 
 
 def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:

@@ -64,3 +64,11 @@ def raise_errors(errors: list[FieldError]) -> None:
     """Refuse with every collected error at once (nothing has been written yet)."""
     if errors:
         raise RuleError.many(errors)
+
+
+def actor_may(actor, *roles: str) -> None:
+    """Services: the actor's role must be one of `roles` (None is the system: imports, sweeps)."""
+    if actor is not None and actor.role not in roles:
+        from django.utils.translation import gettext as _
+
+        raise Forbidden(None, "role_not_allowed", _("Your role may not take this action."))

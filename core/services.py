@@ -142,3 +142,9 @@ def send_reminder_emails(*, limit: int = 500) -> int:
             Reminder.objects.filter(pk=reminder.pk).update(emailed_at=None)  # try again on the next sweep
             raise
     return sent
+
+
+def close_reminders(*, kind: str, subject_type: str, subject_id: int, actor: User | None) -> None:
+    """The action a reminder asked for was taken: its open reminders are done."""
+    Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id=subject_id, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=actor)

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_write, snapshot
 from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
-from core.errors import ConflictError, FieldError, Forbidden, RuleError, not_future
+from core.errors import ConflictError, FieldError, Forbidden, RuleError, actor_may, not_future
 from core.models import District, Policy, Reminder, Role, User
 from core.scoping import district_in_territory
+from core.services import close_reminders
 
 from . import rules
 from .models import (
@@ -49,9 +50,6 @@ class DuplicateWarning:
         return data
 
 
-def _system_or(actor: User | None, *roles: str) -> None:
-    if actor is not None and actor.role not in roles:
-        raise Forbidden(None, "role_not_allowed", _("Your role may not take this action."))
 
 
 
@@ -106,7 +104,7 @@ def create_child(
     external_id: str | None = None,
 ) -> tuple[Child, list[DuplicateWarning]]:
     """Record an identified child (not yet on a register). Returns the child and warnings."""
-    _system_or(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     if actor is not None and not district_in_territory(actor, district):
         raise Forbidden("district", "outside_territory", _("You may only record children of your own district."))
     errors = validate_child_facts(birth_date=birth_date, identified_on=identified_on)
@@ -147,7 +145,7 @@ def _current_state(child: Child) -> rules.RegisterState:
 @transaction.atomic
 def update_child(*, actor: User, child: Child, version: int | None = None, **changes) -> Child:
     """Correct a child's record. `version` (the one the user saw) guards against lost updates."""
-    _system_or(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     child = _locked(child)
     if version is not None and version != child.version:
         raise ConflictError("version", "stale", _("This record was changed by someone else since you opened it; reload it."),
@@ -174,7 +172,7 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
 @transaction.atomic
 def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, documents: list[dict]) -> Ground:
     """Record a ground of adoptability for a parent (or both) with its documents (§3)."""
-    _system_or(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     errors: list[FieldError] = []
     if not documents:
         errors.append(FieldError("documents", "required", _("A ground needs at least one document.")))
@@ -194,9 +192,7 @@ def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, do
 
 
 def _close_escalation_reminders(child: Child, actor: User | None) -> None:
-    Reminder.objects.filter(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child.pk, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=actor
-    )
+    close_reminders(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child.pk, actor=actor)
 
 
 @transaction.atomic
@@ -237,7 +233,7 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
 
 def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     """Take a child off every register (placed in a family, returned, 18, died) (§2)."""
-    _system_or(actor, Role.GUARDIANSHIP)
+    actor_may(actor, Role.GUARDIANSHIP)
     if reason == DeregistrationReason.ADOPTED:
         # Only a court decides an adoption (¶47): its entry into force deregisters the child.
         raise RuleError("reason", "adopted_only_by_court",
@@ -278,7 +274,7 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
 
 @transaction.atomic
 def confirm_different_child(*, actor: User, flag: DuplicateFlag) -> DuplicateFlag:
-    _system_or(actor, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)
+    actor_may(actor, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)
     flag = DuplicateFlag.objects.select_for_update().get(pk=flag.pk)
     if flag.status == DuplicateFlag.Status.OPEN:
         before = snapshot(flag)
