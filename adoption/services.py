@@ -19,7 +19,7 @@ from core.errors import (
     FieldError,
     Forbidden,
     RuleError,
-    actor_may,
+    for_roles,
     not_future,
     raise_errors,
 )
@@ -74,11 +74,11 @@ def _applicant_facts(applicants) -> list[rules.ApplicantFacts]:
 # --- applicants and cases -------------------------------------------------------------------
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def create_applicant(*, actor: User | None, district, last_name: str, first_name: str, sex: str, citizenship: str,
                      residence_country: str, birth_date: datetime.date | None = None, marital_status: str = "",
                      foreign_register_number: str = "", foreign_registered_on: datetime.date | None = None) -> Applicant:
-    actor_may(actor, Role.GUARDIANSHIP)
     errors: list[FieldError] = []
     for name, code in (("citizenship", citizenship), ("residence_country", residence_country)):
         if not is_country(code):
@@ -100,11 +100,11 @@ def create_applicant(*, actor: User | None, district, last_name: str, first_name
     return applicant
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def open_case(*, actor: User | None, children: list[Child], applicants: list[Applicant], opened_on: datetime.date,
               relative_of: list[Child] | None = None, case_ref: str | None = None, historical: bool = False) -> Case:
     """Open a case; its category is derived (RULES §1), never typed in."""
-    actor_may(actor, Role.GUARDIANSHIP)
     relative_of = relative_of or []
     errors: list[FieldError] = []
     if not children:
@@ -159,11 +159,11 @@ def _in_case(case: Case, *, applicant: Applicant | None = None, child: Child | N
     return errors
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def add_document(*, actor: User | None, case: Case, kind: str, issued_on: datetime.date, issuer: str,
                  applicant: Applicant | None = None, issuer_licence: str = "", licence_valid_until: datetime.date | None = None,
                  conditions: list[str] | None = None) -> CaseDocument:
-    actor_may(actor, Role.GUARDIANSHIP)
     case = _locked_case(case)
     _evidence_allowed(case)
     errors = _in_case(case, applicant=applicant)
@@ -180,9 +180,9 @@ def add_document(*, actor: User | None, case: Case, kind: str, issued_on: dateti
     return document
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def record_contact(*, actor: User | None, case: Case, applicant: Applicant, child: Child, on: datetime.date) -> Contact:
-    actor_may(actor, Role.GUARDIANSHIP)
     case = _locked_case(case)
     _evidence_allowed(case)
     errors = _in_case(case, applicant=applicant, child=child)
@@ -196,10 +196,10 @@ def record_contact(*, actor: User | None, case: Case, applicant: Applicant, chil
     return contact
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def record_consent(*, actor: User | None, case: Case, child: Child, given_on: datetime.date,
                    withdrawn_on: datetime.date | None = None) -> Consent:
-    actor_may(actor, Role.GUARDIANSHIP)
     case = _locked_case(case)
     _evidence_allowed(case)
     errors = _in_case(case, child=child)
@@ -215,9 +215,9 @@ def record_consent(*, actor: User | None, case: Case, child: Child, given_on: da
     return consent
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date) -> Consent:
-    actor_may(actor, Role.GUARDIANSHIP)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     errors: list[FieldError] = []
     not_future("on", on, errors)
@@ -233,9 +233,9 @@ def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date)
     return consent
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def record_domestic_search(*, actor: User | None, case: Case, completed_on: datetime.date, outcome: str, notes: str = "") -> DomesticSearch:
-    actor_may(actor, Role.GUARDIANSHIP)
     case = _locked_case(case)
     _evidence_allowed(case)
     errors: list[FieldError] = []
@@ -276,10 +276,10 @@ def _set_status(case: Case, status: str, *, actor: User | None, verb: str, **fie
     return case
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def refer_to_court(*, actor: User | None, case: Case, court: Court, on: datetime.date) -> Referral:
     """The guardianship agency sends its conclusion to a court, only if the case is eligible on `on`."""
-    actor_may(actor, Role.GUARDIANSHIP)
     _lock_children(case)
     case = _locked_case(case)
     _require_status(case, (CaseStatus.OPEN,), _("referred to a court"))
@@ -308,10 +308,10 @@ def _court_of(case: Case, actor: User | None) -> Court:
     return referral.court
 
 
+@for_roles(Role.COURT)
 @transaction.atomic
 def record_hearing(*, actor: User | None, case: Case, on: datetime.date, participants: list[str], in_camera: bool) -> Hearing:
     """A hearing in camera with the applicants, the guardianship agency and a procurator (¶47)."""
-    actor_may(actor, Role.COURT)
     _lock_children(case)
     case = _locked_case(case)
     _require_status(case, (CaseStatus.REFERRED, CaseStatus.HEARD), _("heard"))
@@ -336,12 +336,12 @@ def record_hearing(*, actor: User | None, case: Case, on: datetime.date, partici
     return hearing
 
 
+@for_roles(Role.COURT)
 @transaction.atomic
 def record_decision(*, actor: User | None, case: Case, outcome: str, decided_on: datetime.date,
                     in_force_on: datetime.date | None = None) -> Decision:
     """The court's decision. A granted one needs the case still eligible on its date (the
     protective reading: nothing may have lapsed since the hearing)."""
-    actor_may(actor, Role.COURT)
     _lock_children(case)
     case = _locked_case(case)
     if hasattr(case, "decision"):
@@ -372,11 +372,11 @@ def record_decision(*, actor: User | None, case: Case, outcome: str, decided_on:
     return decision
 
 
+@for_roles(Role.COURT)
 @transaction.atomic
 def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) -> Decision:
     """Entry into force (¶49). For a granted adoption: the children leave the registers and
     every other open case for them closes, in this one transaction."""
-    actor_may(actor, Role.COURT)
     children = _lock_children(case)
     case = _locked_case(case)
     decision = Decision.objects.select_for_update().filter(case=case).first()
@@ -433,9 +433,9 @@ def record_historical_adoption(*, actor: User | None, case: Case, decided_on: da
     return decision
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def withdraw_case(*, actor: User | None, case: Case, on: datetime.date) -> Case:
-    actor_may(actor, Role.GUARDIANSHIP)
     case = _locked_case(case)
     _require_status(case, (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD), _("withdrawn"))
     errors: list[FieldError] = []

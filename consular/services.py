@@ -17,7 +17,7 @@ from core.errors import (
     FieldError,
     Forbidden,
     RuleError,
-    actor_may,
+    for_roles,
     not_future,
     raise_errors,
 )
@@ -54,6 +54,7 @@ def _may_act_for_post(actor: User | None, post: ConsularPost) -> None:
         raise Forbidden("post", "not_your_post", _("Only the consular officers of that post, or the ministry, may record this."))
 
 
+@for_roles(Role.CONSULAR, Role.MINISTRY)
 @transaction.atomic
 def register_child(*, actor: User | None, child: Child, post: ConsularPost, number: str, registered_on: datetime.date,
                    passport_stamped_on: datetime.date | None = None, historical: bool = False) -> ConsularRegistration:
@@ -88,6 +89,7 @@ def register_child(*, actor: User | None, child: Child, post: ConsularPost, numb
     return registration
 
 
+@for_roles(Role.CONSULAR, Role.MINISTRY)
 @transaction.atomic
 def transfer_registration(*, actor: User | None, registration: ConsularRegistration, post: ConsularPost, number: str,
                           registered_on: datetime.date) -> ConsularRegistration:
@@ -117,6 +119,7 @@ def transfer_registration(*, actor: User | None, registration: ConsularRegistrat
     return new
 
 
+@for_roles(Role.CONSULAR, Role.MINISTRY)
 @transaction.atomic
 def stamp_passport(*, actor: User | None, registration: ConsularRegistration, on: datetime.date) -> ConsularRegistration:
     _may_act_for_post(actor, registration.post)
@@ -133,12 +136,12 @@ def stamp_passport(*, actor: User | None, registration: ConsularRegistration, on
     return registration
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def record_departure(*, actor: User | None, case: Case, child: Child, exit_permission_number: str,
                      exit_permission_on: datetime.date | None, departed_on: datetime.date, residence_country: str,
                      historical: bool = False) -> Departure:
     """A child leaves only with the exit permission and a consular registration (¶61; RULES §7)."""
-    actor_may(actor, Role.GUARDIANSHIP)
     child = Child.objects.select_for_update().get(pk=child.pk)
     errors: list[FieldError] = []
     if not case.child_links.filter(child=child).exists():
@@ -194,6 +197,7 @@ def active_post(child: Child, adoption: Adoption) -> ConsularPost | None:
     return ConsularPost.objects.filter(country=country_of_residence(child, adoption), kind=ConsularPost.Kind.EMBASSY).first()
 
 
+@for_roles(Role.CONSULAR, Role.MINISTRY)
 @transaction.atomic
 def record_monitoring_report(*, actor: User | None, child: Child, due_on: datetime.date, received_on: datetime.date,
                              summary: str = "", attachment=None) -> MonitoringReport:

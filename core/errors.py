@@ -5,6 +5,7 @@ Body shape (API.md "Errors"): {"errors": [{"field": ..., "code": ..., "message":
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -67,8 +68,32 @@ def raise_errors(errors: list[FieldError]) -> None:
 
 
 def actor_may(actor, *roles: str) -> None:
-    """Services: the actor's role must be one of `roles` (None is the system: imports, sweeps)."""
+    """The actor's role must be one of `roles` (None is the system: imports, sweeps)."""
     if actor is not None and actor.role not in roles:
         from django.utils.translation import gettext as _
 
         raise Forbidden(None, "role_not_allowed", _("Your role may not take this action."))
+
+
+def for_roles(*roles: str):
+    """Decorate a service: only these roles may call it (403 otherwise).
+
+    The roles stay on the service (`service.roles`) so that a view can refuse a forbidden
+    role before it validates anything (`may`): deny first, then explain the input.
+    """
+
+    def decorate(service):
+        @functools.wraps(service)
+        def checked(*args, actor, **kwargs):
+            actor_may(actor, *roles)
+            return service(*args, actor=actor, **kwargs)
+
+        checked.roles = roles
+        return checked
+
+    return decorate
+
+
+def may(actor, service) -> None:
+    """Views: refuse (403) a role the service does not allow, before validating the request."""
+    actor_may(actor, *service.roles)

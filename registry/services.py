@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_write, snapshot
 from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
-from core.errors import ConflictError, FieldError, Forbidden, RuleError, actor_may, not_future
+from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future
 from core.models import District, Policy, Reminder, Role, User
 from core.scoping import district_in_territory
 from core.services import close_reminders
@@ -88,6 +88,7 @@ def _duplicate_warning(candidate: rules.DuplicateCandidate) -> DuplicateWarning:
     return DuplicateWarning("POSSIBLE_DUPLICATE", detail % {"id": candidate.child_id, "district": candidate.district}, candidate.child_id)
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def create_child(
     *,
@@ -104,7 +105,6 @@ def create_child(
     external_id: str | None = None,
 ) -> tuple[Child, list[DuplicateWarning]]:
     """Record an identified child (not yet on a register). Returns the child and warnings."""
-    actor_may(actor, Role.GUARDIANSHIP)
     if actor is not None and not district_in_territory(actor, district):
         raise Forbidden("district", "outside_territory", _("You may only record children of your own district."))
     errors = validate_child_facts(birth_date=birth_date, identified_on=identified_on)
@@ -142,10 +142,10 @@ def _current_state(child: Child) -> rules.RegisterState:
                                reason=child.deregistration_reason)
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def update_child(*, actor: User, child: Child, version: int | None = None, **changes) -> Child:
     """Correct a child's record. `version` (the one the user saw) guards against lost updates."""
-    actor_may(actor, Role.GUARDIANSHIP)
     child = _locked(child)
     if version is not None and version != child.version:
         raise ConflictError("version", "stale", _("This record was changed by someone else since you opened it; reload it."),
@@ -169,10 +169,10 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
     return child
 
 
+@for_roles(Role.GUARDIANSHIP)
 @transaction.atomic
 def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, documents: list[dict]) -> Ground:
     """Record a ground of adoptability for a parent (or both) with its documents (§3)."""
-    actor_may(actor, Role.GUARDIANSHIP)
     errors: list[FieldError] = []
     if not documents:
         errors.append(FieldError("documents", "required", _("A ground needs at least one document.")))
@@ -195,6 +195,7 @@ def _close_escalation_reminders(child: Child, actor: User | None) -> None:
     close_reminders(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child.pk, actor=actor)
 
 
+@for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)
 @transaction.atomic
 def place_on_register(*, actor: User | None, child: Child, level: str, placed_on: datetime.date) -> RegisterEntry:
     """Place a child on the next register level (primary -> regional -> central, ¶52)."""
@@ -231,9 +232,9 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
     return entry
 
 
+@for_roles(Role.GUARDIANSHIP)
 def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     """Take a child off every register (placed in a family, returned, 18, died) (§2)."""
-    actor_may(actor, Role.GUARDIANSHIP)
     if reason == DeregistrationReason.ADOPTED:
         # Only a court decides an adoption (¶47): its entry into force deregisters the child.
         raise RuleError("reason", "adopted_only_by_court",
@@ -272,9 +273,9 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
     return entry
 
 
+@for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)
 @transaction.atomic
 def confirm_different_child(*, actor: User, flag: DuplicateFlag) -> DuplicateFlag:
-    actor_may(actor, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)
     flag = DuplicateFlag.objects.select_for_update().get(pk=flag.pk)
     if flag.status == DuplicateFlag.Status.OPEN:
         before = snapshot(flag)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from core.api.mixins import ScopedContextMixin
 from core.audit import record_read
 from core.dates import today
+from core.errors import may
 from core.models import Role
 from core.permissions import roles
 from registry.selectors import children_for
@@ -50,6 +51,10 @@ class ApplicantViewSet(CaseScopes, mixins.CreateModelMixin, mixins.ListModelMixi
     def get_queryset(self):
         return selectors.applicants_for(self.request.user).order_by("id")
 
+    def create(self, request, *args, **kwargs):
+        may(request.user, services.create_applicant)  # a forbidden role learns nothing about the input
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         serializer.instance = services.create_applicant(actor=self.request.user, district=self.request.user.district,
                                                         **serializer.validated_data)
@@ -85,13 +90,13 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
     def create(self, request):
-        data = self.valid(CaseCreateSerializer)
+        data = self.valid(CaseCreateSerializer, service=services.open_case)
         case = services.open_case(actor=request.user, **data)
         return self._file(case, status.HTTP_201_CREATED)
 
     def _evidence(self, serializer_class, service, **extra):
         case = self.get_object()
-        data = self.valid(serializer_class)
+        data = self.valid(serializer_class, service=service)
         record = service(actor=self.request.user, case=case, **data, **extra)
         return Response(serializer_class(record, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
@@ -115,7 +120,7 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def withdraw_consent(self, request, pk=None, consent_id=None):
         case = self.get_object()
         consent = get_object_or_404(case.consents.all(), pk=consent_id)
-        consent = services.withdraw_consent(actor=request.user, consent=consent, **self.valid(OnSerializer))
+        consent = services.withdraw_consent(actor=request.user, consent=consent, **self.valid(OnSerializer, service=services.withdraw_consent))
         return Response(ConsentSerializer(consent).data)
 
     @extend_schema(request=DomesticSearchSerializer, responses={201: DomesticSearchSerializer})
@@ -150,11 +155,12 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         if request.method == "POST":
             return self._evidence(DecisionSerializer, services.record_decision)
         case = self.get_object()
-        decision = services.set_in_force(actor=request.user, case=case, **self.valid(InForceSerializer))
+        decision = services.set_in_force(actor=request.user, case=case, **self.valid(InForceSerializer, service=services.set_in_force))
         return Response(DecisionSerializer(decision).data)
 
     @extend_schema(request=OnSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        case = services.withdraw_case(actor=request.user, case=self.get_object(), **self.valid(OnSerializer))
+        case = self.get_object()
+        case = services.withdraw_case(actor=request.user, case=case, **self.valid(OnSerializer, service=services.withdraw_case))
         return self._file(case)

@@ -75,21 +75,24 @@ class ConsularRegistrationViewSet(ConsularScopes, mixins.ListModelMixin, mixins.
         return super().list(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
-        data = self.valid(ConsularRegistrationSerializer)
+        data = self.valid(ConsularRegistrationSerializer, service=services.register_child)
         registration = services.register_child(actor=request.user, **data)
         return Response(ConsularRegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransferSerializer, responses={201: ConsularRegistrationSerializer})
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
-        registration = services.transfer_registration(actor=request.user, registration=self.get_object(), **self.valid(TransferSerializer))
+        registration = self.get_object()
+        data = self.valid(TransferSerializer, service=services.transfer_registration)
+        registration = services.transfer_registration(actor=request.user, registration=registration, **data)
         return Response(ConsularRegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PassportStampSerializer, responses=ConsularRegistrationSerializer)
     @action(detail=True, methods=["post"], url_path="passport-stamp")
     def passport_stamp(self, request, pk=None):
-        on = self.valid(PassportStampSerializer)["passport_stamped_on"]
-        registration = services.stamp_passport(actor=request.user, registration=self.get_object(), on=on)
+        registration = self.get_object()
+        on = self.valid(PassportStampSerializer, service=services.stamp_passport)["passport_stamped_on"]
+        registration = services.stamp_passport(actor=request.user, registration=registration, on=on)
         return Response(ConsularRegistrationSerializer(registration).data)
 
 
@@ -120,7 +123,7 @@ class MonitoringReportView(ConsularScopes, generics.GenericAPIView):
 
     @extend_schema(request=MonitoringReportSerializer, responses={201: MonitoringReportSerializer})
     def post(self, request):
-        data = self.valid(MonitoringReportSerializer)
+        data = self.valid(MonitoringReportSerializer, service=services.record_monitoring_report)
         report = services.record_monitoring_report(actor=request.user, **data)
         return Response(MonitoringReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
@@ -137,5 +140,5 @@ class DepartureView(ConsularScopes, generics.GenericAPIView):
     @extend_schema(request=DepartureSerializer, responses={201: DepartureSerializer})
     def post(self, request, pk):
         case = get_object_or_404(self.get_queryset().select_related("decision"), pk=pk)
-        departure = services.record_departure(actor=request.user, case=case, **self.valid(DepartureSerializer))
+        departure = services.record_departure(actor=request.user, case=case, **self.valid(DepartureSerializer, service=services.record_departure))
         return Response(DepartureSerializer(departure).data, status=status.HTTP_201_CREATED)

@@ -1,3 +1,6 @@
+from core.errors import may
+
+
 class ScopedContextMixin:
     """Serializers resolve ids only within what the caller may see: `scopes()` names the
     querysets (from the selectors) that `ScopedPrimaryKeyField`s look ids up in."""
@@ -8,7 +11,10 @@ class ScopedContextMixin:
     def get_serializer_context(self):
         return super().get_serializer_context() | {"scopes": self.scopes(self.request.user)}
 
-    def valid(self, serializer_class, **kwargs):
+    def valid(self, serializer_class, *, service=None, **kwargs):
+        """The validated request body; with `service`, a role it does not allow is refused first (403, not 400)."""
+        if service is not None:
+            may(self.request.user, service)
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
 from core.audit import history_of, record_read
+from core.errors import may
 from core.models import Role
 from core.permissions import roles
 
@@ -60,6 +61,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=ChildCreateSerializer, responses={201: ChildCreatedSerializer})
     def create(self, request):
+        may(request.user, services.create_child)
         data = ChildCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         child, warnings = services.create_child(actor=request.user, **data.validated_data)
@@ -69,6 +71,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=ChildUpdateSerializer, responses=ChildSerializer)
     def partial_update(self, request, pk=None):
         child = self.get_object()
+        may(request.user, services.update_child)
         data = ChildUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -86,6 +89,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         child = self.get_object()
         if request.method == "GET":
             return Response(GroundSerializer(selectors.grounds_of(child), many=True).data)
+        may(request.user, services.add_ground)
         data = GroundSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ground = services.add_ground(actor=request.user, child=child, **data.validated_data)
@@ -98,6 +102,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         child = self.get_object()
         if request.method == "GET":
             return Response(RegisterEntrySerializer(selectors.register_history(child), many=True).data)
+        may(request.user, services.place_on_register)
         data = PlaceOnRegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.place_on_register(actor=request.user, child=child, **data.validated_data)
@@ -107,6 +112,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"])
     def deregister(self, request, pk=None):
         child = self.get_object()
+        may(request.user, services.deregister)
         data = DeregisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.deregister(actor=request.user, child=child, **data.validated_data)

@@ -60,15 +60,16 @@ def foreign_case(district):
     return case
 
 
-def adopt_abroad(district, court, *, in_force_ago=40, birth_days_ago=4 * 365, country="US", last_name="Kim", historical_dates=None):
+def adopt_abroad(district, court, *, in_force_ago=40, birth_days_ago=4 * 365, country="US", last_name="Kim",
+                 applicant_name="Smith"):
     """A child adopted by a couple living in `country`, decision in force `in_force_ago` days ago.
 
     Every earlier step is dated back from there, so the case was eligible at each stage."""
     base = in_force_ago + 10
     child = make_child(district, central_days_ago=base + 200, birth_days_ago=birth_days_ago, last_name=last_name)
     citizenship = country if country != "KZ" else "US"
-    couple = [make_applicant(district, citizenship=citizenship, residence=country, registered_ago=base + 150),
-              make_applicant(district, citizenship=citizenship, residence=country, sex="M", last_name="Smith-Jones",
+    couple = [make_applicant(district, citizenship=citizenship, residence=country, registered_ago=base + 150, last_name=applicant_name),
+              make_applicant(district, citizenship=citizenship, residence=country, sex="M", last_name=f"{applicant_name}-Jones",
                              registered_ago=base + 150)]
     case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(base + 100))
     services.add_document(actor=None, case=case, kind="application", issued_on=ago(base + 90), issuer="the applicants")
