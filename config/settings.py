@@ -276,6 +276,7 @@ CELERY_BEAT_SCHEDULE = {
         "court-deadlines": "adoption.sweep_court_deadlines",
         "consular-deadlines": "consular.sweep_consular_deadlines",
         "reminder-emails": "core.send_reminder_emails",
+        "audit-chain": "core.seal_audit_chain",
     }.items()
 }
 

@@ -192,12 +192,16 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     purpose = models.CharField(max_length=300, blank=True)
+    # Tamper evidence (core.audit_chain): the position in the hash chain and the chain's hash there.
+    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
+    chain_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "id"]),
             models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="core_audit_unsealed"),
         ]
 
     def __str__(self):

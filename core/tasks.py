@@ -15,3 +15,11 @@ def send_reminder_emails() -> int:
     from .services import send_reminder_emails as send
 
     return send()
+
+
+@shared_task(name="core.seal_audit_chain")
+def seal_audit_chain() -> int:
+    """Beat: chain the audit events written since the last run (tamper evidence)."""
+    from .audit_chain import seal
+
+    return seal()

@@ -1,5 +1,5 @@
 """Backups: a pg_dump of the database restored into a fresh one passes the consistency check
-with the same counts (docs/reliability.md has the procedure)."""
+with the same counts and audit chain (docs/reliability.md has the procedure)."""
 
 import shutil
 import subprocess
@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from core import audit_chain
 from tests.adoption.conftest import adopt_abroad
 from tests.conftest import ROOT, postgres_only, service_env
 
@@ -25,9 +26,10 @@ def test_a_restored_dump_passes_the_consistency_check_with_the_same_counts(distr
     assert shutil.which("pg_dump") and shutil.which("pg_restore")
     for n in range(3):
         adopt_abroad(district, court, last_name=f"Kim{n}", in_force_ago=40 + n)
+    assert audit_chain.seal() > 0
     call_command("check_consistency")
     original = capsys.readouterr().out
-    assert original.strip().endswith("consistent")
+    assert original.strip().endswith("consistent") and f"head {audit_chain.head().seq} " in original
 
     dump = tmp_path / "adoption.dump"
     subprocess.run(["pg_dump", "-Fc", "-f", str(dump), url(connection.settings_dict["NAME"])], check=True)
@@ -40,7 +42,7 @@ def test_a_restored_dump_passes_the_consistency_check_with_the_same_counts(distr
         result = subprocess.run([sys.executable, "manage.py", "check_consistency"], cwd=ROOT, capture_output=True, text=True,
                                 env=service_env(DATABASE_URL=url(restored), VAR_DIR=str(tmp_path / "var")))
         assert result.returncode == 0, result.stderr
-        assert result.stdout == original  # the same counts, and consistent
+        assert result.stdout == original  # the same counts, the same audit chain head, and consistent
     finally:
         with psycopg.connect(url("postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')

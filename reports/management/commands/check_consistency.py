@@ -1,11 +1,12 @@
-"""Consistency check of a database (e.g. a restored backup): counts, and the invariants the
-services keep. Exit status 1 when anything is wrong. Reads only."""
+"""Consistency check of a database (e.g. a restored backup): counts, the invariants the services
+keep, and the audit hash chain. Exit status 1 when anything is wrong. Reads only."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 
 from adoption.models import Adoption, Case, Decision
 from consular.models import ConsularRegistration
+from core import audit_chain
 from core.models import AuditEvent
 from registry.models import Child, RegisterEntry
 from registry.rules import Entry, register_state_on
@@ -13,6 +14,10 @@ from registry.rules import Entry, register_state_on
 
 class Command(BaseCommand):
     help = "Check counts and invariants (child state vs history, adoptions, audit trail); exit 1 on a problem."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--audit-head", default="", metavar="SEQ:HASH",
+                            help="a head of the audit chain recorded earlier (e.g. from the logs): it must still be in the chain")
 
     def handle(self, *args, **options):
         problems = []
@@ -42,6 +47,18 @@ class Command(BaseCommand):
             missing = [pk for pk in model.objects.values_list("pk", flat=True) if (label, str(pk)) not in audited]
             if missing:
                 problems.append(f"{len(missing)} {label} record(s) without their creation in the audit trail, e.g. #{missing[0]}")
+
+        chain = audit_chain.verify()
+        self.stdout.write(f"audit chain: {chain.checked} events chained, {chain.unsealed} not yet, head {chain.head.seq} {chain.head.hash}")
+        if chain.problem:
+            problems.append(chain.problem)
+        expected = options["audit_head"]
+        if expected and chain.problem is None:
+            seq, _, digest = expected.partition(":")
+            if not seq.isdigit() or int(seq) > chain.head.seq:
+                problems.append(f"audit chain: the expected head {seq} is beyond the chain's end ({chain.head.seq}): events were removed")
+            elif AuditEvent.objects.filter(seq=int(seq)).values_list("chain_hash", flat=True).first() != digest:
+                problems.append(f"audit chain: event {seq} does not carry the expected hash")
 
         for problem in problems:
             self.stderr.write(problem)
