@@ -1,10 +1,12 @@
-"""Request id on every request and response, and one access log line without personal data."""
+"""Request id on every request and response, one access log line without personal data, and a
+503 (not a 500) while the database is unreachable."""
 
 import json
 import logging
 import re
 import time
 
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 
 from .context import new_request_id, request_id_var
@@ -26,7 +28,7 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
-            user = getattr(request, "user", None)
+            user_id = _user_id(request)
             # Path only: query strings may carry names (?q=), which must never reach the logs.
             logger.info(
                 "request",
@@ -35,7 +37,7 @@ class RequestIdMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                    "user_id": user_id,
                 },
             )
             return response
@@ -58,3 +60,44 @@ class RejectNulMiddleware:
                 body = {"errors": [{"field": key.replace("\x00", ""), "code": "null_character", "message": "A NUL character is not allowed."}]}
                 return HttpResponse(json.dumps(body), status=400, content_type="application/json")
         return self.get_response(request)
+
+
+def _user_id(request):
+    user = getattr(request, "user", None)
+    try:
+        return user.pk if user is not None and user.is_authenticated else None
+    except DatabaseError:  # the session could not be read: the database is down
+        return None
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable (a restart, a failover) answer 503 with Retry-After,
+    not a 500: nothing was written, and the client may retry. Django reconnects by itself
+    (`conn_health_checks`), so the service recovers without a restart."""
+
+    RETRY_AFTER_SECONDS = "5"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        except (OperationalError, InterfaceError):
+            return self.unavailable(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            return self.unavailable(request)
+        return None
+
+    def unavailable(self, request):
+        logger.warning("database unavailable", extra={"method": request.method, "path": request.path})
+        message = "The database is unavailable for a moment; nothing was changed. Please retry."
+        if request.path.startswith("/api/"):
+            body, content_type = json.dumps({"errors": [{"field": None, "code": "database_unavailable", "message": message}]}), "application/json"
+        else:
+            body, content_type = message, "text/plain; charset=utf-8"
+        response = HttpResponse(body, status=503, content_type=content_type)
+        response["Retry-After"] = self.RETRY_AFTER_SECONDS
+        return response

@@ -29,9 +29,10 @@ from adoption.models import Adoption, CaseApplicant, CaseChild, MaritalStatus
 from consular.models import ConsularRegistration
 from consular.rules import UNREGISTERED_AFTER_DAYS
 from core.countries import KZ
+from core.dates import today
 from core.models import User
 from core.scoping import territory_q
-from registry.models import Child, Level, RegisterEntry
+from registry.models import Child, ChildStatus, Level, RegisterEntry
 
 AGE_BANDS = [("0", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3-5", 3, 5), ("6-9", 6, 9), ("10-13", 10, 13), ("14-17", 14, 17)]
 
@@ -146,17 +147,35 @@ def consular_registrations_report(user: User, as_of: date, region: str | None = 
     return {"as_of": as_of, "region": region, "total": sum(by_country.values()), "by_country": by_country}
 
 
-def unregistered_children(user: User, as_of: date, region: str | None = None) -> QuerySet[Adoption]:
+def unregistered_adoptions(user: User, as_of: date, region: str | None = None) -> QuerySet[Adoption]:
     """Foreign adoptions in force on or before as_of - 180 days with no consular registration
     dated on or before as_of (RULES §7, REPORTS.md): the safeguard against the sale of children."""
     registered = ConsularRegistration.objects.filter(child=OuterRef("child"), registered_on__lte=as_of)
     return (scoped_adoptions(user, region)
             .filter(decision__in_force_on__lte=as_of - timedelta(days=UNREGISTERED_AFTER_DAYS))
             .exclude(decision__case__receiving_country="")
-            .exclude(Exists(registered))
-            .select_related("child", "child__district", "decision", "decision__case")
-            .prefetch_related("decision__case__applicants")
-            .order_by("decision__in_force_on", "child_id"))
+            .exclude(Exists(registered)))
+
+
+def unregistered_children(user: User, as_of: date, region: str | None = None) -> list[dict]:
+    """The rows of the unregistered-children report, oldest first. Two queries (the rows, then
+    the adopters of their cases) of plain values: the list can be long."""
+    rows = list(unregistered_adoptions(user, as_of, region)
+                .order_by("decision__in_force_on", "child_id")
+                .values("child_id", "child__last_name", "child__first_name", "child__birth_date", "child__district_id",
+                        "child__district__region_id", "decision__case_id", "decision__case__receiving_country",
+                        "decision__in_force_on"))
+    adopters: dict[int, list[str]] = {}
+    links = (CaseApplicant.objects.filter(case__in={r["decision__case_id"] for r in rows}).order_by("case_id", "applicant_id")
+             .values_list("case_id", "applicant__last_name", "applicant__first_name", "applicant__citizenship", "applicant__residence_country"))
+    for case_id, last, first, citizenship, residence in links.iterator(chunk_size=5000):
+        adopters.setdefault(case_id, []).append(f"{last} {first} ({citizenship}, lives in {residence})".strip())
+    return [{
+        "child": r["child_id"], "last_name": r["child__last_name"], "first_name": r["child__first_name"],
+        "birth_date": r["child__birth_date"], "district": r["child__district_id"], "region": r["child__district__region_id"],
+        "case": r["decision__case_id"], "country": r["decision__case__receiving_country"], "in_force_on": r["decision__in_force_on"],
+        "days_elapsed": (as_of - r["decision__in_force_on"]).days, "adopters": adopters.get(r["decision__case_id"], []),
+    } for r in rows]
 
 
 def registers_report(user: User, as_of: date, region: str | None = None) -> dict:
@@ -165,15 +184,28 @@ def registers_report(user: User, as_of: date, region: str | None = None) -> dict
     children = Child.objects.filter(territory) if territory is not None else Child.objects.none()
     if region:
         children = children.filter(district__region=region)
-    latest = RegisterEntry.objects.filter(child=OuterRef("pk"), on__lte=as_of).order_by("-on", "-id").values("level")[:1]
-    rows = (children.filter(identified_on__lte=as_of).annotate(level_on=Subquery(latest))
-            .filter(level_on__in=Level.values).values_list("district__region", "level_on").annotate(n=Count("id")))
+    rows = current_levels(children) if as_of >= today() else levels_on(children, as_of)
     by_region: dict[str, dict[str, int]] = {}
     totals = dict.fromkeys(Level.values, 0)
     for region_code, level, n in rows:
         by_region.setdefault(region_code, dict.fromkeys(Level.values, 0))[level] = n
         totals[level] += n
     return {"as_of": as_of, "region": region, "total": totals, "by_region": dict(sorted(by_region.items()))}
+
+
+def levels_on(children: QuerySet[Child], as_of: date):
+    """(region, level, n) from the register history: each child's latest entry on or before as_of."""
+    latest = RegisterEntry.objects.filter(child=OuterRef("pk"), on__lte=as_of).order_by("-on", "-id").values("level")[:1]
+    return (children.filter(identified_on__lte=as_of).annotate(level_on=Subquery(latest))
+            .filter(level_on__in=Level.values).values_list("district__region", "level_on").annotate(n=Count("id")))
+
+
+def current_levels(children: QuerySet[Child]):
+    """The same from each child's current state, for today or later: no entry is dated in the
+    future, so the latest entry is the one the state was derived from (kept equal to the
+    history by the services; `check_consistency` verifies it)."""
+    return (children.filter(register_level__in=Level.values).exclude(status=ChildStatus.DEREGISTERED)
+            .values_list("district__region", "register_level").annotate(n=Count("id")))
 
 
 def intercountry_table(user: User, year: int, region: str | None = None) -> dict:

@@ -32,26 +32,36 @@ def start_import(*, actor, kind: str, file, dry_run: bool = False) -> ImportJob:
 
 
 def run_import_job(job_id: int) -> ImportJob:
-    """Run a job once: a conditional UPDATE claims it, so a redelivered task does nothing."""
-    if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(status=ImportJob.Status.RUNNING):
-        return ImportJob.objects.get(pk=job_id)
-    job = ImportJob.objects.get(pk=job_id)
+    """Run a job so that its effect happens once, whatever the deliveries.
 
-    def progress(done: int, total: int) -> None:
-        if done == total or done % 50 == 0:
-            cache.set(progress_key(job.pk), (done, total), timeout=3600)
+    The job is marked running (committed at once, so the page shows it), then imported in one
+    transaction that holds the job's row lock. A second delivery while it runs finds the row
+    locked and leaves; a delivery after a worker died mid-import (its transaction rolled back,
+    its lock gone) finds the job still running and unlocked, and runs it again; a delivery after
+    the end finds it finished.
+    """
+    open_states = (ImportJob.Status.PENDING, ImportJob.Status.RUNNING)
+    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(status=ImportJob.Status.RUNNING)
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, status__in=open_states).first()
+        if job is None:  # finished, or being run by a live worker
+            return ImportJob.objects.get(pk=job_id)
 
-    try:
-        result = IMPORTERS[job.kind](job.file.path, dry_run=job.dry_run, progress=progress)
-        job.errors = [e.as_dict() for e in result.errors]
-        job.flagged, job.created, job.skipped = result.flagged, result.created, result.skipped
-        job.total = job.done = result.rows
-        job.status = ImportJob.Status.FAILED if result.errors else ImportJob.Status.DONE
-    except (FileFormatError, UnicodeDecodeError, ValueError) as exc:
-        job.errors = [{"line": 1, "column": None, "code": "file_format", "message": str(exc)}]
-        job.status = ImportJob.Status.FAILED
-    job.finished_at = timezone.now()
-    job.save()
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 50 == 0:
+                cache.set(progress_key(job.pk), (done, total), timeout=3600)
+
+        try:
+            result = IMPORTERS[job.kind](job.file.path, dry_run=job.dry_run, progress=progress)
+            job.errors = [e.as_dict() for e in result.errors]
+            job.flagged, job.created, job.skipped = result.flagged, result.created, result.skipped
+            job.total = job.done = result.rows
+            job.status = ImportJob.Status.FAILED if result.errors else ImportJob.Status.DONE
+        except (FileFormatError, UnicodeDecodeError, ValueError) as exc:
+            job.errors = [{"line": 1, "column": None, "code": "file_format", "message": str(exc)}]
+            job.status = ImportJob.Status.FAILED
+        job.finished_at = timezone.now()
+        job.save()
     cache.delete(progress_key(job.pk))
     return job
 

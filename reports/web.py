@@ -49,7 +49,7 @@ def home(request):
     if user.role == Role.CONSULAR:
         context["unregistered"] = adopted_children_for(user).filter(consular_registrations__isnull=True)[:50]
     if user.role in DASHBOARD_ROLES:
-        context["unregistered_count"] = queries.unregistered_children(user, on).count()
+        context["unregistered_count"] = queries.unregistered_adoptions(user, on).count()
     return render(request, "reports/home.html", context)
 
 
@@ -76,7 +76,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         "on": on, "by_year": by_year, "year_bars": bars({y: v["total"] for y, v in by_year.items()}),
         "consular": consular, "country_bars": bars(consular["by_country"]), "registers": registers,
-        "unregistered": queries.unregistered_children(request.user, on).count(),
+        "unregistered": queries.unregistered_adoptions(request.user, on).count(),
         "period": (datetime.date(on.year, 1, 1), on),
     })
 

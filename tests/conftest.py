@@ -1,10 +1,13 @@
 """Shared fixtures: organisations in two regions, one user per role, API clients, real processes."""
 
 import contextlib
+import glob
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -190,3 +193,65 @@ def http_get(url, timeout=30):
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def database_url() -> str:
+    """The URL of the test database, for processes started by a test."""
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+@contextlib.contextmanager
+def redis_server(port: int, tmp_path: Path):
+    """A throwaway Redis of the test's own (to stop and start it at will)."""
+    assert shutil.which("redis-server"), "redis-server is installed by .ci/run"
+    with process(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], None,
+                 tmp_path / f"redis-{time.monotonic_ns()}.log") as proc:
+        assert wait_for(lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip() == b"PONG")
+        yield proc
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL server of the test's own (to stop and start it at will)."""
+
+    def __init__(self):
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
+        assert bins, "the PostgreSQL server is installed by .ci/run"
+        self.bin, self.port = bins[-1], free_port()
+        self.data = tempfile.mkdtemp(prefix="adoption-fault-pg-", dir="/tmp")
+        self.as_root = os.geteuid() == 0  # initdb and postgres refuse root: run them as postgres
+        if self.as_root:
+            shutil.chown(self.data, "postgres")
+        self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "--no-sync")
+
+    def _run(self, tool, *args):
+        command = [f"{self.bin}/{tool}", *args]
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+    def start(self):
+        options = f"-p {self.port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", self.data, "-l", f"{self.data}/server.log", "-w", "-o", options, "start")
+
+    def stop(self):
+        self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def url(self, name="postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def remove(self):
+        with contextlib.suppress(Exception):
+            self.stop()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_cluster():
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()

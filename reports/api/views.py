@@ -141,14 +141,7 @@ class UnregisteredChildrenReport(ReportView):
     def get(self, request):
         p = self.params(request)
         as_of = p.get("as_of") or today()
-        results = [{
-            "child": a.child_id, "last_name": a.child.last_name, "first_name": a.child.first_name, "birth_date": a.child.birth_date,
-            "district": a.child.district_id, "region": a.child.district.region_id, "case": a.decision.case_id,
-            "country": a.decision.case.receiving_country, "in_force_on": a.decision.in_force_on,
-            "days_elapsed": (as_of - a.decision.in_force_on).days,
-            "adopters": [f"{x.last_name} {x.first_name} ({x.citizenship}, lives in {x.residence_country})".strip()
-                         for x in a.decision.case.applicants.all()],
-        } for a in queries.unregistered_children(request.user, as_of, p.get("region"))]
+        results = queries.unregistered_children(request.user, as_of, p.get("region"))
         return self.respond(request, {"as_of": as_of, "total": len(results), "results": results}, False, f"unregistered-children-{as_of}")
 
 

@@ -6,41 +6,25 @@ broker outage never make a reminder twice nor lose one.
 
 import contextlib
 import datetime
-import shutil
-import subprocess
 import sys
 import time
 
 import pytest
-from django.db import connection
 
 from core.models import Reminder
 from tests.adoption.conftest import adopt_abroad
 from tests.conftest import (
     celery_worker,
+    database_url,
     free_port,
     postgres_only,
     process,
+    redis_server,
     service_env,
     wait_for,
 )
 
 pytestmark = [pytest.mark.services, postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-
-
-@contextlib.contextmanager
-def redis_server(port: int, tmp_path):
-    assert shutil.which("redis-server"), "redis-server is installed by .ci/run"
-    with process(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], None,
-                 tmp_path / f"redis-{time.monotonic_ns()}.log") as proc:
-        assert wait_for(lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip() == b"PONG")
-        yield proc
 
 
 @contextlib.contextmanager

@@ -80,3 +80,23 @@ def test_uploads_must_be_csv_or_xlsx(api, users):
     upload = SimpleUploadedFile("evil.exe", b"MZ", content_type="application/octet-stream")
     response = api(users["ministry"]).post("/api/v1/imports/", {"kind": "children", "file": upload}, format="multipart")
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "file"
+
+
+def test_the_registers_today_from_current_state_agree_with_the_history(api, users, district, other_district):
+    from core.dates import today
+    from registry import services as registry_services
+    from registry.models import Child
+    from reports.queries import current_levels, levels_on
+    from tests.adoption.conftest import ago, make_child
+
+    make_child(district, last_name="Central")
+    left = make_child(other_district, last_name="Left")
+    registry_services.deregister(actor=None, child=left, on=ago(30), reason="returned_to_parents")
+    back = make_child(district, last_name="Back")
+    registry_services.deregister(actor=None, child=back, on=ago(30), reason="returned_to_parents")
+    registry_services.place_on_register(actor=None, child=Child.objects.get(pk=back.pk), level="primary", placed_on=ago(10))
+    registry_services.create_child(actor=None, district=district, last_name="Identified", first_name="A", sex="M",
+                                   birth_date=ago(900), identified_on=ago(1))  # on no register yet
+    children = Child.objects.all()
+    assert sorted(current_levels(children)) == sorted(levels_on(children, today())) == [("KZ-71", "central", 1), ("KZ-71", "primary", 1)]
+    assert api(users["ministry"]).get("/api/v1/reports/registers/").json()["total"] == {"primary": 1, "regional": 0, "central": 1}
