@@ -46,7 +46,7 @@ def _subject(subject: models.Model | None, obj: models.Model) -> tuple[str, str]
     return _label(target), str(target.pk)
 
 
-def record_write(
+def audit_event(
     *,
     actor: User | None,
     verb: str,
@@ -56,13 +56,14 @@ def record_write(
     subject: models.Model | None = None,
     action: str | None = None,
 ) -> AuditEvent:
-    """Record a change to `obj` (the file it belongs to is `subject`, default `obj`)."""
+    """The (unsaved) event recording a change to `obj`; the file it belongs to is `subject`
+    (default `obj`). Bulk writers save many at once; `record_write` saves one."""
     if action is None:
         action = AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE
     if after is None and action != AuditEvent.Action.DELETE:
         after = snapshot(obj)
     subject_type, subject_id = _subject(subject, obj)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         actor_role=getattr(actor, "role", "") or ("system" if actor is None else ""),
         request_id=current_request_id(),
@@ -75,6 +76,13 @@ def record_write(
         before=before,
         after=after,
     )
+
+
+def record_write(**kwargs) -> AuditEvent:
+    """Record a change (see `audit_event`), inside the caller's transaction."""
+    event = audit_event(**kwargs)
+    event.save()
+    return event
 
 
 def record_read(*, actor: User, obj: models.Model, purpose: str = "") -> AuditEvent:

@@ -132,7 +132,12 @@ def name_key(*parts: str) -> str:
 
 def names_similar(a: str, b: str, threshold: float = 0.85) -> bool:
     """Two name keys likely name the same person (spelling and transliteration variants)."""
-    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= threshold
+    if a == b:
+        return True
+    matcher = difflib.SequenceMatcher(None, a, b)
+    # real_quick_ratio() and quick_ratio() are cheap upper bounds of ratio(): most pairs are
+    # refused by them, and the answer is the same as ratio() >= threshold alone.
+    return matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
 
 
 @dataclass

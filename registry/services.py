@@ -65,22 +65,42 @@ def validate_child_facts(*, birth_date: datetime.date, identified_on: datetime.d
     return errors
 
 
-def find_duplicates(child: Child) -> list[rules.DuplicateCandidate]:
-    """Likely duplicates in any district: same birth registration number, or same sex and
-    birth date and a similar name (Cyrillic and Latin spellings fold to one key)."""
-    query = Q(sex=child.sex, birth_date=child.birth_date)
-    if child.birth_registration_number:
-        query |= Q(birth_registration_number=child.birth_registration_number)
+def duplicate_query(children) -> Q:
+    """Children that may duplicate any of `children`: same sex and birth date, or same birth
+    registration number (`duplicates_among` decides)."""
+    query = Q(pk__in=[])
+    for sex in {c.sex for c in children}:
+        query |= Q(sex=sex, birth_date__in={c.birth_date for c in children if c.sex == sex})
+    numbers = {c.birth_registration_number for c in children if c.birth_registration_number}
+    if numbers:
+        query |= Q(birth_registration_number__in=numbers)
+    return query
+
+
+def duplicates_among(child: Child, others) -> list[rules.DuplicateCandidate]:
+    """Likely duplicates of `child` among `others` (in any district): the same birth registration
+    number, or the same sex and birth date and a similar name (Cyrillic and Latin spellings
+    fold to one key)."""
     found = []
-    for other in Child.objects.filter(query).exclude(pk=child.pk).only("id", "search_name", "birth_registration_number", "district_id"):
+    for other in others:
+        if other.pk == child.pk:
+            continue
         if child.birth_registration_number and other.birth_registration_number == child.birth_registration_number:
             found.append(rules.DuplicateCandidate(other.pk, "birth_registration_number", other.district_id))
-        elif rules.names_similar(child.search_name, other.search_name):
+        elif other.sex == child.sex and other.birth_date == child.birth_date and rules.names_similar(child.search_name, other.search_name):
             found.append(rules.DuplicateCandidate(other.pk, "name_and_birth_date", other.district_id))
     return found
 
 
-def _duplicate_warning(candidate: rules.DuplicateCandidate) -> DuplicateWarning:
+DUPLICATE_FIELDS = ("id", "sex", "birth_date", "search_name", "birth_registration_number", "district_id")
+
+
+def find_duplicates(child: Child) -> list[rules.DuplicateCandidate]:
+    """Likely duplicates of a child already stored (see `duplicates_among`)."""
+    return duplicates_among(child, Child.objects.filter(duplicate_query([child])).exclude(pk=child.pk).only(*DUPLICATE_FIELDS))
+
+
+def duplicate_warning(candidate: rules.DuplicateCandidate) -> DuplicateWarning:
     if candidate.reason == "birth_registration_number":
         detail = _("Child %(id)s in district %(district)s has the same birth registration number.")
     else:
@@ -128,7 +148,7 @@ def create_child(
     DuplicateFlag.objects.bulk_create(
         [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in candidates], ignore_conflicts=True
     )
-    return child, [_duplicate_warning(c) for c in candidates]
+    return child, [duplicate_warning(c) for c in candidates]
 
 
 def _locked(child: Child) -> Child:

@@ -1,4 +1,8 @@
+import difflib
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registry.models import DuplicateFlag
 from registry.rules import name_key, names_similar
@@ -46,3 +50,8 @@ def test_the_region_lists_possible_duplicates_and_confirms_a_different_child(api
     response = api(users["regional"]).post(f"/api/v1/duplicates/{flags[0]['id']}/different/")
     assert response.status_code == 200 and response.json()["status"] == "different"
     assert DuplicateFlag.objects.get().resolved_by == users["regional"]
+
+
+@given(st.text(alphabet="abcdeiklmnorstuvy ", max_size=30), st.text(alphabet="abcdeiklmnorstuvy ", max_size=30))
+def test_the_quick_refusals_never_change_the_similarity_answer(a, b):
+    assert names_similar(a, b) == (a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85)
