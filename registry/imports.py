@@ -8,6 +8,7 @@ skipped, so importing a file twice changes nothing.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -146,10 +147,15 @@ def _write(rows: list[ChildRow]) -> list[list]:
         + [audit_event(actor=None, verb="place_on_register", obj=entry, subject=entry.child) for entry in entries])
 
     # Duplicates: each child against those stored before it (earlier rows of the file included).
-    stored = list(Child.objects.filter(services.duplicate_query(children)).only(*services.DUPLICATE_FIELDS))
+    alike, same_number = defaultdict(list), defaultdict(list)
+    for other in services.stored_alike(children):
+        alike[other.sex, other.birth_date].append(other)
+        if other.birth_registration_number:
+            same_number[other.birth_registration_number].append(other)
     warnings, flags = [], []
     for child in children:
-        candidates = services.duplicates_among(child, (other for other in stored if other.pk < child.pk))
+        others = {o.pk: o for o in [*alike[child.sex, child.birth_date], *same_number.get(child.birth_registration_number, ())] if o.pk < child.pk}
+        candidates = services.duplicates_among(child, sorted(others.values(), key=lambda o: o.pk))
         flags += [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in candidates]
         warnings.append([services.duplicate_warning(c) for c in candidates])
     DuplicateFlag.objects.bulk_create(flags, ignore_conflicts=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
@@ -92,12 +93,26 @@ def duplicates_among(child: Child, others) -> list[rules.DuplicateCandidate]:
     return found
 
 
-DUPLICATE_FIELDS = ("id", "sex", "birth_date", "search_name", "birth_registration_number", "district_id")
+class Stored(NamedTuple):
+    """What duplicate detection needs of a stored child (plain values: there can be many)."""
+
+    pk: int
+    sex: str
+    birth_date: datetime.date
+    search_name: str
+    birth_registration_number: str
+    district_id: str
+
+
+def stored_alike(children) -> list[Stored]:
+    """The stored children that may duplicate any of `children`, by id."""
+    rows = Child.objects.filter(duplicate_query(children)).order_by("pk").values_list(*Stored._fields)
+    return [Stored(*row) for row in rows.iterator(chunk_size=5000)]
 
 
 def find_duplicates(child: Child) -> list[rules.DuplicateCandidate]:
     """Likely duplicates of a child already stored (see `duplicates_among`)."""
-    return duplicates_among(child, Child.objects.filter(duplicate_query([child])).exclude(pk=child.pk).only(*DUPLICATE_FIELDS))
+    return duplicates_among(child, stored_alike([child]))
 
 
 def duplicate_warning(candidate: rules.DuplicateCandidate) -> DuplicateWarning:
