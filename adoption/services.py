@@ -473,13 +473,20 @@ def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
         allowed = right_arises(central_on, rules.CENTRAL_WAIT_MONTHS)
         if allowed <= on and allowed >= latest.get(case_id, ("", allowed))[1]:
             latest[case_id] = (district_id, allowed)
+    # what earlier sweeps already created is skipped here: a steady-state sweep inserts only what is new
+    reminded = set(Reminder.objects.filter(kind__in=(CENTRAL_WAIT_REMINDER, IN_FORCE_REMINDER), subject_type="case")
+                   .values_list("kind", "subject_id", "due_on"))
     for case_id, (district_id, allowed) in latest.items():
-        due.append(Reminder(kind=CENTRAL_WAIT_REMINDER, subject_type="case", subject_id=case_id, due_on=allowed,
-                            district_id=district_id, detail="three months on the central register expired"))
+        if (CENTRAL_WAIT_REMINDER, case_id, allowed) not in reminded:
+            due.append(Reminder(kind=CENTRAL_WAIT_REMINDER, subject_type="case", subject_id=case_id, due_on=allowed,
+                                district_id=district_id, detail="three months on the central register expired"))
     appeal = datetime.timedelta(days=Policy.current().appeal_period_days)
     decided = Decision.objects.filter(in_force_on__isnull=True, decided_on__lt=on - appeal).values_list("case_id", "court_id", "decided_on")
     for case_id, court_id, decided_on in decided.iterator(chunk_size=2000):
-        due.append(Reminder(kind=IN_FORCE_REMINDER, subject_type="case", subject_id=case_id, due_on=decided_on + appeal,
-                            court_id=court_id, detail="record the date the decision entered into force"))
+        if (IN_FORCE_REMINDER, case_id, decided_on + appeal) not in reminded:
+            due.append(Reminder(kind=IN_FORCE_REMINDER, subject_type="case", subject_id=case_id, due_on=decided_on + appeal,
+                                court_id=court_id, detail="record the date the decision entered into force"))
+    # The unique (kind, subject, due_on) constraint makes concurrent sweeps harmless.
     Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
-    return {"central_wait_ends": len(latest), "decision_in_force_due": len(due) - len(latest)}
+    new = [r.kind for r in due]
+    return {"central_wait_ends": new.count(CENTRAL_WAIT_REMINDER), "decision_in_force_due": new.count(IN_FORCE_REMINDER)}

@@ -10,14 +10,17 @@ RECEIVED, LATE, MISSING, UPCOMING = "received", "late", "missing", "upcoming"
 UNREGISTERED_AFTER_DAYS = 180  # RULES §7: the ministry's unregistered-children safeguard
 
 
-def monitoring_due_dates(in_force_on: date, birth_date: date, schedule: dict) -> list[date]:
+def monitoring_due_dates(in_force_on: date, birth_date: date, schedule: dict, *, until: date | None = None) -> list[date]:
     """Due dates of the reports: every `first_every_months` for `first_years` years after
-    entry into force, then every `then_every_months`, while the child is under 18.
+    entry into force, then every `then_every_months`, while the child is under 18
+    (with `until`: only those on or before it; the dates come in increasing order).
 
     Each date is counted from `in_force_on` (or from the end of the first period), never
     from the previous due date, so month-end clamping does not drift.
     """
     adulthood = reaches_age_on(birth_date, ADULTHOOD)
+    if until is not None:
+        adulthood = min(adulthood, until + timedelta(days=1))  # stop after `until`, as at 18
     first_end = add_months(in_force_on, 12 * schedule["first_years"])
     dues, step = [], 1
     while (due := add_months(in_force_on, step * schedule["first_every_months"])) <= first_end and due < adulthood:

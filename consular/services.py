@@ -258,9 +258,8 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
             due.append(Reminder(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child_id, due_on=in_force_on + registration_days,
                                 district_id=district_id, consular_post_id=post_id, detail="adopted abroad, not on a consular register"))
             counts[REGISTRATION_REMINDER] += 1
-        for due_on in rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule):
-            if due_on + grace >= on:
-                break
+        # only the reports whose grace period is over (due_on + grace < on)
+        for due_on in rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule, until=on - grace - datetime.timedelta(days=1)):
             if (child_id, due_on) not in received and (child_id, due_on + grace) not in reminded:
                 due.append(Reminder(kind=MONITORING_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on + grace,
                                     consular_post_id=post_id, detail=f"monitoring report due {due_on.isoformat()} not received"))

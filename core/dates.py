@@ -20,12 +20,16 @@ def today() -> date:
     return timezone.localdate()
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(day: date, months: int) -> date:
     """The same-numbered day `months` later, clamped to the end of a shorter month."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    year, month = divmod(day.year * 12 + (day.month - 1) + months, 12)
+    if day.day <= 28:  # every month has it
+        return date(year, month + 1, day.day)
+    last = 29 if month == 1 and calendar.isleap(year) else _MONTH_DAYS[month]
+    return date(year, month + 1, min(day.day, last))
 
 
 def term_expires(event: date, months: int) -> date:

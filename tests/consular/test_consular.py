@@ -1,7 +1,10 @@
 import datetime
+from datetime import date
 
 import pytest
 from django.core import mail
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adoption import services as adoption_services
 from consular import rules, services
@@ -201,3 +204,11 @@ def test_reminder_emails_go_once_to_the_organisation_and_name_no_one(users, dist
     message = mail.outbox[0]
     assert sorted(message.to) == ["consul@example.kz", "district@example.kz"]
     assert "Zhaksylykova" not in message.subject + message.body and f"#{child.pk}" in message.body
+
+
+@given(st.dates(date(2000, 1, 1), date(2030, 12, 31)), st.dates(date(1995, 1, 1), date(2030, 12, 31)),
+       st.dates(date(2000, 1, 1), date(2050, 12, 31)))
+def test_the_schedule_until_a_date_is_the_schedule_cut_there(in_force, birth, until):
+    schedule = {"first_years": 3, "first_every_months": 6, "then_every_months": 12}
+    full = rules.monitoring_due_dates(in_force, birth, schedule)
+    assert rules.monitoring_due_dates(in_force, birth, schedule, until=until) == [d for d in full if d <= until]

@@ -1,5 +1,6 @@
 """RULES §5, pinned: the worked examples, month ends, 29 February, and properties."""
 
+import calendar
 from datetime import date, timedelta
 
 import pytest
@@ -75,3 +76,10 @@ def test_age_is_monotonic_and_changes_only_on_the_anniversary(birth, on):
     assert age >= 0
     assert reaches_age_on(birth, age) <= on
     assert on < reaches_age_on(birth, age + 1)
+
+
+@given(days, st.integers(min_value=-240, max_value=240))
+def test_add_months_is_the_same_day_or_the_month_end(day, months):
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    expected = date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    assert add_months(day, months) == expected
