@@ -28,11 +28,24 @@ def consular_registrations(on: date) -> str:
 
 
 def unregistered_children(on: date) -> str:
-    return f"""SELECT ad.child_id, c.receiving_country, d.in_force_on FROM adoption_adoption ad
+    """The rows the report lists: the child, the case, and its adopters."""
+    return f"""SELECT ad.child_id, ch.last_name, ch.first_name, ch.birth_date, ch.district_id, dist.region_id, c.id,
+                      c.receiving_country, d.in_force_on,
+                      (SELECT string_agg(a.last_name || ' ' || a.first_name || ' (' || a.citizenship || ', lives in ' || a.residence_country || ')',
+                                         '; ' ORDER BY a.id)
+                       FROM adoption_caseapplicant ca JOIN adoption_applicant a ON a.id = ca.applicant_id WHERE ca.case_id = c.id)
+               FROM adoption_adoption ad
                JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
+               JOIN registry_child ch ON ch.id = ad.child_id JOIN core_district dist ON dist.code = ch.district_id
                WHERE d.in_force_on <= '{on - timedelta(days=180)}' AND c.receiving_country <> ''
                AND NOT EXISTS (SELECT 1 FROM consular_consularregistration r WHERE r.child_id = ad.child_id AND r.registered_on <= '{on}')
                ORDER BY d.in_force_on, ad.child_id"""
+
+
+def registers_today() -> str:
+    """Today each child's latest register entry is its current state, kept on the child row."""
+    return """SELECT dist.region_id, ch.register_level, count(*) FROM registry_child ch JOIN core_district dist ON dist.code = ch.district_id
+              WHERE ch.register_level IS NOT NULL AND ch.status <> 'deregistered' GROUP BY 1, 2"""
 
 
 def registers(on: date) -> str:

@@ -113,6 +113,10 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles the report queries for longer than they run (measured in
+        # docs/performance.md); the service's queries are short or aggregate-bound.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=" + env("PG_JIT", "off")
 else:
     DATABASES = {
         "default": {

@@ -7,7 +7,10 @@ number of queries does not grow with the number of rows.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -72,67 +75,82 @@ def adoptions_in_period(user: User, start: date, end: date, region: str | None =
             ))
 
 
+class AdoptionFacts(NamedTuple):
+    """One adoption counted by the report, with what its figures depend on."""
+
+    id: int
+    sex: str
+    age: int
+    by_foreigner: bool
+    relative: bool
+    abroad: bool
+    n_applicants: int
+    unmarried_woman: bool
+    region: str
+    case: int
+    country: str
+
+
+def adoption_facts(qs: QuerySet[Adoption]) -> list[AdoptionFacts]:
+    """The facts of each adoption, in one query (each per-case test evaluated once per row)."""
+    rows = qs.values_list("id", "child__sex", "age", "by_foreigner", "relative", "abroad", "n_applicants", "unmarried_woman",
+                          "child__district__region", "decision__case", "decision__case__receiving_country")
+    return [AdoptionFacts(*row) for row in rows.iterator(chunk_size=5000)]
+
+
+# Each figure of the adoptions report (REPORTS.md) as a test of one adoption's facts: the counts
+# and the drill-down links to the children behind them use the same tests.
+FIGURES: dict[str, Callable[[AdoptionFacts], bool]] = {
+    "total": lambda a: True,
+    "by_citizens": lambda a: not a.by_foreigner,
+    "by_foreigners": lambda a: a.by_foreigner,
+    "foreign.boys": lambda a: a.by_foreigner and a.sex == "M",
+    "foreign.girls": lambda a: a.by_foreigner and a.sex == "F",
+    "foreign.by_relatives_abroad": lambda a: a.by_foreigner and a.relative and a.abroad,
+    "foreign.by_single_mothers": lambda a: a.by_foreigner and a.n_applicants == 1 and a.unmarried_woman,
+    "foreign.age_under_1": lambda a: a.by_foreigner and a.age == 0,
+    "foreign.age_1": lambda a: a.by_foreigner and a.age == 1,
+    **{f"by_age.{label}": (lambda a, low=low, high=high: low <= a.age <= high) for label, low, high in AGE_BANDS},
+}
+
+
+def sibling_cases(facts: list[AdoptionFacts]) -> set[int]:
+    """Foreign cases of two or more children adopted in the period."""
+    per_case = Counter(a.case for a in facts if a.by_foreigner)
+    return {case for case, n in per_case.items() if n >= 2}
+
+
 def adoptions_report(user: User, start: date, end: date, region: str | None = None) -> dict:
-    qs = adoptions_in_period(user, start, end, region)
-    foreign = Q(by_foreigner=True)
-    counts = qs.aggregate(
-        total=Count("id"),
-        by_citizens=Count("id", filter=~foreign),
-        by_foreigners=Count("id", filter=foreign),
-        boys=Count("id", filter=foreign & Q(child__sex="M")),
-        girls=Count("id", filter=foreign & Q(child__sex="F")),
-        by_relatives_abroad=Count("id", filter=foreign & Q(relative=True, abroad=True)),
-        by_single_mothers=Count("id", filter=foreign & Q(n_applicants=1, unmarried_woman=True)),
-        age_under_1=Count("id", filter=foreign & Q(age=0)),
-        age_1=Count("id", filter=foreign & Q(age=1)),
-        **{f"band_{label}": Count("id", filter=Q(age__gte=low, age__lte=high)) for label, low, high in AGE_BANDS},
-    )
-    sibling_cases = (qs.filter(foreign).values("decision__case").annotate(n=Count("id")).filter(n__gte=2).count())
-    by_region = dict(qs.values_list("child__district__region").annotate(n=Count("id")).order_by("child__district__region"))
-    by_country = dict(qs.filter(abroad=True).values_list("decision__case__receiving_country").annotate(n=Count("id"))
-                      .order_by("decision__case__receiving_country"))
+    facts = adoption_facts(adoptions_in_period(user, start, end, region))
+    count = {name: sum(1 for a in facts if test(a)) for name, test in FIGURES.items()}
     return {
         "from": start, "to": end, "region": region,
-        "total": counts["total"], "by_citizens": counts["by_citizens"], "by_foreigners": counts["by_foreigners"],
+        "total": count["total"], "by_citizens": count["by_citizens"], "by_foreigners": count["by_foreigners"],
         "foreign": {
-            "boys": counts["boys"], "girls": counts["girls"], "cases_with_two_or_more_children": sibling_cases,
-            "by_relatives_abroad": counts["by_relatives_abroad"], "by_single_mothers": counts["by_single_mothers"],
-            "age_under_1": counts["age_under_1"], "age_1": counts["age_1"],
+            "boys": count["foreign.boys"], "girls": count["foreign.girls"], "cases_with_two_or_more_children": len(sibling_cases(facts)),
+            "by_relatives_abroad": count["foreign.by_relatives_abroad"], "by_single_mothers": count["foreign.by_single_mothers"],
+            "age_under_1": count["foreign.age_under_1"], "age_1": count["foreign.age_1"],
         },
-        "by_age": {label: counts[f"band_{label}"] for label, _, _ in AGE_BANDS},
-        "by_region": by_region,
-        "by_receiving_country": by_country,
+        "by_age": {label: count[f"by_age.{label}"] for label, _, _ in AGE_BANDS},
+        "by_region": dict(sorted(Counter(a.region for a in facts).items())),
+        "by_receiving_country": dict(sorted(Counter(a.country for a in facts if a.abroad).items())),
     }
-
-
-# Which children stand behind each figure of the adoptions report (the drill-down links).
-FIGURES = {
-    "total": Q(),
-    "by_citizens": Q(by_foreigner=False),
-    "by_foreigners": Q(by_foreigner=True),
-    "foreign.boys": Q(by_foreigner=True, child__sex="M"),
-    "foreign.girls": Q(by_foreigner=True, child__sex="F"),
-    "foreign.by_relatives_abroad": Q(by_foreigner=True, relative=True, abroad=True),
-    "foreign.by_single_mothers": Q(by_foreigner=True, n_applicants=1, unmarried_woman=True),
-    "foreign.age_under_1": Q(by_foreigner=True, age=0),
-    "foreign.age_1": Q(by_foreigner=True, age=1),
-    **{f"by_age.{label}": Q(age__gte=low, age__lte=high) for label, low, high in AGE_BANDS},
-}
 
 
 def children_behind(user: User, start: date, end: date, figure: str, region: str | None = None) -> QuerySet[Adoption] | None:
     """The adoptions counted in one figure of the adoptions report (None: no such figure)."""
     qs = adoptions_in_period(user, start, end, region)
     if figure in FIGURES:
-        return qs.filter(FIGURES[figure])
-    if figure.startswith("by_region."):
-        return qs.filter(child__district__region=figure.removeprefix("by_region."))
-    if figure.startswith("by_receiving_country."):
-        return qs.filter(abroad=True, decision__case__receiving_country=figure.removeprefix("by_receiving_country."))
-    if figure == "foreign.cases_with_two_or_more_children":
-        cases = qs.filter(by_foreigner=True).values("decision__case").annotate(n=Count("id")).filter(n__gte=2).values("decision__case")
-        return qs.filter(decision__case__in=cases)
-    return None
+        test = FIGURES[figure]
+    elif figure.startswith("by_region."):
+        test = lambda a: a.region == figure.removeprefix("by_region.")  # noqa: E731
+    elif figure.startswith("by_receiving_country."):
+        test = lambda a: a.abroad and a.country == figure.removeprefix("by_receiving_country.")  # noqa: E731
+    elif figure == "foreign.cases_with_two_or_more_children":
+        return qs.filter(decision__case__in=sibling_cases(adoption_facts(qs)))
+    else:
+        return None
+    return qs.filter(pk__in=[a.id for a in adoption_facts(qs) if test(a)])
 
 
 def consular_registrations_report(user: User, as_of: date, region: str | None = None) -> dict:
