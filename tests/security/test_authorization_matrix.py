@@ -27,7 +27,7 @@ from registry.models import DuplicateFlag
 from reports.models import ImportJob
 from tests.adoption.conftest import adopt_abroad, make_applicant, make_child
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_throttle")]
 
 G, R, M, C, K, A = "guardianship", "regional", "ministry", "court", "consular", "auditor"
 ROLES = (G, R, M, C, K, A)
@@ -201,14 +201,6 @@ def call(client, method: str, url: str):
         response = getattr(client, method.lower())(url, {}, format="json") if method != "GET" else client.get(url)
         transaction.set_rollback(True)
     return response
-
-
-@pytest.fixture(autouse=True)
-def _no_throttle(monkeypatch):
-    from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
-
-    monkeypatch.setattr(UserRateThrottle, "allow_request", lambda self, request, view: True)
-    monkeypatch.setattr(AnonRateThrottle, "allow_request", lambda self, request, view: True)
 
 
 def test_every_operation_for_every_role_on_own_and_other_objects(api, users, district, court, us_post, other_district,

@@ -40,12 +40,7 @@ def _keep_the_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture(autouse=True)
-def _no_throttle(monkeypatch):
-    from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
-
-    monkeypatch.setattr(UserRateThrottle, "allow_request", lambda self, request, view: True)
-    monkeypatch.setattr(AnonRateThrottle, "allow_request", lambda self, request, view: True)
+pytestmark = pytest.mark.usefixtures("no_throttle")
 
 
 @pytest.mark.django_db
