@@ -117,6 +117,12 @@ if DATABASE_URL:
         # PostgreSQL's JIT compiles the report queries for longer than they run (measured in
         # docs/performance.md); the service's queries are short or aggregate-bound.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=" + env("PG_JIT", "off")
+    # A read replica for the reports (config/routers.py); in tests it mirrors the primary.
+    REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL")
+    if REPLICA_DATABASE_URL:
+        DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 else:
     DATABASES = {
         "default": {
@@ -127,6 +133,7 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # brute-force lockout, checked first

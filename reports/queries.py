@@ -89,12 +89,13 @@ class AdoptionFacts(NamedTuple):
     region: str
     case: int
     country: str
+    in_force_on: date
 
 
 def adoption_facts(qs: QuerySet[Adoption]) -> list[AdoptionFacts]:
     """The facts of each adoption, in one query (each per-case test evaluated once per row)."""
     rows = qs.values_list("id", "child__sex", "age", "by_foreigner", "relative", "abroad", "n_applicants", "unmarried_woman",
-                          "child__district__region", "decision__case", "decision__case__receiving_country")
+                          "child__district__region", "decision__case", "decision__case__receiving_country", "decision__in_force_on")
     return [AdoptionFacts(*row) for row in rows.iterator(chunk_size=5000)]
 
 

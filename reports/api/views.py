@@ -12,6 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.routers import read_replica
 from core.dates import today
 from core.models import Region, Role
 from core.permissions import roles
@@ -69,6 +70,10 @@ class ReportView(APIView):
     permission_classes = [roles(read=REPORT_READERS)]
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
     params_class = AsOfParams
+
+    def dispatch(self, request, *args, **kwargs):
+        with read_replica():  # reports only read: from the replica when there is one
+            return super().dispatch(request, *args, **kwargs)
 
     def params(self, request) -> dict:
         params = self.params_class(data=request.query_params)
