@@ -1,9 +1,10 @@
 """`import_children`: registers kept in spreadsheets (REPORTS.md "Bulk import").
 
 The whole file is validated first (errors by line and column, nothing written) with the
-registry's rules; a valid file is written in one transaction, in batches (bulk inserts of
-the same records the services write). Rows whose `external_id` is already stored are
-skipped, so importing a file twice changes nothing.
+registry's rules; a valid file is written in one transaction, in batches: bulk inserts of
+the children, register entries and duplicate flags the services would write, with their
+audit events. Rows whose `external_id` is already stored are skipped, so importing a file
+twice changes nothing.
 """
 
 from __future__ import annotations
