@@ -47,9 +47,12 @@ def run_import_job(job_id: int) -> ImportJob:
         if job is None:  # finished, or being run by a live worker
             return ImportJob.objects.get(pk=job_id)
 
+        shown = [0]
+
         def progress(done: int, total: int) -> None:
-            if done == total or done % 50 == 0:
+            if done == total or done - shown[0] >= 50:  # importers call it per row or per batch
                 cache.set(progress_key(job.pk), (done, total), timeout=3600)
+                shown[0] = done
 
         try:
             result = IMPORTERS[job.kind](job.file.path, dry_run=job.dry_run, progress=progress)

@@ -107,10 +107,10 @@ CHILDREN_HEADER = "external_id,last_name,first_name,patronymic,sex,birth_date,bi
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_import_is_redelivered_and_the_import_happens_once(district, tmp_path):
-    rows = 600
-    born = [datetime.date(2010, 1, 1) + datetime.timedelta(days=n) for n in range(rows)]  # no two alike: no duplicates
+    rows = 8000  # eight batches of the bulk import: the kill lands after the first
+    born = [datetime.date(2006, 3, 1) + datetime.timedelta(days=n % 6000) for n in range(rows)]  # minors on 2024-01-02
     content = CHILDREN_HEADER + "".join(
-        f"KILL-{n:05},Killova{n},Aru,,F,{born[n]},,{district.code},2024-01-01,2024-01-02,,\n" for n in range(rows))
+        f"KILL-{n:05},Killova{n},Aru,,{'MF'[n % 2]},{born[n]},,{district.code},2024-01-01,2024-01-02,,\n" for n in range(rows))
     job = ImportJob.objects.create(kind="children", file=ContentFile(content.encode(), name="children.csv"))
     port = free_port()
     with redis_server(port, tmp_path):
@@ -123,7 +123,7 @@ def test_a_worker_killed_mid_import_is_redelivered_and_the_import_happens_once(d
         with celery_worker(env, tmp_path, "doomed") as doomed:
             progress = redis.Redis(port=port)
             key = f":1:{progress_key(job.pk)}"  # the cache entry the import page reads (Django's key format)
-            assert wait_for(lambda: pickle.loads(progress.get(key))[0] >= 100, timeout=120, interval=0.05)  # well into it
+            assert wait_for(lambda: pickle.loads(progress.get(key))[0] >= 1000, timeout=120, interval=0.02)  # well into it
             os.kill(doomed.pid, signal.SIGKILL)
             doomed.wait(timeout=10)
         job.refresh_from_db()
