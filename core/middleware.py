@@ -72,7 +72,8 @@ def _user_id(request):
 
 class DatabaseUnavailableMiddleware:
     """While the database is unreachable (a restart, a failover) answer 503 with Retry-After,
-    not a 500: nothing was written, and the client may retry. Django reconnects by itself
+    not a 500. The request's transaction did not commit (only a connection lost during the
+    COMMIT itself leaves the outcome unknown). Django reconnects by itself
     (`conn_health_checks`), so the service recovers without a restart."""
 
     RETRY_AFTER_SECONDS = "5"
@@ -93,7 +94,7 @@ class DatabaseUnavailableMiddleware:
 
     def unavailable(self, request):
         logger.warning("database unavailable", extra={"method": request.method, "path": request.path})
-        message = "The database is unavailable for a moment; nothing was changed. Please retry."
+        message = "The database is unavailable for a moment. Please retry."
         if request.path.startswith("/api/"):
             body, content_type = json.dumps({"errors": [{"field": None, "code": "database_unavailable", "message": message}]}), "application/json"
         else:
