@@ -82,11 +82,10 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            return self.get_response(request)
-        except (OperationalError, InterfaceError):
-            return self.unavailable(request)
+        return self.get_response(request)
 
+    # Only a view's exception reaches here: Django turns every middleware's exception into a
+    # response before the next one sees it (convert_exception_to_response).
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
             return self.unavailable(request)
