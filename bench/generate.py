@@ -77,8 +77,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
         for _ in range(rng.choice([0, 1, 2, 2])):
             placed.append(min(placed[-1] + datetime.timedelta(days=rng.randrange(30, 60)), today))
         levels = ["primary", "regional", "central"][: len(placed)]
-        for level, on in zip(levels, placed, strict=True):
-            entries.append((entry0 + len(entries), level, on, "", now, cid))
+        history = [(level, on, "") for level, on in zip(levels, placed, strict=True)]
         status, dereg_on, dereg_reason, level, since = "registered", None, "", levels[-1], placed[-1]
         case_id = None
         if kind < 0.30:
@@ -105,7 +104,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                 decisions.append((did, "granted", decided, in_force, now, case_id, courts[district]))
                 adoptions.append((adoption0 + len(adoptions), cid, did))
                 status_case, status, dereg_on, dereg_reason, level, since = "in_force", "deregistered", in_force, "adopted", None, None
-                entries.append((entry0 + len(entries), "deregistered", in_force, "adopted", now, cid))
+                history.append(("deregistered", in_force, "adopted"))
                 if rng.random() < 0.85:
                     registered = min(in_force + datetime.timedelta(days=rng.randrange(5, 200)), today)
                     registrations.append((reg0 + len(registrations), f"{country}-{cid}", registered, registered, None, False, now, cid, embassies[country]))
@@ -125,6 +124,8 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                         contacts.append((contact0 + len(contacts), min(opened + datetime.timedelta(days=d), today), now, aid, case_id, cid))
                 searches.append((search0 + len(searches), opened, "no_candidates", "", now, case_id))
             cases.append((case_id, None, opened, category, country if foreign else "", status_case, "", None, False, 1, now, now, district))
+        for (entry_level, on, reason), ended_on in zip(history, [h[1] for h in history[1:]] + [None], strict=True):
+            entries.append((entry0 + len(entries), entry_level, on, ended_on, reason, now, cid))  # ends on the next entry's date
         children.append((cid, None, last, first, "", rng.choice("MF"), birth, f"BR-{cid}", identified, "", name_key(last, first),
                          level, since, status, dereg_on, dereg_reason, 1, now, now, district))
 
@@ -133,7 +134,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                                              "birth_registration_number", "identified_on", "health_notes", "search_name", "register_level",
                                              "level_since", "status", "deregistered_on", "deregistration_reason", "version", "created_at",
                                              "updated_at", "district_id"], children),
-        "register_entries": _copy("registry_registerentry", ["id", "level", '"on"', "reason", "created_at", "child_id"], entries),
+        "register_entries": _copy("registry_registerentry", ["id", "level", '"on"', "ended_on", "reason", "created_at", "child_id"], entries),
         "grounds": _copy("registry_ground", ["id", "parent", "ground", "created_at", "child_id"], grounds),
         "ground_documents": _copy("registry_grounddocument", ["id", "kind", "number", "date", "issued_by", "ground_id"], gdocs),
         "applicants": _copy("adoption_applicant", ["id", "last_name", "first_name", "sex", "birth_date", "citizenship", "residence_country",

@@ -141,7 +141,8 @@ def _write(rows: list[ChildRow]) -> list[list]:
             register_level=state.level, level_since=state.since,
         ))
     Child.objects.bulk_create(children)
-    entries = [RegisterEntry(child=child, level=level, on=on) for child, row in zip(children, rows, strict=True) for level, on in row.placements]
+    entries = [RegisterEntry(child=child, level=level, on=on, ended_on=ended_on) for child, row in zip(children, rows, strict=True)
+               for (level, on), ended_on in zip(row.placements, [on for _, on in row.placements[1:]] + [None], strict=False)]
     RegisterEntry.objects.bulk_create(entries)
     AuditEvent.objects.bulk_create(
         [audit_event(actor=None, verb="create_child", obj=child) for child in children]

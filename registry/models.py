@@ -92,8 +92,10 @@ class Child(models.Model):
 class RegisterEntry(models.Model):
     """One event of a child's register history: a placement on a level, or deregistration.
 
-    Never updated nor deleted. The state on a date is the latest entry on or before
-    it, by (on, id).
+    Never deleted, and never changed except to be ended: the state on a date is the latest
+    entry on or before it, by (on, id), so an entry holds from `on` until the next entry's
+    date, `ended_on` (None while it is the latest). The services set `ended_on` when they
+    add the next entry; `check_consistency` verifies it.
     """
 
     DEREGISTERED = "deregistered"
@@ -102,6 +104,7 @@ class RegisterEntry(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="register_entries")
     level = models.CharField(max_length=14, choices=KINDS)
     on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True, editable=False)
     reason = models.CharField(max_length=24, choices=DeregistrationReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -230,6 +230,12 @@ def _close_escalation_reminders(child: Child, actor: User | None) -> None:
     close_reminders(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child.pk, actor=actor)
 
 
+def _add_entry(*, child: Child, level: str, on: datetime.date, reason: str = "", actor: User | None) -> RegisterEntry:
+    """Append to the history of a locked child (never before its latest entry): that entry ends on this one's date."""
+    child.register_entries.filter(ended_on__isnull=True).update(ended_on=on)
+    return RegisterEntry.objects.create(child=child, level=level, on=on, reason=reason, created_by=actor)
+
+
 @for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)
 @transaction.atomic
 def place_on_register(*, actor: User | None, child: Child, level: str, placed_on: datetime.date) -> RegisterEntry:
@@ -256,7 +262,7 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
         errors.append(FieldError("placed_on", "not_a_minor", _("The child was 18 on that date and cannot be on a register.")))
     if errors:
         raise RuleError.many(errors)
-    entry = RegisterEntry.objects.create(child=child, level=level, on=placed_on, created_by=actor)
+    entry = _add_entry(child=child, level=level, on=placed_on, actor=actor)
     before = snapshot(child)
     child.register_level, child.level_since = level, placed_on
     child.status, child.deregistered_on, child.deregistration_reason = ChildStatus.REGISTERED, None, ""
@@ -297,7 +303,7 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
         errors.append(FieldError("reason", "invalid_choice", _("Unknown reason.")))
     if errors:
         raise RuleError.many(errors)
-    entry = RegisterEntry.objects.create(child=child, level=RegisterEntry.DEREGISTERED, on=on, reason=reason, created_by=actor)
+    entry = _add_entry(child=child, level=RegisterEntry.DEREGISTERED, on=on, reason=reason, actor=actor)
     before = snapshot(child)
     child.register_level, child.level_since = None, None
     child.status, child.deregistered_on, child.deregistration_reason = ChildStatus.DEREGISTERED, on, reason

@@ -50,11 +50,14 @@ def full_years(on: str, birth: str):
     ), {"_on_md": md(on), "_birth_md": md(birth)}
 
 
-def scoped_adoptions(user: User, region: str | None = None) -> QuerySet[Adoption]:
-    """Adoptions the caller may count: ministry and auditor national, a region its own."""
-    territory = territory_q(user, district="child__district")
-    qs = Adoption.objects.filter(territory) if territory is not None else Adoption.objects.none()
-    return qs.filter(child__district__region=region) if region else qs
+def counted(qs: QuerySet, user: User, region: str | None, *, district: str = "child__district") -> QuerySet:
+    """What the caller may count: ministry and auditor national, a region its own; narrowed to
+    `region` when asked. `district` is the path from the rows to their child's district."""
+    territory = territory_q(user, district=district)
+    if territory is None:
+        return qs.none()
+    qs = qs.filter(territory)
+    return qs.filter(**{f"{district}__region": region}) if region else qs
 
 
 def adoptions_in_period(user: User, start: date, end: date, region: str | None = None) -> QuerySet[Adoption]:
@@ -62,7 +65,7 @@ def adoptions_in_period(user: User, start: date, end: date, region: str | None =
     case = OuterRef("decision__case")
     applicants = CaseApplicant.objects.filter(case=case)
     age, helpers = full_years("decision__in_force_on", "child__birth_date")
-    return (scoped_adoptions(user, region)
+    return (counted(Adoption.objects.all(), user, region)
             .filter(decision__outcome="granted", decision__in_force_on__gte=start, decision__in_force_on__lte=end)
             .annotate(**helpers)
             .annotate(
@@ -157,11 +160,7 @@ def children_behind(user: User, start: date, end: date, figure: str, region: str
 def consular_registrations_report(user: User, as_of: date, region: str | None = None) -> dict:
     """Children on a consular register on `as_of` (registered on or before it, not transferred
     away by then), by the post's country."""
-    territory = territory_q(user, district="child__district")
-    qs = ConsularRegistration.objects.filter(territory) if territory is not None else ConsularRegistration.objects.none()
-    if region:
-        qs = qs.filter(child__district__region=region)
-    qs = qs.filter(registered_on__lte=as_of).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
+    qs = counted(ConsularRegistration.objects.all(), user, region).filter(registered_on__lte=as_of).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
     by_country = dict(qs.values_list("post__country").annotate(n=Count("child", distinct=True)).order_by("post__country"))
     return {"as_of": as_of, "region": region, "total": sum(by_country.values()), "by_country": by_country}
 
@@ -170,7 +169,7 @@ def unregistered_adoptions(user: User, as_of: date, region: str | None = None) -
     """Foreign adoptions in force on or before as_of - 180 days with no consular registration
     dated on or before as_of (RULES §7, REPORTS.md): the safeguard against the sale of children."""
     registered = ConsularRegistration.objects.filter(child=OuterRef("child"), registered_on__lte=as_of)
-    return (scoped_adoptions(user, region)
+    return (counted(Adoption.objects.all(), user, region)
             .filter(decision__in_force_on__lte=as_of - timedelta(days=UNREGISTERED_AFTER_DAYS))
             .exclude(decision__case__receiving_country="")
             .exclude(Exists(registered)))
@@ -199,11 +198,10 @@ def unregistered_children(user: User, as_of: date, region: str | None = None) ->
 
 def registers_report(user: User, as_of: date, region: str | None = None) -> dict:
     """Children whose latest register entry on or before as_of is at each level, by region."""
-    territory = territory_q(user, district="district")
-    children = Child.objects.filter(territory) if territory is not None else Child.objects.none()
-    if region:
-        children = children.filter(district__region=region)
-    rows = current_levels(children) if as_of >= today() else levels_on(children, as_of)
+    if as_of >= today():
+        rows = current_levels(counted(Child.objects.all(), user, region, district="district"))
+    else:
+        rows = levels_on(counted(RegisterEntry.objects.all(), user, region), as_of)
     by_region: dict[str, dict[str, int]] = {}
     totals = dict.fromkeys(Level.values, 0)
     for region_code, level, n in rows:
@@ -212,11 +210,11 @@ def registers_report(user: User, as_of: date, region: str | None = None) -> dict
     return {"as_of": as_of, "region": region, "total": totals, "by_region": dict(sorted(by_region.items()))}
 
 
-def levels_on(children: QuerySet[Child], as_of: date):
-    """(region, level, n) from the register history: each child's latest entry on or before as_of."""
-    latest = RegisterEntry.objects.filter(child=OuterRef("pk"), on__lte=as_of).order_by("-on", "-id").values("level")[:1]
-    return (children.filter(identified_on__lte=as_of).annotate(level_on=Subquery(latest))
-            .filter(level_on__in=Level.values).values_list("district__region", "level_on").annotate(n=Count("id")))
+def levels_on(entries: QuerySet[RegisterEntry], as_of: date):
+    """(region, level, n) from the register history: each child's latest entry on or before
+    as_of is the one in force that day (on <= as_of < ended_on)."""
+    return (entries.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of), on__lte=as_of).exclude(level=RegisterEntry.DEREGISTERED)
+            .values_list("child__district__region", "level").annotate(n=Count("*")))
 
 
 def current_levels(children: QuerySet[Child]):

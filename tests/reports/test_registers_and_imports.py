@@ -53,6 +53,28 @@ def test_registers_report_counts_the_latest_level_on_the_date(api, users, tmp_pa
     assert body["total"] == {lvl: sum(r[lvl] for r in expected.values()) for lvl in ("primary", "regional", "central")}
 
 
+def test_registers_report_on_past_days_follows_placements_and_deregistration_to_the_day(api, users, district, other_district):
+    """One child's history through the services, the report read the day before, of and after each entry."""
+    from core.dates import today
+    from registry import services as registry_services
+
+    def day(n):
+        return today() - timedelta(days=n)
+
+    child, elsewhere = (registry_services.create_child(actor=None, district=d, last_name="History", first_name="A", sex="F",
+                                                       birth_date=day(2000), identified_on=day(100))[0] for d in (district, other_district))
+    registry_services.place_on_register(actor=None, child=elsewhere, level="primary", placed_on=day(95))  # outside the regional user's territory
+    registry_services.place_on_register(actor=None, child=child, level="primary", placed_on=day(90))
+    registry_services.place_on_register(actor=None, child=child, level="regional", placed_on=day(60))
+    registry_services.deregister(actor=None, child=child, on=day(40), reason="returned_to_parents")
+    registry_services.place_on_register(actor=None, child=child, level="primary", placed_on=day(20))
+    expected = {91: None, 90: "primary", 89: "primary", 61: "primary", 60: "regional", 41: "regional", 40: None, 21: None, 20: "primary"}
+    regional = api(users["regional"])
+    for n, level in expected.items():
+        total = regional.get("/api/v1/reports/registers/", {"as_of": day(n)}).json()["total"]
+        assert total == {lvl: int(lvl == level) for lvl in ("primary", "regional", "central")}, (n, total)
+
+
 def test_an_uploaded_import_runs_once_with_its_progress(api, users, district, capsys):
     sample = (SHARED / "samples" / "children.csv").read_text(encoding="utf-8").replace("<district code>", district.code)
     upload = SimpleUploadedFile("children.csv", sample.encode(), content_type="text/csv")
@@ -85,7 +107,7 @@ def test_uploads_must_be_csv_or_xlsx(api, users):
 def test_the_registers_today_from_current_state_agree_with_the_history(api, users, district, other_district):
     from core.dates import today
     from registry import services as registry_services
-    from registry.models import Child
+    from registry.models import Child, RegisterEntry
     from reports.queries import current_levels, levels_on
     from tests.adoption.conftest import ago, make_child
 
@@ -97,6 +119,5 @@ def test_the_registers_today_from_current_state_agree_with_the_history(api, user
     registry_services.place_on_register(actor=None, child=Child.objects.get(pk=back.pk), level="primary", placed_on=ago(10))
     registry_services.create_child(actor=None, district=district, last_name="Identified", first_name="A", sex="M",
                                    birth_date=ago(900), identified_on=ago(1))  # on no register yet
-    children = Child.objects.all()
-    assert sorted(current_levels(children)) == sorted(levels_on(children, today())) == [("KZ-71", "central", 1), ("KZ-71", "primary", 1)]
+    assert sorted(current_levels(Child.objects.all())) == sorted(levels_on(RegisterEntry.objects.all(), today())) == [("KZ-71", "central", 1), ("KZ-71", "primary", 1)]
     assert api(users["ministry"]).get("/api/v1/reports/registers/").json()["total"] == {"primary": 1, "regional": 0, "central": 1}

@@ -28,8 +28,14 @@ class Command(BaseCommand):
             self.stdout.write(f"{name}: {value}")
 
         entries: dict[int, list[Entry]] = {}
-        for child_id, level, on, reason in RegisterEntry.objects.order_by("child_id", "on", "id").values_list("child_id", "level", "on", "reason").iterator(chunk_size=5000):
+        ends: dict[int, list] = {}
+        for child_id, level, on, reason, ended_on in (RegisterEntry.objects.order_by("child_id", "on", "id")
+                                                      .values_list("child_id", "level", "on", "reason", "ended_on").iterator(chunk_size=5000)):
             entries.setdefault(child_id, []).append(Entry(level, on, reason))
+            ends.setdefault(child_id, []).append(ended_on)
+        for child_id, history in entries.items():
+            if ends[child_id] != [e.on for e in history[1:]] + [None]:
+                problems.append(f"child #{child_id}: a register entry does not end on the date of the next one")
         for child_id, level, since, status in Child.objects.values_list("id", "register_level", "level_since", "status").iterator(chunk_size=5000):
             state = register_state_on(entries.get(child_id, []))
             if (state.level, state.since) != (level, since) or (status == "deregistered") != (state.deregistered_on is not None):
