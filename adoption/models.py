@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -263,6 +265,16 @@ class Adoption(models.Model):
 
     child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="adoption")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="adoptions")
+    # Kept by the consular sweep, so that it reads only what fell due since: the first monitoring
+    # report due date whose grace period it has not yet seen pass. None: to be computed (a new
+    # adoption, or the schedule or the child's birth date changed: consular.signals); NO_REPORT_LEFT:
+    # nothing more to follow (18 reached, or adopted in the country).
+    monitoring_next_due = models.DateField(null=True, blank=True, editable=False)
+
+    NO_REPORT_LEFT = datetime.date.max
+
+    class Meta:
+        indexes = [models.Index(fields=["monitoring_next_due"])]
 
     def __str__(self):
         return f"adoption of child #{self.child_id}"

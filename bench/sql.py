@@ -3,6 +3,8 @@ run directly in psql (the physical limit of the query on this data)."""
 
 from datetime import date, timedelta
 
+from core.dates import add_months
+
 
 def adoptions(start: date, end: date) -> str:
     return f"""
@@ -65,10 +67,16 @@ def registers_latest_entry(on: date) -> str:
 
 
 def due_reminders(on: date) -> str:
+    """What each sweep needs, selected: overdue escalations, children turning 18, cases whose central
+    wait is over, decisions not yet in force, unregistered adoptions, and overdue monitoring reports."""
     return f"""
     SELECT count(*) FROM registry_child WHERE status = 'registered' AND (
         (register_level IS NULL AND identified_on <= '{on - timedelta(days=3)}')
      OR (register_level IN ('primary', 'regional') AND level_since <= '{on - timedelta(days=30)}'));
+    SELECT count(*) FROM registry_child WHERE status = 'registered' AND birth_date <= '{add_months(on, -12 * 18)}';
+    SELECT count(*) FROM adoption_casechild cc JOIN adoption_case c ON c.id = cc.case_id JOIN registry_child ch ON ch.id = cc.child_id
+     WHERE c.status IN ('open', 'referred', 'heard') AND c.category IN ('foreigner', 'nonresident_citizen')
+       AND ch.register_level = 'central' AND ch.level_since <= '{add_months(on, -3)}';
     SELECT count(*) FROM adoption_decision WHERE in_force_on IS NULL AND decided_on < '{on - timedelta(days=15)}';
     SELECT count(*) FROM adoption_adoption ad JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
      WHERE c.receiving_country <> '' AND d.in_force_on <= '{on - timedelta(days=30)}'

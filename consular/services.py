@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from adoption.models import Adoption, Case, CaseStatus
@@ -231,38 +232,61 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     - consular_registration_due, to the district and the post: a foreign adoption in force
       for `consular_registration_days` with no consular registration;
     - monitoring_report_overdue, to the post: a report `monitoring_grace_days` late.
+
+    A steady-state sweep reads only what fell due since the last one: the registrations not yet
+    reminded (in SQL), and the adoptions whose next report's grace period has passed
+    (`Adoption.monitoring_next_due`).
     """
     on = on or today()
     policy = Policy.current()
     registration_days = datetime.timedelta(days=policy.consular_registration_days)
     grace = datetime.timedelta(days=policy.monitoring_grace_days)
-    embassies = dict(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", "pk"))
-    active = dict(ConsularRegistration.objects.filter(ended_on__isnull=True).values_list("child_id", "post_id"))
-    residence = dict(Departure.objects.values_list("child_id", "residence_country"))
-    registered = ConsularRegistration.objects.filter(child=OuterRef("child"))
-    adoptions = (Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
-                 .annotate(registered=Exists(registered))
-                 .values_list("child_id", "child__birth_date", "decision__in_force_on", "decision__case__receiving_country",
-                              "decision__case__district_id", "registered"))
-    received = set(MonitoringReport.objects.values_list("child_id", "due_on"))
-    registration_reminded = set(Reminder.objects.filter(kind=REGISTRATION_REMINDER).values_list("subject_id", "due_on"))
-    # what earlier sweeps already created (the due date of a monitoring reminder is the report's due + grace)
-    reminded = set(Reminder.objects.filter(kind=MONITORING_REMINDER).values_list("subject_id", "due_on"))
-    due: list[Reminder] = []
-    counts = {REGISTRATION_REMINDER: 0, MONITORING_REMINDER: 0}
-    for child_id, birth_date, in_force_on, country, district_id, is_registered in adoptions.iterator(chunk_size=2000):
-        country = residence.get(child_id, country)
-        post_id = active.get(child_id) or embassies.get(country)
-        if (not is_registered and in_force_on + registration_days <= on
-                and (child_id, in_force_on + registration_days) not in registration_reminded):
-            due.append(Reminder(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child_id, due_on=in_force_on + registration_days,
-                                district_id=district_id, consular_post_id=post_id, detail="adopted abroad, not on a consular register"))
-            counts[REGISTRATION_REMINDER] += 1
-        # only the reports whose grace period is over (due_on + grace < on)
-        for due_on in rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule, until=on - grace - datetime.timedelta(days=1)):
-            if (child_id, due_on) not in received and (child_id, due_on + grace) not in reminded:
-                due.append(Reminder(kind=MONITORING_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on + grace,
-                                    consular_post_id=post_id, detail=f"monitoring report due {due_on.isoformat()} not received"))
-                counts[MONITORING_REMINDER] += 1
+    overdue_through = on - grace - datetime.timedelta(days=1)  # a report due on or before it is overdue
+    abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
+    Adoption.objects.filter(monitoring_next_due=None).exclude(pk__in=abroad.values("pk")).update(monitoring_next_due=Adoption.NO_REPORT_LEFT)
+
+    reminded = Reminder.objects.filter(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=OuterRef("child_id"),
+                                       due_on=ExpressionWrapper(OuterRef("decision__in_force_on") + registration_days, output_field=DateField()))
+    unregistered = list(abroad.filter(decision__in_force_on__lte=on - registration_days)
+                        .exclude(Exists(ConsularRegistration.objects.filter(child=OuterRef("child")))).exclude(Exists(reminded))
+                        .values_list("child_id", "decision__in_force_on", "decision__case__receiving_country", "decision__case__district_id"))
+    watched = list(abroad.filter(Q(monitoring_next_due=None) | Q(monitoring_next_due__lte=overdue_through))
+                   .values_list("pk", "child_id", "child__birth_date", "decision__in_force_on", "decision__case__receiving_country",
+                                "monitoring_next_due"))
+    post_of = _posts([child_id for child_id, *_ in unregistered] + [child_id for _, child_id, *_ in watched])
+
+    due = [Reminder(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child_id, due_on=in_force_on + registration_days,
+                    district_id=district_id, consular_post_id=post_of(child_id, country), detail="adopted abroad, not on a consular register")
+           for child_id, in_force_on, country, district_id in unregistered]
+    counts = {REGISTRATION_REMINDER: len(due), MONITORING_REMINDER: 0}
+    moved: dict[datetime.date, list[int]] = defaultdict(list)  # the new next due date: its adoptions
+    for start in range(0, len(watched), 2000):
+        batch = watched[start:start + 2000]
+        children = [child_id for _, child_id, *_ in batch]
+        received = set(MonitoringReport.objects.filter(child_id__in=children).values_list("child_id", "due_on"))
+        already = set(Reminder.objects.filter(kind=MONITORING_REMINDER, subject_type="child", subject_id__in=children).values_list("subject_id", "due_on"))
+        for adoption_id, child_id, birth_date, in_force_on, country, next_due in batch:
+            dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule)
+            for due_on in dues:
+                if (next_due or due_on) <= due_on <= overdue_through and (child_id, due_on) not in received and (child_id, due_on + grace) not in already:
+                    due.append(Reminder(kind=MONITORING_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on + grace,
+                                        consular_post_id=post_of(child_id, country), detail=f"monitoring report due {due_on.isoformat()} not received"))
+                    counts[MONITORING_REMINDER] += 1
+            moved[next((d for d in dues if d > overdue_through), Adoption.NO_REPORT_LEFT)].append(adoption_id)
     Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
+    for next_due, ids in moved.items():  # one UPDATE per date (bulk_update's CASE is quadratic in the batch)
+        for start in range(0, len(ids), 2000):
+            Adoption.objects.filter(pk__in=ids[start:start + 2000]).update(monitoring_next_due=next_due)
     return counts
+
+
+def _posts(child_ids: list[int]):
+    """post_of(child, receiving country): the post a child's reminders go to, the one it is
+    registered with, else the embassy in its country of residence."""
+    embassies = dict(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", "pk"))
+    active, residence = {}, {}
+    for start in range(0, len(child_ids), 2000):
+        batch = child_ids[start:start + 2000]
+        active.update(ConsularRegistration.objects.filter(ended_on__isnull=True, child_id__in=batch).values_list("child_id", "post_id"))
+        residence.update(Departure.objects.filter(child_id__in=batch).values_list("child_id", "residence_country"))
+    return lambda child_id, country: active.get(child_id) or embassies.get(residence.get(child_id, country))

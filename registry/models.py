@@ -80,6 +80,8 @@ class Child(models.Model):
             models.Index(fields=["sex", "birth_date"]),
             models.Index(fields=["district", "status", "register_level"]),
             models.Index(fields=["status", "register_level", "level_since"]),
+            # the sweep's children coming of age: the few registered children born 18 years ago or more
+            models.Index(fields=["birth_date"], condition=models.Q(status="registered"), name="registered_child_birth_date"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(birth_date__lte=models.F("identified_on")), name="child_born_before_identified"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Case, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -335,27 +335,25 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
     on = on or today()
     policy = Policy.current()
     active = Child.objects.filter(status=ChildStatus.REGISTERED)
-    due: list[Reminder] = []
-    steps = [
-        # (children, date field, days, recipient, detail)
-        (active.filter(register_level__isnull=True), "identified_on", policy.primary_registration_days, "district",
-         "primary register entry overdue"),
-        (active.filter(register_level=Level.PRIMARY), "level_since", policy.escalate_to_regional_days, "district",
-         "due on the regional register"),
-        (active.filter(register_level=Level.REGIONAL), "level_since", policy.escalate_to_central_days, "region",
-         "due on the central register"),
-    ]
-    for children, field, days, recipient, detail in steps:
-        cutoff = on - datetime.timedelta(days=days)
-        # Skip what an earlier sweep already created, in SQL: a steady-state sweep reads only what is new.
-        exists = Reminder.objects.filter(kind=ESCALATION_REMINDER, subject_type="child", subject_id=OuterRef("pk"),
-                                         due_on=ExpressionWrapper(OuterRef(field) + datetime.timedelta(days=days), output_field=DateField()))
-        for child_id, since, district_id, region_id in children.filter(**{f"{field}__lte": cutoff}).exclude(Exists(exists)).values_list(
-            "id", field, "district_id", "district__region_id"
-        ).iterator(chunk_size=2000):
-            org = {"district_id": district_id} if recipient == "district" else {"region_id": region_id}
-            due.append(Reminder(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child_id,
-                                due_on=since + datetime.timedelta(days=days), detail=detail, **org))
+    steps = {  # level: (date field, days, recipient, detail)
+        None: ("identified_on", policy.primary_registration_days, "district", "primary register entry overdue"),
+        Level.PRIMARY: ("level_since", policy.escalate_to_regional_days, "district", "due on the regional register"),
+        Level.REGIONAL: ("level_since", policy.escalate_to_central_days, "region", "due on the central register"),
+    }
+    # One query for the three steps; what an earlier sweep already created is skipped in SQL.
+    overdue, deadlines = Q(), []
+    for level, (field, days, *_recipient_detail) in steps.items():
+        at_level = Q(register_level__isnull=True) if level is None else Q(register_level=level)
+        overdue |= at_level & Q(**{f"{field}__lte": on - datetime.timedelta(days=days)})
+        deadlines.append(When(at_level, then=ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField())))
+    reminded = Reminder.objects.filter(kind=ESCALATION_REMINDER, subject_type="child", subject_id=OuterRef("pk"), due_on=OuterRef("deadline"))
+    due = []
+    for child_id, level, due_on, district_id, region_id in (active.filter(overdue).annotate(deadline=Case(*deadlines, output_field=DateField()))
+                                                             .exclude(Exists(reminded))
+                                                             .values_list("id", "register_level", "deadline", "district_id", "district__region_id")):
+        recipient, detail = steps[level][2:]
+        org = {"district_id": district_id} if recipient == "district" else {"region_id": region_id}
+        due.append(Reminder(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on, detail=detail, **org))
     # The unique (kind, subject, due_on) constraint makes repeated and concurrent sweeps harmless.
     Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
 
