@@ -7,17 +7,27 @@ from core.dates import add_months
 
 
 def adoptions(start: date, end: date) -> str:
+    """Every figure of the report: per adoption the facts it needs (each per-case test once), then the counts."""
     return f"""
     WITH a AS (
       SELECT ad.child_id, c.id AS case_id, ch.sex, ch.birth_date, d.in_force_on, c.receiving_country, dist.region_id,
         EXISTS (SELECT 1 FROM adoption_caseapplicant ca JOIN adoption_applicant ap ON ap.id = ca.applicant_id
                 WHERE ca.case_id = c.id AND ap.citizenship <> 'KZ') AS foreigner,
+        EXISTS (SELECT 1 FROM adoption_casechild cc WHERE cc.case_id = c.id AND cc.child_id = ad.child_id AND cc.is_relative) AS relative,
+        (SELECT count(*) FROM adoption_caseapplicant ca WHERE ca.case_id = c.id) AS applicants,
+        EXISTS (SELECT 1 FROM adoption_caseapplicant ca JOIN adoption_applicant ap ON ap.id = ca.applicant_id
+                WHERE ca.case_id = c.id AND ap.sex = 'F' AND ap.marital_status <> 'married') AS unmarried_woman,
         date_part('year', age(d.in_force_on, ch.birth_date))::int AS age
       FROM adoption_adoption ad JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
       JOIN registry_child ch ON ch.id = ad.child_id JOIN core_district dist ON dist.code = ch.district_id
       WHERE d.outcome = 'granted' AND d.in_force_on BETWEEN '{start}' AND '{end}')
     SELECT count(*), count(*) FILTER (WHERE foreigner), count(*) FILTER (WHERE foreigner AND sex = 'M'),
-           count(*) FILTER (WHERE age = 0), count(*) FILTER (WHERE age BETWEEN 3 AND 5),
+           count(*) FILTER (WHERE foreigner AND sex = 'F'), count(*) FILTER (WHERE foreigner AND relative AND receiving_country <> ''),
+           count(*) FILTER (WHERE foreigner AND applicants = 1 AND unmarried_woman),
+           count(*) FILTER (WHERE foreigner AND age = 0), count(*) FILTER (WHERE foreigner AND age = 1),
+           count(*) FILTER (WHERE age = 0), count(*) FILTER (WHERE age = 1), count(*) FILTER (WHERE age = 2),
+           count(*) FILTER (WHERE age BETWEEN 3 AND 5), count(*) FILTER (WHERE age BETWEEN 6 AND 9),
+           count(*) FILTER (WHERE age BETWEEN 10 AND 13), count(*) FILTER (WHERE age BETWEEN 14 AND 17),
            (SELECT count(*) FROM (SELECT case_id FROM a WHERE foreigner GROUP BY case_id HAVING count(*) >= 2) s),
            (SELECT json_object_agg(region_id, n) FROM (SELECT region_id, count(*) n FROM a GROUP BY 1) r),
            (SELECT json_object_agg(receiving_country, n) FROM (SELECT receiving_country, count(*) n FROM a WHERE receiving_country <> '' GROUP BY 1) r)
