@@ -117,6 +117,11 @@ if DATABASE_URL:
         # PostgreSQL's JIT compiles the report queries for longer than they run (measured in
         # docs/performance.md); the service's queries are short or aggregate-bound.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=" + env("PG_JIT", "off")
+        # Prepared statements, for the few queries that ask for them (adoption/facts.py: planning
+        # took longer than running them). Django's own cursors bind on the client and never prepare.
+        # PG_PREPARED=off behind a pooler that cannot keep them (pgbouncer before 1.21 in transaction mode).
+        if env("PG_PREPARED", "on") != "off":
+            DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
     # A read replica for the reports (config/routers.py); in tests it mirrors the primary.
     REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL")
     if REPLICA_DATABASE_URL:

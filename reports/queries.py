@@ -126,7 +126,14 @@ def sibling_cases(facts: list[AdoptionFacts]) -> set[int]:
 
 def adoptions_report(user: User, start: date, end: date, region: str | None = None) -> dict:
     facts = adoption_facts(adoptions_in_period(user, start, end, region))
-    count = {name: sum(1 for a in facts if test(a)) for name, test in FIGURES.items()}
+    # Adoptions alike in every fact a figure reads, counted once: each figure is tested per kind, not per row.
+    alike = Counter(a._replace(id=None, case=None, in_force_on=None) for a in facts)
+    count = {name: sum(n for a, n in alike.items() if test(a)) for name, test in FIGURES.items()}
+    by_region, by_country = Counter(), Counter()
+    for a, n in alike.items():
+        by_region[a.region] += n
+        if a.abroad:
+            by_country[a.country] += n
     return {
         "from": start, "to": end, "region": region,
         "total": count["total"], "by_citizens": count["by_citizens"], "by_foreigners": count["by_foreigners"],
@@ -136,8 +143,8 @@ def adoptions_report(user: User, start: date, end: date, region: str | None = No
             "age_under_1": count["foreign.age_under_1"], "age_1": count["foreign.age_1"],
         },
         "by_age": {label: count[f"by_age.{label}"] for label, _, _ in AGE_BANDS},
-        "by_region": dict(sorted(Counter(a.region for a in facts).items())),
-        "by_receiving_country": dict(sorted(Counter(a.country for a in facts if a.abroad).items())),
+        "by_region": dict(sorted(by_region.items())),
+        "by_receiving_country": dict(sorted(by_country.items())),
     }
 
 

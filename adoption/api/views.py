@@ -130,7 +130,7 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="default: today")],
                    responses=EligibilitySerializer)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])  # one case by id: the list's filters only cost time here
     def eligibility(self, request, pk=None):
         case = self.get_object()
         params = AsOfSerializer(data=request.query_params)
