@@ -25,6 +25,7 @@ from core.errors import (
 )
 from core.models import Court, Policy, Reminder, Role, User
 from core.scoping import district_in_territory
+from core.services import create_reminders
 from registry import services as registry_services
 from registry.models import Child, ChildStatus, Level
 
@@ -486,7 +487,5 @@ def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
         if (IN_FORCE_REMINDER, case_id, decided_on + appeal) not in reminded:
             due.append(Reminder(kind=IN_FORCE_REMINDER, subject_type="case", subject_id=case_id, due_on=decided_on + appeal,
                                 court_id=court_id, detail="record the date the decision entered into force"))
-    # The unique (kind, subject, due_on) constraint makes concurrent sweeps harmless.
-    Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
-    new = [r.kind for r in due]
-    return {"central_wait_ends": new.count(CENTRAL_WAIT_REMINDER), "decision_in_force_due": new.count(IN_FORCE_REMINDER)}
+    created = create_reminders(due)
+    return {"central_wait_ends": created[CENTRAL_WAIT_REMINDER], "decision_in_force_due": created[IN_FORCE_REMINDER]}

@@ -23,7 +23,7 @@ from core.errors import (
     raise_errors,
 )
 from core.models import ConsularPost, Policy, Reminder, Role, User
-from core.services import close_reminders
+from core.services import close_reminders, create_reminders
 from registry.models import Child
 
 from . import rules
@@ -243,7 +243,9 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     grace = datetime.timedelta(days=policy.monitoring_grace_days)
     overdue_through = on - grace - datetime.timedelta(days=1)  # a report due on or before it is overdue
     abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
-    Adoption.objects.filter(monitoring_next_due=None).exclude(pk__in=abroad.values("pk")).update(monitoring_next_due=Adoption.NO_REPORT_LEFT)
+    # in force in the country: no report to follow (one not yet in force is looked at once it is)
+    (Adoption.objects.filter(monitoring_next_due=None, decision__in_force_on__isnull=False, decision__case__receiving_country="")
+     .update(monitoring_next_due=Adoption.NO_REPORT_LEFT))
 
     reminded = Reminder.objects.filter(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=OuterRef("child_id"),
                                        due_on=ExpressionWrapper(OuterRef("decision__in_force_on") + registration_days, output_field=DateField()))
@@ -255,29 +257,29 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
                                 "monitoring_next_due"))
     post_of = _posts([child_id for child_id, *_ in unregistered] + [child_id for _, child_id, *_ in watched])
 
-    due = [Reminder(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child_id, due_on=in_force_on + registration_days,
-                    district_id=district_id, consular_post_id=post_of(child_id, country), detail="adopted abroad, not on a consular register")
-           for child_id, in_force_on, country, district_id in unregistered]
-    counts = {REGISTRATION_REMINDER: len(due), MONITORING_REMINDER: 0}
+    counts = create_reminders(
+        Reminder(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child_id, due_on=in_force_on + registration_days,
+                 district_id=district_id, consular_post_id=post_of(child_id, country), detail="adopted abroad, not on a consular register")
+        for child_id, in_force_on, country, district_id in unregistered)
     moved: dict[datetime.date, list[int]] = defaultdict(list)  # the new next due date: its adoptions
     for start in range(0, len(watched), 2000):
         batch = watched[start:start + 2000]
         children = [child_id for _, child_id, *_ in batch]
         received = set(MonitoringReport.objects.filter(child_id__in=children).values_list("child_id", "due_on"))
         already = set(Reminder.objects.filter(kind=MONITORING_REMINDER, subject_type="child", subject_id__in=children).values_list("subject_id", "due_on"))
+        due = []
         for adoption_id, child_id, birth_date, in_force_on, country, next_due in batch:
             dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule)
             for due_on in dues:
                 if (next_due or due_on) <= due_on <= overdue_through and (child_id, due_on) not in received and (child_id, due_on + grace) not in already:
                     due.append(Reminder(kind=MONITORING_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on + grace,
                                         consular_post_id=post_of(child_id, country), detail=f"monitoring report due {due_on.isoformat()} not received"))
-                    counts[MONITORING_REMINDER] += 1
             moved[next((d for d in dues if d > overdue_through), Adoption.NO_REPORT_LEFT)].append(adoption_id)
-    Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
+        counts += create_reminders(due)
     for next_due, ids in moved.items():  # one UPDATE per date (bulk_update's CASE is quadratic in the batch)
         for start in range(0, len(ids), 2000):
             Adoption.objects.filter(pk__in=ids[start:start + 2000]).update(monitoring_next_due=next_due)
-    return counts
+    return {kind: counts[kind] for kind in (REGISTRATION_REMINDER, MONITORING_REMINDER)}
 
 
 def _posts(child_ids: list[int]):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from collections import Counter
+from collections.abc import Iterable
+from itertools import islice
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,16 +81,15 @@ def update_policy(*, actor: User, **values) -> Policy:
     return policy
 
 
-def ensure_reminder(
-    *, kind: str, subject_type: str, subject_id: int, due_on: date, detail: str = "", **recipients
-) -> tuple[Reminder, bool]:
-    """Create the reminder unless it exists; safe under concurrent sweeps (unique constraint)."""
-    lookup = {"kind": kind, "subject_type": subject_type, "subject_id": subject_id, "due_on": due_on}
-    try:
-        with transaction.atomic():
-            return Reminder.objects.get_or_create(**lookup, defaults={"detail": detail, **recipients})
-    except IntegrityError:  # another sweep inserted it between our SELECT and INSERT
-        return Reminder.objects.get(**lookup), False
+def create_reminders(reminders: Iterable[Reminder], *, batch: int = 1000) -> Counter:
+    """Insert what a sweep found due, a batch at a time (the first sweep over a national
+    register finds hundreds of thousands). The unique (kind, subject, due_on) constraint makes
+    repeated and concurrent sweeps harmless. Returns how many of each kind were found."""
+    counts, reminders = Counter(), iter(reminders)
+    while chunk := list(islice(reminders, batch)):
+        Reminder.objects.bulk_create(chunk, ignore_conflicts=True)
+        counts.update(reminder.kind for reminder in chunk)
+    return counts
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
 from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future
 from core.models import District, Policy, Reminder, Role, User
 from core.scoping import district_in_territory
-from core.services import close_reminders
+from core.services import close_reminders, create_reminders
 
 from . import rules
 from .models import (
@@ -347,15 +347,15 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
         overdue |= at_level & Q(**{f"{field}__lte": on - datetime.timedelta(days=days)})
         deadlines.append(When(at_level, then=ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField())))
     reminded = Reminder.objects.filter(kind=ESCALATION_REMINDER, subject_type="child", subject_id=OuterRef("pk"), due_on=OuterRef("deadline"))
-    due = []
-    for child_id, level, due_on, district_id, region_id in (active.filter(overdue).annotate(deadline=Case(*deadlines, output_field=DateField()))
-                                                             .exclude(Exists(reminded))
-                                                             .values_list("id", "register_level", "deadline", "district_id", "district__region_id")):
+    overdue_children = (active.filter(overdue).annotate(deadline=Case(*deadlines, output_field=DateField())).exclude(Exists(reminded))
+                        .values_list("id", "register_level", "deadline", "district_id", "district__region_id"))
+
+    def reminder(child_id, level, due_on, district_id, region_id) -> Reminder:
         recipient, detail = steps[level][2:]
         org = {"district_id": district_id} if recipient == "district" else {"region_id": region_id}
-        due.append(Reminder(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on, detail=detail, **org))
-    # The unique (kind, subject, due_on) constraint makes repeated and concurrent sweeps harmless.
-    Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
+        return Reminder(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on, detail=detail, **org)
+
+    escalations = create_reminders(reminder(*row) for row in overdue_children)[ESCALATION_REMINDER]
 
     came_of_age = 0
     # 18 x 365 days is never more than 18 years: a superset, checked exactly by is_minor below.
@@ -368,4 +368,4 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
                 came_of_age += 1
             except ConflictError:  # another sweep got there first
                 pass
-    return {"escalation_due": len(due), "came_of_age": came_of_age}
+    return {"escalation_due": escalations, "came_of_age": came_of_age}

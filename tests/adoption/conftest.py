@@ -61,8 +61,9 @@ def foreign_case(district):
 
 
 def adopt_abroad(district, court, *, in_force_ago=40, birth_days_ago=4 * 365, country="US", last_name="Kim",
-                 applicant_name="Smith"):
-    """A child adopted by a couple living in `country`, decision in force `in_force_ago` days ago.
+                 applicant_name="Smith", in_force=True):
+    """A child adopted by a couple living in `country`, decision in force `in_force_ago` days ago
+    (with in_force=False: decided, its entry into force not yet recorded).
 
     Every earlier step is dated back from there, so the case was eligible at each stage."""
     base = in_force_ago + 10
@@ -83,7 +84,7 @@ def adopt_abroad(district, court, *, in_force_ago=40, birth_days_ago=4 * 365, co
     services.record_domestic_search(actor=None, case=case, completed_on=ago(base + 70), outcome="no_candidates")
     services.refer_to_court(actor=None, case=case, court=court, on=ago(base + 5))
     services.record_hearing(actor=None, case=case, on=ago(base + 4), participants=["applicants", "guardianship", "procurator"], in_camera=True)
-    services.record_decision(actor=None, case=case, outcome="granted", decided_on=ago(base + 3), in_force_on=ago(in_force_ago))
+    services.record_decision(actor=None, case=case, outcome="granted", decided_on=ago(base + 3), in_force_on=ago(in_force_ago) if in_force else None)
     case.refresh_from_db()
     child.refresh_from_db()
     return case, child

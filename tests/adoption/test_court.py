@@ -6,7 +6,6 @@ from django.db import connection
 from adoption import services
 from adoption.models import Adoption, Case, Decision, Referral
 from core.models import AuditEvent, Reminder
-from core.services import ensure_reminder  # noqa: F401  (reminders are asserted through the API)
 from registry.models import Child
 from tests.adoption.conftest import ago, complete_file, make_applicant, make_child
 from tests.conftest import postgres_only

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from adoption import services as adoption_services
 from adoption.models import Adoption
 from consular import services
 from core import services as core_services
@@ -67,3 +68,13 @@ def test_an_adoption_in_the_country_has_no_report_to_follow(district, court, us_
     assert Adoption.objects.get(child=child).decision.case.receiving_country == ""
     services.sweep_consular_deadlines()
     assert next_due(child) == Adoption.NO_REPORT_LEFT and not Reminder.objects.filter(subject_id=child.pk).exists()
+
+
+def test_an_adoption_decided_before_a_sweep_is_followed_once_it_enters_into_force(district, court, us_post):
+    case, child = adopt_abroad(district, court, in_force_ago=250, in_force=False)
+    services.sweep_consular_deadlines()
+    assert next_due(child) is None and not overdue()  # not in force: nothing to follow yet, nor to skip
+    in_force_on = today() - datetime.timedelta(days=250)  # recorded late, dated back
+    adoption_services.set_in_force(actor=None, case=case, in_force_on=in_force_on)
+    services.sweep_consular_deadlines()
+    assert overdue() == [add_months(in_force_on, 6) + GRACE] and next_due(child) == add_months(in_force_on, 12)

@@ -22,7 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 from adoption import services as adoption_services
 from consular import services as consular_services
 from core.dates import today
-from core.services import ensure_reminder
+from core.models import Reminder
 from registry.models import DuplicateFlag
 from reports.models import ImportJob
 from tests.adoption.conftest import adopt_abroad, make_applicant, make_child
@@ -156,8 +156,8 @@ def build_side(district, court, post, name: str) -> dict[str, list[Obj]]:
     couple = [make_applicant(district, last_name=f"{name}er"), make_applicant(district, last_name=f"{name}er", sex="M")]
     open_case = adoption_services.open_case(actor=None, children=[child], applicants=couple, opened_on=today() - datetime.timedelta(days=20))
     consent = adoption_services.record_consent(actor=None, case=open_case, child=child, given_on=today() - datetime.timedelta(days=5))
-    reminder, _ = ensure_reminder(kind="matrix", subject_type="child", subject_id=child.pk, due_on=today(),
-                                  district=district, region=district.region, court=court, consular_post=post)
+    reminder = Reminder.objects.create(kind="matrix", subject_type="child", subject_id=child.pk, due_on=today(),
+                                       district=district, region=district.region, court=court, consular_post=post)
     adopted_file = {"district": district, "court": court, "country": post.country}
     return {
         "child": [Obj(child.pk, district), Obj(adopted.pk, **adopted_file)],
