@@ -17,7 +17,7 @@ from django.db import connection
 
 from core.dates import add_months
 from core.models import ConsularPost, Court, District
-from registry.rules import name_key
+from registry.rules import entry_ends, name_key
 
 EPOCH = datetime.date(2005, 1, 1)
 NAMES = ["Serikov", "Omarova", "Ivanov", "Kim", "Bekova", "Akhmetov", "Tsoy", "Zhaksylykov", "Nurlanova", "Petrov",
@@ -124,7 +124,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                         contacts.append((contact0 + len(contacts), min(opened + datetime.timedelta(days=d), today), now, aid, case_id, cid))
                 searches.append((search0 + len(searches), opened, "no_candidates", "", now, case_id))
             cases.append((case_id, None, opened, category, country if foreign else "", status_case, "", None, False, 1, now, now, district))
-        for (entry_level, on, reason), ended_on in zip(history, [h[1] for h in history[1:]] + [None], strict=True):
+        for (entry_level, on, reason), ended_on in zip(history, entry_ends([on for _, on, _ in history]), strict=True):
             entries.append((entry0 + len(entries), entry_level, on, ended_on, reason, now, cid))  # ends on the next entry's date
         children.append((cid, None, last, first, "", rng.choice("MF"), birth, f"BR-{cid}", identified, "", name_key(last, first),
                          level, since, status, dereg_on, dereg_reason, 1, now, now, district))

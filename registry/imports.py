@@ -25,7 +25,7 @@ from core.tabular import CellError, parse_choice, parse_date, read_rows, require
 
 from . import services
 from .models import Child, DuplicateFlag, Level, RegisterEntry, Sex
-from .rules import Entry, name_key, register_state_on
+from .rules import Entry, entry_ends, name_key, register_state_on
 
 COLUMNS = ["external_id", "last_name", "first_name", "patronymic", "sex", "birth_date", "birth_registration_number",
            "district", "identified_on", "primary_on", "regional_on", "central_on"]
@@ -142,7 +142,7 @@ def _write(rows: list[ChildRow]) -> list[list]:
         ))
     Child.objects.bulk_create(children)
     entries = [RegisterEntry(child=child, level=level, on=on, ended_on=ended_on) for child, row in zip(children, rows, strict=True)
-               for (level, on), ended_on in zip(row.placements, [on for _, on in row.placements[1:]] + [None], strict=False)]
+               for (level, on), ended_on in zip(row.placements, entry_ends([on for _, on in row.placements]), strict=True)]
     RegisterEntry.objects.bulk_create(entries)
     AuditEvent.objects.bulk_create(
         [audit_event(actor=None, verb="create_child", obj=child) for child in children]

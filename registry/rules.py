@@ -60,6 +60,12 @@ def register_state_on(entries: Iterable[Entry], on: date | None = None) -> Regis
     return state
 
 
+def entry_ends(dates: list[date]) -> list[date | None]:
+    """When each entry of a history (dates in history order) stops holding: on the next entry's
+    date; the latest holds on (None). `RegisterEntry.ended_on` stores it."""
+    return [*dates[1:], None] if dates else []
+
+
 def next_level(current: str | None) -> str:
     """The only level a child may be placed on next: levels are climbed in order, never skipped."""
     if current is None:

@@ -9,7 +9,7 @@ from consular.models import ConsularRegistration
 from core import audit_chain
 from core.models import AuditEvent
 from registry.models import Child, RegisterEntry
-from registry.rules import Entry, register_state_on
+from registry.rules import Entry, entry_ends, register_state_on
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             entries.setdefault(child_id, []).append(Entry(level, on, reason))
             ends.setdefault(child_id, []).append(ended_on)
         for child_id, history in entries.items():
-            if ends[child_id] != [e.on for e in history[1:]] + [None]:
+            if ends[child_id] != entry_ends([e.on for e in history]):
                 problems.append(f"child #{child_id}: a register entry does not end on the date of the next one")
         for child_id, level, since, status in Child.objects.values_list("id", "register_level", "level_since", "status").iterator(chunk_size=5000):
             state = register_state_on(entries.get(child_id, []))
