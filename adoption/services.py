@@ -404,6 +404,7 @@ def _adoption_takes_effect(*, actor: User | None, case: Case, children: list[Chi
     """¶49: on entry into force the children leave the registers and every other open case closes."""
     _set_status(case, CaseStatus.IN_FORCE, actor=actor, verb="set_in_force")
     for child in children:
+        registry_services.seal_identity(actor=actor, child=child, on=in_force_on)
         if child.status == ChildStatus.REGISTERED:
             registry_services.deregister_adopted(actor=actor, child=child, on=max(in_force_on, child.level_since or in_force_on))
     other_ids = set(CaseChild.objects.filter(child__in=children, case__status__in=OPEN_STATUSES).exclude(case=case)

@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.audit import record_read
+from core.audit import note_read
 from core.dates import today
 from core.forms import DateInput, require_role, run_service
 from core.models import Court, District, Policy, Role
+from registry import sealing
 from registry.models import Sex
 from registry.selectors import children_for
 
@@ -61,7 +62,7 @@ class CaseForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["children"].queryset = children_for(user).filter(status="registered").order_by("last_name")
-        self.fields["children"].label_from_instance = lambda c: f"{c.last_name} {c.first_name} ({c.birth_date}) #{c.pk}"
+        self.fields["children"].label_from_instance = lambda c: f"{sealing.shown_name(c)} ({c.birth_date}) #{c.pk}"
         self.fields["applicants"].queryset = selectors.applicants_for(user).order_by("last_name")
         self.fields["applicants"].label_from_instance = lambda a: f"{a.last_name} {a.first_name} ({a.citizenship}/{a.residence_country}) #{a.pk}"
 
@@ -163,6 +164,7 @@ def cases(request):
     if status in CaseStatus.values:
         qs = qs.filter(status=status)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    note_read(label="adoption.case", ids=[case.pk for case in page])
     return render(request, "adoption/cases.html", {"page": page, "query": f"status={status or ''}", "statuses": CaseStatus.choices,
                                                    "status": status, "can_create": request.user.role == Role.GUARDIANSHIP})
 
@@ -204,6 +206,7 @@ def _as_of(request) -> datetime.date:
 
 
 def _case_page(request, case, status=200, bound=None):
+    note_read(case)  # adoption is secret: every read of a case file is audited
     as_of = _as_of(request)
     result = eligibility(case, as_of)
     role = request.user.role
@@ -225,7 +228,6 @@ def _case_page(request, case, status=200, bound=None):
 def case(request, pk):
     require_role(request.user, *READERS)
     case = get_object_or_404(selectors.case_file(selectors.cases_for(request.user)), pk=pk)
-    record_read(actor=request.user, obj=case)
     return _case_page(request, case)
 
 

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import record_read
 from core.dates import today
 from core.forms import DateInput, run_service
 from core.models import ConsularPost, Role
@@ -74,7 +73,6 @@ def _child(request, pk):
 @login_required
 def adopted_child(request, pk):
     child = _child(request, pk)
-    record_read(actor=request.user, obj=child, purpose="consular follow-up")
     if request.method == "POST":
         if request.user.role not in WRITERS:
             raise PermissionDenied

@@ -1,12 +1,15 @@
 """The audit trail: one place that records every write and every read of a file.
 
 Services call `record_write` inside their transaction, so the change and its
-audit event commit together or not at all. Views call `record_read` when a
-child's record or a case file is shown.
+audit event commit together or not at all. Whatever shows a child's record or a
+case file notes it with `note_read`; the request's reads are recorded when its
+answer is sent (`core.middleware.ReadAuditMiddleware`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import decimal
 import uuid
@@ -85,21 +88,58 @@ def record_write(**kwargs) -> AuditEvent:
     return event
 
 
-def record_read(*, actor: User, obj: models.Model, purpose: str = "") -> AuditEvent:
-    """Record that `actor` was shown `obj` (a child's record or a case file)."""
-    label, pk = _label(obj), str(obj.pk)
-    return AuditEvent.objects.create(
-        actor=actor,
-        actor_role=actor.role,
-        request_id=current_request_id(),
-        action=AuditEvent.Action.READ,
-        verb="read",
-        object_type=label,
-        object_id=pk,
-        subject_type=label,
-        subject_id=pk,
-        purpose=purpose[:300],
-    )
+# --- reads -------------------------------------------------------------------------------
+# Every read of a child's record or a case file is audited (RULES §9), whatever the path. What
+# shows a record notes it here (`note_read`); the request's reads become events when the answer
+# is sent (`ReadAuditMiddleware`): one per kind of record and purpose, naming every record shown.
+# Outside a request (a task, a command) nothing is shown to a reader, so nothing is noted.
+
+_reads: contextvars.ContextVar[dict | None] = contextvars.ContextVar("reads", default=None)
+
+
+def note_read(obj: models.Model | None = None, *, label: str = "", ids=(), purpose: str = "") -> None:
+    """`obj` (or the records `ids` of model `label`) is shown to the caller of this request."""
+    reads = _reads.get()
+    if reads is None:
+        return
+    if obj is not None:
+        label, ids = _label(obj), (obj.pk,)
+    reads.setdefault((label, purpose[:300]), set()).update(str(pk) for pk in ids)
+
+
+@contextlib.contextmanager
+def collecting_reads():
+    """Collect the reads of one request; yields the dict `flush_reads` records."""
+    token = _reads.set({})
+    try:
+        yield _reads.get()
+    finally:
+        _reads.reset(token)
+
+
+def flush_reads(reads: dict, actor: User) -> list[AuditEvent]:
+    """One read event per (kind of record, purpose): a single record in `object_id`, a list in
+    `object_ids` (",12,15,")."""
+    events = []
+    for (label, purpose), ids in sorted(reads.items()):
+        if not ids:
+            continue
+        ordered = sorted(ids, key=lambda pk: (len(pk), pk))
+        single = len(ordered) == 1
+        events.append(AuditEvent(
+            actor=actor, actor_role=actor.role, request_id=current_request_id(), action=AuditEvent.Action.READ,
+            verb="read" if single else "read_list", object_type=label, object_id=ordered[0] if single else "",
+            object_ids="" if single else f",{','.join(ordered)},", subject_type=label, subject_id=ordered[0] if single else "",
+            purpose=purpose))
+    AuditEvent.objects.bulk_create(events)
+    return events
+
+
+def reads_of_q(object_id: str):
+    """Read events naming the record `object_id` (alone or in a list)."""
+    from django.db.models import Q
+
+    return Q(object_id=object_id) | Q(object_ids__contains=f",{object_id},")
 
 
 def history_of(obj: models.Model):

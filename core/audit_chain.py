@@ -35,6 +35,8 @@ LOCK_KEY = 7_316_001  # pg_advisory_xact_lock: one sealer at a time
 
 def digest(previous: str, event: dict) -> str:
     values = [event[name].isoformat() if name == "at" else event[name] for name in CONTENT]  # to the microsecond
+    if event.get("object_ids"):  # reads of lists (added later: events without it keep their digest)
+        values.append(event["object_ids"])
     content = json.dumps(values, cls=DjangoJSONEncoder, sort_keys=True,
                          separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{previous}{content}".encode()).hexdigest()
@@ -60,7 +62,7 @@ def seal(*, batch: int = BATCH) -> int:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             current = head()
-            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id").values(*CONTENT)[:batch])
+            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id").values(*CONTENT, "object_ids")[:batch])
             if not pending:
                 break
             seq, previous = current.seq, current.hash
@@ -87,7 +89,7 @@ class Verdict:
 def verify() -> Verdict:
     """Recompute the whole chain; the first break found is the problem."""
     previous, expected_seq = GENESIS, 1
-    events = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(*CONTENT, "seq", "chain_hash")
+    events = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(*CONTENT, "object_ids", "seq", "chain_hash")
     problem = None
     for event in events.iterator(chunk_size=BATCH):
         if event["seq"] != expected_seq:

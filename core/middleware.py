@@ -9,6 +9,7 @@ import time
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 
+from .audit import collecting_reads, flush_reads
 from .context import new_request_id, request_id_var
 
 logger = logging.getLogger("adoption.request")
@@ -43,6 +44,26 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class ReadAuditMiddleware:
+    """Every read of a child's record or a case file is an audit event (RULES §9): the records
+    a request showed (`core.audit.note_read`) are recorded when its answer is sent. If they
+    cannot be recorded, the answer is not sent (503): nothing is shown unrecorded."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with collecting_reads() as reads:
+            response = self.get_response(request)
+            user = getattr(request, "user", None)
+            if reads and response.status_code < 400 and user is not None and user.is_authenticated:
+                try:
+                    flush_reads(reads, user)
+                except DatabaseError:
+                    return DatabaseUnavailableMiddleware.unavailable(request)
+        return response
 
 
 class RejectNulMiddleware:
@@ -91,7 +112,8 @@ class DatabaseUnavailableMiddleware:
             return self.unavailable(request)
         return None
 
-    def unavailable(self, request):
+    @staticmethod
+    def unavailable(request):
         logger.warning("database unavailable", extra={"method": request.method, "path": request.path})
         message = "The database is unavailable for a moment. Please retry."
         if request.path.startswith("/api/"):

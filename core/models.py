@@ -186,6 +186,8 @@ class AuditEvent(models.Model):
     verb = models.CharField(max_length=64, help_text="the business action, e.g. place_on_register")
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
+    # A read of a list or search names every record in the answer: ",12,15,31," (one event per request).
+    object_ids = models.TextField(blank=True, default="")
     # The file this event belongs to (a child's record, a case file), so history is one query.
     subject_type = models.CharField(max_length=64, blank=True)
     subject_id = models.CharField(max_length=64, blank=True)

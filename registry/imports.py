@@ -159,6 +159,6 @@ def _write(rows: list[ChildRow]) -> list[list]:
         others = {o.pk: o for o in [*alike[child.sex, child.birth_date], *same_number.get(child.birth_registration_number, ())] if o.pk < child.pk}
         candidates = services.duplicates_among(child, sorted(others.values(), key=lambda o: o.pk))
         flags += [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in candidates]
-        warnings.append([services.duplicate_warning(c) for c in candidates])
+        warnings.append([services.duplicate_warning(c, child.district_id) for c in candidates])
     DuplicateFlag.objects.bulk_create(flags, ignore_conflicts=True)
     return warnings

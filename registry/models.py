@@ -57,7 +57,11 @@ class Child(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="children")
     identified_on = models.DateField()
     health_notes = models.TextField(blank=True)
-    # Transliterated, lower-case "last first patronymic": name search and duplicate detection.
+    # The day a granted adoption entered into force: from then on the identity above is sealed
+    # (RULES §9; registry.sealing decides what each reader is shown).
+    sealed_on = models.DateField(null=True, blank=True, editable=False)
+    # Transliterated, lower-case "last first patronymic" of the current identity only (empty while
+    # sealed, so a sealed name never matches): name search and duplicate detection.
     search_name = models.CharField(max_length=320, editable=False, db_index=True)
 
     # null, not "": API.md fixes `register_level: null` for a child on no register.

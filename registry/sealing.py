@@ -1,40 +1,114 @@
-"""Secrecy of adoption: once a granted adoption is in force, the child's pre-adoption identity
-is sealed. It is shown only to roles that need it, and only when the user states a purpose,
-which the audit trail records with the read."""
+"""Secrecy of adoption (RULES §9): the one place that decides what a reader is shown of a child.
+
+From the day a granted adoption enters into force (`Child.sealed_on`) the child's pre-adoption
+identity is sealed on every path: API answers, pages, exports, report rows, history and audit
+snapshots, ground documents, search. Whatever shows a child goes through `disclose` (a model
+instance) or `disclose_row` (plain values from a report query); both count as a read of the
+child's record (`core.audit.note_read`), so showing a child and auditing the read cannot part.
+
+A sealed identity is opened only by a role allowed to (`may_unseal`), for one child, with a
+stated purpose (`unseal`), which the read event records.
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.audit import note_read
 from core.errors import Forbidden, RuleError
 from core.models import Role, User
 
-SEALED_FIELDS = ("last_name", "first_name", "patronymic", "birth_registration_number", "health_notes", "search_name")
+from . import rules
+
+# The pre-adoption identity: answered `null` while sealed.
+SEALED_FIELDS = ("last_name", "first_name", "patronymic", "birth_registration_number", "health_notes")
+# Keys redacted from the snapshots and documents of a sealed child's file: the identity, its search
+# key, and the numbers and issuers of ground documents (a birth registration number, a maternity home).
+SEALED_KEYS = frozenset({*SEALED_FIELDS, "search_name", "number", "issued_by"})
 MIN_PURPOSE = 10
+CHILD = "registry.child"
 
 
-def sealed_ids(child_ids) -> set[int]:
-    """Which of these children have an adoption in force (one query)."""
+def is_sealed(child) -> bool:
+    return child.sealed_on is not None
+
+
+def search_key(child) -> str:
+    """The name-search and duplicate-detection key: of the current identity only (a sealed name never matches)."""
+    return "" if is_sealed(child) else rules.name_key(child.last_name, child.first_name, child.patronymic)
+
+
+def disclose(child, *, unsealed: bool = False) -> dict:
+    """The identity this reader is shown of `child` ({field: value or None, "sealed": bool}).
+    Counts as a read of the child's record."""
+    note_read(child)
+    sealed = is_sealed(child) and not unsealed
+    return {name: None if sealed else getattr(child, name) for name in SEALED_FIELDS} | {"sealed": sealed}
+
+
+def disclose_row(child_id: int, sealed_on, values: dict) -> dict:
+    """`values` (identity fields of a report row, by field name) as this reader is shown them.
+    Counts as a read of the child's record."""
+    note_read(label=CHILD, ids=[child_id])
+    return {name: None if sealed_on is not None and name in SEALED_FIELDS else value for name, value in values.items()}
+
+
+def shown_name(child, *, unsealed: bool = False) -> str:
+    """How pages name the child: the name, or "adopted child #id" while the identity is sealed."""
+    identity = disclose(child, unsealed=unsealed)
+    if identity["sealed"]:
+        return _("adopted child #%(id)s") % {"id": child.pk}
+    return " ".join(part for part in (identity["last_name"], identity["first_name"], identity["patronymic"]) if part)
+
+
+def redact(data, sealed: bool):
+    """A snapshot or document (dicts and lists, as JSON) with the sealed keys answered `null`."""
+    if not sealed:
+        return data
+    if isinstance(data, dict):
+        return {key: None if key in SEALED_KEYS else redact(value, sealed) for key, value in data.items()}
+    if isinstance(data, list):
+        return [redact(item, sealed) for item in data]
+    return data
+
+
+def sealed_subjects(events) -> set[tuple[str, str]]:
+    """The (subject type, id) of these audit events that are sealed children's files (one query)."""
     from .models import Child
 
-    return set(Child.objects.filter(pk__in=list(child_ids), adoption__decision__in_force_on__isnull=False).values_list("pk", flat=True))
+    ids = {e.subject_id for e in events if e.subject_type == CHILD and e.subject_id.isdigit()}
+    sealed = Child.objects.filter(pk__in=ids, sealed_on__isnull=False).values_list("pk", flat=True)
+    return {(CHILD, str(pk)) for pk in sealed}
 
 
 def may_unseal(user: User, child) -> bool:
+    """ROLES.md: ministry, auditor, the child's district guardianship agency, the court of the
+    adoption. Never regional staff, never consular posts."""
     if user.role in (Role.MINISTRY, Role.AUDITOR):
         return True
     if user.role == Role.GUARDIANSHIP:
         return child.district_id == user.district_id
     if user.role == Role.COURT:
-        return child.adoption.decision.court_id == user.court_id
+        adoption = getattr(child, "adoption", None)
+        return adoption is not None and adoption.decision.court_id == user.court_id
     return False
 
 
-def check_purpose(user: User, child, purpose: str) -> str:
-    """The stated purpose, validated; refuses a role that may not see the sealed identity."""
+def unseal(user: User, child, purpose: str | None) -> bool:
+    """Open the sealed identity of `child` for this request if `purpose` is given (None: not
+    asked). Refuses a role that may not (403) and a purpose under 10 characters (400); the read is
+    recorded with the purpose. Returns whether the identity is shown."""
+    if purpose is None or not is_sealed(child):
+        return False
     if not may_unseal(user, child):
         raise Forbidden("purpose", "sealed", _("The identity of an adopted child is sealed; your role may not open it."))
-    purpose = (purpose or "").strip()
+    purpose = purpose.strip()
     if len(purpose) < MIN_PURPOSE:
         raise RuleError("purpose", "purpose_required", _("State why you need the sealed identity (at least 10 characters); it is recorded."))
-    return purpose
+    note_read(child, purpose=purpose)
+    return True
+
+
+def stays_sealed(user: User, child, purpose: str | None) -> bool:
+    """Whether `child`'s identity stays sealed for this reader in this request (see `unseal`)."""
+    return is_sealed(child) and not unseal(user, child, purpose)

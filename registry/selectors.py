@@ -50,6 +50,8 @@ def ground_facts(grounds) -> list[GroundFact]:
 
 
 def duplicate_flags_for(user: User) -> QuerySet[DuplicateFlag]:
-    """Possible duplicates involving a child the user may see (the region lists its own)."""
+    """Possible duplicates whose two children the user may both see: a district its own pairs, a
+    region the pairs within it, the ministry all. A pair across territories is never shown to
+    one side only (that would reveal a child outside its scope)."""
     visible = children_for(user).values("pk")
-    return DuplicateFlag.objects.filter(Q(child__in=visible) | Q(other__in=visible)).select_related("child", "other")
+    return DuplicateFlag.objects.filter(child__in=visible, other__in=visible).select_related("child", "other")

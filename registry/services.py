@@ -21,7 +21,7 @@ from core.models import District, Policy, Reminder, Role, User
 from core.scoping import district_in_territory
 from core.services import close_reminders, create_reminders
 
-from . import rules
+from . import rules, sealing
 from .models import (
     Child,
     ChildStatus,
@@ -115,12 +115,18 @@ def find_duplicates(child: Child) -> list[rules.DuplicateCandidate]:
     return duplicates_among(child, stored_alike([child]))
 
 
-def duplicate_warning(candidate: rules.DuplicateCandidate) -> DuplicateWarning:
+def duplicate_warning(candidate: rules.DuplicateCandidate, district_id: str) -> DuplicateWarning:
+    """The warning given to whoever records a child of `district_id`. A child of another district
+    is never named (RULES §9): the flag goes to those who see both children (the region's
+    department when both are in its region, the ministry always)."""
+    if candidate.district != district_id:
+        return DuplicateWarning("POSSIBLE_DUPLICATE", _("A child recorded in another district may be the same child; "
+                                                        "the regional education department or the ministry will check it."))
     if candidate.reason == "birth_registration_number":
-        detail = _("Child %(id)s in district %(district)s has the same birth registration number.")
+        detail = _("Child %(id)s of your district has the same birth registration number.")
     else:
-        detail = _("Child %(id)s in district %(district)s has the same sex and birth date and a similar name.")
-    return DuplicateWarning("POSSIBLE_DUPLICATE", detail % {"id": candidate.child_id, "district": candidate.district}, candidate.child_id)
+        detail = _("Child %(id)s of your district has the same sex and birth date and a similar name.")
+    return DuplicateWarning("POSSIBLE_DUPLICATE", detail % {"id": candidate.child_id}, candidate.child_id)
 
 
 @for_roles(Role.GUARDIANSHIP)
@@ -163,7 +169,7 @@ def create_child(
     DuplicateFlag.objects.bulk_create(
         [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in candidates], ignore_conflicts=True
     )
-    return child, [duplicate_warning(c) for c in candidates]
+    return child, [duplicate_warning(c, district.pk) for c in candidates]
 
 
 def _locked(child: Child) -> Child:
@@ -188,6 +194,10 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise RuleError(sorted(unknown)[0], "not_editable", _("This field cannot be changed here."))
+    if sealing.is_sealed(child):
+        touched = sorted(set(changes) & set(sealing.SEALED_FIELDS))
+        if touched:
+            raise RuleError(touched[0], "sealed", _("The identity of an adopted child is sealed: it cannot be changed here."))
     before = snapshot(child)
     for name, value in changes.items():
         setattr(child, name, value.strip() if isinstance(value, str) and name != "health_notes" else value)
@@ -197,7 +207,7 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
         errors.append(FieldError("identified_on", "after_register_entry", _("The child was on a register before this date.")))
     if errors:
         raise RuleError.many(errors)
-    child.search_name = rules.name_key(child.last_name, child.first_name, child.patronymic)
+    child.search_name = sealing.search_key(child)
     child.version += 1
     child.save()
     record_write(actor=actor, verb="update_child", obj=child, before=before)
@@ -281,6 +291,18 @@ def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: s
         raise RuleError("reason", "adopted_only_by_court",
                         _("A child leaves the register as adopted only when a court's adoption decision enters into force."))
     return _deregister(actor=actor, child=child, on=on, reason=reason)
+
+
+def seal_identity(*, actor: User | None, child: Child, on: datetime.date) -> None:
+    """A granted adoption entered into force on `on`: the child's pre-adoption identity is sealed
+    from then on (RULES §9), and its name no longer matches a search."""
+    child = _locked(child)
+    if child.sealed_on is not None:
+        return
+    child.sealed_on = on
+    child.search_name = sealing.search_key(child)
+    child.save(update_fields=["sealed_on", "search_name", "updated_at"])
+    record_write(actor=actor, verb="seal_identity", obj=child, before={"sealed_on": None}, after={"sealed_on": on.isoformat()})
 
 
 def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -> RegisterEntry:

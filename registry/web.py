@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.audit import record_read
 from core.errors import RuleError
 from core.forms import DateInput, require_role, run_service
 from core.models import District, Role
@@ -78,11 +77,10 @@ def children(request):
     require_role(request.user, *READERS)
     filtered = ChildFilter(request.GET, queryset=selectors.children_for(request.user).order_by("-id"))
     page = Paginator(filtered.qs, 25).get_page(request.GET.get("page"))
-    sealed = sealing.sealed_ids(c.pk for c in page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "registry/children.html", {
-        "page": page, "sealed": sealed, "query": query.urlencode(), "filters": request.GET, "levels": Level.choices, "statuses": ChildStatus.choices,
+        "page": page, "query": query.urlencode(), "filters": request.GET, "levels": Level.choices, "statuses": ChildStatus.choices,
         "can_create": request.user.role == Role.GUARDIANSHIP})
 
 
@@ -102,13 +100,15 @@ def child_new(request):
     return render(request, "registry/child_new.html", {"form": form})
 
 
-def timeline(child, cases, adoption=None) -> list[dict]:
-    """Everything that happened to the child, in date order."""
+def timeline(child, cases, adoption=None, *, sealed: bool) -> list[dict]:
+    """Everything that happened to the child, in date order (a sealed child's ground documents
+    without their numbers)."""
     events = [{"on": child.identified_on, "text": _("identified")}]
     for ground in selectors.grounds_of(child):
         for doc in ground.documents.all():
+            number = "" if sealed else f" {doc.number}"
             events.append({"on": doc.date, "text": f"{_('ground')}: {ground.get_ground_display()} ({ground.get_parent_display()}), "
-                                                   f"{doc.get_kind_display()} {doc.number}"})
+                                                   f"{doc.get_kind_display()}{number}"})
     for entry in selectors.register_history(child):
         text = (f"{_('deregistered')}: {entry.get_reason_display()}" if entry.level == "deregistered"
                 else f"{_('placed on the register')}: {entry.get_level_display()}")
@@ -130,23 +130,24 @@ def timeline(child, cases, adoption=None) -> list[dict]:
     return sorted(events, key=lambda e: e["on"])
 
 
-def _child_page(request, child, status=200, sealed=None, **forms_given):
+def _child_page(request, child, status=200, unsealed=False, **forms_given):
     role = request.user.role
-    if sealed is None:
-        sealed = child.pk in sealing.sealed_ids([child.pk])
+    identity = sealing.disclose(child, unsealed=unsealed)
     level_roles = {Role.GUARDIANSHIP: Level.PRIMARY, Role.REGIONAL: Level.REGIONAL, Role.MINISTRY: Level.CENTRAL}
     context = {
         "child": child,
+        "identity": identity,
+        "name": sealing.shown_name(child, unsealed=unsealed),
         "cases": child.cases.order_by("-id") if role != Role.COURT else child.cases.filter(referrals__court=request.user.court_id).distinct(),
-        "flags": DuplicateFlag.objects.filter(child=child, status=DuplicateFlag.Status.OPEN).select_related("other"),
+        "flags": selectors.duplicate_flags_for(request.user).filter(child=child, status=DuplicateFlag.Status.OPEN),
         "ground_form": forms_given.get("ground_form") or (GroundForm() if role == Role.GUARDIANSHIP else None),
         "register_form": forms_given.get("register_form") or (RegisterForm(initial={"level": level_roles[role]}) if role in level_roles else None),
         "deregister_form": forms_given.get("deregister_form") or (
             DeregisterForm() if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED else None),
     }
-    context["timeline"] = timeline(child, context["cases"], getattr(child, "adoption", None))
-    context["sealed"] = sealed
-    context["may_unseal"] = sealed and sealing.may_unseal(request.user, child)
+    context["timeline"] = timeline(child, context["cases"], getattr(child, "adoption", None), sealed=identity["sealed"])
+    context["sealed"] = identity["sealed"]
+    context["may_unseal"] = identity["sealed"] and sealing.may_unseal(request.user, child)
     return render(request, "registry/child.html", context, status=status)
 
 
@@ -154,17 +155,12 @@ def _child_page(request, child, status=200, sealed=None, **forms_given):
 def child(request, pk):
     require_role(request.user, *READERS)
     child = get_object_or_404(selectors.children_for(request.user), pk=pk)
-    purpose = request.GET.get("purpose")
-    sealed = child.pk in sealing.sealed_ids([child.pk])
-    if sealed and purpose is not None:
-        try:
-            purpose = sealing.check_purpose(request.user, child, purpose)
-            sealed = False
-        except RuleError as exc:
-            messages.error(request, exc.errors[0].message)
-            purpose = None
-    record_read(actor=request.user, obj=child, purpose=purpose or "")
-    return _child_page(request, child, sealed=sealed)
+    try:
+        unsealed = sealing.unseal(request.user, child, request.GET.get("purpose"))
+    except RuleError as exc:
+        messages.error(request, exc.errors[0].message)
+        unsealed = False
+    return _child_page(request, child, unsealed=unsealed)
 
 
 def _post_on_child(request, pk, form_class, form_name, service, to_kwargs, done):
@@ -203,6 +199,7 @@ def child_deregister(request, pk):
 @login_required
 @require_POST
 def duplicate_different(request, pk):
+    require_role(request.user, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)
     flag = get_object_or_404(selectors.duplicate_flags_for(request.user), pk=pk)
     services.confirm_different_child(actor=request.user, flag=flag)
     messages.success(request, _("Confirmed: a different child."))

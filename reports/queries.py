@@ -35,6 +35,7 @@ from core.countries import KZ
 from core.dates import today
 from core.models import User
 from core.scoping import territory_q
+from registry import sealing
 from registry.models import Child, ChildStatus, Level, RegisterEntry
 
 AGE_BANDS = [("0", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3-5", 3, 5), ("6-9", 6, 9), ("10-13", 10, 13), ("14-17", 14, 17)]
@@ -187,7 +188,7 @@ def unregistered_children(user: User, as_of: date, region: str | None = None) ->
     the adopters of their cases) of plain values: the list can be long."""
     rows = list(unregistered_adoptions(user, as_of, region)
                 .order_by("decision__in_force_on", "child_id")
-                .values("child_id", "child__last_name", "child__first_name", "child__birth_date", "child__district_id",
+                .values("child_id", "child__last_name", "child__first_name", "child__sealed_on", "child__birth_date", "child__district_id",
                         "child__district__region_id", "decision__case_id", "decision__case__receiving_country",
                         "decision__in_force_on"))
     adopters: dict[int, list[str]] = {}
@@ -196,7 +197,8 @@ def unregistered_children(user: User, as_of: date, region: str | None = None) ->
     for case_id, last, first, citizenship, residence in links.iterator(chunk_size=5000):
         adopters.setdefault(case_id, []).append(f"{last} {first} ({citizenship}, lives in {residence})".strip())
     return [{
-        "child": r["child_id"], "last_name": r["child__last_name"], "first_name": r["child__first_name"],
+        "child": r["child_id"],
+        **sealing.disclose_row(r["child_id"], r["child__sealed_on"], {"last_name": r["child__last_name"], "first_name": r["child__first_name"]}),
         "birth_date": r["child__birth_date"], "district": r["child__district_id"], "region": r["child__district__region_id"],
         "case": r["decision__case_id"], "country": r["decision__case__receiving_country"], "in_force_on": r["decision__in_force_on"],
         "days_elapsed": (as_of - r["decision__in_force_on"]).days, "adopters": adopters.get(r["decision__case_id"], []),

@@ -17,6 +17,7 @@ from adoption.selectors import cases_for
 from config.routers import read_replica
 from consular.selectors import adopted_children_for
 from core import selectors as core_selectors
+from core.audit import note_read
 from core.dates import add_months, right_arises, today
 from core.forms import run_service
 from core.models import Policy, Role
@@ -51,6 +52,10 @@ def home(request):
         context["unregistered"] = adopted_children_for(user).filter(consular_registrations__isnull=True)[:50]
     if user.role in DASHBOARD_ROLES:
         context["unregistered_count"] = queries.unregistered_adoptions(user, on).count()
+    for listed in ("recent_cases", "to_hear", "awaiting_force"):  # lists of cases are reads of them (RULES §9)
+        if listed in context:
+            context[listed] = list(context[listed])
+            note_read(label="adoption.case", ids=[case.pk for case in context[listed]])
     return render(request, "reports/home.html", context)
 
 

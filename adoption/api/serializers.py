@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.audit import note_read
 from core.models import Court, Policy
 from registry.models import Sex
 
@@ -48,6 +49,10 @@ class ApplicantSerializer(serializers.ModelSerializer):
                   "foreign_register_number", "foreign_registered_on", "district", "created_at"]
         read_only_fields = ["id", "district", "created_at"]
         extra_kwargs = {"birth_date": {"required": True, "allow_null": False}}
+
+    def to_representation(self, applicant):
+        note_read(applicant)  # a part of the case file: every read is audited
+        return super().to_representation(applicant)
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -166,6 +171,10 @@ class CaseSerializer(serializers.ModelSerializer):
                   "receiving_country", "foreign_adoption", "children", "applicants", "documents", "contacts", "consents",
                   "domestic_searches", "referral", "hearings", "decision", "historical", "version", "created_at"]
         read_only_fields = fields
+
+    def to_representation(self, case):
+        note_read(case)  # adoption is secret: every read of a case file is audited
+        return super().to_representation(case)
 
     def get_applicants(self, case) -> list[int]:
         return [link.applicant_id for link in case.applicant_links.all()]

@@ -2,12 +2,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from adoption.api.serializers import ScopedPrimaryKeyField
+from core.audit import note_read
 from core.models import ConsularPost
+from registry import sealing
 
 from ..models import ConsularRegistration, Departure, MonitoringReport
 
 
 class ConsularRegistrationSerializer(serializers.ModelSerializer):
+    """A registration is a part of the child's record: showing it is a read of the child."""
+
     # Any child the caller sees: the service then says precisely why one cannot be registered.
     child = ScopedPrimaryKeyField("children")
     post = serializers.PrimaryKeyRelatedField(queryset=ConsularPost.objects.all())
@@ -18,6 +22,10 @@ class ConsularRegistrationSerializer(serializers.ModelSerializer):
         fields = ["id", "child", "post", "country", "number", "registered_on", "passport_stamped_on", "ended_on", "transferred_to",
                   "historical", "created_at"]
         read_only_fields = ["id", "country", "ended_on", "transferred_to", "historical", "created_at"]
+
+    def to_representation(self, registration):
+        note_read(label=sealing.CHILD, ids=[registration.child_id])
+        return super().to_representation(registration)
 
 
 class TransferSerializer(serializers.Serializer):
@@ -80,14 +88,23 @@ class AdoptedChildSerializer(serializers.Serializer):
     """The part of a child's file a consular post needs (ROLES.md): nothing else."""
 
     id = serializers.IntegerField()
-    last_name = serializers.CharField()
-    first_name = serializers.CharField()
-    patronymic = serializers.CharField()
+    last_name = serializers.CharField(allow_null=True, help_text="null while the identity is sealed (no new identity given)")
+    first_name = serializers.CharField(allow_null=True)
+    patronymic = serializers.CharField(allow_null=True)
     sex = serializers.CharField()
     birth_date = serializers.DateField()
     adoption = AdoptionSummarySerializer()
     departure = serializers.SerializerMethodField()
     consular_registrations = ConsularRegistrationSerializer(many=True)
+    sealed = serializers.SerializerMethodField()
+
+    def get_sealed(self, child) -> bool:
+        return sealing.is_sealed(child)
+
+    def to_representation(self, child):
+        """The identity through `registry.sealing` (consular posts never unseal; the read is audited)."""
+        identity = sealing.disclose(child)
+        return super().to_representation(child) | {name: identity[name] for name in ("last_name", "first_name", "patronymic", "sealed")}
 
     @extend_schema_field(DepartureSerializer(allow_null=True))
     def get_departure(self, child):

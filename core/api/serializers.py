@@ -76,9 +76,21 @@ class ReminderSerializer(serializers.ModelSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    """An event of the audit trail. Snapshots of a sealed child's file answer its sealed keys null
+    (context["redact"]: a function (event, data) -> data, given by the view)."""
+
     actor = serializers.CharField(source="actor.username", default=None)
+    object_ids = serializers.SerializerMethodField(help_text="a read of a list: every record it showed")
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor", "actor_role", "request_id", "action", "verb", "object_type", "object_id", "subject_type",
-                  "subject_id", "purpose", "before", "after"]
+        fields = ["id", "at", "actor", "actor_role", "request_id", "action", "verb", "object_type", "object_id", "object_ids",
+                  "subject_type", "subject_id", "purpose", "before", "after"]
+
+    def get_object_ids(self, event) -> list[str]:
+        return [pk for pk in event.object_ids.split(",") if pk]
+
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        redact = self.context.get("redact")
+        return redact(event, data) if redact else data

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, mixins, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import selectors, services
+from core.audit import note_read, reads_of_q
 from core.models import Policy, Role
 from core.permissions import ALL_ROLES, roles
 
@@ -104,7 +106,23 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = AuditEventSerializer
     permission_classes = [roles(read=(Role.AUDITOR,))]
-    filterset_fields = ["action", "verb", "object_type", "object_id", "subject_type", "subject_id", "actor", "request_id"]
+    filterset_fields = ["action", "verb", "object_type", "subject_type", "subject_id", "actor", "request_id"]
 
     def get_queryset(self):
-        return selectors.audit_events()
+        qs = selectors.audit_events()
+        named = self.request.query_params.get("object_id")
+        return qs.filter(reads_of_q(named)) if named else qs
+
+    @extend_schema(parameters=[OpenApiParameter("object_id", OpenApiTypes.STR, description="events about this record, reads of lists included")])
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        from registry import sealing  # the registry decides what is sealed
+
+        sealed = sealing.sealed_subjects(page)
+        note_read(label=sealing.CHILD, ids={e.subject_id for e in page if e.subject_type == sealing.CHILD and e.subject_id})
+
+        def redact(event, data):
+            is_sealed = (event.subject_type, event.subject_id) in sealed
+            return data | {"before": sealing.redact(data["before"], is_sealed), "after": sealing.redact(data["after"], is_sealed)}
+
+        return self.get_paginated_response(AuditEventSerializer(page, many=True, context={"redact": redact}).data)

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.audit import note_read
 from core.models import District
 
 from ..models import (
@@ -15,7 +16,7 @@ from ..models import (
     RegisterEntry,
     Sex,
 )
-from ..sealing import SEALED_FIELDS
+from .. import sealing
 
 
 class DeregisteredSerializer(serializers.Serializer):
@@ -45,15 +46,12 @@ class ChildSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_sealed(self, child) -> bool:
-        return child.pk in self.context.get("sealed", ()) and child.pk not in self.context.get("unsealed", ())
+        return False  # answered by to_representation, through registry.sealing
 
     def to_representation(self, child):
-        data = super().to_representation(child)
-        if data["sealed"]:
-            for name in SEALED_FIELDS:
-                if name in data:
-                    data[name] = None
-        return data
+        """Every child answered goes through `sealing.disclose` (which also records the read)."""
+        identity = sealing.disclose(child, unsealed=child.pk in self.context.get("unsealed", ()))
+        return super().to_representation(child) | identity
 
     @extend_schema_field(DeregisteredSerializer(allow_null=True))
     def get_deregistered(self, child):
@@ -102,6 +100,8 @@ class GroundDocumentSerializer(serializers.Serializer):
 
 
 class GroundSerializer(serializers.ModelSerializer):
+    """A ground and its documents; a sealed child's document numbers and issuers answer null."""
+
     documents = GroundDocumentSerializer(many=True)
     parent = serializers.ChoiceField(choices=Parent.choices)
     ground = serializers.ChoiceField(choices=GroundCode.choices)
@@ -110,6 +110,9 @@ class GroundSerializer(serializers.ModelSerializer):
         model = Ground
         fields = ["id", "parent", "ground", "documents", "created_at"]
         read_only_fields = ["id", "created_at"]
+
+    def to_representation(self, ground):
+        return sealing.redact(super().to_representation(ground), self.context.get("sealed", False))
 
     def validate_documents(self, value):
         if not value:
@@ -136,6 +139,9 @@ class DeregisterSerializer(serializers.Serializer):
 
 
 class HistoryEventSerializer(serializers.Serializer):
+    """An audit event; the snapshots of a sealed child's file answer its sealed keys null
+    (context["sealed"]: the sealed subjects, as (object type, id) pairs)."""
+
     at = serializers.DateTimeField()
     actor = serializers.CharField(source="actor.username", default=None)
     actor_role = serializers.CharField()
@@ -146,8 +152,17 @@ class HistoryEventSerializer(serializers.Serializer):
     before = serializers.JSONField()
     after = serializers.JSONField()
 
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        sealed = (event.subject_type, event.subject_id) in self.context.get("sealed", ())
+        return data | {"before": sealing.redact(data["before"], sealed), "after": sealing.redact(data["after"], sealed)}
+
 
 class DuplicateFlagSerializer(serializers.ModelSerializer):
     class Meta:
         model = DuplicateFlag
         fields = ["id", "child", "other", "reason", "status", "created_at", "resolved_at"]
+
+    def to_representation(self, flag):
+        note_read(label=sealing.CHILD, ids=[flag.child_id, flag.other_id])  # a pair of records shown
+        return super().to_representation(flag)

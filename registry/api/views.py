@@ -6,7 +6,7 @@ from rest_framework.generics import get_object_or_404  # DRF's: a malformed id i
 from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
-from core.audit import history_of, record_read
+from core.audit import history_of, note_read
 from core.errors import may
 from core.models import Role
 from core.permissions import roles
@@ -26,6 +26,7 @@ from .serializers import (
     RegisterEntrySerializer,
 )
 
+PURPOSE = OpenApiParameter("purpose", OpenApiTypes.STR, description="why you open a sealed identity (at least 10 characters; audited)")
 WRITERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)  # the service decides which level each may write
 # Consular posts see only their part of a child's file, through /api/v1/adopted-children/ (ROLES.md).
 READERS = (*WRITERS, Role.COURT, Role.AUDITOR)
@@ -42,22 +43,11 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         return selectors.children_for(self.request.user)
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        context = {"sealed": sealing.sealed_ids(c.pk for c in page)}
-        return self.get_paginated_response(ChildSerializer(page, many=True, context=context).data)
-
-    @extend_schema(parameters=[OpenApiParameter("purpose", OpenApiTypes.STR, description="why you open a sealed identity (audited)")])
+    @extend_schema(parameters=[PURPOSE])
     def retrieve(self, request, *args, **kwargs):
         child = self.get_object()
-        context = {"sealed": sealing.sealed_ids([child.pk])}
-        purpose = request.query_params.get("purpose")
-        if child.pk in context["sealed"] and purpose is not None:
-            purpose = sealing.check_purpose(request.user, child, purpose)
-            context["unsealed"] = {child.pk}
-        # adoption is secret: every read of a file is audited, with the purpose when a sealed identity is opened
-        record_read(actor=request.user, obj=child, purpose=purpose or "")
-        return Response(ChildSerializer(child, context=context).data)
+        unsealed = {child.pk} if sealing.unseal(request.user, child, request.query_params.get("purpose")) else set()
+        return Response(ChildSerializer(child, context={"unsealed": unsealed}).data)
 
     @extend_schema(request=ChildCreateSerializer, responses={201: ChildCreatedSerializer})
     def create(self, request):
@@ -88,7 +78,9 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def grounds(self, request, pk=None):
         child = self.get_object()
         if request.method == "GET":
-            return Response(GroundSerializer(selectors.grounds_of(child), many=True).data)
+            note_read(child)
+            sealed = sealing.stays_sealed(request.user, child, request.query_params.get("purpose"))
+            return Response(GroundSerializer(selectors.grounds_of(child), many=True, context={"sealed": sealed}).data)
         may(request.user, services.add_ground)
         data = GroundSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -101,6 +93,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def register(self, request, pk=None):
         child = self.get_object()
         if request.method == "GET":
+            note_read(child)
             return Response(RegisterEntrySerializer(selectors.register_history(child), many=True).data)
         may(request.user, services.place_on_register)
         data = PlaceOnRegisterSerializer(data=request.data)
@@ -118,12 +111,14 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         entry = services.deregister(actor=request.user, child=child, **data.validated_data)
         return Response(RegisterEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=HistoryEventSerializer(many=True))
+    @extend_schema(parameters=[PURPOSE], responses=HistoryEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         child = self.get_object()
-        record_read(actor=request.user, obj=child, purpose="history")
-        return Response(HistoryEventSerializer(history_of(child), many=True).data)
+        note_read(child)
+        sealed = sealing.stays_sealed(request.user, child, request.query_params.get("purpose"))
+        context = {"sealed": {(sealing.CHILD, str(child.pk))} if sealed else set()}
+        return Response(HistoryEventSerializer(history_of(child), many=True, context=context).data)
 
 
 class DuplicateFlagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

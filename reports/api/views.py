@@ -16,6 +16,7 @@ from config.routers import read_replica
 from core.dates import today
 from core.models import Region, Role
 from core.permissions import roles
+from registry import sealing
 
 from .. import queries
 from ..renderers import CSVRenderer, XLSXRenderer
@@ -115,8 +116,9 @@ class AdoptionsReportChildren(ReportView):
         rows = queries.children_behind(request.user, p["from"], p["to"], figure, p.get("region"))
         if rows is None:
             raise ValidationError({"figure": [_("Unknown figure.")]})
-        results = [{"child": a.child_id, "last_name": a.child.last_name, "first_name": a.child.first_name, "sex": a.child.sex,
-                    "birth_date": a.child.birth_date, "district": a.child.district_id, "case": a.decision.case_id,
+        results = [{"child": a.child_id,
+                    **sealing.disclose_row(a.child_id, a.child.sealed_on, {"last_name": a.child.last_name, "first_name": a.child.first_name}),
+                    "sex": a.child.sex, "birth_date": a.child.birth_date, "district": a.child.district_id, "case": a.decision.case_id,
                     "in_force_on": a.decision.in_force_on, "age": a.age}
                    for a in rows.select_related("child", "decision").order_by("decision__in_force_on", "child_id")]
         return self.respond(request, {"figure": figure, "total": len(results), "results": results}, False, f"adoptions-{figure}")

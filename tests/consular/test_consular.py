@@ -63,7 +63,7 @@ def test_a_us_post_cannot_see_a_child_adopted_into_the_uk(api, users, district, 
     assert us.get(f"/api/v1/adopted-children/{uk_child.pk}/").status_code == 404
     assert us.get("/api/v1/monitoring-reports/", {"child": uk_child.pk}).status_code == 404
     detail = us.get(f"/api/v1/adopted-children/{us_child.pk}/").json()
-    assert set(detail) == {"id", "last_name", "first_name", "patronymic", "sex", "birth_date", "adoption", "departure", "consular_registrations"}
+    assert set(detail) == {"id", "last_name", "first_name", "patronymic", "sex", "birth_date", "adoption", "departure", "consular_registrations", "sealed"}
     assert len(detail["adoption"]["adoptive_parents"]) == 2
     # and nothing else of the file
     assert us.get(f"/api/v1/children/{us_child.pk}/").status_code == 403

@@ -1,6 +1,6 @@
 import pytest
 
-from core.audit import history_of, record_read, record_write, snapshot
+from core.audit import collecting_reads, flush_reads, history_of, note_read, record_write, snapshot
 from core.models import AuditEvent, Policy
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,9 @@ def test_read_events_and_history_of_a_file(users):
     policy.appeal_period_days = 20
     policy.save()
     record_write(actor=users["ministry"], verb="update_policy", obj=policy, before=before)
-    record_read(actor=users["auditor"], obj=policy, purpose="annual inspection")
+    with collecting_reads() as reads:
+        note_read(policy, purpose="annual inspection")
+        flush_reads(reads, users["auditor"])
     history = list(history_of(policy))
     assert [e.verb for e in history] == ["update_policy"]  # reads are not changes
     read = AuditEvent.objects.get(action="read")

@@ -17,8 +17,19 @@ def test_a_child_with_the_same_birth_registration_number_in_another_district_is_
     response = api(users["guardianship"]).post("/api/v1/children/", body, format="json")
     assert response.status_code == 201
     warning = response.json()["warnings"][0]
-    assert warning["code"] == "POSSIBLE_DUPLICATE" and warning["child"] == existing.pk
-    assert other_district.code in warning["detail"]
+    # RULES §9: the other district's child is never revealed to this district, only that it was told
+    assert warning["code"] == "POSSIBLE_DUPLICATE" and "child" not in warning
+    assert warning["detail"] == ("A child recorded in another district may be the same child; "
+                                 "the regional education department or the ministry will check it.")
+    assert str(existing.pk) not in warning["detail"] and other_district.code not in warning["detail"]
+    new = response.json()["id"]
+    # the flag is with those who see both children: not the district, not its region (another region), the ministry
+    assert api(users["guardianship"]).get("/api/v1/duplicates/").json()["results"] == []
+    assert api(users["regional"]).get("/api/v1/duplicates/").json()["results"] == []
+    assert [(f["child"], f["other"]) for f in api(users["ministry"]).get("/api/v1/duplicates/").json()["results"]] == [(new, existing.pk)]
+    flag_id = api(users["ministry"]).get("/api/v1/duplicates/").json()["results"][0]["id"]
+    assert api(users["guardianship"]).post(f"/api/v1/duplicates/{flag_id}/different/").status_code == 404
+    assert api(users["other_guardianship"]).post(f"/api/v1/duplicates/{flag_id}/different/").status_code == 404
 
 
 def test_a_transliterated_name_with_the_same_sex_and_birth_date_is_flagged(api, users, make_child, days_ago):
