@@ -121,5 +121,5 @@ class DatabaseUnavailableMiddleware:
         else:
             body, content_type = message, "text/plain; charset=utf-8"
         response = HttpResponse(body, status=503, content_type=content_type)
-        response["Retry-After"] = self.RETRY_AFTER_SECONDS
+        response["Retry-After"] = DatabaseUnavailableMiddleware.RETRY_AFTER_SECONDS
         return response

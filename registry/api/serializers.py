@@ -4,6 +4,7 @@ from rest_framework import serializers
 from core.audit import note_read
 from core.models import District
 
+from .. import sealing
 from ..models import (
     Child,
     DeregistrationReason,
@@ -16,7 +17,6 @@ from ..models import (
     RegisterEntry,
     Sex,
 )
-from .. import sealing
 
 
 class DeregisteredSerializer(serializers.Serializer):
