@@ -106,7 +106,8 @@ class Stored(NamedTuple):
 
 def stored_alike(children) -> list[Stored]:
     """The stored children that may duplicate any of `children`, by id."""
-    rows = Child.objects.filter(duplicate_query(children)).order_by("pk").values_list(*Stored._fields)
+    # a sealed identity is compared with nothing (RULES §9: it never matches, and no warning may confirm it)
+    rows = Child.objects.filter(duplicate_query(children), sealed_on__isnull=True).order_by("pk").values_list(*Stored._fields)
     return [Stored(*row) for row in rows.iterator(chunk_size=5000)]
 
 

@@ -1,0 +1,275 @@
+"""The secrecy matrix (RULES §9): every API operation and every web page, for every role, with a
+sealed child in scope: the child's pre-adoption names, birth registration number and health notes
+never appear in the answer (JSON, HTML, CSV, XLSX), unless the request is an unseal with a valid
+purpose by a role allowed to. A new operation or page without a row here fails the test.
+
+And the read-audit matrix: every operation and page that shows a child's record or a case file
+adds a read event naming it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from drf_spectacular.generators import SchemaGenerator
+from openpyxl import load_workbook
+
+from consular import services as consular_services
+from core.audit import reads_of_q
+from core.dates import today
+from core.models import AuditEvent
+from registry import services as registry_services
+from tests.adoption.conftest import adopt_abroad
+from tests.security.test_authorization_matrix import MAY, PARAMS, PUBLIC, ROLES
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_throttle")]
+
+# The pre-adoption identity of the sealed child: none of these may leave through any path.
+SECRETS = ("Sekretova", "Tainagul", "Zakrytovna", "BRN-SEALED-9041", "HEALTH-SEALED-NOTE")
+PURPOSE = "court request no. 2-117 about an inheritance"
+
+
+def sealed_world(district, court, us_post) -> dict:
+    """A child adopted into the US, identity sealed, with a history that names it everywhere:
+    an edited record, a ground whose document carries the birth registration number, a consular
+    registration and its schedule."""
+    case, child = adopt_abroad(district, court, last_name="Sekretova", country="US")
+    child.refresh_from_db()
+    # history before the adoption: edits that put every secret into audit snapshots
+    from registry.models import Child
+
+    Child.objects.filter(pk=child.pk).update(first_name="Tainagul", patronymic="Zakrytovna",
+                                             birth_registration_number="BRN-SEALED-9041", health_notes="HEALTH-SEALED-NOTE")
+    child.refresh_from_db()
+    registry_services.add_ground(actor=None, child=child, parent="both", ground="abandoned_in_institution", documents=[
+        {"kind": "birth_registration", "number": "BRN-SEALED-9041", "date": child.identified_on, "issued_by": "Sekretova maternity home"},
+        {"kind": "institution_statement", "number": "IS-1", "date": child.identified_on, "issued_by": "Maternity home no. 2"}])
+    registration = consular_services.register_child(actor=None, child=child, post=us_post, number="US-REG-1",
+                                                    registered_on=today() - datetime.timedelta(days=20))
+    child.refresh_from_db()
+    assert child.sealed_on is not None
+    applicant = case.applicants.first()
+    _, unregistered = adopt_abroad(district, court, last_name="Sekretova", country="US", in_force_ago=200, applicant_name="Brown")
+    return {"child": child.pk, "case": case.pk, "adopted": child.pk, "applicant": applicant.pk, "registration": registration.pk,
+            "unregistered": unregistered.pk}
+
+
+def kind_of(path: str) -> str | None:
+    for prefix, kind in (("/api/v1/children/{id}", "child"), ("/api/v1/cases/{id}/consents/{consent_id}", "consent"),
+                         ("/api/v1/cases/{id}", "case"), ("/api/v1/adopted-children/{id}", "adopted"),
+                         ("/api/v1/applicants/{id}", "applicant"), ("/api/v1/consular-registrations/{id}", "registration"),
+                         ("/api/v1/duplicates/{id}", "none"), ("/api/v1/reminders/{id}", "none"), ("/api/v1/imports/{id}", "none")):
+        if path.startswith(prefix):
+            return kind
+    return None
+
+
+def url(path: str, world: dict, extra: str = "") -> str:
+    kind = kind_of(path)
+    if kind is not None:
+        path = path.replace("{id}", str(world.get(kind, 0))).replace("{consent_id}", "0")
+    query = PARAMS.get(path, "").format(today=today(), year=today().year)
+    query = "&".join(q for q in (query, extra) if q)
+    return f"{path}?{query}" if query else path
+
+
+def text_of(response) -> str:
+    """The answer as text, whatever its format (an XLSX's every cell)."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        workbook = load_workbook(io.BytesIO(response.content))
+        return "\n".join(str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+    return response.content.decode(errors="replace")
+
+
+def leaked(response) -> list[str]:
+    body = text_of(response)
+    return [secret for secret in SECRETS if secret in body]
+
+
+def api_operations() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops if m in ("get", "post", "put", "patch", "delete")}
+
+
+def in_rollback(fn):
+    with transaction.atomic():
+        try:
+            return fn()
+        finally:
+            transaction.set_rollback(True)
+
+
+def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, court, us_post):
+    world = sealed_world(district, court, us_post)
+    operations = api_operations()
+    assert operations - PUBLIC == set(MAY), \
+        "every operation needs its row in the authorization matrix's MAY"
+    leaks, checked = [], 0
+    for role in ROLES:
+        client = api(users[role])
+        for method, path in sorted(operations):
+            formats = ["", "format=csv", "format=xlsx"] if path.startswith("/api/v1/reports/") and method == "GET" else [""]
+            for extra in formats:
+                target = url(path, world, extra)
+                if method == "GET":
+                    response = in_rollback(lambda target=target: client.get(target))
+                else:
+                    response = in_rollback(lambda method=method, target=target: getattr(client, method.lower())(target, {}, format="json"))
+                checked += 1
+                assert response.status_code < 500, f"{role} {method} {target}: {response.status_code}"
+                if found := leaked(response):
+                    leaks.append(f"{role} {method} {target}: {found}")
+        for probe in ("/api/v1/children/?q=Sekretova", "/api/v1/children/?q=Tainagul", "/api/v1/children/?q=BRN-SEALED-9041",
+                      f"/api/v1/cases/?child={world['child']}", f"/api/v1/monitoring-reports/?child={world['child']}",
+                      "/api/v1/audit-events/", f"/api/v1/audit-events/?object_id={world['child']}"):
+            response = in_rollback(lambda probe=probe: client.get(probe))
+            checked += 1
+            if found := leaked(response):
+                leaks.append(f"{role} GET {probe}: {found}")
+    assert not leaks, "a sealed identity left through:\n" + "\n".join(leaks)
+    # A sealed name never matches a search, for any role.
+    for role in ("guardianship", "regional", "ministry", "auditor"):
+        assert api(users[role]).get("/api/v1/children/", {"q": "Sekretova"}).json()["results"] == []
+    # The search for leaks can find something: an unseal with a purpose by a role allowed to.
+    opened = api(users["ministry"]).get(f"/api/v1/children/{world['child']}/", {"purpose": PURPOSE})
+    assert opened.status_code == 200 and opened.json()["last_name"] == "Sekretova" and leaked(opened)
+    history = api(users["guardianship"]).get(f"/api/v1/children/{world['child']}/history/", {"purpose": PURPOSE})
+    assert "BRN-SEALED-9041" in history.content.decode()
+    assert api(users["regional"]).get(f"/api/v1/children/{world['child']}/history/", {"purpose": PURPOSE}).status_code == 403
+    print(f"secrecy matrix: {len(operations)} operations, {len(ROLES)} roles, {checked} requests checked")
+
+
+# Every page of the staff application, with the object its {pk} stands for (None: no object).
+PAGES = {
+    "": None, "children/": None, "children/new/": None, "children/<int:pk>/": "child",
+    "children/<int:pk>/grounds/": "child", "children/<int:pk>/register/": "child", "children/<int:pk>/deregister/": "child",
+    "duplicates/<int:pk>/different/": "none", "cases/": None, "cases/new/": None, "applicants/new/": None,
+    "cases/<int:pk>/": "case", "cases/<int:pk>/<slug:name>/": "case", "adopted/": None, "adopted/<int:pk>/": "child",
+    "dashboard/": None, "dashboard/policy/": None, "dashboard/import/": None, "dashboard/import/<int:pk>/": "none",
+}
+NOT_STAFF_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "static/", "media/")
+
+
+def staff_pages() -> set[str]:
+    found = set()
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(NOT_STAFF_PAGES):
+                continue
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                found.add(route)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def page_url(route: str, world: dict) -> str:
+    kind = PAGES[route]
+    path = "/" + route.replace("<slug:name>", "documents")
+    return path.replace("<int:pk>", str(world.get(kind, 0))) if kind else path
+
+
+def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, court, us_post):
+    world = sealed_world(district, court, us_post)
+    assert staff_pages() == set(PAGES), "every page needs its row in PAGES"
+    leaks = []
+    for role in ROLES:
+        client.force_login(users[role])
+        for route in sorted(PAGES):
+            target = page_url(route, world)
+            for response in (in_rollback(lambda target=target: client.get(target)),
+                             in_rollback(lambda target=target: client.post(target, {}))):
+                assert response.status_code < 500, f"{role} {target}: {response.status_code}"
+                if found := leaked(response):
+                    leaks.append(f"{role} {response.request['REQUEST_METHOD']} {target}: {found}")
+        probe = f"/children/{world['child']}/?purpose=short"
+        if found := leaked(in_rollback(lambda probe=probe: client.get(probe))):
+            leaks.append(f"{role} GET {probe}: {found}")
+        # the search box echoes what the user typed; the sealed child must not be among the results
+        if f'href="/children/{world["child"]}/"' in client.get("/children/?q=Sekretova").content.decode():
+            leaks.append(f"{role} GET /children/?q=Sekretova: the sealed child matched")
+    assert not leaks, "a sealed identity left through:\n" + "\n".join(leaks)
+    client.force_login(users["guardianship"])
+    assert "Sekretova" in client.get(f"/children/{world['child']}/", {"purpose": PURPOSE}).content.decode()
+
+
+# --- read audit -------------------------------------------------------------------------
+
+# GET operations that show a child's record or a case file, with the record a read event must name.
+RECORD_READS = {
+    "/api/v1/children/": "child", "/api/v1/children/{id}/": "child", "/api/v1/children/{id}/grounds/": "child",
+    "/api/v1/children/{id}/register/": "child", "/api/v1/children/{id}/history/": "child",
+    "/api/v1/applicants/": "applicant", "/api/v1/applicants/{id}/": "applicant",
+    "/api/v1/cases/": "case", "/api/v1/cases/{id}/": "case", "/api/v1/cases/{id}/eligibility/": "case",
+    "/api/v1/adopted-children/": "child", "/api/v1/adopted-children/{id}/": "child",
+    "/api/v1/consular-registrations/": "child", "/api/v1/consular-registrations/{id}/": "child",
+    "/api/v1/monitoring-reports/": "child", "/api/v1/reports/adoptions/children/": "child",
+    "/api/v1/reports/unregistered-children/": "unregistered", "/api/v1/audit-events/": "child",
+}
+# GET operations that show no child's record nor case file (reference data, counts, the caller's own work).
+NO_RECORD = {
+    "/api/v1/regions/", "/api/v1/courts/", "/api/v1/consular-posts/", "/api/v1/policy/", "/api/v1/reminders/",
+    "/api/v1/imports/", "/api/v1/imports/{id}/", "/api/v1/duplicates/", "/api/v1/reports/adoptions/",
+    "/api/v1/reports/consular-registrations/", "/api/v1/reports/intercountry/", "/api/v1/reports/registers/",
+}
+LABELS = {"child": "registry.child", "unregistered": "registry.child", "case": "adoption.case", "applicant": "adoption.applicant"}
+RECORD_PAGES = {"/children/": "child", "/children/{child}/": "child", "/cases/": "case", "/cases/{case}/": "case",
+                "/adopted/": "child", "/adopted/{child}/": "child"}
+
+
+def reader_of(method: str, path: str):
+    """A role that may read `path` and sees the world (national roles first)."""
+    allowed = MAY[method, path]
+    return next(role for role in ("auditor", "ministry", "guardianship", "consular") if role in allowed)
+
+
+def test_every_read_of_a_record_is_audited_naming_it(api, client, users, district, court, us_post):
+    world = sealed_world(district, court, us_post)
+    reads = {path for method, path in api_operations() if method == "GET"}
+    assert reads == set(RECORD_READS) | NO_RECORD, "every read needs its row in RECORD_READS or NO_RECORD"
+    missing = []
+    for path, kind in sorted(RECORD_READS.items()):
+        role = reader_of("GET", path)
+        record = str(world[kind])
+        target = url(path, world, "figure=by_foreigners" if "adoptions/children" in path else "")
+
+        def named():
+            response = api(users[role]).get(target)
+            assert response.status_code == 200, f"{role} GET {target}: {response.status_code}"
+            return AuditEvent.objects.filter(reads_of_q(record), action="read", object_type=LABELS[kind], actor=users[role]).exists()
+
+        if not in_rollback(named):
+            missing.append(f"{role} GET {target}: no read event naming {LABELS[kind]} {record}")
+    for page, kind in RECORD_PAGES.items():
+        target = page.format(**world)
+        client.force_login(users["ministry"])
+
+        def named_on_page():
+            assert client.get(target).status_code == 200
+            return AuditEvent.objects.filter(reads_of_q(str(world[kind])), action="read", object_type=LABELS[kind]).exists()
+
+        if not in_rollback(named_on_page):
+            missing.append(f"ministry GET {target}: no read event naming {LABELS[kind]} {world[kind]}")
+    assert not missing, "\n".join(missing)
+
+
+def test_a_list_is_one_read_event_naming_every_record_in_the_answer(api, users, district, court, us_post):
+    sealed_world(district, court, us_post)
+    shown = [c["id"] for c in api(users["ministry"]).get("/api/v1/children/").json()["results"]]
+    assert len(shown) >= 1
+    event = AuditEvent.objects.filter(action="read", object_type="registry.child", actor=users["ministry"]).latest("id")
+    named = [int(pk) for pk in (event.object_ids.strip(",").split(",") if event.object_ids else [event.object_id])]
+    assert sorted(named) == sorted(shown)
+    assert AuditEvent.objects.filter(action="read", actor=users["ministry"], object_type="registry.child").count() == 1
+    # a refused request shows nothing and records no read
+    before = AuditEvent.objects.filter(action="read").count()
+    assert api(users["regional"]).get("/api/v1/children/999999/").status_code == 404
+    assert AuditEvent.objects.filter(action="read").count() == before
