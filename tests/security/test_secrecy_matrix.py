@@ -241,7 +241,7 @@ def test_every_read_of_a_record_is_audited_naming_it(api, client, users, distric
         record = str(world[kind])
         target = url(path, world, "figure=by_foreigners" if "adoptions/children" in path else "")
 
-        def named():
+        def named(role=role, target=target, record=record, kind=kind):
             response = api(users[role]).get(target)
             assert response.status_code == 200, f"{role} GET {target}: {response.status_code}"
             return AuditEvent.objects.filter(reads_of_q(record), action="read", object_type=LABELS[kind], actor=users[role]).exists()
@@ -252,7 +252,7 @@ def test_every_read_of_a_record_is_audited_naming_it(api, client, users, distric
         target = page.format(**world)
         client.force_login(users["ministry"])
 
-        def named_on_page():
+        def named_on_page(target=target, kind=kind):
             assert client.get(target).status_code == 200
             return AuditEvent.objects.filter(reads_of_q(str(world[kind])), action="read", object_type=LABELS[kind]).exists()
 
