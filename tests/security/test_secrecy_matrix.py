@@ -116,9 +116,9 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
             for extra in formats:
                 target = url(path, world, extra)
                 if method == "GET":
-                    response = in_rollback(lambda target=target: client.get(target))
+                    response = in_rollback(lambda target=target, client=client: client.get(target))
                 else:
-                    response = in_rollback(lambda method=method, target=target: getattr(client, method.lower())(target, {}, format="json"))
+                    response = in_rollback(lambda method=method, target=target, client=client: getattr(client, method.lower())(target, {}, format="json"))
                 checked += 1
                 assert response.status_code < 500, f"{role} {method} {target}: {response.status_code}"
                 if found := leaked(response):
@@ -126,7 +126,7 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
         for probe in ("/api/v1/children/?q=Sekretova", "/api/v1/children/?q=Tainagul", "/api/v1/children/?q=BRN-SEALED-9041",
                       f"/api/v1/cases/?child={world['child']}", f"/api/v1/monitoring-reports/?child={world['child']}",
                       "/api/v1/audit-events/", f"/api/v1/audit-events/?object_id={world['child']}"):
-            response = in_rollback(lambda probe=probe: client.get(probe))
+            response = in_rollback(lambda probe=probe, client=client: client.get(probe))
             checked += 1
             if found := leaked(response):
                 leaks.append(f"{role} GET {probe}: {found}")
