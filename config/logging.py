@@ -1,7 +1,9 @@
-"""Structured (JSON) logs carrying the request id. Messages name ids, never people."""
+"""Structured (JSON) logs carrying the request id. Messages name ids, never people (RULES §9):
+every record passes `PrivacyFilter`, whatever logger wrote it (Django's own included)."""
 
 import json
 import logging
+import re
 
 from core.context import current_request_id
 
@@ -11,6 +13,31 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = current_request_id()
+        return True
+
+
+# A URL's query string (?q=<name>, ?purpose=<text>), wherever it appears in a line.
+_QUERY = re.compile(r"\?[^\s'\"<>]*")
+
+
+def scrub(text: str) -> str:
+    """`text` without any query string."""
+    return _QUERY.sub("", text)
+
+
+class PrivacyFilter(logging.Filter):
+    """No query string reaches a log line: Django's request loggers attach the whole request (its
+    repr carries the query string) and a message may quote a URL. The request becomes its method
+    and path; the message and every text field lose their query strings."""
+
+    def filter(self, record):
+        request = record.__dict__.pop("request", None)
+        if request is not None and hasattr(request, "path"):
+            record.method, record.path = getattr(request, "method", ""), request.path
+        record.msg, record.args = scrub(record.getMessage()), ()
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD and isinstance(value, str):
+                setattr(record, key, scrub(value))
         return True
 
 

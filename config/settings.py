@@ -312,13 +312,17 @@ LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}, "privacy": {"()": "config.logging.PrivacyFilter"}},
     "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id", "privacy"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # runserver's access log prints query strings (?q=<name>): replaced by core.middleware.
         "django.server": {"level": "WARNING"},
+        # SQL with its parameters (names) at DEBUG: never, whatever LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO"},
+        # a failed variable lookup at DEBUG, with the request's parameters in its traceback: never.
+        "django.template": {"level": "INFO"},
         "axes": {"level": "WARNING"},
     },
 }

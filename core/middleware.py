@@ -21,8 +21,11 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The id is the server's own (a client cannot choose what the audit trail records); a
+        # well-formed client id is kept beside it in the access log, to join the two systems' logs.
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID_ID.match(incoming) else new_request_id()
+        client_request_id = incoming if _VALID_ID.match(incoming) else None
+        request_id = new_request_id()
         token = request_id_var.set(request_id)
         request.request_id = request_id
         started = time.monotonic()
@@ -39,6 +42,7 @@ class RequestIdMiddleware:
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                     "user_id": user_id,
+                    "client_request_id": client_request_id,
                 },
             )
             return response

@@ -29,18 +29,29 @@ def table(data) -> tuple[list[str], list[list]]:
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         results = data["results"]
         header = list(results[0]) if results else []
-        return header, [[_cell(row[h]) for h in header] for row in results]
+        return [_cell(h) for h in header], [[_cell(row[h]) for h in header] for row in results]
     if isinstance(data, dict) and "errors" in data:
-        return ["field", "code", "message"], [[e.get("field"), e.get("code"), e.get("message")] for e in data["errors"]]
-    return ["figure", "value"], [[name, _cell(value)] for name, value in flatten(data)]
+        return ["field", "code", "message"], [[_cell(e.get(k)) for k in ("field", "code", "message")] for e in data["errors"]]
+    return ["figure", "value"], [[_cell(name), _cell(value)] for name, value in flatten(data)]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Text a spreadsheet would read as a formula (RULES §9: `=HYPERLINK(...)` as a child's name)
+    is written as text: prefixed with an apostrophe, in CSV and XLSX alike."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _cell(value):
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+        value = "; ".join(str(v) for v in value)
+    elif isinstance(value, datetime.date):
+        value = value.isoformat()
+    return neutralise(value)
 
 
 class CSVRenderer(BaseRenderer):
@@ -70,8 +81,12 @@ class XLSXRenderer(BaseRenderer):
         sheet.title = "report"
         sheet.append(header)
         for row in rows:
-            # control characters cannot be stored in a spreadsheet cell
+            # control characters cannot be stored in a spreadsheet cell; text is never a formula
             sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()
