@@ -23,6 +23,7 @@ router.register("imports", import_views.ImportJobViewSet, basename="import")
 
 urlpatterns = [
     path("auth/token/", core_views.TokenView.as_view(), name="api-token"),
+    path("auth/logout/", core_views.LogoutView.as_view(), name="api-logout"),
     path("regions/", core_views.RegionList.as_view(), name="region-list"),
     path("courts/", core_views.CourtList.as_view(), name="court-list"),
     path("consular-posts/", core_views.ConsularPostList.as_view(), name="consular-post-list"),

@@ -1,20 +1,38 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 
 from .audit import record_write, snapshot
 from .models import AuditEvent, ConsularPost, Court, District, Policy, Region, Reminder, User
 
+SECRET = ("password",)  # never in a snapshot, not even hashed
 ROLE_FIELDS = ("Role and organisation", {"fields": ["role", "district", "region", "court", "consular_post"]})
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Admin writes are audited like service writes (ROLES.md: every write is recorded)."""
+    """Admin writes are audited like service writes (ROLES.md: every write is recorded): additions,
+    changes, deletions (one by one or selected in the list), and password resets."""
 
     def save_model(self, request, obj, form, change):
-        before = snapshot(type(obj).objects.get(pk=obj.pk), exclude=("password",)) if change else None
+        before = snapshot(type(obj).objects.get(pk=obj.pk), exclude=SECRET) if change else None
         super().save_model(request, obj, form, change)
         record_write(actor=request.user, verb=f"admin_{'change' if change else 'add'}", obj=obj,
-                     before=before, after=snapshot(obj, exclude=("password",)))
+                     before=before, after=snapshot(obj, exclude=SECRET))
+
+    def _record_deletion(self, request, obj):
+        record_write(actor=request.user, verb="admin_delete", obj=obj, before=snapshot(obj, exclude=SECRET),
+                     action=AuditEvent.Action.DELETE)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():  # the event and the deletion together, or neither
+            self._record_deletion(request, obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self._record_deletion(request, obj)
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(User)
@@ -30,6 +48,16 @@ class StaffAdmin(AuditedAdmin, UserAdmin):
     )
     add_fieldsets = UserAdmin.add_fieldsets + (ROLE_FIELDS,)
     readonly_fields = ["last_login", "date_joined"]
+
+    def user_change_password(self, request, id, form_url=""):
+        """A password reset by the ministry: audited (the hash never is), and it revokes the user's
+        API tokens (core.signals)."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                record_write(actor=request.user, verb="admin_password_reset", obj=User.objects.get(pk=id),
+                             before={"password": "(hidden)"}, after={"password": "(reset)"})
+        return response
 
 
 @admin.register(Region)

@@ -7,3 +7,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from config import checks  # noqa: F401  (registers the production system checks)
+
+        from . import signals  # noqa: F401  (revokes tokens on a password change or deactivation)

@@ -94,3 +94,8 @@ class AuditEventSerializer(serializers.ModelSerializer):
         data = super().to_representation(event)
         redact = self.context.get("redact")
         return redact(event, data) if redact else data
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="send as `Authorization: Token <token>`")
+    expiry = serializers.DateTimeField(help_text="after this the token is refused (TOKEN_TTL_HOURS)")

@@ -1,11 +1,13 @@
+from django.contrib.auth import logout
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
+from knox.models import AuthToken
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, mixins, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404  # DRF's: a malformed id is a 404, not a 500
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,6 +23,7 @@ from .serializers import (
     PolicySerializer,
     RegionSerializer,
     ReminderSerializer,
+    TokenSerializer,
 )
 
 
@@ -29,18 +32,39 @@ class LockedOut(exceptions.PermissionDenied):
     default_code = "locked_out"
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (brute force is locked out by axes)."""
+class TokenView(APIView):
+    """Exchange a username and password for a new API token, valid for TOKEN_TTL_HOURS (brute
+    force is locked out by axes, per account and per address)."""
 
     permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = AuthTokenSerializer
 
-    def post(self, request, *args, **kwargs):
+    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         try:
-            return super().post(request, *args, **kwargs)
+            serializer.is_valid(raise_exception=True)
         except exceptions.ValidationError:
             if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
                 raise LockedOut() from None
             raise
+        instance, token = AuthToken.objects.create(serializer.validated_data["user"])
+        return Response({"token": token, "expiry": instance.expiry})
+
+
+class LogoutView(APIView):
+    """Revoke the token of this request (a session is ended instead)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if isinstance(request.auth, AuthToken):
+            request.auth.delete()
+        else:
+            logout(request._request)
+        return Response(status=204)
 
 
 class RegionList(generics.ListAPIView):

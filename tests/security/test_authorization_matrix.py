@@ -38,6 +38,7 @@ REPORT_READERS = {R, M, A}
 
 # (method, path) -> the roles that may call it (ROLES.md "may do"; reads: "sees").
 MAY = {
+    ("POST", "/api/v1/auth/logout/"): EVERYONE,
     ("GET", "/api/v1/regions/"): EVERYONE,
     ("GET", "/api/v1/courts/"): EVERYONE,
     ("GET", "/api/v1/consular-posts/"): EVERYONE,

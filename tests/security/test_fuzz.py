@@ -8,7 +8,7 @@ import pytest
 import schemathesis
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from config.wsgi import application
@@ -24,7 +24,7 @@ ROLES = ["guardianship", "regional", "ministry", "court", "consular", "auditor"]
 
 @pytest.fixture
 def tokens(users):
-    return {role: Token.objects.get_or_create(user=users[role])[0].key for role in ROLES}
+    return {role: AuthToken.objects.create(users[role])[1] for role in ROLES}
 
 
 @pytest.fixture(autouse=True)
