@@ -45,7 +45,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 PRODUCTION = env_bool("PRODUCTION")
 INSECURE_DEFAULT_SECRET_KEY = "embedded-default-insecure-key-change-me"
 SECRET_KEY = env("SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY)
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+DEBUG = env_bool("DEBUG")  # off unless DEBUG=1 (a traceback page shows a file to whoever hits an error)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -231,6 +231,8 @@ REST_FRAMEWORK = {
     "DATE_INPUT_FORMATS": ["iso-8601"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Imports refuse a file of more rows than this (core.tabular), before reading any further.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 # API tokens (django-rest-knox): stored hashed, one per login, expire after TOKEN_TTL_HOURS; logout
 # revokes one, a password change or a deactivation all of a user's (core.signals).
 TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 12)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from itertools import islice
 
 from django.contrib.auth.models import Permission
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -57,6 +58,11 @@ def create_staff(
             raise RuleError("org", "unknown_organisation", _("No %(kind)s %(org)s.") % {"kind": field, "org": org}) from None
     elif org:
         raise RuleError("org", "not_allowed", _("Role %(role)s has no organisation.") % {"role": role})
+    if password:
+        try:  # a chosen password meets the same rules as the admin's (AUTH_PASSWORD_VALIDATORS)
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise RuleError("password", "weak_password", " ".join(exc.messages)) from None
     password = password or generate_password()
     user.set_password(password)
     user.is_staff = role == Role.MINISTRY  # the ministry manages users in the admin

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 
@@ -48,7 +49,9 @@ def read_rows(path: str | Path, required_columns: list[str]) -> list[tuple[int, 
         from openpyxl import load_workbook
 
         workbook = load_workbook(path, read_only=True, data_only=True)
-        table = ([_cell(v) for v in row] for row in workbook.active.iter_rows(values_only=True))
+        sheet = workbook.active
+        sheet.reset_dimensions()  # the sheet's real size: a declared dimension may be smaller than its data
+        table = ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
     else:
         handle = path.open(newline="", encoding="utf-8-sig")
         table = ([_cell(v) for v in row] for row in csv.reader(handle))
@@ -63,10 +66,14 @@ def read_rows(path: str | Path, required_columns: list[str]) -> list[tuple[int, 
     if missing:
         raise FileFormatError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
     rows = []
+    limit = settings.IMPORT_MAX_ROWS
     try:
         for line, values in enumerate(table, start=2):
             if not any(values):
                 continue  # blank lines are not rows
+            if len(rows) == limit:
+                raise FileFormatError(_("The file has more than %(limit)s rows: split it into files of at most %(limit)s rows.")
+                                      % {"limit": limit})
             rows.append((line, {name: (values[i] if i < len(values) else "") for i, name in enumerate(header)}))
     except UnicodeDecodeError:
         raise FileFormatError(_("The file is not UTF-8 text.")) from None

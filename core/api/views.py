@@ -1,8 +1,8 @@
 from django.contrib.auth import logout
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from knox.models import AuthToken
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from knox.models import AuthToken
 from rest_framework import exceptions, generics, mixins, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action

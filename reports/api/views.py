@@ -1,6 +1,7 @@
 """Ministry reports: JSON, CSV and XLSX (same numbers), national for the ministry and the
 auditor, a region's own for the regional department."""
 
+import re
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ REGION = OpenApiParameter("region", OpenApiTypes.STR, description="region code (
 PUBLISH = OpenApiParameter("publish", OpenApiTypes.BOOL, description="for publication: counts 1-4 shown as \"<5\"")
 FORMAT = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"])
 SMALL = "<5"
+FIGURE_NAME = re.compile(r"\A[A-Za-z0-9_.-]{1,80}\Z")
 
 
 def suppress(value):
@@ -113,7 +115,8 @@ class AdoptionsReportChildren(ReportView):
     def get(self, request):
         p = self.params(request)
         figure = request.query_params.get("figure", "")
-        rows = queries.children_behind(request.user, p["from"], p["to"], figure, p.get("region"))
+        # a figure's name becomes a file name (Content-Disposition): letters, digits, "_", "." and "-" only
+        rows = queries.children_behind(request.user, p["from"], p["to"], figure, p.get("region")) if FIGURE_NAME.match(figure) else None
         if rows is None:
             raise ValidationError({"figure": [_("Unknown figure.")]})
         results = [{"child": a.child_id,

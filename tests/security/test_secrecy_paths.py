@@ -1,0 +1,106 @@
+"""The smaller promises of RULES §9 and issue 14, each at its edge: the PATCH answer of a sealed
+child, refused web actions, the deep health check, a figure that would shape a header, imports
+that read a sheet's real size and refuse too many rows, staff passwords, DEBUG off by default."""
+
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from core.models import AuditEvent
+from core.tabular import FileFormatError, read_rows
+from registry.models import DuplicateFlag
+from tests.adoption.conftest import adopt_abroad
+from tests.conftest import ROOT, service_env
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_throttle")]
+
+
+def test_patch_of_a_sealed_child_answers_the_sealed_record_and_is_a_read(api, users, district, court):
+    _, child = adopt_abroad(district, court, last_name="Zhaksylykova")
+    client = api(users["guardianship"])
+    response = client.patch(f"/api/v1/children/{child.pk}/", {}, format="json")
+    assert response.status_code == 200 and response.json()["last_name"] is None and response.json()["sealed"] is True
+    assert AuditEvent.objects.filter(action="read", object_id=str(child.pk), actor=users["guardianship"]).exists()
+    refused = client.patch(f"/api/v1/children/{child.pk}/", {"last_name": "Other"}, format="json")
+    assert refused.status_code == 400 and refused.json()["errors"][0] == {
+        "field": "last_name", "code": "sealed", "message": "The identity of an adopted child is sealed: it cannot be changed here."}
+    child.refresh_from_db()
+    assert child.last_name == "Zhaksylykova" and child.search_name == ""
+
+
+def test_the_auditor_cannot_resolve_a_duplicate_on_the_web(client, users, district):
+    from tests.adoption.conftest import make_child
+
+    make_child(district, last_name="Twin")
+    make_child(district, last_name="Twin")
+    flag = DuplicateFlag.objects.get()
+    client.force_login(users["auditor"])
+    assert client.post(f"/duplicates/{flag.pk}/different/").status_code == 403
+    flag.refresh_from_db()
+    assert flag.status == DuplicateFlag.Status.OPEN
+
+
+def test_the_deep_health_check_is_for_staff_or_the_host_itself(client, users):
+    assert client.get("/healthz?deep=1", REMOTE_ADDR="203.0.113.9").status_code == 403
+    assert client.get("/healthz", REMOTE_ADDR="203.0.113.9").status_code in (200, 503)  # the plain check stays open
+
+
+@pytest.mark.parametrize("figure", ["by_region.KZ-71\r\nX-Injected: 1", "total\n", "by_region.a b", "x" * 81])
+def test_a_figure_that_could_shape_a_header_is_refused(api, users, figure):
+    response = api(users["ministry"]).get("/api/v1/reports/adoptions/children/",
+                                          {"from": "2020-01-01", "to": "2020-12-31", "figure": figure, "format": "csv"})
+    assert response.status_code == 400 and "X-Injected" not in response
+    assert response.get("Content-Disposition") is None
+
+
+def test_an_xlsx_is_read_to_its_real_size_whatever_dimension_it_declares(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name"])
+    for i in range(5):
+        sheet.append([f"row {i}"])
+    path = tmp_path / "children.xlsx"
+    workbook.save(path)
+    # shrink the declared dimension to the header alone, as a crafted file would
+    import zipfile
+
+    patched = tmp_path / "patched.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:A6" />', b'<dimension ref="A1:A1" />')
+                assert b'<dimension ref="A1:A1" />' in data
+            target.writestr(item, data)
+    assert [values["name"] for _, values in read_rows(patched, ["name"])] == [f"row {i}" for i in range(5)]
+
+
+def test_a_file_over_the_row_limit_is_refused(tmp_path, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    path = tmp_path / "children.csv"
+    path.write_text("name\n" + "".join(f"child {i}\n" for i in range(3)))
+    assert len(read_rows(path, ["name"])) == 3  # at the limit
+    path.write_text("name\n" + "".join(f"child {i}\n" for i in range(4)))
+    with pytest.raises(FileFormatError, match="more than 3 rows"):
+        read_rows(path, ["name"])
+
+
+@pytest.mark.parametrize("password", ["1", "password123", "short"])
+def test_create_staff_refuses_a_weak_password(password, db):
+    with pytest.raises(CommandError, match="password"):
+        call_command("create_staff", "weakling", role="ministry", password=password)
+
+
+def test_the_embedded_default_runs_with_debug_off(tmp_path):
+    code = "from django.conf import settings; print(settings.DEBUG)"
+    env = service_env(VAR_DIR=str(tmp_path), DEBUG=None, PRODUCTION=None, DATABASE_URL=None, REDIS_URL=None,
+                      DJANGO_SETTINGS_MODULE="config.settings")
+    off = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert off.stdout.strip() == "False", off.stderr
+    on = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env={**env, "DEBUG": "1"},
+                        capture_output=True, text=True)
+    assert on.stdout.strip() == "True", on.stderr
