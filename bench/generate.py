@@ -126,12 +126,14 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
             cases.append((case_id, None, opened, category, country if foreign else "", status_case, "", None, False, 1, now, now, district))
         for (entry_level, on, reason), ended_on in zip(history, entry_ends([on for _, on, _ in history]), strict=True):
             entries.append((entry0 + len(entries), entry_level, on, ended_on, reason, now, cid))  # ends on the next entry's date
-        children.append((cid, None, last, first, "", rng.choice("MF"), birth, f"BR-{cid}", identified, "", name_key(last, first),
+        sealed_on = dereg_on if dereg_reason == "adopted" else None  # an adoption in force seals the identity (RULES §9)
+        children.append((cid, None, last, first, "", rng.choice("MF"), birth, f"BR-{cid}", identified, "",
+                         "" if sealed_on else name_key(last, first), sealed_on,
                          level, since, status, dereg_on, dereg_reason, 1, now, now, district))
 
     counts = {
         "children": _copy("registry_child", ["id", "external_id", "last_name", "first_name", "patronymic", "sex", "birth_date",
-                                             "birth_registration_number", "identified_on", "health_notes", "search_name", "register_level",
+                                             "birth_registration_number", "identified_on", "health_notes", "search_name", "sealed_on", "register_level",
                                              "level_since", "status", "deregistered_on", "deregistration_reason", "version", "created_at",
                                              "updated_at", "district_id"], children),
         "register_entries": _copy("registry_registerentry", ["id", "level", '"on"', "ended_on", "reason", "created_at", "child_id"], entries),

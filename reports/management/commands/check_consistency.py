@@ -47,6 +47,8 @@ class Command(BaseCommand):
         problems += [f"child #{row['child']} adopted {row['n']} times" for row in twice]
         not_deregistered = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(child__status="deregistered")
         problems += [f"child #{a.child_id} adopted (in force) but still on a register" for a in not_deregistered]
+        unsealed = Adoption.objects.filter(decision__in_force_on__isnull=False).filter(Q(child__sealed_on__isnull=True) | ~Q(child__search_name=""))
+        problems += [f"child #{a.child_id} adopted (in force) but its identity is not sealed" for a in unsealed]
 
         audited = set(AuditEvent.objects.filter(Q(verb="create_child") | Q(verb="open_case")).values_list("object_type", "object_id"))
         for model, label in ((Child, "registry.child"), (Case, "adoption.case")):
