@@ -21,7 +21,7 @@ run: $(VENV)/.installed
 	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile start
 
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadscope
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

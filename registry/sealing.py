@@ -72,6 +72,13 @@ def redact(data, sealed: bool):
     return data
 
 
+def redact_event(data: dict, event, sealed: set[tuple[str, str]]) -> dict:
+    """An audit event's answer, its snapshots redacted when the event belongs to one of the
+    `sealed` files (see `sealed_subjects`)."""
+    hidden = (event.subject_type, event.subject_id) in sealed
+    return data | {"before": redact(data["before"], hidden), "after": redact(data["after"], hidden)}
+
+
 def sealed_subjects(events) -> set[tuple[str, str]]:
     """The (subject type, id) of these audit events that are sealed children's files (one query)."""
     from .models import Child

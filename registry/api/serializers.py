@@ -153,9 +153,7 @@ class HistoryEventSerializer(serializers.Serializer):
     after = serializers.JSONField()
 
     def to_representation(self, event):
-        data = super().to_representation(event)
-        sealed = (event.subject_type, event.subject_id) in self.context.get("sealed", ())
-        return data | {"before": sealing.redact(data["before"], sealed), "after": sealing.redact(data["after"], sealed)}
+        return sealing.redact_event(super().to_representation(event), event, self.context.get("sealed", set()))
 
 
 class DuplicateFlagSerializer(serializers.ModelSerializer):

@@ -51,7 +51,7 @@ def test_the_auditor_lists_who_read_which_file_and_why(api, users, make_child_an
     assert [(e["actor"], e["object_type"]) for e in events] == [(users["regional"].username, "registry.child")]
     assert api(users["ministry"]).get("/api/v1/audit-events/").status_code == 403
     assert api(users["guardianship"]).get("/api/v1/audit-events/").status_code == 403
-    assert AuditEvent.objects.filter(action="read").count() == 1  # listing the log is not itself a file read
+    assert AuditEvent.objects.filter(action="read").count() == 1  # a log of reads shows no part of the file: not itself a read
 
 
 @pytest.mark.parametrize("path", ["/api/v1/reminders/null,null/done/", "/api/v1/duplicates/abc/different/"])

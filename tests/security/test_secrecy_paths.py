@@ -104,3 +104,20 @@ def test_the_embedded_default_runs_with_debug_off(tmp_path):
     on = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env={**env, "DEBUG": "1"},
                         capture_output=True, text=True)
     assert on.stdout.strip() == "True", on.stderr
+
+
+def test_reminders_and_their_emails_never_name_a_sealed_child(users, district, court, mailoutbox, settings):
+    from consular.services import sweep_consular_deadlines
+    from core.models import Reminder
+    from core.services import send_reminder_emails
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _, child = adopt_abroad(district, court, last_name="Sekretova", in_force_ago=400)  # unregistered, reports overdue
+    users["guardianship"].email = "district@example.kz"
+    users["guardianship"].save()
+    sweep_consular_deadlines()
+    reminders = Reminder.objects.filter(subject_id=child.pk)
+    assert reminders.exists()
+    assert send_reminder_emails() >= 1 and mailoutbox
+    texts = [r.detail for r in reminders] + [m.subject + m.body for m in mailoutbox]
+    assert not [t for t in texts if "Sekretova" in t or "Yulia" in t]
