@@ -54,10 +54,10 @@ def disclose_row(child_id: int, sealed_on, values: dict) -> dict:
 
 
 def shown_name(child, *, unsealed: bool = False) -> str:
-    """How pages name the child: the name, or "adopted child #id" while the identity is sealed."""
+    """How pages name the child: the name, or "Adopted child #id" while the identity is sealed."""
     identity = disclose(child, unsealed=unsealed)
     if identity["sealed"]:
-        return _("adopted child #%(id)s") % {"id": child.pk}
+        return _("Adopted child #%(id)s") % {"id": child.pk}
     return " ".join(part for part in (identity["last_name"], identity["first_name"], identity["patronymic"]) if part)
 
 
