@@ -1,9 +1,40 @@
 import os
 
 from celery import Celery
+from celery.signals import before_task_publish, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("adoption")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# The request id travels with a task: what a task logs and audits names the request that sent it
+# (a task sent by beat gets an id of its own).
+REQUEST_ID_HEADER = "adoption_request_id"
+
+
+@before_task_publish.connect
+def _send_request_id(headers=None, **kwargs):
+    from core.context import current_request_id
+
+    if headers is not None and current_request_id():
+        headers[REQUEST_ID_HEADER] = current_request_id()
+
+
+@task_prerun.connect
+def _bind_request_id(task=None, **kwargs):
+    from core.context import new_request_id, request_id_var
+
+    incoming = getattr(task.request, REQUEST_ID_HEADER, None) or (task.request.headers or {}).get(REQUEST_ID_HEADER)
+    task.request._request_id_token = request_id_var.set(incoming or new_request_id())
+
+
+@task_postrun.connect
+def _unbind_request_id(task=None, **kwargs):
+    from core.context import request_id_var
+
+    token = getattr(task.request, "_request_id_token", None)
+    if token is not None:
+        request_id_var.reset(token)

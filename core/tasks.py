@@ -6,7 +6,9 @@ from celery import shared_task
 @shared_task(name="core.ping")
 def ping() -> dict:
     """Proves the worker path end to end (used by /healthz?deep=1 and the tests)."""
-    return {"pong": True, "worker": socket.gethostname()}
+    from .context import current_request_id
+
+    return {"pong": True, "worker": socket.gethostname(), "request_id": current_request_id()}
 
 
 @shared_task(name="core.send_reminder_emails")
