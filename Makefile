@@ -7,10 +7,11 @@ PORT ?= 8000
 
 .PHONY: run test lint services bench bench-small audit lock clean
 
-$(VENV)/.installed: requirements.lock
+# A working copy gets the development lock (runtime + test tools); the image only requirements.lock.
+$(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
 run: $(VENV)/.installed
@@ -41,10 +42,13 @@ bench-small: $(VENV)/.installed
 
 # Known vulnerabilities in the pinned dependencies (needs the PyPI or OSV vulnerability API, unreachable in our CI)
 audit: $(VENV)/.installed
-	$(VENV)/bin/pip-audit -r requirements.lock
+	$(VENV)/bin/pip-audit -r requirements-dev.lock
 
-lock:
-	$(VENV)/bin/pip-compile --quiet --strip-extras --extra dev -o requirements.lock pyproject.toml
+# Both locks from pyproject.toml (pip-tools is a development dependency); existing pins are kept
+# unless pyproject.toml asks for another version (`make lock UPGRADE=--upgrade` to refresh).
+lock: $(VENV)/.installed
+	$(VENV)/bin/pip-compile --quiet --strip-extras $(UPGRADE) -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --extra dev $(UPGRADE) -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf var .pytest_cache

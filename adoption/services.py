@@ -29,7 +29,7 @@ from core.services import create_reminders
 from registry import services as registry_services
 from registry.models import Child, ChildStatus, Level
 
-from . import rules
+from . import rules, workflow
 from .facts import eligibility
 from .models import (
     Adoption,
@@ -60,12 +60,6 @@ OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD, CaseSta
 
 def _locked_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
-
-
-def _require_status(case: Case, allowed: tuple[str, ...], action: str) -> None:
-    if case.status not in allowed:
-        raise ConflictError("status", "illegal_transition", _("A case that is %(status)s cannot be %(action)s.") % {
-            "status": case.status, "action": action})
 
 
 def _applicant_facts(applicants) -> list[rules.ApplicantFacts]:
@@ -147,10 +141,6 @@ def open_case(*, actor: User | None, children: list[Child], applicants: list[App
     return case
 
 
-def _evidence_allowed(case: Case) -> None:
-    _require_status(case, (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD), _("given new evidence"))
-
-
 def _in_case(case: Case, *, applicant: Applicant | None = None, child: Child | None = None) -> list[FieldError]:
     errors = []
     if applicant is not None and not case.applicant_links.filter(applicant=applicant).exists():
@@ -160,13 +150,13 @@ def _in_case(case: Case, *, applicant: Applicant | None = None, child: Child | N
     return errors
 
 
-@for_roles(Role.GUARDIANSHIP)
+@workflow.step("documents")
 @transaction.atomic
 def add_document(*, actor: User | None, case: Case, kind: str, issued_on: datetime.date, issuer: str,
                  applicant: Applicant | None = None, issuer_licence: str = "", licence_valid_until: datetime.date | None = None,
                  conditions: list[str] | None = None) -> CaseDocument:
     case = _locked_case(case)
-    _evidence_allowed(case)
+    workflow.require(case, "documents")
     errors = _in_case(case, applicant=applicant)
     not_future("issued_on", issued_on, errors)
     if kind == CaseDocumentKind.MEDICAL_CERTIFICATE and applicant is None:
@@ -181,11 +171,11 @@ def add_document(*, actor: User | None, case: Case, kind: str, issued_on: dateti
     return document
 
 
-@for_roles(Role.GUARDIANSHIP)
+@workflow.step("contacts")
 @transaction.atomic
 def record_contact(*, actor: User | None, case: Case, applicant: Applicant, child: Child, on: datetime.date) -> Contact:
     case = _locked_case(case)
-    _evidence_allowed(case)
+    workflow.require(case, "contacts")
     errors = _in_case(case, applicant=applicant, child=child)
     not_future("on", on, errors)
     if on < case.opened_on:
@@ -197,12 +187,12 @@ def record_contact(*, actor: User | None, case: Case, applicant: Applicant, chil
     return contact
 
 
-@for_roles(Role.GUARDIANSHIP)
+@workflow.step("consents")
 @transaction.atomic
 def record_consent(*, actor: User | None, case: Case, child: Child, given_on: datetime.date,
                    withdrawn_on: datetime.date | None = None) -> Consent:
     case = _locked_case(case)
-    _evidence_allowed(case)
+    workflow.require(case, "consents")
     errors = _in_case(case, child=child)
     not_future("given_on", given_on, errors)
     not_future("withdrawn_on", withdrawn_on, errors)
@@ -216,10 +206,11 @@ def record_consent(*, actor: User | None, case: Case, child: Child, given_on: da
     return consent
 
 
-@for_roles(Role.GUARDIANSHIP)
+@workflow.step("withdraw-consent")
 @transaction.atomic
 def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date) -> Consent:
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent = Consent.objects.select_for_update().select_related("case").get(pk=consent.pk)
+    workflow.require(consent.case, "withdraw-consent")
     errors: list[FieldError] = []
     not_future("on", on, errors)
     if on < consent.given_on:
@@ -234,11 +225,11 @@ def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date)
     return consent
 
 
-@for_roles(Role.GUARDIANSHIP)
+@workflow.step("domestic-search")
 @transaction.atomic
 def record_domestic_search(*, actor: User | None, case: Case, completed_on: datetime.date, outcome: str, notes: str = "") -> DomesticSearch:
     case = _locked_case(case)
-    _evidence_allowed(case)
+    workflow.require(case, "domestic-search")
     errors: list[FieldError] = []
     not_future("completed_on", completed_on, errors)
     raise_errors(errors)
@@ -280,13 +271,13 @@ def _set_status(case: Case, status: str, *, actor: User | None, verb: str, **fie
     return case
 
 
-@for_roles(Role.GUARDIANSHIP)
+@workflow.step("referral")
 @transaction.atomic
 def refer_to_court(*, actor: User | None, case: Case, court: Court, on: datetime.date) -> Referral:
     """The guardianship agency sends its conclusion to a court, only if the case is eligible on `on`."""
     _lock_children(case)
     case = _locked_case(case)
-    _require_status(case, (CaseStatus.OPEN,), _("referred to a court"))
+    workflow.require(case, "referral")
     errors: list[FieldError] = []
     not_future("on", on, errors)
     if on < case.opened_on:
@@ -312,13 +303,13 @@ def _court_of(case: Case, actor: User | None) -> Court:
     return referral.court
 
 
-@for_roles(Role.COURT)
+@workflow.step("hearing")
 @transaction.atomic
 def record_hearing(*, actor: User | None, case: Case, on: datetime.date, participants: list[str], in_camera: bool) -> Hearing:
     """A hearing in camera with the applicants, the guardianship agency and a procurator (¶47)."""
     _lock_children(case)
     case = _locked_case(case)
-    _require_status(case, (CaseStatus.REFERRED, CaseStatus.HEARD), _("heard"))
+    workflow.require(case, "hearing")
     court = _court_of(case, actor)
     errors: list[FieldError] = []
     missing = sorted(MANDATORY_PARTICIPANTS - set(participants))
@@ -340,7 +331,7 @@ def record_hearing(*, actor: User | None, case: Case, on: datetime.date, partici
     return hearing
 
 
-@for_roles(Role.COURT)
+@workflow.step("decision")
 @transaction.atomic
 def record_decision(*, actor: User | None, case: Case, outcome: str, decided_on: datetime.date,
                     in_force_on: datetime.date | None = None) -> Decision:
@@ -350,7 +341,7 @@ def record_decision(*, actor: User | None, case: Case, outcome: str, decided_on:
     case = _locked_case(case)
     if hasattr(case, "decision"):
         raise ConflictError("outcome", "already_decided", _("This case already has a decision."))
-    _require_status(case, (CaseStatus.HEARD,), _("decided (it needs a hearing first)"))
+    workflow.require(case, "decision")
     court = _court_of(case, actor)
     errors: list[FieldError] = []
     not_future("decided_on", decided_on, errors)
@@ -376,7 +367,7 @@ def record_decision(*, actor: User | None, case: Case, outcome: str, decided_on:
     return decision
 
 
-@for_roles(Role.COURT)
+@workflow.step("in-force")
 @transaction.atomic
 def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) -> Decision:
     """Entry into force (¶49). For a granted adoption: the children leave the registers and
@@ -389,6 +380,8 @@ def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) 
     _court_of(case, actor)
     if decision.in_force_on is not None:
         raise ConflictError("in_force_on", "already_in_force", _("The decision entered into force on %(date)s.") % {"date": decision.in_force_on})
+    if decision.outcome == Decision.Outcome.GRANTED:
+        workflow.require(case, "in-force")
     errors: list[FieldError] = []
     not_future("in_force_on", in_force_on, errors)
     if in_force_on < decision.decided_on:
@@ -438,11 +431,11 @@ def record_historical_adoption(*, actor: User | None, case: Case, decided_on: da
     return decision
 
 
-@for_roles(Role.GUARDIANSHIP)
+@workflow.step("withdraw")
 @transaction.atomic
 def withdraw_case(*, actor: User | None, case: Case, on: datetime.date) -> Case:
     case = _locked_case(case)
-    _require_status(case, (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD), _("withdrawn"))
+    workflow.require(case, "withdraw")
     errors: list[FieldError] = []
     not_future("on", on, errors)
     if on < case.opened_on:

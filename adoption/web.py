@@ -21,7 +21,7 @@ from registry import sealing
 from registry.models import Sex
 from registry.selectors import children_for
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .facts import eligibility
 from .models import (
     CaseDocumentKind,
@@ -131,22 +131,23 @@ class InForceForm(forms.Form):
     in_force_on = forms.DateField(label=_("Entered into force on"), widget=DateInput())
 
 
-# (form class, service, success message, roles that see the form, statuses in which it is offered)
-ACTIONS = {
-    "documents": (DocumentForm, services.add_document, _("Document recorded."), (Role.GUARDIANSHIP,), ("open", "referred", "heard")),
-    "contacts": (ContactForm, services.record_contact, _("Contact recorded."), (Role.GUARDIANSHIP,), ("open", "referred", "heard")),
-    "consents": (ConsentForm, services.record_consent, _("Consent recorded."), (Role.GUARDIANSHIP,), ("open", "referred", "heard")),
-    "domestic-search": (DomesticSearchForm, services.record_domestic_search, _("Search outcome recorded."), (Role.GUARDIANSHIP,), ("open", "referred", "heard")),
-    "referral": (ReferralForm, services.refer_to_court, _("Referred to the court."), (Role.GUARDIANSHIP,), ("open",)),
-    "hearing": (HearingForm, services.record_hearing, _("Hearing recorded."), (Role.COURT,), ("referred", "heard")),
-    "decision": (DecisionForm, services.record_decision, _("Decision recorded."), (Role.COURT,), ("heard",)),
-    "in-force": (InForceForm, services.set_in_force, _("Entry into force recorded."), (Role.COURT,), ("decided",)),
+# The form, service and message of each step of the case (adoption.workflow says who may take
+# it and in which statuses: the page offers exactly that).
+FORMS = {
+    "documents": (DocumentForm, services.add_document, _("Document recorded.")),
+    "contacts": (ContactForm, services.record_contact, _("Contact recorded.")),
+    "consents": (ConsentForm, services.record_consent, _("Consent recorded.")),
+    "domestic-search": (DomesticSearchForm, services.record_domestic_search, _("Search outcome recorded.")),
+    "referral": (ReferralForm, services.refer_to_court, _("Referred to the court.")),
+    "hearing": (HearingForm, services.record_hearing, _("Hearing recorded.")),
+    "decision": (DecisionForm, services.record_decision, _("Decision recorded.")),
+    "in-force": (InForceForm, services.set_in_force, _("Entry into force recorded.")),
 }
 CASE_BOUND = (DocumentForm, ContactForm, ConsentForm)
 
 
 def _form(name, case, data=None):
-    form_class = ACTIONS[name][0]
+    form_class = FORMS[name][0]
     initial = {"on": today(), "decided_on": today(), "in_force_on": today(), "issued_on": today(), "given_on": today(),
                "completed_on": today(), "in_camera": True,
                "participants": [Participant.APPLICANTS, Participant.GUARDIANSHIP, Participant.PROCURATOR]}
@@ -209,12 +210,10 @@ def _case_page(request, case, status=200, bound=None):
     note_read(case)  # adoption is secret: every read of a case file is audited
     as_of = _as_of(request)
     result = eligibility(case, as_of)
-    role = request.user.role
-    offered = {name: (bound if bound and bound[0] == name else None) for name in ACTIONS}
-    forms_shown = {}
-    for name, (_cls, _svc, _msg, roles, statuses) in ACTIONS.items():
-        if role in roles and case.status in statuses:
-            forms_shown[name] = offered[name][1] if offered[name] else _form(name, case)
+    names = [name for name in workflow.offered(case, request.user.role) if name in FORMS]
+    if bound and bound[0] not in names:
+        names.append(bound[0])  # refused because the case moved on: the form stays, with the reason
+    forms_shown = {name: bound[1] if bound and bound[0] == name else _form(name, case) for name in names}
     decision = getattr(case, "decision", None)
     return render(request, "adoption/case.html", {
         "case": case, "result": result, "as_of": as_of, "forms": forms_shown, "decision": decision,
@@ -234,12 +233,12 @@ def case(request, pk):
 @login_required
 @require_POST
 def case_action(request, pk, name):
-    if name not in ACTIONS:
+    if name not in FORMS:
         raise PermissionDenied
-    require_role(request.user, *READERS)
+    require_role(request.user, *workflow.STEPS[name].roles)  # a role the step is not for: 403 before its input
     case = get_object_or_404(selectors.case_file(selectors.cases_for(request.user)), pk=pk)
     form = _form(name, case, request.POST)
-    service, done = ACTIONS[name][1], ACTIONS[name][2]
+    _form_class, service, done = FORMS[name]
     if form.is_valid() and run_service(form, service, actor=request.user, case=case, **form.cleaned_data) is not None:
         messages.success(request, done)
         return redirect("web-case", pk=case.pk)

@@ -1,0 +1,71 @@
+"""The case state machine: one table of the steps a case can take, read by the services (which
+refuse a step the table does not allow in the case's status, and only to its roles), by the API
+(its views refuse a role before reading input: `core.errors.may`) and by the pages (which offer
+a step only where the table allows it: `offered`).
+
+A new step, or a new status, is a row here first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import ConflictError, for_roles
+from core.models import Role
+
+from .models import CaseStatus
+
+
+@dataclass(frozen=True)
+class Step:
+    roles: tuple[str, ...]  # who may take it
+    from_statuses: tuple[str, ...]  # the statuses it may be taken in
+    to_status: str | None  # the status it leads to (None: the case keeps its status)
+    doing: Promise  # for the refusal: "A case that is <status> cannot be <doing>."
+
+
+EVIDENCE = (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD)  # the file is open to new evidence until the decision
+G, C = (Role.GUARDIANSHIP,), (Role.COURT,)
+
+STEPS: dict[str, Step] = {
+    "documents": Step(G, EVIDENCE, None, gettext_lazy("given new evidence")),
+    "contacts": Step(G, EVIDENCE, None, gettext_lazy("given new evidence")),
+    "consents": Step(G, EVIDENCE, None, gettext_lazy("given new evidence")),
+    "withdraw-consent": Step(G, EVIDENCE, None, gettext_lazy("given new evidence")),
+    "domestic-search": Step(G, EVIDENCE, None, gettext_lazy("given new evidence")),
+    "referral": Step(G, (CaseStatus.OPEN,), CaseStatus.REFERRED, gettext_lazy("referred to a court")),
+    "hearing": Step(C, (CaseStatus.REFERRED, CaseStatus.HEARD), CaseStatus.HEARD, gettext_lazy("heard")),
+    # granted: decided (in force when in_force_on is given); refused: closed
+    "decision": Step(C, (CaseStatus.HEARD,), CaseStatus.DECIDED, gettext_lazy("decided (it needs a hearing first)")),
+    # a granted decision's entry into force (a refused one closes the case at once and may record it then)
+    "in-force": Step(C, (CaseStatus.DECIDED,), CaseStatus.IN_FORCE, gettext_lazy("entered into force")),
+    "withdraw": Step(G, EVIDENCE, CaseStatus.CLOSED, gettext_lazy("withdrawn")),
+}
+
+
+def require(case, name: str) -> None:
+    """Refuse (409 `illegal_transition`) step `name` on a case whose status the table does not allow."""
+    if case.status not in STEPS[name].from_statuses:
+        raise ConflictError("status", "illegal_transition", _("A case that is %(status)s cannot be %(action)s.") % {
+            "status": case.status, "action": STEPS[name].doing})
+
+
+def offered(case, role: str) -> list[str]:
+    """The steps a user of `role` may take on `case` now, in the table's order."""
+    return [name for name, step in STEPS.items() if role in step.roles and case.status in step.from_statuses]
+
+
+def step(name: str):
+    """Decorate the service of step `name`: its roles are the table's (`core.errors.for_roles`)."""
+    roles = STEPS[name].roles
+
+    def decorate(service):
+        checked = for_roles(*roles)(service)
+        checked.step = name
+        return checked
+
+    return decorate
