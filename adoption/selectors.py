@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from core.models import Role, User
-from core.scoping import NOTHING, role_of, territory_q
+from core.scoping import NOTHING, role_of, scope_of, territory_q
 
-from .models import Applicant, Case, CaseStatus
+from .models import Applicant, Case, CaseStatus, Consent
 
 
 def case_scope_q(user: User, prefix: str = "") -> Q:
@@ -23,6 +23,7 @@ def case_scope_q(user: User, prefix: str = "") -> Q:
     return NOTHING
 
 
+@scope_of(Case)
 def cases_for(user: User) -> QuerySet[Case]:
     qs = Case.objects.all()
     if role_of(user) == Role.COURT:
@@ -36,8 +37,14 @@ def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
         "child_links", "applicant_links", "documents", "contacts", "consents", "domestic_searches", "referrals", "hearings")
 
 
+@scope_of(Applicant)
 def applicants_for(user: User) -> QuerySet[Applicant]:
     territory = territory_q(user, district="district")
     if territory is not None:
         return Applicant.objects.filter(territory)
     return Applicant.objects.filter(pk__in=Applicant.objects.filter(case_scope_q(user, prefix="case_links__case__")).values("pk"))
+
+
+@scope_of(Consent)
+def consents_for(user: User) -> QuerySet[Consent]:
+    return Consent.objects.filter(case__in=cases_for(user).values("pk"))

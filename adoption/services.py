@@ -24,7 +24,6 @@ from core.errors import (
     raise_errors,
 )
 from core.models import Court, Policy, Reminder, Role, User
-from core.scoping import district_in_territory
 from core.services import create_reminders
 from registry import services as registry_services
 from registry.models import Child, ChildStatus, Level
@@ -69,7 +68,7 @@ def _applicant_facts(applicants) -> list[rules.ApplicantFacts]:
 # --- applicants and cases -------------------------------------------------------------------
 
 
-@for_roles(Role.GUARDIANSHIP)
+@for_roles(Role.GUARDIANSHIP, scope=("district",))
 @transaction.atomic
 def create_applicant(*, actor: User | None, district, last_name: str, first_name: str, sex: str, citizenship: str,
                      residence_country: str, birth_date: datetime.date | None = None, marital_status: str = "",
@@ -95,7 +94,7 @@ def create_applicant(*, actor: User | None, district, last_name: str, first_name
     return applicant
 
 
-@for_roles(Role.GUARDIANSHIP)
+@for_roles(Role.GUARDIANSHIP, scope=("children", "applicants", "relative_of"))
 @transaction.atomic
 def open_case(*, actor: User | None, children: list[Child], applicants: list[Applicant], opened_on: datetime.date,
               relative_of: list[Child] | None = None, case_ref: str | None = None, historical: bool = False) -> Case:
@@ -119,9 +118,7 @@ def open_case(*, actor: User | None, children: list[Child], applicants: list[App
     not_future("opened_on", opened_on, errors)
     if not historical:
         for child in children:
-            if actor is not None and not district_in_territory(actor, child.district):
-                errors.append(FieldError("children", "not_found", _("No child #%(id)s in your district.") % {"id": child.pk}))
-            elif child.status == ChildStatus.DEREGISTERED:
+            if child.status == ChildStatus.DEREGISTERED:
                 errors.append(FieldError("children", "deregistered", _("Child #%(id)s is no longer on the register.") % {"id": child.pk}))
             if opened_on < child.identified_on:
                 errors.append(FieldError("opened_on", "before_identified", _("The case cannot open before the child was identified.")))
@@ -206,7 +203,7 @@ def record_consent(*, actor: User | None, case: Case, child: Child, given_on: da
     return consent
 
 
-@workflow.step("withdraw-consent")
+@workflow.step("withdraw-consent", scope=("consent",))
 @transaction.atomic
 def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date) -> Consent:
     consent = Consent.objects.select_for_update().select_related("case").get(pk=consent.pk)

@@ -59,12 +59,13 @@ def offered(case, role: str) -> list[str]:
     return [name for name, step in STEPS.items() if role in step.roles and case.status in step.from_statuses]
 
 
-def step(name: str):
-    """Decorate the service of step `name`: its roles are the table's (`core.errors.for_roles`)."""
+def step(name: str, *, scope: tuple[str, ...] = ("case",)):
+    """Decorate the service of step `name`: its roles are the table's, and its case (or `scope`)
+    must be one the actor sees (`core.errors.for_roles`)."""
     roles = STEPS[name].roles
 
     def decorate(service):
-        checked = for_roles(*roles)(service)
+        checked = for_roles(*roles, scope=scope)(service)
         checked.step = name
         return checked
 

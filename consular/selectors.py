@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from adoption.models import Adoption
 from core.models import Role, User
-from core.scoping import NOTHING, role_of, territory_q
+from core.scoping import NOTHING, role_of, scope_of, territory_q
 from registry.models import Child
 from registry.selectors import children_for
 
@@ -23,6 +23,7 @@ def adopted_children_for(user: User) -> QuerySet[Child]:
                               Prefetch("consular_registrations", queryset=registrations_for(user).select_related("post"))))
 
 
+@scope_of(ConsularRegistration)
 def registrations_for(user: User) -> QuerySet[ConsularRegistration]:
     role = role_of(user)
     if role == Role.CONSULAR:

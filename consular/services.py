@@ -48,19 +48,11 @@ def country_of_residence(child: Child, adoption: Adoption) -> str:
     return departure.residence_country if departure else adoption.decision.case.receiving_country
 
 
-def _may_act_for_post(actor: User | None, post: ConsularPost) -> None:
-    if actor is None or actor.role == Role.MINISTRY:
-        return
-    if actor.role != Role.CONSULAR or actor.consular_post_id != post.pk:
-        raise Forbidden("post", "not_your_post", _("Only the consular officers of that post, or the ministry, may record this."))
-
-
-@for_roles(Role.CONSULAR, Role.MINISTRY)
+@for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child", "post"))
 @transaction.atomic
 def register_child(*, actor: User | None, child: Child, post: ConsularPost, number: str, registered_on: datetime.date,
                    passport_stamped_on: datetime.date | None = None, historical: bool = False) -> ConsularRegistration:
     """Place a child adopted abroad on the consular register of the post covering its country (¶60)."""
-    _may_act_for_post(actor, post)
     child = Child.objects.select_for_update().get(pk=child.pk)
     errors: list[FieldError] = []
     not_future("registered_on", registered_on, errors)
@@ -90,7 +82,7 @@ def register_child(*, actor: User | None, child: Child, post: ConsularPost, numb
     return registration
 
 
-@for_roles(Role.CONSULAR, Role.MINISTRY)
+@for_roles(Role.CONSULAR, Role.MINISTRY, scope=("registration",))
 @transaction.atomic
 def transfer_registration(*, actor: User | None, registration: ConsularRegistration, post: ConsularPost, number: str,
                           registered_on: datetime.date) -> ConsularRegistration:
@@ -120,10 +112,9 @@ def transfer_registration(*, actor: User | None, registration: ConsularRegistrat
     return new
 
 
-@for_roles(Role.CONSULAR, Role.MINISTRY)
+@for_roles(Role.CONSULAR, Role.MINISTRY, scope=("registration",))
 @transaction.atomic
 def stamp_passport(*, actor: User | None, registration: ConsularRegistration, on: datetime.date) -> ConsularRegistration:
-    _may_act_for_post(actor, registration.post)
     registration = ConsularRegistration.objects.select_for_update().get(pk=registration.pk)
     errors: list[FieldError] = []
     not_future("passport_stamped_on", on, errors)
@@ -137,7 +128,7 @@ def stamp_passport(*, actor: User | None, registration: ConsularRegistration, on
     return registration
 
 
-@for_roles(Role.GUARDIANSHIP)
+@for_roles(Role.GUARDIANSHIP, scope=("case", "child"))
 @transaction.atomic
 def record_departure(*, actor: User | None, case: Case, child: Child, exit_permission_number: str,
                      exit_permission_on: datetime.date | None, departed_on: datetime.date, residence_country: str,
@@ -198,7 +189,7 @@ def active_post(child: Child, adoption: Adoption) -> ConsularPost | None:
     return ConsularPost.objects.filter(country=country_of_residence(child, adoption), kind=ConsularPost.Kind.EMBASSY).first()
 
 
-@for_roles(Role.CONSULAR, Role.MINISTRY)
+@for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child",))
 @transaction.atomic
 def record_monitoring_report(*, actor: User | None, child: Child, due_on: datetime.date, received_on: datetime.date,
                              summary: str = "", attachment=None) -> MonitoringReport:

@@ -75,8 +75,11 @@ def actor_may(actor, *roles: str) -> None:
         raise Forbidden(None, "role_not_allowed", _("Your role may not take this action."))
 
 
-def for_roles(*roles: str):
-    """Decorate a service: only these roles may call it (403 otherwise).
+def for_roles(*roles: str, scope: tuple[str, ...] = ()):
+    """Decorate a service: only these roles may call it (403 otherwise), and only on records in
+    the actor's scope: each argument named in `scope` (a record, or a list of records) must be
+    one the actor may see (`core.scoping.in_scope`, the selectors' own rule), else 403
+    `out_of_scope`, before anything is read or written. The system (actor None) may do anything.
 
     The roles stay on the service (`service.roles`) so that a view can refuse a forbidden
     role before it validates anything (`may`): deny first, then explain the input.
@@ -86,12 +89,25 @@ def for_roles(*roles: str):
         @functools.wraps(service)
         def checked(*args, actor, **kwargs):
             actor_may(actor, *roles)
+            if actor is not None:
+                for name in scope:
+                    _require_in_scope(actor, name, kwargs.get(name))
             return service(*args, actor=actor, **kwargs)
 
-        checked.roles = roles
+        checked.roles, checked.scope = roles, scope
         return checked
 
     return decorate
+
+
+def _require_in_scope(actor, name: str, value) -> None:
+    from django.utils.translation import gettext as _
+
+    from .scoping import in_scope
+
+    for record in value if isinstance(value, list | tuple) else [value]:
+        if record is not None and not in_scope(actor, record):
+            raise Forbidden(name, "out_of_scope", _("This record is outside your district, region, court or post."))
 
 
 def may(actor, service) -> None:

@@ -9,7 +9,10 @@ post's country).
 
 from __future__ import annotations
 
-from django.db.models import Q
+from collections.abc import Callable
+from importlib import import_module
+
+from django.db.models import Q, QuerySet
 
 from .models import Role, User
 
@@ -43,12 +46,28 @@ def is_national(user: User) -> bool:
     return role_of(user) in (Role.MINISTRY, Role.AUDITOR)
 
 
-def district_in_territory(user: User, district) -> bool:
-    """May `user` act on things of `district` (a District)? National roles: everywhere."""
-    if user.role in (Role.MINISTRY, Role.AUDITOR):
-        return True
-    if user.role == Role.GUARDIANSHIP:
-        return district.pk == user.district_id
-    if user.role == Role.REGIONAL:
-        return district.region_id == user.region_id
-    return False
+# --- what a user may see of each kind of record: the selectors, registered by their apps -----
+
+_SCOPES: dict[type, Callable[[User], QuerySet]] = {}
+
+
+def scope_of(model: type):
+    """Register a selector `fn(user) -> QuerySet` as what `user` may see of `model`; services
+    check their records against it (`core.errors.for_roles(scope=...)`), so reads and writes
+    share one rule."""
+
+    def register(selector):
+        _SCOPES[model] = selector
+        return selector
+
+    return register
+
+
+def in_scope(user: User, record) -> bool:
+    """Is `record` one `user` may see? (One query, through the record's registered selector.)"""
+    model = type(record)
+    if model not in _SCOPES:
+        import_module(f"{model._meta.app_label}.selectors")  # where each app registers its selectors
+    if model not in _SCOPES:
+        raise LookupError(f"no scope is registered for {model._meta.label}")
+    return _SCOPES[model](user).filter(pk=record.pk).exists()

@@ -2,10 +2,11 @@
 
 from django.db.models import QuerySet
 
-from .models import AuditEvent, ConsularPost, Court, Region, Reminder, Role, User
-from .scoping import NOTHING, role_of
+from .models import AuditEvent, ConsularPost, Court, District, Region, Reminder, Role, User
+from .scoping import NOTHING, role_of, scope_of
 
 
+@scope_of(Reminder)
 def reminders_for(user: User, *, include_done: bool = False) -> QuerySet[Reminder]:
     """The reminders addressed to the user's organisation (national roles: all of them)."""
     qs = Reminder.objects.all()
@@ -40,3 +41,27 @@ def consular_posts() -> QuerySet[ConsularPost]:
 def audit_events() -> QuerySet[AuditEvent]:
     """Newest first; the auditor (procurator's office) sees all of it (ROLES.md)."""
     return AuditEvent.objects.select_related("actor").order_by("-id")
+
+
+@scope_of(District)
+def districts_for(user: User) -> QuerySet[District]:
+    """The districts a user acts for: its own, its region's, all (national roles)."""
+    match role_of(user):
+        case Role.MINISTRY | Role.AUDITOR:
+            return District.objects.all()
+        case Role.GUARDIANSHIP:
+            return District.objects.filter(pk=user.district_id)
+        case Role.REGIONAL:
+            return District.objects.filter(region=user.region_id)
+    return District.objects.none()
+
+
+@scope_of(ConsularPost)
+def posts_for(user: User) -> QuerySet[ConsularPost]:
+    """The consular posts a user acts for: a post its own, national roles all."""
+    match role_of(user):
+        case Role.MINISTRY | Role.AUDITOR:
+            return ConsularPost.objects.all()
+        case Role.CONSULAR:
+            return ConsularPost.objects.filter(pk=user.consular_post_id)
+    return ConsularPost.objects.none()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import record_write, snapshot
-from .errors import ConflictError, RuleError
+from .errors import ConflictError, RuleError, for_roles
 from .models import (
     ROLE_ORGANISATION,
     ConsularPost,
@@ -37,6 +37,7 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+@for_roles(Role.MINISTRY)
 @transaction.atomic
 def create_staff(
     *, actor: User | None, username: str, role: str, org: str | None, password: str | None = None
@@ -76,6 +77,7 @@ def create_staff(
     return user, password
 
 
+@for_roles(Role.MINISTRY)
 @transaction.atomic
 def update_policy(*, actor: User, **values) -> Policy:
     policy = Policy.objects.select_for_update().get(pk=Policy.current().pk)
@@ -98,6 +100,7 @@ def create_reminders(reminders: Iterable[Reminder], *, batch: int = 1000) -> Cou
     return counts
 
 
+@for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.CONSULAR, scope=("reminder",))
 @transaction.atomic
 def mark_reminder_done(*, actor: User, reminder: Reminder) -> Reminder:
     reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)

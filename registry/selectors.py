@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from core.models import Role, User
-from core.scoping import NOTHING, role_of, territory_q
+from core.scoping import NOTHING, role_of, scope_of, territory_q
 
 from .models import Child, DuplicateFlag, Ground, RegisterEntry
 from .rules import GroundFact
@@ -29,6 +29,7 @@ def child_scope_q(user: User, prefix: str = "") -> Q:
     return NOTHING
 
 
+@scope_of(Child)
 def children_for(user: User) -> QuerySet[Child]:
     qs = Child.objects.select_related("district")
     if role_of(user) in (Role.COURT, Role.CONSULAR):
@@ -49,6 +50,7 @@ def ground_facts(grounds) -> list[GroundFact]:
     return [GroundFact(g.parent, g.ground, tuple((d.kind, d.date) for d in g.documents.all())) for g in grounds]
 
 
+@scope_of(DuplicateFlag)
 def duplicate_flags_for(user: User) -> QuerySet[DuplicateFlag]:
     """Possible duplicates whose two children the user may both see: a district its own pairs, a
     region the pairs within it, the ministry all. A pair across territories is never shown to

@@ -18,7 +18,6 @@ from core.audit import record_write, snapshot
 from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
 from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future
 from core.models import District, Policy, Reminder, Role, User
-from core.scoping import district_in_territory
 from core.services import close_reminders, create_reminders
 
 from . import rules, sealing
@@ -130,7 +129,7 @@ def duplicate_warning(candidate: rules.DuplicateCandidate, district_id: str) -> 
     return DuplicateWarning("POSSIBLE_DUPLICATE", detail % {"id": candidate.child_id}, candidate.child_id)
 
 
-@for_roles(Role.GUARDIANSHIP)
+@for_roles(Role.GUARDIANSHIP, scope=("district",))
 @transaction.atomic
 def create_child(
     *,
@@ -147,8 +146,6 @@ def create_child(
     external_id: str | None = None,
 ) -> tuple[Child, list[DuplicateWarning]]:
     """Record an identified child (not yet on a register). Returns the child and warnings."""
-    if actor is not None and not district_in_territory(actor, district):
-        raise Forbidden("district", "outside_territory", _("You may only record children of your own district."))
     errors = validate_child_facts(birth_date=birth_date, identified_on=identified_on)
     if errors:
         raise RuleError.many(errors)
@@ -184,7 +181,7 @@ def _current_state(child: Child) -> rules.RegisterState:
                                reason=child.deregistration_reason)
 
 
-@for_roles(Role.GUARDIANSHIP)
+@for_roles(Role.GUARDIANSHIP, scope=("child",))
 @transaction.atomic
 def update_child(*, actor: User, child: Child, version: int | None = None, **changes) -> Child:
     """Correct a child's record. `version` (the one the user saw) guards against lost updates."""
@@ -215,7 +212,7 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
     return child
 
 
-@for_roles(Role.GUARDIANSHIP)
+@for_roles(Role.GUARDIANSHIP, scope=("child",))
 @transaction.atomic
 def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, documents: list[dict]) -> Ground:
     """Record a ground of adoptability for a parent (or both) with its documents (§3)."""
@@ -247,7 +244,7 @@ def _add_entry(*, child: Child, level: str, on: datetime.date, reason: str = "",
     return RegisterEntry.objects.create(child=child, level=level, on=on, reason=reason, created_by=actor)
 
 
-@for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)
+@for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, scope=("child",))
 @transaction.atomic
 def place_on_register(*, actor: User | None, child: Child, level: str, placed_on: datetime.date) -> RegisterEntry:
     """Place a child on the next register level (primary -> regional -> central, ¶52)."""
@@ -284,7 +281,7 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
     return entry
 
 
-@for_roles(Role.GUARDIANSHIP)
+@for_roles(Role.GUARDIANSHIP, scope=("child",))
 def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     """Take a child off every register (placed in a family, returned, 18, died) (§2)."""
     if reason == DeregistrationReason.ADOPTED:
@@ -337,7 +334,7 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
     return entry
 
 
-@for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)
+@for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, scope=("flag",))
 @transaction.atomic
 def confirm_different_child(*, actor: User, flag: DuplicateFlag) -> DuplicateFlag:
     flag = DuplicateFlag.objects.select_for_update().get(pk=flag.pk)

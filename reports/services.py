@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import record_write
+from core.errors import for_roles
+from core.models import Role
 from core.tabular import FileFormatError
 from registry.imports import import_children
 
@@ -21,6 +23,7 @@ def progress_key(job_id: int) -> str:
     return f"import-progress:{job_id}"
 
 
+@for_roles(Role.MINISTRY)
 @transaction.atomic
 def start_import(*, actor, kind: str, file, dry_run: bool = False) -> ImportJob:
     from .tasks import run_import
