@@ -26,6 +26,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v0  # a model change without its migration fails CI
 
 # PostgreSQL and Redis on loopback, for running the suite on the real components locally:
 #   eval "$$(make -s services)" && make test

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import KZ
-from core.models import Court, District
+from core.models import Court, District, one_of
 from registry.models import Child, Sex
 
 
@@ -38,6 +38,10 @@ class Applicant(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            one_of("sex", Sex.choices, name="applicant_sex_known"),
+            one_of("marital_status", MaritalStatus.choices, blank=True, name="applicant_marital_status_known"),
+        ]
 
     def __str__(self):
         return f"applicant #{self.pk}"
@@ -92,6 +96,11 @@ class Case(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["district", "status"])]
+        constraints = [
+            one_of("category", Category.choices, name="case_category_known"),
+            one_of("status", CaseStatus.choices, name="case_status_known"),
+            one_of("closed_reason", ClosedReason.choices, blank=True, name="case_closed_reason_known"),
+        ]
 
     def __str__(self):
         return f"case #{self.pk}"
@@ -146,6 +155,9 @@ class CaseDocument(models.Model):
 
     class Meta:
         ordering = ["issued_on", "id"]
+        constraints = [
+            one_of("kind", CaseDocumentKind.choices, name="case_document_kind_known"),
+        ]
 
     def __str__(self):
         return f"{self.kind} of {self.issued_on}"
@@ -183,12 +195,15 @@ class Consent(models.Model):
         return f"consent of {self.given_on}"
 
 
+class SearchOutcome(models.TextChoices):
+    NO_CANDIDATES = "no_candidates", _("no candidates in Kazakhstan")
+    ALL_DECLINED = "all_declined", _("all candidates declined")
+
+
 class DomesticSearch(models.Model):
     """Outcome of the search for a family in Kazakhstan (MFA art. 76(2); CRC art. 21(b))."""
 
-    class Outcome(models.TextChoices):
-        NO_CANDIDATES = "no_candidates", _("no candidates in Kazakhstan")
-        ALL_DECLINED = "all_declined", _("all candidates declined")
+    Outcome = SearchOutcome
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="domestic_searches")
     completed_on = models.DateField()
@@ -198,6 +213,9 @@ class DomesticSearch(models.Model):
 
     class Meta:
         ordering = ["completed_on", "id"]
+        constraints = [
+            one_of("outcome", SearchOutcome.choices, name="domestic_search_outcome_known"),
+        ]
 
     def __str__(self):
         return f"domestic search {self.outcome}"
@@ -242,10 +260,13 @@ class Hearing(models.Model):
         return f"hearing on {self.on}"
 
 
+class DecisionOutcome(models.TextChoices):
+    GRANTED = "granted", _("adoption granted")
+    REFUSED = "refused", _("adoption refused")
+
+
 class Decision(models.Model):
-    class Outcome(models.TextChoices):
-        GRANTED = "granted", _("adoption granted")
-        REFUSED = "refused", _("adoption refused")
+    Outcome = DecisionOutcome
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="decision")
     court = models.ForeignKey(Court, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -254,6 +275,9 @@ class Decision(models.Model):
     in_force_on = models.DateField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [one_of("outcome", DecisionOutcome.choices, name="decision_outcome_known")]
 
     def __str__(self):
         return f"{self.outcome} on {self.decided_on}"
@@ -275,6 +299,7 @@ class Adoption(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["monitoring_next_due"])]
+
 
     def __str__(self):
         return f"adoption of child #{self.child_id}"

@@ -13,6 +13,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def one_of(field: str, choices, *, name: str, blank: bool = False, null: bool = False) -> models.CheckConstraint:
+    """A database constraint refusing a value of `field` outside `choices` (RULES §8: an unknown
+    code is never stored, whoever writes: a service, an import, a migration, SQL)."""
+    allowed = models.Q(**{f"{field}__in": [value for value, _label in choices] + ([""] if blank else [])})
+    if null:
+        allowed |= models.Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=allowed, name=name)
+
+
 class Region(models.Model):
     """An oblast or a city of republican significance (ISO 3166-2:KZ code)."""
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import District
+from core.models import District, one_of
 
 
 class Sex(models.TextChoices):
@@ -89,10 +89,18 @@ class Child(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(birth_date__lte=models.F("identified_on")), name="child_born_before_identified"),
+            one_of("sex", Sex.choices, name="child_sex_known"),
+            one_of("status", ChildStatus.choices, name="child_status_known"),
+            one_of("register_level", Level.choices, null=True, name="child_register_level_known"),
+            one_of("deregistration_reason", DeregistrationReason.choices, blank=True, name="child_deregistration_reason_known"),
         ]
 
     def __str__(self):
         return f"child #{self.pk}"  # never a name: __str__ ends up in logs
+
+
+DEREGISTERED = "deregistered"
+ENTRY_KINDS = [*Level.choices, (DEREGISTERED, _("deregistered"))]  # what a register entry records
 
 
 class RegisterEntry(models.Model):
@@ -104,8 +112,8 @@ class RegisterEntry(models.Model):
     add the next entry; `check_consistency` verifies it.
     """
 
-    DEREGISTERED = "deregistered"
-    KINDS = [*Level.choices, (DEREGISTERED, _("deregistered"))]
+    DEREGISTERED = DEREGISTERED
+    KINDS = ENTRY_KINDS
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="register_entries")
     level = models.CharField(max_length=14, choices=KINDS)
@@ -118,6 +126,10 @@ class RegisterEntry(models.Model):
     class Meta:
         ordering = ["on", "id"]
         indexes = [models.Index(fields=["child", "on", "id"]), models.Index(fields=["level", "on"])]
+        constraints = [
+            one_of("level", ENTRY_KINDS, name="register_entry_level_known"),
+            one_of("reason", DeregistrationReason.choices, blank=True, name="register_entry_reason_known"),
+        ]
 
     def __str__(self):
         return f"{self.level} on {self.on}"
@@ -161,6 +173,10 @@ class Ground(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            one_of("parent", Parent.choices, name="ground_parent_known"),
+            one_of("ground", GroundCode.choices, name="ground_code_known"),
+        ]
 
     def __str__(self):
         return f"{self.ground} ({self.parent})"
@@ -175,6 +191,9 @@ class GroundDocument(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            one_of("kind", DocumentKind.choices, name="ground_document_kind_known"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.number}"

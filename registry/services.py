@@ -25,10 +25,13 @@ from .models import (
     Child,
     ChildStatus,
     DeregistrationReason,
+    DocumentKind,
     DuplicateFlag,
     Ground,
+    GroundCode,
     GroundDocument,
     Level,
+    Parent,
     RegisterEntry,
 )
 
@@ -217,9 +220,16 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
 def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, documents: list[dict]) -> Ground:
     """Record a ground of adoptability for a parent (or both) with its documents (§3)."""
     errors: list[FieldError] = []
+    if parent not in Parent.values:
+        errors.append(FieldError("parent", "invalid_choice", _("Unknown parent: one of %(choices)s.") % {"choices": ", ".join(Parent.values)}))
+    if ground not in GroundCode.values:
+        errors.append(FieldError("ground", "invalid_choice", _("Unknown ground (RULES §3): one of %(choices)s.") % {
+            "choices": ", ".join(GroundCode.values)}))
     if not documents:
         errors.append(FieldError("documents", "required", _("A ground needs at least one document.")))
     for index, doc in enumerate(documents):
+        if doc.get("kind") not in DocumentKind.values:
+            errors.append(FieldError(f"documents[{index}].kind", "invalid_choice", _("Unknown kind of document.")))
         not_future(f"documents[{index}].date", doc["date"], errors)
     lacking = rules.missing_documents(ground, [d["kind"] for d in documents]) if documents else set()
     if lacking and ground == "abandoned_in_institution":

@@ -3,12 +3,14 @@ transaction is still open (through the cache, shared by web and worker processes
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit import record_write
-from core.errors import for_roles
+from core.errors import RuleError, for_roles
 from core.models import Role
 from core.tabular import FileFormatError
 from registry.imports import import_children
@@ -26,8 +28,16 @@ def progress_key(job_id: int) -> str:
 @for_roles(Role.MINISTRY)
 @transaction.atomic
 def start_import(*, actor, kind: str, file, dry_run: bool = False) -> ImportJob:
+    """Accept a file for import (a CSV or XLSX of at most IMPORT_MAX_BYTES) and queue it."""
     from .tasks import run_import
 
+    if kind not in ImportJob.Kind.values:
+        raise RuleError("kind", "invalid_choice", _("Unknown kind of import."))
+    if not file.name.lower().endswith((".csv", ".xlsx")):
+        raise RuleError("file", "file_type", _("A CSV or XLSX file."))
+    if file.size > settings.IMPORT_MAX_BYTES:
+        raise RuleError("file", "file_too_large", _("The file is larger than %(mb)s MB: split it.") % {
+            "mb": settings.IMPORT_MAX_BYTES // 1_000_000})
     job = ImportJob.objects.create(kind=kind, file=file, dry_run=dry_run, created_by=actor)
     record_write(actor=actor, verb="start_import", obj=job)
     transaction.on_commit(lambda: run_import.delay(job.pk))

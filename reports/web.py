@@ -140,10 +140,8 @@ def imports(request):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if not form.cleaned_data["file"].name.lower().endswith((".csv", ".xlsx")):
-            form.add_error("file", _("A CSV or XLSX file."))
-        else:
-            job = services.start_import(actor=request.user, **form.cleaned_data)
+        job = run_service(form, services.start_import, actor=request.user, **form.cleaned_data)
+        if job:
             return redirect("web-import-job", pk=job.pk)
     return render(request, "reports/import.html", {"form": form, "jobs": ImportJob.objects.all()[:10]})
 

@@ -33,7 +33,7 @@ def test_the_loader_reads_every_fact_of_a_case_in_order(district, court, django_
     sibling_off = make_child(district, last_name="Gone")
     registry_services.deregister(actor=None, child=sibling_off, on=ago(5), reason="returned_to_parents")
     older.siblings.add(younger, sibling_on_register, sibling_off)
-    registry_services.add_ground(actor=None, child=older, parent="mother", ground="deprived_of_rights", documents=[
+    registry_services.add_ground(actor=None, child=older, parent="mother", ground="deprived_of_parental_rights", documents=[
         {"kind": "court_decision", "number": "D-1", "date": ago(400), "issued_by": "Court"},
         {"kind": "certificate", "number": "C-2", "date": ago(390), "issued_by": "Police"}])
     wife, husband = make_applicant(district), make_applicant(district, sex="M", last_name="Husband")
@@ -63,7 +63,7 @@ def test_the_loader_reads_every_fact_of_a_case_in_order(district, court, django_
     assert len(by_id[older.pk].entries) == 3
     assert by_id[older.pk].grounds == (
         GroundFact("both", "parents_unknown", (("certificate", older.identified_on),)),
-        GroundFact("mother", "deprived_of_rights", (("court_decision", ago(400)), ("certificate", ago(390)))))
+        GroundFact("mother", "deprived_of_parental_rights", (("court_decision", ago(400)), ("certificate", ago(390)))))
     assert by_id[older.pk].siblings_on_register == (sibling_on_register.pk,)  # not the one in the case, nor the one off the registers
     assert facts.applicants == tuple(
         ApplicantFacts(a.pk, a.sex, a.birth_date, a.citizenship, a.residence_country, a.marital_status, a.foreign_register_number,

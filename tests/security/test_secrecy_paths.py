@@ -121,3 +121,23 @@ def test_reminders_and_their_emails_never_name_a_sealed_child(users, district, c
     assert send_reminder_emails() >= 1 and mailoutbox
     texts = [r.detail for r in reminders] + [m.subject + m.body for m in mailoutbox]
     assert not [t for t in texts if "Sekretova" in t or "Yulia" in t]
+
+
+def test_the_import_service_checks_the_files_type_and_size_whatever_the_path(api, client, users, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.errors import RuleError
+    from reports import services
+
+    settings.IMPORT_MAX_BYTES = 10
+    with pytest.raises(RuleError) as too_large:
+        services.start_import(actor=users["ministry"], kind="children", file=SimpleUploadedFile("c.csv", b"x" * 11))
+    assert too_large.value.errors[0].code == "file_too_large"
+    at_limit = services.start_import(actor=users["ministry"], kind="children", file=SimpleUploadedFile("c.csv", b"x" * 10), dry_run=True)
+    assert at_limit.pk
+    api_answer = api(users["ministry"]).post("/api/v1/imports/", {"kind": "children", "file": SimpleUploadedFile("c.txt", b"x")},
+                                             format="multipart")
+    assert api_answer.status_code == 400 and api_answer.json()["errors"][0]["code"] == "file_type"
+    client.force_login(users["ministry"])
+    page = client.post("/dashboard/import/", {"kind": "children", "file": SimpleUploadedFile("c.csv", b"x" * 11)})
+    assert page.status_code == 200 and "larger than" in page.content.decode()
