@@ -6,4 +6,6 @@ class ConsularConfig(AppConfig):
     verbose_name = "Consular registration and monitoring"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import contributions, signals  # noqa: F401  (signals: connects the receivers)
+
+        contributions.register()  # what consular follow-up adds to a child's record in the registry

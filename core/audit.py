@@ -150,3 +150,28 @@ def history_of(obj: models.Model):
         .select_related("actor")
         .order_by("id")
     )
+
+
+# --- what a reader of the audit log sees -------------------------------------------------
+# An app whose records need hiding in snapshots (registry: a sealed child's identity) registers
+# a function: given the page of events, it returns how to show each event's answer.
+
+_event_views: list = []
+
+
+def shows_events(view):
+    """Register `view(events) -> fn(event, data) -> data` for every page of the audit log."""
+    _event_views.append(view)
+    return view
+
+
+def event_view(events):
+    """How to show each of `events` (a page of the audit log), by every registered view."""
+    views = [view(events) for view in _event_views]
+
+    def show(event, data: dict) -> dict:
+        for view in views:
+            data = view(event, data)
+        return data
+
+    return show

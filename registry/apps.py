@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = "Registers of children deprived of parental care"
+
+    def ready(self):
+        from . import sealing  # noqa: F401  (registers how the audit log shows a sealed child's file)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from core.models import Role, User
+from core.models import User
 from core.scoping import NOTHING, role_of, scope_of, territory_q
 
+from . import contributions
 from .models import Child, DuplicateFlag, Ground, RegisterEntry
 from .rules import GroundFact
 
@@ -16,24 +17,15 @@ def child_scope_q(user: User, prefix: str = "") -> Q:
     territory = territory_q(user, district=f"{prefix}district")
     if territory is not None:
         return territory
-    role = role_of(user)
-    if role == Role.COURT:
-        # A court sees the children of the cases referred to it.
-        return Q(**{f"{prefix}case_links__case__referrals__court": user.court_id})
-    if role == Role.CONSULAR:
-        # A consular post sees the children adopted into its country, and any child ever
-        # registered at the post (a family that moved keeps its history there).
-        return Q(**{f"{prefix}case_links__case__status": "in_force",
-                    f"{prefix}case_links__case__receiving_country": user.consular_post.country}) | Q(
-            **{f"{prefix}consular_registrations__post": user.consular_post_id})
-    return NOTHING
+    contributed = contributions.child_scopes.get(role_of(user))  # a court, a consular post: their apps say
+    return contributed(user, prefix) if contributed else NOTHING
 
 
 @scope_of(Child)
 def children_for(user: User) -> QuerySet[Child]:
     qs = Child.objects.select_related("district")
-    if role_of(user) in (Role.COURT, Role.CONSULAR):
-        # joins through cases may repeat a child: keep each once
+    if role_of(user) in contributions.child_scopes:
+        # joins through other apps' records may repeat a child: keep each once
         return qs.filter(pk__in=Child.objects.filter(child_scope_q(user)).values("pk"))
     return qs.filter(child_scope_q(user))
 

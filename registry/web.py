@@ -14,7 +14,7 @@ from core.errors import RuleError
 from core.forms import DateInput, require_role, run_service
 from core.models import District, Role
 
-from . import sealing, selectors, services
+from . import contributions, sealing, selectors, services
 from .api.filters import ChildFilter
 from .models import (
     ChildStatus,
@@ -100,9 +100,9 @@ def child_new(request):
     return render(request, "registry/child_new.html", {"form": form})
 
 
-def timeline(child, cases, adoption=None, *, sealed: bool) -> list[dict]:
+def timeline(child, user, *, sealed: bool) -> list[dict]:
     """Everything that happened to the child, in date order (a sealed child's ground documents
-    without their numbers)."""
+    without their numbers); the other apps add their events (registry.contributions)."""
     events = [{"on": child.identified_on, "text": _("identified")}]
     for ground in selectors.grounds_of(child):
         for doc in ground.documents.all():
@@ -113,20 +113,8 @@ def timeline(child, cases, adoption=None, *, sealed: bool) -> list[dict]:
         text = (f"{_('deregistered')}: {entry.get_reason_display()}" if entry.level == "deregistered"
                 else f"{_('placed on the register')}: {entry.get_level_display()}")
         events.append({"on": entry.on, "text": text})
-    for case in cases:
-        events.append({"on": case.opened_on, "text": f"{_('case opened')}: {case.get_category_display()}, {case.get_status_display()}",
-                       "case": case.pk})
-    if adoption is not None:
-        events.append({"on": adoption.decision.decided_on, "text": _("adoption granted")})
-        if adoption.decision.in_force_on:
-            events.append({"on": adoption.decision.in_force_on, "text": _("in force on")})
-        for registration in child.consular_registrations.select_related("post"):
-            events.append({"on": registration.registered_on, "text": f"{_('consular registration')}: {registration.post} {registration.number}"})
-        departure = getattr(child, "departure", None)
-        if departure is not None:
-            events.append({"on": departure.departed_on, "text": f"{_('departure')}: {departure.residence_country}"})
-        for report in child.monitoring_reports.all():
-            events.append({"on": report.received_on, "text": f"{_('monitoring report received')} ({_('due')} {report.due_on})"})
+    for source in contributions.timeline_sources:
+        events.extend(source(child, user))
     return sorted(events, key=lambda e: e["on"])
 
 
@@ -138,14 +126,13 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "child": child,
         "identity": identity,
         "name": sealing.shown_name(child, unsealed=unsealed),
-        "cases": child.cases.order_by("-id") if role != Role.COURT else child.cases.filter(referrals__court=request.user.court_id).distinct(),
         "flags": selectors.duplicate_flags_for(request.user).filter(child=child, status=DuplicateFlag.Status.OPEN),
         "ground_form": forms_given.get("ground_form") or (GroundForm() if role == Role.GUARDIANSHIP else None),
         "register_form": forms_given.get("register_form") or (RegisterForm(initial={"level": level_roles[role]}) if role in level_roles else None),
         "deregister_form": forms_given.get("deregister_form") or (
             DeregisterForm() if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED else None),
     }
-    context["timeline"] = timeline(child, context["cases"], getattr(child, "adoption", None), sealed=identity["sealed"])
+    context["timeline"] = timeline(child, request.user, sealed=identity["sealed"])
     context["sealed"] = identity["sealed"]
     context["may_unseal"] = identity["sealed"] and sealing.may_unseal(request.user, child)
     return render(request, "registry/child.html", context, status=status)

@@ -1,0 +1,41 @@
+"""What adoption adds to a child's record in the registry (registry.contributions): the court
+sees the children of the cases referred to it and opens the sealed identity of the children it
+gave in adoption; the child's timeline shows its cases and its adoption."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from core.models import Role
+from registry import contributions
+
+from .models import Adoption
+
+
+def court_children(user, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}case_links__case__referrals__court": user.court_id})
+
+
+def court_of_the_adoption(user, child) -> bool:
+    return Adoption.objects.filter(child=child, decision__court=user.court_id).exists()
+
+
+def case_events(child, user) -> list[dict]:
+    cases = child.cases.order_by("-id")
+    if user.role == Role.COURT:
+        cases = cases.filter(referrals__court=user.court_id).distinct()  # a court sees the cases referred to it
+    events = [{"on": case.opened_on, "text": f"{_('case opened')}: {case.get_category_display()}, {case.get_status_display()}",
+               "case": case.pk} for case in cases]
+    adoption = Adoption.objects.filter(child=child).select_related("decision").first()
+    if adoption is not None:
+        events.append({"on": adoption.decision.decided_on, "text": _("adoption granted")})
+        if adoption.decision.in_force_on:
+            events.append({"on": adoption.decision.in_force_on, "text": _("in force on")})
+    return events
+
+
+def register() -> None:
+    contributions.child_scopes[Role.COURT] = court_children
+    contributions.unsealers[Role.COURT] = court_of_the_adoption
+    contributions.timeline_sources.append(case_events)

@@ -1,0 +1,37 @@
+"""What consular follow-up adds to a child's record in the registry (registry.contributions): a
+post sees the children adopted into its country and those ever registered at it; the child's
+timeline shows its registrations, departure and monitoring reports."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from core.models import Role
+from registry import contributions
+
+from .models import ConsularRegistration, Departure, MonitoringReport
+
+
+def post_children(user, prefix: str = "") -> Q:
+    # the children adopted into the post's country, and any child ever registered at the post
+    # (a family that moved keeps its history there)
+    return Q(**{f"{prefix}case_links__case__status": "in_force",
+                f"{prefix}case_links__case__receiving_country": user.consular_post.country}) | Q(
+        **{f"{prefix}consular_registrations__post": user.consular_post_id})
+
+
+def follow_up_events(child, user) -> list[dict]:
+    events = [{"on": r.registered_on, "text": f"{_('consular registration')}: {r.post} {r.number}"}
+              for r in ConsularRegistration.objects.filter(child=child).select_related("post")]
+    departure = Departure.objects.filter(child=child).first()
+    if departure is not None:
+        events.append({"on": departure.departed_on, "text": f"{_('departure')}: {departure.residence_country}"})
+    events += [{"on": report.received_on, "text": f"{_('monitoring report received')} ({_('due')} {report.due_on})"}
+               for report in MonitoringReport.objects.filter(child=child)]
+    return events
+
+
+def register() -> None:
+    contributions.child_scopes[Role.CONSULAR] = post_children
+    contributions.timeline_sources.append(follow_up_events)
