@@ -11,7 +11,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core.audit import record_write, snapshot
+from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import is_country
 from core.dates import add_months, right_arises, today
 from core.errors import (
@@ -215,10 +215,7 @@ def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date)
     if consent.withdrawn_on:
         raise ConflictError("on", "already_withdrawn", _("This consent was already withdrawn."))
     raise_errors(errors)
-    before = snapshot(consent)
-    consent.withdrawn_on = on
-    consent.save(update_fields=["withdrawn_on"])
-    record_write(actor=actor, verb="withdraw_consent", obj=consent, before=before, subject=consent.case)
+    audited_update(consent, actor=actor, verb=Verb.WITHDRAW_CONSENT, subject=consent.case, withdrawn_on=on)
     return consent
 
 
@@ -257,14 +254,8 @@ def _require_eligible(case: Case, on: datetime.date, action: str):
     return result
 
 
-def _set_status(case: Case, status: str, *, actor: User | None, verb: str, **fields) -> Case:
-    before = snapshot(case)
-    case.status = status
-    for name, value in fields.items():
-        setattr(case, name, value)
-    case.version += 1
-    case.save()
-    record_write(actor=actor, verb=verb, obj=case, before=before)
+def _set_status(case: Case, status: str, *, actor: User | None, verb: Verb, **fields) -> Case:
+    audited_update(case, actor=actor, verb=verb, status=status, version=case.version + 1, **fields)
     return case
 
 
@@ -384,10 +375,7 @@ def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) 
     if in_force_on < decision.decided_on:
         errors.append(FieldError("in_force_on", "before_decision", _("A decision cannot enter into force before it was made.")))
     raise_errors(errors)
-    before = snapshot(decision)
-    decision.in_force_on = in_force_on
-    decision.save(update_fields=["in_force_on"])
-    record_write(actor=actor, verb="set_in_force", obj=decision, before=before, subject=case)
+    audited_update(decision, actor=actor, verb=Verb.SET_IN_FORCE, subject=case, in_force_on=in_force_on)
     if decision.outcome == Decision.Outcome.GRANTED:
         _adoption_takes_effect(actor=actor, case=case, children=children, in_force_on=in_force_on)
     return decision

@@ -10,7 +10,7 @@ from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from adoption.models import Adoption, Case, CaseStatus
-from core.audit import record_write, snapshot
+from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import is_country
 from core.dates import today
 from core.errors import (
@@ -121,10 +121,7 @@ def stamp_passport(*, actor: User | None, registration: ConsularRegistration, on
     if on < registration.registered_on:
         errors.append(FieldError("passport_stamped_on", "before_registration", _("The stamp records the registration: it cannot precede it.")))
     raise_errors(errors)
-    before = snapshot(registration)
-    registration.passport_stamped_on = on
-    registration.save(update_fields=["passport_stamped_on"])
-    record_write(actor=actor, verb="stamp_passport", obj=registration, before=before, subject=registration.child)
+    audited_update(registration, actor=actor, verb=Verb.STAMP_PASSPORT, subject=registration.child, passport_stamped_on=on)
     return registration
 
 

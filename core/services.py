@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import record_write, snapshot
+from .audit import Verb, audited_update, record_write, snapshot
 from .errors import ConflictError, RuleError, for_roles
 from .models import (
     ROLE_ORGANISATION,
@@ -105,11 +105,7 @@ def create_reminders(reminders: Iterable[Reminder], *, batch: int = 1000) -> Cou
 def mark_reminder_done(*, actor: User, reminder: Reminder) -> Reminder:
     reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
     if reminder.done_at is None:
-        before = snapshot(reminder)
-        reminder.done_at = timezone.now()
-        reminder.done_by = actor
-        reminder.save(update_fields=["done_at", "done_by"])
-        record_write(actor=actor, verb="mark_reminder_done", obj=reminder, before=before)
+        audited_update(reminder, actor=actor, verb=Verb.MARK_REMINDER_DONE, done_at=timezone.now(), done_by=actor)
     return reminder
 
 

@@ -14,7 +14,7 @@ from django.db.models import Case, DateField, Exists, ExpressionWrapper, F, Oute
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import record_write, snapshot
+from core.audit import Verb, audited_update, record_write, snapshot
 from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
 from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future
 from core.models import District, Policy, Reminder, Role, User
@@ -305,12 +305,8 @@ def seal_identity(*, actor: User | None, child: Child, on: datetime.date) -> Non
     """A granted adoption entered into force on `on`: the child's pre-adoption identity is sealed
     from then on (RULES §9), and its name no longer matches a search."""
     child = _locked(child)
-    if child.sealed_on is not None:
-        return
-    child.sealed_on = on
-    child.search_name = sealing.search_key(child)
-    child.save(update_fields=["sealed_on", "search_name", "updated_at"])
-    record_write(actor=actor, verb="seal_identity", obj=child, before={"sealed_on": None}, after={"sealed_on": on.isoformat()})
+    if child.sealed_on is None:
+        audited_update(child, actor=actor, verb=Verb.SEAL_IDENTITY, sealed_on=on, search_name="")  # no search key: sealing.search_key
 
 
 def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -> RegisterEntry:
@@ -349,10 +345,8 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
 def confirm_different_child(*, actor: User, flag: DuplicateFlag) -> DuplicateFlag:
     flag = DuplicateFlag.objects.select_for_update().get(pk=flag.pk)
     if flag.status == DuplicateFlag.Status.OPEN:
-        before = snapshot(flag)
-        flag.status, flag.resolved_by, flag.resolved_at = DuplicateFlag.Status.DIFFERENT, actor, timezone.now()
-        flag.save()
-        record_write(actor=actor, verb="confirm_different_child", obj=flag, before=before, subject=flag.child)
+        audited_update(flag, actor=actor, verb=Verb.CONFIRM_DIFFERENT_CHILD, subject=flag.child,
+                       status=DuplicateFlag.Status.DIFFERENT, resolved_by=actor, resolved_at=timezone.now())
     return flag
 
 

@@ -38,3 +38,22 @@ def test_read_events_and_history_of_a_file(users):
     assert [e.verb for e in history] == ["update_policy"]  # reads are not changes
     read = AuditEvent.objects.get(action="read")
     assert (read.actor, read.purpose, read.object_id) == (users["auditor"], "annual inspection", str(policy.pk))
+
+
+def test_an_audited_update_records_before_and_after_and_skips_a_change_that_changes_nothing(users):
+    from core.audit import Verb, audited_update
+    from core.dates import today
+    from core.models import Reminder
+
+    reminder = Reminder.objects.create(kind="k", subject_type="child", subject_id=1, due_on=today())
+    assert audited_update(reminder, actor=users["ministry"], verb=Verb.MARK_REMINDER_DONE, detail="seen") is True
+    event = AuditEvent.objects.get(verb="mark_reminder_done")
+    assert (event.before["detail"], event.after["detail"]) == ("", "seen")
+    assert audited_update(reminder, actor=users["ministry"], verb=Verb.MARK_REMINDER_DONE, detail="seen") is False
+    assert AuditEvent.objects.count() == 1  # nothing changed: no event
+
+
+def test_an_unknown_verb_is_refused_at_once(users):
+    with pytest.raises(ValueError):
+        record_write(actor=users["ministry"], verb="update_polciy", obj=Policy.current())
+    assert AuditEvent.objects.count() == 0
