@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from adoption.models import Adoption, Case, CaseStatus
 from core.audit import Verb, audited_update, record_write, snapshot
+from core.batching import batched
 from core.countries import is_country
 from core.dates import today
 from core.errors import (
@@ -250,8 +251,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
                  district_id=district_id, consular_post_id=post_of(child_id, country), detail="adopted abroad, not on a consular register")
         for child_id, in_force_on, country, district_id in unregistered)
     moved: dict[datetime.date, list[int]] = defaultdict(list)  # the new next due date: its adoptions
-    for start in range(0, len(watched), 2000):
-        batch = watched[start:start + 2000]
+    for batch in batched(watched):
         children = [child_id for _, child_id, *_ in batch]
         received = set(MonitoringReport.objects.filter(child_id__in=children).values_list("child_id", "due_on"))
         already = set(Reminder.objects.filter(kind=MONITORING_REMINDER, subject_type="child", subject_id__in=children).values_list("subject_id", "due_on"))
@@ -265,8 +265,8 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
             moved[next((d for d in dues if d > overdue_through), Adoption.NO_REPORT_LEFT)].append(adoption_id)
         counts += create_reminders(due)
     for next_due, ids in moved.items():  # one UPDATE per date (bulk_update's CASE is quadratic in the batch)
-        for start in range(0, len(ids), 2000):
-            Adoption.objects.filter(pk__in=ids[start:start + 2000]).update(monitoring_next_due=next_due)
+        for batch in batched(ids):
+            Adoption.objects.filter(pk__in=batch).update(monitoring_next_due=next_due)
     return {kind: counts[kind] for kind in (REGISTRATION_REMINDER, MONITORING_REMINDER)}
 
 
@@ -275,8 +275,7 @@ def _posts(child_ids: list[int]):
     registered with, else the embassy in its country of residence."""
     embassies = dict(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", "pk"))
     active, residence = {}, {}
-    for start in range(0, len(child_ids), 2000):
-        batch = child_ids[start:start + 2000]
+    for batch in batched(child_ids):
         active.update(ConsularRegistration.objects.filter(ended_on__isnull=True, child_id__in=batch).values_list("child_id", "post_id"))
         residence.update(Departure.objects.filter(child_id__in=batch).values_list("child_id", "residence_country"))
     return lambda child_id, country: active.get(child_id) or embassies.get(residence.get(child_id, country))

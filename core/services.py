@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Iterable
-from itertools import islice
 
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import Verb, audited_update, record_write, snapshot
+from .batching import batched
 from .errors import ConflictError, RuleError, for_roles
 from .models import (
     ROLE_ORGANISATION,
@@ -93,8 +93,8 @@ def create_reminders(reminders: Iterable[Reminder], *, batch: int = 1000) -> Cou
     """Insert what a sweep found due, a batch at a time (the first sweep over a national
     register finds hundreds of thousands). The unique (kind, subject, due_on) constraint makes
     repeated and concurrent sweeps harmless. Returns how many of each kind were found."""
-    counts, reminders = Counter(), iter(reminders)
-    while chunk := list(islice(reminders, batch)):
+    counts = Counter()
+    for chunk in batched(reminders, batch):
         Reminder.objects.bulk_create(chunk, ignore_conflicts=True)
         counts.update(reminder.kind for reminder in chunk)
     return counts

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import audit_event
+from core.batching import batched
 from core.dates import is_minor, today
 from core.models import AuditEvent, District
 from core.tabular import CellError, parse_choice, parse_date, read_rows, require
@@ -111,8 +112,7 @@ def import_children(path: str | Path, *, dry_run: bool = False, progress: Callab
     new = [row for row in parsed if row.external_id not in existing]
     result.skipped = len(parsed) - len(new)
     with transaction.atomic():
-        for start in range(0, len(new), BATCH):
-            batch = new[start:start + BATCH]
+        for batch in batched(new, BATCH):
             for row, warnings in zip(batch, _write(batch), strict=True):
                 result.flagged.extend(f"line {row.line}: {w.detail}" for w in warnings)
             result.created += len(batch)
