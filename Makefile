@@ -27,6 +27,7 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v0  # a model change without its migration fails CI
+	$(PY) scripts/typecheck.py  # mypy + django-stubs: no error beyond mypy-baseline.txt
 
 # PostgreSQL and Redis on loopback, for running the suite on the real components locally:
 #   eval "$$(make -s services)" && make test
