@@ -26,6 +26,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v0  # a model change without its migration fails CI
 	$(PY) scripts/typecheck.py  # mypy + django-stubs: no error beyond mypy-baseline.txt
 

@@ -25,8 +25,14 @@ def case_events(child, user) -> list[dict]:
     cases = child.cases.order_by("-id")
     if user.role == Role.COURT:
         cases = cases.filter(referrals__court=user.court_id).distinct()  # a court sees the cases referred to it
-    events = [{"on": case.opened_on, "text": f"{_('case opened')}: {case.get_category_display()}, {case.get_status_display()}",
-               "case": case.pk} for case in cases]
+    events = [
+        {
+            "on": case.opened_on,
+            "text": f"{_('case opened')}: {case.get_category_display()}, {case.get_status_display()}",
+            "case": case.pk,
+        }
+        for case in cases
+    ]
     adoption = Adoption.objects.filter(child=child).select_related("decision").first()
     if adoption is not None:
         events.append({"on": adoption.decision.decided_on, "text": _("adoption granted")})

@@ -77,7 +77,9 @@ def _run(statements: list[tuple[str, list]]) -> list[list[tuple]]:
         connection.ensure_connection()
         with connection.wrap_database_errors:  # Django's exceptions, as for any other query
             raw = connection.connection
-            cursors = [psycopg.Cursor(raw) for _ in statements]  # server-side binding (Django's cursors bind on the client, and cannot prepare)
+            cursors = [
+                psycopg.Cursor(raw) for _ in statements
+            ]  # server-side binding (Django's cursors bind on the client, and cannot prepare)
             with raw.pipeline():
                 for cursor, (sql, params) in zip(cursors, statements, strict=True):
                     cursor.execute(sql, params, prepare=True)
@@ -100,9 +102,31 @@ def _run(statements: list[tuple[str, list]]) -> list[list[tuple]]:
 
 def load_case_facts(case: Case) -> rules.CaseFacts:
     once, twice = [case.pk], [case.pk, case.pk]
-    (children_rows, entry_rows, ground_rows, sibling_rows, applicant_rows, document_rows, contact_rows, consent_rows, search_rows,
-     other_rows) = _run([(CHILDREN, once), (ENTRIES, once), (GROUNDS, once), (SIBLINGS_ON_REGISTER, twice), (APPLICANTS, once),
-                         (DOCUMENTS, once), (CONTACTS, once), (CONSENTS, once), (SEARCHES, once), (OTHER_CASES, once)])
+    (
+        children_rows,
+        entry_rows,
+        ground_rows,
+        sibling_rows,
+        applicant_rows,
+        document_rows,
+        contact_rows,
+        consent_rows,
+        search_rows,
+        other_rows,
+    ) = _run(
+        [
+            (CHILDREN, once),
+            (ENTRIES, once),
+            (GROUNDS, once),
+            (SIBLINGS_ON_REGISTER, twice),
+            (APPLICANTS, once),
+            (DOCUMENTS, once),
+            (CONTACTS, once),
+            (CONSENTS, once),
+            (SEARCHES, once),
+            (OTHER_CASES, once),
+        ]
+    )
     entries: dict[int, list[Entry]] = {}
     for child_id, level, on, reason in entry_rows:
         entries.setdefault(child_id, []).append(Entry(level, on, reason))
@@ -116,29 +140,55 @@ def load_case_facts(case: Case) -> rules.CaseFacts:
         siblings.setdefault(child_id, []).append(sibling_id)
     child_facts = tuple(
         rules.ChildFacts(
-            id=child_id, birth_date=birth_date, is_relative=bool(is_relative), entries=tuple(entries.get(child_id, ())),
-            grounds=tuple(GroundFact(parent, ground, tuple(docs)) for parent, ground, docs in grounds.get(child_id, {}).values()),
+            id=child_id,
+            birth_date=birth_date,
+            is_relative=bool(is_relative),
+            entries=tuple(entries.get(child_id, ())),
+            grounds=tuple(
+                GroundFact(parent, ground, tuple(docs)) for parent, ground, docs in grounds.get(child_id, {}).values()
+            ),
             siblings_on_register=tuple(siblings.get(child_id, ())),
         )
         for child_id, birth_date, is_relative in children_rows
     )
     applicants = tuple(rules.ApplicantFacts(*row) for row in applicant_rows)
-    documents = tuple(rules.DocumentFacts(kind, issued_on, applicant_id, licence, valid_until, _list(conditions))
-                      for kind, issued_on, applicant_id, licence, valid_until, conditions in document_rows)
+    documents = tuple(
+        rules.DocumentFacts(kind, issued_on, applicant_id, licence, valid_until, _list(conditions))
+        for kind, issued_on, applicant_id, licence, valid_until, conditions in document_rows
+    )
     contacts = tuple(rules.ContactFacts(*row) for row in contact_rows)
     consents = tuple(rules.ConsentFacts(*row) for row in consent_rows)
     searches = tuple(on for (on,) in search_rows)
     others = tuple(
-        rules.OtherCaseFacts(id=case_id, child_id=child_id, category=category, opened_on=opened_on, referred_on=_date(referred_on),
-                             decided_on=decided_on, outcome=outcome or "", closed_on=closed_on)
+        rules.OtherCaseFacts(
+            id=case_id,
+            child_id=child_id,
+            category=category,
+            opened_on=opened_on,
+            referred_on=_date(referred_on),
+            decided_on=decided_on,
+            outcome=outcome or "",
+            closed_on=closed_on,
+        )
         for case_id, child_id, category, opened_on, referred_on, decided_on, outcome, closed_on in other_rows
     )
     policy = Policy.current()
     return rules.CaseFacts(
-        id=case.pk, category=case.category, opened_on=case.opened_on, children=child_facts, applicants=applicants,
-        documents=documents, contacts=contacts, consents=consents, domestic_searches=searches, other_cases=others,
-        policy=rules.PolicyFacts(policy.dossier_validity_months, policy.health_certificate_validity_months,
-                                 tuple(policy.barring_conditions or ())),
+        id=case.pk,
+        category=case.category,
+        opened_on=case.opened_on,
+        children=child_facts,
+        applicants=applicants,
+        documents=documents,
+        contacts=contacts,
+        consents=consents,
+        domestic_searches=searches,
+        other_cases=others,
+        policy=rules.PolicyFacts(
+            policy.dossier_validity_months,
+            policy.health_certificate_validity_months,
+            tuple(policy.barring_conditions or ()),
+        ),
     )
 
 

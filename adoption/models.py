@@ -227,7 +227,9 @@ class Referral(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="referrals")
     on = models.DateField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -250,7 +252,9 @@ class Hearing(models.Model):
     on = models.DateField()
     participants = models.JSONField(default=list)
     in_camera = models.BooleanField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -273,7 +277,9 @@ class Decision(models.Model):
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
     decided_on = models.DateField()
     in_force_on = models.DateField(null=True, blank=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -299,7 +305,6 @@ class Adoption(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["monitoring_next_due"])]
-
 
     def __str__(self):
         return f"adoption of child #{self.child_id}"

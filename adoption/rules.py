@@ -25,8 +25,12 @@ CENTRAL_WAIT_MONTHS = 3  # MFA art. 76(2), art. 101(3)
 CONTACT_DAYS = 14  # MFA art. 76(3): two weeks of personal contact
 CONSENT_AGE = 10  # MFA art. 84; ¶54
 AGE_GAP_YEARS = 16  # the court may allow less
-DOSSIER_REPORTS = (CaseDocumentKind.FINANCIAL_SOLVENCY, CaseDocumentKind.FAMILY_SITUATION,
-                   CaseDocumentKind.HEALTH_REPORT, CaseDocumentKind.MORAL_QUALITIES)
+DOSSIER_REPORTS = (
+    CaseDocumentKind.FINANCIAL_SOLVENCY,
+    CaseDocumentKind.FAMILY_SITUATION,
+    CaseDocumentKind.HEALTH_REPORT,
+    CaseDocumentKind.MORAL_QUALITIES,
+)
 
 
 # --- facts ----------------------------------------------------------------------------------
@@ -92,8 +96,11 @@ class OtherCaseFacts:
     closed_on: date | None = None
 
     def open_on(self, on: date) -> bool:
-        return self.opened_on <= on and not (self.closed_on and self.closed_on <= on) and not (
-            self.outcome == "refused" and self.decided_on and self.decided_on <= on)
+        return (
+            self.opened_on <= on
+            and not (self.closed_on and self.closed_on <= on)
+            and not (self.outcome == "refused" and self.decided_on and self.decided_on <= on)
+        )
 
     def granted_on(self, on: date) -> bool:
         return self.outcome == "granted" and self.decided_on is not None and self.decided_on <= on
@@ -155,8 +162,13 @@ class Check:
     satisfiable_on: date | None = None
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "status": self.status, "basis": self.basis, "detail": str(self.detail),
-                "satisfiable_on": self.satisfiable_on}
+        return {
+            "code": self.code,
+            "status": self.status,
+            "basis": self.basis,
+            "detail": str(self.detail),
+            "satisfiable_on": self.satisfiable_on,
+        }
 
 
 @dataclass(frozen=True)
@@ -181,8 +193,14 @@ class Eligibility:
         return [c for c in self.checks if c.status in (FAIL, PENDING)]
 
     def as_dict(self) -> dict:
-        return {"case": self.case, "as_of": self.as_of, "category": self.category, "eligible": self.eligible,
-                "checks": [c.as_dict() for c in self.checks], "warnings": [w.as_dict() for w in self.warnings]}
+        return {
+            "case": self.case,
+            "as_of": self.as_of,
+            "category": self.category,
+            "eligible": self.eligible,
+            "checks": [c.as_dict() for c in self.checks],
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
 
 
 @dataclass(frozen=True)
@@ -223,11 +241,15 @@ def child_adoptable(facts: CaseFacts, on: date):
     problems = []
     for child in facts.children:
         if not register_state_on(child.entries, on).on_register:
-            problems.append(_("child #%(id)s is on no register of children deprived of parental care") % {"id": child.id})
+            problems.append(
+                _("child #%(id)s is on no register of children deprived of parental care") % {"id": child.id}
+            )
         missing = uncovered_parents(child.grounds, on)
         if missing:
-            problems.append(_("child #%(id)s has no documented ground of adoptability for: %(parents)s") % {
-                "id": child.id, "parents": ", ".join(str(_(p)) for p in missing)})
+            problems.append(
+                _("child #%(id)s has no documented ground of adoptability for: %(parents)s")
+                % {"id": child.id, "parents": ", ".join(str(_(p)) for p in missing)}
+            )
     if problems:
         return FAIL, _("Not adoptable: %(problems)s.") % {"problems": "; ".join(problems)}, None
     return PASS, _("Every child is on a register and every parent is covered by a documented ground."), None
@@ -247,16 +269,33 @@ def no_competing_adoption(facts: CaseFacts, on: date):
 @rule("DOMESTIC_PREFERENCE", "MFA art. 76(2); CRC art. 21(b); ¶59", FOREIGN_ONLY)
 def domestic_preference(facts: CaseFacts, on: date):
     if not any(d <= on for d in facts.domestic_searches):
-        return FAIL, _("The guardianship agency has not recorded the outcome of the search for a family in Kazakhstan."), None
-    preferred = sorted({o.id for o in facts.other_cases
-                        if o.category in (Category.RELATIVE, Category.RESIDENT_CITIZEN) and o.open_on(on)})
+        return (
+            FAIL,
+            _("The guardianship agency has not recorded the outcome of the search for a family in Kazakhstan."),
+            None,
+        )
+    preferred = sorted(
+        {
+            o.id
+            for o in facts.other_cases
+            if o.category in (Category.RELATIVE, Category.RESIDENT_CITIZEN) and o.open_on(on)
+        }
+    )
     if preferred:
-        return PENDING, _("Case %(ids)s by relatives or citizens living in Kazakhstan is open and has preference.") % {
-            "ids": _names(preferred)}, None
+        return (
+            PENDING,
+            _("Case %(ids)s by relatives or citizens living in Kazakhstan is open and has preference.")
+            % {"ids": _names(preferred)},
+            None,
+        )
     return PASS, _("No family in Kazakhstan is waiting for this child, and the search outcome is recorded."), None
 
 
-@rule("CENTRAL_REGISTER_WAIT", "MFA art. 76(2), art. 101(3)", frozenset({Category.FOREIGNER, Category.NONRESIDENT_CITIZEN}))
+@rule(
+    "CENTRAL_REGISTER_WAIT",
+    "MFA art. 76(2), art. 101(3)",
+    frozenset({Category.FOREIGNER, Category.NONRESIDENT_CITIZEN}),
+)
 def central_register_wait(facts: CaseFacts, on: date):
     waits = []
     for child in facts.children:
@@ -266,9 +305,18 @@ def central_register_wait(facts: CaseFacts, on: date):
         waits.append(right_arises(central_on, CENTRAL_WAIT_MONTHS))
     allowed_from = max(waits)
     if on < allowed_from:
-        return PENDING, _("Three months on the central register have not expired: adoption is possible from %(date)s.") % {
-            "date": allowed_from.isoformat()}, allowed_from
-    return PASS, _("Three months on the central register expired; possible since %(date)s.") % {"date": allowed_from.isoformat()}, None
+        return (
+            PENDING,
+            _("Three months on the central register have not expired: adoption is possible from %(date)s.")
+            % {"date": allowed_from.isoformat()},
+            allowed_from,
+        )
+    return (
+        PASS,
+        _("Three months on the central register expired; possible since %(date)s.")
+        % {"date": allowed_from.isoformat()},
+        None,
+    )
 
 
 @rule("PERSONAL_CONTACT", "MFA art. 76(3)", FOREIGN_ONLY)
@@ -276,7 +324,9 @@ def personal_contact(facts: CaseFacts, on: date):
     waiting_until, missing, short = [], [], []
     for applicant in facts.applicants:
         for child in facts.children:
-            days = sorted(c.on for c in facts.contacts if c.applicant_id == applicant.id and c.child_id == child.id and c.on <= on)
+            days = sorted(
+                c.on for c in facts.contacts if c.applicant_id == applicant.id and c.child_id == child.id and c.on <= on
+            )
             if not days:
                 missing.append(_("applicant #%(a)s with child #%(c)s") % {"a": applicant.id, "c": child.id})
                 continue
@@ -287,11 +337,21 @@ def personal_contact(facts: CaseFacts, on: date):
         return FAIL, _("No personal contact recorded: %(pairs)s.") % {"pairs": "; ".join(missing)}, None
     if short:
         needed, a, c = max(short)
-        return FAIL, _("Record a contact of applicant #%(a)s with child #%(c)s on or after %(date)s (two weeks after the first).") % {
-            "a": a, "c": c, "date": needed.isoformat()}, None
+        return (
+            FAIL,
+            _(
+                "Record a contact of applicant #%(a)s with child #%(c)s on or after %(date)s (two weeks after the first)."
+            )
+            % {"a": a, "c": c, "date": needed.isoformat()},
+            None,
+        )
     if waiting_until:
         needed = max(w[0] for w in waiting_until)
-        return PENDING, _("Two weeks of contact are completed by a contact on or after %(date)s.") % {"date": needed.isoformat()}, needed
+        return (
+            PENDING,
+            _("Two weeks of contact are completed by a contact on or after %(date)s.") % {"date": needed.isoformat()},
+            needed,
+        )
     return PASS, _("Every applicant has had personal contact with every child over at least two weeks."), None
 
 
@@ -311,14 +371,20 @@ def foreign_dossier(facts: CaseFacts, on: date):
         if not reports:
             problems.append(_("the %(kind)s report is missing") % {"kind": kind})
             continue
-        licensed = [d for d in reports if d.issuer_licence and d.licence_valid_until and d.licence_valid_until >= d.issued_on]
+        licensed = [
+            d for d in reports if d.issuer_licence and d.licence_valid_until and d.licence_valid_until >= d.issued_on
+        ]
         if not licensed:
-            problems.append(_("the %(kind)s report was not issued by an agency with a valid state licence") % {"kind": kind})
+            problems.append(
+                _("the %(kind)s report was not issued by an agency with a valid state licence") % {"kind": kind}
+            )
             continue
         latest = max(licensed, key=lambda d: d.issued_on)
         if on > _valid_until(latest.issued_on, months):
-            problems.append(_("the %(kind)s report of %(date)s is older than %(months)s months") % {
-                "kind": kind, "date": latest.issued_on.isoformat(), "months": months})
+            problems.append(
+                _("the %(kind)s report of %(date)s is older than %(months)s months")
+                % {"kind": kind, "date": latest.issued_on.isoformat(), "months": months}
+            )
     if problems:
         return FAIL, _("Dossier incomplete: %(problems)s.") % {"problems": "; ".join(problems)}, None
     return PASS, _("The application and the four licensed reports are on file and current."), None
@@ -326,10 +392,19 @@ def foreign_dossier(facts: CaseFacts, on: date):
 
 @rule("FOREIGN_ADOPTER_REGISTERED", "¶58", FOREIGN_ONLY)
 def foreign_adopter_registered(facts: CaseFacts, on: date):
-    unregistered = [a.id for a in facts.applicants if a.citizenship != KZ
-                    and not (a.foreign_register_number and a.foreign_registered_on and a.foreign_registered_on <= on)]
+    unregistered = [
+        a.id
+        for a in facts.applicants
+        if a.citizenship != KZ
+        and not (a.foreign_register_number and a.foreign_registered_on and a.foreign_registered_on <= on)
+    ]
     if unregistered:
-        return FAIL, _("Applicant %(ids)s is not on the register of foreign citizens wishing to adopt.") % {"ids": _names(unregistered)}, None
+        return (
+            FAIL,
+            _("Applicant %(ids)s is not on the register of foreign citizens wishing to adopt.")
+            % {"ids": _names(unregistered)},
+            None,
+        )
     return PASS, _("Every foreign applicant is on the register of foreign citizens wishing to adopt."), None
 
 
@@ -345,19 +420,26 @@ def adopter_health(facts: CaseFacts, on: date):
     months, barring = facts.policy.health_certificate_validity_months, set(facts.policy.barring_conditions)
     problems = []
     for applicant in facts.applicants:
-        certificates = [d for d in facts.documents
-                        if d.kind == CaseDocumentKind.MEDICAL_CERTIFICATE and d.applicant_id == applicant.id and d.issued_on <= on]
+        certificates = [
+            d
+            for d in facts.documents
+            if d.kind == CaseDocumentKind.MEDICAL_CERTIFICATE and d.applicant_id == applicant.id and d.issued_on <= on
+        ]
         if not certificates:
             problems.append(_("applicant #%(id)s has no medical certificate") % {"id": applicant.id})
             continue
         latest = max(certificates, key=lambda d: d.issued_on)
         if on > _valid_until(latest.issued_on, months):
-            problems.append(_("the medical certificate of applicant #%(id)s (%(date)s) is older than %(months)s months") % {
-                "id": applicant.id, "date": latest.issued_on.isoformat(), "months": months})
+            problems.append(
+                _("the medical certificate of applicant #%(id)s (%(date)s) is older than %(months)s months")
+                % {"id": applicant.id, "date": latest.issued_on.isoformat(), "months": months}
+            )
         listed = sorted(barring & set(latest.conditions))
         if listed:
-            problems.append(_("the medical certificate of applicant #%(id)s lists a condition that bars adoption: %(conditions)s") % {
-                "id": applicant.id, "conditions": ", ".join(listed)})
+            problems.append(
+                _("the medical certificate of applicant #%(id)s lists a condition that bars adoption: %(conditions)s")
+                % {"id": applicant.id, "conditions": ", ".join(listed)}
+            )
     if problems:
         return FAIL, _("Health: %(problems)s.") % {"problems": "; ".join(problems)}, None
     return PASS, _("Every applicant has a current medical certificate with no barring condition."), None
@@ -372,11 +454,17 @@ def child_consent(facts: CaseFacts, on: date):
     for child in older:
         # Only a consent given once the child was 10 counts (the more protective reading of art. 84).
         from_age = reaches_age_on(child.birth_date, CONSENT_AGE)
-        if not any(c.child_id == child.id and from_age <= c.given_on <= on and not (c.withdrawn_on and c.withdrawn_on <= on)
-                   for c in facts.consents):
+        if not any(
+            c.child_id == child.id and from_age <= c.given_on <= on and not (c.withdrawn_on and c.withdrawn_on <= on)
+            for c in facts.consents
+        ):
             missing.append(child.id)
     if missing:
-        return FAIL, _("Child %(ids)s, aged 10 or more, has not consented (or withdrew consent).") % {"ids": _names(missing)}, None
+        return (
+            FAIL,
+            _("Child %(ids)s, aged 10 or more, has not consented (or withdrew consent).") % {"ids": _names(missing)},
+            None,
+        )
     return PASS, _("Every child aged 10 or more has consented."), None
 
 
@@ -384,12 +472,22 @@ def warnings_for(facts: CaseFacts, on: date) -> list[Finding]:
     found = []
     for child in facts.children:
         if child.siblings_on_register:
-            found.append(Finding("SIBLINGS_SEPARATED", _("Child #%(id)s has a sibling on a register who is not in this case: %(ids)s.") % {
-                "id": child.id, "ids": _names(child.siblings_on_register)}))
+            found.append(
+                Finding(
+                    "SIBLINGS_SEPARATED",
+                    _("Child #%(id)s has a sibling on a register who is not in this case: %(ids)s.")
+                    % {"id": child.id, "ids": _names(child.siblings_on_register)},
+                )
+            )
         for applicant in facts.applicants:
             if applicant.birth_date and reaches_age_on(applicant.birth_date, AGE_GAP_YEARS) > child.birth_date:
-                found.append(Finding("AGE_GAP", _("Applicant #%(a)s is less than 16 years older than child #%(c)s; the court may allow it.") % {
-                    "a": applicant.id, "c": child.id}))
+                found.append(
+                    Finding(
+                        "AGE_GAP",
+                        _("Applicant #%(a)s is less than 16 years older than child #%(c)s; the court may allow it.")
+                        % {"a": applicant.id, "c": child.id},
+                    )
+                )
     return found
 
 

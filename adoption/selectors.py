@@ -34,7 +34,15 @@ def cases_for(user: User) -> QuerySet[Case]:
 def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Everything the case file shows, in a fixed number of queries."""
     return qs.select_related("district", "decision").prefetch_related(
-        "child_links", "applicant_links", "documents", "contacts", "consents", "domestic_searches", "referrals", "hearings")
+        "child_links",
+        "applicant_links",
+        "documents",
+        "contacts",
+        "consents",
+        "domestic_searches",
+        "referrals",
+        "hearings",
+    )
 
 
 @scope_of(Applicant)
@@ -42,7 +50,9 @@ def applicants_for(user: User) -> QuerySet[Applicant]:
     territory = territory_q(user, district="district")
     if territory is not None:
         return Applicant.objects.filter(territory)
-    return Applicant.objects.filter(pk__in=Applicant.objects.filter(case_scope_q(user, prefix="case_links__case__")).values("pk"))
+    return Applicant.objects.filter(
+        pk__in=Applicant.objects.filter(case_scope_q(user, prefix="case_links__case__")).values("pk")
+    )
 
 
 @scope_of(Consent)

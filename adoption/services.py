@@ -53,10 +53,6 @@ MANDATORY_PARTICIPANTS = {Participant.APPLICANTS, Participant.GUARDIANSHIP, Part
 OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD, CaseStatus.DECIDED)
 
 
-
-
-
-
 def _locked_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
@@ -70,25 +66,52 @@ def _applicant_facts(applicants) -> list[rules.ApplicantFacts]:
 
 @for_roles(Role.GUARDIANSHIP, scope=("district",))
 @transaction.atomic
-def create_applicant(*, actor: User | None, district, last_name: str, first_name: str, sex: str, citizenship: str,
-                     residence_country: str, birth_date: datetime.date | None = None, marital_status: str = "",
-                     foreign_register_number: str = "", foreign_registered_on: datetime.date | None = None) -> Applicant:
+def create_applicant(
+    *,
+    actor: User | None,
+    district,
+    last_name: str,
+    first_name: str,
+    sex: str,
+    citizenship: str,
+    residence_country: str,
+    birth_date: datetime.date | None = None,
+    marital_status: str = "",
+    foreign_register_number: str = "",
+    foreign_registered_on: datetime.date | None = None,
+) -> Applicant:
     errors: list[FieldError] = []
     for name, code in (("citizenship", citizenship), ("residence_country", residence_country)):
         if not is_country(code):
-            errors.append(FieldError(name, "invalid_country", _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": code}))
+            errors.append(
+                FieldError(
+                    name, "invalid_country", _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": code}
+                )
+            )
     not_future("birth_date", birth_date, errors)
     not_future("foreign_registered_on", foreign_registered_on, errors)
     if bool(foreign_register_number) != bool(foreign_registered_on):
-        errors.append(FieldError("foreign_registered_on", "incomplete_registration",
-                                 _("The register of foreign citizens wishing to adopt needs both a number and a date.")))
+        errors.append(
+            FieldError(
+                "foreign_registered_on",
+                "incomplete_registration",
+                _("The register of foreign citizens wishing to adopt needs both a number and a date."),
+            )
+        )
     if birth_date and foreign_registered_on and foreign_registered_on < birth_date:
         errors.append(FieldError("foreign_registered_on", "before_birth", _("Registered before being born.")))
     raise_errors(errors)
     applicant = Applicant.objects.create(
-        district=district, last_name=last_name.strip(), first_name=first_name.strip(), sex=sex, birth_date=birth_date,
-        citizenship=citizenship, residence_country=residence_country, marital_status=marital_status,
-        foreign_register_number=foreign_register_number.strip(), foreign_registered_on=foreign_registered_on,
+        district=district,
+        last_name=last_name.strip(),
+        first_name=first_name.strip(),
+        sex=sex,
+        birth_date=birth_date,
+        citizenship=citizenship,
+        residence_country=residence_country,
+        marital_status=marital_status,
+        foreign_register_number=foreign_register_number.strip(),
+        foreign_registered_on=foreign_registered_on,
     )
     record_write(actor=actor, verb="create_applicant", obj=applicant)
     return applicant
@@ -96,22 +119,39 @@ def create_applicant(*, actor: User | None, district, last_name: str, first_name
 
 @for_roles(Role.GUARDIANSHIP, scope=("children", "applicants", "relative_of"))
 @transaction.atomic
-def open_case(*, actor: User | None, children: list[Child], applicants: list[Applicant], opened_on: datetime.date,
-              relative_of: list[Child] | None = None, case_ref: str | None = None, historical: bool = False) -> Case:
+def open_case(
+    *,
+    actor: User | None,
+    children: list[Child],
+    applicants: list[Applicant],
+    opened_on: datetime.date,
+    relative_of: list[Child] | None = None,
+    case_ref: str | None = None,
+    historical: bool = False,
+) -> Case:
     """Open a case; its category is derived (RULES §1), never typed in."""
     relative_of = relative_of or []
     errors: list[FieldError] = []
     if not children:
         errors.append(FieldError("children", "required", _("A case needs at least one child.")))
     if not 1 <= len(applicants) <= 2:
-        errors.append(FieldError("applicants", "one_person_or_a_couple", _("Applicants are one person or a married couple.")))
+        errors.append(
+            FieldError("applicants", "one_person_or_a_couple", _("Applicants are one person or a married couple."))
+        )
     if len({c.pk for c in children}) != len(children) or len({a.pk for a in applicants}) != len(applicants):
         errors.append(FieldError("children", "repeated", _("A child or applicant is listed twice.")))
     if {c.pk for c in relative_of} - {c.pk for c in children}:
         errors.append(FieldError("relative_of", "not_in_case", _("relative_of names a child who is not in the case.")))
     elif relative_of and len({c.pk for c in relative_of}) != len({c.pk for c in children}):
-        errors.append(FieldError("relative_of", "split_the_case", _(
-            "The applicants are relatives of only some of the children: open one case for the children they are related to and another for the rest.")))
+        errors.append(
+            FieldError(
+                "relative_of",
+                "split_the_case",
+                _(
+                    "The applicants are relatives of only some of the children: open one case for the children they are related to and another for the rest."
+                ),
+            )
+        )
     districts = {c.district_id for c in children}
     if len(districts) > 1:
         errors.append(FieldError("children", "several_districts", _("All children of a case must be in one district.")))
@@ -119,22 +159,43 @@ def open_case(*, actor: User | None, children: list[Child], applicants: list[App
     if not historical:
         for child in children:
             if child.status == ChildStatus.DEREGISTERED:
-                errors.append(FieldError("children", "deregistered", _("Child #%(id)s is no longer on the register.") % {"id": child.pk}))
+                errors.append(
+                    FieldError(
+                        "children", "deregistered", _("Child #%(id)s is no longer on the register.") % {"id": child.pk}
+                    )
+                )
             if opened_on < child.identified_on:
-                errors.append(FieldError("opened_on", "before_identified", _("The case cannot open before the child was identified.")))
+                errors.append(
+                    FieldError(
+                        "opened_on", "before_identified", _("The case cannot open before the child was identified.")
+                    )
+                )
     raise_errors(errors)
     if Adoption.objects.filter(child__in=children).exists():
         raise ConflictError("children", "already_adopted", _("A child of this case has already been adopted."))
     facts = _applicant_facts(applicants)
     case = Case.objects.create(
-        district=children[0].district, opened_on=opened_on, case_ref=case_ref, historical=historical,
-        category=rules.derive_category(facts, relative=bool(relative_of)), receiving_country=rules.receiving_country(facts),
+        district=children[0].district,
+        opened_on=opened_on,
+        case_ref=case_ref,
+        historical=historical,
+        category=rules.derive_category(facts, relative=bool(relative_of)),
+        receiving_country=rules.receiving_country(facts),
     )
     relatives = {c.pk for c in relative_of}
     CaseChild.objects.bulk_create([CaseChild(case=case, child=c, is_relative=c.pk in relatives) for c in children])
     CaseApplicant.objects.bulk_create([CaseApplicant(case=case, applicant=a) for a in applicants])
-    record_write(actor=actor, verb="open_case", obj=case, after={
-        **snapshot(case), "children": [c.pk for c in children], "applicants": [a.pk for a in applicants], "relative_of": sorted(relatives)})
+    record_write(
+        actor=actor,
+        verb="open_case",
+        obj=case,
+        after={
+            **snapshot(case),
+            "children": [c.pk for c in children],
+            "applicants": [a.pk for a in applicants],
+            "relative_of": sorted(relatives),
+        },
+    )
     return case
 
 
@@ -149,9 +210,18 @@ def _in_case(case: Case, *, applicant: Applicant | None = None, child: Child | N
 
 @workflow.step("documents")
 @transaction.atomic
-def add_document(*, actor: User | None, case: Case, kind: str, issued_on: datetime.date, issuer: str,
-                 applicant: Applicant | None = None, issuer_licence: str = "", licence_valid_until: datetime.date | None = None,
-                 conditions: list[str] | None = None) -> CaseDocument:
+def add_document(
+    *,
+    actor: User | None,
+    case: Case,
+    kind: str,
+    issued_on: datetime.date,
+    issuer: str,
+    applicant: Applicant | None = None,
+    issuer_licence: str = "",
+    licence_valid_until: datetime.date | None = None,
+    conditions: list[str] | None = None,
+) -> CaseDocument:
     case = _locked_case(case)
     workflow.require(case, "documents")
     errors = _in_case(case, applicant=applicant)
@@ -161,9 +231,16 @@ def add_document(*, actor: User | None, case: Case, kind: str, issued_on: dateti
     if licence_valid_until and not issuer_licence:
         errors.append(FieldError("issuer_licence", "required", _("A licence validity date needs the licence number.")))
     raise_errors(errors)
-    document = CaseDocument.objects.create(case=case, kind=kind, applicant=applicant, issued_on=issued_on, issuer=issuer,
-                                           issuer_licence=issuer_licence, licence_valid_until=licence_valid_until,
-                                           conditions=sorted(set(conditions or [])))
+    document = CaseDocument.objects.create(
+        case=case,
+        kind=kind,
+        applicant=applicant,
+        issued_on=issued_on,
+        issuer=issuer,
+        issuer_licence=issuer_licence,
+        licence_valid_until=licence_valid_until,
+        conditions=sorted(set(conditions or [])),
+    )
     record_write(actor=actor, verb="add_document", obj=document, subject=case)
     return document
 
@@ -176,8 +253,14 @@ def record_contact(*, actor: User | None, case: Case, applicant: Applicant, chil
     errors = _in_case(case, applicant=applicant, child=child)
     not_future("on", on, errors)
     if on < case.opened_on:
-        errors.append(FieldError("on", "before_case_opened", _("A contact cannot be recorded before the case was opened (%(date)s).") % {
-            "date": case.opened_on.isoformat()}))
+        errors.append(
+            FieldError(
+                "on",
+                "before_case_opened",
+                _("A contact cannot be recorded before the case was opened (%(date)s).")
+                % {"date": case.opened_on.isoformat()},
+            )
+        )
     raise_errors(errors)
     contact = Contact.objects.create(case=case, applicant=applicant, child=child, on=on)
     record_write(actor=actor, verb="record_contact", obj=contact, subject=case)
@@ -186,8 +269,9 @@ def record_contact(*, actor: User | None, case: Case, applicant: Applicant, chil
 
 @workflow.step("consents")
 @transaction.atomic
-def record_consent(*, actor: User | None, case: Case, child: Child, given_on: datetime.date,
-                   withdrawn_on: datetime.date | None = None) -> Consent:
+def record_consent(
+    *, actor: User | None, case: Case, child: Child, given_on: datetime.date, withdrawn_on: datetime.date | None = None
+) -> Consent:
     case = _locked_case(case)
     workflow.require(case, "consents")
     errors = _in_case(case, child=child)
@@ -221,7 +305,9 @@ def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date)
 
 @workflow.step("domestic-search")
 @transaction.atomic
-def record_domestic_search(*, actor: User | None, case: Case, completed_on: datetime.date, outcome: str, notes: str = "") -> DomesticSearch:
+def record_domestic_search(
+    *, actor: User | None, case: Case, completed_on: datetime.date, outcome: str, notes: str = ""
+) -> DomesticSearch:
     case = _locked_case(case)
     workflow.require(case, "domestic-search")
     errors: list[FieldError] = []
@@ -293,7 +379,9 @@ def _court_of(case: Case, actor: User | None) -> Court:
 
 @workflow.step("hearing")
 @transaction.atomic
-def record_hearing(*, actor: User | None, case: Case, on: datetime.date, participants: list[str], in_camera: bool) -> Hearing:
+def record_hearing(
+    *, actor: User | None, case: Case, on: datetime.date, participants: list[str], in_camera: bool
+) -> Hearing:
     """A hearing in camera with the applicants, the guardianship agency and a procurator (¶47)."""
     _lock_children(case)
     case = _locked_case(case)
@@ -302,9 +390,16 @@ def record_hearing(*, actor: User | None, case: Case, on: datetime.date, partici
     errors: list[FieldError] = []
     missing = sorted(MANDATORY_PARTICIPANTS - set(participants))
     if missing:
-        errors.append(FieldError("participants", "mandatory_participant_missing", _(
-            "A hearing needs the applicants, a guardianship agency representative and a procurator (¶47); missing: %(missing)s.") % {
-            "missing": ", ".join(missing)}))
+        errors.append(
+            FieldError(
+                "participants",
+                "mandatory_participant_missing",
+                _(
+                    "A hearing needs the applicants, a guardianship agency representative and a procurator (¶47); missing: %(missing)s."
+                )
+                % {"missing": ", ".join(missing)},
+            )
+        )
     if not in_camera:
         errors.append(FieldError("in_camera", "must_be_in_camera", _("Adoption cases are heard in camera (¶47).")))
     not_future("on", on, errors)
@@ -312,7 +407,9 @@ def record_hearing(*, actor: User | None, case: Case, on: datetime.date, partici
         errors.append(FieldError("on", "before_referral", _("A hearing cannot precede the referral.")))
     raise_errors(errors)
     _require_eligible(case, on, "hearing")
-    hearing = Hearing.objects.create(case=case, court=court, on=on, participants=sorted(set(participants)), in_camera=in_camera, created_by=actor)
+    hearing = Hearing.objects.create(
+        case=case, court=court, on=on, participants=sorted(set(participants)), in_camera=in_camera, created_by=actor
+    )
     record_write(actor=actor, verb="record_hearing", obj=hearing, subject=case)
     if case.status != CaseStatus.HEARD:
         _set_status(case, CaseStatus.HEARD, actor=actor, verb="record_hearing")
@@ -321,8 +418,9 @@ def record_hearing(*, actor: User | None, case: Case, on: datetime.date, partici
 
 @workflow.step("decision")
 @transaction.atomic
-def record_decision(*, actor: User | None, case: Case, outcome: str, decided_on: datetime.date,
-                    in_force_on: datetime.date | None = None) -> Decision:
+def record_decision(
+    *, actor: User | None, case: Case, outcome: str, decided_on: datetime.date, in_force_on: datetime.date | None = None
+) -> Decision:
     """The court's decision. A granted one needs the case still eligible on its date (the
     protective reading: nothing may have lapsed since the hearing)."""
     _lock_children(case)
@@ -343,12 +441,23 @@ def record_decision(*, actor: User | None, case: Case, outcome: str, decided_on:
     if outcome == Decision.Outcome.GRANTED:
         try:
             with transaction.atomic():
-                Adoption.objects.bulk_create([Adoption(child_id=link.child_id, decision=decision) for link in case.child_links.all()])
+                Adoption.objects.bulk_create(
+                    [Adoption(child_id=link.child_id, decision=decision) for link in case.child_links.all()]
+                )
         except IntegrityError:
-            raise ConflictError("outcome", "child_already_adopted", _("A child of this case has already been adopted.")) from None
+            raise ConflictError(
+                "outcome", "child_already_adopted", _("A child of this case has already been adopted.")
+            ) from None
         _set_status(case, CaseStatus.DECIDED, actor=actor, verb="record_decision")
     else:
-        _set_status(case, CaseStatus.CLOSED, actor=actor, verb="record_decision", closed_reason=ClosedReason.REFUSED, closed_on=decided_on)
+        _set_status(
+            case,
+            CaseStatus.CLOSED,
+            actor=actor,
+            verb="record_decision",
+            closed_reason=ClosedReason.REFUSED,
+            closed_on=decided_on,
+        )
     record_write(actor=actor, verb="record_decision", obj=decision, subject=case)
     if in_force_on is not None:
         decision = set_in_force(actor=actor, case=case, in_force_on=in_force_on)
@@ -367,13 +476,19 @@ def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) 
         raise ConflictError("in_force_on", "no_decision", _("There is no decision to enter into force."))
     _court_of(case, actor)
     if decision.in_force_on is not None:
-        raise ConflictError("in_force_on", "already_in_force", _("The decision entered into force on %(date)s.") % {"date": decision.in_force_on})
+        raise ConflictError(
+            "in_force_on",
+            "already_in_force",
+            _("The decision entered into force on %(date)s.") % {"date": decision.in_force_on},
+        )
     if decision.outcome == Decision.Outcome.GRANTED:
         workflow.require(case, "in-force")
     errors: list[FieldError] = []
     not_future("in_force_on", in_force_on, errors)
     if in_force_on < decision.decided_on:
-        errors.append(FieldError("in_force_on", "before_decision", _("A decision cannot enter into force before it was made.")))
+        errors.append(
+            FieldError("in_force_on", "before_decision", _("A decision cannot enter into force before it was made."))
+        )
     raise_errors(errors)
     audited_update(decision, actor=actor, verb=Verb.SET_IN_FORCE, subject=case, in_force_on=in_force_on)
     if decision.outcome == Decision.Outcome.GRANTED:
@@ -381,22 +496,37 @@ def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) 
     return decision
 
 
-def _adoption_takes_effect(*, actor: User | None, case: Case, children: list[Child], in_force_on: datetime.date) -> None:
+def _adoption_takes_effect(
+    *, actor: User | None, case: Case, children: list[Child], in_force_on: datetime.date
+) -> None:
     """¶49: on entry into force the children leave the registers and every other open case closes."""
     _set_status(case, CaseStatus.IN_FORCE, actor=actor, verb="set_in_force")
     for child in children:
         registry_services.seal_identity(actor=actor, child=child, on=in_force_on)
         if child.status == ChildStatus.REGISTERED:
-            registry_services.deregister_adopted(actor=actor, child=child, on=max(in_force_on, child.level_since or in_force_on))
-    other_ids = set(CaseChild.objects.filter(child__in=children, case__status__in=OPEN_STATUSES).exclude(case=case)
-                    .values_list("case_id", flat=True))
+            registry_services.deregister_adopted(
+                actor=actor, child=child, on=max(in_force_on, child.level_since or in_force_on)
+            )
+    other_ids = set(
+        CaseChild.objects.filter(child__in=children, case__status__in=OPEN_STATUSES)
+        .exclude(case=case)
+        .values_list("case_id", flat=True)
+    )
     for other in Case.objects.select_for_update().filter(pk__in=other_ids).order_by("id"):
-        _set_status(other, CaseStatus.CLOSED, actor=actor, verb="close_case", closed_reason=ClosedReason.CHILD_ADOPTED_IN_OTHER_CASE,
-                    closed_on=in_force_on)
+        _set_status(
+            other,
+            CaseStatus.CLOSED,
+            actor=actor,
+            verb="close_case",
+            closed_reason=ClosedReason.CHILD_ADOPTED_IN_OTHER_CASE,
+            closed_on=in_force_on,
+        )
 
 
 @transaction.atomic
-def record_historical_adoption(*, actor: User | None, case: Case, decided_on: datetime.date, in_force_on: datetime.date) -> Decision:
+def record_historical_adoption(
+    *, actor: User | None, case: Case, decided_on: datetime.date, in_force_on: datetime.date
+) -> Decision:
     """A granted adoption from paper records (bulk import): the decision and its entry into force
     as facts, without the live workflow's referral and hearing. The unique child of `Adoption`
     still refuses a second adoption of one child."""
@@ -404,13 +534,16 @@ def record_historical_adoption(*, actor: User | None, case: Case, decided_on: da
     case = _locked_case(case)
     if not case.historical:
         raise ConflictError("case", "not_historical", _("Only an imported historical case is recorded this way."))
-    decision = Decision.objects.create(case=case, outcome=Decision.Outcome.GRANTED, decided_on=decided_on, in_force_on=in_force_on,
-                                       created_by=actor)
+    decision = Decision.objects.create(
+        case=case, outcome=Decision.Outcome.GRANTED, decided_on=decided_on, in_force_on=in_force_on, created_by=actor
+    )
     try:
         with transaction.atomic():
             Adoption.objects.bulk_create([Adoption(child=c, decision=decision) for c in children])
     except IntegrityError:
-        raise ConflictError("children", "child_already_adopted", _("A child of this case has already been adopted.")) from None
+        raise ConflictError(
+            "children", "child_already_adopted", _("A child of this case has already been adopted.")
+        ) from None
     record_write(actor=actor, verb="record_historical_adoption", obj=decision, subject=case)
     _adoption_takes_effect(actor=actor, case=case, children=children, in_force_on=in_force_on)
     return decision
@@ -426,7 +559,9 @@ def withdraw_case(*, actor: User | None, case: Case, on: datetime.date) -> Case:
     if on < case.opened_on:
         errors.append(FieldError("on", "before_case_opened", _("The date is before the case was opened.")))
     raise_errors(errors)
-    return _set_status(case, CaseStatus.CLOSED, actor=actor, verb="withdraw_case", closed_reason=ClosedReason.WITHDRAWN, closed_on=on)
+    return _set_status(
+        case, CaseStatus.CLOSED, actor=actor, verb="withdraw_case", closed_reason=ClosedReason.WITHDRAWN, closed_on=on
+    )
 
 
 # --- the beat sweep (§7) --------------------------------------------------------------------
@@ -445,29 +580,50 @@ def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
     """
     on = on or today()
     due: list[Reminder] = []
-    waiting = (CaseChild.objects.filter(
+    waiting = CaseChild.objects.filter(
         case__status__in=(CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD),
         case__category__in=(rules.Category.FOREIGNER, rules.Category.NONRESIDENT_CITIZEN),
         child__register_level=Level.CENTRAL,
         child__level_since__lte=add_months(on, -rules.CENTRAL_WAIT_MONTHS),  # a superset; exact date below
-    ).values_list("case_id", "case__district_id", "child__level_since"))
+    ).values_list("case_id", "case__district_id", "child__level_since")
     latest: dict[int, tuple[str, datetime.date]] = {}
     for case_id, district_id, central_on in waiting.iterator(chunk_size=2000):
         allowed = right_arises(central_on, rules.CENTRAL_WAIT_MONTHS)
         if allowed <= on and allowed >= latest.get(case_id, ("", allowed))[1]:
             latest[case_id] = (district_id, allowed)
     # what earlier sweeps already created is skipped here: a steady-state sweep inserts only what is new
-    reminded = set(Reminder.objects.filter(kind__in=(CENTRAL_WAIT_REMINDER, IN_FORCE_REMINDER), subject_type="case")
-                   .values_list("kind", "subject_id", "due_on"))
+    reminded = set(
+        Reminder.objects.filter(kind__in=(CENTRAL_WAIT_REMINDER, IN_FORCE_REMINDER), subject_type="case").values_list(
+            "kind", "subject_id", "due_on"
+        )
+    )
     for case_id, (district_id, allowed) in latest.items():
         if (CENTRAL_WAIT_REMINDER, case_id, allowed) not in reminded:
-            due.append(Reminder(kind=CENTRAL_WAIT_REMINDER, subject_type="case", subject_id=case_id, due_on=allowed,
-                                district_id=district_id, detail="three months on the central register expired"))
+            due.append(
+                Reminder(
+                    kind=CENTRAL_WAIT_REMINDER,
+                    subject_type="case",
+                    subject_id=case_id,
+                    due_on=allowed,
+                    district_id=district_id,
+                    detail="three months on the central register expired",
+                )
+            )
     appeal = datetime.timedelta(days=Policy.current().appeal_period_days)
-    decided = Decision.objects.filter(in_force_on__isnull=True, decided_on__lt=on - appeal).values_list("case_id", "court_id", "decided_on")
+    decided = Decision.objects.filter(in_force_on__isnull=True, decided_on__lt=on - appeal).values_list(
+        "case_id", "court_id", "decided_on"
+    )
     for case_id, court_id, decided_on in decided.iterator(chunk_size=2000):
         if (IN_FORCE_REMINDER, case_id, decided_on + appeal) not in reminded:
-            due.append(Reminder(kind=IN_FORCE_REMINDER, subject_type="case", subject_id=case_id, due_on=decided_on + appeal,
-                                court_id=court_id, detail="record the date the decision entered into force"))
+            due.append(
+                Reminder(
+                    kind=IN_FORCE_REMINDER,
+                    subject_type="case",
+                    subject_id=case_id,
+                    due_on=decided_on + appeal,
+                    court_id=court_id,
+                    detail="record the date the decision entered into force",
+                )
+            )
     created = create_reminders(due)
     return {"central_wait_ends": created[CENTRAL_WAIT_REMINDER], "decision_in_force_due": created[IN_FORCE_REMINDER]}

@@ -41,9 +41,15 @@ class ApplicantForm(forms.Form):
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
     citizenship = forms.CharField(label=_("Citizenship (ISO code, e.g. KZ, US)"), max_length=2, min_length=2)
-    residence_country = forms.CharField(label=_("Country of permanent residence (ISO code)"), max_length=2, min_length=2)
-    marital_status = forms.ChoiceField(label=_("Marital status"), choices=[("", "—"), *MaritalStatus.choices], required=False)
-    foreign_register_number = forms.CharField(label=_("Number on the register of foreign citizens wishing to adopt"), required=False)
+    residence_country = forms.CharField(
+        label=_("Country of permanent residence (ISO code)"), max_length=2, min_length=2
+    )
+    marital_status = forms.ChoiceField(
+        label=_("Marital status"), choices=[("", "—"), *MaritalStatus.choices], required=False
+    )
+    foreign_register_number = forms.CharField(
+        label=_("Number on the register of foreign citizens wishing to adopt"), required=False
+    )
     foreign_registered_on = forms.DateField(label=_("Registered on"), widget=DateInput(), required=False)
 
     def clean_citizenship(self):
@@ -64,7 +70,9 @@ class CaseForm(forms.Form):
         self.fields["children"].queryset = children_for(user).filter(status="registered").order_by("last_name")
         self.fields["children"].label_from_instance = lambda c: f"{sealing.shown_name(c)} ({c.birth_date}) #{c.pk}"
         self.fields["applicants"].queryset = selectors.applicants_for(user).order_by("last_name")
-        self.fields["applicants"].label_from_instance = lambda a: f"{a.last_name} {a.first_name} ({a.citizenship}/{a.residence_country}) #{a.pk}"
+        self.fields["applicants"].label_from_instance = lambda a: (
+            f"{a.last_name} {a.first_name} ({a.citizenship}/{a.residence_country}) #{a.pk}"
+        )
 
 
 class DocumentForm(forms.Form):
@@ -74,7 +82,9 @@ class DocumentForm(forms.Form):
     issuer = forms.CharField(label=_("Issued by"), max_length=200)
     issuer_licence = forms.CharField(label=_("Agency's state licence number"), max_length=64, required=False)
     licence_valid_until = forms.DateField(label=_("Licence valid until"), widget=DateInput(), required=False)
-    conditions = forms.CharField(label=_("Conditions listed (medical certificate, comma-separated codes)"), required=False)
+    conditions = forms.CharField(
+        label=_("Conditions listed (medical certificate, comma-separated codes)"), required=False
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +127,9 @@ class ReferralForm(forms.Form):
 
 class HearingForm(forms.Form):
     on = forms.DateField(label=_("Date of the hearing"), widget=DateInput())
-    participants = forms.MultipleChoiceField(label=_("Participants"), choices=Participant.choices, widget=forms.CheckboxSelectMultiple)
+    participants = forms.MultipleChoiceField(
+        label=_("Participants"), choices=Participant.choices, widget=forms.CheckboxSelectMultiple
+    )
     in_camera = forms.BooleanField(label=_("Heard in camera"), required=False)
 
 
@@ -148,9 +160,16 @@ CASE_BOUND = (DocumentForm, ContactForm, ConsentForm)
 
 def _form(name, case, data=None):
     form_class = FORMS[name][0]
-    initial = {"on": today(), "decided_on": today(), "in_force_on": today(), "issued_on": today(), "given_on": today(),
-               "completed_on": today(), "in_camera": True,
-               "participants": [Participant.APPLICANTS, Participant.GUARDIANSHIP, Participant.PROCURATOR]}
+    initial = {
+        "on": today(),
+        "decided_on": today(),
+        "in_force_on": today(),
+        "issued_on": today(),
+        "given_on": today(),
+        "completed_on": today(),
+        "in_camera": True,
+        "participants": [Participant.APPLICANTS, Participant.GUARDIANSHIP, Participant.PROCURATOR],
+    }
     if name == "referral":
         initial["court"] = Court.objects.filter(district=case.district_id).order_by("id").first()
     kwargs = {"case": case} if form_class in CASE_BOUND else {}
@@ -166,8 +185,17 @@ def cases(request):
         qs = qs.filter(status=status)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     note_read(label="adoption.case", ids=[case.pk for case in page])
-    return render(request, "adoption/cases.html", {"page": page, "query": f"status={status or ''}", "statuses": CaseStatus.choices,
-                                                   "status": status, "can_create": request.user.role == Role.GUARDIANSHIP})
+    return render(
+        request,
+        "adoption/cases.html",
+        {
+            "page": page,
+            "query": f"status={status or ''}",
+            "statuses": CaseStatus.choices,
+            "status": status,
+            "can_create": request.user.role == Role.GUARDIANSHIP,
+        },
+    )
 
 
 @login_required
@@ -189,14 +217,28 @@ def case_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         children = list(d["children"])
-        case = run_service(form, services.open_case, actor=request.user, children=children, applicants=list(d["applicants"]),
-                           opened_on=d["opened_on"], relative_of=children if d["relatives"] else [])
+        case = run_service(
+            form,
+            services.open_case,
+            actor=request.user,
+            children=children,
+            applicants=list(d["applicants"]),
+            opened_on=d["opened_on"],
+            relative_of=children if d["relatives"] else [],
+        )
         if case:
             messages.success(request, _("Case opened."))
             return redirect("web-case", pk=case.pk)
-    return render(request, "adoption/form_page.html", {"form": form, "title": _("Open a case"),
-                                                       "aside": _("An applicant not yet recorded? Record the applicant first."),
-                                                       "aside_url": "web-applicant-new"})
+    return render(
+        request,
+        "adoption/form_page.html",
+        {
+            "form": form,
+            "title": _("Open a case"),
+            "aside": _("An applicant not yet recorded? Record the applicant first."),
+            "aside_url": "web-applicant-new",
+        },
+    )
 
 
 def _as_of(request) -> datetime.date:
@@ -215,12 +257,22 @@ def _case_page(request, case, status=200, bound=None):
         names.append(bound[0])  # refused because the case moved on: the form stays, with the reason
     forms_shown = {name: bound[1] if bound and bound[0] == name else _form(name, case) for name in names}
     decision = getattr(case, "decision", None)
-    return render(request, "adoption/case.html", {
-        "case": case, "result": result, "as_of": as_of, "forms": forms_shown, "decision": decision,
-        "referral": case.referrals.select_related("court").order_by("-on").first(),
-        "expected_in_force_on": decision.decided_on + datetime.timedelta(days=Policy.current().appeal_period_days)
-        if decision and not decision.in_force_on else None,
-    }, status=status)
+    return render(
+        request,
+        "adoption/case.html",
+        {
+            "case": case,
+            "result": result,
+            "as_of": as_of,
+            "forms": forms_shown,
+            "decision": decision,
+            "referral": case.referrals.select_related("court").order_by("-on").first(),
+            "expected_in_force_on": decision.decided_on + datetime.timedelta(days=Policy.current().appeal_period_days)
+            if decision and not decision.in_force_on
+            else None,
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -28,7 +28,11 @@ class Step:
     doing: Promise  # for the refusal: "A case that is <status> cannot be <doing>."
 
 
-EVIDENCE = (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD)  # the file is open to new evidence until the decision
+EVIDENCE = (
+    CaseStatus.OPEN,
+    CaseStatus.REFERRED,
+    CaseStatus.HEARD,
+)  # the file is open to new evidence until the decision
 G, C = (Role.GUARDIANSHIP,), (Role.COURT,)
 
 STEPS: dict[str, Step] = {
@@ -50,8 +54,11 @@ STEPS: dict[str, Step] = {
 def require(case, name: str) -> None:
     """Refuse (409 `illegal_transition`) step `name` on a case whose status the table does not allow."""
     if case.status not in STEPS[name].from_statuses:
-        raise ConflictError("status", "illegal_transition", _("A case that is %(status)s cannot be %(action)s.") % {
-            "status": case.status, "action": STEPS[name].doing})
+        raise ConflictError(
+            "status",
+            "illegal_transition",
+            _("A case that is %(status)s cannot be %(action)s.") % {"status": case.status, "action": STEPS[name].doing},
+        )
 
 
 def offered(case, role: str) -> list[str]:

@@ -20,9 +20,40 @@ from core.models import ConsularPost, Court, District
 from registry.rules import entry_ends, name_key
 
 EPOCH = datetime.date(2005, 1, 1)
-NAMES = ["Serikov", "Omarova", "Ivanov", "Kim", "Bekova", "Akhmetov", "Tsoy", "Zhaksylykov", "Nurlanova", "Petrov",
-         "Сериков", "Омарова", "Ахметова", "Ким", "Беков", "Жаксылыкова", "Нурланов", "Иванова"]
-FIRST = ["Dana", "Timur", "Aigerim", "Almaz", "Yulia", "Oleg", "Aruzhan", "Daniyar", "Дана", "Тимур", "Айгерим", "Алмаз"]
+NAMES = [
+    "Serikov",
+    "Omarova",
+    "Ivanov",
+    "Kim",
+    "Bekova",
+    "Akhmetov",
+    "Tsoy",
+    "Zhaksylykov",
+    "Nurlanova",
+    "Petrov",
+    "Сериков",
+    "Омарова",
+    "Ахметова",
+    "Ким",
+    "Беков",
+    "Жаксылыкова",
+    "Нурланов",
+    "Иванова",
+]
+FIRST = [
+    "Dana",
+    "Timur",
+    "Aigerim",
+    "Almaz",
+    "Yulia",
+    "Oleg",
+    "Aruzhan",
+    "Daniyar",
+    "Дана",
+    "Тимур",
+    "Айгерим",
+    "Алмаз",
+]
 COUNTRIES = ["US", "GB", "CA", "BE", "IL", "EG", "FR", "DE", "ES", "RU", "CH", "TR"]
 
 
@@ -45,7 +76,9 @@ def _copy(table: str, columns: list[str], rows) -> int:
 def _reset_sequences(tables: list[str]) -> None:
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))")
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
 
 
 def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -> dict:
@@ -55,12 +88,27 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
     districts = list(District.objects.values_list("code", flat=True))
     courts = dict(Court.objects.values_list("district_id", "id"))
     embassies = dict(ConsularPost.objects.filter(kind="embassy").values_list("country", "id"))
-    child0, entry0, applicant0, case0 = (_next_id(t) for t in ("registry_child", "registry_registerentry", "adoption_applicant", "adoption_case"))
-    link0, capp0, doc0, contact0 = (_next_id(t) for t in ("adoption_casechild", "adoption_caseapplicant", "adoption_casedocument", "adoption_contact"))
-    decision0, adoption0, reg0, dep0, rep0 = (_next_id(t) for t in ("adoption_decision", "adoption_adoption", "consular_consularregistration",
-                                                                    "consular_departure", "consular_monitoringreport"))
-    ground0, gdoc0, search0, referral0 = (_next_id(t) for t in ("registry_ground", "registry_grounddocument", "adoption_domesticsearch",
-                                                               "adoption_referral"))
+    child0, entry0, applicant0, case0 = (
+        _next_id(t) for t in ("registry_child", "registry_registerentry", "adoption_applicant", "adoption_case")
+    )
+    link0, capp0, doc0, contact0 = (
+        _next_id(t)
+        for t in ("adoption_casechild", "adoption_caseapplicant", "adoption_casedocument", "adoption_contact")
+    )
+    decision0, adoption0, reg0, dep0, rep0 = (
+        _next_id(t)
+        for t in (
+            "adoption_decision",
+            "adoption_adoption",
+            "consular_consularregistration",
+            "consular_departure",
+            "consular_monitoringreport",
+        )
+    )
+    ground0, gdoc0, search0, referral0 = (
+        _next_id(t)
+        for t in ("registry_ground", "registry_grounddocument", "adoption_domesticsearch", "adoption_referral")
+    )
 
     children, entries, grounds, gdocs = [], [], [], []
     cases, links, applicants, capps, documents, contacts, searches = [], [], [], [], [], [], []
@@ -88,8 +136,22 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
             people = []
             for n in range(rng.choice([1, 2, 2])):
                 aid = applicant0 + len(applicants)
-                applicants.append((aid, "Smith" if foreign else "Ахметов", "A", "MF"[n % 2], datetime.date(1980, 1, 1), country, country,
-                                   "married", f"FR-{aid}" if foreign else "", opened - datetime.timedelta(days=90) if foreign else None, now, district))
+                applicants.append(
+                    (
+                        aid,
+                        "Smith" if foreign else "Ахметов",
+                        "A",
+                        "MF"[n % 2],
+                        datetime.date(1980, 1, 1),
+                        country,
+                        country,
+                        "married",
+                        f"FR-{aid}" if foreign else "",
+                        opened - datetime.timedelta(days=90) if foreign else None,
+                        now,
+                        district,
+                    )
+                )
                 capps.append((capp0 + len(capps), aid, case_id))
                 people.append(aid)
             links.append((link0 + len(links), False, case_id, cid))
@@ -103,66 +165,302 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                 referrals.append((referral0 + len(referrals), decided, now, case_id, courts[district]))
                 decisions.append((did, "granted", decided, in_force, now, case_id, courts[district]))
                 adoptions.append((adoption0 + len(adoptions), cid, did))
-                status_case, status, dereg_on, dereg_reason, level, since = "in_force", "deregistered", in_force, "adopted", None, None
+                status_case, status, dereg_on, dereg_reason, level, since = (
+                    "in_force",
+                    "deregistered",
+                    in_force,
+                    "adopted",
+                    None,
+                    None,
+                )
                 history.append(("deregistered", in_force, "adopted"))
                 if rng.random() < 0.85:
                     registered = min(in_force + datetime.timedelta(days=rng.randrange(5, 200)), today)
-                    registrations.append((reg0 + len(registrations), f"{country}-{cid}", registered, registered, None, False, now, cid, embassies[country]))
+                    registrations.append(
+                        (
+                            reg0 + len(registrations),
+                            f"{country}-{cid}",
+                            registered,
+                            registered,
+                            None,
+                            False,
+                            now,
+                            cid,
+                            embassies[country],
+                        )
+                    )
                     departed = min(registered + datetime.timedelta(days=3), today)
-                    departures.append((dep0 + len(departures), f"EP-{cid}", registered, departed, country, False, now, case_id, cid))
+                    departures.append(
+                        (dep0 + len(departures), f"EP-{cid}", registered, departed, country, False, now, case_id, cid)
+                    )
                     for m in range(6, 60, 6):
                         due = add_months(in_force, m)
                         if due < today - datetime.timedelta(days=40) and rng.random() < 0.9:
-                            reports.append((rep0 + len(reports), due, due + datetime.timedelta(days=rng.randrange(0, 45)), "", "", now, cid,
-                                            embassies[country]))
+                            reports.append(
+                                (
+                                    rep0 + len(reports),
+                                    due,
+                                    due + datetime.timedelta(days=rng.randrange(0, 45)),
+                                    "",
+                                    "",
+                                    now,
+                                    cid,
+                                    embassies[country],
+                                )
+                            )
             elif foreign:  # an open foreign case with a full dossier: the eligibility benchmark
                 for k in ("application", "financial_solvency", "family_situation", "health_report", "moral_qualities"):
-                    documents.append((doc0 + len(documents), k, opened, "Agency", "LIC-1", opened + datetime.timedelta(days=400), "[]", now, None, case_id))
+                    documents.append(
+                        (
+                            doc0 + len(documents),
+                            k,
+                            opened,
+                            "Agency",
+                            "LIC-1",
+                            opened + datetime.timedelta(days=400),
+                            "[]",
+                            now,
+                            None,
+                            case_id,
+                        )
+                    )
                 for aid in people:
-                    documents.append((doc0 + len(documents), "medical_certificate", opened, "Clinic", "", None, "[]", now, aid, case_id))
+                    documents.append(
+                        (
+                            doc0 + len(documents),
+                            "medical_certificate",
+                            opened,
+                            "Clinic",
+                            "",
+                            None,
+                            "[]",
+                            now,
+                            aid,
+                            case_id,
+                        )
+                    )
                     for d in (0, 20):
-                        contacts.append((contact0 + len(contacts), min(opened + datetime.timedelta(days=d), today), now, aid, case_id, cid))
+                        contacts.append(
+                            (
+                                contact0 + len(contacts),
+                                min(opened + datetime.timedelta(days=d), today),
+                                now,
+                                aid,
+                                case_id,
+                                cid,
+                            )
+                        )
                 searches.append((search0 + len(searches), opened, "no_candidates", "", now, case_id))
-            cases.append((case_id, None, opened, category, country if foreign else "", status_case, "", None, False, 1, now, now, district))
+            cases.append(
+                (
+                    case_id,
+                    None,
+                    opened,
+                    category,
+                    country if foreign else "",
+                    status_case,
+                    "",
+                    None,
+                    False,
+                    1,
+                    now,
+                    now,
+                    district,
+                )
+            )
         for (entry_level, on, reason), ended_on in zip(history, entry_ends([on for _, on, _ in history]), strict=True):
-            entries.append((entry0 + len(entries), entry_level, on, ended_on, reason, now, cid))  # ends on the next entry's date
-        sealed_on = dereg_on if dereg_reason == "adopted" else None  # an adoption in force seals the identity (RULES §9)
-        children.append((cid, None, last, first, "", rng.choice("MF"), birth, f"BR-{cid}", identified, "",
-                         "" if sealed_on else name_key(last, first), sealed_on,
-                         level, since, status, dereg_on, dereg_reason, 1, now, now, district))
+            entries.append(
+                (entry0 + len(entries), entry_level, on, ended_on, reason, now, cid)
+            )  # ends on the next entry's date
+        sealed_on = (
+            dereg_on if dereg_reason == "adopted" else None
+        )  # an adoption in force seals the identity (RULES §9)
+        children.append(
+            (
+                cid,
+                None,
+                last,
+                first,
+                "",
+                rng.choice("MF"),
+                birth,
+                f"BR-{cid}",
+                identified,
+                "",
+                "" if sealed_on else name_key(last, first),
+                sealed_on,
+                level,
+                since,
+                status,
+                dereg_on,
+                dereg_reason,
+                1,
+                now,
+                now,
+                district,
+            )
+        )
 
     counts = {
-        "children": _copy("registry_child", ["id", "external_id", "last_name", "first_name", "patronymic", "sex", "birth_date",
-                                             "birth_registration_number", "identified_on", "health_notes", "search_name", "sealed_on", "register_level",
-                                             "level_since", "status", "deregistered_on", "deregistration_reason", "version", "created_at",
-                                             "updated_at", "district_id"], children),
-        "register_entries": _copy("registry_registerentry", ["id", "level", '"on"', "ended_on", "reason", "created_at", "child_id"], entries),
+        "children": _copy(
+            "registry_child",
+            [
+                "id",
+                "external_id",
+                "last_name",
+                "first_name",
+                "patronymic",
+                "sex",
+                "birth_date",
+                "birth_registration_number",
+                "identified_on",
+                "health_notes",
+                "search_name",
+                "sealed_on",
+                "register_level",
+                "level_since",
+                "status",
+                "deregistered_on",
+                "deregistration_reason",
+                "version",
+                "created_at",
+                "updated_at",
+                "district_id",
+            ],
+            children,
+        ),
+        "register_entries": _copy(
+            "registry_registerentry", ["id", "level", '"on"', "ended_on", "reason", "created_at", "child_id"], entries
+        ),
         "grounds": _copy("registry_ground", ["id", "parent", "ground", "created_at", "child_id"], grounds),
-        "ground_documents": _copy("registry_grounddocument", ["id", "kind", "number", "date", "issued_by", "ground_id"], gdocs),
-        "applicants": _copy("adoption_applicant", ["id", "last_name", "first_name", "sex", "birth_date", "citizenship", "residence_country",
-                                                   "marital_status", "foreign_register_number", "foreign_registered_on", "created_at", "district_id"], applicants),
-        "cases": _copy("adoption_case", ["id", "case_ref", "opened_on", "category", "receiving_country", "status", "closed_reason", "closed_on",
-                                         "historical", "version", "created_at", "updated_at", "district_id"], cases),
+        "ground_documents": _copy(
+            "registry_grounddocument", ["id", "kind", "number", "date", "issued_by", "ground_id"], gdocs
+        ),
+        "applicants": _copy(
+            "adoption_applicant",
+            [
+                "id",
+                "last_name",
+                "first_name",
+                "sex",
+                "birth_date",
+                "citizenship",
+                "residence_country",
+                "marital_status",
+                "foreign_register_number",
+                "foreign_registered_on",
+                "created_at",
+                "district_id",
+            ],
+            applicants,
+        ),
+        "cases": _copy(
+            "adoption_case",
+            [
+                "id",
+                "case_ref",
+                "opened_on",
+                "category",
+                "receiving_country",
+                "status",
+                "closed_reason",
+                "closed_on",
+                "historical",
+                "version",
+                "created_at",
+                "updated_at",
+                "district_id",
+            ],
+            cases,
+        ),
         "case_children": _copy("adoption_casechild", ["id", "is_relative", "case_id", "child_id"], links),
         "case_applicants": _copy("adoption_caseapplicant", ["id", "applicant_id", "case_id"], capps),
-        "documents": _copy("adoption_casedocument", ["id", "kind", "issued_on", "issuer", "issuer_licence", "licence_valid_until", "conditions",
-                                                     "created_at", "applicant_id", "case_id"], documents),
-        "contacts": _copy("adoption_contact", ["id", '"on"', "created_at", "applicant_id", "case_id", "child_id"], contacts),
-        "domestic_searches": _copy("adoption_domesticsearch", ["id", "completed_on", "outcome", "notes", "created_at", "case_id"], searches),
+        "documents": _copy(
+            "adoption_casedocument",
+            [
+                "id",
+                "kind",
+                "issued_on",
+                "issuer",
+                "issuer_licence",
+                "licence_valid_until",
+                "conditions",
+                "created_at",
+                "applicant_id",
+                "case_id",
+            ],
+            documents,
+        ),
+        "contacts": _copy(
+            "adoption_contact", ["id", '"on"', "created_at", "applicant_id", "case_id", "child_id"], contacts
+        ),
+        "domestic_searches": _copy(
+            "adoption_domesticsearch", ["id", "completed_on", "outcome", "notes", "created_at", "case_id"], searches
+        ),
         "referrals": _copy("adoption_referral", ["id", '"on"', "created_at", "case_id", "court_id"], referrals),
-        "decisions": _copy("adoption_decision", ["id", "outcome", "decided_on", "in_force_on", "created_at", "case_id", "court_id"], decisions),
+        "decisions": _copy(
+            "adoption_decision",
+            ["id", "outcome", "decided_on", "in_force_on", "created_at", "case_id", "court_id"],
+            decisions,
+        ),
         "adoptions": _copy("adoption_adoption", ["id", "child_id", "decision_id"], adoptions),
-        "consular_registrations": _copy("consular_consularregistration", ["id", "number", "registered_on", "passport_stamped_on", "ended_on",
-                                                                         "historical", "created_at", "child_id", "post_id"], registrations),
-        "departures": _copy("consular_departure", ["id", "exit_permission_number", "exit_permission_on", "departed_on", "residence_country",
-                                                   "historical", "created_at", "case_id", "child_id"], departures),
-        "monitoring_reports": _copy("consular_monitoringreport", ["id", "due_on", "received_on", "summary", "attachment", "created_at",
-                                                                  "child_id", "post_id"], reports),
+        "consular_registrations": _copy(
+            "consular_consularregistration",
+            [
+                "id",
+                "number",
+                "registered_on",
+                "passport_stamped_on",
+                "ended_on",
+                "historical",
+                "created_at",
+                "child_id",
+                "post_id",
+            ],
+            registrations,
+        ),
+        "departures": _copy(
+            "consular_departure",
+            [
+                "id",
+                "exit_permission_number",
+                "exit_permission_on",
+                "departed_on",
+                "residence_country",
+                "historical",
+                "created_at",
+                "case_id",
+                "child_id",
+            ],
+            departures,
+        ),
+        "monitoring_reports": _copy(
+            "consular_monitoringreport",
+            ["id", "due_on", "received_on", "summary", "attachment", "created_at", "child_id", "post_id"],
+            reports,
+        ),
     }
-    _reset_sequences(["registry_child", "registry_registerentry", "registry_ground", "registry_grounddocument", "adoption_applicant",
-                      "adoption_case", "adoption_casechild", "adoption_caseapplicant", "adoption_casedocument", "adoption_contact",
-                      "adoption_domesticsearch", "adoption_referral", "adoption_decision", "adoption_adoption",
-                      "consular_consularregistration", "consular_departure", "consular_monitoringreport"])
+    _reset_sequences(
+        [
+            "registry_child",
+            "registry_registerentry",
+            "registry_ground",
+            "registry_grounddocument",
+            "adoption_applicant",
+            "adoption_case",
+            "adoption_casechild",
+            "adoption_caseapplicant",
+            "adoption_casedocument",
+            "adoption_contact",
+            "adoption_domesticsearch",
+            "adoption_referral",
+            "adoption_decision",
+            "adoption_adoption",
+            "consular_consularregistration",
+            "consular_departure",
+            "consular_monitoringreport",
+        ]
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return counts

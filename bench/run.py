@@ -34,17 +34,24 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 WORKERS = 4  # gunicorn workers, each with its own PostgreSQL session
 TARGETS = {  # figure: (comparison, target ratio)
-    "eligibility_p50": ("<=", 2.0), "eligibility_queries_constant": ("==", 1.0), "report_adoptions": ("<=", 1.5),
-    "report_consular_registrations": ("<=", 1.5), "report_unregistered_children": ("<=", 1.5), "report_registers": ("<=", 1.5),
+    "eligibility_p50": ("<=", 2.0),
+    "eligibility_queries_constant": ("==", 1.0),
+    "report_adoptions": ("<=", 1.5),
+    "report_consular_registrations": ("<=", 1.5),
+    "report_unregistered_children": ("<=", 1.5),
+    "report_registers": ("<=", 1.5),
     "report_registers_past": ("<=", 1.5),
-    "import_children": (">=", 0.5), "list_children": ("<=", 1.3), "list_children_search": ("<=", 1.3), "reminder_sweep": ("<=", 2.0),
+    "import_children": (">=", 0.5),
+    "list_children": ("<=", 1.3),
+    "list_children_search": ("<=", 1.3),
+    "reminder_sweep": ("<=", 2.0),
 }
 
 
 def bench_database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench: DATABASE_URL must point to PostgreSQL (e.g. eval \"$(make -s services)\")")
+        sys.exit('bench: DATABASE_URL must point to PostgreSQL (e.g. eval "$(make -s services)")')
     parsed = urlparse(url)
     return parsed._replace(path=parsed.path.rstrip("/") + "_bench").geturl()
 
@@ -70,11 +77,16 @@ def psql_ms(url: str, sql: str, repeat: int = 5) -> float:
 def _psql_ms(url: str, sql: str, repeat: int, jit: str) -> float:
     statements = [s.strip() for s in sql.split(";") if s.strip()]
     script = f"SET jit = {jit};\n\\timing on\n" + "\n".join(s + ";" for s in statements * (repeat + 1))
-    out = subprocess.run(["psql", url, "-X", "-q", "-o", "/dev/null", "-v", "ON_ERROR_STOP=1"], input=script,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["psql", url, "-X", "-q", "-o", "/dev/null", "-v", "ON_ERROR_STOP=1"],
+        input=script,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     times = [float(t) for t in re.findall(r"Time: ([\d.]+) ms", out)]
     k = len(statements)
-    runs = [sum(times[i:i + k]) for i in range(0, len(times), k)][1:]
+    runs = [sum(times[i : i + k]) for i in range(0, len(times), k)][1:]
     return statistics.median(runs)
 
 
@@ -83,9 +95,28 @@ class Server:
 
     def __init__(self, env: dict, workers: int = WORKERS):
         self.port = 18000 + os.getpid() % 1000
-        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
-                                      "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
-                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                str(workers),
+                "--access-logfile",
+                "/dev/null",
+                "--error-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(100):
             try:
                 http.client.HTTPConnection("127.0.0.1", self.port, timeout=1).request("GET", "/healthz")
@@ -143,7 +174,9 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def figure(results: dict, name: str, value: float, baseline: float, unit: str, note: str = "", ratio: float | None = None) -> None:
+def figure(
+    results: dict, name: str, value: float, baseline: float, unit: str, note: str = "", ratio: float | None = None
+) -> None:
     ratio = ratio if ratio is not None else (value / baseline if baseline else float("inf"))
     entry = {"value": round(value, 3), "baseline": round(baseline, 3), "ratio": round(ratio, 3), "unit": unit}
     if name in TARGETS:
@@ -153,17 +186,27 @@ def figure(results: dict, name: str, value: float, baseline: float, unit: str, n
     if note:
         entry["note"] = note
     results["figures"][name] = entry
-    print(f"  {name:<34} {value:>12.2f} {unit:<8} baseline {baseline:>12.2f}  ratio {ratio:>7.2f}"
-          + (f"  target {entry['target']}: {'met' if entry['met'] else 'MISSED'}" if "target" in entry else ""), flush=True)
+    print(
+        f"  {name:<34} {value:>12.2f} {unit:<8} baseline {baseline:>12.2f}  ratio {ratio:>7.2f}"
+        + (f"  target {entry['target']}: {'met' if entry['met'] else 'MISSED'}" if "target" in entry else ""),
+        flush=True,
+    )
 
 
 def markdown(results: dict) -> str:
     """The figures as a Markdown table (quoted in docs/performance.md)."""
-    lines = [f"Scale {results['scale']:,} children; {results['machine']['cpus']} CPUs; PostgreSQL {results['machine']['postgres']}; "
-             f"run {results['started']}.", "", "| figure | value | baseline | ratio | target | met | note |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Scale {results['scale']:,} children; {results['machine']['cpus']} CPUs; PostgreSQL {results['machine']['postgres']}; "
+        f"run {results['started']}.",
+        "",
+        "| figure | value | baseline | ratio | target | met | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, f in results["figures"].items():
         met = {True: "yes", False: "**no**"}.get(f.get("met"), "")
-        lines.append(f"| {name} | {f['value']:,} {f['unit']} | {f['baseline']:,} | {f['ratio']} | {f.get('target', '')} | {met} | {f.get('note', '')} |")
+        lines.append(
+            f"| {name} | {f['value']:,} {f['unit']} | {f['baseline']:,} | {f['ratio']} | {f.get('target', '')} | {met} | {f.get('note', '')} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -204,9 +247,17 @@ def main() -> None:
     _instance, token = AuthToken.objects.create(ministry, expiry=None)  # the load test outlives no TTL it needs
     # The per-user API rate limit would stop the load test; it is raised, and still checked on every request.
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "API_RATE_USER": "100000000/hour"}
-    results = {"scale": args.scale, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                                                "postgres": connection.cursor().connection.info.server_version},
-               "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "figures": {}}
+    results = {
+        "scale": args.scale,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "postgres": connection.cursor().connection.info.server_version,
+        },
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "figures": {},
+    }
     print(f"bench: scale {args.scale:,} children on {url.rsplit('/', 1)[-1]}", flush=True)
 
     # --- lists at 10,000 ------------------------------------------------------------------
@@ -215,7 +266,13 @@ def main() -> None:
     generate.generate(small, seed=1)
     print(f"  generated {small:,} children in {time.perf_counter() - t:.1f}s", flush=True)
     server = Server(env)
-    lists = {"list_children": ["/api/v1/children/"], "list_children_search": ["/api/v1/children/?q=serikov", "/api/v1/children/?q=%D0%BE%D0%BC%D0%B0%D1%80%D0%BE%D0%B2%D0%B0"]}
+    lists = {
+        "list_children": ["/api/v1/children/"],
+        "list_children_search": [
+            "/api/v1/children/?q=serikov",
+            "/api/v1/children/?q=%D0%BE%D0%BC%D0%B0%D1%80%D0%BE%D0%B2%D0%B0",
+        ],
+    }
     at_small = {name: statistics.median(latencies(server.port, token, paths, 40)) for name, paths in lists.items()}
     server.stop()
 
@@ -232,7 +289,9 @@ def main() -> None:
 
         # --- eligibility over HTTP vs a bare authenticated detail endpoint --------------------
         open_cases = list(Case.objects.filter(status="open", category="foreigner").values_list("id", flat=True)[:200])
-        applicants = list(Case.objects.filter(pk__in=open_cases).values_list("applicant_links__applicant_id", flat=True)[:200])
+        applicants = list(
+            Case.objects.filter(pk__in=open_cases).values_list("applicant_links__applicant_id", flat=True)[:200]
+        )
         elig = latencies(server.port, token, [f"/api/v1/cases/{c}/eligibility/" for c in open_cases], args.rounds)
         bare = latencies(server.port, token, [f"/api/v1/applicants/{a}/" for a in applicants], args.rounds)
         figure(results, "eligibility_p50", pct(elig, 0.5), pct(bare, 0.5), "ms")
@@ -242,12 +301,32 @@ def main() -> None:
             with CaptureQueriesContext(connection) as queries:
                 eligibility(case, today())
             per_case.append(len(queries))
-        figure(results, "eligibility_queries_per_check", statistics.mean(per_case) / 11, 1, "queries",
-               note=f"{min(per_case)}-{max(per_case)} queries for 11 checks, whatever the case's size")
-        figure(results, "eligibility_queries_constant", max(per_case), min(per_case), "queries", note="max vs min over 20 cases")
+        figure(
+            results,
+            "eligibility_queries_per_check",
+            statistics.mean(per_case) / 11,
+            1,
+            "queries",
+            note=f"{min(per_case)}-{max(per_case)} queries for 11 checks, whatever the case's size",
+        )
+        figure(
+            results,
+            "eligibility_queries_constant",
+            max(per_case),
+            min(per_case),
+            "queries",
+            note="max vs min over 20 cases",
+        )
         rps = throughput(server.port, token, [f"/api/v1/cases/{c}/eligibility/" for c in open_cases])
         rps_bare = throughput(server.port, token, [f"/api/v1/applicants/{a}/" for a in applicants])
-        figure(results, "eligibility_throughput", rps, rps_bare, "req/s", note=f"8 concurrent clients, {WORKERS} gunicorn workers, 8 s each")
+        figure(
+            results,
+            "eligibility_throughput",
+            rps,
+            rps_bare,
+            "req/s",
+            note=f"8 concurrent clients, {WORKERS} gunicorn workers, 8 s each",
+        )
 
         # --- reports vs the hand-written SQL they need, in psql ---------------------------------
         on = today()
@@ -255,14 +334,32 @@ def main() -> None:
         year_ago = on - datetime.timedelta(days=365)
         for name, path, sql in (
             ("report_adoptions", f"/api/v1/reports/adoptions/?from={start}&to={on}", report_sql.adoptions(start, on)),
-            ("report_consular_registrations", f"/api/v1/reports/consular-registrations/?as_of={on}", report_sql.consular_registrations(on)),
-            ("report_unregistered_children", f"/api/v1/reports/unregistered-children/?as_of={on}", report_sql.unregistered_children(on)),
+            (
+                "report_consular_registrations",
+                f"/api/v1/reports/consular-registrations/?as_of={on}",
+                report_sql.consular_registrations(on),
+            ),
+            (
+                "report_unregistered_children",
+                f"/api/v1/reports/unregistered-children/?as_of={on}",
+                report_sql.unregistered_children(on),
+            ),
             ("report_registers", f"/api/v1/reports/registers/?as_of={on}", report_sql.registers_today()),
             ("report_registers_past", f"/api/v1/reports/registers/?as_of={year_ago}", report_sql.registers(year_ago)),
         ):
-            note = (f"the same from the history alone (each child's latest entry by DISTINCT ON): {psql_ms(url, report_sql.registers_latest_entry(year_ago)):.0f} ms"
-                    if name == "report_registers_past" else "")
-            figure(results, name, statistics.median(latencies(server.port, token, [path], 5)), psql_ms(url, sql), "ms", note=note)
+            note = (
+                f"the same from the history alone (each child's latest entry by DISTINCT ON): {psql_ms(url, report_sql.registers_latest_entry(year_ago)):.0f} ms"
+                if name == "report_registers_past"
+                else ""
+            )
+            figure(
+                results,
+                name,
+                statistics.median(latencies(server.port, token, [path], 5)),
+                psql_ms(url, sql),
+                "ms",
+                note=note,
+            )
     finally:
         server.stop()
 
@@ -276,8 +373,14 @@ def main() -> None:
     registry_services.sweep_registers()
     adoption_services.sweep_court_deadlines()
     consular_services.sweep_consular_deadlines()
-    figure(results, "reminder_sweep", (time.perf_counter() - t) * 1000, psql_ms(url, report_sql.due_reminders(today()), 3), "ms",
-           note=f"steady state; the first sweep, creating every reminder, took {first:.1f} s")
+    figure(
+        results,
+        "reminder_sweep",
+        (time.perf_counter() - t) * 1000,
+        psql_ms(url, report_sql.due_reminders(today()), 3),
+        "ms",
+        note=f"steady state; the first sweep, creating every reminder, took {first:.1f} s",
+    )
 
     # --- import: validated rows/s vs COPY of the same rows into a bare table ----------------------
     rows = min(2_000, max(1000, args.scale // 10))
@@ -286,25 +389,64 @@ def main() -> None:
         districts = ["KZ-71-ESI", "KZ-75-ALM", "KZ-79-ABA", "KZ-35-KAR"]
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["external_id", "last_name", "first_name", "patronymic", "sex", "birth_date", "birth_registration_number", "district",
-                             "identified_on", "primary_on", "regional_on", "central_on"])
+            writer.writerow(
+                [
+                    "external_id",
+                    "last_name",
+                    "first_name",
+                    "patronymic",
+                    "sex",
+                    "birth_date",
+                    "birth_registration_number",
+                    "district",
+                    "identified_on",
+                    "primary_on",
+                    "regional_on",
+                    "central_on",
+                ]
+            )
             for i in range(rows):
                 birth = datetime.date(2008, 1, 1) + datetime.timedelta(days=(i * 37) % 4000)
-                writer.writerow([f"BENCH-{i}", f"Name{i}", "Child", "", "MF"[i % 2], birth.isoformat(), f"IMP-{i}", districts[i % 4], "2020-01-01",
-                                 "2020-01-02", "2020-02-05" if i % 2 else "", ""])
+                writer.writerow(
+                    [
+                        f"BENCH-{i}",
+                        f"Name{i}",
+                        "Child",
+                        "",
+                        "MF"[i % 2],
+                        birth.isoformat(),
+                        f"IMP-{i}",
+                        districts[i % 4],
+                        "2020-01-01",
+                        "2020-01-02",
+                        "2020-02-05" if i % 2 else "",
+                        "",
+                    ]
+                )
         t = time.perf_counter()
         result = import_children(path)
         assert result.ok and result.created == rows, result.errors[:3]
         imported = rows / (time.perf_counter() - t)
         with connection.cursor() as cursor:
-            cursor.execute("CREATE TEMP TABLE bare_children (external_id text, last_name text, first_name text, patronymic text, sex text, "
-                           "birth_date date, birth_registration_number text, district text, identified_on date, primary_on date, "
-                           "regional_on date, central_on date)")
+            cursor.execute(
+                "CREATE TEMP TABLE bare_children (external_id text, last_name text, first_name text, patronymic text, sex text, "
+                "birth_date date, birth_registration_number text, district text, identified_on date, primary_on date, "
+                "regional_on date, central_on date)"
+            )
             t = time.perf_counter()
-            with cursor.connection.cursor().copy("COPY bare_children FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+            with cursor.connection.cursor().copy(
+                "COPY bare_children FROM STDIN WITH (FORMAT csv, HEADER true)"
+            ) as copy:
                 copy.write(path.read_bytes())
             copied = rows / (time.perf_counter() - t)
-    figure(results, "import_children", imported, copied, "rows/s", note=f"{rows:,} rows with full validation, duplicate search and audit vs COPY")
+    figure(
+        results,
+        "import_children",
+        imported,
+        copied,
+        "rows/s",
+        note=f"{rows:,} rows with full validation, duplicate search and audit vs COPY",
+    )
 
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

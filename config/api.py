@@ -30,9 +30,13 @@ urlpatterns = [
     path("policy/", core_views.PolicyView.as_view(), name="policy"),
     path("cases/<int:pk>/departure/", consular_views.DepartureView.as_view(), name="case-departure"),
     path("reports/adoptions/", report_views.AdoptionsReport.as_view(), name="report-adoptions"),
-    path("reports/adoptions/children/", report_views.AdoptionsReportChildren.as_view(), name="report-adoptions-children"),
+    path(
+        "reports/adoptions/children/", report_views.AdoptionsReportChildren.as_view(), name="report-adoptions-children"
+    ),
     path("reports/consular-registrations/", report_views.ConsularRegistrationsReport.as_view(), name="report-consular"),
-    path("reports/unregistered-children/", report_views.UnregisteredChildrenReport.as_view(), name="report-unregistered"),
+    path(
+        "reports/unregistered-children/", report_views.UnregisteredChildrenReport.as_view(), name="report-unregistered"
+    ),
     path("reports/registers/", report_views.RegistersReport.as_view(), name="report-registers"),
     path("reports/intercountry/", report_views.IntercountryReport.as_view(), name="report-intercountry"),
     path("monitoring-reports/", consular_views.MonitoringReportView.as_view(), name="monitoring-reports"),

@@ -12,8 +12,14 @@ def production_settings(app_configs, **kwargs):
     if settings.DEBUG:
         errors.append(Error("DEBUG must be off in production.", id="adoption.E001"))
     key = settings.SECRET_KEY
-    if key == settings.INSECURE_DEFAULT_SECRET_KEY or len(key) < 50 or len(set(key)) < 5:  # Django's own bar (security.W009)
-        errors.append(Error("SECRET_KEY (or SECRET_KEY_FILE) must be a random value of 50 characters or more.", id="adoption.E002"))
+    if (
+        key == settings.INSECURE_DEFAULT_SECRET_KEY or len(key) < 50 or len(set(key)) < 5
+    ):  # Django's own bar (security.W009)
+        errors.append(
+            Error(
+                "SECRET_KEY (or SECRET_KEY_FILE) must be a random value of 50 characters or more.", id="adoption.E002"
+            )
+        )
     if not settings.ALLOWED_HOSTS:
         errors.append(Error("ALLOWED_HOSTS must name the service's host names.", id="adoption.E003"))
     if not settings.DATABASE_URL or not settings.DATABASE_URL.startswith(("postgres://", "postgresql://")):

@@ -226,7 +226,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # API rate limits (per user, and per address for the token endpoint); a 429 names the wait.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle", "rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE_USER", "6000/hour"), "anon": env("API_RATE_ANON", "60/minute")},
     "DATE_INPUT_FORMATS": ["iso-8601"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -262,7 +265,12 @@ SPECTACULAR_SETTINGS = {
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
@@ -309,7 +317,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # `expires` is shorter than the period so a backlog never piles up.
 SWEEP_EVERY_SECONDS = env_int("SWEEP_EVERY_SECONDS", 15 * 60)
 CELERY_BEAT_SCHEDULE = {
-    name: {"task": task, "schedule": timedelta(seconds=SWEEP_EVERY_SECONDS), "options": {"expires": SWEEP_EVERY_SECONDS * 0.9}}
+    name: {
+        "task": task,
+        "schedule": timedelta(seconds=SWEEP_EVERY_SECONDS),
+        "options": {"expires": SWEEP_EVERY_SECONDS * 0.9},
+    }
     for name, task in {
         "registers": "registry.sweep_registers",
         "court-deadlines": "adoption.sweep_court_deadlines",
@@ -324,9 +336,14 @@ LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}, "privacy": {"()": "config.logging.PrivacyFilter"}},
+    "filters": {
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+        "privacy": {"()": "config.logging.PrivacyFilter"},
+    },
     "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id", "privacy"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id", "privacy"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # runserver's access log prints query strings (?q=<name>): replaced by core.middleware.

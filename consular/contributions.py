@@ -16,19 +16,26 @@ from .models import ConsularRegistration, Departure, MonitoringReport
 def post_children(user, prefix: str = "") -> Q:
     # the children adopted into the post's country, and any child ever registered at the post
     # (a family that moved keeps its history there)
-    return Q(**{f"{prefix}case_links__case__status": "in_force",
-                f"{prefix}case_links__case__receiving_country": user.consular_post.country}) | Q(
-        **{f"{prefix}consular_registrations__post": user.consular_post_id})
+    return Q(
+        **{
+            f"{prefix}case_links__case__status": "in_force",
+            f"{prefix}case_links__case__receiving_country": user.consular_post.country,
+        }
+    ) | Q(**{f"{prefix}consular_registrations__post": user.consular_post_id})
 
 
 def follow_up_events(child, user) -> list[dict]:
-    events = [{"on": r.registered_on, "text": f"{_('consular registration')}: {r.post} {r.number}"}
-              for r in ConsularRegistration.objects.filter(child=child).select_related("post")]
+    events = [
+        {"on": r.registered_on, "text": f"{_('consular registration')}: {r.post} {r.number}"}
+        for r in ConsularRegistration.objects.filter(child=child).select_related("post")
+    ]
     departure = Departure.objects.filter(child=child).first()
     if departure is not None:
         events.append({"on": departure.departed_on, "text": f"{_('departure')}: {departure.residence_country}"})
-    events += [{"on": report.received_on, "text": f"{_('monitoring report received')} ({_('due')} {report.due_on})"}
-               for report in MonitoringReport.objects.filter(child=child)]
+    events += [
+        {"on": report.received_on, "text": f"{_('monitoring report received')} ({_('due')} {report.due_on})"}
+        for report in MonitoringReport.objects.filter(child=child)
+    ]
     return events
 
 

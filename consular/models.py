@@ -26,13 +26,17 @@ class ConsularRegistration(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     transferred_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     historical = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["registered_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["child"], condition=Q(ended_on__isnull=True), name="one_active_consular_registration"),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(ended_on__isnull=True), name="one_active_consular_registration"
+            ),
             models.UniqueConstraint(fields=["post", "number"], name="registration_number_unique_per_post"),
         ]
 
@@ -50,7 +54,9 @@ class Departure(models.Model):
     departed_on = models.DateField()
     residence_country = models.CharField(max_length=2)
     historical = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -70,7 +76,9 @@ class MonitoringReport(models.Model):
     summary = models.TextField(blank=True)
     attachment = models.FileField(upload_to=report_upload_path, blank=True)
     post = models.ForeignKey(ConsularPost, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

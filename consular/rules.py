@@ -10,7 +10,9 @@ RECEIVED, LATE, MISSING, UPCOMING = "received", "late", "missing", "upcoming"
 UNREGISTERED_AFTER_DAYS = 180  # RULES §7: the ministry's unregistered-children safeguard
 
 
-def monitoring_due_dates(in_force_on: date, birth_date: date, schedule: dict, *, until: date | None = None) -> list[date]:
+def monitoring_due_dates(
+    in_force_on: date, birth_date: date, schedule: dict, *, until: date | None = None
+) -> list[date]:
     """Due dates of the reports: every `first_every_months` for `first_years` years after
     entry into force, then every `then_every_months`, while the child is under 18
     (with `until`: only those on or before it; the dates come in increasing order).

@@ -17,10 +17,15 @@ from .models import ConsularRegistration, MonitoringReport
 def adopted_children_for(user: User) -> QuerySet[Child]:
     """Children adopted abroad whose decision is in force, within the caller's scope."""
     abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
-    return (children_for(user).filter(pk__in=abroad.values("child_id"))
-            .select_related("adoption__decision__case", "departure")
-            .prefetch_related("adoption__decision__case__applicants",
-                              Prefetch("consular_registrations", queryset=registrations_for(user).select_related("post"))))
+    return (
+        children_for(user)
+        .filter(pk__in=abroad.values("child_id"))
+        .select_related("adoption__decision__case", "departure")
+        .prefetch_related(
+            "adoption__decision__case__applicants",
+            Prefetch("consular_registrations", queryset=registrations_for(user).select_related("post")),
+        )
+    )
 
 
 @scope_of(ConsularRegistration)

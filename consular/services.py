@@ -34,8 +34,6 @@ REGISTRATION_REMINDER = "consular_registration_due"
 MONITORING_REMINDER = "monitoring_report_overdue"
 
 
-
-
 def foreign_adoption_of(child: Child) -> Adoption | None:
     """The child's adoption if it is a foreign adoption whose decision is in force, else None."""
     adoption = Adoption.objects.select_related("decision", "decision__case").filter(child=child).first()
@@ -51,8 +49,16 @@ def country_of_residence(child: Child, adoption: Adoption) -> str:
 
 @for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child", "post"))
 @transaction.atomic
-def register_child(*, actor: User | None, child: Child, post: ConsularPost, number: str, registered_on: datetime.date,
-                   passport_stamped_on: datetime.date | None = None, historical: bool = False) -> ConsularRegistration:
+def register_child(
+    *,
+    actor: User | None,
+    child: Child,
+    post: ConsularPost,
+    number: str,
+    registered_on: datetime.date,
+    passport_stamped_on: datetime.date | None = None,
+    historical: bool = False,
+) -> ConsularRegistration:
     """Place a child adopted abroad on the consular register of the post covering its country (¶60)."""
     child = Child.objects.select_for_update().get(pk=child.pk)
     errors: list[FieldError] = []
@@ -61,23 +67,56 @@ def register_child(*, actor: User | None, child: Child, post: ConsularPost, numb
     if not historical:
         adoption = foreign_adoption_of(child)
         if adoption is None:
-            raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force: it cannot be placed on a consular register."))
+            raise RuleError(
+                "child",
+                "adoption_not_in_force",
+                _("The child has no foreign adoption in force: it cannot be placed on a consular register."),
+            )
         country = country_of_residence(child, adoption)
         if post.country != country:
-            errors.append(FieldError("post", "post_of_another_country", _("The post covers %(post)s; the child lives in %(country)s.") % {
-                "post": post.country, "country": country}))
+            errors.append(
+                FieldError(
+                    "post",
+                    "post_of_another_country",
+                    _("The post covers %(post)s; the child lives in %(country)s.")
+                    % {"post": post.country, "country": country},
+                )
+            )
         if registered_on < adoption.decision.in_force_on:
-            errors.append(FieldError("registered_on", "before_in_force", _("The adoption entered into force on %(date)s.") % {
-                "date": adoption.decision.in_force_on.isoformat()}))
+            errors.append(
+                FieldError(
+                    "registered_on",
+                    "before_in_force",
+                    _("The adoption entered into force on %(date)s.")
+                    % {"date": adoption.decision.in_force_on.isoformat()},
+                )
+            )
     if passport_stamped_on and passport_stamped_on < registered_on:
-        errors.append(FieldError("passport_stamped_on", "before_registration", _("The stamp records the registration: it cannot precede it.")))
+        errors.append(
+            FieldError(
+                "passport_stamped_on",
+                "before_registration",
+                _("The stamp records the registration: it cannot precede it."),
+            )
+        )
     raise_errors(errors)
     if ConsularRegistration.objects.filter(child=child, ended_on__isnull=True).exists():
-        raise ConflictError("child", "already_registered", _("The child is already on a consular register; transfer the registration instead."))
+        raise ConflictError(
+            "child",
+            "already_registered",
+            _("The child is already on a consular register; transfer the registration instead."),
+        )
     if ConsularRegistration.objects.filter(post=post, number=number).exists():
         raise ConflictError("number", "number_taken", _("This post already used this registration number."))
-    registration = ConsularRegistration.objects.create(child=child, post=post, number=number, registered_on=registered_on,
-                                                       passport_stamped_on=passport_stamped_on, historical=historical, created_by=actor)
+    registration = ConsularRegistration.objects.create(
+        child=child,
+        post=post,
+        number=number,
+        registered_on=registered_on,
+        passport_stamped_on=passport_stamped_on,
+        historical=historical,
+        created_by=actor,
+    )
     record_write(actor=actor, verb="register_child_at_consulate", obj=registration, subject=child)
     close_reminders(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child.pk, actor=actor)
     return registration
@@ -85,27 +124,45 @@ def register_child(*, actor: User | None, child: Child, post: ConsularPost, numb
 
 @for_roles(Role.CONSULAR, Role.MINISTRY, scope=("registration",))
 @transaction.atomic
-def transfer_registration(*, actor: User | None, registration: ConsularRegistration, post: ConsularPost, number: str,
-                          registered_on: datetime.date) -> ConsularRegistration:
+def transfer_registration(
+    *,
+    actor: User | None,
+    registration: ConsularRegistration,
+    post: ConsularPost,
+    number: str,
+    registered_on: datetime.date,
+) -> ConsularRegistration:
     """The family moved: the registration ends at the old post and opens at the new one.
     Recorded by the ministry or by either post (the old one knows the family left)."""
     old = ConsularRegistration.objects.select_for_update().select_related("post").get(pk=registration.pk)
     if actor is not None and actor.role != Role.MINISTRY and actor.consular_post_id not in (old.post_id, post.pk):
-        raise Forbidden("post", "not_your_post", _("Only the ministry or the old or new post may transfer a registration."))
+        raise Forbidden(
+            "post", "not_your_post", _("Only the ministry or the old or new post may transfer a registration.")
+        )
     if old.ended_on is not None:
         raise ConflictError("registration", "already_ended", _("This registration has already ended."))
     errors: list[FieldError] = []
     not_future("registered_on", registered_on, errors)
     if registered_on < old.registered_on:
-        errors.append(FieldError("registered_on", "before_previous_registration", _("The new registration cannot precede the old one.")))
+        errors.append(
+            FieldError(
+                "registered_on", "before_previous_registration", _("The new registration cannot precede the old one.")
+            )
+        )
     if post.pk == old.post_id:
         errors.append(FieldError("post", "same_post", _("The child is already registered at this post.")))
     raise_errors(errors)
     before = snapshot(old)
     old.ended_on = registered_on
     old.save(update_fields=["ended_on"])
-    new = ConsularRegistration.objects.create(child_id=old.child_id, post=post, number=number, registered_on=registered_on,
-                                              passport_stamped_on=old.passport_stamped_on, created_by=actor)
+    new = ConsularRegistration.objects.create(
+        child_id=old.child_id,
+        post=post,
+        number=number,
+        registered_on=registered_on,
+        passport_stamped_on=old.passport_stamped_on,
+        created_by=actor,
+    )
     old.transferred_to = new
     old.save(update_fields=["transferred_to"])
     record_write(actor=actor, verb="transfer_consular_registration", obj=old, before=before, subject=old.child)
@@ -115,53 +172,111 @@ def transfer_registration(*, actor: User | None, registration: ConsularRegistrat
 
 @for_roles(Role.CONSULAR, Role.MINISTRY, scope=("registration",))
 @transaction.atomic
-def stamp_passport(*, actor: User | None, registration: ConsularRegistration, on: datetime.date) -> ConsularRegistration:
+def stamp_passport(
+    *, actor: User | None, registration: ConsularRegistration, on: datetime.date
+) -> ConsularRegistration:
     registration = ConsularRegistration.objects.select_for_update().get(pk=registration.pk)
     errors: list[FieldError] = []
     not_future("passport_stamped_on", on, errors)
     if on < registration.registered_on:
-        errors.append(FieldError("passport_stamped_on", "before_registration", _("The stamp records the registration: it cannot precede it.")))
+        errors.append(
+            FieldError(
+                "passport_stamped_on",
+                "before_registration",
+                _("The stamp records the registration: it cannot precede it."),
+            )
+        )
     raise_errors(errors)
-    audited_update(registration, actor=actor, verb=Verb.STAMP_PASSPORT, subject=registration.child, passport_stamped_on=on)
+    audited_update(
+        registration, actor=actor, verb=Verb.STAMP_PASSPORT, subject=registration.child, passport_stamped_on=on
+    )
     return registration
 
 
 @for_roles(Role.GUARDIANSHIP, scope=("case", "child"))
 @transaction.atomic
-def record_departure(*, actor: User | None, case: Case, child: Child, exit_permission_number: str,
-                     exit_permission_on: datetime.date | None, departed_on: datetime.date, residence_country: str,
-                     historical: bool = False) -> Departure:
+def record_departure(
+    *,
+    actor: User | None,
+    case: Case,
+    child: Child,
+    exit_permission_number: str,
+    exit_permission_on: datetime.date | None,
+    departed_on: datetime.date,
+    residence_country: str,
+    historical: bool = False,
+) -> Departure:
     """A child leaves only with the exit permission and a consular registration (¶61; RULES §7)."""
     child = Child.objects.select_for_update().get(pk=child.pk)
     errors: list[FieldError] = []
     if not case.child_links.filter(child=child).exists():
         errors.append(FieldError("child", "not_in_case", _("This child is not in the case.")))
     if not exit_permission_number and not historical:
-        errors.append(FieldError("exit_permission_number", "exit_permission_missing", _("The exit permission of the internal affairs agencies is missing.")))
+        errors.append(
+            FieldError(
+                "exit_permission_number",
+                "exit_permission_missing",
+                _("The exit permission of the internal affairs agencies is missing."),
+            )
+        )
     if exit_permission_on is None and not historical:
-        errors.append(FieldError("exit_permission_on", "exit_permission_missing", _("The date of the exit permission is missing.")))
+        errors.append(
+            FieldError(
+                "exit_permission_on", "exit_permission_missing", _("The date of the exit permission is missing.")
+            )
+        )
     if not is_country(residence_country):
-        errors.append(FieldError("residence_country", "invalid_country", _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": residence_country}))
+        errors.append(
+            FieldError(
+                "residence_country",
+                "invalid_country",
+                _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": residence_country},
+            )
+        )
     not_future("departed_on", departed_on, errors)
     not_future("exit_permission_on", exit_permission_on, errors)
     if exit_permission_on and departed_on < exit_permission_on:
-        errors.append(FieldError("departed_on", "before_exit_permission", _("The child cannot leave before the exit permission.")))
+        errors.append(
+            FieldError("departed_on", "before_exit_permission", _("The child cannot leave before the exit permission."))
+        )
     if not historical:
         if case.status != CaseStatus.IN_FORCE or not case.receiving_country:
-            raise ConflictError("case", "adoption_not_in_force", _("A departure is recorded for a foreign adoption in force."))
+            raise ConflictError(
+                "case", "adoption_not_in_force", _("A departure is recorded for a foreign adoption in force.")
+            )
         in_force_on = case.decision.in_force_on
         if departed_on < in_force_on:
-            errors.append(FieldError("departed_on", "before_in_force", _("The adoption entered into force on %(date)s.") % {"date": in_force_on.isoformat()}))
+            errors.append(
+                FieldError(
+                    "departed_on",
+                    "before_in_force",
+                    _("The adoption entered into force on %(date)s.") % {"date": in_force_on.isoformat()},
+                )
+            )
         registered = ConsularRegistration.objects.filter(child=child, registered_on__lte=departed_on).exists()
         if not registered:
-            errors.append(FieldError("consular_registration", "consular_registration_missing",
-                                     _("The child is not on a consular register: the passport must bear that stamp before leaving (¶61).")))
+            errors.append(
+                FieldError(
+                    "consular_registration",
+                    "consular_registration_missing",
+                    _(
+                        "The child is not on a consular register: the passport must bear that stamp before leaving (¶61)."
+                    ),
+                )
+            )
     raise_errors(errors)
     if Departure.objects.filter(child=child).exists():
         raise ConflictError("child", "already_departed", _("The child's departure is already recorded."))
-    departure = Departure.objects.create(case=case, child=child, exit_permission_number=exit_permission_number,
-                                         exit_permission_on=exit_permission_on, departed_on=departed_on,
-                                         residence_country=residence_country, historical=historical, created_by=actor)
+    departure = Departure.objects.create(
+        case=case,
+        child=child,
+        exit_permission_number=exit_permission_number,
+        exit_permission_on=exit_permission_on,
+        departed_on=departed_on,
+        residence_country=residence_country,
+        historical=historical,
+        created_by=actor,
+    )
     record_write(actor=actor, verb="record_departure", obj=departure, subject=child)
     return departure
 
@@ -174,45 +289,85 @@ def schedule_for(child: Child, adoption: Adoption, *, on: datetime.date | None =
     out = []
     for due in rules.monitoring_due_dates(adoption.decision.in_force_on, child.birth_date, policy.monitoring_schedule):
         report = received.get(due)
-        out.append({"child": child.pk, "due_on": due, "received_on": report.received_on if report else None,
-                    "status": rules.report_status(due, report.received_on if report else None, on, policy.monitoring_grace_days),
-                    "report": report.pk if report else None, "summary": report.summary if report else ""})
+        out.append(
+            {
+                "child": child.pk,
+                "due_on": due,
+                "received_on": report.received_on if report else None,
+                "status": rules.report_status(
+                    due, report.received_on if report else None, on, policy.monitoring_grace_days
+                ),
+                "report": report.pk if report else None,
+                "summary": report.summary if report else "",
+            }
+        )
     return out
 
 
 def active_post(child: Child, adoption: Adoption) -> ConsularPost | None:
-    registration = ConsularRegistration.objects.filter(child=child, ended_on__isnull=True).select_related("post").first()
+    registration = (
+        ConsularRegistration.objects.filter(child=child, ended_on__isnull=True).select_related("post").first()
+    )
     if registration:
         return registration.post
-    return ConsularPost.objects.filter(country=country_of_residence(child, adoption), kind=ConsularPost.Kind.EMBASSY).first()
+    return ConsularPost.objects.filter(
+        country=country_of_residence(child, adoption), kind=ConsularPost.Kind.EMBASSY
+    ).first()
 
 
 @for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child",))
 @transaction.atomic
-def record_monitoring_report(*, actor: User | None, child: Child, due_on: datetime.date, received_on: datetime.date,
-                             summary: str = "", attachment=None) -> MonitoringReport:
+def record_monitoring_report(
+    *,
+    actor: User | None,
+    child: Child,
+    due_on: datetime.date,
+    received_on: datetime.date,
+    summary: str = "",
+    attachment=None,
+) -> MonitoringReport:
     adoption = foreign_adoption_of(child)
     if adoption is None:
         raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force."))
     post = active_post(child, adoption)
-    if actor is not None and actor.role != Role.MINISTRY and (actor.role != Role.CONSULAR or post is None or actor.consular_post_id != post.pk):
-        raise Forbidden(None, "not_your_post", _("Reports are recorded by the post where the child is registered, or the ministry."))
+    if (
+        actor is not None
+        and actor.role != Role.MINISTRY
+        and (actor.role != Role.CONSULAR or post is None or actor.consular_post_id != post.pk)
+    ):
+        raise Forbidden(
+            None, "not_your_post", _("Reports are recorded by the post where the child is registered, or the ministry.")
+        )
     errors: list[FieldError] = []
-    if due_on not in rules.monitoring_due_dates(adoption.decision.in_force_on, child.birth_date, Policy.current().monitoring_schedule):
-        errors.append(FieldError("due_on", "not_scheduled", _("No report is due on this date; see the child's schedule.")))
+    if due_on not in rules.monitoring_due_dates(
+        adoption.decision.in_force_on, child.birth_date, Policy.current().monitoring_schedule
+    ):
+        errors.append(
+            FieldError("due_on", "not_scheduled", _("No report is due on this date; see the child's schedule."))
+        )
     not_future("received_on", received_on, errors)
     if received_on < adoption.decision.in_force_on:
-        errors.append(FieldError("received_on", "before_in_force", _("The adoption entered into force on %(date)s.") % {
-            "date": adoption.decision.in_force_on.isoformat()}))
+        errors.append(
+            FieldError(
+                "received_on",
+                "before_in_force",
+                _("The adoption entered into force on %(date)s.") % {"date": adoption.decision.in_force_on.isoformat()},
+            )
+        )
     raise_errors(errors)
     if MonitoringReport.objects.filter(child=child, due_on=due_on).exists():
         raise ConflictError("due_on", "already_received", _("The report due on this date was already received."))
-    report = MonitoringReport.objects.create(child=child, due_on=due_on, received_on=received_on, summary=summary,
-                                             attachment=attachment or "", post=post, created_by=actor)
+    report = MonitoringReport.objects.create(
+        child=child,
+        due_on=due_on,
+        received_on=received_on,
+        summary=summary,
+        attachment=attachment or "",
+        post=post,
+        created_by=actor,
+    )
     record_write(actor=actor, verb="record_monitoring_report", obj=report, subject=child)
     return report
-
-
 
 
 def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
@@ -233,35 +388,78 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     overdue_through = on - grace - datetime.timedelta(days=1)  # a report due on or before it is overdue
     abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
     # in force in the country: no report to follow (one not yet in force is looked at once it is)
-    (Adoption.objects.filter(monitoring_next_due=None, decision__in_force_on__isnull=False, decision__case__receiving_country="")
-     .update(monitoring_next_due=Adoption.NO_REPORT_LEFT))
+    (
+        Adoption.objects.filter(
+            monitoring_next_due=None, decision__in_force_on__isnull=False, decision__case__receiving_country=""
+        ).update(monitoring_next_due=Adoption.NO_REPORT_LEFT)
+    )
 
-    reminded = Reminder.objects.filter(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=OuterRef("child_id"),
-                                       due_on=ExpressionWrapper(OuterRef("decision__in_force_on") + registration_days, output_field=DateField()))
-    unregistered = list(abroad.filter(decision__in_force_on__lte=on - registration_days)
-                        .exclude(Exists(ConsularRegistration.objects.filter(child=OuterRef("child")))).exclude(Exists(reminded))
-                        .values_list("child_id", "decision__in_force_on", "decision__case__receiving_country", "decision__case__district_id"))
-    watched = list(abroad.filter(Q(monitoring_next_due=None) | Q(monitoring_next_due__lte=overdue_through))
-                   .values_list("pk", "child_id", "child__birth_date", "decision__in_force_on", "decision__case__receiving_country",
-                                "monitoring_next_due"))
+    reminded = Reminder.objects.filter(
+        kind=REGISTRATION_REMINDER,
+        subject_type="child",
+        subject_id=OuterRef("child_id"),
+        due_on=ExpressionWrapper(OuterRef("decision__in_force_on") + registration_days, output_field=DateField()),
+    )
+    unregistered = list(
+        abroad.filter(decision__in_force_on__lte=on - registration_days)
+        .exclude(Exists(ConsularRegistration.objects.filter(child=OuterRef("child"))))
+        .exclude(Exists(reminded))
+        .values_list(
+            "child_id", "decision__in_force_on", "decision__case__receiving_country", "decision__case__district_id"
+        )
+    )
+    watched = list(
+        abroad.filter(Q(monitoring_next_due=None) | Q(monitoring_next_due__lte=overdue_through)).values_list(
+            "pk",
+            "child_id",
+            "child__birth_date",
+            "decision__in_force_on",
+            "decision__case__receiving_country",
+            "monitoring_next_due",
+        )
+    )
     post_of = _posts([child_id for child_id, *_ in unregistered] + [child_id for _, child_id, *_ in watched])
 
     counts = create_reminders(
-        Reminder(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child_id, due_on=in_force_on + registration_days,
-                 district_id=district_id, consular_post_id=post_of(child_id, country), detail="adopted abroad, not on a consular register")
-        for child_id, in_force_on, country, district_id in unregistered)
+        Reminder(
+            kind=REGISTRATION_REMINDER,
+            subject_type="child",
+            subject_id=child_id,
+            due_on=in_force_on + registration_days,
+            district_id=district_id,
+            consular_post_id=post_of(child_id, country),
+            detail="adopted abroad, not on a consular register",
+        )
+        for child_id, in_force_on, country, district_id in unregistered
+    )
     moved: dict[datetime.date, list[int]] = defaultdict(list)  # the new next due date: its adoptions
     for batch in batched(watched):
         children = [child_id for _, child_id, *_ in batch]
         received = set(MonitoringReport.objects.filter(child_id__in=children).values_list("child_id", "due_on"))
-        already = set(Reminder.objects.filter(kind=MONITORING_REMINDER, subject_type="child", subject_id__in=children).values_list("subject_id", "due_on"))
+        already = set(
+            Reminder.objects.filter(
+                kind=MONITORING_REMINDER, subject_type="child", subject_id__in=children
+            ).values_list("subject_id", "due_on")
+        )
         due = []
         for adoption_id, child_id, birth_date, in_force_on, country, next_due in batch:
             dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule)
             for due_on in dues:
-                if (next_due or due_on) <= due_on <= overdue_through and (child_id, due_on) not in received and (child_id, due_on + grace) not in already:
-                    due.append(Reminder(kind=MONITORING_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on + grace,
-                                        consular_post_id=post_of(child_id, country), detail=f"monitoring report due {due_on.isoformat()} not received"))
+                if (
+                    (next_due or due_on) <= due_on <= overdue_through
+                    and (child_id, due_on) not in received
+                    and (child_id, due_on + grace) not in already
+                ):
+                    due.append(
+                        Reminder(
+                            kind=MONITORING_REMINDER,
+                            subject_type="child",
+                            subject_id=child_id,
+                            due_on=due_on + grace,
+                            consular_post_id=post_of(child_id, country),
+                            detail=f"monitoring report due {due_on.isoformat()} not received",
+                        )
+                    )
             moved[next((d for d in dues if d > overdue_through), Adoption.NO_REPORT_LEFT)].append(adoption_id)
         counts += create_reminders(due)
     for next_due, ids in moved.items():  # one UPDATE per date (bulk_update's CASE is quadratic in the batch)
@@ -276,6 +474,10 @@ def _posts(child_ids: list[int]):
     embassies = dict(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", "pk"))
     active, residence = {}, {}
     for batch in batched(child_ids):
-        active.update(ConsularRegistration.objects.filter(ended_on__isnull=True, child_id__in=batch).values_list("child_id", "post_id"))
+        active.update(
+            ConsularRegistration.objects.filter(ended_on__isnull=True, child_id__in=batch).values_list(
+                "child_id", "post_id"
+            )
+        )
         residence.update(Departure.objects.filter(child_id__in=batch).values_list("child_id", "residence_country"))
     return lambda child_id, country: active.get(child_id) or embassies.get(residence.get(child_id, country))

@@ -30,12 +30,16 @@ class RegistrationForm(forms.Form):
 class ReportForm(forms.Form):
     due_on = forms.ChoiceField(label=_("Report due on"))
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
-    summary = forms.CharField(label=_("Living conditions (summary)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("Living conditions (summary)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     attachment = forms.FileField(label=_("Report file"), required=False)
 
     def __init__(self, *args, schedule, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["due_on"].choices = [(e["due_on"].isoformat(), e["due_on"].isoformat()) for e in schedule if not e["received_on"]]
+        self.fields["due_on"].choices = [
+            (e["due_on"].isoformat(), e["due_on"].isoformat()) for e in schedule if not e["received_on"]
+        ]
 
     def clean_due_on(self):
         import datetime
@@ -47,7 +51,9 @@ class ReportForm(forms.Form):
 def adopted(request):
     if request.user.role not in READERS:
         raise PermissionDenied
-    page = Paginator(selectors.adopted_children_for(request.user).order_by("-adoption__decision__in_force_on"), 25).get_page(request.GET.get("page"))
+    page = Paginator(
+        selectors.adopted_children_for(request.user).order_by("-adoption__decision__in_force_on"), 25
+    ).get_page(request.GET.get("page"))
     return render(request, "consular/adopted.html", {"page": page, "query": ""})
 
 
@@ -56,12 +62,24 @@ def _page(request, child, status=200, registration_form=None, report_form=None):
     can_write = request.user.role in WRITERS
     registered = child.consular_registrations.filter(ended_on__isnull=True).exists()
     default_post = services.active_post(child, child.adoption)
-    return render(request, "consular/child.html", {
-        "child": child, "schedule": schedule, "registrations": selectors.registrations_for(request.user).filter(child=child).select_related("post"),
-        "registration_form": registration_form or (RegistrationForm(initial={"post": default_post, "registered_on": today()})
-                                                   if can_write and not registered else None),
-        "report_form": report_form or (ReportForm(schedule=schedule, initial={"received_on": today()}) if can_write else None),
-    }, status=status)
+    return render(
+        request,
+        "consular/child.html",
+        {
+            "child": child,
+            "schedule": schedule,
+            "registrations": selectors.registrations_for(request.user).filter(child=child).select_related("post"),
+            "registration_form": registration_form
+            or (
+                RegistrationForm(initial={"post": default_post, "registered_on": today()})
+                if can_write and not registered
+                else None
+            ),
+            "report_form": report_form
+            or (ReportForm(schedule=schedule, initial={"received_on": today()}) if can_write else None),
+        },
+        status=status,
+    )
 
 
 def _child(request, pk):
@@ -78,12 +96,16 @@ def adopted_child(request, pk):
             raise PermissionDenied
         if "number" in request.POST:
             form = RegistrationForm(request.POST)
-            if form.is_valid() and run_service(form, services.register_child, actor=request.user, child=child, **form.cleaned_data):
+            if form.is_valid() and run_service(
+                form, services.register_child, actor=request.user, child=child, **form.cleaned_data
+            ):
                 messages.success(request, _("The child is on the consular register."))
                 return redirect("web-adopted-child", pk=child.pk)
             return _page(request, child, 400, registration_form=form)
         form = ReportForm(request.POST, request.FILES, schedule=services.schedule_for(child, child.adoption))
-        if form.is_valid() and run_service(form, services.record_monitoring_report, actor=request.user, child=child, **form.cleaned_data):
+        if form.is_valid() and run_service(
+            form, services.record_monitoring_report, actor=request.user, child=child, **form.cleaned_data
+        ):
             messages.success(request, _("Monitoring report recorded."))
             return redirect("web-adopted-child", pk=child.pk)
         return _page(request, child, 400, report_form=form)

@@ -16,12 +16,22 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = snapshot(type(obj).objects.get(pk=obj.pk), exclude=SECRET) if change else None
         super().save_model(request, obj, form, change)
-        record_write(actor=request.user, verb=f"admin_{'change' if change else 'add'}", obj=obj,
-                     before=before, after=snapshot(obj, exclude=SECRET))
+        record_write(
+            actor=request.user,
+            verb=f"admin_{'change' if change else 'add'}",
+            obj=obj,
+            before=before,
+            after=snapshot(obj, exclude=SECRET),
+        )
 
     def _record_deletion(self, request, obj):
-        record_write(actor=request.user, verb="admin_delete", obj=obj, before=snapshot(obj, exclude=SECRET),
-                     action=AuditEvent.Action.DELETE)
+        record_write(
+            actor=request.user,
+            verb="admin_delete",
+            obj=obj,
+            before=snapshot(obj, exclude=SECRET),
+            action=AuditEvent.Action.DELETE,
+        )
 
     def delete_model(self, request, obj):
         with transaction.atomic():  # the event and the deletion together, or neither
@@ -55,8 +65,13 @@ class StaffAdmin(AuditedAdmin, UserAdmin):
         with transaction.atomic():
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
-                record_write(actor=request.user, verb="admin_password_reset", obj=User.objects.get(pk=id),
-                             before={"password": "(hidden)"}, after={"password": "(reset)"})
+                record_write(
+                    actor=request.user,
+                    verb="admin_password_reset",
+                    obj=User.objects.get(pk=id),
+                    before={"password": "(hidden)"},
+                    after={"password": "(reset)"},
+                )
         return response
 
 

@@ -125,16 +125,25 @@ def audit_event(
     )
 
 
-def record_write(*, actor: User | None, verb: Verb | str, obj: models.Model, before: dict | None = None, after: dict | None = None,
-                 subject: models.Model | None = None, action: str | None = None) -> AuditEvent:
+def record_write(
+    *,
+    actor: User | None,
+    verb: Verb | str,
+    obj: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    subject: models.Model | None = None,
+    action: str | None = None,
+) -> AuditEvent:
     """Record a change (see `audit_event`), inside the caller's transaction."""
     event = audit_event(actor=actor, verb=verb, obj=obj, before=before, after=after, subject=subject, action=action)
     event.save()
     return event
 
 
-def audited_update(obj: models.Model, *, actor: User | None, verb: Verb | str, subject: models.Model | None = None,
-                   **changes) -> bool:
+def audited_update(
+    obj: models.Model, *, actor: User | None, verb: Verb | str, subject: models.Model | None = None, **changes
+) -> bool:
     """Set `changes` on `obj` (a locked row), save those fields and record the change with its
     before and after, in the caller's transaction. A change that changes nothing writes nothing
     (no save, no event); returns whether it changed."""
@@ -188,11 +197,21 @@ def flush_reads(reads: dict, actor: User) -> list[AuditEvent]:
             continue
         ordered = sorted(ids, key=lambda pk: (len(pk), pk))
         single = len(ordered) == 1
-        events.append(AuditEvent(
-            actor=actor, actor_role=actor.role, request_id=current_request_id(), action=AuditEvent.Action.READ,
-            verb="read" if single else "read_list", object_type=label, object_id=ordered[0] if single else "",
-            object_ids="" if single else f",{','.join(ordered)},", subject_type=label, subject_id=ordered[0] if single else "",
-            purpose=purpose))
+        events.append(
+            AuditEvent(
+                actor=actor,
+                actor_role=actor.role,
+                request_id=current_request_id(),
+                action=AuditEvent.Action.READ,
+                verb="read" if single else "read_list",
+                object_type=label,
+                object_id=ordered[0] if single else "",
+                object_ids="" if single else f",{','.join(ordered)},",
+                subject_type=label,
+                subject_id=ordered[0] if single else "",
+                purpose=purpose,
+            )
+        )
     AuditEvent.objects.bulk_create(events)
     return events
 

@@ -27,8 +27,22 @@ from .models import AuditEvent
 log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
-CONTENT = ("id", "at", "actor_id", "actor_role", "request_id", "action", "verb", "object_type", "object_id",
-           "subject_type", "subject_id", "before", "after", "purpose")
+CONTENT = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_role",
+    "request_id",
+    "action",
+    "verb",
+    "object_type",
+    "object_id",
+    "subject_type",
+    "subject_id",
+    "before",
+    "after",
+    "purpose",
+)
 BATCH = 5000
 LOCK_KEY = 7_316_001  # pg_advisory_xact_lock: one sealer at a time
 
@@ -37,8 +51,7 @@ def digest(previous: str, event: dict) -> str:
     values = [event[name].isoformat() if name == "at" else event[name] for name in CONTENT]  # to the microsecond
     if event.get("object_ids"):  # reads of lists (added later: events without it keep their digest)
         values.append(event["object_ids"])
-    content = json.dumps(values, cls=DjangoJSONEncoder, sort_keys=True,
-                         separators=(",", ":"), ensure_ascii=False)
+    content = json.dumps(values, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{previous}{content}".encode()).hexdigest()
 
 
@@ -62,7 +75,9 @@ def seal(*, batch: int = BATCH) -> int:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             current = head()
-            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id").values(*CONTENT, "object_ids")[:batch])
+            pending = list(
+                AuditEvent.objects.filter(seq__isnull=True).order_by("id").values(*CONTENT, "object_ids")[:batch]
+            )
             if not pending:
                 break
             seq, previous = current.seq, current.hash
@@ -89,7 +104,9 @@ class Verdict:
 def verify() -> Verdict:
     """Recompute the whole chain; the first break found is the problem."""
     previous, expected_seq = GENESIS, 1
-    events = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(*CONTENT, "object_ids", "seq", "chain_hash")
+    events = (
+        AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(*CONTENT, "object_ids", "seq", "chain_hash")
+    )
     problem = None
     for event in events.iterator(chunk_size=BATCH):
         if event["seq"] != expected_seq:
@@ -100,4 +117,9 @@ def verify() -> Verdict:
             problem = f"audit chain broken at seq {event['seq']} (event #{event['id']}): its content or an earlier one was changed"
             break
         expected_seq += 1
-    return Verdict(checked=expected_seq - 1, unsealed=AuditEvent.objects.filter(seq__isnull=True).count(), head=head(), problem=problem)
+    return Verdict(
+        checked=expected_seq - 1,
+        unsealed=AuditEvent.objects.filter(seq__isnull=True).count(),
+        head=head(),
+        problem=problem,
+    )

@@ -53,9 +53,18 @@ def healthz(request):
     status = {"database": check_database(), "broker": check_broker()}
     if request.GET.get("deep") == "1":
         if not may_go_deep(request):
-            return JsonResponse({"errors": [{"field": "deep", "code": "staff_only",
-                                             "message": "The deep check (a task through a worker) is for signed-in staff or the host itself."}]},
-                                status=403)
+            return JsonResponse(
+                {
+                    "errors": [
+                        {
+                            "field": "deep",
+                            "code": "staff_only",
+                            "message": "The deep check (a task through a worker) is for signed-in staff or the host itself.",
+                        }
+                    ]
+                },
+                status=403,
+            )
         status["worker"] = check_worker() if status["broker"] == "ok" else "skipped"
     healthy = all(value in ("ok", "skipped") for value in status.values()) and status["broker"] == "ok"
     return JsonResponse({"status": "ok" if healthy else "unavailable", **status}, status=200 if healthy else 503)

@@ -78,11 +78,22 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         params = list(request.GET.lists())
-        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
             params += list(request.POST.lists())
         for key, values in params:
             if "\x00" in key or any("\x00" in value for value in values):
-                body = {"errors": [{"field": key.replace("\x00", ""), "code": "null_character", "message": "A NUL character is not allowed."}]}
+                body = {
+                    "errors": [
+                        {
+                            "field": key.replace("\x00", ""),
+                            "code": "null_character",
+                            "message": "A NUL character is not allowed.",
+                        }
+                    ]
+                }
                 return HttpResponse(json.dumps(body), status=400, content_type="application/json")
         return self.get_response(request)
 
@@ -121,7 +132,10 @@ class DatabaseUnavailableMiddleware:
         logger.warning("database unavailable", extra={"method": request.method, "path": request.path})
         message = "The database is unavailable for a moment. Please retry."
         if request.path.startswith("/api/"):
-            body, content_type = json.dumps({"errors": [{"field": None, "code": "database_unavailable", "message": message}]}), "application/json"
+            body, content_type = (
+                json.dumps({"errors": [{"field": None, "code": "database_unavailable", "message": message}]}),
+                "application/json",
+            )
         else:
             body, content_type = message, "text/plain; charset=utf-8"
         response = HttpResponse(body, status=503, content_type=content_type)

@@ -23,22 +23,57 @@ REGIONS = [
     ("KZ-61", "Turkistan Region", [("KZ-61-TUR", "Turkistan city")]),
     ("KZ-62", "Ulytau Region", [("KZ-62-ZHE", "Zhezkazgan city")]),
     ("KZ-63", "East Kazakhstan Region", [("KZ-63-OSK", "Oskemen city"), ("KZ-63-RID", "Ridder city")]),
-    ("KZ-71", "Astana", [("KZ-71-ALM", "Almaty district"), ("KZ-71-BAI", "Baikonur district"),
-                         ("KZ-71-ESI", "Yesil district"), ("KZ-71-SAR", "Saryarka district"),
-                         ("KZ-71-NUR", "Nura district")]),
-    ("KZ-75", "Almaty", [("KZ-75-ALM", "Almaly district"), ("KZ-75-AUE", "Auezov district"),
-                         ("KZ-75-BOS", "Bostandyk district"), ("KZ-75-MED", "Medeu district"),
-                         ("KZ-75-ZHE", "Zhetysu district"), ("KZ-75-TUR", "Turksib district"),
-                         ("KZ-75-ALA", "Alatau district"), ("KZ-75-NAU", "Nauryzbay district")]),
-    ("KZ-79", "Shymkent", [("KZ-79-ABA", "Abay district"), ("KZ-79-FAR", "Al-Farabi district"),
-                           ("KZ-79-ENB", "Enbekshi district"), ("KZ-79-KAR", "Karatau district")]),
+    (
+        "KZ-71",
+        "Astana",
+        [
+            ("KZ-71-ALM", "Almaty district"),
+            ("KZ-71-BAI", "Baikonur district"),
+            ("KZ-71-ESI", "Yesil district"),
+            ("KZ-71-SAR", "Saryarka district"),
+            ("KZ-71-NUR", "Nura district"),
+        ],
+    ),
+    (
+        "KZ-75",
+        "Almaty",
+        [
+            ("KZ-75-ALM", "Almaly district"),
+            ("KZ-75-AUE", "Auezov district"),
+            ("KZ-75-BOS", "Bostandyk district"),
+            ("KZ-75-MED", "Medeu district"),
+            ("KZ-75-ZHE", "Zhetysu district"),
+            ("KZ-75-TUR", "Turksib district"),
+            ("KZ-75-ALA", "Alatau district"),
+            ("KZ-75-NAU", "Nauryzbay district"),
+        ],
+    ),
+    (
+        "KZ-79",
+        "Shymkent",
+        [
+            ("KZ-79-ABA", "Abay district"),
+            ("KZ-79-FAR", "Al-Farabi district"),
+            ("KZ-79-ENB", "Enbekshi district"),
+            ("KZ-79-KAR", "Karatau district"),
+        ],
+    ),
 ]
 
 # ¶60: the countries whose Kazakh embassies registered adopted children (country, capital).
 EMBASSIES = [
-    ("US", "Washington"), ("GB", "London"), ("CA", "Ottawa"), ("BE", "Brussels"),
-    ("IL", "Tel Aviv"), ("EG", "Cairo"), ("FR", "Paris"), ("DE", "Berlin"),
-    ("ES", "Madrid"), ("RU", "Moscow"), ("CH", "Bern"), ("TR", "Ankara"),
+    ("US", "Washington"),
+    ("GB", "London"),
+    ("CA", "Ottawa"),
+    ("BE", "Brussels"),
+    ("IL", "Tel Aviv"),
+    ("EG", "Cairo"),
+    ("FR", "Paris"),
+    ("DE", "Berlin"),
+    ("ES", "Madrid"),
+    ("RU", "Moscow"),
+    ("CH", "Bern"),
+    ("TR", "Ankara"),
 ]
 CONSULATES = [("US", "New York"), ("DE", "Frankfurt am Main")]
 

@@ -56,7 +56,9 @@ def create_staff(
         try:
             setattr(user, field, model.objects.get(pk=org))
         except (model.DoesNotExist, ValueError, ValidationError):
-            raise RuleError("org", "unknown_organisation", _("No %(kind)s %(org)s.") % {"kind": field, "org": org}) from None
+            raise RuleError(
+                "org", "unknown_organisation", _("No %(kind)s %(org)s.") % {"kind": field, "org": org}
+            ) from None
     elif org:
         raise RuleError("org", "not_allowed", _("Role %(role)s has no organisation.") % {"role": role})
     if password:
@@ -85,7 +87,9 @@ def update_policy(*, actor: User, **values) -> Policy:
     for name, value in values.items():
         setattr(policy, name, value)
     policy.save()
-    record_write(actor=actor, verb="update_policy", obj=policy, before=before, after=snapshot(policy, exclude=("updated_at",)))
+    record_write(
+        actor=actor, verb="update_policy", obj=policy, before=before, after=snapshot(policy, exclude=("updated_at",))
+    )
     return policy
 
 
@@ -109,7 +113,12 @@ def mark_reminder_done(*, actor: User, reminder: Reminder) -> Reminder:
     return reminder
 
 
-REMINDER_RECIPIENTS = {"district": Role.GUARDIANSHIP, "region": Role.REGIONAL, "court": Role.COURT, "consular_post": Role.CONSULAR}
+REMINDER_RECIPIENTS = {
+    "district": Role.GUARDIANSHIP,
+    "region": Role.REGIONAL,
+    "court": Role.COURT,
+    "consular_post": Role.CONSULAR,
+}
 
 
 def reminder_recipients(reminder: Reminder) -> list[str]:
@@ -118,8 +127,11 @@ def reminder_recipients(reminder: Reminder) -> list[str]:
     for field, role in REMINDER_RECIPIENTS.items():
         org_id = getattr(reminder, f"{field}_id")
         if org_id is not None:
-            addresses |= set(User.objects.filter(is_active=True, role=role, **{f"{field}_id": org_id})
-                             .exclude(email="").values_list("email", flat=True))
+            addresses |= set(
+                User.objects.filter(is_active=True, role=role, **{f"{field}_id": org_id})
+                .exclude(email="")
+                .values_list("email", flat=True)
+            )
     return sorted(addresses)
 
 
@@ -139,9 +151,12 @@ def send_reminder_emails(*, limit: int = 500) -> int:
         try:
             send_mail(
                 subject=f"[adoption registry] {reminder.kind.replace('_', ' ')}: due {reminder.due_on.isoformat()}",
-                message=(f"{reminder.detail}\n\nRecord: {reminder.subject_type} #{reminder.subject_id}\n"
-                         f"Due: {reminder.due_on.isoformat()}\n\nOpen the registry to act on it."),
-                from_email=None, recipient_list=recipients,
+                message=(
+                    f"{reminder.detail}\n\nRecord: {reminder.subject_type} #{reminder.subject_id}\n"
+                    f"Due: {reminder.due_on.isoformat()}\n\nOpen the registry to act on it."
+                ),
+                from_email=None,
+                recipient_list=recipients,
             )
             sent += 1
         except Exception:
@@ -153,4 +168,5 @@ def send_reminder_emails(*, limit: int = 500) -> int:
 def close_reminders(*, kind: str, subject_type: str, subject_id: int, actor: User | None) -> None:
     """The action a reminder asked for was taken: its open reminders are done."""
     Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id=subject_id, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=actor)
+        done_at=timezone.now(), done_by=actor
+    )

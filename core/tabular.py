@@ -72,15 +72,19 @@ def read_rows(path: str | Path, required_columns: list[str]) -> list[tuple[int, 
             if not any(values):
                 continue  # blank lines are not rows
             if len(rows) == limit:
-                raise FileFormatError(_("The file has more than %(limit)s rows: split it into files of at most %(limit)s rows.")
-                                      % {"limit": limit})
+                raise FileFormatError(
+                    _("The file has more than %(limit)s rows: split it into files of at most %(limit)s rows.")
+                    % {"limit": limit}
+                )
             rows.append((line, {name: (values[i] if i < len(values) else "") for i, name in enumerate(header)}))
     except UnicodeDecodeError:
         raise FileFormatError(_("The file is not UTF-8 text.")) from None
     return rows
 
 
-def parse_date(text: str, line: int, column: str, errors: list[CellError], *, required: bool = True) -> datetime.date | None:
+def parse_date(
+    text: str, line: int, column: str, errors: list[CellError], *, required: bool = True
+) -> datetime.date | None:
     if not text:
         if required:
             errors.append(CellError(line, column, "required", _("A date is required.")))
@@ -88,17 +92,28 @@ def parse_date(text: str, line: int, column: str, errors: list[CellError], *, re
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        errors.append(CellError(line, column, "invalid_date", _("Not a date in the form YYYY-MM-DD: %(value)s") % {"value": text}))
+        errors.append(
+            CellError(line, column, "invalid_date", _("Not a date in the form YYYY-MM-DD: %(value)s") % {"value": text})
+        )
         return None
 
 
-def parse_choice(text: str, choices, line: int, column: str, errors: list[CellError], *, required: bool = True) -> str | None:
+def parse_choice(
+    text: str, choices, line: int, column: str, errors: list[CellError], *, required: bool = True
+) -> str | None:
     if not text:
         if required:
             errors.append(CellError(line, column, "required", _("A value is required.")))
         return None
     if text not in choices:
-        errors.append(CellError(line, column, "invalid_choice", _("%(value)s is not one of %(choices)s.") % {"value": text, "choices": ", ".join(choices)}))
+        errors.append(
+            CellError(
+                line,
+                column,
+                "invalid_choice",
+                _("%(value)s is not one of %(choices)s.") % {"value": text, "choices": ", ".join(choices)},
+            )
+        )
         return None
     return text
 

@@ -28,8 +28,20 @@ from . import services
 from .models import Child, DuplicateFlag, Level, RegisterEntry, Sex
 from .rules import Entry, entry_ends, name_key, register_state_on
 
-COLUMNS = ["external_id", "last_name", "first_name", "patronymic", "sex", "birth_date", "birth_registration_number",
-           "district", "identified_on", "primary_on", "regional_on", "central_on"]
+COLUMNS = [
+    "external_id",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_registration_number",
+    "district",
+    "identified_on",
+    "primary_on",
+    "regional_on",
+    "central_on",
+]
 LEVEL_COLUMNS = [(Level.PRIMARY, "primary_on"), (Level.REGIONAL, "regional_on"), (Level.CENTRAL, "central_on")]
 
 
@@ -64,7 +76,11 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
         row_errors: list[CellError] = []
         external_id = require(raw["external_id"], line, "external_id", row_errors)
         if external_id in seen:
-            row_errors.append(CellError(line, "external_id", "duplicate_in_file", _("Also on line %(line)s.") % {"line": seen[external_id]}))
+            row_errors.append(
+                CellError(
+                    line, "external_id", "duplicate_in_file", _("Also on line %(line)s.") % {"line": seen[external_id]}
+                )
+            )
         seen.setdefault(external_id, line)
         require(raw["last_name"], line, "last_name", row_errors)
         require(raw["first_name"], line, "first_name", row_errors)
@@ -72,7 +88,14 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
         birth_date = parse_date(raw["birth_date"], line, "birth_date", row_errors)
         identified_on = parse_date(raw["identified_on"], line, "identified_on", row_errors)
         if raw["district"] not in districts:
-            row_errors.append(CellError(line, "district", "unknown_district", _("No district with code %(code)s.") % {"code": raw["district"]}))
+            row_errors.append(
+                CellError(
+                    line,
+                    "district",
+                    "unknown_district",
+                    _("No district with code %(code)s.") % {"code": raw["district"]},
+                )
+            )
         if birth_date and identified_on:
             for error in services.validate_child_facts(birth_date=birth_date, identified_on=identified_on):
                 row_errors.append(CellError(line, error.field, error.code, error.message))
@@ -83,9 +106,19 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
                 gap = gap or (column if not raw[column] else None)
                 continue
             if gap:
-                row_errors.append(CellError(line, column, "level_skipped", _("%(column)s is set but %(gap)s is empty: levels are not skipped.") % {"column": column, "gap": gap}))
+                row_errors.append(
+                    CellError(
+                        line,
+                        column,
+                        "level_skipped",
+                        _("%(column)s is set but %(gap)s is empty: levels are not skipped.")
+                        % {"column": column, "gap": gap},
+                    )
+                )
             if previous and placed_on < previous:
-                row_errors.append(CellError(line, column, "out_of_order", _("This date is before the previous one on the row.")))
+                row_errors.append(
+                    CellError(line, column, "out_of_order", _("This date is before the previous one on the row."))
+                )
             if placed_on > today():
                 row_errors.append(CellError(line, column, "future_date", _("A register date cannot be in the future.")))
             if birth_date and not is_minor(birth_date, placed_on):
@@ -94,7 +127,9 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
             previous = placed_on
         errors.extend(row_errors)
         if not row_errors:
-            values = {name: raw[name] for name in ("last_name", "first_name", "patronymic", "birth_registration_number")}
+            values = {
+                name: raw[name] for name in ("last_name", "first_name", "patronymic", "birth_registration_number")
+            }
             values.update(sex=sex, birth_date=birth_date, identified_on=identified_on, district_id=raw["district"])
             parsed.append(ChildRow(line, external_id, values, placements))
     return parsed, errors
@@ -103,12 +138,16 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
 BATCH = 1000
 
 
-def import_children(path: str | Path, *, dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportResult:
+def import_children(
+    path: str | Path, *, dry_run: bool = False, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
     parsed, errors = validate(path)
     result = ImportResult(rows=len(parsed) + len({e.line for e in errors}), errors=errors, dry_run=dry_run)
     if errors or dry_run:
         return result
-    existing = set(Child.objects.filter(external_id__in=[r.external_id for r in parsed]).values_list("external_id", flat=True))
+    existing = set(
+        Child.objects.filter(external_id__in=[r.external_id for r in parsed]).values_list("external_id", flat=True)
+    )
     new = [row for row in parsed if row.external_id not in existing]
     result.skipped = len(parsed) - len(new)
     with transaction.atomic():
@@ -133,20 +172,33 @@ def _write(rows: list[ChildRow]) -> list[list]:
     for row in rows:
         values = row.values
         state = register_state_on([Entry(level, on) for level, on in row.placements])
-        children.append(Child(
-            external_id=row.external_id, last_name=values["last_name"].strip(), first_name=values["first_name"].strip(),
-            patronymic=values["patronymic"].strip(), sex=values["sex"], birth_date=values["birth_date"],
-            birth_registration_number=values["birth_registration_number"].strip(), district_id=values["district_id"],
-            identified_on=values["identified_on"], search_name=name_key(values["last_name"], values["first_name"], values["patronymic"]),
-            register_level=state.level, level_since=state.since,
-        ))
+        children.append(
+            Child(
+                external_id=row.external_id,
+                last_name=values["last_name"].strip(),
+                first_name=values["first_name"].strip(),
+                patronymic=values["patronymic"].strip(),
+                sex=values["sex"],
+                birth_date=values["birth_date"],
+                birth_registration_number=values["birth_registration_number"].strip(),
+                district_id=values["district_id"],
+                identified_on=values["identified_on"],
+                search_name=name_key(values["last_name"], values["first_name"], values["patronymic"]),
+                register_level=state.level,
+                level_since=state.since,
+            )
+        )
     Child.objects.bulk_create(children)
-    entries = [RegisterEntry(child=child, level=level, on=on, ended_on=ended_on) for child, row in zip(children, rows, strict=True)
-               for (level, on), ended_on in zip(row.placements, entry_ends([on for _, on in row.placements]), strict=True)]
+    entries = [
+        RegisterEntry(child=child, level=level, on=on, ended_on=ended_on)
+        for child, row in zip(children, rows, strict=True)
+        for (level, on), ended_on in zip(row.placements, entry_ends([on for _, on in row.placements]), strict=True)
+    ]
     RegisterEntry.objects.bulk_create(entries)
     AuditEvent.objects.bulk_create(
         [audit_event(actor=None, verb="create_child", obj=child) for child in children]
-        + [audit_event(actor=None, verb="place_on_register", obj=entry, subject=entry.child) for entry in entries])
+        + [audit_event(actor=None, verb="place_on_register", obj=entry, subject=entry.child) for entry in entries]
+    )
 
     # Duplicates: each child against those stored before it (earlier rows of the file included).
     alike, same_number = defaultdict(list), defaultdict(list)
@@ -156,7 +208,11 @@ def _write(rows: list[ChildRow]) -> list[list]:
             same_number[other.birth_registration_number].append(other)
     warnings, flags = [], []
     for child in children:
-        others = {o.pk: o for o in [*alike[child.sex, child.birth_date], *same_number.get(child.birth_registration_number, ())] if o.pk < child.pk}
+        others = {
+            o.pk: o
+            for o in [*alike[child.sex, child.birth_date], *same_number.get(child.birth_registration_number, ())]
+            if o.pk < child.pk
+        }
         candidates = services.duplicates_among(child, sorted(others.values(), key=lambda o: o.pk))
         flags += [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in candidates]
         warnings.append([services.duplicate_warning(c, child.district_id) for c in candidates])

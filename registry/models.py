@@ -85,14 +85,23 @@ class Child(models.Model):
             models.Index(fields=["district", "status", "register_level"]),
             models.Index(fields=["status", "register_level", "level_since"]),
             # the sweep's children coming of age: the few registered children born 18 years ago or more
-            models.Index(fields=["birth_date"], condition=models.Q(status="registered"), name="registered_child_birth_date"),
+            models.Index(
+                fields=["birth_date"], condition=models.Q(status="registered"), name="registered_child_birth_date"
+            ),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(birth_date__lte=models.F("identified_on")), name="child_born_before_identified"),
+            models.CheckConstraint(
+                condition=models.Q(birth_date__lte=models.F("identified_on")), name="child_born_before_identified"
+            ),
             one_of("sex", Sex.choices, name="child_sex_known"),
             one_of("status", ChildStatus.choices, name="child_status_known"),
             one_of("register_level", Level.choices, null=True, name="child_register_level_known"),
-            one_of("deregistration_reason", DeregistrationReason.choices, blank=True, name="child_deregistration_reason_known"),
+            one_of(
+                "deregistration_reason",
+                DeregistrationReason.choices,
+                blank=True,
+                name="child_deregistration_reason_known",
+            ),
         ]
 
     def __str__(self):
@@ -121,7 +130,9 @@ class RegisterEntry(models.Model):
     ended_on = models.DateField(null=True, blank=True, editable=False)
     reason = models.CharField(max_length=24, choices=DeregistrationReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["on", "id"]
@@ -169,7 +180,9 @@ class Ground(models.Model):
     parent = models.CharField(max_length=6, choices=Parent.choices)
     ground = models.CharField(max_length=32, choices=GroundCode.choices)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
@@ -211,7 +224,9 @@ class DuplicateFlag(models.Model):
     reason = models.CharField(max_length=32)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -84,8 +84,14 @@ def audit_log_view(events):
     """The audit log shows a sealed child's snapshots redacted; a change's snapshot shows a part
     of the child's record, so it is a read of it (a read event shows none)."""
     sealed = sealed_subjects(events)
-    note_read(label=CHILD, ids={e.subject_id for e in events if e.subject_type == CHILD and e.subject_id
-                                and (e.before is not None or e.after is not None)})
+    note_read(
+        label=CHILD,
+        ids={
+            e.subject_id
+            for e in events
+            if e.subject_type == CHILD and e.subject_id and (e.before is not None or e.after is not None)
+        },
+    )
     return lambda event, data: redact_event(data, event, sealed)
 
 
@@ -116,10 +122,16 @@ def unseal(user: User, child, purpose: str | None) -> bool:
     if purpose is None or not is_sealed(child):
         return False
     if not may_unseal(user, child):
-        raise Forbidden("purpose", "sealed", _("The identity of an adopted child is sealed; your role may not open it."))
+        raise Forbidden(
+            "purpose", "sealed", _("The identity of an adopted child is sealed; your role may not open it.")
+        )
     purpose = purpose.strip()
     if len(purpose) < MIN_PURPOSE:
-        raise RuleError("purpose", "purpose_required", _("State why you need the sealed identity (at least 10 characters); it is recorded."))
+        raise RuleError(
+            "purpose",
+            "purpose_required",
+            _("State why you need the sealed identity (at least 10 characters); it is recorded."),
+        )
     note_read(child, purpose=purpose)
     return True
 

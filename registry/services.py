@@ -36,8 +36,16 @@ from .models import (
 )
 
 ESCALATION_REMINDER = "register_escalation_due"
-EDITABLE_FIELDS = ("last_name", "first_name", "patronymic", "sex", "birth_date", "birth_registration_number",
-                   "identified_on", "health_notes")
+EDITABLE_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_registration_number",
+    "identified_on",
+    "health_notes",
+)
 
 
 @dataclass(frozen=True)
@@ -53,18 +61,25 @@ class DuplicateWarning:
         return data
 
 
-
-
-
 def validate_child_facts(*, birth_date: datetime.date, identified_on: datetime.date) -> list[FieldError]:
     """RULES §8 for a child: no future dates, born before identified, under 18 when identified."""
     errors: list[FieldError] = []
     not_future("birth_date", birth_date, errors)
     not_future("identified_on", identified_on, errors)
     if birth_date > identified_on:
-        errors.append(FieldError("birth_date", "born_after_identified", _("The birth date is after the date the child was identified.")))
+        errors.append(
+            FieldError(
+                "birth_date", "born_after_identified", _("The birth date is after the date the child was identified.")
+            )
+        )
     elif not is_minor(birth_date, identified_on):
-        errors.append(FieldError("identified_on", "not_a_minor", _("The person was 18 or older on the date identified: not a child (Rights of Children Act art. 1).")))
+        errors.append(
+            FieldError(
+                "identified_on",
+                "not_a_minor",
+                _("The person was 18 or older on the date identified: not a child (Rights of Children Act art. 1)."),
+            )
+        )
     return errors
 
 
@@ -90,7 +105,11 @@ def duplicates_among(child: Child, others) -> list[rules.DuplicateCandidate]:
             continue
         if child.birth_registration_number and other.birth_registration_number == child.birth_registration_number:
             found.append(rules.DuplicateCandidate(other.pk, "birth_registration_number", other.district_id))
-        elif other.sex == child.sex and other.birth_date == child.birth_date and rules.names_similar(child.search_name, other.search_name):
+        elif (
+            other.sex == child.sex
+            and other.birth_date == child.birth_date
+            and rules.names_similar(child.search_name, other.search_name)
+        ):
             found.append(rules.DuplicateCandidate(other.pk, "name_and_birth_date", other.district_id))
     return found
 
@@ -109,7 +128,11 @@ class Stored(NamedTuple):
 def stored_alike(children) -> list[Stored]:
     """The stored children that may duplicate any of `children`, by id."""
     # a sealed identity is compared with nothing (RULES §9: it never matches, and no warning may confirm it)
-    rows = Child.objects.filter(duplicate_query(children), sealed_on__isnull=True).order_by("pk").values_list(*Stored._fields)
+    rows = (
+        Child.objects.filter(duplicate_query(children), sealed_on__isnull=True)
+        .order_by("pk")
+        .values_list(*Stored._fields)
+    )
     return [Stored(*row) for row in rows.iterator(chunk_size=5000)]
 
 
@@ -123,8 +146,13 @@ def duplicate_warning(candidate: rules.DuplicateCandidate, district_id: str) -> 
     is never named (RULES §9): the flag goes to those who see both children (the region's
     department when both are in its region, the ministry always)."""
     if candidate.district != district_id:
-        return DuplicateWarning("POSSIBLE_DUPLICATE", _("A child recorded in another district may be the same child; "
-                                                        "the regional education department or the ministry will check it."))
+        return DuplicateWarning(
+            "POSSIBLE_DUPLICATE",
+            _(
+                "A child recorded in another district may be the same child; "
+                "the regional education department or the ministry will check it."
+            ),
+        )
     if candidate.reason == "birth_registration_number":
         detail = _("Child %(id)s of your district has the same birth registration number.")
     else:
@@ -180,8 +208,12 @@ def _locked(child: Child) -> Child:
 def _current_state(child: Child) -> rules.RegisterState:
     """The state after the whole history: kept on the (locked) child row by these services,
     so no need to re-read the history (`rules.register_state_on` answers for past dates)."""
-    return rules.RegisterState(level=child.register_level, since=child.level_since, deregistered_on=child.deregistered_on,
-                               reason=child.deregistration_reason)
+    return rules.RegisterState(
+        level=child.register_level,
+        since=child.level_since,
+        deregistered_on=child.deregistered_on,
+        reason=child.deregistration_reason,
+    )
 
 
 @for_roles(Role.GUARDIANSHIP, scope=("child",))
@@ -190,22 +222,30 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
     """Correct a child's record. `version` (the one the user saw) guards against lost updates."""
     child = _locked(child)
     if version is not None and version != child.version:
-        raise ConflictError("version", "stale", _("This record was changed by someone else since you opened it; reload it."),
-                            extra={"current_version": child.version})
+        raise ConflictError(
+            "version",
+            "stale",
+            _("This record was changed by someone else since you opened it; reload it."),
+            extra={"current_version": child.version},
+        )
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise RuleError(sorted(unknown)[0], "not_editable", _("This field cannot be changed here."))
     if sealing.is_sealed(child):
         touched = sorted(set(changes) & set(sealing.SEALED_FIELDS))
         if touched:
-            raise RuleError(touched[0], "sealed", _("The identity of an adopted child is sealed: it cannot be changed here."))
+            raise RuleError(
+                touched[0], "sealed", _("The identity of an adopted child is sealed: it cannot be changed here.")
+            )
     before = snapshot(child)
     for name, value in changes.items():
         setattr(child, name, value.strip() if isinstance(value, str) and name != "health_notes" else value)
     errors = validate_child_facts(birth_date=child.birth_date, identified_on=child.identified_on)
     first_entry = child.register_entries.order_by("on", "id").first()
     if first_entry and first_entry.on < child.identified_on:
-        errors.append(FieldError("identified_on", "after_register_entry", _("The child was on a register before this date.")))
+        errors.append(
+            FieldError("identified_on", "after_register_entry", _("The child was on a register before this date."))
+        )
     if errors:
         raise RuleError.many(errors)
     child.search_name = sealing.search_key(child)
@@ -221,10 +261,21 @@ def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, do
     """Record a ground of adoptability for a parent (or both) with its documents (§3)."""
     errors: list[FieldError] = []
     if parent not in Parent.values:
-        errors.append(FieldError("parent", "invalid_choice", _("Unknown parent: one of %(choices)s.") % {"choices": ", ".join(Parent.values)}))
+        errors.append(
+            FieldError(
+                "parent",
+                "invalid_choice",
+                _("Unknown parent: one of %(choices)s.") % {"choices": ", ".join(Parent.values)},
+            )
+        )
     if ground not in GroundCode.values:
-        errors.append(FieldError("ground", "invalid_choice", _("Unknown ground (RULES §3): one of %(choices)s.") % {
-            "choices": ", ".join(GroundCode.values)}))
+        errors.append(
+            FieldError(
+                "ground",
+                "invalid_choice",
+                _("Unknown ground (RULES §3): one of %(choices)s.") % {"choices": ", ".join(GroundCode.values)},
+            )
+        )
     if not documents:
         errors.append(FieldError("documents", "required", _("A ground needs at least one document.")))
     for index, doc in enumerate(documents):
@@ -233,14 +284,27 @@ def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, do
         not_future(f"documents[{index}].date", doc["date"], errors)
     lacking = rules.missing_documents(ground, [d["kind"] for d in documents]) if documents else set()
     if lacking and ground == "abandoned_in_institution":
-        errors.append(FieldError("documents", "abandonment_documents",
-                                 _("A child abandoned in an institution needs both the birth registration document and the institution's statement (¶51); missing: %(kinds)s.") % {"kinds": ", ".join(sorted(lacking))}))
+        errors.append(
+            FieldError(
+                "documents",
+                "abandonment_documents",
+                _(
+                    "A child abandoned in an institution needs both the birth registration document and the institution's statement (¶51); missing: %(kinds)s."
+                )
+                % {"kinds": ", ".join(sorted(lacking))},
+            )
+        )
     if errors:
         raise RuleError.many(errors)
     record = Ground.objects.create(child=child, parent=parent, ground=ground, created_by=actor)
     GroundDocument.objects.bulk_create([GroundDocument(ground=record, **doc) for doc in documents])
-    record_write(actor=actor, verb="add_ground", obj=record, subject=child,
-                 after={**snapshot(record), "documents": [{**d, "date": d["date"].isoformat()} for d in documents]})
+    record_write(
+        actor=actor,
+        verb="add_ground",
+        obj=record,
+        subject=child,
+        after={**snapshot(record), "documents": [{**d, "date": d["date"].isoformat()} for d in documents]},
+    )
     return record
 
 
@@ -259,32 +323,61 @@ def _add_entry(*, child: Child, level: str, on: datetime.date, reason: str = "",
 def place_on_register(*, actor: User | None, child: Child, level: str, placed_on: datetime.date) -> RegisterEntry:
     """Place a child on the next register level (primary -> regional -> central, ¶52)."""
     if actor is not None and actor.role != rules.LEVEL_ROLE[Level(level)]:
-        raise Forbidden("level", "role_not_allowed", _("Your role may not place children on the %(level)s register.") % {"level": level})
+        raise Forbidden(
+            "level",
+            "role_not_allowed",
+            _("Your role may not place children on the %(level)s register.") % {"level": level},
+        )
     child = _locked(child)
     state = _current_state(child)
     expected = rules.next_level(state.level)
     if level != expected:
         if state.level == level:
-            raise ConflictError("level", "already_on_level", _("The child is already on the %(level)s register.") % {"level": level})
+            raise ConflictError(
+                "level", "already_on_level", _("The child is already on the %(level)s register.") % {"level": level}
+            )
         message = _("Levels are climbed in order: the child is on %(current)s, so the next level is %(next)s.") % {
-            "current": state.level or _("no register"), "next": expected or _("none (central is the last)")}
+            "current": state.level or _("no register"),
+            "next": expected or _("none (central is the last)"),
+        }
         raise ConflictError("level", "level_out_of_order", message)
     errors: list[FieldError] = []
     not_future("placed_on", placed_on, errors)
     if placed_on < child.identified_on:
-        errors.append(FieldError("placed_on", "before_identified", _("A child cannot be placed on a register before being identified.")))
+        errors.append(
+            FieldError(
+                "placed_on", "before_identified", _("A child cannot be placed on a register before being identified.")
+            )
+        )
     last = state.since or state.deregistered_on
     if last and placed_on < last:
-        errors.append(FieldError("placed_on", "before_previous_entry", _("The date is before the child's previous register entry (%(date)s).") % {"date": last}))
+        errors.append(
+            FieldError(
+                "placed_on",
+                "before_previous_entry",
+                _("The date is before the child's previous register entry (%(date)s).") % {"date": last},
+            )
+        )
     if not is_minor(child.birth_date, placed_on):
-        errors.append(FieldError("placed_on", "not_a_minor", _("The child was 18 on that date and cannot be on a register.")))
+        errors.append(
+            FieldError("placed_on", "not_a_minor", _("The child was 18 on that date and cannot be on a register."))
+        )
     if errors:
         raise RuleError.many(errors)
     entry = _add_entry(child=child, level=level, on=placed_on, actor=actor)
     before = snapshot(child)
     child.register_level, child.level_since = level, placed_on
     child.status, child.deregistered_on, child.deregistration_reason = ChildStatus.REGISTERED, None, ""
-    child.save(update_fields=["register_level", "level_since", "status", "deregistered_on", "deregistration_reason", "updated_at"])
+    child.save(
+        update_fields=[
+            "register_level",
+            "level_since",
+            "status",
+            "deregistered_on",
+            "deregistration_reason",
+            "updated_at",
+        ]
+    )
     record_write(actor=actor, verb="place_on_register", obj=entry, subject=child)
     record_write(actor=actor, verb="place_on_register", obj=child, before=before)
     _close_escalation_reminders(child, actor)
@@ -296,8 +389,11 @@ def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: s
     """Take a child off every register (placed in a family, returned, 18, died) (§2)."""
     if reason == DeregistrationReason.ADOPTED:
         # Only a court decides an adoption (¶47): its entry into force deregisters the child.
-        raise RuleError("reason", "adopted_only_by_court",
-                        _("A child leaves the register as adopted only when a court's adoption decision enters into force."))
+        raise RuleError(
+            "reason",
+            "adopted_only_by_court",
+            _("A child leaves the register as adopted only when a court's adoption decision enters into force."),
+        )
     return _deregister(actor=actor, child=child, on=on, reason=reason)
 
 
@@ -306,7 +402,9 @@ def seal_identity(*, actor: User | None, child: Child, on: datetime.date) -> Non
     from then on (RULES §9), and its name no longer matches a search."""
     child = _locked(child)
     if child.sealed_on is None:
-        audited_update(child, actor=actor, verb=Verb.SEAL_IDENTITY, sealed_on=on, search_name="")  # no search key: sealing.search_key
+        audited_update(
+            child, actor=actor, verb=Verb.SEAL_IDENTITY, sealed_on=on, search_name=""
+        )  # no search key: sealing.search_key
 
 
 def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -> RegisterEntry:
@@ -319,12 +417,22 @@ def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -
 def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     child = _locked(child)
     if child.status == ChildStatus.DEREGISTERED:
-        raise ConflictError("on", "already_deregistered", _("The child was already deregistered on %(date)s.") % {"date": child.deregistered_on})
+        raise ConflictError(
+            "on",
+            "already_deregistered",
+            _("The child was already deregistered on %(date)s.") % {"date": child.deregistered_on},
+        )
     errors: list[FieldError] = []
     not_future("on", on, errors)
     state = _current_state(child)
     if on < (state.since or child.identified_on):
-        errors.append(FieldError("on", "before_previous_entry", _("The date is before the child's last register entry or identification.")))
+        errors.append(
+            FieldError(
+                "on",
+                "before_previous_entry",
+                _("The date is before the child's last register entry or identification."),
+            )
+        )
     if reason not in DeregistrationReason.values:
         errors.append(FieldError("reason", "invalid_choice", _("Unknown reason.")))
     if errors:
@@ -333,7 +441,16 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
     before = snapshot(child)
     child.register_level, child.level_since = None, None
     child.status, child.deregistered_on, child.deregistration_reason = ChildStatus.DEREGISTERED, on, reason
-    child.save(update_fields=["register_level", "level_since", "status", "deregistered_on", "deregistration_reason", "updated_at"])
+    child.save(
+        update_fields=[
+            "register_level",
+            "level_since",
+            "status",
+            "deregistered_on",
+            "deregistration_reason",
+            "updated_at",
+        ]
+    )
     record_write(actor=actor, verb="deregister", obj=entry, subject=child)
     record_write(actor=actor, verb="deregister", obj=child, before=before)
     _close_escalation_reminders(child, actor)
@@ -345,8 +462,15 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
 def confirm_different_child(*, actor: User, flag: DuplicateFlag) -> DuplicateFlag:
     flag = DuplicateFlag.objects.select_for_update().get(pk=flag.pk)
     if flag.status == DuplicateFlag.Status.OPEN:
-        audited_update(flag, actor=actor, verb=Verb.CONFIRM_DIFFERENT_CHILD, subject=flag.child,
-                       status=DuplicateFlag.Status.DIFFERENT, resolved_by=actor, resolved_at=timezone.now())
+        audited_update(
+            flag,
+            actor=actor,
+            verb=Verb.CONFIRM_DIFFERENT_CHILD,
+            subject=flag.child,
+            status=DuplicateFlag.Status.DIFFERENT,
+            resolved_by=actor,
+            resolved_at=timezone.now(),
+        )
     return flag
 
 
@@ -369,15 +493,25 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
     for level, (field, days, *_recipient_detail) in steps.items():
         at_level = Q(register_level__isnull=True) if level is None else Q(register_level=level)
         overdue |= at_level & Q(**{f"{field}__lte": on - datetime.timedelta(days=days)})
-        deadlines.append(When(at_level, then=ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField())))
-    reminded = Reminder.objects.filter(kind=ESCALATION_REMINDER, subject_type="child", subject_id=OuterRef("pk"), due_on=OuterRef("deadline"))
-    overdue_children = (active.filter(overdue).annotate(deadline=Case(*deadlines, output_field=DateField())).exclude(Exists(reminded))
-                        .values_list("id", "register_level", "deadline", "district_id", "district__region_id"))
+        deadlines.append(
+            When(at_level, then=ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField()))
+        )
+    reminded = Reminder.objects.filter(
+        kind=ESCALATION_REMINDER, subject_type="child", subject_id=OuterRef("pk"), due_on=OuterRef("deadline")
+    )
+    overdue_children = (
+        active.filter(overdue)
+        .annotate(deadline=Case(*deadlines, output_field=DateField()))
+        .exclude(Exists(reminded))
+        .values_list("id", "register_level", "deadline", "district_id", "district__region_id")
+    )
 
     def reminder(child_id, level, due_on, district_id, region_id) -> Reminder:
         recipient, detail = steps[level][2:]
         org = {"district_id": district_id} if recipient == "district" else {"region_id": region_id}
-        return Reminder(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on, detail=detail, **org)
+        return Reminder(
+            kind=ESCALATION_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on, detail=detail, **org
+        )
 
     escalations = create_reminders(reminder(*row) for row in overdue_children)[ESCALATION_REMINDER]
 
@@ -387,8 +521,12 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
     for child in active.filter(birth_date__lte=coarse_cutoff).iterator(chunk_size=500):
         if not is_minor(child.birth_date, on):
             try:
-                _deregister(actor=None, child=child, on=max(reaches_age_on(child.birth_date, ADULTHOOD), child.level_since or child.identified_on),
-                           reason=DeregistrationReason.CAME_OF_AGE)
+                _deregister(
+                    actor=None,
+                    child=child,
+                    on=max(reaches_age_on(child.birth_date, ADULTHOOD), child.level_since or child.identified_on),
+                    reason=DeregistrationReason.CAME_OF_AGE,
+                )
                 came_of_age += 1
             except ConflictError:  # another sweep got there first
                 pass

@@ -48,7 +48,9 @@ class GroundForm(forms.Form):
     number = forms.CharField(label=_("Document number"), max_length=64)
     date = forms.DateField(label=_("Document date"), widget=DateInput())
     issued_by = forms.CharField(label=_("Issued by"), max_length=200)
-    kind2 = forms.ChoiceField(label=_("Second document (if any)"), choices=[("", "—"), *DocumentKind.choices], required=False)
+    kind2 = forms.ChoiceField(
+        label=_("Second document (if any)"), choices=[("", "—"), *DocumentKind.choices], required=False
+    )
     number2 = forms.CharField(label=_("Its number"), max_length=64, required=False)
     date2 = forms.DateField(label=_("Its date"), widget=DateInput(), required=False)
     issued_by2 = forms.CharField(label=_("Issued by"), max_length=200, required=False)
@@ -57,7 +59,14 @@ class GroundForm(forms.Form):
         d = self.cleaned_data
         docs = [{"kind": d["kind"], "number": d["number"], "date": d["date"], "issued_by": d["issued_by"]}]
         if d.get("kind2") and d.get("number2") and d.get("date2"):
-            docs.append({"kind": d["kind2"], "number": d["number2"], "date": d["date2"], "issued_by": d.get("issued_by2") or d["issued_by"]})
+            docs.append(
+                {
+                    "kind": d["kind2"],
+                    "number": d["number2"],
+                    "date": d["date2"],
+                    "issued_by": d.get("issued_by2") or d["issued_by"],
+                }
+            )
         return docs
 
 
@@ -69,7 +78,9 @@ class RegisterForm(forms.Form):
 class DeregisterForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DateInput())
     # "adopted" is not offered: only a court decision in force deregisters a child as adopted
-    reason = forms.ChoiceField(label=_("Reason"), choices=[c for c in DeregistrationReason.choices if c[0] != DeregistrationReason.ADOPTED])
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[c for c in DeregistrationReason.choices if c[0] != DeregistrationReason.ADOPTED]
+    )
 
 
 @login_required
@@ -79,9 +90,18 @@ def children(request):
     page = Paginator(filtered.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "registry/children.html", {
-        "page": page, "query": query.urlencode(), "filters": request.GET, "levels": Level.choices, "statuses": ChildStatus.choices,
-        "can_create": request.user.role == Role.GUARDIANSHIP})
+    return render(
+        request,
+        "registry/children.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "filters": request.GET,
+            "levels": Level.choices,
+            "statuses": ChildStatus.choices,
+            "can_create": request.user.role == Role.GUARDIANSHIP,
+        },
+    )
 
 
 @login_required
@@ -107,11 +127,19 @@ def timeline(child, user, *, sealed: bool) -> list[dict]:
     for ground in selectors.grounds_of(child):
         for doc in ground.documents.all():
             number = "" if sealed else f" {doc.number}"
-            events.append({"on": doc.date, "text": f"{_('ground')}: {ground.get_ground_display()} ({ground.get_parent_display()}), "
-                                                   f"{doc.get_kind_display()}{number}"})
+            events.append(
+                {
+                    "on": doc.date,
+                    "text": f"{_('ground')}: {ground.get_ground_display()} ({ground.get_parent_display()}), "
+                    f"{doc.get_kind_display()}{number}",
+                }
+            )
     for entry in selectors.register_history(child):
-        text = (f"{_('deregistered')}: {entry.get_reason_display()}" if entry.level == "deregistered"
-                else f"{_('placed on the register')}: {entry.get_level_display()}")
+        text = (
+            f"{_('deregistered')}: {entry.get_reason_display()}"
+            if entry.level == "deregistered"
+            else f"{_('placed on the register')}: {entry.get_level_display()}"
+        )
         events.append({"on": entry.on, "text": text})
     for source in contributions.timeline_sources:
         events.extend(source(child, user))
@@ -128,9 +156,10 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "name": sealing.shown_name(child, unsealed=unsealed),
         "flags": selectors.duplicate_flags_for(request.user).filter(child=child, status=DuplicateFlag.Status.OPEN),
         "ground_form": forms_given.get("ground_form") or (GroundForm() if role == Role.GUARDIANSHIP else None),
-        "register_form": forms_given.get("register_form") or (RegisterForm(initial={"level": level_roles[role]}) if role in level_roles else None),
-        "deregister_form": forms_given.get("deregister_form") or (
-            DeregisterForm() if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED else None),
+        "register_form": forms_given.get("register_form")
+        or (RegisterForm(initial={"level": level_roles[role]}) if role in level_roles else None),
+        "deregister_form": forms_given.get("deregister_form")
+        or (DeregisterForm() if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED else None),
     }
     context["timeline"] = timeline(child, request.user, sealed=identity["sealed"])
     context["sealed"] = identity["sealed"]
@@ -164,23 +193,43 @@ def _post_on_child(request, pk, form_class, form_name, service, to_kwargs, done)
 @login_required
 @require_POST
 def child_ground(request, pk):
-    return _post_on_child(request, pk, GroundForm, "ground_form", services.add_ground,
-                          lambda f: {"parent": f.cleaned_data["parent"], "ground": f.cleaned_data["ground"], "documents": f.documents()},
-                          _("Ground recorded."))
+    return _post_on_child(
+        request,
+        pk,
+        GroundForm,
+        "ground_form",
+        services.add_ground,
+        lambda f: {"parent": f.cleaned_data["parent"], "ground": f.cleaned_data["ground"], "documents": f.documents()},
+        _("Ground recorded."),
+    )
 
 
 @login_required
 @require_POST
 def child_register(request, pk):
-    return _post_on_child(request, pk, RegisterForm, "register_form", services.place_on_register, lambda f: f.cleaned_data,
-                          _("Placed on the register."))
+    return _post_on_child(
+        request,
+        pk,
+        RegisterForm,
+        "register_form",
+        services.place_on_register,
+        lambda f: f.cleaned_data,
+        _("Placed on the register."),
+    )
 
 
 @login_required
 @require_POST
 def child_deregister(request, pk):
-    return _post_on_child(request, pk, DeregisterForm, "deregister_form", services.deregister, lambda f: f.cleaned_data,
-                          _("Deregistered."))
+    return _post_on_child(
+        request,
+        pk,
+        DeregisterForm,
+        "deregister_form",
+        services.deregister,
+        lambda f: f.cleaned_data,
+        _("Deregistered."),
+    )
 
 
 @login_required

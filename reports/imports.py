@@ -28,12 +28,38 @@ from registry import services as registry_services
 from registry.imports import ImportResult
 from registry.models import Child, Sex
 
-COLUMNS = ["case_ref", "child_external_id", "child_last_name", "child_first_name", "child_sex", "child_birth_date", "district",
-           "relative", "applicant1_sex", "applicant1_citizenship", "applicant1_residence_country", "applicant1_marital_status",
-           "applicant2_sex", "applicant2_citizenship", "applicant2_residence_country", "applicant2_marital_status", "decided_on",
-           "in_force_on", "departed_on", "residence_country", "consular_post_country", "consular_registered_on", "consular_number"]
-CASE_COLUMNS = ["district", "relative", "decided_on", "in_force_on",
-                *[f"applicant{n}_{f}" for n in (1, 2) for f in ("sex", "citizenship", "residence_country", "marital_status")]]
+COLUMNS = [
+    "case_ref",
+    "child_external_id",
+    "child_last_name",
+    "child_first_name",
+    "child_sex",
+    "child_birth_date",
+    "district",
+    "relative",
+    "applicant1_sex",
+    "applicant1_citizenship",
+    "applicant1_residence_country",
+    "applicant1_marital_status",
+    "applicant2_sex",
+    "applicant2_citizenship",
+    "applicant2_residence_country",
+    "applicant2_marital_status",
+    "decided_on",
+    "in_force_on",
+    "departed_on",
+    "residence_country",
+    "consular_post_country",
+    "consular_registered_on",
+    "consular_number",
+]
+CASE_COLUMNS = [
+    "district",
+    "relative",
+    "decided_on",
+    "in_force_on",
+    *[f"applicant{n}_{f}" for n in (1, 2) for f in ("sex", "citizenship", "residence_country", "marital_status")],
+]
 
 
 @dataclass
@@ -66,7 +92,11 @@ def _country(text: str, line: int, column: str, errors: list[CellError], *, requ
             errors.append(CellError(line, column, "required", _("A value is required.")))
         return ""
     if not is_country(text):
-        errors.append(CellError(line, column, "invalid_country", _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": text}))
+        errors.append(
+            CellError(
+                line, column, "invalid_country", _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": text}
+            )
+        )
     return text
 
 
@@ -77,8 +107,12 @@ def _applicant(raw: dict, n: int, line: int, errors: list[CellError]) -> dict | 
     return {
         "sex": parse_choice(raw[prefix + "sex"], Sex.values, line, prefix + "sex", errors),
         "citizenship": _country(raw[prefix + "citizenship"], line, prefix + "citizenship", errors, required=True),
-        "residence_country": _country(raw[prefix + "residence_country"], line, prefix + "residence_country", errors, required=True),
-        "marital_status": parse_choice(raw[prefix + "marital_status"], MaritalStatus.values, line, prefix + "marital_status", errors),
+        "residence_country": _country(
+            raw[prefix + "residence_country"], line, prefix + "residence_country", errors, required=True
+        ),
+        "marital_status": parse_choice(
+            raw[prefix + "marital_status"], MaritalStatus.values, line, prefix + "marital_status", errors
+        ),
     }
 
 
@@ -108,20 +142,45 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
         if external_id:
             existing = children.get(external_id)
             if existing is None:
-                e.append(CellError(line, "child_external_id", "unknown_child", _("No child with this external_id; leave it empty to create the child.")))
+                e.append(
+                    CellError(
+                        line,
+                        "child_external_id",
+                        "unknown_child",
+                        _("No child with this external_id; leave it empty to create the child."),
+                    )
+                )
             elif external_id in adopted:
-                e.append(CellError(line, "child_external_id", "already_adopted", _("This child already has an adoption.")))
+                e.append(
+                    CellError(line, "child_external_id", "already_adopted", _("This child already has an adoption."))
+                )
             if external_id in child_seen:
-                e.append(CellError(line, "child_external_id", "duplicate_in_file", _("Also on line %(line)s.") % {"line": child_seen[external_id]}))
+                e.append(
+                    CellError(
+                        line,
+                        "child_external_id",
+                        "duplicate_in_file",
+                        _("Also on line %(line)s.") % {"line": child_seen[external_id]},
+                    )
+                )
             child_seen.setdefault(external_id, line)
         child = {}
         if existing is None:
-            child = {"last_name": require(raw["child_last_name"], line, "child_last_name", e),
-                     "first_name": require(raw["child_first_name"], line, "child_first_name", e),
-                     "sex": parse_choice(raw["child_sex"], Sex.values, line, "child_sex", e),
-                     "birth_date": parse_date(raw["child_birth_date"], line, "child_birth_date", e)}
+            child = {
+                "last_name": require(raw["child_last_name"], line, "child_last_name", e),
+                "first_name": require(raw["child_first_name"], line, "child_first_name", e),
+                "sex": parse_choice(raw["child_sex"], Sex.values, line, "child_sex", e),
+                "birth_date": parse_date(raw["child_birth_date"], line, "child_birth_date", e),
+            }
         if raw["district"] not in districts:
-            e.append(CellError(line, "district", "unknown_district", _("No district with code %(code)s.") % {"code": raw["district"]}))
+            e.append(
+                CellError(
+                    line,
+                    "district",
+                    "unknown_district",
+                    _("No district with code %(code)s.") % {"code": raw["district"]},
+                )
+            )
         relative = parse_choice(raw["relative"], ["yes", "no"], line, "relative", e)
         applicants = [a for a in (_applicant(raw, 1, line, e), _applicant(raw, 2, line, e)) if a is not None]
         decided_on = parse_date(raw["decided_on"], line, "decided_on", e)
@@ -129,31 +188,68 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
         departed_on = parse_date(raw["departed_on"], line, "departed_on", e, required=False)
         registered_on = parse_date(raw["consular_registered_on"], line, "consular_registered_on", e, required=False)
         residence = _country(raw["residence_country"], line, "residence_country", e, required=bool(departed_on))
-        consular_country = _country(raw["consular_post_country"], line, "consular_post_country", e, required=bool(registered_on))
+        consular_country = _country(
+            raw["consular_post_country"], line, "consular_post_country", e, required=bool(registered_on)
+        )
         if consular_country and consular_country not in embassies:
-            e.append(CellError(line, "consular_post_country", "no_embassy", _("No embassy of Kazakhstan in %(country)s is on record.") % {"country": consular_country}))
+            e.append(
+                CellError(
+                    line,
+                    "consular_post_country",
+                    "no_embassy",
+                    _("No embassy of Kazakhstan in %(country)s is on record.") % {"country": consular_country},
+                )
+            )
         if registered_on and not raw["consular_number"]:
             e.append(CellError(line, "consular_number", "required", _("A consular registration needs its number.")))
-        for column, value in (("decided_on", decided_on), ("in_force_on", in_force_on), ("departed_on", departed_on),
-                              ("consular_registered_on", registered_on)):
+        for column, value in (
+            ("decided_on", decided_on),
+            ("in_force_on", in_force_on),
+            ("departed_on", departed_on),
+            ("consular_registered_on", registered_on),
+        ):
             if value and value > today():
-                e.append(CellError(line, column, "future_date", _("A historical record cannot be dated in the future.")))
+                e.append(
+                    CellError(line, column, "future_date", _("A historical record cannot be dated in the future."))
+                )
         if decided_on and in_force_on and in_force_on < decided_on:
-            e.append(CellError(line, "in_force_on", "before_decision", _("A decision cannot enter into force before it was made.")))
+            e.append(
+                CellError(
+                    line, "in_force_on", "before_decision", _("A decision cannot enter into force before it was made.")
+                )
+            )
         birth = existing.birth_date if existing else child.get("birth_date")
         if birth and decided_on:
             if birth > decided_on:
-                e.append(CellError(line, "child_birth_date", "born_after_decision", _("The child was born after the decision.")))
+                e.append(
+                    CellError(
+                        line, "child_birth_date", "born_after_decision", _("The child was born after the decision.")
+                    )
+                )
             elif not is_minor(birth, decided_on):
-                e.append(CellError(line, "child_birth_date", "not_a_minor", _("The child was 18 or older when the court decided.")))
+                e.append(
+                    CellError(
+                        line, "child_birth_date", "not_a_minor", _("The child was 18 or older when the court decided.")
+                    )
+                )
         for column, value in (("departed_on", departed_on), ("consular_registered_on", registered_on)):
             if value and in_force_on and value < in_force_on:
-                e.append(CellError(line, column, "before_in_force", _("This date is before the adoption entered into force.")))
+                e.append(
+                    CellError(
+                        line, column, "before_in_force", _("This date is before the adoption entered into force.")
+                    )
+                )
         errors.extend(e)
         if e:
             continue
-        group = groups.setdefault(case_ref, CaseGroup(case_ref, line, raw["district"], relative == "yes", applicants, decided_on, in_force_on))
-        group.rows.append(ChildRow(line, existing, child, departed_on, residence, consular_country, registered_on, raw["consular_number"]))
+        group = groups.setdefault(
+            case_ref, CaseGroup(case_ref, line, raw["district"], relative == "yes", applicants, decided_on, in_force_on)
+        )
+        group.rows.append(
+            ChildRow(
+                line, existing, child, departed_on, residence, consular_country, registered_on, raw["consular_number"]
+            )
+        )
     if errors:
         return [], errors
     return list(groups.values()), []
@@ -174,7 +270,9 @@ def flags_of(group: CaseGroup, row: ChildRow) -> list[str]:
     return [f"line {row.line} ({group.case_ref}): {flag}" for flag in flags]
 
 
-def import_adoptions(path: str | Path, *, dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportResult:
+def import_adoptions(
+    path: str | Path, *, dry_run: bool = False, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
     groups, errors = validate(path)
     result = ImportResult(rows=sum(len(g.rows) for g in groups), errors=errors, dry_run=dry_run)
     if errors or dry_run:
@@ -202,19 +300,46 @@ def _write_case(group: CaseGroup, district: District, embassies: dict, result: I
             children.append(row.existing_child)
         else:
             # Historical records do not say when the child was identified: the decision is the earliest date we know.
-            child, _warnings = registry_services.create_child(actor=None, district=district, identified_on=group.decided_on, **row.child)
+            child, _warnings = registry_services.create_child(
+                actor=None, district=district, identified_on=group.decided_on, **row.child
+            )
             children.append(child)
-    applicants = [adoption_services.create_applicant(actor=None, district=district, last_name="", first_name="", **a)
-                  for a in group.applicants]
-    case = adoption_services.open_case(actor=None, children=children, applicants=applicants, opened_on=group.decided_on,
-                                       relative_of=children if group.relative else [], case_ref=group.case_ref, historical=True)
-    adoption_services.record_historical_adoption(actor=None, case=case, decided_on=group.decided_on, in_force_on=group.in_force_on)
+    applicants = [
+        adoption_services.create_applicant(actor=None, district=district, last_name="", first_name="", **a)
+        for a in group.applicants
+    ]
+    case = adoption_services.open_case(
+        actor=None,
+        children=children,
+        applicants=applicants,
+        opened_on=group.decided_on,
+        relative_of=children if group.relative else [],
+        case_ref=group.case_ref,
+        historical=True,
+    )
+    adoption_services.record_historical_adoption(
+        actor=None, case=case, decided_on=group.decided_on, in_force_on=group.in_force_on
+    )
     for row, child in zip(group.rows, children, strict=True):
         if row.consular_registered_on:
-            consular_services.register_child(actor=None, child=child, post=embassies[row.consular_country], number=row.consular_number,
-                                             registered_on=row.consular_registered_on, historical=True)
+            consular_services.register_child(
+                actor=None,
+                child=child,
+                post=embassies[row.consular_country],
+                number=row.consular_number,
+                registered_on=row.consular_registered_on,
+                historical=True,
+            )
         if row.departed_on:
-            consular_services.record_departure(actor=None, case=case, child=child, exit_permission_number="", exit_permission_on=None,
-                                               departed_on=row.departed_on, residence_country=row.residence_country, historical=True)
+            consular_services.record_departure(
+                actor=None,
+                case=case,
+                child=child,
+                exit_permission_number="",
+                exit_permission_on=None,
+                departed_on=row.departed_on,
+                residence_country=row.residence_country,
+                historical=True,
+            )
         result.flagged.extend(flags_of(group, row))
     result.created += len(group.rows)

@@ -46,7 +46,9 @@ def full_years(on: str, birth: str):
     one, which also makes 29 February births a year older on 1 March (RULES §5)."""
     md = lambda f: ExtractMonth(f) * 100 + ExtractDay(f)  # noqa: E731
     return ExpressionWrapper(
-        ExtractYear(on) - ExtractYear(birth) - Case(When(Q(**{"_on_md__lt": F("_birth_md")}), then=Value(1)), default=Value(0)),
+        ExtractYear(on)
+        - ExtractYear(birth)
+        - Case(When(Q(**{"_on_md__lt": F("_birth_md")}), then=Value(1)), default=Value(0)),
         output_field=IntegerField(),
     ), {"_on_md": md(on), "_birth_md": md(birth)}
 
@@ -66,17 +68,21 @@ def adoptions_in_period(user: User, start: date, end: date, region: str | None =
     case = OuterRef("decision__case")
     applicants = CaseApplicant.objects.filter(case=case)
     age, helpers = full_years("decision__in_force_on", "child__birth_date")
-    return (counted(Adoption.objects.all(), user, region)
-            .filter(decision__outcome="granted", decision__in_force_on__gte=start, decision__in_force_on__lte=end)
-            .annotate(**helpers)
-            .annotate(
-                age=age,
-                by_foreigner=Exists(applicants.exclude(applicant__citizenship=KZ)),
-                relative=Exists(CaseChild.objects.filter(case=case, child=OuterRef("child"), is_relative=True)),
-                abroad=~Q(decision__case__receiving_country=""),
-                n_applicants=Subquery(applicants.values("case").annotate(n=Count("id")).values("n")[:1]),
-                unmarried_woman=Exists(applicants.filter(applicant__sex="F").exclude(applicant__marital_status=MaritalStatus.MARRIED)),
-            ))
+    return (
+        counted(Adoption.objects.all(), user, region)
+        .filter(decision__outcome="granted", decision__in_force_on__gte=start, decision__in_force_on__lte=end)
+        .annotate(**helpers)
+        .annotate(
+            age=age,
+            by_foreigner=Exists(applicants.exclude(applicant__citizenship=KZ)),
+            relative=Exists(CaseChild.objects.filter(case=case, child=OuterRef("child"), is_relative=True)),
+            abroad=~Q(decision__case__receiving_country=""),
+            n_applicants=Subquery(applicants.values("case").annotate(n=Count("id")).values("n")[:1]),
+            unmarried_woman=Exists(
+                applicants.filter(applicant__sex="F").exclude(applicant__marital_status=MaritalStatus.MARRIED)
+            ),
+        )
+    )
 
 
 class AdoptionFacts(NamedTuple):
@@ -98,8 +104,20 @@ class AdoptionFacts(NamedTuple):
 
 def adoption_facts(qs: QuerySet[Adoption]) -> list[AdoptionFacts]:
     """The facts of each adoption, in one query (each per-case test evaluated once per row)."""
-    rows = qs.values_list("id", "child__sex", "age", "by_foreigner", "relative", "abroad", "n_applicants", "unmarried_woman",
-                          "child__district__region", "decision__case", "decision__case__receiving_country", "decision__in_force_on")
+    rows = qs.values_list(
+        "id",
+        "child__sex",
+        "age",
+        "by_foreigner",
+        "relative",
+        "abroad",
+        "n_applicants",
+        "unmarried_woman",
+        "child__district__region",
+        "decision__case",
+        "decision__case__receiving_country",
+        "decision__in_force_on",
+    )
     return [AdoptionFacts(*row) for row in rows.iterator(chunk_size=5000)]
 
 
@@ -136,12 +154,20 @@ def adoptions_report(user: User, start: date, end: date, region: str | None = No
         if a.abroad:
             by_country[a.country] += n
     return {
-        "from": start, "to": end, "region": region,
-        "total": count["total"], "by_citizens": count["by_citizens"], "by_foreigners": count["by_foreigners"],
+        "from": start,
+        "to": end,
+        "region": region,
+        "total": count["total"],
+        "by_citizens": count["by_citizens"],
+        "by_foreigners": count["by_foreigners"],
         "foreign": {
-            "boys": count["foreign.boys"], "girls": count["foreign.girls"], "cases_with_two_or_more_children": len(sibling_cases(facts)),
-            "by_relatives_abroad": count["foreign.by_relatives_abroad"], "by_single_mothers": count["foreign.by_single_mothers"],
-            "age_under_1": count["foreign.age_under_1"], "age_1": count["foreign.age_1"],
+            "boys": count["foreign.boys"],
+            "girls": count["foreign.girls"],
+            "cases_with_two_or_more_children": len(sibling_cases(facts)),
+            "by_relatives_abroad": count["foreign.by_relatives_abroad"],
+            "by_single_mothers": count["foreign.by_single_mothers"],
+            "age_under_1": count["foreign.age_under_1"],
+            "age_1": count["foreign.age_1"],
         },
         "by_age": {label: count[f"by_age.{label}"] for label, _, _ in AGE_BANDS},
         "by_region": dict(sorted(by_region.items())),
@@ -149,7 +175,9 @@ def adoptions_report(user: User, start: date, end: date, region: str | None = No
     }
 
 
-def children_behind(user: User, start: date, end: date, figure: str, region: str | None = None) -> QuerySet[Adoption] | None:
+def children_behind(
+    user: User, start: date, end: date, figure: str, region: str | None = None
+) -> QuerySet[Adoption] | None:
     """The adoptions counted in one figure of the adoptions report (None: no such figure)."""
     qs = adoptions_in_period(user, start, end, region)
     if figure in FIGURES:
@@ -168,8 +196,14 @@ def children_behind(user: User, start: date, end: date, figure: str, region: str
 def consular_registrations_report(user: User, as_of: date, region: str | None = None) -> dict:
     """Children on a consular register on `as_of` (registered on or before it, not transferred
     away by then), by the post's country."""
-    qs = counted(ConsularRegistration.objects.all(), user, region).filter(registered_on__lte=as_of).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
-    by_country = dict(qs.values_list("post__country").annotate(n=Count("child", distinct=True)).order_by("post__country"))
+    qs = (
+        counted(ConsularRegistration.objects.all(), user, region)
+        .filter(registered_on__lte=as_of)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
+    )
+    by_country = dict(
+        qs.values_list("post__country").annotate(n=Count("child", distinct=True)).order_by("post__country")
+    )
     return {"as_of": as_of, "region": region, "total": sum(by_country.values()), "by_country": by_country}
 
 
@@ -177,32 +211,66 @@ def unregistered_adoptions(user: User, as_of: date, region: str | None = None) -
     """Foreign adoptions in force on or before as_of - 180 days with no consular registration
     dated on or before as_of (RULES §7, REPORTS.md): the safeguard against the sale of children."""
     registered = ConsularRegistration.objects.filter(child=OuterRef("child"), registered_on__lte=as_of)
-    return (counted(Adoption.objects.all(), user, region)
-            .filter(decision__in_force_on__lte=as_of - timedelta(days=UNREGISTERED_AFTER_DAYS))
-            .exclude(decision__case__receiving_country="")
-            .exclude(Exists(registered)))
+    return (
+        counted(Adoption.objects.all(), user, region)
+        .filter(decision__in_force_on__lte=as_of - timedelta(days=UNREGISTERED_AFTER_DAYS))
+        .exclude(decision__case__receiving_country="")
+        .exclude(Exists(registered))
+    )
 
 
 def unregistered_children(user: User, as_of: date, region: str | None = None) -> list[dict]:
     """The rows of the unregistered-children report, oldest first. Two queries (the rows, then
     the adopters of their cases) of plain values: the list can be long."""
-    rows = list(unregistered_adoptions(user, as_of, region)
-                .order_by("decision__in_force_on", "child_id")
-                .values("child_id", "child__last_name", "child__first_name", "child__sealed_on", "child__birth_date", "child__district_id",
-                        "child__district__region_id", "decision__case_id", "decision__case__receiving_country",
-                        "decision__in_force_on"))
+    rows = list(
+        unregistered_adoptions(user, as_of, region)
+        .order_by("decision__in_force_on", "child_id")
+        .values(
+            "child_id",
+            "child__last_name",
+            "child__first_name",
+            "child__sealed_on",
+            "child__birth_date",
+            "child__district_id",
+            "child__district__region_id",
+            "decision__case_id",
+            "decision__case__receiving_country",
+            "decision__in_force_on",
+        )
+    )
     adopters: dict[int, list[str]] = {}
-    links = (CaseApplicant.objects.filter(case__in={r["decision__case_id"] for r in rows}).order_by("case_id", "applicant_id")
-             .values_list("case_id", "applicant__last_name", "applicant__first_name", "applicant__citizenship", "applicant__residence_country"))
+    links = (
+        CaseApplicant.objects.filter(case__in={r["decision__case_id"] for r in rows})
+        .order_by("case_id", "applicant_id")
+        .values_list(
+            "case_id",
+            "applicant__last_name",
+            "applicant__first_name",
+            "applicant__citizenship",
+            "applicant__residence_country",
+        )
+    )
     for case_id, last, first, citizenship, residence in links.iterator(chunk_size=5000):
         adopters.setdefault(case_id, []).append(f"{last} {first} ({citizenship}, lives in {residence})".strip())
-    return [{
-        "child": r["child_id"],
-        **sealing.disclose_row(r["child_id"], r["child__sealed_on"], {"last_name": r["child__last_name"], "first_name": r["child__first_name"]}),
-        "birth_date": r["child__birth_date"], "district": r["child__district_id"], "region": r["child__district__region_id"],
-        "case": r["decision__case_id"], "country": r["decision__case__receiving_country"], "in_force_on": r["decision__in_force_on"],
-        "days_elapsed": (as_of - r["decision__in_force_on"]).days, "adopters": adopters.get(r["decision__case_id"], []),
-    } for r in rows]
+    return [
+        {
+            "child": r["child_id"],
+            **sealing.disclose_row(
+                r["child_id"],
+                r["child__sealed_on"],
+                {"last_name": r["child__last_name"], "first_name": r["child__first_name"]},
+            ),
+            "birth_date": r["child__birth_date"],
+            "district": r["child__district_id"],
+            "region": r["child__district__region_id"],
+            "case": r["decision__case_id"],
+            "country": r["decision__case__receiving_country"],
+            "in_force_on": r["decision__in_force_on"],
+            "days_elapsed": (as_of - r["decision__in_force_on"]).days,
+            "adopters": adopters.get(r["decision__case_id"], []),
+        }
+        for r in rows
+    ]
 
 
 def registers_report(user: User, as_of: date, region: str | None = None) -> dict:
@@ -222,30 +290,50 @@ def registers_report(user: User, as_of: date, region: str | None = None) -> dict
 def levels_on(entries: QuerySet[RegisterEntry], as_of: date):
     """(region, level, n) from the register history: each child's latest entry on or before
     as_of is the one in force that day (on <= as_of < ended_on)."""
-    return (entries.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of), on__lte=as_of).exclude(level=RegisterEntry.DEREGISTERED)
-            .values_list("child__district__region", "level").annotate(n=Count("*")))
+    return (
+        entries.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of), on__lte=as_of)
+        .exclude(level=RegisterEntry.DEREGISTERED)
+        .values_list("child__district__region", "level")
+        .annotate(n=Count("*"))
+    )
 
 
 def current_levels(children: QuerySet[Child]):
     """The same from each child's current state, for today or later: no entry is dated in the
     future, so the latest entry is the one the state was derived from (kept equal to the
     history by the services; `check_consistency` verifies it)."""
-    return (children.filter(register_level__isnull=False).exclude(status=ChildStatus.DEREGISTERED)  # an index-only scan
-            .values_list("district__region", "register_level").annotate(n=Count("*")))
+    return (
+        children.filter(register_level__isnull=False)
+        .exclude(status=ChildStatus.DEREGISTERED)  # an index-only scan
+        .values_list("district__region", "register_level")
+        .annotate(n=Count("*"))
+    )
 
 
 def intercountry_table(user: User, year: int, region: str | None = None) -> dict:
     """HCCH-style annual table: children sent abroad (foreign adoptions in force in `year`),
     by receiving country, sex and age band (under 1, 1-4, 5-9, 10 and over)."""
     qs = adoptions_in_period(user, date(year, 1, 1), date(year, 12, 31), region).filter(abroad=True)
-    band = Case(When(age__lt=1, then=Value("under_1")), When(age__lte=4, then=Value("1-4")), When(age__lte=9, then=Value("5-9")),
-                default=Value("10+"))
-    rows = qs.annotate(band=band).values_list("decision__case__receiving_country", "child__sex", "band").annotate(n=Count("id"))
+    band = Case(
+        When(age__lt=1, then=Value("under_1")),
+        When(age__lte=4, then=Value("1-4")),
+        When(age__lte=9, then=Value("5-9")),
+        default=Value("10+"),
+    )
+    rows = (
+        qs.annotate(band=band)
+        .values_list("decision__case__receiving_country", "child__sex", "band")
+        .annotate(n=Count("id"))
+    )
     table: dict[str, dict] = {}
     for country, sex, band_label, n in rows:
         entry = table.setdefault(country, {"total": 0, "M": 0, "F": 0, "under_1": 0, "1-4": 0, "5-9": 0, "10+": 0})
         entry["total"] += n
         entry[sex] += n
         entry[band_label] += n
-    return {"year": year, "region": region, "total": sum(e["total"] for e in table.values()), "by_receiving_country": dict(sorted(table.items()))}
-
+    return {
+        "year": year,
+        "region": region,
+        "total": sum(e["total"] for e in table.values()),
+        "by_receiving_country": dict(sorted(table.items())),
+    }

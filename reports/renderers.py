@@ -31,7 +31,9 @@ def table(data) -> tuple[list[str], list[list]]:
         header = list(results[0]) if results else []
         return [_cell(h) for h in header], [[_cell(row[h]) for h in header] for row in results]
     if isinstance(data, dict) and "errors" in data:
-        return ["field", "code", "message"], [[_cell(e.get(k)) for k in ("field", "code", "message")] for e in data["errors"]]
+        return ["field", "code", "message"], [
+            [_cell(e.get(k)) for k in ("field", "code", "message")] for e in data["errors"]
+        ]
     return ["figure", "value"], [[_cell(name), _cell(value)] for name, value in flatten(data)]
 
 

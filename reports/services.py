@@ -36,8 +36,11 @@ def start_import(*, actor, kind: str, file, dry_run: bool = False) -> ImportJob:
     if not file.name.lower().endswith((".csv", ".xlsx")):
         raise RuleError("file", "file_type", _("A CSV or XLSX file."))
     if file.size > settings.IMPORT_MAX_BYTES:
-        raise RuleError("file", "file_too_large", _("The file is larger than %(mb)s MB: split it.") % {
-            "mb": settings.IMPORT_MAX_BYTES // 1_000_000})
+        raise RuleError(
+            "file",
+            "file_too_large",
+            _("The file is larger than %(mb)s MB: split it.") % {"mb": settings.IMPORT_MAX_BYTES // 1_000_000},
+        )
     job = ImportJob.objects.create(kind=kind, file=file, dry_run=dry_run, created_by=actor)
     record_write(actor=actor, verb="start_import", obj=job)
     transaction.on_commit(lambda: run_import.delay(job.pk))

@@ -37,17 +37,27 @@ def home(request):
     if user.role in (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR):
         context["recent_cases"] = cases_for(user).order_by("-id")[:10]
         week_end = on + datetime.timedelta(days=7)
-        waiting = (CaseChild.objects.filter(case__in=cases_for(user).filter(status=CaseStatus.OPEN,
-                                                                            category__in=(Category.FOREIGNER, Category.NONRESIDENT_CITIZEN)),
-                                            child__register_level=Level.CENTRAL,
-                                            child__level_since__gte=add_months(on, -CENTRAL_WAIT_MONTHS) - datetime.timedelta(days=1),
-                                            child__level_since__lte=add_months(week_end, -CENTRAL_WAIT_MONTHS))
-                   .values_list("case_id", "child__level_since"))
-        context["wait_ends"] = sorted({(case_id, right_arises(since, CENTRAL_WAIT_MONTHS)) for case_id, since in waiting
-                                       if on <= right_arises(since, CENTRAL_WAIT_MONTHS) <= week_end}, key=lambda x: x[1])
+        waiting = CaseChild.objects.filter(
+            case__in=cases_for(user).filter(
+                status=CaseStatus.OPEN, category__in=(Category.FOREIGNER, Category.NONRESIDENT_CITIZEN)
+            ),
+            child__register_level=Level.CENTRAL,
+            child__level_since__gte=add_months(on, -CENTRAL_WAIT_MONTHS) - datetime.timedelta(days=1),
+            child__level_since__lte=add_months(week_end, -CENTRAL_WAIT_MONTHS),
+        ).values_list("case_id", "child__level_since")
+        context["wait_ends"] = sorted(
+            {
+                (case_id, right_arises(since, CENTRAL_WAIT_MONTHS))
+                for case_id, since in waiting
+                if on <= right_arises(since, CENTRAL_WAIT_MONTHS) <= week_end
+            },
+            key=lambda x: x[1],
+        )
     if user.role == Role.COURT:
         context["to_hear"] = cases_for(user).filter(status__in=(CaseStatus.REFERRED, CaseStatus.HEARD)).order_by("id")
-        context["awaiting_force"] = cases_for(user).filter(status=CaseStatus.DECIDED).select_related("decision").order_by("id")
+        context["awaiting_force"] = (
+            cases_for(user).filter(status=CaseStatus.DECIDED).select_related("decision").order_by("id")
+        )
     if user.role == Role.CONSULAR:
         context["unregistered"] = adopted_children_for(user).filter(consular_registrations__isnull=True)[:50]
     if user.role in DASHBOARD_ROLES:
@@ -62,8 +72,10 @@ def home(request):
 def bars(values: dict, width: int = 330) -> dict:
     """An SVG bar chart (viewBox 480 wide): each bar's label, value, length and y; the height."""
     top = max(values.values(), default=0) or 1
-    rows = [{"label": label, "value": value, "length": round(width * value / top), "y": i * 24}
-            for i, (label, value) in enumerate(values.items())]
+    rows = [
+        {"label": label, "value": value, "length": round(width * value / top), "y": i * 24}
+        for i, (label, value) in enumerate(values.items())
+    ]
     return {"rows": rows, "height": max(24 * len(rows), 24) + 4}
 
 
@@ -73,32 +85,57 @@ def dashboard(request):
         raise PermissionDenied
     on = today()
     with read_replica():  # reports only read: from the replica when there is one
-        facts = queries.adoption_facts(queries.adoptions_in_period(request.user, datetime.date(on.year - 5, 1, 1), datetime.date(on.year, 12, 31)))
+        facts = queries.adoption_facts(
+            queries.adoptions_in_period(request.user, datetime.date(on.year - 5, 1, 1), datetime.date(on.year, 12, 31))
+        )
         consular = queries.consular_registrations_report(request.user, on)
         registers = queries.registers_report(request.user, on)
         unregistered = queries.unregistered_adoptions(request.user, on).count()
     by_year = {}
     for year in range(on.year - 5, on.year + 1):
         of_year = [a for a in facts if a.in_force_on.year == year]
-        by_year[str(year)] = {name: sum(1 for a in of_year if queries.FIGURES[figure](a))
-                              for name, figure in (("total", "total"), ("citizens", "by_citizens"), ("foreigners", "by_foreigners"))}
-    return render(request, "reports/dashboard.html", {
-        "on": on, "by_year": by_year, "year_bars": bars({y: v["total"] for y, v in by_year.items()}),
-        "consular": consular, "country_bars": bars(consular["by_country"]), "registers": registers,
-        "unregistered": unregistered, "period": (datetime.date(on.year, 1, 1), on),
-    })
+        by_year[str(year)] = {
+            name: sum(1 for a in of_year if queries.FIGURES[figure](a))
+            for name, figure in (("total", "total"), ("citizens", "by_citizens"), ("foreigners", "by_foreigners"))
+        }
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "on": on,
+            "by_year": by_year,
+            "year_bars": bars({y: v["total"] for y, v in by_year.items()}),
+            "consular": consular,
+            "country_bars": bars(consular["by_country"]),
+            "registers": registers,
+            "unregistered": unregistered,
+            "period": (datetime.date(on.year, 1, 1), on),
+        },
+    )
 
 
 class PolicyForm(forms.ModelForm):
     barring_conditions = forms.CharField(label=_("Conditions that bar adoption (comma-separated codes)"))
     first_years = forms.IntegerField(label=_("Monitoring: years of the first period"), min_value=0, max_value=18)
-    first_every_months = forms.IntegerField(label=_("Monitoring: months between reports in the first period"), min_value=1, max_value=24)
-    then_every_months = forms.IntegerField(label=_("Monitoring: months between reports afterwards"), min_value=1, max_value=60)
+    first_every_months = forms.IntegerField(
+        label=_("Monitoring: months between reports in the first period"), min_value=1, max_value=24
+    )
+    then_every_months = forms.IntegerField(
+        label=_("Monitoring: months between reports afterwards"), min_value=1, max_value=60
+    )
 
     class Meta:
         model = Policy
-        fields = ["primary_registration_days", "escalate_to_regional_days", "escalate_to_central_days", "dossier_validity_months",
-                  "health_certificate_validity_months", "appeal_period_days", "consular_registration_days", "monitoring_grace_days"]
+        fields = [
+            "primary_registration_days",
+            "escalate_to_regional_days",
+            "escalate_to_central_days",
+            "dossier_validity_months",
+            "health_certificate_validity_months",
+            "appeal_period_days",
+            "consular_registration_days",
+            "monitoring_grace_days",
+        ]
 
     def __init__(self, *args, instance, **kwargs):
         schedule = instance.monitoring_schedule

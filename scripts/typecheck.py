@@ -37,8 +37,10 @@ def main() -> int:
     fixed = baseline - errors
     for line in sorted(new.elements()):
         print(f"new: {line}")
-    print(f"mypy: {sum(errors.values())} errors, baseline {sum(baseline.values())}, new {sum(new.values())}, fixed {sum(fixed.values())}"
-          + (" (run scripts/typecheck.py --update to shrink the baseline)" if fixed else ""))
+    print(
+        f"mypy: {sum(errors.values())} errors, baseline {sum(baseline.values())}, new {sum(new.values())}, fixed {sum(fixed.values())}"
+        + (" (run scripts/typecheck.py --update to shrink the baseline)" if fixed else "")
+    )
     return 1 if new else 0
 
 

@@ -206,9 +206,16 @@ def database_url() -> str:
 def redis_server(port: int, tmp_path: Path):
     """A throwaway Redis of the test's own (to stop and start it at will)."""
     assert shutil.which("redis-server"), "redis-server is installed by .ci/run"
-    with process(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], None,
-                 tmp_path / f"redis-{time.monotonic_ns()}.log") as proc:
-        assert wait_for(lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip() == b"PONG")
+    with process(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        None,
+        tmp_path / f"redis-{time.monotonic_ns()}.log",
+    ) as proc:
+        assert wait_for(
+            lambda: (
+                subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip() == b"PONG"
+            )
+        )
         yield proc
 
 

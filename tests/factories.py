@@ -67,4 +67,6 @@ class ChildFactory(factory.django.DjangoModelFactory):
     birth_date = factory.Faker("date_between", start_date="-9y", end_date="-2y")
     district = factory.SubFactory(DistrictFactory)
     identified_on = factory.LazyAttribute(lambda o: o.birth_date)
-    search_name = factory.LazyAttribute(lambda o: __import__("registry.rules", fromlist=["name_key"]).name_key(o.last_name, o.first_name))
+    search_name = factory.LazyAttribute(
+        lambda o: __import__("registry.rules", fromlist=["name_key"]).name_key(o.last_name, o.first_name)
+    )

@@ -24,13 +24,21 @@ def test_every_app_imports_only_from_the_apps_below_it():
                     modules = [node.module]
                 else:
                     continue
-                upward += [f"{path.relative_to(ROOT)}:{node.lineno} imports {m}" for m in modules
-                           if m.split(".")[0] in ORDER and m.split(".")[0] not in allowed]
+                upward += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} imports {m}"
+                    for m in modules
+                    if m.split(".")[0] in ORDER and m.split(".")[0] not in allowed
+                ]
     assert upward == []
 
 
 def test_the_registry_names_no_path_through_another_apps_records():
     paths = ("case_links", "consular_registrations", "adoption__", "referrals", "monitoring_reports", "departure")
-    found = [f"{path.relative_to(ROOT)}: {word}" for path in sorted((ROOT / "registry").rglob("*.py"))
-             if "migrations" not in path.parts for word in paths if word in path.read_text(encoding="utf-8")]
+    found = [
+        f"{path.relative_to(ROOT)}: {word}"
+        for path in sorted((ROOT / "registry").rglob("*.py"))
+        if "migrations" not in path.parts
+        for word in paths
+        if word in path.read_text(encoding="utf-8")
+    ]
     assert found == []

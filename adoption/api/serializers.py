@@ -38,15 +38,29 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 class ApplicantSerializer(serializers.ModelSerializer):
     sex = serializers.ChoiceField(choices=Sex.choices)
-    marital_status = serializers.ChoiceField(choices=MaritalStatus.choices, required=False, allow_blank=True, default="")
+    marital_status = serializers.ChoiceField(
+        choices=MaritalStatus.choices, required=False, allow_blank=True, default=""
+    )
     citizenship = serializers.CharField(min_length=2, max_length=2)
     residence_country = serializers.CharField(min_length=2, max_length=2)
     foreign_register_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
     class Meta:
         model = Applicant
-        fields = ["id", "last_name", "first_name", "sex", "birth_date", "citizenship", "residence_country", "marital_status",
-                  "foreign_register_number", "foreign_registered_on", "district", "created_at"]
+        fields = [
+            "id",
+            "last_name",
+            "first_name",
+            "sex",
+            "birth_date",
+            "citizenship",
+            "residence_country",
+            "marital_status",
+            "foreign_register_number",
+            "foreign_registered_on",
+            "district",
+            "created_at",
+        ]
         read_only_fields = ["id", "district", "created_at"]
         extra_kwargs = {"birth_date": {"required": True, "allow_null": False}}
 
@@ -58,7 +72,9 @@ class ApplicantSerializer(serializers.ModelSerializer):
 class CaseCreateSerializer(serializers.Serializer):
     children = serializers.ListField(child=ScopedPrimaryKeyField("children"), min_length=1, max_length=20)
     applicants = serializers.ListField(child=ScopedPrimaryKeyField("applicants"), min_length=1, max_length=2)
-    relative_of = serializers.ListField(child=ScopedPrimaryKeyField("children"), required=False, default=list, max_length=20)
+    relative_of = serializers.ListField(
+        child=ScopedPrimaryKeyField("children"), required=False, default=list, max_length=20
+    )
     opened_on = serializers.DateField()
 
 
@@ -69,13 +85,25 @@ class CaseChildSerializer(serializers.Serializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=CaseDocumentKind.choices)
-    conditions = serializers.ListField(child=serializers.SlugField(max_length=60), required=False, default=list, max_length=30)
+    conditions = serializers.ListField(
+        child=serializers.SlugField(max_length=60), required=False, default=list, max_length=30
+    )
     applicant = ScopedPrimaryKeyField("applicants", required=False, allow_null=True, default=None)
     issuer_licence = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
     class Meta:
         model = CaseDocument
-        fields = ["id", "kind", "applicant", "issued_on", "issuer", "issuer_licence", "licence_valid_until", "conditions", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "applicant",
+            "issued_on",
+            "issuer",
+            "issuer_licence",
+            "licence_valid_until",
+            "conditions",
+            "created_at",
+        ]
         read_only_fields = ["id", "created_at"]
 
 
@@ -133,7 +161,9 @@ class HearingSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
-    expected_in_force_on = serializers.SerializerMethodField(help_text="decided_on + appeal period, until in_force_on is recorded")
+    expected_in_force_on = serializers.SerializerMethodField(
+        help_text="decided_on + appeal period, until in_force_on is recorded"
+    )
 
     class Meta:
         model = Decision
@@ -167,9 +197,30 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "case_ref", "category", "status", "closed_reason", "closed_on", "district", "opened_on",
-                  "receiving_country", "foreign_adoption", "children", "applicants", "documents", "contacts", "consents",
-                  "domestic_searches", "referral", "hearings", "decision", "historical", "version", "created_at"]
+        fields = [
+            "id",
+            "case_ref",
+            "category",
+            "status",
+            "closed_reason",
+            "closed_on",
+            "district",
+            "opened_on",
+            "receiving_country",
+            "foreign_adoption",
+            "children",
+            "applicants",
+            "documents",
+            "contacts",
+            "consents",
+            "domestic_searches",
+            "referral",
+            "hearings",
+            "decision",
+            "historical",
+            "version",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def to_representation(self, case):

@@ -41,8 +41,9 @@ class CaseScopes(ScopedContextMixin):
         return {"children": children_for(user), "applicants": selectors.applicants_for(user)}
 
 
-class ApplicantViewSet(CaseScopes, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                       viewsets.GenericViewSet):
+class ApplicantViewSet(
+    CaseScopes, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Prospective adoptive parents, recorded by the guardianship agency of a district."""
 
     serializer_class = ApplicantSerializer
@@ -56,8 +57,9 @@ class ApplicantViewSet(CaseScopes, mixins.CreateModelMixin, mixins.ListModelMixi
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        serializer.instance = services.create_applicant(actor=self.request.user, district=self.request.user.district,
-                                                        **serializer.validated_data)
+        serializer.instance = services.create_applicant(
+            actor=self.request.user, district=self.request.user.district, **serializer.validated_data
+        )
 
 
 class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -84,7 +86,10 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return Response(CaseSerializer(self.get_object()).data)
 
     def _file(self, case, code=status.HTTP_200_OK):
-        return Response(CaseSerializer(selectors.case_file(selectors.cases_for(self.request.user)).get(pk=case.pk)).data, status=code)
+        return Response(
+            CaseSerializer(selectors.case_file(selectors.cases_for(self.request.user)).get(pk=case.pk)).data,
+            status=code,
+        )
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
     def create(self, request):
@@ -96,7 +101,9 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         case = self.get_object()
         data = self.valid(serializer_class, service=service)
         record = service(actor=self.request.user, case=case, **data, **extra)
-        return Response(serializer_class(record, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializer_class(record, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=DocumentSerializer, responses={201: DocumentSerializer})
     @action(detail=True, methods=["post"])
@@ -118,7 +125,9 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def withdraw_consent(self, request, pk=None, consent_id=None):
         case = self.get_object()
         consent = get_object_or_404(case.consents.all(), pk=consent_id)
-        consent = services.withdraw_consent(actor=request.user, consent=consent, **self.valid(OnSerializer, service=services.withdraw_consent))
+        consent = services.withdraw_consent(
+            actor=request.user, consent=consent, **self.valid(OnSerializer, service=services.withdraw_consent)
+        )
         return Response(ConsentSerializer(consent).data)
 
     @extend_schema(request=DomesticSearchSerializer, responses={201: DomesticSearchSerializer})
@@ -126,8 +135,10 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def domestic_search(self, request, pk=None):
         return self._evidence(DomesticSearchSerializer, services.record_domestic_search)
 
-    @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="default: today")],
-                   responses=EligibilitySerializer)
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="default: today")],
+        responses=EligibilitySerializer,
+    )
     @action(detail=True, methods=["get"], filter_backends=[])  # one case by id: the list's filters only cost time here
     def eligibility(self, request, pk=None):
         case = self.get_object()
@@ -154,12 +165,16 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         if request.method == "POST":
             return self._evidence(DecisionSerializer, services.record_decision)
         case = self.get_object()
-        decision = services.set_in_force(actor=request.user, case=case, **self.valid(InForceSerializer, service=services.set_in_force))
+        decision = services.set_in_force(
+            actor=request.user, case=case, **self.valid(InForceSerializer, service=services.set_in_force)
+        )
         return Response(DecisionSerializer(decision).data)
 
     @extend_schema(request=OnSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         case = self.get_object()
-        case = services.withdraw_case(actor=request.user, case=case, **self.valid(OnSerializer, service=services.withdraw_case))
+        case = services.withdraw_case(
+            actor=request.user, case=case, **self.valid(OnSerializer, service=services.withdraw_case)
+        )
         return self._file(case)

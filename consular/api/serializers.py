@@ -19,8 +19,19 @@ class ConsularRegistrationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ConsularRegistration
-        fields = ["id", "child", "post", "country", "number", "registered_on", "passport_stamped_on", "ended_on", "transferred_to",
-                  "historical", "created_at"]
+        fields = [
+            "id",
+            "child",
+            "post",
+            "country",
+            "number",
+            "registered_on",
+            "passport_stamped_on",
+            "ended_on",
+            "transferred_to",
+            "historical",
+            "created_at",
+        ]
         read_only_fields = ["id", "country", "ended_on", "transferred_to", "historical", "created_at"]
 
     def to_representation(self, registration):
@@ -46,7 +57,16 @@ class DepartureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Departure
-        fields = ["id", "child", "exit_permission_number", "exit_permission_on", "departed_on", "residence_country", "historical", "created_at"]
+        fields = [
+            "id",
+            "child",
+            "exit_permission_number",
+            "exit_permission_on",
+            "departed_on",
+            "residence_country",
+            "historical",
+            "created_at",
+        ]
         read_only_fields = ["id", "historical", "created_at"]
 
 
@@ -88,7 +108,9 @@ class AdoptedChildSerializer(serializers.Serializer):
     """The part of a child's file a consular post needs (ROLES.md): nothing else."""
 
     id = serializers.IntegerField()
-    last_name = serializers.CharField(allow_null=True, help_text="null while the identity is sealed (no new identity given)")
+    last_name = serializers.CharField(
+        allow_null=True, help_text="null while the identity is sealed (no new identity given)"
+    )
     first_name = serializers.CharField(allow_null=True)
     patronymic = serializers.CharField(allow_null=True)
     sex = serializers.CharField()
@@ -104,12 +126,18 @@ class AdoptedChildSerializer(serializers.Serializer):
     def to_representation(self, child):
         """The identity through `registry.sealing` (consular posts never unseal; the read is audited)."""
         identity = sealing.disclose(child)
-        return super().to_representation(child) | {name: identity[name] for name in ("last_name", "first_name", "patronymic", "sealed")}
+        return super().to_representation(child) | {
+            name: identity[name] for name in ("last_name", "first_name", "patronymic", "sealed")
+        }
 
     @extend_schema_field(DepartureSerializer(allow_null=True))
     def get_departure(self, child):
         departure = getattr(child, "departure", None)
         if departure is None:
             return None
-        return {"departed_on": departure.departed_on, "residence_country": departure.residence_country,
-                "exit_permission_number": departure.exit_permission_number, "exit_permission_on": departure.exit_permission_on}
+        return {
+            "departed_on": departure.departed_on,
+            "residence_country": departure.residence_country,
+            "exit_permission_number": departure.exit_permission_number,
+            "exit_permission_on": departure.exit_permission_on,
+        }

@@ -44,7 +44,9 @@ class AdoptedChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         country = self.request.query_params.get("country")
         return qs.filter(adoption__decision__case__receiving_country=country.upper()) if country else qs
 
-    @extend_schema(parameters=[OpenApiParameter("country", OpenApiTypes.STR, description="receiving country (ISO alpha-2)")])
+    @extend_schema(
+        parameters=[OpenApiParameter("country", OpenApiTypes.STR, description="receiving country (ISO alpha-2)")]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -52,8 +54,9 @@ class AdoptedChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response(AdoptedChildSerializer(self.get_object()).data)
 
 
-class ConsularRegistrationViewSet(ConsularScopes, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                                  viewsets.GenericViewSet):
+class ConsularRegistrationViewSet(
+    ConsularScopes, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The consular register (¶60): each post sees its own registrations."""
 
     serializer_class = ConsularRegistrationSerializer
@@ -68,7 +71,9 @@ class ConsularRegistrationViewSet(ConsularScopes, mixins.ListModelMixin, mixins.
             qs = qs.filter(post__country=params["country"].upper())
         return qs
 
-    @extend_schema(parameters=[OpenApiParameter("post", OpenApiTypes.INT), OpenApiParameter("country", OpenApiTypes.STR)])
+    @extend_schema(
+        parameters=[OpenApiParameter("post", OpenApiTypes.INT), OpenApiParameter("country", OpenApiTypes.STR)]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -104,9 +109,15 @@ class MonitoringReportView(ConsularScopes, generics.GenericAPIView):
     def get_queryset(self):
         return selectors.monitoring_reports_for(self.request.user)
 
-    @extend_schema(parameters=[OpenApiParameter("child", OpenApiTypes.INT, description="one child's schedule (default: every child in scope)"),
-                               OpenApiParameter("status", OpenApiTypes.STR, enum=["received", "late", "missing", "upcoming"])],
-                   responses=ScheduleEntrySerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "child", OpenApiTypes.INT, description="one child's schedule (default: every child in scope)"
+            ),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=["received", "late", "missing", "upcoming"]),
+        ],
+        responses=ScheduleEntrySerializer(many=True),
+    )
     def get(self, request):
         children = selectors.adopted_children_for(request.user).prefetch_related("monitoring_reports")
         child = request.query_params.get("child")
@@ -115,7 +126,9 @@ class MonitoringReportView(ConsularScopes, generics.GenericAPIView):
                 raise ValidationError({"child": ["A child id is a whole number."]})
             children = [get_object_or_404(children, pk=child)]
         wanted = request.query_params.get("status")
-        entries = [e for c in children for e in services.schedule_for(c, c.adoption) if not wanted or e["status"] == wanted]
+        entries = [
+            e for c in children for e in services.schedule_for(c, c.adoption) if not wanted or e["status"] == wanted
+        ]
         page = self.paginate_queryset(entries)
         note_read(label="registry.child", ids={entry["child"] for entry in page})
         return self.get_paginated_response(ScheduleEntrySerializer(page, many=True).data)
@@ -139,5 +152,7 @@ class DepartureView(ConsularScopes, generics.GenericAPIView):
     @extend_schema(request=DepartureSerializer, responses={201: DepartureSerializer})
     def post(self, request, pk):
         case = get_object_or_404(self.get_queryset().select_related("decision"), pk=pk)
-        departure = services.record_departure(actor=request.user, case=case, **self.valid(DepartureSerializer, service=services.record_departure))
+        departure = services.record_departure(
+            actor=request.user, case=case, **self.valid(DepartureSerializer, service=services.record_departure)
+        )
         return Response(DepartureSerializer(departure).data, status=status.HTTP_201_CREATED)

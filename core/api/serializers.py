@@ -58,9 +58,7 @@ class PolicySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["updated_at"]
         extra_kwargs = {
-            name: {"min_value": 1, "max_value": 3650}
-            for name in fields
-            if name.endswith(("_days", "_months"))
+            name: {"min_value": 1, "max_value": 3650} for name in fields if name.endswith(("_days", "_months"))
         }
 
 
@@ -84,8 +82,23 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor", "actor_role", "request_id", "action", "verb", "object_type", "object_id", "object_ids",
-                  "subject_type", "subject_id", "purpose", "before", "after"]
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_role",
+            "request_id",
+            "action",
+            "verb",
+            "object_type",
+            "object_id",
+            "object_ids",
+            "subject_type",
+            "subject_id",
+            "purpose",
+            "before",
+            "after",
+        ]
 
     def get_object_ids(self, event) -> list[str]:
         return [pk for pk in event.object_ids.split(",") if pk]

@@ -137,7 +137,13 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         named = self.request.query_params.get("object_id")
         return qs.filter(reads_of_q(named)) if named else qs
 
-    @extend_schema(parameters=[OpenApiParameter("object_id", OpenApiTypes.STR, description="events about this record, reads of lists included")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "object_id", OpenApiTypes.STR, description="events about this record, reads of lists included"
+            )
+        ]
+    )
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         redact = event_view(page)  # what other apps hide in snapshots (registry: a sealed identity)

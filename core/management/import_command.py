@@ -38,4 +38,6 @@ class ImportCommand(BaseCommand):
         if dry_run:
             self.stdout.write(f"valid: {result.rows} row(s); nothing written (--dry-run)")
         else:
-            self.stdout.write(f"imported: {result.created} created, {result.skipped} already present, {len(result.flagged)} flagged")
+            self.stdout.write(
+                f"imported: {result.created} created, {result.skipped} already present, {len(result.flagged)} flagged"
+            )

@@ -34,14 +34,33 @@ class ChildSerializer(serializers.ModelSerializer):
     district = serializers.CharField(source="district_id", read_only=True)
     region = serializers.CharField(source="district.region_id", read_only=True)
     deregistered = serializers.SerializerMethodField()
-    sealed = serializers.SerializerMethodField(help_text="pre-adoption identity sealed (adoption in force); open it with ?purpose=")
+    sealed = serializers.SerializerMethodField(
+        help_text="pre-adoption identity sealed (adoption in force); open it with ?purpose="
+    )
 
     class Meta:
         model = Child
         fields = [
-            "id", "external_id", "last_name", "first_name", "patronymic", "sex", "birth_date",
-            "birth_registration_number", "district", "region", "identified_on", "health_notes",
-            "register_level", "level_since", "status", "deregistered", "sealed", "version", "created_at", "updated_at",
+            "id",
+            "external_id",
+            "last_name",
+            "first_name",
+            "patronymic",
+            "sex",
+            "birth_date",
+            "birth_registration_number",
+            "district",
+            "region",
+            "identified_on",
+            "health_notes",
+            "register_level",
+            "level_since",
+            "status",
+            "deregistered",
+            "sealed",
+            "version",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -26,7 +26,9 @@ from .serializers import (
     RegisterEntrySerializer,
 )
 
-PURPOSE = OpenApiParameter("purpose", OpenApiTypes.STR, description="why you open a sealed identity (at least 10 characters; audited)")
+PURPOSE = OpenApiParameter(
+    "purpose", OpenApiTypes.STR, description="why you open a sealed identity (at least 10 characters; audited)"
+)
 WRITERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)  # the service decides which level each may write
 # Consular posts see only their part of a child's file, through /api/v1/adopted-children/ (ROLES.md).
 READERS = (*WRITERS, Role.COURT, Role.AUDITOR)

@@ -19,8 +19,22 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ImportJob
-        fields = ["id", "kind", "file", "dry_run", "status", "done", "total", "percent", "created", "skipped", "errors", "flagged",
-                  "created_at", "finished_at"]
+        fields = [
+            "id",
+            "kind",
+            "file",
+            "dry_run",
+            "status",
+            "done",
+            "total",
+            "percent",
+            "created",
+            "skipped",
+            "errors",
+            "flagged",
+            "created_at",
+            "finished_at",
+        ]
         read_only_fields = ["id", "status", "created", "skipped", "errors", "flagged", "created_at", "finished_at"]
 
     def get_done(self, job) -> int:
@@ -31,10 +45,16 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     def get_percent(self, job) -> int:
         done, total = services.progress_of(job)
-        return 100 if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED) else (100 * done // total if total else 0)
+        return (
+            100
+            if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED)
+            else (100 * done // total if total else 0)
+        )
 
 
-class ImportJobViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ImportJobViewSet(
+    mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """Bulk imports (historical data, registers kept in spreadsheets), run by a worker with progress."""
 
     serializer_class = ImportJobSerializer

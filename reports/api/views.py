@@ -25,7 +25,7 @@ from ..renderers import CSVRenderer, XLSXRenderer
 REPORT_READERS = (Role.MINISTRY, Role.REGIONAL, Role.AUDITOR)
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="default: today")
 REGION = OpenApiParameter("region", OpenApiTypes.STR, description="region code (ministry: any; regional: its own)")
-PUBLISH = OpenApiParameter("publish", OpenApiTypes.BOOL, description="for publication: counts 1-4 shown as \"<5\"")
+PUBLISH = OpenApiParameter("publish", OpenApiTypes.BOOL, description='for publication: counts 1-4 shown as "<5"')
 FORMAT = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"])
 SMALL = "<5"
 FIGURE_NAME = re.compile(r"\A[A-Za-z0-9_.-]{1,80}\Z")
@@ -95,13 +95,23 @@ class AdoptionsReport(ReportView):
 
     params_class = PeriodParams
 
-    @extend_schema(parameters=[OpenApiParameter("from", OpenApiTypes.DATE, required=True), OpenApiParameter("to", OpenApiTypes.DATE, required=True),
-                               REGION, PUBLISH, FORMAT], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            REGION,
+            PUBLISH,
+            FORMAT,
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         p = self.params(request)
         data = queries.adoptions_report(request.user, p["from"], p["to"], p.get("region"))
         query = f"from={p['from']}&to={p['to']}" + (f"&region={p['region']}" if p.get("region") else "")
-        data["links"] = {figure: f"/api/v1/reports/adoptions/children/?{query}&figure={figure}" for figure in queries.FIGURES}
+        data["links"] = {
+            figure: f"/api/v1/reports/adoptions/children/?{query}&figure={figure}" for figure in queries.FIGURES
+        }
         return self.respond(request, data, p["publish"], f"adoptions-{p['from']}-{p['to']}")
 
 
@@ -110,21 +120,45 @@ class AdoptionsReportChildren(ReportView):
 
     params_class = PeriodParams
 
-    @extend_schema(parameters=[OpenApiParameter("from", OpenApiTypes.DATE, required=True), OpenApiParameter("to", OpenApiTypes.DATE, required=True),
-                               OpenApiParameter("figure", OpenApiTypes.STR, required=True), REGION, FORMAT], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("figure", OpenApiTypes.STR, required=True),
+            REGION,
+            FORMAT,
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         p = self.params(request)
         figure = request.query_params.get("figure", "")
         # a figure's name becomes a file name (Content-Disposition): letters, digits, "_", "." and "-" only
-        rows = queries.children_behind(request.user, p["from"], p["to"], figure, p.get("region")) if FIGURE_NAME.match(figure) else None
+        rows = (
+            queries.children_behind(request.user, p["from"], p["to"], figure, p.get("region"))
+            if FIGURE_NAME.match(figure)
+            else None
+        )
         if rows is None:
             raise ValidationError({"figure": [_("Unknown figure.")]})
-        results = [{"child": a.child_id,
-                    **sealing.disclose_row(a.child_id, a.child.sealed_on, {"last_name": a.child.last_name, "first_name": a.child.first_name}),
-                    "sex": a.child.sex, "birth_date": a.child.birth_date, "district": a.child.district_id, "case": a.decision.case_id,
-                    "in_force_on": a.decision.in_force_on, "age": a.age}
-                   for a in rows.select_related("child", "decision").order_by("decision__in_force_on", "child_id")]
-        return self.respond(request, {"figure": figure, "total": len(results), "results": results}, False, f"adoptions-{figure}")
+        results = [
+            {
+                "child": a.child_id,
+                **sealing.disclose_row(
+                    a.child_id, a.child.sealed_on, {"last_name": a.child.last_name, "first_name": a.child.first_name}
+                ),
+                "sex": a.child.sex,
+                "birth_date": a.child.birth_date,
+                "district": a.child.district_id,
+                "case": a.decision.case_id,
+                "in_force_on": a.decision.in_force_on,
+                "age": a.age,
+            }
+            for a in rows.select_related("child", "decision").order_by("decision__in_force_on", "child_id")
+        ]
+        return self.respond(
+            request, {"figure": figure, "total": len(results), "results": results}, False, f"adoptions-{figure}"
+        )
 
 
 class ConsularRegistrationsReport(ReportView):
@@ -132,8 +166,12 @@ class ConsularRegistrationsReport(ReportView):
     def get(self, request):
         p = self.params(request)
         as_of = p.get("as_of") or today()
-        return self.respond(request, queries.consular_registrations_report(request.user, as_of, p.get("region")), p["publish"],
-                            f"consular-registrations-{as_of}")
+        return self.respond(
+            request,
+            queries.consular_registrations_report(request.user, as_of, p.get("region")),
+            p["publish"],
+            f"consular-registrations-{as_of}",
+        )
 
 
 class RegistersReport(ReportView):
@@ -141,7 +179,9 @@ class RegistersReport(ReportView):
     def get(self, request):
         p = self.params(request)
         as_of = p.get("as_of") or today()
-        return self.respond(request, queries.registers_report(request.user, as_of, p.get("region")), p["publish"], f"registers-{as_of}")
+        return self.respond(
+            request, queries.registers_report(request.user, as_of, p.get("region")), p["publish"], f"registers-{as_of}"
+        )
 
 
 class UnregisteredChildrenReport(ReportView):
@@ -152,18 +192,29 @@ class UnregisteredChildrenReport(ReportView):
         p = self.params(request)
         as_of = p.get("as_of") or today()
         results = queries.unregistered_children(request.user, as_of, p.get("region"))
-        return self.respond(request, {"as_of": as_of, "total": len(results), "results": results}, False, f"unregistered-children-{as_of}")
+        return self.respond(
+            request,
+            {"as_of": as_of, "total": len(results), "results": results},
+            False,
+            f"unregistered-children-{as_of}",
+        )
 
 
 class IntercountryReport(ReportView):
     """HCCH-style annual statistics: children sent abroad by receiving country, sex and age band."""
 
-    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True), REGION, PUBLISH, FORMAT],
-                   responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True), REGION, PUBLISH, FORMAT],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         p = self.params(request)
         year = request.query_params.get("year", "")
         if not (year.isdigit() and 1990 <= int(year) <= date.today().year + 1):
             raise ValidationError({"year": [_("A year such as 2003.")]})
-        return self.respond(request, queries.intercountry_table(request.user, int(year), p.get("region")), p["publish"],
-                            f"intercountry-{year}")
+        return self.respond(
+            request,
+            queries.intercountry_table(request.user, int(year), p.get("region")),
+            p["publish"],
+            f"intercountry-{year}",
+        )

@@ -15,34 +15,77 @@ def ago(days: int) -> datetime.date:
 def make_child(district, *, central_days_ago=200, birth_days_ago=4 * 365, last_name="Kim", **fields):
     """A child on the central register `central_days_ago`, with both parents unknown (documented)."""
     identified = ago(central_days_ago + 100)
-    child, _ = registry_services.create_child(actor=None, district=district, last_name=last_name, first_name="Yulia", sex="F",
-                                              birth_date=ago(birth_days_ago), identified_on=identified, **fields)
-    for level, when in (("primary", identified), ("regional", ago(central_days_ago + 50)), ("central", ago(central_days_ago))):
+    child, _ = registry_services.create_child(
+        actor=None,
+        district=district,
+        last_name=last_name,
+        first_name="Yulia",
+        sex="F",
+        birth_date=ago(birth_days_ago),
+        identified_on=identified,
+        **fields,
+    )
+    for level, when in (
+        ("primary", identified),
+        ("regional", ago(central_days_ago + 50)),
+        ("central", ago(central_days_ago)),
+    ):
         registry_services.place_on_register(actor=None, child=child, level=level, placed_on=when)
-    registry_services.add_ground(actor=None, child=child, parent="both", ground="parents_unknown", documents=[
-        {"kind": "certificate", "number": "C-1", "date": identified, "issued_by": "Police department"}])
+    registry_services.add_ground(
+        actor=None,
+        child=child,
+        parent="both",
+        ground="parents_unknown",
+        documents=[{"kind": "certificate", "number": "C-1", "date": identified, "issued_by": "Police department"}],
+    )
     child.refresh_from_db()
     return child
 
 
-def make_applicant(district, *, citizenship="US", residence="US", sex="F", last_name="Smith", birth=datetime.date(1980, 3, 3),
-                   registered_ago=150):
+def make_applicant(
+    district,
+    *,
+    citizenship="US",
+    residence="US",
+    sex="F",
+    last_name="Smith",
+    birth=datetime.date(1980, 3, 3),
+    registered_ago=150,
+):
     foreign = citizenship != "KZ"
-    return services.create_applicant(actor=None, district=district, last_name=last_name, first_name="Ann", sex=sex,
-                                     birth_date=birth, citizenship=citizenship, residence_country=residence, marital_status="married",
-                                     foreign_register_number="FR-77" if foreign else "", foreign_registered_on=ago(registered_ago) if foreign else None)
+    return services.create_applicant(
+        actor=None,
+        district=district,
+        last_name=last_name,
+        first_name="Ann",
+        sex=sex,
+        birth_date=birth,
+        citizenship=citizenship,
+        residence_country=residence,
+        marital_status="married",
+        foreign_register_number="FR-77" if foreign else "",
+        foreign_registered_on=ago(registered_ago) if foreign else None,
+    )
 
 
 def complete_file(case, children, applicants, *, foreign=True):
     """Everything a case needs to be eligible today (for a foreign case: dossier, contacts, search)."""
     services.add_document(actor=None, case=case, kind="application", issued_on=ago(90), issuer="the applicants")
     for applicant in applicants:
-        services.add_document(actor=None, case=case, kind="medical_certificate", applicant=applicant, issued_on=ago(80),
-                              issuer="Clinic 1")
+        services.add_document(
+            actor=None, case=case, kind="medical_certificate", applicant=applicant, issued_on=ago(80), issuer="Clinic 1"
+        )
     if foreign:
         for kind in DOSSIER_REPORTS:
-            services.add_document(actor=None, case=case, kind=kind, issued_on=ago(80), issuer="Licensed agency",
-                                  issuer_licence="LIC-1", licence_valid_until=ago(-300))
+            services.add_document(
+                actor=None,
+                case=case,
+                kind=kind,
+                issued_on=ago(80),
+                issuer="Licensed agency",
+                issuer_licence="LIC-1",
+                licence_valid_until=ago(-300),
+            )
         for applicant in applicants:
             for child in children:
                 services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(60))
@@ -60,8 +103,17 @@ def foreign_case(district):
     return case
 
 
-def adopt_abroad(district, court, *, in_force_ago=40, birth_days_ago=4 * 365, country="US", last_name="Kim",
-                 applicant_name="Smith", in_force=True):
+def adopt_abroad(
+    district,
+    court,
+    *,
+    in_force_ago=40,
+    birth_days_ago=4 * 365,
+    country="US",
+    last_name="Kim",
+    applicant_name="Smith",
+    in_force=True,
+):
     """A child adopted by a couple living in `country`, decision in force `in_force_ago` days ago
     (with in_force=False: decided, its entry into force not yet recorded).
 
@@ -69,22 +121,58 @@ def adopt_abroad(district, court, *, in_force_ago=40, birth_days_ago=4 * 365, co
     base = in_force_ago + 10
     child = make_child(district, central_days_ago=base + 200, birth_days_ago=birth_days_ago, last_name=last_name)
     citizenship = country if country != "KZ" else "US"
-    couple = [make_applicant(district, citizenship=citizenship, residence=country, registered_ago=base + 150, last_name=applicant_name),
-              make_applicant(district, citizenship=citizenship, residence=country, sex="M", last_name=f"{applicant_name}-Jones",
-                             registered_ago=base + 150)]
+    couple = [
+        make_applicant(
+            district, citizenship=citizenship, residence=country, registered_ago=base + 150, last_name=applicant_name
+        ),
+        make_applicant(
+            district,
+            citizenship=citizenship,
+            residence=country,
+            sex="M",
+            last_name=f"{applicant_name}-Jones",
+            registered_ago=base + 150,
+        ),
+    ]
     case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(base + 100))
     services.add_document(actor=None, case=case, kind="application", issued_on=ago(base + 90), issuer="the applicants")
     for applicant in couple:
-        services.add_document(actor=None, case=case, kind="medical_certificate", applicant=applicant, issued_on=ago(base + 80), issuer="Clinic")
+        services.add_document(
+            actor=None,
+            case=case,
+            kind="medical_certificate",
+            applicant=applicant,
+            issued_on=ago(base + 80),
+            issuer="Clinic",
+        )
         for day in (60, 40):
             services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(base + day))
     for kind in DOSSIER_REPORTS:
-        services.add_document(actor=None, case=case, kind=kind, issued_on=ago(base + 80), issuer="Agency", issuer_licence="L",
-                              licence_valid_until=ago(-300))
+        services.add_document(
+            actor=None,
+            case=case,
+            kind=kind,
+            issued_on=ago(base + 80),
+            issuer="Agency",
+            issuer_licence="L",
+            licence_valid_until=ago(-300),
+        )
     services.record_domestic_search(actor=None, case=case, completed_on=ago(base + 70), outcome="no_candidates")
     services.refer_to_court(actor=None, case=case, court=court, on=ago(base + 5))
-    services.record_hearing(actor=None, case=case, on=ago(base + 4), participants=["applicants", "guardianship", "procurator"], in_camera=True)
-    services.record_decision(actor=None, case=case, outcome="granted", decided_on=ago(base + 3), in_force_on=ago(in_force_ago) if in_force else None)
+    services.record_hearing(
+        actor=None,
+        case=case,
+        on=ago(base + 4),
+        participants=["applicants", "guardianship", "procurator"],
+        in_camera=True,
+    )
+    services.record_decision(
+        actor=None,
+        case=case,
+        outcome="granted",
+        decided_on=ago(base + 3),
+        in_force_on=ago(in_force_ago) if in_force else None,
+    )
     case.refresh_from_db()
     child.refresh_from_db()
     return case, child

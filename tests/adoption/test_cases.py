@@ -11,16 +11,27 @@ pytestmark = pytest.mark.django_db
 
 
 def applicant_body(**overrides):
-    return {"last_name": "Smith", "first_name": "Ann", "sex": "F", "birth_date": "1980-03-03", "citizenship": "US",
-            "residence_country": "US", "marital_status": "married", "foreign_register_number": "FR-1",
-            "foreign_registered_on": "2024-01-10", **overrides}
+    return {
+        "last_name": "Smith",
+        "first_name": "Ann",
+        "sex": "F",
+        "birth_date": "1980-03-03",
+        "citizenship": "US",
+        "residence_country": "US",
+        "marital_status": "married",
+        "foreign_register_number": "FR-1",
+        "foreign_registered_on": "2024-01-10",
+        **overrides,
+    }
 
 
 def test_guardianship_records_applicants_with_checked_countries(api, users):
     client = api(users["guardianship"])
     response = client.post("/api/v1/applicants/", applicant_body(), format="json")
     assert response.status_code == 201 and response.json()["district"] == users["guardianship"].district_id
-    bad = client.post("/api/v1/applicants/", applicant_body(citizenship="XX", foreign_registered_on="2999-01-01"), format="json")
+    bad = client.post(
+        "/api/v1/applicants/", applicant_body(citizenship="XX", foreign_registered_on="2999-01-01"), format="json"
+    )
     assert bad.status_code == 400
     assert {e["field"] for e in bad.json()["errors"]} == {"citizenship", "foreign_registered_on"}
     assert api(users["court"]).post("/api/v1/applicants/", applicant_body(), format="json").status_code == 403
@@ -38,17 +49,31 @@ def test_guardianship_records_applicants_with_checked_countries(api, users):
 def test_the_case_category_is_derived_never_typed(api, users, district, people, relative, category, receiving):
     child = make_child(district)
     applicants = [make_applicant(district, citizenship=c, residence=r) for c, r in people]
-    body = {"children": [child.pk], "applicants": [a.pk for a in applicants], "opened_on": ago(10).isoformat(),
-            "relative_of": [child.pk] if relative else [], "category": "resident_citizen"}  # a typed category is ignored
+    body = {
+        "children": [child.pk],
+        "applicants": [a.pk for a in applicants],
+        "opened_on": ago(10).isoformat(),
+        "relative_of": [child.pk] if relative else [],
+        "category": "resident_citizen",
+    }  # a typed category is ignored
     response = api(users["guardianship"]).post("/api/v1/cases/", body, format="json")
     assert response.status_code == 201, response.json()
-    assert (response.json()["category"], response.json()["receiving_country"], response.json()["status"]) == (category, receiving, "open")
+    assert (response.json()["category"], response.json()["receiving_country"], response.json()["status"]) == (
+        category,
+        receiving,
+        "open",
+    )
 
 
 def test_relatives_of_only_some_children_must_split_the_case(api, users, district):
     first, second = make_child(district), make_child(district, last_name="Lee")
     applicant = make_applicant(district)
-    body = {"children": [first.pk, second.pk], "applicants": [applicant.pk], "relative_of": [first.pk], "opened_on": ago(5).isoformat()}
+    body = {
+        "children": [first.pk, second.pk],
+        "applicants": [applicant.pk],
+        "relative_of": [first.pk],
+        "opened_on": ago(5).isoformat(),
+    }
     response = api(users["guardianship"]).post("/api/v1/cases/", body, format="json")
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "split_the_case"
     assert Case.objects.count() == 0
@@ -66,18 +91,30 @@ def test_evidence_is_validated_against_the_case(api, users, foreign_case, distri
     client = api(users["guardianship"])
     child_id = foreign_case.child_links.get().child_id
     applicant_id = foreign_case.applicant_links.first().applicant_id
-    before_opened = client.post(f"/api/v1/cases/{foreign_case.pk}/contacts/", {
-        "applicant": applicant_id, "child": child_id, "on": ago(101).isoformat()}, format="json")
+    before_opened = client.post(
+        f"/api/v1/cases/{foreign_case.pk}/contacts/",
+        {"applicant": applicant_id, "child": child_id, "on": ago(101).isoformat()},
+        format="json",
+    )
     assert before_opened.status_code == 400 and before_opened.json()["errors"][0]["code"] == "before_case_opened"
     stranger = make_applicant(district, last_name="Doe")
-    not_in_case = client.post(f"/api/v1/cases/{foreign_case.pk}/contacts/", {
-        "applicant": stranger.pk, "child": child_id, "on": ago(1).isoformat()}, format="json")
+    not_in_case = client.post(
+        f"/api/v1/cases/{foreign_case.pk}/contacts/",
+        {"applicant": stranger.pk, "child": child_id, "on": ago(1).isoformat()},
+        format="json",
+    )
     assert not_in_case.status_code == 400 and not_in_case.json()["errors"][0]["code"] == "not_in_case"
-    certificate = client.post(f"/api/v1/cases/{foreign_case.pk}/documents/", {
-        "kind": "medical_certificate", "issued_on": ago(1).isoformat(), "issuer": "Clinic"}, format="json")
+    certificate = client.post(
+        f"/api/v1/cases/{foreign_case.pk}/documents/",
+        {"kind": "medical_certificate", "issued_on": ago(1).isoformat(), "issuer": "Clinic"},
+        format="json",
+    )
     assert certificate.status_code == 400 and certificate.json()["errors"][0]["field"] == "applicant"
-    consent = client.post(f"/api/v1/cases/{foreign_case.pk}/consents/", {
-        "child": child_id, "given_on": ago(5).isoformat(), "withdrawn_on": ago(6).isoformat()}, format="json")
+    consent = client.post(
+        f"/api/v1/cases/{foreign_case.pk}/consents/",
+        {"child": child_id, "given_on": ago(5).isoformat(), "withdrawn_on": ago(6).isoformat()},
+        format="json",
+    )
     assert consent.status_code == 400 and consent.json()["errors"][0]["field"] == "withdrawn_on"
 
 
@@ -130,7 +167,9 @@ def test_eligibility_query_count_does_not_grow_with_children_and_contacts(api, u
 
     client = api(users["guardianship"])
     cases = (case_with(1), case_with(5))
-    client.get(f"/api/v1/cases/{cases[0].pk}/eligibility/")  # a connection's first call prepares its statements (PG_PREPARED)
+    client.get(
+        f"/api/v1/cases/{cases[0].pk}/eligibility/"
+    )  # a connection's first call prepares its statements (PG_PREPARED)
     counts = []
     for case in cases:
         with CaptureQueriesContext(connection) as queries:
@@ -146,7 +185,9 @@ def test_case_scoping_and_read_audit(api, users, foreign_case):
     assert api(users["consular"]).get("/api/v1/cases/").status_code == 403
     assert api(users["regional"]).get(f"/api/v1/cases/{foreign_case.pk}/").status_code == 200
     assert AuditEvent.objects.filter(action="read", object_type="adoption.case", actor=users["regional"]).count() == 1
-    assert [c["id"] for c in api(users["guardianship"]).get("/api/v1/cases/", {"status": "open"}).json()["results"]] == [foreign_case.pk]
+    assert [
+        c["id"] for c in api(users["guardianship"]).get("/api/v1/cases/", {"status": "open"}).json()["results"]
+    ] == [foreign_case.pk]
     child_id = foreign_case.child_links.get().child_id
     assert api(users["guardianship"]).get("/api/v1/cases/", {"child": child_id}).json()["count"] == 1
     assert api(users["guardianship"]).get("/api/v1/cases/", {"child": "x"}).json()["count"] == 0

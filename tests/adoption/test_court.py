@@ -15,51 +15,150 @@ ALL_PRESENT = ["applicants", "guardianship", "procurator"]
 
 
 def refer(client, case, court, on=None):
-    return client.post(f"/api/v1/cases/{case.pk}/referral/", {"court": court.pk, "on": (on or ago(5)).isoformat()}, format="json")
+    return client.post(
+        f"/api/v1/cases/{case.pk}/referral/", {"court": court.pk, "on": (on or ago(5)).isoformat()}, format="json"
+    )
 
 
 def hear(client, case, on=None, participants=ALL_PRESENT, in_camera=True):
-    return client.post(f"/api/v1/cases/{case.pk}/hearings/", {"on": (on or ago(4)).isoformat(), "participants": participants,
-                                                               "in_camera": in_camera}, format="json")
+    return client.post(
+        f"/api/v1/cases/{case.pk}/hearings/",
+        {"on": (on or ago(4)).isoformat(), "participants": participants, "in_camera": in_camera},
+        format="json",
+    )
 
 
 def decide(client, case, outcome="granted", on=None, **extra):
-    return client.post(f"/api/v1/cases/{case.pk}/decision/", {"outcome": outcome, "decided_on": (on or ago(3)).isoformat(), **extra},
-                       format="json")
+    return client.post(
+        f"/api/v1/cases/{case.pk}/decision/",
+        {"outcome": outcome, "decided_on": (on or ago(3)).isoformat(), **extra},
+        format="json",
+    )
 
 
 def test_a_full_foreign_case_from_an_empty_database_to_a_decision_in_force(api, users, district, court):
     """Every step through the API, as the guardianship agency, the regional department, the ministry and the court."""
     guardianship, regional, ministry, clerk = (api(users[r]) for r in ("guardianship", "regional", "ministry", "court"))
-    child = guardianship.post("/api/v1/children/", {
-        "last_name": "Ахметова", "first_name": "Дана", "sex": "F", "birth_date": ago(3 * 365).isoformat(),
-        "district": district.code, "identified_on": ago(300).isoformat()}, format="json").json()
+    child = guardianship.post(
+        "/api/v1/children/",
+        {
+            "last_name": "Ахметова",
+            "first_name": "Дана",
+            "sex": "F",
+            "birth_date": ago(3 * 365).isoformat(),
+            "district": district.code,
+            "identified_on": ago(300).isoformat(),
+        },
+        format="json",
+    ).json()
     cid = child["id"]
-    assert guardianship.post(f"/api/v1/children/{cid}/grounds/", {"parent": "both", "ground": "abandoned_in_institution", "documents": [
-        {"kind": "birth_registration", "number": "BR-1", "date": ago(299).isoformat(), "issued_by": "Registry office"},
-        {"kind": "institution_statement", "number": "S-1", "date": ago(299).isoformat(), "issued_by": "Maternity home 1"}]},
-        format="json").status_code == 201
-    assert guardianship.post(f"/api/v1/children/{cid}/register/", {"level": "primary", "placed_on": ago(298).isoformat()}, format="json").status_code == 201
-    assert regional.post(f"/api/v1/children/{cid}/register/", {"level": "regional", "placed_on": ago(260).isoformat()}, format="json").status_code == 201
-    assert ministry.post(f"/api/v1/children/{cid}/register/", {"level": "central", "placed_on": ago(220).isoformat()}, format="json").status_code == 201
-    people = [guardianship.post("/api/v1/applicants/", {
-        "last_name": "Smith", "first_name": name, "sex": sex, "birth_date": "1982-05-05", "citizenship": "US", "residence_country": "US",
-        "marital_status": "married", "foreign_register_number": f"FR-{name}", "foreign_registered_on": ago(200).isoformat()},
-        format="json").json()["id"] for name, sex in (("John", "M"), ("Mary", "F"))]
-    case = guardianship.post("/api/v1/cases/", {"children": [cid], "applicants": people, "opened_on": ago(120).isoformat()}, format="json").json()
+    assert (
+        guardianship.post(
+            f"/api/v1/children/{cid}/grounds/",
+            {
+                "parent": "both",
+                "ground": "abandoned_in_institution",
+                "documents": [
+                    {
+                        "kind": "birth_registration",
+                        "number": "BR-1",
+                        "date": ago(299).isoformat(),
+                        "issued_by": "Registry office",
+                    },
+                    {
+                        "kind": "institution_statement",
+                        "number": "S-1",
+                        "date": ago(299).isoformat(),
+                        "issued_by": "Maternity home 1",
+                    },
+                ],
+            },
+            format="json",
+        ).status_code
+        == 201
+    )
+    assert (
+        guardianship.post(
+            f"/api/v1/children/{cid}/register/", {"level": "primary", "placed_on": ago(298).isoformat()}, format="json"
+        ).status_code
+        == 201
+    )
+    assert (
+        regional.post(
+            f"/api/v1/children/{cid}/register/", {"level": "regional", "placed_on": ago(260).isoformat()}, format="json"
+        ).status_code
+        == 201
+    )
+    assert (
+        ministry.post(
+            f"/api/v1/children/{cid}/register/", {"level": "central", "placed_on": ago(220).isoformat()}, format="json"
+        ).status_code
+        == 201
+    )
+    people = [
+        guardianship.post(
+            "/api/v1/applicants/",
+            {
+                "last_name": "Smith",
+                "first_name": name,
+                "sex": sex,
+                "birth_date": "1982-05-05",
+                "citizenship": "US",
+                "residence_country": "US",
+                "marital_status": "married",
+                "foreign_register_number": f"FR-{name}",
+                "foreign_registered_on": ago(200).isoformat(),
+            },
+            format="json",
+        ).json()["id"]
+        for name, sex in (("John", "M"), ("Mary", "F"))
+    ]
+    case = guardianship.post(
+        "/api/v1/cases/", {"children": [cid], "applicants": people, "opened_on": ago(120).isoformat()}, format="json"
+    ).json()
     assert (case["category"], case["receiving_country"], case["foreign_adoption"]) == ("foreigner", "US", True)
     pk = case["id"]
     docs = [{"kind": "application", "issued_on": ago(119).isoformat(), "issuer": "the applicants"}]
-    docs += [{"kind": kind, "issued_on": ago(110).isoformat(), "issuer": "Adoption agency", "issuer_licence": "L-7",
-              "licence_valid_until": ago(-200).isoformat()} for kind in ("financial_solvency", "family_situation", "health_report", "moral_qualities")]
-    docs += [{"kind": "medical_certificate", "applicant": p, "issued_on": ago(110).isoformat(), "issuer": "Clinic", "conditions": []} for p in people]
+    docs += [
+        {
+            "kind": kind,
+            "issued_on": ago(110).isoformat(),
+            "issuer": "Adoption agency",
+            "issuer_licence": "L-7",
+            "licence_valid_until": ago(-200).isoformat(),
+        }
+        for kind in ("financial_solvency", "family_situation", "health_report", "moral_qualities")
+    ]
+    docs += [
+        {
+            "kind": "medical_certificate",
+            "applicant": p,
+            "issued_on": ago(110).isoformat(),
+            "issuer": "Clinic",
+            "conditions": [],
+        }
+        for p in people
+    ]
     for doc in docs:
         assert guardianship.post(f"/api/v1/cases/{pk}/documents/", doc, format="json").status_code == 201
     for p in people:
         for day in (100, 80):
-            assert guardianship.post(f"/api/v1/cases/{pk}/contacts/", {"applicant": p, "child": cid, "on": ago(day).isoformat()}, format="json").status_code == 201
-    assert guardianship.post(f"/api/v1/cases/{pk}/domestic-search/", {"completed_on": ago(115).isoformat(), "outcome": "no_candidates"},
-                             format="json").status_code == 201
+            assert (
+                guardianship.post(
+                    f"/api/v1/cases/{pk}/contacts/",
+                    {"applicant": p, "child": cid, "on": ago(day).isoformat()},
+                    format="json",
+                ).status_code
+                == 201
+            )
+    assert (
+        guardianship.post(
+            f"/api/v1/cases/{pk}/domestic-search/",
+            {"completed_on": ago(115).isoformat(), "outcome": "no_candidates"},
+            format="json",
+        ).status_code
+        == 201
+    )
     assert guardianship.get(f"/api/v1/cases/{pk}/eligibility/").json()["eligible"] is True
 
     assert refer(guardianship, Case(pk=pk), court, on=ago(20)).status_code == 201
@@ -75,7 +174,10 @@ def test_a_full_foreign_case_from_an_empty_database_to_a_decision_in_force(api, 
 
     assert clerk.get(f"/api/v1/cases/{pk}/").json()["status"] == "in_force"
     child_after = guardianship.get(f"/api/v1/children/{cid}/").json()
-    assert child_after["status"] == "deregistered" and child_after["deregistered"] == {"on": ago(1).isoformat(), "reason": "adopted"}
+    assert child_after["status"] == "deregistered" and child_after["deregistered"] == {
+        "on": ago(1).isoformat(),
+        "reason": "adopted",
+    }
     deregistration = AuditEvent.objects.get(verb="deregister", object_type="registry.child")
     assert deregistration.actor == users["court"]  # in the clerk's name, in the clerk's transaction
 
@@ -97,8 +199,11 @@ def test_a_hearing_needs_every_mandatory_participant_and_to_be_in_camera(api, us
     clerk = api(users["court"])
     no_procurator = hear(clerk, foreign_case, participants=["applicants", "guardianship", "child"])
     assert no_procurator.status_code == 400
-    assert no_procurator.json()["errors"][0] == {"field": "participants", "code": "mandatory_participant_missing",
-                                                 "message": no_procurator.json()["errors"][0]["message"]}
+    assert no_procurator.json()["errors"][0] == {
+        "field": "participants",
+        "code": "mandatory_participant_missing",
+        "message": no_procurator.json()["errors"][0]["message"],
+    }
     assert "procurator" in no_procurator.json()["errors"][0]["message"]
     public = hear(clerk, foreign_case, in_camera=False)
     assert public.status_code == 400 and public.json()["errors"][0]["field"] == "in_camera"
@@ -140,7 +245,9 @@ def test_a_refused_decision_closes_the_case_and_leaves_the_child_on_the_register
 
 def test_entry_into_force_closes_every_other_open_case_for_the_child(api, users, district, court, foreign_case):
     child = foreign_case.children.get()
-    rival = services.open_case(actor=None, children=[child], applicants=[make_applicant(district, last_name="Other")], opened_on=ago(50))
+    rival = services.open_case(
+        actor=None, children=[child], applicants=[make_applicant(district, last_name="Other")], opened_on=ago(50)
+    )
     refer(api(users["guardianship"]), foreign_case, court)
     hear(api(users["court"]), foreign_case)
     decide(api(users["court"]), foreign_case, in_force_on=ago(2).isoformat())
@@ -155,7 +262,9 @@ def test_the_decision_shows_the_expected_in_force_date_until_recorded(api, users
     decide(api(users["court"]), foreign_case, on=ago(3))
     decision = api(users["guardianship"]).get(f"/api/v1/cases/{foreign_case.pk}/").json()["decision"]
     assert (decision["expected_in_force_on"], decision["in_force_on"]) == (ago(3 - 15).isoformat(), None)
-    early = api(users["court"]).patch(f"/api/v1/cases/{foreign_case.pk}/decision/", {"in_force_on": ago(4).isoformat()}, format="json")
+    early = api(users["court"]).patch(
+        f"/api/v1/cases/{foreign_case.pk}/decision/", {"in_force_on": ago(4).isoformat()}, format="json"
+    )
     assert early.status_code == 400 and early.json()["errors"][0]["code"] == "before_decision"
 
 
@@ -164,7 +273,9 @@ def test_court_deadline_reminders(api, users, district, court, foreign_case):
     hear(api(users["court"]), foreign_case, on=ago(25))
     decide(api(users["court"]), foreign_case, on=ago(16))  # 15 days of appeal have passed yesterday
     pending_wait = make_child(district, central_days_ago=95, last_name="Wait")
-    waiting_case = services.open_case(actor=None, children=[pending_wait], applicants=[make_applicant(district)], opened_on=ago(90))
+    waiting_case = services.open_case(
+        actor=None, children=[pending_wait], applicants=[make_applicant(district)], opened_on=ago(90)
+    )
     services.sweep_court_deadlines()
     services.sweep_court_deadlines()
     from adoption.rules import right_arises
@@ -174,7 +285,9 @@ def test_court_deadline_reminders(api, users, district, court, foreign_case):
         ("decision_in_force_due", foreign_case.pk, ago(1), court.pk, None),
         ("central_wait_ends", waiting_case.pk, right_arises(ago(95), 3), None, district.pk),
     }
-    assert [r["kind"] for r in api(users["court"]).get("/api/v1/reminders/").json()["results"]] == ["decision_in_force_due"]
+    assert [r["kind"] for r in api(users["court"]).get("/api/v1/reminders/").json()["results"]] == [
+        "decision_in_force_due"
+    ]
 
 
 # --- concurrency (PostgreSQL) ---------------------------------------------------------------
@@ -254,8 +367,12 @@ def test_the_database_refuses_a_second_adoption_of_one_child_whatever_the_code_d
     from django.db import IntegrityError, transaction
 
     child = make_child(district)
-    cases = [services.open_case(actor=None, children=[child], applicants=[make_applicant(district, last_name=n)], opened_on=ago(10))
-             for n in ("A", "B")]
+    cases = [
+        services.open_case(
+            actor=None, children=[child], applicants=[make_applicant(district, last_name=n)], opened_on=ago(10)
+        )
+        for n in ("A", "B")
+    ]
     first = Decision.objects.create(case=cases[0], outcome="granted", decided_on=ago(1))
     second = Decision.objects.create(case=cases[1], outcome="granted", decided_on=ago(1))
     Adoption.objects.create(child=child, decision=first)

@@ -33,21 +33,37 @@ def test_the_loader_reads_every_fact_of_a_case_in_order(district, court, django_
     sibling_off = make_child(district, last_name="Gone")
     registry_services.deregister(actor=None, child=sibling_off, on=ago(5), reason="returned_to_parents")
     older.siblings.add(younger, sibling_on_register, sibling_off)
-    registry_services.add_ground(actor=None, child=older, parent="mother", ground="deprived_of_parental_rights", documents=[
-        {"kind": "court_decision", "number": "D-1", "date": ago(400), "issued_by": "Court"},
-        {"kind": "certificate", "number": "C-2", "date": ago(390), "issued_by": "Police"}])
+    registry_services.add_ground(
+        actor=None,
+        child=older,
+        parent="mother",
+        ground="deprived_of_parental_rights",
+        documents=[
+            {"kind": "court_decision", "number": "D-1", "date": ago(400), "issued_by": "Court"},
+            {"kind": "certificate", "number": "C-2", "date": ago(390), "issued_by": "Police"},
+        ],
+    )
     wife, husband = make_applicant(district), make_applicant(district, sex="M", last_name="Husband")
     case = services.open_case(actor=None, children=[younger, older], applicants=[husband, wife], opened_on=ago(100))
     CaseChild.objects.filter(case=case, child=younger).update(is_relative=True)  # the flag is read per child
-    services.add_document(actor=None, case=case, kind="medical_certificate", applicant=wife, issued_on=ago(20), issuer="Clinic",
-                          conditions=["tuberculosis"])
+    services.add_document(
+        actor=None,
+        case=case,
+        kind="medical_certificate",
+        applicant=wife,
+        issued_on=ago(20),
+        issuer="Clinic",
+        conditions=["tuberculosis"],
+    )
     services.add_document(actor=None, case=case, kind="application", issued_on=ago(90), issuer="the applicants")
     services.record_contact(actor=None, case=case, applicant=wife, child=older, on=ago(30))
     services.record_contact(actor=None, case=case, applicant=husband, child=younger, on=ago(40))
     consent = services.record_consent(actor=None, case=case, child=older, given_on=ago(10))
     services.withdraw_consent(actor=None, consent=consent, on=ago(2))
     services.record_domestic_search(actor=None, case=case, completed_on=ago(50), outcome="no_candidates")
-    other = services.open_case(actor=None, children=[older], applicants=[make_applicant(district, last_name="Other")], opened_on=ago(60))
+    other = services.open_case(
+        actor=None, children=[older], applicants=[make_applicant(district, last_name="Other")], opened_on=ago(60)
+    )
     Case.objects.filter(pk=other.pk).update(closed_on=ago(1))
     policy = Policy.current()
 
@@ -58,35 +74,68 @@ def test_the_loader_reads_every_fact_of_a_case_in_order(district, court, django_
     assert (facts.id, facts.category, facts.opened_on) == (case.pk, case.category, ago(100))
     assert [c.id for c in facts.children] == sorted([older.pk, younger.pk])
     by_id = {c.id: c for c in facts.children}
-    assert (by_id[older.pk].birth_date, by_id[older.pk].is_relative, by_id[younger.pk].is_relative) == (older.birth_date, False, True)
-    assert by_id[older.pk].entries == tuple(Entry(e.level, e.on, e.reason) for e in older.register_entries.order_by("on", "id"))
+    assert (by_id[older.pk].birth_date, by_id[older.pk].is_relative, by_id[younger.pk].is_relative) == (
+        older.birth_date,
+        False,
+        True,
+    )
+    assert by_id[older.pk].entries == tuple(
+        Entry(e.level, e.on, e.reason) for e in older.register_entries.order_by("on", "id")
+    )
     assert len(by_id[older.pk].entries) == 3
     assert by_id[older.pk].grounds == (
         GroundFact("both", "parents_unknown", (("certificate", older.identified_on),)),
-        GroundFact("mother", "deprived_of_parental_rights", (("court_decision", ago(400)), ("certificate", ago(390)))))
-    assert by_id[older.pk].siblings_on_register == (sibling_on_register.pk,)  # not the one in the case, nor the one off the registers
+        GroundFact("mother", "deprived_of_parental_rights", (("court_decision", ago(400)), ("certificate", ago(390)))),
+    )
+    assert by_id[older.pk].siblings_on_register == (
+        sibling_on_register.pk,
+    )  # not the one in the case, nor the one off the registers
     assert facts.applicants == tuple(
-        ApplicantFacts(a.pk, a.sex, a.birth_date, a.citizenship, a.residence_country, a.marital_status, a.foreign_register_number,
-                       a.foreign_registered_on) for a in sorted([wife, husband], key=lambda a: a.pk))
-    assert facts.documents == (DocumentFacts("application", ago(90)),
-                               DocumentFacts("medical_certificate", ago(20), wife.pk, conditions=("tuberculosis",)))
+        ApplicantFacts(
+            a.pk,
+            a.sex,
+            a.birth_date,
+            a.citizenship,
+            a.residence_country,
+            a.marital_status,
+            a.foreign_register_number,
+            a.foreign_registered_on,
+        )
+        for a in sorted([wife, husband], key=lambda a: a.pk)
+    )
+    assert facts.documents == (
+        DocumentFacts("application", ago(90)),
+        DocumentFacts("medical_certificate", ago(20), wife.pk, conditions=("tuberculosis",)),
+    )
     assert facts.contacts == (ContactFacts(husband.pk, younger.pk, ago(40)), ContactFacts(wife.pk, older.pk, ago(30)))
     assert facts.consents == (ConsentFacts(older.pk, ago(10), ago(2)),)
     assert facts.domestic_searches == (ago(50),)
     assert facts.other_cases == (OtherCaseFacts(other.pk, older.pk, other.category, ago(60), closed_on=ago(1)),)
-    assert facts.policy == PolicyFacts(policy.dossier_validity_months, policy.health_certificate_validity_months,
-                                       tuple(policy.barring_conditions or ()))
+    assert facts.policy == PolicyFacts(
+        policy.dossier_validity_months,
+        policy.health_certificate_validity_months,
+        tuple(policy.barring_conditions or ()),
+    )
 
 
 def test_a_referral_and_a_decision_of_another_case_are_in_its_facts(district, court):
     child = make_child(district)
-    mine = services.open_case(actor=None, children=[child], applicants=[make_applicant(district, citizenship="KZ", residence="KZ")],
-                              opened_on=ago(30))
+    mine = services.open_case(
+        actor=None,
+        children=[child],
+        applicants=[make_applicant(district, citizenship="KZ", residence="KZ")],
+        opened_on=ago(30),
+    )
     other_case, other_child = adopt_abroad(district, court)
     CaseChild.objects.create(case=mine, child=other_child)  # the adopted child joins our case
     facts = load_case_facts(mine)
     (other,) = facts.other_cases
     decision = other_case.decision
     assert (other.id, other.child_id, other.referred_on, other.decided_on, other.outcome) == (
-        other_case.pk, other_child.pk, other_case.referrals.get().on, decision.decided_on, "granted")
+        other_case.pk,
+        other_child.pk,
+        other_case.referrals.get().on,
+        decision.decided_on,
+        "granted",
+    )
     assert isinstance(other.referred_on, datetime.date)

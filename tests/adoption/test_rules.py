@@ -27,9 +27,16 @@ POLICY = PolicyFacts(12, 12, ("tuberculosis", "alcoholism"))
 
 
 def child(id=1, birth=date(2020, 5, 5), central_on=CENTRAL_ON, relative=False, grounds=None, siblings=()):
-    entries = (Entry("primary", central_on - timedelta(days=60)), Entry("regional", central_on - timedelta(days=30)),
-               Entry("central", central_on))
-    grounds = grounds if grounds is not None else (GroundFact("both", "parents_unknown", (("certificate", date(2023, 9, 1)),)),)
+    entries = (
+        Entry("primary", central_on - timedelta(days=60)),
+        Entry("regional", central_on - timedelta(days=30)),
+        Entry("central", central_on),
+    )
+    grounds = (
+        grounds
+        if grounds is not None
+        else (GroundFact("both", "parents_unknown", (("certificate", date(2023, 9, 1)),)),)
+    )
     return ChildFacts(id, birth, relative, entries, grounds, siblings)
 
 
@@ -53,9 +60,18 @@ def contacts(applicant_id=10, child_id=1, first=date(2024, 3, 1), last=date(2024
 def foreign_case(**changes) -> CaseFacts:
     """A foreign case that passes every check on AS_OF; each test changes one thing."""
     base = CaseFacts(
-        id=1, category="foreigner", opened_on=date(2024, 2, 1), children=(child(),), applicants=(applicant(),),
-        documents=(*dossier(), medical()), contacts=contacts(), consents=(), domestic_searches=(date(2024, 2, 20),),
-        other_cases=(), policy=POLICY)
+        id=1,
+        category="foreigner",
+        opened_on=date(2024, 2, 1),
+        children=(child(),),
+        applicants=(applicant(),),
+        documents=(*dossier(), medical()),
+        contacts=contacts(),
+        consents=(),
+        domestic_searches=(date(2024, 2, 20),),
+        other_cases=(),
+        policy=POLICY,
+    )
     return replace(base, **changes)
 
 
@@ -66,9 +82,19 @@ def check(facts, code, on=AS_OF):
 def test_the_baseline_foreign_case_is_eligible():
     result = evaluate(foreign_case(), AS_OF)
     assert result.eligible, [c for c in result.checks if c.status != "pass"]
-    assert [c.code for c in result.checks] == ["CHILD_MINOR", "CHILD_ADOPTABLE", "NO_COMPETING_ADOPTION", "DOMESTIC_PREFERENCE",
-                                               "CENTRAL_REGISTER_WAIT", "PERSONAL_CONTACT", "FOREIGN_DOSSIER",
-                                               "FOREIGN_ADOPTER_REGISTERED", "APPLICATION_FILED", "ADOPTER_HEALTH", "CHILD_CONSENT"]
+    assert [c.code for c in result.checks] == [
+        "CHILD_MINOR",
+        "CHILD_ADOPTABLE",
+        "NO_COMPETING_ADOPTION",
+        "DOMESTIC_PREFERENCE",
+        "CENTRAL_REGISTER_WAIT",
+        "PERSONAL_CONTACT",
+        "FOREIGN_DOSSIER",
+        "FOREIGN_ADOPTER_REGISTERED",
+        "APPLICATION_FILED",
+        "ADOPTER_HEALTH",
+        "CHILD_CONSENT",
+    ]
     assert check(foreign_case(), "CHILD_CONSENT").status == "not_applicable"  # the child is 4
 
 
@@ -76,9 +102,21 @@ def test_the_baseline_foreign_case_is_eligible():
 
 APPLIES = {
     "relative": {"CHILD_MINOR", "CHILD_ADOPTABLE", "NO_COMPETING_ADOPTION", "APPLICATION_FILED", "ADOPTER_HEALTH"},
-    "resident_citizen": {"CHILD_MINOR", "CHILD_ADOPTABLE", "NO_COMPETING_ADOPTION", "APPLICATION_FILED", "ADOPTER_HEALTH"},
-    "nonresident_citizen": {"CHILD_MINOR", "CHILD_ADOPTABLE", "NO_COMPETING_ADOPTION", "APPLICATION_FILED", "ADOPTER_HEALTH",
-                            "CENTRAL_REGISTER_WAIT"},
+    "resident_citizen": {
+        "CHILD_MINOR",
+        "CHILD_ADOPTABLE",
+        "NO_COMPETING_ADOPTION",
+        "APPLICATION_FILED",
+        "ADOPTER_HEALTH",
+    },
+    "nonresident_citizen": {
+        "CHILD_MINOR",
+        "CHILD_ADOPTABLE",
+        "NO_COMPETING_ADOPTION",
+        "APPLICATION_FILED",
+        "ADOPTER_HEALTH",
+        "CENTRAL_REGISTER_WAIT",
+    },
     "foreigner": {c.code for c in rules.RULES} - {"CHILD_CONSENT"},
 }
 
@@ -97,9 +135,19 @@ def test_each_category_gets_its_checks(category):
     "applicants, relative, category, country",
     [
         ([applicant(citizenship="US", residence="US")], True, "relative", "US"),  # relative first, any citizenship
-        ([applicant(citizenship="KZ", residence="KZ"), applicant(11, citizenship="RU", residence="KZ")], False, "foreigner", ""),
+        (
+            [applicant(citizenship="KZ", residence="KZ"), applicant(11, citizenship="RU", residence="KZ")],
+            False,
+            "foreigner",
+            "",
+        ),
         ([applicant(citizenship="KZ", residence="DE")], False, "nonresident_citizen", "DE"),
-        ([applicant(citizenship="KZ", residence="KZ"), applicant(11, citizenship="KZ", residence="TR")], False, "nonresident_citizen", "TR"),
+        (
+            [applicant(citizenship="KZ", residence="KZ"), applicant(11, citizenship="KZ", residence="TR")],
+            False,
+            "nonresident_citizen",
+            "TR",
+        ),
         ([applicant(citizenship="KZ", residence="KZ")], False, "resident_citizen", ""),
     ],
 )
@@ -133,7 +181,9 @@ def test_child_deregistered_before_as_of_is_not_adoptable():
 
 
 def test_a_parent_without_a_ground_makes_the_child_not_adoptable():
-    facts = foreign_case(children=(child(grounds=(GroundFact("mother", "parental_consent", (("consent", date(2023, 9, 1)),)),)),))
+    facts = foreign_case(
+        children=(child(grounds=(GroundFact("mother", "parental_consent", (("consent", date(2023, 9, 1)),)),)),)
+    )
     result = check(facts, "CHILD_ADOPTABLE")
     assert result.status == "fail" and "father" in result.detail
 
@@ -142,7 +192,9 @@ def test_a_parent_without_a_ground_makes_the_child_not_adoptable():
 
 
 def other(**kw):
-    return OtherCaseFacts(**{"id": 2, "child_id": 1, "category": "resident_citizen", "opened_on": date(2024, 1, 1), **kw})
+    return OtherCaseFacts(
+        **{"id": 2, "child_id": 1, "category": "resident_citizen", "opened_on": date(2024, 1, 1), **kw}
+    )
 
 
 @pytest.mark.parametrize(
@@ -157,7 +209,12 @@ def other(**kw):
     ],
 )
 def test_no_competing_adoption(competitor, status):
-    assert check(foreign_case(other_cases=(competitor,), domestic_searches=(date(2024, 2, 20),)), "NO_COMPETING_ADOPTION").status == status
+    assert (
+        check(
+            foreign_case(other_cases=(competitor,), domestic_searches=(date(2024, 2, 20),)), "NO_COMPETING_ADOPTION"
+        ).status
+        == status
+    )
 
 
 # --- DOMESTIC_PREFERENCE --------------------------------------------------------------------
@@ -172,8 +229,10 @@ def test_domestic_search_recorded_after_as_of_does_not_count():
     assert check(foreign_case(domestic_searches=(date(2024, 6, 2),)), "DOMESTIC_PREFERENCE").status == "fail"
 
 
-@pytest.mark.parametrize("category, status", [("relative", "pending"), ("resident_citizen", "pending"),
-                                              ("nonresident_citizen", "pass"), ("foreigner", "pass")])
+@pytest.mark.parametrize(
+    "category, status",
+    [("relative", "pending"), ("resident_citizen", "pending"), ("nonresident_citizen", "pass"), ("foreigner", "pass")],
+)
 def test_an_open_case_by_relatives_or_resident_citizens_has_preference(category, status):
     result = check(foreign_case(other_cases=(other(category=category),)), "DOMESTIC_PREFERENCE")
     assert result.status == status and result.satisfiable_on is None
@@ -195,14 +254,22 @@ def test_an_open_case_by_relatives_or_resident_citizens_has_preference(category,
     ],
 )
 def test_three_months_from_central_placement(central_on, as_of, status, satisfiable_on):
-    facts = foreign_case(children=(child(central_on=central_on),), contacts=contacts(first=date(2023, 6, 1), last=date(2023, 6, 20)))
+    facts = foreign_case(
+        children=(child(central_on=central_on),), contacts=contacts(first=date(2023, 6, 1), last=date(2023, 6, 20))
+    )
     result = check(facts, "CENTRAL_REGISTER_WAIT", as_of)
     assert (result.status, result.satisfiable_on) == (status, satisfiable_on)
 
 
 def test_the_wait_applies_to_citizens_living_abroad_and_not_to_residents():
-    assert check(foreign_case(category="nonresident_citizen"), "CENTRAL_REGISTER_WAIT", date(2024, 4, 15)).status == "pending"
-    assert check(foreign_case(category="resident_citizen"), "CENTRAL_REGISTER_WAIT", date(2024, 4, 15)).status == "not_applicable"
+    assert (
+        check(foreign_case(category="nonresident_citizen"), "CENTRAL_REGISTER_WAIT", date(2024, 4, 15)).status
+        == "pending"
+    )
+    assert (
+        check(foreign_case(category="resident_citizen"), "CENTRAL_REGISTER_WAIT", date(2024, 4, 15)).status
+        == "not_applicable"
+    )
 
 
 def test_a_child_not_on_the_central_register_fails_the_wait():
@@ -229,14 +296,18 @@ def test_with_several_children_the_latest_placement_decides():
     ],
 )
 def test_two_weeks_of_personal_contact(last, as_of, status, satisfiable_on):
-    facts = foreign_case(contacts=contacts(first=date(2024, 3, 1), last=last), children=(child(central_on=date(2023, 1, 1)),))
+    facts = foreign_case(
+        contacts=contacts(first=date(2024, 3, 1), last=last), children=(child(central_on=date(2023, 1, 1)),)
+    )
     result = check(facts, "PERSONAL_CONTACT", as_of)
     assert (result.status, result.satisfiable_on) == (status, satisfiable_on)
 
 
 def test_every_applicant_must_meet_every_child():
     couple = (applicant(10), applicant(11, sex="M"))
-    result = check(foreign_case(applicants=couple, documents=(*dossier(), medical(10), medical(11))), "PERSONAL_CONTACT")
+    result = check(
+        foreign_case(applicants=couple, documents=(*dossier(), medical(10), medical(11))), "PERSONAL_CONTACT"
+    )
     assert result.status == "fail" and "#11" in result.detail
 
 
@@ -278,7 +349,10 @@ def test_the_policy_sets_the_dossier_validity():
 
 @pytest.mark.parametrize("registered, status", [(date(2024, 6, 1), "pass"), (date(2024, 6, 2), "fail"), (None, "fail")])
 def test_foreign_applicants_are_on_the_register_of_foreign_citizens(registered, status):
-    assert check(foreign_case(applicants=(applicant(registered=registered),)), "FOREIGN_ADOPTER_REGISTERED").status == status
+    assert (
+        check(foreign_case(applicants=(applicant(registered=registered),)), "FOREIGN_ADOPTER_REGISTERED").status
+        == status
+    )
 
 
 def test_a_kazakh_spouse_of_a_foreigner_need_not_be_on_that_register():
@@ -299,7 +373,9 @@ def test_the_written_application_must_be_on_file_by_as_of():
 
 @pytest.mark.parametrize("as_of, status", [(date(2025, 3, 1), "pass"), (date(2025, 3, 2), "fail")])
 def test_medical_certificate_valid_twelve_months(as_of, status):
-    facts = foreign_case(category="resident_citizen", documents=(DocumentFacts("application", date(2024, 2, 1)), medical()))
+    facts = foreign_case(
+        category="resident_citizen", documents=(DocumentFacts("application", date(2024, 2, 1)), medical())
+    )
     assert check(facts, "ADOPTER_HEALTH", as_of).status == status
 
 
@@ -310,7 +386,9 @@ def test_a_barring_condition_fails_health():
 
 
 def test_a_condition_not_on_the_policy_list_does_not_bar():
-    assert check(foreign_case(documents=(*dossier(), medical(conditions=("myopia",)))), "ADOPTER_HEALTH").status == "pass"
+    assert (
+        check(foreign_case(documents=(*dossier(), medical(conditions=("myopia",)))), "ADOPTER_HEALTH").status == "pass"
+    )
 
 
 def test_each_applicant_needs_a_certificate():
@@ -323,7 +401,9 @@ def test_each_applicant_needs_a_certificate():
 TENTH = date(2024, 6, 1)  # the child turns 10 on AS_OF
 
 
-@pytest.mark.parametrize("as_of, status", [(date(2024, 5, 31), "not_applicable"), (date(2024, 6, 1), "fail"), (date(2024, 6, 2), "fail")])
+@pytest.mark.parametrize(
+    "as_of, status", [(date(2024, 5, 31), "not_applicable"), (date(2024, 6, 1), "fail"), (date(2024, 6, 2), "fail")]
+)
 def test_a_child_who_reaches_10_must_consent(as_of, status):
     facts = foreign_case(children=(child(birth=date(2014, 6, 1)),))
     assert check(facts, "CHILD_CONSENT", as_of).status == status
@@ -333,7 +413,9 @@ def test_consent_given_at_10_passes_and_withdrawal_fails():
     given = ConsentFacts(1, date(2024, 6, 1))
     facts = foreign_case(children=(child(birth=date(2014, 6, 1)),), consents=(given,))
     assert check(facts, "CHILD_CONSENT", date(2024, 6, 1)).status == "pass"
-    withdrawn = foreign_case(children=(child(birth=date(2014, 6, 1)),), consents=(replace(given, withdrawn_on=date(2024, 6, 3)),))
+    withdrawn = foreign_case(
+        children=(child(birth=date(2014, 6, 1)),), consents=(replace(given, withdrawn_on=date(2024, 6, 3)),)
+    )
     assert check(withdrawn, "CHILD_CONSENT", date(2024, 6, 2)).status == "pass"
     assert check(withdrawn, "CHILD_CONSENT", date(2024, 6, 3)).status == "fail"
 
@@ -356,7 +438,9 @@ def test_warnings_for_separated_siblings_and_a_small_age_gap():
     facts = foreign_case(children=(child(siblings=(7,)),), applicants=(applicant(birth=date(2005, 5, 6)),))
     codes = {w.code for w in evaluate(facts, AS_OF).warnings}
     assert codes == {"SIBLINGS_SEPARATED", "AGE_GAP"}
-    assert evaluate(foreign_case(applicants=(applicant(birth=date(2004, 5, 5)),)), AS_OF).warnings == ()  # exactly 16 years
+    assert (
+        evaluate(foreign_case(applicants=(applicant(birth=date(2004, 5, 5)),)), AS_OF).warnings == ()
+    )  # exactly 16 years
 
 
 # --- properties -----------------------------------------------------------------------------

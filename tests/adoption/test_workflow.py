@@ -69,7 +69,9 @@ def args_for(name, case, court):
 def test_every_service_refuses_its_step_in_a_status_the_table_does_not_allow(district, court):
     decided, _ = adopt_abroad(district, court, in_force=False)  # a granted decision not yet in force
     child = make_child(district, last_name="Open")
-    undecided = services.open_case(actor=None, children=[child], applicants=[make_applicant(district)], opened_on=today())
+    undecided = services.open_case(
+        actor=None, children=[child], applicants=[make_applicant(district)], opened_on=today()
+    )
     consent = services.record_consent(actor=None, case=undecided, child=child, given_on=today())
     stepped = {fn.step: fn for fn in vars(services).values() if callable(fn) and hasattr(fn, "step")}
     refused = 0

@@ -29,7 +29,18 @@ pytestmark = [pytest.mark.services, postgres_only, pytest.mark.django_db(transac
 
 @contextlib.contextmanager
 def beat(env, tmp_path, name):
-    args = [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO", "-s", str(tmp_path / f"{name}-schedule")]
+    args = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "beat",
+        "-l",
+        "INFO",
+        "-s",
+        str(tmp_path / f"{name}-schedule"),
+    ]
     with process(args, env, tmp_path / f"{name}.log") as proc:
         yield proc
 
@@ -42,12 +53,28 @@ def test_two_beats_and_two_workers_make_each_reminder_once(district, court, us_p
     _, child = adopt_abroad(district, court, in_force_ago=250)
     port = free_port()
     with redis_server(port, tmp_path):
-        env = service_env(DATABASE_URL=database_url(), REDIS_URL=f"redis://127.0.0.1:{port}/0", SWEEP_EVERY_SECONDS="2",
-                          VAR_DIR=str(tmp_path / "var"))
-        with celery_worker(env, tmp_path, "w1"), celery_worker(env, tmp_path, "w2"), beat(env, tmp_path, "b1"), beat(env, tmp_path, "b2"):
-            assert wait_for(lambda: len(reminders_of(child)) == 2, timeout=60), (tmp_path / "w1.log").read_text()[-3000:]
+        env = service_env(
+            DATABASE_URL=database_url(),
+            REDIS_URL=f"redis://127.0.0.1:{port}/0",
+            SWEEP_EVERY_SECONDS="2",
+            VAR_DIR=str(tmp_path / "var"),
+        )
+        with (
+            celery_worker(env, tmp_path, "w1"),
+            celery_worker(env, tmp_path, "w2"),
+            beat(env, tmp_path, "b1"),
+            beat(env, tmp_path, "b2"),
+        ):
+            assert wait_for(lambda: len(reminders_of(child)) == 2, timeout=60), (tmp_path / "w1.log").read_text()[
+                -3000:
+            ]
+
             # let both beats fire several more sweeps into both workers
-            sweeps = lambda: sum(log.read_text().count("consular.sweep_consular_deadlines") for log in tmp_path.glob("w*.log"))  # noqa: E731
+            def sweeps():
+                return sum(
+                    log.read_text().count("consular.sweep_consular_deadlines") for log in tmp_path.glob("w*.log")
+                )
+
             assert wait_for(lambda: sweeps() >= 8, timeout=60)
     assert sorted(k for k, _ in reminders_of(child)) == ["consular_registration_due", "monitoring_report_overdue"]
 
@@ -56,8 +83,12 @@ def test_a_broker_outage_delays_reminders_and_loses_none(district, court, us_pos
     """Redis stops under a running worker and beat; a write succeeds meanwhile; Redis comes
     back on the same port and the reminder arrives, once."""
     port = free_port()
-    env = service_env(DATABASE_URL=database_url(), REDIS_URL=f"redis://127.0.0.1:{port}/0", SWEEP_EVERY_SECONDS="2",
-                      VAR_DIR=str(tmp_path / "var"))
+    env = service_env(
+        DATABASE_URL=database_url(),
+        REDIS_URL=f"redis://127.0.0.1:{port}/0",
+        SWEEP_EVERY_SECONDS="2",
+        VAR_DIR=str(tmp_path / "var"),
+    )
     worker_log = tmp_path / "w1.log"
     with redis_server(port, tmp_path) as first_redis, celery_worker(env, tmp_path, "w1"), beat(env, tmp_path, "b1"):
         assert wait_for(lambda: "consular.sweep_consular_deadlines" in worker_log.read_text(), timeout=60)
@@ -69,4 +100,6 @@ def test_a_broker_outage_delays_reminders_and_loses_none(district, court, us_pos
         with redis_server(port, tmp_path):
             assert wait_for(lambda: len(reminders_of(child)) == 1, timeout=90), worker_log.read_text()[-3000:]
             time.sleep(5)  # more sweeps: still one
-    assert reminders_of(child) == [("consular_registration_due", child.adoption.decision.in_force_on + datetime.timedelta(days=30))]
+    assert reminders_of(child) == [
+        ("consular_registration_due", child.adoption.decision.in_force_on + datetime.timedelta(days=30))
+    ]

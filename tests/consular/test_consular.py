@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def register(client, child, post, number="US-1", on=None, **extra):
-    return client.post("/api/v1/consular-registrations/", {"child": child.pk, "post": post.pk, "number": number,
-                                                           "registered_on": (on or ago(5)).isoformat(), **extra}, format="json")
+    return client.post(
+        "/api/v1/consular-registrations/",
+        {"child": child.pk, "post": post.pk, "number": number, "registered_on": (on or ago(5)).isoformat(), **extra},
+        format="json",
+    )
 
 
 def test_the_post_of_the_country_registers_a_child_adopted_there(api, users, district, court, us_post):
@@ -36,7 +39,9 @@ def test_registration_is_refused_before_the_decision_is_in_force(api, users, dis
     case, child = adopt_abroad(district, court)
     # a second child, decided but not yet in force
     waiting = make_child(district, last_name="Lee")
-    pending = adoption_services.open_case(actor=None, children=[waiting], applicants=[make_applicant(district)], opened_on=ago(50))
+    pending = adoption_services.open_case(
+        actor=None, children=[waiting], applicants=[make_applicant(district)], opened_on=ago(50)
+    )
     from adoption.models import Decision
 
     Decision.objects.create(case=pending, outcome="granted", decided_on=ago(2))
@@ -63,7 +68,18 @@ def test_a_us_post_cannot_see_a_child_adopted_into_the_uk(api, users, district, 
     assert us.get(f"/api/v1/adopted-children/{uk_child.pk}/").status_code == 404
     assert us.get("/api/v1/monitoring-reports/", {"child": uk_child.pk}).status_code == 404
     detail = us.get(f"/api/v1/adopted-children/{us_child.pk}/").json()
-    assert set(detail) == {"id", "last_name", "first_name", "patronymic", "sex", "birth_date", "adoption", "departure", "consular_registrations", "sealed"}
+    assert set(detail) == {
+        "id",
+        "last_name",
+        "first_name",
+        "patronymic",
+        "sex",
+        "birth_date",
+        "adoption",
+        "departure",
+        "consular_registrations",
+        "sealed",
+    }
     assert len(detail["adoption"]["adoptive_parents"]) == 2
     # and nothing else of the file
     assert us.get(f"/api/v1/children/{us_child.pk}/").status_code == 403
@@ -74,8 +90,11 @@ def test_a_transfer_keeps_the_history_and_each_post_sees_its_dates(api, users, d
     _, child = adopt_abroad(district, court)
     first = register(api(users["consular"]), child, us_post, on=ago(20)).json()
     ca_post = ConsularPostFactory(country="CA", city="Ottawa")
-    response = api(users["consular"]).post(f"/api/v1/consular-registrations/{first['id']}/transfer/",
-                                           {"post": ca_post.pk, "number": "CA-9", "registered_on": ago(3).isoformat()}, format="json")
+    response = api(users["consular"]).post(
+        f"/api/v1/consular-registrations/{first['id']}/transfer/",
+        {"post": ca_post.pk, "number": "CA-9", "registered_on": ago(3).isoformat()},
+        format="json",
+    )
     assert response.status_code == 201
     old = ConsularRegistration.objects.get(pk=first["id"])
     assert (old.ended_on, old.transferred_to_id) == (ago(3), response.json()["id"])
@@ -86,12 +105,20 @@ def test_a_transfer_keeps_the_history_and_each_post_sees_its_dates(api, users, d
 
 
 def departure(client, case, child, **overrides):
-    body = {"child": child.pk, "exit_permission_number": "EP-77", "exit_permission_on": ago(3).isoformat(),
-            "departed_on": ago(2).isoformat(), "residence_country": "US", **overrides}
+    body = {
+        "child": child.pk,
+        "exit_permission_number": "EP-77",
+        "exit_permission_on": ago(3).isoformat(),
+        "departed_on": ago(2).isoformat(),
+        "residence_country": "US",
+        **overrides,
+    }
     return client.post(f"/api/v1/cases/{case.pk}/departure/", body, format="json")
 
 
-def test_departure_is_refused_without_the_exit_permission_or_the_consular_registration(api, users, district, court, us_post):
+def test_departure_is_refused_without_the_exit_permission_or_the_consular_registration(
+    api, users, district, court, us_post
+):
     case, child = adopt_abroad(district, court)
     guardianship = api(users["guardianship"])
     no_registration = departure(guardianship, case, child)
@@ -109,23 +136,37 @@ def test_departure_is_refused_without_the_exit_permission_or_the_consular_regist
 def test_the_schedule_for_a_child_adopted_at_16_stops_at_18():
     birth = datetime.date(2008, 3, 10)
     in_force = datetime.date(2024, 3, 20)  # aged 16
-    dues = rules.monitoring_due_dates(in_force, birth, {"first_years": 3, "first_every_months": 6, "then_every_months": 12})
+    dues = rules.monitoring_due_dates(
+        in_force, birth, {"first_years": 3, "first_every_months": 6, "then_every_months": 12}
+    )
     assert dues == [datetime.date(2024, 9, 20), datetime.date(2025, 3, 20), datetime.date(2025, 9, 20)]
     assert all(d < reaches_age_on(birth, 18) for d in dues)
 
 
 def test_the_default_schedule_is_six_monthly_for_three_years_then_yearly_until_18():
     in_force, birth = datetime.date(2024, 1, 31), datetime.date(2023, 1, 1)
-    dues = rules.monitoring_due_dates(in_force, birth, {"first_years": 3, "first_every_months": 6, "then_every_months": 12})
-    assert dues[:7] == [datetime.date(2024, 7, 31), datetime.date(2025, 1, 31), datetime.date(2025, 7, 31), datetime.date(2026, 1, 31),
-                        datetime.date(2026, 7, 31), datetime.date(2027, 1, 31), datetime.date(2028, 1, 31)]
+    dues = rules.monitoring_due_dates(
+        in_force, birth, {"first_years": 3, "first_every_months": 6, "then_every_months": 12}
+    )
+    assert dues[:7] == [
+        datetime.date(2024, 7, 31),
+        datetime.date(2025, 1, 31),
+        datetime.date(2025, 7, 31),
+        datetime.date(2026, 1, 31),
+        datetime.date(2026, 7, 31),
+        datetime.date(2027, 1, 31),
+        datetime.date(2028, 1, 31),
+    ]
     assert dues[-1] == datetime.date(2040, 1, 31) and len(dues) == 6 + 13  # the last report before the 18th birthday
 
 
 @pytest.mark.parametrize("received_after_due, status", [(30, "received"), (31, "late")])
 def test_a_report_received_after_the_grace_period_is_late(received_after_due, status):
     due = datetime.date(2024, 1, 1)
-    assert rules.report_status(due, due + datetime.timedelta(days=received_after_due), datetime.date(2025, 1, 1), 30) == status
+    assert (
+        rules.report_status(due, due + datetime.timedelta(days=received_after_due), datetime.date(2025, 1, 1), 30)
+        == status
+    )
 
 
 @pytest.mark.parametrize("days_after_due, status", [(30, "upcoming"), (31, "missing")])
@@ -141,15 +182,38 @@ def test_monitoring_reports_through_the_api(api, users, district, court, us_post
     schedule = us.get("/api/v1/monitoring-reports/", {"child": child.pk}).json()["results"]
     first_due = add_months(ago(400), 6)
     assert schedule[0] == {**schedule[0], "due_on": first_due.isoformat(), "status": "missing"}
-    late = us.post("/api/v1/monitoring-reports/", {"child": child.pk, "due_on": first_due.isoformat(),
-                                                   "received_on": (first_due + datetime.timedelta(days=31)).isoformat(), "summary": "well"}, format="json")
+    late = us.post(
+        "/api/v1/monitoring-reports/",
+        {
+            "child": child.pk,
+            "due_on": first_due.isoformat(),
+            "received_on": (first_due + datetime.timedelta(days=31)).isoformat(),
+            "summary": "well",
+        },
+        format="json",
+    )
     assert late.status_code == 201, late.json()
     schedule = us.get("/api/v1/monitoring-reports/", {"child": child.pk}).json()["results"]
-    assert schedule[0]["status"] == "late" and schedule[0]["received_on"] == (first_due + datetime.timedelta(days=31)).isoformat()
-    off_schedule = us.post("/api/v1/monitoring-reports/", {"child": child.pk, "due_on": ago(1).isoformat(), "received_on": ago(1).isoformat()}, format="json")
+    assert (
+        schedule[0]["status"] == "late"
+        and schedule[0]["received_on"] == (first_due + datetime.timedelta(days=31)).isoformat()
+    )
+    off_schedule = us.post(
+        "/api/v1/monitoring-reports/",
+        {"child": child.pk, "due_on": ago(1).isoformat(), "received_on": ago(1).isoformat()},
+        format="json",
+    )
     assert off_schedule.status_code == 400 and off_schedule.json()["errors"][0]["code"] == "not_scheduled"
-    assert api(users["other_consular"]).post("/api/v1/monitoring-reports/", {
-        "child": child.pk, "due_on": first_due.isoformat(), "received_on": ago(1).isoformat()}, format="json").status_code == 400
+    assert (
+        api(users["other_consular"])
+        .post(
+            "/api/v1/monitoring-reports/",
+            {"child": child.pk, "due_on": first_due.isoformat(), "received_on": ago(1).isoformat()},
+            format="json",
+        )
+        .status_code
+        == 400
+    )
     assert MonitoringReport.objects.count() == 1
 
 
@@ -176,19 +240,33 @@ def test_consular_registration_due_after_thirty_days_to_district_and_post(distri
     _, child = adopt_abroad(district, court, in_force_ago=in_force_ago)
     services.sweep_consular_deadlines()
     services.sweep_consular_deadlines()
-    found = list(Reminder.objects.filter(kind="consular_registration_due").values_list("subject_id", "due_on", "district_id", "consular_post_id"))
+    found = list(
+        Reminder.objects.filter(kind="consular_registration_due").values_list(
+            "subject_id", "due_on", "district_id", "consular_post_id"
+        )
+    )
     assert found == ([(child.pk, ago(in_force_ago - 30), district.pk, us_post.pk)] if due else [])
 
 
-def test_monitoring_report_overdue_goes_to_the_post_and_registration_closes_its_reminder(api, users, district, court, us_post):
+def test_monitoring_report_overdue_goes_to_the_post_and_registration_closes_its_reminder(
+    api, users, district, court, us_post
+):
     _, child = adopt_abroad(district, court, in_force_ago=250)
     services.sweep_consular_deadlines()
     kinds = sorted(Reminder.objects.values_list("kind", flat=True))
-    assert kinds == ["consular_registration_due", "monitoring_report_overdue"]  # 6-month report due at 183 days + 30 grace
+    assert kinds == [
+        "consular_registration_due",
+        "monitoring_report_overdue",
+    ]  # 6-month report due at 183 days + 30 grace
     overdue = Reminder.objects.get(kind="monitoring_report_overdue")
-    assert (overdue.consular_post_id, overdue.due_on) == (us_post.pk, add_months(ago(250), 6) + datetime.timedelta(days=30))
+    assert (overdue.consular_post_id, overdue.due_on) == (
+        us_post.pk,
+        add_months(ago(250), 6) + datetime.timedelta(days=30),
+    )
     register(api(users["consular"]), child, us_post)
-    assert list(Reminder.objects.filter(done_at__isnull=True).values_list("kind", flat=True)) == ["monitoring_report_overdue"]
+    assert list(Reminder.objects.filter(done_at__isnull=True).values_list("kind", flat=True)) == [
+        "monitoring_report_overdue"
+    ]
 
 
 def test_reminder_emails_go_once_to_the_organisation_and_name_no_one(users, district, court, us_post, settings):
@@ -206,8 +284,11 @@ def test_reminder_emails_go_once_to_the_organisation_and_name_no_one(users, dist
     assert "Zhaksylykova" not in message.subject + message.body and f"#{child.pk}" in message.body
 
 
-@given(st.dates(date(2000, 1, 1), date(2030, 12, 31)), st.dates(date(1995, 1, 1), date(2030, 12, 31)),
-       st.dates(date(2000, 1, 1), date(2050, 12, 31)))
+@given(
+    st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+    st.dates(date(1995, 1, 1), date(2030, 12, 31)),
+    st.dates(date(2000, 1, 1), date(2050, 12, 31)),
+)
 def test_the_schedule_until_a_date_is_the_schedule_cut_there(in_force, birth, until):
     schedule = {"first_years": 3, "first_every_months": 6, "then_every_months": 12}
     full = rules.monitoring_due_dates(in_force, birth, schedule)

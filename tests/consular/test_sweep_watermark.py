@@ -35,14 +35,21 @@ def test_each_report_is_reminded_the_day_after_its_grace_period_once_and_the_swe
     services.sweep_consular_deadlines(on=second + GRACE + datetime.timedelta(days=1))  # the day after
     assert overdue() == [first + GRACE, second + GRACE] and next_due(child) == third
     counts = services.sweep_consular_deadlines(on=second + GRACE + datetime.timedelta(days=2))  # and never again
-    assert counts["monitoring_report_overdue"] == 0 and overdue() == [first + GRACE, second + GRACE] and next_due(child) == third
+    assert (
+        counts["monitoring_report_overdue"] == 0
+        and overdue() == [first + GRACE, second + GRACE]
+        and next_due(child) == third
+    )
 
 
 def test_a_new_schedule_in_the_policy_is_applied_to_every_adoption_on_the_next_sweep(district, court, users, us_post):
     case, child = adopt_abroad(district, court, in_force_ago=250)
     services.sweep_consular_deadlines()
     assert overdue() == [add_months(case.decision.in_force_on, 6) + GRACE]
-    core_services.update_policy(actor=users["ministry"], monitoring_schedule={"first_years": 3, "first_every_months": 3, "then_every_months": 12})
+    core_services.update_policy(
+        actor=users["ministry"],
+        monitoring_schedule={"first_years": 3, "first_every_months": 3, "then_every_months": 12},
+    )
     assert next_due(child) is None
     services.sweep_consular_deadlines()
     assert overdue() == sorted({add_months(case.decision.in_force_on, m) + GRACE for m in (3, 6)})
@@ -53,11 +60,15 @@ def test_a_corrected_birth_date_gives_the_schedule_of_the_child_s_true_age(distr
     first, second = (add_months(case.decision.in_force_on, m) for m in (6, 12))
     true_birth = child.birth_date
     # entered as 18 about 95 days ago: after the first report was due, before the second
-    registry_services.update_child(actor=users["guardianship"], child=child, birth_date=today() - datetime.timedelta(days=18 * 365 + 100))
+    registry_services.update_child(
+        actor=users["guardianship"], child=child, birth_date=today() - datetime.timedelta(days=18 * 365 + 100)
+    )
     services.sweep_consular_deadlines()
     assert overdue() == [first + GRACE] and next_due(child) == Adoption.NO_REPORT_LEFT
     child.refresh_from_db()
-    registry_services.update_child(actor=users["guardianship"], child=child, birth_date=true_birth)  # corrected: the child is 5
+    registry_services.update_child(
+        actor=users["guardianship"], child=child, birth_date=true_birth
+    )  # corrected: the child is 5
     assert next_due(child) is None
     services.sweep_consular_deadlines()
     assert overdue() == [first + GRACE, second + GRACE]

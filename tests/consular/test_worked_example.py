@@ -25,25 +25,56 @@ def test_worked_example_us_couple_to_the_third_monitoring_report(api, users, dis
     services.sweep_consular_deadlines(on=day(30))
     reminder = Reminder.objects.get()
     assert (reminder.kind, reminder.due_on, reminder.district_id, reminder.consular_post_id) == (
-        "consular_registration_due", day(30), district.pk, us_post.pk)
+        "consular_registration_due",
+        day(30),
+        district.pk,
+        us_post.pk,
+    )
 
     # D+35: the embassy registers the child and stamps the passport; the reminder closes
-    registration = consul.post("/api/v1/consular-registrations/", {"child": child.pk, "post": us_post.pk, "number": "US-2024-0417",
-                                                                  "registered_on": day(35).isoformat(), "passport_stamped_on": day(35).isoformat()},
-                               format="json")
+    registration = consul.post(
+        "/api/v1/consular-registrations/",
+        {
+            "child": child.pk,
+            "post": us_post.pk,
+            "number": "US-2024-0417",
+            "registered_on": day(35).isoformat(),
+            "passport_stamped_on": day(35).isoformat(),
+        },
+        format="json",
+    )
     assert registration.status_code == 201
     assert Reminder.objects.get().done_at is not None
 
     # D+40: the child leaves with the exit permission of D+38
-    assert guardianship.post(f"/api/v1/cases/{case.pk}/departure/", {
-        "child": child.pk, "exit_permission_number": "EP-5521", "exit_permission_on": day(38).isoformat(),
-        "departed_on": day(40).isoformat(), "residence_country": "US"}, format="json").status_code == 201
+    assert (
+        guardianship.post(
+            f"/api/v1/cases/{case.pk}/departure/",
+            {
+                "child": child.pk,
+                "exit_permission_number": "EP-5521",
+                "exit_permission_on": day(38).isoformat(),
+                "departed_on": day(40).isoformat(),
+                "residence_country": "US",
+            },
+            format="json",
+        ).status_code
+        == 201
+    )
 
     first, second, third = (add_months(D, m) for m in (6, 12, 18))
 
     def receive(due, received):
-        response = consul.post("/api/v1/monitoring-reports/", {"child": child.pk, "due_on": due.isoformat(),
-                                                               "received_on": received.isoformat(), "summary": "living conditions good"}, format="json")
+        response = consul.post(
+            "/api/v1/monitoring-reports/",
+            {
+                "child": child.pk,
+                "due_on": due.isoformat(),
+                "received_on": received.isoformat(),
+                "summary": "living conditions good",
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.json()
 
     receive(first, first + datetime.timedelta(days=10))
@@ -58,6 +89,12 @@ def test_worked_example_us_couple_to_the_third_monitoring_report(api, users, dis
 
     schedule = consul.get("/api/v1/monitoring-reports/", {"child": child.pk}).json()["results"]
     assert [(e["due_on"], e["status"]) for e in schedule[:3]] == [
-        (first.isoformat(), "received"), (second.isoformat(), "late"), (third.isoformat(), "received")]
-    assert sorted(Reminder.objects.values_list("kind", flat=True)) == ["consular_registration_due", "monitoring_report_overdue"]
+        (first.isoformat(), "received"),
+        (second.isoformat(), "late"),
+        (third.isoformat(), "received"),
+    ]
+    assert sorted(Reminder.objects.values_list("kind", flat=True)) == [
+        "consular_registration_due",
+        "monitoring_report_overdue",
+    ]
     assert api(users["ministry"]).get("/api/v1/reports/unregistered-children/").json()["total"] == 0

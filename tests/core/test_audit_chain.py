@@ -32,7 +32,9 @@ def test_an_edited_event_breaks_the_chain_at_that_event(district):
     make_child(district, last_name="Abenova")
     audit_chain.seal()
     event = AuditEvent.objects.filter(verb="create_child").get()
-    AuditEvent.objects.filter(pk=event.pk).update(after={**event.after, "last_name": "Someone else"})  # bypassing the services
+    AuditEvent.objects.filter(pk=event.pk).update(
+        after={**event.after, "last_name": "Someone else"}
+    )  # bypassing the services
     verdict = audit_chain.verify()
     assert verdict.problem is not None and f"seq {event.seq} " in verdict.problem
     with pytest.raises(Exception, match="consistency problem"):
@@ -45,7 +47,9 @@ def test_an_edit_of_the_actor_or_the_time_is_found_too(district, users):
     event = AuditEvent.objects.order_by("seq").last()
     AuditEvent.objects.filter(pk=event.pk).update(actor=users["auditor"])
     assert f"seq {event.seq} " in audit_chain.verify().problem
-    AuditEvent.objects.filter(pk=event.pk).update(actor=event.actor, at=event.at.replace(microsecond=(event.at.microsecond + 1) % 10**6))
+    AuditEvent.objects.filter(pk=event.pk).update(
+        actor=event.actor, at=event.at.replace(microsecond=(event.at.microsecond + 1) % 10**6)
+    )
     assert f"seq {event.seq} " in audit_chain.verify().problem
 
 

@@ -46,7 +46,10 @@ def test_no_log_line_at_any_level_carries_a_query_string_or_a_name(client, users
     for f in console.filters:
         handler.addFilter(f)
     root.addHandler(handler)
-    levels = {name: logging.getLogger(name).level for name in ("", "django", "django.request", "django.db.backends", "adoption.request")}
+    levels = {
+        name: logging.getLogger(name).level
+        for name in ("", "django", "django.request", "django.db.backends", "adoption.request")
+    }
     for name in levels:
         logging.getLogger(name).setLevel(logging.DEBUG)
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False

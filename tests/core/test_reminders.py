@@ -11,7 +11,9 @@ DUE = datetime.date(2026, 12, 1)
 
 def test_a_reminder_exists_once_per_kind_subject_and_due_date(district):
     def due(on=DUE):
-        return Reminder(kind="register_escalation_due", subject_type="child", subject_id=7, due_on=on, district=district)
+        return Reminder(
+            kind="register_escalation_due", subject_type="child", subject_id=7, due_on=on, district=district
+        )
 
     create_reminders([due(), due()])  # found twice by one sweep
     create_reminders([due()])  # and again by the next

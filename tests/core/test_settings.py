@@ -48,5 +48,7 @@ def test_secrets_are_read_from_files(tmp_path):
 
 def test_the_wsgi_application_does_not_start_with_an_unsafe_configuration(tmp_path):
     env = service_env(**{**GOOD, "VAR_DIR": str(tmp_path), "DEBUG": "1"})
-    result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0 and "adoption.E001" in result.stderr

@@ -31,5 +31,5 @@ def test_every_task_has_a_time_limit():
     tasks = [t for name, t in app.tasks.items() if not name.startswith("celery.")]
     assert len(tasks) >= 7
     for task in tasks:
-        assert (task.time_limit or app.conf.task_time_limit), task.name
+        assert task.time_limit or app.conf.task_time_limit, task.name
     assert app.tasks["reports.run_import"].time_limit == 4 * 3600 + 60

@@ -51,7 +51,10 @@ def test_a_token_is_refused_once_it_expires(api, users):
 
 
 def test_logout_revokes_the_callers_token_only(api, users):
-    one, other = login(api, users["ministry"].username).json()["token"], login(api, users["ministry"].username).json()["token"]
+    one, other = (
+        login(api, users["ministry"].username).json()["token"],
+        login(api, users["ministry"].username).json()["token"],
+    )
     assert with_token(api, one).post("/api/v1/auth/logout/").status_code == 204
     assert with_token(api, one).get("/api/v1/regions/").status_code == 401
     assert with_token(api, other).get("/api/v1/regions/").status_code == 200
@@ -77,8 +80,10 @@ def test_a_password_change_revokes_every_token_of_the_user(api, users):
 def test_a_password_reset_in_the_admin_revokes_the_tokens(api, client, users):
     token = login(api, users["court"].username).json()["token"]
     client.force_login(UserFactory(role=Role.MINISTRY, is_staff=True, is_superuser=True))
-    response = client.post(f"/admin/core/user/{users['court'].pk}/password/",
-                           {"password1": "a fresh long password 77", "password2": "a fresh long password 77", "usable_password": "true"})
+    response = client.post(
+        f"/admin/core/user/{users['court'].pk}/password/",
+        {"password1": "a fresh long password 77", "password2": "a fresh long password 77", "usable_password": "true"},
+    )
     assert response.status_code == 302, response.content.decode()[:500]
     assert with_token(api, token).get("/api/v1/regions/").status_code == 401
 
@@ -114,14 +119,24 @@ def test_admin_changes_deletions_and_password_resets_are_audited(client, users):
     admin_user = UserFactory(role=Role.MINISTRY, is_staff=True, is_superuser=True)
     client.force_login(admin_user)
     victim = UserFactory(role=Role.AUDITOR)
-    client.post(f"/admin/core/user/{victim.pk}/password/",
-                {"password1": "a fresh long password 77", "password2": "a fresh long password 77", "usable_password": "true"})
+    client.post(
+        f"/admin/core/user/{victim.pk}/password/",
+        {"password1": "a fresh long password 77", "password2": "a fresh long password 77", "usable_password": "true"},
+    )
     reset = AuditEvent.objects.get(verb="admin_password_reset", object_id=str(victim.pk))
     assert reset.actor == admin_user and "pbkdf2" not in str(reset.after) and "md5" not in str(reset.after)
     response = client.post(f"/admin/core/user/{victim.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     deleted = AuditEvent.objects.get(verb="admin_delete", object_id=str(victim.pk))
-    assert deleted.action == "delete" and deleted.before["username"] == victim.username and "password" not in deleted.before
+    assert (
+        deleted.action == "delete"
+        and deleted.before["username"] == victim.username
+        and "password" not in deleted.before
+    )
     others = [UserFactory(role=Role.AUDITOR) for _ in range(2)]
-    client.post("/admin/core/user/", {"action": "delete_selected", "_selected_action": [u.pk for u in others], "post": "yes"})
-    assert set(AuditEvent.objects.filter(verb="admin_delete").values_list("object_id", flat=True)) == {str(u.pk) for u in [victim, *others]}
+    client.post(
+        "/admin/core/user/", {"action": "delete_selected", "_selected_action": [u.pk for u in others], "post": "yes"}
+    )
+    assert set(AuditEvent.objects.filter(verb="admin_delete").values_list("object_id", flat=True)) == {
+        str(u.pk) for u in [victim, *others]
+    }

@@ -18,8 +18,11 @@ def make_child(district):
 
     def make(*, on_register: tuple[str, ...] = (), district_=None, **fields) -> Child:
         values = {
-            "last_name": "Serikov", "first_name": "Almaz", "sex": "M",
-            "birth_date": today() - datetime.timedelta(days=5 * 365), "identified_on": today() - datetime.timedelta(days=200),
+            "last_name": "Serikov",
+            "first_name": "Almaz",
+            "sex": "M",
+            "birth_date": today() - datetime.timedelta(days=5 * 365),
+            "identified_on": today() - datetime.timedelta(days=200),
             **fields,
         }
         child, _ = services.create_child(actor=None, district=district_ or district, **values)

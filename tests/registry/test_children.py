@@ -11,9 +11,15 @@ pytestmark = pytest.mark.django_db
 
 def child_body(district_obj, **overrides):
     return {
-        "last_name": "Серикова", "first_name": "Дана", "patronymic": "Нурлановна", "sex": "F",
-        "birth_date": "2019-04-12", "birth_registration_number": "AB-123456",
-        "district": district_obj.code, "identified_on": "2023-02-01", **overrides,
+        "last_name": "Серикова",
+        "first_name": "Дана",
+        "patronymic": "Нурлановна",
+        "sex": "F",
+        "birth_date": "2019-04-12",
+        "birth_registration_number": "AB-123456",
+        "district": district_obj.code,
+        "identified_on": "2023-02-01",
+        **overrides,
     }
 
 
@@ -36,7 +42,10 @@ def test_guardianship_records_a_child_who_is_on_no_register_yet(api, users, dist
         ({"birth_date": "2999-01-01", "identified_on": "2999-01-02"}, ("birth_date", "future_date")),
         ({"identified_on": (today() + datetime.timedelta(days=1)).isoformat()}, ("identified_on", "future_date")),
         ({"birth_date": "2023-02-02", "identified_on": "2023-02-01"}, ("birth_date", "born_after_identified")),
-        ({"birth_date": "2005-02-01", "identified_on": "2023-02-01"}, ("identified_on", "not_a_minor")),  # 18th birthday
+        (
+            {"birth_date": "2005-02-01", "identified_on": "2023-02-01"},
+            ("identified_on", "not_a_minor"),
+        ),  # 18th birthday
         ({"birth_date": "2023-02-30"}, ("birth_date", "invalid")),  # no such day
         ({"sex": "X"}, ("sex", "invalid_choice")),
         ({"district": "NOWHERE"}, ("district", "does_not_exist")),
@@ -120,5 +129,7 @@ def test_a_stale_edit_is_refused_and_the_current_version_returned(api, users, ma
     stale = client.patch(f"/api/v1/children/{child.pk}/", {"version": 1, "health_notes": "none"}, format="json")
     assert stale.status_code == 409 and stale.json()["current_version"] == 2
     assert Child.objects.get(pk=child.pk).health_notes == "asthma"
-    by_header = client.patch(f"/api/v1/children/{child.pk}/", {"first_name": "Almas"}, format="json", HTTP_IF_MATCH='"1"')
+    by_header = client.patch(
+        f"/api/v1/children/{child.pk}/", {"first_name": "Almas"}, format="json", HTTP_IF_MATCH='"1"'
+    )
     assert by_header.status_code == 409

@@ -10,23 +10,36 @@ from registry.rules import name_key, names_similar
 pytestmark = pytest.mark.django_db
 
 
-def test_a_child_with_the_same_birth_registration_number_in_another_district_is_flagged(api, users, make_child, other_district):
+def test_a_child_with_the_same_birth_registration_number_in_another_district_is_flagged(
+    api, users, make_child, other_district
+):
     existing = make_child(district_=other_district, birth_registration_number="AB-777")
-    body = {"last_name": "Totally", "first_name": "Different", "sex": "F", "birth_date": "2018-01-01",
-            "birth_registration_number": "AB-777", "district": users["guardianship"].district_id, "identified_on": "2024-01-01"}
+    body = {
+        "last_name": "Totally",
+        "first_name": "Different",
+        "sex": "F",
+        "birth_date": "2018-01-01",
+        "birth_registration_number": "AB-777",
+        "district": users["guardianship"].district_id,
+        "identified_on": "2024-01-01",
+    }
     response = api(users["guardianship"]).post("/api/v1/children/", body, format="json")
     assert response.status_code == 201
     warning = response.json()["warnings"][0]
     # RULES §9: the other district's child is never revealed to this district, only that it was told
     assert warning["code"] == "POSSIBLE_DUPLICATE" and "child" not in warning
-    assert warning["detail"] == ("A child recorded in another district may be the same child; "
-                                 "the regional education department or the ministry will check it.")
+    assert warning["detail"] == (
+        "A child recorded in another district may be the same child; "
+        "the regional education department or the ministry will check it."
+    )
     assert str(existing.pk) not in warning["detail"] and other_district.code not in warning["detail"]
     new = response.json()["id"]
     # the flag is with those who see both children: not the district, not its region (another region), the ministry
     assert api(users["guardianship"]).get("/api/v1/duplicates/").json()["results"] == []
     assert api(users["regional"]).get("/api/v1/duplicates/").json()["results"] == []
-    assert [(f["child"], f["other"]) for f in api(users["ministry"]).get("/api/v1/duplicates/").json()["results"]] == [(new, existing.pk)]
+    assert [(f["child"], f["other"]) for f in api(users["ministry"]).get("/api/v1/duplicates/").json()["results"]] == [
+        (new, existing.pk)
+    ]
     flag_id = api(users["ministry"]).get("/api/v1/duplicates/").json()["results"][0]["id"]
     assert api(users["guardianship"]).post(f"/api/v1/duplicates/{flag_id}/different/").status_code == 404
     assert api(users["other_guardianship"]).post(f"/api/v1/duplicates/{flag_id}/different/").status_code == 404
@@ -34,16 +47,29 @@ def test_a_child_with_the_same_birth_registration_number_in_another_district_is_
 
 def test_a_transliterated_name_with_the_same_sex_and_birth_date_is_flagged(api, users, make_child, days_ago):
     existing = make_child(last_name="Сериков", first_name="Алмаз", sex="M", birth_date=days_ago(2000))
-    body = {"last_name": "Serikov", "first_name": "Almas", "sex": "M", "birth_date": days_ago(2000).isoformat(),
-            "district": users["guardianship"].district_id, "identified_on": days_ago(10).isoformat()}
+    body = {
+        "last_name": "Serikov",
+        "first_name": "Almas",
+        "sex": "M",
+        "birth_date": days_ago(2000).isoformat(),
+        "district": users["guardianship"].district_id,
+        "identified_on": days_ago(10).isoformat(),
+    }
     response = api(users["guardianship"]).post("/api/v1/children/", body, format="json")
     assert [w["child"] for w in response.json()["warnings"]] == [existing.pk]
     other_day = {**body, "birth_date": days_ago(2001).isoformat()}
     assert api(users["guardianship"]).post("/api/v1/children/", other_day, format="json").json()["warnings"] == []
 
 
-@pytest.mark.parametrize("a, b", [("Жаксылыков Ержан", "Zhaksylykov Yerzhan"), ("Ахметова Дана", "Akhmetova Dana"),
-                                  ("Цой Юлия", "Tsoy Yuliya"), ("Қасымов Нұрлан", "Kasymov Nurlan")])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Жаксылыков Ержан", "Zhaksylykov Yerzhan"),
+        ("Ахметова Дана", "Akhmetova Dana"),
+        ("Цой Юлия", "Tsoy Yuliya"),
+        ("Қасымов Нұрлан", "Kasymov Nurlan"),
+    ],
+)
 def test_cyrillic_and_latin_spellings_fold_to_similar_keys(a, b):
     assert names_similar(name_key(a), name_key(b))
 
@@ -52,7 +78,9 @@ def test_different_names_are_not_similar():
     assert not names_similar(name_key("Ivanov Pavel"), name_key("Bekova Aruzhan"))
 
 
-def test_the_region_lists_possible_duplicates_and_confirms_a_different_child(api, users, make_child, neighbour_district, days_ago):
+def test_the_region_lists_possible_duplicates_and_confirms_a_different_child(
+    api, users, make_child, neighbour_district, days_ago
+):
     first = make_child(last_name="Kim", first_name="Oleg", birth_date=days_ago(900))
     second = make_child(district_=neighbour_district, last_name="Kim", first_name="Oleg", birth_date=days_ago(900))
     flags = api(users["regional"]).get("/api/v1/duplicates/").json()["results"]

@@ -13,7 +13,10 @@ DOC = {"kind": "court_decision", "number": "2-123/2024", "date": "2024-03-01", "
 def test_a_ground_is_recorded_with_its_documents(api, users, make_child):
     child = make_child()
     response = api(users["guardianship"]).post(
-        f"/api/v1/children/{child.pk}/grounds/", {"parent": "mother", "ground": "deprived_of_parental_rights", "documents": [DOC]}, format="json")
+        f"/api/v1/children/{child.pk}/grounds/",
+        {"parent": "mother", "ground": "deprived_of_parental_rights", "documents": [DOC]},
+        format="json",
+    )
     assert response.status_code == 201
     listed = api(users["guardianship"]).get(f"/api/v1/children/{child.pk}/grounds/").json()
     assert listed[0]["ground"] == "deprived_of_parental_rights" and listed[0]["documents"][0]["number"] == "2-123/2024"
@@ -25,9 +28,18 @@ def test_a_ground_is_recorded_with_its_documents(api, users, make_child):
         ({"parent": "mother", "ground": "declared_dead", "documents": []}, "documents"),
         ({"parent": "uncle", "ground": "declared_dead", "documents": [DOC]}, "parent"),
         ({"parent": "mother", "ground": "poverty", "documents": [DOC]}, "ground"),
-        ({"parent": "mother", "ground": "declared_dead", "documents": [{**DOC, "date": "2999-01-01"}]}, "documents[0].date"),
-        ({"parent": "both", "ground": "abandoned_in_institution",
-          "documents": [{**DOC, "kind": "birth_registration"}]}, "documents"),  # ¶51 needs the statement too
+        (
+            {"parent": "mother", "ground": "declared_dead", "documents": [{**DOC, "date": "2999-01-01"}]},
+            "documents[0].date",
+        ),
+        (
+            {
+                "parent": "both",
+                "ground": "abandoned_in_institution",
+                "documents": [{**DOC, "kind": "birth_registration"}],
+            },
+            "documents",
+        ),  # ¶51 needs the statement too
     ],
 )
 def test_bad_grounds_are_refused(api, users, make_child, body, field):
@@ -40,9 +52,15 @@ def test_bad_grounds_are_refused(api, users, make_child, body, field):
 
 def test_abandonment_with_birth_registration_and_institution_statement_is_accepted(api, users, make_child):
     child = make_child()
-    documents = [{**DOC, "kind": "birth_registration"}, {**DOC, "kind": "institution_statement", "issued_by": "Maternity home 2"}]
+    documents = [
+        {**DOC, "kind": "birth_registration"},
+        {**DOC, "kind": "institution_statement", "issued_by": "Maternity home 2"},
+    ]
     response = api(users["guardianship"]).post(
-        f"/api/v1/children/{child.pk}/grounds/", {"parent": "both", "ground": "abandoned_in_institution", "documents": documents}, format="json")
+        f"/api/v1/children/{child.pk}/grounds/",
+        {"parent": "both", "ground": "abandoned_in_institution", "documents": documents},
+        format="json",
+    )
     assert response.status_code == 201
 
 
@@ -50,7 +68,10 @@ def test_grounds_are_only_added_by_the_guardianship_agency_in_scope(api, users, 
     child = make_child()
     body = {"parent": "mother", "ground": "declared_dead", "documents": [DOC]}
     assert api(users["regional"]).post(f"/api/v1/children/{child.pk}/grounds/", body, format="json").status_code == 403
-    assert api(users["other_guardianship"]).post(f"/api/v1/children/{child.pk}/grounds/", body, format="json").status_code == 404
+    assert (
+        api(users["other_guardianship"]).post(f"/api/v1/children/{child.pk}/grounds/", body, format="json").status_code
+        == 404
+    )
 
 
 def fact(parent, ground, *docs):
@@ -62,15 +83,45 @@ def fact(parent, ground, *docs):
     [
         ([], D(2024, 6, 1), ["mother", "father"]),
         ([fact("mother", "parental_consent", ("consent", D(2024, 1, 1)))], D(2024, 6, 1), ["father"]),
-        ([fact("mother", "parental_consent", ("consent", D(2024, 1, 1))),
-          fact("father", "parents_unknown", ("certificate", D(2024, 1, 1)))], D(2024, 6, 1), []),
+        (
+            [
+                fact("mother", "parental_consent", ("consent", D(2024, 1, 1))),
+                fact("father", "parents_unknown", ("certificate", D(2024, 1, 1))),
+            ],
+            D(2024, 6, 1),
+            [],
+        ),
         ([fact("both", "declared_dead", ("court_decision", D(2024, 1, 1)))], D(2024, 6, 1), []),
-        ([fact("both", "declared_dead", ("court_decision", D(2024, 6, 2)))], D(2024, 6, 1), ["mother", "father"]),  # later document
+        (
+            [fact("both", "declared_dead", ("court_decision", D(2024, 6, 2)))],
+            D(2024, 6, 1),
+            ["mother", "father"],
+        ),  # later document
         ([fact("both", "declared_dead", ("court_decision", D(2024, 6, 1)))], D(2024, 6, 1), []),  # the day of
-        ([fact("both", "abandoned_in_institution", ("birth_registration", D(2024, 1, 1)),
-               ("institution_statement", D(2024, 6, 2)))], D(2024, 6, 1), ["mother", "father"]),
-        ([fact("both", "abandoned_in_institution", ("birth_registration", D(2024, 1, 1)),
-               ("institution_statement", D(2024, 6, 2)))], D(2024, 6, 2), []),
+        (
+            [
+                fact(
+                    "both",
+                    "abandoned_in_institution",
+                    ("birth_registration", D(2024, 1, 1)),
+                    ("institution_statement", D(2024, 6, 2)),
+                )
+            ],
+            D(2024, 6, 1),
+            ["mother", "father"],
+        ),
+        (
+            [
+                fact(
+                    "both",
+                    "abandoned_in_institution",
+                    ("birth_registration", D(2024, 1, 1)),
+                    ("institution_statement", D(2024, 6, 2)),
+                )
+            ],
+            D(2024, 6, 2),
+            [],
+        ),
     ],
 )
 def test_every_parent_must_be_covered_by_a_ground_on_the_date(grounds, on, uncovered):

@@ -32,8 +32,17 @@ def write_csv(tmp_path, rows, name="children.csv"):
 
 
 def row(n, district_obj, **overrides):
-    return {"external_id": f"EX-{n}", "last_name": f"Family{n}", "first_name": "Dana", "sex": "F", "birth_date": "2019-04-12",
-            "district": district_obj.code, "identified_on": "2023-02-01", "primary_on": "2023-02-03", **overrides}
+    return {
+        "external_id": f"EX-{n}",
+        "last_name": f"Family{n}",
+        "first_name": "Dana",
+        "sex": "F",
+        "birth_date": "2019-04-12",
+        "district": district_obj.code,
+        "identified_on": "2023-02-01",
+        "primary_on": "2023-02-03",
+        **overrides,
+    }
 
 
 def test_the_sample_file_imports_with_its_register_history(tmp_path, district, capsys):
@@ -118,10 +127,26 @@ def _stored():
     """What an import leaves, independent of ids: children with their state, entries, flags."""
     key = dict(Child.objects.values_list("pk", "external_id"))
     key = {pk: ext or f"#{pk}" for pk, ext in key.items()}
-    children = sorted(Child.objects.values_list("external_id", "last_name", "search_name", "sex", "birth_date", "district_id",
-                                                "register_level", "level_since", "status"), key=str)
-    entries = sorted((key[c], level, on) for c, level, on in RegisterEntry.objects.values_list("child_id", "level", "on"))
-    flags = sorted((key[c], key[o], reason) for c, o, reason in DuplicateFlag.objects.values_list("child_id", "other_id", "reason"))
+    children = sorted(
+        Child.objects.values_list(
+            "external_id",
+            "last_name",
+            "search_name",
+            "sex",
+            "birth_date",
+            "district_id",
+            "register_level",
+            "level_since",
+            "status",
+        ),
+        key=str,
+    )
+    entries = sorted(
+        (key[c], level, on) for c, level, on in RegisterEntry.objects.values_list("child_id", "level", "on")
+    )
+    flags = sorted(
+        (key[c], key[o], reason) for c, o, reason in DuplicateFlag.objects.values_list("child_id", "other_id", "reason")
+    )
     return children, entries, flags
 
 
@@ -131,14 +156,35 @@ def test_the_bulk_import_stores_what_the_services_would(tmp_path, district, othe
     from registry import services
     from registry.imports import validate
 
-    services.create_child(actor=None, district=other_district, last_name="Омарова", first_name="Айгерим", sex="F",
-                          birth_date=date(2019, 4, 12), identified_on=date(2023, 1, 1), external_id="OLD-1")
-    rows = [row(n, district, birth_date=str(date(2015, 1, 1) + timedelta(days=n % 7)), sex="MF"[n % 2], last_name=f"Family{n % 9}",
-                primary_on=("" if n % 3 == 0 else "2023-02-03"), regional_on=("2023-03-03" if n % 3 == 2 else ""),
-                birth_registration_number=(f"BR-{n % 11}" if n % 4 == 0 else ""))
-            for n in range(2 * 1000 + 30)]  # more than one batch; many alike: duplicates within the file
-    rows += [row("omarova", district, last_name="Omarova", first_name="Aigerim", birth_date="2019-04-12"),  # the stored one, in Latin
-             row("brn", district, last_name="Other", birth_registration_number="BR-3")]
+    services.create_child(
+        actor=None,
+        district=other_district,
+        last_name="Омарова",
+        first_name="Айгерим",
+        sex="F",
+        birth_date=date(2019, 4, 12),
+        identified_on=date(2023, 1, 1),
+        external_id="OLD-1",
+    )
+    rows = [
+        row(
+            n,
+            district,
+            birth_date=str(date(2015, 1, 1) + timedelta(days=n % 7)),
+            sex="MF"[n % 2],
+            last_name=f"Family{n % 9}",
+            primary_on=("" if n % 3 == 0 else "2023-02-03"),
+            regional_on=("2023-03-03" if n % 3 == 2 else ""),
+            birth_registration_number=(f"BR-{n % 11}" if n % 4 == 0 else ""),
+        )
+        for n in range(2 * 1000 + 30)
+    ]  # more than one batch; many alike: duplicates within the file
+    rows += [
+        row(
+            "omarova", district, last_name="Omarova", first_name="Aigerim", birth_date="2019-04-12"
+        ),  # the stored one, in Latin
+        row("brn", district, last_name="Other", birth_registration_number="BR-3"),
+    ]
     path = write_csv(tmp_path, rows)
 
     with transaction.atomic():  # what creating and placing each row through the services gives
@@ -146,8 +192,12 @@ def test_the_bulk_import_stores_what_the_services_would(tmp_path, district, othe
         assert not errors
         for parsed_row in parsed:
             values = dict(parsed_row.values)
-            child, _ = services.create_child(actor=None, district=District.objects.get(code=values.pop("district_id")),
-                                             external_id=parsed_row.external_id, **values)
+            child, _ = services.create_child(
+                actor=None,
+                district=District.objects.get(code=values.pop("district_id")),
+                external_id=parsed_row.external_id,
+                **values,
+            )
             for level, on in parsed_row.placements:
                 services.place_on_register(actor=None, child=child, level=level, placed_on=on)
         expected = _stored()
@@ -157,7 +207,11 @@ def test_the_bulk_import_stores_what_the_services_would(tmp_path, district, othe
     assert result.ok and result.created == len(rows)
     assert _stored() == expected
     children, entries, flags = expected
-    assert len(flags) > len(rows) and ("EX-omarova", "OLD-1", "name_and_birth_date") in flags  # the comparison means something
+    assert (
+        len(flags) > len(rows) and ("EX-omarova", "OLD-1", "name_and_birth_date") in flags
+    )  # the comparison means something
     assert len(result.flagged) == len(flags)
     audited = AuditEvent.objects.filter(verb="create_child", actor_role="system").count()
-    assert audited == len(rows) + 1 and AuditEvent.objects.filter(verb="place_on_register").count() == len(entries)  # + OLD-1
+    assert audited == len(rows) + 1 and AuditEvent.objects.filter(verb="place_on_register").count() == len(
+        entries
+    )  # + OLD-1

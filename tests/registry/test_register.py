@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def place(client, child, level, on):
-    return client.post(f"/api/v1/children/{child.pk}/register/", {"level": level, "placed_on": on.isoformat()}, format="json")
+    return client.post(
+        f"/api/v1/children/{child.pk}/register/", {"level": level, "placed_on": on.isoformat()}, format="json"
+    )
 
 
 def test_levels_are_climbed_in_order_each_by_its_own_role(api, users, make_child, days_ago):
@@ -20,24 +22,41 @@ def test_levels_are_climbed_in_order_each_by_its_own_role(api, users, make_child
     assert place(api(users["ministry"]), child, "central", days_ago(20)).status_code == 201
     history = api(users["ministry"]).get(f"/api/v1/children/{child.pk}/register/").json()
     assert [(e["level"], e["placed_on"]) for e in history] == [
-        ("primary", days_ago(99).isoformat()), ("regional", days_ago(60).isoformat()), ("central", days_ago(20).isoformat())]
+        ("primary", days_ago(99).isoformat()),
+        ("regional", days_ago(60).isoformat()),
+        ("central", days_ago(20).isoformat()),
+    ]
     detail = api(users["guardianship"]).get(f"/api/v1/children/{child.pk}/").json()
     assert (detail["register_level"], detail["level_since"]) == ("central", days_ago(20).isoformat())
 
 
-@pytest.mark.parametrize("current, level, role", [((), "regional", "regional"), ((), "central", "ministry"),
-                                                   (("primary",), "central", "ministry")])
+@pytest.mark.parametrize(
+    "current, level, role",
+    [((), "regional", "regional"), ((), "central", "ministry"), (("primary",), "central", "ministry")],
+)
 def test_a_level_cannot_be_skipped(api, users, make_child, current, level, role):
     child = make_child(on_register=current)
     response = place(api(users[role]), child, level, today())
     assert response.status_code == 409
-    assert response.json()["errors"][0] == {**response.json()["errors"][0], "field": "level", "code": "level_out_of_order"}
+    assert response.json()["errors"][0] == {
+        **response.json()["errors"][0],
+        "field": "level",
+        "code": "level_out_of_order",
+    }
     assert RegisterEntry.objects.filter(child=child).count() == len(current)
 
 
-@pytest.mark.parametrize("current, level, role", [((), "primary", "regional"), (("primary",), "regional", "guardianship"),
-                                                   (("primary", "regional"), "central", "regional")])
-def test_a_district_cannot_place_on_the_central_register_nor_any_role_on_another_level(api, users, make_child, current, level, role):
+@pytest.mark.parametrize(
+    "current, level, role",
+    [
+        ((), "primary", "regional"),
+        (("primary",), "regional", "guardianship"),
+        (("primary", "regional"), "central", "regional"),
+    ],
+)
+def test_a_district_cannot_place_on_the_central_register_nor_any_role_on_another_level(
+    api, users, make_child, current, level, role
+):
     child = make_child(on_register=current)
     assert place(api(users[role]), child, level, today()).status_code == 403
     assert RegisterEntry.objects.filter(child=child).count() == len(current)
@@ -45,7 +64,9 @@ def test_a_district_cannot_place_on_the_central_register_nor_any_role_on_another
 
 def test_placing_twice_on_the_same_level_is_a_conflict(api, users, make_child):
     child = make_child(on_register=("primary",))
-    assert place(api(users["guardianship"]), child, "primary", today()).json()["errors"][0]["code"] == "already_on_level"
+    assert (
+        place(api(users["guardianship"]), child, "primary", today()).json()["errors"][0]["code"] == "already_on_level"
+    )
 
 
 @pytest.mark.parametrize("offset, code", [(-1, "before_identified"), (201, "future_date")])
@@ -66,12 +87,18 @@ def test_deregistration_and_re_registration_keep_the_whole_history(api, users, m
     child = make_child(identified_on=days_ago(100))
     guardianship = api(users["guardianship"])
     place(guardianship, child, "primary", days_ago(90))
-    response = guardianship.post(f"/api/v1/children/{child.pk}/deregister/", {"on": days_ago(50).isoformat(), "reason": "foster_care"}, format="json")
+    response = guardianship.post(
+        f"/api/v1/children/{child.pk}/deregister/",
+        {"on": days_ago(50).isoformat(), "reason": "foster_care"},
+        format="json",
+    )
     assert response.status_code == 201
     detail = guardianship.get(f"/api/v1/children/{child.pk}/").json()
     assert detail["status"] == "deregistered" and detail["register_level"] is None
     assert detail["deregistered"] == {"on": days_ago(50).isoformat(), "reason": "foster_care"}
-    again = guardianship.post(f"/api/v1/children/{child.pk}/deregister/", {"on": days_ago(40).isoformat(), "reason": "died"}, format="json")
+    again = guardianship.post(
+        f"/api/v1/children/{child.pk}/deregister/", {"on": days_ago(40).isoformat(), "reason": "died"}, format="json"
+    )
     assert again.status_code == 409
     # re-registration starts again at the primary level
     assert place(api(users["regional"]), child, "regional", days_ago(10)).status_code == 409
@@ -84,15 +111,27 @@ def test_deregistration_and_re_registration_keep_the_whole_history(api, users, m
 def test_deregistration_refuses_an_unknown_reason_and_a_date_before_the_last_entry(api, users, make_child, days_ago):
     child = make_child(identified_on=days_ago(100), on_register=("primary",))
     client = api(users["guardianship"])
-    assert client.post(f"/api/v1/children/{child.pk}/deregister/", {"on": today().isoformat(), "reason": "sold"}, format="json").status_code == 400
-    early = client.post(f"/api/v1/children/{child.pk}/deregister/", {"on": days_ago(100).isoformat(), "reason": "died"}, format="json")
+    assert (
+        client.post(
+            f"/api/v1/children/{child.pk}/deregister/", {"on": today().isoformat(), "reason": "sold"}, format="json"
+        ).status_code
+        == 400
+    )
+    early = client.post(
+        f"/api/v1/children/{child.pk}/deregister/", {"on": days_ago(100).isoformat(), "reason": "died"}, format="json"
+    )
     assert early.status_code == 400 and early.json()["errors"][0]["field"] == "on"
     assert client.get(f"/api/v1/children/{child.pk}/").json()["status"] == "registered"
 
 
 D = datetime.date
-HISTORY = [Entry("primary", D(2024, 1, 10)), Entry("regional", D(2024, 2, 10)), Entry("central", D(2024, 3, 10)),
-           Entry("deregistered", D(2024, 5, 1), "returned_to_parents"), Entry("primary", D(2024, 9, 1))]
+HISTORY = [
+    Entry("primary", D(2024, 1, 10)),
+    Entry("regional", D(2024, 2, 10)),
+    Entry("central", D(2024, 3, 10)),
+    Entry("deregistered", D(2024, 5, 1), "returned_to_parents"),
+    Entry("primary", D(2024, 9, 1)),
+]
 
 
 @pytest.mark.parametrize(
@@ -114,7 +153,9 @@ def test_the_level_on_any_past_date(on, level, since, central_on):
 
 def test_history_lists_every_change_and_who_made_it(api, users, make_child):
     child = make_child()
-    api(users["guardianship"]).post(f"/api/v1/children/{child.pk}/register/", {"level": "primary", "placed_on": today().isoformat()}, format="json")
+    api(users["guardianship"]).post(
+        f"/api/v1/children/{child.pk}/register/", {"level": "primary", "placed_on": today().isoformat()}, format="json"
+    )
     history = api(users["regional"]).get(f"/api/v1/children/{child.pk}/history/").json()
     assert [e["verb"] for e in history] == ["create_child", "place_on_register", "place_on_register"]
     assert history[-1]["actor"] == users["guardianship"].username
@@ -123,7 +164,12 @@ def test_history_lists_every_change_and_who_made_it(api, users, make_child):
 
 def test_only_a_court_decision_deregisters_a_child_as_adopted(api, users, make_child):
     child = make_child(on_register=("primary",))
-    response = api(users["guardianship"]).post(f"/api/v1/children/{child.pk}/deregister/", {"on": today().isoformat(), "reason": "adopted"}, format="json")
+    response = api(users["guardianship"]).post(
+        f"/api/v1/children/{child.pk}/deregister/", {"on": today().isoformat(), "reason": "adopted"}, format="json"
+    )
     assert response.status_code == 400 and response.json()["errors"][0] == {
-        "field": "reason", "code": "adopted_only_by_court", "message": response.json()["errors"][0]["message"]}
+        "field": "reason",
+        "code": "adopted_only_by_court",
+        "message": response.json()["errors"][0]["message"],
+    }
     assert api(users["guardianship"]).get(f"/api/v1/children/{child.pk}/").json()["status"] == "registered"

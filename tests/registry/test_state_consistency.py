@@ -16,18 +16,40 @@ def test_child_row_state_matches_the_history(api, users, make_child, days_ago):
     child = make_child(identified_on=days_ago(100))
     guardianship = api(users["guardianship"])
     steps = [
-        lambda: guardianship.post(f"/api/v1/children/{child.pk}/register/", {"level": "primary", "placed_on": days_ago(90).isoformat()}, format="json"),
-        lambda: api(users["regional"]).post(f"/api/v1/children/{child.pk}/register/", {"level": "regional", "placed_on": days_ago(60).isoformat()}, format="json"),
-        lambda: guardianship.post(f"/api/v1/children/{child.pk}/deregister/", {"on": days_ago(50).isoformat(), "reason": "foster_care"}, format="json"),
-        lambda: guardianship.post(f"/api/v1/children/{child.pk}/register/", {"level": "primary", "placed_on": days_ago(20).isoformat()}, format="json"),
+        lambda: guardianship.post(
+            f"/api/v1/children/{child.pk}/register/",
+            {"level": "primary", "placed_on": days_ago(90).isoformat()},
+            format="json",
+        ),
+        lambda: api(users["regional"]).post(
+            f"/api/v1/children/{child.pk}/register/",
+            {"level": "regional", "placed_on": days_ago(60).isoformat()},
+            format="json",
+        ),
+        lambda: guardianship.post(
+            f"/api/v1/children/{child.pk}/deregister/",
+            {"on": days_ago(50).isoformat(), "reason": "foster_care"},
+            format="json",
+        ),
+        lambda: guardianship.post(
+            f"/api/v1/children/{child.pk}/register/",
+            {"level": "primary", "placed_on": days_ago(20).isoformat()},
+            format="json",
+        ),
     ]
     for step in steps:
         assert step().status_code == 201
         row = Child.objects.get(pk=child.pk)
         derived = register_state_on([Entry(e.level, e.on, e.reason) for e in row.register_entries.order_by("on", "id")])
-        assert (row.register_level, row.level_since, row.deregistered_on) == (derived.level, derived.since, derived.deregistered_on)
+        assert (row.register_level, row.level_since, row.deregistered_on) == (
+            derived.level,
+            derived.since,
+            derived.deregistered_on,
+        )
         history = list(row.register_entries.order_by("on", "id"))
-        assert [e.ended_on for e in history] == [e.on for e in history[1:]] + [None]  # each entry ends when the next begins
+        assert [e.ended_on for e in history] == [e.on for e in history[1:]] + [
+            None
+        ]  # each entry ends when the next begins
 
 
 def test_entries_of_one_day_end_on_that_day_and_the_migration_computes_the_same_ends(make_child, days_ago, capsys):
@@ -39,8 +61,11 @@ def test_entries_of_one_day_end_on_that_day_and_the_migration_computes_the_same_
     services.deregister(actor=None, child=child, on=days_ago(5), reason="foster_care")
     other = make_child(identified_on=days_ago(40), on_register=("primary",))
     stored = list(RegisterEntry.objects.order_by("id").values_list("child_id", "level", "on", "ended_on"))
-    assert stored[:3] == [(child.pk, "primary", days_ago(30), days_ago(30)), (child.pk, "regional", days_ago(30), days_ago(5)),
-                          (child.pk, "deregistered", days_ago(5), None)]
+    assert stored[:3] == [
+        (child.pk, "primary", days_ago(30), days_ago(30)),
+        (child.pk, "regional", days_ago(30), days_ago(5)),
+        (child.pk, "deregistered", days_ago(5), None),
+    ]
     assert stored[3] == (other.pk, "primary", days_ago(39), None)
 
     RegisterEntry.objects.update(ended_on=None)  # as before the migration

@@ -17,7 +17,9 @@ KIND = "register_escalation_due"
 
 
 def reminders(child):
-    return list(Reminder.objects.filter(kind=KIND, subject_id=child.pk).values_list("due_on", "district_id", "region_id"))
+    return list(
+        Reminder.objects.filter(kind=KIND, subject_id=child.pk).values_list("due_on", "district_id", "region_id")
+    )
 
 
 @pytest.mark.parametrize("identified_days_ago, due", [(2, False), (3, True), (4, True)])
@@ -69,7 +71,11 @@ def test_sweeping_twice_makes_one_reminder_and_escalating_closes_it(make_child, 
 def test_a_child_who_turns_18_leaves_the_registers(make_child, birthday_offset, deregistered):
     """The 18th birthday yesterday / today / tomorrow."""
     eighteenth = today() + datetime.timedelta(days=birthday_offset)
-    birth = eighteenth.replace(year=eighteenth.year - 18) if not (eighteenth.month == 2 and eighteenth.day == 29) else datetime.date(eighteenth.year - 18, 3, 1)
+    birth = (
+        eighteenth.replace(year=eighteenth.year - 18)
+        if not (eighteenth.month == 2 and eighteenth.day == 29)
+        else datetime.date(eighteenth.year - 18, 3, 1)
+    )
     child = make_child(birth_date=birth, identified_on=birth + datetime.timedelta(days=3000), on_register=("primary",))
     result = services.sweep_registers()
     child.refresh_from_db()
@@ -94,8 +100,15 @@ def test_the_sweep_is_a_beat_task_registered_with_celery():
 def test_two_workers_sweeping_at_once_make_one_reminder_each(district, days_ago):
     children = []
     for n in range(30):
-        child, _ = services.create_child(actor=None, district=district, last_name=f"Child{n}", first_name="A", sex="F",
-                                         birth_date=days_ago(2000), identified_on=days_ago(40))
+        child, _ = services.create_child(
+            actor=None,
+            district=district,
+            last_name=f"Child{n}",
+            first_name="A",
+            sex="F",
+            birth_date=days_ago(2000),
+            identified_on=days_ago(40),
+        )
         services.place_on_register(actor=None, child=child, level="primary", placed_on=days_ago(35))
         children.append(child)
     barrier = threading.Barrier(2)

@@ -44,8 +44,9 @@ class Row:
         return age_on(self.birth, self.in_force_on)
 
 
-def generate(n_children: int, districts: list[tuple[str, str]], *, seed: int = 7, start: date = date(2019, 1, 1),
-             years: int = 5) -> list[Row]:
+def generate(
+    n_children: int, districts: list[tuple[str, str]], *, seed: int = 7, start: date = date(2019, 1, 1), years: int = 5
+) -> list[Row]:
     rng = random.Random(seed)
     rows: list[Row] = []
     case_no = 0
@@ -55,7 +56,9 @@ def generate(n_children: int, districts: list[tuple[str, str]], *, seed: int = 7
         district, region = rng.choice(districts)
         decided = start + timedelta(days=rng.randrange(365 * years))
         in_force = decided + timedelta(days=15)
-        kind = rng.choices(["resident", "nonresident", "foreign", "mixed", "relative_abroad"], weights=[55, 5, 30, 3, 7])[0]
+        kind = rng.choices(
+            ["resident", "nonresident", "foreign", "mixed", "relative_abroad"], weights=[55, 5, 30, 3, 7]
+        )[0]
         country = rng.choice(FOREIGN)
         single = rng.random() < 0.15
         if kind == "resident":
@@ -89,8 +92,23 @@ def generate(n_children: int, districts: list[tuple[str, str]], *, seed: int = 7
                     consular_country = receiving
                     if registered > date(2024, 6, 1):
                         registered = date(2024, 6, 1)
-            rows.append(Row(f"SYN-{case_no:05d}", rng.choice("MF"), birth, district, region, relative, applicants, decided,
-                            in_force, departed, residence_country, consular_country, registered))
+            rows.append(
+                Row(
+                    f"SYN-{case_no:05d}",
+                    rng.choice("MF"),
+                    birth,
+                    district,
+                    region,
+                    relative,
+                    applicants,
+                    decided,
+                    in_force,
+                    departed,
+                    residence_country,
+                    consular_country,
+                    registered,
+                )
+            )
     return rows
 
 
@@ -101,9 +119,25 @@ def write_csv(rows: list[Row], path: Path) -> Path:
         for i, r in enumerate(rows):
             a1 = r.applicants[0]
             a2 = r.applicants[1] if len(r.applicants) > 1 else ("", "", "", "")
-            writer.writerow([r.case_ref, "", f"Child{i}", "Synth", r.sex, r.birth.isoformat(), r.district, "yes" if r.relative else "no",
-                             *a1, *a2, r.decided_on.isoformat(), r.in_force_on.isoformat(),
-                             r.departed_on.isoformat() if r.departed_on else "", r.residence_country, r.consular_country,
-                             r.consular_registered_on.isoformat() if r.consular_registered_on else "",
-                             f"{r.consular_country}-{i}" if r.consular_registered_on else ""])
+            writer.writerow(
+                [
+                    r.case_ref,
+                    "",
+                    f"Child{i}",
+                    "Synth",
+                    r.sex,
+                    r.birth.isoformat(),
+                    r.district,
+                    "yes" if r.relative else "no",
+                    *a1,
+                    *a2,
+                    r.decided_on.isoformat(),
+                    r.in_force_on.isoformat(),
+                    r.departed_on.isoformat() if r.departed_on else "",
+                    r.residence_country,
+                    r.consular_country,
+                    r.consular_registered_on.isoformat() if r.consular_registered_on else "",
+                    f"{r.consular_country}-{i}" if r.consular_registered_on else "",
+                ]
+            )
     return path

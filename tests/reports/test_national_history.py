@@ -51,18 +51,29 @@ def expected_adoptions(rows, start, end, region=None):
             "girls": sum(r.sex == "F" for r in foreign),
             "cases_with_two_or_more_children": sum(n >= 2 for n in per_case.values()),
             "by_relatives_abroad": sum(r.relative and r.receiving_country != "" for r in foreign),
-            "by_single_mothers": sum(len(r.applicants) == 1 and r.applicants[0][0] == "F" and r.applicants[0][3] != "married" for r in foreign),
+            "by_single_mothers": sum(
+                len(r.applicants) == 1 and r.applicants[0][0] == "F" and r.applicants[0][3] != "married"
+                for r in foreign
+            ),
             "age_under_1": sum(r.age == 0 for r in foreign),
             "age_1": sum(r.age == 1 for r in foreign),
         },
         "by_age": {label: sum(low <= r.age <= high for r in period) for label, low, high in BANDS},
         "by_region": dict(sorted(Counter(r.region for r in period).items())),
-        "by_receiving_country": dict(sorted(Counter(r.receiving_country for r in period if r.receiving_country).items())),
+        "by_receiving_country": dict(
+            sorted(Counter(r.receiving_country for r in period if r.receiving_country).items())
+        ),
     }
 
 
-@pytest.mark.parametrize("start, end", [(date(2021, 1, 1), date(2021, 12, 31)), (date(2019, 1, 1), date(2024, 12, 31)),
-                                        (date(2020, 2, 29), date(2020, 3, 1))])
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        (date(2021, 1, 1), date(2021, 12, 31)),
+        (date(2019, 1, 1), date(2024, 12, 31)),
+        (date(2020, 2, 29), date(2020, 3, 1)),
+    ],
+)
 def test_adoptions_report_matches_independent_counts(api, users, history, start, end):
     rows, _ = history
     body = api(users["ministry"]).get("/api/v1/reports/adoptions/", {"from": start, "to": end}).json()
@@ -86,7 +97,9 @@ def test_a_region_sees_its_own_figures_and_the_ministry_can_ask_for_one(api, use
     region = users["regional"].region_id
     own = api(users["regional"]).get("/api/v1/reports/adoptions/", {"from": start, "to": end}).json()
     assert own["total"] == expected_adoptions(rows, start, end, region)["total"] > 0
-    asked = api(users["ministry"]).get("/api/v1/reports/adoptions/", {"from": start, "to": end, "region": region}).json()
+    asked = (
+        api(users["ministry"]).get("/api/v1/reports/adoptions/", {"from": start, "to": end, "region": region}).json()
+    )
     assert asked["by_age"] == expected_adoptions(rows, start, end, region)["by_age"]
     assert api(users["guardianship"]).get("/api/v1/reports/adoptions/", {"from": start, "to": end}).status_code == 403
 
@@ -94,11 +107,18 @@ def test_a_region_sees_its_own_figures_and_the_ministry_can_ask_for_one(api, use
 @pytest.mark.parametrize("as_of", [date(2020, 6, 30), date(2022, 12, 31), date(2024, 6, 1)])
 def test_consular_registrations_and_unregistered_children_match(api, users, history, as_of):
     rows, _ = history
-    registered = Counter(r.consular_country for r in rows if r.consular_registered_on and r.consular_registered_on <= as_of)
+    registered = Counter(
+        r.consular_country for r in rows if r.consular_registered_on and r.consular_registered_on <= as_of
+    )
     body = api(users["ministry"]).get("/api/v1/reports/consular-registrations/", {"as_of": as_of}).json()
     assert (body["total"], body["by_country"]) == (sum(registered.values()), dict(sorted(registered.items())))
-    unregistered = sorted(r.case_ref for r in rows if r.receiving_country and r.in_force_on <= as_of - timedelta(days=180)
-                          and not (r.consular_registered_on and r.consular_registered_on <= as_of))
+    unregistered = sorted(
+        r.case_ref
+        for r in rows
+        if r.receiving_country
+        and r.in_force_on <= as_of - timedelta(days=180)
+        and not (r.consular_registered_on and r.consular_registered_on <= as_of)
+    )
     report = api(users["ministry"]).get("/api/v1/reports/unregistered-children/", {"as_of": as_of}).json()
     assert report["total"] == len(unregistered)
     refs = dict(Case.objects.values_list("pk", "case_ref"))
@@ -109,7 +129,9 @@ def test_xlsx_and_csv_hold_the_same_numbers_as_json(api, users, history):
     client = api(users["ministry"])
     params = {"from": "2019-01-01", "to": "2024-12-31"}
     body = client.get("/api/v1/reports/adoptions/", params).json()
-    expected = {name: value for name, value in flatten(body) if not name.startswith("links.") and isinstance(value, int)}
+    expected = {
+        name: value for name, value in flatten(body) if not name.startswith("links.") and isinstance(value, int)
+    }
     response = client.get("/api/v1/reports/adoptions/", {**params, "format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -126,8 +148,12 @@ def test_report_query_counts_do_not_grow_with_rows(api, users, history):
     # a short period and the whole history, both with rows in every report (the prefetch of
     # adopters runs only when there are rows to prefetch for)
     for start, end in ((date(2019, 1, 1), date(2020, 3, 31)), (date(2019, 1, 1), date(2024, 12, 31))):
-        for path, params in (("adoptions", {"from": start, "to": end}), ("consular-registrations", {"as_of": end}),
-                             ("unregistered-children", {"as_of": end}), ("registers", {"as_of": end})):
+        for path, params in (
+            ("adoptions", {"from": start, "to": end}),
+            ("consular-registrations", {"as_of": end}),
+            ("unregistered-children", {"as_of": end}),
+            ("registers", {"as_of": end}),
+        ):
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(f"/api/v1/reports/{path}/", params).status_code == 200
             counts.append((path, len(queries)))
@@ -145,7 +171,11 @@ def test_importing_the_same_file_twice_changes_nothing(history):
 
 
 def test_publication_suppresses_small_numbers(api, users, history):
-    body = api(users["ministry"]).get("/api/v1/reports/adoptions/", {"from": "2021-01-01", "to": "2021-12-31", "publish": 1}).json()
+    body = (
+        api(users["ministry"])
+        .get("/api/v1/reports/adoptions/", {"from": "2021-01-01", "to": "2021-12-31", "publish": 1})
+        .json()
+    )
     raw = api(users["ministry"]).get("/api/v1/reports/adoptions/", {"from": "2021-01-01", "to": "2021-12-31"}).json()
     for name, value in flatten(raw):
         if isinstance(value, int) and 1 <= value <= 4 and not name.startswith("links"):
@@ -161,11 +191,16 @@ def test_every_figure_links_to_the_children_behind_it(api, users, history):
         value = dict(flatten(body))[figure]
         assert listed["total"] == value, figure
     region = next(iter(body["by_region"]))
-    behind = client.get("/api/v1/reports/adoptions/children/", {"from": "2019-01-01", "to": "2024-12-31", "figure": f"by_region.{region}"}).json()
+    behind = client.get(
+        "/api/v1/reports/adoptions/children/",
+        {"from": "2019-01-01", "to": "2024-12-31", "figure": f"by_region.{region}"},
+    ).json()
     assert behind["total"] == body["by_region"][region]
     country = next(iter(body["by_receiving_country"]))
-    behind = client.get("/api/v1/reports/adoptions/children/", {"from": "2019-01-01", "to": "2024-12-31",
-                                                                "figure": f"by_receiving_country.{country}"}).json()
+    behind = client.get(
+        "/api/v1/reports/adoptions/children/",
+        {"from": "2019-01-01", "to": "2024-12-31", "figure": f"by_receiving_country.{country}"},
+    ).json()
     assert behind["total"] == body["by_receiving_country"][country]
 
 

@@ -31,8 +31,21 @@ def children_file(tmp_path, n=300, seed=3):
             for _ in range(rng.randrange(0, 3)):
                 dates.append(dates[-1] + timedelta(days=rng.randrange(1, 200)))
             levels = dates[: rng.randrange(0, len(dates) + 1)]
-            writer.writerow([f"R-{i}", f"Name{i}", "X", "", rng.choice("MF"), birth, "", code, identified,
-                             *[d.isoformat() for d in levels], *[""] * (3 - len(levels))])
+            writer.writerow(
+                [
+                    f"R-{i}",
+                    f"Name{i}",
+                    "X",
+                    "",
+                    rng.choice("MF"),
+                    birth,
+                    "",
+                    code,
+                    identified,
+                    *[d.isoformat() for d in levels],
+                    *[""] * (3 - len(levels)),
+                ]
+            )
             facts.append((region, levels))
     return path, facts
 
@@ -53,7 +66,9 @@ def test_registers_report_counts_the_latest_level_on_the_date(api, users, tmp_pa
     assert body["total"] == {lvl: sum(r[lvl] for r in expected.values()) for lvl in ("primary", "regional", "central")}
 
 
-def test_registers_report_on_past_days_follows_placements_and_deregistration_to_the_day(api, users, district, other_district):
+def test_registers_report_on_past_days_follows_placements_and_deregistration_to_the_day(
+    api, users, district, other_district
+):
     """One child's history through the services, the report read the day before, of and after each entry."""
     from core.dates import today
     from registry import services as registry_services
@@ -61,14 +76,36 @@ def test_registers_report_on_past_days_follows_placements_and_deregistration_to_
     def day(n):
         return today() - timedelta(days=n)
 
-    child, elsewhere = (registry_services.create_child(actor=None, district=d, last_name="History", first_name="A", sex="F",
-                                                       birth_date=day(2000), identified_on=day(100))[0] for d in (district, other_district))
-    registry_services.place_on_register(actor=None, child=elsewhere, level="primary", placed_on=day(95))  # outside the regional user's territory
+    child, elsewhere = (
+        registry_services.create_child(
+            actor=None,
+            district=d,
+            last_name="History",
+            first_name="A",
+            sex="F",
+            birth_date=day(2000),
+            identified_on=day(100),
+        )[0]
+        for d in (district, other_district)
+    )
+    registry_services.place_on_register(
+        actor=None, child=elsewhere, level="primary", placed_on=day(95)
+    )  # outside the regional user's territory
     registry_services.place_on_register(actor=None, child=child, level="primary", placed_on=day(90))
     registry_services.place_on_register(actor=None, child=child, level="regional", placed_on=day(60))
     registry_services.deregister(actor=None, child=child, on=day(40), reason="returned_to_parents")
     registry_services.place_on_register(actor=None, child=child, level="primary", placed_on=day(20))
-    expected = {91: None, 90: "primary", 89: "primary", 61: "primary", 60: "regional", 41: "regional", 40: None, 21: None, 20: "primary"}
+    expected = {
+        91: None,
+        90: "primary",
+        89: "primary",
+        61: "primary",
+        60: "regional",
+        41: "regional",
+        40: None,
+        21: None,
+        20: "primary",
+    }
     regional = api(users["regional"])
     for n, level in expected.items():
         total = regional.get("/api/v1/reports/registers/", {"as_of": day(n)}).json()["total"]
@@ -92,10 +129,16 @@ def test_an_import_with_errors_fails_and_lists_them_by_line_and_column(api, user
     bad = "external_id,last_name,first_name,patronymic,sex,birth_date,birth_registration_number,district,identified_on,primary_on,regional_on,central_on\n"
     bad += f"X1,A,B,,M,2019-02-30,,{district.code},2020-01-01,,,\n"
     upload = SimpleUploadedFile("bad.csv", bad.encode(), content_type="text/csv")
-    job_id = api(users["ministry"]).post("/api/v1/imports/", {"kind": "children", "file": upload}, format="multipart").json()["id"]
+    job_id = (
+        api(users["ministry"])
+        .post("/api/v1/imports/", {"kind": "children", "file": upload}, format="multipart")
+        .json()["id"]
+    )
     job = services.run_import_job(job_id)
     assert job.status == ImportJob.Status.FAILED
-    assert job.errors == [{"line": 2, "column": "birth_date", "code": "invalid_date", "message": job.errors[0]["message"]}]
+    assert job.errors == [
+        {"line": 2, "column": "birth_date", "code": "invalid_date", "message": job.errors[0]["message"]}
+    ]
 
 
 def test_uploads_must_be_csv_or_xlsx(api, users):
@@ -116,8 +159,25 @@ def test_the_registers_today_from_current_state_agree_with_the_history(api, user
     registry_services.deregister(actor=None, child=left, on=ago(30), reason="returned_to_parents")
     back = make_child(district, last_name="Back")
     registry_services.deregister(actor=None, child=back, on=ago(30), reason="returned_to_parents")
-    registry_services.place_on_register(actor=None, child=Child.objects.get(pk=back.pk), level="primary", placed_on=ago(10))
-    registry_services.create_child(actor=None, district=district, last_name="Identified", first_name="A", sex="M",
-                                   birth_date=ago(900), identified_on=ago(1))  # on no register yet
-    assert sorted(current_levels(Child.objects.all())) == sorted(levels_on(RegisterEntry.objects.all(), today())) == [("KZ-71", "central", 1), ("KZ-71", "primary", 1)]
-    assert api(users["ministry"]).get("/api/v1/reports/registers/").json()["total"] == {"primary": 1, "regional": 0, "central": 1}
+    registry_services.place_on_register(
+        actor=None, child=Child.objects.get(pk=back.pk), level="primary", placed_on=ago(10)
+    )
+    registry_services.create_child(
+        actor=None,
+        district=district,
+        last_name="Identified",
+        first_name="A",
+        sex="M",
+        birth_date=ago(900),
+        identified_on=ago(1),
+    )  # on no register yet
+    assert (
+        sorted(current_levels(Child.objects.all()))
+        == sorted(levels_on(RegisterEntry.objects.all(), today()))
+        == [("KZ-71", "central", 1), ("KZ-71", "primary", 1)]
+    )
+    assert api(users["ministry"]).get("/api/v1/reports/registers/").json()["total"] == {
+        "primary": 1,
+        "regional": 0,
+        "central": 1,
+    }

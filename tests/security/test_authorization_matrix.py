@@ -150,15 +150,30 @@ def build_side(district, court, post, name: str) -> dict[str, list[Obj]]:
     """One territory's files: a child adopted into `post`'s country (registered there), an open case
     with a consent, a possible duplicate, a reminder to every organisation of the side."""
     case, adopted = adopt_abroad(district, court, country=post.country, last_name=f"{name}ova", applicant_name=name)
-    registration = consular_services.register_child(actor=None, child=adopted, post=post, number=f"{name}-REG",
-                                                    registered_on=today() - datetime.timedelta(days=30))
+    registration = consular_services.register_child(
+        actor=None, child=adopted, post=post, number=f"{name}-REG", registered_on=today() - datetime.timedelta(days=30)
+    )
     child = make_child(district, birth_days_ago=11 * 365, last_name=f"{name}openova")
-    make_child(district, birth_days_ago=11 * 365, last_name=f"{name}openova")  # same name and birth: a possible duplicate
+    make_child(
+        district, birth_days_ago=11 * 365, last_name=f"{name}openova"
+    )  # same name and birth: a possible duplicate
     couple = [make_applicant(district, last_name=f"{name}er"), make_applicant(district, last_name=f"{name}er", sex="M")]
-    open_case = adoption_services.open_case(actor=None, children=[child], applicants=couple, opened_on=today() - datetime.timedelta(days=20))
-    consent = adoption_services.record_consent(actor=None, case=open_case, child=child, given_on=today() - datetime.timedelta(days=5))
-    reminder = Reminder.objects.create(kind="matrix", subject_type="child", subject_id=child.pk, due_on=today(),
-                                       district=district, region=district.region, court=court, consular_post=post)
+    open_case = adoption_services.open_case(
+        actor=None, children=[child], applicants=couple, opened_on=today() - datetime.timedelta(days=20)
+    )
+    consent = adoption_services.record_consent(
+        actor=None, case=open_case, child=child, given_on=today() - datetime.timedelta(days=5)
+    )
+    reminder = Reminder.objects.create(
+        kind="matrix",
+        subject_type="child",
+        subject_id=child.pk,
+        due_on=today(),
+        district=district,
+        region=district.region,
+        court=court,
+        consular_post=post,
+    )
     adopted_file = {"district": district, "court": court, "country": post.country}
     return {
         "child": [Obj(child.pk, district), Obj(adopted.pk, **adopted_file)],
@@ -173,11 +188,17 @@ def build_side(district, court, post, name: str) -> dict[str, list[Obj]]:
 
 
 def kind_of(path: str) -> str | None:
-    for prefix, kind in (("/api/v1/children/{id}", "child"), ("/api/v1/cases/{id}/consents/{consent_id}", "consent"),
-                         ("/api/v1/cases/{id}", "case"), ("/api/v1/adopted-children/{id}", "adopted"),
-                         ("/api/v1/applicants/{id}", "applicant"), ("/api/v1/consular-registrations/{id}", "registration"),
-                         ("/api/v1/duplicates/{id}", "duplicate"), ("/api/v1/reminders/{id}", "reminder"),
-                         ("/api/v1/imports/{id}", "import")):
+    for prefix, kind in (
+        ("/api/v1/children/{id}", "child"),
+        ("/api/v1/cases/{id}/consents/{consent_id}", "consent"),
+        ("/api/v1/cases/{id}", "case"),
+        ("/api/v1/adopted-children/{id}", "adopted"),
+        ("/api/v1/applicants/{id}", "applicant"),
+        ("/api/v1/consular-registrations/{id}", "registration"),
+        ("/api/v1/duplicates/{id}", "duplicate"),
+        ("/api/v1/reminders/{id}", "reminder"),
+        ("/api/v1/imports/{id}", "import"),
+    ):
         if path.startswith(prefix):
             return kind
     return None
@@ -204,11 +225,16 @@ def call(client, method: str, url: str):
     return response
 
 
-def test_every_operation_for_every_role_on_own_and_other_objects(api, users, district, court, us_post, other_district,
-                                                                  other_court, gb_post):
+def test_every_operation_for_every_role_on_own_and_other_objects(
+    api, users, district, court, us_post, other_district, other_court, gb_post
+):
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    operations = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops
-                  if method in ("get", "post", "put", "patch", "delete")}
+    operations = {
+        (method.upper(), path)
+        for path, ops in schema["paths"].items()
+        for method in ops
+        if method in ("get", "post", "put", "patch", "delete")
+    }
     assert operations - PUBLIC == set(MAY), "every operation needs its row in MAY (ROLES.md)"
 
     home = build_side(district, court, us_post, "Homeside")
@@ -267,8 +293,9 @@ WEB_PAGES = {
 WEB_LISTS = ["/", "/children/", "/children/?q=openova", "/cases/", "/adopted/", "/dashboard/"]
 
 
-def test_every_page_for_every_role_on_own_and_other_objects(client, users, district, court, us_post, other_district,
-                                                           other_court, gb_post):
+def test_every_page_for_every_role_on_own_and_other_objects(
+    client, users, district, court, us_post, other_district, other_court, gb_post
+):
     home = build_side(district, court, us_post, "Homeside")
     away = build_side(other_district, other_court, gb_post, "Farside")
     wrong, leaks = [], []

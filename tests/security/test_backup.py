@@ -39,8 +39,13 @@ def test_a_restored_dump_passes_the_consistency_check_with_the_same_counts(distr
         admin.execute(f'CREATE DATABASE "{restored}"')
     try:
         subprocess.run(["pg_restore", "--no-owner", "-d", url(restored), str(dump)], check=True)
-        result = subprocess.run([sys.executable, "manage.py", "check_consistency"], cwd=ROOT, capture_output=True, text=True,
-                                env=service_env(DATABASE_URL=url(restored), VAR_DIR=str(tmp_path / "var")))
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check_consistency"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=service_env(DATABASE_URL=url(restored), VAR_DIR=str(tmp_path / "var")),
+        )
         assert result.returncode == 0, result.stderr
         assert result.stdout == original  # the same counts, the same audit chain head, and consistent
     finally:

@@ -35,7 +35,9 @@ def test_a_formula_typed_as_an_adopters_name_is_text_in_csv_and_xlsx(api, users,
     assert adopters and all(cell.startswith("'=") for cell in adopters)
     as_xlsx = client.get("/api/v1/reports/unregistered-children/", {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
-    found = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
+    found = [
+        cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+    ]
     assert found and all(cell.data_type == "s" and cell.value.startswith("'=") for cell in found)
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 

@@ -39,8 +39,12 @@ pytestmark = [pytest.mark.services, postgres_only]
 
 
 def post_json(url, body, token=None):
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", **({"Authorization": f"Token {token}"} if token else {})})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **({"Authorization": f"Token {token}"} if token else {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read() or b"{}")
@@ -49,7 +53,9 @@ def post_json(url, body, token=None):
 
 
 def manage(env, *args):
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -61,10 +67,22 @@ def test_postgres_restarted_under_load_the_service_recovers_without_a_restart(tm
         env = service_env(DATABASE_URL=pg.url("adoption"), VAR_DIR=str(tmp_path / "var"))
         manage(env, "migrate", "-v0")
         manage(env, "seed_demo", "--no-users")
-        manage(env, "create_staff", "--role", "guardianship", "--org", "KZ-71-ESI", "--password", "a long test password 1", "clerk")
+        manage(
+            env,
+            "create_staff",
+            "--role",
+            "guardianship",
+            "--org",
+            "KZ-71-ESI",
+            "--password",
+            "a long test password 1",
+            "clerk",
+        )
 
         with web_server(env, tmp_path) as base:
-            status, body = post_json(f"{base}/api/v1/auth/token/", {"username": "clerk", "password": "a long test password 1"})
+            status, body = post_json(
+                f"{base}/api/v1/auth/token/", {"username": "clerk", "password": "a long test password 1"}
+            )
             assert status == 200, body
             token, outcomes, stop = body["token"], [], threading.Event()
 
@@ -72,8 +90,14 @@ def test_postgres_restarted_under_load_the_service_recovers_without_a_restart(tm
                 n = 0
                 while not stop.is_set():
                     n += 1
-                    child = {"last_name": f"Loadova{n}", "first_name": "Aru", "sex": "F", "birth_date": "2020-01-01",
-                             "identified_on": "2024-01-01", "district": "KZ-71-ESI"}
+                    child = {
+                        "last_name": f"Loadova{n}",
+                        "first_name": "Aru",
+                        "sex": "F",
+                        "birth_date": "2020-01-01",
+                        "identified_on": "2024-01-01",
+                        "district": "KZ-71-ESI",
+                    }
                     outcomes.append((post_json(f"{base}/api/v1/children/", child, token)[0], child["last_name"]))
 
             thread = threading.Thread(target=writer)
@@ -81,7 +105,9 @@ def test_postgres_restarted_under_load_the_service_recovers_without_a_restart(tm
             try:
                 assert wait_for(lambda: sum(s == 201 for s, _ in outcomes) >= 5)
                 pg.stop()
-                assert wait_for(lambda: http_get(f"{base}/healthz")[0] == 503, timeout=10)  # health reports it meanwhile
+                assert wait_for(
+                    lambda: http_get(f"{base}/healthz")[0] == 503, timeout=10
+                )  # health reports it meanwhile
                 assert wait_for(lambda: any(s == 503 for s, _ in outcomes), timeout=10)
                 time.sleep(1)
                 pg.start()  # the same web server, not restarted
@@ -98,8 +124,10 @@ def test_postgres_restarted_under_load_the_service_recovers_without_a_restart(tm
         with psycopg.connect(pg.url("adoption")) as db:
             stored = {row[0] for row in db.execute("SELECT last_name FROM registry_child")}
         assert acknowledged <= stored  # records lost: 0
-        print(f"PostgreSQL restart: {len(outcomes)} writes, {len(acknowledged)} acknowledged and stored, "
-              f"{sum(s == 503 for s, _ in outcomes)} refused with 503 while it was down")
+        print(
+            f"PostgreSQL restart: {len(outcomes)} writes, {len(acknowledged)} acknowledged and stored, "
+            f"{sum(s == 503 for s, _ in outcomes)} refused with 503 while it was down"
+        )
 
 
 CHILDREN_HEADER = "external_id,last_name,first_name,patronymic,sex,birth_date,birth_registration_number,district,identified_on,primary_on,regional_on,central_on\n"
@@ -110,11 +138,15 @@ def test_a_worker_killed_mid_import_is_redelivered_and_the_import_happens_once(d
     rows = 8000  # eight batches of the bulk import: the kill lands after the first
     born = [datetime.date(2006, 3, 1) + datetime.timedelta(days=n % 6000) for n in range(rows)]  # minors on 2024-01-02
     content = CHILDREN_HEADER + "".join(
-        f"KILL-{n:05},Killova{n},Aru,,{'MF'[n % 2]},{born[n]},,{district.code},2024-01-01,2024-01-02,,\n" for n in range(rows))
+        f"KILL-{n:05},Killova{n},Aru,,{'MF'[n % 2]},{born[n]},,{district.code},2024-01-01,2024-01-02,,\n"
+        for n in range(rows)
+    )
     job = ImportJob.objects.create(kind="children", file=ContentFile(content.encode(), name="children.csv"))
     port = free_port()
     with redis_server(port, tmp_path):
-        env = service_env(DATABASE_URL=database_url(), REDIS_URL=f"redis://127.0.0.1:{port}/0", CELERY_VISIBILITY_TIMEOUT="3")
+        env = service_env(
+            DATABASE_URL=database_url(), REDIS_URL=f"redis://127.0.0.1:{port}/0", CELERY_VISIBILITY_TIMEOUT="3"
+        )
         from config.celery import app
         from reports.tasks import run_import
 
@@ -123,7 +155,9 @@ def test_a_worker_killed_mid_import_is_redelivered_and_the_import_happens_once(d
         with celery_worker(env, tmp_path, "doomed") as doomed:
             progress = redis.Redis(port=port)
             key = f":1:{progress_key(job.pk)}"  # the cache entry the import page reads (Django's key format)
-            assert wait_for(lambda: pickle.loads(progress.get(key))[0] >= 1000, timeout=120, interval=0.02)  # well into it
+            assert wait_for(
+                lambda: pickle.loads(progress.get(key))[0] >= 1000, timeout=120, interval=0.02
+            )  # well into it
             os.kill(doomed.pid, signal.SIGKILL)
             doomed.wait(timeout=10)
         job.refresh_from_db()
@@ -131,7 +165,9 @@ def test_a_worker_killed_mid_import_is_redelivered_and_the_import_happens_once(d
         assert not Child.objects.filter(external_id__startswith="KILL-").exists()  # its transaction died with it
 
         with celery_worker(env, tmp_path, "survivor"):
-            assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "done", timeout=240), (tmp_path / "survivor.log").read_text()
+            assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "done", timeout=240), (
+                tmp_path / "survivor.log"
+            ).read_text()
     job.refresh_from_db()
     assert job.created == rows
     assert Child.objects.filter(external_id__startswith="KILL-").count() == rows  # once, not twice, none lost

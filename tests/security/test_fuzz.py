@@ -45,7 +45,13 @@ pytestmark = pytest.mark.usefixtures("no_throttle")
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=DERANDOMIZE)
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    derandomize=DERANDOMIZE,
+)
 def test_no_input_makes_the_api_fail(case, tokens):
     for role in ROLES:
         response = case.call(headers={"Authorization": f"Token {tokens[role]}"})

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = service_env(**{**GOOD, "VAR_DIR": str(tmp_path)})
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -28,7 +33,9 @@ def test_pages_carry_security_headers_and_a_strict_content_security_policy(clien
     assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     page = response.content.decode()
-    assert "onchange=" not in page and "<script>" not in page and "style=" not in page  # nothing inline for CSP to block
+    assert (
+        "onchange=" not in page and "<script>" not in page and "style=" not in page
+    )  # nothing inline for CSP to block
 
 
 def test_the_api_is_rate_limited(api, users, monkeypatch):
@@ -47,11 +54,15 @@ def test_the_api_is_rate_limited(api, users, monkeypatch):
 def test_the_auditor_lists_who_read_which_file_and_why(api, users, make_child_any):
     child = make_child_any()
     api(users["regional"]).get(f"/api/v1/children/{child.pk}/")
-    events = api(users["auditor"]).get("/api/v1/audit-events/", {"action": "read", "object_id": child.pk}).json()["results"]
+    events = (
+        api(users["auditor"]).get("/api/v1/audit-events/", {"action": "read", "object_id": child.pk}).json()["results"]
+    )
     assert [(e["actor"], e["object_type"]) for e in events] == [(users["regional"].username, "registry.child")]
     assert api(users["ministry"]).get("/api/v1/audit-events/").status_code == 403
     assert api(users["guardianship"]).get("/api/v1/audit-events/").status_code == 403
-    assert AuditEvent.objects.filter(action="read").count() == 1  # a log of reads shows no part of the file: not itself a read
+    assert (
+        AuditEvent.objects.filter(action="read").count() == 1
+    )  # a log of reads shows no part of the file: not itself a read
 
 
 @pytest.mark.parametrize("path", ["/api/v1/reminders/null,null/done/", "/api/v1/duplicates/abc/different/"])
@@ -66,15 +77,30 @@ def test_an_unknown_region_is_a_400_and_control_characters_never_break_an_export
     assert response.status_code == 400
     from reports.renderers import XLSXRenderer
 
-    assert XLSXRenderer().render({"errors": [{"field": "region", "code": "x", "message": "bad \x07 value"}]})[:2] == b"PK"
+    assert (
+        XLSXRenderer().render({"errors": [{"field": "region", "code": "x", "message": "bad \x07 value"}]})[:2] == b"PK"
+    )
 
 
 def test_a_nul_character_anywhere_is_a_400_naming_the_field(api, users):
     """Found by the fuzzer in CI: a NUL in a slug field reached PostgreSQL, which refuses NUL in text."""
     client = api(users["guardianship"])
-    body = client.post("/api/v1/children/", {"last_name": "A", "first_name": "B", "sex": "F", "birth_date": "2020-01-01",
-                                             "district": "KZ-71\x00", "identified_on": "2021-01-01"}, format="json")
+    body = client.post(
+        "/api/v1/children/",
+        {
+            "last_name": "A",
+            "first_name": "B",
+            "sex": "F",
+            "birth_date": "2020-01-01",
+            "district": "KZ-71\x00",
+            "identified_on": "2021-01-01",
+        },
+        format="json",
+    )
     assert body.status_code == 400 and body.json()["errors"][0]["field"] == "district"
     query = client.get("/api/v1/children/", {"district": "a\x00b"})
     assert query.status_code == 400 and query.json()["errors"][0] == {
-        "field": "district", "code": "null_character", "message": "A NUL character is not allowed."}
+        "field": "district",
+        "code": "null_character",
+        "message": "A NUL character is not allowed.",
+    }

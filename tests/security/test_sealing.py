@@ -17,7 +17,10 @@ def test_the_identity_of_an_adopted_child_is_sealed(api, users, district, court)
     assert [c["last_name"] for c in listed] == [None]
     not_adopted = make_child(district, last_name="Omarova")
     assert api(users["regional"]).get(f"/api/v1/children/{not_adopted.pk}/").json() | {} == {
-        **api(users["regional"]).get(f"/api/v1/children/{not_adopted.pk}/").json(), "sealed": False, "last_name": "Omarova"}
+        **api(users["regional"]).get(f"/api/v1/children/{not_adopted.pk}/").json(),
+        "sealed": False,
+        "last_name": "Omarova",
+    }
 
 
 def test_a_role_that_needs_it_opens_it_with_a_purpose_and_the_read_is_audited(api, users, district, court):
@@ -26,10 +29,18 @@ def test_a_role_that_needs_it_opens_it_with_a_purpose_and_the_read_is_audited(ap
     short = client.get(f"/api/v1/children/{child.pk}/", {"purpose": "check"})
     assert short.status_code == 400 and short.json()["errors"][0]["code"] == "purpose_required"
     opened = client.get(f"/api/v1/children/{child.pk}/", {"purpose": "court request no. 2-117 about inheritance"})
-    assert opened.status_code == 200 and opened.json()["last_name"] == "Zhaksylykova" and opened.json()["sealed"] is False
-    read = AuditEvent.objects.filter(action="read", object_id=str(child.pk), actor=users["guardianship"]).exclude(purpose="").get()
+    assert (
+        opened.status_code == 200 and opened.json()["last_name"] == "Zhaksylykova" and opened.json()["sealed"] is False
+    )
+    read = (
+        AuditEvent.objects.filter(action="read", object_id=str(child.pk), actor=users["guardianship"])
+        .exclude(purpose="")
+        .get()
+    )
     assert read.purpose == "court request no. 2-117 about inheritance"
-    by_auditor = api(users["auditor"]).get("/api/v1/audit-events/", {"action": "read", "object_id": child.pk}).json()["results"]
+    by_auditor = (
+        api(users["auditor"]).get("/api/v1/audit-events/", {"action": "read", "object_id": child.pk}).json()["results"]
+    )
     assert "court request no. 2-117 about inheritance" in [e["purpose"] for e in by_auditor]
 
 
@@ -44,6 +55,8 @@ def test_the_web_page_hides_the_sealed_identity_until_a_purpose_is_given(client,
     client.force_login(users["guardianship"])
     page = client.get(f"/children/{child.pk}/").content.decode()
     assert "Zhaksylykova" not in page and "is sealed" in page
-    opened = client.get(f"/children/{child.pk}/", {"purpose": "court request no. 2-117 about inheritance"}).content.decode()
+    opened = client.get(
+        f"/children/{child.pk}/", {"purpose": "court request no. 2-117 about inheritance"}
+    ).content.decode()
     assert "Zhaksylykova" in opened
     assert "Zhaksylykova" not in client.get("/children/").content.decode()

@@ -42,27 +42,64 @@ def sealed_world(district, court, us_post) -> dict:
     # history before the adoption: edits that put every secret into audit snapshots
     from registry.models import Child
 
-    Child.objects.filter(pk=child.pk).update(first_name="Tainagul", patronymic="Zakrytovna",
-                                             birth_registration_number="BRN-SEALED-9041", health_notes="HEALTH-SEALED-NOTE")
+    Child.objects.filter(pk=child.pk).update(
+        first_name="Tainagul",
+        patronymic="Zakrytovna",
+        birth_registration_number="BRN-SEALED-9041",
+        health_notes="HEALTH-SEALED-NOTE",
+    )
     child.refresh_from_db()
-    registry_services.add_ground(actor=None, child=child, parent="both", ground="abandoned_in_institution", documents=[
-        {"kind": "birth_registration", "number": "BRN-SEALED-9041", "date": child.identified_on, "issued_by": "Sekretova maternity home"},
-        {"kind": "institution_statement", "number": "IS-1", "date": child.identified_on, "issued_by": "Maternity home no. 2"}])
-    registration = consular_services.register_child(actor=None, child=child, post=us_post, number="US-REG-1",
-                                                    registered_on=today() - datetime.timedelta(days=20))
+    registry_services.add_ground(
+        actor=None,
+        child=child,
+        parent="both",
+        ground="abandoned_in_institution",
+        documents=[
+            {
+                "kind": "birth_registration",
+                "number": "BRN-SEALED-9041",
+                "date": child.identified_on,
+                "issued_by": "Sekretova maternity home",
+            },
+            {
+                "kind": "institution_statement",
+                "number": "IS-1",
+                "date": child.identified_on,
+                "issued_by": "Maternity home no. 2",
+            },
+        ],
+    )
+    registration = consular_services.register_child(
+        actor=None, child=child, post=us_post, number="US-REG-1", registered_on=today() - datetime.timedelta(days=20)
+    )
     child.refresh_from_db()
     assert child.sealed_on is not None
     applicant = case.applicants.first()
-    _, unregistered = adopt_abroad(district, court, last_name="Sekretova", country="US", in_force_ago=200, applicant_name="Brown")
-    return {"child": child.pk, "case": case.pk, "adopted": child.pk, "applicant": applicant.pk, "registration": registration.pk,
-            "unregistered": unregistered.pk}
+    _, unregistered = adopt_abroad(
+        district, court, last_name="Sekretova", country="US", in_force_ago=200, applicant_name="Brown"
+    )
+    return {
+        "child": child.pk,
+        "case": case.pk,
+        "adopted": child.pk,
+        "applicant": applicant.pk,
+        "registration": registration.pk,
+        "unregistered": unregistered.pk,
+    }
 
 
 def kind_of(path: str) -> str | None:
-    for prefix, kind in (("/api/v1/children/{id}", "child"), ("/api/v1/cases/{id}/consents/{consent_id}", "consent"),
-                         ("/api/v1/cases/{id}", "case"), ("/api/v1/adopted-children/{id}", "adopted"),
-                         ("/api/v1/applicants/{id}", "applicant"), ("/api/v1/consular-registrations/{id}", "registration"),
-                         ("/api/v1/duplicates/{id}", "none"), ("/api/v1/reminders/{id}", "none"), ("/api/v1/imports/{id}", "none")):
+    for prefix, kind in (
+        ("/api/v1/children/{id}", "child"),
+        ("/api/v1/cases/{id}/consents/{consent_id}", "consent"),
+        ("/api/v1/cases/{id}", "case"),
+        ("/api/v1/adopted-children/{id}", "adopted"),
+        ("/api/v1/applicants/{id}", "applicant"),
+        ("/api/v1/consular-registrations/{id}", "registration"),
+        ("/api/v1/duplicates/{id}", "none"),
+        ("/api/v1/reminders/{id}", "none"),
+        ("/api/v1/imports/{id}", "none"),
+    ):
         if path.startswith(prefix):
             return kind
     return None
@@ -81,7 +118,13 @@ def text_of(response) -> str:
     """The answer as text, whatever its format (an XLSX's every cell)."""
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         workbook = load_workbook(io.BytesIO(response.content))
-        return "\n".join(str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+        return "\n".join(
+            str(cell)
+            for sheet in workbook
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
     return response.content.decode(errors="replace")
 
 
@@ -92,7 +135,12 @@ def leaked(response) -> list[str]:
 
 def api_operations() -> set[tuple[str, str]]:
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    return {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops if m in ("get", "post", "put", "patch", "delete")}
+    return {
+        (m.upper(), p)
+        for p, ops in schema["paths"].items()
+        for m in ops
+        if m in ("get", "post", "put", "patch", "delete")
+    }
 
 
 def in_rollback(fn):
@@ -106,26 +154,37 @@ def in_rollback(fn):
 def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, court, us_post):
     world = sealed_world(district, court, us_post)
     operations = api_operations()
-    assert operations - PUBLIC == set(MAY), \
-        "every operation needs its row in the authorization matrix's MAY"
+    assert operations - PUBLIC == set(MAY), "every operation needs its row in the authorization matrix's MAY"
     leaks, checked = [], 0
     for role in ROLES:
         client = api(users[role])
         for method, path in sorted(operations):
-            formats = ["", "format=csv", "format=xlsx"] if path.startswith("/api/v1/reports/") and method == "GET" else [""]
+            formats = (
+                ["", "format=csv", "format=xlsx"] if path.startswith("/api/v1/reports/") and method == "GET" else [""]
+            )
             for extra in formats:
                 target = url(path, world, extra)
                 if method == "GET":
                     response = in_rollback(lambda target=target, client=client: client.get(target))
                 else:
-                    response = in_rollback(lambda method=method, target=target, client=client: getattr(client, method.lower())(target, {}, format="json"))
+                    response = in_rollback(
+                        lambda method=method, target=target, client=client: getattr(client, method.lower())(
+                            target, {}, format="json"
+                        )
+                    )
                 checked += 1
                 assert response.status_code < 500, f"{role} {method} {target}: {response.status_code}"
                 if found := leaked(response):
                     leaks.append(f"{role} {method} {target}: {found}")
-        for probe in ("/api/v1/children/?q=Sekretova", "/api/v1/children/?q=Tainagul", "/api/v1/children/?q=BRN-SEALED-9041",
-                      f"/api/v1/cases/?child={world['child']}", f"/api/v1/monitoring-reports/?child={world['child']}",
-                      "/api/v1/audit-events/", f"/api/v1/audit-events/?object_id={world['child']}"):
+        for probe in (
+            "/api/v1/children/?q=Sekretova",
+            "/api/v1/children/?q=Tainagul",
+            "/api/v1/children/?q=BRN-SEALED-9041",
+            f"/api/v1/cases/?child={world['child']}",
+            f"/api/v1/monitoring-reports/?child={world['child']}",
+            "/api/v1/audit-events/",
+            f"/api/v1/audit-events/?object_id={world['child']}",
+        ):
             response = in_rollback(lambda probe=probe, client=client: client.get(probe))
             checked += 1
             if found := leaked(response):
@@ -139,17 +198,34 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
     assert opened.status_code == 200 and opened.json()["last_name"] == "Sekretova" and leaked(opened)
     history = api(users["guardianship"]).get(f"/api/v1/children/{world['child']}/history/", {"purpose": PURPOSE})
     assert "BRN-SEALED-9041" in history.content.decode()
-    assert api(users["regional"]).get(f"/api/v1/children/{world['child']}/history/", {"purpose": PURPOSE}).status_code == 403
+    assert (
+        api(users["regional"]).get(f"/api/v1/children/{world['child']}/history/", {"purpose": PURPOSE}).status_code
+        == 403
+    )
     print(f"secrecy matrix: {len(operations)} operations, {len(ROLES)} roles, {checked} requests checked")
 
 
 # Every page of the staff application, with the object its {pk} stands for (None: no object).
 PAGES = {
-    "": None, "children/": None, "children/new/": None, "children/<int:pk>/": "child",
-    "children/<int:pk>/grounds/": "child", "children/<int:pk>/register/": "child", "children/<int:pk>/deregister/": "child",
-    "duplicates/<int:pk>/different/": "none", "cases/": None, "cases/new/": None, "applicants/new/": None,
-    "cases/<int:pk>/": "case", "cases/<int:pk>/<slug:name>/": "case", "adopted/": None, "adopted/<int:pk>/": "child",
-    "dashboard/": None, "dashboard/policy/": None, "dashboard/import/": None, "dashboard/import/<int:pk>/": "none",
+    "": None,
+    "children/": None,
+    "children/new/": None,
+    "children/<int:pk>/": "child",
+    "children/<int:pk>/grounds/": "child",
+    "children/<int:pk>/register/": "child",
+    "children/<int:pk>/deregister/": "child",
+    "duplicates/<int:pk>/different/": "none",
+    "cases/": None,
+    "cases/new/": None,
+    "applicants/new/": None,
+    "cases/<int:pk>/": "case",
+    "cases/<int:pk>/<slug:name>/": "case",
+    "adopted/": None,
+    "adopted/<int:pk>/": "child",
+    "dashboard/": None,
+    "dashboard/policy/": None,
+    "dashboard/import/": None,
+    "dashboard/import/<int:pk>/": "none",
 }
 NOT_STAFF_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "static/", "media/")
 
@@ -185,8 +261,10 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
         client.force_login(users[role])
         for route in sorted(PAGES):
             target = page_url(route, world)
-            for response in (in_rollback(lambda target=target: client.get(target)),
-                             in_rollback(lambda target=target: client.post(target, {}))):
+            for response in (
+                in_rollback(lambda target=target: client.get(target)),
+                in_rollback(lambda target=target: client.post(target, {})),
+            ):
                 assert response.status_code < 500, f"{role} {target}: {response.status_code}"
                 if found := leaked(response):
                     leaks.append(f"{role} {response.request['REQUEST_METHOD']} {target}: {found}")
@@ -205,24 +283,54 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
 
 # GET operations that show a child's record or a case file, with the record a read event must name.
 RECORD_READS = {
-    "/api/v1/children/": "child", "/api/v1/children/{id}/": "child", "/api/v1/children/{id}/grounds/": "child",
-    "/api/v1/children/{id}/register/": "child", "/api/v1/children/{id}/history/": "child",
-    "/api/v1/applicants/": "applicant", "/api/v1/applicants/{id}/": "applicant",
-    "/api/v1/cases/": "case", "/api/v1/cases/{id}/": "case", "/api/v1/cases/{id}/eligibility/": "case",
-    "/api/v1/adopted-children/": "child", "/api/v1/adopted-children/{id}/": "child",
-    "/api/v1/consular-registrations/": "child", "/api/v1/consular-registrations/{id}/": "child",
-    "/api/v1/monitoring-reports/": "child", "/api/v1/reports/adoptions/children/": "child",
-    "/api/v1/reports/unregistered-children/": "unregistered", "/api/v1/audit-events/": "child",
+    "/api/v1/children/": "child",
+    "/api/v1/children/{id}/": "child",
+    "/api/v1/children/{id}/grounds/": "child",
+    "/api/v1/children/{id}/register/": "child",
+    "/api/v1/children/{id}/history/": "child",
+    "/api/v1/applicants/": "applicant",
+    "/api/v1/applicants/{id}/": "applicant",
+    "/api/v1/cases/": "case",
+    "/api/v1/cases/{id}/": "case",
+    "/api/v1/cases/{id}/eligibility/": "case",
+    "/api/v1/adopted-children/": "child",
+    "/api/v1/adopted-children/{id}/": "child",
+    "/api/v1/consular-registrations/": "child",
+    "/api/v1/consular-registrations/{id}/": "child",
+    "/api/v1/monitoring-reports/": "child",
+    "/api/v1/reports/adoptions/children/": "child",
+    "/api/v1/reports/unregistered-children/": "unregistered",
+    "/api/v1/audit-events/": "child",
 }
 # GET operations that show no child's record nor case file (reference data, counts, the caller's own work).
 NO_RECORD = {
-    "/api/v1/regions/", "/api/v1/courts/", "/api/v1/consular-posts/", "/api/v1/policy/", "/api/v1/reminders/",
-    "/api/v1/imports/", "/api/v1/imports/{id}/", "/api/v1/duplicates/", "/api/v1/reports/adoptions/",
-    "/api/v1/reports/consular-registrations/", "/api/v1/reports/intercountry/", "/api/v1/reports/registers/",
+    "/api/v1/regions/",
+    "/api/v1/courts/",
+    "/api/v1/consular-posts/",
+    "/api/v1/policy/",
+    "/api/v1/reminders/",
+    "/api/v1/imports/",
+    "/api/v1/imports/{id}/",
+    "/api/v1/duplicates/",
+    "/api/v1/reports/adoptions/",
+    "/api/v1/reports/consular-registrations/",
+    "/api/v1/reports/intercountry/",
+    "/api/v1/reports/registers/",
 }
-LABELS = {"child": "registry.child", "unregistered": "registry.child", "case": "adoption.case", "applicant": "adoption.applicant"}
-RECORD_PAGES = {"/children/": "child", "/children/{child}/": "child", "/cases/": "case", "/cases/{case}/": "case",
-                "/adopted/": "child", "/adopted/{child}/": "child"}
+LABELS = {
+    "child": "registry.child",
+    "unregistered": "registry.child",
+    "case": "adoption.case",
+    "applicant": "adoption.applicant",
+}
+RECORD_PAGES = {
+    "/children/": "child",
+    "/children/{child}/": "child",
+    "/cases/": "case",
+    "/cases/{case}/": "case",
+    "/adopted/": "child",
+    "/adopted/{child}/": "child",
+}
 
 
 def reader_of(method: str, path: str):
@@ -244,7 +352,9 @@ def test_every_read_of_a_record_is_audited_naming_it(api, client, users, distric
         def named(role=role, target=target, record=record, kind=kind):
             response = api(users[role]).get(target)
             assert response.status_code == 200, f"{role} GET {target}: {response.status_code}"
-            return AuditEvent.objects.filter(reads_of_q(record), action="read", object_type=LABELS[kind], actor=users[role]).exists()
+            return AuditEvent.objects.filter(
+                reads_of_q(record), action="read", object_type=LABELS[kind], actor=users[role]
+            ).exists()
 
         if not in_rollback(named):
             missing.append(f"{role} GET {target}: no read event naming {LABELS[kind]} {record}")
@@ -254,7 +364,9 @@ def test_every_read_of_a_record_is_audited_naming_it(api, client, users, distric
 
         def named_on_page(target=target, kind=kind):
             assert client.get(target).status_code == 200
-            return AuditEvent.objects.filter(reads_of_q(str(world[kind])), action="read", object_type=LABELS[kind]).exists()
+            return AuditEvent.objects.filter(
+                reads_of_q(str(world[kind])), action="read", object_type=LABELS[kind]
+            ).exists()
 
         if not in_rollback(named_on_page):
             missing.append(f"ministry GET {target}: no read event naming {LABELS[kind]} {world[kind]}")

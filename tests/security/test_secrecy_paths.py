@@ -27,7 +27,10 @@ def test_patch_of_a_sealed_child_answers_the_sealed_record_and_is_a_read(api, us
     assert AuditEvent.objects.filter(action="read", object_id=str(child.pk), actor=users["guardianship"]).exists()
     refused = client.patch(f"/api/v1/children/{child.pk}/", {"last_name": "Other"}, format="json")
     assert refused.status_code == 400 and refused.json()["errors"][0] == {
-        "field": "last_name", "code": "sealed", "message": "The identity of an adopted child is sealed: it cannot be changed here."}
+        "field": "last_name",
+        "code": "sealed",
+        "message": "The identity of an adopted child is sealed: it cannot be changed here.",
+    }
     child.refresh_from_db()
     assert child.last_name == "Zhaksylykova" and child.search_name == ""
 
@@ -51,8 +54,10 @@ def test_the_deep_health_check_is_for_staff_or_the_host_itself(client, users):
 
 @pytest.mark.parametrize("figure", ["by_region.KZ-71\r\nX-Injected: 1", "total\n", "by_region.a b", "x" * 81])
 def test_a_figure_that_could_shape_a_header_is_refused(api, users, figure):
-    response = api(users["ministry"]).get("/api/v1/reports/adoptions/children/",
-                                          {"from": "2020-01-01", "to": "2020-12-31", "figure": figure, "format": "csv"})
+    response = api(users["ministry"]).get(
+        "/api/v1/reports/adoptions/children/",
+        {"from": "2020-01-01", "to": "2020-12-31", "figure": figure, "format": "csv"},
+    )
     assert response.status_code == 400 and "X-Injected" not in response
     assert response.get("Content-Disposition") is None
 
@@ -97,12 +102,29 @@ def test_create_staff_refuses_a_weak_password(password, db):
 
 def test_the_embedded_default_runs_with_debug_off(tmp_path):
     code = "from django.conf import settings; print(settings.DEBUG)"
-    env = service_env(VAR_DIR=str(tmp_path), DEBUG=None, PRODUCTION=None, DATABASE_URL=None, REDIS_URL=None,
-                      DJANGO_SETTINGS_MODULE="config.settings")
-    off = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env, capture_output=True, text=True)
+    env = service_env(
+        VAR_DIR=str(tmp_path),
+        DEBUG=None,
+        PRODUCTION=None,
+        DATABASE_URL=None,
+        REDIS_URL=None,
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    off = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert off.stdout.strip() == "False", off.stderr
-    on = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env={**env, "DEBUG": "1"},
-                        capture_output=True, text=True)
+    on = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={**env, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+    )
     assert on.stdout.strip() == "True", on.stderr
 
 
@@ -133,10 +155,13 @@ def test_the_import_service_checks_the_files_type_and_size_whatever_the_path(api
     with pytest.raises(RuleError) as too_large:
         services.start_import(actor=users["ministry"], kind="children", file=SimpleUploadedFile("c.csv", b"x" * 11))
     assert too_large.value.errors[0].code == "file_too_large"
-    at_limit = services.start_import(actor=users["ministry"], kind="children", file=SimpleUploadedFile("c.csv", b"x" * 10), dry_run=True)
+    at_limit = services.start_import(
+        actor=users["ministry"], kind="children", file=SimpleUploadedFile("c.csv", b"x" * 10), dry_run=True
+    )
     assert at_limit.pk
-    api_answer = api(users["ministry"]).post("/api/v1/imports/", {"kind": "children", "file": SimpleUploadedFile("c.txt", b"x")},
-                                             format="multipart")
+    api_answer = api(users["ministry"]).post(
+        "/api/v1/imports/", {"kind": "children", "file": SimpleUploadedFile("c.txt", b"x")}, format="multipart"
+    )
     assert api_answer.status_code == 400 and api_answer.json()["errors"][0]["code"] == "file_type"
     client.force_login(users["ministry"])
     page = client.post("/dashboard/import/", {"kind": "children", "file": SimpleUploadedFile("c.csv", b"x" * 11)})

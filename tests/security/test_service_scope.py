@@ -24,8 +24,18 @@ MODULES = ["registry.services", "adoption.services", "consular.services", "core.
 # Services that act on no record of a territory (national objects): the role check is the scope.
 NATIONAL = {"update_policy", "create_staff", "start_import"}
 # Writers that are not services of a role: called by other services or by the system only (actor None).
-INTERNAL = {"deregister_adopted", "seal_identity", "record_historical_adoption", "create_reminders", "close_reminders",
-            "send_reminder_emails", "run_import_job", "sweep_registers", "sweep_court_deadlines", "sweep_consular_deadlines"}
+INTERNAL = {
+    "deregister_adopted",
+    "seal_identity",
+    "record_historical_adoption",
+    "create_reminders",
+    "close_reminders",
+    "send_reminder_emails",
+    "run_import_job",
+    "sweep_registers",
+    "sweep_court_deadlines",
+    "sweep_consular_deadlines",
+}
 
 
 def services():
@@ -40,8 +50,11 @@ def services():
 
 def writers():
     """The public functions of the service modules that take an actor: the writes of a role."""
-    return {name: fn for name, fn in services().items()
-            if "actor" in inspect.signature(fn).parameters and name not in INTERNAL}
+    return {
+        name: fn
+        for name, fn in services().items()
+        if "actor" in inspect.signature(fn).parameters and name not in INTERNAL
+    }
 
 
 def test_every_write_service_declares_its_roles_and_its_scope():
@@ -53,23 +66,37 @@ def test_every_write_service_declares_its_roles_and_its_scope():
 
 def test_every_scoped_service_refuses_a_record_outside_the_actors_scope(users, district, court, us_post):
     case, adopted = adopt_abroad(district, court, country="US")
-    registration = consular_services.register_child(actor=None, child=adopted, post=us_post, number="R-1",
-                                                    registered_on=today() - datetime.timedelta(days=5))
+    registration = consular_services.register_child(
+        actor=None, child=adopted, post=us_post, number="R-1", registered_on=today() - datetime.timedelta(days=5)
+    )
     child = make_child(district, last_name="Twin")
     make_child(district, last_name="Twin")
     applicant = make_applicant(district)
     open_case = adoption_services.open_case(actor=None, children=[child], applicants=[applicant], opened_on=today())
     consent = adoption_services.record_consent(actor=None, case=open_case, child=child, given_on=today())
     records = {
-        "child": child, "district": district, "case": open_case, "flag": DuplicateFlag.objects.get(),
-        "children": [child], "applicants": [applicant], "relative_of": [child], "consent": consent,
-        "registration": registration, "post": us_post,
-        "reminder": Reminder.objects.create(kind="t", subject_type="child", subject_id=child.pk, due_on=today(), district=district),
+        "child": child,
+        "district": district,
+        "case": open_case,
+        "flag": DuplicateFlag.objects.get(),
+        "children": [child],
+        "applicants": [applicant],
+        "relative_of": [child],
+        "consent": consent,
+        "registration": registration,
+        "post": us_post,
+        "reminder": Reminder.objects.create(
+            kind="t", subject_type="child", subject_id=child.pk, due_on=today(), district=district
+        ),
     }
     court_records = {"case": case}  # referred to the home court
     consular_records = {"child": adopted}  # adopted into the home post's country
-    outsiders = {"guardianship": users["other_guardianship"], "regional": users["other_regional"], "court": users["other_court"],
-                 "consular": users["other_consular"]}
+    outsiders = {
+        "guardianship": users["other_guardianship"],
+        "regional": users["other_regional"],
+        "court": users["other_court"],
+        "consular": users["other_consular"],
+    }
     checked = []
     for name, fn in sorted(writers().items()):
         if name in NATIONAL:

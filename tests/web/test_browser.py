@@ -40,9 +40,19 @@ def browser(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; only for this test (never in deployment: async.E001)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -132,10 +142,22 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     # the region and the ministry climb the registers (their own pages are tested elsewhere)
     registry_services.place_on_register(actor=users["regional"], child=child, level="regional", placed_on=ago(100))
     registry_services.place_on_register(actor=users["ministry"], child=child, level="central", placed_on=ago(30))
-    couple = [adoption_services.create_applicant(actor=users["guardianship"], district=district, last_name=n, first_name="Smith",
-                                                 sex=s, birth_date=datetime.date(1982, 1, 1), citizenship="US", residence_country="US",
-                                                 marital_status="married", foreign_register_number=f"FR-{n}", foreign_registered_on=ago(90))
-              for n, s in (("John", "M"), ("Mary", "F"))]
+    couple = [
+        adoption_services.create_applicant(
+            actor=users["guardianship"],
+            district=district,
+            last_name=n,
+            first_name="Smith",
+            sex=s,
+            birth_date=datetime.date(1982, 1, 1),
+            citizenship="US",
+            residence_country="US",
+            marital_status="married",
+            foreign_register_number=f"FR-{n}",
+            foreign_registered_on=ago(90),
+        )
+        for n, s in (("John", "M"), ("Mary", "F"))
+    ]
 
     # --- the guardianship agency opens the foreign case in the browser ---------------------
     page.goto(f"{base}/cases/new/")
@@ -147,12 +169,23 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     page.wait_for_selector("text=Case opened.")
     case = child.cases.get()
     assert case.category == "foreigner"
-    adoption_services.add_document(actor=None, case=case, kind="application", issued_on=ago(20), issuer="the applicants")
+    adoption_services.add_document(
+        actor=None, case=case, kind="application", issued_on=ago(20), issuer="the applicants"
+    )
     for kind in DOSSIER_REPORTS:
-        adoption_services.add_document(actor=None, case=case, kind=kind, issued_on=ago(20), issuer="Agency", issuer_licence="L-1",
-                                       licence_valid_until=ago(-365))
+        adoption_services.add_document(
+            actor=None,
+            case=case,
+            kind=kind,
+            issued_on=ago(20),
+            issuer="Agency",
+            issuer_licence="L-1",
+            licence_valid_until=ago(-365),
+        )
     for applicant in couple:
-        adoption_services.add_document(actor=None, case=case, kind="medical_certificate", applicant=applicant, issued_on=ago(20), issuer="Clinic")
+        adoption_services.add_document(
+            actor=None, case=case, kind="medical_certificate", applicant=applicant, issued_on=ago(20), issuer="Clinic"
+        )
         adoption_services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(24))
         adoption_services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(5))
     adoption_services.record_domestic_search(actor=None, case=case, completed_on=ago(20), outcome="no_candidates")

@@ -15,22 +15,39 @@ def login(client, user):
     return client
 
 
-@pytest.mark.parametrize("role, pages", [
-    ("guardianship", ["/", "/children/", "/children/new/", "/cases/", "/cases/new/", "/applicants/new/", "/adopted/"]),
-    ("regional", ["/", "/children/", "/cases/", "/dashboard/", "/adopted/"]),
-    ("ministry", ["/", "/children/", "/cases/", "/dashboard/", "/dashboard/policy/", "/dashboard/import/", "/adopted/"]),
-    ("court", ["/", "/children/", "/cases/"]),
-    ("consular", ["/", "/adopted/"]),
-    ("auditor", ["/", "/children/", "/cases/", "/dashboard/", "/adopted/"]),
-])
+@pytest.mark.parametrize(
+    "role, pages",
+    [
+        (
+            "guardianship",
+            ["/", "/children/", "/children/new/", "/cases/", "/cases/new/", "/applicants/new/", "/adopted/"],
+        ),
+        ("regional", ["/", "/children/", "/cases/", "/dashboard/", "/adopted/"]),
+        (
+            "ministry",
+            ["/", "/children/", "/cases/", "/dashboard/", "/dashboard/policy/", "/dashboard/import/", "/adopted/"],
+        ),
+        ("court", ["/", "/children/", "/cases/"]),
+        ("consular", ["/", "/adopted/"]),
+        ("auditor", ["/", "/children/", "/cases/", "/dashboard/", "/adopted/"]),
+    ],
+)
 def test_each_role_opens_its_pages(client, users, role, pages):
     login(client, users[role])
     for page in pages:
         assert client.get(page).status_code == 200, page
 
 
-@pytest.mark.parametrize("role, page", [("consular", "/children/"), ("court", "/dashboard/"), ("guardianship", "/dashboard/policy/"),
-                                        ("regional", "/dashboard/import/"), ("court", "/children/new/")])
+@pytest.mark.parametrize(
+    "role, page",
+    [
+        ("consular", "/children/"),
+        ("court", "/dashboard/"),
+        ("guardianship", "/dashboard/policy/"),
+        ("regional", "/dashboard/import/"),
+        ("court", "/children/new/"),
+    ],
+)
 def test_pages_a_role_may_not_use_answer_403(client, users, role, page):
     assert login(client, users[role]).get(page).status_code == 403
 
@@ -43,8 +60,16 @@ def test_a_child_page_of_another_district_is_404(client, users, district, court,
 
 def test_a_refused_form_keeps_what_was_typed_and_shows_the_error_by_its_field(client, users):
     login(client, users["guardianship"])
-    response = client.post("/children/new/", {"last_name": "Сериков", "first_name": "Алмаз", "sex": "M", "birth_date": "2024-05-05",
-                                              "identified_on": "2024-05-01"})
+    response = client.post(
+        "/children/new/",
+        {
+            "last_name": "Сериков",
+            "first_name": "Алмаз",
+            "sex": "M",
+            "birth_date": "2024-05-05",
+            "identified_on": "2024-05-01",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200 and Child.objects.count() == 0
     assert 'value="Сериков"' in page and 'value="2024-05-05"' in page
@@ -83,8 +108,13 @@ def test_the_timeline_is_in_date_order(client, users, make_child_web, days_ago):
 
     child = make_child_web(identified_on=days_ago(30))
     services.place_on_register(actor=None, child=child, level="primary", placed_on=days_ago(29))
-    services.add_ground(actor=None, child=child, parent="both", ground="parents_unknown",
-                        documents=[{"kind": "certificate", "number": "C-1", "date": days_ago(28), "issued_by": "Police"}])
+    services.add_ground(
+        actor=None,
+        child=child,
+        parent="both",
+        ground="parents_unknown",
+        documents=[{"kind": "certificate", "number": "C-1", "date": days_ago(28), "issued_by": "Police"}],
+    )
     page = login(client, users["guardianship"]).get(f"/children/{child.pk}/").content.decode()
     dates = __import__("re").findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', page)
     assert dates == sorted(dates) and len(dates) == 3

@@ -29,19 +29,32 @@ def test_every_message_is_translated_and_not_fuzzy(language):
     assert untranslated == []
 
 
-@pytest.mark.parametrize("language, english, expected", [
-    ("ru", "Three months on the central register have not expired: adoption is possible from %(date)s.", "Три месяца"),
-    ("kk", "Adoption cases are heard in camera (¶47).", "жабық отырыста"),
-    ("ru", "Children", "Дети"),
-    ("kk", "Children", "Балалар"),
-])
+@pytest.mark.parametrize(
+    "language, english, expected",
+    [
+        (
+            "ru",
+            "Three months on the central register have not expired: adoption is possible from %(date)s.",
+            "Три месяца",
+        ),
+        ("kk", "Adoption cases are heard in camera (¶47).", "жабық отырыста"),
+        ("ru", "Children", "Дети"),
+        ("kk", "Children", "Балалар"),
+    ],
+)
 def test_the_compiled_catalogues_are_in_use(language, english, expected):
     with translation.override(language):
         assert expected in translation.gettext(english)
 
 
 def _unquote(first, rest):
-    return (first + "".join(re.findall(r'"(.*)"', rest))).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+    return (
+        (first + "".join(re.findall(r'"(.*)"', rest)))
+        .encode()
+        .decode("unicode_escape")
+        .encode("latin-1")
+        .decode("utf-8")
+    )
 
 
 @pytest.mark.parametrize("language", ["ru", "kk"])

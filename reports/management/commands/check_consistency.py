@@ -16,55 +16,86 @@ class Command(BaseCommand):
     help = "Check counts and invariants (child state vs history, adoptions, audit trail); exit 1 on a problem."
 
     def add_arguments(self, parser):
-        parser.add_argument("--audit-head", default="", metavar="SEQ:HASH",
-                            help="a head of the audit chain recorded earlier (e.g. from the logs): it must still be in the chain")
+        parser.add_argument(
+            "--audit-head",
+            default="",
+            metavar="SEQ:HASH",
+            help="a head of the audit chain recorded earlier (e.g. from the logs): it must still be in the chain",
+        )
 
     def handle(self, *args, **options):
         problems = []
-        counts = {"children": Child.objects.count(), "register_entries": RegisterEntry.objects.count(), "cases": Case.objects.count(),
-                  "decisions": Decision.objects.count(), "adoptions": Adoption.objects.count(),
-                  "consular_registrations": ConsularRegistration.objects.count(), "audit_events": AuditEvent.objects.count()}
+        counts = {
+            "children": Child.objects.count(),
+            "register_entries": RegisterEntry.objects.count(),
+            "cases": Case.objects.count(),
+            "decisions": Decision.objects.count(),
+            "adoptions": Adoption.objects.count(),
+            "consular_registrations": ConsularRegistration.objects.count(),
+            "audit_events": AuditEvent.objects.count(),
+        }
         for name, value in counts.items():
             self.stdout.write(f"{name}: {value}")
 
         entries: dict[int, list[Entry]] = {}
         ends: dict[int, list] = {}
-        for child_id, level, on, reason, ended_on in (RegisterEntry.objects.order_by("child_id", "on", "id")
-                                                      .values_list("child_id", "level", "on", "reason", "ended_on").iterator(chunk_size=5000)):
+        for child_id, level, on, reason, ended_on in (
+            RegisterEntry.objects.order_by("child_id", "on", "id")
+            .values_list("child_id", "level", "on", "reason", "ended_on")
+            .iterator(chunk_size=5000)
+        ):
             entries.setdefault(child_id, []).append(Entry(level, on, reason))
             ends.setdefault(child_id, []).append(ended_on)
         for child_id, history in entries.items():
             if ends[child_id] != entry_ends([e.on for e in history]):
                 problems.append(f"child #{child_id}: a register entry does not end on the date of the next one")
-        for child_id, level, since, status in Child.objects.values_list("id", "register_level", "level_since", "status").iterator(chunk_size=5000):
+        for child_id, level, since, status in Child.objects.values_list(
+            "id", "register_level", "level_since", "status"
+        ).iterator(chunk_size=5000):
             state = register_state_on(entries.get(child_id, []))
-            if (state.level, state.since) != (level, since) or (status == "deregistered") != (state.deregistered_on is not None):
+            if (state.level, state.since) != (level, since) or (status == "deregistered") != (
+                state.deregistered_on is not None
+            ):
                 problems.append(f"child #{child_id}: current state does not match its register history")
 
         if Adoption.objects.exclude(decision__outcome="granted").exists():
             problems.append("an adoption row belongs to a decision that was not granted")
         twice = Adoption.objects.values("child").annotate(n=Count("id")).filter(n__gt=1)
         problems += [f"child #{row['child']} adopted {row['n']} times" for row in twice]
-        not_deregistered = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(child__status="deregistered")
+        not_deregistered = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(
+            child__status="deregistered"
+        )
         problems += [f"child #{a.child_id} adopted (in force) but still on a register" for a in not_deregistered]
-        unsealed = Adoption.objects.filter(decision__in_force_on__isnull=False).filter(Q(child__sealed_on__isnull=True) | ~Q(child__search_name=""))
+        unsealed = Adoption.objects.filter(decision__in_force_on__isnull=False).filter(
+            Q(child__sealed_on__isnull=True) | ~Q(child__search_name="")
+        )
         problems += [f"child #{a.child_id} adopted (in force) but its identity is not sealed" for a in unsealed]
 
-        audited = set(AuditEvent.objects.filter(Q(verb="create_child") | Q(verb="open_case")).values_list("object_type", "object_id"))
+        audited = set(
+            AuditEvent.objects.filter(Q(verb="create_child") | Q(verb="open_case")).values_list(
+                "object_type", "object_id"
+            )
+        )
         for model, label in ((Child, "registry.child"), (Case, "adoption.case")):
             missing = [pk for pk in model.objects.values_list("pk", flat=True) if (label, str(pk)) not in audited]
             if missing:
-                problems.append(f"{len(missing)} {label} record(s) without their creation in the audit trail, e.g. #{missing[0]}")
+                problems.append(
+                    f"{len(missing)} {label} record(s) without their creation in the audit trail, e.g. #{missing[0]}"
+                )
 
         chain = audit_chain.verify()
-        self.stdout.write(f"audit chain: {chain.checked} events chained, {chain.unsealed} not yet, head {chain.head.seq} {chain.head.hash}")
+        self.stdout.write(
+            f"audit chain: {chain.checked} events chained, {chain.unsealed} not yet, head {chain.head.seq} {chain.head.hash}"
+        )
         if chain.problem:
             problems.append(chain.problem)
         expected = options["audit_head"]
         if expected and chain.problem is None:
             seq, _, digest = expected.partition(":")
             if not seq.isdigit() or int(seq) > chain.head.seq:
-                problems.append(f"audit chain: the expected head {seq} is beyond the chain's end ({chain.head.seq}): events were removed")
+                problems.append(
+                    f"audit chain: the expected head {seq} is beyond the chain's end ({chain.head.seq}): events were removed"
+                )
             elif AuditEvent.objects.filter(seq=int(seq)).values_list("chain_hash", flat=True).first() != digest:
                 problems.append(f"audit chain: event {seq} does not carry the expected hash")
 
