@@ -312,6 +312,18 @@ def _close_escalation_reminders(child: Child, actor: User | None) -> None:
     close_reminders(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child.pk, actor=actor)
 
 
+def _enter(
+    *, child: Child, actor: User | None, verb: Verb, level: str, on: datetime.date, reason: str = "", **state
+) -> RegisterEntry:
+    """Append an entry to a locked child's history and set the current state it leads to (`state`),
+    both audited; the escalation reminders of the old state close."""
+    entry = _add_entry(child=child, level=level, on=on, reason=reason, actor=actor)
+    record_write(actor=actor, verb=verb, obj=entry, subject=child)
+    audited_update(child, actor=actor, verb=verb, **state)
+    _close_escalation_reminders(child, actor)
+    return entry
+
+
 def _add_entry(*, child: Child, level: str, on: datetime.date, reason: str = "", actor: User | None) -> RegisterEntry:
     """Append to the history of a locked child (never before its latest entry): that entry ends on this one's date."""
     child.register_entries.filter(ended_on__isnull=True).update(ended_on=on)
@@ -364,24 +376,18 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
         )
     if errors:
         raise RuleError.many(errors)
-    entry = _add_entry(child=child, level=level, on=placed_on, actor=actor)
-    before = snapshot(child)
-    child.register_level, child.level_since = level, placed_on
-    child.status, child.deregistered_on, child.deregistration_reason = ChildStatus.REGISTERED, None, ""
-    child.save(
-        update_fields=[
-            "register_level",
-            "level_since",
-            "status",
-            "deregistered_on",
-            "deregistration_reason",
-            "updated_at",
-        ]
+    return _enter(
+        child=child,
+        actor=actor,
+        verb=Verb.PLACE_ON_REGISTER,
+        level=level,
+        on=placed_on,
+        register_level=level,
+        level_since=placed_on,
+        status=ChildStatus.REGISTERED,
+        deregistered_on=None,
+        deregistration_reason="",
     )
-    record_write(actor=actor, verb="place_on_register", obj=entry, subject=child)
-    record_write(actor=actor, verb="place_on_register", obj=child, before=before)
-    _close_escalation_reminders(child, actor)
-    return entry
 
 
 @for_roles(Role.GUARDIANSHIP, scope=("child",))
@@ -437,24 +443,19 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
         errors.append(FieldError("reason", "invalid_choice", _("Unknown reason.")))
     if errors:
         raise RuleError.many(errors)
-    entry = _add_entry(child=child, level=RegisterEntry.DEREGISTERED, on=on, reason=reason, actor=actor)
-    before = snapshot(child)
-    child.register_level, child.level_since = None, None
-    child.status, child.deregistered_on, child.deregistration_reason = ChildStatus.DEREGISTERED, on, reason
-    child.save(
-        update_fields=[
-            "register_level",
-            "level_since",
-            "status",
-            "deregistered_on",
-            "deregistration_reason",
-            "updated_at",
-        ]
+    return _enter(
+        child=child,
+        actor=actor,
+        verb=Verb.DEREGISTER,
+        level=RegisterEntry.DEREGISTERED,
+        on=on,
+        reason=reason,
+        register_level=None,
+        level_since=None,
+        status=ChildStatus.DEREGISTERED,
+        deregistered_on=on,
+        deregistration_reason=reason,
     )
-    record_write(actor=actor, verb="deregister", obj=entry, subject=child)
-    record_write(actor=actor, verb="deregister", obj=child, before=before)
-    _close_escalation_reminders(child, actor)
-    return entry
 
 
 @for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, scope=("flag",))
