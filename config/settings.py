@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,14 +26,29 @@ def env(name: str, default: str | None = None) -> str | None:
     return default
 
 
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """A yes/no setting; anything else ("ture") stops the start-up, naming the variable."""
     value = env(name)
-    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word not in TRUE + FALSE:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a yes/no value (one of {', '.join(TRUE + FALSE[:-1])})")
+    return word in TRUE
 
 
 def env_int(name: str, default: int) -> int:
+    """A whole-number setting; anything else stops the start-up, naming the variable."""
     value = env(name)
-    return default if value in (None, "") else int(value)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -353,5 +369,7 @@ LOGGING = {
         # a failed variable lookup at DEBUG, with the request's parameters in its traceback: never.
         "django.template": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # a task's arguments and return value at INFO: our own line (core.tasks) says what ran and how long
+        "celery.app.trace": {"level": "WARNING"},
     },
 }

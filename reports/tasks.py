@@ -1,9 +1,9 @@
-from celery import shared_task
+from core.tasks import task
 
 from . import services
 
 
-@shared_task(name="reports.run_import", acks_late=True, soft_time_limit=4 * 3600, time_limit=4 * 3600 + 60)
+@task("reports.run_import", acks_late=True, soft_time_limit=4 * 3600, time_limit=4 * 3600 + 60)
 def run_import(job_id: int) -> str:
     """Run an uploaded import (idempotent: a job runs once)."""
     return services.run_import_job(job_id).status

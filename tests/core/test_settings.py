@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT, service_env
 
 GOOD = {
@@ -52,3 +54,11 @@ def test_the_wsgi_application_does_not_start_with_an_unsafe_configuration(tmp_pa
         [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and "adoption.E001" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "variable, value", [("DEBUG", "ture"), ("PRODUCTION", "yes please"), ("TOKEN_TTL_HOURS", "twelve")]
+)
+def test_a_setting_that_is_not_what_it_should_be_stops_the_start_up_naming_it(tmp_path, variable, value):
+    result = run_check(tmp_path, **{variable: value})
+    assert result.returncode != 0 and f"{variable}={value!r}" in result.stderr

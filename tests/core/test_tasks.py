@@ -33,3 +33,22 @@ def test_every_task_has_a_time_limit():
     for task in tasks:
         assert task.time_limit or app.conf.task_time_limit, task.name
     assert app.tasks["reports.run_import"].time_limit == 4 * 3600 + 60
+
+
+def test_tasks_store_no_result_unless_asked_and_log_one_line_with_their_duration():
+    import logging
+
+    app.loader.import_default_modules()
+    assert app.tasks["registry.sweep_registers"].ignore_result is True
+    assert app.tasks["core.ping"].ignore_result is False  # the deep health check waits for it
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("adoption.task")
+    logger.addHandler(handler)
+    try:
+        ping.apply().get()
+    finally:
+        logger.removeHandler(handler)
+    line = next(r for r in records if r.name == "adoption.task")
+    assert (line.task, line.outcome) == ("core.ping", "done") and line.duration_ms >= 0
