@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint services bench bench-small audit lock clean
+.PHONY: run test lint services services-stop bench bench-small audit lock clean
 
 # A working copy gets the development lock (runtime + test tools); the image only requirements.lock.
 $(VENV)/.installed: requirements-dev.lock
@@ -35,13 +35,16 @@ lint: $(VENV)/.installed
 services:
 	@scripts/services.sh start
 
+services-stop:
+	@scripts/services.sh stop
+
 # Benchmarks against PostgreSQL (DATABASE_URL, or the throwaway server of `make services`):
 # every figure is a ratio against a baseline measured in the same run; results in bench/results/latest.json
 bench: $(VENV)/.installed
-	@if [ -z "$$DATABASE_URL" ]; then eval "$$(scripts/services.sh start)"; fi; $(PY) -m bench.run --scale $${SCALE:-1000000}
+	@if [ -z "$$DATABASE_URL" ]; then eval "$$(scripts/services.sh start)" || exit 1; fi; $(PY) -m bench.run --scale $${SCALE:-1000000}
 
 bench-small: $(VENV)/.installed
-	@if [ -z "$$DATABASE_URL" ]; then eval "$$(scripts/services.sh start)"; fi; $(PY) -m bench.run --scale 20000 --rounds 100
+	@if [ -z "$$DATABASE_URL" ]; then eval "$$(scripts/services.sh start)" || exit 1; fi; $(PY) -m bench.run --scale 20000 --rounds 100
 
 # Known vulnerabilities in the pinned dependencies (needs the PyPI or OSV vulnerability API, unreachable in our CI)
 audit: $(VENV)/.installed
