@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.signals import beat_init, before_task_publish, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -38,3 +38,11 @@ def _unbind_request_id(task=None, **kwargs):
     token = getattr(task.request, "_request_id_token", None)
     if token is not None:
         request_id_var.reset(token)
+
+
+@beat_init.connect
+def _sweep_at_start(sender=None, **kwargs):
+    """Beat sends every periodic task once when it starts, then on its period: after a start (or
+    a restart) what is due is known at once, not one period later (SWEEP_EVERY_SECONDS)."""
+    for entry in app.conf.beat_schedule.values():
+        app.send_task(entry["task"], **entry.get("options", {}))

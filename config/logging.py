@@ -1,6 +1,7 @@
 """Structured (JSON) logs carrying the request id. Messages name ids, never people (RULES §9):
 every record passes `PrivacyFilter`, whatever logger wrote it (Django's own included)."""
 
+import datetime
 import json
 import logging
 import re
@@ -44,7 +45,8 @@ class PrivacyFilter(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         data = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            # UTC with its offset, to the millisecond: lines of every process and host sort and compare
+            "ts": datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),

@@ -103,3 +103,21 @@ def test_a_broker_outage_delays_reminders_and_loses_none(district, court, us_pos
     assert reminders_of(child) == [
         ("consular_registration_due", child.adoption.decision.in_force_on + datetime.timedelta(days=30))
     ]
+
+
+def test_beat_sweeps_once_at_start_up_not_one_period_later(district, court, us_post, tmp_path):
+    _, child = adopt_abroad(district, court, in_force_ago=250)  # unregistered, reports overdue: due already
+    port = free_port()
+    with redis_server(port, tmp_path):
+        env = service_env(
+            DATABASE_URL=database_url(),
+            REDIS_URL=f"redis://127.0.0.1:{port}/0",
+            SWEEP_EVERY_SECONDS="3600",
+            VAR_DIR=str(tmp_path / "var"),
+        )
+        with celery_worker(env, tmp_path, "w1"), beat(env, tmp_path, "b1"):
+            started = time.monotonic()
+            assert wait_for(lambda: len(reminders_of(child)) == 2, timeout=60), (tmp_path / "b1.log").read_text()[
+                -2000:
+            ]
+            assert time.monotonic() - started < 3600  # long before the first period

@@ -16,6 +16,7 @@ def test_access_log_has_request_id_and_never_the_query_string(api, users, caplog
     record = next(r for r in caplog.records if r.name == "adoption.request")
     line = json.loads(JsonFormatter().format(record))
     assert line["path"] == "/api/v1/reminders/" and line["status"] == 200
+    assert line["ts"].endswith("+00:00") and "T" in line["ts"]  # UTC, with its offset
     assert "Ivanova" not in json.dumps(line)
     assert line["user_id"] == users["ministry"].pk
     # the request id is the server's; the client's is kept beside it
