@@ -9,3 +9,17 @@ class CoreConfig(AppConfig):
         from config import checks  # noqa: F401  (registers the production system checks)
 
         from . import signals  # noqa: F401  (revokes tokens on a password change or deactivation)
+
+        _clear_date_errors()
+
+
+def _clear_date_errors():
+    """DRF answers "2019-02-30" with "Date has wrong format": say what is wrong, in the user's
+    language (RULES §8), for every date of the API."""
+    from django.utils.translation import gettext_lazy as _
+    from rest_framework import fields
+
+    fields.DateField.default_error_messages = {
+        **fields.DateField.default_error_messages,
+        "invalid": _("Not a date of the calendar: write it as YYYY-MM-DD, e.g. 2019-02-28."),
+    }

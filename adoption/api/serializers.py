@@ -1,5 +1,6 @@
 import datetime
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -27,6 +28,11 @@ from ..models import (
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """An id resolved within what the caller may see (context["scopes"][name]); others 'do not exist'."""
+
+    default_error_messages = {
+        "does_not_exist": _("No record {pk_value} among those you can see."),
+        "incorrect_type": _("An id is a whole number."),
+    }
 
     def __init__(self, scope: str, **kwargs):
         self.scope = scope
@@ -141,7 +147,9 @@ class DomesticSearchSerializer(serializers.ModelSerializer):
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    court = serializers.PrimaryKeyRelatedField(queryset=Court.objects.all())
+    court = serializers.PrimaryKeyRelatedField(
+        queryset=Court.objects.all(), error_messages={"does_not_exist": _("No court has the id {pk_value}.")}
+    )
 
     class Meta:
         model = Referral

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,7 +15,10 @@ class ConsularRegistrationSerializer(serializers.ModelSerializer):
 
     # Any child the caller sees: the service then says precisely why one cannot be registered.
     child = ScopedPrimaryKeyField("children")
-    post = serializers.PrimaryKeyRelatedField(queryset=ConsularPost.objects.all())
+    post = serializers.PrimaryKeyRelatedField(
+        queryset=ConsularPost.objects.all(),
+        error_messages={"does_not_exist": _("No consular post has the id {pk_value}.")},
+    )
     country = serializers.CharField(source="post.country", read_only=True)
 
     class Meta:
@@ -40,7 +44,10 @@ class ConsularRegistrationSerializer(serializers.ModelSerializer):
 
 
 class TransferSerializer(serializers.Serializer):
-    post = serializers.PrimaryKeyRelatedField(queryset=ConsularPost.objects.all())
+    post = serializers.PrimaryKeyRelatedField(
+        queryset=ConsularPost.objects.all(),
+        error_messages={"does_not_exist": _("No consular post has the id {pk_value}.")},
+    )
     number = serializers.CharField(max_length=64)
     registered_on = serializers.DateField()
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -94,7 +95,11 @@ class ChildCreateSerializer(serializers.Serializer):
     sex = serializers.ChoiceField(choices=Sex.choices)
     birth_date = serializers.DateField()
     birth_registration_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all())
+    district = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=District.objects.all(),
+        error_messages={"does_not_exist": _("No district has the code {value}.")},
+    )
     identified_on = serializers.DateField()
     health_notes = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -133,3 +133,30 @@ def test_a_stale_edit_is_refused_and_the_current_version_returned(api, users, ma
         f"/api/v1/children/{child.pk}/", {"first_name": "Almas"}, format="json", HTTP_IF_MATCH='"1"'
     )
     assert by_header.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("en", "Not a date of the calendar: write it as YYYY-MM-DD, e.g. 2019-02-28."),
+        ("ru", "Такой даты нет в календаре: пишите ГГГГ-ММ-ДД, например 2019-02-28."),
+        ("kk", "Күнтізбеде мұндай күн жоқ: ЖЖЖЖ-АА-КК түрінде жазыңыз, мысалы 2019-02-28."),
+    ],
+)
+def test_an_impossible_date_and_an_unknown_district_are_named_in_the_users_language(api, users, language, expected):
+    from registry.models import Child
+
+    body = {
+        "last_name": "A",
+        "first_name": "B",
+        "sex": "F",
+        "birth_date": "2019-02-30",
+        "district": "NOPE",
+        "identified_on": "2020-01-01",
+    }
+    response = api(users["guardianship"]).post("/api/v1/children/", body, format="json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert errors["birth_date"] == expected
+    assert "NOPE" in errors["district"] and "Object with" not in errors["district"]
+    assert not Child.objects.exists()
