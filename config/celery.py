@@ -1,6 +1,8 @@
 import os
+from pathlib import Path
 
 from celery import Celery
+from celery.beat import PersistentScheduler
 from celery.signals import beat_init, before_task_publish, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -46,3 +48,14 @@ def _sweep_at_start(sender=None, **kwargs):
     a restart) what is due is known at once, not one period later (SWEEP_EVERY_SECONDS)."""
     for entry in app.conf.beat_schedule.values():
         app.send_task(entry["task"], **entry.get("options", {}))
+
+
+class HeartbeatScheduler(PersistentScheduler):
+    """Celery's scheduler, touching a heartbeat file at every tick (at least once a minute:
+    CELERY_BEAT_MAX_LOOP_INTERVAL): a health check can tell a live beat from a hung one."""
+
+    def tick(self, *args, **kwargs):
+        from django.conf import settings
+
+        Path(settings.BEAT_HEARTBEAT_FILE).touch()
+        return super().tick(*args, **kwargs)

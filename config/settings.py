@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.RejectNulMiddleware",
+    "core.middleware.InternalHealthMiddleware",  # before the host check and the TLS redirect
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -330,6 +331,9 @@ CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "config.celery:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60  # seconds: beat ticks, and touches its heartbeat, at least this often
+BEAT_HEARTBEAT_FILE = str(VAR_DIR / "beat-heartbeat")
 # Sweeps recompute what is due from the database, so a missed run loses nothing;
 # `expires` is shorter than the period so a backlog never piles up.
 SWEEP_EVERY_SECONDS = env_int("SWEEP_EVERY_SECONDS", 15 * 60)

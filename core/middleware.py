@@ -70,6 +70,23 @@ class ReadAuditMiddleware:
         return response
 
 
+class InternalHealthMiddleware:
+    """`/healthz` asked by the host itself (a container's health check, a load balancer's agent on
+    loopback) is answered before the host name is validated and before the TLS redirect: inside
+    the container the check speaks plain HTTP to 127.0.0.1, which production settings would
+    refuse (DisallowedHost) or redirect (301). Anyone else goes through every check as usual."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz" and request.META.get("REMOTE_ADDR") in ("127.0.0.1", "::1"):
+            from .health import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
 class RejectNulMiddleware:
     """400 for a NUL character in a query or form parameter (PostgreSQL refuses NUL in text)."""
 
