@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import is_country
-from core.dates import add_months, right_arises, today
 from core.errors import (
     ConflictError,
     FieldError,
@@ -23,10 +22,9 @@ from core.errors import (
     not_future,
     raise_errors,
 )
-from core.models import Court, Policy, Reminder, Role, User
-from core.services import create_reminders
+from core.models import Court, Role, User
 from registry import services as registry_services
-from registry.models import Child, ChildStatus, Level
+from registry.models import Child, ChildStatus
 
 from . import rules, workflow
 from .facts import eligibility
@@ -562,68 +560,3 @@ def withdraw_case(*, actor: User | None, case: Case, on: datetime.date) -> Case:
     return _set_status(
         case, CaseStatus.CLOSED, actor=actor, verb="withdraw_case", closed_reason=ClosedReason.WITHDRAWN, closed_on=on
     )
-
-
-# --- the beat sweep (§7) --------------------------------------------------------------------
-
-CENTRAL_WAIT_REMINDER = "central_wait_ends"
-IN_FORCE_REMINDER = "decision_in_force_due"
-
-
-def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
-    """Derive the case reminders from the database; idempotent (unique kind, subject, due date).
-
-    - central_wait_ends, to the district: the day a foreign or non-resident case's
-      three months on the central register expire (the day the adoption becomes possible);
-    - decision_in_force_due, to the court: once decided_on + appeal_period_days has
-      passed with no in_force_on recorded.
-    """
-    on = on or today()
-    due: list[Reminder] = []
-    waiting = CaseChild.objects.filter(
-        case__status__in=(CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD),
-        case__category__in=(rules.Category.FOREIGNER, rules.Category.NONRESIDENT_CITIZEN),
-        child__register_level=Level.CENTRAL,
-        child__level_since__lte=add_months(on, -rules.CENTRAL_WAIT_MONTHS),  # a superset; exact date below
-    ).values_list("case_id", "case__district_id", "child__level_since")
-    latest: dict[int, tuple[str, datetime.date]] = {}
-    for case_id, district_id, central_on in waiting.iterator(chunk_size=2000):
-        allowed = right_arises(central_on, rules.CENTRAL_WAIT_MONTHS)
-        if allowed <= on and allowed >= latest.get(case_id, ("", allowed))[1]:
-            latest[case_id] = (district_id, allowed)
-    # what earlier sweeps already created is skipped here: a steady-state sweep inserts only what is new
-    reminded = set(
-        Reminder.objects.filter(kind__in=(CENTRAL_WAIT_REMINDER, IN_FORCE_REMINDER), subject_type="case").values_list(
-            "kind", "subject_id", "due_on"
-        )
-    )
-    for case_id, (district_id, allowed) in latest.items():
-        if (CENTRAL_WAIT_REMINDER, case_id, allowed) not in reminded:
-            due.append(
-                Reminder(
-                    kind=CENTRAL_WAIT_REMINDER,
-                    subject_type="case",
-                    subject_id=case_id,
-                    due_on=allowed,
-                    district_id=district_id,
-                    detail="three months on the central register expired",
-                )
-            )
-    appeal = datetime.timedelta(days=Policy.current().appeal_period_days)
-    decided = Decision.objects.filter(in_force_on__isnull=True, decided_on__lt=on - appeal).values_list(
-        "case_id", "court_id", "decided_on"
-    )
-    for case_id, court_id, decided_on in decided.iterator(chunk_size=2000):
-        if (IN_FORCE_REMINDER, case_id, decided_on + appeal) not in reminded:
-            due.append(
-                Reminder(
-                    kind=IN_FORCE_REMINDER,
-                    subject_type="case",
-                    subject_id=case_id,
-                    due_on=decided_on + appeal,
-                    court_id=court_id,
-                    detail="record the date the decision entered into force",
-                )
-            )
-    created = create_reminders(due)
-    return {"central_wait_ends": created[CENTRAL_WAIT_REMINDER], "decision_in_force_due": created[IN_FORCE_REMINDER]}

@@ -1,9 +1,9 @@
 from core.tasks import task
 
-from . import services
+from . import deadlines
 
 
 @task("adoption.sweep_court_deadlines")
 def sweep_court_deadlines() -> dict:
     """Beat: central_wait_ends and decision_in_force_due reminders, recomputed from the database."""
-    return services.sweep_court_deadlines()
+    return deadlines.sweep_court_deadlines()

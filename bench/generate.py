@@ -65,11 +65,13 @@ def _next_id(table: str) -> int:
 
 def _copy(table: str, columns: list[str], rows) -> int:
     n = 0
-    with connection.cursor() as cursor:
-        with cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                n += 1
+    with (
+        connection.cursor() as cursor,
+        cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+            n += 1
     return n
 
 

@@ -229,16 +229,16 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from knox.models import AuthToken
 
-    from adoption import services as adoption_services
+    from adoption import deadlines as adoption_deadlines
     from adoption.facts import eligibility
     from adoption.models import Case
     from bench import generate
     from bench import sql as report_sql
-    from consular import services as consular_services
+    from consular import deadlines as consular_deadlines
     from core.dates import today
     from core.management.commands.seed_demo import load_reference_data
     from core.models import Role, User
-    from registry import services as registry_services
+    from registry import deadlines as registry_deadlines
     from registry.imports import import_children
 
     call_command("migrate", verbosity=0)
@@ -365,14 +365,14 @@ def main() -> None:
 
     # --- reminder sweep vs the SQL that selects what is due ---------------------------------------
     t = time.perf_counter()
-    registry_services.sweep_registers()
-    adoption_services.sweep_court_deadlines()
-    consular_services.sweep_consular_deadlines()
+    registry_deadlines.sweep_registers()
+    adoption_deadlines.sweep_court_deadlines()
+    consular_deadlines.sweep_consular_deadlines()
     first = time.perf_counter() - t
     t = time.perf_counter()
-    registry_services.sweep_registers()
-    adoption_services.sweep_court_deadlines()
-    consular_services.sweep_consular_deadlines()
+    registry_deadlines.sweep_registers()
+    adoption_deadlines.sweep_court_deadlines()
+    consular_deadlines.sweep_consular_deadlines()
     figure(
         results,
         "reminder_sweep",

@@ -10,17 +10,18 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Case, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import Verb, audited_update, record_write, snapshot
-from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
+from core.dates import is_minor
 from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future
-from core.models import District, Policy, Reminder, Role, User
-from core.services import close_reminders, create_reminders
+from core.models import District, Role, User
+from core.services import close_reminders
 
 from . import rules, sealing
+from .deadlines import ESCALATION_REMINDER
 from .models import (
     Child,
     ChildStatus,
@@ -35,7 +36,6 @@ from .models import (
     RegisterEntry,
 )
 
-ESCALATION_REMINDER = "register_escalation_due"
 EDITABLE_FIELDS = (
     "last_name",
     "first_name",
@@ -473,62 +473,3 @@ def confirm_different_child(*, actor: User, flag: DuplicateFlag) -> DuplicateFla
             resolved_at=timezone.now(),
         )
     return flag
-
-
-# --- the beat sweep ------------------------------------------------------------------------
-
-
-def sweep_registers(*, on: datetime.date | None = None) -> dict:
-    """Derive what is due from the database (§2, §7): escalation reminders, and children who
-    turned 18 leave the registers. Idempotent: run it as often and in as many workers as you like."""
-    on = on or today()
-    policy = Policy.current()
-    active = Child.objects.filter(status=ChildStatus.REGISTERED)
-    steps = {  # level: (date field, days, recipient, detail)
-        None: ("identified_on", policy.primary_registration_days, "district", "primary register entry overdue"),
-        Level.PRIMARY: ("level_since", policy.escalate_to_regional_days, "district", "due on the regional register"),
-        Level.REGIONAL: ("level_since", policy.escalate_to_central_days, "region", "due on the central register"),
-    }
-    # One query for the three steps; what an earlier sweep already created is skipped in SQL.
-    overdue, deadlines = Q(), []
-    for level, (field, days, *_recipient_detail) in steps.items():
-        at_level = Q(register_level__isnull=True) if level is None else Q(register_level=level)
-        overdue |= at_level & Q(**{f"{field}__lte": on - datetime.timedelta(days=days)})
-        deadlines.append(
-            When(at_level, then=ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField()))
-        )
-    reminded = Reminder.objects.filter(
-        kind=ESCALATION_REMINDER, subject_type="child", subject_id=OuterRef("pk"), due_on=OuterRef("deadline")
-    )
-    overdue_children = (
-        active.filter(overdue)
-        .annotate(deadline=Case(*deadlines, output_field=DateField()))
-        .exclude(Exists(reminded))
-        .values_list("id", "register_level", "deadline", "district_id", "district__region_id")
-    )
-
-    def reminder(child_id, level, due_on, district_id, region_id) -> Reminder:
-        recipient, detail = steps[level][2:]
-        org = {"district_id": district_id} if recipient == "district" else {"region_id": region_id}
-        return Reminder(
-            kind=ESCALATION_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on, detail=detail, **org
-        )
-
-    escalations = create_reminders(reminder(*row) for row in overdue_children)[ESCALATION_REMINDER]
-
-    came_of_age = 0
-    # 18 x 365 days is never more than 18 years: a superset, checked exactly by is_minor below.
-    coarse_cutoff = on - datetime.timedelta(days=ADULTHOOD * 365)
-    for child in active.filter(birth_date__lte=coarse_cutoff).iterator(chunk_size=500):
-        if not is_minor(child.birth_date, on):
-            try:
-                _deregister(
-                    actor=None,
-                    child=child,
-                    on=max(reaches_age_on(child.birth_date, ADULTHOOD), child.level_since or child.identified_on),
-                    reason=DeregistrationReason.CAME_OF_AGE,
-                )
-                came_of_age += 1
-            except ConflictError:  # another sweep got there first
-                pass
-    return {"escalation_due": escalations, "came_of_age": came_of_age}

@@ -1,9 +1,9 @@
 from core.tasks import task
 
-from . import services
+from . import deadlines
 
 
 @task("registry.sweep_registers")
 def sweep_registers() -> dict:
     """Beat: escalation reminders and coming of age, recomputed from the database."""
-    return services.sweep_registers()
+    return deadlines.sweep_registers()

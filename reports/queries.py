@@ -48,7 +48,7 @@ def full_years(on: str, birth: str):
     return ExpressionWrapper(
         ExtractYear(on)
         - ExtractYear(birth)
-        - Case(When(Q(**{"_on_md__lt": F("_birth_md")}), then=Value(1)), default=Value(0)),
+        - Case(When(Q(_on_md__lt=F("_birth_md")), then=Value(1)), default=Value(0)),
         output_field=IntegerField(),
     ), {"_on_md": md(on), "_birth_md": md(birth)}
 

@@ -158,10 +158,13 @@ def policy(request):
         raise PermissionDenied
     current = Policy.current()
     form = PolicyForm(request.POST or None, instance=Policy.objects.get(pk=current.pk))
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, update_policy, actor=request.user, **form.values()):
-            messages.success(request, _("Policy parameters saved."))
-            return redirect("web-policy")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, update_policy, actor=request.user, **form.values())
+    ):
+        messages.success(request, _("Policy parameters saved."))
+        return redirect("web-policy")
     return render(request, "reports/policy.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -42,3 +42,21 @@ def test_the_registry_names_no_path_through_another_apps_records():
         if word in path.read_text(encoding="utf-8")
     ]
     assert found == []
+
+
+def test_reminders_are_made_only_by_the_apps_deadlines_modules_through_create_reminders():
+    """Each app declares its deadlines in one module (`<app>/deadlines.py`); `create_reminders`
+    is the only writer of reminders."""
+    makers = []
+    for app in ORDER:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts or path.name == "deadlines.py":
+                continue
+            text = path.read_text(encoding="utf-8")
+            if "Reminder(" in text.replace("class Reminder(", "") or "Reminder.objects.create" in text:
+                makers.append(str(path.relative_to(ROOT)))
+            if "Reminder.objects.bulk_create" in text and path != ROOT / "core" / "services.py":
+                makers.append(str(path.relative_to(ROOT)))
+    assert makers == []
+    for app in ("registry", "adoption", "consular"):
+        assert "create_reminders(" in (ROOT / app / "deadlines.py").read_text(encoding="utf-8")

@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
-from adoption import services
+from adoption import deadlines, services
 from adoption.models import Adoption, Case, Decision, Referral
 from core.models import AuditEvent, Reminder
 from registry.models import Child
@@ -276,8 +276,8 @@ def test_court_deadline_reminders(api, users, district, court, foreign_case):
     waiting_case = services.open_case(
         actor=None, children=[pending_wait], applicants=[make_applicant(district)], opened_on=ago(90)
     )
-    services.sweep_court_deadlines()
-    services.sweep_court_deadlines()
+    deadlines.sweep_court_deadlines()
+    deadlines.sweep_court_deadlines()
     from adoption.rules import right_arises
 
     reminders = {(r.kind, r.subject_id, r.due_on, r.court_id, r.district_id) for r in Reminder.objects.all()}

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adoption import services as adoption_services
-from consular import rules, services
+from consular import deadlines, rules, services
 from consular.models import ConsularRegistration, Departure, MonitoringReport
 from core.dates import add_months, reaches_age_on
 from core.models import Reminder
@@ -238,8 +238,8 @@ def test_unregistered_children_after_180_days_in_force(api, users, district, cou
 @pytest.mark.parametrize("in_force_ago, due", [(29, False), (30, True)])
 def test_consular_registration_due_after_thirty_days_to_district_and_post(district, court, us_post, in_force_ago, due):
     _, child = adopt_abroad(district, court, in_force_ago=in_force_ago)
-    services.sweep_consular_deadlines()
-    services.sweep_consular_deadlines()
+    deadlines.sweep_consular_deadlines()
+    deadlines.sweep_consular_deadlines()
     found = list(
         Reminder.objects.filter(kind="consular_registration_due").values_list(
             "subject_id", "due_on", "district_id", "consular_post_id"
@@ -252,7 +252,7 @@ def test_monitoring_report_overdue_goes_to_the_post_and_registration_closes_its_
     api, users, district, court, us_post
 ):
     _, child = adopt_abroad(district, court, in_force_ago=250)
-    services.sweep_consular_deadlines()
+    deadlines.sweep_consular_deadlines()
     kinds = sorted(Reminder.objects.values_list("kind", flat=True))
     assert kinds == [
         "consular_registration_due",
@@ -276,7 +276,7 @@ def test_reminder_emails_go_once_to_the_organisation_and_name_no_one(users, dist
     users["consular"].email = "consul@example.kz"
     users["consular"].save()
     _, child = adopt_abroad(district, court, in_force_ago=45, last_name="Zhaksylykova")
-    services.sweep_consular_deadlines()
+    deadlines.sweep_consular_deadlines()
     assert send_reminder_emails() == 1
     assert send_reminder_emails() == 0  # each reminder once
     message = mail.outbox[0]

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from consular import services
+from consular import deadlines
 from core.dates import add_months
 from core.models import Reminder
 from tests.adoption.conftest import adopt_abroad
@@ -20,9 +20,9 @@ def test_worked_example_us_couple_to_the_third_monitoring_report(api, users, dis
     consul, guardianship = api(users["consular"]), api(users["guardianship"])
 
     # D+30: no consular registration yet -> a reminder to the district and to the embassy in Washington
-    services.sweep_consular_deadlines(on=day(29))
+    deadlines.sweep_consular_deadlines(on=day(29))
     assert not Reminder.objects.exists()
-    services.sweep_consular_deadlines(on=day(30))
+    deadlines.sweep_consular_deadlines(on=day(30))
     reminder = Reminder.objects.get()
     assert (reminder.kind, reminder.due_on, reminder.district_id, reminder.consular_post_id) == (
         "consular_registration_due",
@@ -79,9 +79,9 @@ def test_worked_example_us_couple_to_the_third_monitoring_report(api, users, dis
 
     receive(first, first + datetime.timedelta(days=10))
     # the 12-month report does not come: 31 days after its due date the embassy is reminded
-    services.sweep_consular_deadlines(on=second + datetime.timedelta(days=30))
+    deadlines.sweep_consular_deadlines(on=second + datetime.timedelta(days=30))
     assert Reminder.objects.filter(kind="monitoring_report_overdue").count() == 0
-    services.sweep_consular_deadlines(on=second + datetime.timedelta(days=31))
+    deadlines.sweep_consular_deadlines(on=second + datetime.timedelta(days=31))
     overdue = Reminder.objects.get(kind="monitoring_report_overdue")
     assert (overdue.due_on, overdue.consular_post_id) == (second + datetime.timedelta(days=30), us_post.pk)
     receive(second, second + datetime.timedelta(days=45))

@@ -8,7 +8,7 @@ from django.db import connection
 from config.celery import app
 from core.dates import today
 from core.models import Reminder
-from registry import services
+from registry import deadlines, services
 from registry.models import Child
 from tests.conftest import postgres_only
 
@@ -25,7 +25,7 @@ def reminders(child):
 @pytest.mark.parametrize("identified_days_ago, due", [(2, False), (3, True), (4, True)])
 def test_primary_entry_overdue_three_days_after_identification(make_child, days_ago, identified_days_ago, due):
     child = make_child(identified_on=days_ago(identified_days_ago))
-    services.sweep_registers()
+    deadlines.sweep_registers()
     expected = [(days_ago(identified_days_ago) + datetime.timedelta(days=3), child.district_id, None)]
     assert reminders(child) == (expected if due else [])
 
@@ -34,7 +34,7 @@ def test_primary_entry_overdue_three_days_after_identification(make_child, days_
 def test_regional_register_due_thirty_days_after_primary_to_the_district(make_child, days_ago, placed_days_ago, due):
     child = make_child(identified_on=days_ago(40))
     services.place_on_register(actor=None, child=child, level="primary", placed_on=days_ago(placed_days_ago))
-    services.sweep_registers()
+    deadlines.sweep_registers()
     assert reminders(child) == ([(days_ago(placed_days_ago - 30), child.district_id, None)] if due else [])
 
 
@@ -42,7 +42,7 @@ def test_central_register_due_thirty_days_after_regional_to_the_region(make_chil
     child = make_child(identified_on=days_ago(100))
     services.place_on_register(actor=None, child=child, level="primary", placed_on=days_ago(90))
     services.place_on_register(actor=None, child=child, level="regional", placed_on=days_ago(30))
-    services.sweep_registers()
+    deadlines.sweep_registers()
     assert reminders(child) == [(today(), None, child.district.region_id)]
 
 
@@ -52,15 +52,15 @@ def test_the_policy_sets_the_escalation_period(make_child, days_ago):
     Policy.objects.filter(pk=Policy.current().pk).update(escalate_to_regional_days=10)
     child = make_child(identified_on=days_ago(40))
     services.place_on_register(actor=None, child=child, level="primary", placed_on=days_ago(10))
-    services.sweep_registers()
+    deadlines.sweep_registers()
     assert reminders(child) == [(today(), child.district_id, None)]
 
 
 def test_sweeping_twice_makes_one_reminder_and_escalating_closes_it(make_child, days_ago, users, api):
     child = make_child(identified_on=days_ago(60))
     services.place_on_register(actor=None, child=child, level="primary", placed_on=days_ago(45))
-    services.sweep_registers()
-    services.sweep_registers()
+    deadlines.sweep_registers()
+    deadlines.sweep_registers()
     assert Reminder.objects.filter(kind=KIND).count() == 1
     assert api(users["guardianship"]).get("/api/v1/reminders/").json()["count"] == 1
     services.place_on_register(actor=users["regional"], child=child, level="regional", placed_on=today())
@@ -77,13 +77,13 @@ def test_a_child_who_turns_18_leaves_the_registers(make_child, birthday_offset, 
         else datetime.date(eighteenth.year - 18, 3, 1)
     )
     child = make_child(birth_date=birth, identified_on=birth + datetime.timedelta(days=3000), on_register=("primary",))
-    result = services.sweep_registers()
+    result = deadlines.sweep_registers()
     child.refresh_from_db()
     assert (child.status == "deregistered") is deregistered
     if deregistered:
         assert (child.deregistration_reason, child.deregistered_on) == ("came_of_age", eighteenth)
         assert result["came_of_age"] == 1
-        services.sweep_registers()  # a second sweep changes nothing
+        deadlines.sweep_registers()  # a second sweep changes nothing
         assert child.register_entries.filter(level="deregistered").count() == 1
 
 
@@ -117,7 +117,7 @@ def test_two_workers_sweeping_at_once_make_one_reminder_each(district, days_ago)
     def worker():
         try:
             barrier.wait()
-            services.sweep_registers()
+            deadlines.sweep_registers()
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:

@@ -129,7 +129,7 @@ def test_the_embedded_default_runs_with_debug_off(tmp_path):
 
 
 def test_reminders_and_their_emails_never_name_a_sealed_child(users, district, court, mailoutbox, settings):
-    from consular.services import sweep_consular_deadlines
+    from consular.deadlines import sweep_consular_deadlines
     from core.models import Reminder
     from core.services import send_reminder_emails
 

@@ -1,0 +1,135 @@
+"""Deadlines of the follow-up abroad (RULES §7, ¶60), swept by beat; recomputed from the
+database, so idempotent (a reminder is one kind, subject and due date):
+
+- consular_registration_due, to the district and the post: a foreign adoption in force for
+  `consular_registration_days` with no consular registration;
+- monitoring_report_overdue, to the post: a report `monitoring_grace_days` late.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
+
+from adoption.models import Adoption
+from core.batching import batched
+from core.dates import today
+from core.deadlines import reminded, reminded_pairs
+from core.models import ConsularPost, Policy, Reminder
+from core.services import create_reminders
+
+from . import rules
+from .models import ConsularRegistration, Departure, MonitoringReport
+
+REGISTRATION_REMINDER = "consular_registration_due"
+MONITORING_REMINDER = "monitoring_report_overdue"
+
+
+def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
+    """Derive the consular reminders from the database; idempotent (unique kind, subject, due date).
+
+    - consular_registration_due, to the district and the post: a foreign adoption in force
+      for `consular_registration_days` with no consular registration;
+    - monitoring_report_overdue, to the post: a report `monitoring_grace_days` late.
+
+    A steady-state sweep reads only what fell due since the last one: the registrations not yet
+    reminded (in SQL), and the adoptions whose next report's grace period has passed
+    (`Adoption.monitoring_next_due`).
+    """
+    on = on or today()
+    policy = Policy.current()
+    registration_days = datetime.timedelta(days=policy.consular_registration_days)
+    grace = datetime.timedelta(days=policy.monitoring_grace_days)
+    overdue_through = on - grace - datetime.timedelta(days=1)  # a report due on or before it is overdue
+    abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
+    # in force in the country: no report to follow (one not yet in force is looked at once it is)
+    (
+        Adoption.objects.filter(
+            monitoring_next_due=None, decision__in_force_on__isnull=False, decision__case__receiving_country=""
+        ).update(monitoring_next_due=Adoption.NO_REPORT_LEFT)
+    )
+
+    registration_due = ExpressionWrapper(
+        OuterRef("decision__in_force_on") + registration_days, output_field=DateField()
+    )
+    unregistered = list(
+        abroad.filter(decision__in_force_on__lte=on - registration_days)
+        .exclude(Exists(ConsularRegistration.objects.filter(child=OuterRef("child"))))
+        .exclude(
+            reminded(REGISTRATION_REMINDER, subject_type="child", subject=OuterRef("child_id"), due_on=registration_due)
+        )
+        .values_list(
+            "child_id", "decision__in_force_on", "decision__case__receiving_country", "decision__case__district_id"
+        )
+    )
+    watched = list(
+        abroad.filter(Q(monitoring_next_due=None) | Q(monitoring_next_due__lte=overdue_through)).values_list(
+            "pk",
+            "child_id",
+            "child__birth_date",
+            "decision__in_force_on",
+            "decision__case__receiving_country",
+            "monitoring_next_due",
+        )
+    )
+    post_of = _posts([child_id for child_id, *_ in unregistered] + [child_id for _, child_id, *_ in watched])
+
+    counts = create_reminders(
+        Reminder(
+            kind=REGISTRATION_REMINDER,
+            subject_type="child",
+            subject_id=child_id,
+            due_on=in_force_on + registration_days,
+            district_id=district_id,
+            consular_post_id=post_of(child_id, country),
+            detail="adopted abroad, not on a consular register",
+        )
+        for child_id, in_force_on, country, district_id in unregistered
+    )
+    moved: dict[datetime.date, list[int]] = defaultdict(list)  # the new next due date: its adoptions
+    for batch in batched(watched):
+        children = [child_id for _, child_id, *_ in batch]
+        received = set(MonitoringReport.objects.filter(child_id__in=children).values_list("child_id", "due_on"))
+        already = reminded_pairs(MONITORING_REMINDER, subject_type="child", subject_ids=children)
+        due = []
+        for adoption_id, child_id, birth_date, in_force_on, country, next_due in batch:
+            dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule)
+            for due_on in dues:
+                if (
+                    (next_due or due_on) <= due_on <= overdue_through
+                    and (child_id, due_on) not in received
+                    and (child_id, due_on + grace) not in already
+                ):
+                    due.append(
+                        Reminder(
+                            kind=MONITORING_REMINDER,
+                            subject_type="child",
+                            subject_id=child_id,
+                            due_on=due_on + grace,
+                            consular_post_id=post_of(child_id, country),
+                            detail=f"monitoring report due {due_on.isoformat()} not received",
+                        )
+                    )
+            moved[next((d for d in dues if d > overdue_through), Adoption.NO_REPORT_LEFT)].append(adoption_id)
+        counts += create_reminders(due)
+    for next_due, ids in moved.items():  # one UPDATE per date (bulk_update's CASE is quadratic in the batch)
+        for some in batched(ids):
+            Adoption.objects.filter(pk__in=some).update(monitoring_next_due=next_due)
+    return {kind: counts[kind] for kind in (REGISTRATION_REMINDER, MONITORING_REMINDER)}
+
+
+def _posts(child_ids: list[int]):
+    """post_of(child, receiving country): the post a child's reminders go to, the one it is
+    registered with, else the embassy in its country of residence."""
+    embassies = dict(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", "pk"))
+    active, residence = {}, {}
+    for batch in batched(child_ids):
+        active.update(
+            ConsularRegistration.objects.filter(ended_on__isnull=True, child_id__in=batch).values_list(
+                "child_id", "post_id"
+            )
+        )
+        residence.update(Departure.objects.filter(child_id__in=batch).values_list("child_id", "residence_country"))
+    return lambda child_id, country: active.get(child_id) or embassies.get(residence.get(child_id, country))

@@ -1,0 +1,32 @@
+"""What every app's deadlines module (`<app>/deadlines.py`) shares: each sweep finds its
+candidates in SQL, leaves out what an earlier sweep already reminded (one rule: a reminder is
+one (kind, subject, due date), `reminded`), and creates the rest in batches
+(`core.services.create_reminders`, which the unique constraint makes safe to repeat or run
+concurrently)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+
+from .batching import batched
+from .models import Reminder
+
+
+def reminded(kind: str, *, subject_type: str, due_on, subject=None) -> Exists:
+    """In SQL: a reminder of `kind` exists for the candidate row's subject (default its `pk`)
+    and due date (`subject` and `due_on` are expressions on the candidate's query). Exclude it."""
+    subject = OuterRef("pk") if subject is None else subject
+    return Exists(Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id=subject, due_on=due_on))
+
+
+def reminded_pairs(kind: str, *, subject_type: str, subject_ids) -> set[tuple[int, object]]:
+    """For due dates computed in Python: the (subject id, due date) already reminded among
+    these candidates (one query per batch of ids)."""
+    pairs: set[tuple[int, object]] = set()
+    for batch in batched(sorted(set(subject_ids))):
+        pairs.update(
+            Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id__in=batch).values_list(
+                "subject_id", "due_on"
+            )
+        )
+    return pairs

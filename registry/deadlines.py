@@ -1,0 +1,76 @@
+"""Deadlines of the registers (RULES §2, §7), swept by beat: a child not placed on the primary
+register within `primary_registration_days`, or not escalated in time (to the district or the
+region), and children who turn 18 (they leave the registers). Recomputed from the database:
+idempotent, as often and in as many workers as you like."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Case, DateField, ExpressionWrapper, F, OuterRef, Q, When
+
+from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
+from core.deadlines import reminded
+from core.errors import ConflictError
+from core.models import Policy, Reminder
+from core.services import create_reminders
+
+from .models import Child, ChildStatus, DeregistrationReason, Level
+
+ESCALATION_REMINDER = "register_escalation_due"
+
+
+def sweep_registers(*, on: datetime.date | None = None) -> dict:
+    """Derive what is due from the database (§2, §7): escalation reminders, and children who
+    turned 18 leave the registers. Idempotent: run it as often and in as many workers as you like."""
+    from . import services  # leaving the registers at 18 is a write of the registry
+
+    on = on or today()
+    policy = Policy.current()
+    active = Child.objects.filter(status=ChildStatus.REGISTERED)
+    steps = {  # level: (date field, days, recipient, detail)
+        None: ("identified_on", policy.primary_registration_days, "district", "primary register entry overdue"),
+        Level.PRIMARY: ("level_since", policy.escalate_to_regional_days, "district", "due on the regional register"),
+        Level.REGIONAL: ("level_since", policy.escalate_to_central_days, "region", "due on the central register"),
+    }
+    # One query for the three steps; what an earlier sweep already created is skipped in SQL.
+    overdue, deadlines = Q(), []
+    for level, (field, days, *_recipient_detail) in steps.items():
+        at_level = Q(register_level__isnull=True) if level is None else Q(register_level=level)
+        overdue |= at_level & Q(**{f"{field}__lte": on - datetime.timedelta(days=days)})
+        deadlines.append(
+            When(at_level, then=ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField()))
+        )
+    already = reminded(ESCALATION_REMINDER, subject_type="child", due_on=OuterRef("deadline"))
+    overdue_children = (
+        active.filter(overdue)
+        .annotate(deadline=Case(*deadlines, output_field=DateField()))
+        .exclude(already)
+        .values_list("id", "register_level", "deadline", "district_id", "district__region_id")
+    )
+
+    def reminder(child_id, level, due_on, district_id, region_id) -> Reminder:
+        recipient, detail = steps[level][2:]
+        org = {"district_id": district_id} if recipient == "district" else {"region_id": region_id}
+        return Reminder(
+            kind=ESCALATION_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on, detail=detail, **org
+        )
+
+    escalations = create_reminders(reminder(*row) for row in overdue_children)[ESCALATION_REMINDER]
+
+    came_of_age = 0
+    # 18 x 365 days is never more than 18 years: a superset, checked exactly by is_minor below.
+    coarse_cutoff = on - datetime.timedelta(days=ADULTHOOD * 365)
+    for child in active.filter(birth_date__lte=coarse_cutoff).iterator(chunk_size=500):
+        if not is_minor(child.birth_date, on):
+            try:
+                services._deregister(
+                    actor=None,
+                    child=child,
+                    on=max(reaches_age_on(child.birth_date, ADULTHOOD), child.level_since or child.identified_on),
+                    reason=DeregistrationReason.CAME_OF_AGE,
+                )
+                came_of_age += 1
+            except ConflictError:  # another sweep got there first
+                pass
+    return {"escalation_due": escalations, "came_of_age": came_of_age}
