@@ -17,6 +17,7 @@ from core.audit import note_read
 from core.dates import today
 from core.forms import DateInput, require_role, run_service
 from core.models import Court, District, Policy, Role
+from core.permissions import FILE_READERS
 from registry import sealing
 from registry.models import Sex
 from registry.selectors import children_for
@@ -32,7 +33,7 @@ from .models import (
     Participant,
 )
 
-READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
+READERS = FILE_READERS
 
 
 class ApplicantForm(forms.Form):

@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import today
 from core.forms import DateInput, run_service
 from core.models import ConsularPost, Role
+from core.permissions import ADOPTED_READERS
 
 from . import selectors, services
 
-READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.CONSULAR, Role.AUDITOR)
+READERS = ADOPTED_READERS
 WRITERS = (Role.CONSULAR, Role.MINISTRY)
 
 

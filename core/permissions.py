@@ -25,3 +25,8 @@ def roles(*allowed: str, read: tuple[str, ...] = ()):
 
 
 ALL_ROLES = tuple(Role.values)
+
+# ROLES.md "sees": who reads a child's record and a case file (consular posts see only their
+# part, through the consular endpoints), and who reads the children adopted abroad.
+FILE_READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
+ADOPTED_READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.CONSULAR, Role.AUDITOR)

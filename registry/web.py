@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.errors import RuleError
 from core.forms import DateInput, require_role, run_service
 from core.models import District, Role
+from core.permissions import FILE_READERS
 
 from . import contributions, sealing, selectors, services
 from .api.filters import ChildFilter
@@ -27,7 +28,7 @@ from .models import (
     Sex,
 )
 
-READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
+READERS = FILE_READERS
 
 
 class ChildForm(forms.Form):

@@ -10,7 +10,7 @@ from core.audit import note_read
 from core.dates import today
 from core.errors import may
 from core.models import Role
-from core.permissions import roles
+from core.permissions import FILE_READERS, roles
 from registry.selectors import children_for
 
 from .. import selectors, services
@@ -33,7 +33,7 @@ from .serializers import (
 )
 
 # Consular posts see only a part of a file, through the consular endpoints (ROLES.md).
-CASE_READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
+CASE_READERS = FILE_READERS
 
 
 class CaseScopes(ScopedContextMixin):

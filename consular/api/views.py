@@ -11,7 +11,7 @@ from adoption.selectors import cases_for
 from core.api.mixins import ScopedContextMixin
 from core.audit import note_read
 from core.models import Role
-from core.permissions import roles
+from core.permissions import ADOPTED_READERS, roles
 from registry.selectors import children_for
 
 from .. import selectors, services
@@ -25,7 +25,7 @@ from .serializers import (
     TransferSerializer,
 )
 
-READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.CONSULAR, Role.AUDITOR)
+READERS = ADOPTED_READERS
 
 
 class ConsularScopes(ScopedContextMixin):

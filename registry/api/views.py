@@ -9,7 +9,7 @@ from core.api.pagination import CursorPagination
 from core.audit import history_of, note_read
 from core.errors import may
 from core.models import Role
-from core.permissions import roles
+from core.permissions import FILE_READERS, roles
 
 from .. import sealing, selectors, services
 from .filters import ChildFilter
@@ -31,7 +31,7 @@ PURPOSE = OpenApiParameter(
 )
 WRITERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY)  # the service decides which level each may write
 # Consular posts see only their part of a child's file, through /api/v1/adopted-children/ (ROLES.md).
-READERS = (*WRITERS, Role.COURT, Role.AUDITOR)
+READERS = FILE_READERS
 
 
 class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
