@@ -19,8 +19,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, admin: /admin/, health: /healthz). Ctrl-C stops web, worker and beat."
-	@# Ctrl-C (honcho ends with 130) is how one stops the service: not an error of make
-	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile start || [ $$? -eq 130 ]
+	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile start
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -n auto --dist loadscope
