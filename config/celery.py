@@ -3,13 +3,24 @@ from pathlib import Path
 
 from celery import Celery
 from celery.beat import PersistentScheduler
-from celery.signals import beat_init, before_task_publish, task_postrun, task_prerun
+from celery.signals import beat_init, before_task_publish, setup_logging, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("adoption")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _django_logging(**kwargs):
+    """Workers and beat log through the project's LOGGING (JSON, UTC, no query strings), not
+    Celery's own format: connecting this signal tells Celery to leave logging alone."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
 
 
 # The request id travels with a task: what a task logs and audits names the request that sent it
