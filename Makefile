@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint services services-stop bench bench-small audit lock clean
+.PHONY: run test lint services services-stop restore-drill bench bench-small audit lock clean
 
 # A working copy gets the development lock (runtime + test tools); the image only requirements.lock.
 $(VENV)/.installed: requirements-dev.lock
@@ -45,6 +45,11 @@ bench: $(VENV)/.installed
 
 bench-small: $(VENV)/.installed
 	@if [ -z "$$DATABASE_URL" ]; then eval "$$(scripts/services.sh start)" || exit 1; fi; $(PY) -m bench.run --scale 20000 --rounds 100
+
+# Back up, destroy, restore and check a scratch database of SCALE children (default 100,000), timed
+# (docs/deployment.md; figures in bench/results/restore-drill.json)
+restore-drill: $(VENV)/.installed
+	@if [ -z "$$DATABASE_URL" ]; then eval "$$(scripts/services.sh start)" || exit 1; fi; $(PY) -m bench.restore_drill --scale $${SCALE:-100000}
 
 # Known vulnerabilities in the pinned dependencies (needs the PyPI or OSV vulnerability API, unreachable in our CI)
 audit: $(VENV)/.installed
