@@ -8,4 +8,4 @@ RUN useradd --system --uid 1000 app && mkdir -p /app/var && chown -R app /app/va
 USER app
 RUN SECRET_KEY=build-only-$(date +%s)-collectstatic-not-a-secret python manage.py collectstatic --noinput -v0
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-", "--access-logformat", "%(h)s \"%(m)s %(U)s\" %(s)s %(L)ss"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4"]
