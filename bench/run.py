@@ -239,6 +239,7 @@ def main() -> None:
     from core.management.commands.seed_demo import load_reference_data
     from core.models import Role, User
     from registry import deadlines as registry_deadlines
+    from registry.imports import COLUMNS as CHILD_COLUMNS
     from registry.imports import import_children
 
     call_command("migrate", verbosity=0)
@@ -389,22 +390,7 @@ def main() -> None:
         districts = ["KZ-71-ESI", "KZ-75-ALM", "KZ-79-ABA", "KZ-35-KAR"]
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(
-                [
-                    "external_id",
-                    "last_name",
-                    "first_name",
-                    "patronymic",
-                    "sex",
-                    "birth_date",
-                    "birth_registration_number",
-                    "district",
-                    "identified_on",
-                    "primary_on",
-                    "regional_on",
-                    "central_on",
-                ]
-            )
+            writer.writerow(CHILD_COLUMNS)  # the import's own layout
             for i in range(rows):
                 birth = datetime.date(2008, 1, 1) + datetime.timedelta(days=(i * 37) % 4000)
                 writer.writerow(
