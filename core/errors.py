@@ -105,9 +105,9 @@ def _require_in_scope(actor, name: str, value) -> None:
 
     from .scoping import in_scope
 
-    for record in value if isinstance(value, list | tuple) else [value]:
-        if record is not None and not in_scope(actor, record):
-            raise Forbidden(name, "out_of_scope", _("This record is outside your district, region, court or post."))
+    records = [record for record in (value if isinstance(value, list | tuple) else [value]) if record is not None]
+    if records and not in_scope(actor, records):
+        raise Forbidden(name, "out_of_scope", _("This record is outside your district, region, court or post."))
 
 
 def may(actor, service) -> None:

@@ -63,11 +63,14 @@ def scope_of(model: type):
     return register
 
 
-def in_scope(user: User, record) -> bool:
-    """Is `record` one `user` may see? (One query, through the record's registered selector.)"""
-    model = type(record)
+def in_scope(user: User, records) -> bool:
+    """Are `records` (one, or a non-empty list of one model's) all ones `user` may see? One
+    query, through the model's registered selector."""
+    records = records if isinstance(records, list) else [records]
+    model = type(records[0])
     if model not in _SCOPES:
         import_module(f"{model._meta.app_label}.selectors")  # where each app registers its selectors
     if model not in _SCOPES:
         raise LookupError(f"no scope is registered for {model._meta.label}")
-    return _SCOPES[model](user).filter(pk=record.pk).exists()
+    wanted = {record.pk for record in records}
+    return _SCOPES[model](user).filter(pk__in=wanted).values("pk").distinct().count() == len(wanted)
