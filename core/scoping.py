@@ -42,10 +42,6 @@ def territory_q(user: User, *, district: str) -> Q | None:
     return None
 
 
-def is_national(user: User) -> bool:
-    return role_of(user) in (Role.MINISTRY, Role.AUDITOR)
-
-
 # --- what a user may see of each kind of record: the selectors, registered by their apps -----
 
 _SCOPES: dict[type, Callable[[User], QuerySet]] = {}
