@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.models import Role
 from registry import contributions
 
-from .models import Adoption
+from .models import Adoption, Applicant, Decision
 
 
 def court_children(user, prefix: str = "") -> Q:
@@ -41,7 +41,24 @@ def case_events(child, user) -> list[dict]:
     return events
 
 
+def applicants_seen(user, ids) -> set[int]:
+    from .selectors import applicants_for
+
+    applicants = applicants_for(user) if user else Applicant.objects.all()  # no user: a command or a test
+    return set(applicants.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def granted_on(child) -> list:
+    return list(
+        Decision.objects.filter(case__child_links__child=child, outcome=Decision.Outcome.GRANTED).values_list(
+            "decided_on", flat=True
+        )
+    )
+
+
 def register() -> None:
+    contributions.applicant_lookups.append(applicants_seen)
+    contributions.decision_dates.append(granted_on)
     contributions.child_scopes[Role.COURT] = court_children
     contributions.unsealers[Role.COURT] = court_of_the_adoption
     contributions.timeline_sources.append(case_events)

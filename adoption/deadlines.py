@@ -3,8 +3,9 @@ idempotent (a reminder is one kind, subject and due date):
 
 - central_wait_ends, to the district: the day a foreign or non-resident case's three months on
   the central register expire (the day the adoption becomes possible);
-- decision_in_force_due, to the court: once decided_on + the appeal period has passed with no
-  in_force_on recorded.
+- decision_in_force_due, to the court: once the expected entry into force (the day after the
+  appeal term from the final form, RULES v2 §6) has passed with no in_force_on recorded;
+- civil_registration_due, to the court: 3 days after entry into force with no civil registry record.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from core.services import create_reminders
 from registry.models import Level
 
 from . import rules
-from .models import CaseChild, CaseStatus, Decision
+from .models import AppealOutcome, CaseChild, CaseStatus, Decision
 
 CENTRAL_WAIT_REMINDER = "central_wait_ends"
 IN_FORCE_REMINDER = "decision_in_force_due"
+CIVIL_REGISTRATION_REMINDER = "civil_registration_due"
 
 
 def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
@@ -52,23 +54,75 @@ def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
         for case_id, (district_id, allowed) in latest.items()
         if (case_id, allowed) not in already
     ]
-    appeal = datetime.timedelta(days=Policy.current().appeal_period_days)
-    ends = ExpressionWrapper(OuterRef("decided_on") + appeal, output_field=DateField())
-    decided = (
-        Decision.objects.filter(in_force_on__isnull=True, decided_on__lt=on - appeal)
-        .exclude(reminded(IN_FORCE_REMINDER, subject_type="case", subject=OuterRef("case_id"), due_on=ends))
-        .values_list("case_id", "court_id", "decided_on")
+    due += _in_force_due(on) + _civil_registration_due(on)
+    created = create_reminders(due)
+    return {
+        "central_wait_ends": created[CENTRAL_WAIT_REMINDER],
+        "decision_in_force_due": created[IN_FORCE_REMINDER],
+        "civil_registration_due": created[CIVIL_REGISTRATION_REMINDER],
+    }
+
+
+def _in_force_due(on: datetime.date) -> list[Reminder]:
+    """Decisions whose expected entry into force (RULES v2 §6) has passed with no in_force_on. The
+    expected date depends on the appeal term in effect on each decision's final form, so it is
+    computed here; the decisions waiting for it are few (the in_force_on index)."""
+    waiting = list(
+        Decision.objects.filter(in_force_on__isnull=True, decided_on__lt=on)
+        .exclude(appeal__outcome=AppealOutcome.REVERSED)
+        .values_list("case_id", "court_id", "decided_on", "final_form_on")
     )
-    due += [
+    months: dict[datetime.date, int] = {}  # the appeal term in effect on each final-form date
+    expected = {}
+    for case_id, court_id, decided_on, final_form_on in waiting:
+        final = final_form_on or decided_on
+        if final not in months:
+            months[final] = Policy.on(final).appeal_period_months
+        expected[case_id] = (court_id, rules.expected_in_force_on(final, months[final]))
+    passed = {case_id: value for case_id, value in expected.items() if value[1] < on}
+    already = reminded_pairs(IN_FORCE_REMINDER, subject_type="case", subject_ids=passed)
+    return [
         Reminder(
             kind=IN_FORCE_REMINDER,
             subject_type="case",
             subject_id=case_id,
-            due_on=decided_on + appeal,
+            due_on=due_on,
             court_id=court_id,
             detail="record the date the decision entered into force",
         )
-        for case_id, court_id, decided_on in decided.iterator(chunk_size=2000)
+        for case_id, (court_id, due_on) in passed.items()
+        if (case_id, due_on) not in already
     ]
-    created = create_reminders(due)
-    return {"central_wait_ends": created[CENTRAL_WAIT_REMINDER], "decision_in_force_due": created[IN_FORCE_REMINDER]}
+
+
+def _civil_registration_due(on: datetime.date) -> list[Reminder]:
+    """MFA art. 77: the civil registry's record is due within 3 days of entry into force."""
+    late = datetime.timedelta(days=rules.CIVIL_REGISTRATION_DAYS)
+    decisions = (
+        Decision.objects.filter(
+            outcome=Decision.Outcome.GRANTED,
+            in_force_on__lt=on - late,
+            civil_registered_on__isnull=True,
+            case__historical=False,
+        )
+        .exclude(
+            reminded(
+                CIVIL_REGISTRATION_REMINDER,
+                subject_type="case",
+                subject=OuterRef("case_id"),
+                due_on=ExpressionWrapper(OuterRef("in_force_on") + late, output_field=DateField()),
+            )
+        )
+        .values_list("case_id", "court_id", "in_force_on")
+    )
+    return [
+        Reminder(
+            kind=CIVIL_REGISTRATION_REMINDER,
+            subject_type="case",
+            subject_id=case_id,
+            due_on=in_force_on + late,
+            court_id=court_id,
+            detail="enter the civil registry's record of the adoption",
+        )
+        for case_id, court_id, in_force_on in decisions.iterator(chunk_size=2000)
+    ]

@@ -15,25 +15,26 @@ from __future__ import annotations
 import datetime
 import json
 import time
+from decimal import Decimal
 
 import psycopg
 from django.db import connection
 
 from core.models import Policy
-from registry.rules import Entry, GroundFact
+from registry.rules import ConsentFact, Entry, GroundFact
 
 from . import rules
 from .models import Case
 
 # Each query takes the case id once or twice; rows come in the order the rules expect.
 CHILDREN = """
-SELECT ch.id, ch.birth_date, cc.is_relative FROM adoption_casechild cc JOIN registry_child ch ON ch.id = cc.child_id
+SELECT ch.id, ch.birth_date, cc.is_relative, ch.citizenship FROM adoption_casechild cc JOIN registry_child ch ON ch.id = cc.child_id
 WHERE cc.case_id = %s ORDER BY ch.id"""
 ENTRIES = """
 SELECT e.child_id, e.level, e."on", e.reason FROM registry_registerentry e JOIN adoption_casechild cc ON cc.child_id = e.child_id
 WHERE cc.case_id = %s ORDER BY e.child_id, e."on", e.id"""
 GROUNDS = """
-SELECT g.child_id, g.id, g.parent, g.ground, d.kind, d.date FROM registry_ground g
+SELECT g.child_id, g.id, g.parent, g.ground, d.kind, d.date, d.in_force_on FROM registry_ground g
 JOIN adoption_casechild cc ON cc.child_id = g.child_id LEFT JOIN registry_grounddocument d ON d.ground_id = g.id
 WHERE cc.case_id = %s ORDER BY g.child_id, g.id, d.id"""
 SIBLINGS_ON_REGISTER = """
@@ -44,11 +45,19 @@ WHERE cc.case_id = %s AND t.status = 'registered' AND t.register_level IS NOT NU
 ORDER BY s.from_child_id, s.to_child_id"""
 APPLICANTS = """
 SELECT a.id, a.sex, a.birth_date, a.citizenship, a.residence_country, a.marital_status, a.foreign_register_number,
-       a.foreign_registered_on
+       a.foreign_registered_on, a.barring_facts, a.raised_child_three_years
 FROM adoption_applicant a JOIN adoption_caseapplicant ca ON ca.applicant_id = a.id WHERE ca.case_id = %s ORDER BY a.id"""
 DOCUMENTS = """
-SELECT kind, issued_on, applicant_id, issuer_licence, licence_valid_until, conditions FROM adoption_casedocument
-WHERE case_id = %s ORDER BY issued_on, id"""
+SELECT kind, issued_on, applicant_id, issuer_licence, licence_valid_until, conditions, named_applicants, child_id,
+       amount, household_size
+FROM adoption_casedocument WHERE case_id = %s ORDER BY issued_on, id"""
+REGISTRATIONS = """
+SELECT r.applicant_id, r.register, r.registered_on, r.valid_until FROM adoption_adopterregistration r
+JOIN adoption_caseapplicant ca ON ca.applicant_id = r.applicant_id WHERE ca.case_id = %s ORDER BY r.registered_on, r.id"""
+PARENTAL_CONSENTS = """
+SELECT pc.child_id, pc.parent, pc.given_on, pc.names_applicants, pc.withdrawn_on FROM registry_parentalconsent pc
+JOIN adoption_casechild cc ON cc.child_id = pc.child_id WHERE cc.case_id = %s ORDER BY pc.given_on, pc.id"""
+CITATIONS = "SELECT code, basis FROM core_citation ORDER BY code"
 CONTACTS = 'SELECT applicant_id, child_id, "on" FROM adoption_contact WHERE case_id = %s ORDER BY "on", id'
 CONSENTS = "SELECT child_id, given_on, withdrawn_on FROM adoption_consent WHERE case_id = %s ORDER BY given_on, id"
 SEARCHES = "SELECT completed_on FROM adoption_domesticsearch WHERE case_id = %s ORDER BY completed_on, id"
@@ -100,7 +109,12 @@ def _run(statements: list[tuple[str, list]]) -> list[list[tuple]]:
     return results
 
 
-def load_case_facts(case: Case) -> rules.CaseFacts:
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
+    """The case's facts, with the policy parameters in effect on `as_of` (RULES v2 §10)."""
     once, twice = [case.pk], [case.pk, case.pk]
     (
         children_rows,
@@ -113,6 +127,9 @@ def load_case_facts(case: Case) -> rules.CaseFacts:
         consent_rows,
         search_rows,
         other_rows,
+        registration_rows,
+        parental_consent_rows,
+        citation_rows,
     ) = _run(
         [
             (CHILDREN, once),
@@ -125,16 +142,28 @@ def load_case_facts(case: Case) -> rules.CaseFacts:
             (CONSENTS, once),
             (SEARCHES, once),
             (OTHER_CASES, once),
+            (REGISTRATIONS, once),
+            (PARENTAL_CONSENTS, once),
+            (CITATIONS, []),
         ]
     )
     entries: dict[int, list[Entry]] = {}
     for child_id, level, on, reason in entry_rows:
         entries.setdefault(child_id, []).append(Entry(level, on, reason))
     grounds: dict[int, dict[int, tuple[str, str, list]]] = {}
-    for child_id, ground_id, parent, ground, kind, on in ground_rows:
+    for child_id, ground_id, parent, ground, kind, on, in_force_on in ground_rows:
         documents = grounds.setdefault(child_id, {}).setdefault(ground_id, (parent, ground, []))[2]
         if kind is not None:
-            documents.append((kind, on))
+            documents.append((kind, on, in_force_on))
+    consents: dict[int, list[ConsentFact]] = {}
+    for child_id, parent, given_on, names, withdrawn_on in parental_consent_rows:
+        named = json.loads(names) if isinstance(names, str) else names
+        consents.setdefault(child_id, []).append(
+            ConsentFact(parent, given_on, None if named is None else tuple(named), withdrawn_on)
+        )
+    registrations: dict[int, list[rules.RegistrationFacts]] = {}
+    for applicant_id, register, registered_on, valid_until in registration_rows:
+        registrations.setdefault(applicant_id, []).append(rules.RegistrationFacts(register, registered_on, valid_until))
     siblings: dict[int, list[int]] = {}
     for child_id, sibling_id in sibling_rows:
         siblings.setdefault(child_id, []).append(sibling_id)
@@ -148,16 +177,39 @@ def load_case_facts(case: Case) -> rules.CaseFacts:
                 GroundFact(parent, ground, tuple(docs)) for parent, ground, docs in grounds.get(child_id, {}).values()
             ),
             siblings_on_register=tuple(siblings.get(child_id, ())),
+            citizenship=citizenship,
+            consents=tuple(consents.get(child_id, ())),
         )
-        for child_id, birth_date, is_relative in children_rows
+        for child_id, birth_date, is_relative, citizenship in children_rows
     )
-    applicants = tuple(rules.ApplicantFacts(*row) for row in applicant_rows)
+    applicants = tuple(
+        rules.ApplicantFacts(
+            *row[:8],
+            barring_facts=_list(row[8]),
+            raised_child_three_years=bool(row[9]),
+            registrations=tuple(registrations.get(row[0], ())),
+        )
+        for row in applicant_rows
+    )
     documents = tuple(
-        rules.DocumentFacts(kind, issued_on, applicant_id, licence, valid_until, _list(conditions))
-        for kind, issued_on, applicant_id, licence, valid_until, conditions in document_rows
+        rules.DocumentFacts(
+            kind,
+            issued_on,
+            applicant_id,
+            licence,
+            valid_until,
+            _list(conditions),
+            _list(named),
+            child_id,
+            _decimal(amount),
+            household_size,
+        )
+        for kind, issued_on, applicant_id, licence, valid_until, conditions, named, child_id, amount, household_size in (
+            document_rows
+        )
     )
     contacts = tuple(rules.ContactFacts(*row) for row in contact_rows)
-    consents = tuple(rules.ConsentFacts(*row) for row in consent_rows)
+    child_consents = tuple(rules.ConsentFacts(*row) for row in consent_rows)
     searches = tuple(on for (on,) in search_rows)
     others = tuple(
         rules.OtherCaseFacts(
@@ -172,25 +224,35 @@ def load_case_facts(case: Case) -> rules.CaseFacts:
         )
         for case_id, child_id, category, opened_on, referred_on, decided_on, outcome, closed_on in other_rows
     )
-    policy = Policy.current()
     return rules.CaseFacts(
         id=case.pk,
         category=case.category,
+        kind=case.kind,
         opened_on=case.opened_on,
         children=child_facts,
         applicants=applicants,
         documents=documents,
         contacts=contacts,
-        consents=consents,
+        consents=child_consents,
         domestic_searches=searches,
         other_cases=others,
-        policy=rules.PolicyFacts(
-            policy.dossier_validity_months,
-            policy.health_certificate_validity_months,
-            tuple(policy.barring_conditions or ()),
-        ),
+        policy=policy_facts(Policy.on(as_of)),
+        citations=dict(citation_rows),
+    )
+
+
+def policy_facts(policy: Policy) -> rules.PolicyFacts:
+    return rules.PolicyFacts(
+        dossier_validity_months=policy.dossier_validity_months,
+        health_certificate_validity_months=policy.health_certificate_validity_months,
+        barring_conditions=tuple(policy.barring_conditions or ()),
+        adopter_certificate_validity_months=policy.adopter_certificate_validity_months,
+        subsistence_minimum=policy.subsistence_minimum,
+        bar_unmarried_men=policy.bar_unmarried_men,
+        age_gap_applies_to=policy.age_gap_applies_to,
+        foreign_register_validity_months=policy.foreign_register_validity_months,
     )
 
 
 def eligibility(case: Case, as_of) -> rules.Eligibility:
-    return rules.evaluate(load_case_facts(case), as_of)
+    return rules.evaluate(load_case_facts(case, as_of), as_of)

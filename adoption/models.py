@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.countries import KZ
+from core.countries import KZ, STATELESS  # noqa: F401 (STATELESS: the rules read it from here)
 from core.models import Court, District, one_of
 from registry.models import Child, Sex
 
@@ -20,6 +20,17 @@ class MaritalStatus(models.TextChoices):
     WIDOWED = "widowed", _("widowed")
 
 
+class BarringFact(models.TextChoices):
+    """Facts recorded by the agency that bar a person from adopting (CMF art. 91)."""
+
+    LEGALLY_INCAPABLE = "legally_incapable", _("legally incapable")
+    LIMITED_CAPACITY = "limited_capacity", _("of limited legal capacity")
+    PARENTAL_RIGHTS = "parental_rights_deprived_or_limited", _("deprived of or limited in parental rights")
+    REMOVED_AS_GUARDIAN = "removed_as_guardian", _("removed as a guardian for failing the duties")
+    ADOPTION_REVOKED = "adoption_revoked_by_fault", _("a former adopter whose adoption was revoked by their fault")
+    NO_PERMANENT_RESIDENCE = "no_permanent_residence", _("no permanent residence")
+
+
 class Applicant(models.Model):
     """A prospective adoptive parent. `district` is the guardianship agency that recorded them."""
 
@@ -27,9 +38,12 @@ class Applicant(models.Model):
     first_name = models.CharField(max_length=100)
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_date = models.DateField(null=True, blank=True)  # unknown for some historical imports
-    citizenship = models.CharField(max_length=2)
+    citizenship = models.CharField(max_length=9)  # alpha-2 or `stateless`
     residence_country = models.CharField(max_length=2)
     marital_status = models.CharField(max_length=10, choices=MaritalStatus.choices, blank=True)
+    barring_facts = models.JSONField(default=list, blank=True)  # BarringFact codes (CMF art. 91)
+    # CMF art. 91: an unmarried man who has raised the child for three years may adopt alone.
+    raised_child_three_years = models.BooleanField(default=False)
     # ¶58: the register of foreign citizens wishing to adopt.
     foreign_register_number = models.CharField(max_length=64, blank=True)
     foreign_registered_on = models.DateField(null=True, blank=True)
@@ -49,6 +63,47 @@ class Applicant(models.Model):
     @property
     def is_foreign(self) -> bool:
         return self.citizenship != KZ
+
+
+class Register(models.TextChoices):
+    """Registers of prospective adopters (CMF art. 89; ¶58)."""
+
+    PROSPECTIVE_ADOPTERS = "prospective_adopters", _("register of citizens wishing to adopt")
+    FOREIGN_ADOPTERS = "foreign_adopters", _("register of foreign citizens wishing to adopt")
+
+
+class AdopterRegistration(models.Model):
+    """An entry on a register of prospective adopters, valid through `valid_until` inclusive."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="registrations")
+    register = models.CharField(max_length=20, choices=Register.choices)
+    number = models.CharField(max_length=64)
+    registered_on = models.DateField()
+    valid_until = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["registered_on", "id"]
+        constraints = [
+            one_of("register", Register.choices, name="adopter_registration_register_known"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("registered_on")), name="registration_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.register} entry of {self.registered_on}"
+
+
+class CaseKind(models.TextChoices):
+    """RULES v2 §1a, stated when the case is opened and proven by a document."""
+
+    STANDARD = "standard", _("a child of the registers")
+    STEPPARENT = "stepparent", _("adoption by a stepparent")
+    GUARDIAN = "guardian", _("adoption by the guardian or foster carer")
 
 
 class Category(models.TextChoices):
@@ -74,12 +129,14 @@ class ClosedReason(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
     CHILD_ADOPTED_IN_OTHER_CASE = "child_adopted_in_other_case", _("the child was adopted in another case")
     CHILD_DEREGISTERED = "child_deregistered", _("the child left the register")
+    REVERSED_ON_APPEAL = "reversed_on_appeal", _("the decision was reversed on appeal")
 
 
 class Case(models.Model):
     case_ref = models.CharField(max_length=64, unique=True, null=True, blank=True)  # historical imports
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="cases")
     opened_on = models.DateField()
+    kind = models.CharField(max_length=10, choices=CaseKind.choices, default=CaseKind.STANDARD)
     category = models.CharField(max_length=20, choices=Category.choices)
     # RULES §1: the child will live abroad when an applicant permanently resides outside KZ.
     receiving_country = models.CharField(max_length=2, blank=True, db_index=True)
@@ -98,6 +155,7 @@ class Case(models.Model):
         indexes = [models.Index(fields=["district", "status"])]
         constraints = [
             one_of("category", Category.choices, name="case_category_known"),
+            one_of("kind", CaseKind.choices, name="case_kind_known"),
             one_of("status", CaseStatus.choices, name="case_status_known"),
             one_of("closed_reason", ClosedReason.choices, blank=True, name="case_closed_reason_known"),
         ]
@@ -140,17 +198,31 @@ class CaseDocumentKind(models.TextChoices):
     HEALTH_REPORT = "health_report", _("report on the state of health")
     MORAL_QUALITIES = "moral_qualities", _("report on personal moral qualities")
     MEDICAL_CERTIFICATE = "medical_certificate", _("medical certificate")
+    MARRIAGE_CERTIFICATE = "marriage_certificate", _("marriage certificate")
+    SPOUSE_CONSENT = "spouse_consent", _("the spouse's written consent")
+    SPOUSE_CONSENT_EXCEPTION = "spouse_consent_exception", _("document for an exception to the spouse's consent")
+    CRIMINAL_RECORD_CERTIFICATE = "criminal_record_certificate", _("criminal-record certificate")
+    NARCOLOGICAL_CERTIFICATE = "narcological_certificate", _("narcological dispensary certificate")
+    PSYCHONEUROLOGICAL_CERTIFICATE = "psychoneurological_certificate", _("psycho-neurological dispensary certificate")
+    INCOME_STATEMENT = "income_statement", _("income statement")
+    KINSHIP_PROOF = "kinship_proof", _("proof of kinship")
+    STEPPARENT_PROOF = "stepparent_proof", _("proof of marriage to the child's parent")
+    GUARDIANSHIP_PROOF = "guardianship_proof", _("proof of guardianship or foster care")
 
 
 class CaseDocument(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
-    kind = models.CharField(max_length=20, choices=CaseDocumentKind.choices)
+    kind = models.CharField(max_length=32, choices=CaseDocumentKind.choices)
     applicant = models.ForeignKey(Applicant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     issued_on = models.DateField()
     issuer = models.CharField(max_length=200)
     issuer_licence = models.CharField(max_length=64, blank=True)
     licence_valid_until = models.DateField(null=True, blank=True)
     conditions = models.JSONField(default=list, blank=True)  # medical certificate: listed conditions
+    named_applicants = models.JSONField(default=list, blank=True)  # marriage certificate: both spouses' ids
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="+")  # kinship
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)  # income, KZT a month
+    household_size = models.PositiveSmallIntegerField(null=True, blank=True)  # income statement
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -276,7 +348,17 @@ class Decision(models.Model):
     court = models.ForeignKey(Court, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
     decided_on = models.DateField()
+    # The day the decision was made in final form: the appeal term runs from it (RULES v2 §6).
+    final_form_on = models.DateField(null=True, blank=True)
     in_force_on = models.DateField(null=True, blank=True, db_index=True)
+    age_gap_reduced = models.BooleanField(default=False)  # CMF art. 92: the court reduced the age gap
+    age_gap_reason = models.TextField(blank=True)
+    # {last_name, first_name, patronymic, birth_date, birth_place}: what the court changed (RULES v2 §6).
+    new_identity = models.JSONField(default=dict, blank=True)
+    # MFA art. 77: the civil registry's record of the adoption.
+    civil_registration_number = models.CharField(max_length=64, blank=True)
+    civil_registered_on = models.DateField(null=True, blank=True)
+    civil_registry_office = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -287,6 +369,37 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.outcome} on {self.decided_on}"
+
+    @property
+    def final_form(self) -> datetime.date:
+        return self.final_form_on or self.decided_on
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", _("decision upheld")
+    REVERSED = "reversed", _("decision reversed")
+
+
+class Appeal(models.Model):
+    """An appeal against the decision: upheld, the decision is in force on `decided_on`;
+    reversed, the case closes (RULES v2 §6)."""
+
+    Outcome = AppealOutcome
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="appeal")
+    filed_on = models.DateField()
+    decided_on = models.DateField()
+    outcome = models.CharField(max_length=8, choices=AppealOutcome.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [one_of("outcome", AppealOutcome.choices, name="appeal_outcome_known")]
+
+    def __str__(self):
+        return f"appeal {self.outcome} on {self.decided_on}"
 
 
 class Adoption(models.Model):

@@ -7,23 +7,29 @@ nothing here touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from core.countries import KZ
 from core.dates import add_months, age_on, is_minor, reaches_age_on, right_arises
-from registry.rules import Entry, GroundFact, register_state_on, uncovered_parents
+from registry.models import ConsentParent, DeregistrationReason
+from registry.rules import ConsentFact, Entry, GroundFact, register_state_on, uncovered_parents
 
-from .models import CaseDocumentKind, Category
+from .models import STATELESS, BarringFact, CaseDocumentKind, CaseKind, Category, MaritalStatus, Register
+
+GUARDIAN = ConsentParent.GUARDIAN
+GUARDIANSHIP, FOSTER_CARE = DeregistrationReason.GUARDIANSHIP, DeregistrationReason.FOSTER_CARE
 
 PASS, FAIL, PENDING, NOT_APPLICABLE = "pass", "fail", "pending", "not_applicable"
 
 CENTRAL_WAIT_MONTHS = 3  # MFA art. 76(2), art. 101(3)
 CONTACT_DAYS = 14  # MFA art. 76(3): two weeks of personal contact
 CONSENT_AGE = 10  # MFA art. 84; ¶54
+CIVIL_REGISTRATION_DAYS = 3  # MFA art. 77: the court notifies the civil registry within 3 days
 AGE_GAP_YEARS = 16  # the court may allow less
 DOSSIER_REPORTS = (
     CaseDocumentKind.FINANCIAL_SOLVENCY,
@@ -44,6 +50,15 @@ class ChildFacts:
     entries: tuple[Entry, ...]
     grounds: tuple[GroundFact, ...]
     siblings_on_register: tuple[int, ...] = ()  # siblings on a register, not in this case
+    citizenship: str = KZ
+    consents: tuple[ConsentFact, ...] = ()  # parents' and guardians' consent records
+
+
+@dataclass(frozen=True)
+class RegistrationFacts:
+    register: str
+    registered_on: date
+    valid_until: date
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,9 @@ class ApplicantFacts:
     marital_status: str = ""
     foreign_register_number: str = ""
     foreign_registered_on: date | None = None
+    barring_facts: tuple[str, ...] = ()
+    raised_child_three_years: bool = False
+    registrations: tuple[RegistrationFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,10 @@ class DocumentFacts:
     issuer_licence: str = ""
     licence_valid_until: date | None = None
     conditions: tuple[str, ...] = ()
+    named_applicants: tuple[int, ...] = ()
+    child_id: int | None = None
+    amount: Decimal | None = None
+    household_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,9 +133,16 @@ class OtherCaseFacts:
 
 @dataclass(frozen=True)
 class PolicyFacts:
+    """The parameters in effect on the date judged (RULES v2 §10)."""
+
     dossier_validity_months: int = 12
     health_certificate_validity_months: int = 12
     barring_conditions: tuple[str, ...] = ()
+    adopter_certificate_validity_months: int = 12
+    subsistence_minimum: int | None = None
+    bar_unmarried_men: bool = True
+    age_gap_applies_to: str = "unmarried"
+    foreign_register_validity_months: int = 12
 
 
 @dataclass(frozen=True)
@@ -129,13 +158,28 @@ class CaseFacts:
     domestic_searches: tuple[date, ...] = ()  # completion dates
     other_cases: tuple[OtherCaseFacts, ...] = ()
     policy: PolicyFacts = field(default_factory=PolicyFacts)
+    kind: str = CaseKind.STANDARD
+    citations: Mapping[str, str] = field(default_factory=dict)  # code -> basis, as the ministry keeps them
+
+    @property
+    def applicant_ids(self) -> frozenset[int]:
+        return frozenset(a.id for a in self.applicants)
+
+    def documents_on(self, on: date, kind: str, applicant_id: int | None = None) -> list[DocumentFacts]:
+        """Documents of `kind` issued by `on` (of one applicant if given), oldest first."""
+        return [
+            d
+            for d in self.documents
+            if d.kind == kind and d.issued_on <= on and (applicant_id is None or d.applicant_id == applicant_id)
+        ]
 
 
 # --- category (§1) --------------------------------------------------------------------------
 
 
 def derive_category(applicants: list[ApplicantFacts], *, relative: bool) -> str:
-    """RULES §1, in order: relative, foreigner, non-resident citizen, resident citizen."""
+    """RULES §1, in order: relative, foreigner, non-resident citizen, resident citizen. It names
+    the case in reports; the checks follow the facts below, never the category alone."""
     if relative:
         return Category.RELATIVE
     if any(a.citizenship != KZ for a in applicants):
@@ -148,6 +192,43 @@ def derive_category(applicants: list[ApplicantFacts], *, relative: bool) -> str:
 def receiving_country(applicants: list[ApplicantFacts]) -> str:
     """A foreign adoption: an applicant permanently resides outside KZ; '' otherwise."""
     return next((a.residence_country for a in applicants if a.residence_country != KZ), "")
+
+
+# --- the facts the checks follow (§1 v2: citizenship and proven kinship, never the category alone)
+
+
+def foreign_citizen(facts: CaseFacts) -> bool:
+    """Any applicant is not a citizen of Kazakhstan (stateless included): MFA art. 76(3) binds them."""
+    return any(a.citizenship != KZ for a in facts.applicants)
+
+
+def kinship_proven(facts: CaseFacts, child: ChildFacts, on: date) -> bool:
+    return any(d.child_id == child.id for d in facts.documents_on(on, CaseDocumentKind.KINSHIP_PROOF))
+
+
+def relative(facts: CaseFacts, on: date) -> bool:
+    """The applicants are relatives of every child, each proven by a `kinship_proof` (§3 v2)."""
+    return all(c.is_relative and kinship_proven(facts, c, on) for c in facts.children)
+
+
+def kz_child(facts: CaseFacts) -> bool:
+    """Art. 76(2) protects children who are KZ citizens (§11.19)."""
+    return any(c.citizenship == KZ for c in facts.children)
+
+
+def living_abroad(facts: CaseFacts) -> bool:
+    return any(a.residence_country != KZ for a in facts.applicants)
+
+
+def guardians_named(facts: CaseFacts, on: date) -> set[int]:
+    """Applicants a `guardianship_proof` names as the child's guardian or foster carer."""
+    return {d.applicant_id for d in facts.documents_on(on, CaseDocumentKind.GUARDIANSHIP_PROOF) if d.applicant_id}
+
+
+def expected_in_force_on(final_form_on: date, appeal_months: int) -> date:
+    """RULES v2 §6: the appeal term of `appeal_months` runs from the decision in final form; the
+    decision enters into force the day after it expires (§5): 2024-01-31 -> 2024-03-01."""
+    return right_arises(final_form_on, appeal_months)
 
 
 # --- checks (§4) ----------------------------------------------------------------------------
@@ -206,19 +287,21 @@ class Eligibility:
 @dataclass(frozen=True)
 class Rule:
     code: str
-    basis: str
-    categories: frozenset[str] | None  # None: every category
+    basis: str  # the default citation; the ministry's table (core.Citation) may correct it
+    applies: Callable[[CaseFacts, date], str | None]  # None: applies; else why it does not
     check: Callable[[CaseFacts, date], tuple[str, str, date | None]]
 
 
 RULES: list[Rule] = []
-ALL = None
-FOREIGN_ONLY = frozenset({Category.FOREIGNER})
 
 
-def rule(code: str, basis: str, categories: frozenset[str] | None = ALL):
+def always(facts: CaseFacts, on: date) -> str | None:
+    return None
+
+
+def rule(code: str, basis: str, applies: Callable[[CaseFacts, date], str | None] = always):
     def register(fn):
-        RULES.append(Rule(code, basis, categories, fn))
+        RULES.append(Rule(code, basis, applies, fn))
         return fn
 
     return register
@@ -226,6 +309,37 @@ def rule(code: str, basis: str, categories: frozenset[str] | None = ALL):
 
 def _names(ids) -> str:
     return ", ".join(f"#{i}" for i in ids)
+
+
+# When each check applies (§4 "applies to"), as facts of the case on the date.
+
+
+def foreign_applicants(facts: CaseFacts, on: date) -> str | None:
+    return None if foreign_citizen(facts) else _("Every applicant is a citizen of Kazakhstan.")
+
+
+def preference_applies(facts: CaseFacts, on: date) -> str | None:
+    """MFA art. 76(2): foreign citizens who are not proven relatives, for a KZ child of the registers."""
+    if not foreign_citizen(facts):
+        return _("Every applicant is a citizen of Kazakhstan.")
+    return _art_76_2_spares(facts, on)
+
+
+def wait_applies(facts: CaseFacts, on: date) -> str | None:
+    """MFA art. 76(2), 101(3): foreign citizens or citizens living abroad, not proven relatives."""
+    if not (foreign_citizen(facts) or living_abroad(facts)):
+        return _("Every applicant is a citizen of Kazakhstan living in Kazakhstan.")
+    return _art_76_2_spares(facts, on)
+
+
+def _art_76_2_spares(facts: CaseFacts, on: date) -> str | None:
+    if relative(facts, on):
+        return _("The applicants are proven relatives of the child (MFA art. 76(2)).")
+    if not kz_child(facts):
+        return _("No child of the case is a citizen of Kazakhstan (MFA art. 76(2) protects citizens).")
+    if facts.kind != CaseKind.STANDARD:
+        return _("The child is not adopted from the registers (a stepparent or guardian case).")
+    return None
 
 
 @rule("CHILD_MINOR", "MFA art. 76(1); ¶47")
@@ -239,20 +353,30 @@ def child_minor(facts: CaseFacts, on: date):
 @rule("CHILD_ADOPTABLE", "¶50-52")
 def child_adoptable(facts: CaseFacts, on: date):
     problems = []
+    if facts.kind == CaseKind.STEPPARENT and not facts.documents_on(on, CaseDocumentKind.STEPPARENT_PROOF):
+        problems.append(_("a stepparent case needs the proof that an applicant is married to the child's parent"))
+    if facts.kind == CaseKind.GUARDIAN and not (
+        facts.documents_on(on, CaseDocumentKind.GUARDIANSHIP_PROOF)
+        or all(register_state_on(c.entries, on).reason in (GUARDIANSHIP, FOSTER_CARE) for c in facts.children)
+    ):
+        problems.append(_("a guardian case needs the proof of guardianship or foster care"))
     for child in facts.children:
-        if not register_state_on(child.entries, on).on_register:
+        if facts.kind == CaseKind.STANDARD and not register_state_on(child.entries, on).on_register:
             problems.append(
                 _("child #%(id)s is on no register of children deprived of parental care") % {"id": child.id}
             )
-        missing = uncovered_parents(child.grounds, on)
+        missing = uncovered_parents(child.grounds, on, child.consents, facts.applicant_ids)
         if missing:
             problems.append(
-                _("child #%(id)s has no documented ground of adoptability for: %(parents)s")
+                _(
+                    "child #%(id)s has no ground of adoptability for: %(parents)s (a court decision in force, "
+                    "a consent record for these applicants, or another documented ground)"
+                )
                 % {"id": child.id, "parents": ", ".join(str(_(p)) for p in missing)}
             )
     if problems:
         return FAIL, _("Not adoptable: %(problems)s.") % {"problems": "; ".join(problems)}, None
-    return PASS, _("Every child is on a register and every parent is covered by a documented ground."), None
+    return PASS, _("Every child is on a register where needed and every parent is covered by a ground."), None
 
 
 @rule("NO_COMPETING_ADOPTION", "¶47, ¶49")
@@ -266,7 +390,7 @@ def no_competing_adoption(facts: CaseFacts, on: date):
     return PASS, _("No other case for the child is before a court or granted."), None
 
 
-@rule("DOMESTIC_PREFERENCE", "MFA art. 76(2); CRC art. 21(b); ¶59", FOREIGN_ONLY)
+@rule("DOMESTIC_PREFERENCE", "MFA art. 76(2); CRC art. 21(b); ¶59", preference_applies)
 def domestic_preference(facts: CaseFacts, on: date):
     if not any(d <= on for d in facts.domestic_searches):
         return (
@@ -291,11 +415,7 @@ def domestic_preference(facts: CaseFacts, on: date):
     return PASS, _("No family in Kazakhstan is waiting for this child, and the search outcome is recorded."), None
 
 
-@rule(
-    "CENTRAL_REGISTER_WAIT",
-    "MFA art. 76(2), art. 101(3)",
-    frozenset({Category.FOREIGNER, Category.NONRESIDENT_CITIZEN}),
-)
+@rule("CENTRAL_REGISTER_WAIT", "MFA art. 76(2), art. 101(3)", wait_applies)
 def central_register_wait(facts: CaseFacts, on: date):
     waits = []
     for child in facts.children:
@@ -319,7 +439,7 @@ def central_register_wait(facts: CaseFacts, on: date):
     )
 
 
-@rule("PERSONAL_CONTACT", "MFA art. 76(3)", FOREIGN_ONLY)
+@rule("PERSONAL_CONTACT", "MFA art. 76(3)", foreign_applicants)
 def personal_contact(facts: CaseFacts, on: date):
     waiting_until, missing, short = [], [], []
     for applicant in facts.applicants:
@@ -355,19 +475,19 @@ def personal_contact(facts: CaseFacts, on: date):
     return PASS, _("Every applicant has had personal contact with every child over at least two weeks."), None
 
 
-def _valid_until(issued_on: date, months: int) -> date:
-    """A document is 'not older than N months' through the same-numbered day N months later."""
+def valid_through(issued_on: date, months: int) -> date:
+    """§5: a document valid N months is valid through the same-numbered day N months later."""
     return add_months(issued_on, months)
 
 
-@rule("FOREIGN_DOSSIER", "MFA art. 76(3)", FOREIGN_ONLY)
+@rule("FOREIGN_DOSSIER", "MFA art. 76(3)", foreign_applicants)
 def foreign_dossier(facts: CaseFacts, on: date):
     months = facts.policy.dossier_validity_months
     problems = []
-    if not any(d.kind == CaseDocumentKind.APPLICATION and d.issued_on <= on for d in facts.documents):
+    if not facts.documents_on(on, CaseDocumentKind.APPLICATION):
         problems.append(_("the written application is missing"))
     for kind in DOSSIER_REPORTS:
-        reports = [d for d in facts.documents if d.kind == kind and d.issued_on <= on]
+        reports = facts.documents_on(on, kind)
         if not reports:
             problems.append(_("the %(kind)s report is missing") % {"kind": kind})
             continue
@@ -380,7 +500,7 @@ def foreign_dossier(facts: CaseFacts, on: date):
             )
             continue
         latest = max(licensed, key=lambda d: d.issued_on)
-        if on > _valid_until(latest.issued_on, months):
+        if on > valid_through(latest.issued_on, months):
             problems.append(
                 _("the %(kind)s report of %(date)s is older than %(months)s months")
                 % {"kind": kind, "date": latest.issued_on.isoformat(), "months": months}
@@ -390,19 +510,32 @@ def foreign_dossier(facts: CaseFacts, on: date):
     return PASS, _("The application and the four licensed reports are on file and current."), None
 
 
-@rule("FOREIGN_ADOPTER_REGISTERED", "¶58", FOREIGN_ONLY)
+def registered_on_date(applicant: ApplicantFacts, register: str, on: date, policy: PolicyFacts) -> bool:
+    """On `register` on `on`: an entry with registered_on <= on <= valid_until (§11.7); the v1
+    fields of the foreign register count for `foreign_register_validity_months` (§11.6)."""
+    if any(r.register == register and r.registered_on <= on <= r.valid_until for r in applicant.registrations):
+        return True
+    return (
+        register == Register.FOREIGN_ADOPTERS
+        and bool(applicant.foreign_register_number and applicant.foreign_registered_on)
+        and applicant.foreign_registered_on
+        <= on
+        <= valid_through(applicant.foreign_registered_on, policy.foreign_register_validity_months)
+    )
+
+
+@rule("FOREIGN_ADOPTER_REGISTERED", "¶58", foreign_applicants)
 def foreign_adopter_registered(facts: CaseFacts, on: date):
     unregistered = [
         a.id
         for a in facts.applicants
-        if a.citizenship != KZ
-        and not (a.foreign_register_number and a.foreign_registered_on and a.foreign_registered_on <= on)
+        if a.citizenship != KZ and not registered_on_date(a, Register.FOREIGN_ADOPTERS, on, facts.policy)
     ]
     if unregistered:
         return (
             FAIL,
-            _("Applicant %(ids)s is not on the register of foreign citizens wishing to adopt.")
-            % {"ids": _names(unregistered)},
+            _("Applicant %(ids)s is not on the register of foreign citizens wishing to adopt (valid on %(date)s).")
+            % {"ids": _names(unregistered), "date": on.isoformat()},
             None,
         )
     return PASS, _("Every foreign applicant is on the register of foreign citizens wishing to adopt."), None
@@ -410,7 +543,7 @@ def foreign_adopter_registered(facts: CaseFacts, on: date):
 
 @rule("APPLICATION_FILED", "MFA art. 76(3); ¶47")
 def application_filed(facts: CaseFacts, on: date):
-    if any(d.kind == CaseDocumentKind.APPLICATION and d.issued_on <= on for d in facts.documents):
+    if facts.documents_on(on, CaseDocumentKind.APPLICATION):
         return PASS, _("A written application to the guardianship agency is on file."), None
     return FAIL, _("No written application to the guardianship agency is recorded."), None
 
@@ -420,16 +553,12 @@ def adopter_health(facts: CaseFacts, on: date):
     months, barring = facts.policy.health_certificate_validity_months, set(facts.policy.barring_conditions)
     problems = []
     for applicant in facts.applicants:
-        certificates = [
-            d
-            for d in facts.documents
-            if d.kind == CaseDocumentKind.MEDICAL_CERTIFICATE and d.applicant_id == applicant.id and d.issued_on <= on
-        ]
+        certificates = facts.documents_on(on, CaseDocumentKind.MEDICAL_CERTIFICATE, applicant.id)
         if not certificates:
             problems.append(_("applicant #%(id)s has no medical certificate") % {"id": applicant.id})
             continue
-        latest = max(certificates, key=lambda d: d.issued_on)
-        if on > _valid_until(latest.issued_on, months):
+        latest = certificates[-1]
+        if on > valid_through(latest.issued_on, months):
             problems.append(
                 _("the medical certificate of applicant #%(id)s (%(date)s) is older than %(months)s months")
                 % {"id": applicant.id, "date": latest.issued_on.isoformat(), "months": months}
@@ -468,6 +597,230 @@ def child_consent(facts: CaseFacts, on: date):
     return PASS, _("Every child aged 10 or more has consented."), None
 
 
+# --- who may adopt (§1a, v2) ---------------------------------------------------------------------
+
+
+def couple(facts: CaseFacts, on: date) -> str | None:
+    return None if len(facts.applicants) == 2 else _("One person adopts alone.")
+
+
+@rule("APPLICANTS_MARRIED", "CMF art. 89", couple)
+def applicants_married(facts: CaseFacts, on: date):
+    both = facts.applicant_ids
+    if any(
+        frozenset(d.named_applicants) == both for d in facts.documents_on(on, CaseDocumentKind.MARRIAGE_CERTIFICATE)
+    ):
+        return PASS, _("A marriage certificate names both applicants."), None
+    return (
+        FAIL,
+        _("Two people adopt together only as spouses: no marriage certificate naming applicants %(ids)s is on file.")
+        % {"ids": _names(sorted(both))},
+        None,
+    )
+
+
+def married_alone(facts: CaseFacts, on: date) -> str | None:
+    if len(facts.applicants) == 1 and facts.applicants[0].marital_status == MaritalStatus.MARRIED:
+        return None
+    return _("No applicant adopts alone while married.")
+
+
+@rule("SPOUSE_CONSENT", "CMF (spouse's consent)", married_alone)
+def spouse_consent(facts: CaseFacts, on: date):
+    applicant = facts.applicants[0]
+    if facts.documents_on(on, CaseDocumentKind.SPOUSE_CONSENT, applicant.id):
+        return PASS, _("The spouse's written consent is on file."), None
+    if facts.documents_on(on, CaseDocumentKind.SPOUSE_CONSENT_EXCEPTION, applicant.id):
+        return PASS, _("A document shows the spouse's consent is not needed (separation or incapacity)."), None
+    if facts.kind == CaseKind.STEPPARENT and any(  # §11.10: the spouse is the parent who consented
+        c.parent in ("mother", "father") and c.covers(on, facts.applicant_ids)
+        for child in facts.children
+        for c in child.consents
+    ):
+        return PASS, _("The spouse, the child's parent, consented to the adoption by the applicant."), None
+    return (
+        FAIL,
+        _(
+            "Applicant #%(id)s is married and adopts alone: the spouse's written consent (or a document for an "
+            "exception) is missing."
+        )
+        % {"id": applicant.id},
+        None,
+    )
+
+
+INCOME_EVIDENCE = (
+    CaseDocumentKind.CRIMINAL_RECORD_CERTIFICATE,
+    CaseDocumentKind.NARCOLOGICAL_CERTIFICATE,
+    CaseDocumentKind.PSYCHONEUROLOGICAL_CERTIFICATE,
+    CaseDocumentKind.INCOME_STATEMENT,
+)
+
+
+@rule("ADOPTER_NOT_BARRED", "CMF art. 91")
+def adopter_not_barred(facts: CaseFacts, on: date):
+    policy, problems = facts.policy, []
+    months = policy.adopter_certificate_validity_months
+    incomes: list[DocumentFacts] = []
+    for applicant in facts.applicants:
+        for kind in INCOME_EVIDENCE:
+            documents = facts.documents_on(on, kind, applicant.id)
+            if not documents:
+                problems.append(
+                    _("applicant #%(id)s: the %(kind)s is missing")
+                    % {"id": applicant.id, "kind": CaseDocumentKind(kind).label}
+                )
+            elif on > valid_through(documents[-1].issued_on, months):
+                problems.append(
+                    _("applicant #%(id)s: the %(kind)s of %(date)s is older than %(months)s months")
+                    % {
+                        "id": applicant.id,
+                        "kind": CaseDocumentKind(kind).label,
+                        "date": documents[-1].issued_on.isoformat(),
+                        "months": months,
+                    }
+                )
+            elif kind == CaseDocumentKind.INCOME_STATEMENT:
+                incomes.append(documents[-1])
+        for fact in applicant.barring_facts:
+            problems.append(
+                _("applicant #%(id)s is barred: %(fact)s") % {"id": applicant.id, "fact": BarringFact(fact).label}
+            )
+        if applicant.citizenship == STATELESS:
+            problems.append(_("applicant #%(id)s is stateless") % {"id": applicant.id})
+        if (
+            policy.bar_unmarried_men
+            and len(facts.applicants) == 1
+            and applicant.sex == "M"
+            and applicant.marital_status != MaritalStatus.MARRIED
+            and not applicant.raised_child_three_years
+        ):
+            problems.append(
+                _(
+                    "applicant #%(id)s is a man who is not married: he adopts alone only if he has raised the child "
+                    "for three years after the mother's death or deprivation of her parental rights"
+                )
+                % {"id": applicant.id}
+            )
+    if len(incomes) == len(facts.applicants):
+        problem = _income_problem(facts, incomes)
+        if problem:
+            problems.append(problem)
+    if problems:
+        return FAIL, _("Barred or evidence missing: %(problems)s.") % {"problems": "; ".join(problems)}, None
+    return PASS, _("Every applicant's certificates are current, the income suffices and nothing bars them."), None
+
+
+def _income_problem(facts: CaseFacts, incomes: list[DocumentFacts]) -> str | None:
+    """§11.9: the applicants' income per person of the household after the adoption."""
+    minimum = facts.policy.subsistence_minimum
+    if minimum is None:
+        return _("the ministry has not set the policy value subsistence_minimum, so income cannot be judged")
+    household = max((d.household_size for d in incomes if d.household_size), default=len(facts.applicants))
+    people = household + len(facts.children)
+    per_person = sum((d.amount or Decimal(0) for d in incomes), Decimal(0)) / people
+    if per_person < minimum:
+        return _(
+            "the income per person of the household (%(income)s KZT a month for %(people)s people) is below "
+            "the subsistence minimum of %(minimum)s KZT"
+        ) % {"income": per_person.quantize(Decimal("1")), "people": people, "minimum": minimum}
+    return None
+
+
+def citizens_registering(facts: CaseFacts, on: date) -> str | None:
+    """§11.5: every KZ-citizen applicant, in cases that are neither relative nor stepparent cases."""
+    if not any(a.citizenship == KZ for a in facts.applicants):
+        return _("No applicant is a citizen of Kazakhstan.")
+    if facts.kind == CaseKind.STEPPARENT:
+        return _("A stepparent needs no register entry.")
+    if relative(facts, on):
+        return _("The applicants are proven relatives of the child.")
+    return None
+
+
+@rule("ADOPTER_REGISTERED", "CMF art. 89", citizens_registering)
+def adopter_registered(facts: CaseFacts, on: date):
+    unregistered = [
+        a.id
+        for a in facts.applicants
+        if a.citizenship == KZ and not registered_on_date(a, Register.PROSPECTIVE_ADOPTERS, on, facts.policy)
+    ]
+    if unregistered:
+        return (
+            FAIL,
+            _("Applicant %(ids)s is not on the register of citizens wishing to adopt (valid on %(date)s).")
+            % {"ids": _names(unregistered), "date": on.isoformat()},
+            None,
+        )
+    return PASS, _("Every applicant who is a citizen is on the register of prospective adopters."), None
+
+
+def marked_relative(facts: CaseFacts, on: date) -> str | None:
+    return None if any(c.is_relative for c in facts.children) else _("The case does not state kinship.")
+
+
+@rule("KINSHIP_PROVEN", "MFA art. 76(2)", marked_relative)
+def kinship_proof(facts: CaseFacts, on: date):
+    unproven = [c.id for c in facts.children if c.is_relative and not kinship_proven(facts, c, on)]
+    if unproven:
+        return (
+            FAIL,
+            _(
+                "Kinship with child %(ids)s is not proven: add a kinship proof (birth or marriage certificates). "
+                "Until then the case is not a relative case for any rule."
+            )
+            % {"ids": _names(unproven)},
+            None,
+        )
+    return PASS, _("Kinship with every child is proven by a document."), None
+
+
+def has_guardian(facts: CaseFacts, on: date) -> str | None:
+    """§11.11: a guardian case, or a child under guardianship or in foster care; not when an
+    applicant is the guardian the proof names."""
+    if guardians_named(facts, on) & facts.applicant_ids:
+        return _("An applicant is the child's guardian.")
+    placed = any(register_state_on(c.entries, on).reason in (GUARDIANSHIP, FOSTER_CARE) for c in facts.children)
+    if facts.kind == CaseKind.GUARDIAN or placed or guardians_named(facts, on):
+        return None
+    return _("No child of the case has a guardian or foster carer.")
+
+
+@rule("GUARDIAN_CONSENT", "CMF (consent of guardians)", has_guardian)
+def guardian_consent(facts: CaseFacts, on: date):
+    missing = [
+        c.id
+        for c in facts.children
+        if not any(k.parent == GUARDIAN and k.covers(on, facts.applicant_ids) for k in c.consents)
+    ]
+    if missing:
+        return (
+            FAIL,
+            _("The written consent of the guardian or foster carer of child %(ids)s is missing or withdrawn.")
+            % {"ids": _names(missing)},
+            None,
+        )
+    return PASS, _("The guardian or foster carer consented."), None
+
+
+# --- warnings ------------------------------------------------------------------------------------
+
+
+def age_gap_short(facts: CaseFacts) -> list[tuple[int, int]]:
+    """(applicant, child) pairs under CMF art. 92's 16 years; none for a stepparent; married
+    applicants only when the policy says `all`."""
+    if facts.kind == CaseKind.STEPPARENT:
+        return []
+    return [
+        (applicant.id, child.id)
+        for applicant in facts.applicants
+        if applicant.birth_date
+        and (facts.policy.age_gap_applies_to == "all" or applicant.marital_status != MaritalStatus.MARRIED)
+        for child in facts.children
+        if reaches_age_on(applicant.birth_date, AGE_GAP_YEARS) > child.birth_date
+    ]
+
+
 def warnings_for(facts: CaseFacts, on: date) -> list[Finding]:
     found = []
     for child in facts.children:
@@ -479,15 +832,22 @@ def warnings_for(facts: CaseFacts, on: date) -> list[Finding]:
                     % {"id": child.id, "ids": _names(child.siblings_on_register)},
                 )
             )
-        for applicant in facts.applicants:
-            if applicant.birth_date and reaches_age_on(applicant.birth_date, AGE_GAP_YEARS) > child.birth_date:
-                found.append(
-                    Finding(
-                        "AGE_GAP",
-                        _("Applicant #%(a)s is less than 16 years older than child #%(c)s; the court may allow it.")
-                        % {"a": applicant.id, "c": child.id},
-                    )
+        if child.citizenship != KZ:
+            found.append(
+                Finding(
+                    "CHILD_NOT_KZ_CITIZEN",
+                    _("Child #%(id)s is not a citizen of Kazakhstan (%(citizenship)s): art. 76(2) does not apply.")
+                    % {"id": child.id, "citizenship": child.citizenship},
                 )
+            )
+    for a, c in age_gap_short(facts):
+        found.append(
+            Finding(
+                "AGE_GAP",
+                _("Applicant #%(a)s is less than 16 years older than child #%(c)s; only the court may allow it.")
+                % {"a": a, "c": c},
+            )
+        )
     return found
 
 
@@ -495,10 +855,12 @@ def evaluate(facts: CaseFacts, on: date) -> Eligibility:
     """Every check of §4 on `on`, with the warnings; `eligible` when none fails or is pending."""
     checks = []
     for r in RULES:
-        if r.categories is not None and facts.category not in r.categories:
-            checks.append(Check(r.code, NOT_APPLICABLE, r.basis, _("Does not apply to this category of case."), None))
+        basis = facts.citations.get(r.code, r.basis)
+        not_applicable = r.applies(facts, on)
+        if not_applicable is not None:
+            checks.append(Check(r.code, NOT_APPLICABLE, basis, not_applicable, None))
             continue
         status, detail, satisfiable_on = r.check(facts, on)
-        checks.append(Check(r.code, status, r.basis, detail, satisfiable_on))
+        checks.append(Check(r.code, status, basis, detail, satisfiable_on))
     eligible = all(c.status in (PASS, NOT_APPLICABLE) for c in checks)
     return Eligibility(facts.id, on, facts.category, eligible, tuple(checks), tuple(warnings_for(facts, on)))

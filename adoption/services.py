@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import Verb, audited_update, record_write, snapshot
-from core.countries import is_country
+from core.countries import KZ, citizenship_error, is_country
+from core.dates import add_months, age_on
 from core.errors import (
     ConflictError,
     FieldError,
@@ -22,20 +23,24 @@ from core.errors import (
     not_future,
     raise_errors,
 )
-from core.models import Court, Role, User
+from core.models import Court, Policy, Role, User
 from registry import services as registry_services
-from registry.models import Child, ChildStatus
+from registry.models import Child, ChildStatus, DeregistrationReason
 
 from . import rules, workflow
 from .facts import eligibility
 from .models import (
+    AdopterRegistration,
     Adoption,
+    Appeal,
     Applicant,
+    BarringFact,
     Case,
     CaseApplicant,
     CaseChild,
     CaseDocument,
     CaseDocumentKind,
+    CaseKind,
     CaseStatus,
     ClosedReason,
     Consent,
@@ -45,8 +50,10 @@ from .models import (
     Hearing,
     Participant,
     Referral,
+    Register,
 )
 
+GUARDIANSHIP, FOSTER_CARE = DeregistrationReason.GUARDIANSHIP, DeregistrationReason.FOSTER_CARE
 MANDATORY_PARTICIPANTS = {Participant.APPLICANTS, Participant.GUARDIANSHIP, Participant.PROCURATOR}  # ¶47
 OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD, CaseStatus.DECIDED)
 
@@ -77,15 +84,28 @@ def create_applicant(
     marital_status: str = "",
     foreign_register_number: str = "",
     foreign_registered_on: datetime.date | None = None,
+    barring_facts: list[str] | None = None,
+    raised_child_three_years: bool = False,
 ) -> Applicant:
-    errors: list[FieldError] = []
-    for name, code in (("citizenship", citizenship), ("residence_country", residence_country)):
-        if not is_country(code):
-            errors.append(
-                FieldError(
-                    name, "invalid_country", _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": code}
-                )
+    errors: list[FieldError] = [e for e in [citizenship_error("citizenship", citizenship)] if e]
+    if not is_country(residence_country):
+        errors.append(
+            FieldError(
+                "residence_country",
+                "invalid_country",
+                _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": residence_country},
             )
+        )
+    unknown = sorted(set(barring_facts or ()) - set(BarringFact.values))
+    if unknown:
+        errors.append(
+            FieldError(
+                "barring_facts",
+                "invalid_choice",
+                _("Unknown barring fact %(codes)s: one of %(choices)s.")
+                % {"codes": ", ".join(unknown), "choices": ", ".join(BarringFact.values)},
+            )
+        )
     not_future("birth_date", birth_date, errors)
     not_future("foreign_registered_on", foreign_registered_on, errors)
     if bool(foreign_register_number) != bool(foreign_registered_on):
@@ -110,9 +130,70 @@ def create_applicant(
         marital_status=marital_status,
         foreign_register_number=foreign_register_number.strip(),
         foreign_registered_on=foreign_registered_on,
+        barring_facts=sorted(set(barring_facts or ())),
+        raised_child_three_years=raised_child_three_years,
     )
     record_write(actor=actor, verb="create_applicant", obj=applicant)
     return applicant
+
+
+def registrar_of(applicant: Applicant, register: str) -> tuple[str, str | None]:
+    """Who files an entry on `register` for `applicant` (CMF art. 89; RULES §11.4): residents on the
+    citizens' register, their district; everyone else, the ministry. (role, district or None)"""
+    if register == Register.PROSPECTIVE_ADOPTERS and applicant.residence_country == KZ:
+        return Role.GUARDIANSHIP, applicant.district_id
+    return Role.MINISTRY, None
+
+
+@for_roles(Role.GUARDIANSHIP, Role.MINISTRY, scope=("applicant",))
+@transaction.atomic
+def register_applicant(
+    *,
+    actor: User | None,
+    applicant: Applicant,
+    register: str,
+    number: str,
+    registered_on: datetime.date,
+    valid_until: datetime.date,
+) -> AdopterRegistration:
+    """An entry on a register of prospective adopters (CMF art. 89): citizens on
+    `prospective_adopters`, foreigners on `foreign_adopters`; the register's keeper files it."""
+    role, district = registrar_of(applicant, register)
+    if actor is not None and (actor.role != role or (district and actor.district_id != district)):
+        raise Forbidden(
+            "register",
+            "wrong_registrar",
+            _(
+                "Residents who are citizens are registered by their district's guardianship agency; non-residents "
+                "and foreigners by the ministry."
+            ),
+        )
+    errors: list[FieldError] = []
+    fits = Register.PROSPECTIVE_ADOPTERS if applicant.citizenship == KZ else Register.FOREIGN_ADOPTERS
+    if register != fits:
+        errors.append(
+            FieldError(
+                "register",
+                "wrong_register",
+                _("A citizen of Kazakhstan goes on prospective_adopters; anyone else on foreign_adopters."),
+            )
+        )
+    not_future("registered_on", registered_on, errors)
+    if valid_until < registered_on:
+        errors.append(FieldError("valid_until", "before_registered", _("An entry cannot end before it starts.")))
+    if applicant.birth_date and registered_on < applicant.birth_date:
+        errors.append(FieldError("registered_on", "before_birth", _("Registered before being born.")))
+    raise_errors(errors)
+    entry = AdopterRegistration.objects.create(
+        applicant=applicant,
+        register=register,
+        number=number.strip(),
+        registered_on=registered_on,
+        valid_until=valid_until,
+        created_by=actor,
+    )
+    record_write(actor=actor, verb="register_applicant", obj=entry, subject=applicant)
+    return entry
 
 
 @for_roles(Role.GUARDIANSHIP, scope=("children", "applicants", "relative_of"))
@@ -124,10 +205,11 @@ def open_case(
     applicants: list[Applicant],
     opened_on: datetime.date,
     relative_of: list[Child] | None = None,
+    kind: str = CaseKind.STANDARD,
     case_ref: str | None = None,
     historical: bool = False,
 ) -> Case:
-    """Open a case; its category is derived (RULES §1), never typed in."""
+    """Open a case; its category is derived (RULES §1), never typed in; its kind (§1a) is stated."""
     relative_of = relative_of or []
     errors: list[FieldError] = []
     if not children:
@@ -156,7 +238,8 @@ def open_case(
     not_future("opened_on", opened_on, errors)
     if not historical:
         for child in children:
-            if child.status == ChildStatus.DEREGISTERED:
+            placed_with_guardian = child.deregistration_reason in (GUARDIANSHIP, FOSTER_CARE)
+            if child.status == ChildStatus.DEREGISTERED and not (kind == CaseKind.GUARDIAN and placed_with_guardian):
                 errors.append(
                     FieldError(
                         "children", "deregistered", _("Child #%(id)s is no longer on the register.") % {"id": child.pk}
@@ -174,6 +257,7 @@ def open_case(
     facts = _applicant_facts(applicants)
     case = Case.objects.create(
         district=children[0].district,
+        kind=kind,
         opened_on=opened_on,
         case_ref=case_ref,
         historical=historical,
@@ -206,6 +290,69 @@ def _in_case(case: Case, *, applicant: Applicant | None = None, child: Child | N
     return errors
 
 
+# What each kind of document must name (RULES v2 §1a, §3; API v2).
+OF_ONE_APPLICANT = frozenset(
+    {
+        CaseDocumentKind.MEDICAL_CERTIFICATE,
+        CaseDocumentKind.SPOUSE_CONSENT,
+        CaseDocumentKind.SPOUSE_CONSENT_EXCEPTION,
+        CaseDocumentKind.CRIMINAL_RECORD_CERTIFICATE,
+        CaseDocumentKind.NARCOLOGICAL_CERTIFICATE,
+        CaseDocumentKind.PSYCHONEUROLOGICAL_CERTIFICATE,
+        CaseDocumentKind.INCOME_STATEMENT,
+        CaseDocumentKind.STEPPARENT_PROOF,
+        CaseDocumentKind.GUARDIANSHIP_PROOF,
+    }
+)
+
+
+def _document_errors(case: Case, kind: str, fields: dict) -> list[FieldError]:
+    errors: list[FieldError] = []
+    applicant, child, named = fields["applicant"], fields["child"], fields["named_applicants"]
+    if kind in OF_ONE_APPLICANT and applicant is None:
+        errors.append(
+            FieldError(
+                "applicant",
+                "required",
+                _("A %(kind)s belongs to one applicant.") % {"kind": CaseDocumentKind(kind).label},
+            )
+        )
+    if kind == CaseDocumentKind.MARRIAGE_CERTIFICATE:
+        in_case = set(case.applicant_links.values_list("applicant_id", flat=True))
+        if len(set(named)) != 2 or not set(named) <= in_case:
+            errors.append(
+                FieldError(
+                    "applicants",
+                    "two_spouses_of_the_case",
+                    _("A marriage certificate names the two spouses, both applicants of this case."),
+                )
+            )
+    elif named:
+        errors.append(FieldError("applicants", "not_allowed", _("Only a marriage certificate names two applicants.")))
+    if kind == CaseDocumentKind.KINSHIP_PROOF and child is None:
+        errors.append(FieldError("child", "required", _("A kinship proof names the child it links.")))
+    if kind == CaseDocumentKind.INCOME_STATEMENT and fields["amount"] is None:
+        errors.append(FieldError("amount", "required", _("An income statement states the monthly income (KZT).")))
+    if kind != CaseDocumentKind.INCOME_STATEMENT and (fields["amount"] is not None or fields["household_size"]):
+        errors.append(FieldError("amount", "not_allowed", _("Only an income statement states an income.")))
+    conditions = fields["conditions"]
+    if conditions and kind != CaseDocumentKind.MEDICAL_CERTIFICATE:
+        errors.append(FieldError("conditions", "not_allowed", _("Only a medical certificate lists conditions.")))
+    elif conditions:
+        listed = set(Policy.on(fields["issued_on"]).barring_conditions or ())
+        unknown = sorted(set(conditions) - listed)
+        if unknown:
+            errors.append(
+                FieldError(
+                    "conditions",
+                    "unknown_condition",
+                    _("Unknown condition %(codes)s: the policy lists %(choices)s.")
+                    % {"codes": ", ".join(unknown), "choices": ", ".join(sorted(listed))},
+                )
+            )
+    return errors
+
+
 @workflow.step("documents")
 @transaction.atomic
 def add_document(
@@ -219,13 +366,29 @@ def add_document(
     issuer_licence: str = "",
     licence_valid_until: datetime.date | None = None,
     conditions: list[str] | None = None,
+    named_applicants: list[int] | None = None,
+    child: Child | None = None,
+    amount=None,
+    household_size: int | None = None,
 ) -> CaseDocument:
     case = _locked_case(case)
     workflow.require(case, "documents")
-    errors = _in_case(case, applicant=applicant)
+    errors = _in_case(case, applicant=applicant, child=child)
     not_future("issued_on", issued_on, errors)
-    if kind == CaseDocumentKind.MEDICAL_CERTIFICATE and applicant is None:
-        errors.append(FieldError("applicant", "required", _("A medical certificate belongs to one applicant.")))
+    conditions, named_applicants = sorted(set(conditions or [])), list(named_applicants or [])
+    errors += _document_errors(
+        case,
+        kind,
+        {
+            "applicant": applicant,
+            "child": child,
+            "named_applicants": named_applicants,
+            "amount": amount,
+            "household_size": household_size,
+            "conditions": conditions,
+            "issued_on": issued_on,
+        },
+    )
     if licence_valid_until and not issuer_licence:
         errors.append(FieldError("issuer_licence", "required", _("A licence validity date needs the licence number.")))
     raise_errors(errors)
@@ -237,7 +400,11 @@ def add_document(
         issuer=issuer,
         issuer_licence=issuer_licence,
         licence_valid_until=licence_valid_until,
-        conditions=sorted(set(conditions or [])),
+        conditions=conditions,
+        named_applicants=sorted(set(named_applicants)),
+        child=child,
+        amount=amount,
+        household_size=household_size,
     )
     record_write(actor=actor, verb="add_document", obj=document, subject=case)
     return document
@@ -400,6 +567,21 @@ def record_hearing(
         )
     if not in_camera:
         errors.append(FieldError("in_camera", "must_be_in_camera", _("Adoption cases are heard in camera (¶47).")))
+    if Participant.CHILD in participants:
+        young = [
+            link.child_id
+            for link in case.child_links.select_related("child")
+            if age_on(link.child.birth_date, on) < rules.CONSENT_AGE
+        ]
+        if young:
+            errors.append(
+                FieldError(
+                    "participants",
+                    "child_under_10",
+                    _("A child takes part in the hearing only from the age of 10 (¶47); child %(ids)s is younger.")
+                    % {"ids": ", ".join(f"#{i}" for i in young)},
+                )
+            )
     not_future("on", on, errors)
     if on < _referral(case).on:
         errors.append(FieldError("on", "before_referral", _("A hearing cannot precede the referral.")))
@@ -414,29 +596,112 @@ def record_hearing(
     return hearing
 
 
+IDENTITY_FIELDS = ("last_name", "first_name", "patronymic", "birth_date", "birth_place")
+
+
+def _identity_errors(case: Case, new_identity: dict, decided_on: datetime.date) -> list[FieldError]:
+    """RULES v2 §6: a new birth date moves by at most `birth_date_change_max_months` and never
+    past the day the child was identified; a new identity is given to one child."""
+    errors: list[FieldError] = []
+    links = list(case.child_links.select_related("child"))
+    if len(links) != 1:
+        return [
+            FieldError(
+                "new_identity",
+                "one_child",
+                _("A new identity is given to one child: open a case per child to give each one."),
+            )
+        ]
+    child, new_birth = links[0].child, new_identity.get("birth_date")
+    if new_birth:
+        months = Policy.on(decided_on).birth_date_change_max_months
+        earliest, latest = add_months(child.birth_date, -months), add_months(child.birth_date, months)
+        if not earliest <= new_birth <= latest:
+            errors.append(
+                FieldError(
+                    "new_identity.birth_date",
+                    "moved_too_far",
+                    _("A birth date may move by at most %(months)s months (%(from)s to %(to)s).")
+                    % {"months": months, "from": earliest.isoformat(), "to": latest.isoformat()},
+                )
+            )
+        if new_birth > child.identified_on:
+            errors.append(
+                FieldError(
+                    "new_identity.birth_date",
+                    "after_identified",
+                    _("The birth date cannot be after the day the child was identified (%(date)s).")
+                    % {"date": child.identified_on.isoformat()},
+                )
+            )
+    return errors
+
+
 @workflow.step("decision")
 @transaction.atomic
 def record_decision(
-    *, actor: User | None, case: Case, outcome: str, decided_on: datetime.date, in_force_on: datetime.date | None = None
+    *,
+    actor: User | None,
+    case: Case,
+    outcome: str,
+    decided_on: datetime.date,
+    in_force_on: datetime.date | None = None,
+    final_form_on: datetime.date | None = None,
+    age_gap_reduced: bool = False,
+    age_gap_reason: str = "",
+    new_identity: dict | None = None,
 ) -> Decision:
     """The court's decision. A granted one needs the case still eligible on its date (the
-    protective reading: nothing may have lapsed since the hearing)."""
+    protective reading: nothing may have lapsed since the hearing), and, where the applicants
+    are under CMF art. 92's age gap, states that the court reduced it and why."""
     _lock_children(case)
     case = _locked_case(case)
     if hasattr(case, "decision"):
         raise ConflictError("outcome", "already_decided", _("This case already has a decision."))
     workflow.require(case, "decision")
     court = _court_of(case, actor)
+    granted = outcome == Decision.Outcome.GRANTED
+    new_identity = {k: v for k, v in (new_identity or {}).items() if v not in (None, "")}
     errors: list[FieldError] = []
     not_future("decided_on", decided_on, errors)
+    not_future("final_form_on", final_form_on, errors)
     last_hearing = case.hearings.order_by("-on").values_list("on", flat=True).first()
     if last_hearing and decided_on < last_hearing:
         errors.append(FieldError("decided_on", "before_hearing", _("A decision cannot precede the hearing.")))
+    if final_form_on and final_form_on < decided_on:
+        errors.append(FieldError("final_form_on", "before_decision", _("The final form cannot precede the decision.")))
+    if new_identity and not granted:
+        errors.append(FieldError("new_identity", "not_granted", _("Only a granted adoption gives a new identity.")))
+    elif new_identity:
+        errors += _identity_errors(case, new_identity, decided_on)
+    if age_gap_reduced and not age_gap_reason.strip():
+        errors.append(
+            FieldError("age_gap_reason", "required", _("State the court's reasons for reducing the age gap."))
+        )
     raise_errors(errors)
-    if outcome == Decision.Outcome.GRANTED:
-        _require_eligible(case, decided_on, "decision")
-    decision = Decision.objects.create(case=case, court=court, outcome=outcome, decided_on=decided_on, created_by=actor)
-    if outcome == Decision.Outcome.GRANTED:
+    if granted:
+        result = _require_eligible(case, decided_on, "decision")
+        if any(w.code == "AGE_GAP" for w in result.warnings) and not age_gap_reduced:
+            raise RuleError(
+                "age_gap_reduced",
+                "age_gap_not_reduced",
+                _(
+                    "An applicant is less than 16 years older than the child (CMF art. 92): a granted decision "
+                    "states that the court reduced the gap, and why."
+                ),
+            )
+    decision = Decision.objects.create(
+        case=case,
+        court=court,
+        outcome=outcome,
+        decided_on=decided_on,
+        final_form_on=final_form_on or decided_on,
+        age_gap_reduced=age_gap_reduced,
+        age_gap_reason=age_gap_reason.strip(),
+        new_identity={k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in new_identity.items()},
+        created_by=actor,
+    )
+    if granted:
         try:
             with transaction.atomic():
                 Adoption.objects.bulk_create(
@@ -462,11 +727,19 @@ def record_decision(
     return decision
 
 
+def expected_in_force_on(decision: Decision) -> datetime.date:
+    """RULES v2 §6: the day after the appeal term (months from the final form) expires."""
+    return rules.expected_in_force_on(decision.final_form, Policy.on(decision.final_form).appeal_period_months)
+
+
 @workflow.step("in-force")
 @transaction.atomic
-def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) -> Decision:
+def set_in_force(
+    *, actor: User | None, case: Case, in_force_on: datetime.date, _appeal: Appeal | None = None
+) -> Decision:
     """Entry into force (¶49). For a granted adoption: the children leave the registers and
-    every other open case for them closes, in this one transaction."""
+    every other open case for them closes, in this one transaction. Not before the appeal term
+    expires, unless an appeal upheld the decision earlier (`record_appeal`)."""
     children = _lock_children(case)
     case = _locked_case(case)
     decision = Decision.objects.select_for_update().filter(case=case).first()
@@ -487,20 +760,132 @@ def set_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date) 
         errors.append(
             FieldError("in_force_on", "before_decision", _("A decision cannot enter into force before it was made."))
         )
+    expected = expected_in_force_on(decision)
+    if _appeal is None and in_force_on < expected:
+        errors.append(
+            FieldError(
+                "in_force_on",
+                "appeal_term_running",
+                _(
+                    "The appeal term runs until the day before %(date)s: the decision enters into force on %(date)s "
+                    "at the earliest, unless an appeal is decided first."
+                )
+                % {"date": expected.isoformat()},
+            )
+        )
     raise_errors(errors)
     audited_update(decision, actor=actor, verb=Verb.SET_IN_FORCE, subject=case, in_force_on=in_force_on)
     if decision.outcome == Decision.Outcome.GRANTED:
-        _adoption_takes_effect(actor=actor, case=case, children=children, in_force_on=in_force_on)
+        _adoption_takes_effect(
+            actor=actor, case=case, children=children, in_force_on=in_force_on, new_identity=decision.new_identity
+        )
+    return decision
+
+
+@workflow.step("appeal")
+@transaction.atomic
+def record_appeal(
+    *, actor: User | None, case: Case, filed_on: datetime.date, decided_on: datetime.date, outcome: str
+) -> Appeal:
+    """An appeal against a granted decision not yet in force: upheld, it enters into force on the
+    appeal's date; reversed, the case closes and the children may be adopted in another case."""
+    _lock_children(case)
+    case = _locked_case(case)
+    workflow.require(case, "appeal")
+    _court_of(case, actor)
+    decision = Decision.objects.select_for_update().get(case=case)
+    if hasattr(decision, "appeal"):
+        raise ConflictError("outcome", "already_appealed", _("An appeal of this decision is already recorded."))
+    errors: list[FieldError] = []
+    not_future("filed_on", filed_on, errors)
+    not_future("decided_on", decided_on, errors)
+    expected = expected_in_force_on(decision)
+    if filed_on < decision.decided_on or filed_on >= expected:
+        errors.append(
+            FieldError(
+                "filed_on",
+                "outside_appeal_term",
+                _("An appeal is filed from the decision (%(from)s) until the term expires (the day before %(to)s).")
+                % {"from": decision.decided_on.isoformat(), "to": expected.isoformat()},
+            )
+        )
+    if decided_on < filed_on:
+        errors.append(FieldError("decided_on", "before_filed", _("An appeal is decided after it was filed.")))
+    raise_errors(errors)
+    appeal = Appeal.objects.create(
+        decision=decision, filed_on=filed_on, decided_on=decided_on, outcome=outcome, created_by=actor
+    )
+    record_write(actor=actor, verb="record_appeal", obj=appeal, subject=case)
+    if outcome == Appeal.Outcome.UPHELD:
+        set_in_force(actor=actor, case=case, in_force_on=decided_on, _appeal=appeal)
+    else:
+        adoptions = list(Adoption.objects.filter(decision=decision))
+        for adoption in adoptions:
+            record_write(actor=actor, verb="reverse_adoption", obj=adoption, subject=case, action="delete")
+        Adoption.objects.filter(pk__in=[a.pk for a in adoptions]).delete()
+        _set_status(
+            case,
+            CaseStatus.CLOSED,
+            actor=actor,
+            verb="record_appeal",
+            closed_reason=ClosedReason.REVERSED_ON_APPEAL,
+            closed_on=decided_on,
+        )
+    return appeal
+
+
+@workflow.step("civil-registration")
+@transaction.atomic
+def record_civil_registration(
+    *, actor: User | None, case: Case, number: str, registered_on: datetime.date, office: str
+) -> Decision:
+    """MFA art. 77: the civil registry's record of the adoption, entered by the court or the district."""
+    case = _locked_case(case)
+    workflow.require(case, "civil-registration")
+    if actor is not None and actor.role == Role.COURT:
+        _court_of(case, actor)
+    decision = Decision.objects.select_for_update().get(case=case)
+    if decision.civil_registered_on:
+        raise ConflictError(
+            "civil_registration", "already_registered", _("The civil registry's record is already entered.")
+        )
+    errors: list[FieldError] = []
+    not_future("civil_registration.registered_on", registered_on, errors)
+    if decision.in_force_on and registered_on < decision.in_force_on:
+        errors.append(
+            FieldError(
+                "civil_registration.registered_on",
+                "before_in_force",
+                _("The civil registry records an adoption once it is in force (%(date)s).")
+                % {"date": decision.in_force_on.isoformat()},
+            )
+        )
+    raise_errors(errors)
+    audited_update(
+        decision,
+        actor=actor,
+        verb=Verb.RECORD_CIVIL_REGISTRATION,
+        subject=case,
+        civil_registration_number=number.strip(),
+        civil_registered_on=registered_on,
+        civil_registry_office=office.strip(),
+    )
     return decision
 
 
 def _adoption_takes_effect(
-    *, actor: User | None, case: Case, children: list[Child], in_force_on: datetime.date
+    *,
+    actor: User | None,
+    case: Case,
+    children: list[Child],
+    in_force_on: datetime.date,
+    new_identity: dict | None = None,
 ) -> None:
-    """¶49: on entry into force the children leave the registers and every other open case closes."""
+    """¶49: on entry into force the children leave the registers and every other open case
+    closes; the child is known by the new identity the court gave (RULES v2 §6)."""
     _set_status(case, CaseStatus.IN_FORCE, actor=actor, verb="set_in_force")
     for child in children:
-        registry_services.seal_identity(actor=actor, child=child, on=in_force_on)
+        registry_services.seal_identity(actor=actor, child=child, on=in_force_on, new_identity=new_identity or {})
         if child.status == ChildStatus.REGISTERED:
             registry_services.deregister_adopted(
                 actor=actor, child=child, on=max(in_force_on, child.level_since or in_force_on)

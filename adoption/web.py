@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.audit import note_read
 from core.dates import today
 from core.forms import DateInput, require_role, run_service
-from core.models import Court, District, Policy, Role
+from core.models import Court, District, Role
 from core.permissions import FILE_READERS
 from registry import sealing
 from registry.models import Sex
@@ -268,7 +268,7 @@ def _case_page(request, case, status=200, bound=None):
             "forms": forms_shown,
             "decision": decision,
             "referral": case.referrals.select_related("court").order_by("-on").first(),
-            "expected_in_force_on": decision.decided_on + datetime.timedelta(days=Policy.current().appeal_period_days)
+            "expected_in_force_on": services.expected_in_force_on(decision)
             if decision and not decision.in_force_on
             else None,
         },

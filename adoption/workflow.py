@@ -47,6 +47,11 @@ STEPS: dict[str, Step] = {
     "decision": Step(C, (CaseStatus.HEARD,), CaseStatus.DECIDED, gettext_lazy("decided (it needs a hearing first)")),
     # a granted decision's entry into force (a refused one closes the case at once and may record it then)
     "in-force": Step(C, (CaseStatus.DECIDED,), CaseStatus.IN_FORCE, gettext_lazy("entered into force")),
+    # an appeal against a granted decision: upheld, in force; reversed, closed
+    "appeal": Step(C, (CaseStatus.DECIDED,), None, gettext_lazy("appealed (only a decision not yet in force)")),
+    "civil-registration": Step(
+        (Role.COURT, Role.GUARDIANSHIP), (CaseStatus.IN_FORCE,), None, gettext_lazy("registered (not in force)")
+    ),
     "withdraw": Step(G, EVIDENCE, CaseStatus.CLOSED, gettext_lazy("withdrawn")),
 }
 

@@ -12,6 +12,7 @@ from reports.api import views as report_views
 
 router = SimpleRouter()
 router.register("reminders", core_views.ReminderViewSet, basename="reminder")
+router.register("citations", core_views.CitationViewSet, basename="citation")
 router.register("audit-events", core_views.AuditEventViewSet, basename="audit-event")
 router.register("children", registry_views.ChildViewSet, basename="child")
 router.register("duplicates", registry_views.DuplicateFlagViewSet, basename="duplicate")

@@ -14,3 +14,21 @@ def country_codes() -> frozenset[str]:
 
 def is_country(code: str) -> bool:
     return code in country_codes()
+
+
+STATELESS = "stateless"
+
+
+def citizenship_error(field: str, code: str):
+    """A FieldError unless `code` is a citizenship: an alpha-2 country or `stateless` (RULES v2 §1)."""
+    from django.utils.translation import gettext as _
+
+    from .errors import FieldError
+
+    if is_country(code) or code == STATELESS:
+        return None
+    return FieldError(
+        field,
+        "invalid_citizenship",
+        _("%(code)s is neither an ISO 3166 alpha-2 country code nor 'stateless'.") % {"code": code},
+    )

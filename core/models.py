@@ -12,6 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .dates import today
+
 
 def one_of(field: str, choices, *, name: str, blank: bool = False, null: bool = False) -> models.CheckConstraint:
     """A database constraint refusing a value of `field` outside `choices` (RULES §8: an unknown
@@ -151,16 +153,33 @@ def default_monitoring_schedule():
     return {"first_years": 3, "first_every_months": 6, "then_every_months": 12}
 
 
-class Policy(models.Model):
-    """The policy parameters of RULES.md: one row, edited by the ministry, audited."""
+class AgeGapAppliesTo(models.TextChoices):
+    UNMARRIED = "unmarried", _("applicants who are not married")
+    ALL = "all", _("every applicant")
 
+
+class Policy(models.Model):
+    """The policy parameters of RULES.md, edited by the ministry, audited. Versioned in time
+    (RULES v2 §10): a version holds from `effective_from` until the next one; the first has no
+    lower bound (`effective_from` null). A rule judging a date reads the version in effect on it."""
+
+    effective_from = models.DateField(null=True, blank=True, unique=True)
     primary_registration_days = models.PositiveSmallIntegerField(default=3)
     escalate_to_regional_days = models.PositiveSmallIntegerField(default=30)
     escalate_to_central_days = models.PositiveSmallIntegerField(default=30)
     dossier_validity_months = models.PositiveSmallIntegerField(default=12)
     health_certificate_validity_months = models.PositiveSmallIntegerField(default=12)
     barring_conditions = models.JSONField(default=default_barring_conditions)
-    appeal_period_days = models.PositiveSmallIntegerField(default=15)
+    adopter_certificate_validity_months = models.PositiveSmallIntegerField(default=12)
+    # KZT a month per person of the household; no default: until the ministry sets it, ADOPTER_NOT_BARRED fails.
+    subsistence_minimum = models.PositiveIntegerField(null=True, blank=True)
+    bar_unmarried_men = models.BooleanField(default=True)
+    age_gap_applies_to = models.CharField(
+        max_length=9, choices=AgeGapAppliesTo.choices, default=AgeGapAppliesTo.UNMARRIED
+    )
+    foreign_register_validity_months = models.PositiveSmallIntegerField(default=12)
+    appeal_period_months = models.PositiveSmallIntegerField(default=1)
+    birth_date_change_max_months = models.PositiveSmallIntegerField(default=6)
     consular_registration_days = models.PositiveSmallIntegerField(default=30)
     monitoring_grace_days = models.PositiveSmallIntegerField(default=30)
     monitoring_schedule = models.JSONField(default=default_monitoring_schedule)
@@ -168,14 +187,44 @@ class Policy(models.Model):
 
     class Meta:
         verbose_name_plural = "policy"
+        ordering = [models.F("effective_from").asc(nulls_first=True)]
+        constraints = [one_of("age_gap_applies_to", AgeGapAppliesTo.choices, name="policy_age_gap_applies_to_known")]
 
     def __str__(self):
-        return "policy parameters"
+        return f"policy parameters from {self.effective_from or 'the start'}"
+
+    @classmethod
+    def on(cls, day) -> Policy:
+        """The version in effect on `day` (RULES v2 §10; §11.15: the first has no lower bound)."""
+        policy = (
+            cls.objects.filter(models.Q(effective_from__lte=day) | models.Q(effective_from__isnull=True))
+            .order_by(models.F("effective_from").desc(nulls_last=True))
+            .first()
+        )
+        if policy is None:
+            policy, _created = cls.objects.get_or_create(effective_from=None)
+        return policy
 
     @classmethod
     def current(cls) -> Policy:
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
+        """The version in effect today."""
+        return cls.on(today())
+
+
+class Citation(models.Model):
+    """The legal basis each eligibility check cites (RULES.md: citations are data). Seeded with
+    the texts of RULES.md; the ministry corrects them (audited), so that a changed article number
+    is a data change, not a release."""
+
+    code = models.CharField(max_length=40, primary_key=True)
+    basis = models.CharField(max_length=300)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code}: {self.basis}"
 
 
 class AuditEvent(models.Model):

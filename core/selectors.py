@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import AuditEvent, ConsularPost, Court, District, Region, Reminder, Role, User
+from .models import AuditEvent, Citation, ConsularPost, Court, District, Region, Reminder, Role, User
 from .scoping import NOTHING, role_of, scope_of
 
 
@@ -65,3 +65,7 @@ def posts_for(user: User) -> QuerySet[ConsularPost]:
         case Role.CONSULAR:
             return ConsularPost.objects.filter(pk=user.consular_post_id)
     return ConsularPost.objects.none()
+
+
+def citations() -> QuerySet[Citation]:
+    return Citation.objects.order_by("code")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from collections import Counter
 from collections.abc import Iterable
@@ -15,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from .audit import Verb, audited_update, record_write, snapshot
 from .batching import batched
+from .dates import today
 from .errors import ConflictError, RuleError, for_roles
 from .models import (
     ROLE_ORGANISATION,
+    Citation,
     ConsularPost,
     Court,
     District,
@@ -81,9 +84,18 @@ def create_staff(
 
 @for_roles(Role.MINISTRY)
 @transaction.atomic
-def update_policy(*, actor: User, **values) -> Policy:
-    policy = Policy.objects.select_for_update().get(pk=Policy.current().pk)
-    before = snapshot(policy, exclude=("updated_at",))
+def update_policy(*, actor: User, effective_from: datetime.date | None = None, **values) -> Policy:
+    """A version of the parameters from `effective_from` (default today; past and future dates
+    allowed): the version at that date is changed, or one is inserted there, its other parameters
+    copied from the version in effect on that date. Later versions stay as they are (RULES §11.15)."""
+    effective_from = effective_from or today()
+    list(Policy.objects.select_for_update().values_list("pk", flat=True))  # one writer at a time
+    base = Policy.on(effective_from)
+    before = snapshot(base, exclude=("updated_at",)) if base.effective_from == effective_from else None
+    policy = base
+    if base.effective_from != effective_from:
+        policy = Policy(**{f.name: getattr(base, f.name) for f in Policy._meta.concrete_fields if f.name != "id"})
+        policy.effective_from = effective_from
     for name, value in values.items():
         setattr(policy, name, value)
     policy.save()
@@ -91,6 +103,17 @@ def update_policy(*, actor: User, **values) -> Policy:
         actor=actor, verb="update_policy", obj=policy, before=before, after=snapshot(policy, exclude=("updated_at",))
     )
     return policy
+
+
+@for_roles(Role.MINISTRY)
+@transaction.atomic
+def update_citation(*, actor: User, citation: Citation, basis: str) -> Citation:
+    """Correct the legal basis a check cites (a changed article number is data, not a release)."""
+    citation = Citation.objects.select_for_update().get(pk=citation.pk)
+    if not basis.strip():
+        raise RuleError("basis", "required", _("A citation cannot be empty."))
+    audited_update(citation, actor=actor, verb=Verb.UPDATE_CITATION, basis=basis.strip())
+    return citation
 
 
 def create_reminders(reminders: Iterable[Reminder], *, batch: int = 1000) -> Counter:

@@ -6,7 +6,10 @@ consular); each of those apps registers its part here when Django starts (its Ap
   of the cases referred to it; a consular post: the children adopted into its country);
 - `unsealers`: for a role whose right to open a sealed identity depends on another app's record
   (a court: the adoption it decided);
-- `timeline_sources`: events of the child's timeline that live in another app.
+- `timeline_sources`: events of the child's timeline that live in another app;
+- `applicant_lookups`: which of some applicant ids the user sees (a consent names applicants);
+- `decision_dates`: the dates courts decided on the child's adoption (a consent is withdrawn
+  only until then).
 """
 
 from __future__ import annotations
@@ -18,3 +21,13 @@ from django.db.models import Q
 child_scopes: dict[str, Callable[..., Q]] = {}  # role -> fn(user, prefix) -> Q on a path to Child
 unsealers: dict[str, Callable[..., bool]] = {}  # role -> fn(user, child) -> may open its sealed identity
 timeline_sources: list[Callable[..., list[dict]]] = []  # fn(child, user) -> [{"on", "text", "case"?}]
+applicant_lookups: list[Callable[..., set[int]]] = []  # fn(user, ids) -> the ids among them the user sees
+decision_dates: list[Callable[..., list]] = []  # fn(child) -> dates of decisions granting the child's adoption
+
+
+def applicants_seen(user, ids) -> set[int]:
+    return set().union(*(lookup(user, ids) for lookup in applicant_lookups)) if applicant_lookups else set()
+
+
+def decisions_for(child) -> list:
+    return [on for source in decision_dates for on in source(child)]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.countries import KZ
 from core.models import District, one_of
 
 
@@ -54,12 +55,19 @@ class Child(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_date = models.DateField()
     birth_registration_number = models.CharField(max_length=64, blank=True, db_index=True)
+    # RULES v2 §1: KZ, another country (ISO 3166 alpha-2) or `stateless`. The foreign-adoption
+    # rules of art. 76(2) protect KZ citizens.
+    citizenship = models.CharField(max_length=9, default=KZ)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="children")
     identified_on = models.DateField()
     health_notes = models.TextField(blank=True)
     # The day a granted adoption entered into force: from then on the identity above is sealed
     # (RULES §9; registry.sealing decides what each reader is shown).
     sealed_on = models.DateField(null=True, blank=True, editable=False)
+    birth_place = models.CharField(max_length=200, blank=True)
+    # The pre-adoption identity, kept here when the court gave a new one (RULES v2 §6): the fields
+    # above then hold the new identity; this is answered only on unseal, as `birth_identity`.
+    birth_identity = models.JSONField(null=True, blank=True, editable=False)
     # Transliterated, lower-case "last first patronymic" of the current identity only (empty while
     # sealed, so a sealed name never matches): name search and duplicate detection.
     search_name = models.CharField(max_length=320, editable=False, db_index=True)
@@ -201,6 +209,8 @@ class GroundDocument(models.Model):
     number = models.CharField(max_length=64)
     date = models.DateField()
     issued_by = models.CharField(max_length=200)
+    # A court decision covers a court-declared ground only once in force (RULES v2 §3).
+    in_force_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -210,6 +220,49 @@ class GroundDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.number}"
+
+
+class ConsentParent(models.TextChoices):
+    MOTHER = "mother", _("mother")
+    FATHER = "father", _("father")
+    GUARDIAN = "guardian", _("guardian or foster carer")
+
+
+class ConsentForm(models.TextChoices):
+    NOTARISED = "notarised", _("notarised")
+    GUARDIANSHIP_AGENCY = "guardianship_agency", _("before the guardianship agency")
+    INSTITUTION_HEAD = "institution_head", _("certified by the head of the institution")
+    COURT = "court", _("before the court")
+
+
+class ParentalConsent(models.Model):
+    """A parent's or guardian's consent to the child's adoption (RULES v2 §3): itself the ground
+    `parental_consent` for that parent. `names_applicants`: the applicant ids it is limited to
+    (None: adoption by anyone). Withdrawn on a date, never deleted."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="parental_consents")
+    parent = models.CharField(max_length=8, choices=ConsentParent.choices)
+    given_on = models.DateField()
+    form = models.CharField(max_length=20, choices=ConsentForm.choices)
+    names_applicants = models.JSONField(null=True, blank=True)
+    document_number = models.CharField(max_length=64)
+    document_date = models.DateField()
+    document_issued_by = models.CharField(max_length=200)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["given_on", "id"]
+        constraints = [
+            one_of("parent", ConsentParent.choices, name="parental_consent_parent_known"),
+            one_of("form", ConsentForm.choices, name="parental_consent_form_known"),
+        ]
+
+    def __str__(self):
+        return f"consent of the {self.parent} of {self.given_on}"
 
 
 class DuplicateFlag(models.Model):

@@ -81,11 +81,40 @@ def next_level(current: str | None) -> str:
 class GroundFact:
     parent: str
     ground: str
-    documents: tuple[tuple[str, date], ...]  # (kind, date)
+    documents: tuple[tuple[str, date, date | None], ...]  # (kind, date, in_force_on)
+
+
+@dataclass(frozen=True)
+class ConsentFact:
+    """A parent's or guardian's consent record (RULES v2 §3)."""
+
+    parent: str  # mother | father | guardian
+    given_on: date
+    names_applicants: tuple[int, ...] | None = None  # None: adoption by anyone
+    withdrawn_on: date | None = None
+
+    def covers(self, on: date, applicants: frozenset[int]) -> bool:
+        """Given by `on`, not withdrawn on or before it, and naming exactly these applicants (if any)."""
+        return (
+            self.given_on <= on
+            and not (self.withdrawn_on and self.withdrawn_on <= on)
+            and (self.names_applicants is None or frozenset(self.names_applicants) == applicants)
+        )
 
 
 # ¶51: abandonment in an institution needs both of these documents.
 ABANDONMENT_DOCUMENTS = frozenset({"birth_registration", "institution_statement"})
+# RULES v2 §3: grounds a court declares; only a court decision in force covers them.
+COURT_DECLARED = frozenset(
+    {
+        GroundCode.DECLARED_DEAD,
+        GroundCode.WHEREABOUTS_UNKNOWN,
+        GroundCode.LEGALLY_INCAPABLE,
+        GroundCode.DEPRIVED_OF_PARENTAL_RIGHTS,
+        GroundCode.EVADED_UPBRINGING,
+    }
+)
+COURT_DECISION = "court_decision"
 
 
 def missing_documents(ground: str, kinds: Iterable[str]) -> set[str]:
@@ -93,21 +122,36 @@ def missing_documents(ground: str, kinds: Iterable[str]) -> set[str]:
     kinds = set(kinds)
     if ground == GroundCode.ABANDONED_IN_INSTITUTION:
         return set(ABANDONMENT_DOCUMENTS - kinds)
+    if ground in COURT_DECLARED:
+        return set() if COURT_DECISION in kinds else {COURT_DECISION}
     return set() if kinds else {"any"}
 
 
 def ground_holds_on(fact: GroundFact, on: date) -> bool:
-    """A ground counts once its documents exist on `on` (documents dated later do not)."""
-    kinds = [kind for kind, dated in fact.documents if dated <= on]
+    """A ground counts once its documents exist on `on` (documents dated later do not); a
+    court-declared one once its court decision is in force. A v1 ground `parental_consent`
+    with a bare document covers nothing: a consent record does (RULES §11.2)."""
+    if fact.ground == GroundCode.PARENTAL_CONSENT:
+        return False
+    if fact.ground in COURT_DECLARED:
+        return any(kind == COURT_DECISION and in_force and in_force <= on for kind, _dated, in_force in fact.documents)
+    kinds = [kind for kind, dated, _in_force in fact.documents if dated <= on]
     return not missing_documents(fact.ground, kinds)
 
 
-def uncovered_parents(grounds: Iterable[GroundFact], on: date) -> list[str]:
-    """Parents not covered by a ground on `on` ([] means the child is adoptable as to parents)."""
+def uncovered_parents(
+    grounds: Iterable[GroundFact],
+    on: date,
+    consents: Iterable[ConsentFact] = (),
+    applicants: frozenset[int] = frozenset(),
+) -> list[str]:
+    """Parents covered neither by a ground nor by a consent for these applicants on `on`
+    ([] means the child is adoptable as to parents)."""
     covered = set()
     for fact in grounds:
         if ground_holds_on(fact, on):
             covered |= {Parent.MOTHER, Parent.FATHER} if fact.parent == Parent.BOTH else {fact.parent}
+    covered |= {c.parent for c in consents if c.parent in (Parent.MOTHER, Parent.FATHER) and c.covers(on, applicants)}
     return [p for p in (Parent.MOTHER, Parent.FATHER) if p not in covered]
 
 

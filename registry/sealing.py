@@ -21,10 +21,15 @@ from core.models import Role, User
 from . import contributions, rules
 
 # The pre-adoption identity: answered `null` while sealed.
-SEALED_FIELDS = ("last_name", "first_name", "patronymic", "birth_registration_number", "health_notes")
-# Keys redacted from the snapshots and documents of a sealed child's file: the identity, its search
-# key, and the numbers and issuers of ground documents (a birth registration number, a maternity home).
-SEALED_KEYS = frozenset({*SEALED_FIELDS, "search_name", "number", "issued_by"})
+SEALED_FIELDS = ("last_name", "first_name", "patronymic", "birth_place", "birth_registration_number", "health_notes")
+# What a new identity given by the court (RULES v2 §6) may replace; once it did, the child is known by
+# these fields (§11.13: unchanged ones stay), and the old values are the sealed `birth_identity`.
+IDENTITY_FIELDS = ("last_name", "first_name", "patronymic", "birth_date", "birth_place")
+KNOWN_BY = frozenset(IDENTITY_FIELDS) & frozenset(SEALED_FIELDS)
+# Keys redacted from the snapshots and documents of a sealed child's file: the identity (the birth
+# date included: a court may have changed it), its search key, and the numbers and issuers of
+# ground and consent documents (a birth registration number, a maternity home).
+SEALED_KEYS = frozenset({*SEALED_FIELDS, "birth_date", "birth_identity", "search_name", "number", "issued_by"})
 MIN_PURPOSE = 10
 CHILD = "registry.child"
 
@@ -38,12 +43,27 @@ def search_key(child) -> str:
     return "" if is_sealed(child) else rules.name_key(child.last_name, child.first_name, child.patronymic)
 
 
+def renamed(child) -> bool:
+    """The court gave the child a new identity: it is known by it (RULES v2 §6)."""
+    return child.birth_identity is not None
+
+
+def birth_identity(child) -> dict:
+    """The pre-adoption identity (only for an unsealed read)."""
+    kept = child.birth_identity or {name: getattr(child, name) for name in IDENTITY_FIELDS}
+    return {**kept, "birth_registration_number": child.birth_registration_number}
+
+
 def disclose(child, *, unsealed: bool = False) -> dict:
-    """The identity this reader is shown of `child` ({field: value or None, "sealed": bool}).
-    Counts as a read of the child's record."""
+    """The identity this reader is shown of `child` ({field: value or None, "sealed": bool}, and
+    `birth_identity` when a sealed identity is opened). Counts as a read of the child's record."""
     note_read(child)
     sealed = is_sealed(child) and not unsealed
-    return {name: None if sealed else getattr(child, name) for name in SEALED_FIELDS} | {"sealed": sealed}
+    known_by = KNOWN_BY if renamed(child) else frozenset()
+    shown = {name: None if sealed and name not in known_by else getattr(child, name) for name in SEALED_FIELDS}
+    if unsealed and is_sealed(child):
+        shown["birth_identity"] = birth_identity(child)
+    return shown | {"sealed": sealed}
 
 
 def disclose_row(child_id: int, sealed_on, values: dict) -> dict:
@@ -56,7 +76,7 @@ def disclose_row(child_id: int, sealed_on, values: dict) -> dict:
 def shown_name(child, *, unsealed: bool = False) -> str:
     """How pages name the child: the name, or "Adopted child #id" while the identity is sealed."""
     identity = disclose(child, unsealed=unsealed)
-    if identity["sealed"]:
+    if identity["sealed"] and not renamed(child):
         return _("Adopted child #%(id)s") % {"id": child.pk}
     return " ".join(part for part in (identity["last_name"], identity["first_name"], identity["patronymic"]) if part)
 

@@ -8,8 +8,7 @@ from core.models import User
 from core.scoping import NOTHING, role_of, scope_of, territory_q
 
 from . import contributions
-from .models import Child, DuplicateFlag, Ground, RegisterEntry
-from .rules import GroundFact
+from .models import Child, DuplicateFlag, Ground, ParentalConsent, RegisterEntry
 
 
 def child_scope_q(user: User, prefix: str = "") -> Q:
@@ -38,8 +37,13 @@ def grounds_of(child: Child) -> QuerySet[Ground]:
     return child.grounds.prefetch_related("documents")
 
 
-def ground_facts(grounds) -> list[GroundFact]:
-    return [GroundFact(g.parent, g.ground, tuple((d.kind, d.date) for d in g.documents.all())) for g in grounds]
+@scope_of(ParentalConsent)
+def parental_consents_for(user: User) -> QuerySet[ParentalConsent]:
+    return ParentalConsent.objects.filter(child__in=children_for(user).values("pk"))
+
+
+def consents_of(child: Child) -> QuerySet[ParentalConsent]:
+    return child.parental_consents.order_by("given_on", "id")
 
 
 @scope_of(DuplicateFlag)

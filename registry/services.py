@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import Verb, audited_update, record_write, snapshot
+from core.countries import KZ, citizenship_error
 from core.dates import is_minor
-from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future
+from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future, raise_errors
 from core.models import District, Role, User
 from core.services import close_reminders
 
-from . import rules, sealing
+from . import contributions, rules, sealing
 from .deadlines import ESCALATION_REMINDER
 from .models import (
     Child,
@@ -33,6 +34,7 @@ from .models import (
     GroundDocument,
     Level,
     Parent,
+    ParentalConsent,
     RegisterEntry,
 )
 
@@ -45,6 +47,7 @@ EDITABLE_FIELDS = (
     "birth_registration_number",
     "identified_on",
     "health_notes",
+    "citizenship",
 )
 
 
@@ -175,9 +178,11 @@ def create_child(
     birth_registration_number: str = "",
     health_notes: str = "",
     external_id: str | None = None,
+    citizenship: str = KZ,
 ) -> tuple[Child, list[DuplicateWarning]]:
     """Record an identified child (not yet on a register). Returns the child and warnings."""
     errors = validate_child_facts(birth_date=birth_date, identified_on=identified_on)
+    errors += [e for e in [citizenship_error("citizenship", citizenship)] if e]
     if errors:
         raise RuleError.many(errors)
     child = Child.objects.create(
@@ -191,6 +196,7 @@ def create_child(
         district=district,
         identified_on=identified_on,
         health_notes=health_notes,
+        citizenship=citizenship,
         search_name=rules.name_key(last_name, first_name, patronymic),
     )
     record_write(actor=actor, verb="create_child", obj=child)
@@ -241,6 +247,7 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
     for name, value in changes.items():
         setattr(child, name, value.strip() if isinstance(value, str) and name != "health_notes" else value)
     errors = validate_child_facts(birth_date=child.birth_date, identified_on=child.identified_on)
+    errors += [e for e in [citizenship_error("citizenship", child.citizenship)] if e]
     first_entry = child.register_entries.order_by("on", "id").first()
     if first_entry and first_entry.on < child.identified_on:
         errors.append(
@@ -278,10 +285,47 @@ def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, do
         )
     if not documents:
         errors.append(FieldError("documents", "required", _("A ground needs at least one document.")))
+    if ground == GroundCode.PARENTAL_CONSENT:
+        errors.append(
+            FieldError(
+                "ground",
+                "consent_record_required",
+                _(
+                    "A parent's consent is recorded as a consent record (form, date, applicants named) under the "
+                    "child's consents, not as a ground (RULES v2 §3)."
+                ),
+            )
+        )
     for index, doc in enumerate(documents):
         if doc.get("kind") not in DocumentKind.values:
             errors.append(FieldError(f"documents[{index}].kind", "invalid_choice", _("Unknown kind of document.")))
         not_future(f"documents[{index}].date", doc["date"], errors)
+        in_force_on = doc.get("in_force_on")
+        not_future(f"documents[{index}].in_force_on", in_force_on, errors)
+        if ground in rules.COURT_DECLARED and doc.get("kind") != rules.COURT_DECISION:
+            errors.append(
+                FieldError(
+                    f"documents[{index}].kind",
+                    "court_decision_required",
+                    _("A ground a court declares is documented only by the court's decision (RULES v2 §3)."),
+                )
+            )
+        if doc.get("kind") == rules.COURT_DECISION and in_force_on is None:
+            errors.append(
+                FieldError(
+                    f"documents[{index}].in_force_on",
+                    "required",
+                    _("A court decision needs the date it entered into force."),
+                )
+            )
+        if in_force_on and in_force_on < doc["date"]:
+            errors.append(
+                FieldError(
+                    f"documents[{index}].in_force_on",
+                    "before_decision",
+                    _("A decision cannot enter into force before it was made."),
+                )
+            )
     lacking = rules.missing_documents(ground, [d["kind"] for d in documents]) if documents else set()
     if lacking and ground == "abandoned_in_institution":
         errors.append(
@@ -403,14 +447,22 @@ def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: s
     return _deregister(actor=actor, child=child, on=on, reason=reason)
 
 
-def seal_identity(*, actor: User | None, child: Child, on: datetime.date) -> None:
+def seal_identity(*, actor: User | None, child: Child, on: datetime.date, new_identity: dict | None = None) -> None:
     """A granted adoption entered into force on `on`: the child's pre-adoption identity is sealed
-    from then on (RULES §9), and its name no longer matches a search."""
+    from then on (RULES §9), and its name no longer matches a search. A new identity the court
+    gave (RULES v2 §6) becomes the child's; the old one is kept as the sealed birth identity."""
     child = _locked(child)
-    if child.sealed_on is None:
-        audited_update(
-            child, actor=actor, verb=Verb.SEAL_IDENTITY, sealed_on=on, search_name=""
-        )  # no search key: sealing.search_key
+    if child.sealed_on is not None:
+        return
+    changes: dict = {"sealed_on": on, "search_name": ""}  # no search key: sealing.search_key
+    if new_identity:
+        changes["birth_identity"] = {
+            name: str(getattr(child, name)) if name == "birth_date" else getattr(child, name)
+            for name in sealing.IDENTITY_FIELDS
+        }
+        for name, value in new_identity.items():
+            changes[name] = datetime.date.fromisoformat(value) if name == "birth_date" else value
+    audited_update(child, actor=actor, verb=Verb.SEAL_IDENTITY, **changes)
 
 
 def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -> RegisterEntry:
@@ -473,3 +525,88 @@ def confirm_different_child(*, actor: User, flag: DuplicateFlag) -> DuplicateFla
             resolved_at=timezone.now(),
         )
     return flag
+
+
+# --- consents of parents and guardians (RULES v2 §3) --------------------------------------------
+
+
+@for_roles(Role.GUARDIANSHIP, scope=("child",))
+@transaction.atomic
+def record_parental_consent(
+    *,
+    actor: User | None,
+    child: Child,
+    parent: str,
+    given_on: datetime.date,
+    form: str,
+    document: dict,
+    names_applicants: list[int] | None = None,
+) -> ParentalConsent:
+    """A parent's or guardian's written consent: the ground `parental_consent` for that parent,
+    for adoption by anyone or by the applicants it names."""
+    errors: list[FieldError] = []
+    not_future("given_on", given_on, errors)
+    not_future("document.date", document["date"], errors)
+    if given_on < child.birth_date:
+        errors.append(
+            FieldError(
+                "given_on",
+                "before_birth",
+                _("A consent cannot be given before the child's birth (%(date)s; HC93 art. 4(c)(4)).")
+                % {"date": child.birth_date.isoformat()},
+            )
+        )
+    if names_applicants is not None:
+        if not names_applicants:
+            errors.append(
+                FieldError("names_applicants", "empty", _("Name the applicants, or omit the list for anyone."))
+            )
+        unknown = sorted(set(names_applicants) - contributions.applicants_seen(actor, names_applicants))
+        if unknown:
+            errors.append(
+                FieldError(
+                    "names_applicants",
+                    "does_not_exist",
+                    _("No applicant %(ids)s among those you can see.") % {"ids": ", ".join(map(str, unknown))},
+                )
+            )
+    raise_errors(errors)
+    consent = ParentalConsent.objects.create(
+        child=child,
+        parent=parent,
+        given_on=given_on,
+        form=form,
+        names_applicants=sorted(set(names_applicants)) if names_applicants is not None else None,
+        document_number=document["number"].strip(),
+        document_date=document["date"],
+        document_issued_by=document["issued_by"].strip(),
+        created_by=actor,
+    )
+    record_write(actor=actor, verb="record_parental_consent", obj=consent, subject=child)
+    return consent
+
+
+@for_roles(Role.GUARDIANSHIP, scope=("consent",))
+@transaction.atomic
+def withdraw_parental_consent(*, actor: User | None, consent: ParentalConsent, on: datetime.date) -> ParentalConsent:
+    """A parent may withdraw until the court decides, the day of the decision included (§11.12)."""
+    consent = ParentalConsent.objects.select_for_update().select_related("child").get(pk=consent.pk)
+    if consent.withdrawn_on:
+        raise ConflictError("on", "already_withdrawn", _("This consent was already withdrawn."))
+    errors: list[FieldError] = []
+    not_future("on", on, errors)
+    if on < consent.given_on:
+        errors.append(FieldError("on", "before_given", _("Consent cannot be withdrawn before it was given.")))
+    decided = [d for d in contributions.decisions_for(consent.child) if d < on]
+    if decided:
+        errors.append(
+            FieldError(
+                "on",
+                "after_decision",
+                _("The court decided on %(date)s: a consent can no longer be withdrawn after that day.")
+                % {"date": min(decided).isoformat()},
+            )
+        )
+    raise_errors(errors)
+    audited_update(consent, actor=actor, verb=Verb.WITHDRAW_CONSENT, subject=consent.child, withdrawn_on=on)
+    return consent

@@ -132,18 +132,35 @@ class PolicyForm(forms.ModelForm):
             "escalate_to_central_days",
             "dossier_validity_months",
             "health_certificate_validity_months",
-            "appeal_period_days",
+            "adopter_certificate_validity_months",
+            "subsistence_minimum",
+            "bar_unmarried_men",
+            "age_gap_applies_to",
+            "foreign_register_validity_months",
+            "appeal_period_months",
+            "birth_date_change_max_months",
             "consular_registration_days",
             "monitoring_grace_days",
         ]
 
+    effective_from = forms.DateField(
+        label=_("In effect from"),
+        help_text=_("Cases are judged by the parameters in effect on the date judged."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
     def __init__(self, *args, instance, **kwargs):
         schedule = instance.monitoring_schedule
-        initial = {"barring_conditions": ", ".join(instance.barring_conditions), **schedule}
+        initial = {
+            "barring_conditions": ", ".join(instance.barring_conditions),
+            "effective_from": today(),
+            **schedule,
+        }
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
         for name in self.Meta.fields:
-            self.fields[name].min_value = 1
-            self.fields[name].widget.attrs["min"] = 1
+            if name.endswith(("_days", "_months")):
+                self.fields[name].min_value = 1
+                self.fields[name].widget.attrs["min"] = 1
 
     def values(self) -> dict:
         d = dict(self.cleaned_data)

@@ -1,19 +1,22 @@
-import datetime
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.audit import note_read
-from core.models import Court, Policy
+from core.models import Court
 from registry.models import Sex
 
+from .. import services
 from ..models import (
+    AdopterRegistration,
+    Appeal,
     Applicant,
+    BarringFact,
     Case,
     CaseDocument,
     CaseDocumentKind,
+    CaseKind,
     Consent,
     Contact,
     Decision,
@@ -22,6 +25,7 @@ from ..models import (
     MaritalStatus,
     Participant,
     Referral,
+    Register,
 )
 
 
@@ -42,12 +46,26 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.context["scopes"][self.scope]
 
 
+class RegistrationSerializer(serializers.ModelSerializer):
+    register = serializers.ChoiceField(choices=Register.choices)
+
+    class Meta:
+        model = AdopterRegistration
+        fields = ["id", "register", "number", "registered_on", "valid_until", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
 class ApplicantSerializer(serializers.ModelSerializer):
     sex = serializers.ChoiceField(choices=Sex.choices)
     marital_status = serializers.ChoiceField(
         choices=MaritalStatus.choices, required=False, allow_blank=True, default=""
     )
-    citizenship = serializers.CharField(min_length=2, max_length=2)
+    citizenship = serializers.CharField(min_length=2, max_length=9, help_text="ISO 3166 alpha-2, or `stateless`")
+    barring_facts = serializers.ListField(
+        child=serializers.ChoiceField(choices=BarringFact.choices), required=False, default=list, max_length=10
+    )
+    raised_child_three_years = serializers.BooleanField(required=False, default=False)
+    registrations = RegistrationSerializer(many=True, read_only=True)
     residence_country = serializers.CharField(min_length=2, max_length=2)
     foreign_register_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
@@ -64,10 +82,13 @@ class ApplicantSerializer(serializers.ModelSerializer):
             "marital_status",
             "foreign_register_number",
             "foreign_registered_on",
+            "barring_facts",
+            "raised_child_three_years",
+            "registrations",
             "district",
             "created_at",
         ]
-        read_only_fields = ["id", "district", "created_at"]
+        read_only_fields = ["id", "district", "registrations", "created_at"]
         extra_kwargs = {"birth_date": {"required": True, "allow_null": False}}
 
     def to_representation(self, applicant):
@@ -82,6 +103,7 @@ class CaseCreateSerializer(serializers.Serializer):
         child=ScopedPrimaryKeyField("children"), required=False, default=list, max_length=20
     )
     opened_on = serializers.DateField()
+    kind = serializers.ChoiceField(choices=CaseKind.choices, required=False, default=CaseKind.STANDARD)
 
 
 class CaseChildSerializer(serializers.Serializer):
@@ -96,6 +118,19 @@ class DocumentSerializer(serializers.ModelSerializer):
     )
     applicant = ScopedPrimaryKeyField("applicants", required=False, allow_null=True, default=None)
     issuer_licence = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    applicants = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        source="named_applicants",
+        required=False,
+        default=list,
+        max_length=2,
+        help_text="marriage_certificate: the two spouses (applicant ids of the case)",
+    )
+    child = ScopedPrimaryKeyField("children", required=False, allow_null=True, default=None)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    household_size = serializers.IntegerField(min_value=1, max_value=30, required=False, allow_null=True, default=None)
 
     class Meta:
         model = CaseDocument
@@ -103,11 +138,15 @@ class DocumentSerializer(serializers.ModelSerializer):
             "id",
             "kind",
             "applicant",
+            "applicants",
+            "child",
             "issued_on",
             "issuer",
             "issuer_licence",
             "licence_valid_until",
             "conditions",
+            "amount",
+            "household_size",
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
@@ -167,26 +206,90 @@ class HearingSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "court", "created_at"]
 
 
+class NewIdentitySerializer(serializers.Serializer):
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class CivilRegistrationSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=64)
+    registered_on = serializers.DateField()
+    office = serializers.CharField(max_length=200)
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    outcome = serializers.ChoiceField(choices=Appeal.Outcome.choices)
+
+    class Meta:
+        model = Appeal
+        fields = ["filed_on", "decided_on", "outcome", "created_at"]
+        read_only_fields = ["created_at"]
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
+    final_form_on = serializers.DateField(required=False, allow_null=True, default=None)
+    age_gap_reduced = serializers.BooleanField(required=False, default=False)
+    age_gap_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    new_identity = NewIdentitySerializer(required=False, allow_null=True, default=None)
     expected_in_force_on = serializers.SerializerMethodField(
-        help_text="decided_on + appeal period, until in_force_on is recorded"
+        help_text="the day after the appeal term from final_form_on expires, until in_force_on is recorded"
     )
+    civil_registration = serializers.SerializerMethodField()
+    appeal = serializers.SerializerMethodField()
 
     class Meta:
         model = Decision
-        fields = ["outcome", "decided_on", "in_force_on", "expected_in_force_on", "court"]
+        fields = [
+            "outcome",
+            "decided_on",
+            "final_form_on",
+            "in_force_on",
+            "expected_in_force_on",
+            "age_gap_reduced",
+            "age_gap_reason",
+            "new_identity",
+            "civil_registration",
+            "appeal",
+            "court",
+        ]
         read_only_fields = ["court", "expected_in_force_on"]
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_expected_in_force_on(self, decision):
-        if decision.in_force_on:
+        return None if decision.in_force_on else services.expected_in_force_on(decision)
+
+    @extend_schema_field(CivilRegistrationSerializer(allow_null=True))
+    def get_civil_registration(self, decision):
+        if not decision.civil_registered_on:
             return None
-        return decision.decided_on + datetime.timedelta(days=Policy.current().appeal_period_days)
+        return {
+            "number": decision.civil_registration_number,
+            "registered_on": decision.civil_registered_on,
+            "office": decision.civil_registry_office,
+        }
+
+    @extend_schema_field(AppealSerializer(allow_null=True))
+    def get_appeal(self, decision):
+        appeal = getattr(decision, "appeal", None)
+        return AppealSerializer(appeal).data if appeal else None
 
 
-class InForceSerializer(serializers.Serializer):
-    in_force_on = serializers.DateField()
+class DecisionPatchSerializer(serializers.Serializer):
+    """PATCH .../decision/: the entry into force (court), the civil registry's record (court or district)."""
+
+    in_force_on = serializers.DateField(required=False)
+    civil_registration = CivilRegistrationSerializer(required=False)
+
+    def validate(self, data):
+        if not data:
+            raise serializers.ValidationError(
+                {"in_force_on": _("Give in_force_on or civil_registration.")}, code="required"
+            )
+        return data
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -214,6 +317,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "closed_on",
             "district",
             "opened_on",
+            "kind",
             "receiving_country",
             "foreign_adoption",
             "children",
@@ -269,7 +373,3 @@ class EligibilitySerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
     checks = CheckSerializer(many=True)
     warnings = FindingSerializer(many=True)
-
-
-class AsOfSerializer(serializers.Serializer):
-    as_of = serializers.DateField(required=False)

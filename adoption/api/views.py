@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -6,6 +7,7 @@ from rest_framework.generics import get_object_or_404  # DRF's: a malformed id i
 from rest_framework.response import Response
 
 from core.api.mixins import ScopedContextMixin
+from core.api.serializers import AsOfSerializer
 from core.audit import note_read
 from core.dates import today
 from core.errors import may
@@ -15,21 +17,23 @@ from registry.selectors import children_for
 
 from .. import selectors, services
 from ..facts import eligibility
+from ..models import Decision
 from .serializers import (
+    AppealSerializer,
     ApplicantSerializer,
-    AsOfSerializer,
     CaseCreateSerializer,
     CaseSerializer,
     ConsentSerializer,
     ContactSerializer,
+    DecisionPatchSerializer,
     DecisionSerializer,
     DocumentSerializer,
     DomesticSearchSerializer,
     EligibilitySerializer,
     HearingSerializer,
-    InForceSerializer,
     OnSerializer,
     ReferralSerializer,
+    RegistrationSerializer,
 )
 
 # Consular posts see only a part of a file, through the consular endpoints (ROLES.md).
@@ -60,6 +64,17 @@ class ApplicantViewSet(
         serializer.instance = services.create_applicant(
             actor=self.request.user, district=self.request.user.district, **serializer.validated_data
         )
+
+    @extend_schema(request=RegistrationSerializer, responses={201: RegistrationSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[roles(Role.GUARDIANSHIP, Role.MINISTRY)])
+    def registrations(self, request, pk=None):
+        """An entry on a register of prospective adopters (CMF art. 89)."""
+        may(request.user, services.register_applicant)
+        applicant = self.get_object()
+        data = RegistrationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.register_applicant(actor=request.user, applicant=applicant, **data.validated_data)
+        return Response(RegistrationSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
 class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -159,16 +174,31 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return self._evidence(HearingSerializer, services.record_hearing)
 
     @extend_schema(methods=["POST"], request=DecisionSerializer, responses={201: DecisionSerializer})
-    @extend_schema(methods=["PATCH"], request=InForceSerializer, responses=DecisionSerializer)
+    @extend_schema(methods=["PATCH"], request=DecisionPatchSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post", "patch"])
     def decision(self, request, pk=None):
         if request.method == "POST":
             return self._evidence(DecisionSerializer, services.record_decision)
         case = self.get_object()
-        decision = services.set_in_force(
-            actor=request.user, case=case, **self.valid(InForceSerializer, service=services.set_in_force)
-        )
-        return Response(DecisionSerializer(decision).data)
+        data = DecisionPatchSerializer(data=request.data)
+        if "civil_registration" in request.data:
+            may(request.user, services.record_civil_registration)
+        else:
+            may(request.user, services.set_in_force)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():  # both or neither
+            if "in_force_on" in data.validated_data:
+                services.set_in_force(actor=request.user, case=case, in_force_on=data.validated_data["in_force_on"])
+            if "civil_registration" in data.validated_data:
+                services.record_civil_registration(
+                    actor=request.user, case=case, **data.validated_data["civil_registration"]
+                )
+        return Response(DecisionSerializer(Decision.objects.get(case=case)).data)
+
+    @extend_schema(request=AppealSerializer, responses={201: AppealSerializer})
+    @action(detail=True, methods=["post"])
+    def appeal(self, request, pk=None):
+        return self._evidence(AppealSerializer, services.record_appeal)
 
     @extend_schema(request=OnSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])

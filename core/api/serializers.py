@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.models import AuditEvent, ConsularPost, Court, District, Policy, Region, Reminder
+from core.models import AuditEvent, Citation, ConsularPost, Court, District, Policy, Region, Reminder
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -40,6 +40,10 @@ class PolicySerializer(serializers.ModelSerializer):
         child=serializers.SlugField(max_length=60), allow_empty=True, max_length=50
     )
     monitoring_schedule = MonitoringScheduleSerializer()
+    effective_from = serializers.DateField(
+        required=False, allow_null=True, help_text="from when this version holds (PUT: default today; null: the first)"
+    )
+    subsistence_minimum = serializers.IntegerField(min_value=1, max_value=100_000_000, required=False, allow_null=True)
 
     class Meta:
         model = Policy
@@ -50,10 +54,17 @@ class PolicySerializer(serializers.ModelSerializer):
             "dossier_validity_months",
             "health_certificate_validity_months",
             "barring_conditions",
-            "appeal_period_days",
+            "adopter_certificate_validity_months",
+            "subsistence_minimum",
+            "bar_unmarried_men",
+            "age_gap_applies_to",
+            "foreign_register_validity_months",
+            "appeal_period_months",
+            "birth_date_change_max_months",
             "consular_registration_days",
             "monitoring_grace_days",
             "monitoring_schedule",
+            "effective_from",
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
@@ -112,3 +123,14 @@ class AuditEventSerializer(serializers.ModelSerializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="send as `Authorization: Token <token>`")
     expiry = serializers.DateTimeField(help_text="after this the token is refused (TOKEN_TTL_HOURS)")
+
+
+class AsOfSerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False)
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Citation
+        fields = ["code", "basis", "updated_at"]
+        read_only_fields = ["code", "updated_at"]

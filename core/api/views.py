@@ -13,11 +13,14 @@ from rest_framework.views import APIView
 
 from core import selectors, services
 from core.audit import event_view, reads_of_q
+from core.dates import today
 from core.models import Policy, Role
 from core.permissions import ALL_ROLES, roles
 
 from .serializers import (
+    AsOfSerializer,
     AuditEventSerializer,
+    CitationSerializer,
     ConsularPostSerializer,
     CourtSerializer,
     PolicySerializer,
@@ -91,18 +94,44 @@ class ConsularPostList(generics.ListAPIView):
         return selectors.consular_posts()
 
 
+class CitationViewSet(mixins.ListModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """The legal basis each eligibility check cites (RULES.md: citations are data); the ministry corrects them."""
+
+    serializer_class = CitationSerializer
+    permission_classes = [roles(Role.MINISTRY, read=ALL_ROLES)]
+    pagination_class = None
+    lookup_field = "code"
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.citations()
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_citation(
+            actor=self.request.user, citation=serializer.instance, basis=serializer.validated_data["basis"]
+        )
+
+
 class PolicyView(APIView):
     """The policy parameters of RULES.md; the ministry edits them (audited)."""
 
     permission_classes = [roles(Role.MINISTRY, read=ALL_ROLES)]
 
-    @extend_schema(responses=PolicySerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="the version in effect then; default today")
+        ],
+        responses=PolicySerializer,
+    )
     def get(self, request):
-        return Response(PolicySerializer(Policy.current()).data)
+        params = AsOfSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(PolicySerializer(Policy.on(params.validated_data.get("as_of") or today())).data)
 
     @extend_schema(request=PolicySerializer, responses=PolicySerializer)
     def put(self, request):
-        serializer = PolicySerializer(Policy.current(), data=request.data)
+        # RULES §11.15: a PUT may name only some parameters; the others come from the version in effect.
+        serializer = PolicySerializer(Policy.current(), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         policy = services.update_policy(actor=request.user, **serializer.validated_data)
         return Response(PolicySerializer(policy).data)

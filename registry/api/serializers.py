@@ -8,6 +8,8 @@ from core.models import District
 from .. import sealing
 from ..models import (
     Child,
+    ConsentForm,
+    ConsentParent,
     DeregistrationReason,
     DocumentKind,
     DuplicateFlag,
@@ -15,6 +17,7 @@ from ..models import (
     GroundCode,
     Level,
     Parent,
+    ParentalConsent,
     RegisterEntry,
     Sex,
 )
@@ -49,7 +52,9 @@ class ChildSerializer(serializers.ModelSerializer):
             "patronymic",
             "sex",
             "birth_date",
+            "birth_place",
             "birth_registration_number",
+            "citizenship",
             "district",
             "region",
             "identified_on",
@@ -102,6 +107,9 @@ class ChildCreateSerializer(serializers.Serializer):
     )
     identified_on = serializers.DateField()
     health_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    citizenship = serializers.CharField(
+        min_length=2, max_length=9, required=False, default="KZ", help_text="ISO 3166 alpha-2, or `stateless`"
+    )
 
 
 class ChildUpdateSerializer(serializers.Serializer):
@@ -114,6 +122,7 @@ class ChildUpdateSerializer(serializers.Serializer):
     birth_registration_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
     identified_on = serializers.DateField(required=False)
     health_notes = serializers.CharField(required=False, allow_blank=True)
+    citizenship = serializers.CharField(min_length=2, max_length=9, required=False)
 
 
 class GroundDocumentSerializer(serializers.Serializer):
@@ -121,6 +130,9 @@ class GroundDocumentSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64)
     date = serializers.DateField()
     issued_by = serializers.CharField(max_length=200)
+    in_force_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="a court decision: the day it entered into force"
+    )
 
 
 class GroundSerializer(serializers.ModelSerializer):
@@ -142,6 +154,40 @@ class GroundSerializer(serializers.ModelSerializer):
         if not value:
             raise serializers.ValidationError("A ground needs at least one document.", code="required")
         return value
+
+
+class ConsentDocumentSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=64, source="document_number")
+    date = serializers.DateField(source="document_date")
+    issued_by = serializers.CharField(max_length=200, source="document_issued_by")
+
+
+class ParentalConsentSerializer(serializers.ModelSerializer):
+    """A parent's or guardian's consent record; a sealed child's document number and issuer answer null."""
+
+    parent = serializers.ChoiceField(choices=ConsentParent.choices)
+    form = serializers.ChoiceField(choices=ConsentForm.choices)
+    names_applicants = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=2,
+        help_text="the applicants the consent is limited to; omitted or null: adoption by anyone",
+    )
+    document = ConsentDocumentSerializer(source="*")
+
+    class Meta:
+        model = ParentalConsent
+        fields = ["id", "parent", "given_on", "form", "names_applicants", "document", "withdrawn_on", "created_at"]
+        read_only_fields = ["id", "withdrawn_on", "created_at"]
+
+    def to_representation(self, consent):
+        return sealing.redact(super().to_representation(consent), self.context.get("sealed", False))
+
+    def validate(self, data):
+        document = {key.removeprefix("document_"): data.pop(key) for key in list(data) if key.startswith("document_")}
+        return data | {"document": document}
 
 
 class RegisterEntrySerializer(serializers.ModelSerializer):
@@ -188,3 +234,7 @@ class DuplicateFlagSerializer(serializers.ModelSerializer):
     def to_representation(self, flag):
         note_read(label=sealing.CHILD, ids=[flag.child_id, flag.other_id])  # a pair of records shown
         return super().to_representation(flag)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    on = serializers.DateField()

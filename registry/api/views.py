@@ -22,8 +22,10 @@ from .serializers import (
     DuplicateFlagSerializer,
     GroundSerializer,
     HistoryEventSerializer,
+    ParentalConsentSerializer,
     PlaceOnRegisterSerializer,
     RegisterEntrySerializer,
+    WithdrawSerializer,
 )
 
 PURPOSE = OpenApiParameter(
@@ -88,6 +90,35 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data.is_valid(raise_exception=True)
         ground = services.add_ground(actor=request.user, child=child, **data.validated_data)
         return Response(GroundSerializer(ground).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], parameters=[PURPOSE], responses=ParentalConsentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ParentalConsentSerializer, responses={201: ParentalConsentSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request, pk=None):
+        """Consents of the parents and guardians (RULES v2 §3)."""
+        child = self.get_object()
+        if request.method == "GET":
+            note_read(child)
+            sealed = sealing.stays_sealed(request.user, child, request.query_params.get("purpose"))
+            return Response(
+                ParentalConsentSerializer(selectors.consents_of(child), many=True, context={"sealed": sealed}).data
+            )
+        may(request.user, services.record_parental_consent)
+        data = ParentalConsentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consent = services.record_parental_consent(actor=request.user, child=child, **data.validated_data)
+        return Response(ParentalConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WithdrawSerializer, responses=ParentalConsentSerializer)
+    @action(detail=True, methods=["post"], url_path=r"consents/(?P<consent_id>\d+)/withdraw")
+    def withdraw_consent(self, request, pk=None, consent_id=None):
+        child = self.get_object()
+        may(request.user, services.withdraw_parental_consent)
+        consent = get_object_or_404(selectors.consents_of(child), pk=consent_id)
+        data = WithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consent = services.withdraw_parental_consent(actor=request.user, consent=consent, **data.validated_data)
+        return Response(ParentalConsentSerializer(consent).data)
 
     @extend_schema(methods=["GET"], responses=RegisterEntrySerializer(many=True))
     @extend_schema(methods=["POST"], request=PlaceOnRegisterSerializer, responses={201: RegisterEntrySerializer})

@@ -3,9 +3,12 @@ import datetime
 import pytest
 
 from adoption import services
-from adoption.rules import DOSSIER_REPORTS
+from adoption.rules import DOSSIER_REPORTS, INCOME_EVIDENCE
 from core.dates import today
+from core.models import Policy
 from registry import services as registry_services
+
+SUBSISTENCE_MINIMUM = 50_000  # KZT a month per person: the value the ministry sets in these tests
 
 
 def ago(days: int) -> datetime.date:
@@ -51,9 +54,11 @@ def make_applicant(
     last_name="Smith",
     birth=datetime.date(1980, 3, 3),
     registered_ago=150,
+    marital_status="married",
 ):
+    """An applicant on the register that fits them (CMF art. 89) since `registered_ago` days."""
     foreign = citizenship != "KZ"
-    return services.create_applicant(
+    applicant = services.create_applicant(
         actor=None,
         district=district,
         last_name=last_name,
@@ -62,15 +67,67 @@ def make_applicant(
         birth_date=birth,
         citizenship=citizenship,
         residence_country=residence,
-        marital_status="married",
+        marital_status=marital_status,
         foreign_register_number="FR-77" if foreign else "",
         foreign_registered_on=ago(registered_ago) if foreign else None,
     )
+    if not foreign:
+        services.register_applicant(
+            actor=None,
+            applicant=applicant,
+            register="prospective_adopters",
+            number="PA-1",
+            registered_on=ago(registered_ago),
+            valid_until=ago(registered_ago - 365),
+        )
+    return applicant
+
+
+def ministry_sets_subsistence_minimum(amount=SUBSISTENCE_MINIMUM):
+    """The policy value ADOPTER_NOT_BARRED needs (it has no default, RULES v2 §1a)."""
+    Policy.objects.update_or_create(effective_from=None, defaults={"subsistence_minimum": amount})
+
+
+def who_may_adopt(case, applicants, *, issued_on):
+    """The evidence of RULES v2 §1a: a couple's marriage certificate (or a married applicant's
+    spouse's consent), and each applicant's criminal-record, dispensary and income certificates
+    (income well above the minimum)."""
+    ministry_sets_subsistence_minimum()
+    if len(applicants) == 2:
+        services.add_document(
+            actor=None,
+            case=case,
+            kind="marriage_certificate",
+            named_applicants=[a.pk for a in applicants],
+            issued_on=datetime.date(2005, 6, 1),
+            issuer="Civil registry office",
+        )
+    elif applicants[0].marital_status == "married":
+        services.add_document(
+            actor=None,
+            case=case,
+            kind="spouse_consent",
+            applicant=applicants[0],
+            issued_on=issued_on,
+            issuer="Notary",
+        )
+    for applicant in applicants:
+        for kind in INCOME_EVIDENCE:
+            services.add_document(
+                actor=None,
+                case=case,
+                kind=kind,
+                applicant=applicant,
+                issued_on=issued_on,
+                issuer="Authority",
+                amount=400_000 if kind == "income_statement" else None,
+            )
 
 
 def complete_file(case, children, applicants, *, foreign=True):
     """Everything a case needs to be eligible today (for a foreign case: dossier, contacts, search)."""
     services.add_document(actor=None, case=case, kind="application", issued_on=ago(90), issuer="the applicants")
+    who_may_adopt(case, applicants, issued_on=ago(80))
     for applicant in applicants:
         services.add_document(
             actor=None, case=case, kind="medical_certificate", applicant=applicant, issued_on=ago(80), issuer="Clinic 1"
@@ -118,7 +175,7 @@ def adopt_abroad(
     (with in_force=False: decided, its entry into force not yet recorded).
 
     Every earlier step is dated back from there, so the case was eligible at each stage."""
-    base = in_force_ago + 10
+    base = in_force_ago + 45  # the decision is final a month after it is made (RULES v2 §6)
     child = make_child(district, central_days_ago=base + 200, birth_days_ago=birth_days_ago, last_name=last_name)
     citizenship = country if country != "KZ" else "US"
     couple = [
@@ -136,6 +193,7 @@ def adopt_abroad(
     ]
     case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(base + 100))
     services.add_document(actor=None, case=case, kind="application", issued_on=ago(base + 90), issuer="the applicants")
+    who_may_adopt(case, couple, issued_on=ago(base + 80))
     for applicant in couple:
         services.add_document(
             actor=None,

@@ -7,6 +7,8 @@ from adoption import deadlines, services
 from adoption.models import Adoption, Case, Decision, Referral
 from core.models import AuditEvent, Reminder
 from registry.models import Child
+from adoption.rules import INCOME_EVIDENCE
+from core.dates import right_arises
 from tests.adoption.conftest import ago, complete_file, make_applicant, make_child
 from tests.conftest import postgres_only
 
@@ -139,8 +141,21 @@ def test_a_full_foreign_case_from_an_empty_database_to_a_decision_in_force(api, 
         }
         for p in people
     ]
+    # RULES v2 §1a: the spouses' marriage, each one's certificates and income; the ministry's subsistence minimum
+    # (in effect from 2020: the referral of 50 days ago is judged by the parameters of its day, RULES v2 §10)
+    minimum = {"subsistence_minimum": 50_000, "effective_from": "2020-01-01"}
+    assert ministry.put("/api/v1/policy/", minimum, format="json").status_code == 200
+    docs.append(
+        {"kind": "marriage_certificate", "applicants": people, "issued_on": "2010-06-01", "issuer": "Civil registry"}
+    )
+    docs += [
+        {"kind": kind, "applicant": p, "issued_on": ago(110).isoformat(), "issuer": "Authority"}
+        | ({"amount": "300000.00"} if kind == "income_statement" else {})
+        for kind in INCOME_EVIDENCE
+        for p in people
+    ]
     for doc in docs:
-        assert guardianship.post(f"/api/v1/cases/{pk}/documents/", doc, format="json").status_code == 201
+        assert guardianship.post(f"/api/v1/cases/{pk}/documents/", doc, format="json").status_code == 201, doc
     for p in people:
         for day in (100, 80):
             assert (
@@ -161,13 +176,15 @@ def test_a_full_foreign_case_from_an_empty_database_to_a_decision_in_force(api, 
     )
     assert guardianship.get(f"/api/v1/cases/{pk}/eligibility/").json()["eligible"] is True
 
-    assert refer(guardianship, Case(pk=pk), court, on=ago(20)).status_code == 201
+    referred = refer(guardianship, Case(pk=pk), court, on=ago(50))
+    assert referred.status_code == 201, referred.json()
     assert clerk.get(f"/api/v1/cases/{pk}/").status_code == 200  # from now on the court sees the case
     assert clerk.get(f"/api/v1/children/{cid}/").status_code == 200
-    assert hear(clerk, Case(pk=pk), on=ago(10)).status_code == 201
-    response = decide(clerk, Case(pk=pk), on=ago(9))
+    assert hear(clerk, Case(pk=pk), on=ago(45)).status_code == 201
+    response = decide(clerk, Case(pk=pk), on=ago(40))
     assert response.status_code == 201
-    assert response.json()["expected_in_force_on"] == ago(9 - 15).isoformat()  # decided_on + appeal period
+    # one month of appeal from the final form (by default the decision's date), in force the day after it expires
+    assert response.json()["expected_in_force_on"] == right_arises(ago(40), 1).isoformat()
     assert clerk.get(f"/api/v1/cases/{pk}/").json()["status"] == "decided"
     in_force = clerk.patch(f"/api/v1/cases/{pk}/decision/", {"in_force_on": ago(1).isoformat()}, format="json")
     assert in_force.status_code == 200 and in_force.json()["in_force_on"] == ago(1).isoformat()
@@ -248,9 +265,9 @@ def test_entry_into_force_closes_every_other_open_case_for_the_child(api, users,
     rival = services.open_case(
         actor=None, children=[child], applicants=[make_applicant(district, last_name="Other")], opened_on=ago(50)
     )
-    refer(api(users["guardianship"]), foreign_case, court)
-    hear(api(users["court"]), foreign_case)
-    decide(api(users["court"]), foreign_case, in_force_on=ago(2).isoformat())
+    refer(api(users["guardianship"]), foreign_case, court, on=ago(40))
+    hear(api(users["court"]), foreign_case, on=ago(39))
+    assert decide(api(users["court"]), foreign_case, on=ago(38), in_force_on=ago(2).isoformat()).status_code == 201
     rival.refresh_from_db()
     assert (rival.status, rival.closed_reason, rival.closed_on) == ("closed", "child_adopted_in_other_case", ago(2))
     assert Case.objects.get(pk=foreign_case.pk).status == "in_force"
@@ -261,7 +278,8 @@ def test_the_decision_shows_the_expected_in_force_date_until_recorded(api, users
     hear(api(users["court"]), foreign_case)
     decide(api(users["court"]), foreign_case, on=ago(3))
     decision = api(users["guardianship"]).get(f"/api/v1/cases/{foreign_case.pk}/").json()["decision"]
-    assert (decision["expected_in_force_on"], decision["in_force_on"]) == (ago(3 - 15).isoformat(), None)
+    expected = right_arises(ago(3), 1)
+    assert (decision["expected_in_force_on"], decision["in_force_on"]) == (expected.isoformat(), None)
     early = api(users["court"]).patch(
         f"/api/v1/cases/{foreign_case.pk}/decision/", {"in_force_on": ago(4).isoformat()}, format="json"
     )
@@ -269,20 +287,20 @@ def test_the_decision_shows_the_expected_in_force_date_until_recorded(api, users
 
 
 def test_court_deadline_reminders(api, users, district, court, foreign_case):
-    refer(api(users["guardianship"]), foreign_case, court, on=ago(30))
-    hear(api(users["court"]), foreign_case, on=ago(25))
-    decide(api(users["court"]), foreign_case, on=ago(16))  # 15 days of appeal have passed yesterday
+    # the decision of 40 days ago was expected in force on right_arises(ago(40), 1): that day has passed
+    refer(api(users["guardianship"]), foreign_case, court, on=ago(40))
+    hear(api(users["court"]), foreign_case, on=ago(40))
+    assert decide(api(users["court"]), foreign_case, on=ago(40)).status_code == 201
     pending_wait = make_child(district, central_days_ago=95, last_name="Wait")
     waiting_case = services.open_case(
         actor=None, children=[pending_wait], applicants=[make_applicant(district)], opened_on=ago(90)
     )
     deadlines.sweep_court_deadlines()
     deadlines.sweep_court_deadlines()
-    from adoption.rules import right_arises
 
     reminders = {(r.kind, r.subject_id, r.due_on, r.court_id, r.district_id) for r in Reminder.objects.all()}
     assert reminders == {
-        ("decision_in_force_due", foreign_case.pk, ago(1), court.pk, None),
+        ("decision_in_force_due", foreign_case.pk, right_arises(ago(40), 1), court.pk, None),
         ("central_wait_ends", waiting_case.pk, right_arises(ago(95), 3), None, district.pk),
     }
     assert [r["kind"] for r in api(users["court"]).get("/api/v1/reminders/").json()["results"]] == [

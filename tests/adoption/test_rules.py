@@ -23,7 +23,7 @@ from registry.rules import Entry, GroundFact
 
 AS_OF = date(2024, 6, 1)
 CENTRAL_ON = date(2024, 1, 15)  # RULES §5: allowed from 2024-04-16
-POLICY = PolicyFacts(12, 12, ("tuberculosis", "alcoholism"))
+POLICY = PolicyFacts(12, 12, ("tuberculosis", "alcoholism"), subsistence_minimum=50_000)
 
 
 def child(id=1, birth=date(2020, 5, 5), central_on=CENTRAL_ON, relative=False, grounds=None, siblings=()):
@@ -35,13 +35,24 @@ def child(id=1, birth=date(2020, 5, 5), central_on=CENTRAL_ON, relative=False, g
     grounds = (
         grounds
         if grounds is not None
-        else (GroundFact("both", "parents_unknown", (("certificate", date(2023, 9, 1)),)),)
+        else (GroundFact("both", "parents_unknown", (("certificate", date(2023, 9, 1), None),)),)
     )
     return ChildFacts(id, birth, relative, entries, grounds, siblings)
 
 
-def applicant(id=10, citizenship="US", residence="US", registered=date(2023, 12, 1), birth=date(1980, 1, 1), sex="F"):
-    return ApplicantFacts(id, sex, birth, citizenship, residence, "married", "FR-1" if registered else "", registered)
+def applicant(
+    id=10,
+    citizenship="US",
+    residence="US",
+    registered=date(2023, 12, 1),
+    birth=date(1980, 1, 1),
+    sex="F",
+    marital="married",
+    **more,
+):
+    return ApplicantFacts(
+        id, sex, birth, citizenship, residence, marital, "FR-1" if registered else "", registered, **more
+    )
 
 
 def dossier(issued=date(2024, 3, 1), licence_until=date(2025, 1, 1)):
@@ -51,6 +62,17 @@ def dossier(issued=date(2024, 3, 1), licence_until=date(2025, 1, 1)):
 
 def medical(applicant_id=10, issued=date(2024, 3, 1), conditions=()):
     return DocumentFacts("medical_certificate", issued, applicant_id, conditions=tuple(conditions))
+
+
+def may_adopt(applicant_id=10, issued=date(2024, 3, 1), income=400_000):
+    """CMF art. 91's evidence of one applicant, and (married, adopting alone) the spouse's consent."""
+    return (
+        *(
+            DocumentFacts(kind, issued, applicant_id, amount=income if kind == "income_statement" else None)
+            for kind in rules.INCOME_EVIDENCE
+        ),
+        DocumentFacts("spouse_consent", issued, applicant_id),
+    )
 
 
 def contacts(applicant_id=10, child_id=1, first=date(2024, 3, 1), last=date(2024, 3, 20)):
@@ -65,7 +87,7 @@ def foreign_case(**changes) -> CaseFacts:
         opened_on=date(2024, 2, 1),
         children=(child(),),
         applicants=(applicant(),),
-        documents=(*dossier(), medical()),
+        documents=(*dossier(), medical(), *may_adopt()),
         contacts=contacts(),
         consents=(),
         domestic_searches=(date(2024, 2, 20),),
@@ -94,38 +116,57 @@ def test_the_baseline_foreign_case_is_eligible():
         "APPLICATION_FILED",
         "ADOPTER_HEALTH",
         "CHILD_CONSENT",
+        "APPLICANTS_MARRIED",
+        "SPOUSE_CONSENT",
+        "ADOPTER_NOT_BARRED",
+        "ADOPTER_REGISTERED",
+        "KINSHIP_PROVEN",
+        "GUARDIAN_CONSENT",
     ]
     assert check(foreign_case(), "CHILD_CONSENT").status == "not_applicable"  # the child is 4
 
 
-# --- which checks apply to which category ---------------------------------------------------
+# --- which checks apply to whom (§1 v2: citizenship, residence and proven kinship, not the category)
+
+BASE = {"CHILD_MINOR", "CHILD_ADOPTABLE", "NO_COMPETING_ADOPTION", "APPLICATION_FILED", "ADOPTER_HEALTH"}
+WHO_MAY_ADOPT = {"SPOUSE_CONSENT", "ADOPTER_NOT_BARRED"}  # one married applicant
+ART_76_3 = {"PERSONAL_CONTACT", "FOREIGN_DOSSIER", "FOREIGN_ADOPTER_REGISTERED"}  # every foreign citizen
+ART_76_2 = {"DOMESTIC_PREFERENCE", "CENTRAL_REGISTER_WAIT"}  # foreigners who are not proven relatives
+KINSHIP = (DocumentFacts("kinship_proof", date(2024, 2, 1), child_id=1),)
 
 APPLIES = {
-    "relative": {"CHILD_MINOR", "CHILD_ADOPTABLE", "NO_COMPETING_ADOPTION", "APPLICATION_FILED", "ADOPTER_HEALTH"},
-    "resident_citizen": {
-        "CHILD_MINOR",
-        "CHILD_ADOPTABLE",
-        "NO_COMPETING_ADOPTION",
-        "APPLICATION_FILED",
-        "ADOPTER_HEALTH",
-    },
-    "nonresident_citizen": {
-        "CHILD_MINOR",
-        "CHILD_ADOPTABLE",
-        "NO_COMPETING_ADOPTION",
-        "APPLICATION_FILED",
-        "ADOPTER_HEALTH",
-        "CENTRAL_REGISTER_WAIT",
-    },
-    "foreigner": {c.code for c in rules.RULES} - {"CHILD_CONSENT"},
+    # a US relative living in the US: spared art. 76(2), bound by art. 76(3) (the observation of issue 17)
+    "foreign_relative": (("US", "US"), True, BASE | WHO_MAY_ADOPT | ART_76_3 | {"KINSHIP_PROVEN"}),
+    "kazakh_relative": (("KZ", "KZ"), True, BASE | WHO_MAY_ADOPT | {"KINSHIP_PROVEN"}),
+    "resident_citizen": (("KZ", "KZ"), False, BASE | WHO_MAY_ADOPT | {"ADOPTER_REGISTERED"}),
+    "nonresident_citizen": (("KZ", "DE"), False, BASE | WHO_MAY_ADOPT | {"ADOPTER_REGISTERED", "CENTRAL_REGISTER_WAIT"}),
+    "foreigner": (("US", "US"), False, BASE | WHO_MAY_ADOPT | ART_76_3 | ART_76_2),
+    "stateless": (("stateless", "KZ"), False, BASE | WHO_MAY_ADOPT | ART_76_3 | ART_76_2),
 }
 
 
-@pytest.mark.parametrize("category", APPLIES)
-def test_each_category_gets_its_checks(category):
-    result = evaluate(foreign_case(category=category), AS_OF)
-    applied = {c.code for c in result.checks if c.status != "not_applicable"}
-    assert applied == APPLIES[category]
+@pytest.mark.parametrize("who", APPLIES)
+def test_each_applicant_gets_the_checks_of_their_citizenship_and_kinship(who):
+    (citizenship, residence), is_relative, expected = APPLIES[who]
+    facts = foreign_case(
+        applicants=(applicant(citizenship=citizenship, residence=residence),),
+        children=(child(relative=is_relative),),
+        documents=(*foreign_case().documents, *(KINSHIP if is_relative else ())),
+    )
+    applied = {c.code for c in evaluate(facts, AS_OF).checks if c.status != "not_applicable"}
+    assert applied == expected
+
+
+def test_an_unproven_relative_is_judged_as_a_stranger():
+    facts = foreign_case(children=(child(relative=True),))
+    result = evaluate(facts, AS_OF)
+    assert check(facts, "KINSHIP_PROVEN").status == "fail"
+    assert {c.code for c in result.checks if c.status != "not_applicable"} >= ART_76_2 | ART_76_3
+    # the kinship proof dated after as_of does not exist yet: the day before it, still a stranger
+    proven = replace(facts, documents=(*facts.documents, *KINSHIP))
+    assert check(proven, "DOMESTIC_PREFERENCE", date(2024, 1, 31)).status != "not_applicable"
+    assert check(proven, "DOMESTIC_PREFERENCE", date(2024, 2, 1)).status == "not_applicable"
+    assert check(proven, "KINSHIP_PROVEN", date(2024, 2, 1)).status == "pass"
 
 
 # --- category (§1) --------------------------------------------------------------------------
@@ -182,7 +223,7 @@ def test_child_deregistered_before_as_of_is_not_adoptable():
 
 def test_a_parent_without_a_ground_makes_the_child_not_adoptable():
     facts = foreign_case(
-        children=(child(grounds=(GroundFact("mother", "parental_consent", (("consent", date(2023, 9, 1)),)),)),)
+        children=(child(grounds=(GroundFact("mother", "parents_unknown", (("certificate", date(2023, 9, 1), None),)),)),)
     )
     result = check(facts, "CHILD_ADOPTABLE")
     assert result.status == "fail" and "father" in result.detail
@@ -262,14 +303,10 @@ def test_three_months_from_central_placement(central_on, as_of, status, satisfia
 
 
 def test_the_wait_applies_to_citizens_living_abroad_and_not_to_residents():
-    assert (
-        check(foreign_case(category="nonresident_citizen"), "CENTRAL_REGISTER_WAIT", date(2024, 4, 15)).status
-        == "pending"
-    )
-    assert (
-        check(foreign_case(category="resident_citizen"), "CENTRAL_REGISTER_WAIT", date(2024, 4, 15)).status
-        == "not_applicable"
-    )
+    abroad = foreign_case(applicants=(applicant(citizenship="KZ", residence="DE"),))
+    at_home = foreign_case(applicants=(applicant(citizenship="KZ", residence="KZ"),))
+    assert check(abroad, "CENTRAL_REGISTER_WAIT", date(2024, 4, 15)).status == "pending"
+    assert check(at_home, "CENTRAL_REGISTER_WAIT", date(2024, 4, 15)).status == "not_applicable"
 
 
 def test_a_child_not_on_the_central_register_fails_the_wait():
@@ -435,12 +472,24 @@ def test_child_born_29_february_reaches_10_on_1_march():
 
 
 def test_warnings_for_separated_siblings_and_a_small_age_gap():
-    facts = foreign_case(children=(child(siblings=(7,)),), applicants=(applicant(birth=date(2005, 5, 6)),))
+    unmarried = {"marital": "single"}
+    facts = foreign_case(
+        children=(child(siblings=(7,)),), applicants=(applicant(birth=date(2005, 5, 6), **unmarried),)
+    )
     codes = {w.code for w in evaluate(facts, AS_OF).warnings}
     assert codes == {"SIBLINGS_SEPARATED", "AGE_GAP"}
     assert (
-        evaluate(foreign_case(applicants=(applicant(birth=date(2004, 5, 5)),)), AS_OF).warnings == ()
+        evaluate(foreign_case(applicants=(applicant(birth=date(2004, 5, 5), **unmarried),)), AS_OF).warnings == ()
     )  # exactly 16 years
+
+
+def test_the_age_gap_binds_married_applicants_only_when_the_policy_says_all():
+    married_young = foreign_case(applicants=(applicant(birth=date(2005, 5, 6)),))
+    assert [w.code for w in evaluate(married_young, AS_OF).warnings] == []
+    everyone = replace(married_young, policy=replace(POLICY, age_gap_applies_to="all"))
+    assert [w.code for w in evaluate(everyone, AS_OF).warnings] == ["AGE_GAP"]
+    stepparent = replace(everyone, kind="stepparent")
+    assert [w.code for w in evaluate(stepparent, AS_OF).warnings] == []  # no gap is required of a stepparent
 
 
 # --- properties -----------------------------------------------------------------------------

@@ -7,7 +7,13 @@ from registry.rules import GroundFact, uncovered_parents
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-DOC = {"kind": "court_decision", "number": "2-123/2024", "date": "2024-03-01", "issued_by": "Yesil district court"}
+DOC = {
+    "kind": "court_decision",
+    "number": "2-123/2024",
+    "date": "2024-03-01",
+    "in_force_on": "2024-04-02",
+    "issued_by": "Yesil district court",
+}
 
 
 def test_a_ground_is_recorded_with_its_documents(api, users, make_child):
@@ -75,29 +81,34 @@ def test_grounds_are_only_added_by_the_guardianship_agency_in_scope(api, users, 
 
 
 def fact(parent, ground, *docs):
-    return GroundFact(parent, ground, tuple(docs))
+    return GroundFact(parent, ground, tuple(doc if len(doc) == 3 else (*doc, None) for doc in docs))
 
 
 @pytest.mark.parametrize(
     "grounds, on, uncovered",
     [
         ([], D(2024, 6, 1), ["mother", "father"]),
-        ([fact("mother", "parental_consent", ("consent", D(2024, 1, 1)))], D(2024, 6, 1), ["father"]),
+        # RULES §11.2: a v1 ground `parental_consent` with a bare document covers nothing (a consent record does)
+        ([fact("mother", "parental_consent", ("consent", D(2024, 1, 1)))], D(2024, 6, 1), ["mother", "father"]),
         (
             [
-                fact("mother", "parental_consent", ("consent", D(2024, 1, 1))),
+                fact("mother", "abandoned_in_institution", ("birth_registration", D(2024, 1, 1))),
                 fact("father", "parents_unknown", ("certificate", D(2024, 1, 1))),
             ],
             D(2024, 6, 1),
-            [],
+            ["mother"],
         ),
-        ([fact("both", "declared_dead", ("court_decision", D(2024, 1, 1)))], D(2024, 6, 1), []),
+        # v2 §3: a court-declared ground counts from the decision's entry into force, not its date
+        ([fact("both", "declared_dead", ("court_decision", D(2024, 1, 1), D(2024, 2, 1)))], D(2024, 6, 1), []),
         (
-            [fact("both", "declared_dead", ("court_decision", D(2024, 6, 2)))],
+            [fact("both", "declared_dead", ("court_decision", D(2024, 5, 1), D(2024, 6, 2)))],
             D(2024, 6, 1),
             ["mother", "father"],
-        ),  # later document
-        ([fact("both", "declared_dead", ("court_decision", D(2024, 6, 1)))], D(2024, 6, 1), []),  # the day of
+        ),  # the day before it is in force
+        ([fact("both", "declared_dead", ("court_decision", D(2024, 5, 1), D(2024, 6, 1)))], D(2024, 6, 1), []),
+        ([fact("both", "declared_dead", ("court_decision", D(2024, 1, 1)))], D(2024, 6, 1), ["mother", "father"]),
+        # a letter is not a court decision
+        ([fact("both", "deprived_of_parental_rights", ("other", D(2024, 1, 1)))], D(2024, 6, 1), ["mother", "father"]),
         (
             [
                 fact(
