@@ -275,6 +275,7 @@ SPECTACULAR_SETTINGS = {
         "RegisterEntryKindEnum": "registry.models.RegisterEntry.KINDS",
         "DuplicateFlagStatusEnum": "registry.models.DuplicateFlag.Status",
         "CaseStatusEnum": "adoption.models.CaseStatus",
+        "CaseKindEnum": "adoption.models.CaseKind",
     },
 }
 

@@ -29,7 +29,18 @@ KNOWN_BY = frozenset(IDENTITY_FIELDS) & frozenset(SEALED_FIELDS)
 # Keys redacted from the snapshots and documents of a sealed child's file: the identity (the birth
 # date included: a court may have changed it), its search key, and the numbers and issuers of
 # ground and consent documents (a birth registration number, a maternity home).
-SEALED_KEYS = frozenset({*SEALED_FIELDS, "birth_date", "birth_identity", "search_name", "number", "issued_by"})
+SEALED_KEYS = frozenset(
+    {
+        *SEALED_FIELDS,
+        "birth_date",
+        "birth_identity",
+        "search_name",
+        "number",
+        "issued_by",
+        "document_number",
+        "document_issued_by",
+    }
+)
 MIN_PURPOSE = 10
 CHILD = "registry.child"
 

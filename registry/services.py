@@ -586,11 +586,13 @@ def record_parental_consent(
     return consent
 
 
-@for_roles(Role.GUARDIANSHIP, scope=("consent",))
+@for_roles(Role.GUARDIANSHIP, scope=("parental_consent",))
 @transaction.atomic
-def withdraw_parental_consent(*, actor: User | None, consent: ParentalConsent, on: datetime.date) -> ParentalConsent:
+def withdraw_parental_consent(
+    *, actor: User | None, parental_consent: ParentalConsent, on: datetime.date
+) -> ParentalConsent:
     """A parent may withdraw until the court decides, the day of the decision included (§11.12)."""
-    consent = ParentalConsent.objects.select_for_update().select_related("child").get(pk=consent.pk)
+    consent = ParentalConsent.objects.select_for_update().select_related("child").get(pk=parental_consent.pk)
     if consent.withdrawn_on:
         raise ConflictError("on", "already_withdrawn", _("This consent was already withdrawn."))
     errors: list[FieldError] = []

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import AuditEvent, Citation, ConsularPost, Court, District, Policy, Region, Reminder
@@ -44,6 +45,13 @@ class PolicySerializer(serializers.ModelSerializer):
         required=False, allow_null=True, help_text="from when this version holds (PUT: default today; null: the first)"
     )
     subsistence_minimum = serializers.IntegerField(min_value=1, max_value=100_000_000, required=False, allow_null=True)
+
+    def validate_monitoring_schedule(self, value):
+        """The schedule is one value: a PUT names all of it (even when it names only some parameters)."""
+        missing = sorted(set(MonitoringScheduleSerializer().fields) - set(value))
+        if missing:
+            raise serializers.ValidationError({name: _("This field is required.") for name in missing})
+        return value
 
     class Meta:
         model = Policy

@@ -108,7 +108,7 @@ class CitationViewSet(mixins.ListModelMixin, mixins.UpdateModelMixin, viewsets.G
 
     def perform_update(self, serializer):
         serializer.instance = services.update_citation(
-            actor=self.request.user, citation=serializer.instance, basis=serializer.validated_data["basis"]
+            actor=self.request.user, citation=serializer.instance, basis=serializer.validated_data.get("basis", "")
         )
 
 

@@ -117,7 +117,9 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         consent = get_object_or_404(selectors.consents_of(child), pk=consent_id)
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        consent = services.withdraw_parental_consent(actor=request.user, consent=consent, **data.validated_data)
+        consent = services.withdraw_parental_consent(
+            actor=request.user, parental_consent=consent, **data.validated_data
+        )
         return Response(ParentalConsentSerializer(consent).data)
 
     @extend_schema(methods=["GET"], responses=RegisterEntrySerializer(many=True))

@@ -40,7 +40,13 @@ def test_the_loader_reads_every_fact_of_a_case_in_order(district, court, django_
         parent="mother",
         ground="deprived_of_parental_rights",
         documents=[
-            {"kind": "court_decision", "number": "D-1", "date": ago(400), "in_force_on": ago(380), "issued_by": "Court"},
+            {
+                "kind": "court_decision",
+                "number": "D-1",
+                "date": ago(400),
+                "in_force_on": ago(380),
+                "issued_by": "Court",
+            },
         ],
     )
     Child.objects.filter(pk=younger.pk).update(citizenship="RU")
@@ -126,9 +132,7 @@ def test_the_loader_reads_every_fact_of_a_case_in_order(district, court, django_
         True,
     )
     assert (by_id[older.pk].citizenship, by_id[younger.pk].citizenship) == ("KZ", "RU")
-    assert by_id[older.pk].consents == (
-        ConsentFact("father", ago(300), tuple(sorted([wife.pk, husband.pk])), None),
-    )
+    assert by_id[older.pk].consents == (ConsentFact("father", ago(300), tuple(sorted([wife.pk, husband.pk])), None),)
     assert by_id[younger.pk].consents == ()
     assert by_id[older.pk].entries == tuple(
         Entry(e.level, e.on, e.reason) for e in older.register_entries.order_by("on", "id")

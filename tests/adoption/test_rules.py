@@ -26,7 +26,7 @@ CENTRAL_ON = date(2024, 1, 15)  # RULES §5: allowed from 2024-04-16
 POLICY = PolicyFacts(12, 12, ("tuberculosis", "alcoholism"), subsistence_minimum=50_000)
 
 
-def child(id=1, birth=date(2020, 5, 5), central_on=CENTRAL_ON, relative=False, grounds=None, siblings=()):
+def child(id=1, birth=date(2020, 5, 5), central_on=CENTRAL_ON, relative=False, grounds=None, siblings=(), **more):
     entries = (
         Entry("primary", central_on - timedelta(days=60)),
         Entry("regional", central_on - timedelta(days=30)),
@@ -37,7 +37,7 @@ def child(id=1, birth=date(2020, 5, 5), central_on=CENTRAL_ON, relative=False, g
         if grounds is not None
         else (GroundFact("both", "parents_unknown", (("certificate", date(2023, 9, 1), None),)),)
     )
-    return ChildFacts(id, birth, relative, entries, grounds, siblings)
+    return ChildFacts(id, birth, relative, entries, grounds, siblings, **more)
 
 
 def applicant(
@@ -139,7 +139,11 @@ APPLIES = {
     "foreign_relative": (("US", "US"), True, BASE | WHO_MAY_ADOPT | ART_76_3 | {"KINSHIP_PROVEN"}),
     "kazakh_relative": (("KZ", "KZ"), True, BASE | WHO_MAY_ADOPT | {"KINSHIP_PROVEN"}),
     "resident_citizen": (("KZ", "KZ"), False, BASE | WHO_MAY_ADOPT | {"ADOPTER_REGISTERED"}),
-    "nonresident_citizen": (("KZ", "DE"), False, BASE | WHO_MAY_ADOPT | {"ADOPTER_REGISTERED", "CENTRAL_REGISTER_WAIT"}),
+    "nonresident_citizen": (
+        ("KZ", "DE"),
+        False,
+        BASE | WHO_MAY_ADOPT | {"ADOPTER_REGISTERED", "CENTRAL_REGISTER_WAIT"},
+    ),
     "foreigner": (("US", "US"), False, BASE | WHO_MAY_ADOPT | ART_76_3 | ART_76_2),
     "stateless": (("stateless", "KZ"), False, BASE | WHO_MAY_ADOPT | ART_76_3 | ART_76_2),
 }
@@ -223,7 +227,9 @@ def test_child_deregistered_before_as_of_is_not_adoptable():
 
 def test_a_parent_without_a_ground_makes_the_child_not_adoptable():
     facts = foreign_case(
-        children=(child(grounds=(GroundFact("mother", "parents_unknown", (("certificate", date(2023, 9, 1), None),)),)),)
+        children=(
+            child(grounds=(GroundFact("mother", "parents_unknown", (("certificate", date(2023, 9, 1), None),)),)),
+        )
     )
     result = check(facts, "CHILD_ADOPTABLE")
     assert result.status == "fail" and "father" in result.detail
@@ -473,9 +479,7 @@ def test_child_born_29_february_reaches_10_on_1_march():
 
 def test_warnings_for_separated_siblings_and_a_small_age_gap():
     unmarried = {"marital": "single"}
-    facts = foreign_case(
-        children=(child(siblings=(7,)),), applicants=(applicant(birth=date(2005, 5, 6), **unmarried),)
-    )
+    facts = foreign_case(children=(child(siblings=(7,)),), applicants=(applicant(birth=date(2005, 5, 6), **unmarried),))
     codes = {w.code for w in evaluate(facts, AS_OF).warnings}
     assert codes == {"SIBLINGS_SEPARATED", "AGE_GAP"}
     assert (

@@ -8,19 +8,20 @@ pytestmark = pytest.mark.django_db
 
 def test_a_write_through_the_api_records_actor_request_id_and_before_after(api, users):
     client = api(users["ministry"])
-    body = client.get("/api/v1/policy/").json()
-    body["monitoring_grace_days"] = 45
-    response = client.put("/api/v1/policy/", body, format="json", HTTP_X_REQUEST_ID="req-1234567890")
+    client.put("/api/v1/policy/", {"monitoring_grace_days": 45}, format="json")  # today's version
+    response = client.put(
+        "/api/v1/policy/", {"monitoring_grace_days": 50}, format="json", HTTP_X_REQUEST_ID="req-1234567890"
+    )
     assert response["X-Request-ID"] != "req-1234567890" and len(response["X-Request-ID"]) == 32  # the server's own id
-    event = AuditEvent.objects.get(verb="update_policy")
+    event = AuditEvent.objects.filter(verb="update_policy").last()
     assert event.request_id == response["X-Request-ID"]
     assert event.actor_role == "ministry"
-    assert event.before["monitoring_grace_days"] == 30 and event.after["monitoring_grace_days"] == 45
+    assert event.before["monitoring_grace_days"] == 45 and event.after["monitoring_grace_days"] == 50
 
 
 def test_a_write_that_fails_leaves_no_audit_event_and_no_change(api, users):
     body = api(users["ministry"]).get("/api/v1/policy/").json()
-    body["appeal_period_days"] = -1
+    body["appeal_period_months"] = -1
     assert api(users["ministry"]).put("/api/v1/policy/", body, format="json").status_code == 400
     assert AuditEvent.objects.count() == 0
 

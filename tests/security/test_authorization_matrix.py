@@ -23,6 +23,7 @@ from adoption import services as adoption_services
 from consular import services as consular_services
 from core.dates import today
 from core.models import Reminder
+from registry import services as registry_services
 from registry.models import DuplicateFlag
 from reports.models import ImportJob
 from tests.adoption.conftest import adopt_abroad, make_applicant, make_child
@@ -44,6 +45,8 @@ MAY = {
     ("GET", "/api/v1/consular-posts/"): EVERYONE,
     ("GET", "/api/v1/policy/"): EVERYONE,
     ("PUT", "/api/v1/policy/"): {M},
+    ("GET", "/api/v1/citations/"): EVERYONE,
+    ("PATCH", "/api/v1/citations/{code}/"): {M},
     ("GET", "/api/v1/children/"): FILE_READERS,
     ("POST", "/api/v1/children/"): {G},
     ("GET", "/api/v1/children/{id}/"): FILE_READERS,
@@ -53,12 +56,16 @@ MAY = {
     ("GET", "/api/v1/children/{id}/register/"): FILE_READERS,
     ("POST", "/api/v1/children/{id}/register/"): {G, R, M},  # each its own level
     ("POST", "/api/v1/children/{id}/deregister/"): {G},
+    ("GET", "/api/v1/children/{id}/consents/"): FILE_READERS,
+    ("POST", "/api/v1/children/{id}/consents/"): {G},
+    ("POST", "/api/v1/children/{id}/consents/{consent_id}/withdraw/"): {G},
     ("GET", "/api/v1/children/{id}/history/"): FILE_READERS,
     ("GET", "/api/v1/duplicates/"): {G, R, M, A},
     ("POST", "/api/v1/duplicates/{id}/different/"): {G, R, M},
     ("GET", "/api/v1/applicants/"): FILE_READERS,
     ("POST", "/api/v1/applicants/"): {G},
     ("GET", "/api/v1/applicants/{id}/"): FILE_READERS,
+    ("POST", "/api/v1/applicants/{id}/registrations/"): {G, M},  # residents: the district; others: the ministry
     ("GET", "/api/v1/cases/"): FILE_READERS,
     ("POST", "/api/v1/cases/"): {G},
     ("GET", "/api/v1/cases/{id}/"): FILE_READERS,
@@ -72,7 +79,8 @@ MAY = {
     ("POST", "/api/v1/cases/{id}/withdraw/"): {G},
     ("POST", "/api/v1/cases/{id}/hearings/"): {C},
     ("POST", "/api/v1/cases/{id}/decision/"): {C},
-    ("PATCH", "/api/v1/cases/{id}/decision/"): {C},
+    ("PATCH", "/api/v1/cases/{id}/decision/"): {C},  # (civil registration: also the district, RULES v2 §6)
+    ("POST", "/api/v1/cases/{id}/appeal/"): {C},
     ("POST", "/api/v1/cases/{id}/departure/"): {G},
     ("GET", "/api/v1/adopted-children/"): ADOPTED_READERS,
     ("GET", "/api/v1/adopted-children/{id}/"): ADOPTED_READERS,
@@ -164,6 +172,14 @@ def build_side(district, court, post, name: str) -> dict[str, list[Obj]]:
     consent = adoption_services.record_consent(
         actor=None, case=open_case, child=child, given_on=today() - datetime.timedelta(days=5)
     )
+    parental_consent = registry_services.record_parental_consent(
+        actor=None,
+        child=child,
+        parent="mother",
+        given_on=today() - datetime.timedelta(days=6),
+        form="notarised",
+        document={"number": f"{name}-N", "date": today() - datetime.timedelta(days=6), "issued_by": "Notary"},
+    )
     reminder = Reminder.objects.create(
         kind="matrix",
         subject_type="child",
@@ -179,6 +195,7 @@ def build_side(district, court, post, name: str) -> dict[str, list[Obj]]:
         "child": [Obj(child.pk, district), Obj(adopted.pk, **adopted_file)],
         "case": [Obj(open_case.pk, district), Obj(case.pk, **adopted_file)],
         "consent": [Obj((open_case.pk, consent.pk), district)],
+        "parental_consent": [Obj((child.pk, parental_consent.pk), district)],
         "adopted": [Obj(adopted.pk, **adopted_file)],
         "applicant": [Obj(case.applicants.first().pk, **adopted_file)],
         "registration": [Obj(registration.pk, **adopted_file)],
@@ -189,6 +206,7 @@ def build_side(district, court, post, name: str) -> dict[str, list[Obj]]:
 
 def kind_of(path: str) -> str | None:
     for prefix, kind in (
+        ("/api/v1/children/{id}/consents/{consent_id}", "parental_consent"),
         ("/api/v1/children/{id}", "child"),
         ("/api/v1/cases/{id}/consents/{consent_id}", "consent"),
         ("/api/v1/cases/{id}", "case"),
@@ -208,6 +226,7 @@ def url_of(path: str, obj: Obj | None) -> str:
     if obj is not None:
         case_id, consent_id = obj.id if isinstance(obj.id, tuple) else (obj.id, None)
         path = path.replace("{id}", str(case_id)).replace("{consent_id}", str(consent_id))
+    path = path.replace("{code}", "CHILD_MINOR")  # a citation
     query = PARAMS.get(path.split("?")[0], "")
     return f"{path}?{query.format(today=today(), year=today().year)}" if query else path
 

@@ -69,6 +69,14 @@ def sealed_world(district, court, us_post) -> dict:
             },
         ],
     )
+    registry_services.record_parental_consent(  # a consent whose document names the birth family's institution
+        actor=None,
+        child=child,
+        parent="mother",
+        given_on=child.identified_on,
+        form="institution_head",
+        document={"number": "BRN-SEALED-9041", "date": child.identified_on, "issued_by": "Sekretova maternity home"},
+    )
     registration = consular_services.register_child(
         actor=None, child=child, post=us_post, number="US-REG-1", registered_on=today() - datetime.timedelta(days=20)
     )
@@ -90,6 +98,7 @@ def sealed_world(district, court, us_post) -> dict:
 
 def kind_of(path: str) -> str | None:
     for prefix, kind in (
+        ("/api/v1/children/{id}/consents/{consent_id}", "none"),
         ("/api/v1/children/{id}", "child"),
         ("/api/v1/cases/{id}/consents/{consent_id}", "consent"),
         ("/api/v1/cases/{id}", "case"),
@@ -288,6 +297,7 @@ RECORD_READS = {
     "/api/v1/children/{id}/grounds/": "child",
     "/api/v1/children/{id}/register/": "child",
     "/api/v1/children/{id}/history/": "child",
+    "/api/v1/children/{id}/consents/": "child",
     "/api/v1/applicants/": "applicant",
     "/api/v1/applicants/{id}/": "applicant",
     "/api/v1/cases/": "case",
@@ -308,6 +318,7 @@ NO_RECORD = {
     "/api/v1/courts/",
     "/api/v1/consular-posts/",
     "/api/v1/policy/",
+    "/api/v1/citations/",
     "/api/v1/reminders/",
     "/api/v1/imports/",
     "/api/v1/imports/{id}/",

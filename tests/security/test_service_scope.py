@@ -15,6 +15,7 @@ from consular import services as consular_services
 from core.dates import today
 from core.errors import Forbidden
 from core.models import AuditEvent, Reminder
+from registry import services as registry_services
 from registry.models import DuplicateFlag
 from tests.adoption.conftest import adopt_abroad, make_applicant, make_child
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 MODULES = ["registry.services", "adoption.services", "consular.services", "core.services", "reports.services"]
 # Services that act on no record of a territory (national objects): the role check is the scope.
-NATIONAL = {"update_policy", "create_staff", "start_import"}
+NATIONAL = {"update_policy", "update_citation", "create_staff", "start_import"}
 # Writers that are not services of a role: called by other services or by the system only (actor None).
 INTERNAL = {
     "deregister_adopted",
@@ -74,6 +75,14 @@ def test_every_scoped_service_refuses_a_record_outside_the_actors_scope(users, d
     applicant = make_applicant(district)
     open_case = adoption_services.open_case(actor=None, children=[child], applicants=[applicant], opened_on=today())
     consent = adoption_services.record_consent(actor=None, case=open_case, child=child, given_on=today())
+    parental_consent = registry_services.record_parental_consent(
+        actor=None,
+        child=child,
+        parent="mother",
+        given_on=today(),
+        form="notarised",
+        document={"number": "N-1", "date": today(), "issued_by": "Notary"},
+    )
     records = {
         "child": child,
         "district": district,
@@ -81,6 +90,8 @@ def test_every_scoped_service_refuses_a_record_outside_the_actors_scope(users, d
         "flag": DuplicateFlag.objects.get(),
         "children": [child],
         "applicants": [applicant],
+        "applicant": applicant,
+        "parental_consent": parental_consent,
         "relative_of": [child],
         "consent": consent,
         "registration": registration,

@@ -8,7 +8,7 @@ from adoption.models import Adoption, Case, Decision
 from consular.models import ConsularRegistration
 from core import audit_chain
 from core.models import AuditEvent
-from registry.models import Child, RegisterEntry
+from registry.models import Child, Ground, ParentalConsent, RegisterEntry
 from registry.rules import Entry, entry_ends, register_state_on
 
 
@@ -81,6 +81,19 @@ class Command(BaseCommand):
             if missing:
                 problems.append(
                     f"{len(missing)} {label} record(s) without their creation in the audit trail, e.g. #{missing[0]}"
+                )
+
+        # RULES §11.2: v1 consent grounds whose date was before the birth were not migrated into
+        # consent records; they cover nothing, and are listed here (a note, not a problem).
+        recorded = set(ParentalConsent.objects.values_list("child_id", "parent"))
+        for ground_id, child_id, parent in Ground.objects.filter(ground="parental_consent").values_list(
+            "id", "child_id", "parent"
+        ):
+            parents = ("mother", "father") if parent == "both" else (parent,)
+            if any((child_id, p) not in recorded for p in parents):
+                self.stdout.write(
+                    f"note: v1 consent ground #{ground_id} of child #{child_id} is no consent record (dated before "
+                    "the birth, or without a document): the parent stays uncovered"
                 )
 
         chain = audit_chain.verify()
