@@ -33,9 +33,10 @@ def cases_for(user: User) -> QuerySet[Case]:
 
 def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Everything the case file shows, in a fixed number of queries."""
-    return qs.select_related("district", "decision").prefetch_related(
+    return qs.select_related("district", "decision", "decision__appeal").prefetch_related(
         "child_links",
         "applicant_links",
+        "applicants__registrations",
         "documents",
         "contacts",
         "consents",

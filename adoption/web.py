@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -25,7 +26,10 @@ from registry.selectors import children_for
 from . import selectors, services, workflow
 from .facts import eligibility
 from .models import (
+    Appeal,
+    BarringFact,
     CaseDocumentKind,
+    CaseKind,
     CaseStatus,
     Decision,
     DomesticSearch,
@@ -41,7 +45,9 @@ class ApplicantForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
-    citizenship = forms.CharField(label=_("Citizenship (ISO code, e.g. KZ, US)"), max_length=2, min_length=2)
+    citizenship = forms.CharField(
+        label=_("Citizenship (ISO code, e.g. KZ, US; or stateless)"), max_length=9, min_length=2
+    )
     residence_country = forms.CharField(
         label=_("Country of permanent residence (ISO code)"), max_length=2, min_length=2
     )
@@ -52,15 +58,27 @@ class ApplicantForm(forms.Form):
         label=_("Number on the register of foreign citizens wishing to adopt"), required=False
     )
     foreign_registered_on = forms.DateField(label=_("Registered on"), widget=DateInput(), required=False)
+    barring_facts = forms.MultipleChoiceField(
+        label=_("Facts that bar adoption (CMF art. 91)"),
+        choices=BarringFact.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    raised_child_three_years = forms.BooleanField(
+        label=_("Has raised the child for three years after the mother's death or deprivation of her rights"),
+        required=False,
+    )
 
     def clean_citizenship(self):
-        return self.cleaned_data["citizenship"].upper()
+        code = self.cleaned_data["citizenship"].strip()
+        return code.lower() if code.lower() == "stateless" else code.upper()
 
     def clean_residence_country(self):
         return self.cleaned_data["residence_country"].upper()
 
 
 class CaseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of adoption"), choices=CaseKind.choices, initial=CaseKind.STANDARD)
     children = forms.ModelMultipleChoiceField(label=_("Children"), queryset=None)
     applicants = forms.ModelMultipleChoiceField(label=_("Applicants (one person or a married couple)"), queryset=None)
     relatives = forms.BooleanField(label=_("The applicants are relatives of the children"), required=False)
@@ -68,7 +86,12 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["children"].queryset = children_for(user).filter(status="registered").order_by("last_name")
+        # a guardian case: also a child who left the registers for guardianship or foster care
+        self.fields["children"].queryset = (
+            children_for(user)
+            .filter(Q(status="registered") | Q(deregistration_reason__in=("guardianship", "foster_care")))
+            .order_by("last_name")
+        )
         self.fields["children"].label_from_instance = lambda c: f"{sealing.shown_name(c)} ({c.birth_date}) #{c.pk}"
         self.fields["applicants"].queryset = selectors.applicants_for(user).order_by("last_name")
         self.fields["applicants"].label_from_instance = lambda a: (
@@ -78,7 +101,25 @@ class CaseForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=CaseDocumentKind.choices)
-    applicant = forms.ModelChoiceField(label=_("Applicant (medical certificate)"), queryset=None, required=False)
+    applicant = forms.ModelChoiceField(
+        label=_("Applicant (certificates, consents, proofs)"), queryset=None, required=False
+    )
+    spouses = forms.ModelMultipleChoiceField(
+        label=_("The two spouses (marriage certificate)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    child = forms.ModelChoiceField(label=_("Child (proof of kinship)"), queryset=None, required=False)
+    amount = forms.DecimalField(
+        label=_("Monthly income, KZT (income statement)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    household_size = forms.IntegerField(
+        label=_("People in the household before the adoption (income statement)"),
+        min_value=1,
+        max_value=30,
+        required=False,
+    )
     issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
     issuer = forms.CharField(label=_("Issued by"), max_length=200)
     issuer_licence = forms.CharField(label=_("Agency's state licence number"), max_length=64, required=False)
@@ -89,10 +130,19 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["applicant"].queryset = case.applicants.all()
+        self.fields["applicant"].queryset = self.fields["spouses"].queryset = case.applicants.all()
+        self.fields["child"].queryset = case.children.all()
+        label = lambda a: f"{a.last_name} {a.first_name}"  # noqa: E731
+        self.fields["applicant"].label_from_instance = self.fields["spouses"].label_from_instance = label
+        self.fields["child"].label_from_instance = sealing.shown_name
 
     def clean_conditions(self):
         return [c.strip() for c in self.cleaned_data["conditions"].split(",") if c.strip()]
+
+    def service_args(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["named_applicants"] = [a.pk for a in d.pop("spouses")]
+        return d
 
 
 class ContactForm(forms.Form):
@@ -137,7 +187,39 @@ class HearingForm(forms.Form):
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    final_form_on = forms.DateField(
+        label=_("Made in final form on"),
+        help_text=_("The appeal term runs from this day; empty: the day of the decision."),
+        widget=DateInput(),
+        required=False,
+    )
     in_force_on = forms.DateField(label=_("Entered into force on (if known)"), widget=DateInput(), required=False)
+    age_gap_reduced = forms.BooleanField(label=_("The court reduced the age gap (CMF art. 92)"), required=False)
+    age_gap_reason = forms.CharField(
+        label=_("The court's reasons for reducing it"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    new_last_name = forms.CharField(label=_("New last name of the child"), max_length=100, required=False)
+    new_first_name = forms.CharField(label=_("New first name"), max_length=100, required=False)
+    new_patronymic = forms.CharField(label=_("New patronymic"), max_length=100, required=False)
+    new_birth_date = forms.DateField(label=_("New birth date"), widget=DateInput(), required=False)
+    new_birth_place = forms.CharField(label=_("New birth place"), max_length=200, required=False)
+
+    def service_args(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["new_identity"] = {name.removeprefix("new_"): d.pop(name) for name in list(d) if name.startswith("new_")}
+        return d
+
+
+class AppealForm(forms.Form):
+    filed_on = forms.DateField(label=_("Appeal filed on"), widget=DateInput())
+    decided_on = forms.DateField(label=_("Appeal decided on"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Outcome of the appeal"), choices=Appeal.Outcome.choices)
+
+
+class CivilRegistrationForm(forms.Form):
+    number = forms.CharField(label=_("Civil registry record number"), max_length=64)
+    registered_on = forms.DateField(label=_("Registered on"), widget=DateInput())
+    office = forms.CharField(label=_("Civil registry office"), max_length=200)
 
 
 class InForceForm(forms.Form):
@@ -155,6 +237,12 @@ FORMS = {
     "hearing": (HearingForm, services.record_hearing, _("Hearing recorded.")),
     "decision": (DecisionForm, services.record_decision, _("Decision recorded.")),
     "in-force": (InForceForm, services.set_in_force, _("Entry into force recorded.")),
+    "appeal": (AppealForm, services.record_appeal, _("Appeal recorded.")),
+    "civil-registration": (
+        CivilRegistrationForm,
+        services.record_civil_registration,
+        _("Civil registration recorded."),
+    ),
 }
 CASE_BOUND = (DocumentForm, ContactForm, ConsentForm)
 
@@ -168,13 +256,22 @@ def _form(name, case, data=None):
         "issued_on": today(),
         "given_on": today(),
         "completed_on": today(),
+        "filed_on": today(),
+        "registered_on": today(),
         "in_camera": True,
         "participants": [Participant.APPLICANTS, Participant.GUARDIANSHIP, Participant.PROCURATOR],
     }
+    if name == "decision":
+        del initial["in_force_on"]  # known only once the appeal term expired (RULES v2 §6): the clerk types it
     if name == "referral":
         initial["court"] = Court.objects.filter(district=case.district_id).order_by("id").first()
     kwargs = {"case": case} if form_class in CASE_BOUND else {}
     return form_class(data, initial=initial, **kwargs)
+
+
+def _args(form) -> dict:
+    """What the service takes from a form (a form that regroups its fields says how)."""
+    return form.service_args() if hasattr(form, "service_args") else form.cleaned_data
 
 
 @login_required
@@ -225,6 +322,7 @@ def case_new(request):
             children=children,
             applicants=list(d["applicants"]),
             opened_on=d["opened_on"],
+            kind=d["kind"],
             relative_of=children if d["relatives"] else [],
         )
         if case:
@@ -292,7 +390,7 @@ def case_action(request, pk, name):
     case = get_object_or_404(selectors.case_file(selectors.cases_for(request.user)), pk=pk)
     form = _form(name, case, request.POST)
     _form_class, service, done = FORMS[name]
-    if form.is_valid() and run_service(form, service, actor=request.user, case=case, **form.cleaned_data) is not None:
+    if form.is_valid() and run_service(form, service, actor=request.user, case=case, **_args(form)) is not None:
         messages.success(request, done)
         return redirect("web-case", pk=case.pk)
     case.refresh_from_db()

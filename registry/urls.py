@@ -9,5 +9,11 @@ urlpatterns = [
     path("children/<int:pk>/grounds/", web.child_ground, name="web-child-ground"),
     path("children/<int:pk>/register/", web.child_register, name="web-child-register"),
     path("children/<int:pk>/deregister/", web.child_deregister, name="web-child-deregister"),
+    path("children/<int:pk>/consents/", web.child_consent, name="web-child-consent"),
+    path(
+        "children/<int:pk>/consents/<int:consent_id>/withdraw/",
+        web.child_consent_withdraw,
+        name="web-child-consent-withdraw",
+    ),
     path("duplicates/<int:pk>/different/", web.duplicate_different, name="web-duplicate-different"),
 ]

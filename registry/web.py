@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.dates import today
 from core.errors import RuleError
 from core.forms import DateInput, require_role, run_service
 from core.models import District, Role
@@ -19,6 +20,8 @@ from . import contributions, sealing, selectors, services
 from .api.filters import ChildFilter
 from .models import (
     ChildStatus,
+    ConsentForm,
+    ConsentParent,
     DeregistrationReason,
     DocumentKind,
     DuplicateFlag,
@@ -40,6 +43,13 @@ class ChildForm(forms.Form):
     birth_registration_number = forms.CharField(label=_("Birth registration number"), max_length=64, required=False)
     identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
     health_notes = forms.CharField(label=_("Health notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    citizenship = forms.CharField(
+        label=_("Citizenship (ISO code; or stateless)"), max_length=9, min_length=2, initial="KZ"
+    )
+
+    def clean_citizenship(self):
+        code = self.cleaned_data["citizenship"].strip()
+        return code.lower() if code.lower() == "stateless" else code.upper()
 
 
 class GroundForm(forms.Form):
@@ -49,6 +59,12 @@ class GroundForm(forms.Form):
     number = forms.CharField(label=_("Document number"), max_length=64)
     date = forms.DateField(label=_("Document date"), widget=DateInput())
     issued_by = forms.CharField(label=_("Issued by"), max_length=200)
+    in_force_on = forms.DateField(
+        label=_("A court decision: entered into force on"),
+        help_text=_("A ground a court declares counts from this day."),
+        widget=DateInput(),
+        required=False,
+    )
     kind2 = forms.ChoiceField(
         label=_("Second document (if any)"), choices=[("", "—"), *DocumentKind.choices], required=False
     )
@@ -58,7 +74,8 @@ class GroundForm(forms.Form):
 
     def documents(self) -> list[dict]:
         d = self.cleaned_data
-        docs = [{"kind": d["kind"], "number": d["number"], "date": d["date"], "issued_by": d["issued_by"]}]
+        first = {"kind": d["kind"], "number": d["number"], "date": d["date"], "issued_by": d["issued_by"]}
+        docs = [first | ({"in_force_on": d["in_force_on"]} if d.get("in_force_on") else {})]
         if d.get("kind2") and d.get("number2") and d.get("date2"):
             docs.append(
                 {
@@ -69,6 +86,41 @@ class GroundForm(forms.Form):
                 }
             )
         return docs
+
+
+class ParentalConsentForm(forms.Form):
+    parent = forms.ChoiceField(label=_("Who consents"), choices=ConsentParent.choices)
+    given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
+    form = forms.ChoiceField(label=_("Form of the consent"), choices=ConsentForm.choices)
+    names_applicants = forms.CharField(
+        label=_("Applicants it is limited to (their numbers, comma-separated)"),
+        help_text=_("Empty: consent to adoption by anyone."),
+        required=False,
+    )
+    number = forms.CharField(label=_("Document number"), max_length=64)
+    date = forms.DateField(label=_("Document date"), widget=DateInput())
+    issued_by = forms.CharField(label=_("Certified by"), max_length=200)
+
+    def clean_names_applicants(self):
+        text = self.cleaned_data["names_applicants"].replace("#", "")
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(_("Applicant numbers are whole numbers, separated by commas."))
+        return [int(p) for p in parts] or None
+
+    def service_args(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "parent": d["parent"],
+            "given_on": d["given_on"],
+            "form": d["form"],
+            "names_applicants": d["names_applicants"],
+            "document": {"number": d["number"], "date": d["date"], "issued_by": d["issued_by"]},
+        }
+
+
+class WithdrawConsentForm(forms.Form):
+    on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
 
 
 class RegisterForm(forms.Form):
@@ -161,6 +213,11 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         or (RegisterForm(initial={"level": level_roles[role]}) if role in level_roles else None),
         "deregister_form": forms_given.get("deregister_form")
         or (DeregisterForm() if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED else None),
+        "consents": selectors.consents_of(child),
+        "consent_form": forms_given.get("consent_form")
+        or (ParentalConsentForm(initial={"given_on": today()}) if role == Role.GUARDIANSHIP else None),
+        "withdraw_form": WithdrawConsentForm(initial={"on": today()}) if role == Role.GUARDIANSHIP else None,
+        "renamed": sealing.renamed(child),
     }
     context["timeline"] = timeline(child, request.user, sealed=identity["sealed"])
     context["sealed"] = identity["sealed"]
@@ -231,6 +288,37 @@ def child_deregister(request, pk):
         lambda f: f.cleaned_data,
         _("Deregistered."),
     )
+
+
+@login_required
+@require_POST
+def child_consent(request, pk):
+    return _post_on_child(
+        request,
+        pk,
+        ParentalConsentForm,
+        "consent_form",
+        services.record_parental_consent,
+        lambda f: f.service_args(),
+        _("Consent recorded."),
+    )
+
+
+@login_required
+@require_POST
+def child_consent_withdraw(request, pk, consent_id):
+    require_role(request.user, *READERS)
+    child = get_object_or_404(selectors.children_for(request.user), pk=pk)
+    consent = get_object_or_404(selectors.consents_of(child), pk=consent_id)
+    form = WithdrawConsentForm(request.POST)
+    if form.is_valid() and run_service(
+        form, services.withdraw_parental_consent, actor=request.user, parental_consent=consent, **form.cleaned_data
+    ):
+        messages.success(request, _("Consent withdrawn."))
+        return redirect("web-child", pk=child.pk)
+    for error in form.errors.get("on", []) + form.non_field_errors():
+        messages.error(request, error)
+    return redirect("web-child", pk=child.pk)
 
 
 @login_required

@@ -5,10 +5,10 @@ from django.db import connection
 
 from adoption import deadlines, services
 from adoption.models import Adoption, Case, Decision, Referral
-from core.models import AuditEvent, Reminder
-from registry.models import Child
 from adoption.rules import INCOME_EVIDENCE
 from core.dates import right_arises
+from core.models import AuditEvent, Reminder
+from registry.models import Child
 from tests.adoption.conftest import ago, complete_file, make_applicant, make_child
 from tests.conftest import postgres_only
 

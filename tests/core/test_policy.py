@@ -77,7 +77,7 @@ def test_versions_hold_from_their_effective_date_and_a_put_copies_the_rest(api, 
     assert ministry.get("/api/v1/policy/", {"as_of": "2024-02-30"}).status_code == 400
 
 
-def test_the_ministry_corrects_a_citation_and_every_check_cites_it(api, users, foreign_case):
+def test_the_ministry_corrects_a_citation_and_every_check_cites_it(api, users, foreign_case):  # noqa: F811
     ministry, court = api(users["ministry"]), api(users["court"])
     listed = {c["code"]: c["basis"] for c in court.get("/api/v1/citations/").json()}
     assert listed["CENTRAL_REGISTER_WAIT"] == "MFA art. 76(2), art. 101(3)"  # seeded with RULES.md's texts

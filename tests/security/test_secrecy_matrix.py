@@ -223,6 +223,8 @@ PAGES = {
     "children/<int:pk>/grounds/": "child",
     "children/<int:pk>/register/": "child",
     "children/<int:pk>/deregister/": "child",
+    "children/<int:pk>/consents/": "child",
+    "children/<int:pk>/consents/<int:consent_id>/withdraw/": "child",
     "duplicates/<int:pk>/different/": "none",
     "cases/": None,
     "cases/new/": None,
@@ -258,7 +260,7 @@ def staff_pages() -> set[str]:
 
 def page_url(route: str, world: dict) -> str:
     kind = PAGES[route]
-    path = "/" + route.replace("<slug:name>", "documents")
+    path = "/" + route.replace("<slug:name>", "documents").replace("<int:consent_id>", "0")
     return path.replace("<int:pk>", str(world.get(kind, 0))) if kind else path
 
 

@@ -3,8 +3,11 @@ accessibility check (axe-core) on every main page.
 
 A guardianship user records a child and opens a foreign case; the eligibility panel shows
 the central-register wait pending with its date; with time moved past it the case is
-referred; the court clerk records hearing and decision; the consular officer registers the
-child; the ministry dashboard shows the adoption. A user of another district gets 404.
+referred; the court clerk records hearing and decision, the decision cannot enter into force
+before the appeal term expires, and an upheld appeal puts it in force; the consular officer
+registers the child; the ministry dashboard shows the adoption. A user of another district
+gets 404. And a stepparent adoption (RULES v2 §1a): no register, the mother's consent recorded
+on the child's page, the court gives the child a new name, the civil registry's record.
 """
 
 import datetime
@@ -15,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from adoption import services as adoption_services
-from adoption.rules import DOSSIER_REPORTS, right_arises
+from adoption.rules import DOSSIER_REPORTS, INCOME_EVIDENCE, right_arises
 from core.dates import today
 from core.management.commands.seed_demo import load_reference_data
-from core.models import ConsularPost, Court, District, Role
+from core.models import ConsularPost, Court, District, Policy, Role
 from registry import services as registry_services
 from registry.models import Child
 from tests.factories import UserFactory
@@ -93,6 +96,31 @@ def login(browser, base, user):
 
 def ago(days):
     return today() - datetime.timedelta(days=days)
+
+
+def who_may_adopt(case, applicants):
+    """RULES v2 §1a's evidence, recorded through the services (the page's own form is used below)."""
+    Policy.objects.update_or_create(effective_from=None, defaults={"subsistence_minimum": 50_000})
+    if len(applicants) == 2:
+        adoption_services.add_document(
+            actor=None,
+            case=case,
+            kind="marriage_certificate",
+            named_applicants=[a.pk for a in applicants],
+            issued_on=datetime.date(2010, 5, 5),
+            issuer="Civil registry",
+        )
+    for applicant in applicants:
+        for kind in INCOME_EVIDENCE:
+            adoption_services.add_document(
+                actor=None,
+                case=case,
+                kind=kind,
+                applicant=applicant,
+                issued_on=ago(20),
+                issuer="Authority",
+                amount=500_000 if kind == "income_statement" else None,
+            )
 
 
 def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
@@ -189,6 +217,7 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
         adoption_services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(24))
         adoption_services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(5))
     adoption_services.record_domestic_search(actor=None, case=case, completed_on=ago(20), outcome="no_candidates")
+    who_may_adopt(case, couple)
 
     # --- the eligibility panel: the central-register wait is pending, with its date ---------
     allowed = right_arises(ago(30), 3)
@@ -215,10 +244,19 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     clerk.wait_for_selector("text=Hearing recorded.")
     decision = clerk.locator("section:has(h2:text('Record the decision'))")
     decision.locator("#id_outcome").select_option("granted")
-    decision.locator("#id_in_force_on").fill(allowed.isoformat())
+    decision.locator("#id_in_force_on").fill(allowed.isoformat())  # the same day: the appeal term runs
+    decision.locator("button").click()
+    clerk.wait_for_selector("text=The appeal term runs until the day before")
+    decision = clerk.locator("section:has(h2:text('Record the decision'))")
+    decision.locator("#id_in_force_on").fill("")
     decision.locator("button").click()
     clerk.wait_for_selector("text=Decision recorded.")
-    assert "in force on" in clerk.content()
+    assert f'expected in force on <time datetime="{right_arises(allowed, 1)}">' in clerk.content()
+    appeal = clerk.locator("section:has(h2:text('Record the appeal'))")
+    appeal.locator("#id_outcome").select_option("upheld")
+    appeal.locator("button").click()  # filed and decided today: upheld, the decision is in force today
+    clerk.wait_for_selector("text=Appeal recorded.")
+    assert f'in force on <time datetime="{allowed}">' in clerk.content() and "decision upheld" in clerk.content()
     accessible(clerk)
     child.refresh_from_db()
     assert (child.status, child.deregistration_reason) == ("deregistered", "adopted")
@@ -245,3 +283,119 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     stranger = login(browser, base, users["stranger"])
     response = stranger.goto(f"{base}/children/{child.pk}/")
     assert response.status == 404
+
+
+def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
+    """RULES v2 §1a: a stepfather adopts his wife's son; no register entry, the mother's consent
+    is the ground for her and the father is unknown; the court gives the boy his stepfather's name."""
+    load_reference_data()
+    district = District.objects.get(pk="KZ-71-ESI")
+    court = Court.objects.filter(district=district).first()
+    guardianship = UserFactory(role=Role.GUARDIANSHIP, district=district)
+    base = live_server.url
+    child, _ = registry_services.create_child(
+        actor=None,
+        district=district,
+        last_name="Серикова",
+        first_name="Арман",
+        sex="M",
+        birth_date=datetime.date(2019, 3, 3),
+        identified_on=ago(60),
+    )
+    registry_services.add_ground(
+        actor=None,
+        child=child,
+        parent="father",
+        ground="parents_unknown",
+        documents=[{"kind": "birth_registration", "number": "BR-7", "date": ago(60), "issued_by": "Registry"}],
+    )
+    stepfather = adoption_services.create_applicant(
+        actor=None,
+        district=district,
+        last_name="Нурланов",
+        first_name="Ерлан",
+        sex="M",
+        birth_date=datetime.date(1988, 8, 8),
+        citizenship="KZ",
+        residence_country="KZ",
+        marital_status="married",
+    )
+
+    page = login(browser, base, guardianship)
+    # the mother's consent, for the adoption by her husband, on the child's page
+    page.goto(f"{base}/children/{child.pk}/")
+    consent = page.locator("section:has(h2:text('Consents of parents and guardians'))")
+    consent.locator("#id_parent").select_option("mother")
+    consent.locator("#id_given_on").fill(ago(30).isoformat())
+    consent.locator("#id_form").select_option("notarised")
+    consent.locator("#id_names_applicants").fill(str(stepfather.pk))
+    consent.locator("#id_number").fill("N-2026-77")
+    consent.locator("#id_date").fill(ago(30).isoformat())
+    consent.locator("#id_issued_by").fill("Notary Akhmetov")
+    consent.locator("button:text('Save')").click()
+    page.wait_for_selector("text=Consent recorded.")
+    accessible(page)
+
+    # the case, kind stepparent
+    page.goto(f"{base}/cases/new/")
+    page.select_option("#id_kind", "stepparent")
+    page.select_option("#id_children", str(child.pk))
+    page.select_option("#id_applicants", str(stepfather.pk))
+    page.fill("#id_opened_on", ago(25).isoformat())
+    page.click("text=Save")
+    page.wait_for_selector("text=Case opened.")
+    case = child.cases.get()
+    assert case.kind == "stepparent" and case.category == "resident_citizen"
+    for kind in ("application", "stepparent_proof", "medical_certificate", *INCOME_EVIDENCE):
+        form = page.locator("section:has(h2:text('Add a document'))")
+        form.locator("#id_kind").select_option(kind)
+        if kind != "application":
+            form.locator("#id_applicant").select_option(str(stepfather.pk))
+        if kind == "income_statement":
+            form.locator("#id_amount").fill("400000")
+        form.locator("#id_issued_on").fill(ago(20).isoformat())
+        form.locator("#id_issuer").fill("Authority")
+        form.locator("button").click()
+        page.wait_for_selector("text=Document recorded.")
+    Policy.objects.update_or_create(effective_from=None, defaults={"subsistence_minimum": 50_000})
+    page.goto(f"{base}/cases/{case.pk}/")
+    assert page.locator("text=Eligible on this date.").is_visible(), page.locator("#eligibility ~ table").inner_text()
+    for code, status in (("SPOUSE_CONSENT", "pass"), ("ADOPTER_REGISTERED", "not applicable")):
+        assert status in page.locator(f"tr[data-check={code}]").inner_text()
+    accessible(page)
+    snap(page, "case-stepparent")
+    page.locator("section:has(h2:text('Refer to a court')) #id_court").select_option(str(court.pk))
+    page.locator("section:has(h2:text('Refer to a court')) #id_on").fill(ago(10).isoformat())
+    page.locator("section:has(h2:text('Refer to a court')) button").click()
+    page.wait_for_selector("text=Referred to the court.")
+
+    # the court: a hearing, the decision with a new surname, in force after the appeal term
+    clerk = login(browser, base, UserFactory(role=Role.COURT, court=court))
+    clerk.goto(f"{base}/cases/{case.pk}/")
+    clerk.locator("section:has(h2:text('Record a hearing')) #id_on").fill(ago(9).isoformat())
+    clerk.locator("section:has(h2:text('Record a hearing')) button").click()
+    clerk.wait_for_selector("text=Hearing recorded.")
+    decision = clerk.locator("section:has(h2:text('Record the decision'))")
+    decision.locator("#id_decided_on").fill(ago(8).isoformat())
+    decision.locator("#id_new_last_name").fill("Нурланов")
+    decision.locator("button").click()
+    clerk.wait_for_selector("text=Decision recorded.")
+    in_force = right_arises(ago(8), 1)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: in_force)
+    clerk.goto(f"{base}/cases/{case.pk}/")
+    clerk.locator("section:has(h2:text('Entry into force')) button").click()
+    clerk.wait_for_selector("text=Entry into force recorded.")
+    registration = clerk.locator("section:has(h2:text('Civil registration of the adoption'))")
+    registration.locator("#id_number").fill("AZ-2026-118")
+    registration.locator("#id_office").fill("Civil registry office of Yesil district")
+    registration.locator("button").click()
+    clerk.wait_for_selector("text=Civil registration recorded.")
+    assert "AZ-2026-118" in clerk.content()
+    accessible(clerk)
+
+    # the boy is known by his new name; the old one is sealed
+    page.goto(f"{base}/children/{child.pk}/")
+    heading = page.locator("h1").inner_text()
+    assert "Нурланов Арман" in heading and "Серикова" not in page.content()
+    child.refresh_from_db()
+    assert (child.last_name, child.birth_identity["last_name"]) == ("Нурланов", "Серикова")
