@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.countries import KZ
 from core.dates import add_months, age_on, is_minor, reaches_age_on, right_arises
+from core.models import Citation
 from registry.models import ConsentParent, DeregistrationReason
 from registry.rules import ConsentFact, Entry, GroundFact, register_state_on, uncovered_parents
 
@@ -302,6 +303,7 @@ def always(facts: CaseFacts, on: date) -> str | None:
 def rule(code: str, basis: str, applies: Callable[[CaseFacts, date], str | None] = always):
     def register(fn):
         RULES.append(Rule(code, basis, applies, fn))
+        Citation.DEFAULTS[code] = basis  # the ministry's table starts from this text
         return fn
 
     return register

@@ -214,7 +214,10 @@ class Policy(models.Model):
 class Citation(models.Model):
     """The legal basis each eligibility check cites (RULES.md: citations are data). Seeded with
     the texts of RULES.md; the ministry corrects them (audited), so that a changed article number
-    is a data change, not a release."""
+    is a data change, not a release. `DEFAULTS` holds each rule's own text (adoption.rules adds
+    them): a code missing from the table is seeded from it when the table is read."""
+
+    DEFAULTS: dict[str, str] = {}
 
     code = models.CharField(max_length=40, primary_key=True)
     basis = models.CharField(max_length=300)
@@ -225,6 +228,11 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.basis}"
+
+    @classmethod
+    def seed(cls) -> None:
+        """Add the codes the table lacks (a new rule, a database emptied by a test), with their default text."""
+        cls.objects.bulk_create([cls(code=c, basis=b) for c, b in cls.DEFAULTS.items()], ignore_conflicts=True)
 
 
 class AuditEvent(models.Model):

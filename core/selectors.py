@@ -68,4 +68,5 @@ def posts_for(user: User) -> QuerySet[ConsularPost]:
 
 
 def citations() -> QuerySet[Citation]:
+    Citation.seed()
     return Citation.objects.order_by("code")

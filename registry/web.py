@@ -44,11 +44,11 @@ class ChildForm(forms.Form):
     identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
     health_notes = forms.CharField(label=_("Health notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     citizenship = forms.CharField(
-        label=_("Citizenship (ISO code; or stateless)"), max_length=9, min_length=2, initial="KZ"
+        label=_("Citizenship (ISO code; or stateless)"), max_length=9, min_length=2, initial="KZ", required=False
     )
 
     def clean_citizenship(self):
-        code = self.cleaned_data["citizenship"].strip()
+        code = self.cleaned_data["citizenship"].strip() or "KZ"
         return code.lower() if code.lower() == "stateless" else code.upper()
 
 

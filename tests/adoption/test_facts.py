@@ -117,7 +117,7 @@ def test_the_loader_reads_every_fact_of_a_case_in_order(district, court, django_
     Case.objects.filter(pk=other.pk).update(closed_on=ago(1))
     Policy.objects.update_or_create(effective_from=None, defaults={"subsistence_minimum": 10})
     Policy.objects.create(effective_from=ago(5), subsistence_minimum=99_000, adopter_certificate_validity_months=6)
-    Citation.objects.filter(code="CHILD_MINOR").update(basis="CMF art. 78")
+    Citation.objects.update_or_create(code="CHILD_MINOR", defaults={"basis": "CMF art. 78"})
 
     with django_assert_max_num_queries(16):
         facts = load_case_facts(Case.objects.get(pk=case.pk), ago(10))

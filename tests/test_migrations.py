@@ -1,0 +1,67 @@
+"""An existing database migrates to the law in force (issue 17): a database of version 1 (cases,
+adoptions, grounds of the v1 shape) is migrated forward; existing cases are `standard`, children
+KZ citizens, the policy one version with no lower bound, court decisions in force on their date,
+consent grounds consent records where the date allows; and check_consistency still passes."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from adoption.models import Case, CaseDocument, Decision
+from core.models import Citation, Policy
+from registry.models import Child, GroundDocument, ParentalConsent
+from tests.adoption.conftest import adopt_abroad, make_child
+
+V1 = [("core", "0004_auditevent_object_ids"), ("registry", "0007_choices_known"), ("adoption", "0005_choices_known")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_version_1_database_migrates_to_the_law_in_force(district, court):
+    case, adopted = adopt_abroad(district, court)
+    waiting = make_child(district, last_name="Waiting")
+    Policy.current()
+    # what version 1 could not hold goes before going back to it (the documents of RULES v2 §1a)
+    v1_kinds = ["application", "financial_solvency", "family_situation", "health_report", "moral_qualities"]
+    CaseDocument.objects.exclude(kind__in=[*v1_kinds, "medical_certificate"]).delete()
+
+    old = migrate(V1)
+    OldGround, OldDocument = old.get_model("registry", "Ground"), old.get_model("registry", "GroundDocument")
+    OldPolicy = old.get_model("core", "Policy")
+    OldPolicy.objects.update(appeal_period_days=15)
+    birth = Child.objects.values_list("birth_date", flat=True).get(pk=waiting.pk)
+
+    def ground(parent, code, kind, date):
+        record = OldGround.objects.create(child_id=waiting.pk, parent=parent, ground=code)
+        OldDocument.objects.create(ground=record, kind=kind, number=f"{code}-1", date=date, issued_by="Agency")
+
+    ground("mother", "parental_consent", "consent", birth + datetime.timedelta(days=40))  # becomes a record
+    ground("father", "parental_consent", "consent", birth - datetime.timedelta(days=100))  # before the birth: not
+    ground("both", "deprived_of_parental_rights", "court_decision", birth + datetime.timedelta(days=300))
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    assert set(Case.objects.values_list("kind", flat=True)) == {"standard"}
+    assert set(Child.objects.values_list("citizenship", flat=True)) == {"KZ"}
+    assert list(Policy.objects.values_list("effective_from", "appeal_period_months")) == [(None, 1)]
+    decision = Decision.objects.get(case=case)
+    assert decision.final_form_on == decision.decided_on
+    court_decision = GroundDocument.objects.get(kind="court_decision")
+    assert court_decision.in_force_on == court_decision.date
+    assert list(ParentalConsent.objects.values_list("child_id", "parent", "given_on", "form", "names_applicants")) == [
+        (waiting.pk, "mother", birth + datetime.timedelta(days=40), "guardianship_agency", None)
+    ]
+    assert Citation.objects.get(code="CENTRAL_REGISTER_WAIT").basis == "MFA art. 76(2), art. 101(3)"
+    out = __import__("io").StringIO()
+    call_command("check_consistency", stdout=out)  # raises on a problem
+    assert "consistent" in out.getvalue()
+    assert f"child #{waiting.pk} is no consent record" in out.getvalue()  # the father's, listed
