@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from core.models import ConsularPost, Court, District, Region, Role, User
+from core.models import ConsularPost, Court, District, Policy, Region, Role, User
 from core.reference import EMBASSIES
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,12 @@ def test_seed_demo_loads_every_region_the_embassies_and_one_user_per_role(capsys
     out = capsys.readouterr().out
     for role in Role.values:
         assert f"demo_{role}" in out
+    assert Policy.current().subsistence_minimum == 43_407  # RULES v2 §1a: seed_demo sets a demo value
+
+
+def test_reference_data_alone_sets_no_subsistence_minimum():
+    call_command("seed_demo", no_users=True)
+    assert Policy.current().subsistence_minimum is None  # the ministry's to set
 
 
 def test_seed_demo_is_idempotent_and_prints_passwords_once(capsys):

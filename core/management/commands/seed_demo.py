@@ -7,6 +7,8 @@ from core.models import ConsularPost, Court, District, Policy, Region, Role, Use
 from core.reference import CONSULATES, DEMO_COUNTRY, DEMO_DISTRICT, EMBASSIES, REGIONS
 from core.services import create_staff, generate_password
 
+DEMO_SUBSISTENCE_MINIMUM = 43_407
+
 
 def load_reference_data() -> None:
     for code, name, districts in REGIONS:
@@ -51,6 +53,14 @@ class Command(BaseCommand):
         )
         if no_users:
             return
+        # RULES v2 §1a: the subsistence minimum has no default; the demo needs one (the 2024 figure, KZT a month)
+        demo_minimum = Policy.objects.filter(effective_from=None, subsistence_minimum=None).update(
+            subsistence_minimum=DEMO_SUBSISTENCE_MINIMUM
+        )
+        if demo_minimum:
+            self.stdout.write(
+                f"policy: a demo subsistence minimum of {DEMO_SUBSISTENCE_MINIMUM} KZT (ministry: set yours)"
+            )
         lines = []
         for role, org in demo_organisations().items():
             username = f"demo_{role}"
