@@ -125,4 +125,5 @@ def _civil_registration_due(on: datetime.date) -> list[Reminder]:
             detail="enter the civil registry's record of the adoption",
         )
         for case_id, court_id, in_force_on in decisions.iterator(chunk_size=2000)
+        if in_force_on is not None  # (the filter's in_force_on__lt already says so)
     ]

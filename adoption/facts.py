@@ -184,12 +184,30 @@ def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
     )
     applicants = tuple(
         rules.ApplicantFacts(
-            *row[:8],
-            barring_facts=_list(row[8]),
-            raised_child_three_years=bool(row[9]),
-            registrations=tuple(registrations.get(row[0], ())),
+            id=applicant_id,
+            sex=sex,
+            birth_date=birth_date,
+            citizenship=citizenship,
+            residence_country=residence,
+            marital_status=marital_status,
+            foreign_register_number=register_number,
+            foreign_registered_on=registered_on,
+            barring_facts=_list(barring),
+            raised_child_three_years=bool(raised),
+            registrations=tuple(registrations.get(applicant_id, ())),
         )
-        for row in applicant_rows
+        for (
+            applicant_id,
+            sex,
+            birth_date,
+            citizenship,
+            residence,
+            marital_status,
+            register_number,
+            registered_on,
+            barring,
+            raised,
+        ) in applicant_rows
     )
     documents = tuple(
         rules.DocumentFacts(

@@ -517,13 +517,10 @@ def registered_on_date(applicant: ApplicantFacts, register: str, on: date, polic
     fields of the foreign register count for `foreign_register_validity_months` (§11.6)."""
     if any(r.register == register and r.registered_on <= on <= r.valid_until for r in applicant.registrations):
         return True
-    return (
-        register == Register.FOREIGN_ADOPTERS
-        and bool(applicant.foreign_register_number and applicant.foreign_registered_on)
-        and applicant.foreign_registered_on
-        <= on
-        <= valid_through(applicant.foreign_registered_on, policy.foreign_register_validity_months)
-    )
+    v1_on = applicant.foreign_registered_on
+    if register != Register.FOREIGN_ADOPTERS or not applicant.foreign_register_number or v1_on is None:
+        return False
+    return v1_on <= on <= valid_through(v1_on, policy.foreign_register_validity_months)
 
 
 @rule("FOREIGN_ADOPTER_REGISTERED", "¶58", foreign_applicants)

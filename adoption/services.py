@@ -821,13 +821,13 @@ def record_appeal(
     else:
         adoptions = list(Adoption.objects.filter(decision=decision))
         for adoption in adoptions:
-            record_write(actor=actor, verb="reverse_adoption", obj=adoption, subject=case, action="delete")
+            record_write(actor=actor, verb=Verb.REVERSE_ADOPTION, obj=adoption, subject=case, action="delete")
         Adoption.objects.filter(pk__in=[a.pk for a in adoptions]).delete()
         _set_status(
             case,
             CaseStatus.CLOSED,
             actor=actor,
-            verb="record_appeal",
+            verb=Verb.RECORD_APPEAL,
             closed_reason=ClosedReason.REVERSED_ON_APPEAL,
             closed_on=decided_on,
         )

@@ -20,13 +20,14 @@ from core.forms import DateInput, require_role, run_service
 from core.models import Court, District, Role
 from core.permissions import FILE_READERS
 from registry import sealing
-from registry.models import Sex
+from registry.models import Child, Sex
 from registry.selectors import children_for
 
 from . import selectors, services, workflow
 from .facts import eligibility
 from .models import (
     Appeal,
+    Applicant,
     BarringFact,
     CaseDocumentKind,
     CaseKind,
@@ -106,11 +107,11 @@ class DocumentForm(forms.Form):
     )
     spouses = forms.ModelMultipleChoiceField(
         label=_("The two spouses (marriage certificate)"),
-        queryset=None,
+        queryset=Applicant.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    child = forms.ModelChoiceField(label=_("Child (proof of kinship)"), queryset=None, required=False)
+    child = forms.ModelChoiceField(label=_("Child (proof of kinship)"), queryset=Child.objects.none(), required=False)
     amount = forms.DecimalField(
         label=_("Monthly income, KZT (income statement)"), min_value=0, max_digits=14, decimal_places=2, required=False
     )

@@ -232,7 +232,9 @@ class Citation(models.Model):
     @classmethod
     def seed(cls) -> None:
         """Add the codes the table lacks (a new rule, a database emptied by a test), with their default text."""
-        cls.objects.bulk_create([cls(code=c, basis=b) for c, b in cls.DEFAULTS.items()], ignore_conflicts=True)
+        Citation.objects.bulk_create(
+            [Citation(code=c, basis=b) for c, b in cls.DEFAULTS.items()], ignore_conflicts=True
+        )
 
 
 class AuditEvent(models.Model):

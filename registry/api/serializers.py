@@ -165,7 +165,7 @@ class ConsentDocumentSerializer(serializers.Serializer):
 class ParentalConsentSerializer(serializers.ModelSerializer):
     """A parent's or guardian's consent record; a sealed child's document number and issuer answer null."""
 
-    parent = serializers.ChoiceField(choices=ConsentParent.choices)
+    parent = serializers.ChoiceField(choices=ConsentParent.choices)  # type: ignore[assignment]  # (DRF's own `parent`)
     form = serializers.ChoiceField(choices=ConsentForm.choices)
     names_applicants = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
