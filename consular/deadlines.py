@@ -15,6 +15,7 @@ from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 
 from adoption.models import Adoption
 from core.batching import batched
+from core.countries import KZ
 from core.dates import today
 from core.deadlines import reminded, reminded_pairs
 from core.models import ConsularPost, Policy, Reminder
@@ -39,7 +40,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     (`Adoption.monitoring_next_due`).
     """
     on = on or today()
-    policy = Policy.current()
+    policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
     registration_days = datetime.timedelta(days=policy.consular_registration_days)
     grace = datetime.timedelta(days=policy.monitoring_grace_days)
     overdue_through = on - grace - datetime.timedelta(days=1)  # a report due on or before it is overdue
@@ -55,7 +56,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
         OuterRef("decision__in_force_on") + registration_days, output_field=DateField()
     )
     unregistered = list(
-        abroad.filter(decision__in_force_on__lte=on - registration_days)
+        abroad.filter(decision__in_force_on__lte=on - registration_days, child__citizenship=KZ)  # §11.19
         .exclude(Exists(ConsularRegistration.objects.filter(child=OuterRef("child"))))
         .exclude(
             reminded(REGISTRATION_REMINDER, subject_type="child", subject=OuterRef("child_id"), due_on=registration_due)

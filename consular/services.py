@@ -279,7 +279,7 @@ def record_departure(
 def schedule_for(child: Child, adoption: Adoption, *, on: datetime.date | None = None) -> list[dict]:
     """The monitoring schedule with each report's status on `on`."""
     on = on or today()
-    policy = Policy.current()
+    policy = Policy.on(on)
     received = {r.due_on: r for r in child.monitoring_reports.all()}
     out = []
     for due in rules.monitoring_due_dates(adoption.decision.in_force_on, child.birth_date, policy.monitoring_schedule):

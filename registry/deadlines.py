@@ -26,7 +26,7 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
     from . import services  # leaving the registers at 18 is a write of the registry
 
     on = on or today()
-    policy = Policy.current()
+    policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
     active = Child.objects.filter(status=ChildStatus.REGISTERED)
     steps = {  # level: (date field, days, recipient, detail)
         None: ("identified_on", policy.primary_registration_days, "district", "primary register entry overdue"),

@@ -214,6 +214,7 @@ def unregistered_adoptions(user: User, as_of: date, region: str | None = None) -
     return (
         counted(Adoption.objects.all(), user, region)
         .filter(decision__in_force_on__lte=as_of - timedelta(days=UNREGISTERED_AFTER_DAYS))
+        .filter(child__citizenship=KZ)  # RULES §11.19: the safeguard concerns KZ citizens
         .exclude(decision__case__receiving_country="")
         .exclude(Exists(registered))
     )

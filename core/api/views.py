@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from core import selectors, services
 from core.audit import event_view, reads_of_q
 from core.dates import today
-from core.models import Policy, Role
+from core.models import Citation, Policy, Role
 from core.permissions import ALL_ROLES, roles
 
 from .serializers import (
@@ -104,6 +104,8 @@ class CitationViewSet(mixins.ListModelMixin, mixins.UpdateModelMixin, viewsets.G
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator: no database
+            return Citation.objects.none()
         return selectors.citations()
 
     def perform_update(self, serializer):

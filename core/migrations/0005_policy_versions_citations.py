@@ -27,6 +27,16 @@ CITATIONS = {
 }
 
 
+def reset_policy_ids(apps, schema_editor):
+    """Migration 0002 made the one policy row with an explicit id 1, which PostgreSQL's sequence
+    did not count: versions are inserted now, so the sequence must start after the rows there are."""
+    from django.core.management.color import no_style
+
+    connection = schema_editor.connection
+    for sql in connection.ops.sequence_reset_sql(no_style(), [apps.get_model("core", "Policy")]):
+        schema_editor.execute(sql)
+
+
 def seed_citations(apps, schema_editor):
     Citation = apps.get_model("core", "Citation")
     Citation.objects.bulk_create([Citation(code=c, basis=b) for c, b in CITATIONS.items()], ignore_conflicts=True)
@@ -102,4 +112,5 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('age_gap_applies_to__in', ['unmarried', 'all'])), name='policy_age_gap_applies_to_known'),
         ),
         migrations.RunPython(seed_citations, migrations.RunPython.noop),
+        migrations.RunPython(reset_policy_ids, migrations.RunPython.noop),
     ]

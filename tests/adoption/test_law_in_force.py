@@ -12,7 +12,7 @@ from core.dates import right_arises, today
 from core.models import AuditEvent, Reminder
 from registry import services as registry_services
 from registry.models import Child
-from tests.adoption.conftest import ago, complete_file, make_applicant, make_child
+from tests.adoption.conftest import adopt_abroad, ago, complete_file, make_applicant, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -184,8 +184,6 @@ def test_a_consent_before_the_birth_and_a_letter_for_a_court_decision_are_refuse
 
 
 def test_a_consent_is_withdrawn_until_the_day_of_the_decision(api, users, district, court):
-    from tests.adoption.conftest import adopt_abroad
-
     case, child = adopt_abroad(district, court, in_force=False)
     decided_on = case.decision.decided_on
     consent = registry_services.record_parental_consent(
@@ -382,3 +380,40 @@ def test_the_new_identity_the_consular_post_and_the_unseal(api, users, district,
     assert done.status_code == 200 and done.json()["civil_registration"]["number"] == "AZ-77"
     again = c.patch(f"/api/v1/cases/{case.pk}/decision/", {"civil_registration": record}, format="json")
     assert again.status_code == 409
+
+
+# --- the safeguards abroad concern KZ citizens (§11.19); sweeps read the parameters of their day (§10)
+
+
+def test_a_child_of_another_citizenship_adopted_abroad_is_neither_reminded_nor_reported(api, users, district, court):
+    from consular import deadlines as consular_deadlines
+
+    _case, foreign_child = adopt_abroad(district, court, in_force_ago=200, last_name="Ivanova")
+    _case, citizen = adopt_abroad(district, court, in_force_ago=200, last_name="Akhmetova", applicant_name="Brown")
+    Child.objects.filter(pk=foreign_child.pk).update(citizenship="RU")
+    consular_deadlines.sweep_consular_deadlines()
+    reminded = set(Reminder.objects.filter(kind="consular_registration_due").values_list("subject_id", flat=True))
+    assert reminded == {citizen.pk}
+    report = api(users["ministry"]).get("/api/v1/reports/unregistered-children/").json()
+    assert report["total"] == 1 and [r["child"] for r in report["results"]] == [citizen.pk]
+
+
+def test_the_registry_sweep_reads_the_parameters_in_effect_on_the_day_swept(district):
+    from core.models import Policy
+    from registry import deadlines as registry_deadlines
+
+    waiting = registry_services.create_child(
+        actor=None,
+        district=district,
+        last_name="Late",
+        first_name="A",
+        sex="F",
+        birth_date=ago(900),
+        identified_on=ago(5),
+    )[0]
+    Policy.objects.create(effective_from=ago(1), primary_registration_days=10)  # from yesterday: 10 days
+    registry_deadlines.sweep_registers(on=ago(2))  # the day before the change: 3 days (identified 3 days before)
+    assert Reminder.objects.filter(kind="register_escalation_due", subject_id=waiting.pk).count() == 1
+    Reminder.objects.all().delete()
+    registry_deadlines.sweep_registers(on=ago(0))  # under the new version: 5 days < 10, nothing due
+    assert not Reminder.objects.filter(kind="register_escalation_due", subject_id=waiting.pk).exists()
