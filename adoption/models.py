@@ -41,9 +41,9 @@ class Applicant(models.Model):
     citizenship = models.CharField(max_length=9)  # alpha-2 or `stateless`
     residence_country = models.CharField(max_length=2)
     marital_status = models.CharField(max_length=10, choices=MaritalStatus.choices, blank=True)
-    barring_facts = models.JSONField(default=list, blank=True)  # BarringFact codes (CMF art. 91)
+    barring_facts = models.JSONField(default=list, db_default=[], blank=True)  # BarringFact codes (CMF art. 91)
     # CMF art. 91: an unmarried man who has raised the child for three years may adopt alone.
-    raised_child_three_years = models.BooleanField(default=False)
+    raised_child_three_years = models.BooleanField(default=False, db_default=False)
     # ¶58: the register of foreign citizens wishing to adopt.
     foreign_register_number = models.CharField(max_length=64, blank=True)
     foreign_registered_on = models.DateField(null=True, blank=True)
@@ -136,7 +136,7 @@ class Case(models.Model):
     case_ref = models.CharField(max_length=64, unique=True, null=True, blank=True)  # historical imports
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="cases")
     opened_on = models.DateField()
-    kind = models.CharField(max_length=10, choices=CaseKind.choices, default=CaseKind.STANDARD)
+    kind = models.CharField(max_length=10, choices=CaseKind.choices, default=CaseKind.STANDARD, db_default="standard")
     category = models.CharField(max_length=20, choices=Category.choices)
     # RULES §1: the child will live abroad when an applicant permanently resides outside KZ.
     receiving_country = models.CharField(max_length=2, blank=True, db_index=True)
@@ -219,7 +219,7 @@ class CaseDocument(models.Model):
     issuer_licence = models.CharField(max_length=64, blank=True)
     licence_valid_until = models.DateField(null=True, blank=True)
     conditions = models.JSONField(default=list, blank=True)  # medical certificate: listed conditions
-    named_applicants = models.JSONField(default=list, blank=True)  # marriage certificate: both spouses' ids
+    named_applicants = models.JSONField(default=list, db_default=[], blank=True)  # marriage certificate: spouses
     child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="+")  # kinship
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)  # income, KZT a month
     household_size = models.PositiveSmallIntegerField(null=True, blank=True)  # income statement
@@ -351,14 +351,14 @@ class Decision(models.Model):
     # The day the decision was made in final form: the appeal term runs from it (RULES v2 §6).
     final_form_on = models.DateField(null=True, blank=True)
     in_force_on = models.DateField(null=True, blank=True, db_index=True)
-    age_gap_reduced = models.BooleanField(default=False)  # CMF art. 92: the court reduced the age gap
-    age_gap_reason = models.TextField(blank=True)
+    age_gap_reduced = models.BooleanField(default=False, db_default=False)  # CMF art. 92: the court reduced it
+    age_gap_reason = models.TextField(blank=True, db_default="")
     # {last_name, first_name, patronymic, birth_date, birth_place}: what the court changed (RULES v2 §6).
-    new_identity = models.JSONField(default=dict, blank=True)
+    new_identity = models.JSONField(default=dict, db_default={}, blank=True)
     # MFA art. 77: the civil registry's record of the adoption.
-    civil_registration_number = models.CharField(max_length=64, blank=True)
+    civil_registration_number = models.CharField(max_length=64, blank=True, db_default="")
     civil_registered_on = models.DateField(null=True, blank=True)
-    civil_registry_office = models.CharField(max_length=200, blank=True)
+    civil_registry_office = models.CharField(max_length=200, blank=True, db_default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -78,7 +78,8 @@ def registers_latest_entry(on: date) -> str:
 
 def due_reminders(on: date) -> str:
     """What each sweep needs, selected: overdue escalations, children turning 18, cases whose central
-    wait is over, decisions not yet in force, unregistered adoptions, and overdue monitoring reports."""
+    wait is over, decisions not yet in force, adoptions in force with no civil registration (RULES v2
+    §6), unregistered adoptions, and overdue monitoring reports."""
     return f"""
     SELECT count(*) FROM registry_child WHERE status = 'registered' AND (
         (register_level IS NULL AND identified_on <= '{on - timedelta(days=3)}')
@@ -87,7 +88,10 @@ def due_reminders(on: date) -> str:
     SELECT count(*) FROM adoption_casechild cc JOIN adoption_case c ON c.id = cc.case_id JOIN registry_child ch ON ch.id = cc.child_id
      WHERE c.status IN ('open', 'referred', 'heard') AND c.category IN ('foreigner', 'nonresident_citizen')
        AND ch.register_level = 'central' AND ch.level_since <= '{add_months(on, -3)}';
-    SELECT count(*) FROM adoption_decision WHERE in_force_on IS NULL AND decided_on < '{on - timedelta(days=15)}';
+    SELECT count(*) FROM adoption_decision WHERE in_force_on IS NULL AND decided_on < '{on}';
+    SELECT count(*) FROM adoption_decision d JOIN adoption_case c ON c.id = d.case_id
+     WHERE d.outcome = 'granted' AND d.in_force_on < '{on - timedelta(days=3)}' AND d.civil_registered_on IS NULL
+       AND NOT c.historical;
     SELECT count(*) FROM adoption_adoption ad JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
      WHERE c.receiving_country <> '' AND d.in_force_on <= '{on - timedelta(days=30)}'
        AND NOT EXISTS (SELECT 1 FROM consular_consularregistration r WHERE r.child_id = ad.child_id);

@@ -57,14 +57,14 @@ class Child(models.Model):
     birth_registration_number = models.CharField(max_length=64, blank=True, db_index=True)
     # RULES v2 §1: KZ, another country (ISO 3166 alpha-2) or `stateless`. The foreign-adoption
     # rules of art. 76(2) protect KZ citizens.
-    citizenship = models.CharField(max_length=9, default=KZ)
+    citizenship = models.CharField(max_length=9, default=KZ, db_default=KZ)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="children")
     identified_on = models.DateField()
     health_notes = models.TextField(blank=True)
     # The day a granted adoption entered into force: from then on the identity above is sealed
     # (RULES §9; registry.sealing decides what each reader is shown).
     sealed_on = models.DateField(null=True, blank=True, editable=False)
-    birth_place = models.CharField(max_length=200, blank=True)
+    birth_place = models.CharField(max_length=200, blank=True, db_default="")
     # The pre-adoption identity, kept here when the court gave a new one (RULES v2 §6): the fields
     # above then hold the new identity; this is answered only on unseal, as `birth_identity`.
     birth_identity = models.JSONField(null=True, blank=True, editable=False)

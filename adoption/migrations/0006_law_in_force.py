@@ -56,17 +56,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='applicant',
             name='barring_facts',
-            field=models.JSONField(blank=True, default=list),
+            field=models.JSONField(blank=True, db_default=[], default=list),
         ),
         migrations.AddField(
             model_name='applicant',
             name='raised_child_three_years',
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddField(
             model_name='case',
             name='kind',
-            field=models.CharField(choices=[('standard', 'a child of the registers'), ('stepparent', 'adoption by a stepparent'), ('guardian', 'adoption by the guardian or foster carer')], default='standard', max_length=10),
+            field=models.CharField(choices=[('standard', 'a child of the registers'), ('stepparent', 'adoption by a stepparent'), ('guardian', 'adoption by the guardian or foster carer')], db_default='standard', default='standard', max_length=10),
         ),
         migrations.AddField(
             model_name='casedocument',
@@ -86,17 +86,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='casedocument',
             name='named_applicants',
-            field=models.JSONField(blank=True, default=list),
+            field=models.JSONField(blank=True, db_default=[], default=list),
         ),
         migrations.AddField(
             model_name='decision',
             name='age_gap_reason',
-            field=models.TextField(blank=True),
+            field=models.TextField(blank=True, db_default=''),
         ),
         migrations.AddField(
             model_name='decision',
             name='age_gap_reduced',
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddField(
             model_name='decision',
@@ -106,12 +106,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='decision',
             name='civil_registration_number',
-            field=models.CharField(blank=True, max_length=64),
+            field=models.CharField(blank=True, db_default='', max_length=64),
         ),
         migrations.AddField(
             model_name='decision',
             name='civil_registry_office',
-            field=models.CharField(blank=True, max_length=200),
+            field=models.CharField(blank=True, db_default='', max_length=200),
         ),
         migrations.AddField(
             model_name='decision',
@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='decision',
             name='new_identity',
-            field=models.JSONField(blank=True, default=dict),
+            field=models.JSONField(blank=True, db_default={}, default=dict),
         ),
         migrations.AlterField(
             model_name='applicant',

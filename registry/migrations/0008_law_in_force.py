@@ -55,12 +55,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='child',
             name='birth_place',
-            field=models.CharField(blank=True, max_length=200),
+            field=models.CharField(blank=True, db_default='', max_length=200),
         ),
         migrations.AddField(
             model_name='child',
             name='citizenship',
-            field=models.CharField(default='KZ', max_length=9),
+            field=models.CharField(db_default='KZ', default='KZ', max_length=9),
         ),
         migrations.AddField(
             model_name='grounddocument',
