@@ -185,6 +185,25 @@ class Policy(models.Model):
     monitoring_schedule = models.JSONField(default=default_monitoring_schedule)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The parameters that are one number, flag or choice each (the API and the policy page edit them
+    # alike; the list and the schedule beside them are edited as wholes).
+    SCALARS = (
+        "primary_registration_days",
+        "escalate_to_regional_days",
+        "escalate_to_central_days",
+        "dossier_validity_months",
+        "health_certificate_validity_months",
+        "adopter_certificate_validity_months",
+        "subsistence_minimum",
+        "bar_unmarried_men",
+        "age_gap_applies_to",
+        "foreign_register_validity_months",
+        "appeal_period_months",
+        "birth_date_change_max_months",
+        "consular_registration_days",
+        "monitoring_grace_days",
+    )
+
     class Meta:
         verbose_name_plural = "policy"
         ordering = [models.F("effective_from").asc(nulls_first=True)]

@@ -126,22 +126,7 @@ class PolicyForm(forms.ModelForm):
 
     class Meta:
         model = Policy
-        fields = [
-            "primary_registration_days",
-            "escalate_to_regional_days",
-            "escalate_to_central_days",
-            "dossier_validity_months",
-            "health_certificate_validity_months",
-            "adopter_certificate_validity_months",
-            "subsistence_minimum",
-            "bar_unmarried_men",
-            "age_gap_applies_to",
-            "foreign_register_validity_months",
-            "appeal_period_months",
-            "birth_date_change_max_months",
-            "consular_registration_days",
-            "monitoring_grace_days",
-        ]
+        fields = list(Policy.SCALARS)
 
     effective_from = forms.DateField(
         label=_("In effect from"),

@@ -55,26 +55,7 @@ class PolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Policy
-        fields = [
-            "primary_registration_days",
-            "escalate_to_regional_days",
-            "escalate_to_central_days",
-            "dossier_validity_months",
-            "health_certificate_validity_months",
-            "barring_conditions",
-            "adopter_certificate_validity_months",
-            "subsistence_minimum",
-            "bar_unmarried_men",
-            "age_gap_applies_to",
-            "foreign_register_validity_months",
-            "appeal_period_months",
-            "birth_date_change_max_months",
-            "consular_registration_days",
-            "monitoring_grace_days",
-            "monitoring_schedule",
-            "effective_from",
-            "updated_at",
-        ]
+        fields = [*Policy.SCALARS, "barring_conditions", "monitoring_schedule", "effective_from", "updated_at"]
         read_only_fields = ["updated_at"]
         extra_kwargs = {
             name: {"min_value": 1, "max_value": 3650} for name in fields if name.endswith(("_days", "_months"))

@@ -1,6 +1,8 @@
 """The staff pages with Django's test client: each role's pages, scope, and forms that keep
 what the user typed and show each error next to its field."""
 
+import datetime
+
 import pytest
 
 from adoption.models import Referral
@@ -119,3 +121,23 @@ def test_the_timeline_is_in_date_order(client, users, make_child_web, days_ago):
     dates = __import__("re").findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', page)
     assert dates == sorted(dates) and len(dates) == 3
     assert 'value="adopted"' not in page  # the deregistration form does not offer "adopted"
+
+
+def test_the_ministry_sets_a_policy_version_from_a_date_on_its_page(client, users):
+    from core.models import Policy
+
+    login(client, users["ministry"])
+    current = Policy.current()
+    form = {name: getattr(current, name) for name in Policy.SCALARS if getattr(current, name) is not None}
+    form |= {
+        "barring_conditions": ", ".join(current.barring_conditions),
+        **current.monitoring_schedule,
+        "subsistence_minimum": 45_000,
+        "effective_from": "2025-01-01",
+    }
+    form["bar_unmarried_men"] = "on"
+    response = client.post("/dashboard/policy/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Policy.on(datetime.date(2024, 12, 31)).subsistence_minimum is None  # the day before
+    assert Policy.on(datetime.date(2025, 1, 1)).subsistence_minimum == 45_000
+    assert "In effect from" in client.get("/dashboard/policy/").content.decode()
