@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,35 @@ class ApplicantForm(forms.Form):
         label=_("Has raised the child for three years after the mother's death or deprivation of her rights"),
         required=False,
     )
+    register_number = forms.CharField(
+        label=_("Number on the district's register of citizens wishing to adopt (residents)"),
+        max_length=64,
+        required=False,
+    )
+    registered_on = forms.DateField(label=_("Registered on"), widget=DateInput(), required=False)
+    valid_until = forms.DateField(label=_("Registration valid until"), widget=DateInput(), required=False)
+    REGISTRATION = ("register_number", "registered_on", "valid_until")
+
+    def clean(self):
+        data = super().clean()
+        given = [name for name in self.REGISTRATION if data.get(name)]
+        if given and len(given) != len(self.REGISTRATION):
+            self.add_error(given[0], _("A registration needs its number, its date and its end."))
+        return data
+
+    def service_args(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.REGISTRATION}
+
+    def registration(self) -> dict | None:
+        d = self.cleaned_data
+        if not d.get("register_number"):
+            return None
+        return {
+            "register": "prospective_adopters",
+            "number": d["register_number"],
+            "registered_on": d["registered_on"],
+            "valid_until": d["valid_until"],
+        }
 
     def clean_citizenship(self):
         code = self.cleaned_data["citizenship"].strip()
@@ -303,10 +333,19 @@ def applicant_new(request):
     form = ApplicantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         district = District.objects.get(pk=request.user.district_id)
-        if run_service(form, services.create_applicant, actor=request.user, district=district, **form.cleaned_data):
+        if run_service(form, _record_applicant, actor=request.user, district=district, form=form):
             messages.success(request, _("Applicant recorded."))
             return redirect("web-case-new")
     return render(request, "adoption/form_page.html", {"form": form, "title": _("Record an applicant")})
+
+
+@transaction.atomic
+def _record_applicant(*, actor, district, form):
+    """The applicant and, for a resident, the district's register entry: both or neither."""
+    applicant = services.create_applicant(actor=actor, district=district, **form.service_args())
+    if form.registration():
+        services.register_applicant(actor=actor, applicant=applicant, **form.registration())
+    return applicant
 
 
 @login_required

@@ -141,3 +141,27 @@ def test_the_ministry_sets_a_policy_version_from_a_date_on_its_page(client, user
     assert Policy.on(datetime.date(2024, 12, 31)).subsistence_minimum is None  # the day before
     assert Policy.on(datetime.date(2025, 1, 1)).subsistence_minimum == 45_000
     assert "In effect from" in client.get("/dashboard/policy/").content.decode()
+
+
+def test_a_resident_applicant_is_recorded_with_the_districts_register_entry(client, users):
+    from adoption.models import AdopterRegistration, Applicant
+
+    login(client, users["guardianship"])
+    person = {
+        "last_name": "Омарова",
+        "first_name": "Айгуль",
+        "sex": "F",
+        "birth_date": "1985-04-04",
+        "citizenship": "kz",
+        "residence_country": "KZ",
+        "marital_status": "single",
+        "register_number": "PA-2026-14",
+        "registered_on": ago(30).isoformat(),
+    }
+    refused = client.post("/applicants/new/", person)  # no end date: nothing is recorded
+    assert refused.status_code == 200 and "A registration needs its number" in refused.content.decode()
+    assert not Applicant.objects.exists()
+    person["valid_until"] = ago(-335).isoformat()
+    assert client.post("/applicants/new/", person).status_code == 302
+    entry = AdopterRegistration.objects.get()
+    assert (entry.applicant.citizenship, entry.register, entry.number) == ("KZ", "prospective_adopters", "PA-2026-14")
