@@ -12,6 +12,7 @@ the other. tests/adoption/test_facts.py pins what they return.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import time
@@ -23,7 +24,7 @@ from django.db import connection
 from core.models import Policy
 from registry.rules import ConsentFact, Entry, GroundFact
 
-from . import rules
+from . import extensions, rules
 from .models import Case
 
 # Each query takes the case id once or twice; rows come in the order the rules expect.
@@ -49,8 +50,16 @@ SELECT a.id, a.sex, a.birth_date, a.citizenship, a.residence_country, a.marital_
 FROM adoption_applicant a JOIN adoption_caseapplicant ca ON ca.applicant_id = a.id WHERE ca.case_id = %s ORDER BY a.id"""
 DOCUMENTS = """
 SELECT kind, issued_on, applicant_id, issuer_licence, licence_valid_until, conditions, named_applicants, child_id,
-       amount, household_size
+       amount, household_size, agency_id
 FROM adoption_casedocument WHERE case_id = %s ORDER BY issued_on, id"""
+AGENCIES = """
+SELECT a.id, a.accredited_from, a.accredited_until, s.start, s."end" FROM core_agency a
+LEFT JOIN core_agencysuspension s ON s.agency_id = a.id
+WHERE a.id IN (SELECT agency_id FROM adoption_casedocument WHERE case_id = %s) ORDER BY a.id, s.start, s.id"""
+HAGUE = """
+SELECT c.hague_party_since, h.art15_report_received_on, h.art16_report_sent_on, h.art17_agreement_on
+FROM adoption_case k LEFT JOIN core_country c ON c.code = k.receiving_country
+LEFT JOIN adoption_hagueprocedure h ON h.case_id = k.id WHERE k.id = %s"""
 REGISTRATIONS = """
 SELECT r.applicant_id, r.register, r.registered_on, r.valid_until FROM adoption_adopterregistration r
 JOIN adoption_caseapplicant ca ON ca.applicant_id = r.applicant_id WHERE ca.case_id = %s ORDER BY r.registered_on, r.id"""
@@ -130,6 +139,8 @@ def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
         registration_rows,
         parental_consent_rows,
         citation_rows,
+        agency_rows,
+        hague_rows,
     ) = _run(
         [
             (CHILDREN, once),
@@ -145,6 +156,8 @@ def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
             (REGISTRATIONS, once),
             (PARENTAL_CONSENTS, once),
             (CITATIONS, []),
+            (AGENCIES, once),
+            (HAGUE, once),
         ]
     )
     entries: dict[int, list[Entry]] = {}
@@ -221,11 +234,33 @@ def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
             child_id,
             _decimal(amount),
             household_size,
+            agency_id,
         )
-        for kind, issued_on, applicant_id, licence, valid_until, conditions, named, child_id, amount, household_size in (
-            document_rows
-        )
+        for (
+            kind,
+            issued_on,
+            applicant_id,
+            licence,
+            valid_until,
+            conditions,
+            named,
+            child_id,
+            amount,
+            household_size,
+            agency_id,
+        ) in document_rows
     )
+    suspensions: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
+    periods: dict[int, tuple[datetime.date, datetime.date]] = {}
+    for agency_id, accredited_from, accredited_until, start, end in agency_rows:
+        periods[agency_id] = (accredited_from, accredited_until)
+        if start is not None:
+            suspensions.setdefault(agency_id, []).append((start, end))
+    agencies = {
+        agency_id: rules.AgencyFacts(agency_id, *period, tuple(suspensions.get(agency_id, ())))
+        for agency_id, period in periods.items()
+    }
+    hague = rules.HagueFacts(*(_date(value) for value in hague_rows[0])) if hague_rows else rules.HagueFacts()
     contacts = tuple(rules.ContactFacts(*row) for row in contact_rows)
     child_consents = tuple(rules.ConsentFacts(*row) for row in consent_rows)
     searches = tuple(on for (on,) in search_rows)
@@ -256,6 +291,9 @@ def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
         other_cases=others,
         policy=policy_facts(Policy.on(as_of)),
         citations=dict(citation_rows),
+        receiving_country=case.receiving_country,
+        agencies=agencies,
+        hague=hague,
     )
 
 
@@ -273,4 +311,7 @@ def policy_facts(policy: Policy) -> rules.PolicyFacts:
 
 
 def eligibility(case: Case, as_of) -> rules.Eligibility:
-    return rules.evaluate(load_case_facts(case, as_of), as_of)
+    """The checks of `case` on `as_of`, with the warnings the apps above add (adoption.extensions)."""
+    result = rules.evaluate(load_case_facts(case, as_of), as_of)
+    added = [finding for source in extensions.warning_sources for finding in source(case, as_of)]
+    return dataclasses.replace(result, warnings=(*result.warnings, *added)) if added else result

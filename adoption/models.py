@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import KZ, STATELESS  # noqa: F401 (STATELESS: the rules read it from here)
-from core.models import Court, District, one_of
+from core.models import Agency, Court, District, one_of
 from registry.models import Child, Sex
 
 
@@ -222,6 +222,8 @@ class CaseDocument(models.Model):
     named_applicants = models.JSONField(default=list, db_default=[], blank=True)  # marriage certificate: spouses
     child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="+")  # kinship
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)  # income, KZT a month
+    # A dossier report: the accredited agency that issued it (RULES v2 §4 FOREIGN_DOSSIER, §7a).
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     household_size = models.PositiveSmallIntegerField(null=True, blank=True)  # income statement
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -299,6 +301,9 @@ class Referral(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="referrals")
     on = models.DateField()
+    # The first day of the run of eligible days that ends with the referral (null: before the days
+    # looked at): RULES v2 §7b RUSHED_CASE reads it.
+    eligible_since = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -373,6 +378,24 @@ class Decision(models.Model):
     @property
     def final_form(self) -> datetime.date:
         return self.final_form_on or self.decided_on
+
+
+class HagueProcedure(models.Model):
+    """The Hague Convention's steps of a foreign adoption into a party country (RULES v2 §7a):
+    the receiving Central Authority's report on the applicants (art. 15), the child's report
+    (art. 16), both Central Authorities' agreement (art. 17(c)) before the referral, and the
+    certificate of conformity (art. 23) the ministry issues after entry into force."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="hague")
+    art15_report_received_on = models.DateField(null=True, blank=True)
+    art16_report_sent_on = models.DateField(null=True, blank=True)
+    art17_agreement_on = models.DateField(null=True, blank=True)
+    certificate_number = models.CharField(max_length=64, blank=True, db_default="")
+    certificate_issued_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Hague steps of case #{self.case_id}"
 
 
 class AppealOutcome(models.TextChoices):

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.countries import KZ
 from core.dates import add_months, age_on, is_minor, reaches_age_on, right_arises
@@ -89,6 +90,32 @@ class DocumentFacts:
     child_id: int | None = None
     amount: Decimal | None = None
     household_size: int | None = None
+    agency_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AgencyFacts:
+    """An agency of the register: accredited from-until, minus its suspensions (ends inclusive)."""
+
+    id: int
+    accredited_from: date
+    accredited_until: date
+    suspensions: tuple[tuple[date, date], ...] = ()
+
+    def accredited_on(self, day: date) -> bool:
+        return self.accredited_from <= day <= self.accredited_until and not any(
+            start <= day <= end for start, end in self.suspensions
+        )
+
+
+@dataclass(frozen=True)
+class HagueFacts:
+    """The receiving country's HC93 status and the case's steps (RULES v2 §7a)."""
+
+    party_since: date | None = None  # the Convention in force between the country and KZ
+    art15_report_received_on: date | None = None
+    art16_report_sent_on: date | None = None
+    art17_agreement_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +188,9 @@ class CaseFacts:
     policy: PolicyFacts = field(default_factory=PolicyFacts)
     kind: str = CaseKind.STANDARD
     citations: Mapping[str, str] = field(default_factory=dict)  # code -> basis, as the ministry keeps them
+    receiving_country: str = ""  # a foreign adoption: the applicants' country of residence
+    agencies: Mapping[int, AgencyFacts] = field(default_factory=dict)  # the agencies the documents name
+    hague: HagueFacts = field(default_factory=HagueFacts)
 
     @property
     def applicant_ids(self) -> frozenset[int]:
@@ -257,9 +287,10 @@ class Check:
 class Finding:
     code: str
     detail: str
+    extra: Mapping = field(default_factory=dict)  # a red flag's `flag`, `evidence` and `on`
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "detail": str(self.detail)}
+        return {"code": self.code, "detail": str(self.detail), **self.extra}
 
 
 @dataclass(frozen=True)
@@ -494,11 +525,13 @@ def foreign_dossier(facts: CaseFacts, on: date):
             problems.append(_("the %(kind)s report is missing") % {"kind": kind})
             continue
         licensed = [
-            d for d in reports if d.issuer_licence and d.licence_valid_until and d.licence_valid_until >= d.issued_on
+            d
+            for d in reports
+            if d.agency_id in facts.agencies and facts.agencies[d.agency_id].accredited_on(d.issued_on)
         ]
         if not licensed:
             problems.append(
-                _("the %(kind)s report was not issued by an agency with a valid state licence") % {"kind": kind}
+                _("the %(kind)s report was not issued by an agency accredited on its issue date") % {"kind": kind}
             )
             continue
         latest = max(licensed, key=lambda d: d.issued_on)
@@ -509,7 +542,7 @@ def foreign_dossier(facts: CaseFacts, on: date):
             )
     if problems:
         return FAIL, _("Dossier incomplete: %(problems)s.") % {"problems": "; ".join(problems)}, None
-    return PASS, _("The application and the four licensed reports are on file and current."), None
+    return PASS, _("The application and the four reports of accredited agencies are on file and current."), None
 
 
 def registered_on_date(applicant: ApplicantFacts, register: str, on: date, policy: PolicyFacts) -> bool:
@@ -802,6 +835,43 @@ def guardian_consent(facts: CaseFacts, on: date):
     return PASS, _("The guardian or foster carer consented."), None
 
 
+# --- the Hague Convention (§7a, v2) -------------------------------------------------------------
+
+
+def hague_country(facts: CaseFacts, on: date) -> str | None:
+    """A foreign adoption whose receiving country is a party to HC93 on `on`."""
+    if not facts.receiving_country:
+        return _("The child will not live abroad.")
+    since = facts.hague.party_since
+    if since is None or since > on:
+        return _("The receiving country %(country)s is not a party to the Hague Convention on this date.") % {
+            "country": facts.receiving_country
+        }
+    return None
+
+
+HAGUE_STEPS = (
+    ("art15_report_received_on", gettext_lazy("the receiving Central Authority's report on the applicants (art. 15)")),
+    ("art16_report_sent_on", gettext_lazy("the report on the child sent (art. 16)")),
+    (
+        "art17_agreement_on",
+        gettext_lazy("both Central Authorities' agreement that the adoption may proceed (art. 17(c))"),
+    ),
+)
+
+
+@rule("HAGUE_AGREEMENT", "HC93 art. 15-17", hague_country)
+def hague_agreement(facts: CaseFacts, on: date):
+    missing = [
+        str(label)
+        for name, label in HAGUE_STEPS
+        if not (getattr(facts.hague, name) and getattr(facts.hague, name) <= on)
+    ]
+    if missing:
+        return FAIL, _("The Hague procedure is not complete: %(steps)s.") % {"steps": "; ".join(missing)}, None
+    return PASS, _("The reports of art. 15 and 16 and the agreement of art. 17(c) are recorded."), None
+
+
 # --- warnings ------------------------------------------------------------------------------------
 
 
@@ -848,6 +918,21 @@ def warnings_for(facts: CaseFacts, on: date) -> list[Finding]:
             )
         )
     return found
+
+
+ELIGIBLE_SINCE_DAYS = 31  # how far back the referral looks for the day the last check passed
+
+
+def eligible_since(facts: CaseFacts, on: date, days: int = ELIGIBLE_SINCE_DAYS) -> date | None:
+    """The first day of the unbroken run of eligible days ending on `on` (eligible on `on`), or
+    None when the case was eligible on every one of the `days` before (RULES v2 §7b RUSHED_CASE)."""
+    first = on
+    for back in range(1, days + 1):
+        day = on - timedelta(days=back)
+        if not evaluate(facts, day).eligible:
+            return first
+        first = day
+    return None
 
 
 def evaluate(facts: CaseFacts, on: date) -> Eligibility:

@@ -33,7 +33,7 @@ def cases_for(user: User) -> QuerySet[Case]:
 
 def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Everything the case file shows, in a fixed number of queries."""
-    return qs.select_related("district", "decision", "decision__appeal").prefetch_related(
+    return qs.select_related("district", "decision", "decision__appeal", "hague").prefetch_related(
         "child_links",
         "applicant_links",
         "applicants__registrations",

@@ -23,12 +23,12 @@ from core.errors import (
     not_future,
     raise_errors,
 )
-from core.models import Court, Policy, Role, User
+from core.models import Agency, Country, Court, Policy, Role, User
 from registry import services as registry_services
 from registry.models import Child, ChildStatus, DeregistrationReason
 
 from . import rules, workflow
-from .facts import eligibility
+from .facts import eligibility, load_case_facts
 from .models import (
     AdopterRegistration,
     Adoption,
@@ -47,6 +47,7 @@ from .models import (
     Contact,
     Decision,
     DomesticSearch,
+    HagueProcedure,
     Hearing,
     Participant,
     Referral,
@@ -370,11 +371,20 @@ def add_document(
     child: Child | None = None,
     amount=None,
     household_size: int | None = None,
+    agency: Agency | None = None,
 ) -> CaseDocument:
     case = _locked_case(case)
     workflow.require(case, "documents")
     errors = _in_case(case, applicant=applicant, child=child)
     not_future("issued_on", issued_on, errors)
+    if kind in rules.DOSSIER_REPORTS and agency is None and not case.historical:
+        errors.append(
+            FieldError(
+                "agency",
+                "required",
+                _("A dossier report names the accredited agency that issued it (the register of agencies)."),
+            )
+        )
     conditions, named_applicants = sorted(set(conditions or [])), list(named_applicants or [])
     errors += _document_errors(
         case,
@@ -405,6 +415,7 @@ def add_document(
         child=child,
         amount=amount,
         household_size=household_size,
+        agency=agency,
     )
     record_write(actor=actor, verb="add_document", obj=document, subject=case)
     return document
@@ -483,6 +494,99 @@ def record_domestic_search(
     return search
 
 
+# --- the Hague Convention (RULES v2 §7a) ---------------------------------------------------------
+
+
+def _hague_country(case: Case, on: datetime.date) -> Country:
+    country = Country.objects.filter(pk=case.receiving_country).first() if case.receiving_country else None
+    if country is None or not country.hague_party_on(on):
+        raise RuleError(
+            "case",
+            "not_a_hague_adoption",
+            _("The child will not live in a country that is a party to the Hague Convention on this date."),
+        )
+    return country
+
+
+@workflow.step("hague")
+@transaction.atomic
+def record_hague_steps(
+    *,
+    actor: User | None,
+    case: Case,
+    art15_report_received_on: datetime.date | None = None,
+    art16_report_sent_on: datetime.date | None = None,
+    art17_agreement_on: datetime.date | None = None,
+) -> HagueProcedure:
+    """The ministry, as KZ's Central Authority, records the steps of HC93 art. 15-17; a second
+    call sets the dates it names and keeps the others (RULES §11.16)."""
+    case = _locked_case(case)
+    workflow.require(case, "hague")
+    given = {
+        "art15_report_received_on": art15_report_received_on,
+        "art16_report_sent_on": art16_report_sent_on,
+        "art17_agreement_on": art17_agreement_on,
+    }
+    given = {name: value for name, value in given.items() if value is not None}
+    errors: list[FieldError] = []
+    if not given:
+        errors.append(FieldError("art17_agreement_on", "required", _("Give the date of at least one step.")))
+    for name, value in given.items():
+        not_future(name, value, errors)
+    raise_errors(errors)
+    _hague_country(case, max(given.values()))
+    procedure, _created = HagueProcedure.objects.select_for_update().get_or_create(case=case)
+    steps = {name: given.get(name, getattr(procedure, name)) for name in HAGUE_STEP_FIELDS}
+    agreement = steps["art17_agreement_on"]
+    reports = [steps["art15_report_received_on"], steps["art16_report_sent_on"]]
+    if agreement and (None in reports or any(agreement < day for day in reports if day)):
+        raise RuleError(
+            "art17_agreement_on",
+            "before_the_reports",
+            _("The Central Authorities agree (art. 17(c)) only after both reports (art. 15 and 16)."),
+        )
+    audited_update(procedure, actor=actor, verb=Verb.RECORD_HAGUE_STEPS, subject=case, **given)
+    return procedure
+
+
+HAGUE_STEP_FIELDS = ("art15_report_received_on", "art16_report_sent_on", "art17_agreement_on")
+
+
+@workflow.step("hague-certificate")
+@transaction.atomic
+def issue_hague_certificate(*, actor: User | None, case: Case, number: str, issued_on: datetime.date) -> HagueProcedure:
+    """HC93 art. 23: the certificate that the adoption was made in accordance with the Convention,
+    issued by the ministry after entry into force."""
+    case = _locked_case(case)
+    workflow.require(case, "hague-certificate")
+    decision = Decision.objects.get(case=case)
+    _hague_country(case, decision.in_force_on)
+    procedure, _created = HagueProcedure.objects.select_for_update().get_or_create(case=case)
+    if procedure.certificate_issued_on:
+        raise ConflictError("number", "already_issued", _("The certificate of art. 23 is already issued."))
+    errors: list[FieldError] = []
+    not_future("issued_on", issued_on, errors)
+    if issued_on < decision.in_force_on:
+        errors.append(
+            FieldError(
+                "issued_on",
+                "before_in_force",
+                _("The certificate is issued once the adoption is in force (%(date)s).")
+                % {"date": decision.in_force_on.isoformat()},
+            )
+        )
+    raise_errors(errors)
+    audited_update(
+        procedure,
+        actor=actor,
+        verb=Verb.ISSUE_HAGUE_CERTIFICATE,
+        subject=case,
+        certificate_number=number.strip(),
+        certificate_issued_on=issued_on,
+    )
+    return procedure
+
+
 # --- court stage (§6) -----------------------------------------------------------------------
 
 
@@ -496,6 +600,10 @@ def _lock_children(case: Case) -> list[Child]:
 
 def _require_eligible(case: Case, on: datetime.date, action: str):
     result = eligibility(case, on)
+    return _eligible_or_refuse(result, on, action)
+
+
+def _eligible_or_refuse(result: rules.Eligibility, on: datetime.date, action: str) -> rules.Eligibility:
     if not result.eligible:
         failing = result.failing()
         raise RuleError.many(
@@ -522,8 +630,11 @@ def refer_to_court(*, actor: User | None, case: Case, court: Court, on: datetime
     if on < case.opened_on:
         errors.append(FieldError("on", "before_case_opened", _("A case cannot be referred before it was opened.")))
     raise_errors(errors)
-    _require_eligible(case, on, "referral")  # under the children's locks: sees every committed competitor
-    referral = Referral.objects.create(case=case, court=court, on=on, created_by=actor)
+    facts = load_case_facts(case, on)  # under the children's locks: sees every committed competitor
+    _eligible_or_refuse(rules.evaluate(facts, on), on, "referral")
+    referral = Referral.objects.create(
+        case=case, court=court, on=on, eligible_since=rules.eligible_since(facts, on), created_by=actor
+    )
     record_write(actor=actor, verb="refer_to_court", obj=referral, subject=case)
     _set_status(case, CaseStatus.REFERRED, actor=actor, verb="refer_to_court")
     return referral

@@ -52,6 +52,11 @@ STEPS: dict[str, Step] = {
     "civil-registration": Step(
         (Role.COURT, Role.GUARDIANSHIP), (CaseStatus.IN_FORCE,), None, gettext_lazy("registered (not in force)")
     ),
+    # RULES v2 §7a: the ministry, as Central Authority (art. 15-17 before the referral, art. 23 after)
+    "hague": Step((Role.MINISTRY,), EVIDENCE, None, gettext_lazy("given new Hague steps")),
+    "hague-certificate": Step(
+        (Role.MINISTRY,), (CaseStatus.IN_FORCE,), None, gettext_lazy("certified (it needs an adoption in force)")
+    ),
     "withdraw": Step(G, EVIDENCE, CaseStatus.CLOSED, gettext_lazy("withdrawn")),
 }
 

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from adoption.api import views as adoption_views
 from consular.api import views as consular_views
 from core.api import views as core_views
+from intercountry.api import views as intercountry_views
 from registry.api import views as registry_views
 from reports.api import imports as import_views
 from reports.api import views as report_views
@@ -13,6 +14,8 @@ from reports.api import views as report_views
 router = SimpleRouter()
 router.register("reminders", core_views.ReminderViewSet, basename="reminder")
 router.register("citations", core_views.CitationViewSet, basename="citation")
+router.register("agencies", core_views.AgencyViewSet, basename="agency")
+router.register("countries", core_views.CountryViewSet, basename="country")
 router.register("audit-events", core_views.AuditEventViewSet, basename="audit-event")
 router.register("children", registry_views.ChildViewSet, basename="child")
 router.register("duplicates", registry_views.DuplicateFlagViewSet, basename="duplicate")
@@ -30,6 +33,8 @@ urlpatterns = [
     path("consular-posts/", core_views.ConsularPostList.as_view(), name="consular-post-list"),
     path("policy/", core_views.PolicyView.as_view(), name="policy"),
     path("cases/<int:pk>/departure/", consular_views.DepartureView.as_view(), name="case-departure"),
+    path("cases/<int:pk>/parties/", intercountry_views.PartyView.as_view(), name="case-parties"),
+    path("cases/<int:pk>/fees/", intercountry_views.FeeView.as_view(), name="case-fees"),
     path("reports/adoptions/", report_views.AdoptionsReport.as_view(), name="report-adoptions"),
     path(
         "reports/adoptions/children/", report_views.AdoptionsReportChildren.as_view(), name="report-adoptions-children"

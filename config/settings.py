@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "registry",
     "adoption",
     "consular",
+    "intercountry",
     "reports",
 ]
 

@@ -248,14 +248,25 @@ def record_departure(
                     _("The adoption entered into force on %(date)s.") % {"date": in_force_on.isoformat()},
                 )
             )
-        registered = ConsularRegistration.objects.filter(child=child, registered_on__lte=departed_on).exists()
-        if not registered:
+        registrations = ConsularRegistration.objects.filter(child=child, registered_on__lte=departed_on)
+        if not registrations.exists():
             errors.append(
                 FieldError(
                     "consular_registration",
                     "consular_registration_missing",
                     _(
                         "The child is not on a consular register: the passport must bear that stamp before leaving (¶61)."
+                    ),
+                )
+            )
+        elif not registrations.filter(passport_stamped_on__lte=departed_on).exists():
+            errors.append(  # RULES v2 §7: ¶61, the passport bears the MFA stamp of the registration
+                FieldError(
+                    "passport_stamped_on",
+                    "passport_stamp_missing",
+                    _(
+                        "The Ministry of Foreign Affairs' stamp of the consular registration is not in the passport "
+                        "(¶61): record it on the registration, dated on or before the departure."
                     ),
                 )
             )

@@ -16,6 +16,11 @@ def is_country(code: str) -> bool:
     return code in country_codes()
 
 
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code
+
+
 STATELESS = "stateless"
 
 

@@ -6,6 +6,8 @@ in `registry` because every user belongs to one, and every app scopes by them.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -84,6 +86,67 @@ class ConsularPost(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.city} ({self.country})"
+
+
+HC93_IN_FORCE_FOR_KZ = datetime.date(2010, 11, 1)  # the Hague Convention of 1993, for Kazakhstan
+
+
+class Country(models.Model):
+    """A country's status under the Hague Convention of 1993 (RULES v2 §7a): reference data the
+    ministry keeps. `hague_party_since`: the day the Convention entered into force between that
+    country and Kazakhstan (never before 2010-11-01); null: not a party."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    name = models.CharField(max_length=120)
+    hague_party_since = models.DateField(null=True, blank=True)
+    central_authority = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def hague_party_on(self, day) -> bool:
+        return self.hague_party_since is not None and self.hague_party_since <= day
+
+
+class Agency(models.Model):
+    """An agency on the register of accredited agencies (CMF art. 1; RULES v2 §7a)."""
+
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2)
+    accreditation_number = models.CharField(max_length=64, unique=True)
+    accredited_from = models.DateField()
+    accredited_until = models.DateField()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accredited_until__gte=models.F("accredited_from")), name="accreditation_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country}, {self.accreditation_number})"
+
+
+class AgencySuspension(models.Model):
+    """A period the agency's accreditation was suspended, both ends inclusive (RULES §11.7)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="suspensions")
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="suspension_period")]
+
+    def __str__(self):
+        return f"suspended {self.start} to {self.end}"
 
 
 class Role(models.TextChoices):
@@ -182,6 +245,12 @@ class Policy(models.Model):
     birth_date_change_max_months = models.PositiveSmallIntegerField(default=6)
     consular_registration_days = models.PositiveSmallIntegerField(default=30)
     monitoring_grace_days = models.PositiveSmallIntegerField(default=30)
+    # RULES v2 §7a-§7b: the art. 23 certificate, and the red flags' thresholds.
+    hague_certificate_days = models.PositiveSmallIntegerField(default=14)
+    consent_cooling_days = models.PositiveSmallIntegerField(default=30)
+    fee_ceiling_usd = models.PositiveIntegerField(null=True, blank=True)  # none: FEES_ABOVE_POLICY is off
+    rushed_case_days = models.PositiveSmallIntegerField(default=7)
+    agency_share_alert = models.PositiveSmallIntegerField(default=50)  # per cent
     monitoring_schedule = models.JSONField(default=default_monitoring_schedule)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -202,6 +271,11 @@ class Policy(models.Model):
         "birth_date_change_max_months",
         "consular_registration_days",
         "monitoring_grace_days",
+        "hague_certificate_days",
+        "consent_cooling_days",
+        "fee_ceiling_usd",
+        "rushed_case_days",
+        "agency_share_alert",
     )
 
     class Meta:

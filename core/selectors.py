@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import AuditEvent, Citation, ConsularPost, Court, District, Region, Reminder, Role, User
+from .models import Agency, AuditEvent, Citation, ConsularPost, Country, Court, District, Region, Reminder, Role, User
 from .scoping import NOTHING, role_of, scope_of
 
 
@@ -70,3 +70,11 @@ def posts_for(user: User) -> QuerySet[ConsularPost]:
 def citations() -> QuerySet[Citation]:
     Citation.seed()
     return Citation.objects.order_by("code")
+
+
+def agencies() -> QuerySet[Agency]:
+    return Agency.objects.prefetch_related("suspensions").order_by("name", "id")
+
+
+def countries() -> QuerySet[Country]:
+    return Country.objects.order_by("code")

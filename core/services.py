@@ -16,12 +16,17 @@ from django.utils.translation import gettext as _
 
 from .audit import Verb, audited_update, record_write, snapshot
 from .batching import batched
+from .countries import country_name, is_country
 from .dates import today
-from .errors import ConflictError, RuleError, for_roles
+from .errors import ConflictError, FieldError, RuleError, for_roles, raise_errors
 from .models import (
+    HC93_IN_FORCE_FOR_KZ,
     ROLE_ORGANISATION,
+    Agency,
+    AgencySuspension,
     Citation,
     ConsularPost,
+    Country,
     Court,
     District,
     Policy,
@@ -114,6 +119,109 @@ def update_citation(*, actor: User, citation: Citation, basis: str) -> Citation:
         raise RuleError("basis", "required", _("A citation cannot be empty."))
     audited_update(citation, actor=actor, verb=Verb.UPDATE_CITATION, basis=basis.strip())
     return citation
+
+
+# --- accredited agencies and countries (RULES v2 §7a; the ministry keeps them) -------------------
+
+
+def _agency_errors(values: dict, suspensions: list[dict] | None) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if values.get("country") and not is_country(values["country"]):
+        errors.append(FieldError("country", "invalid_country", _("Not an ISO 3166 alpha-2 country code.")))
+    start, end = values.get("accredited_from"), values.get("accredited_until")
+    if start and end and end < start:
+        errors.append(
+            FieldError("accredited_until", "before_start", _("An accreditation cannot end before it starts."))
+        )
+    for index, period in enumerate(suspensions or []):
+        if period["to"] < period["from"]:
+            errors.append(
+                FieldError(f"suspensions[{index}].to", "before_start", _("A suspension cannot end before it starts."))
+            )
+    return errors
+
+
+def _set_suspensions(agency: Agency, suspensions: list[dict]) -> None:
+    AgencySuspension.objects.filter(agency=agency).delete()
+    AgencySuspension.objects.bulk_create(
+        [AgencySuspension(agency=agency, start=p["from"], end=p["to"]) for p in suspensions]
+    )
+
+
+def agency_snapshot(agency: Agency) -> dict:
+    return snapshot(agency) | {
+        "suspensions": [[s.start.isoformat(), s.end.isoformat()] for s in agency.suspensions.order_by("start")]
+    }
+
+
+@for_roles(Role.MINISTRY)
+@transaction.atomic
+def create_agency(*, actor: User, suspensions: list[dict] | None = None, **values) -> Agency:
+    """An agency on the register of accredited agencies."""
+    errors = _agency_errors(values, suspensions)
+    if Agency.objects.filter(accreditation_number=values["accreditation_number"]).exists():
+        errors.append(
+            FieldError("accreditation_number", "taken", _("An agency with this accreditation number is registered."))
+        )
+    raise_errors(errors)
+    agency = Agency.objects.create(**values)
+    _set_suspensions(agency, suspensions or [])
+    record_write(actor=actor, verb=Verb.CREATE_AGENCY, obj=agency, after=agency_snapshot(agency))
+    return agency
+
+
+@for_roles(Role.MINISTRY)
+@transaction.atomic
+def update_agency(*, actor: User, agency: Agency, suspensions: list[dict] | None = None, **values) -> Agency:
+    """Correct an agency, extend or end its accreditation; `suspensions`, when given, is the whole list."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    before = agency_snapshot(agency)
+    merged = {
+        name: values.get(name, getattr(agency, name)) for name in ("country", "accredited_from", "accredited_until")
+    }
+    errors = _agency_errors(merged, suspensions)
+    number = values.get("accreditation_number")
+    if number and Agency.objects.filter(accreditation_number=number).exclude(pk=agency.pk).exists():
+        errors.append(
+            FieldError("accreditation_number", "taken", _("An agency with this accreditation number is registered."))
+        )
+    raise_errors(errors)
+    for name, value in values.items():
+        setattr(agency, name, value)
+    agency.save()
+    if suspensions is not None:
+        _set_suspensions(agency, suspensions)
+    record_write(actor=actor, verb=Verb.UPDATE_AGENCY, obj=agency, before=before, after=agency_snapshot(agency))
+    return agency
+
+
+@for_roles(Role.MINISTRY)
+@transaction.atomic
+def update_country(*, actor: User, code: str, **values) -> Country:
+    """A country's HC93 status and Central Authority (a country not yet listed is added)."""
+    code = code.upper()
+    errors: list[FieldError] = []
+    if not is_country(code):
+        errors.append(FieldError("code", "invalid_country", _("Not an ISO 3166 alpha-2 country code.")))
+    since = values.get("hague_party_since")
+    if since and since < HC93_IN_FORCE_FOR_KZ:
+        errors.append(
+            FieldError(
+                "hague_party_since",
+                "before_kazakhstan",
+                _("The Convention entered into force for Kazakhstan on 2010-11-01: not before it with any country."),
+            )
+        )
+    raise_errors(errors)
+    country = Country.objects.select_for_update().filter(pk=code).first()
+    before = snapshot(country) if country else None
+    if country is None:
+        country = Country(code=code, name=country_name(code))
+    for name, value in values.items():
+        setattr(country, name, value)
+    country.save()
+    record_write(actor=actor, verb=Verb.UPDATE_COUNTRY, obj=country, before=before)
+    return country
 
 
 def create_reminders(reminders: Iterable[Reminder], *, batch: int = 1000) -> Counter:

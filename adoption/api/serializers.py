@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.audit import note_read
-from core.models import Court
+from core.models import Agency, Court
 from registry.models import Sex
 
 from .. import services
@@ -21,6 +21,7 @@ from ..models import (
     Contact,
     Decision,
     DomesticSearch,
+    HagueProcedure,
     Hearing,
     MaritalStatus,
     Participant,
@@ -118,6 +119,14 @@ class DocumentSerializer(serializers.ModelSerializer):
     )
     applicant = ScopedPrimaryKeyField("applicants", required=False, allow_null=True, default=None)
     issuer_licence = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="a dossier report: the accredited agency that issued it",
+        error_messages={"does_not_exist": _("No agency {pk_value} on the register.")},
+    )
     applicants = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         source="named_applicants",
@@ -144,6 +153,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "issuer",
             "issuer_licence",
             "licence_valid_until",
+            "agency",
             "conditions",
             "amount",
             "household_size",
@@ -292,6 +302,29 @@ class DecisionPatchSerializer(serializers.Serializer):
         return data
 
 
+class HagueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HagueProcedure
+        fields = [
+            "art15_report_received_on",
+            "art16_report_sent_on",
+            "art17_agreement_on",
+            "certificate_number",
+            "certificate_issued_on",
+        ]
+
+
+class HagueStepsSerializer(serializers.Serializer):
+    art15_report_received_on = serializers.DateField(required=False)
+    art16_report_sent_on = serializers.DateField(required=False)
+    art17_agreement_on = serializers.DateField(required=False)
+
+
+class HagueCertificateSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=64)
+    issued_on = serializers.DateField()
+
+
 class CaseSerializer(serializers.ModelSerializer):
     """The case file."""
 
@@ -304,6 +337,7 @@ class CaseSerializer(serializers.ModelSerializer):
     referral = serializers.SerializerMethodField()
     hearings = HearingSerializer(many=True)
     decision = serializers.SerializerMethodField()
+    hague = serializers.SerializerMethodField()
     foreign_adoption = serializers.BooleanField(source="is_foreign_adoption")
 
     class Meta:
@@ -329,6 +363,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "referral",
             "hearings",
             "decision",
+            "hague",
             "historical",
             "version",
             "created_at",
@@ -347,6 +382,11 @@ class CaseSerializer(serializers.ModelSerializer):
         referrals = sorted(case.referrals.all(), key=lambda r: (r.on, r.id))
         return ReferralSerializer(referrals[-1]).data if referrals else None
 
+    @extend_schema_field(HagueSerializer(allow_null=True))
+    def get_hague(self, case):
+        procedure = getattr(case, "hague", None)
+        return HagueSerializer(procedure).data if procedure else None
+
     @extend_schema_field(DecisionSerializer(allow_null=True))
     def get_decision(self, case):
         decision = getattr(case, "decision", None)
@@ -364,6 +404,10 @@ class CheckSerializer(serializers.Serializer):
 class FindingSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
+    flag = serializers.CharField(required=False, help_text="RED_FLAG: which (RULES v2 §7b)")
+    evidence = serializers.DictField(required=False, help_text="RED_FLAG: the records it rests on")
+    on = serializers.DateField(required=False, help_text="RED_FLAG: the date of the evidence")
+    child = serializers.IntegerField(required=False)
 
 
 class EligibilitySerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.models import AuditEvent, Citation, ConsularPost, Court, District, Policy, Region, Reminder
+from core.models import Agency, AuditEvent, Citation, ConsularPost, Country, Court, District, Policy, Region, Reminder
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -45,6 +45,8 @@ class PolicySerializer(serializers.ModelSerializer):
         required=False, allow_null=True, help_text="from when this version holds (PUT: default today; null: the first)"
     )
     subsistence_minimum = serializers.IntegerField(min_value=1, max_value=100_000_000, required=False, allow_null=True)
+    fee_ceiling_usd = serializers.IntegerField(min_value=1, max_value=100_000_000, required=False, allow_null=True)
+    agency_share_alert = serializers.IntegerField(min_value=1, max_value=100, required=False, help_text="per cent")
 
     def validate_monitoring_schedule(self, value):
         """The schedule is one value: a PUT names all of it (even when it names only some parameters)."""
@@ -123,3 +125,36 @@ class CitationSerializer(serializers.ModelSerializer):
         model = Citation
         fields = ["code", "basis", "updated_at"]
         read_only_fields = ["code", "updated_at"]
+
+
+class SuspensionSerializer(serializers.Serializer):
+    # `from` is a keyword of Python: the field is declared under its API name below.
+    to = serializers.DateField()
+
+    def get_fields(self):
+        return {"from": serializers.DateField(), **super().get_fields()}
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    country = serializers.CharField(min_length=2, max_length=2)
+    suspensions = SuspensionSerializer(many=True, required=False, write_only=True, help_text="the whole list")
+
+    class Meta:
+        model = Agency
+        fields = ["id", "name", "country", "accreditation_number", "accredited_from", "accredited_until", "suspensions"]
+        read_only_fields = ["id"]
+
+    def to_representation(self, agency):
+        data = super().to_representation(agency)
+        data["suspensions"] = [{"from": s.start.isoformat(), "to": s.end.isoformat()} for s in agency.suspensions.all()]
+        return data
+
+    def validate_country(self, value):
+        return value.upper()
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "name", "hague_party_since", "central_authority"]
+        read_only_fields = ["code"]

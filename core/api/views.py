@@ -14,14 +14,17 @@ from rest_framework.views import APIView
 from core import selectors, services
 from core.audit import event_view, reads_of_q
 from core.dates import today
+from core.errors import may
 from core.models import Citation, Policy, Role
 from core.permissions import ALL_ROLES, roles
 
 from .serializers import (
+    AgencySerializer,
     AsOfSerializer,
     AuditEventSerializer,
     CitationSerializer,
     ConsularPostSerializer,
+    CountrySerializer,
     CourtSerializer,
     PolicySerializer,
     RegionSerializer,
@@ -112,6 +115,47 @@ class CitationViewSet(mixins.ListModelMixin, mixins.UpdateModelMixin, viewsets.G
         serializer.instance = services.update_citation(
             actor=self.request.user, citation=serializer.instance, basis=serializer.validated_data.get("basis", "")
         )
+
+
+class AgencyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """The register of accredited agencies (RULES v2 §7a): every role reads it, the ministry keeps it."""
+
+    serializer_class = AgencySerializer
+    permission_classes = [roles(Role.MINISTRY, read=ALL_ROLES)]
+    pagination_class = None
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.agencies()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_agency(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_agency(
+            actor=self.request.user, agency=serializer.instance, **serializer.validated_data
+        )
+
+
+class CountryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Countries' status under the Hague Convention of 1993, with their Central Authorities."""
+
+    serializer_class = CountrySerializer
+    permission_classes = [roles(Role.MINISTRY, read=ALL_ROLES)]
+    pagination_class = None
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z]{2}"
+
+    def get_queryset(self):
+        return selectors.countries()
+
+    @extend_schema(request=CountrySerializer, responses=CountrySerializer)
+    def partial_update(self, request, code=None):
+        may(request.user, services.update_country)
+        data = CountrySerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        country = services.update_country(actor=request.user, code=code, **data.validated_data)
+        return Response(CountrySerializer(country).data)
 
 
 class PolicyView(APIView):

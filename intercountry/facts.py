@@ -1,0 +1,125 @@
+"""Load the facts of the red flags (flags.CaseFacts) for one case or for every case of a report,
+in a fixed number of queries whatever their number."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from adoption.models import Case, CaseChild, Referral
+from adoption.rules import AgencyFacts
+from core.models import Agency, Policy
+from registry.models import ParentalConsent
+
+from . import flags
+from .models import Fee, Party
+
+PARENTS = ("mother", "father")
+
+
+def thresholds(on: datetime.date) -> flags.Thresholds:
+    policy = Policy.on(on)
+    return flags.Thresholds(
+        consent_cooling_days=policy.consent_cooling_days,
+        fee_ceiling_usd=policy.fee_ceiling_usd,
+        rushed_case_days=policy.rushed_case_days,
+        agency_share_alert=policy.agency_share_alert,
+    )
+
+
+def agency_facts(ids: Iterable[int]) -> dict[int, AgencyFacts]:
+    agencies = Agency.objects.filter(pk__in=set(ids)).prefetch_related("suspensions")
+    return {
+        a.pk: AgencyFacts(
+            a.pk, a.accredited_from, a.accredited_until, tuple((s.start, s.end) for s in a.suspensions.all())
+        )
+        for a in agencies
+    }
+
+
+def case_facts(cases) -> list[flags.CaseFacts]:
+    """The flags' facts of `cases` (a queryset), in six queries."""
+    rows = list(
+        cases.values_list("id", "district_id", "district__region_id", "receiving_country", "decision__in_force_on")
+    )
+    ids = [row[0] for row in rows]
+    children: dict[int, list[int]] = {}
+    births: dict[int, datetime.date] = {}
+    for case_id, child_id, birth_date, birth_identity in CaseChild.objects.filter(case__in=ids).values_list(
+        "case_id", "child_id", "child__birth_date", "child__birth_identity"
+    ):
+        children.setdefault(case_id, []).append(child_id)
+        # the birth date before any new identity the court gave
+        original = (birth_identity or {}).get("birth_date")
+        births[child_id] = datetime.date.fromisoformat(original) if original else birth_date
+    consents: dict[int, list[tuple]] = {}
+    for consent_id, child_id, parent, given_on in ParentalConsent.objects.filter(
+        child__in=births, parent__in=PARENTS
+    ).values_list("id", "child_id", "parent", "given_on"):
+        consents.setdefault(child_id, []).append((consent_id, parent, given_on))
+    fees: dict[int, list[flags.FeeFacts]] = {}
+    for fee_id, party_id, amount, currency, paid_on, purpose in Fee.objects.filter(party__case__in=ids).values_list(
+        "id", "party_id", "amount", "currency", "paid_on", "purpose"
+    ):
+        fees.setdefault(party_id, []).append(flags.FeeFacts(fee_id, amount, currency, paid_on, purpose))
+    parties: dict[int, list[flags.PartyFacts]] = {}
+    for party_id, case_id, name, role, agency_id in Party.objects.filter(case__in=ids).values_list(
+        "id", "case_id", "name", "role", "agency_id"
+    ):
+        parties.setdefault(case_id, []).append(
+            flags.PartyFacts(party_id, name, role, agency_id, tuple(fees.get(party_id, ())))
+        )
+    referrals: dict[int, tuple] = {}
+    for case_id, on, since in (
+        Referral.objects.filter(case__in=ids).order_by("on", "id").values_list("case_id", "on", "eligible_since")
+    ):
+        referrals.setdefault(case_id, (on, since))  # the first referral
+    return [
+        flags.CaseFacts(
+            id=case_id,
+            district=district,
+            region=region,
+            receiving_country=country,
+            consents=tuple(
+                flags.ConsentFacts(consent_id, child_id, parent, given_on, births[child_id])
+                for child_id in children.get(case_id, ())
+                for consent_id, parent, given_on in consents.get(child_id, ())
+            ),
+            parties=tuple(parties.get(case_id, ())),
+            referred_on=referrals.get(case_id, (None, None))[0],
+            eligible_since=referrals.get(case_id, (None, None))[1],
+            in_force_on=in_force_on,
+        )
+        for case_id, district, region, country, in_force_on in rows
+    ]
+
+
+def concentration(districts: Iterable[str], until: datetime.date) -> flags.Concentration:
+    """The foreign adoptions of `districts` in force in the 12 months ending on `until`, by agency (two queries)."""
+    since = flags.Concentration(until).since
+    adoptions = list(
+        Case.objects.filter(district__in=set(districts), decision__in_force_on__range=(since, until))
+        .exclude(receiving_country="")
+        .values_list("id", "district_id", "decision__in_force_on")
+    )
+    acting: dict[int, set[int]] = {}
+    for case_id, agency_id in Party.objects.filter(
+        case__in=[row[0] for row in adoptions], role="agency", agency__isnull=False
+    ).values_list("case_id", "agency_id"):
+        acting.setdefault(case_id, set()).add(agency_id)
+    return flags.Concentration.of(
+        ((district, in_force_on, acting.get(case_id, set())) for case_id, district, in_force_on in adoptions), until
+    )
+
+
+def flags_of_cases(cases, on: datetime.date) -> list[flags.Flag]:
+    """Every red flag of `cases` whose evidence exists on `on` (a fixed number of queries)."""
+    facts = case_facts(cases)
+    agencies = agency_facts(p.agency_id for f in facts for p in f.parties if p.agency_id)
+    spread = concentration({f.district for f in facts}, on)
+    limits = thresholds(on)
+    return [
+        flag
+        for f in facts
+        for flag in flags.flags_of(f, on, agencies=agencies, thresholds=limits, concentration=spread)
+    ]
