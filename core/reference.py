@@ -79,3 +79,30 @@ CONSULATES = [("US", "New York"), ("DE", "Frankfurt am Main")]
 
 DEMO_DISTRICT = "KZ-71-ESI"
 DEMO_COUNTRY = "US"
+
+
+# RULES v2 §7a: the HC93 status of Kazakhstan and of the receiving countries of ¶60, from the HCCH
+# status table of the Convention of 29 May 1993 (docs/decisions.md says where each date comes from).
+# Kazakhstan acceded with effect from 2010-11-01: the Convention is in force between it and every
+# earlier party from that day. Egypt and Russia are not parties. (code, name, in force with KZ, Central Authority)
+HC93_IN_FORCE_FOR_KZ = "2010-11-01"
+HAGUE_COUNTRIES = [
+    (
+        "KZ",
+        "Kazakhstan",
+        HC93_IN_FORCE_FOR_KZ,
+        "Ministry of Education (Committee for the Protection of Children's Rights)",
+    ),
+    ("US", "United States", HC93_IN_FORCE_FOR_KZ, "U.S. Department of State, Office of Children's Issues"),
+    ("GB", "United Kingdom", HC93_IN_FORCE_FOR_KZ, "Department for Education (England); the devolved administrations"),
+    ("CA", "Canada", HC93_IN_FORCE_FOR_KZ, "Provincial and territorial Central Authorities"),
+    ("BE", "Belgium", HC93_IN_FORCE_FOR_KZ, "Federal Central Authority (FPS Justice) and the Communities' authorities"),
+    ("IL", "Israel", HC93_IN_FORCE_FOR_KZ, "Ministry of Welfare and Social Affairs, Child Adoption Service"),
+    ("EG", "Egypt", None, ""),
+    ("FR", "France", HC93_IN_FORCE_FOR_KZ, "Mission de l'adoption internationale"),
+    ("DE", "Germany", HC93_IN_FORCE_FOR_KZ, "Federal Office of Justice (Bundeszentralstelle für Auslandsadoption)"),
+    ("ES", "Spain", HC93_IN_FORCE_FOR_KZ, "Ministry of Social Rights and the Autonomous Communities"),
+    ("RU", "Russian Federation", None, ""),
+    ("CH", "Switzerland", HC93_IN_FORCE_FOR_KZ, "Federal Office of Justice and the cantonal Central Authorities"),
+    ("TR", "Türkiye", HC93_IN_FORCE_FOR_KZ, "Ministry of Family and Social Services"),
+]

@@ -37,6 +37,23 @@ postgres_only = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
+def _reference_rows(request):
+    """The reference rows the migrations put in (the countries' HC93 status): a transactional test
+    empties every table when it ends, so a later test on the same database would miss them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("db")
+    from core.models import Country
+    from core.reference import HAGUE_COUNTRIES
+
+    Country.objects.bulk_create(
+        [Country(code=c, name=n, hague_party_since=s, central_authority=a) for c, n, s, a in HAGUE_COUNTRIES],
+        ignore_conflicts=True,
+    )
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # PBKDF2's deliberate slowness is for attackers, not for fixtures.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -5,7 +5,7 @@ import pytest
 from adoption import services
 from adoption.rules import DOSSIER_REPORTS, INCOME_EVIDENCE
 from core.dates import today
-from core.models import Policy
+from core.models import Agency, Country, Policy
 from registry import services as registry_services
 
 SUBSISTENCE_MINIMUM = 50_000  # KZT a month per person: the value the ministry sets in these tests
@@ -83,6 +83,35 @@ def make_applicant(
     return applicant
 
 
+def accredited_agency(country="US"):
+    """An agency on the register of accredited agencies (RULES v2 §7a), accredited for decades."""
+    agency, _ = Agency.objects.get_or_create(
+        accreditation_number=f"ACC-{country}",
+        defaults={
+            "name": f"Agency of {country}",
+            "country": country,
+            "accredited_from": datetime.date(2000, 1, 1),
+            "accredited_until": datetime.date(2100, 1, 1),
+        },
+    )
+    return agency
+
+
+def the_hague_steps(case, *, last_days_ago):
+    """HC93 art. 15-17 for a foreign adoption into a party country (the ministry records them),
+    the agreement `last_days_ago` days ago. The countries of ¶60 are reference data."""
+    country = Country.objects.filter(pk=case.receiving_country).first()
+    if country is None or not country.hague_party_on(ago(last_days_ago)):
+        return
+    services.record_hague_steps(
+        actor=None,
+        case=case,
+        art15_report_received_on=ago(last_days_ago + 5),
+        art16_report_sent_on=ago(last_days_ago + 2),
+        art17_agreement_on=ago(last_days_ago),
+    )
+
+
 def ministry_sets_subsistence_minimum(amount=SUBSISTENCE_MINIMUM):
     """The policy value ADOPTER_NOT_BARRED needs (it has no default, RULES v2 §1a)."""
     Policy.objects.update_or_create(effective_from=None, defaults={"subsistence_minimum": amount})
@@ -140,9 +169,9 @@ def complete_file(case, children, applicants, *, foreign=True):
                 kind=kind,
                 issued_on=ago(80),
                 issuer="Licensed agency",
-                issuer_licence="LIC-1",
-                licence_valid_until=ago(-300),
+                agency=accredited_agency(),
             )
+        the_hague_steps(case, last_days_ago=70)
         for applicant in applicants:
             for child in children:
                 services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(60))
@@ -207,14 +236,9 @@ def adopt_abroad(
             services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(base + day))
     for kind in DOSSIER_REPORTS:
         services.add_document(
-            actor=None,
-            case=case,
-            kind=kind,
-            issued_on=ago(base + 80),
-            issuer="Agency",
-            issuer_licence="L",
-            licence_valid_until=ago(-300),
+            actor=None, case=case, kind=kind, issued_on=ago(base + 80), issuer="Agency", agency=accredited_agency()
         )
+    the_hague_steps(case, last_days_ago=base + 70)
     services.record_domestic_search(actor=None, case=case, completed_on=ago(base + 70), outcome="no_candidates")
     services.refer_to_court(actor=None, case=case, court=court, on=ago(base + 5))
     services.record_hearing(

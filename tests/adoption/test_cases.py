@@ -122,7 +122,7 @@ def test_eligibility_endpoint_answers_with_every_check(api, users, foreign_case)
     body = api(users["guardianship"]).get(f"/api/v1/cases/{foreign_case.pk}/eligibility/").json()
     assert body["eligible"] is True, [c for c in body["checks"] if c["status"] not in ("pass", "not_applicable")]
     assert body["category"] == "foreigner" and body["case"] == foreign_case.pk
-    assert len(body["checks"]) == 17
+    assert len(body["checks"]) == 18
     assert set(body["checks"][0]) == {"code", "status", "basis", "detail", "satisfiable_on"}
     wait = next(c for c in body["checks"] if c["code"] == "CENTRAL_REGISTER_WAIT")
     assert wait["basis"] == "MFA art. 76(2), art. 101(3)"

@@ -121,14 +121,19 @@ def test_a_full_foreign_case_from_an_empty_database_to_a_decision_in_force(api, 
     assert (case["category"], case["receiving_country"], case["foreign_adoption"]) == ("foreigner", "US", True)
     pk = case["id"]
     docs = [{"kind": "application", "issued_on": ago(119).isoformat(), "issuer": "the applicants"}]
-    docs += [
+    agency = ministry.post(  # the register of accredited agencies (RULES v2 §7a)
+        "/api/v1/agencies/",
         {
-            "kind": kind,
-            "issued_on": ago(110).isoformat(),
-            "issuer": "Adoption agency",
-            "issuer_licence": "L-7",
-            "licence_valid_until": ago(-200).isoformat(),
-        }
+            "name": "Hopeful Families",
+            "country": "US",
+            "accreditation_number": "KZ-ACC-17",
+            "accredited_from": ago(400).isoformat(),
+            "accredited_until": ago(-400).isoformat(),
+        },
+        format="json",
+    ).json()["id"]
+    docs += [
+        {"kind": kind, "issued_on": ago(110).isoformat(), "issuer": "Adoption agency", "agency": agency}
         for kind in ("financial_solvency", "family_situation", "health_report", "moral_qualities")
     ]
     docs += [
@@ -174,6 +179,12 @@ def test_a_full_foreign_case_from_an_empty_database_to_a_decision_in_force(api, 
         ).status_code
         == 201
     )
+    hague = guardianship.get(f"/api/v1/cases/{pk}/eligibility/").json()["checks"][-1]
+    assert (hague["code"], hague["status"]) == ("HAGUE_AGREEMENT", "fail")  # the US is a party since 2010-11-01
+    steps = {"art15_report_received_on": ago(70), "art16_report_sent_on": ago(68), "art17_agreement_on": ago(60)}
+    steps = {name: day.isoformat() for name, day in steps.items()}
+    assert guardianship.post(f"/api/v1/cases/{pk}/hague/", steps, format="json").status_code == 403  # the ministry's
+    assert ministry.post(f"/api/v1/cases/{pk}/hague/", steps, format="json").status_code == 201
     assert guardianship.get(f"/api/v1/cases/{pk}/eligibility/").json()["eligible"] is True
 
     referred = refer(guardianship, Case(pk=pk), court, on=ago(50))

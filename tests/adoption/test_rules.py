@@ -55,8 +55,11 @@ def applicant(
     )
 
 
-def dossier(issued=date(2024, 3, 1), licence_until=date(2025, 1, 1)):
-    reports = [DocumentFacts(kind, issued, None, "LIC-9", licence_until) for kind in rules.DOSSIER_REPORTS]
+AGENCY = rules.AgencyFacts(7, date(2020, 1, 1), date(2025, 1, 1))  # accredited on the register (§7a)
+
+
+def dossier(issued=date(2024, 3, 1), agency=AGENCY.id):
+    reports = [DocumentFacts(kind, issued, agency_id=agency) for kind in rules.DOSSIER_REPORTS]
     return (DocumentFacts("application", date(2024, 2, 1)), *reports)
 
 
@@ -93,6 +96,7 @@ def foreign_case(**changes) -> CaseFacts:
         domestic_searches=(date(2024, 2, 20),),
         other_cases=(),
         policy=POLICY,
+        agencies={AGENCY.id: AGENCY},
     )
     return replace(base, **changes)
 
@@ -122,6 +126,7 @@ def test_the_baseline_foreign_case_is_eligible():
         "ADOPTER_REGISTERED",
         "KINSHIP_PROVEN",
         "GUARDIAN_CONSENT",
+        "HAGUE_AGREEMENT",
     ]
     assert check(foreign_case(), "CHILD_CONSENT").status == "not_applicable"  # the child is 4
 
@@ -371,9 +376,10 @@ def test_dossier_reports_are_valid_for_twelve_months(as_of, status):
 
 
 def test_a_report_from_an_agency_without_a_valid_licence_does_not_count():
-    facts = foreign_case(documents=(*dossier(licence_until=date(2024, 2, 28)), medical()))
+    lapsed = replace(AGENCY, accredited_until=date(2024, 2, 28))  # the reports are of 2024-03-01
+    facts = foreign_case(documents=(*dossier(), medical()), agencies={AGENCY.id: lapsed})
     result = check(facts, "FOREIGN_DOSSIER")
-    assert result.status == "fail" and "licence" in result.detail
+    assert result.status == "fail" and "accredited on its issue date" in result.detail
 
 
 def test_a_missing_report_is_named():

@@ -64,6 +64,8 @@ def args_for(name, case, court):
         "in-force": {"in_force_on": on},
         "appeal": {"filed_on": on, "decided_on": on, "outcome": "upheld"},
         "civil-registration": {"number": "CR-1", "registered_on": on, "office": "Civil registry"},
+        "hague": {"art17_agreement_on": on},
+        "hague-certificate": {"number": "HC-1", "issued_on": on},
         "withdraw": {"on": on},
     }[name]
 
@@ -78,7 +80,7 @@ def test_every_service_refuses_its_step_in_a_status_the_table_does_not_allow(dis
     stepped = {fn.step: fn for fn in vars(services).values() if callable(fn) and hasattr(fn, "step")}
     refused = 0
     for name, step in workflow.STEPS.items():
-        case = decided if name in ("in-force", "appeal", "civil-registration") else undecided
+        case = decided if name in ("in-force", "appeal", "civil-registration", "hague-certificate") else undecided
         for status in set(CaseStatus.values) - set(step.from_statuses):
             set_status(case, status)
             target = {"consent": consent} if name == "withdraw-consent" else {"case": case}

@@ -116,7 +116,7 @@ def departure(client, case, child, **overrides):
     return client.post(f"/api/v1/cases/{case.pk}/departure/", body, format="json")
 
 
-def test_departure_is_refused_without_the_exit_permission_or_the_consular_registration(
+def test_departure_is_refused_without_the_exit_permission_the_consular_registration_or_the_stamp(
     api, users, district, court, us_post
 ):
     case, child = adopt_abroad(district, court)
@@ -124,13 +124,20 @@ def test_departure_is_refused_without_the_exit_permission_or_the_consular_regist
     no_registration = departure(guardianship, case, child)
     assert no_registration.status_code == 400
     assert [e["field"] for e in no_registration.json()["errors"]] == ["consular_registration"]
-    services.register_child(actor=None, child=child, post=us_post, number="US-5", registered_on=ago(5))
+    registration = services.register_child(actor=None, child=child, post=us_post, number="US-5", registered_on=ago(5))
     no_permission = departure(guardianship, case, child, exit_permission_number="", exit_permission_on=None)
     assert no_permission.status_code == 400
-    assert {e["field"] for e in no_permission.json()["errors"]} == {"exit_permission_number", "exit_permission_on"}
+    assert {e["field"] for e in no_permission.json()["errors"]} == {
+        "exit_permission_number",
+        "exit_permission_on",
+        "passport_stamped_on",  # RULES v2 §7: ¶61, the MFA stamp in the passport
+    }
+    services.stamp_passport(actor=None, registration=registration, on=ago(1))
+    stamped_after = departure(guardianship, case, child)  # departed ago(2), the day before the stamp
+    assert stamped_after.status_code == 400 and stamped_after.json()["errors"][0]["code"] == "passport_stamp_missing"
     assert not Departure.objects.exists()
-    assert departure(guardianship, case, child).status_code == 201
-    assert departure(guardianship, case, child).status_code == 409
+    assert departure(guardianship, case, child, departed_on=ago(1).isoformat()).status_code == 201  # the day of
+    assert departure(guardianship, case, child, departed_on=ago(1).isoformat()).status_code == 409
 
 
 def test_the_schedule_for_a_child_adopted_at_16_stops_at_18():

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.models import ConsularPost, Court, District, Policy, Region, Role, User
-from core.reference import CONSULATES, DEMO_COUNTRY, DEMO_DISTRICT, EMBASSIES, REGIONS
+from core.models import ConsularPost, Country, Court, District, Policy, Region, Role, User
+from core.reference import CONSULATES, DEMO_COUNTRY, DEMO_DISTRICT, EMBASSIES, HAGUE_COUNTRIES, REGIONS
 from core.services import create_staff, generate_password
 
 DEMO_SUBSISTENCE_MINIMUM = 43_407
@@ -22,6 +22,10 @@ def load_reference_data() -> None:
         ConsularPost.objects.update_or_create(country=country, kind="embassy", defaults={"city": city})
     for country, city in CONSULATES:
         ConsularPost.objects.get_or_create(country=country, kind="consulate", city=city)
+    for code, name, since, authority in HAGUE_COUNTRIES:  # the ministry's corrections are kept
+        Country.objects.get_or_create(
+            code=code, defaults={"name": name, "hague_party_since": since, "central_authority": authority}
+        )
     Policy.current()
 
 
