@@ -5,18 +5,20 @@ idempotent (a reminder is one kind, subject and due date):
   the central register expire (the day the adoption becomes possible);
 - decision_in_force_due, to the court: once the expected entry into force (the day after the
   appeal term from the final form, RULES v2 §6) has passed with no in_force_on recorded;
-- civil_registration_due, to the court: 3 days after entry into force with no civil registry record.
+- civil_registration_due, to the court: 3 days after entry into force with no civil registry record;
+- hague_certificate_due, to the ministry: the HC93 art. 23 certificate not issued
+  `hague_certificate_days` after entry into force of an adoption into a party country.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import DateField, ExpressionWrapper, OuterRef
+from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef
 
 from core.dates import add_months, right_arises, today
 from core.deadlines import reminded, reminded_pairs
-from core.models import Policy, Reminder
+from core.models import Country, Policy, Reminder
 from core.services import create_reminders
 from registry.models import Level
 
@@ -26,6 +28,7 @@ from .models import AppealOutcome, CaseChild, CaseStatus, Decision
 CENTRAL_WAIT_REMINDER = "central_wait_ends"
 IN_FORCE_REMINDER = "decision_in_force_due"
 CIVIL_REGISTRATION_REMINDER = "civil_registration_due"
+HAGUE_CERTIFICATE_REMINDER = "hague_certificate_due"
 
 
 def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
@@ -54,13 +57,49 @@ def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
         for case_id, (district_id, allowed) in latest.items()
         if (case_id, allowed) not in already
     ]
-    due += _in_force_due(on) + _civil_registration_due(on)
+    due += _in_force_due(on) + _civil_registration_due(on) + _hague_certificate_due(on)
     created = create_reminders(due)
     return {
         "central_wait_ends": created[CENTRAL_WAIT_REMINDER],
         "decision_in_force_due": created[IN_FORCE_REMINDER],
         "civil_registration_due": created[CIVIL_REGISTRATION_REMINDER],
+        "hague_certificate_due": created[HAGUE_CERTIFICATE_REMINDER],
     }
+
+
+def _hague_certificate_due(on: datetime.date) -> list[Reminder]:
+    """HC93 art. 23: the ministry's certificate, due `hague_certificate_days` after entry into force
+    of an adoption into a country that was a party on that day; the reminder has no organisation:
+    the national roles see it (the ministry)."""
+    days = datetime.timedelta(days=Policy.on(on).hague_certificate_days)
+    parties = Country.objects.filter(
+        code=OuterRef("case__receiving_country"), hague_party_since__lte=OuterRef("in_force_on")
+    )
+    decisions = (
+        Decision.objects.filter(outcome=Decision.Outcome.GRANTED, in_force_on__lt=on - days, case__historical=False)
+        .filter(Exists(parties))
+        .exclude(case__hague__certificate_issued_on__isnull=False)
+        .exclude(
+            reminded(
+                HAGUE_CERTIFICATE_REMINDER,
+                subject_type="case",
+                subject=OuterRef("case_id"),
+                due_on=ExpressionWrapper(OuterRef("in_force_on") + days, output_field=DateField()),
+            )
+        )
+        .values_list("case_id", "in_force_on")
+    )
+    return [
+        Reminder(
+            kind=HAGUE_CERTIFICATE_REMINDER,
+            subject_type="case",
+            subject_id=case_id,
+            due_on=in_force_on + days,
+            detail="issue the certificate of HC93 art. 23",
+        )
+        for case_id, in_force_on in decisions.iterator(chunk_size=2000)
+        if in_force_on is not None
+    ]
 
 
 def _in_force_due(on: datetime.date) -> list[Reminder]:

@@ -29,12 +29,15 @@ from django.db.models import (
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from adoption.models import Adoption, CaseApplicant, CaseChild, MaritalStatus
+from adoption.models import Case as AdoptionCase
 from consular.models import ConsularRegistration
 from consular.rules import UNREGISTERED_AFTER_DAYS
 from core.countries import KZ
 from core.dates import today
 from core.models import User
 from core.scoping import territory_q
+from intercountry.facts import flags_of_cases
+from intercountry.flags import FLAGS
 from registry import sealing
 from registry.models import Child, ChildStatus, Level, RegisterEntry
 
@@ -337,4 +340,32 @@ def intercountry_table(user: User, year: int, region: str | None = None) -> dict
         "region": region,
         "total": sum(e["total"] for e in table.values()),
         "by_receiving_country": dict(sorted(table.items())),
+    }
+
+
+# --- safeguards (RULES v2 §7b, §11.18) ----------------------------------------------------------
+
+
+def safeguard_flags(user: User, start: date, end: date, region: str | None = None) -> list:
+    """The red flags of the cases the caller may count whose evidence is dated in [start, end]
+    (AGENCY_CONCENTRATION over the 12 months ending on `end`). A fixed number of queries."""
+    cases = counted(AdoptionCase.objects.all(), user, region, district="district")
+    return [flag for flag in flags_of_cases(cases, end) if start <= flag.on <= end]
+
+
+def safeguards_report(user: User, start: date, end: date, region: str | None = None) -> dict:
+    found = safeguard_flags(user, start, end, region)
+    by_agency = Counter(str(f.agency) for f in found if f.agency is not None)
+    return {
+        "from": start,
+        "to": end,
+        "region": region,
+        "total_flags": len(found),
+        "total_cases": len({f.case for f in found}),
+        "by_flag": {flag: sum(1 for f in found if f.flag == flag) for flag in FLAGS},
+        "by_agency": dict(sorted(by_agency.items())),
+        "by_receiving_country": dict(
+            sorted(Counter(f.receiving_country for f in found if f.receiving_country).items())
+        ),
+        "by_region": dict(sorted(Counter(f.region for f in found).items())),
     }

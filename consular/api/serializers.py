@@ -109,6 +109,15 @@ class AdoptionSummarySerializer(serializers.Serializer):
     in_force_on = serializers.DateField(source="decision.in_force_on")
     receiving_country = serializers.CharField(source="decision.case.receiving_country")
     adoptive_parents = AdopterSerializer(source="decision.case.applicants.all", many=True)
+    hague_certificate = serializers.SerializerMethodField(
+        help_text="HC93 art. 23: the number and date of the certificate the ministry issued, or null"
+    )
+
+    def get_hague_certificate(self, adoption) -> dict | None:
+        procedure = getattr(adoption.decision.case, "hague", None)
+        if procedure is None or not procedure.certificate_issued_on:
+            return None
+        return {"number": procedure.certificate_number, "issued_on": procedure.certificate_issued_on}
 
 
 class AdoptedChildSerializer(serializers.Serializer):

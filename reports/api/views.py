@@ -14,9 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.routers import read_replica
+from core.audit import note_read
 from core.dates import today
 from core.models import Region, Role
 from core.permissions import roles
+from intercountry.flags import FLAGS
 from registry import sealing
 
 from .. import queries
@@ -217,4 +219,68 @@ class IntercountryReport(ReportView):
             queries.intercountry_table(request.user, int(year), p.get("region")),
             p["publish"],
             f"intercountry-{year}",
+        )
+
+
+class SafeguardsReport(ReportView):
+    """The red flags of RULES v2 §7b whose evidence is dated in [from, to] (RULES §11.18)."""
+
+    params_class = PeriodParams
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            REGION,
+            PUBLISH,
+            FORMAT,
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        p = self.params(request)
+        data = queries.safeguards_report(request.user, p["from"], p["to"], p.get("region"))
+        query = f"from={p['from']}&to={p['to']}" + (f"&region={p['region']}" if p.get("region") else "")
+        data["links"] = {flag: f"/api/v1/reports/safeguards/cases/?{query}&flag={flag}" for flag in data["by_flag"]}
+        return self.respond(request, data, p["publish"], f"safeguards-{p['from']}-{p['to']}")
+
+
+class SafeguardsReportCases(ReportView):
+    """The cases behind one flag of the safeguards report, each with its evidence (a read of each case file)."""
+
+    params_class = PeriodParams
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("flag", OpenApiTypes.STR, required=True, enum=list(FLAGS)),
+            REGION,
+            FORMAT,
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        p = self.params(request)
+        flag = request.query_params.get("flag", "")
+        if flag not in FLAGS:
+            raise ValidationError({"flag": [_("Unknown flag: one of %(flags)s.") % {"flags": ", ".join(FLAGS)}]})
+        found = [
+            f for f in queries.safeguard_flags(request.user, p["from"], p["to"], p.get("region")) if f.flag == flag
+        ]
+        note_read(label="adoption.case", ids=sorted({f.case for f in found}))
+        results = [
+            {
+                "case": f.case,
+                "on": f.on,
+                "detail": str(f.detail),
+                "evidence": f.evidence,
+                "agency": f.agency,
+                "receiving_country": f.receiving_country,
+                "region": f.region,
+            }
+            for f in sorted(found, key=lambda f: (f.on, f.case))
+        ]
+        return self.respond(
+            request, {"flag": flag, "total": len(results), "results": results}, False, f"safeguards-{flag}"
         )

@@ -1,0 +1,337 @@
+"""RULES v2 §7, §7a, §7b through the API: the register of accredited agencies, countries' HC93
+status, the Hague steps and certificate, parties and fees, red flags on the eligibility answer,
+and the ministry's safeguards report, whose figures are counted here independently."""
+
+import datetime
+import random
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from adoption import deadlines, services
+from adoption.models import CaseDocument
+from core.models import Agency, AuditEvent, Policy, Reminder
+from intercountry import services as intercountry_services
+from registry import services as registry_services
+from tests.adoption.conftest import accredited_agency, adopt_abroad, ago, complete_file, make_applicant, make_child
+
+pytestmark = pytest.mark.django_db
+
+
+def agency_body(**changes):
+    return {
+        "name": "Open Arms",
+        "country": "us",
+        "accreditation_number": "A-1",
+        "accredited_from": "2020-01-01",
+        "accredited_until": "2030-12-31",
+        **changes,
+    }
+
+
+def test_the_ministry_keeps_the_register_of_accredited_agencies(api, users):
+    ministry = api(users["ministry"])
+    assert api(users["guardianship"]).post("/api/v1/agencies/", agency_body(), format="json").status_code == 403
+    backwards = ministry.post("/api/v1/agencies/", agency_body(accredited_until="2019-01-01"), format="json")
+    assert backwards.status_code == 400 and backwards.json()["errors"][0]["field"] == "accredited_until"
+    created = ministry.post("/api/v1/agencies/", agency_body(), format="json")
+    assert created.status_code == 201 and created.json()["country"] == "US"
+    pk = created.json()["id"]
+    assert ministry.post("/api/v1/agencies/", agency_body(), format="json").status_code == 400  # the same number
+    suspended = ministry.patch(
+        f"/api/v1/agencies/{pk}/", {"suspensions": [{"from": "2024-06-01", "to": "2024-06-30"}]}, format="json"
+    )
+    assert suspended.status_code == 200 and suspended.json()["suspensions"] == [
+        {"from": "2024-06-01", "to": "2024-06-30"}
+    ]
+    listed = api(users["consular"]).get("/api/v1/agencies/").json()  # every role reads the register
+    assert [a["accreditation_number"] for a in listed] == ["A-1"]
+    event = AuditEvent.objects.filter(verb="update_agency").get()
+    assert (event.before["suspensions"], event.after["suspensions"]) == ([], [["2024-06-01", "2024-06-30"]])
+
+
+def test_countries_hague_status_is_reference_data_the_ministry_corrects(api, users):
+    countries = {c["code"]: c for c in api(users["court"]).get("/api/v1/countries/").json()}
+    assert countries["KZ"]["hague_party_since"] == "2010-11-01"
+    assert countries["US"]["hague_party_since"] == "2010-11-01" and countries["RU"]["hague_party_since"] is None
+    ministry = api(users["ministry"])
+    early = ministry.patch("/api/v1/countries/IT/", {"hague_party_since": "2009-01-01"}, format="json")
+    assert early.status_code == 400 and early.json()["errors"][0]["code"] == "before_kazakhstan"
+    added = ministry.patch(
+        "/api/v1/countries/it/", {"hague_party_since": "2010-11-01", "central_authority": "CAI"}, format="json"
+    )
+    assert added.status_code == 200 and added.json()["name"] == "Italy"
+    assert api(users["guardianship"]).patch("/api/v1/countries/IT/", {}, format="json").status_code == 403
+
+
+def foreign_file(district, *, country="US", agency=None):
+    child = make_child(district)
+    couple = [
+        make_applicant(district, citizenship=country, residence=country),
+        make_applicant(district, citizenship=country, residence=country, sex="M", last_name="Husband"),
+    ]
+    case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+    complete_file(case, [child], couple)
+    return case, child
+
+
+def test_dossier_reports_come_from_an_agency_accredited_on_their_issue_date(api, users, district):
+    case, _child = foreign_file(district)
+    agency = accredited_agency()
+    client = api(users["guardianship"])
+
+    def dossier_status():
+        checks = client.get(f"/api/v1/cases/{case.pk}/eligibility/").json()["checks"]
+        return next(c for c in checks if c["code"] == "FOREIGN_DOSSIER")["status"]
+
+    assert dossier_status() == "pass"
+    Agency.objects.filter(pk=agency.pk).update(accredited_from=ago(79))  # the day after the reports' date (ago(80))
+    assert dossier_status() == "fail"
+    Agency.objects.filter(pk=agency.pk).update(accredited_from=ago(80))  # the day of
+    assert dossier_status() == "pass"
+    agency.suspensions.create(start=ago(85), end=ago(80))  # suspended through that very day
+    assert dossier_status() == "fail"
+    no_agency = client.post(
+        f"/api/v1/cases/{case.pk}/documents/",
+        {"kind": "moral_qualities", "issued_on": ago(1).isoformat(), "issuer": "Someone"},
+        format="json",
+    )
+    assert no_agency.status_code == 400 and no_agency.json()["errors"][0]["field"] == "agency"
+
+
+def test_the_hague_steps_in_their_order_by_the_ministry_before_the_referral(api, users, district):
+    child = make_child(district)
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Husband")]
+    case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+    complete_file(case, [child], couple)
+    from adoption.models import HagueProcedure
+
+    HagueProcedure.objects.filter(case=case).delete()  # as if not yet recorded
+    ministry, guardianship = api(users["ministry"]), api(users["guardianship"])
+    checks = {c["code"]: c for c in guardianship.get(f"/api/v1/cases/{case.pk}/eligibility/").json()["checks"]}
+    assert checks["HAGUE_AGREEMENT"]["status"] == "fail" and "art. 15" in checks["HAGUE_AGREEMENT"]["detail"]
+    url = f"/api/v1/cases/{case.pk}/hague/"
+    assert guardianship.post(url, {"art15_report_received_on": ago(30).isoformat()}, format="json").status_code == 403
+    early = ministry.post(url, {"art17_agreement_on": ago(20).isoformat()}, format="json")
+    assert early.status_code == 400 and early.json()["errors"][0]["code"] == "before_the_reports"
+    assert ministry.post(url, {"art15_report_received_on": ago(30).isoformat()}, format="json").status_code == 201
+    assert ministry.post(url, {"art16_report_sent_on": ago(25).isoformat()}, format="json").status_code == 201
+    before_report = ministry.post(url, {"art17_agreement_on": ago(26).isoformat()}, format="json")
+    assert before_report.status_code == 400  # before the art. 16 report
+    done = ministry.post(url, {"art17_agreement_on": ago(20).isoformat()}, format="json")
+    assert done.status_code == 201 and done.json()["art15_report_received_on"] == ago(30).isoformat()  # kept
+    answer = lambda day: guardianship.get(f"/api/v1/cases/{case.pk}/eligibility/", {"as_of": day.isoformat()}).json()  # noqa: E731
+    assert {c["code"]: c["status"] for c in answer(ago(21))["checks"]}["HAGUE_AGREEMENT"] == "fail"  # the day before
+    assert {c["code"]: c["status"] for c in answer(ago(20))["checks"]}["HAGUE_AGREEMENT"] == "pass"
+
+
+def test_no_hague_steps_for_a_country_that_is_not_a_party(api, users, district):
+    case, _child = foreign_file(district, country="RU")
+    checks = {
+        c["code"]: c for c in api(users["guardianship"]).get(f"/api/v1/cases/{case.pk}/eligibility/").json()["checks"]
+    }
+    assert checks["HAGUE_AGREEMENT"]["status"] == "not_applicable"
+    refused = api(users["ministry"]).post(
+        f"/api/v1/cases/{case.pk}/hague/", {"art15_report_received_on": ago(3).isoformat()}, format="json"
+    )
+    assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "not_a_hague_adoption"
+
+
+def test_the_article_23_certificate_after_entry_into_force_its_reminder_and_the_consular_post(
+    api, users, district, court
+):
+    case, child = adopt_abroad(district, court, in_force_ago=20)
+    in_force = case.decision.in_force_on
+    deadlines.sweep_court_deadlines(on=in_force + datetime.timedelta(days=14))
+    assert not Reminder.objects.filter(kind="hague_certificate_due").exists()  # the 14th day: in time
+    deadlines.sweep_court_deadlines(on=in_force + datetime.timedelta(days=15))
+    reminder = Reminder.objects.get(kind="hague_certificate_due")
+    assert reminder.due_on == in_force + datetime.timedelta(days=14)
+    assert "hague_certificate_due" in [
+        r["kind"] for r in api(users["ministry"]).get("/api/v1/reminders/").json()["results"]
+    ]
+    url = f"/api/v1/cases/{case.pk}/hague-certificate/"
+    ministry = api(users["ministry"])
+    early = ministry.post(
+        url, {"number": "HC-1", "issued_on": (in_force - datetime.timedelta(days=1)).isoformat()}, format="json"
+    )
+    assert early.status_code == 400 and early.json()["errors"][0]["field"] == "issued_on"
+    assert ministry.post(url, {"number": "HC-1", "issued_on": in_force.isoformat()}, format="json").status_code == 201
+    assert ministry.post(url, {"number": "HC-2", "issued_on": in_force.isoformat()}, format="json").status_code == 409
+    seen = api(users["consular"]).get(f"/api/v1/adopted-children/{child.pk}/").json()
+    assert seen["adoption"]["hague_certificate"] == {"number": "HC-1", "issued_on": in_force.isoformat()}
+
+
+def test_parties_and_fees_and_their_red_flags_on_the_eligibility_answer(api, users, district):
+    case, child = foreign_file(district)
+    guardianship = api(users["guardianship"])
+    party = guardianship.post(
+        f"/api/v1/cases/{case.pk}/parties/", {"name": "Mr Fixer", "country": "kz", "role": "facilitator"}, format="json"
+    )
+    assert party.status_code == 201
+    fee = {"party": party.json()["id"], "amount": "3000.00", "currency": "usd", "paid_on": ago(50).isoformat()}
+    bad = guardianship.post(
+        f"/api/v1/cases/{case.pk}/fees/", fee | {"currency": "XYZ", "purpose": "placement"}, format="json"
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "currency"
+    assert (
+        guardianship.post(f"/api/v1/cases/{case.pk}/fees/", fee | {"purpose": "placement"}, format="json").status_code
+        == 201
+    )
+    assert (
+        api(users["court"])
+        .post(f"/api/v1/cases/{case.pk}/fees/", fee | {"purpose": "placement"}, format="json")
+        .status_code
+        == 403
+    )
+    registry_services.record_parental_consent(
+        actor=None,
+        child=child,
+        parent="mother",
+        given_on=child.birth_date + datetime.timedelta(days=30),
+        form="institution_head",
+        document={"number": "C-9", "date": child.birth_date + datetime.timedelta(days=30), "issued_by": "Head"},
+    )
+    body = guardianship.get(f"/api/v1/cases/{case.pk}/eligibility/").json()
+    flags = {w["flag"]: w for w in body["warnings"] if w["code"] == "RED_FLAG"}
+    assert set(flags) == {"INTERMEDIARY_NOT_ACCREDITED", "CONSENT_SOON_AFTER_BIRTH"}
+    assert flags["INTERMEDIARY_NOT_ACCREDITED"]["on"] == ago(50).isoformat()
+    assert flags["CONSENT_SOON_AFTER_BIRTH"]["evidence"]["days_after_birth"] == 30
+    assert body["eligible"] is True  # advisory: never a refusal
+    listed = guardianship.get(f"/api/v1/cases/{case.pk}/parties/").json()
+    assert listed[0]["fees"][0]["currency"] == "USD"
+    assert api(users["other_guardianship"]).get(f"/api/v1/cases/{case.pk}/parties/").status_code == 404
+
+
+def test_a_rushed_referral_is_flagged(api, users, district, court):
+    case, _child = foreign_file(district)
+    CaseDocument.objects.filter(case=case, kind="application").update(issued_on=ago(3))  # the last to arrive
+    services.refer_to_court(actor=None, case=case, court=court, on=ago(1))
+    body = api(users["guardianship"]).get(f"/api/v1/cases/{case.pk}/eligibility/").json()
+    rushed = [w for w in body["warnings"] if w.get("flag") == "RUSHED_CASE"]
+    assert rushed and rushed[0]["evidence"]["eligible_since"] == ago(3).isoformat()
+
+
+# --- the safeguards report ---------------------------------------------------------------------
+
+
+def generated_cases(district, other_district, rng):
+    """Foreign cases with random parties, fees and consents, in two districts."""
+    agencies = [accredited_agency(country) for country in ("US", "GB")]
+    for i in range(12):
+        home = district if i % 3 else other_district
+        child = make_child(home, last_name=f"Gen{i}", birth_days_ago=rng.randint(300, 2000))
+        applicant = make_applicant(home, last_name=f"App{i}")
+        case = services.open_case(actor=None, children=[child], applicants=[applicant], opened_on=ago(200))
+        agency = rng.choice(agencies + [None])
+        if agency is not None:
+            intercountry_services.add_party(
+                actor=None, case=case, name=agency.name, country=agency.country, role="agency", agency=agency
+            )
+        for k in range(rng.randint(0, 2)):
+            party = intercountry_services.add_party(
+                actor=None, case=case, name=f"P{i}-{k}", country="KZ", role="facilitator"
+            )
+            intercountry_services.add_fee(
+                actor=None,
+                party=party,
+                amount=rng.randint(100, 9000),
+                currency="USD",
+                paid_on=ago(rng.randint(1, 400)),
+                purpose=rng.choice(["placement", "travel"]),
+            )
+        if rng.random() < 0.5:
+            given = child.birth_date + datetime.timedelta(days=rng.randint(0, 60))
+            registry_services.record_parental_consent(
+                actor=None,
+                child=child,
+                parent="mother",
+                given_on=given,
+                form="notarised",
+                document={"number": f"N{i}", "date": given, "issued_by": "Notary"},
+            )
+
+
+def test_the_safeguards_report_matches_an_independent_count_in_a_fixed_number_of_queries(
+    api, users, district, other_district
+):
+    from intercountry.models import Fee
+    from registry.models import ParentalConsent
+
+    rng = random.Random(17)
+    generated_cases(district, other_district, rng)
+    start, end = ago(365), ago(0)
+    # independently: the flags' definitions, straight from the rows
+    expected = Counter()
+    cases = set()
+    for consent in ParentalConsent.objects.select_related("child"):
+        days = (consent.given_on - consent.child.birth_date).days
+        if days <= 30 and start <= consent.given_on <= end:
+            expected["CONSENT_SOON_AFTER_BIRTH"] += 1
+            cases |= set(consent.child.cases.values_list("pk", flat=True))
+    for fee in Fee.objects.select_related("party"):
+        if fee.purpose == "placement" and fee.party.agency_id is None and start <= fee.paid_on <= end:
+            expected["INTERMEDIARY_NOT_ACCREDITED"] += 1
+            cases.add(fee.party.case_id)
+    client = api(users["ministry"])
+    client.get("/api/v1/reports/safeguards/", {"from": start.isoformat(), "to": end.isoformat()})
+    with CaptureQueriesContext(connection) as few:
+        body = client.get("/api/v1/reports/safeguards/", {"from": start.isoformat(), "to": end.isoformat()}).json()
+    assert body["by_flag"] == {
+        "CONSENT_SOON_AFTER_BIRTH": expected["CONSENT_SOON_AFTER_BIRTH"],
+        "INTERMEDIARY_NOT_ACCREDITED": expected["INTERMEDIARY_NOT_ACCREDITED"],
+        "FEES_ABOVE_POLICY": 0,  # no ceiling set
+        "RUSHED_CASE": 0,
+        "AGENCY_CONCENTRATION": 0,  # none in force
+    }
+    assert body["total_flags"] == sum(expected.values()) > 0, (body, expected)
+    assert body["total_cases"] == len(cases)
+    assert sum(body["by_region"].values()) == body["total_flags"]
+    # twice the cases: the same number of queries
+    generated_cases(district, other_district, random.Random(18))
+    with CaptureQueriesContext(connection) as more:
+        grown = client.get("/api/v1/reports/safeguards/", {"from": start.isoformat(), "to": end.isoformat()}).json()
+    assert len(more) == len(few), (len(few), len(more))
+    # the regional department counts its own region; the drill-down names the cases and is audited
+    regional = (
+        api(users["regional"])
+        .get("/api/v1/reports/safeguards/", {"from": start.isoformat(), "to": end.isoformat()})
+        .json()
+    )
+    assert set(regional["by_region"]) <= {district.region_id}
+    assert (
+        api(users["guardianship"])
+        .get("/api/v1/reports/safeguards/", {"from": start.isoformat(), "to": end.isoformat()})
+        .status_code
+        == 403
+    )
+    cases_url = "/api/v1/reports/safeguards/cases/"
+    drill = client.get(
+        cases_url, {"from": start.isoformat(), "to": end.isoformat(), "flag": "INTERMEDIARY_NOT_ACCREDITED"}
+    ).json()
+    assert drill["total"] == grown["by_flag"]["INTERMEDIARY_NOT_ACCREDITED"] > expected["INTERMEDIARY_NOT_ACCREDITED"]
+    assert AuditEvent.objects.filter(action="read", object_type="adoption.case", actor=users["ministry"]).exists()
+    csv = client.get("/api/v1/reports/safeguards/", {"from": start.isoformat(), "to": end.isoformat(), "format": "csv"})
+    assert csv.status_code == 200 and "CONSENT_SOON_AFTER_BIRTH" in csv.content.decode()
+    bad = client.get(cases_url, {"from": start.isoformat(), "to": end.isoformat(), "flag": "NOPE"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "flag"
+
+
+def test_the_fee_ceiling_of_the_policy_in_effect(api, users, district):
+    case, _child = foreign_file(district)
+    party = intercountry_services.add_party(
+        actor=None, case=case, name="Agency", country="US", role="agency", agency=accredited_agency()
+    )
+    intercountry_services.add_fee(
+        actor=None, party=party, amount=6000, currency="USD", paid_on=ago(10), purpose="legal"
+    )
+
+    def warnings():
+        answer = api(users["guardianship"]).get(f"/api/v1/cases/{case.pk}/eligibility/").json()
+        return [w.get("flag") for w in answer["warnings"]]
+
+    assert "FEES_ABOVE_POLICY" not in warnings()  # no ceiling: off
+    Policy.objects.update_or_create(effective_from=None, defaults={"fee_ceiling_usd": 5000})
+    assert "FEES_ABOVE_POLICY" in warnings()
