@@ -269,12 +269,14 @@ class SafeguardsReportCases(ReportView):
             f for f in queries.safeguard_flags(request.user, p["from"], p["to"], p.get("region")) if f.flag == flag
         ]
         note_read(label="adoption.case", ids=sorted({f.case for f in found}))
+        tabular = request.accepted_renderer.format in ("csv", "xlsx")
         results = [
             {
                 "case": f.case,
                 "on": f.on,
                 "detail": str(f.detail),
-                "evidence": f.evidence,
+                # a spreadsheet cell holds text: the evidence as "name=value; ..."
+                "evidence": "; ".join(f"{k}={v}" for k, v in f.evidence.items()) if tabular else f.evidence,
                 "agency": f.agency,
                 "receiving_country": f.receiving_country,
                 "region": f.region,

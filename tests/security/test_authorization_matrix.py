@@ -22,7 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 from adoption import services as adoption_services
 from consular import services as consular_services
 from core.dates import today
-from core.models import Reminder
+from core.models import Agency, Reminder
 from registry import services as registry_services
 from registry.models import DuplicateFlag
 from reports.models import ImportJob
@@ -47,6 +47,11 @@ MAY = {
     ("PUT", "/api/v1/policy/"): {M},
     ("GET", "/api/v1/citations/"): EVERYONE,
     ("PATCH", "/api/v1/citations/{code}/"): {M},
+    ("GET", "/api/v1/agencies/"): EVERYONE,
+    ("POST", "/api/v1/agencies/"): {M},
+    ("PATCH", "/api/v1/agencies/{id}/"): {M},
+    ("GET", "/api/v1/countries/"): EVERYONE,
+    ("PATCH", "/api/v1/countries/{code}/"): {M},
     ("GET", "/api/v1/children/"): FILE_READERS,
     ("POST", "/api/v1/children/"): {G},
     ("GET", "/api/v1/children/{id}/"): FILE_READERS,
@@ -81,6 +86,11 @@ MAY = {
     ("POST", "/api/v1/cases/{id}/decision/"): {C},
     ("PATCH", "/api/v1/cases/{id}/decision/"): {C},  # (civil registration: also the district, RULES v2 §6)
     ("POST", "/api/v1/cases/{id}/appeal/"): {C},
+    ("POST", "/api/v1/cases/{id}/hague/"): {M},  # Kazakhstan's Central Authority (RULES v2 §7a)
+    ("POST", "/api/v1/cases/{id}/hague-certificate/"): {M},
+    ("GET", "/api/v1/cases/{id}/parties/"): FILE_READERS,
+    ("POST", "/api/v1/cases/{id}/parties/"): {G, M},
+    ("POST", "/api/v1/cases/{id}/fees/"): {G, M},
     ("POST", "/api/v1/cases/{id}/departure/"): {G},
     ("GET", "/api/v1/adopted-children/"): ADOPTED_READERS,
     ("GET", "/api/v1/adopted-children/{id}/"): ADOPTED_READERS,
@@ -102,6 +112,8 @@ MAY = {
     ("GET", "/api/v1/reports/consular-registrations/"): REPORT_READERS,
     ("GET", "/api/v1/reports/intercountry/"): REPORT_READERS,
     ("GET", "/api/v1/reports/registers/"): REPORT_READERS,
+    ("GET", "/api/v1/reports/safeguards/"): REPORT_READERS,
+    ("GET", "/api/v1/reports/safeguards/cases/"): REPORT_READERS,
     ("GET", "/api/v1/reports/unregistered-children/"): REPORT_READERS,
 }
 PUBLIC = {("POST", "/api/v1/auth/token/")}
@@ -111,6 +123,8 @@ PARAMS = {
     "/api/v1/reports/adoptions/": "from=2000-01-01&to={today}",
     "/api/v1/reports/adoptions/children/": "from=2000-01-01&to={today}&figure=total",
     "/api/v1/reports/intercountry/": "year={year}",
+    "/api/v1/reports/safeguards/": "from=2000-01-01&to={today}",
+    "/api/v1/reports/safeguards/cases/": "from=2000-01-01&to={today}&flag=INTERMEDIARY_NOT_ACCREDITED",
 }
 # More reads searched for leaks: search, filters and exports of a territorial caller.
 LEAK_PROBES = [
@@ -216,6 +230,7 @@ def kind_of(path: str) -> str | None:
         ("/api/v1/duplicates/{id}", "duplicate"),
         ("/api/v1/reminders/{id}", "reminder"),
         ("/api/v1/imports/{id}", "import"),
+        ("/api/v1/agencies/{id}", "agency"),
     ):
         if path.startswith(prefix):
             return kind
@@ -226,7 +241,7 @@ def url_of(path: str, obj: Obj | None) -> str:
     if obj is not None:
         case_id, consent_id = obj.id if isinstance(obj.id, tuple) else (obj.id, None)
         path = path.replace("{id}", str(case_id)).replace("{consent_id}", str(consent_id))
-    path = path.replace("{code}", "CHILD_MINOR")  # a citation
+    path = path.replace("{code}", "CHILD_MINOR" if "citations" in path else "US")  # a citation, a country
     query = PARAMS.get(path.split("?")[0], "")
     return f"{path}?{query.format(today=today(), year=today().year)}" if query else path
 
@@ -260,6 +275,10 @@ def test_every_operation_for_every_role_on_own_and_other_objects(
     away = build_side(other_district, other_court, gb_post, "Farside")
     job = ImportJob.objects.create(kind="children", file=SimpleUploadedFile("c.csv", b"x"), created_by=users[M])
     home["import"] = away["import"] = [Obj(job.pk, None, national=True)]
+    agency = Agency.objects.create(
+        name="Matrix", country="US", accreditation_number="M-1", accredited_from=today(), accredited_until=today()
+    )
+    home["agency"] = away["agency"] = [Obj(agency.pk, None, national=True)]
     away_markers = ["Farside", "Farside-REG"]
 
     checked, wrong, leaks = 0, [], []
