@@ -24,7 +24,7 @@ from registry import sealing
 from registry.models import Child, Sex
 from registry.selectors import children_for
 
-from . import selectors, services, workflow
+from . import extensions, selectors, services, workflow
 from .facts import eligibility
 from .models import (
     Appeal,
@@ -241,6 +241,26 @@ class DecisionForm(forms.Form):
         return d
 
 
+class HagueForm(forms.Form):
+    art15_report_received_on = forms.DateField(
+        label=_("Report on the applicants received (HC93 art. 15)"), widget=DateInput(), required=False
+    )
+    art16_report_sent_on = forms.DateField(
+        label=_("Report on the child sent (HC93 art. 16)"), widget=DateInput(), required=False
+    )
+    art17_agreement_on = forms.DateField(
+        label=_("Agreement that the adoption may proceed (HC93 art. 17(c))"), widget=DateInput(), required=False
+    )
+
+    def service_args(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class HagueCertificateForm(forms.Form):
+    number = forms.CharField(label=_("Certificate number (HC93 art. 23)"), max_length=64)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
+
+
 class AppealForm(forms.Form):
     filed_on = forms.DateField(label=_("Appeal filed on"), widget=DateInput())
     decided_on = forms.DateField(label=_("Appeal decided on"), widget=DateInput())
@@ -269,6 +289,8 @@ FORMS = {
     "decision": (DecisionForm, services.record_decision, _("Decision recorded.")),
     "in-force": (InForceForm, services.set_in_force, _("Entry into force recorded.")),
     "appeal": (AppealForm, services.record_appeal, _("Appeal recorded.")),
+    "hague": (HagueForm, services.record_hague_steps, _("Hague steps recorded.")),
+    "hague-certificate": (HagueCertificateForm, services.issue_hague_certificate, _("Certificate recorded.")),
     "civil-registration": (
         CivilRegistrationForm,
         services.record_civil_registration,
@@ -406,6 +428,7 @@ def _case_page(request, case, status=200, bound=None):
             "forms": forms_shown,
             "decision": decision,
             "referral": case.referrals.select_related("court").order_by("-on").first(),
+            "case_pages": extensions.case_pages,
             "expected_in_force_on": services.expected_in_force_on(decision)
             if decision and not decision.in_force_on
             else None,

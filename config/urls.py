@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
     path("", include("registry.urls")),
+    path("", include("intercountry.urls")),  # before adoption's cases/<pk>/<step>/
     path("", include("adoption.urls")),
     path("", include("consular.urls")),
 ]

@@ -4,6 +4,8 @@ evidence, on}` (RULES §11.17)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from adoption import extensions
 from adoption.models import Case
 from adoption.rules import Finding
@@ -20,3 +22,4 @@ def red_flags(case, as_of) -> list[Finding]:
 
 def register() -> None:
     extensions.warning_sources.append(red_flags)
+    extensions.case_pages.append((_("Parties and fees"), "web-case-parties"))

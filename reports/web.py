@@ -91,6 +91,7 @@ def dashboard(request):
         consular = queries.consular_registrations_report(request.user, on)
         registers = queries.registers_report(request.user, on)
         unregistered = queries.unregistered_adoptions(request.user, on).count()
+        safeguards = queries.safeguards_report(request.user, add_months(on, -12) + datetime.timedelta(days=1), on)
     by_year = {}
     for year in range(on.year - 5, on.year + 1):
         of_year = [a for a in facts if a.in_force_on.year == year]
@@ -109,6 +110,7 @@ def dashboard(request):
             "country_bars": bars(consular["by_country"]),
             "registers": registers,
             "unregistered": unregistered,
+            "safeguards": safeguards,
             "period": (datetime.date(on.year, 1, 1), on),
         },
     )

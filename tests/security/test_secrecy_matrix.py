@@ -243,6 +243,10 @@ PAGES = {
     "dashboard/policy/": None,
     "dashboard/import/": None,
     "dashboard/import/<int:pk>/": "none",
+    "dashboard/agencies/": None,
+    "dashboard/agencies/<int:pk>/suspend/": "none",
+    "dashboard/countries/": None,
+    "cases/<int:pk>/parties/": "case",
 }
 NOT_STAFF_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "static/", "media/")
 
@@ -348,6 +352,7 @@ LABELS = {
     "applicant": "adoption.applicant",
 }
 RECORD_PAGES = {
+    "/cases/{case}/parties/": "case",
     "/children/": "child",
     "/children/{child}/": "child",
     "/cases/": "case",

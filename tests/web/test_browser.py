@@ -21,7 +21,7 @@ from adoption import services as adoption_services
 from adoption.rules import DOSSIER_REPORTS, INCOME_EVIDENCE, right_arises
 from core.dates import today
 from core.management.commands.seed_demo import load_reference_data
-from core.models import ConsularPost, Court, District, Policy, Role
+from core.models import Agency, ConsularPost, Court, District, Policy, Role
 from registry import services as registry_services
 from registry.models import Child
 from tests.factories import UserFactory
@@ -200,15 +200,25 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     adoption_services.add_document(
         actor=None, case=case, kind="application", issued_on=ago(20), issuer="the applicants"
     )
+    # --- the ministry keeps the register of accredited agencies (RULES v2 §7a) -----------------
+    ministry = login(browser, base, users["ministry"])
+    ministry.goto(f"{base}/dashboard/agencies/")
+    ministry.fill("#id_new-name", "Open Arms Adoptions")
+    ministry.fill("#id_new-country", "US")
+    ministry.fill("#id_new-accreditation_number", "KZ-ACC-2024-07")
+    ministry.fill("#id_new-accredited_from", ago(400).isoformat())
+    ministry.fill("#id_new-accredited_until", ago(-400).isoformat())
+    ministry.click("section:has(h2:text('Register an agency')) button")
+    ministry.wait_for_selector("text=Agency registered.")
+    accessible(ministry)
+    snap(ministry, "agencies")
+    ministry.goto(f"{base}/dashboard/countries/")
+    assert "United States" in ministry.content()
+    accessible(ministry)
+    agency = Agency.objects.get(accreditation_number="KZ-ACC-2024-07")
     for kind in DOSSIER_REPORTS:
         adoption_services.add_document(
-            actor=None,
-            case=case,
-            kind=kind,
-            issued_on=ago(20),
-            issuer="Agency",
-            issuer_licence="L-1",
-            licence_valid_until=ago(-365),
+            actor=None, case=case, kind=kind, issued_on=ago(20), issuer="Open Arms", agency=agency
         )
     for applicant in couple:
         adoption_services.add_document(
@@ -219,6 +229,38 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     adoption_services.record_domestic_search(actor=None, case=case, completed_on=ago(20), outcome="no_candidates")
     who_may_adopt(case, couple)
 
+    # --- the ministry, as Central Authority, records the Hague steps on the case page -------------
+    ministry.goto(f"{base}/cases/{case.pk}/")
+    hague = ministry.locator("section:has(h2:text('Steps of the Hague Convention'))")
+    hague.locator("#id_art15_report_received_on").fill(ago(18).isoformat())
+    hague.locator("#id_art16_report_sent_on").fill(ago(17).isoformat())
+    hague.locator("#id_art17_agreement_on").fill(ago(16).isoformat())
+    hague.locator("button").click()
+    ministry.wait_for_selector("text=Hague steps recorded.")
+
+    # --- the guardianship agency records who acted and was paid -----------------------------------
+    page.goto(f"{base}/cases/{case.pk}/parties/")
+    page.fill("#id_party-name", "Open Arms Adoptions")
+    page.fill("#id_party-country", "US")
+    page.select_option("#id_party-role", "agency")
+    page.select_option("#id_party-agency", str(agency.pk))
+    page.click("section:has(h2:text('Record a party')) button")
+    page.wait_for_selector("text=Party recorded.")
+    page.fill("#id_party-name", "A local helper")
+    page.fill("#id_party-country", "KZ")
+    page.select_option("#id_party-role", "facilitator")
+    page.click("section:has(h2:text('Record a party')) button")
+    page.wait_for_selector("text=Party recorded.")
+    helper = case.parties.get(role="facilitator")
+    page.select_option("#id_fee-party", str(helper.pk))
+    page.fill("#id_fee-amount", "1500")
+    page.fill("#id_fee-currency", "USD")
+    page.fill("#id_fee-paid_on", ago(15).isoformat())
+    page.select_option("#id_fee-purpose", "placement")
+    page.click("section:has(h2:text('Record a fee')) button")
+    page.wait_for_selector("text=Fee recorded.")
+    accessible(page)
+
     # --- the eligibility panel: the central-register wait is pending, with its date ---------
     allowed = right_arises(ago(30), 3)
     page.goto(f"{base}/cases/{case.pk}/")
@@ -226,6 +268,8 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     assert "pending" in wait.inner_text() and allowed.isoformat() in wait.inner_text()
     assert page.locator("text=Not eligible on this date.").is_visible()
     assert page.locator("section:has(h2:text('Refer to a court')) button").is_disabled()
+    # the facilitator paid for placement is a red flag, with its evidence, next to the checks
+    assert page.locator("li[data-flag=INTERMEDIARY_NOT_ACCREDITED]").is_visible()
     accessible(page)
     snap(page, "case")
 
@@ -271,8 +315,14 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     accessible(consul)
     snap(consul, "consular")
 
-    # --- the ministry's dashboard shows the adoption ---------------------------------------
+    # --- the ministry issues the certificate of HC93 art. 23; the dashboard shows the adoption ---
     ministry = login(browser, base, users["ministry"])
+    ministry.goto(f"{base}/cases/{case.pk}/")
+    certificate = ministry.locator("section:has(h2:text('Certificate of conformity (HC93 art. 23)'))")
+    certificate.locator("#id_number").fill("KZ-HC23-0001")
+    certificate.locator("button").click()
+    ministry.wait_for_selector("text=Certificate recorded.")
+    assert "KZ-HC23-0001" in ministry.content()
     ministry.goto(f"{base}/dashboard/")
     row = ministry.locator(f"#by-year ~ table tr:has(td:text-is('{allowed.year}'))")
     assert row.inner_text().split() == [str(allowed.year), "1", "0", "1"]

@@ -1,0 +1,175 @@
+"""Staff pages of intercountry: the ministry's register of accredited agencies and countries'
+HC93 status; the parties and fees of a case (RULES v2 §7a, §7b). The same services and
+selectors as the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from adoption.selectors import cases_for
+from core import selectors as core_selectors
+from core import services as core_services
+from core.audit import note_read
+from core.dates import today
+from core.forms import DateInput, require_role, run_service
+from core.models import Agency, Role
+from core.permissions import FILE_READERS
+
+from . import selectors, services
+from .models import FeePurpose, PartyRole
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.CharField(label=_("Country (ISO code)"), min_length=2, max_length=2)
+    accreditation_number = forms.CharField(label=_("Accreditation number"), max_length=64)
+    accredited_from = forms.DateField(label=_("Accredited from"), widget=DateInput())
+    accredited_until = forms.DateField(label=_("Accredited until"), widget=DateInput())
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()
+
+
+class SuspensionForm(forms.Form):
+    start = forms.DateField(label=_("Suspended from"), widget=DateInput())
+    end = forms.DateField(label=_("Suspended until"), widget=DateInput())
+
+
+class CountryForm(forms.Form):
+    code = forms.CharField(label=_("Country (ISO code)"), min_length=2, max_length=2)
+    hague_party_since = forms.DateField(
+        label=_("The Hague Convention in force with Kazakhstan since"), widget=DateInput(), required=False
+    )
+    central_authority = forms.CharField(label=_("Central Authority"), max_length=300, required=False)
+
+
+class PartyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.CharField(label=_("Country (ISO code)"), min_length=2, max_length=2)
+    role = forms.ChoiceField(label=_("Role in the case"), choices=PartyRole.choices)
+    agency = forms.ModelChoiceField(
+        label=_("Accredited agency (for an agency)"), queryset=Agency.objects.all(), required=False
+    )
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()
+
+
+class FeeForm(forms.Form):
+    party = forms.ModelChoiceField(label=_("Paid to"), queryset=None)
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
+    currency = forms.CharField(label=_("Currency (ISO code, e.g. USD)"), min_length=3, max_length=3)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=FeePurpose.choices)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = case.parties.all()
+        self.fields["party"].label_from_instance = lambda p: f"{p.name} ({p.get_role_display()})"
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].upper()
+
+
+def _with_suspension(agency, form) -> list[dict]:
+    """The agency's suspensions and the one the form adds (the service takes the whole list)."""
+    periods = [{"from": s.start, "to": s.end} for s in agency.suspensions.all()]
+    periods.append({"from": form.cleaned_data["start"], "to": form.cleaned_data["end"]})
+    return periods
+
+
+@login_required
+def agencies(request):
+    require_role(request.user, Role.MINISTRY)
+    form = AgencyForm(request.POST or None, prefix="new")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, core_services.create_agency, actor=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Agency registered."))
+        return redirect("web-agencies")
+    return render(
+        request,
+        "intercountry/agencies.html",
+        {"agencies": core_selectors.agencies(), "form": form, "suspension_form": SuspensionForm(prefix="s")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def agency_suspend(request, pk):
+    require_role(request.user, Role.MINISTRY)
+    agency = get_object_or_404(core_selectors.agencies(), pk=pk)
+    form = SuspensionForm(request.POST, prefix="s")
+    if form.is_valid() and run_service(
+        form,
+        core_services.update_agency,
+        actor=request.user,
+        agency=agency,
+        suspensions=_with_suspension(agency, form),
+    ):
+        messages.success(request, _("Suspension recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("web-agencies")
+
+
+@login_required
+def countries(request):
+    require_role(request.user, Role.MINISTRY)
+    form = CountryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        code = values.pop("code")
+        if run_service(form, core_services.update_country, actor=request.user, code=code, **values):
+            messages.success(request, _("Country saved."))
+            return redirect("web-countries")
+    return render(
+        request,
+        "intercountry/countries.html",
+        {"countries": core_selectors.countries(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _case_for(request, pk):
+    return get_object_or_404(cases_for(request.user).select_related("district"), pk=pk)
+
+
+@login_required
+def case_parties(request, pk):
+    require_role(request.user, *FILE_READERS)
+    case = _case_for(request, pk)
+    writer = request.user.role in (Role.GUARDIANSHIP, Role.MINISTRY)
+    party_form = PartyForm(prefix="party") if writer else None
+    fee_form = FeeForm(prefix="fee", case=case, initial={"paid_on": today()}) if writer else None
+    if request.method == "POST":
+        require_role(request.user, Role.GUARDIANSHIP, Role.MINISTRY)
+        if "party-name" in request.POST:
+            party_form = PartyForm(request.POST, prefix="party")
+            if party_form.is_valid() and run_service(
+                party_form, services.add_party, actor=request.user, case=case, **party_form.cleaned_data
+            ):
+                messages.success(request, _("Party recorded."))
+                return redirect("web-case-parties", pk=case.pk)
+        else:
+            fee_form = FeeForm(request.POST, prefix="fee", case=case)
+            if fee_form.is_valid() and run_service(
+                fee_form, services.add_fee, actor=request.user, **fee_form.cleaned_data
+            ):
+                messages.success(request, _("Fee recorded."))
+                return redirect("web-case-parties", pk=case.pk)
+    note_read(case)
+    return render(
+        request,
+        "intercountry/case_parties.html",
+        {"case": case, "parties": selectors.parties_of(case), "party_form": party_form, "fee_form": fee_form},
+        status=400 if (party_form and party_form.errors) or (fee_form and fee_form.errors) else 200,
+    )
