@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from adoption import deadlines as court_deadlines
 from consular import deadlines
 from core.dates import add_months
 from core.models import Reminder
@@ -19,11 +20,28 @@ def test_worked_example_us_couple_to_the_third_monitoring_report(api, users, dis
     day = lambda n: D + datetime.timedelta(days=n)  # noqa: E731
     consul, guardianship = api(users["consular"]), api(users["guardianship"])
 
+    # D+15: the US is a party to the Hague Convention: the art. 23 certificate was due on D+14
+    court_deadlines.sweep_court_deadlines(on=day(14))
+    assert not Reminder.objects.filter(kind="hague_certificate_due").exists()
+    court_deadlines.sweep_court_deadlines(on=day(15))
+    assert Reminder.objects.get(kind="hague_certificate_due").due_on == day(14)  # to the ministry
+
+    # D+20: the ministry, as Central Authority, issues it; the consular post will see its number
+    certificate = api(users["ministry"]).post(
+        f"/api/v1/cases/{case.pk}/hague-certificate/",
+        {"number": "KZ-HC23-0417", "issued_on": day(20).isoformat()},
+        format="json",
+    )
+    assert certificate.status_code == 201
+    court = Reminder.objects.filter(kind__in=["hague_certificate_due", "civil_registration_due"])
+    assert set(court.values_list("kind", flat=True)) == {"hague_certificate_due", "civil_registration_due"}
+    consular = Reminder.objects.exclude(pk__in=court.values("pk"))  # what the consular sweeps add
+
     # D+30: no consular registration yet -> a reminder to the district and to the embassy in Washington
     deadlines.sweep_consular_deadlines(on=day(29))
-    assert not Reminder.objects.exists()
+    assert not consular.exists()
     deadlines.sweep_consular_deadlines(on=day(30))
-    reminder = Reminder.objects.get()
+    reminder = consular.get()
     assert (reminder.kind, reminder.due_on, reminder.district_id, reminder.consular_post_id) == (
         "consular_registration_due",
         day(30),
@@ -44,9 +62,12 @@ def test_worked_example_us_couple_to_the_third_monitoring_report(api, users, dis
         format="json",
     )
     assert registration.status_code == 201
-    assert Reminder.objects.get().done_at is not None
+    assert consular.get().done_at is not None
 
-    # D+40: the child leaves with the exit permission of D+38
+    seen = consul.get(f"/api/v1/adopted-children/{child.pk}/").json()["adoption"]["hague_certificate"]
+    assert seen == {"number": "KZ-HC23-0417", "issued_on": day(20).isoformat()}
+
+    # D+40: the child leaves with the exit permission of D+38 and the MFA stamp of D+35 in the passport
     assert (
         guardianship.post(
             f"/api/v1/cases/{case.pk}/departure/",
@@ -93,7 +114,7 @@ def test_worked_example_us_couple_to_the_third_monitoring_report(api, users, dis
         (second.isoformat(), "late"),
         (third.isoformat(), "received"),
     ]
-    assert sorted(Reminder.objects.values_list("kind", flat=True)) == [
+    assert sorted(consular.values_list("kind", flat=True)) == [
         "consular_registration_due",
         "monitoring_report_overdue",
     ]
