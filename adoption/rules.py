@@ -513,6 +513,11 @@ def valid_through(issued_on: date, months: int) -> date:
     return add_months(issued_on, months)
 
 
+def accredited(agencies: Mapping[int, AgencyFacts], agency_id: int | None, day: date) -> bool:
+    """`agency_id` names an agency of the register accredited (and not suspended) on `day`."""
+    return agency_id is not None and agency_id in agencies and agencies[agency_id].accredited_on(day)
+
+
 @rule("FOREIGN_DOSSIER", "MFA art. 76(3)", foreign_applicants)
 def foreign_dossier(facts: CaseFacts, on: date):
     months = facts.policy.dossier_validity_months
@@ -524,11 +529,7 @@ def foreign_dossier(facts: CaseFacts, on: date):
         if not reports:
             problems.append(_("the %(kind)s report is missing") % {"kind": kind})
             continue
-        licensed = [
-            d
-            for d in reports
-            if d.agency_id in facts.agencies and facts.agencies[d.agency_id].accredited_on(d.issued_on)
-        ]
+        licensed = [d for d in reports if accredited(facts.agencies, d.agency_id, d.issued_on)]
         if not licensed:
             problems.append(
                 _("the %(kind)s report was not issued by an agency accredited on its issue date") % {"kind": kind}

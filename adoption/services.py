@@ -522,12 +522,12 @@ def record_hague_steps(
     call sets the dates it names and keeps the others (RULES §11.16)."""
     case = _locked_case(case)
     workflow.require(case, "hague")
-    given = {
+    named = {
         "art15_report_received_on": art15_report_received_on,
         "art16_report_sent_on": art16_report_sent_on,
         "art17_agreement_on": art17_agreement_on,
     }
-    given = {name: value for name, value in given.items() if value is not None}
+    given: dict[str, datetime.date] = {name: value for name, value in named.items() if value is not None}
     errors: list[FieldError] = []
     if not given:
         errors.append(FieldError("art17_agreement_on", "required", _("Give the date of at least one step.")))
@@ -560,19 +560,22 @@ def issue_hague_certificate(*, actor: User | None, case: Case, number: str, issu
     case = _locked_case(case)
     workflow.require(case, "hague-certificate")
     decision = Decision.objects.get(case=case)
-    _hague_country(case, decision.in_force_on)
+    in_force_on = decision.in_force_on
+    if in_force_on is None:  # (the workflow's in_force status says it is set)
+        raise ConflictError("issued_on", "not_in_force", _("The adoption is not in force."))
+    _hague_country(case, in_force_on)
     procedure, _created = HagueProcedure.objects.select_for_update().get_or_create(case=case)
     if procedure.certificate_issued_on:
         raise ConflictError("number", "already_issued", _("The certificate of art. 23 is already issued."))
     errors: list[FieldError] = []
     not_future("issued_on", issued_on, errors)
-    if issued_on < decision.in_force_on:
+    if issued_on < in_force_on:
         errors.append(
             FieldError(
                 "issued_on",
                 "before_in_force",
                 _("The certificate is issued once the adoption is in force (%(date)s).")
-                % {"date": decision.in_force_on.isoformat()},
+                % {"date": in_force_on.isoformat()},
             )
         )
     raise_errors(errors)

@@ -79,7 +79,7 @@ def registers_latest_entry(on: date) -> str:
 def due_reminders(on: date) -> str:
     """What each sweep needs, selected: overdue escalations, children turning 18, cases whose central
     wait is over, decisions not yet in force, adoptions in force with no civil registration (RULES v2
-    §6), unregistered adoptions, and overdue monitoring reports."""
+    §6) or no HC93 certificate (§7a), unregistered adoptions, and overdue monitoring reports."""
     return f"""
     SELECT count(*) FROM registry_child WHERE status = 'registered' AND (
         (register_level IS NULL AND identified_on <= '{on - timedelta(days=3)}')
@@ -92,6 +92,10 @@ def due_reminders(on: date) -> str:
     SELECT count(*) FROM adoption_decision d JOIN adoption_case c ON c.id = d.case_id
      WHERE d.outcome = 'granted' AND d.in_force_on < '{on - timedelta(days=3)}' AND d.civil_registered_on IS NULL
        AND NOT c.historical;
+    SELECT count(*) FROM adoption_decision d JOIN adoption_case c ON c.id = d.case_id
+      JOIN core_country k ON k.code = c.receiving_country AND k.hague_party_since <= d.in_force_on
+     WHERE d.outcome = 'granted' AND d.in_force_on < '{on - timedelta(days=14)}' AND NOT c.historical
+       AND NOT EXISTS (SELECT 1 FROM adoption_hagueprocedure h WHERE h.case_id = c.id AND h.certificate_issued_on IS NOT NULL);
     SELECT count(*) FROM adoption_adoption ad JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
      WHERE c.receiving_country <> '' AND d.in_force_on <= '{on - timedelta(days=30)}'
        AND NOT EXISTS (SELECT 1 FROM consular_consularregistration r WHERE r.child_id = ad.child_id);

@@ -149,8 +149,9 @@ def _set_suspensions(agency: Agency, suspensions: list[dict]) -> None:
 
 
 def agency_snapshot(agency: Agency) -> dict:
-    return snapshot(agency) | {
-        "suspensions": [[s.start.isoformat(), s.end.isoformat()] for s in agency.suspensions.order_by("start")]
+    return {
+        **(snapshot(agency) or {}),
+        "suspensions": [[s.start.isoformat(), s.end.isoformat()] for s in agency.suspensions.order_by("start")],
     }
 
 

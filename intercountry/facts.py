@@ -108,7 +108,12 @@ def concentration(districts: Iterable[str], until: datetime.date) -> flags.Conce
     ).values_list("case_id", "agency_id"):
         acting.setdefault(case_id, set()).add(agency_id)
     return flags.Concentration.of(
-        ((district, in_force_on, acting.get(case_id, set())) for case_id, district, in_force_on in adoptions), until
+        (
+            (district, in_force_on, acting.get(case_id, set()))
+            for case_id, district, in_force_on in adoptions
+            if in_force_on is not None
+        ),
+        until,
     )
 
 

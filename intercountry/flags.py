@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from adoption.rules import AgencyFacts
+from adoption.rules import AgencyFacts, accredited
 from core.dates import add_months
 
 CONSENT_SOON_AFTER_BIRTH = "CONSENT_SOON_AFTER_BIRTH"
@@ -174,8 +174,7 @@ def flags_of(
     for party in case.parties:
         placement = [f for f in party.fees if f.purpose == "placement" and f.paid_on <= on]
         for fee in placement:
-            accredited = party.agency_id in agencies and agencies[party.agency_id].accredited_on(fee.paid_on)
-            if not accredited:
+            if not accredited(agencies, party.agency_id, fee.paid_on):
                 flag(
                     INTERMEDIARY_NOT_ACCREDITED,
                     _("%(name)s was paid for placement on %(date)s and is not an agency accredited on that day.")
@@ -204,14 +203,14 @@ def flags_of(
                 case.referred_on,
             )
     if concentration and case.receiving_country and agency is not None and concentration.counts(case):
-        total = concentration.totals[case.district]
+        of = concentration.totals[case.district]
         share = concentration.shares.get((case.district, agency), 0)
-        if total and share * 100 > thresholds.agency_share_alert * total:
+        if of and share * 100 > thresholds.agency_share_alert * of:
             flag(
                 AGENCY_CONCENTRATION,
                 _("Agency #%(agency)s acted in %(share)s of the district's %(total)s foreign adoptions in 12 months.")
-                % {"agency": agency, "share": share, "total": total},
-                {"agency": agency, "district": case.district, "share": share, "of": total},
+                % {"agency": agency, "share": share, "total": of},
+                {"agency": agency, "district": case.district, "share": share, "of": of},
                 concentration.until,
             )
     return found

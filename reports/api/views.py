@@ -74,7 +74,7 @@ class PeriodParams(ReportParams):
 class ReportView(APIView):
     permission_classes = [roles(read=REPORT_READERS)]
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
-    params_class = AsOfParams
+    params_class: type[ReportParams] = AsOfParams
 
     def dispatch(self, request, *args, **kwargs):
         with read_replica():  # reports only read: from the replica when there is one
