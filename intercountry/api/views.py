@@ -3,6 +3,7 @@ from rest_framework import generics, status
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from adoption.models import Case
 from adoption.selectors import cases_for
 from core.audit import note_read
 from core.errors import may
@@ -14,6 +15,8 @@ from .serializers import FeeSerializer, PartySerializer
 
 
 class CaseBound(generics.GenericAPIView):
+    queryset = Case.objects.none()  # (for the schema: `pk` is a case's; each view reads through cases_for)
+
     def case(self, pk):
         return get_object_or_404(cases_for(self.request.user), pk=pk)
 
