@@ -14,7 +14,7 @@ from tests.adoption.conftest import adopt_abroad
 pytestmark = pytest.mark.django_db
 
 
-def test_worked_example_us_couple_to_the_third_monitoring_report(api, users, district, court, us_post):
+def test_worked_example_us_couple_to_the_third_monitoring_report(api, client, users, district, court, us_post):
     case, child = adopt_abroad(district, court, in_force_ago=600)
     D = case.decision.in_force_on
     day = lambda n: D + datetime.timedelta(days=n)  # noqa: E731
@@ -66,6 +66,8 @@ def test_worked_example_us_couple_to_the_third_monitoring_report(api, users, dis
 
     seen = consul.get(f"/api/v1/adopted-children/{child.pk}/").json()["adoption"]["hague_certificate"]
     assert seen == {"number": "KZ-HC23-0417", "issued_on": day(20).isoformat()}
+    client.force_login(users["consular"])
+    assert "KZ-HC23-0417" in client.get(f"/adopted/{child.pk}/").content.decode()  # on the post's page too
 
     # D+40: the child leaves with the exit permission of D+38 and the MFA stamp of D+35 in the passport
     assert (

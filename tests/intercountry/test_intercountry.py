@@ -262,6 +262,7 @@ def test_the_safeguards_report_matches_an_independent_count_in_a_fixed_number_of
 
     rng = random.Random(17)
     generated_cases(district, other_district, rng)
+    Policy.objects.update_or_create(effective_from=None, defaults={"fee_ceiling_usd": 5000})
     start, end = ago(365), ago(0)
     # independently: the flags' definitions, straight from the rows
     expected = Counter()
@@ -275,6 +276,12 @@ def test_the_safeguards_report_matches_an_independent_count_in_a_fixed_number_of
         if fee.purpose == "placement" and fee.party.agency_id is None and start <= fee.paid_on <= end:
             expected["INTERMEDIARY_NOT_ACCREDITED"] += 1
             cases.add(fee.party.case_id)
+        if fee.amount > 5000 and start <= fee.paid_on <= end:  # one fee a party in this set: its total
+            expected["FEES_ABOVE_POLICY"] += 1
+            cases.add(fee.party.case_id)
+    assert all(
+        expected[flag] > 0 for flag in ("CONSENT_SOON_AFTER_BIRTH", "INTERMEDIARY_NOT_ACCREDITED", "FEES_ABOVE_POLICY")
+    )
     client = api(users["ministry"])
     client.get("/api/v1/reports/safeguards/", {"from": start.isoformat(), "to": end.isoformat()})
     with CaptureQueriesContext(connection) as few:
@@ -282,7 +289,7 @@ def test_the_safeguards_report_matches_an_independent_count_in_a_fixed_number_of
     assert body["by_flag"] == {
         "CONSENT_SOON_AFTER_BIRTH": expected["CONSENT_SOON_AFTER_BIRTH"],
         "INTERMEDIARY_NOT_ACCREDITED": expected["INTERMEDIARY_NOT_ACCREDITED"],
-        "FEES_ABOVE_POLICY": 0,  # no ceiling set
+        "FEES_ABOVE_POLICY": expected["FEES_ABOVE_POLICY"],
         "RUSHED_CASE": 0,
         "AGENCY_CONCENTRATION": 0,  # none in force
     }
