@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from core.audit import note_read
 from core.dates import today
 from core.forms import DateInput, require_role, run_service
-from core.models import Court, District, Role
+from core.models import Agency, Court, District, Role
 from core.permissions import FILE_READERS
 from registry import sealing
 from registry.models import Child, Sex
@@ -153,8 +153,11 @@ class DocumentForm(forms.Form):
     )
     issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
     issuer = forms.CharField(label=_("Issued by"), max_length=200)
-    issuer_licence = forms.CharField(label=_("Agency's state licence number"), max_length=64, required=False)
-    licence_valid_until = forms.DateField(label=_("Licence valid until"), widget=DateInput(), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Accredited agency that issued it (dossier reports)"),
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+    )
     conditions = forms.CharField(
         label=_("Conditions listed (medical certificate, comma-separated codes)"), required=False
     )

@@ -24,7 +24,7 @@ from .models import FeePurpose, PartyRole
 
 
 class AgencyForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name of the agency"), max_length=200)
     country = forms.CharField(label=_("Country (ISO code)"), min_length=2, max_length=2)
     accreditation_number = forms.CharField(label=_("Accreditation number"), max_length=64)
     accredited_from = forms.DateField(label=_("Accredited from"), widget=DateInput())
@@ -48,7 +48,7 @@ class CountryForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name of the person or organisation"), max_length=200)
     country = forms.CharField(label=_("Country (ISO code)"), min_length=2, max_length=2)
     role = forms.ChoiceField(label=_("Role in the case"), choices=PartyRole.choices)
     agency = forms.ModelChoiceField(

@@ -93,3 +93,19 @@ def test_parties_fees_and_the_red_flag_they_raise_on_the_case_workspace(client, 
     client.force_login(users["ministry"])
     dashboard = client.get("/dashboard/").content.decode()
     assert "Red flags of the last 12 months" in dashboard and "INTERMEDIARY_NOT_ACCREDITED" in dashboard
+
+
+def test_a_dossier_report_names_its_agency_on_the_case_workspace(client, users, district):
+    from adoption import services
+    from adoption.models import CaseDocument
+    from tests.adoption.conftest import accredited_agency
+
+    child = make_child(district)
+    case = services.open_case(actor=None, children=[child], applicants=[make_applicant(district)], opened_on=ago(10))
+    agency = accredited_agency()
+    client.force_login(users["guardianship"])
+    report = {"kind": "family_situation", "issued_on": ago(1).isoformat(), "issuer": "Open Arms"}
+    missing = client.post(f"/cases/{case.pk}/documents/", report)
+    assert missing.status_code == 400 and "names the accredited agency" in missing.content.decode()
+    assert client.post(f"/cases/{case.pk}/documents/", report | {"agency": agency.pk}).status_code == 302
+    assert CaseDocument.objects.get(kind="family_situation").agency == agency
