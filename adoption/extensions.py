@@ -1,8 +1,9 @@
 """What the apps above adoption add to a case's eligibility answer (dependencies point one way:
 adoption knows nothing of them). Each registers here when Django starts (its AppConfig.ready):
 
-- `warning_sources`: fn(case, as_of) -> [rules.Finding]: advisory findings that block nothing
-  (the red flags of RULES v2 §7b, from `intercountry`);
+- `fact_sources`: statements whose rows are loaded in the same pipeline as the case's facts
+  (adoption.facts), and a function turning those rows into advisory findings that block
+  nothing: the red flags of RULES v2 §7b, from `intercountry`;
 - `case_pages`: (label, url name) of pages about a case that live in another app (its parties
   and fees); the case workspace links to them.
 """
@@ -10,6 +11,16 @@ adoption knows nothing of them). Each registers here when Django starts (its App
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-warning_sources: list[Callable[..., list]] = []
+
+@dataclass(frozen=True)
+class FactSource:
+    # (SQL, fn(case, as_of) -> its parameters): run with the case's own statements, in one round trip
+    statements: tuple[tuple[str, Callable[..., list]], ...]
+    # fn(case facts, as_of, policy in effect, [rows of each statement]) -> [rules.Finding]
+    warnings: Callable[..., list]
+
+
+fact_sources: list[FactSource] = []
 case_pages: list[tuple] = []

@@ -124,24 +124,15 @@ def _decimal(value) -> Decimal | None:
 
 def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
     """The case's facts, with the policy parameters in effect on `as_of` (RULES v2 §10)."""
+    return _load(case, as_of, Policy.on(as_of), [])[0]
+
+
+def _load(
+    case: Case, as_of: datetime.date, policy: Policy, extra: list[tuple[str, list]]
+) -> tuple[rules.CaseFacts, list[list[tuple]]]:
+    """The case's facts and the rows of the `extra` statements, sent in the same pipeline."""
     once, twice = [case.pk], [case.pk, case.pk]
-    (
-        children_rows,
-        entry_rows,
-        ground_rows,
-        sibling_rows,
-        applicant_rows,
-        document_rows,
-        contact_rows,
-        consent_rows,
-        search_rows,
-        other_rows,
-        registration_rows,
-        parental_consent_rows,
-        citation_rows,
-        agency_rows,
-        hague_rows,
-    ) = _run(
+    rows = _run(
         [
             (CHILDREN, once),
             (ENTRIES, once),
@@ -158,8 +149,26 @@ def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
             (CITATIONS, []),
             (AGENCIES, once),
             (HAGUE, once),
+            *extra,
         ]
     )
+    (
+        children_rows,
+        entry_rows,
+        ground_rows,
+        sibling_rows,
+        applicant_rows,
+        document_rows,
+        contact_rows,
+        consent_rows,
+        search_rows,
+        other_rows,
+        registration_rows,
+        parental_consent_rows,
+        citation_rows,
+        agency_rows,
+        hague_rows,
+    ) = rows[:15]
     entries: dict[int, list[Entry]] = {}
     for child_id, level, on, reason in entry_rows:
         entries.setdefault(child_id, []).append(Entry(level, on, reason))
@@ -277,7 +286,7 @@ def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
         )
         for case_id, child_id, category, opened_on, referred_on, decided_on, outcome, closed_on in other_rows
     )
-    return rules.CaseFacts(
+    facts = rules.CaseFacts(
         id=case.pk,
         category=case.category,
         kind=case.kind,
@@ -289,12 +298,13 @@ def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
         consents=child_consents,
         domestic_searches=searches,
         other_cases=others,
-        policy=policy_facts(Policy.on(as_of)),
+        policy=policy_facts(policy),
         citations=dict(citation_rows),
         receiving_country=case.receiving_country,
         agencies=agencies,
         hague=hague,
     )
+    return facts, rows[15:]
 
 
 def policy_facts(policy: Policy) -> rules.PolicyFacts:
@@ -311,7 +321,14 @@ def policy_facts(policy: Policy) -> rules.PolicyFacts:
 
 
 def eligibility(case: Case, as_of) -> rules.Eligibility:
-    """The checks of `case` on `as_of`, with the warnings the apps above add (adoption.extensions)."""
-    result = rules.evaluate(load_case_facts(case, as_of), as_of)
-    added = [finding for source in extensions.warning_sources for finding in source(case, as_of)]
+    """The checks of `case` on `as_of`, with the warnings the apps above add (adoption.extensions):
+    their statements travel in the same pipeline as the case's own."""
+    policy = Policy.on(as_of)
+    extra = [(sql, params(case, as_of)) for source in extensions.fact_sources for sql, params in source.statements]
+    facts, rows = _load(case, as_of, policy, extra)
+    result = rules.evaluate(facts, as_of)
+    added = []
+    for source in extensions.fact_sources:
+        mine, rows = rows[: len(source.statements)], rows[len(source.statements) :]
+        added += source.warnings(facts, as_of, policy, mine)
     return dataclasses.replace(result, warnings=(*result.warnings, *added)) if added else result

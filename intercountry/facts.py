@@ -1,5 +1,6 @@
-"""Load the facts of the red flags (flags.CaseFacts) for one case or for every case of a report,
-in a fixed number of queries whatever their number."""
+"""Load the facts of the red flags (flags.CaseFacts) for every case of a report, in a fixed number
+of queries whatever their number (one case's eligibility answer loads them with its own facts:
+contributions.py)."""
 
 from __future__ import annotations
 
@@ -12,19 +13,10 @@ from core.models import Agency, Policy
 from registry.models import ParentalConsent
 
 from . import flags
+from .contributions import thresholds
 from .models import Fee, Party
 
 PARENTS = ("mother", "father")
-
-
-def thresholds(on: datetime.date) -> flags.Thresholds:
-    policy = Policy.on(on)
-    return flags.Thresholds(
-        consent_cooling_days=policy.consent_cooling_days,
-        fee_ceiling_usd=policy.fee_ceiling_usd,
-        rushed_case_days=policy.rushed_case_days,
-        agency_share_alert=policy.agency_share_alert,
-    )
 
 
 def agency_facts(ids: Iterable[int]) -> dict[int, AgencyFacts]:
@@ -122,7 +114,7 @@ def flags_of_cases(cases, on: datetime.date) -> list[flags.Flag]:
     facts = case_facts(cases)
     agencies = agency_facts(p.agency_id for f in facts for p in f.parties if p.agency_id)
     spread = concentration({f.district for f in facts}, on)
-    limits = thresholds(on)
+    limits = thresholds(Policy.on(on))
     return [
         flag
         for f in facts
