@@ -17,7 +17,10 @@ from django.db import connection
 
 from core.dates import add_months
 from core.models import ConsularPost, Court, District
+from core.reference import HAGUE_COUNTRIES
 from registry.rules import entry_ends, name_key
+
+HC93_PARTIES = {code for code, _name, since, _authority in HAGUE_COUNTRIES if since}
 
 EPOCH = datetime.date(2005, 1, 1)
 NAMES = [
@@ -115,6 +118,8 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
     children, entries, grounds, gdocs = [], [], [], []
     cases, links, applicants, capps, documents, contacts, searches = [], [], [], [], [], [], []
     referrals, decisions, adoptions, registrations, departures, reports = [], [], [], [], [], []
+    hague: list[tuple] = []
+    hague0 = _next_id("adoption_hagueprocedure")
     for i in range(scale):
         cid = child0 + i
         district = rng.choice(districts)
@@ -165,7 +170,38 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                 in_force = min(decided + datetime.timedelta(days=15), today)
                 did = decision0 + len(decisions)
                 referrals.append((referral0 + len(referrals), decided, now, case_id, courts[district]))
-                decisions.append((did, "granted", decided, in_force, now, case_id, courts[district]))
+                # most live adoptions have their civil registry record (MFA art. 77) and, into a HC93
+                # country, the art. 23 certificate: the sweeps' steady state (RULES v2 §6, §7a)
+                civil = min(in_force + datetime.timedelta(days=rng.randrange(1, 4)), today)
+                recorded = rng.random() < 0.98
+                decisions.append(
+                    (
+                        did,
+                        "granted",
+                        decided,
+                        decided,
+                        in_force,
+                        f"AZ-{did}" if recorded else "",
+                        civil if recorded else None,
+                        "Civil registry" if recorded else "",
+                        now,
+                        case_id,
+                        courts[district],
+                    )
+                )
+                if country in HC93_PARTIES and rng.random() < 0.98:
+                    hague.append(
+                        (
+                            hague0 + len(hague),
+                            case_id,
+                            opened,
+                            opened,
+                            opened,
+                            f"HC-{did}",
+                            min(in_force + datetime.timedelta(days=rng.randrange(1, 14)), today),
+                            now,
+                        )
+                    )
                 adoptions.append((adoption0 + len(adoptions), cid, did))
                 status_case, status, dereg_on, dereg_reason, level, since = (
                     "in_force",
@@ -402,8 +438,34 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
         "referrals": _copy("adoption_referral", ["id", '"on"', "created_at", "case_id", "court_id"], referrals),
         "decisions": _copy(
             "adoption_decision",
-            ["id", "outcome", "decided_on", "in_force_on", "created_at", "case_id", "court_id"],
+            [
+                "id",
+                "outcome",
+                "decided_on",
+                "final_form_on",
+                "in_force_on",
+                "civil_registration_number",
+                "civil_registered_on",
+                "civil_registry_office",
+                "created_at",
+                "case_id",
+                "court_id",
+            ],
             decisions,
+        ),
+        "hague_procedures": _copy(
+            "adoption_hagueprocedure",
+            [
+                "id",
+                "case_id",
+                "art15_report_received_on",
+                "art16_report_sent_on",
+                "art17_agreement_on",
+                "certificate_number",
+                "certificate_issued_on",
+                "updated_at",
+            ],
+            hague,
         ),
         "adoptions": _copy("adoption_adoption", ["id", "child_id", "decision_id"], adoptions),
         "consular_registrations": _copy(
@@ -457,6 +519,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
             "adoption_domesticsearch",
             "adoption_referral",
             "adoption_decision",
+            "adoption_hagueprocedure",
             "adoption_adoption",
             "consular_consularregistration",
             "consular_departure",
