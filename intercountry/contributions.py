@@ -112,7 +112,9 @@ def red_flags(case_facts, as_of: datetime.date, policy, rows) -> list[Finding]:
     found = flags.flags_of(
         facts,
         as_of,
-        agencies={a: AgencyFacts(a, *period, tuple(suspensions.get(a, ()))) for a, period in periods.items()},
+        agencies={
+            a: AgencyFacts(a, start, until, tuple(suspensions.get(a, ()))) for a, (start, until) in periods.items()
+        },
         thresholds=thresholds(policy),
         concentration=flags.Concentration.of(((district, dates[case_id], acting[case_id]) for case_id in dates), as_of),
     )

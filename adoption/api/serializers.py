@@ -407,7 +407,6 @@ class FindingSerializer(serializers.Serializer):
     flag = serializers.CharField(required=False, help_text="RED_FLAG: which (RULES v2 §7b)")
     evidence = serializers.DictField(required=False, help_text="RED_FLAG: the records it rests on")
     on = serializers.DateField(required=False, help_text="RED_FLAG: the date of the evidence")
-    child = serializers.IntegerField(required=False)
 
 
 class EligibilitySerializer(serializers.Serializer):
