@@ -2,8 +2,9 @@
 adoption knows nothing of them). Each registers here when Django starts (its AppConfig.ready):
 
 - `fact_sources`: statements whose rows are loaded in the same pipeline as the case's facts
-  (adoption.facts), and a function turning those rows into advisory findings that block
-  nothing: the red flags of RULES v2 §7b, from `intercountry`;
+  (adoption.facts), with functions turning those rows into facts the checks read (the search
+  for a family, from `databank`) or into advisory findings that block nothing (the red flags
+  of RULES v2 §7b, from `intercountry`);
 - `case_pages`: (label, url name) of pages about a case that live in another app (its parties
   and fees); the case workspace links to them.
 """
@@ -18,8 +19,11 @@ from dataclasses import dataclass
 class FactSource:
     # (SQL, fn(case, as_of) -> its parameters): run with the case's own statements, in one round trip
     statements: tuple[tuple[str, Callable[..., list]], ...]
+    # fn(case facts, as_of, policy in effect, [rows of each statement]) -> fields of rules.CaseFacts
+    # to set before the checks run (the databank's search for a family)
+    facts: Callable[..., dict] | None = None
     # fn(case facts, as_of, policy in effect, [rows of each statement]) -> [rules.Finding]
-    warnings: Callable[..., list]
+    warnings: Callable[..., list] | None = None
 
 
 fact_sources: list[FactSource] = []

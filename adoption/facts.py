@@ -123,8 +123,23 @@ def _decimal(value) -> Decimal | None:
 
 
 def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
-    """The case's facts, with the policy parameters in effect on `as_of` (RULES v2 §10)."""
-    return _load(case, as_of, Policy.on(as_of), [])[0]
+    """The case's facts, with the policy parameters in effect on `as_of` (RULES v2 §10) and the
+    facts the apps above add (adoption.extensions)."""
+    return _load_all(case, as_of, Policy.on(as_of))[0]
+
+
+def _load_all(case: Case, as_of: datetime.date, policy: Policy) -> tuple[rules.CaseFacts, list[list[list[tuple]]]]:
+    """The case's facts with the extensions' facts set, and each extension's rows (one pipeline)."""
+    sources = extensions.fact_sources
+    extra = [(sql, params(case, as_of)) for source in sources for sql, params in source.statements]
+    facts, rows = _load(case, as_of, policy, extra)
+    by_source = []
+    for source in sources:
+        mine, rows = rows[: len(source.statements)], rows[len(source.statements) :]
+        by_source.append(mine)
+        if source.facts:
+            facts = dataclasses.replace(facts, **source.facts(facts, as_of, policy, mine))
+    return facts, by_source
 
 
 def _load(
@@ -303,6 +318,7 @@ def _load(
         receiving_country=case.receiving_country,
         agencies=agencies,
         hague=hague,
+        historical=case.historical,
     )
     return facts, rows[15:]
 
@@ -324,11 +340,10 @@ def eligibility(case: Case, as_of) -> rules.Eligibility:
     """The checks of `case` on `as_of`, with the warnings the apps above add (adoption.extensions):
     their statements travel in the same pipeline as the case's own."""
     policy = Policy.on(as_of)
-    extra = [(sql, params(case, as_of)) for source in extensions.fact_sources for sql, params in source.statements]
-    facts, rows = _load(case, as_of, policy, extra)
+    facts, by_source = _load_all(case, as_of, policy)
     result = rules.evaluate(facts, as_of)
     added = []
-    for source in extensions.fact_sources:
-        mine, rows = rows[: len(source.statements)], rows[len(source.statements) :]
-        added += source.warnings(facts, as_of, policy, mine)
+    for source, rows in zip(extensions.fact_sources, by_source, strict=True):
+        if source.warnings:
+            added += source.warnings(facts, as_of, policy, rows)
     return dataclasses.replace(result, warnings=(*result.warnings, *added)) if added else result

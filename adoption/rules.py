@@ -109,6 +109,27 @@ class AgencyFacts:
 
 
 @dataclass(frozen=True)
+class ProposalFacts:
+    """A child proposed to a registered family, and the answer (the databank)."""
+
+    child_id: int
+    family_id: int  # the applicant
+    proposed_on: date
+    answer: str  # pending | accepted | declined | no_answer
+    answered_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DatabankFacts:
+    """The search for a family in Kazakhstan, as the databank's records stand (issue 19): for each
+    child, the registered families whose wishes fit it on the day judged, and every proposal."""
+
+    fitting: Mapping[int, tuple[int, ...]] = field(default_factory=dict)  # child -> family ids
+    proposals: tuple[ProposalFacts, ...] = ()
+    answer_days: int = 10  # a proposal unanswered this long counts as no answer
+
+
+@dataclass(frozen=True)
 class HagueFacts:
     """The receiving country's HC93 status and the case's steps (RULES v2 §7a)."""
 
@@ -191,6 +212,8 @@ class CaseFacts:
     receiving_country: str = ""  # a foreign adoption: the applicants' country of residence
     agencies: Mapping[int, AgencyFacts] = field(default_factory=dict)  # the agencies the documents name
     hague: HagueFacts = field(default_factory=HagueFacts)
+    historical: bool = False  # imported from paper: its typed search outcome stands
+    databank: DatabankFacts | None = None  # None: no databank (the typed outcome decides)
 
     @property
     def applicant_ids(self) -> frozenset[int]:
@@ -425,12 +448,6 @@ def no_competing_adoption(facts: CaseFacts, on: date):
 
 @rule("DOMESTIC_PREFERENCE", "MFA art. 76(2); CRC art. 21(b); ¶59", preference_applies)
 def domestic_preference(facts: CaseFacts, on: date):
-    if not any(d <= on for d in facts.domestic_searches):
-        return (
-            FAIL,
-            _("The guardianship agency has not recorded the outcome of the search for a family in Kazakhstan."),
-            None,
-        )
     preferred = sorted(
         {
             o.id
@@ -445,7 +462,75 @@ def domestic_preference(facts: CaseFacts, on: date):
             % {"ids": _names(preferred)},
             None,
         )
-    return PASS, _("No family in Kazakhstan is waiting for this child, and the search outcome is recorded."), None
+    if facts.databank is None or facts.historical:
+        if not any(d <= on for d in facts.domestic_searches):
+            return (
+                FAIL,
+                _("The guardianship agency has not recorded the outcome of the search for a family in Kazakhstan."),
+                None,
+            )
+        return PASS, _("No family in Kazakhstan is waiting for this child, and the search outcome is recorded."), None
+    return _search_by_proposals(facts.databank, [c.id for c in facts.children], on)
+
+
+def _search_by_proposals(bank: DatabankFacts, children: list[int], on: date):
+    """Issue 19: the search is the databank's record: every registered family whose wishes fit
+    the child on `on` was proposed the child and declined, or did not answer in time."""
+    fit = asked = refused = 0
+    not_asked, waiting, accepted = [], [], []
+    for child in children:
+        for family in bank.fitting.get(child, ()):
+            fit += 1
+            proposal = next(
+                (p for p in bank.proposals if p.child_id == child and p.family_id == family and p.proposed_on <= on),
+                None,
+            )
+            if proposal is None:
+                not_asked.append(family)
+                continue
+            asked += 1
+            answered = proposal.answered_on is not None and proposal.answered_on <= on
+            lapsed = proposal.proposed_on + timedelta(days=bank.answer_days + 1)  # from then: no answer
+            if (answered and proposal.answer in ("declined", "no_answer")) or (not answered and on >= lapsed):
+                refused += 1
+            elif answered and proposal.answer == "accepted":
+                accepted.append(family)
+            else:
+                waiting.append(lapsed)
+    counts = {"fit": fit, "asked": asked, "refused": refused}
+    if accepted:
+        return (
+            FAIL,
+            _("Applicant %(ids)s in Kazakhstan accepted the child (%(asked)s of %(fit)s families that fit asked).")
+            % {"ids": _names(sorted(set(accepted))), **counts},
+            None,
+        )
+    if not_asked:
+        return (
+            FAIL,
+            _(
+                "%(missing)s of the %(fit)s registered families whose wishes fit were not proposed the child "
+                "(applicant %(ids)s); %(refused)s declined or did not answer."
+            )
+            % {"missing": len(not_asked), "ids": _names(sorted(set(not_asked))), **counts},
+            None,
+        )
+    if waiting:
+        until = max(waiting)
+        return (
+            PENDING,
+            _("%(asked)s of %(fit)s families that fit were asked; an answer is awaited until %(date)s.")
+            % {"date": (until - timedelta(days=1)).isoformat(), **counts},
+            until,
+        )
+    if not fit:
+        return PASS, _("No registered family in Kazakhstan wishes to take in this child (the databank)."), None
+    return (
+        PASS,
+        _("All %(fit)s registered families whose wishes fit were proposed the child and declined or did not answer.")
+        % counts,
+        None,
+    )
 
 
 @rule("CENTRAL_REGISTER_WAIT", "MFA art. 76(2), art. 101(3)", wait_applies)

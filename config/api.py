@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from adoption.api import views as adoption_views
 from consular.api import views as consular_views
 from core.api import views as core_views
+from databank.api import views as databank_views
 from intercountry.api import views as intercountry_views
 from registry.api import views as registry_views
 from reports.api import imports as import_views
@@ -35,6 +36,14 @@ urlpatterns = [
     path("cases/<int:pk>/departure/", consular_views.DepartureView.as_view(), name="case-departure"),
     path("cases/<int:pk>/parties/", intercountry_views.PartyView.as_view(), name="case-parties"),
     path("cases/<int:pk>/fees/", intercountry_views.FeeView.as_view(), name="case-fees"),
+    path("applicants/<int:pk>/wishes/", databank_views.WishesView.as_view(), name="applicant-wishes"),
+    path("children/<int:pk>/matches/", databank_views.MatchesView.as_view(), name="child-matches"),
+    path("children/<int:pk>/proposals/", databank_views.ProposalsView.as_view(), name="child-proposals"),
+    path(
+        "children/<int:pk>/proposals/<int:proposal_id>/answer/",
+        databank_views.AnswerView.as_view(),
+        name="child-proposal-answer",
+    ),
     path("reports/adoptions/", report_views.AdoptionsReport.as_view(), name="report-adoptions"),
     path(
         "reports/adoptions/children/", report_views.AdoptionsReportChildren.as_view(), name="report-adoptions-children"

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "adoption",
     "consular",
     "intercountry",
+    "databank",
     "reports",
 ]
 
@@ -349,6 +350,7 @@ CELERY_BEAT_SCHEDULE = {
         "registers": "registry.sweep_registers",
         "court-deadlines": "adoption.sweep_court_deadlines",
         "consular-deadlines": "consular.sweep_consular_deadlines",
+        "proposals": "databank.sweep_proposals",
         "reminder-emails": "core.send_reminder_emails",
         "audit-chain": "core.seal_audit_chain",
     }.items()

@@ -251,6 +251,8 @@ class Policy(models.Model):
     fee_ceiling_usd = models.PositiveIntegerField(null=True, blank=True)  # none: FEES_ABOVE_POLICY is off
     rushed_case_days = models.PositiveSmallIntegerField(default=7)
     agency_share_alert = models.PositiveSmallIntegerField(default=50)  # per cent
+    # the databank: a family proposed a child answers within this many days, else no answer
+    proposal_answer_days = models.PositiveSmallIntegerField(default=10)
     monitoring_schedule = models.JSONField(default=default_monitoring_schedule)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -276,6 +278,7 @@ class Policy(models.Model):
         "fee_ceiling_usd",
         "rushed_case_days",
         "agency_share_alert",
+        "proposal_answer_days",
     )
 
     class Meta:

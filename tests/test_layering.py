@@ -7,7 +7,7 @@ import ast
 
 from tests.conftest import ROOT
 
-ORDER = ["core", "registry", "adoption", "consular", "intercountry", "reports"]
+ORDER = ["core", "registry", "adoption", "consular", "intercountry", "databank", "reports"]
 
 
 def test_every_app_imports_only_from_the_apps_below_it():

@@ -23,6 +23,7 @@ from adoption import services as adoption_services
 from consular import services as consular_services
 from core.dates import today
 from core.models import Agency, Reminder
+from databank.models import Proposal
 from registry import services as registry_services
 from registry.models import DuplicateFlag
 from reports.models import ImportJob
@@ -71,6 +72,12 @@ MAY = {
     ("POST", "/api/v1/applicants/"): {G},
     ("GET", "/api/v1/applicants/{id}/"): FILE_READERS,
     ("POST", "/api/v1/applicants/{id}/registrations/"): {G, M},  # residents: the district; others: the ministry
+    ("GET", "/api/v1/applicants/{id}/wishes/"): FILE_READERS,  # the databank (issue 19)
+    ("PUT", "/api/v1/applicants/{id}/wishes/"): {G},
+    ("GET", "/api/v1/children/{id}/matches/"): {G, R, M, A},
+    ("GET", "/api/v1/children/{id}/proposals/"): FILE_READERS,
+    ("POST", "/api/v1/children/{id}/proposals/"): {G},
+    ("POST", "/api/v1/children/{id}/proposals/{proposal_id}/answer/"): {G},
     ("GET", "/api/v1/cases/"): FILE_READERS,
     ("POST", "/api/v1/cases/"): {G},
     ("GET", "/api/v1/cases/{id}/"): FILE_READERS,
@@ -194,6 +201,7 @@ def build_side(district, court, post, name: str) -> dict[str, list[Obj]]:
         form="notarised",
         document={"number": f"{name}-N", "date": today() - datetime.timedelta(days=6), "issued_by": "Notary"},
     )
+    proposal = Proposal.objects.create(child=child, applicant=couple[0], proposed_on=today())
     reminder = Reminder.objects.create(
         kind="matrix",
         subject_type="child",
@@ -210,6 +218,7 @@ def build_side(district, court, post, name: str) -> dict[str, list[Obj]]:
         "case": [Obj(open_case.pk, district), Obj(case.pk, **adopted_file)],
         "consent": [Obj((open_case.pk, consent.pk), district)],
         "parental_consent": [Obj((child.pk, parental_consent.pk), district)],
+        "proposal": [Obj((child.pk, proposal.pk), district)],
         "adopted": [Obj(adopted.pk, **adopted_file)],
         "applicant": [Obj(case.applicants.first().pk, **adopted_file)],
         "registration": [Obj(registration.pk, **adopted_file)],
@@ -221,6 +230,7 @@ def build_side(district, court, post, name: str) -> dict[str, list[Obj]]:
 def kind_of(path: str) -> str | None:
     for prefix, kind in (
         ("/api/v1/children/{id}/consents/{consent_id}", "parental_consent"),
+        ("/api/v1/children/{id}/proposals/{proposal_id}", "proposal"),
         ("/api/v1/children/{id}", "child"),
         ("/api/v1/cases/{id}/consents/{consent_id}", "consent"),
         ("/api/v1/cases/{id}", "case"),
@@ -241,6 +251,7 @@ def url_of(path: str, obj: Obj | None) -> str:
     if obj is not None:
         case_id, consent_id = obj.id if isinstance(obj.id, tuple) else (obj.id, None)
         path = path.replace("{id}", str(case_id)).replace("{consent_id}", str(consent_id))
+        path = path.replace("{proposal_id}", str(consent_id))
     path = path.replace("{code}", "CHILD_MINOR" if "citations" in path else "US")  # a citation, a country
     query = PARAMS.get(path.split("?")[0], "")
     return f"{path}?{query.format(today=today(), year=today().year)}" if query else path

@@ -104,6 +104,7 @@ def sealed_world(district, court, us_post) -> dict:
 def kind_of(path: str) -> str | None:
     for prefix, kind in (
         ("/api/v1/children/{id}/consents/{consent_id}", "none"),
+        ("/api/v1/children/{id}/proposals/{proposal_id}", "none"),
         ("/api/v1/children/{id}", "child"),
         ("/api/v1/cases/{id}/consents/{consent_id}", "consent"),
         ("/api/v1/cases/{id}", "case"),
@@ -123,7 +124,7 @@ def kind_of(path: str) -> str | None:
 def url(path: str, world: dict, extra: str = "") -> str:
     kind = kind_of(path)
     if kind is not None:
-        path = path.replace("{id}", str(world.get(kind, 0))).replace("{consent_id}", "0")
+        path = path.replace("{id}", str(world.get(kind, 0))).replace("{consent_id}", "0").replace("{proposal_id}", "0")
     query = PARAMS.get(path, "").format(today=today(), year=today().year)
     query = "&".join(q for q in (query, extra) if q)
     return f"{path}?{query}" if query else path
@@ -310,6 +311,9 @@ RECORD_READS = {
     "/api/v1/children/{id}/register/": "child",
     "/api/v1/children/{id}/history/": "child",
     "/api/v1/children/{id}/consents/": "child",
+    "/api/v1/children/{id}/matches/": "child",
+    "/api/v1/children/{id}/proposals/": "child",
+    "/api/v1/applicants/{id}/wishes/": "applicant",
     "/api/v1/applicants/": "applicant",
     "/api/v1/applicants/{id}/": "applicant",
     "/api/v1/cases/": "case",

@@ -15,6 +15,7 @@ from consular import services as consular_services
 from core.dates import today
 from core.errors import Forbidden
 from core.models import AuditEvent, Reminder
+from databank.models import Proposal
 from intercountry import services as intercountry_services
 from registry import services as registry_services
 from registry.models import DuplicateFlag
@@ -27,6 +28,7 @@ MODULES = [
     "adoption.services",
     "consular.services",
     "intercountry.services",
+    "databank.services",
     "core.services",
     "reports.services",
 ]
@@ -108,6 +110,7 @@ def test_every_scoped_service_refuses_a_record_outside_the_actors_scope(users, d
         "applicants": [applicant],
         "applicant": applicant,
         "parental_consent": parental_consent,
+        "proposal": Proposal.objects.create(child=child, applicant=applicant, proposed_on=today()),
         "party": intercountry_services.add_party(
             actor=None, case=open_case, name="Fixer", country="KZ", role="facilitator"
         ),

@@ -1,0 +1,138 @@
+"""Writes of the databank: families' wishes, proposals and their answers (issue 19). Each audited;
+an accepted proposal opens the case."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from adoption import services as adoption_services
+from adoption.models import Applicant, Case
+from core.audit import Verb, audited_update, record_write
+from core.errors import ConflictError, FieldError, for_roles, not_future, raise_errors
+from core.models import Region, Role, User
+from registry import sealing
+from registry.models import Child, ChildStatus
+
+from . import facts, rules
+from .models import Answer, FamilyWishes, Proposal
+
+
+@for_roles(Role.GUARDIANSHIP, scope=("applicant",))
+@transaction.atomic
+def set_wishes(
+    *,
+    actor: User | None,
+    applicant: Applicant,
+    sex: str = "",
+    age_min: int = 0,
+    age_max: int = 17,
+    children: int = 1,
+    siblings: bool = False,
+    health_conditions: bool = False,
+    regions: list[Region] | None = None,
+) -> FamilyWishes:
+    """Whom the family can take in; the whole set each time (the district keeps it)."""
+    errors: list[FieldError] = []
+    if age_max < age_min:
+        errors.append(FieldError("age_max", "before_min", _("The age range ends before it starts.")))
+    if age_max > 17:
+        errors.append(FieldError("age_max", "not_a_child", _("A child is under 18.")))
+    if children < 1:
+        errors.append(FieldError("children", "at_least_one", _("At least one child.")))
+    raise_errors(errors)
+    wishes = FamilyWishes.objects.select_for_update().filter(applicant=applicant).first()
+    values = {
+        "sex": sex,
+        "age_min": age_min,
+        "age_max": age_max,
+        "children": children,
+        "siblings": siblings,
+        "health_conditions": health_conditions,
+    }
+    if wishes is None:
+        wishes = FamilyWishes.objects.create(applicant=applicant, **values)
+        record_write(actor=actor, verb=Verb.SET_WISHES, obj=wishes, subject=applicant)
+    else:
+        audited_update(wishes, actor=actor, verb=Verb.SET_WISHES, subject=applicant, **values)
+    wishes.regions.set(regions or [])
+    return wishes
+
+
+def _proposable(child: Child, applicant: Applicant, on: datetime.date) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if sealing.is_sealed(child) or child.status != ChildStatus.REGISTERED or child.register_level is None:
+        errors.append(
+            FieldError("child", "not_on_a_register", _("Only a child on a register is proposed to a family."))
+        )
+        return errors
+    wanted = facts.child_facts(child)
+    fitting = {family.id for family, _reason in rules.matches(wanted, facts.families_for(wanted, on), on)}
+    if applicant.pk not in fitting:
+        errors.append(
+            FieldError(
+                "applicant",
+                "no_match",
+                _("This family is not on the register on that day, or its wishes do not fit the child."),
+            )
+        )
+    return errors
+
+
+@for_roles(Role.GUARDIANSHIP, scope=("child",))
+@transaction.atomic
+def propose(*, actor: User | None, child: Child, applicant: Applicant, proposed_on: datetime.date) -> Proposal:
+    """The guardianship agency proposes the child to a registered family whose wishes fit."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    errors: list[FieldError] = []
+    not_future("proposed_on", proposed_on, errors)
+    raise_errors(errors)
+    raise_errors(_proposable(child, applicant, proposed_on))
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                child=child, applicant=applicant, proposed_on=proposed_on, created_by=actor
+            )
+    except IntegrityError:
+        raise ConflictError(
+            "applicant", "already_proposed", _("The child was already proposed to this family.")
+        ) from None
+    record_write(actor=actor, verb=Verb.PROPOSE_CHILD, obj=proposal, subject=child)
+    return proposal
+
+
+@for_roles(Role.GUARDIANSHIP, scope=("proposal",))
+@transaction.atomic
+def answer(
+    *, actor: User | None, proposal: Proposal, answer: str, on: datetime.date, reason: str = ""
+) -> tuple[Proposal, Case | None]:
+    """The family's answer: declined (with a reason) or accepted, which opens the case."""
+    proposal = Proposal.objects.select_for_update().select_related("child", "applicant").get(pk=proposal.pk)
+    if proposal.answer != Answer.PENDING:
+        raise ConflictError("answer", "already_answered", _("This proposal is already answered."))
+    errors: list[FieldError] = []
+    not_future("on", on, errors)
+    if on < proposal.proposed_on:
+        errors.append(FieldError("on", "before_proposed", _("An answer comes after the proposal.")))
+    if answer not in (Answer.ACCEPTED, Answer.DECLINED):
+        errors.append(FieldError("answer", "invalid_choice", _("The answer is accepted or declined.")))
+    if answer == Answer.DECLINED and not reason.strip():
+        errors.append(FieldError("reason", "required", _("Record the reason the family gave.")))
+    raise_errors(errors)
+    audited_update(
+        proposal,
+        actor=actor,
+        verb=Verb.ANSWER_PROPOSAL,
+        subject=proposal.child,
+        answer=answer,
+        answered_on=on,
+        reason=reason.strip(),
+    )
+    case = None
+    if answer == Answer.ACCEPTED:
+        case = adoption_services.open_case(
+            actor=actor, children=[proposal.child], applicants=[proposal.applicant], opened_on=on
+        )
+    return proposal, case

@@ -1,0 +1,178 @@
+"""The databank (issue 19): matching by each wish at its edges, the order of families, proposals
+and answers, the no-answer sweep, and DOMESTIC_PREFERENCE derived from the proposals."""
+
+import datetime
+
+import pytest
+
+from adoption import services as adoption_services
+from adoption.models import Case
+from core.models import Reminder
+from databank import deadlines, rules
+from databank import services as databank_services
+from databank.models import Proposal
+from tests.adoption.conftest import adopt_abroad, ago, complete_file, make_applicant, make_child
+
+D = datetime.date
+ON = D(2025, 6, 1)
+
+
+BORN, REGISTERED = D(2020, 6, 1), D(2024, 1, 1)
+
+
+def child(birth=BORN, sex="F", region="KZ-71", health=False, siblings=()):
+    return rules.ChildFacts(1, sex, birth, region, health, siblings)
+
+
+def family(id=10, registered_on=REGISTERED, home="KZ-71", **wishes):
+    return rules.FamilyFacts(id, registered_on, home, **wishes)
+
+
+@pytest.mark.parametrize(
+    "birth, fits",
+    [
+        (D(2021, 6, 2), False),  # 3 the day before the 4th birthday
+        (D(2021, 6, 1), True),  # 4 on the day
+        (D(2019, 6, 1), True),  # 6
+        (D(2018, 6, 1), False),  # 7 that day
+        (D(2018, 6, 2), True),  # still 6 the day before turning 7
+    ],
+)
+def test_the_age_range_on_the_day(birth, fits):
+    assert (rules.fits(family(age_min=4, age_max=6), child(birth=birth), ON) is not None) is fits
+
+
+def test_sex_region_and_health_wishes():
+    assert rules.fits(family(sex="M"), child(sex="F"), ON) is None
+    assert rules.fits(family(sex=""), child(sex="F"), ON) is not None
+    assert rules.fits(family(regions=frozenset({"KZ-75"})), child(region="KZ-71"), ON) is None
+    assert rules.fits(family(regions=frozenset({"KZ-71"})), child(region="KZ-71"), ON) is not None
+    assert rules.fits(family(), child(health=True), ON) is None
+    assert "health" in rules.fits(family(health_conditions=True), child(health=True), ON)
+
+
+def test_siblings_are_matched_together():
+    brother = rules.ChildFacts(2, "M", D(2017, 1, 1), "KZ-71", False)
+    pair = child(siblings=(brother,))
+    assert rules.fits(family(), pair, ON) is None  # one child only
+    assert rules.fits(family(siblings=True, children=1), pair, ON) is None  # not two
+    assert rules.fits(family(siblings=True, children=2, sex="F"), pair, ON) is None  # the brother is a boy
+    reason = rules.fits(family(siblings=True, children=2), pair, ON)
+    assert reason is not None and "2 brothers and sisters together" in reason
+
+
+def test_families_in_order_of_registration_then_the_childs_region_first():
+    families = [
+        family(1, D(2024, 3, 1), "KZ-71"),
+        family(2, D(2024, 1, 1), "KZ-75"),
+        family(3, D(2024, 1, 1), "KZ-71"),
+        family(4, D(2023, 1, 1), "KZ-75", sex="M"),  # does not fit
+    ]
+    assert [f.id for f, _reason in rules.matches(child(region="KZ-71"), families, ON)] == [3, 2, 1]
+
+
+# --- through the API -------------------------------------------------------------------------
+
+
+def registered_family(district, *, last_name="Nurova", registered_ago=100, **wishes):
+    applicant = make_applicant(
+        district, citizenship="KZ", residence="KZ", last_name=last_name, registered_ago=registered_ago
+    )
+    databank_services.set_wishes(actor=None, applicant=applicant, **wishes)
+    return applicant
+
+
+@pytest.mark.django_db
+def test_wishes_matches_and_proposals_through_the_api(api, users, district):
+    child_ = make_child(district, birth_days_ago=4 * 365 + 30)
+    g = api(users["guardianship"])
+    early = registered_family(district, last_name="Early", registered_ago=300)
+    late = registered_family(district, last_name="Late", registered_ago=100)
+    boys_only = registered_family(district, last_name="Boys", sex="M")
+    put = g.put(
+        f"/api/v1/applicants/{late.pk}/wishes/",
+        {"age_min": 3, "age_max": 6, "regions": [district.region_id]},
+        format="json",
+    )
+    assert put.status_code == 200 and put.json()["regions"] == [district.region_id]
+    assert api(users["regional"]).put(f"/api/v1/applicants/{late.pk}/wishes/", {}, format="json").status_code == 403
+    bad = g.put(f"/api/v1/applicants/{late.pk}/wishes/", {"age_min": 6, "age_max": 3}, format="json")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "age_max"
+    matches = g.get(f"/api/v1/children/{child_.pk}/matches/").json()
+    assert [m["applicant"] for m in matches] == [early.pk, late.pk] and boys_only.pk not in [
+        m["applicant"] for m in matches
+    ]
+    assert "aged 4" in matches[0]["reason"]
+    url = f"/api/v1/children/{child_.pk}/proposals/"
+    not_fitting = g.post(url, {"applicant": boys_only.pk, "proposed_on": ago(5).isoformat()}, format="json")
+    assert not_fitting.status_code == 400 and not_fitting.json()["errors"][0]["code"] == "no_match"
+    assert g.post(url, {"applicant": early.pk, "proposed_on": ago(5).isoformat()}, format="json").status_code == 201
+    twice = g.post(url, {"applicant": early.pk, "proposed_on": ago(4).isoformat()}, format="json")
+    assert twice.status_code == 409 and twice.json()["errors"][0]["code"] == "already_proposed"
+    proposal = Proposal.objects.get()
+    answer_url = f"{url}{proposal.pk}/answer/"
+    no_reason = g.post(answer_url, {"answer": "declined", "on": ago(3).isoformat()}, format="json")
+    assert no_reason.status_code == 400 and no_reason.json()["errors"][0]["field"] == "reason"
+    accepted = g.post(answer_url, {"answer": "accepted", "on": ago(3).isoformat()}, format="json")
+    assert accepted.status_code == 200 and accepted.json()["answer"] == "accepted"
+    case = Case.objects.get(pk=accepted.json()["case"])
+    assert (case.category, list(case.applicants.all()), case.opened_on) == ("resident_citizen", [early], ago(3))
+    assert api(users["other_guardianship"]).get(f"/api/v1/children/{child_.pk}/matches/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_sealed_child_is_never_proposed(api, users, district, court):
+    _case, adopted = adopt_abroad(district, court)
+    family_ = registered_family(district)
+    g = api(users["guardianship"])
+    assert g.get(f"/api/v1/children/{adopted.pk}/matches/").json() == []
+    refused = g.post(
+        f"/api/v1/children/{adopted.pk}/proposals/",
+        {"applicant": family_.pk, "proposed_on": ago(1).isoformat()},
+        format="json",
+    )
+    assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "not_on_a_register"
+
+
+@pytest.mark.django_db
+def test_the_no_answer_sweep_is_idempotent_and_reminds_the_district(district):
+    child_ = make_child(district)
+    family_ = registered_family(district)
+    proposal = databank_services.propose(actor=None, child=child_, applicant=family_, proposed_on=ago(12))
+    assert deadlines.sweep_proposals(on=ago(2)) == {"no_answer": 0}  # the 10th day after: still time
+    assert deadlines.sweep_proposals(on=ago(1)) == {"no_answer": 1}
+    assert deadlines.sweep_proposals(on=ago(0)) == {"no_answer": 0}
+    proposal.refresh_from_db()
+    assert (proposal.answer, proposal.answered_on) == ("no_answer", ago(1))
+    reminder = Reminder.objects.get(kind="proposal_no_answer")
+    assert (reminder.subject_id, reminder.district_id, reminder.due_on) == (child_.pk, district.pk, ago(1))
+
+
+@pytest.mark.django_db
+def test_the_domestic_search_is_derived_from_the_proposals(api, users, district):
+    child_ = make_child(district)
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Husband")]
+    case = adoption_services.open_case(actor=None, children=[child_], applicants=couple, opened_on=ago(100))
+    complete_file(case, [child_], couple)
+    g = api(users["guardianship"])
+
+    def preference(on=None):
+        params = {"as_of": on.isoformat()} if on else {}
+        checks = g.get(f"/api/v1/cases/{case.pk}/eligibility/", params).json()["checks"]
+        return next(c for c in checks if c["code"] == "DOMESTIC_PREFERENCE")
+
+    assert preference()["status"] == "pass"  # no registered family wishes to take her in
+    first = registered_family(district, last_name="First", registered_ago=200)
+    second = registered_family(district, last_name="Second", registered_ago=150)
+    not_asked = preference()
+    assert not_asked["status"] == "fail" and "2 of the 2 registered families" in not_asked["detail"]
+    databank_services.propose(actor=None, child=child_, applicant=first, proposed_on=ago(20))
+    proposal = databank_services.propose(actor=None, child=child_, applicant=second, proposed_on=ago(5))
+    first_proposal = Proposal.objects.get(applicant=first)
+    databank_services.answer(actor=None, proposal=first_proposal, answer="declined", on=ago(18), reason="too young")
+    waiting = preference()
+    assert (waiting["status"], waiting["satisfiable_on"]) == ("pending", ago(5 - 11).isoformat())  # the 11th day
+    databank_services.answer(actor=None, proposal=proposal, answer="declined", on=ago(2), reason="moved")
+    assert preference()["status"] == "pass" and "All 2" in preference()["detail"]
+    assert preference(ago(3))["status"] == "pending"  # the day before the second answer
+    assert preference(ago(21))["status"] == "fail"  # before any proposal
