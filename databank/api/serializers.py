@@ -20,7 +20,6 @@ class WishesSerializer(serializers.ModelSerializer):
         queryset=Region.objects.all(),
         many=True,
         required=False,
-        default=list,
         error_messages={"does_not_exist": _("No region has the code {value}.")},
         help_text="empty: every region",
     )
