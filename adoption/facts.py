@@ -125,12 +125,15 @@ def _decimal(value) -> Decimal | None:
 def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
     """The case's facts, with the policy parameters in effect on `as_of` (RULES v2 §10) and the
     facts the apps above add (adoption.extensions)."""
-    return _load_all(case, as_of, Policy.on(as_of))[0]
+    return _load_all(case, as_of, Policy.on(as_of), with_warnings=False)[0]
 
 
-def _load_all(case: Case, as_of: datetime.date, policy: Policy) -> tuple[rules.CaseFacts, list[list[list[tuple]]]]:
-    """The case's facts with the extensions' facts set, and each extension's rows (one pipeline)."""
-    sources = extensions.fact_sources
+def _load_all(
+    case: Case, as_of: datetime.date, policy: Policy, *, with_warnings: bool
+) -> tuple[rules.CaseFacts, list[list[list[tuple]]]]:
+    """The case's facts with the extensions' facts set, and each source's rows (one pipeline);
+    the sources that only add warnings are left out unless asked."""
+    sources = [s for s in extensions.fact_sources if s.facts or with_warnings]
     extra = [(sql, params(case, as_of)) for source in sources for sql, params in source.statements]
     facts, rows = _load(case, as_of, policy, extra)
     by_source = []
@@ -340,7 +343,7 @@ def eligibility(case: Case, as_of) -> rules.Eligibility:
     """The checks of `case` on `as_of`, with the warnings the apps above add (adoption.extensions):
     their statements travel in the same pipeline as the case's own."""
     policy = Policy.on(as_of)
-    facts, by_source = _load_all(case, as_of, policy)
+    facts, by_source = _load_all(case, as_of, policy, with_warnings=True)
     result = rules.evaluate(facts, as_of)
     added = []
     for source, rows in zip(extensions.fact_sources, by_source, strict=True):
