@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("registry.urls")),
     path("", include("intercountry.urls")),  # before adoption's cases/<pk>/<step>/
+    path("", include("databank.urls")),
     path("", include("adoption.urls")),
     path("", include("consular.urls")),
 ]

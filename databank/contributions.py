@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from adoption import extensions
 from adoption.rules import DatabankFacts, ProposalFacts
+from registry import contributions as registry_contributions
 
 from . import rules
 
@@ -109,3 +112,4 @@ SEARCH = extensions.FactSource(
 
 def register() -> None:
     extensions.fact_sources.append(SEARCH)
+    registry_contributions.child_pages.append((_("Families for the child"), "web-child-matches"))

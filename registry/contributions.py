@@ -9,7 +9,9 @@ consular); each of those apps registers its part here when Django starts (its Ap
 - `timeline_sources`: events of the child's timeline that live in another app;
 - `applicant_lookups`: which of some applicant ids the user sees (a consent names applicants);
 - `decision_dates`: the dates courts decided on the child's adoption (a consent is withdrawn
-  only until then).
+  only until then);
+- `child_pages`: (label, url name) of pages about a child that live in another app (its
+  matches with families); the child's page links to them.
 """
 
 from __future__ import annotations
@@ -31,3 +33,6 @@ def applicants_seen(user, ids) -> set[int]:
 
 def decisions_for(child) -> list:
     return [on for source in decision_dates for on in source(child)]
+
+
+child_pages: list[tuple] = []  # (label, url name taking the child's pk)

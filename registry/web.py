@@ -218,6 +218,7 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         or (ParentalConsentForm(initial={"given_on": today()}) if role == Role.GUARDIANSHIP else None),
         "withdraw_form": WithdrawConsentForm(initial={"on": today()}) if role == Role.GUARDIANSHIP else None,
         "renamed": sealing.renamed(child),
+        "child_pages": contributions.child_pages,
     }
     context["timeline"] = timeline(child, request.user, sealed=identity["sealed"])
     context["sealed"] = identity["sealed"]

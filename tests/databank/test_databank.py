@@ -176,3 +176,32 @@ def test_the_domestic_search_is_derived_from_the_proposals(api, users, district)
     assert preference()["status"] == "pass" and "All 2" in preference()["detail"]
     assert preference(ago(3))["status"] == "pending"  # the day before the second answer
     assert preference(ago(21))["status"] == "fail"  # before any proposal
+
+
+@pytest.mark.django_db
+def test_the_districts_pages_wishes_matches_proposal_and_answer(client, users, district):
+    child_ = make_child(district)
+    family_ = make_applicant(district, citizenship="KZ", residence="KZ", last_name="Omarova")
+    client.force_login(users["guardianship"])
+    assert "Omarova" in client.get("/databank/families/").content.decode()
+    saved = client.post(f"/databank/families/{family_.pk}/", {"sex": "F", "age_min": 2, "age_max": 8, "children": 1})
+    assert saved.status_code == 302 and family_.wishes.age_max == 8
+    backwards = client.post(f"/databank/families/{family_.pk}/", {"age_min": 9, "age_max": 3, "children": 1})
+    assert backwards.status_code == 400
+    page = client.get(f"/children/{child_.pk}/matches/").content.decode()
+    assert f'data-family="{family_.pk}"' in page and "Propose the child" in page
+    assert "Families for the child" in client.get(f"/children/{child_.pk}/").content.decode()  # linked from the child
+    assert client.post(f"/children/{child_.pk}/matches/", {"applicant": family_.pk}).status_code == 302
+    proposal = Proposal.objects.get()
+    answered = client.post(
+        f"/children/{child_.pk}/matches/",
+        {"proposal": proposal.pk, "answer": "declined", "on": ago(0).isoformat(), "reason": "a boy was hoped for"},
+    )
+    assert answered.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.answer, proposal.reason) == ("declined", "a boy was hoped for")
+    client.force_login(users["regional"])
+    assert client.get(f"/children/{child_.pk}/matches/").status_code == 200
+    assert client.post(f"/children/{child_.pk}/matches/", {"applicant": family_.pk}).status_code == 403
+    client.force_login(users["other_guardianship"])
+    assert client.get(f"/children/{child_.pk}/matches/").status_code == 404

@@ -248,6 +248,9 @@ PAGES = {
     "dashboard/agencies/<int:pk>/suspend/": "none",
     "dashboard/countries/": None,
     "cases/<int:pk>/parties/": "case",
+    "databank/families/": None,
+    "databank/families/<int:pk>/": "applicant",
+    "children/<int:pk>/matches/": "child",
 }
 NOT_STAFF_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "static/", "media/")
 
@@ -357,6 +360,7 @@ LABELS = {
 }
 RECORD_PAGES = {
     "/cases/{case}/parties/": "case",
+    "/children/{child}/matches/": "child",
     "/children/": "child",
     "/children/{child}/": "child",
     "/cases/": "case",

@@ -1,0 +1,152 @@
+"""Staff pages of the databank: the district's families and their wishes, a child's matches and
+proposals. The same services and selectors as the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from adoption.models import AdopterRegistration, Register
+from adoption.selectors import applicants_for
+from core.audit import note_read
+from core.dates import today
+from core.forms import DateInput, require_role, run_service
+from core.models import Region, Role
+from registry import sealing
+from registry.models import Sex
+from registry.selectors import children_for
+
+from . import facts, rules, selectors, services
+from .models import Answer
+
+READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR)
+
+
+class WishesForm(forms.Form):
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("either")), *Sex.choices], required=False)
+    age_min = forms.IntegerField(label=_("Age from (full years)"), min_value=0, max_value=17, initial=0)
+    age_max = forms.IntegerField(label=_("Age to (full years)"), min_value=0, max_value=17, initial=17)
+    children = forms.IntegerField(label=_("How many children at once"), min_value=1, max_value=10, initial=1)
+    siblings = forms.BooleanField(label=_("Brothers and sisters together"), required=False)
+    health_conditions = forms.BooleanField(label=_("A child with health conditions"), required=False)
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions (none: every region)"), queryset=Region.objects.order_by("code"), required=False
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Answer"), choices=[(Answer.ACCEPTED, _("accepted")), (Answer.DECLINED, _("declined"))]
+    )
+    on = forms.DateField(label=_("Answered on"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason (a refusal)"), required=False, max_length=2000)
+
+
+@login_required
+def families(request):
+    require_role(request.user, Role.GUARDIANSHIP)
+    on = today()
+    registered = AdopterRegistration.objects.filter(
+        register=Register.PROSPECTIVE_ADOPTERS, registered_on__lte=on, valid_until__gte=on
+    ).values("applicant")
+    people = applicants_for(request.user).filter(pk__in=registered).select_related("wishes").order_by("last_name", "id")
+    note_read(label="adoption.applicant", ids=[a.pk for a in people])
+    return render(request, "databank/families.html", {"families": people})
+
+
+@login_required
+def family_wishes(request, pk):
+    require_role(request.user, Role.GUARDIANSHIP)
+    applicant = get_object_or_404(applicants_for(request.user), pk=pk)
+    wishes = getattr(applicant, "wishes", None)
+    initial = (
+        {
+            "sex": wishes.sex,
+            "age_min": wishes.age_min,
+            "age_max": wishes.age_max,
+            "children": wishes.children,
+            "siblings": wishes.siblings,
+            "health_conditions": wishes.health_conditions,
+            "regions": list(wishes.regions.all()),
+        }
+        if wishes
+        else None
+    )
+    form = WishesForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, services.set_wishes, actor=request.user, applicant=applicant, **form.cleaned_data)
+    ):
+        messages.success(request, _("Wishes saved."))
+        return redirect("web-families")
+    note_read(applicant)
+    return render(
+        request,
+        "databank/wishes.html",
+        {"applicant": applicant, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def child_matches(request, pk):
+    require_role(request.user, *READERS)
+    child = get_object_or_404(children_for(request.user).select_related("district"), pk=pk)
+    on = today()
+    if request.method == "POST":
+        require_role(request.user, Role.GUARDIANSHIP)
+        if "proposal" in request.POST:
+            proposal = get_object_or_404(selectors.proposals_of(child), pk=request.POST["proposal"])
+            form = AnswerForm(request.POST)
+            if form.is_valid() and run_service(
+                form, services.answer, actor=request.user, proposal=proposal, **form.cleaned_data
+            ):
+                messages.success(request, _("Answer recorded."))
+                return redirect("web-child-matches", pk=child.pk)
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            applicant = get_object_or_404(applicants_for(request.user), pk=request.POST.get("applicant"))
+            form = forms.Form(request.POST)
+            if run_service(
+                form, services.propose, actor=request.user, child=child, applicant=applicant, proposed_on=on
+            ):
+                messages.success(request, _("Proposal recorded."))
+            for error in form.non_field_errors():
+                messages.error(request, error)
+        return redirect("web-child-matches", pk=child.pk)
+    note_read(child)
+    found = []
+    if not sealing.is_sealed(child):
+        wanted = facts.child_facts(child)
+        found = rules.matches(wanted, facts.families_for(wanted, on), on)
+    proposals = {p.applicant_id: p for p in selectors.proposals_of(child)}
+    people = {a.pk: a for a in applicants_for(request.user).filter(pk__in=[f.id for f, _r in found] + list(proposals))}
+    rows = [
+        {
+            "family": people.get(f.id),
+            "id": f.id,
+            "registered_on": f.registered_on,
+            "reason": reason,
+            "proposal": proposals.get(f.id),
+        }
+        for f, reason in found
+    ]
+    return render(
+        request,
+        "databank/matches.html",
+        {
+            "child": child,
+            "name": sealing.shown_name(child),
+            "rows": rows,
+            "others": [p for a, p in proposals.items() if a not in {r["id"] for r in rows}],
+            "people": people,
+            "answer_form": AnswerForm(initial={"on": on}) if request.user.role == Role.GUARDIANSHIP else None,
+            "can_propose": request.user.role == Role.GUARDIANSHIP and not sealing.is_sealed(child),
+        },
+    )
