@@ -372,6 +372,35 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     )
 
     page = login(browser, base, guardianship)
+    # the databank: a registered family's wishes fit the boy; the district sees it on his page
+    waiting = adoption_services.create_applicant(
+        actor=None,
+        district=district,
+        last_name="Омарова",
+        first_name="Айгуль",
+        sex="F",
+        birth_date=datetime.date(1985, 4, 4),
+        citizenship="KZ",
+        residence_country="KZ",
+        marital_status="single",
+    )
+    adoption_services.register_applicant(
+        actor=None,
+        applicant=waiting,
+        register="prospective_adopters",
+        number="PA-77",
+        registered_on=ago(100),
+        valid_until=ago(-265),
+    )
+    page.goto(f"{base}/databank/families/{waiting.pk}/")
+    page.fill("#id_age_max", "10")
+    page.click("text=Save")
+    page.wait_for_selector("text=Wishes saved.")
+    accessible(page)
+    page.goto(f"{base}/children/{child.pk}/")
+    page.click("text=Families for the child")
+    assert page.locator(f"tr[data-family='{waiting.pk}']").is_visible()
+    accessible(page)
     # the mother's consent, for the adoption by her husband, on the child's page
     page.goto(f"{base}/children/{child.pk}/")
     consent = page.locator("section:has(h2:text('Consents of parents and guardians'))")
