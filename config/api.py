@@ -54,6 +54,7 @@ urlpatterns = [
     ),
     path("reports/registers/", report_views.RegistersReport.as_view(), name="report-registers"),
     path("reports/safeguards/", report_views.SafeguardsReport.as_view(), name="report-safeguards"),
+    path("reports/databank/", report_views.DatabankGapReport.as_view(), name="report-databank"),
     path("reports/safeguards/cases/", report_views.SafeguardsReportCases.as_view(), name="report-safeguards-cases"),
     path("reports/intercountry/", report_views.IntercountryReport.as_view(), name="report-intercountry"),
     path("monitoring-reports/", consular_views.MonitoringReportView.as_view(), name="monitoring-reports"),

@@ -18,6 +18,7 @@ from core.audit import note_read
 from core.dates import today
 from core.models import Region, Role
 from core.permissions import roles
+from databank.report import gap_report
 from intercountry.flags import FLAGS
 from registry import sealing
 
@@ -285,4 +286,17 @@ class SafeguardsReportCases(ReportView):
         ]
         return self.respond(
             request, {"flag": flag, "total": len(results), "results": results}, False, f"safeguards-{flag}"
+        )
+
+
+class DatabankGapReport(ReportView):
+    """Where the gap is (the databank): children on a register whom no registered family's wishes
+    fit, by region, age and health, and families whom no child fits."""
+
+    @extend_schema(parameters=[AS_OF, REGION, PUBLISH, FORMAT], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        p = self.params(request)
+        as_of = p.get("as_of") or today()
+        return self.respond(
+            request, gap_report(request.user, as_of, p.get("region")), p["publish"], f"databank-gap-{as_of}"
         )

@@ -205,3 +205,40 @@ def test_the_districts_pages_wishes_matches_proposal_and_answer(client, users, d
     assert client.post(f"/children/{child_.pk}/matches/", {"applicant": family_.pk}).status_code == 403
     client.force_login(users["other_guardianship"])
     assert client.get(f"/children/{child_.pk}/matches/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_where_the_gap_is_counted_independently(api, users, district, other_district):
+    import random
+
+    from core.dates import age_on, today
+    from registry.models import Child
+
+    rng = random.Random(19)
+    for i in range(30):
+        home = district if i % 2 else other_district
+        made = make_child(home, last_name=f"Gap{i}", birth_days_ago=rng.randint(200, 16 * 365))
+        if rng.random() < 0.3:
+            Child.objects.filter(pk=made.pk).update(health_notes="needs care")
+    registered_family(district, last_name="Young", age_min=0, age_max=5)
+    registered_family(other_district, last_name="Teen", age_min=15, age_max=17, sex="M", regions=[])
+    body = api(users["ministry"]).get("/api/v1/reports/databank/").json()
+    # independently: a child fits a family if some family's wishes hold for it alone
+    expected, young_fits, teen_fits = 0, False, False
+    for made in Child.objects.filter(status="registered", register_level__isnull=False):
+        age, health = age_on(made.birth_date, today()), bool(made.health_notes)
+        fits_young = age <= 5 and not health
+        fits_teen = 15 <= age <= 17 and made.sex == "M" and not health
+        expected += not (fits_young or fits_teen)
+        young_fits, teen_fits = young_fits or fits_young, teen_fits or fits_teen
+    assert body["children_without_family"]["total"] == expected > 0
+    assert sum(body["children_without_family"]["by_region"].values()) == expected
+    assert (
+        body["children_without_family"]["by_health"].get("with_health_notes", 0)
+        == Child.objects.exclude(health_notes="").count()
+    )
+    assert body["families_without_child"]["total"] == (not young_fits) + (not teen_fits)
+    regional = api(users["regional"]).get("/api/v1/reports/databank/").json()
+    assert set(regional["children_without_family"]["by_region"]) <= {district.region_id}
+    assert api(users["guardianship"]).get("/api/v1/reports/databank/").status_code == 403
+    assert api(users["ministry"]).get("/api/v1/reports/databank/", {"format": "csv"}).status_code == 200

@@ -120,6 +120,7 @@ MAY = {
     ("GET", "/api/v1/reports/intercountry/"): REPORT_READERS,
     ("GET", "/api/v1/reports/registers/"): REPORT_READERS,
     ("GET", "/api/v1/reports/safeguards/"): REPORT_READERS,
+    ("GET", "/api/v1/reports/databank/"): REPORT_READERS,
     ("GET", "/api/v1/reports/safeguards/cases/"): REPORT_READERS,
     ("GET", "/api/v1/reports/unregistered-children/"): REPORT_READERS,
 }

@@ -343,6 +343,7 @@ NO_RECORD = {
     "/api/v1/agencies/",
     "/api/v1/countries/",
     "/api/v1/reports/safeguards/",
+    "/api/v1/reports/databank/",
     "/api/v1/reminders/",
     "/api/v1/imports/",
     "/api/v1/imports/{id}/",
