@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, Min, OuterRef, Q, Value, When
 
 from adoption.models import AdopterRegistration, Register
+from core.dates import age_on
 from registry.models import Child, ChildStatus
 
 from . import rules
@@ -33,37 +34,54 @@ def child_facts(child: Child) -> rules.ChildFacts:
     )
 
 
-def families_for(child: rules.ChildFacts, on: datetime.date) -> list[rules.FamilyFacts]:
-    """Families on the register of prospective adopters on `on` whose wishes may fit `child`
-    (sex, health and region narrowed in SQL; two queries)."""
+MATCHES_SHOWN = 50  # a child's matches are shown this many at a time, in order
+
+
+def families_for(
+    child: rules.ChildFacts, on: datetime.date, *, limit: int | None = None
+) -> tuple[list[rules.FamilyFacts], int]:
+    """Families on the register of prospective adopters on `on` whose wishes fit `child` and its
+    brothers and sisters (SQL narrows by sex, age, health, number and region; `rules.fits` has the
+    last word), in the order they are proposed: the first `limit`, and how many there are."""
+    group = (child, *child.siblings)
+    ages = [age_on(member.birth_date, on) for member in group]
+    sexes = {member.sex for member in group}
     valid = AdopterRegistration.objects.filter(
         applicant=OuterRef("applicant"),
         register=Register.PROSPECTIVE_ADOPTERS,
         registered_on__lte=on,
         valid_until__gte=on,
     )
-    wishes = FamilyWishes.objects.filter(Exists(valid), sex__in=["", child.sex])
-    if child.health:
+    wishes = FamilyWishes.objects.filter(
+        Exists(valid), age_min__lte=min(ages), age_max__gte=max(ages), children__gte=len(group)
+    ).filter(sex__in=["", *sexes] if len(sexes) == 1 else [""])
+    if any(member.health for member in group):
         wishes = wishes.filter(health_conditions=True)
-    wishes = (
-        wishes.filter(Q(regions__isnull=True) | Q(regions=child.region))
+    if len(group) > 1:
+        wishes = wishes.filter(siblings=True)
+    wishes = wishes.filter(Q(regions__isnull=True) | Q(regions=child.region)).annotate(
+        first_registered=Min(
+            "applicant__registrations__registered_on",
+            filter=Q(
+                applicant__registrations__register=Register.PROSPECTIVE_ADOPTERS,
+                applicant__registrations__registered_on__lte=on,
+                applicant__registrations__valid_until__gte=on,
+            ),
+        ),
+        elsewhere=Case(When(applicant__district__region=child.region, then=Value(0)), default=Value(1)),
+    )
+    total = wishes.values("pk").distinct().count()
+    ordered = (
+        wishes.order_by("first_registered", "elsewhere", "applicant_id")
         .select_related("applicant__district")
         .prefetch_related("regions")
-        .distinct()
     )
-    first = dict(
-        AdopterRegistration.objects.filter(
-            register=Register.PROSPECTIVE_ADOPTERS, registered_on__lte=on, valid_until__gte=on
-        )
-        .filter(applicant__wishes__in=wishes)
-        .order_by("applicant_id", "-registered_on")  # the earliest entry valid on the day stays
-        .values_list("applicant_id", "registered_on")
-        .distinct()
-    )
+    if limit is not None:
+        ordered = ordered[:limit]
     return [
         rules.FamilyFacts(
             id=w.applicant_id,
-            registered_on=first.get(w.applicant_id, on),
+            registered_on=w.first_registered,
             home_region=w.applicant.district.region_id,
             sex=w.sex,
             age_min=w.age_min,
@@ -73,5 +91,5 @@ def families_for(child: rules.ChildFacts, on: datetime.date) -> list[rules.Famil
             health_conditions=w.health_conditions,
             regions=frozenset(r.code for r in w.regions.all()),
         )
-        for w in wishes
-    ]
+        for w in ordered
+    ], total

@@ -65,8 +65,8 @@ def gap_report(user: User, on: datetime.date, region: str | None = None) -> dict
     ]
     profiles: dict[tuple, list[rules.FamilyFacts]] = {}
     for family in families:  # one check per distinct wish, not per family
-        key = (family.sex, family.age_min, family.age_max, family.health_conditions, family.regions)
-        profiles.setdefault(key, []).append(family)
+        wish = (family.sex, family.age_min, family.age_max, family.health_conditions, family.regions)
+        profiles.setdefault(wish, []).append(family)
     waiting: Counter = Counter()
     by_region: Counter = Counter()
     by_age: Counter = Counter()
@@ -75,13 +75,13 @@ def gap_report(user: User, on: datetime.date, region: str | None = None) -> dict
     seen: dict[tuple, bool] = {}
     for child_region, sex, health, birth_date, n in groups:
         age = age_on(birth_date, on)
-        key = (child_region, sex, bool(health), age)
-        if key not in seen:
+        bucket = (child_region, sex, bool(health), age)
+        if bucket not in seen:
             child = rules.ChildFacts(0, sex, birth_date, child_region, bool(health))
             fitting = [p for p, members in profiles.items() if rules.fits(members[0], child, on) is not None]
             fitted.update(fitting)
-            seen[key] = bool(fitting)
-        if not seen[key]:
+            seen[bucket] = bool(fitting)
+        if not seen[bucket]:
             waiting["total"] += n
             by_region[child_region] += n
             by_age[age] += n

@@ -69,7 +69,7 @@ def _proposable(child: Child, applicant: Applicant, on: datetime.date) -> list[F
         )
         return errors
     wanted = facts.child_facts(child)
-    fitting = {family.id for family, _reason in rules.matches(wanted, facts.families_for(wanted, on), on)}
+    fitting = {family.id for family, _reason in rules.matches(wanted, facts.families_for(wanted, on)[0], on)}
     if applicant.pk not in fitting:
         errors.append(
             FieldError(

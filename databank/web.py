@@ -121,10 +121,11 @@ def child_matches(request, pk):
                 messages.error(request, error)
         return redirect("web-child-matches", pk=child.pk)
     note_read(child)
-    found = []
+    found, total = [], 0
     if not sealing.is_sealed(child):
         wanted = facts.child_facts(child)
-        found = rules.matches(wanted, facts.families_for(wanted, on), on)
+        families, total = facts.families_for(wanted, on, limit=facts.MATCHES_SHOWN)
+        found = rules.matches(wanted, families, on)
     proposals = {p.applicant_id: p for p in selectors.proposals_of(child)}
     people = {a.pk: a for a in applicants_for(request.user).filter(pk__in=[f.id for f, _r in found] + list(proposals))}
     rows = [
@@ -144,6 +145,7 @@ def child_matches(request, pk):
             "child": child,
             "name": sealing.shown_name(child),
             "rows": rows,
+            "total": total,
             "others": [p for a, p in proposals.items() if a not in {r["id"] for r in rows}],
             "people": people,
             "answer_form": AnswerForm(initial={"on": on}) if request.user.role == Role.GUARDIANSHIP else None,

@@ -54,14 +54,15 @@ class ChildBound(generics.GenericAPIView):
 
 class MatchesView(ChildBound):
     """The registered families whose wishes fit the child (with its brothers and sisters), in
-    the order they are proposed, each with the reason and any proposal made."""
+    the order they are proposed, each with the reason and any proposal made: `count` of them,
+    the first 50 in `results`."""
 
     permission_classes = [roles(Role.GUARDIANSHIP, read=(Role.REGIONAL, Role.MINISTRY, Role.AUDITOR))]
     serializer_class = MatchSerializer
 
     @extend_schema(
         parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="default: today")],
-        responses=MatchSerializer(many=True),
+        responses=OpenApiTypes.OBJECT,
     )
     def get(self, request, pk):
         child = self.child(pk)
@@ -70,21 +71,21 @@ class MatchesView(ChildBound):
         on = params.validated_data.get("as_of") or today()
         note_read(child)
         if sealing.is_sealed(child):
-            return Response([])  # an adopted child is never proposed
+            return Response({"count": 0, "results": []})  # an adopted child is never proposed
         wanted = facts.child_facts(child)
+        families, total = facts.families_for(wanted, on, limit=facts.MATCHES_SHOWN)
         proposals = {p.applicant_id: p for p in selectors.proposals_of(child)}
-        return Response(
-            [
-                {
-                    "applicant": family.id,
-                    "registered_on": family.registered_on,
-                    "region": family.home_region,
-                    "reason": reason,
-                    "proposal": ProposalSerializer(proposals[family.id]).data if family.id in proposals else None,
-                }
-                for family, reason in rules.matches(wanted, facts.families_for(wanted, on), on)
-            ]
-        )
+        results = [
+            {
+                "applicant": family.id,
+                "registered_on": family.registered_on,
+                "region": family.home_region,
+                "reason": reason,
+                "proposal": ProposalSerializer(proposals[family.id]).data if family.id in proposals else None,
+            }
+            for family, reason in rules.matches(wanted, families, on)
+        ]
+        return Response({"count": total, "results": results})
 
 
 class ProposalsView(ChildBound):
