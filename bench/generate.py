@@ -529,3 +529,115 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return counts
+
+
+def families(count: int, *, seed: int = 3, today: datetime.date | None = None) -> dict:
+    """`count` families on the register of prospective adopters, valid today, with random wishes
+    (issue 19's databank): a tenth of the children, as 100,000 to 1,000,000."""
+    rng = random.Random(seed)
+    today = today or datetime.date.today()
+    now = datetime.datetime.now(datetime.UTC)
+    districts = list(District.objects.values_list("code", "region_id"))
+    applicant0, registration0, wishes0 = (
+        _next_id(t) for t in ("adoption_applicant", "adoption_adopterregistration", "databank_familywishes")
+    )
+    link0 = _next_id("databank_familywishes_regions")
+    people, entries, wishes, places = [], [], [], []
+    for i in range(count):
+        aid, district = applicant0 + i, rng.choice(districts)
+        registered = today - datetime.timedelta(days=rng.randrange(1, 700))
+        people.append(
+            (
+                aid,
+                f"Family{aid}",
+                "Aigul",
+                "F",
+                datetime.date(1985, 1, 1),
+                "KZ",
+                "KZ",
+                "married",
+                "",
+                None,
+                "[]",
+                False,
+                now,
+                district[0],
+            )
+        )
+        entries.append(
+            (
+                registration0 + i,
+                "prospective_adopters",
+                f"PA-{aid}",
+                registered,
+                registered + datetime.timedelta(days=730),
+                now,
+                aid,
+            )
+        )
+        low = rng.randrange(0, 15)
+        wid = wishes0 + i
+        wishes.append(
+            (
+                wid,
+                aid,
+                rng.choice(["", "", "M", "F"]),
+                low,
+                min(17, low + rng.randrange(1, 6)),
+                rng.choice([1, 1, 2, 3]),
+                rng.random() < 0.3,
+                rng.random() < 0.2,
+                now,
+            )
+        )
+        if rng.random() < 0.6:  # most families want their own region
+            places.append((link0 + len(places), wid, district[1]))
+    counts = {
+        "family_applicants": _copy(
+            "adoption_applicant",
+            [
+                "id",
+                "last_name",
+                "first_name",
+                "sex",
+                "birth_date",
+                "citizenship",
+                "residence_country",
+                "marital_status",
+                "foreign_register_number",
+                "foreign_registered_on",
+                "barring_facts",
+                "raised_child_three_years",
+                "created_at",
+                "district_id",
+            ],
+            people,
+        ),
+        "family_registrations": _copy(
+            "adoption_adopterregistration",
+            ["id", "register", "number", "registered_on", "valid_until", "created_at", "applicant_id"],
+            entries,
+        ),
+        "family_wishes": _copy(
+            "databank_familywishes",
+            [
+                "id",
+                "applicant_id",
+                "sex",
+                "age_min",
+                "age_max",
+                "children",
+                "siblings",
+                "health_conditions",
+                "updated_at",
+            ],
+            wishes,
+        ),
+        "family_regions": _copy("databank_familywishes_regions", ["id", "familywishes_id", "region_id"], places),
+    }
+    _reset_sequences(
+        ["adoption_applicant", "adoption_adopterregistration", "databank_familywishes", "databank_familywishes_regions"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return counts

@@ -45,6 +45,8 @@ TARGETS = {  # figure: (comparison, target ratio)
     "list_children": ("<=", 1.3),
     "list_children_search": ("<=", 1.3),
     "reminder_sweep": ("<=", 2.0),
+    "matches_p50": ("<=", 2.0),
+    "matches_queries_constant": ("==", 1.0),
 }
 
 
@@ -232,15 +234,18 @@ def main() -> None:
     from adoption import deadlines as adoption_deadlines
     from adoption.facts import eligibility
     from adoption.models import Case
+    from adoption.rules import RULES
     from bench import generate
     from bench import sql as report_sql
     from consular import deadlines as consular_deadlines
     from core.dates import today
     from core.management.commands.seed_demo import load_reference_data
     from core.models import Role, User
+    from databank import facts as databank_facts
     from registry import deadlines as registry_deadlines
     from registry.imports import COLUMNS as CHILD_COLUMNS
     from registry.imports import import_children
+    from registry.models import Child
 
     call_command("migrate", verbosity=0)
     load_reference_data()
@@ -282,6 +287,9 @@ def main() -> None:
     counts = generate.generate(args.scale - small, seed=2) if args.scale > small else {}
     results["generated"] = {"seconds": round(time.perf_counter() - t, 1), **counts}
     print(f"  generated {args.scale - small:,} more children in {time.perf_counter() - t:.1f}s", flush=True)
+    t = time.perf_counter()
+    results["generated"] |= generate.families(max(1, args.scale // 10))
+    print(f"  generated {max(1, args.scale // 10):,} families in {time.perf_counter() - t:.1f}s", flush=True)
     server = Server(env)
     try:
         for name, paths in lists.items():
@@ -305,10 +313,10 @@ def main() -> None:
         figure(
             results,
             "eligibility_queries_per_check",
-            statistics.mean(per_case) / 11,
+            statistics.mean(per_case) / len(RULES),
             1,
             "queries",
-            note=f"{min(per_case)}-{max(per_case)} queries for 11 checks, whatever the case's size",
+            note=f"{min(per_case)}-{max(per_case)} queries for {len(RULES)} checks, whatever the case's size",
         )
         figure(
             results,
@@ -318,6 +326,28 @@ def main() -> None:
             "queries",
             note="max vs min over 20 cases",
         )
+        # --- the databank: a child's matching families vs the child's bare record (issue 19) ---------
+        waiting = list(
+            Child.objects.filter(status="registered", register_level__isnull=False).values_list("id", flat=True)[:200]
+        )
+        matched = latencies(server.port, token, [f"/api/v1/children/{c}/matches/" for c in waiting], args.rounds)
+        record = latencies(server.port, token, [f"/api/v1/children/{c}/" for c in waiting], args.rounds)
+        figure(results, "matches_p50", pct(matched, 0.5), pct(record, 0.5), "ms")
+        per_child = []
+        for child in Child.objects.filter(pk__in=waiting[:20]):
+            with CaptureQueriesContext(connection) as queries:
+                wanted = databank_facts.child_facts(child)
+                databank_facts.families_for(wanted, today(), limit=databank_facts.MATCHES_SHOWN)
+            per_child.append(len(queries))
+        figure(
+            results,
+            "matches_queries_constant",
+            max(per_child),
+            min(per_child),
+            "queries",
+            note="max vs min over 20 children",
+        )
+
         rps = throughput(server.port, token, [f"/api/v1/cases/{c}/eligibility/" for c in open_cases])
         rps_bare = throughput(server.port, token, [f"/api/v1/applicants/{a}/" for a in applicants])
         figure(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adoption import extensions
 from adoption.rules import DatabankFacts, ProposalFacts
+from core.dates import add_months
 from registry import contributions as registry_contributions
 
 from . import rules
@@ -26,7 +27,11 @@ LEFT JOIN registry_child_siblings link ON link.from_child_id = ch.id
 LEFT JOIN registry_child s ON s.id = link.to_child_id AND s.status = 'registered' AND s.register_level IS NOT NULL
 LEFT JOIN core_district sd ON sd.code = s.district_id
 WHERE cc.case_id = %s AND {FOREIGN} ORDER BY ch.id, s.id"""
-# families on the register on the day whose wishes may fit a child of the case (sex, health, region)
+# the age range in SQL, the same on PostgreSQL and SQLite: a child is `a` or older on the day when
+# born on or before `cutoffs[a]` (core.dates' anniversary rule), so 19 cutoffs are parameters
+AT_LEAST = " ".join(f"WHEN {a} THEN %s" for a in range(18))  # age_min a: born on or before cutoffs[a]
+AT_MOST = " ".join(f"WHEN {a} THEN %s" for a in range(18))  # age_max a: born after cutoffs[a + 1]
+# families on the register on the day whose wishes may fit a child of the case (sex, age, health, region)
 FAMILIES = f"""
 SELECT w.applicant_id, min(r.registered_on), d.region_id, w.sex, w.age_min, w.age_max, w.children, w.siblings,
        w.health_conditions, EXISTS (SELECT 1 FROM databank_familywishes_regions x WHERE x.familywishes_id = w.id)
@@ -37,6 +42,7 @@ WHERE r.register = 'prospective_adopters' AND r.registered_on <= %s AND r.valid_
     SELECT 1 FROM adoption_casechild cc JOIN registry_child ch ON ch.id = cc.child_id
     JOIN core_district cd ON cd.code = ch.district_id
     WHERE cc.case_id = %s AND (w.sex = '' OR w.sex = ch.sex) AND (w.health_conditions OR ch.health_notes = '')
+      AND ch.birth_date <= CASE w.age_min {AT_LEAST} END AND ch.birth_date > CASE w.age_max {AT_MOST} END
       AND (NOT EXISTS (SELECT 1 FROM databank_familywishes_regions x WHERE x.familywishes_id = w.id)
            OR EXISTS (SELECT 1 FROM databank_familywishes_regions x
                       WHERE x.familywishes_id = w.id AND x.region_id = cd.region_id)))
@@ -45,6 +51,13 @@ GROUP BY w.id, w.applicant_id, d.region_id, w.sex, w.age_min, w.age_max, w.child
 PROPOSALS = """
 SELECT p.child_id, p.applicant_id, p.proposed_on, p.answer, p.answered_on FROM databank_proposal p
 JOIN adoption_casechild cc ON cc.child_id = p.child_id WHERE cc.case_id = %s ORDER BY p.proposed_on, p.id"""
+
+
+def age_cutoffs(on: datetime.date) -> list[datetime.date]:
+    """The parameters of AT_LEAST (ages 0-17) then AT_MOST (ages 1-18): a person born on or before
+    add_months(on, -12 a) is a full years old on `on` (29 February: core.dates.reaches_age_on)."""
+    cutoffs = [add_months(on, -12 * a) for a in range(19)]
+    return [*cutoffs[:18], *cutoffs[1:19]]
 
 
 def _date(value):
@@ -103,7 +116,7 @@ def search_facts(case_facts, as_of: datetime.date, policy, rows) -> dict:
 SEARCH = extensions.FactSource(
     statements=(
         (CHILDREN, lambda case, as_of: [case.pk, case.pk]),
-        (FAMILIES, lambda case, as_of: [as_of, as_of, case.pk, case.pk]),
+        (FAMILIES, lambda case, as_of: [as_of, as_of, case.pk, case.pk, *age_cutoffs(as_of)]),
         (PROPOSALS, lambda case, as_of: [case.pk]),
     ),
     facts=search_facts,

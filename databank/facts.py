@@ -59,7 +59,8 @@ def families_for(
         wishes = wishes.filter(health_conditions=True)
     if len(group) > 1:
         wishes = wishes.filter(siblings=True)
-    wishes = wishes.filter(Q(regions__isnull=True) | Q(regions=child.region)).annotate(
+    places = FamilyWishes.regions.through.objects.filter(familywishes=OuterRef("pk"))
+    wishes = wishes.filter(~Exists(places) | Exists(places.filter(region=child.region))).annotate(
         first_registered=Min(
             "applicant__registrations__registered_on",
             filter=Q(
@@ -70,7 +71,7 @@ def families_for(
         ),
         elsewhere=Case(When(applicant__district__region=child.region, then=Value(0)), default=Value(1)),
     )
-    total = wishes.values("pk").distinct().count()
+    total = wishes.count()
     ordered = (
         wishes.order_by("first_registered", "elsewhere", "applicant_id")
         .select_related("applicant__district")
