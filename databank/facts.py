@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Exists, Min, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, Value, When, Window
 
 from adoption.models import AdopterRegistration, Register
 from core.dates import age_on
@@ -70,15 +70,14 @@ def families_for(
             ),
         ),
         elsewhere=Case(When(applicant__district__region=child.region, then=Value(0)), default=Value(1)),
+        # SQL kept the families of the child's region or of every region: which, without reading the lists
+        regional=Exists(places),
+        total=Window(Count("pk")),  # how many, in the same query as the first `limit`
     )
-    total = wishes.count()
-    ordered = (
-        wishes.order_by("first_registered", "elsewhere", "applicant_id")
-        .select_related("applicant__district")
-        .prefetch_related("regions")
-    )
+    ordered = wishes.order_by("first_registered", "elsewhere", "applicant_id").select_related("applicant__district")
     if limit is not None:
         ordered = ordered[:limit]
+    rows = list(ordered)
     return [
         rules.FamilyFacts(
             id=w.applicant_id,
@@ -90,7 +89,7 @@ def families_for(
             children=w.children,
             siblings=w.siblings,
             health_conditions=w.health_conditions,
-            regions=frozenset(r.code for r in w.regions.all()),
+            regions=frozenset({child.region}) if w.regional else frozenset(),
         )
-        for w in ordered
-    ], total
+        for w in rows
+    ], (rows[0].total if rows else 0)
