@@ -17,6 +17,7 @@ import datetime
 import json
 import time
 from decimal import Decimal
+from typing import overload
 
 import psycopg
 from django.db import connection
@@ -78,9 +79,28 @@ JOIN adoption_case c ON c.id = theirs.case_id LEFT JOIN adoption_decision d ON d
 WHERE mine.case_id = %s ORDER BY c.id, theirs.child_id"""
 
 
-def _date(value) -> datetime.date | None:
+@overload
+def as_date(value: None) -> None: ...
+@overload
+def as_date(value: str | datetime.date) -> datetime.date: ...
+def as_date(value):
     """A date column as a date (SQLite returns an aggregate's date as text)."""
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def agency_facts(rows) -> dict[int, rules.AgencyFacts]:
+    """Agencies from rows of (id, accredited_from, accredited_until, suspension start, end), one
+    row per suspension (start null when there is none): the shape of every agencies statement."""
+    periods: dict[int, tuple] = {}
+    suspensions: dict[int, list[tuple]] = {}
+    for agency_id, accredited_from, accredited_until, start, end in rows:
+        periods[agency_id] = (as_date(accredited_from), as_date(accredited_until))
+        if start is not None:
+            suspensions.setdefault(agency_id, []).append((as_date(start), as_date(end)))
+    return {
+        agency_id: rules.AgencyFacts(agency_id, since, until, tuple(suspensions.get(agency_id, ())))
+        for agency_id, (since, until) in periods.items()
+    }
 
 
 def _list(value) -> tuple:
@@ -277,17 +297,8 @@ def _load(
             agency_id,
         ) in document_rows
     )
-    suspensions: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
-    periods: dict[int, tuple[datetime.date, datetime.date]] = {}
-    for agency_id, accredited_from, accredited_until, start, end in agency_rows:
-        periods[agency_id] = (accredited_from, accredited_until)
-        if start is not None:
-            suspensions.setdefault(agency_id, []).append((start, end))
-    agencies = {
-        agency_id: rules.AgencyFacts(agency_id, *period, tuple(suspensions.get(agency_id, ())))
-        for agency_id, period in periods.items()
-    }
-    hague = rules.HagueFacts(*(_date(value) for value in hague_rows[0])) if hague_rows else rules.HagueFacts()
+    agencies = agency_facts(agency_rows)
+    hague = rules.HagueFacts(*(as_date(value) for value in hague_rows[0])) if hague_rows else rules.HagueFacts()
     contacts = tuple(rules.ContactFacts(*row) for row in contact_rows)
     child_consents = tuple(rules.ConsentFacts(*row) for row in consent_rows)
     searches = tuple(on for (on,) in search_rows)
@@ -297,7 +308,7 @@ def _load(
             child_id=child_id,
             category=category,
             opened_on=opened_on,
-            referred_on=_date(referred_on),
+            referred_on=as_date(referred_on),
             decided_on=decided_on,
             outcome=outcome or "",
             closed_on=closed_on,

@@ -536,7 +536,7 @@ def record_hague_steps(
     raise_errors(errors)
     _hague_country(case, max(given.values()))
     procedure, _created = HagueProcedure.objects.select_for_update().get_or_create(case=case)
-    steps = {name: given.get(name, getattr(procedure, name)) for name in HAGUE_STEP_FIELDS}
+    steps = {name: given.get(name, getattr(procedure, name)) for name, _label in rules.HAGUE_STEPS}
     agreement = steps["art17_agreement_on"]
     reports = [steps["art15_report_received_on"], steps["art16_report_sent_on"]]
     if agreement and (None in reports or any(agreement < day for day in reports if day)):
@@ -547,9 +547,6 @@ def record_hague_steps(
         )
     audited_update(procedure, actor=actor, verb=Verb.RECORD_HAGUE_STEPS, subject=case, **given)
     return procedure
-
-
-HAGUE_STEP_FIELDS = ("art15_report_received_on", "art16_report_sent_on", "art17_agreement_on")
 
 
 @workflow.step("hague-certificate")

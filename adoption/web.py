@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.audit import note_read
+from core.countries import citizenship_code
 from core.dates import today
 from core.forms import DateInput, require_role, run_service
 from core.models import Agency, Court, District, Role
@@ -101,8 +102,7 @@ class ApplicantForm(forms.Form):
         }
 
     def clean_citizenship(self):
-        code = self.cleaned_data["citizenship"].strip()
-        return code.lower() if code.lower() == "stateless" else code.upper()
+        return citizenship_code(self.cleaned_data["citizenship"])
 
     def clean_residence_country(self):
         return self.cleaned_data["residence_country"].upper()

@@ -11,6 +11,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from adoption import extensions
+from adoption.facts import as_date
 from adoption.rules import DatabankFacts, ProposalFacts
 from core.dates import add_months
 from registry import contributions as registry_contributions
@@ -60,24 +61,20 @@ def age_cutoffs(on: datetime.date) -> list[datetime.date]:
     return [*cutoffs[:18], *cutoffs[1:19]]
 
 
-def _date(value):
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def search_facts(case_facts, as_of: datetime.date, policy, rows) -> dict:
     child_rows, family_rows, proposal_rows = rows
     children: dict[int, rules.ChildFacts] = {}
     siblings: dict[int, list[rules.ChildFacts]] = {}
     for cid, sex, birth, region, health, sid, ssex, sbirth, sregion, shealth in child_rows:
-        children.setdefault(cid, rules.ChildFacts(cid, sex, _date(birth), region, bool(health)))
+        children.setdefault(cid, rules.ChildFacts(cid, sex, as_date(birth), region, bool(health)))
         if sid is not None:
-            siblings.setdefault(cid, []).append(rules.ChildFacts(sid, ssex, _date(sbirth), sregion, bool(shealth)))
+            siblings.setdefault(cid, []).append(rules.ChildFacts(sid, ssex, as_date(sbirth), sregion, bool(shealth)))
     if not children:
         return {}  # no foreign applicant: DOMESTIC_PREFERENCE does not apply, nothing to derive
     families = [
         rules.FamilyFacts(
             id=applicant,
-            registered_on=_date(registered_on),
+            registered_on=as_date(registered_on),
             home_region=home,
             sex=sex,
             age_min=age_min,
@@ -105,7 +102,7 @@ def search_facts(case_facts, as_of: datetime.date, policy, rows) -> dict:
         "databank": DatabankFacts(
             fitting=fitting,
             proposals=tuple(
-                ProposalFacts(child, family, _date(proposed_on), answer, _date(answered_on))
+                ProposalFacts(child, family, as_date(proposed_on), answer, as_date(answered_on))
                 for child, family, proposed_on, answer, answered_on in proposal_rows
             ),
             answer_days=policy.proposal_answer_days,

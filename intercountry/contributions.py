@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from adoption import extensions
-from adoption.rules import AgencyFacts, Finding
+from adoption.facts import agency_facts, as_date
+from adoption.rules import Finding
 
 from . import flags
 
@@ -48,15 +49,11 @@ WHERE k.district_id = (SELECT district_id FROM adoption_case WHERE id = %s) AND 
   AND dec.in_force_on >= %s AND dec.in_force_on <= %s"""
 
 
-def _date(value):
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def _birth(birth_date, birth_identity) -> datetime.date:
     """The birth date before any new identity the court gave."""
     identity = json.loads(birth_identity) if isinstance(birth_identity, str) else birth_identity
     original = (identity or {}).get("birth_date")
-    return datetime.date.fromisoformat(original) if original else _date(birth_date)
+    return datetime.date.fromisoformat(original) if original else as_date(birth_date)
 
 
 def thresholds(policy) -> flags.Thresholds:
@@ -79,18 +76,12 @@ def red_flags(case_facts, as_of: datetime.date, policy, rows) -> list[Finding]:
         parties.setdefault(party_id, (name, role, agency_id))
         if fee_id is not None:
             fees.setdefault(party_id, []).append(
-                flags.FeeFacts(fee_id, Decimal(str(amount)), currency, _date(paid_on), purpose)
+                flags.FeeFacts(fee_id, Decimal(str(amount)), currency, as_date(paid_on), purpose)
             )
-    periods: dict[int, tuple] = {}
-    suspensions: dict[int, list] = {}
-    for agency_id, start, until, suspended_from, suspended_to in agency_rows:
-        periods[agency_id] = (_date(start), _date(until))
-        if suspended_from is not None:
-            suspensions.setdefault(agency_id, []).append((_date(suspended_from), _date(suspended_to)))
     acting: dict[int, set[int]] = {}
     dates: dict[int, datetime.date] = {}
     for case_id, day, agency_id in adoption_rows:
-        dates[case_id] = _date(day)
+        dates[case_id] = as_date(day)
         acting.setdefault(case_id, set()).update({agency_id} if agency_id else set())
     facts = flags.CaseFacts(
         id=case_facts.id,
@@ -98,23 +89,21 @@ def red_flags(case_facts, as_of: datetime.date, policy, rows) -> list[Finding]:
         region=region,
         receiving_country=country,
         consents=tuple(
-            flags.ConsentFacts(consent_id, child_id, parent, _date(given_on), _birth(birth_date, identity))
+            flags.ConsentFacts(consent_id, child_id, parent, as_date(given_on), _birth(birth_date, identity))
             for consent_id, child_id, parent, given_on, birth_date, identity in consent_rows
         ),
         parties=tuple(
             flags.PartyFacts(party_id, name, role, agency_id, tuple(fees.get(party_id, ())))
             for party_id, (name, role, agency_id) in parties.items()
         ),
-        referred_on=_date(referred_on),
-        eligible_since=_date(eligible_since),
-        in_force_on=_date(in_force_on),
+        referred_on=as_date(referred_on),
+        eligible_since=as_date(eligible_since),
+        in_force_on=as_date(in_force_on),
     )
     found = flags.flags_of(
         facts,
         as_of,
-        agencies={
-            a: AgencyFacts(a, start, until, tuple(suspensions.get(a, ()))) for a, (start, until) in periods.items()
-        },
+        agencies=agency_facts(agency_rows),
         thresholds=thresholds(policy),
         concentration=flags.Concentration.of(((district, dates[case_id], acting[case_id]) for case_id in dates), as_of),
     )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.countries import KZ, citizenship_code
 from core.dates import today
 from core.errors import RuleError
 from core.forms import DateInput, require_role, run_service
@@ -48,8 +49,7 @@ class ChildForm(forms.Form):
     )
 
     def clean_citizenship(self):
-        code = self.cleaned_data["citizenship"].strip() or "KZ"
-        return code.lower() if code.lower() == "stateless" else code.upper()
+        return citizenship_code(self.cleaned_data["citizenship"] or KZ)
 
 
 class GroundForm(forms.Form):

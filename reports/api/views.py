@@ -66,6 +66,12 @@ class PeriodParams(ReportParams):
         fields["from"] = serializers.DateField()
         return fields
 
+    @staticmethod
+    def query(params: dict) -> str:
+        """The period (and region) as the query string of the report's drill-down links."""
+        region = f"&region={params['region']}" if params.get("region") else ""
+        return f"from={params['from']}&to={params['to']}{region}"
+
     def validate(self, attrs):
         if attrs["from"] > attrs["to"]:
             raise ValidationError({"to": [_("The period ends before it starts.")]})
@@ -111,7 +117,7 @@ class AdoptionsReport(ReportView):
     def get(self, request):
         p = self.params(request)
         data = queries.adoptions_report(request.user, p["from"], p["to"], p.get("region"))
-        query = f"from={p['from']}&to={p['to']}" + (f"&region={p['region']}" if p.get("region") else "")
+        query = PeriodParams.query(p)
         data["links"] = {
             figure: f"/api/v1/reports/adoptions/children/?{query}&figure={figure}" for figure in queries.FIGURES
         }
@@ -241,7 +247,7 @@ class SafeguardsReport(ReportView):
     def get(self, request):
         p = self.params(request)
         data = queries.safeguards_report(request.user, p["from"], p["to"], p.get("region"))
-        query = f"from={p['from']}&to={p['to']}" + (f"&region={p['region']}" if p.get("region") else "")
+        query = PeriodParams.query(p)
         data["links"] = {flag: f"/api/v1/reports/safeguards/cases/?{query}&flag={flag}" for flag in data["by_flag"]}
         return self.respond(request, data, p["publish"], f"safeguards-{p['from']}-{p['to']}")
 
