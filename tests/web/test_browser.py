@@ -399,7 +399,8 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     accessible(page)
     page.goto(f"{base}/children/{child.pk}/")
     page.click("text=Families for the child")
-    assert page.locator(f"tr[data-family='{waiting.pk}']").is_visible()
+    # a click does not wait for the next page: wait for the row (a timeout fails the test)
+    page.wait_for_selector(f"tr[data-family='{waiting.pk}']", state="visible")
     accessible(page)
     # the mother's consent, for the adoption by her husband, on the child's page
     page.goto(f"{base}/children/{child.pk}/")
