@@ -6,7 +6,9 @@ adoption knows nothing of them). Each registers here when Django starts (its App
   for a family, from `databank`) or into advisory findings that block nothing (the red flags
   of RULES v2 §7b, from `intercountry`);
 - `case_pages`: (label, url name) of pages about a case that live in another app (its parties
-  and fees); the case workspace links to them.
+  and fees); the case workspace links to them;
+- `registration_hooks`: fn(applicant) called in the transaction that records an entry on a
+  register of prospective adopters (the databank keeps each family's matching columns).
 """
 
 from __future__ import annotations
@@ -28,3 +30,4 @@ class FactSource:
 
 fact_sources: list[FactSource] = []
 case_pages: list[tuple] = []
+registration_hooks: list[Callable[..., None]] = []

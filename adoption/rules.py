@@ -119,12 +119,18 @@ class ProposalFacts:
     answered_on: date | None = None
 
 
+UNASKED_NAMED = 5  # the check names this many families that fit and were not proposed the child
+
+
 @dataclass(frozen=True)
 class DatabankFacts:
-    """The search for a family in Kazakhstan, as the databank's records stand (issue 19): for each
-    child, the registered families whose wishes fit it on the day judged, and every proposal."""
+    """The search for a family in Kazakhstan, as the databank's records stand (issue 19) on the day
+    judged: for each child, the registered families proposed it whose wishes fit it; the first
+    families found whose wishes fit a child and that were not proposed it (at most UNASKED_NAMED + 1:
+    one is enough to refuse, more than UNASKED_NAMED are "more"); and every proposal."""
 
-    fitting: Mapping[int, tuple[int, ...]] = field(default_factory=dict)  # child -> family ids
+    asked: Mapping[int, tuple[int, ...]] = field(default_factory=dict)  # child -> family ids
+    unasked: tuple[tuple[int, int], ...] = ()  # (child, family)
     proposals: tuple[ProposalFacts, ...] = ()
     answer_days: int = 10  # a proposal unanswered this long counts as no answer
 
@@ -476,18 +482,11 @@ def domestic_preference(facts: CaseFacts, on: date):
 def _search_by_proposals(bank: DatabankFacts, children: list[int], on: date):
     """Issue 19: the search is the databank's record: every registered family whose wishes fit
     the child on `on` was proposed the child and declined, or did not answer in time."""
-    fit = asked = refused = 0
-    not_asked, waiting, accepted = [], [], []
+    asked = refused = 0
+    waiting, accepted = [], []
     for child in children:
-        for family in bank.fitting.get(child, ()):
-            fit += 1
-            proposal = next(
-                (p for p in bank.proposals if p.child_id == child and p.family_id == family and p.proposed_on <= on),
-                None,
-            )
-            if proposal is None:
-                not_asked.append(family)
-                continue
+        for family in bank.asked.get(child, ()):
+            proposal = next(p for p in bank.proposals if p.child_id == child and p.family_id == family)
             asked += 1
             answered = proposal.answered_on is not None and proposal.answered_on <= on
             lapsed = proposal.proposed_on + timedelta(days=bank.answer_days + 1)  # from then: no answer
@@ -497,37 +496,41 @@ def _search_by_proposals(bank: DatabankFacts, children: list[int], on: date):
                 accepted.append(family)
             else:
                 waiting.append(lapsed)
-    counts = {"fit": fit, "asked": asked, "refused": refused}
+    counts = {"asked": asked, "refused": refused}
     if accepted:
         return (
             FAIL,
-            _("Applicant %(ids)s in Kazakhstan accepted the child (%(asked)s of %(fit)s families that fit asked).")
+            _("Applicant %(ids)s in Kazakhstan accepted the child (%(asked)s families that fit asked).")
             % {"ids": _names(sorted(set(accepted))), **counts},
             None,
         )
+    not_asked = sorted({family for child, family in bank.unasked if child in children})
     if not_asked:
-        return (
-            FAIL,
-            _(
-                "%(missing)s of the %(fit)s registered families whose wishes fit were not proposed the child "
-                "(applicant %(ids)s); %(refused)s declined or did not answer."
+        named = {"ids": _names(not_asked[:UNASKED_NAMED]), "n": min(len(not_asked), UNASKED_NAMED), **counts}
+        if len(not_asked) > UNASKED_NAMED:
+            detail = _(
+                "More than %(n)s registered families whose wishes fit were not proposed the child (applicant "
+                "%(ids)s and others); %(asked)s were asked, %(refused)s declined or did not answer."
             )
-            % {"missing": len(not_asked), "ids": _names(sorted(set(not_asked))), **counts},
-            None,
-        )
+        else:
+            detail = _(
+                "%(n)s registered families whose wishes fit were not proposed the child (applicant %(ids)s); "
+                "%(asked)s were asked, %(refused)s declined or did not answer."
+            )
+        return FAIL, detail % named, None
     if waiting:
         until = max(waiting)
         return (
             PENDING,
-            _("%(asked)s of %(fit)s families that fit were asked; an answer is awaited until %(date)s.")
+            _("%(asked)s families that fit were asked; an answer is awaited until %(date)s.")
             % {"date": (until - timedelta(days=1)).isoformat(), **counts},
             until,
         )
-    if not fit:
+    if not asked:
         return PASS, _("No registered family in Kazakhstan wishes to take in this child (the databank)."), None
     return (
         PASS,
-        _("All %(fit)s registered families whose wishes fit were proposed the child and declined or did not answer.")
+        _("All %(asked)s registered families whose wishes fit were proposed the child and declined or did not answer.")
         % counts,
         None,
     )

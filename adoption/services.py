@@ -27,7 +27,7 @@ from core.models import Agency, Country, Court, Policy, Role, User
 from registry import services as registry_services
 from registry.models import Child, ChildStatus, DeregistrationReason
 
-from . import rules, workflow
+from . import extensions, rules, workflow
 from .facts import eligibility, load_case_facts
 from .models import (
     AdopterRegistration,
@@ -194,6 +194,8 @@ def register_applicant(
         created_by=actor,
     )
     record_write(actor=actor, verb="register_applicant", obj=entry, subject=applicant)
+    for hook in extensions.registration_hooks:
+        hook(applicant)
     return entry
 
 

@@ -151,6 +151,20 @@ def latencies(port: int, token: str, paths: list[str], rounds: int) -> list[floa
     return [timed_get(conn, paths[i % len(paths)], token) for i in range(rounds)]
 
 
+def paired(port: int, token: str, paths: list[str], baseline: list[str], rounds: int) -> tuple[list, list]:
+    """The latencies of `paths` and of their `baseline` requests, taken in turns (one of each, then
+    the next), so that a machine busy with other work slows both alike."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for i in range(2 * WORKERS):  # warm-up, as latencies()
+        timed_get(conn, paths[i % len(paths)], token)
+        timed_get(conn, baseline[i % len(baseline)], token)
+    measured, base = [], []
+    for i in range(rounds):
+        measured.append(timed_get(conn, paths[i % len(paths)], token))
+        base.append(timed_get(conn, baseline[i % len(baseline)], token))
+    return measured, base
+
+
 def throughput(port: int, token: str, paths: list[str], seconds: float = 8.0, threads: int = 8) -> float:
     """Requests per second with `threads` concurrent keep-alive clients, bounded in time."""
     done, stop = [0] * threads, time.monotonic() + seconds
@@ -301,8 +315,13 @@ def main() -> None:
         applicants = list(
             Case.objects.filter(pk__in=open_cases).values_list("applicant_links__applicant_id", flat=True)[:200]
         )
-        elig = latencies(server.port, token, [f"/api/v1/cases/{c}/eligibility/" for c in open_cases], args.rounds)
-        bare = latencies(server.port, token, [f"/api/v1/applicants/{a}/" for a in applicants], args.rounds)
+        elig, bare = paired(
+            server.port,
+            token,
+            [f"/api/v1/cases/{c}/eligibility/" for c in open_cases],
+            [f"/api/v1/applicants/{a}/" for a in applicants],
+            args.rounds,
+        )
         figure(results, "eligibility_p50", pct(elig, 0.5), pct(bare, 0.5), "ms")
         figure(results, "eligibility_p99", pct(elig, 0.99), pct(bare, 0.99), "ms")
         per_case = []
@@ -330,8 +349,13 @@ def main() -> None:
         waiting = list(
             Child.objects.filter(status="registered", register_level__isnull=False).values_list("id", flat=True)[:200]
         )
-        matched = latencies(server.port, token, [f"/api/v1/children/{c}/matches/" for c in waiting], args.rounds)
-        record = latencies(server.port, token, [f"/api/v1/children/{c}/" for c in waiting], args.rounds)
+        matched, record = paired(
+            server.port,
+            token,
+            [f"/api/v1/children/{c}/matches/" for c in waiting],
+            [f"/api/v1/children/{c}/" for c in waiting],
+            args.rounds,
+        )
         figure(results, "matches_p50", pct(matched, 0.5), pct(record, 0.5), "ms")
         per_child = []
         for child in Child.objects.filter(pk__in=waiting[:20]):

@@ -12,95 +12,70 @@ from django.utils.translation import gettext_lazy as _
 
 from adoption import extensions
 from adoption.facts import as_date
-from adoption.rules import DatabankFacts, ProposalFacts
+from adoption.rules import UNASKED_NAMED, DatabankFacts, ProposalFacts
 from core.dates import add_months
 from registry import contributions as registry_contributions
 
-from . import rules
+from . import facts
 
 FOREIGN = """EXISTS (SELECT 1 FROM adoption_caseapplicant ca JOIN adoption_applicant aa ON aa.id = ca.applicant_id
-                 WHERE ca.case_id = %s AND aa.citizenship <> 'KZ')"""
-CHILDREN = f"""
-SELECT ch.id, ch.sex, ch.birth_date, cd.region_id, ch.health_notes <> '', s.id, s.sex, s.birth_date, sd.region_id,
-       s.health_notes <> ''
-FROM adoption_casechild cc JOIN registry_child ch ON ch.id = cc.child_id JOIN core_district cd ON cd.code = ch.district_id
-LEFT JOIN registry_child_siblings link ON link.from_child_id = ch.id
-LEFT JOIN registry_child s ON s.id = link.to_child_id AND s.status = 'registered' AND s.register_level IS NOT NULL
-LEFT JOIN core_district sd ON sd.code = s.district_id
-WHERE cc.case_id = %s AND {FOREIGN} ORDER BY ch.id, s.id"""
-# the age range in SQL, the same on PostgreSQL and SQLite: a child is `a` or older on the day when
-# born on or before `cutoffs[a]` (core.dates' anniversary rule), so 19 cutoffs are parameters
-AT_LEAST = " ".join(f"WHEN {a} THEN %s" for a in range(18))  # age_min a: born on or before cutoffs[a]
-AT_MOST = " ".join(f"WHEN {a} THEN %s" for a in range(18))  # age_max a: born after cutoffs[a + 1]
-# families on the register on the day whose wishes may fit a child of the case (sex, age, health, region)
-FAMILIES = f"""
-SELECT w.applicant_id, min(r.registered_on), d.region_id, w.sex, w.age_min, w.age_max, w.children, w.siblings,
-       w.health_conditions, EXISTS (SELECT 1 FROM databank_familywishes_regions x WHERE x.familywishes_id = w.id)
-FROM databank_familywishes w JOIN adoption_adopterregistration r ON r.applicant_id = w.applicant_id
-JOIN adoption_applicant a ON a.id = w.applicant_id JOIN core_district d ON d.code = a.district_id
-WHERE r.register = 'prospective_adopters' AND r.registered_on <= %s AND r.valid_until >= %s AND {FOREIGN}
-  AND EXISTS (
-    SELECT 1 FROM adoption_casechild cc JOIN registry_child ch ON ch.id = cc.child_id
-    JOIN core_district cd ON cd.code = ch.district_id
-    WHERE cc.case_id = %s AND (w.sex = '' OR w.sex = ch.sex) AND (w.health_conditions OR ch.health_notes = '')
-      AND ch.birth_date <= CASE w.age_min {AT_LEAST} END AND ch.birth_date > CASE w.age_max {AT_MOST} END
-      AND (NOT EXISTS (SELECT 1 FROM databank_familywishes_regions x WHERE x.familywishes_id = w.id)
-           OR EXISTS (SELECT 1 FROM databank_familywishes_regions x
-                      WHERE x.familywishes_id = w.id AND x.region_id = cd.region_id)))
-GROUP BY w.id, w.applicant_id, d.region_id, w.sex, w.age_min, w.age_max, w.children, w.siblings,
-         w.health_conditions"""
+                 WHERE ca.case_id = %(case)s AND aa.citizenship <> 'KZ')"""
+CHILDREN = f"SELECT cc.child_id FROM adoption_casechild cc WHERE cc.case_id = %(case)s AND {FOREIGN} ORDER BY 1"
+# a person born on or before %(c<a>)s is `a` full years old on the day (parameters: age_cutoffs)
+AGE = "CASE " + " ".join(f"WHEN m.birth <= %(c{a})s THEN {a}" for a in range(18, 0, -1)) + " ELSE 0 END"
+# each child of the case with its brothers and sisters on a register, as the group facts.FITS reads
+GROUPS = f"""
+WITH member AS (
+  SELECT cc.child_id AS cid, ch.birth_date AS birth, ch.sex AS sex, ch.health_notes <> '' AS health
+  FROM adoption_casechild cc JOIN registry_child ch ON ch.id = cc.child_id WHERE cc.case_id = %(case)s
+  UNION ALL
+  SELECT cc.child_id, s.birth_date, s.sex, s.health_notes <> ''
+  FROM adoption_casechild cc JOIN registry_child_siblings link ON link.from_child_id = cc.child_id
+  JOIN registry_child s ON s.id = link.to_child_id AND s.status = 'registered' AND s.register_level IS NOT NULL
+  WHERE cc.case_id = %(case)s
+), grp AS (
+  SELECT m.cid, min({AGE}) AS youngest, max({AGE}) AS oldest, count(DISTINCT m.sex) = 1 AS one_sex,
+         min(m.sex) AS sex, max(CASE WHEN m.health THEN 1 ELSE 0 END) = 1 AS health, count(*) AS size,
+         min(cd.region_id) AS region
+  FROM member m JOIN registry_child ch ON ch.id = m.cid JOIN core_district cd ON cd.code = ch.district_id
+  WHERE {FOREIGN}
+  GROUP BY m.cid
+)"""
+GROUP_FITS = facts.FITS.format(**{name: f"g.{name}" for name in facts.GROUP})
+# the families proposed a child of the case by the day whose wishes fit it
+ASKED = f"""{GROUPS}
+SELECT g.cid, w.applicant_id FROM grp g JOIN databank_proposal p ON p.child_id = g.cid AND p.proposed_on <= %(on)s
+JOIN databank_familywishes w ON w.applicant_id = p.applicant_id WHERE {GROUP_FITS} ORDER BY 1, 2"""
+# a few families whose wishes fit a child of the case and that were not proposed it (the first found:
+# one is enough to refuse, and the check names a few)
+UNASKED = f"""{GROUPS}
+SELECT g.cid, w.applicant_id FROM grp g JOIN databank_familywishes w ON {GROUP_FITS}
+WHERE NOT EXISTS (SELECT 1 FROM databank_proposal p
+                  WHERE p.child_id = g.cid AND p.applicant_id = w.applicant_id AND p.proposed_on <= %(on)s)
+LIMIT %(limit)s"""
 PROPOSALS = """
 SELECT p.child_id, p.applicant_id, p.proposed_on, p.answer, p.answered_on FROM databank_proposal p
-JOIN adoption_casechild cc ON cc.child_id = p.child_id WHERE cc.case_id = %s ORDER BY p.proposed_on, p.id"""
+JOIN adoption_casechild cc ON cc.child_id = p.child_id WHERE cc.case_id = %(case)s ORDER BY p.proposed_on, p.id"""
 
 
-def age_cutoffs(on: datetime.date) -> list[datetime.date]:
-    """The parameters of AT_LEAST (ages 0-17) then AT_MOST (ages 1-18): a person born on or before
-    add_months(on, -12 a) is a full years old on `on` (29 February: core.dates.reaches_age_on)."""
-    cutoffs = [add_months(on, -12 * a) for a in range(19)]
-    return [*cutoffs[:18], *cutoffs[1:19]]
+def params(case, as_of: datetime.date) -> dict:
+    """The statements' parameters: the case, the day, and the birth dates that make each age on it
+    (born on or before add_months(as_of, -12 a): `a` full years; 29 February: core.dates)."""
+    cutoffs = {f"c{a}": add_months(as_of, -12 * a) for a in range(1, 19)}
+    return {"case": case.pk, "on": as_of, "limit": UNASKED_NAMED + 1, **cutoffs}
 
 
 def search_facts(case_facts, as_of: datetime.date, policy, rows) -> dict:
-    child_rows, family_rows, proposal_rows = rows
-    children: dict[int, rules.ChildFacts] = {}
-    siblings: dict[int, list[rules.ChildFacts]] = {}
-    for cid, sex, birth, region, health, sid, ssex, sbirth, sregion, shealth in child_rows:
-        children.setdefault(cid, rules.ChildFacts(cid, sex, as_date(birth), region, bool(health)))
-        if sid is not None:
-            siblings.setdefault(cid, []).append(rules.ChildFacts(sid, ssex, as_date(sbirth), sregion, bool(shealth)))
-    if not children:
+    child_rows, asked_rows, unasked_rows, proposal_rows = rows
+    if not child_rows:
         return {}  # no foreign applicant: DOMESTIC_PREFERENCE does not apply, nothing to derive
-    families = [
-        rules.FamilyFacts(
-            id=applicant,
-            registered_on=as_date(registered_on),
-            home_region=home,
-            sex=sex,
-            age_min=age_min,
-            age_max=age_max,
-            children=n,
-            siblings=bool(together),
-            health_conditions=bool(health),
-            # SQL kept only the families of the child's region or of every region
-            regions=frozenset({next(iter(children.values())).region}) if has_regions else frozenset(),
-        )
-        for applicant, registered_on, home, sex, age_min, age_max, n, together, health, has_regions in family_rows
-    ]
-    fitting = {
-        cid: tuple(
-            family.id
-            for family, _reason in rules.matches(
-                rules.ChildFacts(c.id, c.sex, c.birth_date, c.region, c.health, tuple(siblings.get(cid, ()))),
-                families,
-                as_of,
-            )
-        )
-        for cid, c in children.items()
-    }
+    asked: dict[int, tuple[int, ...]] = {}
+    for child, family in asked_rows:
+        asked[child] = (*asked.get(child, ()), family)
     return {
         "databank": DatabankFacts(
-            fitting=fitting,
+            asked=asked,
+            unasked=tuple((child, family) for child, family in unasked_rows),
             proposals=tuple(
                 ProposalFacts(child, family, as_date(proposed_on), answer, as_date(answered_on))
                 for child, family, proposed_on, answer, answered_on in proposal_rows
@@ -111,15 +86,14 @@ def search_facts(case_facts, as_of: datetime.date, policy, rows) -> dict:
 
 
 SEARCH = extensions.FactSource(
-    statements=(
-        (CHILDREN, lambda case, as_of: [case.pk, case.pk]),
-        (FAMILIES, lambda case, as_of: [as_of, as_of, case.pk, case.pk, *age_cutoffs(as_of)]),
-        (PROPOSALS, lambda case, as_of: [case.pk]),
-    ),
+    statements=((CHILDREN, params), (ASKED, params), (UNASKED, params), (PROPOSALS, params)),
     facts=search_facts,
 )
 
 
 def register() -> None:
+    from .services import on_registration
+
     extensions.fact_sources.append(SEARCH)
+    extensions.registration_hooks.append(on_registration)
     registry_contributions.child_pages.append((_("Families for the child"), "web-child-matches"))

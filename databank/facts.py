@@ -1,20 +1,20 @@
 """Load the databank's facts: a child with its brothers and sisters on a register, and the
-registered families whose wishes may fit it, in a fixed number of queries (SQL narrows by sex,
-health and region; `rules.fits` decides). One case's eligibility loads the same facts in its
-pipeline (contributions.py)."""
+registered families whose wishes fit it, in a fixed number of queries. Which families fit is said
+in SQL once (FITS, equal to `rules.fits`), for a child's matches here and for a case's eligibility
+in its pipeline (contributions.py)."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.db.models import Case, Count, Exists, Min, OuterRef, Q, Value, When, Window
+from django.db import connection
 
-from adoption.models import AdopterRegistration, Register
+from adoption.facts import as_date
 from core.dates import age_on
 from registry.models import Child, ChildStatus
 
 from . import rules
-from .models import FamilyWishes
 
 
 def child_facts(child: Child) -> rules.ChildFacts:
@@ -36,60 +36,81 @@ def child_facts(child: Child) -> rules.ChildFacts:
 
 MATCHES_SHOWN = 50  # a child's matches are shown this many at a time, in order
 
+# On the register of prospective adopters on the day, and since when (the earliest entry valid that
+# day): from the family's own row when it has one entry, from the entries when it has more.
+ON_REGISTER = """(w.registrations = 1 AND w.registered_on <= %(on)s AND w.valid_until >= %(on)s
+  OR w.registrations > 1 AND EXISTS (SELECT 1 FROM adoption_adopterregistration r
+     WHERE r.applicant_id = w.applicant_id AND r.register = 'prospective_adopters'
+       AND r.registered_on <= %(on)s AND r.valid_until >= %(on)s))"""
+REGISTERED_ON = """CASE WHEN w.registrations = 1 THEN w.registered_on ELSE (SELECT min(r.registered_on)
+  FROM adoption_adopterregistration r WHERE r.applicant_id = w.applicant_id
+   AND r.register = 'prospective_adopters' AND r.registered_on <= %(on)s AND r.valid_until >= %(on)s) END"""
+# rules.fits in SQL, the one definition that the matches and a case's eligibility (contributions.py)
+# both read; tests/databank hold it equal to rules.fits over generated families and children. Over
+# the wishes `w` and a group (a child with its brothers and sisters on a register) whose figures are
+# SQL: the youngest's and the oldest's full years on the day, one sex for all (and which), health
+# notes for any, how many, and the child's region.
+FITS = (
+    """w.age_min <= {youngest} AND w.age_max >= {oldest}
+  AND (w.sex = '' OR ({one_sex} AND w.sex = {sex}))
+  AND (w.health_conditions OR NOT {health})
+  AND ({size} = 1 OR (w.siblings AND w.children >= {size}))
+  AND (w.wished_regions = '' OR w.wished_regions LIKE '%%,' || {region} || ',%%')
+  AND """
+    + ON_REGISTER
+)
+GROUP = ("youngest", "oldest", "one_sex", "sex", "health", "size", "region")
+MATCHES = f"""
+SELECT w.applicant_id, {REGISTERED_ON}, w.home_region_id, w.sex, w.age_min, w.age_max, w.children, w.siblings,
+       w.health_conditions, w.wished_regions, count(*) OVER ()
+FROM databank_familywishes w
+WHERE {FITS.format(**{name: f"%({name})s" for name in GROUP})} AND w.age_min IN ({{ages}}) {{family}}
+ORDER BY 2, CASE WHEN w.home_region_id = %(region)s THEN 0 ELSE 1 END, w.applicant_id {{limit}}"""
+
 
 def families_for(
-    child: rules.ChildFacts, on: datetime.date, *, limit: int | None = None
+    child: rules.ChildFacts, on: datetime.date, *, limit: int | None = None, family: int | None = None
 ) -> tuple[list[rules.FamilyFacts], int]:
     """Families on the register of prospective adopters on `on` whose wishes fit `child` and its
-    brothers and sisters (SQL narrows by sex, age, health, number and region; `rules.fits` has the
-    last word), in the order they are proposed: the first `limit`, and how many there are."""
+    brothers and sisters (one query, FITS), in the order they are proposed: the first `limit` (or
+    only `family`), and how many there are."""
     group = (child, *child.siblings)
     ages = [age_on(member.birth_date, on) for member in group]
     sexes = {member.sex for member in group}
-    valid = AdopterRegistration.objects.filter(
-        applicant=OuterRef("applicant"),
-        register=Register.PROSPECTIVE_ADOPTERS,
-        registered_on__lte=on,
-        valid_until__gte=on,
+    params: dict[str, Any] = {
+        "on": on,
+        "youngest": min(ages),
+        "oldest": max(ages),
+        "one_sex": len(sexes) == 1,
+        "sex": min(sexes),
+        "health": any(member.health for member in group),
+        "size": len(group),
+        "region": child.region,
+        "family": family,
+        "limit": limit,
+    }
+    # the same as age_min <= youngest, as a list the index reads value by value (not every lower age_min)
+    params |= {f"age{a}": a for a in range(min(ages) + 1)}
+    sql = MATCHES.format(
+        ages=", ".join(f"%(age{a})s" for a in range(min(ages) + 1)),
+        family="" if family is None else "AND w.applicant_id = %(family)s",
+        limit="" if limit is None else "LIMIT %(limit)s",
     )
-    wishes = FamilyWishes.objects.filter(
-        Exists(valid), age_min__lte=min(ages), age_max__gte=max(ages), children__gte=len(group)
-    ).filter(sex__in=["", *sexes] if len(sexes) == 1 else [""])
-    if any(member.health for member in group):
-        wishes = wishes.filter(health_conditions=True)
-    if len(group) > 1:
-        wishes = wishes.filter(siblings=True)
-    places = FamilyWishes.regions.through.objects.filter(familywishes=OuterRef("pk"))
-    wishes = wishes.filter(~Exists(places) | Exists(places.filter(region=child.region))).annotate(
-        first_registered=Min(
-            "applicant__registrations__registered_on",
-            filter=Q(
-                applicant__registrations__register=Register.PROSPECTIVE_ADOPTERS,
-                applicant__registrations__registered_on__lte=on,
-                applicant__registrations__valid_until__gte=on,
-            ),
-        ),
-        elsewhere=Case(When(applicant__district__region=child.region, then=Value(0)), default=Value(1)),
-        # SQL kept the families of the child's region or of every region: which, without reading the lists
-        regional=Exists(places),
-        total=Window(Count("pk")),  # how many, in the same query as the first `limit`
-    )
-    ordered = wishes.order_by("first_registered", "elsewhere", "applicant_id").select_related("applicant__district")
-    if limit is not None:
-        ordered = ordered[:limit]
-    rows = list(ordered)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     return [
         rules.FamilyFacts(
-            id=w.applicant_id,
-            registered_on=w.first_registered,
-            home_region=w.applicant.district.region_id,
-            sex=w.sex,
-            age_min=w.age_min,
-            age_max=w.age_max,
-            children=w.children,
-            siblings=w.siblings,
-            health_conditions=w.health_conditions,
-            regions=frozenset({child.region}) if w.regional else frozenset(),
+            id=applicant,
+            registered_on=as_date(registered_on),
+            home_region=home,
+            sex=sex,
+            age_min=age_min,
+            age_max=age_max,
+            children=n,
+            siblings=bool(together),
+            health_conditions=bool(health),
+            regions=frozenset(region for region in wished.split(",") if region),
         )
-        for w in rows
-    ], (rows[0].total if rows else 0)
+        for applicant, registered_on, home, sex, age_min, age_max, n, together, health, wished, _total in rows
+    ], (rows[0][-1] if rows else 0)

@@ -31,6 +31,16 @@ class FamilyWishes(models.Model):
     health_conditions = models.BooleanField(default=False)  # a child with health notes
     regions = models.ManyToManyField(Region, blank=True, related_name="+")  # none: every region
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by services.refresh_families (from the records above and the register) so that matching
+    # reads one row per family, never the lists: the regions wished as ",KZ-71,KZ-75," ('' every
+    # region); the region of the district that registered the family; how many entries it has on
+    # the register of prospective adopters, and the dates of the entry when it is the only one
+    # (with more, matching reads the entries themselves).
+    wished_regions = models.TextField(blank=True, default="")
+    home_region = models.ForeignKey(Region, null=True, on_delete=models.PROTECT, related_name="+")
+    registrations = models.PositiveSmallIntegerField(default=0)
+    registered_on = models.DateField(null=True)
+    valid_until = models.DateField(null=True)
 
     class Meta:
         verbose_name_plural = "family wishes"
@@ -39,6 +49,26 @@ class FamilyWishes(models.Model):
             models.CheckConstraint(condition=models.Q(age_max__gte=models.F("age_min")), name="wishes_age_range"),
             models.CheckConstraint(condition=models.Q(age_max__lte=17), name="wishes_minor"),
             models.CheckConstraint(condition=models.Q(children__gte=1), name="wishes_one_child_at_least"),
+        ]
+        # matching reads the families whose age range holds the child's age from this index alone
+        # (PostgreSQL; elsewhere the index has the two keys)
+        indexes = [
+            models.Index(
+                fields=["age_min", "age_max"],
+                include=[
+                    "sex",
+                    "children",
+                    "siblings",
+                    "health_conditions",
+                    "wished_regions",
+                    "registrations",
+                    "registered_on",
+                    "valid_until",
+                    "home_region",
+                    "applicant",
+                ],
+                name="wishes_by_age",
+            )
         ]
 
     def __str__(self):

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from adoption import services as adoption_services
-from adoption.models import Applicant, Case
+from adoption.models import AdopterRegistration, Applicant, Case, Register
 from core.audit import Verb, audited_update, record_write
 from core.errors import ConflictError, FieldError, for_roles, not_future, raise_errors
 from core.models import Region, Role, User
@@ -58,7 +58,32 @@ def set_wishes(
     else:
         audited_update(wishes, actor=actor, verb=Verb.SET_WISHES, subject=applicant, **values)
     wishes.regions.set(regions or [])
+    refresh_families([applicant.pk])
     return wishes
+
+
+def refresh_families(applicant_ids: list[int]) -> None:
+    """Bring the families' matching columns (models.FamilyWishes) up to date after their wishes or
+    their register entries change (migration 0002 filled them once with a copy of this)."""
+    entries: dict[int, list[tuple]] = {}
+    for applicant_id, start, end in AdopterRegistration.objects.filter(
+        applicant_id__in=applicant_ids, register=Register.PROSPECTIVE_ADOPTERS
+    ).values_list("applicant_id", "registered_on", "valid_until"):
+        entries.setdefault(applicant_id, []).append((start, end))
+    for wishes in FamilyWishes.objects.filter(applicant_id__in=applicant_ids).select_related("applicant__district"):
+        regions = sorted(wishes.regions.values_list("code", flat=True))
+        mine = sorted(entries.get(wishes.applicant_id, []))
+        FamilyWishes.objects.filter(pk=wishes.pk).update(
+            wished_regions=f",{','.join(regions)}," if regions else "",
+            home_region_id=wishes.applicant.district.region_id,
+            registrations=len(mine),
+            registered_on=mine[0][0] if mine else None,
+            valid_until=mine[0][1] if mine else None,
+        )
+
+
+def on_registration(applicant: Applicant) -> None:
+    refresh_families([applicant.pk])
 
 
 def _proposable(child: Child, applicant: Applicant, on: datetime.date) -> list[FieldError]:
@@ -69,8 +94,7 @@ def _proposable(child: Child, applicant: Applicant, on: datetime.date) -> list[F
         )
         return errors
     wanted = facts.child_facts(child)
-    fitting = {family.id for family, _reason in rules.matches(wanted, facts.families_for(wanted, on)[0], on)}
-    if applicant.pk not in fitting:
+    if not rules.matches(wanted, facts.families_for(wanted, on, family=applicant.pk)[0], on):
         errors.append(
             FieldError(
                 "applicant",
@@ -103,12 +127,19 @@ def propose(*, actor: User | None, child: Child, applicant: Applicant, proposed_
     return proposal
 
 
-@for_roles(Role.GUARDIANSHIP, scope=("proposal",))
+@for_roles(Role.GUARDIANSHIP, scope=("proposal", "spouse"))
 @transaction.atomic
 def answer(
-    *, actor: User | None, proposal: Proposal, answer: str, on: datetime.date, reason: str = ""
+    *,
+    actor: User | None,
+    proposal: Proposal,
+    answer: str,
+    on: datetime.date,
+    reason: str = "",
+    spouse: Applicant | None = None,
 ) -> tuple[Proposal, Case | None]:
-    """The family's answer: declined (with a reason) or accepted, which opens the case."""
+    """The family's answer: declined (with a reason) or accepted, which opens the case with the
+    registered applicant and, for a couple, the spouse (an applicant recorded in the district)."""
     proposal = Proposal.objects.select_for_update().select_related("child", "applicant").get(pk=proposal.pk)
     if proposal.answer != Answer.PENDING:
         raise ConflictError("answer", "already_answered", _("This proposal is already answered."))
@@ -120,6 +151,10 @@ def answer(
         errors.append(FieldError("answer", "invalid_choice", _("The answer is accepted or declined.")))
     if answer == Answer.DECLINED and not reason.strip():
         errors.append(FieldError("reason", "required", _("Record the reason the family gave.")))
+    if spouse is not None and answer != Answer.ACCEPTED:
+        errors.append(FieldError("spouse", "only_when_accepted", _("A spouse joins the case the family accepts.")))
+    if spouse is not None and spouse.pk == proposal.applicant_id:
+        errors.append(FieldError("spouse", "same_applicant", _("The spouse is another applicant.")))
     raise_errors(errors)
     audited_update(
         proposal,
@@ -133,6 +168,9 @@ def answer(
     case = None
     if answer == Answer.ACCEPTED:
         case = adoption_services.open_case(
-            actor=actor, children=[proposal.child], applicants=[proposal.applicant], opened_on=on
+            actor=actor,
+            children=[proposal.child],
+            applicants=[proposal.applicant, *([spouse] if spouse else [])],
+            opened_on=on,
         )
     return proposal, case

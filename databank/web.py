@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from adoption.models import AdopterRegistration, Register
+from adoption.models import AdopterRegistration, Applicant, Register
 from adoption.selectors import applicants_for
 from core.audit import note_read
 from core.dates import today
@@ -43,6 +43,13 @@ class AnswerForm(forms.Form):
     )
     on = forms.DateField(label=_("Answered on"), widget=DateInput())
     reason = forms.CharField(label=_("Reason (a refusal)"), required=False, max_length=2000)
+    spouse = forms.ModelChoiceField(
+        label=_("Spouse joining the case (a couple that accepts)"), queryset=Applicant.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["spouse"].queryset = applicants_for(user).order_by("last_name", "first_name", "id")
 
 
 @login_required
@@ -101,7 +108,7 @@ def child_matches(request, pk):
         require_role(request.user, Role.GUARDIANSHIP)
         if "proposal" in request.POST:
             proposal = get_object_or_404(selectors.proposals_of(child), pk=request.POST["proposal"])
-            form = AnswerForm(request.POST)
+            form = AnswerForm(request.POST, user=request.user)
             if form.is_valid() and run_service(
                 form, services.answer, actor=request.user, proposal=proposal, **form.cleaned_data
             ):
@@ -138,6 +145,11 @@ def child_matches(request, pk):
         }
         for f, reason in found
     ]
+    answer_form, spouses = None, []
+    if request.user.role == Role.GUARDIANSHIP and any(p.answer == Answer.PENDING for p in proposals.values()):
+        answer_form = AnswerForm(initial={"on": on}, user=request.user)
+        spouses = list(answer_form.fields["spouse"].queryset)  # once for every pending proposal's form
+        note_read(label="adoption.applicant", ids=[a.pk for a in spouses])
     return render(
         request,
         "databank/matches.html",
@@ -148,7 +160,8 @@ def child_matches(request, pk):
             "total": total,
             "others": [p for a, p in proposals.items() if a not in {r["id"] for r in rows}],
             "people": people,
-            "answer_form": AnswerForm(initial={"on": on}) if request.user.role == Role.GUARDIANSHIP else None,
+            "answer_form": answer_form,
+            "spouses": spouses,
             "can_propose": request.user.role == Role.GUARDIANSHIP and not sealing.is_sealed(child),
         },
     )

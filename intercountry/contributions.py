@@ -40,13 +40,15 @@ AGENCIES = """
 SELECT a.id, a.accredited_from, a.accredited_until, s.start, s."end" FROM core_agency a
 LEFT JOIN core_agencysuspension s ON s.agency_id = a.id
 WHERE a.id IN (SELECT agency_id FROM intercountry_party WHERE case_id = %s) ORDER BY a.id, s.start, s.id"""
-# the foreign adoptions of the case's district in force in the 12 months ending on as_of, with their agencies
+# the foreign adoptions of the case's district in force in the 12 months ending on as_of, with their
+# agencies: only when an agency acts in the case (the share is the acting agency's)
 DISTRICT_ADOPTIONS = """
 SELECT k.id, dec.in_force_on, p.agency_id FROM adoption_case k
 JOIN adoption_decision dec ON dec.case_id = k.id
 LEFT JOIN intercountry_party p ON p.case_id = k.id AND p.role = 'agency' AND p.agency_id IS NOT NULL
 WHERE k.district_id = (SELECT district_id FROM adoption_case WHERE id = %s) AND k.receiving_country <> ''
-  AND dec.in_force_on >= %s AND dec.in_force_on <= %s"""
+  AND dec.in_force_on >= %s AND dec.in_force_on <= %s
+  AND EXISTS (SELECT 1 FROM intercountry_party a WHERE a.case_id = %s AND a.role = 'agency' AND a.agency_id IS NOT NULL)"""
 
 
 def _birth(birth_date, birth_identity) -> datetime.date:
@@ -114,7 +116,7 @@ def red_flags(case_facts, as_of: datetime.date, policy, rows) -> list[Finding]:
 
 
 def _window(case, as_of):
-    return [case.pk, flags.Concentration(as_of).since, as_of]
+    return [case.pk, flags.Concentration(as_of).since, as_of, case.pk]
 
 
 RED_FLAGS = extensions.FactSource(

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from adoption.models import Applicant
 from core.models import Region
 from registry.models import Sex
 
@@ -41,6 +42,13 @@ class AnswerSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=[Answer.ACCEPTED, Answer.DECLINED])
     on = serializers.DateField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    spouse = serializers.PrimaryKeyRelatedField(
+        queryset=Applicant.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="accepted by a couple: the spouse, an applicant recorded in the district, joins the case",
+    )
 
 
 class MatchSerializer(serializers.Serializer):

@@ -49,7 +49,7 @@ class ChildBound(generics.GenericAPIView):
     queryset = Child.objects.none()  # (for the schema: `pk` is a child's; each view reads through children_for)
 
     def child(self, pk):
-        return get_object_or_404(children_for(self.request.user), pk=pk)
+        return get_object_or_404(children_for(self.request.user).select_related("district"), pk=pk)
 
 
 class MatchesView(ChildBound):

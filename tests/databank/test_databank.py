@@ -2,15 +2,20 @@
 and answers, the no-answer sweep, and DOMESTIC_PREFERENCE derived from the proposals."""
 
 import datetime
+import random
 
 import pytest
+from django.db import connection
 
 from adoption import services as adoption_services
-from adoption.models import Case
+from adoption.models import AdopterRegistration, Case
+from adoption.rules import UNASKED_NAMED
 from core.models import Reminder
-from databank import deadlines, rules
+from databank import contributions, deadlines, rules
+from databank import facts as databank_facts
 from databank import services as databank_services
 from databank.models import Proposal
+from registry.models import Child
 from tests.adoption.conftest import adopt_abroad, ago, complete_file, make_applicant, make_child
 
 D = datetime.date
@@ -83,7 +88,7 @@ def registered_family(district, *, last_name="Nurova", registered_ago=100, **wis
 
 
 @pytest.mark.django_db
-def test_wishes_matches_and_proposals_through_the_api(api, users, district):
+def test_wishes_matches_and_proposals_through_the_api(api, users, district, other_district):
     child_ = make_child(district, birth_days_ago=4 * 365 + 30)
     g = api(users["guardianship"])
     early = registered_family(district, last_name="Early", registered_ago=300)
@@ -112,10 +117,29 @@ def test_wishes_matches_and_proposals_through_the_api(api, users, district):
     answer_url = f"{url}{proposal.pk}/answer/"
     no_reason = g.post(answer_url, {"answer": "declined", "on": ago(3).isoformat()}, format="json")
     assert no_reason.status_code == 400 and no_reason.json()["errors"][0]["field"] == "reason"
-    accepted = g.post(answer_url, {"answer": "accepted", "on": ago(3).isoformat()}, format="json")
+    husband = make_applicant(district, citizenship="KZ", residence="KZ", sex="M", last_name="Early")
+    stranger = make_applicant(other_district, citizenship="KZ", residence="KZ", sex="M", last_name="Far")
+    declined_with_spouse = g.post(
+        answer_url, {"answer": "declined", "on": ago(3).isoformat(), "reason": "x", "spouse": husband.pk}, format="json"
+    )
+    assert declined_with_spouse.status_code == 400
+    assert declined_with_spouse.json()["errors"][0] == {
+        **declined_with_spouse.json()["errors"][0],
+        "field": "spouse",
+        "code": "only_when_accepted",
+    }
+    out_of_district = g.post(
+        answer_url, {"answer": "accepted", "on": ago(3).isoformat(), "spouse": stranger.pk}, format="json"
+    )
+    assert out_of_district.status_code == 403 and Proposal.objects.get().answer == "pending"
+    accepted = g.post(answer_url, {"answer": "accepted", "on": ago(3).isoformat(), "spouse": husband.pk}, format="json")
     assert accepted.status_code == 200 and accepted.json()["answer"] == "accepted"
     case = Case.objects.get(pk=accepted.json()["case"])
-    assert (case.category, list(case.applicants.all()), case.opened_on) == ("resident_citizen", [early], ago(3))
+    assert (case.category, set(case.applicants.all()), case.opened_on) == (
+        "resident_citizen",
+        {early, husband},
+        ago(3),
+    )
     assert api(users["other_guardianship"]).get(f"/api/v1/children/{child_.pk}/matches/").status_code == 404
 
 
@@ -164,7 +188,11 @@ def test_the_domestic_search_is_derived_from_the_proposals(api, users, district)
     first = registered_family(district, last_name="First", registered_ago=200)
     second = registered_family(district, last_name="Second", registered_ago=150)
     not_asked = preference()
-    assert not_asked["status"] == "fail" and "2 of the 2 registered families" in not_asked["detail"]
+    assert not_asked["status"] == "fail"
+    assert (
+        f"2 registered families whose wishes fit were not proposed the child (applicant #{first.pk}, #{second.pk})"
+        in (not_asked["detail"])
+    )
     databank_services.propose(actor=None, child=child_, applicant=first, proposed_on=ago(20))
     proposal = databank_services.propose(actor=None, child=child_, applicant=second, proposed_on=ago(5))
     first_proposal = Proposal.objects.get(applicant=first)
@@ -192,6 +220,9 @@ def test_the_districts_pages_wishes_matches_proposal_and_answer(client, users, d
     assert "Families for the child" in client.get(f"/children/{child_.pk}/").content.decode()  # linked from the child
     assert client.post(f"/children/{child_.pk}/matches/", {"applicant": family_.pk}).status_code == 302
     proposal = Proposal.objects.get()
+    husband = make_applicant(district, citizenship="KZ", residence="KZ", sex="M", last_name="Omarov")
+    page = client.get(f"/children/{child_.pk}/matches/").content.decode()
+    assert f'<option value="{husband.pk}">Omarov Ann' in page  # the spouse by name, for a couple that accepts
     answered = client.post(
         f"/children/{child_.pk}/matches/",
         {"proposal": proposal.pk, "answer": "declined", "on": ago(0).isoformat(), "reason": "a boy was hoped for"},
@@ -199,6 +230,19 @@ def test_the_districts_pages_wishes_matches_proposal_and_answer(client, users, d
     assert answered.status_code == 302
     proposal.refresh_from_db()
     assert (proposal.answer, proposal.reason) == ("declined", "a boy was hoped for")
+    second = make_child(district, last_name="Second")
+    assert client.post(f"/children/{second.pk}/matches/", {"applicant": family_.pk}).status_code == 302
+    accepted = client.post(
+        f"/children/{second.pk}/matches/",
+        {
+            "proposal": Proposal.objects.get(child=second).pk,
+            "answer": "accepted",
+            "on": ago(0).isoformat(),
+            "spouse": husband.pk,
+        },
+    )
+    assert accepted.status_code == 302
+    assert set(Case.objects.get(children=second).applicants.all()) == {family_, husband}
     client.force_login(users["regional"])
     assert client.get(f"/children/{child_.pk}/matches/").status_code == 200
     assert client.post(f"/children/{child_.pk}/matches/", {"applicant": family_.pk}).status_code == 403
@@ -241,3 +285,127 @@ def test_where_the_gap_is_counted_independently(api, users, district, other_dist
     assert set(regional["children_without_family"]["by_region"]) <= {district.region_id}
     assert api(users["guardianship"]).get("/api/v1/reports/databank/").status_code == 403
     assert api(users["ministry"]).get("/api/v1/reports/databank/", {"format": "csv"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_more_families_than_named_were_not_asked(api, users, district):
+    """One family not asked is enough to refuse; the check names the first five found and says more."""
+    child_ = make_child(district)
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Husband")]
+    case = adoption_services.open_case(actor=None, children=[child_], applicants=couple, opened_on=ago(100))
+    complete_file(case, [child_], couple)
+    families = [registered_family(district, last_name=f"F{i}") for i in range(UNASKED_NAMED + 1)]
+    databank_services.propose(actor=None, child=child_, applicant=families[0], proposed_on=ago(30))
+    checks = api(users["guardianship"]).get(f"/api/v1/cases/{case.pk}/eligibility/").json()["checks"]
+    check = next(c for c in checks if c["code"] == "DOMESTIC_PREFERENCE")
+    assert check["status"] == "fail" and check["detail"].startswith("5 registered families")
+    assert "1 were asked" in check["detail"]
+    registered_family(district, last_name="Seventh")
+    checks = api(users["guardianship"]).get(f"/api/v1/cases/{case.pk}/eligibility/").json()["checks"]
+    check = next(c for c in checks if c["code"] == "DOMESTIC_PREFERENCE")
+    assert check["status"] == "fail" and check["detail"].startswith("More than 5 registered families")
+
+
+@pytest.mark.django_db
+def test_the_sql_of_a_fit_is_rules_fits(district, other_district):
+    """facts.FITS (the matches, and the eligibility's GROUPS) holds the same families as rules.fits,
+    in the same order, over generated families and children: every wish at its edges, a family with
+    no entry, an expired one, two entries, brothers and sisters together, a 29 February birthday."""
+    rng = random.Random(7)
+    today = ago(0)
+    families = []
+    for i in range(60):
+        home = rng.choice([district, other_district])
+        applicant = make_applicant(
+            home, citizenship="KZ", residence="KZ", last_name=f"Family{i}", registered_ago=rng.randrange(1, 900)
+        )
+        if i % 7 == 0:  # a second entry, later
+            adoption_services.register_applicant(
+                actor=None,
+                applicant=applicant,
+                register="prospective_adopters",
+                number=f"PA-2-{i}",
+                registered_on=ago(rng.randrange(0, 60)),
+                valid_until=ago(-300),
+            )
+        low = rng.randrange(0, 12)
+        databank_services.set_wishes(
+            actor=None,
+            applicant=applicant,
+            sex=rng.choice(["", "M", "F"]),
+            age_min=low,
+            age_max=min(17, low + rng.randrange(0, 7)),
+            children=rng.choice([1, 2, 3]),
+            siblings=rng.random() < 0.5,
+            health_conditions=rng.random() < 0.5,
+            regions=rng.choice(
+                [[], [district.region], [other_district.region], [district.region, other_district.region]]
+            ),
+        )
+        families.append(applicant)
+    entries = {}
+    for entry in AdopterRegistration.objects.filter(register="prospective_adopters"):
+        entries.setdefault(entry.applicant_id, []).append(entry)
+
+    def python_families(on):
+        """Every family as rules.FamilyFacts from its records, the way rules.fits reads them."""
+        found = []
+        for applicant in families:
+            valid = [e.registered_on for e in entries.get(applicant.pk, []) if e.registered_on <= on <= e.valid_until]
+            if valid:
+                w = applicant.wishes
+                found.append(
+                    rules.FamilyFacts(
+                        applicant.pk,
+                        min(valid),
+                        applicant.district.region_id,
+                        w.sex,
+                        w.age_min,
+                        w.age_max,
+                        w.children,
+                        w.siblings,
+                        w.health_conditions,
+                        frozenset(w.regions.values_list("code", flat=True)),
+                    )
+                )
+        return found
+
+    leap = D(2016, 2, 29)
+    groups = []
+    for i in range(12):
+        birth = rng.choice([leap, ago(rng.randrange(0, 17 * 365))])
+        sex, health = rng.choice("MF"), rng.random() < 0.3
+        home = rng.choice([district, other_district])
+        child_ = make_child(
+            home, last_name=f"Child{i}", birth_days_ago=(today - birth).days, health_notes="asthma" if health else ""
+        )
+        Child.objects.filter(pk=child_.pk).update(sex=sex)
+        if i % 3 == 0:  # with a brother or sister on a register
+            sibling = make_child(home, last_name=f"Sibling{i}", birth_days_ago=rng.randrange(0, 15 * 365))
+            child_.siblings.add(sibling)
+        groups.append(Child.objects.get(pk=child_.pk))
+    cases = {child_.pk: _case_of(child_) for child_ in groups}
+    compared = 0
+    for on in (today, D(today.year, 2, 28), D(today.year, 3, 1), ago(400)):
+        candidates = python_families(on)
+        for child_ in groups:
+            wanted = databank_facts.child_facts(child_)
+            in_python = [f.id for f, _reason in rules.matches(wanted, candidates, on)]
+            in_sql, total = databank_facts.families_for(wanted, on)
+            assert [f.id for f in in_sql] == in_python and total == len(in_python), (child_.pk, on)
+            # the eligibility's groups, from the case's rows in SQL, fit the same families
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"{contributions.GROUPS.replace('WHERE ' + contributions.FOREIGN, '')} SELECT w.applicant_id "
+                    f"FROM grp g JOIN databank_familywishes w ON {contributions.GROUP_FITS} WHERE g.cid = %(child)s",
+                    {**contributions.params(cases[child_.pk], on), "child": child_.pk},
+                )
+                assert sorted(row[0] for row in cursor.fetchall()) == sorted(in_python), (child_.pk, on)
+            compared += len(in_python)
+    assert compared > 20  # the generated families fit often enough to compare something
+
+
+def _case_of(child_):
+    """A case holding the child (GROUPS reads a case's children)."""
+    applicant = make_applicant(child_.district, last_name=f"Holder{child_.pk}")
+    return adoption_services.open_case(actor=None, children=[child_], applicants=[applicant], opened_on=ago(1))
