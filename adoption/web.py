@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from core.audit import note_read
 from core.countries import citizenship_code
 from core.dates import today
-from core.forms import DateInput, require_role, run_service
+from core.forms import DateInput, Irreversible, require_role, run_service
 from core.models import Agency, Court, District, Role
 from core.permissions import FILE_READERS
 from registry import sealing
@@ -218,7 +218,12 @@ class HearingForm(forms.Form):
     in_camera = forms.BooleanField(label=_("Heard in camera"), required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Irreversible):
+    confirm_label = _(
+        "I confirm the entry into force: the adoption takes effect on that date, the child leaves the registers "
+        "and the birth identity is sealed. This is not undone from this page."
+    )
+
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
     final_form_on = forms.DateField(
@@ -238,8 +243,11 @@ class DecisionForm(forms.Form):
     new_birth_date = forms.DateField(label=_("New birth date"), widget=DateInput(), required=False)
     new_birth_place = forms.CharField(label=_("New birth place"), max_length=200, required=False)
 
+    def confirm_required(self) -> bool:
+        return bool(self.data.get("in_force_on"))  # only when the decision also enters into force
+
     def service_args(self) -> dict:
-        d = dict(self.cleaned_data)
+        d = super().service_args()
         d["new_identity"] = {name.removeprefix("new_"): d.pop(name) for name in list(d) if name.startswith("new_")}
         return d
 
@@ -276,7 +284,8 @@ class CivilRegistrationForm(forms.Form):
     office = forms.CharField(label=_("Civil registry office"), max_length=200)
 
 
-class InForceForm(forms.Form):
+class InForceForm(Irreversible):
+    confirm_label = DecisionForm.confirm_label
     in_force_on = forms.DateField(label=_("Entered into force on"), widget=DateInput())
 
 
@@ -305,10 +314,10 @@ CASE_BOUND = (DocumentForm, ContactForm, ConsentForm)
 
 def _form(name, case, data=None):
     form_class = FORMS[name][0]
+    # an entry into force is never pre-filled: the clerk types its date and confirms (Irreversible)
     initial = {
         "on": today(),
         "decided_on": today(),
-        "in_force_on": today(),
         "issued_on": today(),
         "given_on": today(),
         "completed_on": today(),
@@ -317,8 +326,6 @@ def _form(name, case, data=None):
         "in_camera": True,
         "participants": [Participant.APPLICANTS, Participant.GUARDIANSHIP, Participant.PROCURATOR],
     }
-    if name == "decision":
-        del initial["in_force_on"]  # known only once the appeal term expired (RULES v2 §6): the clerk types it
     if name == "referral":
         initial["court"] = Court.objects.filter(district=case.district_id).order_by("id").first()
     kwargs = {"case": case} if form_class in CASE_BOUND else {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from .errors import Forbidden, RuleError
 
@@ -34,3 +36,27 @@ def require_role(user, *roles) -> None:
     """Pages a role may not use answer 403 (scope is the selectors' job: 404)."""
     if user.role not in roles:
         raise PermissionDenied
+
+
+StrOrPromise = str | Promise  # a label translated when shown
+
+
+class Irreversible(forms.Form):
+    """A step that cannot be undone from the pages (an entry into force, a deregistration): the
+    user ticks `confirm`, whose label says what follows; the service never sees it."""
+
+    confirm_label: StrOrPromise = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"] = forms.BooleanField(
+            label=self.confirm_label,
+            required=self.confirm_required(),
+            error_messages={"required": _("Tick to confirm: this cannot be undone from this page.")},
+        )
+
+    def confirm_required(self) -> bool:
+        return True
+
+    def service_args(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "confirm"}

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.countries import KZ, citizenship_code
 from core.dates import today
 from core.errors import RuleError
-from core.forms import DateInput, require_role, run_service
+from core.forms import DateInput, Irreversible, require_role, run_service
 from core.models import District, Role
 from core.permissions import FILE_READERS
 
@@ -128,7 +128,8 @@ class RegisterForm(forms.Form):
     placed_on = forms.DateField(label=_("Placed on"), widget=DateInput())
 
 
-class DeregisterForm(forms.Form):
+class DeregisterForm(Irreversible):
+    confirm_label = _("I confirm: the child leaves every register on this date. This is not undone from this page.")
     on = forms.DateField(label=_("Date"), widget=DateInput())
     # "adopted" is not offered: only a court decision in force deregisters a child as adopted
     reason = forms.ChoiceField(
@@ -212,7 +213,11 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "register_form": forms_given.get("register_form")
         or (RegisterForm(initial={"level": level_roles[role]}) if role in level_roles else None),
         "deregister_form": forms_given.get("deregister_form")
-        or (DeregisterForm() if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED else None),
+        or (
+            DeregisterForm()
+            if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED and child.register_level
+            else None  # a child never placed on a register is not offered a deregistration
+        ),
         "consents": selectors.consents_of(child),
         "consent_form": forms_given.get("consent_form")
         or (ParentalConsentForm(initial={"given_on": today()}) if role == Role.GUARDIANSHIP else None),
@@ -286,7 +291,7 @@ def child_deregister(request, pk):
         DeregisterForm,
         "deregister_form",
         services.deregister,
-        lambda f: f.cleaned_data,
+        lambda f: f.service_args(),
         _("Deregistered."),
     )
 

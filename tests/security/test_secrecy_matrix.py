@@ -251,6 +251,7 @@ PAGES = {
     "databank/families/": None,
     "databank/families/<int:pk>/": "applicant",
     "children/<int:pk>/matches/": "child",
+    "audit/": None,
 }
 NOT_STAFF_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "static/", "media/")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from adoption import services as adoption_services
+from adoption.models import Decision
 from adoption.rules import DOSSIER_REPORTS, INCOME_EVIDENCE, right_arises
 from core.dates import today
 from core.management.commands.seed_demo import load_reference_data
@@ -135,6 +136,7 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
         "court": UserFactory(role=Role.COURT, court=court),
         "consular": UserFactory(role=Role.CONSULAR, consular_post=us_post),
         "stranger": UserFactory(role=Role.GUARDIANSHIP, district=District.objects.get(pk="KZ-75-ALM")),
+        "auditor": UserFactory(role=Role.AUDITOR),
     }
     base = live_server.url
 
@@ -290,6 +292,13 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     decision.locator("#id_outcome").select_option("granted")
     decision.locator("#id_in_force_on").fill(allowed.isoformat())  # the same day: the appeal term runs
     decision.locator("button").click()
+    # an entry into force is irreversible: without the tick nothing is recorded
+    clerk.wait_for_selector("text=Tick to confirm: this cannot be undone from this page.")
+    assert not Decision.objects.filter(case=case).exists()
+    decision = clerk.locator("section:has(h2:text('Record the decision'))")
+    assert decision.locator("#id_in_force_on").input_value() == allowed.isoformat()  # what was typed stays
+    decision.locator("#id_confirm").check()
+    decision.locator("button").click()
     clerk.wait_for_selector("text=The appeal term runs until the day before")
     decision = clerk.locator("section:has(h2:text('Record the decision'))")
     decision.locator("#id_in_force_on").fill("")
@@ -333,6 +342,22 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     stranger = login(browser, base, users["stranger"])
     response = stranger.goto(f"{base}/children/{child.pk}/")
     assert response.status == 404
+    assert "Not found" in stranger.content()  # the application's own page, in its layout
+    accessible(stranger)
+
+    # --- the auditor: who read the child's record, from the audit page's filters ---------------
+    auditor = login(browser, base, users["auditor"])
+    auditor.click("text=Audit trail")
+    auditor.fill("#id_object_type", "registry.child")
+    auditor.fill("#id_object_id", str(child.pk))
+    auditor.select_option("#id_action", "read")
+    auditor.click("button:text('Show')")
+    auditor.wait_for_selector("tr[data-event]")
+    readers = auditor.locator("table.audit tbody").inner_text()
+    assert users["consular"].username in readers and users["stranger"].username not in readers  # 404: no read
+    assert "Ахметова" not in auditor.content()  # the sealed birth name never shows, here neither
+    accessible(auditor)
+    snap(auditor, "audit")
 
 
 def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
@@ -463,7 +488,11 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     in_force = right_arises(ago(8), 1)
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: in_force)
     clerk.goto(f"{base}/cases/{case.pk}/")
-    clerk.locator("section:has(h2:text('Entry into force')) button").click()
+    in_force_form = clerk.locator("section:has(h2:text('Entry into force'))")
+    assert in_force_form.locator("#id_in_force_on").input_value() == ""  # typed, never offered
+    in_force_form.locator("#id_in_force_on").fill(in_force.isoformat())
+    in_force_form.locator("#id_confirm").check()
+    in_force_form.locator("button").click()
     clerk.wait_for_selector("text=Entry into force recorded.")
     registration = clerk.locator("section:has(h2:text('Civil registration of the adoption'))")
     registration.locator("#id_number").fill("AZ-2026-118")

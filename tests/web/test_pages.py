@@ -51,7 +51,17 @@ def test_each_role_opens_its_pages(client, users, role, pages):
     ],
 )
 def test_pages_a_role_may_not_use_answer_403(client, users, role, page):
-    assert login(client, users[role]).get(page).status_code == 403
+    response = login(client, users[role]).get(page)
+    assert response.status_code == 403
+    # the application's own page, in its layout and language, not a bare "403 Forbidden"
+    assert "Not allowed" in response.content.decode() and 'href="/"' in response.content.decode()
+
+
+def test_a_missing_page_is_the_applications_own_in_russian(client, users):
+    login(client, users["guardianship"])
+    response = client.get("/children/999999/", HTTP_ACCEPT_LANGUAGE="ru")
+    page = response.content.decode()
+    assert response.status_code == 404 and "Не найдено" in page and 'lang="ru"' in page
 
 
 def test_a_child_page_of_another_district_is_404(client, users, district, court, make_child_web):

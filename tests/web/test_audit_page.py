@@ -1,0 +1,84 @@
+"""The auditor's page (issue 20): filters by date, user, record and action; each change as
+before -> after; read events with their purpose; the same rows as CSV, with a header row even
+when empty. Only the auditor has it (the other roles: 403)."""
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from core.models import AuditEvent
+from registry import services as registry_services
+from tests.adoption.conftest import ago
+from tests.web.test_pages import login
+
+
+@pytest.fixture
+def trail(api, users, district):
+    """A child recorded by the district, corrected, then read by the region."""
+    child, _ = registry_services.create_child(
+        actor=users["guardianship"],
+        district=district,
+        last_name="Абенова",
+        first_name="Дана",
+        sex="F",
+        birth_date=datetime.date(2020, 2, 2),
+        identified_on=ago(30),
+    )
+    registry_services.update_child(actor=users["guardianship"], child=child, first_name="Данара")
+    assert api(users["regional"]).get(f"/api/v1/children/{child.pk}/").status_code == 200
+    return child
+
+
+def rows(page: str) -> int:
+    return page.count("<tr data-event=")
+
+
+def test_the_auditor_filters_the_trail_and_reads_each_change(client, users, trail):
+    login(client, users["auditor"])
+    home = client.get("/").content.decode()
+    assert 'href="/audit/"' in home  # in the auditor's menu
+    before = AuditEvent.objects.count()
+    everything = client.get("/audit/").content.decode()
+    assert rows(everything) == before, list(AuditEvent.objects.values_list("verb", "actor__username"))
+    by_reader = client.get("/audit/", {"actor": users["regional"].username}).content.decode()
+    assert rows(by_reader) == 1 and "read" in by_reader
+    corrected = client.get("/audit/", {"verb": "update_child"}).content.decode()
+    assert rows(corrected) == 1
+    assert "<del>Дана</del> → <ins>Данара</ins>" in corrected  # the change, before and after
+    other, _ = registry_services.create_child(
+        actor=users["guardianship"],
+        district=trail.district,
+        last_name="Другой",
+        first_name="Ребёнок",
+        sex="M",
+        birth_date=datetime.date(2019, 1, 1),
+        identified_on=ago(10),
+    )
+    about_child = client.get("/audit/", {"object_type": "registry.child", "object_id": trail.pk}).content.decode()
+    assert "create_child" in about_child and "update_child" in about_child and users["regional"].username in about_child
+    assert f"registry.child {other.pk}<" not in about_child and "Другой" not in about_child
+    about_other = client.get("/audit/", {"object_type": "registry.child", "object_id": other.pk}).content.decode()
+    assert rows(about_other) == 1 and "Другой" in about_other
+    assert rows(client.get("/audit/", {"until": ago(1).isoformat()}).content.decode()) == 0
+    backwards = client.get("/audit/", {"since": ago(0).isoformat(), "until": ago(1).isoformat()})
+    assert backwards.status_code == 400 and "The period ends before it starts." in backwards.content.decode()
+
+
+def test_the_trail_downloads_as_csv_with_its_header(client, users, trail):
+    login(client, users["auditor"])
+    response = client.get("/audit/", {"verb": "update_child", "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert table[0][0] == "When" and len(table) == 2
+    assert table[1][1] == users["guardianship"].username and "first_name: Дана → Данара" in table[1][-1]
+    empty = client.get("/audit/", {"verb": "nothing_like_this", "format": "csv"}).content.decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(empty))) == [table[0]]  # the header row, even with no event
+
+
+@pytest.mark.parametrize("role", ["guardianship", "regional", "ministry", "court", "consular"])
+def test_only_the_auditor_has_the_audit_page(client, users, role):
+    response = login(client, users[role]).get("/audit/")
+    assert response.status_code == 403
+    assert 'href="/audit/"' not in login(client, users[role]).get("/").content.decode()
