@@ -31,19 +31,27 @@ CIVIL_REGISTRATION_REMINDER = "civil_registration_due"
 HAGUE_CERTIFICATE_REMINDER = "hague_certificate_due"
 
 
-def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
-    on = on or today()
-    waiting = CaseChild.objects.filter(
-        case__status__in=(CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD),
+def central_waits(links, until: datetime.date, statuses=(CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD)):
+    """case -> (district, the day its three months on the central register end) for the cases of
+    `links` (CaseChild) in `statuses` of a foreign or non-resident category, whose wait ends by
+    `until` (the case's last child to reach the end of its wait decides)."""
+    waiting = links.filter(
+        case__status__in=statuses,
         case__category__in=(rules.Category.FOREIGNER, rules.Category.NONRESIDENT_CITIZEN),
         child__register_level=Level.CENTRAL,
-        child__level_since__lte=add_months(on, -rules.CENTRAL_WAIT_MONTHS),  # a superset; exact date below
+        child__level_since__lte=add_months(until, -rules.CENTRAL_WAIT_MONTHS),  # a superset; exact date below
     ).values_list("case_id", "case__district_id", "child__level_since")
-    latest: dict[int, tuple[str, datetime.date]] = {}  # the case's last child to reach the end of its wait
+    latest: dict[int, tuple[str, datetime.date]] = {}
     for case_id, district_id, central_on in waiting.iterator(chunk_size=2000):
         allowed = right_arises(central_on, rules.CENTRAL_WAIT_MONTHS)
-        if allowed <= on and allowed >= latest.get(case_id, ("", allowed))[1]:
+        if allowed <= until and allowed >= latest.get(case_id, ("", allowed))[1]:
             latest[case_id] = (district_id, allowed)
+    return latest
+
+
+def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
+    on = on or today()
+    latest = central_waits(CaseChild.objects.all(), on)
     already = reminded_pairs(CENTRAL_WAIT_REMINDER, subject_type="case", subject_ids=latest)
     due = [
         Reminder(
@@ -67,18 +75,36 @@ def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
     }
 
 
+def certificates_pending(decisions):
+    """Granted `decisions` in force for an adoption into a country that was a party to HC93 on that
+    day, with no art. 23 certificate yet (live cases)."""
+    parties = Country.objects.filter(
+        code=OuterRef("case__receiving_country"), hague_party_since__lte=OuterRef("in_force_on")
+    )
+    return (
+        decisions.filter(outcome=Decision.Outcome.GRANTED, in_force_on__isnull=False, case__historical=False)
+        .filter(Exists(parties))
+        .exclude(case__hague__certificate_issued_on__isnull=False)
+    )
+
+
+def civil_registrations_pending(decisions):
+    """Granted `decisions` in force with no civil registry record yet (live cases; MFA art. 77)."""
+    return decisions.filter(
+        outcome=Decision.Outcome.GRANTED,
+        in_force_on__isnull=False,
+        civil_registered_on__isnull=True,
+        case__historical=False,
+    )
+
+
 def _hague_certificate_due(on: datetime.date) -> list[Reminder]:
     """HC93 art. 23: the ministry's certificate, due `hague_certificate_days` after entry into force
     of an adoption into a country that was a party on that day; the reminder has no organisation:
     the national roles see it (the ministry)."""
     days = datetime.timedelta(days=Policy.on(on).hague_certificate_days)
-    parties = Country.objects.filter(
-        code=OuterRef("case__receiving_country"), hague_party_since__lte=OuterRef("in_force_on")
-    )
     decisions = (
-        Decision.objects.filter(outcome=Decision.Outcome.GRANTED, in_force_on__lt=on - days, case__historical=False)
-        .filter(Exists(parties))
-        .exclude(case__hague__certificate_issued_on__isnull=False)
+        certificates_pending(Decision.objects.filter(in_force_on__lt=on - days))
         .exclude(
             reminded(
                 HAGUE_CERTIFICATE_REMINDER,
@@ -102,12 +128,12 @@ def _hague_certificate_due(on: datetime.date) -> list[Reminder]:
     ]
 
 
-def _in_force_due(on: datetime.date) -> list[Reminder]:
-    """Decisions whose expected entry into force (RULES v2 §6) has passed with no in_force_on. The
-    expected date depends on the appeal term in effect on each decision's final form, so it is
-    computed here; the decisions waiting for it are few (the in_force_on index)."""
+def awaiting_force(decisions) -> dict[int, tuple[int, datetime.date]]:
+    """case -> (court, expected entry into force) of `decisions` with no in_force_on and not
+    reversed on appeal (RULES v2 §6). The expected date depends on the appeal term in effect on
+    each decision's final form, so it is computed here; the decisions waiting are few."""
     waiting = list(
-        Decision.objects.filter(in_force_on__isnull=True, decided_on__lt=on)
+        decisions.filter(in_force_on__isnull=True)
         .exclude(appeal__outcome=AppealOutcome.REVERSED)
         .values_list("case_id", "court_id", "decided_on", "final_form_on")
     )
@@ -118,6 +144,12 @@ def _in_force_due(on: datetime.date) -> list[Reminder]:
         if final not in months:
             months[final] = Policy.on(final).appeal_period_months
         expected[case_id] = (court_id, rules.expected_in_force_on(final, months[final]))
+    return expected
+
+
+def _in_force_due(on: datetime.date) -> list[Reminder]:
+    """Decisions whose expected entry into force (RULES v2 §6) has passed with no in_force_on."""
+    expected = awaiting_force(Decision.objects.filter(decided_on__lt=on))
     passed = {case_id: value for case_id, value in expected.items() if value[1] < on}
     already = reminded_pairs(IN_FORCE_REMINDER, subject_type="case", subject_ids=passed)
     return [
@@ -138,12 +170,7 @@ def _civil_registration_due(on: datetime.date) -> list[Reminder]:
     """MFA art. 77: the civil registry's record is due within 3 days of entry into force."""
     late = datetime.timedelta(days=rules.CIVIL_REGISTRATION_DAYS)
     decisions = (
-        Decision.objects.filter(
-            outcome=Decision.Outcome.GRANTED,
-            in_force_on__lt=on - late,
-            civil_registered_on__isnull=True,
-            case__historical=False,
-        )
+        civil_registrations_pending(Decision.objects.filter(in_force_on__lt=on - late))
         .exclude(
             reminded(
                 CIVIL_REGISTRATION_REMINDER,

@@ -33,6 +33,7 @@ urlpatterns = [
     path("courts/", core_views.CourtList.as_view(), name="court-list"),
     path("consular-posts/", core_views.ConsularPostList.as_view(), name="consular-post-list"),
     path("policy/", core_views.PolicyView.as_view(), name="policy"),
+    path("work/", core_views.WorkView.as_view(), name="work"),
     path("cases/<int:pk>/departure/", consular_views.DepartureView.as_view(), name="case-departure"),
     path("cases/<int:pk>/parties/", intercountry_views.PartyView.as_view(), name="case-parties"),
     path("cases/<int:pk>/fees/", intercountry_views.FeeView.as_view(), name="case-fees"),

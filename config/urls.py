@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("audit/", core_web.audit, name="web-audit"),
+    path("work/", core_web.work_queue, name="web-work"),
     path("", include("reports.urls")),
     path("", include("registry.urls")),
     path("", include("intercountry.urls")),  # before adoption's cases/<pk>/<step>/

@@ -1,7 +1,7 @@
-"""The auditor's page (the procurator's office, ROLES.md): who changed or read which file, when
-and why, with filters, each change shown as before -> after, and the same rows as CSV. Snapshots
-pass through the same redaction as the API's (core.audit.event_view: a sealed identity never
-shows)."""
+"""Pages of core: each role's work queue (core.work), and the auditor's page (the procurator's
+office, ROLES.md): who changed or read which file, when and why, with filters, each change shown
+as before -> after, and the same rows as CSV. Snapshots pass through the same redaction as the
+API's (core.audit.event_view: a sealed identity never shows)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import work
 from .api.serializers import AuditEventSerializer
 from .audit import event_view, reads_of_q
+from .dates import today
 from .forms import DateInput, require_role
 from .models import AuditEvent, Role
 from .selectors import audit_events
@@ -84,10 +86,13 @@ def _text(value) -> str:
 
 
 def _rows(events):
-    """Each event as the API shows it (redacted), with its changes."""
-    redact = event_view(events)
+    """Each event as the API shows it (redacted), with its changes and its actor's role by name."""
+    redact, role_names = event_view(events), dict(Role.choices)
     for event in events:
         data = AuditEventSerializer(event, context={"redact": redact}).data
+        data["role"] = role_names.get(event.actor_role, event.actor_role)
+        same = (event.subject_type, event.subject_id) == (event.object_type, event.object_id)
+        data["file"] = "" if same or not event.subject_id else f"{event.subject_type} {event.subject_id}"
         yield event, data, changes(data)
 
 
@@ -134,14 +139,23 @@ def _csv(events) -> HttpResponse:
             [
                 timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
                 data["actor"] or "",
-                event.actor_role,
+                data["role"],
                 event.get_action_display(),
                 event.verb,
                 f"{event.object_type} {event.object_id}".strip(),
                 " ".join(data["object_ids"]),
-                f"{event.subject_type} {event.subject_id}".strip(),
+                data["file"],
                 event.purpose,
                 "; ".join(f"{field}: {old} → {new}" for field, old, new in changed),
             ]
         )
     return response
+
+
+@login_required
+def work_queue(request):
+    require_role(request.user, *work.WORKERS)
+    on = today()
+    return render(
+        request, "core/work.html", {"items": work.queue(request.user, on), "on": on, "horizon": work.HORIZON_DAYS}
+    )

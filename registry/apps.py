@@ -6,4 +6,9 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registers of children deprived of parental care"
 
     def ready(self):
-        from . import sealing  # noqa: F401  (registers how the audit log shows a sealed child's file)
+        from . import (
+            sealing,  # noqa: F401  (registers how the audit log shows a sealed child's file)
+            work,
+        )
+
+        work.register()  # the registers' lines of the work queues (core.work)

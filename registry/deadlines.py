@@ -20,6 +20,31 @@ from .models import Child, ChildStatus, DeregistrationReason, Level
 ESCALATION_REMINDER = "register_escalation_due"
 
 
+def register_steps(policy: Policy) -> dict:
+    """Each step of the registers (§2): the level a child is on (None: not yet on the primary
+    register) -> (the date it runs from, the days allowed, who is reminded, what is due)."""
+    return {
+        None: ("identified_on", policy.primary_registration_days, "district", "primary register entry overdue"),
+        Level.PRIMARY: ("level_since", policy.escalate_to_regional_days, "district", "due on the regional register"),
+        Level.REGIONAL: ("level_since", policy.escalate_to_central_days, "region", "due on the central register"),
+    }
+
+
+def due_on_register(children, until: datetime.date, steps: dict, levels=None):
+    """`children` whose next step on the registers falls due by `until` (one query), with its
+    date as `deadline`; only the steps of `levels` if given (the sweep: all, the queues: a role's)."""
+    due, deadlines = Q(), []
+    for level, (field, days, *_recipient_detail) in steps.items():
+        if levels is not None and level not in levels:
+            continue
+        at_level = Q(register_level__isnull=True) if level is None else Q(register_level=level)
+        due |= at_level & Q(**{f"{field}__lte": until - datetime.timedelta(days=days)})
+        deadlines.append(
+            When(at_level, then=ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField()))
+        )
+    return children.filter(due).annotate(deadline=Case(*deadlines, output_field=DateField()))
+
+
 def sweep_registers(*, on: datetime.date | None = None) -> dict:
     """Derive what is due from the database (§2, §7): escalation reminders, and children who
     turned 18 leave the registers. Idempotent: run it as often and in as many workers as you like."""
@@ -28,23 +53,11 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
     on = on or today()
     policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
     active = Child.objects.filter(status=ChildStatus.REGISTERED)
-    steps = {  # level: (date field, days, recipient, detail)
-        None: ("identified_on", policy.primary_registration_days, "district", "primary register entry overdue"),
-        Level.PRIMARY: ("level_since", policy.escalate_to_regional_days, "district", "due on the regional register"),
-        Level.REGIONAL: ("level_since", policy.escalate_to_central_days, "region", "due on the central register"),
-    }
+    steps = register_steps(policy)
     # One query for the three steps; what an earlier sweep already created is skipped in SQL.
-    overdue, deadlines = Q(), []
-    for level, (field, days, *_recipient_detail) in steps.items():
-        at_level = Q(register_level__isnull=True) if level is None else Q(register_level=level)
-        overdue |= at_level & Q(**{f"{field}__lte": on - datetime.timedelta(days=days)})
-        deadlines.append(
-            When(at_level, then=ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField()))
-        )
     already = reminded(ESCALATION_REMINDER, subject_type="child", due_on=OuterRef("deadline"))
     overdue_children = (
-        active.filter(overdue)
-        .annotate(deadline=Case(*deadlines, output_field=DateField()))
+        due_on_register(active, on, steps)
         .exclude(already)
         .values_list("id", "register_level", "deadline", "district_id", "district__region_id")
     )

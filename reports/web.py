@@ -11,62 +11,37 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from adoption.models import CaseChild, CaseStatus, Category
-from adoption.rules import CENTRAL_WAIT_MONTHS
 from adoption.selectors import cases_for
 from config.routers import read_replica
-from consular.selectors import adopted_children_for
 from core import selectors as core_selectors
+from core import work
 from core.audit import note_read
-from core.dates import add_months, right_arises, today
+from core.dates import add_months, today
 from core.forms import run_service
 from core.models import Policy, Role
 from core.services import update_policy
-from registry.models import Level
 
 from . import queries, services
 from .models import ImportJob
 
 DASHBOARD_ROLES = (Role.MINISTRY, Role.REGIONAL, Role.AUDITOR)
+DUE_NEXT = 10  # lines of the work queue on the home page
 
 
 @login_required
 def home(request):
     user, on = request.user, today()
     context = {"reminders": core_selectors.reminders_for(user).order_by("due_on")[:50]}
+    if user.role in work.WORKERS:
+        context["due_next"] = work.queue(user, on)[:DUE_NEXT]  # the first lines of the work queue
     if user.role in (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR):
         context["recent_cases"] = cases_for(user).order_by("-id")[:10]
-        week_end = on + datetime.timedelta(days=7)
-        waiting = CaseChild.objects.filter(
-            case__in=cases_for(user).filter(
-                status=CaseStatus.OPEN, category__in=(Category.FOREIGNER, Category.NONRESIDENT_CITIZEN)
-            ),
-            child__register_level=Level.CENTRAL,
-            child__level_since__gte=add_months(on, -CENTRAL_WAIT_MONTHS) - datetime.timedelta(days=1),
-            child__level_since__lte=add_months(week_end, -CENTRAL_WAIT_MONTHS),
-        ).values_list("case_id", "child__level_since")
-        context["wait_ends"] = sorted(
-            {
-                (case_id, right_arises(since, CENTRAL_WAIT_MONTHS))
-                for case_id, since in waiting
-                if on <= right_arises(since, CENTRAL_WAIT_MONTHS) <= week_end
-            },
-            key=lambda x: x[1],
-        )
-    if user.role == Role.COURT:
-        context["to_hear"] = cases_for(user).filter(status__in=(CaseStatus.REFERRED, CaseStatus.HEARD)).order_by("id")
-        context["awaiting_force"] = (
-            cases_for(user).filter(status=CaseStatus.DECIDED).select_related("decision").order_by("id")
-        )
-    if user.role == Role.CONSULAR:
-        context["unregistered"] = adopted_children_for(user).filter(consular_registrations__isnull=True)[:50]
     if user.role in DASHBOARD_ROLES:
         context["unregistered_count"] = queries.unregistered_adoptions(user, on).count()
-    for listed in ("recent_cases", "to_hear", "awaiting_force"):  # lists of cases are reads of them (RULES §9)
-        if listed in context:
-            context[listed] = list(context[listed])
-            note_read(label="adoption.case", ids=[case.pk for case in context[listed]])
-    return render(request, "reports/home.html", context)
+    if "recent_cases" in context:  # a list of cases is a read of them (RULES §9)
+        context["recent_cases"] = list(context["recent_cases"])
+        note_read(label="adoption.case", ids=[case.pk for case in context["recent_cases"]])
+    return render(request, "reports/home.html", {**context, "today": on})
 
 
 def bars(values: dict, width: int = 330) -> dict:

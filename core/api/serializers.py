@@ -158,3 +158,22 @@ class CountrySerializer(serializers.ModelSerializer):
         model = Country
         fields = ["code", "name", "hague_party_since", "central_authority"]
         read_only_fields = ["code"]
+
+
+class WorkItemSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    late = serializers.BooleanField(help_text="the date has passed")
+    kind = serializers.CharField(help_text="e.g. register_escalation_due, decision_in_force_due")
+    title = serializers.CharField(help_text="what is to be done, in the caller's language")
+    subject = serializers.CharField(help_text="the child (a sealed one: 'Adopted child #id') or the case's children")
+    people = serializers.CharField(help_text="the case's applicants or the adoptive parents")
+    url = serializers.CharField(help_text="the page where it is done")
+
+
+class WorkSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = WorkItemSerializer(many=True)
+
+
+class WorkQuerySerializer(serializers.Serializer):
+    days = serializers.IntegerField(required=False, min_value=0, max_value=366, default=30)

@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import selectors, services
+from core import selectors, services, work
 from core.audit import event_view, reads_of_q
 from core.dates import today
 from core.errors import may
@@ -30,6 +30,8 @@ from .serializers import (
     RegionSerializer,
     ReminderSerializer,
     TokenSerializer,
+    WorkQuerySerializer,
+    WorkSerializer,
 )
 
 
@@ -223,3 +225,19 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         redact = event_view(page)  # what other apps hide in snapshots (registry: a sealed identity)
         return self.get_paginated_response(AuditEventSerializer(page, many=True, context={"redact": redact}).data)
+
+
+class WorkView(APIView):
+    """The caller's work queue: what falls due within `days` (default 30) and everything already
+    late, soonest first, each line naming the child or the case and the page where it is done."""
+
+    permission_classes = [roles(read=work.WORKERS)]
+
+    @extend_schema(parameters=[WorkQuerySerializer], responses=WorkSerializer)
+    def get(self, request):
+        query = WorkQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        on = today()
+        items = work.queue(request.user, on, horizon=query.validated_data["days"])
+        rows = [{**vars(item), "late": item.late(on)} for item in items]
+        return Response(WorkSerializer({"count": len(rows), "results": rows}).data)

@@ -45,6 +45,7 @@ MAY = {
     ("GET", "/api/v1/courts/"): EVERYONE,
     ("GET", "/api/v1/consular-posts/"): EVERYONE,
     ("GET", "/api/v1/policy/"): EVERYONE,
+    ("GET", "/api/v1/work/"): {G, R, M, C, K},  # each role's own work; the auditor has none
     ("PUT", "/api/v1/policy/"): {M},
     ("GET", "/api/v1/citations/"): EVERYONE,
     ("PATCH", "/api/v1/citations/{code}/"): {M},

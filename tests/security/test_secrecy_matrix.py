@@ -252,6 +252,7 @@ PAGES = {
     "databank/families/<int:pk>/": "applicant",
     "children/<int:pk>/matches/": "child",
     "audit/": None,
+    "work/": None,
 }
 NOT_STAFF_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "static/", "media/")
 
@@ -346,6 +347,7 @@ NO_RECORD = {
     "/api/v1/reports/safeguards/",
     "/api/v1/reports/databank/",
     "/api/v1/reminders/",
+    "/api/v1/work/",  # the caller's own work (its reads are audited: tests/web/test_work.py)
     "/api/v1/imports/",
     "/api/v1/imports/{id}/",
     "/api/v1/duplicates/",

@@ -285,7 +285,14 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
 
     # --- the court clerk: hearing and decision ---------------------------------------------
     clerk = login(browser, base, users["court"])
-    clerk.goto(f"{base}/cases/{case.pk}/")
+    # the clerk's work queue names the referred case's child and applicants and opens the case
+    clerk.click("header >> text=Work queue")
+    line = clerk.locator("tr[data-kind=hearing_due]")
+    assert "Ахметова" in line.inner_text() and "Referred: set the hearing" in line.inner_text()
+    accessible(clerk)
+    snap(clerk, "work-court")
+    line.locator("a").click()
+    clerk.wait_for_url(f"{base}/cases/{case.pk}/")
     clerk.locator("section:has(h2:text('Record a hearing')) button").click()
     clerk.wait_for_selector("text=Hearing recorded.")
     decision = clerk.locator("section:has(h2:text('Record the decision'))")

@@ -1,0 +1,109 @@
+"""The cases' lines of the work queues (core.work), from the definitions the court sweep uses
+(deadlines.py): for the district, the day a foreign or non-resident case's three months on the
+central register end; for the court, referrals with no hearing, heard cases with no decision,
+decisions awaiting entry into force (the expected date) and civil registrations; for the
+ministry, HC93 art. 23 certificates.
+Each line names the case's children and applicants."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core import work
+from core.models import Policy, Role, User
+from registry import sealing
+
+from . import deadlines, rules
+from .models import CaseApplicant, CaseChild, CaseStatus, Decision, Hearing, Referral
+from .selectors import cases_for
+
+
+def _names(case_ids) -> dict[int, tuple[str, str]]:
+    """case -> (its children's shown names, its applicants' names), in two queries."""
+    children: dict[int, list[str]] = {}
+    for link in CaseChild.objects.filter(case_id__in=case_ids).select_related("child").order_by("child_id"):
+        children.setdefault(link.case_id, []).append(sealing.shown_name(link.child))
+    people: dict[int, list[str]] = {}
+    for party in CaseApplicant.objects.filter(case_id__in=case_ids).select_related("applicant").order_by("id"):
+        people.setdefault(party.case_id, []).append(f"{party.applicant.last_name} {party.applicant.first_name}")
+    return {pk: (", ".join(children.get(pk, [])), ", ".join(people.get(pk, []))) for pk in case_ids}
+
+
+def _items(due: list[tuple[int, datetime.date, str, str]]) -> list[work.Item]:
+    """(case, due on, kind, title) -> lines naming the case's children and applicants."""
+    due = sorted(due, key=lambda row: (row[1], row[0]))[: work.SHOWN]
+    names = _names({case_id for case_id, *_ in due})
+    return [
+        work.Item(
+            due_on=due_on,
+            kind=kind,
+            title=title,
+            subject=names[case_id][0] or _("Case %(id)s") % {"id": case_id},
+            people=names[case_id][1],
+            url=reverse("web-case", args=[case_id]),
+            record=("adoption.case", case_id),
+        )
+        for case_id, due_on, kind, title in due
+    ]
+
+
+def district_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+    """Open cases whose wait on the central register ends by `until`: from then they may go to court."""
+    links = CaseChild.objects.filter(case__in=cases_for(user))
+    waits = deadlines.central_waits(links, until, statuses=(CaseStatus.OPEN,))
+    title = _("Three months on the central register end: the case may be referred")
+    return _items([(pk, allowed, deadlines.CENTRAL_WAIT_REMINDER, title) for pk, (_d, allowed) in waits.items()])
+
+
+def court_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+    cases = cases_for(user)
+    due = [
+        (case_id, referred_on, "hearing_due", _("Referred: set the hearing"))
+        for case_id, referred_on in Referral.objects.filter(
+            case__in=cases.filter(status=CaseStatus.REFERRED), on__lte=until
+        ).values_list("case_id", "on")
+    ]
+    heard: dict[int, datetime.date] = {}  # heard, no decision yet: the decision, from the last hearing
+    for case_id, heard_on in Hearing.objects.filter(case__in=cases.filter(status=CaseStatus.HEARD)).values_list(
+        "case_id", "on"
+    ):
+        heard[case_id] = max(heard_on, heard.get(case_id, heard_on))
+    due += [(case_id, heard_on, "decision_due", _("Heard: record the decision")) for case_id, heard_on in heard.items()]
+    decisions = Decision.objects.filter(case__in=cases)
+    due += [
+        (case_id, expected, deadlines.IN_FORCE_REMINDER, _("Record the entry into force (expected)"))
+        for case_id, (_court, expected) in deadlines.awaiting_force(decisions).items()
+        if expected <= until
+    ]
+    late = datetime.timedelta(days=rules.CIVIL_REGISTRATION_DAYS)
+    due += [
+        (case_id, in_force_on + late, deadlines.CIVIL_REGISTRATION_REMINDER, _("Enter the civil registry's record"))
+        for case_id, in_force_on in deadlines.civil_registrations_pending(decisions).values_list(
+            "case_id", "in_force_on"
+        )
+        if in_force_on + late <= until
+    ]
+    return _items(due)
+
+
+def ministry_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+    days = datetime.timedelta(days=Policy.on(on).hague_certificate_days)
+    pending = deadlines.certificates_pending(Decision.objects.filter(case__in=cases_for(user)))
+    return _items(
+        [
+            (case_id, in_force_on + days, deadlines.HAGUE_CERTIFICATE_REMINDER, _("Issue the HC93 art. 23 certificate"))
+            for case_id, in_force_on in pending.values_list("case_id", "in_force_on")
+            if in_force_on + days <= until
+        ]
+    )
+
+
+def register() -> None:
+    work.sources += [
+        work.Source((Role.GUARDIANSHIP,), district_lines),
+        work.Source((Role.COURT,), court_lines),
+        work.Source((Role.MINISTRY,), ministry_lines),
+    ]

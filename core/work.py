@@ -1,0 +1,57 @@
+"""Each role's work queue (issue 20): what falls due, soonest first, each line naming the child
+(and the applicants) and linking to the page where the step is taken. The apps contribute the
+lines of their deadlines (`sources`, registered in their AppConfig.ready) from the same
+definitions their sweeps use; this module only gathers and orders them. Each source reads the
+records in the user's scope (the selectors) in a fixed number of queries, and the queue records
+one read event per kind of record it names (adoption is secret: every read is audited)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .audit import note_read
+from .models import Role, User
+
+HORIZON_DAYS = 30  # what falls due within this many days, and everything already late
+SHOWN = 200  # the first lines of each source, soonest first
+WORKERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.CONSULAR)
+
+
+@dataclass(frozen=True)
+class Item:
+    due_on: datetime.date
+    kind: str  # a code, e.g. "register_escalation_due"
+    title: str  # what is to be done, in the user's language
+    subject: str  # the child's shown name (sealed: "Adopted child #id"), or the case's
+    url: str  # the page where it is done
+    people: str = ""  # the applicants, when a case
+    record: tuple[str, int] | None = None  # (audit label, id) of the record the line names
+    extra: tuple[tuple[str, int], ...] = field(default_factory=tuple)  # other records it names
+
+    def late(self, on: datetime.date) -> bool:
+        return self.due_on < on
+
+
+@dataclass(frozen=True)
+class Source:
+    roles: tuple[str, ...]
+    lines: Callable[[User, datetime.date, datetime.date], list[Item]]  # fn(user, on, until)
+
+
+sources: list[Source] = []
+
+
+def queue(user: User, on: datetime.date, *, horizon: int = HORIZON_DAYS) -> list[Item]:
+    """The user's lines due by `on` + `horizon` days (and all late ones), soonest first."""
+    until = on + datetime.timedelta(days=horizon)
+    items = [item for source in sources if user.role in source.roles for item in source.lines(user, on, until)]
+    items.sort(key=lambda item: (item.due_on, item.kind, item.subject))
+    named: dict[str, set[int]] = {}
+    for item in items:
+        for label, pk in (item.record, *item.extra) if item.record else item.extra:
+            named.setdefault(label, set()).add(pk)
+    for label, ids in named.items():
+        note_read(label=label, ids=sorted(ids), purpose="work queue")
+    return items
