@@ -836,7 +836,7 @@ def _income_problem(facts: CaseFacts, incomes: list[DocumentFacts]) -> str | Non
     """§11.9: the applicants' income per person of the household after the adoption."""
     minimum = facts.policy.subsistence_minimum
     if minimum is None:
-        return _("the ministry has not set the policy value subsistence_minimum, so income cannot be judged")
+        return _("the ministry has not set the subsistence minimum (a policy value), so income cannot be judged")
     household = max((d.household_size for d in incomes if d.household_size), default=len(facts.applicants))
     people = household + len(facts.children)
     per_person = sum((d.amount or Decimal(0) for d in incomes), Decimal(0)) / people

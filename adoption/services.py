@@ -176,7 +176,9 @@ def register_applicant(
             FieldError(
                 "register",
                 "wrong_register",
-                _("A citizen of Kazakhstan goes on prospective_adopters; anyone else on foreign_adopters."),
+                _(
+                    "A citizen of Kazakhstan goes on the register of prospective adopters; anyone else on the register of foreign adopters."
+                ),
             )
         )
     not_future("registered_on", registered_on, errors)
@@ -224,7 +226,9 @@ def open_case(
     if len({c.pk for c in children}) != len(children) or len({a.pk for a in applicants}) != len(applicants):
         errors.append(FieldError("children", "repeated", _("A child or applicant is listed twice.")))
     if {c.pk for c in relative_of} - {c.pk for c in children}:
-        errors.append(FieldError("relative_of", "not_in_case", _("relative_of names a child who is not in the case.")))
+        errors.append(
+            FieldError("relative_of", "not_in_case", _("A child named as the applicants' relative is not in the case."))
+        )
     elif relative_of and len({c.pk for c in relative_of}) != len({c.pk for c in children}):
         errors.append(
             FieldError(

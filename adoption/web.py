@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from core.models import Agency, Court, District, Role
 from core.permissions import FILE_READERS
 from registry import sealing
 from registry.models import Child, Sex
+from registry.rules import name_key
 from registry.selectors import children_for
 
 from . import extensions, selectors, services, workflow
@@ -31,6 +33,8 @@ from .models import (
     Appeal,
     Applicant,
     BarringFact,
+    CaseApplicant,
+    CaseChild,
     CaseDocumentKind,
     CaseKind,
     CaseStatus,
@@ -340,10 +344,21 @@ def _args(form) -> dict:
 @login_required
 def cases(request):
     require_role(request.user, *READERS)
-    qs = selectors.cases_for(request.user).select_related("district").order_by("-id")
+    qs = (
+        selectors.cases_for(request.user)
+        .select_related("district")
+        .prefetch_related(
+            Prefetch("child_links", queryset=CaseChild.objects.select_related("child").order_by("child_id")),
+            Prefetch("applicant_links", queryset=CaseApplicant.objects.select_related("applicant").order_by("id")),
+        )
+        .order_by("-id")
+    )
     status = request.GET.get("status")
     if status in CaseStatus.values:
         qs = qs.filter(status=status)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(_search(q)).distinct()
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     note_read(label="adoption.case", ids=[case.pk for case in page])
     return render(
@@ -351,12 +366,29 @@ def cases(request):
         "adoption/cases.html",
         {
             "page": page,
-            "query": f"status={status or ''}",
+            "query": urlencode({"status": status or "", "q": q}),
             "statuses": CaseStatus.choices,
             "status": status,
+            "q": q,
             "can_create": request.user.role == Role.GUARDIANSHIP,
         },
     )
+
+
+def _search(q: str) -> Q:
+    """A case by its number, a child's name (any spelling, Cyrillic or Latin; a sealed name never
+    matches: registry.sealing.search_key) or an applicant's name."""
+    if q.lstrip("#").isdigit():
+        return Q(pk=int(q.lstrip("#")))
+    child = Q()
+    for word in name_key(q).split():
+        child &= Q(child_links__child__search_name__contains=word)
+    applicant = Q()
+    for word in q.split():
+        applicant &= Q(applicant_links__applicant__last_name__icontains=word) | Q(
+            applicant_links__applicant__first_name__icontains=word
+        )
+    return (child if name_key(q) else Q(pk__in=[])) | applicant
 
 
 @login_required
@@ -368,7 +400,12 @@ def applicant_new(request):
         if run_service(form, _record_applicant, actor=request.user, district=district, form=form):
             messages.success(request, _("Applicant recorded."))
             return redirect("web-case-new")
-    return render(request, "adoption/form_page.html", {"form": form, "title": _("Record an applicant")})
+    return render(
+        request,
+        "adoption/form_page.html",
+        {"form": form, "title": _("Record an applicant")},
+        status=400 if form.errors else 200,
+    )
 
 
 @transaction.atomic
@@ -409,6 +446,7 @@ def case_new(request):
             "aside": _("An applicant not yet recorded? Record the applicant first."),
             "aside_url": "web-applicant-new",
         },
+        status=400 if form.errors else 200,
     )
 
 

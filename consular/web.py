@@ -27,6 +27,11 @@ class RegistrationForm(forms.Form):
     registered_on = forms.DateField(label=_("Registered on"), widget=DateInput())
     passport_stamped_on = forms.DateField(label=_("Passport stamped on"), widget=DateInput(), required=False)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.role == Role.CONSULAR:  # an officer registers at the own post only
+            self.fields["post"].queryset = ConsularPost.objects.filter(pk=user.consular_post_id)
+
 
 class ReportForm(forms.Form):
     due_on = forms.ChoiceField(label=_("Report due on"))
@@ -72,7 +77,7 @@ def _page(request, child, status=200, registration_form=None, report_form=None):
             "registrations": selectors.registrations_for(request.user).filter(child=child).select_related("post"),
             "registration_form": registration_form
             or (
-                RegistrationForm(initial={"post": default_post, "registered_on": today()})
+                RegistrationForm(initial={"post": default_post, "registered_on": today()}, user=request.user)
                 if can_write and not registered
                 else None
             ),
@@ -96,7 +101,7 @@ def adopted_child(request, pk):
         if request.user.role not in WRITERS:
             raise PermissionDenied
         if "number" in request.POST:
-            form = RegistrationForm(request.POST)
+            form = RegistrationForm(request.POST, user=request.user)
             if form.is_valid() and run_service(
                 form, services.register_child, actor=request.user, child=child, **form.cleaned_data
             ):

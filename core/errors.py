@@ -58,7 +58,7 @@ def not_future(field: str, value, errors: list[FieldError]) -> None:
     from .dates import today
 
     if value is not None and value > today():
-        errors.append(FieldError(field, "future_date", _("%(field)s cannot be in the future.") % {"field": field}))
+        errors.append(FieldError(field, "future_date", _("The date cannot be in the future.")))
 
 
 def raise_errors(errors: list[FieldError]) -> None:

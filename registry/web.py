@@ -124,7 +124,8 @@ class WithdrawConsentForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
-    level = forms.ChoiceField(label=_("Register level"), choices=Level.choices)
+    # each role places on its own level only (the page names it); the service checks the order
+    level = forms.ChoiceField(label=_("Register level"), choices=Level.choices, widget=forms.HiddenInput)
     placed_on = forms.DateField(label=_("Placed on"), widget=DateInput())
 
 
@@ -171,7 +172,7 @@ def child_new(request):
             for warning in warnings:
                 messages.warning(request, warning.detail)
             return redirect("web-child", pk=child.pk)
-    return render(request, "registry/child_new.html", {"form": form})
+    return render(request, "registry/child_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def timeline(child, user, *, sealed: bool) -> list[dict]:
@@ -203,7 +204,11 @@ def timeline(child, user, *, sealed: bool) -> list[dict]:
 def _child_page(request, child, status=200, unsealed=False, **forms_given):
     role = request.user.role
     identity = sealing.disclose(child, unsealed=unsealed)
+    # the level each role places on, offered only when the child stands on the level below
     level_roles = {Role.GUARDIANSHIP: Level.PRIMARY, Role.REGIONAL: Level.REGIONAL, Role.MINISTRY: Level.CENTRAL}
+    below = {Level.PRIMARY: None, Level.REGIONAL: Level.PRIMARY, Level.CENTRAL: Level.REGIONAL}
+    level = level_roles.get(role)
+    may_place = level is not None and child.register_level == below[level]
     context = {
         "child": child,
         "identity": identity,
@@ -211,7 +216,8 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "flags": selectors.duplicate_flags_for(request.user).filter(child=child, status=DuplicateFlag.Status.OPEN),
         "ground_form": forms_given.get("ground_form") or (GroundForm() if role == Role.GUARDIANSHIP else None),
         "register_form": forms_given.get("register_form")
-        or (RegisterForm(initial={"level": level_roles[role]}) if role in level_roles else None),
+        or (RegisterForm(initial={"level": level}) if may_place else None),
+        "register_level": Level(level).label if level else "",
         "deregister_form": forms_given.get("deregister_form")
         or (
             DeregisterForm()

@@ -147,7 +147,7 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
                         line,
                         "child_external_id",
                         "unknown_child",
-                        _("No child with this external_id; leave it empty to create the child."),
+                        _("No child with this external number; leave it empty to create the child."),
                     )
                 )
             elif external_id in adopted:

@@ -166,7 +166,7 @@ def test_income_is_judged_per_person_of_the_household_after_the_adoption():
     assert status(income(99_999), "ADOPTER_NOT_BARRED") == "fail"
     assert status(income(100_000, household=2), "ADOPTER_NOT_BARRED") == "fail"  # 3 people
     unset = check(income(10**9, minimum=None), "ADOPTER_NOT_BARRED")
-    assert unset.status == "fail" and "subsistence_minimum" in unset.detail  # no default: names the policy value
+    assert unset.status == "fail" and "subsistence minimum" in unset.detail  # no default: names the policy value
 
 
 def test_a_missing_certificate_is_named():

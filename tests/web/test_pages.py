@@ -2,6 +2,7 @@
 what the user typed and show each error next to its field."""
 
 import datetime
+import re
 
 import pytest
 
@@ -83,7 +84,7 @@ def test_a_refused_form_keeps_what_was_typed_and_shows_the_error_by_its_field(cl
         },
     )
     page = response.content.decode()
-    assert response.status_code == 200 and Child.objects.count() == 0
+    assert response.status_code == 400 and Child.objects.count() == 0  # refused: a 4xx, nothing saved
     assert 'value="Сериков"' in page and 'value="2024-05-05"' in page
     birth_field = page.index('id="id_birth_date"')
     error = page.index("The birth date is after the date the child was identified.")
@@ -169,9 +170,57 @@ def test_a_resident_applicant_is_recorded_with_the_districts_register_entry(clie
         "registered_on": ago(30).isoformat(),
     }
     refused = client.post("/applicants/new/", person)  # no end date: nothing is recorded
-    assert refused.status_code == 200 and "A registration needs its number" in refused.content.decode()
+    assert refused.status_code == 400 and "A registration needs its number" in refused.content.decode()
     assert not Applicant.objects.exists()
     person["valid_until"] = ago(-335).isoformat()
     assert client.post("/applicants/new/", person).status_code == 302
     entry = AdopterRegistration.objects.get()
     assert (entry.applicant.citizenship, entry.register, entry.number) == ("KZ", "prospective_adopters", "PA-2026-14")
+
+
+def test_each_role_is_offered_only_its_own_register_level_at_its_step(client, users, make_child_web):
+    child = make_child_web()
+    page = login(client, users["guardianship"]).get(f"/children/{child.pk}/").content.decode()
+    assert 'type="hidden" name="level" value="primary"' in page and '<select name="level"' not in page
+    assert "Place on a register" not in login(client, users["regional"]).get(f"/children/{child.pk}/").content.decode()
+    placed = make_child_web(on_register=("primary",))
+    assert (
+        "Place on a register"
+        not in login(client, users["guardianship"]).get(f"/children/{placed.pk}/").content.decode()
+    )
+    regional = login(client, users["regional"]).get(f"/children/{placed.pk}/").content.decode()
+    assert 'type="hidden" name="level" value="regional"' in regional
+
+
+def test_a_consular_officer_is_offered_only_the_own_post(client, users, district, court, us_post, gb_post):
+    _case, child = adopt_abroad(district, court)
+    page = login(client, users["consular"]).get(f"/adopted/{child.pk}/").content.decode()
+    select = page.split('name="post"')[1].split("</select>")[0]
+    assert f'value="{us_post.pk}"' in select and f'value="{gb_post.pk}"' not in select
+    other_post = client.post(
+        f"/adopted/{child.pk}/", {"post": gb_post.pk, "number": "X-1", "registered_on": ago(1).isoformat()}
+    )
+    assert other_post.status_code == 400 and not child.consular_registrations.exists()
+
+
+def test_the_cases_list_names_children_and_applicants_and_searches_them(client, users, district, court):
+    from adoption import services as adoption_services
+    from tests.adoption.conftest import make_applicant, make_child
+
+    child = make_child(district, last_name="Жумабаева")
+    applicant = make_applicant(district, last_name="Peterson")
+    case = adoption_services.open_case(actor=None, children=[child], applicants=[applicant], opened_on=ago(5))
+    sealed_case, sealed = adopt_abroad(district, court, last_name="Секретова")
+    login(client, users["guardianship"])
+
+    def found(q):
+        page = client.get("/cases/", {"q": q}).content.decode()
+        return {int(pk) for pk in re.findall(r'<tr data-case="(\d+)"', page)}, page
+
+    listed, page = found("")
+    assert {case.pk, sealed_case.pk} <= listed and "Жумабаева Yulia" in page and "Peterson Ann" in page
+    assert "Секретова" not in page and f"Adopted child #{sealed.pk}" in page  # sealed: never the birth name
+    assert found("zhumabaeva")[0] == {case.pk}  # typed in Latin
+    assert found("Peters")[0] == {case.pk}
+    assert found(f"#{case.pk}")[0] == {case.pk}
+    assert found("Секретова")[0] == set()  # a sealed name never matches

@@ -73,3 +73,42 @@ def test_the_compiled_catalogue_matches_its_source_message_by_message(language):
             assert translation.gettext(source) == target, source
         checked += 1
     assert checked > 400
+
+
+# An identifier of the code (birth_date, in_force_on) outside a placeholder. Messages of the API's
+# serializers may name the API's own fields: an API client reads them next to `field`.
+RAW_NAME = re.compile(r"(?<![%(\w.{])[a-z]+_[a-z_]+(?![\w)}])")
+
+
+def test_no_message_a_user_reads_names_a_field_of_the_code():
+    text = (ROOT / "locale" / "ru" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    raw = []
+    for block in text.split("\n\n"):
+        places = re.findall(r"^#: (.*)$", block, re.M)
+        found = ENTRY.search(block)
+        if not found or not places or all("/api/" in place for place in " ".join(places).split()):
+            continue
+        names = RAW_NAME.findall(found.group(1))
+        if names:
+            raw.append((names, found.group(1)))
+    assert raw == []
+
+
+def test_a_future_date_is_refused_in_words_not_a_field_name(client, users):
+    from tests.web.test_pages import login
+
+    login(client, users["guardianship"])
+    response = client.post(
+        "/children/new/",
+        {
+            "last_name": "Будущий",
+            "first_name": "Нет",
+            "sex": "M",
+            "birth_date": "2999-01-01",
+            "identified_on": "2999-01-02",
+        },
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    errors = " ".join(re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', response.content.decode(), re.S))
+    assert response.status_code == 400 and "будущем" in errors  # in words, next to the field
+    assert RAW_NAME.findall(errors) == []
