@@ -515,3 +515,48 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     assert "Нурланов Арман" in heading and "Серикова" not in page.content()
     child.refresh_from_db()
     assert (child.last_name, child.birth_identity["last_name"]) == ("Нурланов", "Серикова")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_main_pages_fit_the_screen_without_sideways_scrolling(browser, live_server, width):
+    """Issue 20: on a phone (390 px) and a laptop (1280 px) no main page scrolls sideways; a wide
+    table scrolls inside its own box."""
+    load_reference_data()
+    district = District.objects.get(pk="KZ-71-ESI")
+    court = Court.objects.filter(district=district).first()
+    users = {
+        "guardianship": UserFactory(role=Role.GUARDIANSHIP, district=district),
+        "ministry": UserFactory(role=Role.MINISTRY),
+        "court": UserFactory(role=Role.COURT, court=court),
+        "auditor": UserFactory(role=Role.AUDITOR),
+    }
+    for i in range(3):
+        registry_services.create_child(
+            actor=users["guardianship"],
+            district=district,
+            last_name=f"Длиннофамильная-Константинопольская{i}",
+            first_name="Александра",
+            sex="F",
+            birth_date=datetime.date(2019, 5, 5),
+            identified_on=ago(20 + i),
+        )
+    pages = {
+        "guardianship": ["/", "/work/", "/children/", "/cases/", "/children/new/", "/databank/families/"],
+        "ministry": ["/dashboard/", "/dashboard/policy/", "/dashboard/agencies/", "/dashboard/countries/"],
+        "court": ["/", "/work/", "/cases/"],
+        "auditor": ["/audit/"],
+    }
+    wide = []
+    for role, paths in pages.items():
+        page = login(browser, live_server.url, users[role])
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if scroll > client:
+                culprits = page.evaluate(
+                    "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+                    "document.documentElement.clientWidth).slice(0, 3).map(e => e.tagName + '.' + e.className)"
+                )
+                wide.append((role, path, scroll, client, culprits))
+    assert wide == []
