@@ -552,7 +552,9 @@ def test_the_main_pages_fit_the_screen_without_sideways_scrolling(browser, live_
         page.set_viewport_size({"width": width, "height": 900})
         for path in paths:
             page.goto(f"{live_server.url}{path}")
-            scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            scroll, client = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
             if scroll > client:
                 culprits = page.evaluate(
                     "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
