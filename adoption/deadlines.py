@@ -34,19 +34,25 @@ HAGUE_CERTIFICATE_REMINDER = "hague_certificate_due"
 def central_waits(links, until: datetime.date, statuses=(CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD)):
     """case -> (district, the day its three months on the central register end) for the cases of
     `links` (CaseChild) in `statuses` of a foreign or non-resident category, whose wait ends by
-    `until` (the case's last child to reach the end of its wait decides)."""
-    waiting = links.filter(
+    `until`. The case's last child to reach the end of its wait decides; a case with a child not
+    on the central register has no such day yet."""
+    candidates = links.filter(
         case__status__in=statuses,
         case__category__in=(rules.Category.FOREIGNER, rules.Category.NONRESIDENT_CITIZEN),
         child__register_level=Level.CENTRAL,
         child__level_since__lte=add_months(until, -rules.CENTRAL_WAIT_MONTHS),  # a superset; exact date below
-    ).values_list("case_id", "case__district_id", "child__level_since")
-    latest: dict[int, tuple[str, datetime.date]] = {}
-    for case_id, district_id, central_on in waiting.iterator(chunk_size=2000):
-        allowed = right_arises(central_on, rules.CENTRAL_WAIT_MONTHS)
-        if allowed <= until and allowed >= latest.get(case_id, ("", allowed))[1]:
-            latest[case_id] = (district_id, allowed)
-    return latest
+    ).values("case_id")
+    every_child = CaseChild.objects.filter(case_id__in=candidates).values_list(
+        "case_id", "case__district_id", "child__register_level", "child__level_since"
+    )
+    ends: dict[int, tuple[str, datetime.date | None]] = {}
+    for case_id, district_id, level, central_on in every_child.iterator(chunk_size=2000):
+        _district, latest = ends.get(case_id, (district_id, datetime.date.min))
+        if latest is None or level != Level.CENTRAL or central_on is None:
+            ends[case_id] = (district_id, None)  # a child not (or no longer) on the central register
+            continue
+        ends[case_id] = (district_id, max(latest, right_arises(central_on, rules.CENTRAL_WAIT_MONTHS)))
+    return {pk: (district, end) for pk, (district, end) in ends.items() if end is not None and end <= until}
 
 
 def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:

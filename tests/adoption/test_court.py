@@ -1,14 +1,15 @@
+import datetime
 import threading
 
 import pytest
 from django.db import connection
 
 from adoption import deadlines, services
-from adoption.models import Adoption, Case, Decision, Referral
+from adoption.models import Adoption, Case, CaseChild, Decision, Referral
 from adoption.rules import INCOME_EVIDENCE
-from core.dates import right_arises
+from core.dates import right_arises, today
 from core.models import AuditEvent, Reminder
-from registry.models import Child
+from registry.models import Child, RegisterEntry
 from tests.adoption.conftest import ago, complete_file, make_applicant, make_child
 from tests.conftest import postgres_only
 
@@ -317,6 +318,29 @@ def test_court_deadline_reminders(api, users, district, court, foreign_case):
     assert [r["kind"] for r in api(users["court"]).get("/api/v1/reminders/").json()["results"]] == [
         "decision_in_force_due"
     ]
+
+
+@pytest.mark.parametrize("younger_central_ago, due", [(95, True), (90, False), (None, False)])
+def test_the_central_wait_of_a_case_ends_with_its_last_child(district, younger_central_ago, due):
+    """Brothers and sisters in one case: the three months end when the last of them has been on the
+    central register for three months; a child not on it yet gives no date at all."""
+    older = make_child(district, central_days_ago=100, last_name="Older")
+    if younger_central_ago is None:  # only on the primary register
+        younger = make_child(district, last_name="Younger", central_days_ago=0)
+        RegisterEntry.objects.filter(child=younger).exclude(level="primary").delete()
+        Child.objects.filter(pk=younger.pk).update(register_level="primary")
+    else:
+        younger = make_child(district, central_days_ago=younger_central_ago, last_name="Younger")
+    case = services.open_case(
+        actor=None, children=[older, younger], applicants=[make_applicant(district)], opened_on=ago(1)
+    )
+    waits = deadlines.central_waits(CaseChild.objects.all(), today())
+    if due:
+        end = right_arises(ago(younger_central_ago), 3)  # the younger child's, later than the older's
+        assert waits == {case.pk: (district.pk, end)}
+        assert deadlines.central_waits(CaseChild.objects.all(), end - datetime.timedelta(days=1)) == {}
+    else:
+        assert waits == {}  # the older child alone has waited three months: not the case
 
 
 # --- concurrency (PostgreSQL) ---------------------------------------------------------------
