@@ -178,6 +178,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # Kazakh date formats, which Django does not ship
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

@@ -112,3 +112,22 @@ def test_a_future_date_is_refused_in_words_not_a_field_name(client, users):
     errors = " ".join(re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', response.content.decode(), re.S))
     assert response.status_code == 400 and "будущем" in errors  # in words, next to the field
     assert RAW_NAME.findall(errors) == []
+
+
+@pytest.mark.parametrize(
+    "language, shown, short",
+    [
+        ("kk", "05.03.2026", "05.03.2026"),
+        ("ru", "5 марта 2026 г.", "05.03.2026"),
+        ("en", "March 5, 2026", "03/05/2026"),
+    ],
+)
+def test_dates_read_in_the_order_of_each_language(language, shown, short):
+    """Kazakh pages wrote dates in the US order ("March 5, 2026"): Django ships no Kazakh formats."""
+    import datetime
+
+    from django.utils import formats
+
+    with translation.override(language):
+        assert formats.date_format(datetime.date(2026, 3, 5)) == shown
+        assert formats.date_format(datetime.date(2026, 3, 5), "SHORT_DATE_FORMAT") == short
