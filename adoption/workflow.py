@@ -67,7 +67,8 @@ def require(case, name: str) -> None:
         raise ConflictError(
             "status",
             "illegal_transition",
-            _("A case that is %(status)s cannot be %(action)s.") % {"status": case.status, "action": STEPS[name].doing},
+            _("A case that is %(status)s cannot be %(action)s.")
+            % {"status": CaseStatus(case.status).label, "action": STEPS[name].doing},
         )
 
 

@@ -89,3 +89,11 @@ def test_every_service_refuses_its_step_in_a_status_the_table_does_not_allow(dis
             assert refusal.value.errors[0].code == "illegal_transition", (name, status, refusal.value.errors)
             refused += 1
     assert refused == sum(len(CaseStatus.values) - len(s.from_statuses) for s in workflow.STEPS.values())
+
+
+def test_a_refused_step_names_the_status_in_words(district, court):
+    case, _child = adopt_abroad(district, court)  # in force
+    with pytest.raises(ConflictError) as refusal:
+        services.record_hearing(actor=None, case=case, on=today(), participants=["applicants"], in_camera=True)
+    message = str(refusal.value.errors[0].message)
+    assert "adoption in force" in message and "in_force" not in message
