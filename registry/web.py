@@ -20,6 +20,7 @@ from core.permissions import FILE_READERS
 from . import contributions, sealing, selectors, services
 from .api.filters import ChildFilter
 from .models import (
+    Child,
     ChildStatus,
     ConsentForm,
     ConsentParent,
@@ -31,6 +32,7 @@ from .models import (
     Parent,
     Sex,
 )
+from .rules import name_key
 
 READERS = FILE_READERS
 
@@ -165,6 +167,10 @@ def child_new(request):
     form = ChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         district = District.objects.get(pk=request.user.district_id)
+        # before saving: a child who may already be recorded is shown first, with the choice
+        likely = [] if request.POST.get("different") else _likely_duplicates(request.user, district, form.cleaned_data)
+        if likely:
+            return render(request, "registry/child_new.html", {"form": form, "likely": likely})
         result = run_service(form, services.create_child, actor=request.user, district=district, **form.cleaned_data)
         if result:
             child, warnings = result
@@ -173,6 +179,21 @@ def child_new(request):
                 messages.warning(request, warning.detail)
             return redirect("web-child", pk=child.pk)
     return render(request, "registry/child_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _likely_duplicates(user, district, data) -> list[dict]:
+    """The stored children the new record may duplicate (the service's own rule, read only): one
+    the user may see is named and linked; one of another district only counted (RULES §9)."""
+    probe = Child(
+        district=district,
+        sex=data["sex"],
+        birth_date=data["birth_date"],
+        birth_registration_number=data["birth_registration_number"].strip(),
+        search_name=name_key(data["last_name"], data["first_name"], data["patronymic"]),
+    )
+    candidates = services.find_duplicates(probe)
+    visible = {c.pk: c for c in selectors.children_for(user).filter(pk__in=[c.child_id for c in candidates])}
+    return [{"child": visible.get(c.child_id), "reason": c.reason, "district": c.district} for c in candidates]
 
 
 def timeline(child, user, *, sealed: bool) -> list[dict]:

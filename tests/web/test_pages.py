@@ -224,3 +224,28 @@ def test_the_cases_list_names_children_and_applicants_and_searches_them(client, 
     assert found("Peters")[0] == {case.pk}
     assert found(f"#{case.pk}")[0] == {case.pk}
     assert found("Секретова")[0] == set()  # a sealed name never matches
+
+
+def test_a_likely_duplicate_is_shown_before_the_child_is_saved(client, users, make_child_web, other_district):
+    same = make_child_web(last_name="Серикова", first_name="Дана", sex="F", birth_date=datetime.date(2020, 2, 2))
+    elsewhere = make_child_web(
+        last_name="Serikova", first_name="Dana", sex="F", birth_date=datetime.date(2020, 2, 2), district_=other_district
+    )
+    login(client, users["guardianship"])
+    typed = {
+        "last_name": "Serikova",  # the same child typed in Latin
+        "first_name": "Dana",
+        "sex": "F",
+        "birth_date": "2020-02-02",
+        "identified_on": ago(3).isoformat(),
+        "citizenship": "KZ",
+    }
+    before = Child.objects.count()
+    shown = client.post("/children/new/", typed)
+    page = shown.content.decode()
+    assert shown.status_code == 200 and Child.objects.count() == before  # nothing saved yet
+    assert "This child may already be recorded" in page and f'href="/children/{same.pk}/"' in page
+    assert f'href="/children/{elsewhere.pk}/"' not in page and "recorded in another district" in page  # not named
+    assert 'value="Serikova"' in page  # what was typed stays
+    saved = client.post("/children/new/", {**typed, "different": "1"})
+    assert saved.status_code == 302 and Child.objects.count() == before + 1
