@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .audit import note_read
 from .models import Role, User
@@ -28,7 +28,6 @@ class Item:
     url: str  # the page where it is done
     people: str = ""  # the applicants, when a case
     record: tuple[str, int] | None = None  # (audit label, id) of the record the line names
-    extra: tuple[tuple[str, int], ...] = field(default_factory=tuple)  # other records it names
 
     def late(self, on: datetime.date) -> bool:
         return self.due_on < on
@@ -50,8 +49,8 @@ def queue(user: User, on: datetime.date, *, horizon: int = HORIZON_DAYS) -> list
     items.sort(key=lambda item: (item.due_on, item.kind, item.subject))
     named: dict[str, set[int]] = {}
     for item in items:
-        for label, pk in (item.record, *item.extra) if item.record else item.extra:
-            named.setdefault(label, set()).add(pk)
+        if item.record:
+            named.setdefault(item.record[0], set()).add(item.record[1])
     for label, ids in named.items():
         note_read(label=label, ids=sorted(ids), purpose="work queue")
     return items
