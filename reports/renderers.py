@@ -24,12 +24,14 @@ def flatten(data, prefix: str = "") -> list[tuple[str, object]]:
     return rows
 
 
-def table(data) -> tuple[list[str], list[list]]:
-    """A report's rows: its `results` list when it has one, else (figure, value) pairs."""
+def table(data, columns: dict | None = None) -> tuple[list[str], list[list]]:
+    """A report's rows: its `results` list when it has one, else (figure, value) pairs. A view that
+    names its `columns` ({key: label}) gets its header in the reader's language, even with no row."""
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         results = data["results"]
-        header = list(results[0]) if results else []
-        return [_cell(h) for h in header], [[_cell(row[h]) for h in header] for row in results]
+        keys = list(columns) if columns else (list(results[0]) if results else [])
+        header = [str(columns[k]) for k in keys] if columns else keys
+        return [_cell(h) for h in header], [[_cell(row.get(k)) for k in keys] for row in results]
     if isinstance(data, dict) and "errors" in data:
         return ["field", "code", "message"], [
             [_cell(e.get(k)) for k in ("field", "code", "message")] for e in data["errors"]
@@ -56,13 +58,18 @@ def _cell(value):
     return neutralise(value)
 
 
+def _columns(renderer_context) -> dict | None:
+    """The rows' columns the view names (ReportView.columns), if any."""
+    return getattr((renderer_context or {}).get("view"), "columns", None)
+
+
 class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        header, rows = table(data)
+        header, rows = table(data, _columns(renderer_context))
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(header)
@@ -77,7 +84,7 @@ class XLSXRenderer(BaseRenderer):
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        header, rows = table(data)
+        header, rows = table(data, _columns(renderer_context))
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "report"

@@ -82,6 +82,8 @@ class ReportView(APIView):
     permission_classes = [roles(read=REPORT_READERS)]
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
     params_class: type[ReportParams] = AsOfParams
+    # a report of rows: each column's label in a download (CSV, XLSX), in the reader's language
+    columns: dict | None = None
 
     def dispatch(self, request, *args, **kwargs):
         with read_replica():  # reports only read: from the replica when there is one
@@ -124,10 +126,26 @@ class AdoptionsReport(ReportView):
         return self.respond(request, data, p["publish"], f"adoptions-{p['from']}-{p['to']}")
 
 
+CHILD_COLUMNS = {
+    "child": _("Child no."),
+    "last_name": _("Last name"),
+    "first_name": _("First name"),
+}
+
+
 class AdoptionsReportChildren(ReportView):
     """The children behind one figure of the adoptions report (for roles that may see them)."""
 
     params_class = PeriodParams
+    columns = {
+        **CHILD_COLUMNS,
+        "sex": _("Sex"),
+        "birth_date": _("Birth date"),
+        "district": _("District"),
+        "case": _("Case no."),
+        "in_force_on": _("In force on"),
+        "age": _("Age"),
+    }
 
     @extend_schema(
         parameters=[
@@ -196,6 +214,18 @@ class RegistersReport(ReportView):
 class UnregisteredChildrenReport(ReportView):
     """Foreign adoptions in force for 180 days or more with no consular registration."""
 
+    columns = {
+        **CHILD_COLUMNS,
+        "birth_date": _("Birth date"),
+        "district": _("District"),
+        "region": _("Region"),
+        "case": _("Case no."),
+        "country": _("Receiving country"),
+        "in_force_on": _("In force on"),
+        "days_elapsed": _("Days since entry into force"),
+        "adopters": _("Adoptive parents"),
+    }
+
     @extend_schema(parameters=[AS_OF, REGION, FORMAT], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         p = self.params(request)
@@ -256,6 +286,15 @@ class SafeguardsReportCases(ReportView):
     """The cases behind one flag of the safeguards report, each with its evidence (a read of each case file)."""
 
     params_class = PeriodParams
+    columns = {
+        "case": _("Case no."),
+        "on": _("Date"),
+        "detail": _("Red flag"),
+        "evidence": _("Evidence"),
+        "agency": _("Agency no."),
+        "receiving_country": _("Receiving country"),
+        "region": _("Region"),
+    }
 
     @extend_schema(
         parameters=[

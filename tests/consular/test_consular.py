@@ -300,3 +300,28 @@ def test_the_schedule_until_a_date_is_the_schedule_cut_there(in_force, birth, un
     schedule = {"first_years": 3, "first_every_months": 6, "then_every_months": 12}
     full = rules.monitoring_due_dates(in_force, birth, schedule)
     assert rules.monitoring_due_dates(in_force, birth, schedule, until=until) == [d for d in full if d <= until]
+
+
+def test_the_unregistered_children_download_is_a_table_in_the_readers_language(api, users, district, court):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    _, child = adopt_abroad(district, court, in_force_ago=200, last_name="Downloaded")
+    client = api(users["ministry"])
+    answer = client.get("/api/v1/reports/unregistered-children/", {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="ru")
+    table = list(csv.reader(io.StringIO(answer.content.decode())))
+    assert table[0][:3] == ["№ ребёнка", "Фамилия", "Имя"] and len(table) == 2
+    assert table[1][0] == str(child.pk) and table[1][table[0].index("Дней после вступления в силу")] == "200"
+    # no row: still the header, so an empty download is a table, not an empty file
+    empty = client.get(
+        "/api/v1/reports/unregistered-children/",
+        {"format": "csv", "as_of": ago(400).isoformat()},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert list(csv.reader(io.StringIO(empty.content.decode()))) == [table[0]]
+    workbook = client.get("/api/v1/reports/unregistered-children/", {"format": "xlsx"}, HTTP_ACCEPT_LANGUAGE="kk")
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert header[0] == "Бала №" and sheet.max_row == 2
