@@ -61,6 +61,11 @@ class Applicant(models.Model):
         return f"applicant #{self.pk}"
 
     @property
+    def name(self) -> str:
+        """How pages and queues name the applicant."""
+        return f"{self.last_name} {self.first_name}"
+
+    @property
     def is_foreign(self) -> bool:
         return self.citizenship != KZ
 

@@ -130,7 +130,7 @@ class CaseForm(forms.Form):
         self.fields["children"].label_from_instance = lambda c: f"{sealing.shown_name(c)} ({c.birth_date}) #{c.pk}"
         self.fields["applicants"].queryset = selectors.applicants_for(user).order_by("last_name")
         self.fields["applicants"].label_from_instance = lambda a: (
-            f"{a.last_name} {a.first_name} ({a.citizenship}/{a.residence_country}) #{a.pk}"
+            f"{a.name} ({a.citizenship}/{a.residence_country}) #{a.pk}"
         )
 
 
@@ -170,8 +170,7 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["applicant"].queryset = self.fields["spouses"].queryset = case.applicants.all()
         self.fields["child"].queryset = case.children.all()
-        label = lambda a: f"{a.last_name} {a.first_name}"  # noqa: E731
-        self.fields["applicant"].label_from_instance = self.fields["spouses"].label_from_instance = label
+        self.fields["applicant"].label_from_instance = self.fields["spouses"].label_from_instance = lambda a: a.name
         self.fields["child"].label_from_instance = sealing.shown_name
 
     def clean_conditions(self):

@@ -28,7 +28,7 @@ def _names(case_ids) -> dict[int, tuple[str, str]]:
         children.setdefault(link.case_id, []).append(sealing.shown_name(link.child))
     people: dict[int, list[str]] = {}
     for party in CaseApplicant.objects.filter(case_id__in=case_ids).select_related("applicant").order_by("id"):
-        people.setdefault(party.case_id, []).append(f"{party.applicant.last_name} {party.applicant.first_name}")
+        people.setdefault(party.case_id, []).append(party.applicant.name)
     return {pk: (", ".join(children.get(pk, [])), ", ".join(people.get(pk, []))) for pk in case_ids}
 
 

@@ -61,7 +61,7 @@ def follow_up_lines(user: User, on: datetime.date, until: datetime.date) -> list
             kind=kind,
             title=title,
             subject=sealing.shown_name(child),
-            people=", ".join(f"{a.last_name} {a.first_name}" for a in child.adoption.decision.case.applicants.all()),
+            people=", ".join(a.name for a in child.adoption.decision.case.applicants.all()),
             url=reverse("web-adopted-child", args=[child.pk]),
             record=("registry.child", child.pk),
         )
