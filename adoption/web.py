@@ -379,15 +379,16 @@ def _search(q: str) -> Q:
     matches: registry.sealing.search_key) or an applicant's name."""
     if q.lstrip("#").isdigit():
         return Q(pk=int(q.lstrip("#")))
-    child = Q()
-    for word in name_key(q).split():
+    key = name_key(q)
+    child = Q() if key else Q(pk__in=[])  # nothing to match a name with: no child matches
+    for word in key.split():
         child &= Q(child_links__child__search_name__contains=word)
     applicant = Q()
     for word in q.split():
         applicant &= Q(applicant_links__applicant__last_name__icontains=word) | Q(
             applicant_links__applicant__first_name__icontains=word
         )
-    return (child if name_key(q) else Q(pk__in=[])) | applicant
+    return child | applicant
 
 
 @login_required

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -66,12 +67,13 @@ def court_lines(user: User, on: datetime.date, until: datetime.date) -> list[wor
             case__in=cases.filter(status=CaseStatus.REFERRED), on__lte=until
         ).values_list("case_id", "on")
     ]
-    heard: dict[int, datetime.date] = {}  # heard, no decision yet: the decision, from the last hearing
-    for case_id, heard_on in Hearing.objects.filter(case__in=cases.filter(status=CaseStatus.HEARD)).values_list(
-        "case_id", "on"
-    ):
-        heard[case_id] = max(heard_on, heard.get(case_id, heard_on))
-    due += [(case_id, heard_on, "decision_due", _("Heard: record the decision")) for case_id, heard_on in heard.items()]
+    last_hearings = (  # heard, no decision yet: the decision, from the last hearing
+        Hearing.objects.filter(case__in=cases.filter(status=CaseStatus.HEARD))
+        .values("case_id")
+        .annotate(last=Max("on"))
+        .values_list("case_id", "last")
+    )
+    due += [(case_id, heard_on, "decision_due", _("Heard: record the decision")) for case_id, heard_on in last_hearings]
     decisions = Decision.objects.filter(case__in=cases)
     due += [
         (case_id, expected, deadlines.IN_FORCE_REMINDER, _("Record the entry into force (expected)"))

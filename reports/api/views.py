@@ -30,6 +30,10 @@ AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="default: today
 REGION = OpenApiParameter("region", OpenApiTypes.STR, description="region code (ministry: any; regional: its own)")
 PUBLISH = OpenApiParameter("publish", OpenApiTypes.BOOL, description='for publication: counts 1-4 shown as "<5"')
 FORMAT = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"])
+PERIOD = [
+    OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+    OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+]
 SMALL = "<5"
 FIGURE_NAME = re.compile(r"\A[A-Za-z0-9_.-]{1,80}\Z")
 
@@ -108,8 +112,7 @@ class AdoptionsReport(ReportView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
-            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            *PERIOD,
             REGION,
             PUBLISH,
             FORMAT,
@@ -149,8 +152,7 @@ class AdoptionsReportChildren(ReportView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
-            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            *PERIOD,
             OpenApiParameter("figure", OpenApiTypes.STR, required=True),
             REGION,
             FORMAT,
@@ -266,8 +268,7 @@ class SafeguardsReport(ReportView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
-            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            *PERIOD,
             REGION,
             PUBLISH,
             FORMAT,
@@ -298,8 +299,7 @@ class SafeguardsReportCases(ReportView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
-            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            *PERIOD,
             OpenApiParameter("flag", OpenApiTypes.STR, required=True, enum=list(FLAGS)),
             REGION,
             FORMAT,

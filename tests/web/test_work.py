@@ -120,3 +120,15 @@ def test_a_late_line_in_the_page_links_where_the_step_is_taken(client, users, di
     page = login(client, users["guardianship"]).get("/work/").content.decode()
     assert f'<a href="/children/{child.pk}/">Ссылка Али</a>' in page
     assert f'<time datetime="{(ago(10) + datetime.timedelta(days=3)).isoformat()}">' in page
+
+
+def test_the_court_sees_a_referral_then_the_decision_due_from_the_last_hearing(api, users, foreign_case, court):
+    from tests.adoption.test_court import hear, refer
+
+    refer(api(users["guardianship"]), foreign_case, court, on=ago(12))
+    line = next(line for line in lines(api, users["court"]) if line["kind"] == "hearing_due")
+    assert (line["due_on"], line["url"]) == (ago(12).isoformat(), f"/cases/{foreign_case.pk}/")
+    hear(api(users["court"]), foreign_case, on=ago(10))
+    hear(api(users["court"]), foreign_case, on=ago(4))  # adjourned, heard again
+    kinds = {line["kind"]: line for line in lines(api, users["court"])}
+    assert "hearing_due" not in kinds and kinds["decision_due"]["due_on"] == ago(4).isoformat()
