@@ -56,8 +56,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
         OuterRef("decision__in_force_on") + registration_days, output_field=DateField()
     )
     unregistered = list(
-        abroad.filter(decision__in_force_on__lte=on - registration_days, child__citizenship=KZ)  # §11.19
-        .exclude(Exists(ConsularRegistration.objects.filter(child=OuterRef("child"))))
+        registrations_pending(abroad.filter(decision__in_force_on__lte=on - registration_days))
         .exclude(
             reminded(REGISTRATION_REMINDER, subject_type="child", subject=OuterRef("child_id"), due_on=registration_due)
         )
@@ -119,6 +118,14 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
         for some in batched(ids):
             Adoption.objects.filter(pk__in=some).update(monitoring_next_due=next_due)
     return {kind: counts[kind] for kind in (REGISTRATION_REMINDER, MONITORING_REMINDER)}
+
+
+def registrations_pending(adoptions):
+    """`adoptions` of a child who is a KZ citizen (§11.19: the consular register is for them) and is
+    on no consular register."""
+    return adoptions.filter(child__citizenship=KZ).exclude(
+        Exists(ConsularRegistration.objects.filter(child=OuterRef("child")))
+    )
 
 
 def _posts(child_ids: list[int]):

@@ -7,27 +7,27 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from adoption.models import Adoption
 from core import work
-from core.countries import KZ
 from core.models import Policy, Role, User
 from registry import sealing
 from registry.models import Child
 
 from . import deadlines, rules
-from .models import ConsularRegistration, MonitoringReport
+from .models import MonitoringReport
 from .selectors import adopted_children_for
 
 
 def follow_up_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
     policy = Policy.on(on)
     registration_days = datetime.timedelta(days=policy.consular_registration_days)
-    children = list(
-        adopted_children_for(user).annotate(
-            registered=Exists(ConsularRegistration.objects.filter(child=OuterRef("pk")))
+    children = list(adopted_children_for(user))
+    unregistered = set(
+        deadlines.registrations_pending(Adoption.objects.filter(child__in=[c.pk for c in children])).values_list(
+            "child_id", flat=True
         )
     )
     received = set(
@@ -37,7 +37,7 @@ def follow_up_lines(user: User, on: datetime.date, until: datetime.date) -> list
     for child in children:
         in_force_on = child.adoption.decision.in_force_on
         assert in_force_on is not None  # adopted_children_for: decisions in force only
-        if not child.registered and child.citizenship == KZ and in_force_on + registration_days <= until:
+        if child.pk in unregistered and in_force_on + registration_days <= until:
             due.append(
                 (
                     in_force_on + registration_days,
