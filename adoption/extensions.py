@@ -7,6 +7,8 @@ adoption knows nothing of them). Each registers here when Django starts (its App
   of RULES v2 §7b, from `intercountry`);
 - `case_pages`: (label, url name) of pages about a case that live in another app (its parties
   and fees); the case workspace links to them;
+- `prints`: fn(user, case=None, child=None) -> [(label, url)] of the documents the user may
+  print from a case or a child adopted abroad (printing); the pages offer them;
 - `registration_hooks`: fn(applicant) called in the transaction that records an entry on a
   register of prospective adopters (the databank keeps each family's matching columns).
 """
@@ -31,3 +33,8 @@ class FactSource:
 fact_sources: list[FactSource] = []
 case_pages: list[tuple] = []
 registration_hooks: list[Callable[..., None]] = []
+prints: list[Callable[..., list]] = []
+
+
+def printable(user, **record) -> list[tuple]:
+    return [link for source in prints for link in source(user, **record)]

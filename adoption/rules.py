@@ -360,6 +360,29 @@ def always(facts: CaseFacts, on: date) -> str | None:
     return None
 
 
+# What each check is called on pages and printed documents (its code stays in the API).
+CHECK_NAMES = {
+    "CHILD_MINOR": gettext_lazy("The child is under 18"),
+    "CHILD_ADOPTABLE": gettext_lazy("The child may be adopted"),
+    "NO_COMPETING_ADOPTION": gettext_lazy("No other adoption of the child"),
+    "DOMESTIC_PREFERENCE": gettext_lazy("Families in Kazakhstan first"),
+    "CENTRAL_REGISTER_WAIT": gettext_lazy("Three months on the central register"),
+    "PERSONAL_CONTACT": gettext_lazy("Two weeks of personal contact"),
+    "FOREIGN_DOSSIER": gettext_lazy("The foreign applicants' dossier"),
+    "FOREIGN_ADOPTER_REGISTERED": gettext_lazy("On the register of foreign citizens wishing to adopt"),
+    "APPLICATION_FILED": gettext_lazy("The application to the court"),
+    "ADOPTER_HEALTH": gettext_lazy("The applicants' health certificates"),
+    "CHILD_CONSENT": gettext_lazy("The consent of a child aged 10 or older"),
+    "APPLICANTS_MARRIED": gettext_lazy("Two applicants are married to each other"),
+    "SPOUSE_CONSENT": gettext_lazy("The spouse's consent"),
+    "ADOPTER_NOT_BARRED": gettext_lazy("No fact bars the applicants"),
+    "ADOPTER_REGISTERED": gettext_lazy("On the register of citizens wishing to adopt"),
+    "KINSHIP_PROVEN": gettext_lazy("Kinship proven"),
+    "GUARDIAN_CONSENT": gettext_lazy("The guardian's consent"),
+    "HAGUE_AGREEMENT": gettext_lazy("The Hague Convention's steps"),
+}
+
+
 def rule(code: str, basis: str, applies: Callable[[CaseFacts, date], str | None] = always):
     def register(fn):
         RULES.append(Rule(code, basis, applies, fn))

@@ -477,6 +477,7 @@ def _case_page(request, case, status=200, bound=None):
             "decision": decision,
             "referral": case.referrals.select_related("court").order_by("-on").first(),
             "case_pages": extensions.case_pages,
+            "prints": extensions.printable(request.user, case=case),
             "expected_in_force_on": services.expected_in_force_on(decision)
             if decision and not decision.in_force_on
             else None,

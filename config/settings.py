@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "intercountry",
     "databank",
     "reports",
+    "printing",
 ]
 
 MIDDLEWARE = [
@@ -381,5 +382,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # a task's arguments and return value at INFO: our own line (core.tasks) says what ran and how long
         "celery.app.trace": {"level": "WARNING"},
+        # WeasyPrint's step-by-step progress of each printed document
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

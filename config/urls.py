@@ -23,6 +23,7 @@ urlpatterns = [
     path("work/", core_web.work_queue, name="web-work"),
     path("", include("reports.urls")),
     path("", include("registry.urls")),
+    path("", include("printing.urls")),
     path("", include("intercountry.urls")),  # before adoption's cases/<pk>/<step>/
     path("", include("databank.urls")),
     path("", include("adoption.urls")),

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from adoption import extensions
 from core.dates import today
 from core.forms import DateInput, run_service
 from core.models import ConsularPost, Role
@@ -74,6 +75,7 @@ def _page(request, child, status=200, registration_form=None, report_form=None):
         {
             "child": child,
             "schedule": schedule,
+            "prints": extensions.printable(request.user, child=child),
             "registrations": selectors.registrations_for(request.user).filter(child=child).select_related("post"),
             "registration_form": registration_form
             or (

@@ -98,6 +98,7 @@ class Verb(StrEnum):
     PROPOSE_CHILD = "propose_child"
     ANSWER_PROPOSAL = "answer_proposal"
     MARK_REMINDER_DONE = "mark_reminder_done"
+    ISSUE_DOCUMENT = "issue_document"
     CREATE_STAFF = "create_staff"
     START_IMPORT = "start_import"
     ADMIN_ADD = "admin_add"

@@ -1,4 +1,4 @@
-"""Dependencies point one way: core <- registry <- adoption <- consular <- intercountry <- reports. An app
+"""Dependencies point one way: core <- registry <- adoption <- consular <- intercountry <- databank <- printing <- reports. An app
 imports only from the apps below it (lazily inside a function too); what an upper app adds to
 a lower one's records it registers there (registry.contributions, core.audit.shows_events,
 core.scoping.scope_of)."""
@@ -7,7 +7,7 @@ import ast
 
 from tests.conftest import ROOT
 
-ORDER = ["core", "registry", "adoption", "consular", "intercountry", "databank", "reports"]
+ORDER = ["core", "registry", "adoption", "consular", "intercountry", "databank", "printing", "reports"]
 
 
 def test_every_app_imports_only_from_the_apps_below_it():

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from consular import services as consular_services
 from core.audit import reads_of_q
@@ -131,7 +132,9 @@ def url(path: str, world: dict, extra: str = "") -> str:
 
 
 def text_of(response) -> str:
-    """The answer as text, whatever its format (an XLSX's every cell)."""
+    """The answer as text, whatever its format (an XLSX's every cell, a PDF's every page)."""
+    if response.get("Content-Type", "") == "application/pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         workbook = load_workbook(io.BytesIO(response.content))
         return "\n".join(
@@ -253,6 +256,12 @@ PAGES = {
     "children/<int:pk>/matches/": "child",
     "audit/": None,
     "work/": None,
+    "cases/<int:pk>/print/eligibility/": "case",
+    "cases/<int:pk>/print/conclusion/": "case",
+    "adopted/<int:pk>/print/registration/": "child",
+    "adopted/<int:pk>/print/schedule/": "child",
+    "verify/": None,
+    "verify/<str:code>/": "none",
 }
 NOT_STAFF_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "static/", "media/")
 
@@ -276,14 +285,14 @@ def staff_pages() -> set[str]:
 
 def page_url(route: str, world: dict) -> str:
     kind = PAGES[route]
-    path = "/" + route.replace("<slug:name>", "documents").replace("<int:consent_id>", "0")
+    path = "/" + route.replace("<slug:name>", "documents").replace("<int:consent_id>", "0").replace("<str:code>", "0")
     return path.replace("<int:pk>", str(world.get(kind, 0))) if kind else path
 
 
 def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, court, us_post):
     world = sealed_world(district, court, us_post)
     assert staff_pages() == set(PAGES), "every page needs its row in PAGES"
-    leaks = []
+    leaks, printed = [], set()
     for role in ROLES:
         client.force_login(users[role])
         for route in sorted(PAGES):
@@ -293,6 +302,8 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
                 in_rollback(lambda target=target: client.post(target, {})),
             ):
                 assert response.status_code < 500, f"{role} {target}: {response.status_code}"
+                if response.get("Content-Type") == "application/pdf":
+                    printed.add(route)
                 if found := leaked(response):
                     leaks.append(f"{role} {response.request['REQUEST_METHOD']} {target}: {found}")
         probe = f"/children/{world['child']}/?purpose=short"
@@ -302,6 +313,8 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
         if f'href="/children/{world["child"]}/"' in client.get("/children/?q=Sekretova").content.decode():
             leaks.append(f"{role} GET /children/?q=Sekretova: the sealed child matched")
     assert not leaks, "a sealed identity left through:\n" + "\n".join(leaks)
+    # the sealed child's documents were printed and read, page by page, not merely refused
+    assert printed == {route for route in PAGES if "/print/" in route} - {"cases/<int:pk>/print/conclusion/"}
     client.force_login(users["guardianship"])
     assert "Sekretova" in client.get(f"/children/{world['child']}/", {"purpose": PURPOSE}).content.decode()
 

@@ -95,6 +95,23 @@ def login(browser, base, user):
     return page
 
 
+def printed(page, document: str) -> str:
+    """Print `document` from the page's "Documents to print" (a download) and read the PDF's text."""
+    from pypdf import PdfReader
+
+    with page.expect_download() as download:
+        page.click(f"section:has(h2:text('Documents to print')) button:has-text('{document}')")
+    path = download.value.path()
+    assert download.value.suggested_filename.endswith(".pdf")
+    return "\n".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+def code_in(text: str) -> str:
+    import re
+
+    return re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", text).group(0)
+
+
 def ago(days):
     return today() - datetime.timedelta(days=days)
 
@@ -282,6 +299,10 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     page.locator("section:has(h2:text('Refer to a court')) #id_court").select_option(str(court.pk))
     page.locator("section:has(h2:text('Refer to a court')) button").click()
     page.wait_for_selector("text=Referred to the court.")
+    # the agency prints its conclusion for the court: a real PDF naming the case, its checks and its code
+    text = printed(page, "Conclusion of the guardianship agency for the court")
+    assert f"#{case.pk}" in text and "CENTRAL_REGISTER_WAIT" in text and "in the interests of the child" in text
+    accessible(page)
 
     # --- the court clerk: hearing and decision ---------------------------------------------
     clerk = login(browser, base, users["court"])
@@ -330,6 +351,18 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     consul.wait_for_selector("text=The child is on the consular register.")
     accessible(consul)
     snap(consul, "consular")
+    text = printed(consul, "Certificate of consular registration")
+    assert "US-2026-0001" in text and "Ахметова" not in text  # the sealed identity is never printed
+    text = printed(consul, "Monitoring schedule for the adoptive parents")
+    assert "График мониторинга для усыновителей" in text  # the parents' copy in English and Russian
+    # whoever holds the paper checks its code, without an account
+    verifier = browser.new_context(locale="en-US").new_page()
+    verifier.goto(f"{base}/verify/")
+    verifier.fill("#code", code_in(text))
+    verifier.click("button:text('Check')")
+    verifier.wait_for_selector("text=Issued by this service")
+    assert "Monitoring schedule for the adoptive parents" in verifier.content()
+    accessible(verifier)
 
     # --- the ministry issues the certificate of HC93 art. 23; the dashboard shows the adoption ---
     ministry = login(browser, base, users["ministry"])

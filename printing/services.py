@@ -1,0 +1,172 @@
+"""Issuing a document: the facts it states, its verification code and QR, the PDF, and the record
+of the issue (an IssuedDocument and its audit event, in one transaction)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+import segno
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from adoption.facts import eligibility
+from adoption.models import Case
+from consular import services as consular_services
+from core.audit import Verb, note_read, record_write
+from core.dates import today
+from core.errors import FieldError, Forbidden, RuleError, for_roles, not_future
+from core.models import User
+from registry.models import Child
+
+from .documents import CASE_KINDS, CHILD_KINDS, KINDS, identity
+from .models import DocumentKind, IssuedDocument
+
+
+class PrintingUnavailable(Exception):
+    """The system libraries WeasyPrint needs (Pango) are not installed (README: set-up)."""
+
+
+# Crockford's base 32 without the letters read as digits: 12 of them are 60 random bits, never guessed.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def shown_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def normalised_code(typed: str) -> str:
+    """A code as typed from paper: any case, with or without dashes or spaces; O read as 0, I and L as 1."""
+    cleaned = typed.upper().replace("-", "").replace(" ", "")
+    return cleaned.translate(str.maketrans("OIL", "011"))
+
+
+def _may_print(actor: User | None, kind: str) -> None:
+    if actor is not None and actor.role not in KINDS[kind].roles:
+        raise Forbidden("kind", "role_not_allowed", _("Your role may not print this document."))
+
+
+def _case_facts(case: Case, kind: str, as_of: datetime.date) -> dict:
+    result = eligibility(case, as_of)
+    if kind == "conclusion" and not result.eligible:
+        raise RuleError(
+            "as_of",
+            "not_eligible",
+            _(
+                "The case is not eligible on this date: the agency's conclusion for the court is printed only "
+                "for an eligible case. The certificate of eligibility lists what is missing."
+            ),
+        )
+    links = case.child_links.select_related("child").order_by("child_id")
+    return {
+        "case": case,
+        "result": result,
+        "children": [identity(link.child) | {"relative": link.is_relative} for link in links],
+        "applicants": list(case.applicants.order_by("id")),
+        "documents": list(case.documents.order_by("issued_on", "id")),
+        "contacts": list(case.contacts.order_by("on", "id")),
+        "referral": case.referrals.select_related("court").order_by("-on").first(),
+    }
+
+
+def _child_facts(child: Child, kind: str, as_of: datetime.date) -> dict:
+    adoption = consular_services.foreign_adoption_of(child)
+    if adoption is None:
+        raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force."))
+    facts = {
+        "child": identity(child),
+        "adoption": adoption,
+        "parents": list(adoption.decision.case.applicants.order_by("id")),
+        "country": consular_services.country_of_residence(child, adoption),
+    }
+    if kind == "registration":
+        registration = (
+            child.consular_registrations.filter(ended_on__isnull=True, registered_on__lte=as_of)
+            .select_related("post")
+            .first()
+        )
+        if registration is None:
+            raise RuleError("child", "not_registered", _("The child is not on a consular register on this date."))
+        facts["registration"] = registration
+    else:
+        facts["schedule"] = consular_services.schedule_for(child, adoption, on=as_of)
+    return facts
+
+
+def _pdf(kind: str, facts: dict, *, code: str, verify_url: str, actor: User | None, as_of: datetime.date) -> bytes:
+    url = verify_url.replace("CODE", code)
+    context = facts | {
+        "kind": KINDS[kind],
+        "title": DocumentKind(kind).label,
+        "as_of": as_of,
+        "code": shown_code(code),
+        "verify_url": url,
+        "qr": segno.make(url, error="m").svg_data_uri(scale=3, border=1),
+        "issuer": _issuer(actor),
+        "issued_on": today(),
+        "languages": KINDS[kind].languages or (translation.get_language(),),
+    }
+    html = render_to_string(KINDS[kind].template, context)
+    try:  # here, not at start-up: a machine without Pango serves everything but the documents
+        import weasyprint
+    except OSError as exc:
+        raise PrintingUnavailable(str(exc)) from exc
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def _issuer(actor: User | None) -> str:
+    organisation = actor.organisation if actor is not None else None
+    return str(organisation) if organisation else _("Ministry of Education")
+
+
+@transaction.atomic
+def _issue(*, actor, kind, case, child, as_of, verify_url) -> tuple[IssuedDocument, bytes]:
+    errors: list[FieldError] = []
+    not_future("as_of", as_of, errors)
+    if errors:
+        raise RuleError.many(errors)
+    facts = _case_facts(case, kind, as_of) if case is not None else _child_facts(child, kind, as_of)
+    code = new_code()
+    pdf = _pdf(kind, facts, code=code, verify_url=verify_url, actor=actor, as_of=as_of)
+    issued = IssuedDocument.objects.create(
+        code=code,
+        kind=kind,
+        case=case,
+        child=child,
+        as_of=as_of,
+        language=",".join(KINDS[kind].languages) or translation.get_language(),
+        issuer=_issuer(actor),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        issued_by=actor,
+    )
+    record_write(actor=actor, verb=Verb.ISSUE_DOCUMENT, obj=issued, subject=case or child)
+    note_read(case or child)
+    return issued, pdf
+
+
+@for_roles(*{role for kind in CASE_KINDS for role in KINDS[kind].roles}, scope=("case",))
+def print_case_document(
+    *, actor: User, case: Case, kind: str, as_of: datetime.date, verify_url: str
+) -> tuple[IssuedDocument, bytes]:
+    """A case's certificate of eligibility on `as_of`, or the guardianship agency's conclusion for
+    the court (only for a case eligible on `as_of`). `verify_url` has CODE where the code goes."""
+    _may_print(actor, kind)
+    return _issue(actor=actor, kind=kind, case=case, child=None, as_of=as_of, verify_url=verify_url)
+
+
+@for_roles(*{role for kind in CHILD_KINDS for role in KINDS[kind].roles}, scope=("child",))
+def print_child_document(
+    *, actor: User, child: Child, kind: str, as_of: datetime.date, verify_url: str
+) -> tuple[IssuedDocument, bytes]:
+    """A child adopted abroad: the certificate of its consular registration, or the monitoring
+    schedule for its adoptive parents (in English and Russian)."""
+    _may_print(actor, kind)
+    return _issue(actor=actor, kind=kind, case=None, child=child, as_of=as_of, verify_url=verify_url)

@@ -1,0 +1,1 @@
+from tests.adoption.conftest import foreign_case  # noqa: F401  (fixture)
