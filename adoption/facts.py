@@ -52,11 +52,11 @@ FROM adoption_applicant a JOIN adoption_caseapplicant ca ON ca.applicant_id = a.
 DOCUMENTS = """
 SELECT kind, issued_on, applicant_id, issuer_licence, licence_valid_until, conditions, named_applicants, child_id,
        amount, household_size, agency_id
-FROM adoption_casedocument WHERE case_id = %s ORDER BY issued_on, id"""
+FROM adoption_casedocument WHERE case_id = %s AND withdrawn_at IS NULL ORDER BY issued_on, id"""
 AGENCIES = """
 SELECT a.id, a.accredited_from, a.accredited_until, s.start, s."end" FROM core_agency a
 LEFT JOIN core_agencysuspension s ON s.agency_id = a.id
-WHERE a.id IN (SELECT agency_id FROM adoption_casedocument WHERE case_id = %s) ORDER BY a.id, s.start, s.id"""
+WHERE a.id IN (SELECT agency_id FROM adoption_casedocument WHERE case_id = %s AND withdrawn_at IS NULL) ORDER BY a.id, s.start, s.id"""
 HAGUE = """
 SELECT c.hague_party_since, h.art15_report_received_on, h.art16_report_sent_on, h.art17_agreement_on
 FROM adoption_case k LEFT JOIN core_country c ON c.code = k.receiving_country
@@ -68,7 +68,7 @@ PARENTAL_CONSENTS = """
 SELECT pc.child_id, pc.parent, pc.given_on, pc.names_applicants, pc.withdrawn_on FROM registry_parentalconsent pc
 JOIN adoption_casechild cc ON cc.child_id = pc.child_id WHERE cc.case_id = %s ORDER BY pc.given_on, pc.id"""
 CITATIONS = "SELECT code, basis FROM core_citation ORDER BY code"
-CONTACTS = 'SELECT applicant_id, child_id, "on" FROM adoption_contact WHERE case_id = %s ORDER BY "on", id'
+CONTACTS = 'SELECT applicant_id, child_id, "on" FROM adoption_contact WHERE case_id = %s AND withdrawn_at IS NULL ORDER BY "on", id'
 CONSENTS = "SELECT child_id, given_on, withdrawn_on FROM adoption_consent WHERE case_id = %s ORDER BY given_on, id"
 SEARCHES = "SELECT completed_on FROM adoption_domesticsearch WHERE case_id = %s ORDER BY completed_on, id"
 OTHER_CASES = """

@@ -215,7 +215,18 @@ class CaseDocumentKind(models.TextChoices):
     GUARDIANSHIP_PROOF = "guardianship_proof", _("proof of guardianship or foster care")
 
 
-class CaseDocument(models.Model):
+class Withdrawable(models.Model):
+    """A record entered by mistake is withdrawn, never deleted: it stays in the file, marked, with
+    the reason, and no check reads it (adoption.services.withdraw_*)."""
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True, db_default="")
+
+    class Meta:
+        abstract = True
+
+
+class CaseDocument(Withdrawable):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(max_length=32, choices=CaseDocumentKind.choices)
     applicant = models.ForeignKey(Applicant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -242,7 +253,7 @@ class CaseDocument(models.Model):
         return f"{self.kind} of {self.issued_on}"
 
 
-class Contact(models.Model):
+class Contact(Withdrawable):
     """Direct personal contact between an applicant and a child (MFA art. 76(3))."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
@@ -328,7 +339,7 @@ class Participant(models.TextChoices):
     CHILD = "child", _("the child")
 
 
-class Hearing(models.Model):
+class Hearing(Withdrawable):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="hearings")
     court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="+")
     on = models.DateField()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from core.models import Role, User
 from core.scoping import NOTHING, role_of, scope_of, territory_q
 
-from .models import Applicant, Case, CaseStatus, Consent
+from .models import Applicant, Case, CaseDocument, CaseStatus, Consent, Contact
 
 
 def case_scope_q(user: User, prefix: str = "") -> Q:
@@ -37,9 +37,9 @@ def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
         "child_links",
         "applicant_links",
         "applicants__registrations",
-        "documents",
-        "contacts",
-        "consents",
+        Prefetch("documents", queryset=CaseDocument.objects.select_related("applicant")),
+        Prefetch("contacts", queryset=Contact.objects.select_related("applicant", "child")),
+        Prefetch("consents", queryset=Consent.objects.select_related("child")),
         "domestic_searches",
         "referrals",
         "hearings",

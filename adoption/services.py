@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import Verb, audited_update, record_write, snapshot
@@ -485,6 +486,52 @@ def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date)
     return consent
 
 
+# --- corrections: a record entered by mistake is withdrawn, never deleted ----------------------
+
+MIN_REASON = 5
+
+
+def _withdraw(actor, case: Case, model, record, reason: str, step: str, verb: Verb):
+    case = _locked_case(case)
+    workflow.require(case, step)
+    locked = model.objects.select_for_update().filter(pk=record.pk, case=case).first()
+    if locked is None:
+        raise RuleError("record", "not_in_case", _("This record is not in this case."))
+    if locked.withdrawn_at is not None:
+        raise ConflictError("record", "already_withdrawn", _("This record was already withdrawn."))
+    if len(reason.strip()) < MIN_REASON:
+        raise RuleError("reason", "reason_required", _("Say why the record is withdrawn (at least 5 characters)."))
+    audited_update(
+        locked, actor=actor, verb=verb, subject=case, withdrawn_at=timezone.now(), withdrawn_reason=reason.strip()
+    )
+    return case, locked
+
+
+@workflow.step("withdraw-document")
+@transaction.atomic
+def withdraw_document(*, actor: User | None, case: Case, document: CaseDocument, reason: str) -> CaseDocument:
+    """A document recorded by mistake (the wrong kind, applicant or date): it stays in the file,
+    marked withdrawn with the reason, and no check reads it; the right one is added anew."""
+    return _withdraw(actor, case, CaseDocument, document, reason, "withdraw-document", Verb.WITHDRAW_DOCUMENT)[1]
+
+
+@workflow.step("withdraw-contact")
+@transaction.atomic
+def withdraw_contact(*, actor: User | None, case: Case, contact: Contact, reason: str) -> Contact:
+    return _withdraw(actor, case, Contact, contact, reason, "withdraw-contact", Verb.WITHDRAW_CONTACT)[1]
+
+
+@workflow.step("withdraw-hearing")
+@transaction.atomic
+def withdraw_hearing(*, actor: User | None, case: Case, hearing: Hearing, reason: str) -> Hearing:
+    """A hearing recorded twice or by mistake, before the decision; when no hearing is left the
+    case is back to referred (a decision needs a hearing)."""
+    case, hearing = _withdraw(actor, case, Hearing, hearing, reason, "withdraw-hearing", Verb.WITHDRAW_HEARING)
+    if not case.hearings.filter(withdrawn_at__isnull=True).exists():
+        _set_status(case, CaseStatus.REFERRED, actor=actor, verb=Verb.WITHDRAW_HEARING)
+    return hearing
+
+
 @workflow.step("domestic-search")
 @transaction.atomic
 def record_domestic_search(
@@ -782,7 +829,7 @@ def record_decision(
     errors: list[FieldError] = []
     not_future("decided_on", decided_on, errors)
     not_future("final_form_on", final_form_on, errors)
-    last_hearing = case.hearings.order_by("-on").values_list("on", flat=True).first()
+    last_hearing = case.hearings.filter(withdrawn_at__isnull=True).order_by("-on").values_list("on", flat=True).first()
     if last_hearing and decided_on < last_hearing:
         errors.append(FieldError("decided_on", "before_hearing", _("A decision cannot precede the hearing.")))
     if final_form_on and final_form_on < decided_on:

@@ -13,14 +13,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.audit import note_read
-from core.countries import citizenship_code
 from core.dates import today
-from core.forms import DateInput, Irreversible, require_role, run_service
-from core.models import Agency, Court, District, Role
+from core.forms import CountryField, DateInput, Irreversible, require_role, run_service
+from core.models import CONDITION_NAMES, Agency, Court, District, Policy, Role
 from core.permissions import FILE_READERS
 from registry import sealing
 from registry.models import Child, Sex
@@ -35,11 +35,14 @@ from .models import (
     BarringFact,
     CaseApplicant,
     CaseChild,
+    CaseDocument,
     CaseDocumentKind,
     CaseKind,
     CaseStatus,
+    Contact,
     Decision,
     DomesticSearch,
+    Hearing,
     MaritalStatus,
     Participant,
 )
@@ -52,12 +55,8 @@ class ApplicantForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
-    citizenship = forms.CharField(
-        label=_("Citizenship (ISO code, e.g. KZ, US; or stateless)"), max_length=9, min_length=2
-    )
-    residence_country = forms.CharField(
-        label=_("Country of permanent residence (ISO code)"), max_length=2, min_length=2
-    )
+    citizenship = CountryField(label=_("Citizenship"), stateless=True)
+    residence_country = CountryField(label=_("Country of permanent residence"))
     marital_status = forms.ChoiceField(
         label=_("Marital status"), choices=[("", "—"), *MaritalStatus.choices], required=False
     )
@@ -104,12 +103,6 @@ class ApplicantForm(forms.Form):
             "registered_on": d["registered_on"],
             "valid_until": d["valid_until"],
         }
-
-    def clean_citizenship(self):
-        return citizenship_code(self.cleaned_data["citizenship"])
-
-    def clean_residence_country(self):
-        return self.cleaned_data["residence_country"].upper()
 
 
 class CaseForm(forms.Form):
@@ -162,8 +155,13 @@ class DocumentForm(forms.Form):
         queryset=Agency.objects.order_by("name"),
         required=False,
     )
-    conditions = forms.CharField(
-        label=_("Conditions listed (medical certificate, comma-separated codes)"), required=False
+    conditions = forms.MultipleChoiceField(
+        label=_("Conditions the medical certificate lists (the policy's list)"),
+        choices=lambda: [
+            (code, CONDITION_NAMES.get(code, code)) for code in Policy.on(today()).barring_conditions or ()
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     def __init__(self, *args, case, **kwargs):
@@ -172,9 +170,6 @@ class DocumentForm(forms.Form):
         self.fields["child"].queryset = case.children.all()
         self.fields["applicant"].label_from_instance = self.fields["spouses"].label_from_instance = lambda a: a.name
         self.fields["child"].label_from_instance = sealing.shown_name
-
-    def clean_conditions(self):
-        return [c.strip() for c in self.cleaned_data["conditions"].split(",") if c.strip()]
 
     def service_args(self) -> dict:
         d = dict(self.cleaned_data)
@@ -292,6 +287,64 @@ class InForceForm(Irreversible):
     in_force_on = forms.DateField(label=_("Entered into force on"), widget=DateInput())
 
 
+class WithdrawForm(Irreversible):
+    """A record entered by mistake, withdrawn with the reason (adoption.services.withdraw_*)."""
+
+    confirm_label = _("Withdraw it: it stays in the file, marked withdrawn with the reason, and no check reads it.")
+    reason = forms.CharField(label=_("Why it is withdrawn"), max_length=300)
+    field_order = ["document", "contact", "hearing", "reason"]
+
+    @property
+    def offered(self) -> bool:
+        """Shown only when the case has a record of this kind to withdraw."""
+        return any(
+            isinstance(f, forms.ModelChoiceField) and f.queryset is not None and f.queryset.exists()
+            for f in self.fields.values()
+        )
+
+
+def _on(day) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+class WithdrawDocumentForm(WithdrawForm):
+    title = _("Withdraw a document entered by mistake")
+    document = forms.ModelChoiceField(label=_("Document"), queryset=CaseDocument.objects.none())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = case.documents.filter(withdrawn_at__isnull=True).select_related("applicant")
+        self.fields["document"].label_from_instance = lambda d: " · ".join(
+            part
+            for part in (d.get_kind_display(), d.applicant.name if d.applicant else "", _on(d.issued_on), d.issuer)
+            if part
+        )
+
+
+class WithdrawContactForm(WithdrawForm):
+    title = _("Withdraw a contact entered by mistake")
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = case.contacts.filter(withdrawn_at__isnull=True).select_related(
+            "applicant", "child"
+        )
+        self.fields["contact"].label_from_instance = lambda c: (
+            f"{_on(c.on)} · {c.applicant.name} · {sealing.shown_name(c.child)}"
+        )
+
+
+class WithdrawHearingForm(WithdrawForm):
+    title = _("Withdraw a hearing entered by mistake")
+    hearing = forms.ModelChoiceField(label=_("Hearing"), queryset=Hearing.objects.none())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hearing"].queryset = case.hearings.filter(withdrawn_at__isnull=True)
+        self.fields["hearing"].label_from_instance = lambda h: _on(h.on)
+
+
 # The form, service and message of each step of the case (adoption.workflow says who may take
 # it and in which statuses: the page offers exactly that).
 FORMS = {
@@ -311,8 +364,11 @@ FORMS = {
         services.record_civil_registration,
         _("Civil registration recorded."),
     ),
+    "withdraw-document": (WithdrawDocumentForm, services.withdraw_document, _("Document withdrawn.")),
+    "withdraw-contact": (WithdrawContactForm, services.withdraw_contact, _("Contact withdrawn.")),
+    "withdraw-hearing": (WithdrawHearingForm, services.withdraw_hearing, _("Hearing withdrawn.")),
 }
-CASE_BOUND = (DocumentForm, ContactForm, ConsentForm)
+CASE_BOUND = (DocumentForm, ContactForm, ConsentForm, WithdrawDocumentForm, WithdrawContactForm, WithdrawHearingForm)
 
 
 def _form(name, case, data=None):
@@ -465,6 +521,11 @@ def _case_page(request, case, status=200, bound=None):
     if bound and bound[0] not in names:
         names.append(bound[0])  # refused because the case moved on: the form stays, with the reason
     forms_shown = {name: bound[1] if bound and bound[0] == name else _form(name, case) for name in names}
+    forms_shown = {
+        name: form
+        for name, form in forms_shown.items()
+        if getattr(form, "offered", True) or (bound and bound[0] == name)
+    }
     decision = getattr(case, "decision", None)
     return render(
         request,

@@ -68,7 +68,7 @@ def court_lines(user: User, on: datetime.date, until: datetime.date) -> list[wor
         ).values_list("case_id", "on")
     ]
     last_hearings = (  # heard, no decision yet: the decision, from the last hearing
-        Hearing.objects.filter(case__in=cases.filter(status=CaseStatus.HEARD))
+        Hearing.objects.filter(case__in=cases.filter(status=CaseStatus.HEARD), withdrawn_at__isnull=True)
         .values("case_id")
         .annotate(last=Max("on"))
         .values_list("case_id", "last")

@@ -58,6 +58,12 @@ STEPS: dict[str, Step] = {
         (Role.MINISTRY,), (CaseStatus.IN_FORCE,), None, gettext_lazy("certified (it needs an adoption in force)")
     ),
     "withdraw": Step(G, EVIDENCE, CaseStatus.CLOSED, gettext_lazy("withdrawn")),
+    # corrections: a record entered by mistake is withdrawn (marked, with the reason; the checks no
+    # longer read it) while the file is open to evidence; a hearing until the decision (the last
+    # one withdrawn, the case is referred again)
+    "withdraw-document": Step(G, EVIDENCE, None, gettext_lazy("corrected (only until the decision)")),
+    "withdraw-contact": Step(G, EVIDENCE, None, gettext_lazy("corrected (only until the decision)")),
+    "withdraw-hearing": Step(C, (CaseStatus.HEARD,), None, gettext_lazy("corrected (only until the decision)")),
 }
 
 

@@ -1,8 +1,10 @@
 """ISO 3166-1 alpha-2 country codes (pycountry), and Kazakhstan's own."""
 
+import gettext
 from functools import cache
 
 import pycountry
+from django.utils import translation
 
 KZ = "KZ"
 
@@ -43,3 +45,22 @@ def citizenship_error(field: str, code: str):
         "invalid_citizenship",
         _("%(code)s is neither an ISO 3166 alpha-2 country code nor 'stateless'.") % {"code": code},
     )
+
+
+@cache
+def _names(language: str) -> dict[str, str]:
+    """Every country's name in `language` (pycountry's own translations; English without them)."""
+    names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+    return {c.alpha_2: names.gettext(c.name) for c in pycountry.countries}
+
+
+def country_choices(*, stateless: bool = False) -> list[tuple[str, str]]:
+    """The pickers' choices (code, name in the reader's language), Kazakhstan first, then by name;
+    with `stateless` for a citizenship."""
+    from django.utils.translation import gettext as _
+
+    names = _names(translation.get_language() or "en")
+    first = [(KZ, names[KZ])]
+    if stateless:
+        first.append((STATELESS, _("Stateless")))
+    return [("", "—"), *first, *sorted(((c, n) for c, n in names.items() if c != KZ), key=lambda item: item[1])]

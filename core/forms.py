@@ -60,3 +60,13 @@ class Irreversible(forms.Form):
 
     def service_args(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "confirm"}
+
+
+class CountryField(forms.ChoiceField):
+    """A country picked by its name in the reader's language (the value is the ISO 3166 alpha-2
+    code; `stateless` too for a citizenship), not typed as a code."""
+
+    def __init__(self, *, stateless: bool = False, **kwargs):
+        from .countries import country_choices
+
+        super().__init__(choices=lambda: country_choices(stateless=stateless), **kwargs)

@@ -211,6 +211,19 @@ def default_barring_conditions():
     ]
 
 
+# The names of the conditions a medical certificate may list (the policy's list holds the codes;
+# a code the ministry adds without a name here is shown as its code).
+CONDITION_NAMES = {
+    "mental_illness": _("mental illness"),
+    "alcoholism": _("alcoholism"),
+    "drug_addiction": _("drug addiction"),
+    "tuberculosis": _("tuberculosis"),
+    "leprosy": _("leprosy"),
+    "sexually_transmitted_disease": _("sexually transmitted disease"),
+    "needs_constant_care": _("a condition that needs constant care"),
+}
+
+
 def default_monitoring_schedule():
     # RULES §7: every 6 months for the first 3 years after in_force_on, then yearly until 18.
     return {"first_years": 3, "first_every_months": 6, "then_every_months": 12}

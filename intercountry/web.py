@@ -15,7 +15,7 @@ from core import selectors as core_selectors
 from core import services as core_services
 from core.audit import note_read
 from core.dates import today
-from core.forms import DateInput, require_role, run_service
+from core.forms import CountryField, DateInput, require_role, run_service
 from core.models import Agency, Role
 from core.permissions import FILE_READERS
 
@@ -25,13 +25,10 @@ from .models import FeePurpose, PartyRole
 
 class AgencyForm(forms.Form):
     name = forms.CharField(label=_("Name of the agency"), max_length=200)
-    country = forms.CharField(label=_("Country (ISO code)"), min_length=2, max_length=2)
+    country = CountryField(label=_("Country"))
     accreditation_number = forms.CharField(label=_("Accreditation number"), max_length=64)
     accredited_from = forms.DateField(label=_("Accredited from"), widget=DateInput())
     accredited_until = forms.DateField(label=_("Accredited until"), widget=DateInput())
-
-    def clean_country(self):
-        return self.cleaned_data["country"].upper()
 
 
 class SuspensionForm(forms.Form):
@@ -40,7 +37,7 @@ class SuspensionForm(forms.Form):
 
 
 class CountryForm(forms.Form):
-    code = forms.CharField(label=_("Country (ISO code)"), min_length=2, max_length=2)
+    code = CountryField(label=_("Country"))
     hague_party_since = forms.DateField(
         label=_("The Hague Convention in force with Kazakhstan since"), widget=DateInput(), required=False
     )
@@ -49,14 +46,11 @@ class CountryForm(forms.Form):
 
 class PartyForm(forms.Form):
     name = forms.CharField(label=_("Name of the person or organisation"), max_length=200)
-    country = forms.CharField(label=_("Country (ISO code)"), min_length=2, max_length=2)
+    country = CountryField(label=_("Country"))
     role = forms.ChoiceField(label=_("Role in the case"), choices=PartyRole.choices)
     agency = forms.ModelChoiceField(
         label=_("Accredited agency (for an agency)"), queryset=Agency.objects.all(), required=False
     )
-
-    def clean_country(self):
-        return self.cleaned_data["country"].upper()
 
 
 class FeeForm(forms.Form):

@@ -71,8 +71,8 @@ def _case_facts(case: Case, kind: str, as_of: datetime.date) -> dict:
         "result": result,
         "children": [identity(link.child) | {"relative": link.is_relative} for link in links],
         "applicants": list(case.applicants.order_by("id")),
-        "documents": list(case.documents.order_by("issued_on", "id")),
-        "contacts": list(case.contacts.order_by("on", "id")),
+        "documents": list(case.documents.filter(withdrawn_at__isnull=True).order_by("issued_on", "id")),
+        "contacts": list(case.contacts.filter(withdrawn_at__isnull=True).order_by("on", "id")),
         "referral": case.referrals.select_related("court").order_by("-on").first(),
     }
 

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.countries import KZ, citizenship_code
+from core.countries import KZ
 from core.dates import today
 from core.errors import RuleError
-from core.forms import DateInput, Irreversible, require_role, run_service
+from core.forms import CountryField, DateInput, Irreversible, require_role, run_service
 from core.models import District, Role
 from core.permissions import FILE_READERS
 
@@ -46,12 +46,10 @@ class ChildForm(forms.Form):
     birth_registration_number = forms.CharField(label=_("Birth registration number"), max_length=64, required=False)
     identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
     health_notes = forms.CharField(label=_("Health notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    citizenship = forms.CharField(
-        label=_("Citizenship (ISO code; or stateless)"), max_length=9, min_length=2, initial="KZ", required=False
-    )
+    citizenship = CountryField(label=_("Citizenship"), stateless=True, initial=KZ, required=False)
 
     def clean_citizenship(self):
-        return citizenship_code(self.cleaned_data["citizenship"] or KZ)
+        return self.cleaned_data["citizenship"] or KZ
 
 
 class GroundForm(forms.Form):

@@ -158,8 +158,10 @@ class DocumentSerializer(serializers.ModelSerializer):
             "amount",
             "household_size",
             "created_at",
+            "withdrawn_at",
+            "withdrawn_reason",
         ]
-        read_only_fields = ["id", "created_at"]
+        read_only_fields = ["id", "created_at", "withdrawn_at", "withdrawn_reason"]
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -168,8 +170,8 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = ["id", "applicant", "child", "on", "created_at"]
-        read_only_fields = ["id", "created_at"]
+        fields = ["id", "applicant", "child", "on", "created_at", "withdrawn_at", "withdrawn_reason"]
+        read_only_fields = ["id", "created_at", "withdrawn_at", "withdrawn_reason"]
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -212,8 +214,8 @@ class HearingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Hearing
-        fields = ["id", "court", "on", "participants", "in_camera", "created_at"]
-        read_only_fields = ["id", "court", "created_at"]
+        fields = ["id", "court", "on", "participants", "in_camera", "created_at", "withdrawn_at", "withdrawn_reason"]
+        read_only_fields = ["id", "court", "created_at", "withdrawn_at", "withdrawn_reason"]
 
 
 class NewIdentitySerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from adoption import services, workflow
-from adoption.models import Case, CaseStatus
+from adoption.models import Case, CaseDocument, CaseStatus, Contact, Hearing
 from adoption.web import FORMS
 from core.dates import today
 from core.errors import ConflictError
@@ -67,6 +67,10 @@ def args_for(name, case, court):
         "hague": {"art17_agreement_on": on},
         "hague-certificate": {"number": "HC-1", "issued_on": on},
         "withdraw": {"on": on},
+        # the status is checked before the record is read: any record will do
+        "withdraw-document": {"document": CaseDocument(), "reason": "entered by mistake"},
+        "withdraw-contact": {"contact": Contact(), "reason": "entered by mistake"},
+        "withdraw-hearing": {"hearing": Hearing(), "reason": "entered by mistake"},
     }[name]
 
 

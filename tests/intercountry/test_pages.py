@@ -18,7 +18,7 @@ def test_the_ministry_registers_and_suspends_an_agency_on_its_page(client, users
     client.force_login(users["ministry"])
     form = {
         "new-name": "Bridges",
-        "new-country": "de",
+        "new-country": "DE",
         "new-accreditation_number": "DE-9",
         "new-accredited_from": "2024-01-01",
         "new-accredited_until": "2023-01-01",
@@ -42,7 +42,7 @@ def test_the_ministry_registers_and_suspends_an_agency_on_its_page(client, users
 def test_the_ministry_corrects_a_country_on_its_page(client, users):
     client.force_login(users["ministry"])
     assert "United States" in client.get("/dashboard/countries/").content.decode()
-    assert client.post("/dashboard/countries/", {"code": "ru", "hague_party_since": "2026-01-01"}).status_code == 302
+    assert client.post("/dashboard/countries/", {"code": "RU", "hague_party_since": "2026-01-01"}).status_code == 302
     assert Country.objects.get(pk="RU").hague_party_since == datetime.date(2026, 1, 1)
     early = client.post("/dashboard/countries/", {"code": "RU", "hague_party_since": "2001-01-01"})
     assert early.status_code == 400
@@ -58,7 +58,7 @@ def test_parties_fees_and_the_red_flag_they_raise_on_the_case_workspace(client, 
     client.force_login(users["guardianship"])
     assert "Parties and fees" in client.get(f"/cases/{case.pk}/").content.decode()
     added = client.post(
-        f"/cases/{case.pk}/parties/", {"party-name": "Mr Fixer", "party-country": "kz", "party-role": "facilitator"}
+        f"/cases/{case.pk}/parties/", {"party-name": "Mr Fixer", "party-country": "KZ", "party-role": "facilitator"}
     )
     assert added.status_code == 302
     party = Party.objects.get()

@@ -163,7 +163,7 @@ def test_a_resident_applicant_is_recorded_with_the_districts_register_entry(clie
         "first_name": "Айгуль",
         "sex": "F",
         "birth_date": "1985-04-04",
-        "citizenship": "kz",
+        "citizenship": "KZ",
         "residence_country": "KZ",
         "marital_status": "single",
         "register_number": "PA-2026-14",
@@ -249,3 +249,47 @@ def test_a_likely_duplicate_is_shown_before_the_child_is_saved(client, users, ma
     assert 'value="Serikova"' in page  # what was typed stays
     saved = client.post("/children/new/", {**typed, "different": "1"})
     assert saved.status_code == 302 and Child.objects.count() == before + 1
+
+
+def test_countries_are_picked_by_name_in_the_readers_language_and_a_typed_code_is_refused(client, users):
+    """Citizenship was a 2-letter text box: "USA" silently became "US"."""
+    from adoption.models import Applicant
+
+    login(client, users["guardianship"])
+    page = client.get("/applicants/new/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<option value="US">Соединённые штаты</option>' in page
+    assert '<option value="stateless">' in page and '<option value="KZ">Казахстан</option>' in page
+    person = {
+        "last_name": "Brown",
+        "first_name": "Ann",
+        "sex": "F",
+        "birth_date": "1985-04-04",
+        "citizenship": "USA",
+        "residence_country": "US",
+    }
+    refused = client.post("/applicants/new/", person)
+    assert refused.status_code == 400 and "Select a valid choice" in refused.content.decode()
+    assert not Applicant.objects.exists()
+    assert client.post("/applicants/new/", person | {"citizenship": "US"}).status_code == 302
+    assert Applicant.objects.get().citizenship == "US"
+
+
+def test_a_medical_certificate_lists_conditions_from_the_policys_checklist(client, users, foreign_case):
+    from adoption.models import CaseDocument
+
+    login(client, users["guardianship"])
+    page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
+    assert 'type="checkbox" name="conditions" value="tuberculosis"' in page and "tuberculosis</label>" in page
+    applicant = foreign_case.applicants.first()
+    form = {
+        "kind": "medical_certificate",
+        "applicant": applicant.pk,
+        "issued_on": ago(1).isoformat(),
+        "issuer": "Clinic",
+    }
+    assert (
+        client.post(f"/cases/{foreign_case.pk}/documents/", form | {"conditions": ["tuberculosis"]}).status_code == 302
+    )
+    assert CaseDocument.objects.filter(conditions=["tuberculosis"]).count() == 1
+    unknown = client.post(f"/cases/{foreign_case.pk}/documents/", form | {"conditions": ["flu"]})
+    assert unknown.status_code == 400 and CaseDocument.objects.filter(issued_on=ago(1)).count() == 1
