@@ -5,8 +5,8 @@ adoption knows nothing of them). Each registers here when Django starts (its App
   (adoption.facts), with functions turning those rows into facts the checks read (the search
   for a family, from `databank`) or into advisory findings that block nothing (the red flags
   of RULES v2 §7b, from `intercountry`);
-- `case_pages`: (label, url name) of pages about a case that live in another app (its parties
-  and fees); the case workspace links to them;
+- `case_pages`: (label, url name[, shown(case, user)]) of pages about a case that live in another
+  app (its parties and fees, its departure); the case workspace links to them (where `shown`);
 - `prints`: fn(user, case=None, child=None) -> [(label, url)] of the documents the user may
   print from a case or a child adopted abroad (printing); the pages offer them;
 - `registration_hooks`: fn(applicant) called in the transaction that records an entry on a
@@ -38,3 +38,14 @@ prints: list[Callable[..., list]] = []
 
 def printable(user, **record) -> list[tuple]:
     return [link for source in prints for link in source(user, **record)]
+
+
+def pages_of(case, user) -> list[tuple]:
+    """(label, url) of the case_pages offered to `user` on `case`."""
+    from django.urls import reverse
+
+    return [
+        (label, reverse(name, args=[case.pk]))
+        for label, name, *shown in case_pages
+        if all(s(case, user) for s in shown)
+    ]

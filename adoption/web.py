@@ -287,6 +287,16 @@ class InForceForm(Irreversible):
     in_force_on = forms.DateField(label=_("Entered into force on"), widget=DateInput())
 
 
+class CloseCaseForm(Irreversible):
+    title = _("Close the case: the applicants withdrew")
+    confirm_label = _("Close the case: it cannot be reopened; a new application opens a new case.")
+    on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.pop("on", None)  # an irreversible step is never pre-filled
+
+
 class WithdrawForm(Irreversible):
     """A record entered by mistake, withdrawn with the reason (adoption.services.withdraw_*)."""
 
@@ -364,6 +374,7 @@ FORMS = {
         services.record_civil_registration,
         _("Civil registration recorded."),
     ),
+    "withdraw": (CloseCaseForm, services.withdraw_case, _("Case closed.")),
     "withdraw-document": (WithdrawDocumentForm, services.withdraw_document, _("Document withdrawn.")),
     "withdraw-contact": (WithdrawContactForm, services.withdraw_contact, _("Contact withdrawn.")),
     "withdraw-hearing": (WithdrawHearingForm, services.withdraw_hearing, _("Hearing withdrawn.")),
@@ -537,7 +548,7 @@ def _case_page(request, case, status=200, bound=None):
             "forms": forms_shown,
             "decision": decision,
             "referral": case.referrals.select_related("court").order_by("-on").first(),
-            "case_pages": extensions.case_pages,
+            "case_pages": extensions.pages_of(case, request.user),
             "prints": extensions.printable(request.user, case=case),
             "expected_in_force_on": services.expected_in_force_on(decision)
             if decision and not decision.in_force_on

@@ -26,6 +26,6 @@ urlpatterns = [
     path("", include("printing.urls")),
     path("", include("intercountry.urls")),  # before adoption's cases/<pk>/<step>/
     path("", include("databank.urls")),
+    path("", include("consular.urls")),  # before adoption's cases/<pk>/<step>/ too
     path("", include("adoption.urls")),
-    path("", include("consular.urls")),
 ]

@@ -5,4 +5,5 @@ from . import web
 urlpatterns = [
     path("adopted/", web.adopted, name="web-adopted"),
     path("adopted/<int:pk>/", web.adopted_child, name="web-adopted-child"),
+    path("cases/<int:pk>/departure/", web.departure, name="web-departure"),
 ]

@@ -11,10 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from adoption import extensions
+from adoption.selectors import cases_for
+from core.audit import note_read
 from core.dates import today
-from core.forms import DateInput, run_service
+from core.forms import CountryField, DateInput, require_role, run_service
 from core.models import ConsularPost, Role
 from core.permissions import ADOPTED_READERS
+from registry import sealing
+from registry.models import Child
 
 from . import selectors, services
 
@@ -52,6 +56,42 @@ class ReportForm(forms.Form):
         import datetime
 
         return datetime.date.fromisoformat(self.cleaned_data["due_on"])
+
+
+class DepartureForm(forms.Form):
+    child = forms.ModelChoiceField(label=_("Child"), queryset=Child.objects.none())
+    exit_permission_number = forms.CharField(label=_("Exit permission number"), max_length=64)
+    exit_permission_on = forms.DateField(label=_("Exit permission issued on"), widget=DateInput())
+    departed_on = forms.DateField(label=_("Left Kazakhstan on"), widget=DateInput())
+    residence_country = CountryField(label=_("Country of residence"))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = case.children.filter(departure__isnull=True)
+        self.fields["child"].label_from_instance = sealing.shown_name
+
+
+@login_required
+def departure(request, pk):
+    """The guardianship agency records a child's departure abroad after a foreign adoption in
+    force (¶61: with the exit permission, on the consular register)."""
+    require_role(request.user, Role.GUARDIANSHIP)
+    case = get_object_or_404(cases_for(request.user), pk=pk)
+    form = DepartureForm(request.POST or None, case=case, initial={"residence_country": case.receiving_country})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, services.record_departure, actor=request.user, case=case, **form.cleaned_data)
+    ):
+        messages.success(request, _("Departure recorded."))
+        return redirect("web-case", pk=case.pk)
+    note_read(case)
+    return render(
+        request,
+        "adoption/form_page.html",
+        {"form": form, "title": _("Departure of the child abroad (case #%(id)s)") % {"id": case.pk}},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

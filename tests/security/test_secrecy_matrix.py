@@ -261,6 +261,7 @@ PAGES = {
     "adopted/<int:pk>/print/registration/": "child",
     "adopted/<int:pk>/print/schedule/": "child",
     "verify/": None,
+    "cases/<int:pk>/departure/": "case",
     "verify/<str:code>/": "none",
 }
 NOT_STAFF_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "static/", "media/")

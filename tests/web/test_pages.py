@@ -293,3 +293,46 @@ def test_a_medical_certificate_lists_conditions_from_the_policys_checklist(clien
     assert CaseDocument.objects.filter(conditions=["tuberculosis"]).count() == 1
     unknown = client.post(f"/cases/{foreign_case.pk}/documents/", form | {"conditions": ["flu"]})
     assert unknown.status_code == 400 and CaseDocument.objects.filter(issued_on=ago(1)).count() == 1
+
+
+def test_closing_a_case_is_offered_empty_and_needs_the_tick(client, users, foreign_case):
+    login(client, users["guardianship"])
+    page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
+    assert "Close the case: the applicants withdrew" in page
+    closing = page[page.index('id="form-withdraw"') :].split("</section>")[0]
+    assert 'name="on" required' in closing and 'name="on" value' not in closing  # never pre-filled
+    url = f"/cases/{foreign_case.pk}/withdraw/"
+    refused = client.post(url, {"on": ago(1).isoformat()})
+    assert refused.status_code == 400 and "Tick to confirm" in refused.content.decode()
+    foreign_case.refresh_from_db()
+    assert foreign_case.status != "closed"
+    assert client.post(url, {"on": ago(1).isoformat(), "confirm": "on"}).status_code == 302
+    foreign_case.refresh_from_db()
+    assert (foreign_case.status, foreign_case.closed_reason, foreign_case.closed_on) == ("closed", "withdrawn", ago(1))
+
+
+def test_the_agency_records_a_departure_from_the_case_of_a_foreign_adoption_in_force(
+    client, users, district, court, us_post, foreign_case
+):
+    from consular import services as consular_services
+    from consular.models import Departure
+
+    case, child = adopt_abroad(district, court, country="US")
+    consular_services.register_child(
+        actor=None, child=child, post=us_post, number="US-1", registered_on=ago(5), passport_stamped_on=ago(4)
+    )
+    login(client, users["guardianship"])
+    assert "Record the departure of the child abroad" in client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Record the departure" not in client.get(f"/cases/{foreign_case.pk}/").content.decode()  # not decided
+    url = f"/cases/{case.pk}/departure/"
+    page = client.get(url).content.decode()
+    assert '<option value="US" selected>' in page and "Adopted child #" in page  # the sealed child by its number
+    form = {"child": child.pk, "exit_permission_on": ago(3).isoformat(), "departed_on": ago(2).isoformat()}
+    refused = client.post(url, form | {"residence_country": "US"})
+    assert refused.status_code == 400 and "This field is required" in refused.content.decode()
+    assert not Departure.objects.exists()
+    done = client.post(url, form | {"residence_country": "US", "exit_permission_number": "EP-7"})
+    assert done.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", done.content.decode(), re.S)
+    assert Departure.objects.get().exit_permission_number == "EP-7"
+    login(client, users["court"])
+    assert client.get(url).status_code == 403
