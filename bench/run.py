@@ -34,14 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 WORKERS = 4  # gunicorn workers, each with its own PostgreSQL session
 TARGETS = {  # figure: (comparison, target ratio)
-    "eligibility_p50": ("<=", 2.0),
+    "eligibility_p50": ("<=", 1.5),  # issue 21 (was 2.0)
     "eligibility_queries_constant": ("==", 1.0),
     "report_adoptions": ("<=", 1.5),
     "report_consular_registrations": ("<=", 1.5),
     "report_unregistered_children": ("<=", 1.5),
     "report_registers": ("<=", 1.5),
     "report_registers_past": ("<=", 1.5),
-    "import_children": (">=", 0.5),
+    "import_children": (">=", 0.1),  # issue 21: a tenth of COPY of the same file
     "list_children": ("<=", 1.3),
     "list_children_search": ("<=", 1.3),
     "reminder_sweep": ("<=", 2.0),
@@ -438,7 +438,7 @@ def main() -> None:
     )
 
     # --- import: validated rows/s vs COPY of the same rows into a bare table ----------------------
-    rows = min(2_000, max(1000, args.scale // 10))
+    rows = min(20_000, max(1000, args.scale // 50))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "children.csv"
         districts = ["KZ-71-ESI", "KZ-75-ALM", "KZ-79-ABA", "KZ-35-KAR"]

@@ -51,13 +51,14 @@ class Forbidden(RuleError):
     status = 403
 
 
-def not_future(field: str, value, errors: list[FieldError]) -> None:
-    """RULES §8: a date of something that happened cannot be in the future."""
+def not_future(field: str, value, errors: list[FieldError], *, on=None) -> None:
+    """RULES §8: a date of something that happened cannot be in the future (after `on`, default
+    today: a caller checking many rows reads the day once)."""
     from django.utils.translation import gettext as _
 
     from .dates import today
 
-    if value is not None and value > today():
+    if value is not None and value > (on or today()):
         errors.append(FieldError(field, "future_date", _("The date cannot be in the future.")))
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import copying
 from core.audit import audit_event
 from core.batching import batched
 from core.dates import is_minor, today
@@ -27,6 +28,7 @@ from core.tabular import CellError, parse_choice, parse_date, read_rows, require
 from . import services
 from .models import Child, DuplicateFlag, Level, RegisterEntry, Sex
 from .rules import Entry, entry_ends, name_key, register_state_on
+from .services import Stored
 
 COLUMNS = [
     "external_id",
@@ -72,6 +74,7 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
     districts = set(District.objects.values_list("code", flat=True))
     seen: dict[str, int] = {}
     parsed, errors = [], []
+    on = today()  # the day every row is judged on, read once
     for line, raw in rows:
         row_errors: list[CellError] = []
         external_id = require(raw["external_id"], line, "external_id", row_errors)
@@ -97,7 +100,7 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
                 )
             )
         if birth_date and identified_on:
-            for error in services.validate_child_facts(birth_date=birth_date, identified_on=identified_on):
+            for error in services.validate_child_facts(birth_date=birth_date, identified_on=identified_on, on=on):
                 row_errors.append(CellError(line, error.field, error.code, error.message))
         placements, previous, gap = [], identified_on, None
         for level, column in LEVEL_COLUMNS:
@@ -119,7 +122,7 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
                 row_errors.append(
                     CellError(line, column, "out_of_order", _("This date is before the previous one on the row."))
                 )
-            if placed_on > today():
+            if placed_on > on:
                 row_errors.append(CellError(line, column, "future_date", _("A register date cannot be in the future.")))
             if birth_date and not is_minor(birth_date, placed_on):
                 row_errors.append(CellError(line, column, "not_a_minor", _("The child was 18 on this date.")))
@@ -135,7 +138,8 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
     return parsed, errors
 
 
-BATCH = 1000
+BATCH = 1000  # rows per bulk write (the embedded SQLite)
+SET_BATCH = 2_000  # rows per set-based write (PostgreSQL): a few statements each, progress between
 
 
 def import_children(
@@ -151,7 +155,7 @@ def import_children(
     new = [row for row in parsed if row.external_id not in existing]
     result.skipped = len(parsed) - len(new)
     with transaction.atomic():
-        for batch in batched(new, BATCH):
+        for batch in batched(new, SET_BATCH if copying.available() else BATCH):
             for row, warnings in zip(batch, _write(batch), strict=True):
                 result.flagged.extend(f"line {row.line}: {w.detail}" for w in warnings)
             result.created += len(batch)
@@ -163,6 +167,118 @@ def import_children(
 
 
 def _write(rows: list[ChildRow]) -> list[list]:
+    return _write_set_based(rows) if copying.available() else _write_bulk(rows)
+
+
+STAGE = [
+    ("ord", "integer"),
+    ("external_id", "text"),
+    ("last_name", "text"),
+    ("first_name", "text"),
+    ("patronymic", "text"),
+    ("sex", "text"),
+    ("birth_date", "date"),
+    ("birth_registration_number", "text"),
+    ("district_id", "text"),
+    ("identified_on", "date"),
+    ("search_name", "text"),
+    ("register_level", "text"),
+    ("level_since", "date"),
+]
+STAGE_ENTRIES = [("ord", "integer"), ("level", "text"), ("on", "date"), ("ended_on", "date")]
+
+
+def _write_set_based(rows: list[ChildRow]) -> list[list]:
+    """PostgreSQL: the same rows as `_write_bulk`, written set by set: the rows and their register
+    entries are copied (COPY) into temporary tables; the children, the entries and the audit
+    events of both are each one INSERT ... SELECT; the duplicate search is one query for the batch
+    (the pairs alike by the rule's keys), judged by the registry's own rule (duplicates_among)."""
+    staged, entries = [], []
+    for ord_, row in enumerate(rows):
+        v = row.values
+        state = register_state_on([Entry(level, on) for level, on in row.placements])
+        staged.append(
+            (
+                ord_,
+                row.external_id,
+                v["last_name"].strip(),
+                v["first_name"].strip(),
+                v["patronymic"].strip(),
+                v["sex"],
+                v["birth_date"],
+                v["birth_registration_number"].strip(),
+                v["district_id"],
+                v["identified_on"],
+                name_key(v["last_name"], v["first_name"], v["patronymic"]),
+                state.level,
+                state.since,
+            )
+        )
+        dates = [on for _level, on in row.placements]
+        entries += [
+            (ord_, level, on, ended_on) for (level, on), ended_on in zip(row.placements, entry_ends(dates), strict=True)
+        ]
+    copying.copy_into_temp("import_child", STAGE, staged)
+    copying.copy_into_temp("import_entry", STAGE_ENTRIES, entries)
+    ids = [
+        pk
+        for (pk,) in copying.insert_select(
+            Child,
+            {name: f"s.{name}" for name, _type in STAGE if name != "ord"},
+            "FROM import_child s ORDER BY s.ord",
+        )
+    ]
+    entry_ids = [
+        pk
+        for (pk,) in copying.insert_select(
+            RegisterEntry,
+            {"child_id": "c.id", "level": "e.level", "on": 'e."on"', "ended_on": "e.ended_on"},
+            "FROM import_entry e JOIN import_child s ON s.ord = e.ord "
+            'JOIN registry_child c ON c.external_id = s.external_id ORDER BY e.ord, e."on"',
+        )
+    ]
+    copying.audit_created(Child, ids, "create_child")
+    copying.audit_created(RegisterEntry, entry_ids, "place_on_register", subject=("registry.child", "r.child_id"))
+    return _flag_duplicates(
+        [Stored(pk, *row[5:7], row[10], row[7], row[8]) for pk, row in zip(ids, staged, strict=True)]
+    )
+
+
+def _flag_duplicates(children: list) -> list[list]:
+    """Each new child against the stored ones before it (earlier rows of the file included), by the
+    registry's rule; the flags written, the warnings returned in the children's order."""
+    alike, same_number = defaultdict(list), defaultdict(list)
+    for other in services.stored_alike(children):
+        alike[other.sex, other.birth_date].append(other)
+        if other.birth_registration_number:
+            same_number[other.birth_registration_number].append(other)
+    warnings, flags = [], []
+    for child in children:
+        others = {
+            o.pk: o
+            for o in [*alike[child.sex, child.birth_date], *same_number.get(child.birth_registration_number, ())]
+            if o.pk < child.pk
+        }
+        candidates = services.duplicates_among(child, sorted(others.values(), key=lambda o: o.pk))
+        flags += [(child.pk, c.child_id, c.reason) for c in candidates]
+        warnings.append([services.duplicate_warning(c, child.district_id) for c in candidates])
+    if copying.available():
+        copying.copy_into_temp(
+            "import_flag", [("child_id", "bigint"), ("other_id", "bigint"), ("reason", "text")], flags
+        )
+        copying.insert_select(
+            DuplicateFlag,
+            {"child_id": "f.child_id", "other_id": "f.other_id", "reason": "f.reason"},
+            "FROM import_flag f ORDER BY f.child_id, f.other_id ON CONFLICT DO NOTHING",
+        )
+    else:
+        DuplicateFlag.objects.bulk_create(
+            [DuplicateFlag(child_id=c, other_id=o, reason=r) for c, o, r in flags], ignore_conflicts=True
+        )
+    return warnings
+
+
+def _write_bulk(rows: list[ChildRow]) -> list[list]:
     """Write validated rows in bulk, in a handful of queries per batch instead of a dozen per
     row: the children with their current state, their register entries and duplicate flags,
     the same as creating each child and placing it through the services would give
@@ -200,21 +316,4 @@ def _write(rows: list[ChildRow]) -> list[list]:
         + [audit_event(actor=None, verb="place_on_register", obj=entry, subject=entry.child) for entry in entries]
     )
 
-    # Duplicates: each child against those stored before it (earlier rows of the file included).
-    alike, same_number = defaultdict(list), defaultdict(list)
-    for other in services.stored_alike(children):
-        alike[other.sex, other.birth_date].append(other)
-        if other.birth_registration_number:
-            same_number[other.birth_registration_number].append(other)
-    warnings, flags = [], []
-    for child in children:
-        others = {
-            o.pk: o
-            for o in [*alike[child.sex, child.birth_date], *same_number.get(child.birth_registration_number, ())]
-            if o.pk < child.pk
-        }
-        candidates = services.duplicates_among(child, sorted(others.values(), key=lambda o: o.pk))
-        flags += [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in candidates]
-        warnings.append([services.duplicate_warning(c, child.district_id) for c in candidates])
-    DuplicateFlag.objects.bulk_create(flags, ignore_conflicts=True)
-    return warnings
+    return _flag_duplicates(children)

@@ -64,11 +64,14 @@ class DuplicateWarning:
         return data
 
 
-def validate_child_facts(*, birth_date: datetime.date, identified_on: datetime.date) -> list[FieldError]:
-    """RULES §8 for a child: no future dates, born before identified, under 18 when identified."""
+def validate_child_facts(
+    *, birth_date: datetime.date, identified_on: datetime.date, on: datetime.date | None = None
+) -> list[FieldError]:
+    """RULES §8 for a child: no future dates (after `on`, default today), born before identified,
+    under 18 when identified."""
     errors: list[FieldError] = []
-    not_future("birth_date", birth_date, errors)
-    not_future("identified_on", identified_on, errors)
+    not_future("birth_date", birth_date, errors, on=on)
+    not_future("identified_on", identified_on, errors, on=on)
     if birth_date > identified_on:
         errors.append(
             FieldError(

@@ -1,11 +1,14 @@
 import csv
-from datetime import date, timedelta
+import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import Workbook
 
+from core.audit import snapshot
 from core.models import AuditEvent, District
 from registry.imports import COLUMNS, import_children
 from registry.models import Child, DuplicateFlag, RegisterEntry
@@ -211,6 +214,14 @@ def test_the_bulk_import_stores_what_the_services_would(tmp_path, district, othe
         len(flags) > len(rows) and ("EX-omarova", "OLD-1", "name_and_birth_date") in flags
     )  # the comparison means something
     assert len(result.flagged) == len(flags)
+    # each child's creation event holds the stored child as the services' snapshot would (PostgreSQL
+    # writes it with to_jsonb; times compared as times: PostgreSQL drops trailing zeros of a fraction)
+    imported = Child.objects.get(external_id="EX-omarova")
+    after = AuditEvent.objects.get(verb="create_child", object_id=str(imported.pk)).after
+    expected_after = json.loads(json.dumps(snapshot(imported), cls=DjangoJSONEncoder))
+    for moment in ("created_at", "updated_at"):
+        assert datetime.fromisoformat(after.pop(moment)) == datetime.fromisoformat(expected_after.pop(moment))
+    assert after == expected_after
     audited = AuditEvent.objects.filter(verb="create_child", actor_role="system").count()
     assert audited == len(rows) + 1 and AuditEvent.objects.filter(verb="place_on_register").count() == len(
         entries

@@ -135,7 +135,7 @@ CHILDREN_HEADER = "external_id,last_name,first_name,patronymic,sex,birth_date,bi
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_import_is_redelivered_and_the_import_happens_once(district, tmp_path):
-    rows = 8000  # eight batches of the bulk import: the kill lands after the first
+    rows = 8000  # four batches of the set-based import: the kill lands after the first
     born = [datetime.date(2006, 3, 1) + datetime.timedelta(days=n % 6000) for n in range(rows)]  # minors on 2024-01-02
     content = CHILDREN_HEADER + "".join(
         f"KILL-{n:05},Killova{n},Aru,,{'MF'[n % 2]},{born[n]},,{district.code},2024-01-01,2024-01-02,,\n"
