@@ -13,6 +13,7 @@ on the child's page, the court gives the child a new name, the civil registry's 
 import datetime
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,12 @@ def printed(page, document: str) -> str:
         page.click(f"section:has(h2:text('Documents to print')) button:has-text('{document}')")
     path = download.value.path()
     assert download.value.suggested_filename.endswith(".pdf")
+    if SCREENSHOTS and shutil.which("pdftoppm"):  # docs/screenshots: the first page as an image (poppler-utils)
+        name = download.value.suggested_filename.split("-")[0]
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", path, f"{SCREENSHOTS}/print-{name}"],
+            check=True,
+        )
     return "\n".join(p.extract_text() for p in PdfReader(path).pages)
 
 
@@ -314,6 +321,9 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     snap(clerk, "work-court")
     line.locator("a").click()
     clerk.wait_for_url(f"{base}/cases/{case.pk}/")
+    # before the hearing the clerk prints the certificate of eligibility on the day
+    text = printed(clerk, "Certificate of eligibility for adoption")
+    assert f"#{case.pk}" in text and "PERSONAL_CONTACT" in text and "every requirement of the law" in text
     clerk.locator("section:has(h2:text('Record a hearing')) button").click()
     clerk.wait_for_selector("text=Hearing recorded.")
     decision = clerk.locator("section:has(h2:text('Record the decision'))")
