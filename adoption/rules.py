@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.countries import KZ
-from core.dates import add_months, age_on, is_minor, reaches_age_on, right_arises
+from core.dates import add_months, age_on, in_text, is_minor, reaches_age_on, right_arises
 from core.models import Citation
 from registry.models import ConsentParent, DeregistrationReason
 from registry.rules import ConsentFact, Entry, GroundFact, register_state_on, uncovered_parents
@@ -546,7 +546,7 @@ def _search_by_proposals(bank: DatabankFacts, children: list[int], on: date):
         return (
             PENDING,
             _("%(asked)s families that fit were asked; an answer is awaited until %(date)s.")
-            % {"date": (until - timedelta(days=1)).isoformat(), **counts},
+            % {"date": in_text(until - timedelta(days=1)), **counts},
             until,
         )
     if not asked:
@@ -572,13 +572,12 @@ def central_register_wait(facts: CaseFacts, on: date):
         return (
             PENDING,
             _("Three months on the central register have not expired: adoption is possible from %(date)s.")
-            % {"date": allowed_from.isoformat()},
+            % {"date": in_text(allowed_from)},
             allowed_from,
         )
     return (
         PASS,
-        _("Three months on the central register expired; possible since %(date)s.")
-        % {"date": allowed_from.isoformat()},
+        _("Three months on the central register expired; possible since %(date)s.") % {"date": in_text(allowed_from)},
         None,
     )
 
@@ -606,14 +605,14 @@ def personal_contact(facts: CaseFacts, on: date):
             _(
                 "Record a contact of applicant #%(a)s with child #%(c)s on or after %(date)s (two weeks after the first)."
             )
-            % {"a": a, "c": c, "date": needed.isoformat()},
+            % {"a": a, "c": c, "date": in_text(needed)},
             None,
         )
     if waiting_until:
         needed = max(w[0] for w in waiting_until)
         return (
             PENDING,
-            _("Two weeks of contact are completed by a contact on or after %(date)s.") % {"date": needed.isoformat()},
+            _("Two weeks of contact are completed by a contact on or after %(date)s.") % {"date": in_text(needed)},
             needed,
         )
     return PASS, _("Every applicant has had personal contact with every child over at least two weeks."), None
@@ -650,7 +649,7 @@ def foreign_dossier(facts: CaseFacts, on: date):
         if on > valid_through(latest.issued_on, months):
             problems.append(
                 _("the %(kind)s report of %(date)s is older than %(months)s months")
-                % {"kind": kind, "date": latest.issued_on.isoformat(), "months": months}
+                % {"kind": kind, "date": in_text(latest.issued_on), "months": months}
             )
     if problems:
         return FAIL, _("Dossier incomplete: %(problems)s.") % {"problems": "; ".join(problems)}, None
@@ -679,7 +678,7 @@ def foreign_adopter_registered(facts: CaseFacts, on: date):
         return (
             FAIL,
             _("Applicant %(ids)s is not on the register of foreign citizens wishing to adopt (valid on %(date)s).")
-            % {"ids": _names(unregistered), "date": on.isoformat()},
+            % {"ids": _names(unregistered), "date": in_text(on)},
             None,
         )
     return PASS, _("Every foreign applicant is on the register of foreign citizens wishing to adopt."), None
@@ -705,7 +704,7 @@ def adopter_health(facts: CaseFacts, on: date):
         if on > valid_through(latest.issued_on, months):
             problems.append(
                 _("the medical certificate of applicant #%(id)s (%(date)s) is older than %(months)s months")
-                % {"id": applicant.id, "date": latest.issued_on.isoformat(), "months": months}
+                % {"id": applicant.id, "date": in_text(latest.issued_on), "months": months}
             )
         listed = sorted(barring & set(latest.conditions))
         if listed:
@@ -820,7 +819,7 @@ def adopter_not_barred(facts: CaseFacts, on: date):
                     % {
                         "id": applicant.id,
                         "kind": CaseDocumentKind(kind).label,
-                        "date": documents[-1].issued_on.isoformat(),
+                        "date": in_text(documents[-1].issued_on),
                         "months": months,
                     }
                 )
@@ -893,7 +892,7 @@ def adopter_registered(facts: CaseFacts, on: date):
         return (
             FAIL,
             _("Applicant %(ids)s is not on the register of citizens wishing to adopt (valid on %(date)s).")
-            % {"ids": _names(unregistered), "date": on.isoformat()},
+            % {"ids": _names(unregistered), "date": in_text(on)},
             None,
         )
     return PASS, _("Every applicant who is a citizen is on the register of prospective adopters."), None

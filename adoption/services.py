@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import KZ, citizenship_error, is_country
-from core.dates import add_months, age_on
+from core.dates import add_months, age_on, in_text
 from core.errors import (
     ConflictError,
     FieldError,
@@ -441,7 +441,7 @@ def record_contact(*, actor: User | None, case: Case, applicant: Applicant, chil
                 "on",
                 "before_case_opened",
                 _("A contact cannot be recorded before the case was opened (%(date)s).")
-                % {"date": case.opened_on.isoformat()},
+                % {"date": in_text(case.opened_on)},
             )
         )
     raise_errors(errors)
@@ -625,7 +625,7 @@ def issue_hague_certificate(*, actor: User | None, case: Case, number: str, issu
                 "issued_on",
                 "before_in_force",
                 _("The certificate is issued once the adoption is in force (%(date)s).")
-                % {"date": in_force_on.isoformat()},
+                % {"date": in_text(in_force_on)},
             )
         )
     raise_errors(errors)
@@ -786,7 +786,7 @@ def _identity_errors(case: Case, new_identity: dict, decided_on: datetime.date) 
                     "new_identity.birth_date",
                     "moved_too_far",
                     _("A birth date may move by at most %(months)s months (%(from)s to %(to)s).")
-                    % {"months": months, "from": earliest.isoformat(), "to": latest.isoformat()},
+                    % {"months": months, "from": in_text(earliest), "to": in_text(latest)},
                 )
             )
         if new_birth > child.identified_on:
@@ -795,7 +795,7 @@ def _identity_errors(case: Case, new_identity: dict, decided_on: datetime.date) 
                     "new_identity.birth_date",
                     "after_identified",
                     _("The birth date cannot be after the day the child was identified (%(date)s).")
-                    % {"date": child.identified_on.isoformat()},
+                    % {"date": in_text(child.identified_on)},
                 )
             )
     return errors
@@ -934,7 +934,7 @@ def set_in_force(
                     "The appeal term runs until the day before %(date)s: the decision enters into force on %(date)s "
                     "at the earliest, unless an appeal is decided first."
                 )
-                % {"date": expected.isoformat()},
+                % {"date": in_text(expected)},
             )
         )
     raise_errors(errors)
@@ -970,7 +970,7 @@ def record_appeal(
                 "filed_on",
                 "outside_appeal_term",
                 _("An appeal is filed from the decision (%(from)s) until the term expires (the day before %(to)s).")
-                % {"from": decision.decided_on.isoformat(), "to": expected.isoformat()},
+                % {"from": in_text(decision.decided_on), "to": in_text(expected)},
             )
         )
     if decided_on < filed_on:
@@ -1021,7 +1021,7 @@ def record_civil_registration(
                 "civil_registration.registered_on",
                 "before_in_force",
                 _("The civil registry records an adoption once it is in force (%(date)s).")
-                % {"date": decision.in_force_on.isoformat()},
+                % {"date": in_text(decision.in_force_on)},
             )
         )
     raise_errors(errors)

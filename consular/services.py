@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from adoption.models import Adoption, Case, CaseStatus
 from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import is_country
-from core.dates import today
+from core.dates import in_text, today
 from core.errors import (
     ConflictError,
     FieldError,
@@ -83,7 +83,7 @@ def register_child(
                     "registered_on",
                     "before_in_force",
                     _("The adoption entered into force on %(date)s.")
-                    % {"date": adoption.decision.in_force_on.isoformat()},
+                    % {"date": in_text(adoption.decision.in_force_on)},
                 )
             )
     if passport_stamped_on and passport_stamped_on < registered_on:
@@ -245,7 +245,7 @@ def record_departure(
                 FieldError(
                     "departed_on",
                     "before_in_force",
-                    _("The adoption entered into force on %(date)s.") % {"date": in_force_on.isoformat()},
+                    _("The adoption entered into force on %(date)s.") % {"date": in_text(in_force_on)},
                 )
             )
         registrations = ConsularRegistration.objects.filter(child=child, registered_on__lte=departed_on)
@@ -357,7 +357,7 @@ def record_monitoring_report(
             FieldError(
                 "received_on",
                 "before_in_force",
-                _("The adoption entered into force on %(date)s.") % {"date": adoption.decision.in_force_on.isoformat()},
+                _("The adoption entered into force on %(date)s.") % {"date": in_text(adoption.decision.in_force_on)},
             )
         )
     raise_errors(errors)

@@ -65,3 +65,14 @@ ADULTHOOD = 18  # Rights of Children Act art. 1 (¶9(a)): a child is a person un
 
 def is_minor(birth: date, on: date) -> bool:
     return on < reaches_age_on(birth, ADULTHOOD)
+
+
+def in_text(day: date) -> str:
+    """A date inside a sentence the reader is shown: day first in digits in Kazakh and Russian
+    (05.03.2026, as the registers write it), ISO 8601 in English (2026-03-05: unambiguous, and
+    what an API client has always read)."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "en").split("-")[0] in ("ru", "kk"):
+        return day.strftime("%d.%m.%Y")
+    return day.isoformat()

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from adoption.rules import AgencyFacts, accredited
-from core.dates import add_months
+from core.dates import add_months, in_text
 
 CONSENT_SOON_AFTER_BIRTH = "CONSENT_SOON_AFTER_BIRTH"
 INTERMEDIARY_NOT_ACCREDITED = "INTERMEDIARY_NOT_ACCREDITED"
@@ -178,7 +178,7 @@ def flags_of(
                 flag(
                     INTERMEDIARY_NOT_ACCREDITED,
                     _("%(name)s was paid for placement on %(date)s and is not an agency accredited on that day.")
-                    % {"name": party.name, "date": fee.paid_on.isoformat()},
+                    % {"name": party.name, "date": in_text(fee.paid_on)},
                     {"party": party.id, "fee": fee.id, "amount": str(fee.amount), "currency": fee.currency},
                     fee.paid_on,
                 )
@@ -198,7 +198,7 @@ def flags_of(
             flag(
                 RUSHED_CASE,
                 _("Referred to the court %(days)s days after the last check passed (%(date)s).")
-                % {"days": days, "date": case.eligible_since.isoformat()},
+                % {"days": days, "date": in_text(case.eligible_since)},
                 {"eligible_since": case.eligible_since.isoformat(), "referred_on": case.referred_on.isoformat()},
                 case.referred_on,
             )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import KZ, citizenship_error
-from core.dates import is_minor
+from core.dates import in_text, is_minor
 from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future, raise_errors
 from core.models import District, Role, User
 from core.services import close_reminders
@@ -556,7 +556,7 @@ def record_parental_consent(
                 "given_on",
                 "before_birth",
                 _("A consent cannot be given before the child's birth (%(date)s; HC93 art. 4(c)(4)).")
-                % {"date": child.birth_date.isoformat()},
+                % {"date": in_text(child.birth_date)},
             )
         )
     if names_applicants is not None:
@@ -609,7 +609,7 @@ def withdraw_parental_consent(
                 "on",
                 "after_decision",
                 _("The court decided on %(date)s: a consent can no longer be withdrawn after that day.")
-                % {"date": min(decided).isoformat()},
+                % {"date": in_text(min(decided))},
             )
         )
     raise_errors(errors)

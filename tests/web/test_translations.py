@@ -132,3 +132,31 @@ def test_dates_read_in_the_order_of_each_language(language, shown, short):
     with translation.override(language):
         assert formats.date_format(datetime.date(2026, 3, 5)) == shown
         assert formats.date_format(datetime.date(2026, 3, 5), "SHORT_DATE_FORMAT") == short
+
+
+@pytest.mark.parametrize("language, shown", [("ru", "05.03.2026"), ("kk", "05.03.2026"), ("en", "2026-03-05")])
+def test_a_date_inside_a_sentence_reads_as_the_language_writes_it(language, shown):
+    import datetime
+
+    from core.dates import in_text
+
+    with translation.override(language):
+        assert in_text(datetime.date(2026, 3, 5)) == shown
+
+
+@pytest.mark.django_db
+def test_the_engines_sentences_carry_their_dates_day_first_in_russian(district):
+    """Issue 20: "ISO dates inside sentences" in ru and kk."""
+    from adoption import services
+    from adoption.facts import eligibility
+    from core.dates import right_arises, today
+    from tests.adoption.conftest import make_applicant, make_child
+
+    child = make_child(district, central_days_ago=20)
+    foreigner = make_applicant(district)  # a US citizen living in the US
+    case = services.open_case(actor=None, children=[child], applicants=[foreigner], opened_on=today())
+    allowed = right_arises(child.register_entries.get(level="central").on, 3)
+    for language, shown in (("ru", allowed.strftime("%d.%m.%Y")), ("en", allowed.isoformat())):
+        with translation.override(language):
+            wait = next(c for c in eligibility(case, today()).checks if c.code == "CENTRAL_REGISTER_WAIT")
+        assert wait.status == "pending" and shown in str(wait.detail), (language, wait.detail)
