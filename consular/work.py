@@ -1,7 +1,8 @@
 """The follow-up's lines of the work queues (core.work), from the definitions the consular sweep
 uses: a child adopted abroad and not on a consular register `consular_registration_days` after
 entry into force (to the post and to the district), and each monitoring report due by the
-horizon and not received (to the post; late ones first)."""
+horizon and not received (to the post; late ones first); to the region and the ministry, the
+children of their scope not registered in time."""
 
 from __future__ import annotations
 
@@ -69,5 +70,32 @@ def follow_up_lines(user: User, on: datetime.date, until: datetime.date) -> list
     ]
 
 
+def unregistered_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+    """The region's and the ministry's line: children adopted abroad in their scope that are on no
+    consular register `consular_registration_days` after the entry into force (the soonest first,
+    read in SQL: a national scope holds every adoption abroad)."""
+    days = datetime.timedelta(days=Policy.on(on).consular_registration_days)
+    pending = (
+        deadlines.registrations_pending(Adoption.objects.filter(child__in=adopted_children_for(user).values("pk")))
+        .filter(decision__in_force_on__lte=until - days)
+        .select_related("child", "decision__case")
+        .prefetch_related("decision__case__applicants")
+        .order_by("decision__in_force_on", "child_id")[: work.SHOWN]
+    )
+    return [
+        work.Item(
+            due_on=adoption.decision.in_force_on + days,
+            kind=deadlines.REGISTRATION_REMINDER,
+            title=_("Not on a consular register"),
+            subject=sealing.shown_name(adoption.child),
+            people=", ".join(a.name for a in adoption.decision.case.applicants.all()),
+            url=reverse("web-adopted-child", args=[adoption.child_id]),
+            record=("registry.child", adoption.child_id),
+        )
+        for adoption in pending
+    ]
+
+
 def register() -> None:
     work.sources.append(work.Source((Role.CONSULAR, Role.GUARDIANSHIP), follow_up_lines))
+    work.sources.append(work.Source((Role.REGIONAL, Role.MINISTRY), unregistered_lines))

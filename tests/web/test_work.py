@@ -132,3 +132,35 @@ def test_the_court_sees_a_referral_then_the_decision_due_from_the_last_hearing(a
     hear(api(users["court"]), foreign_case, on=ago(4))  # adjourned, heard again
     kinds = {line["kind"]: line for line in lines(api, users["court"])}
     assert "hearing_due" not in kinds and kinds["decision_due"]["due_on"] == ago(4).isoformat()
+
+
+def test_the_region_and_the_ministry_see_children_adopted_abroad_not_registered_in_time(
+    api, client, users, district, court, us_post
+):
+    from consular import services as consular_services
+
+    _case, late = adopt_abroad(district, court, in_force_ago=40, applicant_name="White")  # due 10 days ago
+    _case, soon = adopt_abroad(district, court, in_force_ago=5, applicant_name="Black")  # due in 25 days
+    _case, done = adopt_abroad(district, court, in_force_ago=50, applicant_name="Grey")
+    consular_services.register_child(actor=None, child=done, post=us_post, number="US-5", registered_on=ago(20))
+    for role in ("regional", "ministry"):
+        found = [line for line in lines(api, users[role]) if line["kind"] == "consular_registration_due"]
+        assert [(line["url"], line["late"]) for line in found] == [
+            (f"/adopted/{late.pk}/", True),
+            (f"/adopted/{soon.pk}/", False),
+        ], role
+        assert found[0]["subject"] == f"Adopted child #{late.pk}" and "White" in found[0]["people"]
+    shorter = [
+        line["url"] for line in lines(api, users["regional"], days=20) if line["kind"] == "consular_registration_due"
+    ]
+    assert shorter == [f"/adopted/{late.pk}/"]  # the one due in 25 days is past a 20-day horizon
+    assert lines(api, users["other_regional"]) == []  # another region's children
+    login(client, users["ministry"])
+    client.get("/work/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/work/")
+    for i in range(3):
+        adopt_abroad(district, court, in_force_ago=41 + i, applicant_name=f"Brown{i}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/work/").content.decode().count('data-kind="consular_registration_due"') == 5
+    assert len(many) == len(few)
