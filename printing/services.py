@@ -73,7 +73,6 @@ def _case_facts(case: Case, kind: str, as_of: datetime.date) -> dict:
         "applicants": list(case.applicants.order_by("id")),
         "documents": list(case.documents.filter(withdrawn_at__isnull=True).order_by("issued_on", "id")),
         "contacts": list(case.contacts.filter(withdrawn_at__isnull=True).order_by("on", "id")),
-        "referral": case.referrals.select_related("court").order_by("-on").first(),
     }
 
 
