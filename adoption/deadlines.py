@@ -46,7 +46,8 @@ def central_waits(links, until: datetime.date, statuses=(CaseStatus.OPEN, CaseSt
         "case_id", "case__district_id", "child__register_level", "child__level_since"
     )
     ends: dict[int, tuple[str, datetime.date | None]] = {}
-    for case_id, district_id, level, central_on in every_child.iterator(chunk_size=2000):
+    # fetched whole, not through a server-side cursor: PostgreSQL runs no cursor in parallel (4x here)
+    for case_id, district_id, level, central_on in every_child:
         _district, latest = ends.get(case_id, (district_id, datetime.date.min))
         if latest is None or level != Level.CENTRAL or central_on is None:
             ends[case_id] = (district_id, None)  # a child not (or no longer) on the central register
@@ -129,7 +130,7 @@ def _hague_certificate_due(on: datetime.date) -> list[Reminder]:
             due_on=in_force_on + days,
             detail="issue the certificate of HC93 art. 23",
         )
-        for case_id, in_force_on in decisions.iterator(chunk_size=2000)
+        for case_id, in_force_on in decisions  # whole: a cursor would not run in parallel
         if in_force_on is not None
     ]
 
@@ -196,6 +197,6 @@ def _civil_registration_due(on: datetime.date) -> list[Reminder]:
             court_id=court_id,
             detail="enter the civil registry's record of the adoption",
         )
-        for case_id, court_id, in_force_on in decisions.iterator(chunk_size=2000)
+        for case_id, court_id, in_force_on in decisions  # whole: a cursor would not run in parallel
         if in_force_on is not None  # (the filter's in_force_on__lt already says so)
     ]
