@@ -53,6 +53,21 @@ def _reference_rows(request):
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_stale_rate_limits():
+    """The API's rate-limit counters live in the cache (Redis), keyed by user id; a new test
+    database gives out the same ids again, so counters left by an earlier run would answer 429 to
+    this one's first requests. Each run starts without them (only they: the broker's keys stay)."""
+    from django.core.cache import cache
+
+    client = getattr(cache, "_cache", None)
+    if client is None or not hasattr(client, "get_client"):
+        return  # the file-based cache of the embedded default: a run's own folder
+    redis = client.get_client(write=True)
+    for key in redis.scan_iter(match="*throttle_*", count=1000):
+        redis.delete(key)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # PBKDF2's deliberate slowness is for attackers, not for fixtures.
