@@ -19,6 +19,7 @@ class Kind:
     roles: tuple[str, ...]
     of: str  # "case" or "child": the record it is printed from
     languages: tuple[str, ...] = ()  # printed in these languages, one after the other (default: the reader's)
+    eligible_only: bool = False  # printed only for a case eligible on the date (printing.services)
 
 
 KINDS = {
@@ -30,7 +31,7 @@ KINDS = {
             (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT),
             "case",
         ),
-        Kind(DocumentKind.CONCLUSION, "printing/conclusion.html", (Role.GUARDIANSHIP,), "case"),
+        Kind(DocumentKind.CONCLUSION, "printing/conclusion.html", (Role.GUARDIANSHIP,), "case", eligible_only=True),
         Kind(DocumentKind.REGISTRATION, "printing/registration.html", (Role.CONSULAR, Role.MINISTRY), "child"),
         Kind(
             DocumentKind.SCHEDULE,
@@ -52,15 +53,16 @@ def identity(child) -> dict:
     return {"id": child.pk, "name": sealing.shown_name(child), "birth_date": None if hidden else child.birth_date}
 
 
-def links(user, *, case=None, child=None) -> list[tuple[str, str]]:
-    """(label, url) of each document `user` may print from this record (the pages offer exactly these)."""
+def links(user, *, case=None, child=None) -> list[tuple[str, str, bool]]:
+    """(label, url, eligible only) of each document `user` may print from this record (the pages
+    offer exactly these; one for an eligible case only is offered disabled on a case that is not)."""
     from django.urls import reverse
 
     from .models import DocumentKind
 
     of, pk = ("case", case.pk) if case is not None else ("child", child.pk)
     return [
-        (DocumentKind(code).label, reverse(f"web-print-{code}", args=[pk]))
+        (DocumentKind(code).label, reverse(f"web-print-{code}", args=[pk]), kind.eligible_only)
         for code, kind in KINDS.items()
         if kind.of == of and user.role in kind.roles
     ]

@@ -56,7 +56,7 @@ def _may_print(actor: User | None, kind: str) -> None:
 
 def _case_facts(case: Case, kind: str, as_of: datetime.date) -> dict:
     result = eligibility(case, as_of)
-    if kind == "conclusion" and not result.eligible:
+    if KINDS[kind].eligible_only and not result.eligible:
         raise RuleError(
             "as_of",
             "not_eligible",

@@ -72,6 +72,8 @@ def test_a_case_not_eligible_gets_a_certificate_that_says_so_and_no_conclusion(c
     client.force_login(users["guardianship"])
     text = pdf_text(client.post(f"/cases/{case.pk}/print/eligibility/", {}))
     assert "the case is not eligible" in text and "CENTRAL_REGISTER_WAIT" in text
+    page = client.get(f"/cases/{case.pk}/").content.decode()  # offered disabled, with the reason
+    assert re.search(r'formaction="/cases/\d+/print/conclusion/" disabled', page) and 'id="print-why"' in page
     refused = client.post(f"/cases/{case.pk}/print/conclusion/", {})
     assert refused.status_code == 400
     assert "printed only for an eligible case" in refused.content.decode()
