@@ -170,8 +170,33 @@ def _write(rows: list[ChildRow]) -> list[list]:
     return _write_set_based(rows) if copying.available() else _write_bulk(rows)
 
 
+def _stored(row: ChildRow) -> dict:
+    """What a validated row stores of its child, by column: the same for both ways of writing."""
+    v = row.values
+    state = register_state_on([Entry(level, on) for level, on in row.placements])
+    return {
+        "external_id": row.external_id,
+        "last_name": v["last_name"].strip(),
+        "first_name": v["first_name"].strip(),
+        "patronymic": v["patronymic"].strip(),
+        "sex": v["sex"],
+        "birth_date": v["birth_date"],
+        "birth_registration_number": v["birth_registration_number"].strip(),
+        "district_id": v["district_id"],
+        "identified_on": v["identified_on"],
+        "search_name": name_key(v["last_name"], v["first_name"], v["patronymic"]),
+        "register_level": state.level,
+        "level_since": state.since,
+    }
+
+
+def _entries(row: ChildRow) -> list[tuple]:
+    """(level, on, ended_on) of each register entry a validated row stores."""
+    ends = entry_ends([on for _level, on in row.placements])
+    return [(level, on, ended_on) for (level, on), ended_on in zip(row.placements, ends, strict=True)]
+
+
 STAGE = [
-    ("ord", "integer"),
     ("external_id", "text"),
     ("last_name", "text"),
     ("first_name", "text"),
@@ -193,39 +218,19 @@ def _write_set_based(rows: list[ChildRow]) -> list[list]:
     entries are copied (COPY) into temporary tables; the children, the entries and the audit
     events of both are each one INSERT ... SELECT; the duplicate search is one query for the batch
     (the pairs alike by the rule's keys), judged by the registry's own rule (duplicates_among)."""
-    staged, entries = [], []
-    for ord_, row in enumerate(rows):
-        v = row.values
-        state = register_state_on([Entry(level, on) for level, on in row.placements])
-        staged.append(
-            (
-                ord_,
-                row.external_id,
-                v["last_name"].strip(),
-                v["first_name"].strip(),
-                v["patronymic"].strip(),
-                v["sex"],
-                v["birth_date"],
-                v["birth_registration_number"].strip(),
-                v["district_id"],
-                v["identified_on"],
-                name_key(v["last_name"], v["first_name"], v["patronymic"]),
-                state.level,
-                state.since,
-            )
-        )
-        dates = [on for _level, on in row.placements]
-        entries += [
-            (ord_, level, on, ended_on) for (level, on), ended_on in zip(row.placements, entry_ends(dates), strict=True)
-        ]
-    copying.copy_into_temp("import_child", STAGE, staged)
-    copying.copy_into_temp("import_entry", STAGE_ENTRIES, entries)
+    stored = [_stored(row) for row in rows]
+    copying.copy_into_temp(
+        "import_child",
+        [("ord", "integer"), *STAGE],
+        ((i, *(c[name] for name, _ in STAGE)) for i, c in enumerate(stored)),
+    )
+    copying.copy_into_temp(
+        "import_entry", STAGE_ENTRIES, [(i, *entry) for i, row in enumerate(rows) for entry in _entries(row)]
+    )
     ids = [
         pk
         for (pk,) in copying.insert_select(
-            Child,
-            {name: f"s.{name}" for name, _type in STAGE if name != "ord"},
-            "FROM import_child s ORDER BY s.ord",
+            Child, {name: f"s.{name}" for name, _type in STAGE}, "FROM import_child s ORDER BY s.ord"
         )
     ]
     entry_ids = [
@@ -240,7 +245,7 @@ def _write_set_based(rows: list[ChildRow]) -> list[list]:
     copying.audit_created(Child, ids, "create_child")
     copying.audit_created(RegisterEntry, entry_ids, "place_on_register", subject=("registry.child", "r.child_id"))
     return _flag_duplicates(
-        [Stored(pk, *row[5:7], row[10], row[7], row[8]) for pk, row in zip(ids, staged, strict=True)]
+        [Stored(pk, *(c[name] for name in Stored._fields[1:])) for pk, c in zip(ids, stored, strict=True)]
     )
 
 
@@ -284,31 +289,12 @@ def _write_bulk(rows: list[ChildRow]) -> list[list]:
     the same as creating each child and placing it through the services would give
     (tests/registry/test_import.py compares them); in the audit trail, each child's creation
     (with its state) and each register entry, by the system."""
-    children = []
-    for row in rows:
-        values = row.values
-        state = register_state_on([Entry(level, on) for level, on in row.placements])
-        children.append(
-            Child(
-                external_id=row.external_id,
-                last_name=values["last_name"].strip(),
-                first_name=values["first_name"].strip(),
-                patronymic=values["patronymic"].strip(),
-                sex=values["sex"],
-                birth_date=values["birth_date"],
-                birth_registration_number=values["birth_registration_number"].strip(),
-                district_id=values["district_id"],
-                identified_on=values["identified_on"],
-                search_name=name_key(values["last_name"], values["first_name"], values["patronymic"]),
-                register_level=state.level,
-                level_since=state.since,
-            )
-        )
+    children = [Child(**_stored(row)) for row in rows]
     Child.objects.bulk_create(children)
     entries = [
         RegisterEntry(child=child, level=level, on=on, ended_on=ended_on)
         for child, row in zip(children, rows, strict=True)
-        for (level, on), ended_on in zip(row.placements, entry_ends([on for _, on in row.placements]), strict=True)
+        for level, on, ended_on in _entries(row)
     ]
     RegisterEntry.objects.bulk_create(entries)
     AuditEvent.objects.bulk_create(
