@@ -13,17 +13,13 @@ class ConsularConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from adoption import extensions
-        from adoption.models import CaseStatus
-        from core.models import Role
 
-        extensions.case_pages.append(  # offered on a foreign adoption in force, to the agency that records it
+        from .services import departure_recordable, record_departure
+
+        extensions.case_pages.append(  # offered where the service would take it, to the role that may
             (
                 _("Record the departure of the child abroad"),
                 "web-departure",
-                lambda case, user: (
-                    user.role == Role.GUARDIANSHIP
-                    and case.status == CaseStatus.IN_FORCE
-                    and bool(case.receiving_country)
-                ),
+                lambda case, user: user.role in record_departure.roles and departure_recordable(case),
             )
         )

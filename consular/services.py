@@ -188,6 +188,11 @@ def stamp_passport(
     return registration
 
 
+def departure_recordable(case: Case) -> bool:
+    """A departure is recorded for a foreign adoption in force (the page is offered on such a case)."""
+    return case.status == CaseStatus.IN_FORCE and bool(case.receiving_country)
+
+
 @for_roles(Role.GUARDIANSHIP, scope=("case", "child"))
 @transaction.atomic
 def record_departure(
@@ -235,7 +240,7 @@ def record_departure(
             FieldError("departed_on", "before_exit_permission", _("The child cannot leave before the exit permission."))
         )
     if not historical:
-        if case.status != CaseStatus.IN_FORCE or not case.receiving_country:
+        if not departure_recordable(case):
             raise ConflictError(
                 "case", "adoption_not_in_force", _("A departure is recorded for a foreign adoption in force.")
             )
