@@ -48,19 +48,18 @@ def citizenship_error(field: str, code: str):
 
 
 @cache
-def _names(language: str) -> dict[str, str]:
-    """Every country's name in `language` (pycountry's own translations; English without them)."""
+def _by_name(language: str) -> tuple[tuple[str, str], ...]:
+    """Every country (code, name in `language`: pycountry's own translations, English without
+    them), Kazakhstan first, then by name; computed once per language."""
     names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
-    return {c.alpha_2: names.gettext(c.name) for c in pycountry.countries}
+    named = {c.alpha_2: names.gettext(c.name) for c in pycountry.countries}
+    return ((KZ, named.pop(KZ)), *sorted(named.items(), key=lambda item: item[1]))
 
 
 def country_choices(*, stateless: bool = False) -> list[tuple[str, str]]:
-    """The pickers' choices (code, name in the reader's language), Kazakhstan first, then by name;
-    with `stateless` for a citizenship."""
+    """The pickers' choices in the reader's language, with `stateless` after Kazakhstan for a
+    citizenship."""
     from django.utils.translation import gettext as _
 
-    names = _names(translation.get_language() or "en")
-    first = [(KZ, names[KZ])]
-    if stateless:
-        first.append((STATELESS, _("Stateless")))
-    return [("", "—"), *first, *sorted(((c, n) for c, n in names.items() if c != KZ), key=lambda item: item[1])]
+    kz, *others = _by_name(translation.get_language() or "en")
+    return [("", "—"), kz, *([(STATELESS, _("Stateless"))] if stateless else []), *others]

@@ -58,8 +58,6 @@ def links(user, *, case=None, child=None) -> list[tuple[str, str, bool]]:
     offer exactly these; one for an eligible case only is offered disabled on a case that is not)."""
     from django.urls import reverse
 
-    from .models import DocumentKind
-
     of, pk = ("case", case.pk) if case is not None else ("child", child.pk)
     return [
         (DocumentKind(code).label, reverse(f"web-print-{code}", args=[pk]), kind.eligible_only)
