@@ -18,7 +18,7 @@ from adoption.models import Case
 from consular import services as consular_services
 from core.audit import Verb, note_read, record_write
 from core.dates import today
-from core.errors import FieldError, Forbidden, RuleError, for_roles, not_future
+from core.errors import FieldError, Forbidden, RuleError, for_roles, not_future, raise_errors
 from core.models import User
 from registry.models import Child
 
@@ -100,7 +100,9 @@ def _child_facts(child: Child, kind: str, as_of: datetime.date) -> dict:
     return facts
 
 
-def _pdf(kind: str, facts: dict, *, code: str, verify_url: str, actor: User | None, as_of: datetime.date) -> bytes:
+def _pdf(
+    kind: str, facts: dict, *, code: str, verify_url: str, issuer: str, languages: tuple, as_of: datetime.date
+) -> bytes:
     url = verify_url.replace("CODE", code)
     context = facts | {
         "kind": KINDS[kind],
@@ -109,9 +111,9 @@ def _pdf(kind: str, facts: dict, *, code: str, verify_url: str, actor: User | No
         "code": shown_code(code),
         "verify_url": url,
         "qr": segno.make(url, error="m").svg_data_uri(scale=3, border=1),
-        "issuer": _issuer(actor),
+        "issuer": issuer,
         "issued_on": today(),
-        "languages": KINDS[kind].languages or (translation.get_language(),),
+        "languages": languages,
     }
     html = render_to_string(KINDS[kind].template, context)
     try:  # here, not at start-up: a machine without Pango serves everything but the documents
@@ -130,19 +132,18 @@ def _issuer(actor: User | None) -> str:
 def _issue(*, actor, kind, case, child, as_of, verify_url) -> tuple[IssuedDocument, bytes]:
     errors: list[FieldError] = []
     not_future("as_of", as_of, errors)
-    if errors:
-        raise RuleError.many(errors)
+    raise_errors(errors)
     facts = _case_facts(case, kind, as_of) if case is not None else _child_facts(child, kind, as_of)
-    code = new_code()
-    pdf = _pdf(kind, facts, code=code, verify_url=verify_url, actor=actor, as_of=as_of)
+    code, issuer, languages = new_code(), _issuer(actor), KINDS[kind].languages or (translation.get_language(),)
+    pdf = _pdf(kind, facts, code=code, verify_url=verify_url, issuer=issuer, languages=languages, as_of=as_of)
     issued = IssuedDocument.objects.create(
         code=code,
         kind=kind,
         case=case,
         child=child,
         as_of=as_of,
-        language=",".join(KINDS[kind].languages) or translation.get_language(),
-        issuer=_issuer(actor),
+        language=",".join(languages),
+        issuer=issuer,
         sha256=hashlib.sha256(pdf).hexdigest(),
         issued_by=actor,
     )
