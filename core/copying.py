@@ -84,31 +84,95 @@ def insert_select(
         return cursor.fetchall()
 
 
-def audit_created(
-    model: type[models.Model], ids: list[int], verb: str, *, subject: tuple[str, str] | None = None
-) -> int:
-    """One `create` event by the system for each row `ids` of `model`, its `after` the stored row;
-    `subject`: (label, SQL expression of the subject's id over the row `r`), default the row."""
+def new_ids(model: type[models.Model], n: int) -> list[int]:
+    """`n` ids for new rows of `model`, taken from its table's sequence, increasing: rows staged
+    with their ids can be linked to each other before they are written."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [model._meta.db_table, n]
+        )
+        return sorted(pk for (pk,) in cursor.fetchall())
+
+
+def _events(model, verb: str, subject: tuple[str, str] | None, *, action: str, before: str, after: str) -> dict:
+    """The columns of a system event about the row `r` of `model` (core.audit.audit_event's, in SQL)."""
     verb = Verb(verb)  # an unknown verb is a bug, as in core.audit.audit_event
     label = model._meta.label_lower
     subject_label, subject_id = subject or (label, "r.id")
+    return {
+        "actor_id": "NULL",
+        "actor_role": "'system'",
+        "request_id": ("%s", [current_request_id()]),
+        "action": ("%s", [action]),
+        "verb": ("%s", [verb]),
+        "object_type": ("%s", [label]),
+        "object_id": "r.id::text",
+        "subject_type": ("%s", [subject_label]),
+        "subject_id": f"({subject_id})::text",
+        "before": before,
+        "after": after,
+    }
+
+
+def audit_created(
+    model: type[models.Model],
+    ids: list[int],
+    verb: str,
+    *,
+    subject: tuple[str, str] | None = None,
+    after: str = "to_jsonb(r)",
+) -> int:
+    """One `create` event by the system for each row `ids` of `model`, its `after` the stored row
+    (or the SQL `after` over the row `r`); `subject`: (label, SQL expression of the subject's id
+    over `r`), default the row."""
     rows = insert_select(
         AuditEvent,
-        {
-            "actor_id": "NULL",
-            "actor_role": "'system'",
-            "request_id": ("%s", [current_request_id()]),
-            "action": ("%s", [AuditEvent.Action.CREATE]),
-            "verb": ("%s", [verb]),
-            "object_type": ("%s", [label]),
-            "object_id": "r.id::text",
-            "subject_type": ("%s", [subject_label]),
-            "subject_id": f"({subject_id})::text",
-            "before": "NULL",
-            "after": "to_jsonb(r)",
-        },
+        _events(model, verb, subject, action=AuditEvent.Action.CREATE, before="NULL", after=after),
         f"FROM {connection.ops.quote_name(model._meta.db_table)} r WHERE r.id = ANY(%s) ORDER BY r.id",
         [ids],
+        returning="1",
+    )
+    return len(rows)
+
+
+def audited_update(
+    model: type[models.Model],
+    verb: str,
+    changes: dict[str, Expression],
+    where: str,
+    params: Sequence = (),
+    *,
+    using: str = "",
+    subject: tuple[str, str] | None = None,
+) -> int:
+    """core.audit.audited_update, set by set: `UPDATE <table> r SET <column> = <expression>, ...
+    [FROM <using>] WHERE <where>` (auto_now columns set to now()), and one `update` event by the
+    system for each row changed, its `before` and `after` the stored row. Returns how many."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    sets: list[str] = []
+    values: list[Any] = []
+    for column, expression in changes.items():
+        sql, args = (expression, ()) if isinstance(expression, str) else expression
+        sets.append(f"{quote(column)} = {sql}")
+        values.extend(args)
+    sets += [f"{quote(str(f.column))} = now()" for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    also = f", {using}" if using else ""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_before")
+        cursor.execute(
+            "CREATE TEMP TABLE import_before ON COMMIT DROP AS "
+            f"SELECT r.id, to_jsonb(r) AS before FROM {table} r{also} WHERE {where}",
+            params,
+        )
+        cursor.execute(
+            f"UPDATE {table} r SET {', '.join(sets)} FROM import_before b{also} WHERE b.id = r.id AND {where}",
+            [*values, *params],
+        )
+    rows = insert_select(
+        AuditEvent,
+        _events(model, verb, subject, action=AuditEvent.Action.UPDATE, before="b.before", after="to_jsonb(r)"),
+        f"FROM {table} r JOIN import_before b ON b.id = r.id ORDER BY r.id",
         returning="1",
     )
     return len(rows)

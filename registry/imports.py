@@ -244,14 +244,15 @@ def _write_set_based(rows: list[ChildRow]) -> list[list]:
     ]
     copying.audit_created(Child, ids, "create_child")
     copying.audit_created(RegisterEntry, entry_ids, "place_on_register", subject=("registry.child", "r.child_id"))
-    return _flag_duplicates(
+    return flag_duplicates(
         [Stored(pk, *(c[name] for name in Stored._fields[1:])) for pk, c in zip(ids, stored, strict=True)]
     )
 
 
-def _flag_duplicates(children: list) -> list[list]:
-    """Each new child against the stored ones before it (earlier rows of the file included), by the
-    registry's rule; the flags written, the warnings returned in the children's order."""
+def flag_duplicates(children: list, comparable: Callable[[int, int], bool] | None = None) -> list[list]:
+    """Each new child against the unsealed stored ones before it (earlier rows of the file
+    included, or those `comparable(child, other)` allows), by the registry's rule; the flags
+    written, the warnings returned in the children's order."""
     alike, same_number = defaultdict(list), defaultdict(list)
     for other in services.stored_alike(children):
         alike[other.sex, other.birth_date].append(other)
@@ -262,7 +263,7 @@ def _flag_duplicates(children: list) -> list[list]:
         others = {
             o.pk: o
             for o in [*alike[child.sex, child.birth_date], *same_number.get(child.birth_registration_number, ())]
-            if o.pk < child.pk
+            if o.pk < child.pk and (comparable is None or comparable(child.pk, o.pk))
         }
         candidates = services.duplicates_among(child, sorted(others.values(), key=lambda o: o.pk))
         flags += [(child.pk, c.child_id, c.reason) for c in candidates]
@@ -302,4 +303,4 @@ def _write_bulk(rows: list[ChildRow]) -> list[list]:
         + [audit_event(actor=None, verb="place_on_register", obj=entry, subject=entry.child) for entry in entries]
     )
 
-    return _flag_duplicates(children)
+    return flag_duplicates(children)

@@ -17,16 +17,22 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from adoption import rules as adoption_rules
 from adoption import services as adoption_services
-from adoption.models import Adoption, Case, MaritalStatus
+from adoption.models import Adoption, Applicant, Case, CaseApplicant, CaseChild, CaseStatus, Decision, MaritalStatus
 from consular import services as consular_services
+from consular.models import ConsularRegistration, Departure
+from core import copying
+from core.audit import Verb
 from core.countries import KZ, is_country
 from core.dates import is_minor, today
 from core.models import ConsularPost, District
 from core.tabular import CellError, parse_choice, parse_date, read_rows, require
 from registry import services as registry_services
-from registry.imports import ImportResult
-from registry.models import Child, Sex
+from registry.imports import ImportResult, flag_duplicates
+from registry.models import Child, ChildStatus, DeregistrationReason, RegisterEntry, Sex
+from registry.rules import name_key
+from registry.services import Stored
 
 COLUMNS = [
     "case_ref",
@@ -122,7 +128,19 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
     embassies = set(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", flat=True))
     named = {r["child_external_id"] for _, r in rows if r["child_external_id"]}
     children = {c.external_id: c for c in Child.objects.filter(external_id__in=named)}
-    adopted = set(Adoption.objects.filter(child__in=children.values()).values_list("child__external_id", flat=True))
+    # what is stored already, by the case it belongs to: a row of that very case is skipped, not refused
+    adopted = dict(
+        Adoption.objects.filter(child__in=children.values()).values_list(
+            "child__external_id", "decision__case__case_ref"
+        )
+    )
+    numbers_taken = {
+        (country, number): case_ref
+        for country, number, case_ref in ConsularRegistration.objects.filter(
+            post__kind=ConsularPost.Kind.EMBASSY, number__in={r["consular_number"] for _, r in rows}
+        ).values_list("post__country", "number", "child__adoption__decision__case__case_ref")
+    }
+    number_seen: dict[tuple[str, str], int] = {}
     groups: dict[str, CaseGroup] = {}
     first_seen: dict[str, dict] = {}
     child_seen: dict[str, int] = {}
@@ -150,7 +168,7 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
                         _("No child with this external number; leave it empty to create the child."),
                     )
                 )
-            elif external_id in adopted:
+            elif adopted.get(external_id, case_ref) != case_ref:
                 e.append(
                     CellError(line, "child_external_id", "already_adopted", _("This child already has an adoption."))
                 )
@@ -202,6 +220,24 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
             )
         if registered_on and not raw["consular_number"]:
             e.append(CellError(line, "consular_number", "required", _("A consular registration needs its number.")))
+        elif registered_on and consular_country:
+            number = (consular_country, raw["consular_number"])
+            if numbers_taken.get(number, case_ref) != case_ref:
+                e.append(
+                    CellError(
+                        line, "consular_number", "number_taken", _("This post already used this registration number.")
+                    )
+                )
+            elif number in number_seen:
+                e.append(
+                    CellError(
+                        line,
+                        "consular_number",
+                        "duplicate_in_file",
+                        _("Also on line %(line)s.") % {"line": number_seen[number]},
+                    )
+                )
+            number_seen.setdefault(number, line)
         for column, value in (
             ("decided_on", decided_on),
             ("in_force_on", in_force_on),
@@ -280,20 +316,53 @@ def import_adoptions(
     existing = set(Case.objects.filter(case_ref__in=[g.case_ref for g in groups]).values_list("case_ref", flat=True))
     districts = {d.code: d for d in District.objects.all()}
     embassies = {p.country: p for p in ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY)}
-    done = 0
+    new = [g for g in groups if g.case_ref not in existing]
+    result.skipped = result.rows - sum(len(g.rows) for g in new)
+    # On PostgreSQL, the cases of children new to the service are written set by set; a case naming
+    # a child already stored goes through the services (it ends the child's register entries, closes
+    # its other cases and reminders), as everything does on the embedded SQLite.
+    set_based = copying.available()
+    by_sets = [g for g in new if set_based and all(r.existing_child is None for r in g.rows)]
+    one_by_one = [g for g in new if not (set_based and all(r.existing_child is None for r in g.rows))]
+    done = result.skipped
     with transaction.atomic():
-        for group in groups:
-            if group.case_ref in existing:
-                result.skipped += len(group.rows)
-            else:
-                _write_case(group, districts[group.district], embassies, result)
-            done += len(group.rows)
+        for batch in _batches(by_sets):
+            _write_set_based(batch, embassies)
+            done += _created(batch, result)
             if progress:
                 progress(done, result.rows)
+        for group in one_by_one:
+            _write_case(group, districts[group.district], embassies)
+            done += _created([group], result)
+            if progress:
+                progress(done, result.rows)
+    if progress and not new:
+        progress(result.rows, result.rows)
     return result
 
 
-def _write_case(group: CaseGroup, district: District, embassies: dict, result: ImportResult) -> None:
+def _created(groups: list[CaseGroup], result: ImportResult) -> int:
+    rows = sum(len(g.rows) for g in groups)
+    result.created += rows
+    result.flagged.extend(flag for g in groups for row in g.rows for flag in flags_of(g, row))
+    return rows
+
+
+SET_BATCH = 2_000  # rows per set-based write: a few statements per table each, progress between
+
+
+def _batches(groups: list[CaseGroup]) -> list[list[CaseGroup]]:
+    batches: list[list[CaseGroup]] = [[]]
+    for group in groups:
+        if batches[-1] and sum(len(g.rows) for g in batches[-1]) + len(group.rows) > SET_BATCH:
+            batches.append([])
+        batches[-1].append(group)
+    return [b for b in batches if b]
+
+
+def _write_case(group: CaseGroup, district: District, embassies: dict) -> None:
+    """One case through the services, as a clerk would record it (the embedded SQLite; a case
+    naming a child already stored)."""
     children = []
     for row in group.rows:
         if row.existing_child is not None:
@@ -341,5 +410,278 @@ def _write_case(group: CaseGroup, district: District, embassies: dict, result: I
                 residence_country=row.residence_country,
                 historical=True,
             )
-        result.flagged.extend(flags_of(group, row))
-    result.created += len(group.rows)
+
+
+STAGE_ROW = [
+    ("child_id", "bigint"),
+    ("case_id", "bigint"),
+    ("last_name", "text"),
+    ("first_name", "text"),
+    ("sex", "text"),
+    ("birth_date", "date"),
+    ("district_id", "text"),
+    ("search_name", "text"),
+    ("is_relative", "boolean"),
+    ("decided_on", "date"),
+    ("in_force_on", "date"),
+    ("post_id", "bigint"),
+    ("number", "text"),
+    ("registered_on", "date"),
+    ("departed_on", "date"),
+    ("residence_country", "text"),
+]
+STAGE_CASE = [
+    ("case_id", "bigint"),
+    ("decision_id", "bigint"),
+    ("case_ref", "text"),
+    ("district_id", "text"),
+    ("category", "text"),
+    ("receiving_country", "text"),
+    ("decided_on", "date"),
+    ("in_force_on", "date"),
+]
+STAGE_APPLICANT = [
+    ("applicant_id", "bigint"),
+    ("case_id", "bigint"),
+    ("district_id", "text"),
+    ("sex", "text"),
+    ("citizenship", "text"),
+    ("residence_country", "text"),
+    ("marital_status", "text"),
+]
+
+
+def _write_set_based(groups: list[CaseGroup], embassies: dict) -> None:
+    """PostgreSQL: what `_write_case` writes for these groups (children new to the service), table
+    by table: the rows are staged with their ids (COPY) and each table is one INSERT ... SELECT or
+    UPDATE, with the same audit events as the services (tests/reports/test_import_adoptions.py
+    compares the two ways row by row), the duplicate search judged by the registry's own rule."""
+    rows = [(group, row) for group in groups for row in group.rows]
+    child_ids = copying.new_ids(Child, len(rows))
+    case_ids = copying.new_ids(Case, len(groups))
+    decision_ids = copying.new_ids(Decision, len(groups))
+    applicant_ids = iter(copying.new_ids(Applicant, sum(len(g.applicants) for g in groups)))
+    case_of = {group.case_ref: pk for group, pk in zip(groups, case_ids, strict=True)}
+    stage_rows, stage_cases, stage_applicants = [], [], []
+    for (group, row), child_id in zip(rows, child_ids, strict=True):
+        c = row.child
+        post = embassies[row.consular_country].pk if row.consular_registered_on else None
+        stage_rows.append(
+            (
+                child_id,
+                case_of[group.case_ref],
+                c["last_name"].strip(),
+                c["first_name"].strip(),
+                c["sex"],
+                c["birth_date"],
+                group.district,
+                name_key(c["last_name"], c["first_name"], ""),
+                group.relative,
+                group.decided_on,
+                group.in_force_on,
+                post,
+                row.consular_number if post else None,
+                row.consular_registered_on,
+                row.departed_on,
+                row.residence_country,
+            )
+        )
+    for group, case_id, decision_id in zip(groups, case_ids, decision_ids, strict=True):
+        facts = [
+            adoption_rules.ApplicantFacts(0, a["sex"], None, a["citizenship"], a["residence_country"])
+            for a in group.applicants
+        ]
+        stage_cases.append(
+            (
+                case_id,
+                decision_id,
+                group.case_ref,
+                group.district,
+                adoption_rules.derive_category(facts, relative=group.relative),
+                adoption_rules.receiving_country(facts),
+                group.decided_on,
+                group.in_force_on,
+            )
+        )
+        for a in group.applicants:
+            stage_applicants.append(
+                (
+                    next(applicant_ids),
+                    case_id,
+                    group.district,
+                    a["sex"],
+                    a["citizenship"],
+                    a["residence_country"],
+                    a["marital_status"],
+                )
+            )
+    copying.copy_into_temp("import_row", STAGE_ROW, stage_rows)
+    copying.copy_into_temp("import_case", STAGE_CASE, stage_cases)
+    copying.copy_into_temp("import_applicant", STAGE_APPLICANT, stage_applicants)
+
+    # create_child (identified on the decision's date: see _write_case), and its duplicate search:
+    # against the unsealed children stored before, and the case's own children (the earlier cases'
+    # are sealed by then, when written one by one)
+    copying.insert_select(
+        Child,
+        {
+            "id": "s.child_id",
+            **{
+                name: f"s.{name}"
+                for name in ("last_name", "first_name", "sex", "birth_date", "district_id", "search_name")
+            },
+            "identified_on": "s.decided_on",
+            "citizenship": ("%s", [KZ]),
+        },
+        "FROM import_row s ORDER BY s.child_id",
+    )
+    copying.audit_created(Child, child_ids, Verb.CREATE_CHILD)
+    case_of_child = {child_id: case_id for child_id, case_id, *_ in stage_rows}
+    flag_duplicates(
+        [Stored(s[0], s[4], s[5], s[7], "", s[6]) for s in stage_rows],
+        lambda child, other: case_of_child.get(other, case_of_child[child]) == case_of_child[child],
+    )
+    # create_applicant
+    copying.insert_select(
+        Applicant,
+        {
+            "id": "a.applicant_id",
+            **{
+                name: f"a.{name}"
+                for name in ("district_id", "sex", "citizenship", "residence_country", "marital_status")
+            },
+        },
+        "FROM import_applicant a ORDER BY a.applicant_id",
+    )
+    copying.audit_created(Applicant, [a[0] for a in stage_applicants], Verb.CREATE_APPLICANT)
+    # open_case: the case, its children and applicants
+    copying.insert_select(
+        Case,
+        {
+            "id": "k.case_id",
+            "case_ref": "k.case_ref",
+            "district_id": "k.district_id",
+            "opened_on": "k.decided_on",
+            "category": "k.category",
+            "receiving_country": "k.receiving_country",
+            "historical": "true",
+        },
+        "FROM import_case k ORDER BY k.case_id",
+    )
+    copying.insert_select(
+        CaseChild,
+        {"case_id": "s.case_id", "child_id": "s.child_id", "is_relative": "s.is_relative"},
+        "FROM import_row s ORDER BY s.child_id",
+        returning="1",
+    )
+    copying.insert_select(
+        CaseApplicant,
+        {"case_id": "a.case_id", "applicant_id": "a.applicant_id"},
+        "FROM import_applicant a ORDER BY a.applicant_id",
+        returning="1",
+    )
+    copying.audit_created(Case, case_ids, Verb.OPEN_CASE, after=OPEN_CASE_AFTER)
+    # record_historical_adoption: the granted decision in force, an adoption per child
+    copying.insert_select(
+        Decision,
+        {
+            "id": "k.decision_id",
+            "case_id": "k.case_id",
+            "outcome": ("%s", [Decision.Outcome.GRANTED]),
+            "decided_on": "k.decided_on",
+            "in_force_on": "k.in_force_on",
+        },
+        "FROM import_case k ORDER BY k.decision_id",
+    )
+    copying.insert_select(
+        Adoption,
+        {"child_id": "s.child_id", "decision_id": "k.decision_id"},
+        "FROM import_row s JOIN import_case k ON k.case_id = s.case_id ORDER BY s.child_id",
+        returning="1",
+    )
+    copying.audit_created(
+        Decision, decision_ids, Verb.RECORD_HISTORICAL_ADOPTION, subject=("adoption.case", "r.case_id")
+    )
+    # the adoption takes effect: the case in force, each child's identity sealed, the child off the registers
+    copying.audited_update(
+        Case,
+        Verb.SET_IN_FORCE,
+        {"status": ("%s", [CaseStatus.IN_FORCE]), "version": "r.version + 1"},
+        "r.id = ANY(%s)",
+        [case_ids],
+    )
+    copying.audited_update(
+        Child,
+        Verb.SEAL_IDENTITY,
+        {"sealed_on": "s.in_force_on", "search_name": "''"},
+        "s.child_id = r.id",
+        using="import_row s",
+    )
+    entries = copying.insert_select(
+        RegisterEntry,
+        {
+            "child_id": "s.child_id",
+            "level": ("%s", [RegisterEntry.DEREGISTERED]),
+            "on": "s.in_force_on",
+            "reason": ("%s", [DeregistrationReason.ADOPTED]),
+        },
+        "FROM import_row s ORDER BY s.child_id",
+    )
+    copying.audit_created(
+        RegisterEntry, [pk for (pk,) in entries], Verb.DEREGISTER, subject=("registry.child", "r.child_id")
+    )
+    copying.audited_update(
+        Child,
+        Verb.DEREGISTER,
+        {
+            "status": ("%s", [ChildStatus.DEREGISTERED]),
+            "deregistered_on": "s.in_force_on",
+            "deregistration_reason": ("%s", [DeregistrationReason.ADOPTED]),
+        },
+        "s.child_id = r.id",
+        using="import_row s",
+    )
+    # register_child (historical) and record_departure (historical)
+    registrations = copying.insert_select(
+        ConsularRegistration,
+        {
+            "child_id": "s.child_id",
+            "post_id": "s.post_id",
+            "number": "s.number",
+            "registered_on": "s.registered_on",
+            "historical": "true",
+        },
+        "FROM import_row s WHERE s.registered_on IS NOT NULL ORDER BY s.child_id",
+    )
+    copying.audit_created(
+        ConsularRegistration,
+        [pk for (pk,) in registrations],
+        Verb.REGISTER_CHILD_AT_CONSULATE,
+        subject=("registry.child", "r.child_id"),
+    )
+    departures = copying.insert_select(
+        Departure,
+        {
+            "case_id": "s.case_id",
+            "child_id": "s.child_id",
+            "departed_on": "s.departed_on",
+            "residence_country": "s.residence_country",
+            "historical": "true",
+        },
+        "FROM import_row s WHERE s.departed_on IS NOT NULL ORDER BY s.child_id",
+    )
+    copying.audit_created(
+        Departure, [pk for (pk,) in departures], Verb.RECORD_DEPARTURE, subject=("registry.child", "r.child_id")
+    )
+
+
+# open_case's event names the case's children, applicants and the children the applicants are related to
+OPEN_CASE_AFTER = """to_jsonb(r) || jsonb_build_object(
+    'children', (SELECT jsonb_agg(l.child_id ORDER BY l.child_id) FROM adoption_casechild l WHERE l.case_id = r.id),
+    'applicants',
+    (SELECT jsonb_agg(l.applicant_id ORDER BY l.applicant_id) FROM adoption_caseapplicant l WHERE l.case_id = r.id),
+    'relative_of', COALESCE(
+        (SELECT jsonb_agg(l.child_id ORDER BY l.child_id) FROM adoption_casechild l WHERE l.case_id = r.id AND l.is_relative),
+        '[]'::jsonb
+    )
+)"""

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from adoption.models import Case
+from bench.history import generate, write_csv
 from core.management.commands.seed_demo import load_reference_data
 from core.models import AuditEvent, District
 from registry.models import Child
 from reports.renderers import flatten
-from tests.reports.synthetic import generate, write_csv
 
 pytestmark = pytest.mark.django_db
 N_CHILDREN = 3000

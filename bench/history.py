@@ -116,7 +116,9 @@ def write_csv(rows: list[Row], path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
+        first_of_case: dict[str, int] = {}
         for i, r in enumerate(rows):
+            first_of_case.setdefault(r.case_ref, i)  # a registration number: the case's, then the child's place in it
             a1 = r.applicants[0]
             a2 = r.applicants[1] if len(r.applicants) > 1 else ("", "", "", "")
             writer.writerow(
@@ -137,7 +139,9 @@ def write_csv(rows: list[Row], path: Path) -> Path:
                     r.residence_country,
                     r.consular_country,
                     r.consular_registered_on.isoformat() if r.consular_registered_on else "",
-                    f"{r.consular_country}-{i}" if r.consular_registered_on else "",
+                    f"{r.consular_country}-{r.case_ref}-{i - first_of_case[r.case_ref]}"
+                    if r.consular_registered_on
+                    else "",
                 ]
             )
     return path
