@@ -42,7 +42,9 @@ TARGETS = {  # figure: (comparison, target ratio)
     "report_registers": ("<=", 1.5),
     "report_registers_past": ("<=", 1.5),
     "import_children": (">=", 0.1),  # issue 21: a tenth of COPY of the same file
+    "import_adoptions": (">=", 0.01),  # issue 21: each row writes about 15 rows
     "list_children": ("<=", 1.3),
+    "list_children_read_audit": ("<=", 1.15),  # issue 21: the read audit of RULES §9
     "list_children_search": ("<=", 1.3),
     "reminder_sweep": ("<=", 2.0),
     "matches_p50": ("<=", 2.0),
@@ -58,7 +60,8 @@ def bench_database_url() -> str:
     return parsed._replace(path=parsed.path.rstrip("/") + "_bench").geturl()
 
 
-def recreate_database(url: str) -> None:
+def recreate_database(url: str, template: str = "") -> None:
+    """`url`'s database dropped and created afresh (a copy of the database `template`, if given)."""
     import psycopg
 
     parsed = urlparse(url)
@@ -66,7 +69,7 @@ def recreate_database(url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         name = parsed.path.lstrip("/")
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
 
 def psql_ms(url: str, sql: str, repeat: int = 5) -> float:
@@ -93,10 +96,10 @@ def _psql_ms(url: str, sql: str, repeat: int, jit: str) -> float:
 
 
 class Server:
-    """gunicorn on loopback against the bench database."""
+    """gunicorn on loopback against the bench database; `slot` tells apart servers run at once."""
 
-    def __init__(self, env: dict, workers: int = WORKERS):
-        self.port = 18000 + os.getpid() % 1000
+    def __init__(self, env: dict, workers: int = WORKERS, slot: int = 0):
+        self.port = 18000 + os.getpid() % 1000 + 1000 * slot
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -151,17 +154,21 @@ def latencies(port: int, token: str, paths: list[str], rounds: int) -> list[floa
     return [timed_get(conn, paths[i % len(paths)], token) for i in range(rounds)]
 
 
-def paired(port: int, token: str, paths: list[str], baseline: list[str], rounds: int) -> tuple[list, list]:
-    """The latencies of `paths` and of their `baseline` requests, taken in turns (one of each, then
-    the next), so that a machine busy with other work slows both alike."""
+def paired(
+    port: int, token: str, paths: list[str], baseline: list[str], rounds: int, baseline_port: int | None = None
+) -> tuple[list, list]:
+    """The latencies of `paths` and of their `baseline` requests (on `baseline_port`, default the
+    same server), taken in turns (one of each, then the next), so that a machine busy with other
+    work slows both alike."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    other = http.client.HTTPConnection("127.0.0.1", baseline_port, timeout=60) if baseline_port else conn
     for i in range(2 * WORKERS):  # warm-up, as latencies()
         timed_get(conn, paths[i % len(paths)], token)
-        timed_get(conn, baseline[i % len(baseline)], token)
+        timed_get(other, baseline[i % len(baseline)], token)
     measured, base = [], []
     for i in range(rounds):
         measured.append(timed_get(conn, paths[i % len(paths)], token))
-        base.append(timed_get(conn, baseline[i % len(baseline)], token))
+        base.append(timed_get(other, baseline[i % len(baseline)], token))
     return measured, base
 
 
@@ -249,17 +256,19 @@ def main() -> None:
     from adoption.facts import eligibility
     from adoption.models import Case
     from adoption.rules import RULES
-    from bench import generate
+    from bench import generate, history
     from bench import sql as report_sql
     from consular import deadlines as consular_deadlines
     from core.dates import today
     from core.management.commands.seed_demo import load_reference_data
-    from core.models import Role, User
+    from core.models import District, Role, User
     from databank import facts as databank_facts
     from registry import deadlines as registry_deadlines
     from registry.imports import COLUMNS as CHILD_COLUMNS
     from registry.imports import import_children
     from registry.models import Child
+    from reports.imports import COLUMNS as ADOPTION_COLUMNS
+    from reports.imports import import_adoptions
 
     call_command("migrate", verbosity=0)
     load_reference_data()
@@ -280,12 +289,14 @@ def main() -> None:
     }
     print(f"bench: scale {args.scale:,} children on {url.rsplit('/', 1)[-1]}", flush=True)
 
-    # --- lists at 10,000 ------------------------------------------------------------------
+    # --- lists at 10,000: a copy of the database kept at that size, served beside the full one ------
     small = min(10_000, args.scale)
     t = time.perf_counter()
     generate.generate(small, seed=1)
     print(f"  generated {small:,} children in {time.perf_counter() - t:.1f}s", flush=True)
-    server = Server(env)
+    connection.close()
+    small_url = urlparse(url)._replace(path=urlparse(url).path + "_small").geturl()
+    recreate_database(small_url, template=urlparse(url).path.lstrip("/"))
     lists = {
         "list_children": ["/api/v1/children/"],
         "list_children_search": [
@@ -293,8 +304,6 @@ def main() -> None:
             "/api/v1/children/?q=%D0%BE%D0%BC%D0%B0%D1%80%D0%BE%D0%B2%D0%B0",
         ],
     }
-    at_small = {name: statistics.median(latencies(server.port, token, paths, 40)) for name, paths in lists.items()}
-    server.stop()
 
     # --- grow to the full scale -----------------------------------------------------------
     t = time.perf_counter()
@@ -305,10 +314,30 @@ def main() -> None:
     results["generated"] |= generate.families(max(1, args.scale // 10))
     print(f"  generated {max(1, args.scale // 10):,} families in {time.perf_counter() - t:.1f}s", flush=True)
     server = Server(env)
+    # the same service without the read audit (RULES §9), for its cost; the service at 10,000 children
+    unaudited = Server({**env, "DJANGO_SETTINGS_MODULE": "bench.settings_without_read_audit"}, slot=1)
+    at_small = Server({**env, "DATABASE_URL": small_url}, slot=2)
     try:
-        for name, paths in lists.items():
-            at_scale = statistics.median(latencies(server.port, token, paths, 40))
-            figure(results, name, at_scale, at_small[name], "ms p50", note=f"at {args.scale:,} rows vs at {small:,}")
+        for name, paths in lists.items():  # in turns: a loaded machine slows both alike
+            at_scale, base = paired(server.port, token, paths, paths, 40, baseline_port=at_small.port)
+            figure(
+                results,
+                name,
+                statistics.median(at_scale),
+                statistics.median(base),
+                "ms p50",
+                note=f"at {args.scale:,} rows vs at {small:,}, in turns",
+            )
+        pages = [*lists["list_children"], *lists["list_children_search"]]
+        audited, bare_list = paired(server.port, token, pages, pages, args.rounds, baseline_port=unaudited.port)
+        figure(
+            results,
+            "list_children_read_audit",
+            statistics.median(audited),
+            statistics.median(bare_list),
+            "ms p50",
+            note="the children list and its searches, each read recorded vs the same service without the read audit, in turns",
+        )
 
         # --- eligibility over HTTP vs a bare authenticated detail endpoint --------------------
         open_cases = list(Case.objects.filter(status="open", category="foreigner").values_list("id", flat=True)[:200])
@@ -416,7 +445,8 @@ def main() -> None:
                 note=note,
             )
     finally:
-        server.stop()
+        for running in (server, unaudited, at_small):
+            running.stop()
 
     # --- reminder sweep vs the SQL that selects what is due ---------------------------------------
     t = time.perf_counter()
@@ -486,6 +516,33 @@ def main() -> None:
         copied,
         "rows/s",
         note=f"{rows:,} rows with full validation, duplicate search and audit vs COPY",
+    )
+
+    # --- import_adoptions of a generated national history vs COPY of the same file -------------------
+    rows = max(1000, args.scale // 10)
+    with tempfile.TemporaryDirectory() as tmp:
+        districts = list(District.objects.order_by("code").values_list("code", "region_id"))
+        path = history.write_csv(history.generate(rows, districts, seed=5), Path(tmp) / "adoptions.csv")
+        t = time.perf_counter()
+        result = import_adoptions(path)
+        assert result.ok and result.created == rows, result.errors[:3]
+        imported = rows / (time.perf_counter() - t)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE bare_adoptions ({', '.join(f'{c} text' for c in ADOPTION_COLUMNS)})")
+            t = time.perf_counter()
+            with cursor.connection.cursor().copy(
+                "COPY bare_adoptions FROM STDIN WITH (FORMAT csv, HEADER true)"
+            ) as copy:
+                copy.write(path.read_bytes())
+            copied = rows / (time.perf_counter() - t)
+    figure(
+        results,
+        "import_adoptions",
+        imported,
+        copied,
+        "rows/s",
+        note=f"{rows:,} rows of a generated history (the seed's proportions): validation, cases, decisions, "
+        "adoptions, registrations, departures and their audit events vs COPY",
     )
 
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")

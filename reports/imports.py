@@ -106,18 +106,21 @@ def _country(text: str, line: int, column: str, errors: list[CellError], *, requ
     return text
 
 
+SEXES, MARITAL_STATUSES = Sex.values, MaritalStatus.values
+
+
 def _applicant(raw: dict, n: int, line: int, errors: list[CellError]) -> dict | None:
     prefix = f"applicant{n}_"
     if n == 2 and not any(raw[prefix + f] for f in ("sex", "citizenship", "residence_country", "marital_status")):
         return None  # applicant2_* empty: a single applicant
     return {
-        "sex": parse_choice(raw[prefix + "sex"], Sex.values, line, prefix + "sex", errors),
+        "sex": parse_choice(raw[prefix + "sex"], SEXES, line, prefix + "sex", errors),
         "citizenship": _country(raw[prefix + "citizenship"], line, prefix + "citizenship", errors, required=True),
         "residence_country": _country(
             raw[prefix + "residence_country"], line, prefix + "residence_country", errors, required=True
         ),
         "marital_status": parse_choice(
-            raw[prefix + "marital_status"], MaritalStatus.values, line, prefix + "marital_status", errors
+            raw[prefix + "marital_status"], MARITAL_STATUSES, line, prefix + "marital_status", errors
         ),
     }
 
@@ -140,6 +143,7 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
             post__kind=ConsularPost.Kind.EMBASSY, number__in={r["consular_number"] for _, r in rows}
         ).values_list("post__country", "number", "child__adoption__decision__case__case_ref")
     }
+    now = today()
     number_seen: dict[tuple[str, str], int] = {}
     groups: dict[str, CaseGroup] = {}
     first_seen: dict[str, dict] = {}
@@ -187,7 +191,7 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
             child = {
                 "last_name": require(raw["child_last_name"], line, "child_last_name", e),
                 "first_name": require(raw["child_first_name"], line, "child_first_name", e),
-                "sex": parse_choice(raw["child_sex"], Sex.values, line, "child_sex", e),
+                "sex": parse_choice(raw["child_sex"], SEXES, line, "child_sex", e),
                 "birth_date": parse_date(raw["child_birth_date"], line, "child_birth_date", e),
             }
         if raw["district"] not in districts:
@@ -244,7 +248,7 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
             ("departed_on", departed_on),
             ("consular_registered_on", registered_on),
         ):
-            if value and value > today():
+            if value and value > now:
                 e.append(
                     CellError(line, column, "future_date", _("A historical record cannot be dated in the future."))
                 )
@@ -352,12 +356,16 @@ SET_BATCH = 2_000  # rows per set-based write: a few statements per table each, 
 
 
 def _batches(groups: list[CaseGroup]) -> list[list[CaseGroup]]:
-    batches: list[list[CaseGroup]] = [[]]
+    """Whole cases, about SET_BATCH rows a batch."""
+    batches: list[list[CaseGroup]] = []
+    size = SET_BATCH
     for group in groups:
-        if batches[-1] and sum(len(g.rows) for g in batches[-1]) + len(group.rows) > SET_BATCH:
+        if size + len(group.rows) > SET_BATCH:
             batches.append([])
+            size = 0
         batches[-1].append(group)
-    return [b for b in batches if b]
+        size += len(group.rows)
+    return batches
 
 
 def _write_case(group: CaseGroup, district: District, embassies: dict) -> None:
