@@ -8,10 +8,9 @@ number of queries does not grow with the number of rows.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from datetime import date, timedelta
-from typing import NamedTuple
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -26,6 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from adoption.models import Adoption, CaseApplicant, CaseChild, MaritalStatus
@@ -88,74 +88,71 @@ def adoptions_in_period(user: User, start: date, end: date, region: str | None =
     )
 
 
-class AdoptionFacts(NamedTuple):
-    """One adoption counted by the report, with what its figures depend on."""
-
-    id: int
-    sex: str
-    age: int
-    by_foreigner: bool
-    relative: bool
-    abroad: bool
-    n_applicants: int
-    unmarried_woman: bool
-    region: str
-    case: int
-    country: str
-    in_force_on: date
-
-
-def adoption_facts(qs: QuerySet[Adoption]) -> list[AdoptionFacts]:
-    """The facts of each adoption, in one query (each per-case test evaluated once per row)."""
-    rows = qs.values_list(
+def _facts(qs: QuerySet[Adoption]) -> tuple[str, tuple]:
+    """The SQL of one row of facts per adoption (each per-case test evaluated once per row), with
+    the columns the figures' conditions read."""
+    facts = qs.values(
         "id",
-        "child__sex",
         "age",
         "by_foreigner",
         "relative",
         "abroad",
         "n_applicants",
         "unmarried_woman",
-        "child__district__region",
-        "decision__case",
-        "decision__case__receiving_country",
-        "decision__in_force_on",
+        sex=F("child__sex"),
+        region=F("child__district__region"),
+        case_id=F("decision__case"),
+        country=F("decision__case__receiving_country"),
+        year=ExtractYear("decision__in_force_on"),
     )
-    return [AdoptionFacts(*row) for row in rows.iterator(chunk_size=5000)]
+    return facts.query.sql_with_params()
 
 
-# Each figure of the adoptions report (REPORTS.md) as a test of one adoption's facts: the counts
-# and the drill-down links to the children behind them use the same tests.
-FIGURES: dict[str, Callable[[AdoptionFacts], bool]] = {
-    "total": lambda a: True,
-    "by_citizens": lambda a: not a.by_foreigner,
-    "by_foreigners": lambda a: a.by_foreigner,
-    "foreign.boys": lambda a: a.by_foreigner and a.sex == "M",
-    "foreign.girls": lambda a: a.by_foreigner and a.sex == "F",
-    "foreign.by_relatives_abroad": lambda a: a.by_foreigner and a.relative and a.abroad,
-    "foreign.by_single_mothers": lambda a: a.by_foreigner and a.n_applicants == 1 and a.unmarried_woman,
-    "foreign.age_under_1": lambda a: a.by_foreigner and a.age == 0,
-    "foreign.age_1": lambda a: a.by_foreigner and a.age == 1,
-    **{f"by_age.{label}": (lambda a, low=low, high=high: low <= a.age <= high) for label, low, high in AGE_BANDS},
+# Each figure of the adoptions report (REPORTS.md) as a condition on one adoption's facts (the
+# columns of `_facts`): the counts and the drill-down links to the children behind them are both
+# written from these conditions, so each figure has one definition, run in the database.
+FIGURES: dict[str, str] = {
+    "total": "1 = 1",
+    "by_citizens": "NOT by_foreigner",
+    "by_foreigners": "by_foreigner",
+    "foreign.boys": "by_foreigner AND sex = 'M'",
+    "foreign.girls": "by_foreigner AND sex = 'F'",
+    "foreign.by_relatives_abroad": "by_foreigner AND relative AND abroad",
+    "foreign.by_single_mothers": "by_foreigner AND n_applicants = 1 AND unmarried_woman",
+    "foreign.age_under_1": "by_foreigner AND age = 0",
+    "foreign.age_1": "by_foreigner AND age = 1",
+    **{f"by_age.{label}": f"age BETWEEN {low} AND {high}" for label, low, high in AGE_BANDS},
 }
+# Foreign cases of two or more children adopted in the period: counted as cases, listed as their children.
+SIBLING_CASES = "SELECT case_id FROM facts WHERE by_foreigner GROUP BY case_id HAVING count(*) >= 2"
 
 
-def sibling_cases(facts: list[AdoptionFacts]) -> set[int]:
-    """Foreign cases of two or more children adopted in the period."""
-    per_case = Counter(a.case for a in facts if a.by_foreigner)
-    return {case for case, n in per_case.items() if n >= 2}
+def figure_counts(qs: QuerySet[Adoption], by: tuple[str, ...]) -> dict[tuple, dict[str, int]]:
+    """Every figure counted in each group of facts alike in the columns `by`, in one statement
+    (the facts read once); "siblings" (the cases of SIBLING_CASES, whatever the group) with them."""
+    sql, params = _facts(qs)
+    columns = ", ".join(by)
+    counts = ", ".join(f"count(*) FILTER (WHERE {condition})" for condition in FIGURES.values())
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(
+            f"WITH facts AS ({sql}) SELECT {columns}, {counts}, (SELECT count(*) FROM ({SIBLING_CASES}) s) "
+            f"FROM facts GROUP BY {columns}",
+            params,
+        )
+        names = [*FIGURES, "siblings"]
+        return {tuple(row[: len(by)]): dict(zip(names, row[len(by) :], strict=True)) for row in cursor.fetchall()}
 
 
 def adoptions_report(user: User, start: date, end: date, region: str | None = None) -> dict:
-    facts = adoption_facts(adoptions_in_period(user, start, end, region))
-    # Adoptions alike in every fact a figure reads, counted once: each figure is tested per kind, not per row.
-    alike = Counter(a._replace(id=None, case=None, in_force_on=None) for a in facts)
-    count = {name: sum(n for a, n in alike.items() if test(a)) for name, test in FIGURES.items()}
+    groups = figure_counts(adoptions_in_period(user, start, end, region), by=("region", "country"))
+    count = Counter()
     by_region, by_country = Counter(), Counter()
-    for a, n in alike.items():
-        by_region[a.region] += n
-        if a.abroad:
-            by_country[a.country] += n
+    for (in_region, country), figures in groups.items():
+        count.update(figures)
+        by_region[in_region] += figures["total"]
+        if country:  # abroad: the case names a receiving country
+            by_country[country] += figures["total"]
+    siblings = next(iter(groups.values()))["siblings"] if groups else 0
     return {
         "from": start,
         "to": end,
@@ -166,7 +163,7 @@ def adoptions_report(user: User, start: date, end: date, region: str | None = No
         "foreign": {
             "boys": count["foreign.boys"],
             "girls": count["foreign.girls"],
-            "cases_with_two_or_more_children": len(sibling_cases(facts)),
+            "cases_with_two_or_more_children": siblings,
             "by_relatives_abroad": count["foreign.by_relatives_abroad"],
             "by_single_mothers": count["foreign.by_single_mothers"],
             "age_under_1": count["foreign.age_under_1"],
@@ -183,17 +180,21 @@ def children_behind(
 ) -> QuerySet[Adoption] | None:
     """The adoptions counted in one figure of the adoptions report (None: no such figure)."""
     qs = adoptions_in_period(user, start, end, region)
+    params: tuple = ()
     if figure in FIGURES:
-        test = FIGURES[figure]
+        condition = FIGURES[figure]
     elif figure.startswith("by_region."):
-        test = lambda a: a.region == figure.removeprefix("by_region.")  # noqa: E731
+        condition, params = "region = %s", (figure.removeprefix("by_region."),)
     elif figure.startswith("by_receiving_country."):
-        test = lambda a: a.abroad and a.country == figure.removeprefix("by_receiving_country.")  # noqa: E731
+        condition, params = "abroad AND country = %s", (figure.removeprefix("by_receiving_country."),)
     elif figure == "foreign.cases_with_two_or_more_children":
-        return qs.filter(decision__case__in=sibling_cases(adoption_facts(qs)))
+        condition = f"case_id IN ({SIBLING_CASES})"
     else:
         return None
-    return qs.filter(pk__in=[a.id for a in adoption_facts(qs) if test(a)])
+    sql, facts_params = _facts(qs)
+    return qs.filter(
+        pk__in=RawSQL(f"WITH facts AS ({sql}) SELECT id FROM facts WHERE {condition}", facts_params + params)
+    )
 
 
 def consular_registrations_report(user: User, as_of: date, region: str | None = None) -> dict:
