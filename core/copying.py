@@ -32,6 +32,7 @@ def copy_into_temp(name: str, columns: Sequence[tuple[str, str]], rows: Iterable
         with raw.copy(f"COPY {quote(name)} ({', '.join(quote(c) for c, _ in columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        cursor.execute(f"ANALYZE {quote(name)}")  # never analyzed by autovacuum: joins need its size
 
 
 Expression = str | tuple[str, Sequence]  # SQL, or SQL with its parameters
@@ -165,6 +166,7 @@ def audited_update(
             f"SELECT r.id, to_jsonb(r) AS before FROM {table} r{also} WHERE {where}",
             params,
         )
+        cursor.execute("ANALYZE import_before")  # else joined to a large table by a scan of it
         cursor.execute(
             f"UPDATE {table} r SET {', '.join(sets)} FROM import_before b{also} WHERE b.id = r.id AND {where}",
             [*values, *params],
