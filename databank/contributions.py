@@ -47,12 +47,16 @@ ASKED = f"""{GROUPS}
 SELECT g.cid, w.applicant_id FROM grp g JOIN databank_proposal p ON p.child_id = g.cid AND p.proposed_on <= %(on)s
 JOIN databank_familywishes w ON w.applicant_id = p.applicant_id WHERE {GROUP_FITS} ORDER BY 1, 2"""
 # a few families whose wishes fit a child of the case and that were not proposed it (the first found:
-# one is enough to refuse, and the check names a few)
+# one is enough to refuse, and the check names a few). Read in the order of the covering index on
+# the age range, each child's scan stops at the few it needs instead of collecting every family of
+# the range first (at 100,000 families: 3.2 -> 0.3 ms).
 UNASKED = f"""{GROUPS}
-SELECT g.cid, w.applicant_id FROM grp g JOIN databank_familywishes w ON {GROUP_FITS}
-WHERE NOT EXISTS (SELECT 1 FROM databank_proposal p
+SELECT g.cid, u.applicant_id FROM grp g CROSS JOIN LATERAL (
+  SELECT w.applicant_id FROM databank_familywishes w
+  WHERE {GROUP_FITS} AND NOT EXISTS (SELECT 1 FROM databank_proposal p
                   WHERE p.child_id = g.cid AND p.applicant_id = w.applicant_id AND p.proposed_on <= %(on)s)
-LIMIT %(limit)s"""
+  ORDER BY w.age_min, w.age_max LIMIT %(limit)s) u
+ORDER BY 1, 2 LIMIT %(limit)s"""
 PROPOSALS = """
 SELECT p.child_id, p.applicant_id, p.proposed_on, p.answer, p.answered_on FROM databank_proposal p
 JOIN adoption_casechild cc ON cc.child_id = p.child_id WHERE cc.case_id = %(case)s ORDER BY p.proposed_on, p.id"""
