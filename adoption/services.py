@@ -826,14 +826,7 @@ def record_decision(
     court = _court_of(case, actor)
     granted = outcome == Decision.Outcome.GRANTED
     new_identity = {k: v for k, v in (new_identity or {}).items() if v not in (None, "")}
-    errors: list[FieldError] = []
-    not_future("decided_on", decided_on, errors)
-    not_future("final_form_on", final_form_on, errors)
-    last_hearing = case.hearings.filter(withdrawn_at__isnull=True).order_by("-on").values_list("on", flat=True).first()
-    if last_hearing and decided_on < last_hearing:
-        errors.append(FieldError("decided_on", "before_hearing", _("A decision cannot precede the hearing.")))
-    if final_form_on and final_form_on < decided_on:
-        errors.append(FieldError("final_form_on", "before_decision", _("The final form cannot precede the decision.")))
+    errors = _decision_date_errors(case, decided_on, final_form_on)
     if new_identity and not granted:
         errors.append(FieldError("new_identity", "not_granted", _("Only a granted adoption gives a new identity.")))
     elif new_identity:
@@ -888,6 +881,59 @@ def record_decision(
     record_write(actor=actor, verb="record_decision", obj=decision, subject=case)
     if in_force_on is not None:
         decision = set_in_force(actor=actor, case=case, in_force_on=in_force_on)
+    return decision
+
+
+def _decision_date_errors(
+    case: Case, decided_on: datetime.date, final_form_on: datetime.date | None
+) -> list[FieldError]:
+    """A decision's dates: not in the future, not before the last hearing, the final form not before it."""
+    errors: list[FieldError] = []
+    not_future("decided_on", decided_on, errors)
+    not_future("final_form_on", final_form_on, errors)
+    last_hearing = case.hearings.filter(withdrawn_at__isnull=True).order_by("-on").values_list("on", flat=True).first()
+    if last_hearing and decided_on < last_hearing:
+        errors.append(FieldError("decided_on", "before_hearing", _("A decision cannot precede the hearing.")))
+    if final_form_on and final_form_on < decided_on:
+        errors.append(FieldError("final_form_on", "before_decision", _("The final form cannot precede the decision.")))
+    return errors
+
+
+@workflow.step("correct-decision")
+@transaction.atomic
+def correct_decision(
+    *,
+    actor: User | None,
+    case: Case,
+    decided_on: datetime.date,
+    reason: str,
+    final_form_on: datetime.date | None = None,
+) -> Decision:
+    """The dates of a granted decision entered wrongly, corrected while it is not in force, with
+    the reason (in the audit trail): the appeal term, and so the expected entry into force, run
+    from the corrected final form. A corrected decision date must still find the case eligible
+    on it, as the decision had to (the protective reading)."""
+    _lock_children(case)
+    case = _locked_case(case)
+    workflow.require(case, "correct-decision")
+    _court_of(case, actor)
+    decision = Decision.objects.select_for_update().get(case=case)
+    errors = _decision_date_errors(case, decided_on, final_form_on)
+    if len(reason.strip()) < MIN_REASON:
+        errors.append(
+            FieldError("reason", "reason_required", _("Say why the decision is corrected (at least 5 characters)."))
+        )
+    raise_errors(errors)
+    if decided_on != decision.decided_on:
+        _require_eligible(case, decided_on, "decision")
+    corrected = (decided_on, final_form_on or decided_on)
+    if corrected != (decision.decided_on, decision.final_form_on):
+        before = snapshot(decision)
+        decision.decided_on, decision.final_form_on = corrected
+        decision.save(update_fields=["decided_on", "final_form_on"])
+        record_write(
+            actor=actor, verb=Verb.CORRECT_DECISION, obj=decision, before=before, subject=case, purpose=reason.strip()
+        )
     return decision
 
 

@@ -355,6 +355,26 @@ class WithdrawHearingForm(WithdrawForm):
         self.fields["hearing"].label_from_instance = lambda h: _on(h.on)
 
 
+class CorrectDecisionForm(forms.Form):
+    """The dates of a granted decision entered wrongly, while it is not in force: shown as recorded."""
+
+    title = _("Correct the decision's dates (not yet in force)")
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    final_form_on = forms.DateField(
+        label=_("Made in final form on"),
+        help_text=_("The appeal term runs from this day; empty: the day of the decision."),
+        widget=DateInput(),
+        required=False,
+    )
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=300)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        decision = getattr(case, "decision", None)
+        if decision is not None:
+            self.initial.update(decided_on=decision.decided_on, final_form_on=decision.final_form)
+
+
 # The form, service and message of each step of the case (adoption.workflow says who may take
 # it and in which statuses: the page offers exactly that).
 FORMS = {
@@ -378,8 +398,17 @@ FORMS = {
     "withdraw-document": (WithdrawDocumentForm, services.withdraw_document, _("Document withdrawn.")),
     "withdraw-contact": (WithdrawContactForm, services.withdraw_contact, _("Contact withdrawn.")),
     "withdraw-hearing": (WithdrawHearingForm, services.withdraw_hearing, _("Hearing withdrawn.")),
+    "correct-decision": (CorrectDecisionForm, services.correct_decision, _("Decision corrected.")),
 }
-CASE_BOUND = (DocumentForm, ContactForm, ConsentForm, WithdrawDocumentForm, WithdrawContactForm, WithdrawHearingForm)
+CASE_BOUND = (
+    DocumentForm,
+    ContactForm,
+    ConsentForm,
+    WithdrawDocumentForm,
+    WithdrawContactForm,
+    WithdrawHearingForm,
+    CorrectDecisionForm,
+)
 
 
 def _form(name, case, data=None):
@@ -399,7 +428,8 @@ def _form(name, case, data=None):
     if name == "referral":
         initial["court"] = Court.objects.filter(district=case.district_id).order_by("id").first()
     kwargs = {"case": case} if form_class in CASE_BOUND else {}
-    return form_class(data, initial=initial, **kwargs)
+    # the page shows several steps' forms: each field's id names its step ("hearing-on"), one id per page
+    return form_class(data, initial=initial, auto_id=f"{name}-%s", **kwargs)
 
 
 def _args(form) -> dict:

@@ -64,6 +64,11 @@ STEPS: dict[str, Step] = {
     "withdraw-document": Step(G, EVIDENCE, None, gettext_lazy("corrected (only until the decision)")),
     "withdraw-contact": Step(G, EVIDENCE, None, gettext_lazy("corrected (only until the decision)")),
     "withdraw-hearing": Step(C, (CaseStatus.HEARD,), None, gettext_lazy("corrected (only until the decision)")),
+    # the dates of a granted decision entered wrongly, while it is not in force (the appeal term runs
+    # from the corrected final form)
+    "correct-decision": Step(
+        C, (CaseStatus.DECIDED,), None, gettext_lazy("corrected (only a decision not yet in force)")
+    ),
 }
 
 

@@ -70,6 +70,7 @@ class Verb(StrEnum):
     WITHDRAW_DOCUMENT = "withdraw_document"
     WITHDRAW_CONTACT = "withdraw_contact"
     WITHDRAW_HEARING = "withdraw_hearing"
+    CORRECT_DECISION = "correct_decision"
     RECORD_DOMESTIC_SEARCH = "record_domestic_search"
     REFER_TO_COURT = "refer_to_court"
     RECORD_HEARING = "record_hearing"
@@ -121,9 +122,11 @@ def audit_event(
     after: dict | None = None,
     subject: models.Model | None = None,
     action: str | None = None,
+    purpose: str = "",
 ) -> AuditEvent:
     """The (unsaved) event recording a change to `obj`; the file it belongs to is `subject`
-    (default `obj`). Bulk writers save many at once; `record_write` saves one."""
+    (default `obj`); `purpose`: why, where the change says it (a correction's reason). Bulk
+    writers save many at once; `record_write` saves one."""
     verb = Verb(verb)  # an unknown verb is a bug: ValueError here, not a free string in the trail
     if action is None:
         action = AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE
@@ -142,6 +145,7 @@ def audit_event(
         subject_id=subject_id,
         before=before,
         after=after,
+        purpose=purpose,
     )
 
 
@@ -154,9 +158,12 @@ def record_write(
     after: dict | None = None,
     subject: models.Model | None = None,
     action: str | None = None,
+    purpose: str = "",
 ) -> AuditEvent:
     """Record a change (see `audit_event`), inside the caller's transaction."""
-    event = audit_event(actor=actor, verb=verb, obj=obj, before=before, after=after, subject=subject, action=action)
+    event = audit_event(
+        actor=actor, verb=verb, obj=obj, before=before, after=after, subject=subject, action=action, purpose=purpose
+    )
     event.save()
     return event
 

@@ -145,8 +145,9 @@ def figure_counts(qs: QuerySet[Adoption], by: tuple[str, ...]) -> dict[tuple, di
 
 def adoptions_report(user: User, start: date, end: date, region: str | None = None) -> dict:
     groups = figure_counts(adoptions_in_period(user, start, end, region), by=("region", "country"))
-    count = Counter()
-    by_region, by_country = Counter(), Counter()
+    count: Counter[str] = Counter()
+    by_region: Counter[str] = Counter()
+    by_country: Counter[str] = Counter()
     for (in_region, country), figures in groups.items():
         count.update(figures)
         by_region[in_region] += figures["total"]

@@ -4,14 +4,18 @@ queue reads it any more. The pages offer it only to the role and in the statuses
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from adoption import services
 from adoption.facts import eligibility
-from adoption.models import CaseStatus, Participant
+from adoption.models import CaseStatus, Decision, Participant
+from adoption.rules import right_arises
 from core.dates import today
 from core.errors import ConflictError, Forbidden, RuleError
 from core.models import AuditEvent
+from tests.adoption.conftest import ago
 
 pytestmark = pytest.mark.django_db
 ALL_PRESENT = [Participant.APPLICANTS, Participant.GUARDIANSHIP, Participant.PROCURATOR]
@@ -116,3 +120,102 @@ def test_the_case_page_offers_the_withdrawal_by_name_and_asks_to_confirm(client,
     client.force_login(users["court"])  # the court reads the case and is offered no withdrawal of documents
     assert "Withdraw a document" not in client.get(f"/cases/{foreign_case.pk}/").content.decode()
     assert client.post(url, {"document": certificate.pk, "reason": "x" * 10, "confirm": "on"}).status_code == 403
+
+
+def _decided(users, court, case, *, heard_days_ago=2, decided_days_ago=2):
+    services.refer_to_court(actor=None, case=case, court=court, on=ago(heard_days_ago))
+    services.record_hearing(actor=None, case=case, on=ago(heard_days_ago), participants=ALL_PRESENT, in_camera=True)
+    return services.record_decision(
+        actor=users["court"], case=case, outcome="granted", decided_on=ago(decided_days_ago)
+    )
+
+
+def test_a_decisions_final_form_date_is_corrected_before_it_enters_into_force(users, court, foreign_case):
+    decision = _decided(users, court, foreign_case)
+    assert services.expected_in_force_on(decision) == right_arises(ago(2), 1)
+    with pytest.raises(RuleError) as refused:  # a correction says why
+        services.correct_decision(
+            actor=users["court"], case=foreign_case, decided_on=ago(2), final_form_on=ago(1), reason=" "
+        )
+    assert refused.value.errors[0].field == "reason" and refused.value.errors[0].code == "reason_required"
+    services.correct_decision(
+        actor=users["court"], case=foreign_case, decided_on=ago(2), final_form_on=ago(1), reason="typed the wrong day"
+    )
+    decision.refresh_from_db()
+    assert decision.final_form_on == ago(1) and decision.decided_on == ago(2)
+    assert services.expected_in_force_on(decision) == right_arises(ago(1), 1)  # the appeal term runs from it
+    event = AuditEvent.objects.get(verb="correct_decision")
+    assert event.purpose == "typed the wrong day" and event.subject_id == str(foreign_case.pk)
+    assert event.before["final_form_on"] == ago(2).isoformat() and event.after["final_form_on"] == ago(1).isoformat()
+
+
+@pytest.mark.parametrize(
+    "decided, final_form, field, code",
+    [
+        (-1, None, "decided_on", "future_date"),  # tomorrow
+        (3, None, "decided_on", "before_hearing"),  # the day before the hearing
+        (2, 3, "final_form_on", "before_decision"),  # the final form the day before the decision
+    ],
+)
+def test_a_corrected_date_keeps_the_decisions_rules(users, court, foreign_case, decided, final_form, field, code):
+    decision = _decided(users, court, foreign_case)
+    with pytest.raises(RuleError) as refused:
+        services.correct_decision(
+            actor=users["court"],
+            case=foreign_case,
+            decided_on=ago(decided),
+            final_form_on=None if final_form is None else ago(final_form),
+            reason="wrong dates",
+        )
+    assert (refused.value.errors[0].field, refused.value.errors[0].code) == (field, code)
+    decision.refresh_from_db()
+    assert (decision.decided_on, decision.final_form_on) == (ago(2), ago(2))
+    assert not AuditEvent.objects.filter(verb="correct_decision").exists()
+
+
+def test_the_day_of_the_hearing_is_a_valid_decision_date(users, court, foreign_case):
+    _decided(users, court, foreign_case, heard_days_ago=3, decided_days_ago=1)
+    decision = services.correct_decision(
+        actor=users["court"], case=foreign_case, decided_on=ago(3), reason="decided at the hearing"
+    )
+    assert (decision.decided_on, decision.final_form_on) == (ago(3), ago(3))
+
+
+def test_a_decision_in_force_or_another_role_is_not_corrected(users, court, foreign_case):
+    decision = _decided(users, court, foreign_case)
+    with pytest.raises(Forbidden):  # the court's record
+        services.correct_decision(actor=users["guardianship"], case=foreign_case, decided_on=ago(1), reason="mine")
+    # upheld on appeal: in force on the appeal's date
+    services.record_appeal(
+        actor=users["court"], case=foreign_case, filed_on=ago(1), decided_on=today(), outcome="upheld"
+    )
+    foreign_case.refresh_from_db()
+    assert foreign_case.status == CaseStatus.IN_FORCE
+    with pytest.raises(ConflictError) as refused:
+        services.correct_decision(actor=users["court"], case=foreign_case, decided_on=ago(1), reason="too late")
+    assert refused.value.errors[0].code == "illegal_transition"
+    decision.refresh_from_db()
+    assert decision.decided_on == ago(2)
+
+
+def test_the_case_page_offers_the_court_the_correction_with_the_dates_as_recorded(client, users, court, foreign_case):
+    _decided(users, court, foreign_case)
+    client.force_login(users["court"])
+    page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
+    assert "Correct the decision&#x27;s dates (not yet in force)" in page
+    shown = re.search(r'<input[^>]*id="correct-decision-final_form_on"[^>]*>', page).group(0)
+    assert f'value="{ago(2).isoformat()}"' in shown  # as recorded: the clerk changes what was wrong
+    url = f"/cases/{foreign_case.pk}/correct-decision/"
+    done = client.post(
+        url,
+        {
+            "decided_on": ago(2).isoformat(),
+            "final_form_on": ago(1).isoformat(),
+            "reason": "typed the day of the decision",
+        },
+    )
+    assert done.status_code == 302
+    assert Decision.objects.get(case=foreign_case).final_form_on == ago(1)
+    client.force_login(users["guardianship"])
+    assert "Correct the decision" not in client.get(f"/cases/{foreign_case.pk}/").content.decode()
+    assert client.post(url, {"decided_on": ago(2).isoformat(), "reason": "x" * 10}).status_code == 403

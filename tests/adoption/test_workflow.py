@@ -71,6 +71,7 @@ def args_for(name, case, court):
         "withdraw-document": {"document": CaseDocument(), "reason": "entered by mistake"},
         "withdraw-contact": {"contact": Contact(), "reason": "entered by mistake"},
         "withdraw-hearing": {"hearing": Hearing(), "reason": "entered by mistake"},
+        "correct-decision": {"decided_on": on, "reason": "entered by mistake"},
     }[name]
 
 

@@ -336,3 +336,22 @@ def test_the_agency_records_a_departure_from_the_case_of_a_foreign_adoption_in_f
     assert Departure.objects.get().exit_permission_number == "EP-7"
     login(client, users["court"])
     assert client.get(url).status_code == 403
+
+
+def _ids(page: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', page)
+
+
+def test_every_id_on_a_case_page_is_given_once(client, users, court, foreign_case, make_child_web):
+    """The case page shows several steps' forms at once (a label points to one field only)."""
+    login(client, users["guardianship"])
+    page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
+    assert page.count("<form") > 3 and 'id="documents-issued_on"' in page and 'id="contacts-on"' in page
+    assert [i for i in set(_ids(page)) if _ids(page).count(i) > 1] == []
+    client.post(f"/cases/{foreign_case.pk}/referral/", {"court": court.pk, "on": ago(1).isoformat()})
+    login(client, users["court"])
+    heard = {"on": ago(0).isoformat(), "participants": ["applicants", "guardianship", "procurator"]}
+    assert client.post(f"/cases/{foreign_case.pk}/hearing/", heard | {"in_camera": "on"}).status_code == 302
+    page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
+    assert 'id="decision-decided_on"' in page and 'id="hearing-on"' in page
+    assert [i for i in set(_ids(page)) if _ids(page).count(i) > 1] == []
