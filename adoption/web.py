@@ -216,6 +216,16 @@ class HearingForm(forms.Form):
     in_camera = forms.BooleanField(label=_("Heard in camera"), required=False)
 
 
+def _decision_dates() -> tuple[forms.DateField, forms.DateField]:
+    """A decision's two dates, as the decision form and its correction ask for them."""
+    return forms.DateField(label=_("Decided on"), widget=DateInput()), forms.DateField(
+        label=_("Made in final form on"),
+        help_text=_("The appeal term runs from this day; empty: the day of the decision."),
+        widget=DateInput(),
+        required=False,
+    )
+
+
 class DecisionForm(Irreversible):
     confirm_label = _(
         "I confirm the entry into force: the adoption takes effect on that date, the child leaves the registers "
@@ -223,13 +233,7 @@ class DecisionForm(Irreversible):
     )
 
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
-    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
-    final_form_on = forms.DateField(
-        label=_("Made in final form on"),
-        help_text=_("The appeal term runs from this day; empty: the day of the decision."),
-        widget=DateInput(),
-        required=False,
-    )
+    decided_on, final_form_on = _decision_dates()
     in_force_on = forms.DateField(label=_("Entered into force on (if known)"), widget=DateInput(), required=False)
     age_gap_reduced = forms.BooleanField(label=_("The court reduced the age gap (CMF art. 92)"), required=False)
     age_gap_reason = forms.CharField(
@@ -359,13 +363,7 @@ class CorrectDecisionForm(forms.Form):
     """The dates of a granted decision entered wrongly, while it is not in force: shown as recorded."""
 
     title = _("Correct the decision's dates (not yet in force)")
-    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
-    final_form_on = forms.DateField(
-        label=_("Made in final form on"),
-        help_text=_("The appeal term runs from this day; empty: the day of the decision."),
-        widget=DateInput(),
-        required=False,
-    )
+    decided_on, final_form_on = _decision_dates()
     reason = forms.CharField(label=_("Why it is corrected"), max_length=300)
 
     def __init__(self, *args, case, **kwargs):
