@@ -19,7 +19,7 @@ from registry.models import Child
 
 from . import deadlines, rules
 from .models import MonitoringReport
-from .selectors import adopted_children_for
+from .selectors import adopted_children_for, adoptions_abroad_for
 
 
 def registration_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
@@ -34,7 +34,7 @@ def registration_lines(user: User, on: datetime.date, until: datetime.date) -> l
         else _("Not on a consular register")
     )
     pending = (
-        deadlines.registrations_pending(Adoption.objects.filter(child__in=adopted_children_for(user).values("pk")))
+        deadlines.registrations_pending(adoptions_abroad_for(user))
         .filter(decision__in_force_on__lte=until - days)
         .select_related("child", "decision__case")
         .prefetch_related("decision__case__applicants")
