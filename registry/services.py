@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -140,7 +141,10 @@ def stored_alike(children) -> list[Stored]:
         .values_list(*Stored._fields)
     )
     # plain rows in one fetch: an import's batch reads tens of thousands (the ORM's rows cost more than the query)
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # nothing to compare with (no child given)
+        return []
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         return [Stored._make(row) for row in cursor.fetchall()]
