@@ -325,29 +325,20 @@ def main() -> None:
     unaudited = Server({**env, "DJANGO_SETTINGS_MODULE": "bench.settings_without_read_audit"}, slot=1)
     at_small = Server({**env, "DATABASE_URL": small_url}, slot=2)
     try:
-        for name, paths in lists.items():  # in turns: a loaded machine slows both alike
-            at_scale, base = paired(server.port, token, paths, paths, 40, baseline_port=at_small.port)
-            figure(
-                results,
-                name,
-                statistics.median(at_scale),
-                statistics.median(base),
-                "ms p50",
-                note=f"at {args.scale:,} rows vs at {small:,}, in turns",
-            )
-        # the work queues (issue 20): what falls due, from every source of the role, at full scale vs at 10,000
-        for name, queue_token in (("work_queue_district", agency_token), ("work_queue_ministry", token)):
-            at_scale, base = paired(
-                server.port, queue_token, ["/api/v1/work/"], ["/api/v1/work/"], 40, baseline_port=at_small.port
-            )
-            figure(
-                results,
-                name,
-                statistics.median(at_scale),
-                statistics.median(base),
-                "ms p50",
-                note=f"GET /api/v1/work/ at {args.scale:,} children vs at {small:,}, in turns",
-            )
+        # in turns: a loaded machine slows both alike. The lists, and the work queues (issue 20: what falls
+        # due, from every source of the role), at full scale vs at 10,000
+        queue_note = f"GET /api/v1/work/ at {args.scale:,} children vs at {small:,}, in turns"
+        against_small = [
+            *(
+                (name, token, paths, f"at {args.scale:,} rows vs at {small:,}, in turns")
+                for name, paths in lists.items()
+            ),
+            ("work_queue_district", agency_token, ["/api/v1/work/"], queue_note),
+            ("work_queue_ministry", token, ["/api/v1/work/"], queue_note),
+        ]
+        for name, who, paths, note in against_small:
+            at_scale, base = paired(server.port, who, paths, paths, 40, baseline_port=at_small.port)
+            figure(results, name, statistics.median(at_scale), statistics.median(base), "ms p50", note=note)
         pages = [*lists["list_children"], *lists["list_children_search"]]
         audited, bare_list = paired(server.port, token, pages, pages, args.rounds, baseline_port=unaudited.port)
         figure(

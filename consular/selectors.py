@@ -14,17 +14,20 @@ from registry.selectors import children_for
 from .models import ConsularRegistration, MonitoringReport
 
 
+def _abroad(adoptions: QuerySet[Adoption]) -> QuerySet[Adoption]:
+    """Adoptions abroad (a receiving country) whose decision is in force."""
+    return adoptions.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
+
+
 def adoptions_abroad_for(user: User) -> QuerySet[Adoption]:
     """The adoptions abroad in force of the children in the caller's scope (those of
     `adopted_children_for`), as adoptions: a queue reads them in date order with no per-child detour."""
-    return Adoption.objects.filter(child__in=children_for(user), decision__in_force_on__isnull=False).exclude(
-        decision__case__receiving_country=""
-    )
+    return _abroad(Adoption.objects.filter(child__in=children_for(user)))
 
 
 def adopted_children_for(user: User) -> QuerySet[Child]:
     """Children adopted abroad whose decision is in force, within the caller's scope."""
-    abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
+    abroad = _abroad(Adoption.objects.all())
     return (
         children_for(user)
         .filter(pk__in=abroad.values("child_id"))
