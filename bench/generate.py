@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import time
 
 from django.db import connection
 
@@ -652,7 +653,17 @@ def families(count: int, *, seed: int = 3, today: datetime.date | None = None) -
     )
     with connection.cursor() as cursor:
         # as autovacuum leaves a table some time after a bulk load: statistics and the visibility map
-        # (matching reads the families from their index alone, docs/decisions.md)
-        cursor.execute("VACUUM (ANALYZE) databank_familywishes")
+        # (matching reads the families from their indexes alone, docs/decisions.md). VACUUM marks a
+        # page all-visible only when no older snapshot is open in the database, and autovacuum's
+        # ANALYZE of the tables just loaded holds one: it is waited for (two minutes at most).
+        for _ in range(120):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+            )
+            if not cursor.fetchone()[0]:
+                break
+            time.sleep(1)
         cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (ANALYZE) databank_familywishes")
     return counts

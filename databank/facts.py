@@ -35,6 +35,7 @@ def child_facts(child: Child) -> rules.ChildFacts:
 
 
 MATCHES_SHOWN = 50  # a child's matches are shown this many at a time, in order
+MATCHES_COUNTED = 1000  # and counted up to this many: beyond, "more than 1,000" (docs/decisions.md)
 
 # On the register of prospective adopters on the day, and since when (the earliest entry valid that
 # day): from the family's own row when it has one entry, from the entries when it has more.
@@ -60,12 +61,24 @@ FITS = (
     + ON_REGISTER
 )
 GROUP = ("youngest", "oldest", "one_sex", "sex", "health", "size", "region")
+_FITS = FITS.format(**{name: f"%({name})s" for name in GROUP})
+_COLUMNS = """w.applicant_id, w.home_region_id, w.sex, w.age_min, w.age_max, w.children, w.siblings,
+  w.health_conditions, w.wished_regions"""
+_ORDER = "CASE WHEN {w}home_region_id = %(region)s THEN 0 ELSE 1 END, {w}applicant_id"
+# The families in the order they are proposed, the first {limit}: those with one entry on the register
+# read in the order of their entries (the index wishes_by_registration, stopping at the limit), those
+# with more (few) computed; and how many fit, counted up to MATCHES_COUNTED + 1 from the age index
+# (wishes_by_age: the IN list reads it value by value, as age_min <= youngest).
 MATCHES = f"""
-SELECT w.applicant_id, {REGISTERED_ON}, w.home_region_id, w.sex, w.age_min, w.age_max, w.children, w.siblings,
-       w.health_conditions, w.wished_regions, count(*) OVER ()
-FROM databank_familywishes w
-WHERE {FITS.format(**{name: f"%({name})s" for name in GROUP})} AND w.age_min IN ({{ages}}) {{family}}
-ORDER BY 2, CASE WHEN w.home_region_id = %(region)s THEN 0 ELSE 1 END, w.applicant_id {{limit}}"""
+SELECT m.*, (SELECT count(*) FROM (SELECT FROM databank_familywishes w
+                      WHERE {_FITS} AND w.age_min IN ({{ages}}) {{family}} LIMIT %(counted)s) c)
+FROM ((SELECT {_COLUMNS}, w.registered_on AS since FROM databank_familywishes w
+       WHERE w.registrations = 1 AND {_FITS} {{family}}
+       ORDER BY w.registered_on, {_ORDER.format(w="w.")} {{limit}})
+      UNION ALL
+      (SELECT {_COLUMNS}, {REGISTERED_ON} FROM databank_familywishes w
+       WHERE w.registrations > 1 AND {_FITS} {{family}})) m
+ORDER BY m.since, {_ORDER.format(w="m.")} {{limit}}"""
 
 
 def families_for(
@@ -73,7 +86,8 @@ def families_for(
 ) -> tuple[list[rules.FamilyFacts], int]:
     """Families on the register of prospective adopters on `on` whose wishes fit `child` and its
     brothers and sisters (one query, FITS), in the order they are proposed: the first `limit` (or
-    only `family`), and how many there are."""
+    only `family`), and how many there are, counted up to MATCHES_COUNTED + 1 (more than
+    MATCHES_COUNTED: "more than" that many)."""
     group = (child, *child.siblings)
     ages = [age_on(member.birth_date, on) for member in group]
     sexes = {member.sex for member in group}
@@ -88,9 +102,9 @@ def families_for(
         "region": child.region,
         "family": family,
         "limit": limit,
+        "counted": MATCHES_COUNTED + 1,
     }
-    # the same as age_min <= youngest, as a list the index reads value by value (not every lower age_min)
-    params |= {f"age{a}": a for a in range(min(ages) + 1)}
+    params |= {f"age{a}": a for a in range(min(ages) + 1)}  # the count's IN list
     sql = MATCHES.format(
         ages=", ".join(f"%(age{a})s" for a in range(min(ages) + 1)),
         family="" if family is None else "AND w.applicant_id = %(family)s",
@@ -112,5 +126,11 @@ def families_for(
             health_conditions=bool(health),
             regions=frozenset(region for region in wished.split(",") if region),
         )
-        for applicant, registered_on, home, sex, age_min, age_max, n, together, health, wished, _total in rows
+        for applicant, home, sex, age_min, age_max, n, together, health, wished, registered_on, _total in rows
     ], (rows[0][-1] if rows else 0)
+
+
+def counted(total: int) -> tuple[int, bool]:
+    """The count of fitting families to show for `families_for`'s `total`: at most MATCHES_COUNTED,
+    and whether more fit."""
+    return min(total, MATCHES_COUNTED), total > MATCHES_COUNTED

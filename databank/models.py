@@ -68,7 +68,27 @@ class FamilyWishes(models.Model):
                     "applicant",
                 ],
                 name="wishes_by_age",
-            )
+            ),
+            # a child's matches are read in the order of the families' entries on the register, up to
+            # the page's limit (the families with one entry; those with more are few and computed)
+            models.Index(
+                fields=["registered_on", "applicant"],
+                include=[
+                    "age_min",
+                    "age_max",
+                    "sex",
+                    "children",
+                    "siblings",
+                    "health_conditions",
+                    "wished_regions",
+                    "registrations",
+                    "valid_until",
+                    "home_region",
+                ],
+                condition=models.Q(registrations=1),
+                name="wishes_by_registration",
+            ),
+            models.Index(fields=["applicant"], condition=models.Q(registrations__gt=1), name="wishes_with_entries"),
         ]
 
     def __str__(self):

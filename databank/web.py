@@ -157,7 +157,7 @@ def child_matches(request, pk):
             "child": child,
             "name": sealing.shown_name(child),
             "rows": rows,
-            "total": total,
+            "total": facts.counted(total),
             "others": [p for a, p in proposals.items() if a not in {r["id"] for r in rows}],
             "people": people,
             "answer_form": answer_form,

@@ -71,7 +71,7 @@ class MatchesView(ChildBound):
         on = params.validated_data.get("as_of") or today()
         note_read(child)
         if sealing.is_sealed(child):
-            return Response({"count": 0, "results": []})  # an adopted child is never proposed
+            return Response({"count": 0, "more": False, "results": []})  # an adopted child is never proposed
         wanted = facts.child_facts(child)
         families, total = facts.families_for(wanted, on, limit=facts.MATCHES_SHOWN)
         proposals = {p.applicant_id: p for p in selectors.proposals_of(child)}
@@ -85,7 +85,8 @@ class MatchesView(ChildBound):
             }
             for family, reason in rules.matches(wanted, families, on)
         ]
-        return Response({"count": total, "results": results})
+        count, more = facts.counted(total)
+        return Response({"count": count, "more": more, "results": results})
 
 
 class ProposalsView(ChildBound):

@@ -3,6 +3,7 @@ and answers, the no-answer sweep, and DOMESTIC_PREFERENCE derived from the propo
 
 import datetime
 import random
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
@@ -105,8 +106,13 @@ def test_wishes_matches_and_proposals_through_the_api(api, users, district, othe
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "age_max"
     answer = g.get(f"/api/v1/children/{child_.pk}/matches/").json()
     matches = answer["results"]
-    assert answer["count"] == 2 and [m["applicant"] for m in matches] == [early.pk, late.pk]
+    assert (answer["count"], answer["more"]) == (2, False) and [m["applicant"] for m in matches] == [early.pk, late.pk]
     assert "aged 4" in matches[0]["reason"]
+    with patch.object(databank_facts, "MATCHES_COUNTED", 1):  # counted up to a bound, every match still listed
+        capped = g.get(f"/api/v1/children/{child_.pk}/matches/").json()
+        assert (capped["count"], capped["more"]) == (1, True) and capped["results"] == matches
+        with patch.object(databank_facts, "MATCHES_COUNTED", 2):  # exactly at the bound: no "more"
+            assert g.get(f"/api/v1/children/{child_.pk}/matches/").json()["more"] is False
     url = f"/api/v1/children/{child_.pk}/proposals/"
     not_fitting = g.post(url, {"applicant": boys_only.pk, "proposed_on": ago(5).isoformat()}, format="json")
     assert not_fitting.status_code == 400 and not_fitting.json()["errors"][0]["code"] == "no_match"
@@ -148,7 +154,7 @@ def test_a_sealed_child_is_never_proposed(api, users, district, court):
     _case, adopted = adopt_abroad(district, court)
     family_ = registered_family(district)
     g = api(users["guardianship"])
-    assert g.get(f"/api/v1/children/{adopted.pk}/matches/").json() == {"count": 0, "results": []}
+    assert g.get(f"/api/v1/children/{adopted.pk}/matches/").json() == {"count": 0, "more": False, "results": []}
     refused = g.post(
         f"/api/v1/children/{adopted.pk}/proposals/",
         {"applicant": family_.pk, "proposed_on": ago(1).isoformat()},
@@ -317,7 +323,12 @@ def test_the_sql_of_a_fit_is_rules_fits(district, other_district):
     for i in range(60):
         home = rng.choice([district, other_district])
         applicant = make_applicant(
-            home, citizenship="KZ", residence="KZ", last_name=f"Family{i}", registered_ago=rng.randrange(1, 900)
+            home,
+            citizenship="KZ",
+            residence="KZ",
+            last_name=f"Family{i}",
+            # a dozen registered on one day, the earliest still valid today: ties across the limit below
+            registered_ago=364 if i % 5 == 0 else rng.randrange(1, 900),
         )
         if i % 7 == 0:  # a second entry, later
             adoption_services.register_applicant(
@@ -393,6 +404,10 @@ def test_the_sql_of_a_fit_is_rules_fits(district, other_district):
             in_python = [f.id for f, _reason in rules.matches(wanted, candidates, on)]
             in_sql, total = databank_facts.families_for(wanted, on)
             assert [f.id for f in in_sql] == in_python and total == len(in_python), (child_.pk, on)
+            # the first few, read in the order of the entries up to the limit, are the same first few
+            for limit in (1, 2, 3, 5, 8):
+                first, total = databank_facts.families_for(wanted, on, limit=limit)
+                assert [f.id for f in first] == in_python[:limit] and total == len(in_python), (child_.pk, on)
             # the eligibility's groups, from the case's rows in SQL, fit the same families
             with connection.cursor() as cursor:
                 cursor.execute(
