@@ -23,7 +23,7 @@ from core.services import create_reminders
 from registry.models import Level
 
 from . import rules
-from .models import AppealOutcome, CaseChild, CaseStatus, Decision
+from .models import AppealOutcome, CaseChild, CaseStatus, Decision, HagueProcedure
 
 CENTRAL_WAIT_REMINDER = "central_wait_ends"
 IN_FORCE_REMINDER = "decision_in_force_due"
@@ -88,10 +88,15 @@ def certificates_pending(decisions):
     parties = Country.objects.filter(
         code=OuterRef("case__receiving_country"), hague_party_since__lte=OuterRef("in_force_on")
     )
-    return (
-        decisions.filter(outcome=Decision.Outcome.GRANTED, in_force_on__isnull=False, case__historical=False)
-        .filter(Exists(parties))
-        .exclude(case__hague__certificate_issued_on__isnull=False)
+    # an anti-join, not a left join of the procedures: read in date order (the queue), the decisions
+    # are walked by their index and stop at the page, whatever the estimate of the procedures
+    issued = HagueProcedure.objects.filter(case_id=OuterRef("case_id"), certificate_issued_on__isnull=False)
+    return decisions.filter(
+        Exists(parties),
+        ~Exists(issued),
+        outcome=Decision.Outcome.GRANTED,
+        in_force_on__isnull=False,
+        case__historical=False,
     )
 
 

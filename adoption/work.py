@@ -93,12 +93,15 @@ def court_lines(user: User, on: datetime.date, until: datetime.date) -> list[wor
 
 def ministry_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
     days = datetime.timedelta(days=Policy.on(on).hague_certificate_days)
-    pending = deadlines.certificates_pending(Decision.objects.filter(case__in=cases_for(user)))
+    pending = deadlines.certificates_pending(
+        Decision.objects.filter(case__in=cases_for(user), in_force_on__lte=until - days)
+    )
     return _items(
         [
             (case_id, in_force_on + days, deadlines.HAGUE_CERTIFICATE_REMINDER, _("Issue the HC93 art. 23 certificate"))
-            for case_id, in_force_on in pending.values_list("case_id", "in_force_on")
-            if in_force_on + days <= until
+            for case_id, in_force_on in pending.order_by("in_force_on", "case_id").values_list(
+                "case_id", "in_force_on"
+            )[: work.SHOWN]
         ]
     )
 

@@ -6,6 +6,8 @@ ministry, place it on the central register."""
 from __future__ import annotations
 
 import datetime
+import heapq
+import itertools
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,24 +31,31 @@ def register_lines(user: User, on: datetime.date, until: datetime.date) -> list[
         Level.PRIMARY: _("Send to the regional register"),
         Level.REGIONAL: _("Place on the central register"),
     }
-    children = deadlines.due_on_register(
-        selectors.children_for(user).filter(status=ChildStatus.REGISTERED),
-        until,
-        deadlines.register_steps(Policy.on(on)),
-        STEPS_OF[user.role],
-    ).order_by("deadline", "id")[: work.SHOWN]
+    steps = deadlines.register_steps(Policy.on(on))
+    active = selectors.children_for(user).filter(status=ChildStatus.REGISTERED)
+    # each step in the order of the date it runs from (an index: its deadline is that date plus a
+    # constant), the first of each, merged by deadline
+    per_step = [
+        deadlines.due_on_register(active, until, steps, (level,)).order_by(steps[level][0], "id")[: work.SHOWN]
+        for level in STEPS_OF[user.role]
+    ]
+    children = heapq.merge(*per_step, key=lambda child: (_day(child.deadline), child.pk))
     return [
         work.Item(
-            # date + days is a timestamp in PostgreSQL: the day it falls on
-            due_on=child.deadline.date() if isinstance(child.deadline, datetime.datetime) else child.deadline,
+            due_on=_day(child.deadline),
             kind=deadlines.ESCALATION_REMINDER,
             title=titles[child.register_level],
             subject=sealing.shown_name(child),
             url=reverse("web-child", args=[child.pk]),
             record=("registry.child", child.pk),
         )
-        for child in children
+        for child in itertools.islice(children, work.SHOWN)
     ]
+
+
+def _day(deadline: datetime.date) -> datetime.date:
+    """date + days is a timestamp in PostgreSQL: the day it falls on."""
+    return deadline.date() if isinstance(deadline, datetime.datetime) else deadline
 
 
 def register() -> None:
