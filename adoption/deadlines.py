@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from core.dates import add_months, right_arises, today
-from core.deadlines import reminded, reminded_pairs
+from core.deadlines import reminded, reminded_pairs, reminder_kind
 from core.models import Country, Policy, Reminder
 from core.services import create_reminders
 from registry.models import Level
@@ -25,10 +26,10 @@ from registry.models import Level
 from . import rules
 from .models import AppealOutcome, CaseChild, CaseStatus, Decision, HagueProcedure
 
-CENTRAL_WAIT_REMINDER = "central_wait_ends"
-IN_FORCE_REMINDER = "decision_in_force_due"
-CIVIL_REGISTRATION_REMINDER = "civil_registration_due"
-HAGUE_CERTIFICATE_REMINDER = "hague_certificate_due"
+CENTRAL_WAIT_REMINDER = reminder_kind("central_wait_ends", _("three months on the central register expired"))
+IN_FORCE_REMINDER = reminder_kind("decision_in_force_due", _("record the entry into force"))
+CIVIL_REGISTRATION_REMINDER = reminder_kind("civil_registration_due", _("enter the civil registry's record"))
+HAGUE_CERTIFICATE_REMINDER = reminder_kind("hague_certificate_due", _("issue the HC93 art. 23 certificate"))
 
 
 def central_waits(links, until: datetime.date, statuses=(CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD)):

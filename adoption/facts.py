@@ -23,6 +23,7 @@ import psycopg
 from django.db import connection
 
 from core.models import Policy
+from registry import sealing
 from registry.rules import ConsentFact, Entry, GroundFact
 
 from . import extensions, rules
@@ -30,7 +31,8 @@ from .models import Case
 
 # Each query takes the case id once or twice; rows come in the order the rules expect.
 CHILDREN = """
-SELECT ch.id, ch.birth_date, cc.is_relative, ch.citizenship FROM adoption_casechild cc JOIN registry_child ch ON ch.id = cc.child_id
+SELECT ch.id, ch.birth_date, cc.is_relative, ch.citizenship, ch.last_name, ch.first_name, ch.patronymic, ch.sealed_on
+FROM adoption_casechild cc JOIN registry_child ch ON ch.id = cc.child_id
 WHERE cc.case_id = %s ORDER BY ch.id"""
 ENTRIES = """
 SELECT e.child_id, e.level, e."on", e.reason FROM registry_registerentry e JOIN adoption_casechild cc ON cc.child_id = e.child_id
@@ -38,7 +40,7 @@ WHERE cc.case_id = %s ORDER BY e.child_id, e."on", e.id"""
 GROUNDS = """
 SELECT g.child_id, g.id, g.parent, g.ground, d.kind, d.date, d.in_force_on FROM registry_ground g
 JOIN adoption_casechild cc ON cc.child_id = g.child_id LEFT JOIN registry_grounddocument d ON d.ground_id = g.id
-WHERE cc.case_id = %s ORDER BY g.child_id, g.id, d.id"""
+WHERE cc.case_id = %s AND g.withdrawn_at IS NULL ORDER BY g.child_id, g.id, d.id"""
 SIBLINGS_ON_REGISTER = """
 SELECT s.from_child_id, s.to_child_id FROM registry_child_siblings s JOIN adoption_casechild cc ON cc.child_id = s.from_child_id
 JOIN registry_child t ON t.id = s.to_child_id
@@ -47,7 +49,7 @@ WHERE cc.case_id = %s AND t.status = 'registered' AND t.register_level IS NOT NU
 ORDER BY s.from_child_id, s.to_child_id"""
 APPLICANTS = """
 SELECT a.id, a.sex, a.birth_date, a.citizenship, a.residence_country, a.marital_status, a.foreign_register_number,
-       a.foreign_registered_on, a.barring_facts, a.raised_child_three_years
+       a.foreign_registered_on, a.barring_facts, a.raised_child_three_years, a.last_name, a.first_name
 FROM adoption_applicant a JOIN adoption_caseapplicant ca ON ca.applicant_id = a.id WHERE ca.case_id = %s ORDER BY a.id"""
 DOCUMENTS = """
 SELECT kind, issued_on, applicant_id, issuer_licence, licence_valid_until, conditions, named_applicants, child_id,
@@ -239,8 +241,9 @@ def _load(
             siblings_on_register=tuple(siblings.get(child_id, ())),
             citizenship=citizenship,
             consents=tuple(consents.get(child_id, ())),
+            name=sealing.row_name(child_id, sealed_on, last_name, first_name, patronymic),
         )
-        for child_id, birth_date, is_relative, citizenship in children_rows
+        for child_id, birth_date, is_relative, citizenship, last_name, first_name, patronymic, sealed_on in children_rows
     )
     applicants = tuple(
         rules.ApplicantFacts(
@@ -255,6 +258,7 @@ def _load(
             barring_facts=_list(barring),
             raised_child_three_years=bool(raised),
             registrations=tuple(registrations.get(applicant_id, ())),
+            name=f"{last_name} {first_name}",
         )
         for (
             applicant_id,
@@ -267,6 +271,8 @@ def _load(
             registered_on,
             barring,
             raised,
+            last_name,
+            first_name,
         ) in applicant_rows
     )
     documents = tuple(

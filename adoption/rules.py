@@ -54,6 +54,7 @@ class ChildFacts:
     siblings_on_register: tuple[int, ...] = ()  # siblings on a register, not in this case
     citizenship: str = KZ
     consents: tuple[ConsentFact, ...] = ()  # parents' and guardians' consent records
+    name: str = ""  # the current name ('' while sealed: the child is named by number)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class ApplicantFacts:
     barring_facts: tuple[str, ...] = ()
     raised_child_three_years: bool = False
     registrations: tuple[RegistrationFacts, ...] = ()
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -396,6 +398,11 @@ def _names(ids) -> str:
     return ", ".join(f"#{i}" for i in ids)
 
 
+def _who(person: ChildFacts | ApplicantFacts) -> str:
+    """How a detail names a child or an applicant of the case: by name (its number without one)."""
+    return person.name or f"#{person.id}"
+
+
 # When each check applies (§4 "applies to"), as facts of the case on the date.
 
 
@@ -448,16 +455,16 @@ def child_adoptable(facts: CaseFacts, on: date):
     for child in facts.children:
         if facts.kind == CaseKind.STANDARD and not register_state_on(child.entries, on).on_register:
             problems.append(
-                _("child #%(id)s is on no register of children deprived of parental care") % {"id": child.id}
+                _("child %(name)s is on no register of children deprived of parental care") % {"name": _who(child)}
             )
         missing = uncovered_parents(child.grounds, on, child.consents, facts.applicant_ids)
         if missing:
             problems.append(
                 _(
-                    "child #%(id)s has no ground of adoptability for: %(parents)s (a court decision in force, "
+                    "child %(name)s has no ground of adoptability for: %(parents)s (a court decision in force, "
                     "a consent record for these applicants, or another documented ground)"
                 )
-                % {"id": child.id, "parents": ", ".join(str(_(p)) for p in missing)}
+                % {"name": _who(child), "parents": ", ".join(str(_(p)) for p in missing)}
             )
     if problems:
         return FAIL, _("Not adoptable: %(problems)s.") % {"problems": "; ".join(problems)}, None
@@ -565,7 +572,7 @@ def central_register_wait(facts: CaseFacts, on: date):
     for child in facts.children:
         central_on = register_state_on(child.entries, on).central_on
         if central_on is None:
-            return FAIL, _("Child #%(id)s is not on the central register.") % {"id": child.id}, None
+            return FAIL, _("Child %(name)s is not on the central register.") % {"name": _who(child)}, None
         waits.append(right_arises(central_on, CENTRAL_WAIT_MONTHS))
     allowed_from = max(waits)
     if on < allowed_from:
@@ -591,21 +598,19 @@ def personal_contact(facts: CaseFacts, on: date):
                 c.on for c in facts.contacts if c.applicant_id == applicant.id and c.child_id == child.id and c.on <= on
             )
             if not days:
-                missing.append(_("applicant #%(a)s with child #%(c)s") % {"a": applicant.id, "c": child.id})
+                missing.append(_("applicant %(a)s with child %(c)s") % {"a": _who(applicant), "c": _who(child)})
                 continue
             needed = days[0] + timedelta(days=CONTACT_DAYS)
             if days[-1] < needed:
-                (waiting_until if on < needed else short).append((needed, applicant.id, child.id))
+                (waiting_until if on < needed else short).append((needed, applicant.id, child.id, applicant, child))
     if missing:
         return FAIL, _("No personal contact recorded: %(pairs)s.") % {"pairs": "; ".join(missing)}, None
     if short:
-        needed, a, c = max(short)
+        needed, _a, _c, applicant, child = max(short, key=lambda row: row[:3])
         return (
             FAIL,
-            _(
-                "Record a contact of applicant #%(a)s with child #%(c)s on or after %(date)s (two weeks after the first)."
-            )
-            % {"a": a, "c": c, "date": in_text(needed)},
+            _("Record a contact of applicant %(a)s with child %(c)s on or after %(date)s (two weeks after the first).")
+            % {"a": _who(applicant), "c": _who(child), "date": in_text(needed)},
             None,
         )
     if waiting_until:
@@ -698,19 +703,19 @@ def adopter_health(facts: CaseFacts, on: date):
     for applicant in facts.applicants:
         certificates = facts.documents_on(on, CaseDocumentKind.MEDICAL_CERTIFICATE, applicant.id)
         if not certificates:
-            problems.append(_("applicant #%(id)s has no medical certificate") % {"id": applicant.id})
+            problems.append(_("applicant %(name)s has no medical certificate") % {"name": _who(applicant)})
             continue
         latest = certificates[-1]
         if on > valid_through(latest.issued_on, months):
             problems.append(
-                _("the medical certificate of applicant #%(id)s (%(date)s) is older than %(months)s months")
-                % {"id": applicant.id, "date": in_text(latest.issued_on), "months": months}
+                _("the medical certificate of applicant %(name)s (%(date)s) is older than %(months)s months")
+                % {"name": _who(applicant), "date": in_text(latest.issued_on), "months": months}
             )
         listed = sorted(barring & set(latest.conditions))
         if listed:
             problems.append(
-                _("the medical certificate of applicant #%(id)s lists a condition that bars adoption: %(conditions)s")
-                % {"id": applicant.id, "conditions": ", ".join(listed)}
+                _("the medical certificate of applicant %(name)s lists a condition that bars adoption: %(conditions)s")
+                % {"name": _who(applicant), "conditions": ", ".join(listed)}
             )
     if problems:
         return FAIL, _("Health: %(problems)s.") % {"problems": "; ".join(problems)}, None
@@ -784,10 +789,10 @@ def spouse_consent(facts: CaseFacts, on: date):
     return (
         FAIL,
         _(
-            "Applicant #%(id)s is married and adopts alone: the spouse's written consent (or a document for an "
+            "Applicant %(name)s is married and adopts alone: the spouse's written consent (or a document for an "
             "exception) is missing."
         )
-        % {"id": applicant.id},
+        % {"name": _who(applicant)},
         None,
     )
 
@@ -810,14 +815,14 @@ def adopter_not_barred(facts: CaseFacts, on: date):
             documents = facts.documents_on(on, kind, applicant.id)
             if not documents:
                 problems.append(
-                    _("applicant #%(id)s: the %(kind)s is missing")
-                    % {"id": applicant.id, "kind": CaseDocumentKind(kind).label}
+                    _("applicant %(name)s: the %(kind)s is missing")
+                    % {"name": _who(applicant), "kind": CaseDocumentKind(kind).label}
                 )
             elif on > valid_through(documents[-1].issued_on, months):
                 problems.append(
-                    _("applicant #%(id)s: the %(kind)s of %(date)s is older than %(months)s months")
+                    _("applicant %(name)s: the %(kind)s of %(date)s is older than %(months)s months")
                     % {
-                        "id": applicant.id,
+                        "name": _who(applicant),
                         "kind": CaseDocumentKind(kind).label,
                         "date": in_text(documents[-1].issued_on),
                         "months": months,
@@ -827,10 +832,10 @@ def adopter_not_barred(facts: CaseFacts, on: date):
                 incomes.append(documents[-1])
         for fact in applicant.barring_facts:
             problems.append(
-                _("applicant #%(id)s is barred: %(fact)s") % {"id": applicant.id, "fact": BarringFact(fact).label}
+                _("applicant %(name)s is barred: %(fact)s") % {"name": _who(applicant), "fact": BarringFact(fact).label}
             )
         if applicant.citizenship == STATELESS:
-            problems.append(_("applicant #%(id)s is stateless") % {"id": applicant.id})
+            problems.append(_("applicant %(name)s is stateless") % {"name": _who(applicant)})
         if (
             policy.bar_unmarried_men
             and len(facts.applicants) == 1
@@ -840,10 +845,10 @@ def adopter_not_barred(facts: CaseFacts, on: date):
         ):
             problems.append(
                 _(
-                    "applicant #%(id)s is a man who is not married: he adopts alone only if he has raised the child "
+                    "applicant %(name)s is a man who is not married: he adopts alone only if he has raised the child "
                     "for three years after the mother's death or deprivation of her parental rights"
                 )
-                % {"id": applicant.id}
+                % {"name": _who(applicant)}
             )
     if len(incomes) == len(facts.applicants):
         problem = _income_problem(facts, incomes)
@@ -986,13 +991,13 @@ def hague_agreement(facts: CaseFacts, on: date):
 # --- warnings ------------------------------------------------------------------------------------
 
 
-def age_gap_short(facts: CaseFacts) -> list[tuple[int, int]]:
+def age_gap_short(facts: CaseFacts) -> list[tuple[ApplicantFacts, ChildFacts]]:
     """(applicant, child) pairs under CMF art. 92's 16 years; none for a stepparent; married
     applicants only when the policy says `all`."""
     if facts.kind == CaseKind.STEPPARENT:
         return []
     return [
-        (applicant.id, child.id)
+        (applicant, child)
         for applicant in facts.applicants
         if applicant.birth_date
         and (facts.policy.age_gap_applies_to == "all" or applicant.marital_status != MaritalStatus.MARRIED)
@@ -1008,24 +1013,24 @@ def warnings_for(facts: CaseFacts, on: date) -> list[Finding]:
             found.append(
                 Finding(
                     "SIBLINGS_SEPARATED",
-                    _("Child #%(id)s has a sibling on a register who is not in this case: %(ids)s.")
-                    % {"id": child.id, "ids": _names(child.siblings_on_register)},
+                    _("Child %(name)s has a sibling on a register who is not in this case: %(ids)s.")
+                    % {"name": _who(child), "ids": _names(child.siblings_on_register)},
                 )
             )
         if child.citizenship != KZ:
             found.append(
                 Finding(
                     "CHILD_NOT_KZ_CITIZEN",
-                    _("Child #%(id)s is not a citizen of Kazakhstan (%(citizenship)s): art. 76(2) does not apply.")
-                    % {"id": child.id, "citizenship": child.citizenship},
+                    _("Child %(name)s is not a citizen of Kazakhstan (%(citizenship)s): art. 76(2) does not apply.")
+                    % {"name": _who(child), "citizenship": child.citizenship},
                 )
             )
-    for a, c in age_gap_short(facts):
+    for applicant, child in age_gap_short(facts):
         found.append(
             Finding(
                 "AGE_GAP",
-                _("Applicant #%(a)s is less than 16 years older than child #%(c)s; only the court may allow it.")
-                % {"a": a, "c": c},
+                _("Applicant %(a)s is less than 16 years older than child %(c)s; only the court may allow it.")
+                % {"a": _who(applicant), "c": _who(child)},
             )
         )
     return found

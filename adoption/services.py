@@ -488,7 +488,7 @@ def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date)
 
 # --- corrections: a record entered by mistake is withdrawn, never deleted ----------------------
 
-MIN_REASON = 5
+MIN_REASON = registry_services.MIN_REASON
 
 
 def _withdraw(actor, case: Case, model, record, reason: str, step: str, verb: Verb):

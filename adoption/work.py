@@ -22,7 +22,7 @@ from .models import CaseApplicant, CaseChild, CaseStatus, Decision, Hearing, Ref
 from .selectors import cases_for
 
 
-def _names(case_ids) -> dict[int, tuple[str, str]]:
+def case_names(case_ids) -> dict[int, tuple[str, str]]:
     """case -> (its children's shown names, its applicants' names), in two queries."""
     children: dict[int, list[str]] = {}
     for link in CaseChild.objects.filter(case_id__in=case_ids).select_related("child").order_by("child_id"):
@@ -36,7 +36,7 @@ def _names(case_ids) -> dict[int, tuple[str, str]]:
 def _items(due: list[tuple[int, datetime.date, str, str]]) -> list[work.Item]:
     """(case, due on, kind, title) -> lines naming the case's children and applicants."""
     due = sorted(due, key=lambda row: (row[1], row[0]))[: work.SHOWN]
-    names = _names({case_id for case_id, *_ in due})
+    names = case_names({case_id for case_id, *_ in due})
     return [
         work.Item(
             due_on=due_on,

@@ -12,20 +12,21 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from adoption.models import Adoption
 from core.batching import batched
 from core.countries import KZ
 from core.dates import today
-from core.deadlines import reminded, reminded_pairs
+from core.deadlines import reminded, reminded_pairs, reminder_kind
 from core.models import ConsularPost, Policy, Reminder
 from core.services import create_reminders
 
 from . import rules
 from .models import ConsularRegistration, Departure, MonitoringReport
 
-REGISTRATION_REMINDER = "consular_registration_due"
-MONITORING_REMINDER = "monitoring_report_overdue"
+REGISTRATION_REMINDER = reminder_kind("consular_registration_due", _("consular registration due"))
+MONITORING_REMINDER = reminder_kind("monitoring_report_overdue", _("monitoring report overdue"))
 
 
 def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:

@@ -67,6 +67,7 @@ class Verb(StrEnum):
     RECORD_CONTACT = "record_contact"
     RECORD_CONSENT = "record_consent"
     WITHDRAW_CONSENT = "withdraw_consent"
+    WITHDRAW_GROUND = "withdraw_ground"
     WITHDRAW_DOCUMENT = "withdraw_document"
     WITHDRAW_CONTACT = "withdraw_contact"
     WITHDRAW_HEARING = "withdraw_hearing"

@@ -11,6 +11,14 @@ from django.db.models import Exists, OuterRef
 from .batching import batched
 from .models import Reminder
 
+KINDS: dict[str, str] = {}  # each kind of reminder -> what it asks, in the reader's language (lazy)
+
+
+def reminder_kind(code: str, label) -> str:
+    """Declare a kind of reminder with its label (pages, e-mails); returns the code."""
+    KINDS[code] = label
+    return code
+
 
 def reminded(kind: str, *, subject_type: str, due_on, subject=None) -> Exists:
     """In SQL: a reminder of `kind` exists for the candidate row's subject (default its `pk`)

@@ -6,6 +6,6 @@ class DatabankConfig(AppConfig):
     verbose_name = "Databank: families' wishes, matching and proposals"
 
     def ready(self):
-        from . import contributions
+        from . import contributions, deadlines  # noqa: F401  (deadlines: declares its kind of reminder)
 
         contributions.register()  # the search for a family, derived from the proposals (adoption.extensions)

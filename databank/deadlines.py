@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from core.audit import Verb, record_write
 from core.dates import today
+from core.deadlines import reminder_kind
 from core.models import Policy, Reminder
 from core.services import create_reminders
 
 from .models import Answer, Proposal
 
-NO_ANSWER_REMINDER = "proposal_no_answer"
+NO_ANSWER_REMINDER = reminder_kind("proposal_no_answer", _("a proposal to a family is unanswered"))
 
 
 def sweep_proposals(*, on: datetime.date | None = None) -> dict:

@@ -158,7 +158,7 @@ def child_matches(request, pk):
             "name": sealing.shown_name(child),
             "rows": rows,
             "total": facts.counted(total),
-            "others": [p for a, p in proposals.items() if a not in {r["id"] for r in rows}],
+            "others": [(people.get(a), p) for a, p in proposals.items() if a not in {r["id"] for r in rows}],
             "people": people,
             "answer_form": answer_form,
             "spouses": spouses,

@@ -8,16 +8,17 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Case, DateField, ExpressionWrapper, F, OuterRef, Q, When
+from django.utils.translation import gettext_lazy as _
 
 from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
-from core.deadlines import reminded
+from core.deadlines import reminded, reminder_kind
 from core.errors import ConflictError
 from core.models import Policy, Reminder
 from core.services import create_reminders
 
 from .models import Child, ChildStatus, DeregistrationReason, Level
 
-ESCALATION_REMINDER = "register_escalation_due"
+ESCALATION_REMINDER = reminder_kind("register_escalation_due", _("register escalation due"))
 
 
 def register_steps(policy: Policy) -> dict:

@@ -191,6 +191,9 @@ class Ground(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # recorded by mistake (the wrong ground, parent or document): it stays, and no check reads it
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]

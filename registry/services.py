@@ -597,6 +597,47 @@ def record_parental_consent(
     return consent
 
 
+MIN_REASON = 5  # characters of a correction's reason (a ground, a case's document, contact or hearing)
+
+
+@for_roles(Role.GUARDIANSHIP, scope=("child",))
+@transaction.atomic
+def withdraw_ground(*, actor: User | None, child: Child, ground: Ground, reason: str) -> Ground:
+    """A ground recorded by mistake (the wrong ground, parent or document) is withdrawn with the
+    reason, never deleted: it stays on the record and no check reads it; the right one is added
+    anew. Only until a court decides the child's adoption (the decision rests on the grounds)."""
+    locked = Ground.objects.select_for_update().filter(pk=ground.pk, child=child).first()
+    if locked is None:
+        raise RuleError("ground", "not_of_child", _("This ground is not on this child's record."))
+    if locked.withdrawn_at is not None:
+        raise ConflictError("ground", "already_withdrawn", _("This ground was already withdrawn."))
+    errors: list[FieldError] = []
+    if len(reason.strip()) < MIN_REASON:
+        errors.append(
+            FieldError("reason", "reason_required", _("Say why the ground is withdrawn (at least 5 characters)."))
+        )
+    decided = contributions.decisions_for(child)
+    if decided:
+        errors.append(
+            FieldError(
+                "ground",
+                "after_decision",
+                _("The court decided on %(date)s on the grounds as they stood: a ground can no longer be withdrawn.")
+                % {"date": in_text(min(decided))},
+            )
+        )
+    raise_errors(errors)
+    audited_update(
+        locked,
+        actor=actor,
+        verb=Verb.WITHDRAW_GROUND,
+        subject=child,
+        withdrawn_at=timezone.now(),
+        withdrawn_reason=reason.strip(),
+    )
+    return locked
+
+
 @for_roles(Role.GUARDIANSHIP, scope=("parental_consent",))
 @transaction.atomic
 def withdraw_parental_consent(

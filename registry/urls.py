@@ -7,6 +7,11 @@ urlpatterns = [
     path("children/new/", web.child_new, name="web-child-new"),
     path("children/<int:pk>/", web.child, name="web-child"),
     path("children/<int:pk>/grounds/", web.child_ground, name="web-child-ground"),
+    path(
+        "children/<int:pk>/grounds/<int:ground_id>/withdraw/",
+        web.child_ground_withdraw,
+        name="web-child-ground-withdraw",
+    ),
     path("children/<int:pk>/register/", web.child_register, name="web-child-register"),
     path("children/<int:pk>/deregister/", web.child_deregister, name="web-child-deregister"),
     path("children/<int:pk>/consents/", web.child_consent, name="web-child-consent"),

@@ -123,6 +123,13 @@ class WithdrawConsentForm(forms.Form):
     on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
 
 
+class WithdrawGroundForm(Irreversible):
+    """A ground entered by mistake, withdrawn with the reason (services.withdraw_ground)."""
+
+    confirm_label = _("Withdraw it: it stays on the record, marked withdrawn with the reason, and no check reads it.")
+    reason = forms.CharField(label=_("Why it is withdrawn"), max_length=300)
+
+
 class RegisterForm(forms.Form):
     # each role places on its own level only (the page names it); the service checks the order
     level = forms.ChoiceField(label=_("Register level"), choices=Level.choices, widget=forms.HiddenInput)
@@ -201,11 +208,12 @@ def timeline(child, user, *, sealed: bool) -> list[dict]:
     for ground in selectors.grounds_of(child):
         for doc in ground.documents.all():
             number = "" if sealed else f" {doc.number}"
+            withdrawn = f" ({_('withdrawn')})" if ground.withdrawn_at else ""
             events.append(
                 {
                     "on": doc.date,
                     "text": f"{_('ground')}: {ground.get_ground_display()} ({ground.get_parent_display()}), "
-                    f"{doc.get_kind_display()}{number}",
+                    f"{doc.get_kind_display()}{number}{withdrawn}",
                 }
             )
     for entry in selectors.register_history(child):
@@ -247,6 +255,8 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "consent_form": forms_given.get("consent_form")
         or (ParentalConsentForm(initial={"given_on": today()}) if role == Role.GUARDIANSHIP else None),
         "withdraw_form": WithdrawConsentForm(initial={"on": today()}) if role == Role.GUARDIANSHIP else None,
+        "grounds": selectors.grounds_of(child) if role == Role.GUARDIANSHIP else (),
+        "ground_confirm": WithdrawGroundForm.confirm_label,
         "renamed": sealing.renamed(child),
         "child_pages": contributions.child_pages,
     }
@@ -333,6 +343,23 @@ def child_consent(request, pk):
         lambda f: f.service_args(),
         _("Consent recorded."),
     )
+
+
+@login_required
+@require_POST
+def child_ground_withdraw(request, pk, ground_id):
+    require_role(request.user, *READERS)
+    child = get_object_or_404(selectors.children_for(request.user), pk=pk)
+    ground = get_object_or_404(selectors.grounds_of(child), pk=ground_id)
+    form = WithdrawGroundForm(request.POST)
+    if form.is_valid() and run_service(
+        form, services.withdraw_ground, actor=request.user, child=child, ground=ground, **form.service_args()
+    ):
+        messages.success(request, _("Ground withdrawn."))
+        return redirect("web-child", pk=child.pk)
+    for error in form.errors.get("reason", []) + form.errors.get("confirm", []) + form.non_field_errors():
+        messages.error(request, error)
+    return redirect("web-child", pk=child.pk)
 
 
 @login_required

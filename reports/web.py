@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from adoption import work as adoption_work
 from adoption.selectors import cases_for
 from config.routers import read_replica
 from core import selectors as core_selectors
@@ -20,6 +21,8 @@ from core.dates import add_months, today
 from core.forms import run_service
 from core.models import Policy, Role
 from core.services import update_policy
+from registry import sealing
+from registry.selectors import children_for
 
 from . import queries, services
 from .models import ImportJob
@@ -31,7 +34,7 @@ DUE_NEXT = 10  # lines of the work queue on the home page
 @login_required
 def home(request):
     user, on = request.user, today()
-    context = {"reminders": core_selectors.reminders_for(user).order_by("due_on")[:50]}
+    context = {"reminders": _named(user, core_selectors.reminders_for(user).order_by("due_on")[:50])}
     if user.role in work.WORKERS:
         context["due_next"] = work.queue(user, on)[:DUE_NEXT]  # the first lines of the work queue
     if user.role in (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR):
@@ -40,8 +43,29 @@ def home(request):
         context["unregistered_count"] = queries.unregistered_adoptions(user, on).count()
     if "recent_cases" in context:  # a list of cases is a read of them (RULES §9)
         context["recent_cases"] = list(context["recent_cases"])
+        names = adoption_work.case_names([case.pk for case in context["recent_cases"]])
+        for case in context["recent_cases"]:
+            case.names = names[case.pk]  # its children's shown names, its applicants
         note_read(label="adoption.case", ids=[case.pk for case in context["recent_cases"]])
     return render(request, "reports/home.html", {**context, "today": on})
+
+
+def _named(user, reminders) -> list:
+    """The reminders, each with its record's shown name (`subject_name`): a child by its name (sealed:
+    "Adopted child #id"), a case by its children's; a record out of the reader's scope by number."""
+    reminders = list(reminders)
+    child_ids = [r.subject_id for r in reminders if r.subject_type == "child"]
+    children = {child.pk: child for child in children_for(user).filter(pk__in=child_ids)}
+    case_ids = [r.subject_id for r in reminders if r.subject_type == "case"]
+    cases = adoption_work.case_names(list(cases_for(user).filter(pk__in=case_ids).values_list("pk", flat=True)))
+    for r in reminders:
+        if r.subject_type == "child":
+            child = children.get(r.subject_id)
+            r.subject_name = sealing.shown_name(child) if child else _("child #%(id)s") % {"id": r.subject_id}
+        else:
+            names = cases.get(r.subject_id, ("", ""))[0]
+            r.subject_name = names or _("Case %(id)s") % {"id": r.subject_id}
+    return reminders
 
 
 def bars(values: dict, width: int = 330) -> dict:

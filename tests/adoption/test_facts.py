@@ -18,6 +18,7 @@ from adoption.rules import (
     RegistrationFacts,
 )
 from core.models import Citation, Policy
+from registry import sealing
 from registry import services as registry_services
 from registry.models import Child
 from registry.rules import ConsentFact, Entry, GroundFact
@@ -132,6 +133,7 @@ def test_the_loader_reads_every_fact_of_a_case_in_order(district, court, django_
         True,
     )
     assert (by_id[older.pk].citizenship, by_id[younger.pk].citizenship) == ("KZ", "RU")
+    assert by_id[older.pk].name == sealing.shown_name(older)  # as the pages name the child
     assert by_id[older.pk].consents == (ConsentFact("father", ago(300), tuple(sorted([wife.pk, husband.pk])), None),)
     assert by_id[younger.pk].consents == ()
     assert by_id[older.pk].entries == tuple(
@@ -161,6 +163,7 @@ def test_the_loader_reads_every_fact_of_a_case_in_order(district, court, django_
             a.foreign_registered_on,
             barring_facts=("removed_as_guardian",) if a == husband else (),
             registrations=(RegistrationFacts("foreign_adopters", ago(120), ago(-200)),) if a == wife else (),
+            name=a.name,
         )
         for a in sorted([wife, husband], key=lambda a: a.pk)
     )

@@ -417,3 +417,25 @@ def test_the_registry_sweep_reads_the_parameters_in_effect_on_the_day_swept(dist
     Reminder.objects.all().delete()
     registry_deadlines.sweep_registers(on=ago(0))  # under the new version: 5 days < 10, nothing due
     assert not Reminder.objects.filter(kind="register_escalation_due", subject_id=waiting.pk).exists()
+
+
+def test_the_checks_name_the_child_and_the_applicant_and_never_a_sealed_identity(api, users, district):
+    """Issue 20, names not numbers: a check's detail names the people of the case as the pages do;
+    once the child's identity is sealed, the detail names the child by number (RULES §9)."""
+    child = make_child(district, birth_days_ago=4 * 365, last_name="Omarova")
+    young = make_applicant(
+        district, citizenship="KZ", residence="KZ", marital_status="single", birth=ago(4 * 365 + 15 * 365)
+    )
+    case = services.open_case(actor=None, children=[child], applicants=[young], opened_on=ago(100))
+    complete_file(case, [child], [young], foreign=False)
+    g = api(users["guardianship"])
+
+    def age_gap():
+        return {w["code"]: w for w in checks(g, case)[1]["warnings"]}["AGE_GAP"]["detail"]
+
+    assert age_gap() == (
+        f"Applicant {young.name} is less than 16 years older than child Omarova Yulia; only the court may allow it."
+    )
+    Child.objects.filter(pk=child.pk).update(sealed_on=ago(1))
+    sealed = age_gap()
+    assert f"older than child #{child.pk};" in sealed and "Omarova" not in sealed

@@ -235,6 +235,7 @@ PAGES = {
     "children/<int:pk>/deregister/": "child",
     "children/<int:pk>/consents/": "child",
     "children/<int:pk>/consents/<int:consent_id>/withdraw/": "child",
+    "children/<int:pk>/grounds/<int:ground_id>/withdraw/": "child",
     "duplicates/<int:pk>/different/": "none",
     "cases/": None,
     "cases/new/": None,
@@ -286,7 +287,9 @@ def staff_pages() -> set[str]:
 
 def page_url(route: str, world: dict) -> str:
     kind = PAGES[route]
-    path = "/" + route.replace("<slug:name>", "documents").replace("<int:consent_id>", "0").replace("<str:code>", "0")
+    path = "/" + route.replace("<slug:name>", "documents").replace("<int:consent_id>", "0").replace(
+        "<int:ground_id>", "0"
+    ).replace("<str:code>", "0")
     return path.replace("<int:pk>", str(world.get(kind, 0))) if kind else path
 
 

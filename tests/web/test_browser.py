@@ -181,7 +181,7 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     page.fill("#id_placed_on", ago(199).isoformat())
     page.click("section:has(h2:text('Place on a register')) button")
     page.wait_for_selector("text=Placed on the register.")
-    ground = page.locator("section:has(h2:text('Add a ground of adoptability'))")
+    ground = page.locator("section:has(h2:text('Grounds of adoptability'))")
     ground.locator("#id_parent").select_option("both")
     ground.locator("#id_ground").select_option("parents_unknown")
     ground.locator("#id_kind").select_option("certificate")

@@ -355,3 +355,31 @@ def test_every_id_on_a_case_page_is_given_once(client, users, court, foreign_cas
     page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
     assert 'id="decision-decided_on"' in page and 'id="hearing-on"' in page
     assert [i for i in set(_ids(page)) if _ids(page).count(i) > 1] == []
+
+
+def test_the_home_page_names_each_reminders_record_and_what_it_asks(client, users, district, court):
+    """Issue 20: the reminders and the recent cases say what is due and whom it is about, in the
+    reader's language, never a code or a number alone (a sealed child stays "Adopted child #id")."""
+    from adoption import services as adoption_services
+    from core.models import Reminder
+    from tests.adoption.conftest import make_applicant, make_child
+
+    child = make_child(district, last_name="Жумабаева")
+    applicant = make_applicant(district, last_name="Peterson")
+    case = adoption_services.open_case(actor=None, children=[child], applicants=[applicant], opened_on=ago(5))
+    _sealed_case, sealed = adopt_abroad(district, court, last_name="Секретова")
+    for kind, subject_type, subject in [
+        ("register_escalation_due", "child", child.pk),
+        ("consular_registration_due", "child", sealed.pk),
+        ("proposal_no_answer", "case", case.pk),
+    ]:
+        Reminder.objects.create(
+            kind=kind, subject_type=subject_type, subject_id=subject, due_on=ago(1), district=district
+        )
+    page = login(client, users["guardianship"]).get("/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    reminders = page.split('id="reminders"')[1].split("</section>")[0]
+    assert "семья не ответила на предложение" in reminders and "proposal_no_answer" not in reminders
+    assert "Жумабаева Yulia" in reminders and f"Усыновлённый ребёнок #{sealed.pk}" in reminders
+    assert "Секретова" not in page
+    recent = page.split('id="recent"')[1].split("</section>")[0]
+    assert "Жумабаева Yulia</a> · Peterson Ann" in recent
