@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .dates import today
@@ -26,7 +27,22 @@ def one_of(field: str, choices, *, name: str, blank: bool = False, null: bool = 
     return models.CheckConstraint(condition=allowed, name=name)
 
 
-class Region(models.Model):
+class Named(models.Model):
+    """Reference data named in the reader's language: the English name (`NAMED`), and `names`
+    {"ru": ..., "kk": ...} beside it (core.reference); a language without one reads the English."""
+
+    NAMED = "name"
+    names = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def shown_name(self) -> str:
+        return self.names.get(get_language() or "", "") or getattr(self, self.NAMED)
+
+
+class Region(Named):
     """An oblast or a city of republican significance (ISO 3166-2:KZ code)."""
 
     code = models.CharField(max_length=16, primary_key=True)
@@ -36,10 +52,10 @@ class Region(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name
+        return self.shown_name
 
 
-class District(models.Model):
+class District(Named):
     """A district or city: the territory of one guardianship agency."""
 
     code = models.CharField(max_length=24, primary_key=True)
@@ -50,10 +66,10 @@ class District(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.name} ({self.region_id})"
+        return f"{self.shown_name} ({self.region_id})"
 
 
-class Court(models.Model):
+class Court(Named):
     name = models.CharField(max_length=200)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="courts")
 
@@ -61,11 +77,13 @@ class Court(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.name
+        return self.shown_name
 
 
-class ConsularPost(models.Model):
-    """An embassy or consulate of Kazakhstan; it covers one country (¶60)."""
+class ConsularPost(Named):
+    """An embassy or consulate of Kazakhstan; it covers one country (¶60); `names`: its city's."""
+
+    NAMED = "city"
 
     class Kind(models.TextChoices):
         EMBASSY = "embassy", _("embassy")
@@ -85,7 +103,7 @@ class ConsularPost(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.city} ({self.country})"
+        return f"{self.get_kind_display()} {self.shown_name} ({self.country})"
 
 
 HC93_IN_FORCE_FOR_KZ = datetime.date(2010, 11, 1)  # the Hague Convention of 1993, for Kazakhstan

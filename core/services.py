@@ -36,7 +36,12 @@ from .models import (
     User,
 )
 
-ORGANISATION_MODELS = {"district": District, "region": Region, "court": Court, "consular_post": ConsularPost}
+ORGANISATION_MODELS: dict[str, type[District | Region | Court | ConsularPost]] = {
+    "district": District,
+    "region": Region,
+    "court": Court,
+    "consular_post": ConsularPost,
+}
 # What the ministry may manage in the admin ("users" in ROLES.md, and the reference data).
 MINISTRY_ADMIN_MODELS = ("user", "region", "district", "court", "consularpost")
 

@@ -4,7 +4,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.models import ConsularPost, Country, Court, District, Policy, Region, Role, User
-from core.reference import CONSULATES, DEMO_COUNTRY, DEMO_DISTRICT, EMBASSIES, HAGUE_COUNTRIES, REGIONS
+from core.reference import (
+    CITY_NAMES,
+    CONSULATES,
+    COURT_NAME,
+    DEMO_COUNTRY,
+    DEMO_DISTRICT,
+    EMBASSIES,
+    HAGUE_COUNTRIES,
+    NAMES,
+    REGIONS,
+    names,
+)
 from core.services import create_staff, generate_password
 
 DEMO_SUBSISTENCE_MINIMUM = 43_407
@@ -12,16 +23,27 @@ DEMO_SUBSISTENCE_MINIMUM = 43_407
 
 def load_reference_data() -> None:
     for code, name, districts in REGIONS:
-        region, _ = Region.objects.update_or_create(code=code, defaults={"name": name})
+        region, _ = Region.objects.update_or_create(code=code, defaults={"name": name, "names": names(*NAMES[code])})
         for d_code, d_name in districts:
-            district, _ = District.objects.update_or_create(code=d_code, defaults={"name": d_name, "region": region})
+            district, _ = District.objects.update_or_create(
+                code=d_code, defaults={"name": d_name, "region": region, "names": names(*NAMES[d_code])}
+            )
+            english, ru, kk = COURT_NAME
             Court.objects.get_or_create(
-                district=district, defaults={"name": f"Specialised inter-district court for juvenile cases, {d_name}"}
+                district=district,
+                defaults={
+                    "name": english.format(d_name),
+                    "names": names(ru.format(NAMES[d_code][0]), kk.format(NAMES[d_code][1])),
+                },
             )
     for country, city in EMBASSIES:
-        ConsularPost.objects.update_or_create(country=country, kind="embassy", defaults={"city": city})
+        ConsularPost.objects.update_or_create(
+            country=country, kind="embassy", defaults={"city": city, "names": names(*CITY_NAMES[city])}
+        )
     for country, city in CONSULATES:
-        ConsularPost.objects.get_or_create(country=country, kind="consulate", city=city)
+        ConsularPost.objects.get_or_create(
+            country=country, kind="consulate", city=city, defaults={"names": names(*CITY_NAMES[city])}
+        )
     for code, name, since, authority in HAGUE_COUNTRIES:  # the ministry's corrections are kept
         Country.objects.get_or_create(
             code=code, defaults={"name": name, "hague_party_since": since, "central_authority": authority}
