@@ -42,7 +42,8 @@ SELECT g.child_id, g.id, g.parent, g.ground, d.kind, d.date, d.in_force_on FROM 
 JOIN adoption_casechild cc ON cc.child_id = g.child_id LEFT JOIN registry_grounddocument d ON d.ground_id = g.id
 WHERE cc.case_id = %s AND g.withdrawn_at IS NULL ORDER BY g.child_id, g.id, d.id"""
 SIBLINGS_ON_REGISTER = """
-SELECT s.from_child_id, s.to_child_id FROM registry_child_siblings s JOIN adoption_casechild cc ON cc.child_id = s.from_child_id
+SELECT s.from_child_id, s.to_child_id, t.last_name, t.first_name, t.patronymic, t.sealed_on
+FROM registry_child_siblings s JOIN adoption_casechild cc ON cc.child_id = s.from_child_id
 JOIN registry_child t ON t.id = s.to_child_id
 WHERE cc.case_id = %s AND t.status = 'registered' AND t.register_level IS NOT NULL
   AND s.to_child_id NOT IN (SELECT child_id FROM adoption_casechild WHERE case_id = %s)
@@ -227,8 +228,11 @@ def _load(
     for applicant_id, register, registered_on, valid_until in registration_rows:
         registrations.setdefault(applicant_id, []).append(rules.RegistrationFacts(register, registered_on, valid_until))
     siblings: dict[int, list[int]] = {}
-    for child_id, sibling_id in sibling_rows:
+    sibling_names: dict[int, list[str]] = {}
+    for child_id, sibling_id, last_name, first_name, patronymic, sealed_on in sibling_rows:
         siblings.setdefault(child_id, []).append(sibling_id)
+        name = sealing.row_name(sibling_id, sealed_on, last_name, first_name, patronymic)
+        sibling_names.setdefault(child_id, []).append(name or f"#{sibling_id}")
     child_facts = tuple(
         rules.ChildFacts(
             id=child_id,
@@ -239,6 +243,7 @@ def _load(
                 GroundFact(parent, ground, tuple(docs)) for parent, ground, docs in grounds.get(child_id, {}).values()
             ),
             siblings_on_register=tuple(siblings.get(child_id, ())),
+            sibling_names=tuple(sibling_names.get(child_id, ())),
             citizenship=citizenship,
             consents=tuple(consents.get(child_id, ())),
             name=sealing.row_name(child_id, sealed_on, last_name, first_name, patronymic),

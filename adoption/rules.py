@@ -7,7 +7,7 @@ nothing here touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -52,6 +52,7 @@ class ChildFacts:
     entries: tuple[Entry, ...]
     grounds: tuple[GroundFact, ...]
     siblings_on_register: tuple[int, ...] = ()  # siblings on a register, not in this case
+    sibling_names: tuple[str, ...] = ()  # their names, in the same order
     citizenship: str = KZ
     consents: tuple[ConsentFact, ...] = ()  # parents' and guardians' consent records
     name: str = ""  # the current name ('' while sealed: the child is named by number)
@@ -403,6 +404,12 @@ def _who(person: ChildFacts | ApplicantFacts) -> str:
     return person.name or f"#{person.id}"
 
 
+def _named(people: Sequence[ChildFacts] | Sequence[ApplicantFacts], ids) -> str:
+    """The children or applicants of the case among `ids`, by name (`_who`), in the case's order."""
+    wanted = set(ids)
+    return ", ".join(_who(person) for person in people if person.id in wanted)
+
+
 # When each check applies (§4 "applies to"), as facts of the case on the date.
 
 
@@ -438,7 +445,11 @@ def _art_76_2_spares(facts: CaseFacts, on: date) -> str | None:
 def child_minor(facts: CaseFacts, on: date):
     adults = [c.id for c in facts.children if not is_minor(c.birth_date, on)]
     if adults:
-        return FAIL, _("Child %(ids)s is 18 or older and can no longer be adopted.") % {"ids": _names(adults)}, None
+        return (
+            FAIL,
+            _("Child %(ids)s is 18 or older and can no longer be adopted.") % {"ids": _named(facts.children, adults)},
+            None,
+        )
     return PASS, _("Every child is under 18."), None
 
 
@@ -683,7 +694,7 @@ def foreign_adopter_registered(facts: CaseFacts, on: date):
         return (
             FAIL,
             _("Applicant %(ids)s is not on the register of foreign citizens wishing to adopt (valid on %(date)s).")
-            % {"ids": _names(unregistered), "date": in_text(on)},
+            % {"ids": _named(facts.applicants, unregistered), "date": in_text(on)},
             None,
         )
     return PASS, _("Every foreign applicant is on the register of foreign citizens wishing to adopt."), None
@@ -739,7 +750,8 @@ def child_consent(facts: CaseFacts, on: date):
     if missing:
         return (
             FAIL,
-            _("Child %(ids)s, aged 10 or more, has not consented (or withdrew consent).") % {"ids": _names(missing)},
+            _("Child %(ids)s, aged 10 or more, has not consented (or withdrew consent).")
+            % {"ids": _named(facts.children, missing)},
             None,
         )
     return PASS, _("Every child aged 10 or more has consented."), None
@@ -762,7 +774,7 @@ def applicants_married(facts: CaseFacts, on: date):
     return (
         FAIL,
         _("Two people adopt together only as spouses: no marriage certificate naming applicants %(ids)s is on file.")
-        % {"ids": _names(sorted(both))},
+        % {"ids": _named(facts.applicants, both)},
         None,
     )
 
@@ -897,7 +909,7 @@ def adopter_registered(facts: CaseFacts, on: date):
         return (
             FAIL,
             _("Applicant %(ids)s is not on the register of citizens wishing to adopt (valid on %(date)s).")
-            % {"ids": _names(unregistered), "date": in_text(on)},
+            % {"ids": _named(facts.applicants, unregistered), "date": in_text(on)},
             None,
         )
     return PASS, _("Every applicant who is a citizen is on the register of prospective adopters."), None
@@ -917,7 +929,7 @@ def kinship_proof(facts: CaseFacts, on: date):
                 "Kinship with child %(ids)s is not proven: add a kinship proof (birth or marriage certificates). "
                 "Until then the case is not a relative case for any rule."
             )
-            % {"ids": _names(unproven)},
+            % {"ids": _named(facts.children, unproven)},
             None,
         )
     return PASS, _("Kinship with every child is proven by a document."), None
@@ -945,7 +957,7 @@ def guardian_consent(facts: CaseFacts, on: date):
         return (
             FAIL,
             _("The written consent of the guardian or foster carer of child %(ids)s is missing or withdrawn.")
-            % {"ids": _names(missing)},
+            % {"ids": _named(facts.children, missing)},
             None,
         )
     return PASS, _("The guardian or foster carer consented."), None
@@ -1014,7 +1026,10 @@ def warnings_for(facts: CaseFacts, on: date) -> list[Finding]:
                 Finding(
                     "SIBLINGS_SEPARATED",
                     _("Child %(name)s has a sibling on a register who is not in this case: %(ids)s.")
-                    % {"name": _who(child), "ids": _names(child.siblings_on_register)},
+                    % {
+                        "name": _who(child),
+                        "ids": ", ".join(child.sibling_names or (f"#{i}" for i in child.siblings_on_register)),
+                    },
                 )
             )
         if child.citizenship != KZ:

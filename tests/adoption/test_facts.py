@@ -151,6 +151,7 @@ def test_the_loader_reads_every_fact_of_a_case_in_order(district, court, django_
     assert by_id[older.pk].siblings_on_register == (
         sibling_on_register.pk,
     )  # not the one in the case, nor the one off the registers
+    assert by_id[older.pk].sibling_names == (sealing.shown_name(sibling_on_register),)
     assert facts.applicants == tuple(
         ApplicantFacts(
             a.pk,

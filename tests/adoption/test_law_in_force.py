@@ -436,6 +436,8 @@ def test_the_checks_name_the_child_and_the_applicant_and_never_a_sealed_identity
     assert age_gap() == (
         f"Applicant {young.name} is less than 16 years older than child Omarova Yulia; only the court may allow it."
     )
+    minor = {c["code"]: c for c in checks(g, case, as_of=ago(-20 * 365).isoformat())[1]["checks"]}["CHILD_MINOR"]
+    assert minor["detail"] == "Child Omarova Yulia is 18 or older and can no longer be adopted."
     Child.objects.filter(pk=child.pk).update(sealed_on=ago(1))
     sealed = age_gap()
     assert f"older than child #{child.pk};" in sealed and "Omarova" not in sealed
