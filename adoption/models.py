@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import KZ, STATELESS  # noqa: F401 (STATELESS: the rules read it from here)
-from core.models import Agency, Court, District, one_of
+from core.models import Agency, Court, District, Withdrawable, one_of
 from registry.models import Child, Sex
 
 
@@ -213,17 +213,6 @@ class CaseDocumentKind(models.TextChoices):
     KINSHIP_PROOF = "kinship_proof", _("proof of kinship")
     STEPPARENT_PROOF = "stepparent_proof", _("proof of marriage to the child's parent")
     GUARDIANSHIP_PROOF = "guardianship_proof", _("proof of guardianship or foster care")
-
-
-class Withdrawable(models.Model):
-    """A record entered by mistake is withdrawn, never deleted: it stays in the file, marked, with
-    the reason, and no check reads it (adoption.services.withdraw_*)."""
-
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.CharField(max_length=300, blank=True, db_default="")
-
-    class Meta:
-        abstract = True
 
 
 class CaseDocument(Withdrawable):

@@ -27,6 +27,17 @@ def one_of(field: str, choices, *, name: str, blank: bool = False, null: bool = 
     return models.CheckConstraint(condition=allowed, name=name)
 
 
+class Withdrawable(models.Model):
+    """A record entered by mistake is withdrawn, never deleted: it stays in the file, marked, with
+    the reason, and no check reads it (adoption.services.withdraw_*, registry.services.withdraw_ground)."""
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True, db_default="")
+
+    class Meta:
+        abstract = True
+
+
 class Named(models.Model):
     """Reference data named in the reader's language: the English name (`NAMED`), and `names`
     {"ru": ..., "kk": ...} beside it (core.reference); a language without one reads the English."""

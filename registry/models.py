@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import KZ
-from core.models import District, one_of
+from core.models import District, Withdrawable, one_of
 
 
 class Sex(models.TextChoices):
@@ -183,7 +183,7 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("other document")
 
 
-class Ground(models.Model):
+class Ground(Withdrawable):  # one entered by mistake (the wrong ground, parent or document) is withdrawn
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="grounds")
     parent = models.CharField(max_length=6, choices=Parent.choices)
     ground = models.CharField(max_length=32, choices=GroundCode.choices)
@@ -191,9 +191,6 @@ class Ground(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # recorded by mistake (the wrong ground, parent or document): it stays, and no check reads it
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]
