@@ -345,6 +345,19 @@ def child_consent(request, pk):
     )
 
 
+def _withdraw_on_child(request, page_child, form, service, done, **records):
+    """A withdrawal posted from the child's page: done, or each error as a message; back to the page."""
+    if form.is_valid():
+        fields = form.service_args() if isinstance(form, Irreversible) else form.cleaned_data
+        if run_service(form, service, actor=request.user, **records, **fields):
+            messages.success(request, done)
+            return redirect("web-child", pk=page_child.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("web-child", pk=page_child.pk)
+
+
 @login_required
 @require_POST
 def child_ground_withdraw(request, pk, ground_id):
@@ -352,14 +365,9 @@ def child_ground_withdraw(request, pk, ground_id):
     child = get_object_or_404(selectors.children_for(request.user), pk=pk)
     ground = get_object_or_404(selectors.grounds_of(child), pk=ground_id)
     form = WithdrawGroundForm(request.POST)
-    if form.is_valid() and run_service(
-        form, services.withdraw_ground, actor=request.user, child=child, ground=ground, **form.service_args()
-    ):
-        messages.success(request, _("Ground withdrawn."))
-        return redirect("web-child", pk=child.pk)
-    for error in form.errors.get("reason", []) + form.errors.get("confirm", []) + form.non_field_errors():
-        messages.error(request, error)
-    return redirect("web-child", pk=child.pk)
+    return _withdraw_on_child(
+        request, child, form, services.withdraw_ground, _("Ground withdrawn."), child=child, ground=ground
+    )
 
 
 @login_required
@@ -369,14 +377,9 @@ def child_consent_withdraw(request, pk, consent_id):
     child = get_object_or_404(selectors.children_for(request.user), pk=pk)
     consent = get_object_or_404(selectors.consents_of(child), pk=consent_id)
     form = WithdrawConsentForm(request.POST)
-    if form.is_valid() and run_service(
-        form, services.withdraw_parental_consent, actor=request.user, parental_consent=consent, **form.cleaned_data
-    ):
-        messages.success(request, _("Consent withdrawn."))
-        return redirect("web-child", pk=child.pk)
-    for error in form.errors.get("on", []) + form.non_field_errors():
-        messages.error(request, error)
-    return redirect("web-child", pk=child.pk)
+    return _withdraw_on_child(
+        request, child, form, services.withdraw_parental_consent, _("Consent withdrawn."), parental_consent=consent
+    )
 
 
 @login_required
