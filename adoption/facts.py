@@ -27,7 +27,7 @@ from registry import sealing
 from registry.rules import ConsentFact, Entry, GroundFact
 
 from . import extensions, rules
-from .models import Case
+from .models import Applicant, Case
 
 # Each query takes the case id once or twice; rows come in the order the rules expect.
 CHILDREN = """
@@ -231,8 +231,9 @@ def _load(
     sibling_names: dict[int, list[str]] = {}
     for child_id, sibling_id, last_name, first_name, patronymic, sealed_on in sibling_rows:
         siblings.setdefault(child_id, []).append(sibling_id)
-        name = sealing.row_name(sibling_id, sealed_on, last_name, first_name, patronymic)
-        sibling_names.setdefault(child_id, []).append(name or f"#{sibling_id}")
+        sibling_names.setdefault(child_id, []).append(
+            sealing.row_name(sibling_id, sealed_on, last_name, first_name, patronymic)
+        )
     child_facts = tuple(
         rules.ChildFacts(
             id=child_id,
@@ -263,7 +264,7 @@ def _load(
             barring_facts=_list(barring),
             raised_child_three_years=bool(raised),
             registrations=tuple(registrations.get(applicant_id, ())),
-            name=f"{last_name} {first_name}",
+            name=Applicant.name_of(last_name, first_name),
         )
         for (
             applicant_id,

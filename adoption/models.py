@@ -63,7 +63,12 @@ class Applicant(models.Model):
     @property
     def name(self) -> str:
         """How pages and queues name the applicant."""
-        return f"{self.last_name} {self.first_name}"
+        return self.name_of(self.last_name, self.first_name)
+
+    @staticmethod
+    def name_of(last_name: str, first_name: str) -> str:
+        """`name` from the plain values of a row (a check's facts)."""
+        return f"{last_name} {first_name}"
 
     @property
     def is_foreign(self) -> bool:

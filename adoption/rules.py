@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import zip_longest
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,7 +53,7 @@ class ChildFacts:
     entries: tuple[Entry, ...]
     grounds: tuple[GroundFact, ...]
     siblings_on_register: tuple[int, ...] = ()  # siblings on a register, not in this case
-    sibling_names: tuple[str, ...] = ()  # their names, in the same order
+    sibling_names: tuple[str, ...] = ()  # their names, in the same order ('' while sealed)
     citizenship: str = KZ
     consents: tuple[ConsentFact, ...] = ()  # parents' and guardians' consent records
     name: str = ""  # the current name ('' while sealed: the child is named by number)
@@ -1028,7 +1029,10 @@ def warnings_for(facts: CaseFacts, on: date) -> list[Finding]:
                     _("Child %(name)s has a sibling on a register who is not in this case: %(ids)s.")
                     % {
                         "name": _who(child),
-                        "ids": ", ".join(child.sibling_names or (f"#{i}" for i in child.siblings_on_register)),
+                        "ids": ", ".join(
+                            name or f"#{i}"
+                            for i, name in zip_longest(child.siblings_on_register, child.sibling_names, fillvalue="")
+                        ),
                     },
                 )
             )

@@ -22,15 +22,20 @@ from .models import CaseApplicant, CaseChild, CaseStatus, Decision, Hearing, Ref
 from .selectors import cases_for
 
 
+def case_label(case_id: int, children: str = "") -> str:
+    """How a line names a case: by its children's shown names, by number without them."""
+    return children or _("Case %(id)s") % {"id": case_id}
+
+
 def case_names(case_ids) -> dict[int, tuple[str, str]]:
-    """case -> (its children's shown names, its applicants' names), in two queries."""
+    """case -> (its label: its children's shown names, its applicants' names), in two queries."""
     children: dict[int, list[str]] = {}
     for link in CaseChild.objects.filter(case_id__in=case_ids).select_related("child").order_by("child_id"):
         children.setdefault(link.case_id, []).append(sealing.shown_name(link.child))
     people: dict[int, list[str]] = {}
     for party in CaseApplicant.objects.filter(case_id__in=case_ids).select_related("applicant").order_by("id"):
         people.setdefault(party.case_id, []).append(party.applicant.name)
-    return {pk: (", ".join(children.get(pk, [])), ", ".join(people.get(pk, []))) for pk in case_ids}
+    return {pk: (case_label(pk, ", ".join(children.get(pk, []))), ", ".join(people.get(pk, []))) for pk in case_ids}
 
 
 def _items(due: list[tuple[int, datetime.date, str, str]]) -> list[work.Item]:
@@ -42,7 +47,7 @@ def _items(due: list[tuple[int, datetime.date, str, str]]) -> list[work.Item]:
             due_on=due_on,
             kind=kind,
             title=title,
-            subject=names[case_id][0] or _("Case %(id)s") % {"id": case_id},
+            subject=names[case_id][0],
             people=names[case_id][1],
             url=reverse("web-case", args=[case_id]),
             record=("adoption.case", case_id),

@@ -201,11 +201,12 @@ def _likely_duplicates(user, district, data) -> list[dict]:
     return [{"child": visible.get(c.child_id), "reason": c.reason, "district": c.district} for c in candidates]
 
 
-def timeline(child, user, *, sealed: bool) -> list[dict]:
+def timeline(child, user, *, sealed: bool, grounds) -> list[dict]:
     """Everything that happened to the child, in date order (a sealed child's ground documents
-    without their numbers); the other apps add their events (registry.contributions)."""
+    without their numbers; `grounds`: selectors.grounds_of, read once by the page); the other apps
+    add their events (registry.contributions)."""
     events = [{"on": child.identified_on, "text": _("identified")}]
-    for ground in selectors.grounds_of(child):
+    for ground in grounds:
         for doc in ground.documents.all():
             number = "" if sealed else f" {doc.number}"
             withdrawn = f" ({_('withdrawn')})" if ground.withdrawn_at else ""
@@ -231,6 +232,7 @@ def timeline(child, user, *, sealed: bool) -> list[dict]:
 def _child_page(request, child, status=200, unsealed=False, **forms_given):
     role = request.user.role
     identity = sealing.disclose(child, unsealed=unsealed)
+    grounds = list(selectors.grounds_of(child))  # the list (guardianship) and the timeline
     # the level each role places on, offered only when the child stands on the level below
     level_roles = {Role.GUARDIANSHIP: Level.PRIMARY, Role.REGIONAL: Level.REGIONAL, Role.MINISTRY: Level.CENTRAL}
     below = {Level.PRIMARY: None, Level.REGIONAL: Level.PRIMARY, Level.CENTRAL: Level.REGIONAL}
@@ -255,12 +257,12 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "consent_form": forms_given.get("consent_form")
         or (ParentalConsentForm(initial={"given_on": today()}) if role == Role.GUARDIANSHIP else None),
         "withdraw_form": WithdrawConsentForm(initial={"on": today()}) if role == Role.GUARDIANSHIP else None,
-        "grounds": selectors.grounds_of(child) if role == Role.GUARDIANSHIP else (),
+        "grounds": grounds if role == Role.GUARDIANSHIP else (),
         "ground_confirm": WithdrawGroundForm.confirm_label,
         "renamed": sealing.renamed(child),
         "child_pages": contributions.child_pages,
     }
-    context["timeline"] = timeline(child, request.user, sealed=identity["sealed"])
+    context["timeline"] = timeline(child, request.user, sealed=identity["sealed"], grounds=grounds)
     context["sealed"] = identity["sealed"]
     context["may_unseal"] = identity["sealed"] and sealing.may_unseal(request.user, child)
     return render(request, "registry/child.html", context, status=status)

@@ -63,8 +63,7 @@ def _named(user, reminders) -> list:
             child = children.get(r.subject_id)
             r.subject_name = sealing.shown_name(child) if child else _("child #%(id)s") % {"id": r.subject_id}
         else:
-            names = cases.get(r.subject_id, ("", ""))[0]
-            r.subject_name = names or _("Case %(id)s") % {"id": r.subject_id}
+            r.subject_name = cases[r.subject_id][0] if r.subject_id in cases else adoption_work.case_label(r.subject_id)
     return reminders
 
 
