@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import add_months, right_arises, today
@@ -24,7 +25,7 @@ from core.services import create_reminders
 from registry.models import Level
 
 from . import rules
-from .models import AppealOutcome, CaseChild, CaseStatus, Decision, HagueProcedure
+from .models import AppealOutcome, CaseChild, CaseDocument, CaseDocumentKind, CaseStatus, Decision, HagueProcedure
 
 CENTRAL_WAIT_REMINDER = reminder_kind("central_wait_ends", _("three months on the central register expired"))
 IN_FORCE_REMINDER = reminder_kind("decision_in_force_due", _("record the entry into force"))
@@ -99,6 +100,42 @@ def certificates_pending(decisions):
         in_force_on__isnull=False,
         case__historical=False,
     )
+
+
+EXPIRING_MARGIN = datetime.timedelta(days=4)  # add_months keeps the month's end: a superset in SQL, exact below
+
+
+def documents_expiring(documents, policy: rules.PolicyFacts, until: datetime.date, *, shown: int):
+    """[(valid through, document)] of `documents` (CaseDocument) whose validity for their check
+    (rules.validity_months) ends by `until`, and that no later document of the same kind and
+    applicant in the case replaces; the soonest `shown`, in a query per term of validity. Each
+    term is read in the order of the issue date (the order of the end of validity)."""
+    by_months: dict[int, list[str]] = {}
+    for kind in CaseDocumentKind.values:
+        months = rules.validity_months(kind, policy)
+        if months is not None:
+            by_months.setdefault(months, []).append(kind)
+    same = Coalesce("applicant_id", 0)
+    newer = CaseDocument.objects.annotate(same=same).filter(
+        case_id=OuterRef("case_id"),
+        kind=OuterRef("kind"),
+        same=Coalesce(OuterRef("applicant_id"), 0),
+        issued_on__gt=OuterRef("issued_on"),
+        withdrawn_at__isnull=True,
+    )
+    expiring = []
+    for months, kinds in sorted(by_months.items()):
+        latest = (
+            documents.filter(
+                kind__in=kinds, withdrawn_at__isnull=True, issued_on__lte=add_months(until, -months) + EXPIRING_MARGIN
+            )
+            .exclude(Exists(newer))
+            .select_related("applicant")
+            .order_by("issued_on", "id")[:shown]
+        )
+        expiring += [(rules.valid_through(d.issued_on, months), d) for d in latest]
+    expiring = [(end, document) for end, document in expiring if end <= until]
+    return sorted(expiring, key=lambda row: (row[0], row[1].pk))[:shown]
 
 
 def civil_registrations_pending(decisions):

@@ -40,6 +40,12 @@ DOSSIER_REPORTS = (
     CaseDocumentKind.HEALTH_REPORT,
     CaseDocumentKind.MORAL_QUALITIES,
 )
+INCOME_EVIDENCE = (  # CMF art. 91: the certificates each applicant brings (ADOPTER_NOT_BARRED)
+    CaseDocumentKind.CRIMINAL_RECORD_CERTIFICATE,
+    CaseDocumentKind.NARCOLOGICAL_CERTIFICATE,
+    CaseDocumentKind.PSYCHONEUROLOGICAL_CERTIFICATE,
+    CaseDocumentKind.INCOME_STATEMENT,
+)
 
 
 # --- facts ----------------------------------------------------------------------------------
@@ -640,6 +646,17 @@ def valid_through(issued_on: date, months: int) -> date:
     return add_months(issued_on, months)
 
 
+def validity_months(kind: str, policy: PolicyFacts) -> int | None:
+    """How many months a document of `kind` counts for its check (RULES §4); None: it does not expire."""
+    if kind == CaseDocumentKind.MEDICAL_CERTIFICATE:
+        return policy.health_certificate_validity_months  # ADOPTER_HEALTH
+    if kind in DOSSIER_REPORTS:
+        return policy.dossier_validity_months  # FOREIGN_DOSSIER
+    if kind in INCOME_EVIDENCE:
+        return policy.adopter_certificate_validity_months  # ADOPTER_NOT_BARRED
+    return None
+
+
 def accredited(agencies: Mapping[int, AgencyFacts], agency_id: int | None, day: date) -> bool:
     """`agency_id` names an agency of the register accredited (and not suspended) on `day`."""
     return agency_id is not None and agency_id in agencies and agencies[agency_id].accredited_on(day)
@@ -647,7 +664,6 @@ def accredited(agencies: Mapping[int, AgencyFacts], agency_id: int | None, day: 
 
 @rule("FOREIGN_DOSSIER", "MFA art. 76(3)", foreign_applicants)
 def foreign_dossier(facts: CaseFacts, on: date):
-    months = facts.policy.dossier_validity_months
     problems = []
     if not facts.documents_on(on, CaseDocumentKind.APPLICATION):
         problems.append(_("the written application is missing"))
@@ -663,6 +679,8 @@ def foreign_dossier(facts: CaseFacts, on: date):
             )
             continue
         latest = max(licensed, key=lambda d: d.issued_on)
+        months = validity_months(kind, facts.policy)
+        assert months is not None
         if on > valid_through(latest.issued_on, months):
             problems.append(
                 _("the %(kind)s report of %(date)s is older than %(months)s months")
@@ -710,7 +728,11 @@ def application_filed(facts: CaseFacts, on: date):
 
 @rule("ADOPTER_HEALTH", "¶58")
 def adopter_health(facts: CaseFacts, on: date):
-    months, barring = facts.policy.health_certificate_validity_months, set(facts.policy.barring_conditions)
+    months, barring = (
+        validity_months(CaseDocumentKind.MEDICAL_CERTIFICATE, facts.policy),
+        set(facts.policy.barring_conditions),
+    )
+    assert months is not None
     problems = []
     for applicant in facts.applicants:
         certificates = facts.documents_on(on, CaseDocumentKind.MEDICAL_CERTIFICATE, applicant.id)
@@ -810,22 +832,14 @@ def spouse_consent(facts: CaseFacts, on: date):
     )
 
 
-INCOME_EVIDENCE = (
-    CaseDocumentKind.CRIMINAL_RECORD_CERTIFICATE,
-    CaseDocumentKind.NARCOLOGICAL_CERTIFICATE,
-    CaseDocumentKind.PSYCHONEUROLOGICAL_CERTIFICATE,
-    CaseDocumentKind.INCOME_STATEMENT,
-)
-
-
 @rule("ADOPTER_NOT_BARRED", "CMF art. 91")
 def adopter_not_barred(facts: CaseFacts, on: date):
     policy, problems = facts.policy, []
-    months = policy.adopter_certificate_validity_months
     incomes: list[DocumentFacts] = []
     for applicant in facts.applicants:
         for kind in INCOME_EVIDENCE:
-            documents = facts.documents_on(on, kind, applicant.id)
+            documents, months = facts.documents_on(on, kind, applicant.id), validity_months(kind, policy)
+            assert months is not None
             if not documents:
                 problems.append(
                     _("applicant %(name)s: the %(kind)s is missing")

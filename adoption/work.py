@@ -1,6 +1,6 @@
 """The cases' lines of the work queues (core.work), from the definitions the court sweep uses
 (deadlines.py): for the district, the day a foreign or non-resident case's three months on the
-central register end; for the court, referrals with no hearing, heard cases with no decision,
+central register end, and the documents of a case not yet decided whose validity ends; for the court, referrals with no hearing, heard cases with no decision,
 decisions awaiting entry into force (the expected date) and civil registrations; for the
 ministry, HC93 art. 23 certificates.
 Each line names the case's children and applicants."""
@@ -18,7 +18,8 @@ from core.models import Policy, Role, User
 from registry import sealing
 
 from . import deadlines, rules
-from .models import CaseApplicant, CaseChild, CaseStatus, Decision, Hearing, Referral
+from .facts import policy_facts
+from .models import CaseApplicant, CaseChild, CaseDocument, CaseDocumentKind, CaseStatus, Decision, Hearing, Referral
 from .selectors import cases_for
 
 
@@ -62,6 +63,25 @@ def district_lines(user: User, on: datetime.date, until: datetime.date) -> list[
     waits = deadlines.central_waits(links, until, statuses=(CaseStatus.OPEN,))
     title = _("Three months on the central register end: the case may be referred")
     return _items([(pk, allowed, deadlines.CENTRAL_WAIT_REMINDER, title) for pk, (_d, allowed) in waits.items()])
+
+
+def document_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+    """Documents of the cases not yet decided whose validity for their check ends by `until` (and
+    those already expired): a new one must be on file by the referral, the hearing and the decision."""
+    before_decision = cases_for(user).filter(status__in=(CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD))
+    expiring = deadlines.documents_expiring(
+        CaseDocument.objects.filter(case__in=before_decision), policy_facts(Policy.on(on)), until, shown=work.SHOWN
+    )
+    due = []
+    for valid_through, document in expiring:
+        kind = CaseDocumentKind(document.kind).label
+        title = (
+            _("Document expiring: %(kind)s (%(name)s)") % {"kind": kind, "name": document.applicant.name}
+            if document.applicant
+            else _("Document expiring: %(kind)s") % {"kind": kind}
+        )
+        due.append((document.case_id, valid_through, "document_expiring", title))
+    return _items(due)
 
 
 def court_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
@@ -114,6 +134,7 @@ def ministry_lines(user: User, on: datetime.date, until: datetime.date) -> list[
 def register() -> None:
     work.sources += [
         work.Source((Role.GUARDIANSHIP,), district_lines),
+        work.Source((Role.GUARDIANSHIP,), document_lines),
         work.Source((Role.COURT,), court_lines),
         work.Source((Role.MINISTRY,), ministry_lines),
     ]

@@ -129,6 +129,13 @@ def registrations_pending(adoptions):
     )
 
 
+def departures_pending(adoptions):
+    """`adoptions` (abroad, in force) of a child who may leave (on a consular register, the
+    passport stamped: ¶61, RULES §7) and whose departure is not recorded."""
+    stamped = ConsularRegistration.objects.filter(child=OuterRef("child"), passport_stamped_on__isnull=False)
+    return adoptions.filter(Exists(stamped)).exclude(Exists(Departure.objects.filter(child=OuterRef("child"))))
+
+
 def _posts(child_ids: list[int]):
     """post_of(child, receiving country): the post a child's reminders go to, the one it is
     registered with, else the embassy in its country of residence."""

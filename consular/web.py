@@ -77,7 +77,11 @@ def departure(request, pk):
     force (¶61: with the exit permission, on the consular register)."""
     require_role(request.user, Role.GUARDIANSHIP)
     case = get_object_or_404(cases_for(request.user), pk=pk)
-    form = DepartureForm(request.POST or None, case=case, initial={"residence_country": case.receiving_country})
+    form = DepartureForm(
+        request.POST or None,
+        case=case,
+        initial={"residence_country": case.receiving_country, "child": request.GET.get("child")},  # from the queue
+    )
     if (
         request.method == "POST"
         and form.is_valid()

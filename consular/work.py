@@ -1,11 +1,12 @@
 """The follow-up's lines of the work queues (core.work), from the definitions the consular sweep
 uses: a child adopted abroad and not on a consular register `consular_registration_days` after
 entry into force (to the post and the district to act on, to the region and the ministry to
-watch), and each monitoring report due by the horizon and not received (to the post; late ones
-first)."""
+watch), a departure not yet recorded (to the district, once the child may leave), and each
+monitoring report due by the horizon and not received (to the post; late ones first)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.urls import reverse
@@ -42,6 +43,33 @@ def registration_lines(user: User, on: datetime.date, until: datetime.date) -> l
     )
     return [
         _line(adoption.decision.in_force_on + days, deadlines.REGISTRATION_REMINDER, title, adoption.child, adoption)
+        for adoption in pending
+    ]
+
+
+def departure_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+    """The district's line: a child adopted abroad, on a consular register with the passport
+    stamped, may leave; its departure, with the exit permission, is to be recorded when it happens
+    (no term: never late; from the entry into force, the soonest first)."""
+    pending = (
+        deadlines.departures_pending(adoptions_abroad_for(user))
+        .filter(decision__in_force_on__lte=until)
+        .select_related("child", "decision__case")
+        .prefetch_related("decision__case__applicants")
+        .order_by("decision__in_force_on", "child_id")[: work.SHOWN]
+    )
+    return [
+        dataclasses.replace(
+            _line(
+                adoption.decision.in_force_on,
+                "departure_due",
+                _("The child may leave: record the departure with the exit permission"),
+                adoption.child,
+                adoption,
+            ),
+            url=f"{reverse('web-departure', args=[adoption.decision.case_id])}?child={adoption.child_id}",
+            deadline=False,
+        )
         for adoption in pending
     ]
 
@@ -87,4 +115,5 @@ def register() -> None:
     work.sources.append(
         work.Source((Role.CONSULAR, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY), registration_lines)
     )
+    work.sources.append(work.Source((Role.GUARDIANSHIP,), departure_lines))
     work.sources.append(work.Source((Role.CONSULAR,), monitoring_lines))

@@ -28,9 +28,10 @@ class Item:
     url: str  # the page where it is done
     people: str = ""  # the applicants, when a case
     record: tuple[str, int] | None = None  # (audit label, id) of the record the line names
+    deadline: bool = True  # False: the date says from when the step can be taken; it is never late
 
     def late(self, on: datetime.date) -> bool:
-        return self.due_on < on
+        return self.deadline and self.due_on < on
 
 
 @dataclass(frozen=True)

@@ -90,10 +90,40 @@ def test_the_consular_post_sees_registrations_and_reports_due(api, users, distri
     assert "consular_registration_due" in district_lines and "monitoring_report_overdue" not in district_lines
 
 
-def test_the_queue_page_reads_in_constant_queries_and_audits_what_it_names(client, users, district, court):
+def leaving(district, court, us_post, last_name):
+    """A child adopted abroad, on the post's register with the passport stamped: may leave."""
+    from consular import services as consular_services
+
+    _case, child = adopt_abroad(district, court, in_force_ago=40, last_name=last_name)
+    consular_services.register_child(
+        actor=None,
+        child=child,
+        post=us_post,
+        number=f"US-{child.pk}",
+        registered_on=ago(10),
+        passport_stamped_on=ago(9),
+    )
+
+
+def expiring(district, last_name):
+    """An open case whose applicant's medical certificate expires within days."""
+    from tests.adoption.conftest import make_applicant, make_child
+
+    applicant = make_applicant(district, last_name=f"{last_name}-parent")
+    case = adoption_services.open_case(
+        actor=None, children=[make_child(district, last_name=last_name)], applicants=[applicant], opened_on=ago(30)
+    )
+    adoption_services.add_document(
+        actor=None, case=case, kind="medical_certificate", applicant=applicant, issued_on=ago(360), issuer="x"
+    )
+
+
+def test_the_queue_page_reads_in_constant_queries_and_audits_what_it_names(client, users, district, court, us_post):
     login(client, users["guardianship"])
     new_child(district, "Первый", 10)
     adopt_abroad(district, court, in_force_ago=40, last_name="Усыновлённый")
+    leaving(district, court, us_post, "Уезжающий")
+    expiring(district, "Справка")
     client.get("/work/")  # warm (sessions, content types)
     with CaptureQueriesContext(connection) as few:
         page = client.get("/work/").content.decode()
@@ -101,9 +131,12 @@ def test_the_queue_page_reads_in_constant_queries_and_audits_what_it_names(clien
     for i in range(5):
         new_child(district, f"Ребёнок{i}", 10 + i)
         adopt_abroad(district, court, in_force_ago=41 + i, last_name=f"Усыновлённый{i}")
+        leaving(district, court, us_post, f"Уезжающий{i}")
+        expiring(district, f"Справка{i}")
     with CaptureQueriesContext(connection) as many:
         page = client.get("/work/").content.decode()
-    assert page.count("<tr data-kind=") == 12  # 6 children to place, 6 adopted to register at the post
+    kinds = ["register_escalation_due", "consular_registration_due", "departure_due", "document_expiring"]
+    assert [page.count(f'<tr data-kind="{kind}"') for kind in kinds] == [6, 6, 6, 6], kinds
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
     read = AuditEvent.objects.filter(action="read", actor=users["guardianship"], purpose="work queue").latest("id")
     assert read.object_type == "registry.child" and len(read.object_ids.strip(",").split(",")) >= 6
@@ -164,3 +197,63 @@ def test_the_region_and_the_ministry_see_children_adopted_abroad_not_registered_
     with CaptureQueriesContext(connection) as many:
         assert client.get("/work/").content.decode().count('data-kind="consular_registration_due"') == 5
     assert len(many) == len(few)
+
+
+def test_the_district_sees_a_document_expiring_before_the_decision_at_the_horizons_boundary(
+    api, users, foreign_case, other_district
+):
+    from adoption import rules
+
+    applicant = foreign_case.applicants.order_by("id").first()
+    old = adoption_services.add_document(
+        actor=None, case=foreign_case, kind="medical_certificate", applicant=applicant, issued_on=ago(340), issuer="x"
+    )
+    end = rules.valid_through(old.issued_on, 12)  # the policy's default term
+    days = (end - ago(0)).days
+
+    def expiring(**params):
+        return [line for line in lines(api, users["guardianship"], **params) if line["kind"] == "document_expiring"]
+
+    assert expiring(days=days) == []  # the certificate of the complete file, issued later, replaces it
+    newer = foreign_case.documents.get(kind="medical_certificate", applicant=applicant, issued_on__gt=old.issued_on)
+    adoption_services.withdraw_document(actor=None, case=foreign_case, document=newer, reason="wrong applicant")
+    [line] = expiring(days=days)  # valid through the horizon's last day: due
+    assert (line["due_on"], line["late"], line["url"]) == (end.isoformat(), False, f"/cases/{foreign_case.pk}/")
+    assert line["title"] == f"Document expiring: medical certificate ({applicant.name})"
+    assert expiring(days=days - 1) == []  # a day shorter: still valid after the horizon
+    adoption_services.add_document(
+        actor=None, case=foreign_case, kind="medical_certificate", applicant=applicant, issued_on=ago(0), issuer="x"
+    )
+    assert expiring(days=days) == []  # renewed
+    assert lines(api, users["other_guardianship"], days=days) == []  # another district's case
+
+
+def test_the_district_sees_a_departure_to_record_once_the_passport_is_stamped(
+    api, client, users, district, court, us_post
+):
+    from consular import services as consular_services
+
+    case, child = adopt_abroad(district, court, in_force_ago=40, applicant_name="White")
+
+    def departures():
+        return [line for line in lines(api, users["guardianship"]) if line["kind"] == "departure_due"]
+
+    assert departures() == []  # not on a consular register: the registration is what is due
+    consular_services.register_child(
+        actor=None, child=child, post=us_post, number="US-9", registered_on=ago(10), passport_stamped_on=ago(9)
+    )
+    [line] = departures()
+    assert (line["due_on"], line["late"]) == (ago(40).isoformat(), False)  # no term: never late
+    assert line["url"] == f"/cases/{case.pk}/departure/?child={child.pk}" and "White" in line["people"]
+    page = login(client, users["guardianship"]).get(line["url"]).content.decode()
+    assert f'<option value="{child.pk}" selected>' in page  # the form opens on the child
+    consular_services.record_departure(
+        actor=None,
+        case=case,
+        child=child,
+        exit_permission_number="EP-1",
+        exit_permission_on=ago(8),
+        departed_on=ago(7),
+        residence_country="US",
+    )
+    assert departures() == []
