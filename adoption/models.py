@@ -162,7 +162,13 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["district", "status"])]
+        indexes = [
+            models.Index(fields=["district", "status"]),
+            # a territory's adoptions abroad (the queues' consular registrations and departures), from its cases
+            models.Index(
+                fields=["district", "id"], condition=~models.Q(receiving_country=""), name="case_abroad_by_district"
+            ),
+        ]
         constraints = [
             one_of("category", Category.choices, name="case_category_known"),
             one_of("kind", CaseKind.choices, name="case_kind_known"),

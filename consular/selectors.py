@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from adoption.models import Adoption
+from adoption.selectors import case_scope_q
 from core.models import Role, User
 from core.scoping import NOTHING, role_of, scope_of, territory_q
 from registry.models import Child
@@ -21,8 +22,12 @@ def _abroad(adoptions: QuerySet[Adoption]) -> QuerySet[Adoption]:
 
 def adoptions_abroad_for(user: User) -> QuerySet[Adoption]:
     """The adoptions abroad in force of the children in the caller's scope (those of
-    `adopted_children_for`), as adoptions: a queue reads them in date order with no per-child detour."""
-    return _abroad(Adoption.objects.filter(child__in=children_for(user)))
+    `adopted_children_for`) decided in a case in the caller's scope, as adoptions: a queue reads
+    them in date order with no per-child detour. For a territory both scopes hold the same
+    adoptions (a case's children are in its district, which never changes); the case's side lets
+    the database start from the territory's cases abroad (`case_abroad_by_district`) instead of
+    every adoption in the country."""
+    return _abroad(Adoption.objects.filter(case_scope_q(user, prefix="decision__case__"), child__in=children_for(user)))
 
 
 def adopted_children_for(user: User) -> QuerySet[Child]:

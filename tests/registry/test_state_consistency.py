@@ -82,3 +82,22 @@ def test_the_consistency_check_finds_an_entry_that_does_not_end_when_the_next_be
     with pytest.raises(Exception, match="consistency problem"):
         call_command("check_consistency")
     assert f"child #{child.pk}: a register entry does not end" in capsys.readouterr().err
+
+
+def test_the_consistency_check_finds_a_case_holding_a_child_of_another_district(
+    make_child, district, other_district, capsys
+):
+    from adoption import services as adoption_services
+    from adoption.models import Case
+    from tests.adoption.conftest import make_applicant
+
+    child = make_child(on_register=("primary",))
+    case = adoption_services.open_case(
+        actor=None, children=[child], applicants=[make_applicant(district)], opened_on=child.identified_on
+    )
+    call_command("check_consistency")
+    assert capsys.readouterr().out.strip().endswith("consistent")
+    Case.objects.filter(pk=case.pk).update(district=other_district)  # bypassing the services
+    with pytest.raises(Exception, match="consistency problem"):
+        call_command("check_consistency")
+    assert f"case #{case.pk} holds child #{child.pk} of another district" in capsys.readouterr().err

@@ -2,9 +2,9 @@
 keep, and the audit hash chain. Exit status 1 when anything is wrong. Reads only."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
-from adoption.models import Adoption, Case, Decision
+from adoption.models import Adoption, Case, CaseChild, Decision
 from consular.models import ConsularRegistration
 from core import audit_chain
 from core.models import AuditEvent
@@ -66,6 +66,9 @@ class Command(BaseCommand):
             child__status="deregistered"
         )
         problems += [f"child #{a.child_id} adopted (in force) but still on a register" for a in not_deregistered]
+        # the scopes of a case and of its children agree (consular.selectors.adoptions_abroad_for reads both)
+        elsewhere = CaseChild.objects.exclude(child__district=F("case__district")).values_list("case_id", "child_id")
+        problems += [f"case #{case} holds child #{child} of another district" for case, child in elsewhere]
         unsealed = Adoption.objects.filter(decision__in_force_on__isnull=False).filter(
             Q(child__sealed_on__isnull=True) | ~Q(child__search_name="")
         )
