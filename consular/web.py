@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from adoption import extensions
 from adoption.selectors import cases_for
 from core.audit import note_read
-from core.dates import today
+from core.dates import in_text, today
 from core.forms import CountryField, DateInput, require_role, run_service
 from core.models import ConsularPost, Role
 from core.permissions import ADOPTED_READERS
@@ -49,7 +49,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args, schedule, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["due_on"].choices = [
-            (e["due_on"].isoformat(), e["due_on"].isoformat()) for e in schedule if not e["received_on"]
+            (e["due_on"].isoformat(), in_text(e["due_on"])) for e in schedule if not e["received_on"]
         ]
 
     def clean_due_on(self):

@@ -199,9 +199,11 @@ def adopt_abroad(
     last_name="Kim",
     applicant_name="Smith",
     in_force=True,
+    referred_only=False,
 ):
     """A child adopted by a couple living in `country`, decision in force `in_force_ago` days ago
-    (with in_force=False: decided, its entry into force not yet recorded).
+    (with in_force=False: decided, its entry into force not yet recorded; with referred_only: only
+    referred to the court, `in_force_ago` + 50 days ago).
 
     Every earlier step is dated back from there, so the case was eligible at each stage."""
     base = in_force_ago + 45  # the decision is final a month after it is made (RULES v2 §6)
@@ -241,6 +243,9 @@ def adopt_abroad(
     the_hague_steps(case, last_days_ago=base + 70)
     services.record_domestic_search(actor=None, case=case, completed_on=ago(base + 70), outcome="no_candidates")
     services.refer_to_court(actor=None, case=case, court=court, on=ago(base + 5))
+    if referred_only:
+        case.refresh_from_db()
+        return case, child
     services.record_hearing(
         actor=None,
         case=case,

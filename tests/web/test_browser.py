@@ -27,8 +27,8 @@ from core.models import Agency, ConsularPost, Court, District, Policy, Role
 from registry import services as registry_services
 from registry.models import Child
 from tests.factories import UserFactory
+from tests.web.conftest import CHROMIUM
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -36,30 +36,6 @@ pytestmark = [
 ]
 PASSWORD = "correct horse battery"
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; only for this test (never in deployment: async.E001)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def accessible(page):
@@ -72,17 +48,19 @@ def accessible(page):
 
 def snap(page, name):
     """Screenshots for docs/screenshots (SCREENSHOTS_DIR=docs/screenshots), in English and Russian,
-    switching the language with the header's selector as a user would."""
+    switching the language with the header's selector as a user would, then back to the page's own."""
     if not SCREENSHOTS:
         return
     folder = Path(SCREENSHOTS)
     folder.mkdir(parents=True, exist_ok=True)
+    own = page.locator("html").get_attribute("lang")
     for language in ("en", "ru"):
         with page.expect_navigation():
             page.select_option("#language", language)
         page.screenshot(path=str(folder / f"{name}-{language}.png"), full_page=True)
-    with page.expect_navigation():
-        page.select_option("#language", "en")
+    if own != "ru":
+        with page.expect_navigation():
+            page.select_option("#language", own)
 
 
 def login(browser, base, user):
@@ -96,12 +74,13 @@ def login(browser, base, user):
     return page
 
 
-def printed(page, document: str) -> str:
-    """Print `document` from the page's "Documents to print" (a download) and read the PDF's text."""
+def printed(page, kind: str) -> str:
+    """Print the document of `kind` (printing.documents.KINDS) from the page's "Documents to print"
+    (a download) and read the PDF's text."""
     from pypdf import PdfReader
 
     with page.expect_download() as download:
-        page.click(f"section:has(h2:text('Documents to print')) button:has-text('{document}')")
+        page.click(f"section[aria-labelledby=print] button[formaction$='/print/{kind}/']")
     path = download.value.path()
     assert download.value.suggested_filename.endswith(".pdf")
     if SCREENSHOTS and shutil.which("pdftoppm"):  # docs/screenshots: the first page as an image (poppler-utils)
@@ -307,7 +286,7 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     page.locator("section:has(h2:text('Refer to a court')) button").click()
     page.wait_for_selector("text=Referred to the court.")
     # the agency prints its conclusion for the court: a real PDF naming the case, its checks and its code
-    text = printed(page, "Conclusion of the guardianship agency for the court")
+    text = printed(page, "conclusion")
     assert f"#{case.pk}" in text and "CENTRAL_REGISTER_WAIT" in text and "in the interests of the child" in text
     accessible(page)
 
@@ -318,11 +297,10 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     line = clerk.locator("tr[data-kind=hearing_due]")
     assert "Ахметова" in line.inner_text() and "Referred: set the hearing" in line.inner_text()
     accessible(clerk)
-    snap(clerk, "work-court")
     line.locator("a").click()
     clerk.wait_for_url(f"{base}/cases/{case.pk}/")
     # before the hearing the clerk prints the certificate of eligibility on the day
-    text = printed(clerk, "Certificate of eligibility for adoption")
+    text = printed(clerk, "eligibility")
     assert f"#{case.pk}" in text and "PERSONAL_CONTACT" in text and "every requirement of the law" in text
     clerk.locator("section:has(h2:text('Record a hearing')) button").click()
     clerk.wait_for_selector("text=Hearing recorded.")
@@ -361,9 +339,9 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     consul.wait_for_selector("text=The child is on the consular register.")
     accessible(consul)
     snap(consul, "consular")
-    text = printed(consul, "Certificate of consular registration")
+    text = printed(consul, "registration")
     assert "US-2026-0001" in text and "Ахметова" not in text  # the sealed identity is never printed
-    text = printed(consul, "Monitoring schedule for the adoptive parents")
+    text = printed(consul, "schedule")
     assert "График мониторинга для усыновителей" in text  # the parents' copy in English and Russian
     # whoever holds the paper checks its code, without an account
     verifier = browser.new_context(locale="en-US").new_page()
