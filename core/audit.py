@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext_lazy as _
 
 from .context import current_request_id
 from .models import AuditEvent, User
@@ -112,6 +113,69 @@ class Verb(StrEnum):
     ADMIN_PASSWORD_RESET = "admin_password_reset"
     READ = "read"
     READ_LIST = "read_list"
+
+
+# What each verb says to the auditor, in the reader's language (the audit page and its download).
+VERB_LABELS = {
+    Verb.CREATE_CHILD: _("child recorded"),
+    Verb.UPDATE_CHILD: _("child's record corrected"),
+    Verb.ADD_GROUND: _("ground of adoptability recorded"),
+    Verb.PLACE_ON_REGISTER: _("placed on a register"),
+    Verb.DEREGISTER: _("taken off the registers"),
+    Verb.SEAL_IDENTITY: _("identity sealed"),
+    Verb.CONFIRM_DIFFERENT_CHILD: _("confirmed: not a duplicate"),
+    Verb.CREATE_APPLICANT: _("applicant recorded"),
+    Verb.OPEN_CASE: _("case opened"),
+    Verb.ADD_DOCUMENT: _("document added"),
+    Verb.RECORD_CONTACT: _("contact recorded"),
+    Verb.RECORD_CONSENT: _("child's consent recorded"),
+    Verb.WITHDRAW_CONSENT: _("consent withdrawn"),
+    Verb.WITHDRAW_GROUND: _("ground withdrawn"),
+    Verb.WITHDRAW_DOCUMENT: _("document withdrawn"),
+    Verb.WITHDRAW_CONTACT: _("contact withdrawn"),
+    Verb.WITHDRAW_HEARING: _("hearing withdrawn"),
+    Verb.CORRECT_DECISION: _("decision's dates corrected"),
+    Verb.RECORD_DOMESTIC_SEARCH: _("search for a family in Kazakhstan recorded"),
+    Verb.REFER_TO_COURT: _("referred to a court"),
+    Verb.RECORD_HEARING: _("hearing recorded"),
+    Verb.RECORD_DECISION: _("decision recorded"),
+    Verb.SET_IN_FORCE: _("entry into force recorded"),
+    Verb.RECORD_HISTORICAL_ADOPTION: _("historical adoption imported"),
+    Verb.WITHDRAW_CASE: _("case withdrawn"),
+    Verb.CLOSE_CASE: _("case closed"),
+    Verb.REGISTER_CHILD_AT_CONSULATE: _("placed on a consular register"),
+    Verb.TRANSFER_CONSULAR_REGISTRATION: _("consular registration transferred"),
+    Verb.STAMP_PASSPORT: _("passport stamped"),
+    Verb.RECORD_DEPARTURE: _("departure recorded"),
+    Verb.RECORD_MONITORING_REPORT: _("monitoring report recorded"),
+    Verb.UPDATE_POLICY: _("policy changed"),
+    Verb.UPDATE_CITATION: _("legal basis changed"),
+    Verb.RECORD_PARENTAL_CONSENT: _("parent's consent recorded"),
+    Verb.REGISTER_APPLICANT: _("applicant registered"),
+    Verb.RECORD_APPEAL: _("appeal recorded"),
+    Verb.REVERSE_ADOPTION: _("adoption reversed on appeal"),
+    Verb.RECORD_CIVIL_REGISTRATION: _("civil registry's record entered"),
+    Verb.RECORD_HAGUE_STEPS: _("Hague Convention steps recorded"),
+    Verb.ISSUE_HAGUE_CERTIFICATE: _("HC93 art. 23 certificate issued"),
+    Verb.CREATE_AGENCY: _("agency registered"),
+    Verb.UPDATE_AGENCY: _("agency changed"),
+    Verb.UPDATE_COUNTRY: _("country changed"),
+    Verb.ADD_PARTY: _("party recorded"),
+    Verb.ADD_FEE: _("fee recorded"),
+    Verb.SET_WISHES: _("family's wishes recorded"),
+    Verb.PROPOSE_CHILD: _("child proposed to a family"),
+    Verb.ANSWER_PROPOSAL: _("family's answer recorded"),
+    Verb.MARK_REMINDER_DONE: _("reminder done"),
+    Verb.ISSUE_DOCUMENT: _("document printed"),
+    Verb.CREATE_STAFF: _("staff account created"),
+    Verb.START_IMPORT: _("import started"),
+    Verb.ADMIN_ADD: _("added in the administration"),
+    Verb.ADMIN_CHANGE: _("changed in the administration"),
+    Verb.ADMIN_DELETE: _("deleted in the administration"),
+    Verb.ADMIN_PASSWORD_RESET: _("password reset"),
+    Verb.READ: _("record read"),
+    Verb.READ_LIST: _("list read"),
+}
 
 
 def audit_event(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import work
 from .api.serializers import AuditEventSerializer
-from .audit import event_view, reads_of_q
+from .audit import VERB_LABELS, event_view, reads_of_q
 from .dates import today
 from .forms import DateInput, require_role
 from .models import AuditEvent, Role
@@ -29,6 +29,12 @@ PAGE_SIZE = 50
 CSV_ROWS = 10_000  # one download; narrow the filters for more
 
 
+def verb_choices() -> list[tuple[str, str]]:
+    """Every action of the trail by what it says, in the reader's language and order."""
+    named = sorted(((verb.value, str(label)) for verb, label in VERB_LABELS.items()), key=lambda pair: pair[1])
+    return [("", str(_("any")))] + named
+
+
 class AuditFilter(forms.Form):
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("To"), required=False, widget=DateInput())
@@ -36,7 +42,7 @@ class AuditFilter(forms.Form):
     action = forms.ChoiceField(
         label=_("Kind of event"), required=False, choices=[("", _("any"))] + list(AuditEvent.Action.choices)
     )
-    verb = forms.CharField(label=_("Action"), required=False, max_length=64)
+    verb = forms.ChoiceField(label=_("Action"), required=False, choices=lambda: verb_choices())
     object_type = forms.CharField(label=_("Kind of record (e.g. registry.child)"), required=False, max_length=64)
     object_id = forms.CharField(label=_("Record number"), required=False, max_length=64)
 
@@ -58,7 +64,7 @@ class AuditFilter(forms.Form):
         if d["action"]:
             qs = qs.filter(action=d["action"])
         if d["verb"]:
-            qs = qs.filter(verb=d["verb"].strip())
+            qs = qs.filter(verb=d["verb"])
         if d["object_type"]:
             kind = d["object_type"].strip()
             qs = qs.filter(Q(object_type=kind) | Q(subject_type=kind))
@@ -91,6 +97,7 @@ def _rows(events):
     for event in events:
         data = AuditEventSerializer(event, context={"redact": redact}).data
         data["role"] = role_names.get(event.actor_role, event.actor_role)
+        data["verb_label"] = VERB_LABELS.get(event.verb, event.verb)
         same = (event.subject_type, event.subject_id) == (event.object_type, event.object_id)
         data["file"] = "" if same or not event.subject_id else f"{event.subject_type} {event.subject_id}"
         yield event, data, changes(data)
@@ -127,6 +134,7 @@ def _csv(events) -> HttpResponse:
             _("Role"),
             _("Kind of event"),
             _("Action"),
+            _("Action code"),
             _("Record"),
             _("Records read"),
             _("File"),
@@ -141,11 +149,12 @@ def _csv(events) -> HttpResponse:
                 data["actor"] or "",
                 data["role"],
                 event.get_action_display(),
+                data["verb_label"],
                 event.verb,
                 f"{event.object_type} {event.object_id}".strip(),
                 " ".join(data["object_ids"]),
                 data["file"],
-                event.purpose,
+                _(event.purpose) if event.purpose else "",
                 "; ".join(f"{field}: {old} → {new}" for field, old, new in changed),
             ]
         )

@@ -11,6 +11,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from .audit import note_read
 from .models import Role, User
 
@@ -53,5 +55,7 @@ def queue(user: User, on: datetime.date, *, horizon: int = HORIZON_DAYS) -> list
         if item.record:
             named.setdefault(item.record[0], set()).add(item.record[1])
     for label, ids in named.items():
-        note_read(label=label, ids=sorted(ids), purpose="work queue")
+        note_read(
+            label=label, ids=sorted(ids), purpose=gettext_noop("work queue")
+        )  # stored in English, shown translated
     return items

@@ -73,8 +73,10 @@ def test_the_trail_downloads_as_csv_with_its_header(client, users, trail):
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0][0] == "When" and len(table) == 2
     assert table[1][1] == users["guardianship"].username and "first_name: Дана → Данара" in table[1][-1]
-    empty = client.get("/audit/", {"verb": "nothing_like_this", "format": "csv"}).content.decode("utf-8-sig")
+    assert table[1][4:6] == ["child's record corrected", "update_child"]  # the action in words, and its code
+    empty = client.get("/audit/", {"verb": "record_departure", "format": "csv"}).content.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(empty))) == [table[0]]  # the header row, even with no event
+    assert client.get("/audit/", {"verb": "nothing_like_this", "format": "csv"}).status_code == 400
 
 
 @pytest.mark.parametrize("role", ["guardianship", "regional", "ministry", "court", "consular"])
@@ -82,3 +84,16 @@ def test_only_the_auditor_has_the_audit_page(client, users, role):
     response = login(client, users[role]).get("/audit/")
     assert response.status_code == 403
     assert 'href="/audit/"' not in login(client, users[role]).get("/").content.decode()
+
+
+def test_the_trail_says_each_action_and_the_systems_purposes_in_the_readers_language(client, users, trail):
+    login(client, users["guardianship"]).get("/work/")  # the queue names the child: a read, purpose "work queue"
+    login(client, users["auditor"])
+    page = client.get("/audit/", {"verb": "update_child"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "сведения о ребёнке исправлены" in page and "<code>update_child</code>" in page
+    assert '<option value="update_child" selected>сведения о ребёнке исправлены</option>' in page
+    reads = client.get(
+        "/audit/", {"actor": users["guardianship"].username, "action": "read"}, HTTP_ACCEPT_LANGUAGE="kk"
+    )
+    assert "жұмыс кезегі" in reads.content.decode() and "work queue" not in reads.content.decode()
+    assert AuditEvent.objects.filter(purpose="work queue").exists()  # stored in one language, shown in the reader's
