@@ -6,7 +6,11 @@ class AdoptionConfig(AppConfig):
     verbose_name = "Adoption cases, eligibility and court stage"
 
     def ready(self):
-        from . import contributions, work
+        from core import audit
+
+        from . import contributions, outlook, work
+
+        audit.file_listeners.append(outlook.touched)  # what the engine says of an open case, after each write
 
         contributions.register()  # what adoption adds to a child's record in the registry
         work.register()  # the cases' lines of the work queues (core.work)

@@ -460,3 +460,26 @@ class Adoption(models.Model):
 
     def __str__(self):
         return f"adoption of child #{self.child_id}"
+
+
+class Outlook(models.Model):
+    """What the eligibility engine said of an open case on `as_of`, kept for the work queue
+    (adoption.outlook): derived, never shown as the answer itself (the case page and the API
+    evaluate afresh). Recomputed when a write touches the case's file or a child's record, and by
+    the daily sweep, since the passing of time alone changes what the checks say."""
+
+    case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="outlook")
+    as_of = models.DateField()
+    eligible = models.BooleanField()
+    # the checks that fail or are pending: [[code, the first day it can pass (ISO) or None], ...]
+    blocking = models.JSONField(default=list, blank=True)
+    # the day the queue lists it on: when every blocking check can pass (the latest of their days);
+    # `as_of` when it is eligible, or when a check waits for an action rather than a day
+    due_on = models.DateField()
+    waiting = models.BooleanField(default=False)  # every blocking check passes by itself on due_on
+
+    class Meta:
+        indexes = [models.Index(fields=["due_on"])]
+
+    def __str__(self):
+        return f"outlook of case #{self.case_id} on {self.as_of}"

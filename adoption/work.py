@@ -1,6 +1,6 @@
 """The cases' lines of the work queues (core.work), from the definitions the court sweep uses
-(deadlines.py): for the district, the day a foreign or non-resident case's three months on the
-central register end, and the documents of a case not yet decided whose validity ends; for the court, referrals with no hearing, heard cases with no decision,
+(deadlines.py): for the district, each open case by what the eligibility engine says of it
+(adoption.outlook), and the documents of a case not yet decided whose validity ends; for the court, referrals with no hearing, heard cases with no decision,
 decisions awaiting entry into force (the expected date) and civil registrations; for the
 ministry, HC93 art. 23 certificates.
 Each line names the case's children and applicants."""
@@ -14,12 +14,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import work
+from core.dates import in_text
 from core.models import Policy, Role, User
 from registry import sealing
 
 from . import deadlines, rules
 from .facts import policy_facts
-from .models import CaseApplicant, CaseChild, CaseDocument, CaseDocumentKind, CaseStatus, Decision, Hearing, Referral
+from .models import (
+    CaseApplicant,
+    CaseChild,
+    CaseDocument,
+    CaseDocumentKind,
+    CaseStatus,
+    Decision,
+    Hearing,
+    Outlook,
+    Referral,
+)
 from .selectors import cases_for
 
 
@@ -39,7 +50,7 @@ def case_names(case_ids) -> dict[int, tuple[str, str]]:
     return {pk: (case_label(pk, ", ".join(children.get(pk, []))), ", ".join(people.get(pk, []))) for pk in case_ids}
 
 
-def _items(due: list[tuple[int, datetime.date, str, str]]) -> list[work.Item]:
+def _items(due: list[tuple[int, datetime.date, str, str]], *, deadline: bool = True) -> list[work.Item]:
     """(case, due on, kind, title) -> lines naming the case's children and applicants."""
     due = sorted(due, key=lambda row: (row[1], row[0]))[: work.SHOWN]
     names = case_names({case_id for case_id, *_ in due})
@@ -52,17 +63,36 @@ def _items(due: list[tuple[int, datetime.date, str, str]]) -> list[work.Item]:
             people=names[case_id][1],
             url=reverse("web-case", args=[case_id]),
             record=("adoption.case", case_id),
+            deadline=deadline,
         )
         for case_id, due_on, kind, title in due
     ]
 
 
 def district_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
-    """Open cases whose wait on the central register ends by `until`: from then they may go to court."""
-    links = CaseChild.objects.filter(case__in=cases_for(user))
-    waits = deadlines.central_waits(links, until, statuses=(CaseStatus.OPEN,))
-    title = _("Three months on the central register end: the case may be referred")
-    return _items([(pk, allowed, deadlines.CENTRAL_WAIT_REMINDER, title) for pk, (_d, allowed) in waits.items()])
+    """Each open case of the district by what the engine last said of it (adoption.outlook):
+    eligible (it may be referred), waiting for checks that pass by themselves (from the last of
+    their days: the end of the three months on the central register, of two weeks of contact),
+    or waiting for an action (the checks that block it, named). None of these is a deadline."""
+    outlooks = Outlook.objects.filter(
+        case__in=cases_for(user).filter(status=CaseStatus.OPEN), due_on__lte=until
+    ).order_by("due_on", "case_id")[: work.SHOWN]
+    due = []
+    for outlook in outlooks:
+        checks = "; ".join(str(rules.CHECK_NAMES.get(code, code)) for code, _day in outlook.blocking)
+        if outlook.eligible:
+            kind, title = "case_eligible", str(_("Eligible: the case may be referred to a court"))
+        elif outlook.waiting:
+            kind, title = (
+                "case_waiting",
+                _("May be referred from this day, once these pass: %(checks)s") % {"checks": checks},
+            )
+        else:
+            kind, title = "case_blocked", _("Not eligible until these are met: %(checks)s") % {"checks": checks}
+        if outlook.as_of < on:
+            title += " " + _("(as of %(date)s)") % {"date": in_text(outlook.as_of)}
+        due.append((outlook.case_id, outlook.due_on, kind, title))
+    return _items(due, deadline=False)
 
 
 def document_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:

@@ -355,6 +355,7 @@ CELERY_BEAT_SCHEDULE = {
     for name, task in {
         "registers": "registry.sweep_registers",
         "court-deadlines": "adoption.sweep_court_deadlines",
+        "case-outlooks": "adoption.refresh_outlooks",
         "consular-deadlines": "consular.sweep_consular_deadlines",
         "proposals": "databank.sweep_proposals",
         "reminder-emails": "core.send_reminder_emails",

@@ -13,9 +13,10 @@ import contextvars
 import datetime
 import decimal
 import uuid
+from collections.abc import Callable
 from enum import StrEnum
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
@@ -230,7 +231,36 @@ def record_write(
         actor=actor, verb=verb, obj=obj, before=before, after=after, subject=subject, action=action, purpose=purpose
     )
     event.save()
+    _touched(event.subject_type, event.subject_id)
     return event
+
+
+# --- what a write touched -----------------------------------------------------------------
+# Every write is audited here, naming the file it belongs to (a child's record, a case file), so
+# this is where an app that keeps something derived from files (adoption: what the engine says
+# of each open case, for the work queue) learns which files changed: each listener is called
+# once the transaction commits, with the (kind of record, id) of every file it touched.
+
+file_listeners: list[Callable[[set[tuple[str, str]]], None]] = []
+
+
+def _touched(subject_type: str, subject_id: str) -> None:
+    if not file_listeners:
+        return
+    connection = transaction.get_connection()
+    if not hasattr(connection, "touched_files"):
+        connection.touched_files = set()
+    connection.touched_files.add((subject_type, subject_id))
+    # one callback per write (a rolled-back transaction drops its callbacks, not the set: the next
+    # commit tells its files too, which costs a listener a recomputation, never a missed change)
+    transaction.on_commit(_tell_listeners, robust=True)  # a listener that fails is logged; the write stands
+
+
+def _tell_listeners() -> None:
+    files = transaction.get_connection().__dict__.pop("touched_files", None)
+    if files:
+        for listener in file_listeners:
+            listener(files)
 
 
 def audited_update(

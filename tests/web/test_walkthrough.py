@@ -94,16 +94,17 @@ def test_each_role_does_its_days_work_from_the_pages(browser, live_server, langu
     # --- the guardianship agency ------------------------------------------------------------------
     page = in_language(browser, base, users["guardianship"], language)
     lines = queue(page, base)
-    # soonest first: the registration at the post (due 170 days ago), the end of the eligible
-    # case's central-register wait, the primary entry due 7 days ago
+    # soonest first: the registration at the post (due 170 days ago), the primary entry due 7 days
+    # ago, the case eligible today (the engine's answer, kept since its last write)
     assert [kind for kind, _text in lines[:3]] == [
         "consular_registration_due",
-        "central_wait_ends",
         "register_escalation_due",
+        "case_eligible",
     ], lines
     assert said("Place on the consular register") in lines[0][1] and said("late") in lines[0][1]
-    assert "Нурланова" in lines[1][1] and "Brown" in lines[1][1]
-    assert "Ерланов" in lines[2][1] and said("Place on the primary register") in lines[2][1]
+    assert "Ерланов" in lines[1][1] and said("Place on the primary register") in lines[1][1]
+    assert "Нурланова" in lines[2][1] and "Brown" in lines[2][1]
+    assert said("Eligible: the case may be referred to a court") in lines[2][1] and said("late") not in lines[2][1]
     accessible(page)
     snap(page, "work-district")
 

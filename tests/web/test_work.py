@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from adoption import outlook
 from adoption import services as adoption_services
-from adoption.models import Decision
+from adoption.models import Case, Decision
 from core.models import AuditEvent
 from registry import services as registry_services
 from tests.adoption.conftest import adopt_abroad, ago
@@ -124,6 +125,7 @@ def test_the_queue_page_reads_in_constant_queries_and_audits_what_it_names(clien
     adopt_abroad(district, court, in_force_ago=40, last_name="Усыновлённый")
     leaving(district, court, us_post, "Уезжающий")
     expiring(district, "Справка")
+    outlook.refresh(Case.objects.all())  # what a commit would do (this test's transaction never commits)
     client.get("/work/")  # warm (sessions, content types)
     with CaptureQueriesContext(connection) as few:
         page = client.get("/work/").content.decode()
@@ -133,10 +135,17 @@ def test_the_queue_page_reads_in_constant_queries_and_audits_what_it_names(clien
         adopt_abroad(district, court, in_force_ago=41 + i, last_name=f"Усыновлённый{i}")
         leaving(district, court, us_post, f"Уезжающий{i}")
         expiring(district, f"Справка{i}")
+    outlook.refresh(Case.objects.all())
     with CaptureQueriesContext(connection) as many:
         page = client.get("/work/").content.decode()
-    kinds = ["register_escalation_due", "consular_registration_due", "departure_due", "document_expiring"]
-    assert [page.count(f'<tr data-kind="{kind}"') for kind in kinds] == [6, 6, 6, 6], kinds
+    kinds = [
+        "register_escalation_due",
+        "consular_registration_due",
+        "departure_due",
+        "document_expiring",
+        "case_blocked",
+    ]
+    assert [page.count(f'<tr data-kind="{kind}"') for kind in kinds] == [6, 6, 6, 6, 6], kinds
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
     read = AuditEvent.objects.filter(action="read", actor=users["guardianship"], purpose="work queue").latest("id")
     assert read.object_type == "registry.child" and len(read.object_ids.strip(",").split(",")) >= 6

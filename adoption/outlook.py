@@ -1,0 +1,78 @@
+"""What the eligibility engine says of each open case, kept for the work queue (`Outlook`): a
+queue cannot run the engine for every case in a district, and must read in a fixed number of
+queries. The answer is recomputed
+
+- when a write touches the case's file or the record of one of its children (core.audit tells
+  `touched` once the transaction commits: grounds, register entries, documents, contacts, ...);
+- by the daily sweep (`refresh_stale`), since time alone changes the checks: a document
+  expires, a child turns 10, a wait ends.
+
+A case that leaves `open` (referred, withdrawn) loses its outlook: the court's steps are the
+court's lines. The case page and the API never read it: they evaluate afresh."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F, Q
+
+from core.dates import today
+
+from . import rules
+from .facts import load_case_facts
+from .models import Case, CaseStatus, Outlook
+
+SWEEP_BATCH = 2_000  # cases per sweep run, the stalest first (a run each SWEEP_EVERY_SECONDS)
+
+
+def outlook_of(case: Case, on: datetime.date) -> Outlook:
+    """The engine's answer for `case` on `on`, as the queue keeps it."""
+    result = rules.evaluate(load_case_facts(case, on), on)
+    blocking = result.failing()
+    dated = [check.satisfiable_on for check in blocking if check.satisfiable_on is not None]
+    waiting = bool(blocking) and len(dated) == len(blocking)
+    return Outlook(
+        case=case,
+        as_of=on,
+        eligible=result.eligible,
+        blocking=[[check.code, check.satisfiable_on and check.satisfiable_on.isoformat()] for check in blocking],
+        due_on=max(dated) if waiting else on,
+        waiting=waiting,
+    )
+
+
+def refresh(cases, on: datetime.date | None = None) -> int:
+    """Recompute the outlook of each open case among `cases` (a queryset); drop those of the
+    others. Returns how many were computed."""
+    on = on or today()
+    ids = list(cases.values_list("pk", flat=True))
+    Outlook.objects.filter(case_id__in=ids).exclude(case__status=CaseStatus.OPEN).delete()
+    outlooks = [outlook_of(case, on) for case in Case.objects.filter(pk__in=ids, status=CaseStatus.OPEN)]
+    Outlook.objects.bulk_create(
+        outlooks,
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=["as_of", "eligible", "blocking", "due_on", "waiting"],
+    )
+    return len(outlooks)
+
+
+def touched(files: set[tuple[str, str]]) -> None:
+    """core.audit's listener: the open cases whose file, or a child's record, a write touched."""
+    case_ids = {int(pk) for kind, pk in files if kind == "adoption.case" and pk.isdigit()}
+    child_ids = {int(pk) for kind, pk in files if kind == "registry.child" and pk.isdigit()}
+    if case_ids or child_ids:
+        refresh(Case.objects.filter(Q(pk__in=case_ids) | Q(child_links__child_id__in=child_ids)).distinct())
+
+
+def refresh_stale(on: datetime.date | None = None, *, batch: int = SWEEP_BATCH) -> int:
+    """The daily sweep: the open cases with no outlook of `on` (none yet, or an older day's), the
+    stalest first, at most `batch` of them."""
+    on = on or today()
+    stale = (
+        Case.objects.filter(status=CaseStatus.OPEN)
+        .filter(Q(outlook__isnull=True) | Q(outlook__as_of__lt=on))
+        .order_by(F("outlook__as_of").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    return refresh(Case.objects.filter(pk__in=list(stale)), on)

@@ -1,0 +1,94 @@
+"""What the engine says of each open case, kept for the district's work queue (adoption.outlook):
+recomputed after every write to the case's file or a child's record, and by the daily sweep; the
+queue lists the case on the day it may be referred, at the horizon's boundary."""
+
+import datetime
+
+import pytest
+
+from adoption import outlook, services
+from adoption.models import Case, Outlook
+from adoption.rules import right_arises
+from registry import services as registry_services
+from tests.adoption.conftest import ago, complete_file, make_applicant, make_child
+from tests.web.test_work import lines
+
+pytestmark = pytest.mark.django_db
+
+
+def open_foreign_case(district, *, central_days_ago=200, complete=True):
+    child = make_child(district, central_days_ago=central_days_ago, last_name="Ожидаемая")
+    couple = [make_applicant(district, last_name="Grey"), make_applicant(district, sex="M", last_name="Grey-Lee")]
+    case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+    if complete:
+        complete_file(case, [child], couple)
+    return case, child
+
+
+def case_lines(api, users, **params):
+    return [line for line in lines(api, users["guardianship"], **params) if line["kind"].startswith("case_")]
+
+
+def test_a_case_waiting_for_its_three_months_is_listed_on_the_day_it_may_be_referred(api, users, district):
+    case, child = open_foreign_case(district, central_days_ago=80)
+    allowed = right_arises(ago(80), 3)  # the day after the three months expire (RULES §5)
+    outlook.refresh(Case.objects.filter(pk=case.pk))
+    kept = Outlook.objects.get(case=case)
+    assert (kept.eligible, kept.waiting, kept.due_on) == (False, True, allowed)
+    assert kept.blocking == [["CENTRAL_REGISTER_WAIT", allowed.isoformat()]]
+    days = (allowed - ago(0)).days
+    [line] = case_lines(api, users, days=days)  # on the horizon's last day
+    assert (line["kind"], line["due_on"], line["late"]) == ("case_waiting", allowed.isoformat(), False)
+    assert "Three months on the central register" in line["title"] and "Ожидаемая" in line["subject"]
+    assert line["url"] == f"/cases/{case.pk}/" and "Grey" in line["people"]
+    assert case_lines(api, users, days=days - 1) == []  # a day shorter: not yet
+    # the engine's own boundary: the day before it still waits, on the day it is eligible
+    assert outlook.outlook_of(case, allowed - datetime.timedelta(days=1)).waiting
+    on_the_day = outlook.outlook_of(case, allowed)
+    assert on_the_day.eligible and on_the_day.due_on == allowed and on_the_day.blocking == []
+
+
+def test_a_write_to_the_file_or_to_a_childs_record_recomputes_it(
+    api, users, district, court, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case, child = open_foreign_case(district, complete=False)
+    kept = Outlook.objects.get(case=case)  # opened: computed once the transaction committed
+    assert not kept.eligible and not kept.waiting and kept.due_on == ago(0)
+    assert "APPLICATION_FILED" in [code for code, _day in kept.blocking]
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_file(case, [child], list(case.applicants.all()))
+    assert Outlook.objects.get(case=case).eligible
+    [line] = case_lines(api, users)
+    assert line["kind"] == "case_eligible" and line["due_on"] == ago(0).isoformat() and not line["late"]
+    # a write to the child's record (registry) touches the case too: its ground withdrawn
+    ground = child.grounds.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.withdraw_ground(actor=None, child=child, ground=ground, reason="the wrong document")
+    kept = Outlook.objects.get(case=case)
+    assert not kept.eligible and "CHILD_ADOPTABLE" in [code for code, _day in kept.blocking]
+    [line] = case_lines(api, users)
+    assert line["kind"] == "case_blocked" and "The child may be adopted" in line["title"]
+    # referred to a court, it leaves the district's lines (the court's queue has it)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.add_ground(
+            actor=None,
+            child=child,
+            parent="both",
+            ground="parents_unknown",
+            documents=[{"kind": "certificate", "number": "C-2", "date": ago(1), "issued_by": "Police"}],
+        )
+        services.refer_to_court(actor=None, case=case, court=court, on=ago(0))
+    assert not Outlook.objects.filter(case=case).exists() and case_lines(api, users) == []
+
+
+def test_the_daily_sweep_recomputes_the_stalest_first(district):
+    first, _ = open_foreign_case(district)
+    second, _ = open_foreign_case(district)
+    outlook.refresh(Case.objects.filter(pk=first.pk), on=ago(1))  # yesterday's answer
+    assert not Outlook.objects.filter(case=second).exists()  # none yet (no commit in this test)
+    assert outlook.refresh_stale(batch=1) == 1  # the case with none comes first
+    assert Outlook.objects.get(case=second).as_of == ago(0)
+    assert Outlook.objects.get(case=first).as_of == ago(1)
+    assert outlook.refresh_stale() == 1 and Outlook.objects.get(case=first).as_of == ago(0)
+    assert outlook.refresh_stale() == 0  # nothing stale left today
