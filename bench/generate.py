@@ -528,6 +528,16 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
         ]
     )
     with connection.cursor() as cursor:
+        # what the engine would keep for each open case (adoption.outlook), in its shape only: the
+        # queue's read of them is measured, not the engine (which the eligibility figure measures)
+        cursor.execute(
+            """INSERT INTO adoption_outlook (case_id, as_of, eligible, blocking, due_on, waiting)
+               SELECT id, %s, id %% 7 = 0, CASE WHEN id %% 7 = 0 THEN '[]'::jsonb
+                      ELSE '[["PERSONAL_CONTACT", null]]'::jsonb END, opened_on + (id %% 150)::int, false
+               FROM adoption_case WHERE status = 'open' ON CONFLICT DO NOTHING""",
+            [today],
+        )
+        counts["outlooks"] = cursor.rowcount
         cursor.execute("ANALYZE")
     return counts
 
