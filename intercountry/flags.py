@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from adoption.rules import AgencyFacts, accredited
 from core.dates import add_months, in_text
@@ -24,6 +25,14 @@ FEES_ABOVE_POLICY = "FEES_ABOVE_POLICY"
 RUSHED_CASE = "RUSHED_CASE"
 AGENCY_CONCENTRATION = "AGENCY_CONCENTRATION"
 FLAGS = (CONSENT_SOON_AFTER_BIRTH, INTERMEDIARY_NOT_ACCREDITED, FEES_ABOVE_POLICY, RUSHED_CASE, AGENCY_CONCENTRATION)
+# What each flag is called on the pages (its code stays in the API and the downloads)
+FLAG_NAMES = {
+    CONSENT_SOON_AFTER_BIRTH: gettext_lazy("A parent's consent soon after the birth"),
+    INTERMEDIARY_NOT_ACCREDITED: gettext_lazy("A paid intermediary that is not an accredited agency"),
+    FEES_ABOVE_POLICY: gettext_lazy("Fees to one party above the ceiling"),
+    RUSHED_CASE: gettext_lazy("A case referred in haste"),
+    AGENCY_CONCENTRATION: gettext_lazy("One agency with a large share of the district's adoptions"),
+}
 CONCENTRATION_MONTHS = 12
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -17,9 +18,9 @@ from config.routers import read_replica
 from core import selectors as core_selectors
 from core import work
 from core.audit import note_read
-from core.dates import add_months, today
-from core.forms import run_service
-from core.models import Policy, Role
+from core.dates import today
+from core.forms import DateInput, run_service
+from core.models import Policy, Region, Role
 from core.services import update_policy
 from registry import sealing
 from registry.selectors import children_for
@@ -77,32 +78,74 @@ def bars(values: dict, width: int = 330) -> dict:
     return {"rows": rows, "height": max(24 * len(rows), 24) + 4}
 
 
+class DashboardFilter(forms.Form):
+    """The dashboard's filters, named as the report endpoints name them (`from`, `to`, `as_of`,
+    `region`): each download carries the same values as the figures shown."""
+
+    as_of = forms.DateField(label=_("Registers and consular registrations on"), required=False, widget=DateInput())
+    region = forms.ChoiceField(label=_("Region"), required=False)
+
+    def __init__(self, data, *, user):
+        on = today()
+        self.defaults = {"from": datetime.date(on.year - 5, 1, 1), "to": on, "as_of": on, "region": ""}
+        super().__init__(data if any(name in data for name in self.defaults) else None, initial=self.defaults)
+        # `from` is a Python keyword: the period's fields are declared here, first
+        self.fields = {
+            "from": forms.DateField(label=_("Adoptions in force from"), required=False, widget=DateInput()),
+            "to": forms.DateField(label=_("to"), required=False, widget=DateInput()),
+            **self.fields,
+        }
+        regions = Region.objects.order_by("code")
+        if user.region_id:  # a region's staff see their own region only (queries.counted scopes it)
+            self.fields.pop("region")
+        else:
+            self.fields["region"].choices = [("", _("all regions"))] + [(r.code, r.shown_name) for r in regions]
+
+    def clean(self):
+        data = {name: value for name, value in super().clean().items() if value not in (None, "")}
+        data = {**self.defaults, **data}
+        if data["to"] < data["from"]:
+            self.add_error("to", _("The period ends before it starts."))
+        return data
+
+    def values(self) -> dict:
+        return self.cleaned_data if self.is_bound else self.defaults
+
+    def query(self, *names: str) -> str:
+        """The filters `names` as a download's query string."""
+        values = self.values()
+        return urlencode({name: values[name] for name in names if name in self.fields and values.get(name)})
+
+
 @login_required
 def dashboard(request):
     if request.user.role not in DASHBOARD_ROLES:
         raise PermissionDenied
-    on = today()
+    form = DashboardFilter(request.GET, user=request.user)
+    if form.is_bound and not form.is_valid():
+        return render(request, "reports/dashboard.html", {"form": form}, status=400)
+    f = form.values()
+    start, end, as_of, region = f["from"], f["to"], f["as_of"], f.get("region") or None
     with read_replica():  # reports only read: from the replica when there is one
-        per_year = queries.figure_counts(
-            queries.adoptions_in_period(request.user, datetime.date(on.year - 5, 1, 1), datetime.date(on.year, 12, 31)),
-            by=("year",),
-        )
-        consular = queries.consular_registrations_report(request.user, on)
-        registers = queries.registers_report(request.user, on)
-        unregistered = queries.unregistered_adoptions(request.user, on).count()
-        safeguards = queries.safeguards_report(request.user, add_months(on, -12) + datetime.timedelta(days=1), on)
+        per_year = queries.figure_counts(queries.adoptions_in_period(request.user, start, end, region), by=("year",))
+        consular = queries.consular_registrations_report(request.user, as_of, region)
+        registers = queries.registers_report(request.user, as_of, region)
+        unregistered = queries.unregistered_adoptions(request.user, as_of, region).count()
+        safeguards = queries.safeguards_report(request.user, start, end, region)
     by_year = {
         str(year): {
             name: per_year.get((year,), {}).get(figure, 0)
             for name, figure in (("total", "total"), ("citizens", "by_citizens"), ("foreigners", "by_foreigners"))
         }
-        for year in range(on.year - 5, on.year + 1)
+        for year in range(start.year, end.year + 1)
     }
     return render(
         request,
         "reports/dashboard.html",
         {
-            "on": on,
+            "form": form,
+            "as_of": as_of,
+            "period": (start, end),
             "by_year": by_year,
             "year_bars": bars({y: v["total"] for y, v in by_year.items()}),
             "consular": consular,
@@ -110,7 +153,8 @@ def dashboard(request):
             "registers": registers,
             "unregistered": unregistered,
             "safeguards": safeguards,
-            "period": (datetime.date(on.year, 1, 1), on),
+            "period_query": form.query("from", "to", "region"),
+            "as_of_query": form.query("as_of", "region"),
         },
     )
 

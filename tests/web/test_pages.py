@@ -383,3 +383,27 @@ def test_the_home_page_names_each_reminders_record_and_what_it_asks(client, user
     assert "Секретова" not in page
     recent = page.split('id="recent"')[1].split("</section>")[0]
     assert "Жумабаева Yulia</a> · Peterson Ann" in recent
+
+
+def test_the_dashboards_filters_select_the_figures_and_the_downloads_alike(client, users, district, court):
+    adopt_abroad(district, court, in_force_ago=200)
+    login(client, users["ministry"])
+    since = ago(200).isoformat()
+    page = client.get("/dashboard/", {"from": since, "to": ago(0).isoformat(), "as_of": ago(100).isoformat()})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"/api/v1/reports/adoptions/?from={since}&amp;to={ago(0).isoformat()}&amp;format=csv" in html
+    assert f"/api/v1/reports/registers/?as_of={ago(100).isoformat()}&amp;format=xlsx" in html
+    assert "<strong>0</strong> foreign adoptions in force for 180 days or more" in html  # 100 days ago: not yet 180
+    year = ago(200).year  # the adoption entered into force 200 days ago: in the first period, not the next
+    assert f"<tr><td>{year}</td><td>1</td>" in html
+    later = client.get("/dashboard/", {"from": ago(199).isoformat(), "to": ago(0).isoformat()}).content.decode()
+    assert f"<tr><td>{ago(199).year}</td><td>0</td>" in later
+    region = district.region_id
+    by_region = client.get("/dashboard/", {"region": region}).content.decode()
+    assert f"region={region}" in by_region and f'<option value="{region}" selected>' in by_region
+    backwards = client.get("/dashboard/", {"from": ago(0).isoformat(), "to": ago(1).isoformat()})
+    assert backwards.status_code == 400 and "The period ends before it starts." in backwards.content.decode()
+    assert client.get("/dashboard/", {"region": "XX"}).status_code == 400  # no such region: named, nothing shown
+    regional = login(client, users["regional"]).get("/dashboard/").content.decode()
+    assert 'name="region"' not in regional  # a region's staff see their own only
