@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from . import work
 from .api.serializers import AuditEventSerializer
 from .audit import VERB_LABELS, event_view, reads_of_q
+from .audit_labels import RECORD_LABELS, field_label, record_label
 from .dates import today
 from .forms import DateInput, require_role
 from .models import AuditEvent, Role
@@ -35,6 +36,12 @@ def verb_choices() -> list[tuple[str, str]]:
     return [("", str(_("any")))] + named
 
 
+def record_choices() -> list[tuple[str, str]]:
+    """Every kind of record by its name, in the reader's language and order."""
+    named = sorted(((kind, str(label)) for kind, label in RECORD_LABELS.items()), key=lambda pair: pair[1])
+    return [("", str(_("any")))] + named
+
+
 class AuditFilter(forms.Form):
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("To"), required=False, widget=DateInput())
@@ -43,7 +50,7 @@ class AuditFilter(forms.Form):
         label=_("Kind of event"), required=False, choices=[("", _("any"))] + list(AuditEvent.Action.choices)
     )
     verb = forms.ChoiceField(label=_("Action"), required=False, choices=lambda: verb_choices())
-    object_type = forms.CharField(label=_("Kind of record (e.g. registry.child)"), required=False, max_length=64)
+    object_type = forms.ChoiceField(label=_("Kind of record"), required=False, choices=lambda: record_choices())
     object_id = forms.CharField(label=_("Record number"), required=False, max_length=64)
 
     def clean(self):
@@ -75,13 +82,13 @@ class AuditFilter(forms.Form):
 
 
 def changes(data: dict) -> list[tuple[str, str, str]]:
-    """(field, before, after) for each value the event changed (a creation: every value set)."""
+    """(field by name, before, after) for each value the event changed (a creation: every value set)."""
     before, after = data.get("before") or {}, data.get("after") or {}
     shown = []
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if old != new:
-            shown.append((key, _text(old), _text(new)))
+            shown.append((field_label(key), _text(old), _text(new)))
     return shown
 
 
@@ -99,7 +106,8 @@ def _rows(events):
         data["role"] = role_names.get(event.actor_role, event.actor_role)
         data["verb_label"] = VERB_LABELS.get(event.verb, event.verb)
         same = (event.subject_type, event.subject_id) == (event.object_type, event.object_id)
-        data["file"] = "" if same or not event.subject_id else f"{event.subject_type} {event.subject_id}"
+        data["record"] = record_label(event.object_type)
+        data["file"] = "" if same or not event.subject_id else f"{record_label(event.subject_type)} {event.subject_id}"
         yield event, data, changes(data)
 
 
@@ -136,6 +144,7 @@ def _csv(events) -> HttpResponse:
             _("Action"),
             _("Action code"),
             _("Record"),
+            _("Record code"),
             _("Records read"),
             _("File"),
             _("Purpose"),
@@ -151,7 +160,8 @@ def _csv(events) -> HttpResponse:
                 event.get_action_display(),
                 data["verb_label"],
                 event.verb,
-                f"{event.object_type} {event.object_id}".strip(),
+                f"{data['record']} {event.object_id}".strip(),
+                event.object_type,
                 " ".join(data["object_ids"]),
                 data["file"],
                 _(event.purpose) if event.purpose else "",

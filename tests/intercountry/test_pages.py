@@ -86,13 +86,15 @@ def test_parties_fees_and_the_red_flag_they_raise_on_the_case_workspace(client, 
     assert paid.status_code == 302 and Fee.objects.get().currency == "USD"
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'data-flag="INTERMEDIARY_NOT_ACCREDITED"' in page and "Evidence" in page
+    assert "A paid intermediary that is not an accredited agency" in page  # the flag in words, its code beside
     client.force_login(users["court"])
     assert client.post(f"/cases/{case.pk}/parties/", {"party-name": "X"}).status_code in (403, 404)
     client.force_login(users["other_guardianship"])
     assert client.get(f"/cases/{case.pk}/parties/").status_code == 404
     client.force_login(users["ministry"])
     dashboard = client.get("/dashboard/").content.decode()
-    assert "Red flags of the last 12 months" in dashboard and "INTERMEDIARY_NOT_ACCREDITED" in dashboard
+    assert "Red flags of the cases of the period" in dashboard and "INTERMEDIARY_NOT_ACCREDITED" in dashboard
+    assert "A paid intermediary that is not an accredited agency" in dashboard  # the flag in words
 
 
 def test_a_dossier_report_names_its_agency_on_the_case_workspace(client, users, district):

@@ -7,7 +7,9 @@ import datetime
 import io
 
 import pytest
+from django.apps import apps
 
+from core.audit_labels import FIELD_LABELS, RECORD_LABELS, field_label
 from core.models import AuditEvent
 from registry import services as registry_services
 from tests.adoption.conftest import ago
@@ -58,7 +60,8 @@ def test_the_auditor_filters_the_trail_and_reads_each_change(client, users, trai
     )
     about_child = client.get("/audit/", {"object_type": "registry.child", "object_id": trail.pk}).content.decode()
     assert "create_child" in about_child and "update_child" in about_child and users["regional"].username in about_child
-    assert f"registry.child {other.pk}<" not in about_child and "Другой" not in about_child
+    assert f"Child&#x27;s record {other.pk}<" not in about_child and "Другой" not in about_child
+    assert f"Child&#x27;s record {trail.pk}<br>" in about_child  # the kind of record in words, its code beside
     about_other = client.get("/audit/", {"object_type": "registry.child", "object_id": other.pk}).content.decode()
     assert rows(about_other) == 1 and "Другой" in about_other
     assert rows(client.get("/audit/", {"until": ago(1).isoformat()}).content.decode()) == 0
@@ -72,8 +75,9 @@ def test_the_trail_downloads_as_csv_with_its_header(client, users, trail):
     assert response["Content-Type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0][0] == "When" and len(table) == 2
-    assert table[1][1] == users["guardianship"].username and "first_name: Дана → Данара" in table[1][-1]
+    assert table[1][1] == users["guardianship"].username and "First name: Дана → Данара" in table[1][-1]
     assert table[1][4:6] == ["child's record corrected", "update_child"]  # the action in words, and its code
+    assert table[1][6:8] == [f"Child's record {trail.pk}", "registry.child"]  # the record in words, and its code
     empty = client.get("/audit/", {"verb": "record_departure", "format": "csv"}).content.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(empty))) == [table[0]]  # the header row, even with no event
     assert client.get("/audit/", {"verb": "nothing_like_this", "format": "csv"}).status_code == 400
@@ -97,3 +101,26 @@ def test_the_trail_says_each_action_and_the_systems_purposes_in_the_readers_lang
     )
     assert "жұмыс кезегі" in reads.content.decode() and "work queue" not in reads.content.decode()
     assert AuditEvent.objects.filter(purpose="work queue").exists()  # stored in one language, shown in the reader's
+    corrected = client.get("/audit/", {"verb": "update_child"}, HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert "Баланың карточкасы" in corrected and "<dt>Аты</dt><dd><del>Дана</del>" in corrected  # record and field
+    assert '<option value="registry.child">Баланың карточкасы</option>' in corrected  # the filter by name too
+
+
+def test_every_field_an_auditor_may_read_has_a_name():
+    """A new audited model or field gets its name in core.audit_labels (and so its translations)."""
+    unaudited = {"core.auditevent", "adoption.outlook"}
+    ours = [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in {"core", "registry", "adoption", "consular", "intercountry", "databank", "reports"}
+        and model._meta.label_lower not in unaudited
+    ]
+    assert {model._meta.label_lower for model in ours} == set(RECORD_LABELS)
+    unnamed = {
+        f"{model._meta.label_lower}.{field.name}"
+        for model in ours
+        for field in model._meta.concrete_fields
+        if field.name not in FIELD_LABELS
+    }
+    assert not unnamed
+    assert field_label("district_id") == "District" and field_label("object_ids") == "object_ids"

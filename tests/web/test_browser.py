@@ -376,7 +376,7 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     # --- the auditor: who read the child's record, from the audit page's filters ---------------
     auditor = login(browser, base, users["auditor"])
     auditor.click("text=Audit trail")
-    auditor.fill("#id_object_type", "registry.child")
+    auditor.select_option("#id_object_type", "registry.child")
     auditor.fill("#id_object_id", str(child.pk))
     auditor.select_option("#id_action", "read")
     auditor.click("button:text('Show')")

@@ -199,7 +199,7 @@ def test_each_role_does_its_days_work_from_the_pages(browser, live_server, langu
     # --- the auditor ----------------------------------------------------------------------------
     auditor = in_language(browser, base, users["auditor"], language)
     auditor.goto(f"{base}/audit/")
-    auditor.fill("#id_object_type", "registry.child")
+    auditor.select_option("#id_object_type", "registry.child")
     auditor.fill("#id_object_id", str(adopted.pk))
     auditor.select_option("#id_action", "read")
     auditor.click("main form button[type=submit]:not([name=format])")
