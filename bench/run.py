@@ -147,6 +147,13 @@ def timed_get(conn: http.client.HTTPConnection, path: str, token: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def count_at(port: int, token: str, path: str) -> int:
+    """The `count` of a JSON answer (the lines of a work queue)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path, headers={"Authorization": f"Token {token}"})
+    return json.loads(conn.getresponse().read())["count"]
+
+
 def latencies(port: int, token: str, paths: list[str], rounds: int) -> list[float]:
     """Warmed by two requests per worker first (sync workers take one request per connection,
     in turn), so no timed request pays for a cold PostgreSQL session (catalog cache, plans)."""
@@ -339,6 +346,16 @@ def main() -> None:
         for name, who, paths, note in against_small:
             at_scale, base = paired(server.port, who, paths, paths, 40, baseline_port=at_small.port)
             figure(results, name, statistics.median(at_scale), statistics.median(base), "ms p50", note=note)
+            if name.startswith("work_queue"):  # a queue's answer grows with the work: the same per line shown
+                lines, small_lines = count_at(server.port, who, paths[0]), count_at(at_small.port, who, paths[0])
+                figure(
+                    results,
+                    f"{name}_per_line",
+                    statistics.median(at_scale) / max(lines, 1),
+                    statistics.median(base) / max(small_lines, 1),
+                    "ms p50 per line",
+                    note=f"{lines:,} lines at {args.scale:,} children, {small_lines:,} at {small:,}",
+                )
         pages = [*lists["list_children"], *lists["list_children_search"]]
         audited, bare_list = paired(server.port, token, pages, pages, args.rounds, baseline_port=unaudited.port)
         figure(
