@@ -84,9 +84,9 @@ def printed(page, kind: str) -> str:
     path = download.value.path()
     assert download.value.suggested_filename.endswith(".pdf")
     if SCREENSHOTS and shutil.which("pdftoppm"):  # docs/screenshots: the first page as an image (poppler-utils)
-        name = download.value.suggested_filename.split("-")[0]
+        name = f"print-{download.value.suggested_filename.split('-')[0]}-{page.locator('html').get_attribute('lang')}"
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", path, f"{SCREENSHOTS}/print-{name}"],
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", path, f"{SCREENSHOTS}/{name}"],
             check=True,
         )
     return "\n".join(p.extract_text() for p in PdfReader(path).pages)

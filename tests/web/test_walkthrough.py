@@ -63,6 +63,8 @@ def test_each_role_does_its_days_work_from_the_pages(browser, live_server, langu
         "court": UserFactory(role=Role.COURT, court=court),
         "consular": UserFactory(role=Role.CONSULAR, consular_post=post),
         "auditor": UserFactory(role=Role.AUDITOR),
+        "regional": UserFactory(role=Role.REGIONAL, region=district.region),
+        "ministry": UserFactory(role=Role.MINISTRY),
     }
     base = live_server.url
 
@@ -108,6 +110,15 @@ def test_each_role_does_its_days_work_from_the_pages(browser, live_server, langu
     accessible(page)
     snap(page, "work-district")
 
+    # --- the region and the ministry: the same child adopted abroad and on no consular register, late ---
+    for role in ("regional", "ministry"):
+        overseer = in_language(browser, base, users[role], language)
+        lines = queue(overseer, base)
+        late = [text for kind, text in lines if kind == "consular_registration_due"]
+        assert late and said("late") in late[0], lines
+        accessible(overseer)
+        snap(overseer, f"work-{role}")
+
     page.goto(f"{base}/children/new/")
     page.fill("#id_last_name", "Омарова")
     page.fill("#id_first_name", "Айша")
@@ -152,6 +163,8 @@ def test_each_role_does_its_days_work_from_the_pages(browser, live_server, langu
     snap(clerk, "work-court")
     clerk.click("tr[data-kind=hearing_due] >> nth=0 >> a")
     clerk.wait_for_url(f"{base}/cases/{referred.pk}/")
+    text = printed(clerk, "eligibility")  # before the hearing, the certificate of eligibility on the day
+    assert str(referred.pk) in text and code_in(text)
     clerk.fill("#hearing-on", ago(89).isoformat())
     clerk.click("section[aria-labelledby=form-hearing] button")
     clerk.wait_for_selector(f"text={said('Hearing recorded.')}")
