@@ -469,6 +469,9 @@ class Outlook(models.Model):
     the daily sweep, since the passing of time alone changes what the checks say."""
 
     case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="outlook")
+    # the case's district, kept beside it so that a district's queue reads its own outlooks in date
+    # order from an index (the case's own district never changes)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", db_index=False)
     as_of = models.DateField()
     eligible = models.BooleanField()
     # the checks that fail or are pending: [[code, the first day it can pass (ISO) or None], ...]
@@ -479,7 +482,7 @@ class Outlook(models.Model):
     waiting = models.BooleanField(default=False)  # every blocking check passes by itself on due_on
 
     class Meta:
-        indexes = [models.Index(fields=["due_on"])]
+        indexes = [models.Index(fields=["district", "due_on", "case"], name="outlook_by_district")]
 
     def __str__(self):
         return f"outlook of case #{self.case_id} on {self.as_of}"

@@ -33,6 +33,7 @@ def outlook_of(case: Case, on: datetime.date) -> Outlook:
     waiting = bool(blocking) and len(dated) == len(blocking)
     return Outlook(
         case=case,
+        district_id=case.district_id,
         as_of=on,
         eligible=result.eligible,
         blocking=[[check.code, check.satisfiable_on and check.satisfiable_on.isoformat()] for check in blocking],
@@ -52,7 +53,7 @@ def refresh(cases, on: datetime.date | None = None) -> int:
         outlooks,
         update_conflicts=True,
         unique_fields=["case"],
-        update_fields=["as_of", "eligible", "blocking", "due_on", "waiting"],
+        update_fields=["district", "as_of", "eligible", "blocking", "due_on", "waiting"],
     )
     return len(outlooks)
 

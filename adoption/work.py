@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core import work
 from core.dates import in_text
 from core.models import Policy, Role, User
+from core.scoping import territory_q
 from registry import sealing
 
 from . import deadlines, rules
@@ -74,9 +75,11 @@ def district_lines(user: User, on: datetime.date, until: datetime.date) -> list[
     eligible (it may be referred), waiting for checks that pass by themselves (from the last of
     their days: the end of the three months on the central register, of two weeks of contact),
     or waiting for an action (the checks that block it, named). None of these is a deadline."""
-    outlooks = Outlook.objects.filter(
-        case__in=cases_for(user).filter(status=CaseStatus.OPEN), due_on__lte=until
-    ).order_by("due_on", "case_id")[: work.SHOWN]
+    outlooks = Outlook.objects.filter(case__in=cases_for(user).filter(status=CaseStatus.OPEN), due_on__lte=until)
+    territory = territory_q(user, district="district")
+    if territory is not None:  # the same rule on the outlook's own district: its index, in date order
+        outlooks = outlooks.filter(territory)
+    outlooks = outlooks.order_by("due_on", "case_id")[: work.SHOWN]
     due = []
     for outlook in outlooks:
         checks = "; ".join(str(rules.CHECK_NAMES.get(code, code)) for code, _day in outlook.blocking)

@@ -531,8 +531,8 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
         # what the engine would keep for each open case (adoption.outlook), in its shape only: the
         # queue's read of them is measured, not the engine (which the eligibility figure measures)
         cursor.execute(
-            """INSERT INTO adoption_outlook (case_id, as_of, eligible, blocking, due_on, waiting)
-               SELECT id, %s, id %% 7 = 0, CASE WHEN id %% 7 = 0 THEN '[]'::jsonb
+            """INSERT INTO adoption_outlook (case_id, district_id, as_of, eligible, blocking, due_on, waiting)
+               SELECT id, district_id, %s, id %% 7 = 0, CASE WHEN id %% 7 = 0 THEN '[]'::jsonb
                       ELSE '[["PERSONAL_CONTACT", null]]'::jsonb END, opened_on + (id %% 150)::int, false
                FROM adoption_case WHERE status = 'open' ON CONFLICT DO NOTHING""",
             [today],

@@ -42,6 +42,9 @@ def test_a_case_waiting_for_its_three_months_is_listed_on_the_day_it_may_be_refe
     assert "Three months on the central register" in line["title"] and "Ожидаемая" in line["subject"]
     assert line["url"] == f"/cases/{case.pk}/" and "Grey" in line["people"]
     assert case_lines(api, users, days=days - 1) == []  # a day shorter: not yet
+    assert kept.district_id == case.district_id  # kept beside it for the district's index
+    elsewhere = lines(api, users["other_guardianship"], days=days)
+    assert [line for line in elsewhere if line["kind"].startswith("case_")] == []  # another district's queue
     # the engine's own boundary: the day before it still waits, on the day it is eligible
     assert outlook.outlook_of(case, allowed - datetime.timedelta(days=1)).waiting
     on_the_day = outlook.outlook_of(case, allowed)
