@@ -8,9 +8,10 @@ class AdoptionConfig(AppConfig):
     def ready(self):
         from core import audit
 
-        from . import contributions, outlook, work
+        from . import contributions, outlook, search, work
 
         audit.file_listeners.append(outlook.touched)  # what the engine says of an open case, after each write
 
         contributions.register()  # what adoption adds to a child's record in the registry
         work.register()  # the cases' lines of the work queues (core.work)
+        search.register()  # cases and applicants in the search box (core.search)

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from core.models import Role, User
 from core.scoping import NOTHING, role_of, scope_of, territory_q
+from registry.selectors import name_q
 
 from .models import Applicant, Case, CaseDocument, CaseStatus, Consent, Contact
 
@@ -21,6 +22,20 @@ def case_scope_q(user: User, prefix: str = "") -> Q:
         # the cases of children adopted into the post's country (the consular view shows a part of them)
         return Q(**{f"{prefix}status": CaseStatus.IN_FORCE, f"{prefix}receiving_country": user.consular_post.country})
     return NOTHING
+
+
+def case_search_q(text: str) -> Q:
+    """A case by its number ("17", "#17") or its reference (a historical import's), a child's name
+    (any spelling, Cyrillic or Latin; a sealed name never matches) or an applicant's name."""
+    number = text.strip().lstrip("#")
+    by_number = Q(pk=int(number)) if number.isdigit() else NOTHING
+    by_reference = Q(case_ref__iexact=text.strip()) if text.strip() else NOTHING
+    applicant = Q() if text.split() else NOTHING
+    for word in text.split():
+        applicant &= Q(applicant_links__applicant__last_name__icontains=word) | Q(
+            applicant_links__applicant__first_name__icontains=word
+        )
+    return by_number | by_reference | name_q(text, prefix="child_links__child__") | applicant
 
 
 @scope_of(Case)

@@ -24,7 +24,6 @@ from core.models import CONDITION_NAMES, Agency, Court, District, Policy, Role
 from core.permissions import FILE_READERS
 from registry import sealing
 from registry.models import Child, Sex
-from registry.rules import name_key
 from registry.selectors import children_for
 
 from . import extensions, selectors, services, workflow
@@ -452,7 +451,7 @@ def cases(request):
         qs = qs.filter(status=status)
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(_search(q)).distinct()
+        qs = qs.filter(selectors.case_search_q(q)).distinct()
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     note_read(label="adoption.case", ids=[case.pk for case in page])
     return render(
@@ -467,23 +466,6 @@ def cases(request):
             "can_create": request.user.role == Role.GUARDIANSHIP,
         },
     )
-
-
-def _search(q: str) -> Q:
-    """A case by its number, a child's name (any spelling, Cyrillic or Latin; a sealed name never
-    matches: registry.sealing.search_key) or an applicant's name."""
-    if q.lstrip("#").isdigit():
-        return Q(pk=int(q.lstrip("#")))
-    key = name_key(q)
-    child = Q() if key else Q(pk__in=[])  # nothing to match a name with: no child matches
-    for word in key.split():
-        child &= Q(child_links__child__search_name__contains=word)
-    applicant = Q()
-    for word in q.split():
-        applicant &= Q(applicant_links__applicant__last_name__icontains=word) | Q(
-            applicant_links__applicant__first_name__icontains=word
-        )
-    return child | applicant
 
 
 @login_required

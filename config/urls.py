@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", core_web.audit, name="web-audit"),
     path("work/", core_web.work_queue, name="web-work"),
+    path("search/", core_web.search, name="web-search"),
     path("", include("reports.urls")),
     path("", include("registry.urls")),
     path("", include("printing.urls")),

@@ -6,10 +6,11 @@ class ConsularConfig(AppConfig):
     verbose_name = "Consular registration and monitoring"
 
     def ready(self):
-        from . import contributions, signals, work  # noqa: F401  (signals: connects the receivers)
+        from . import contributions, search, signals, work  # noqa: F401  (signals: connects the receivers)
 
         contributions.register()  # what consular follow-up adds to a child's record in the registry
         work.register()  # the follow-up's lines of the work queues (core.work)
+        search.register()  # consular registration numbers in the search box (core.search)
         from django.utils.translation import gettext_lazy as _
 
         from adoption import extensions

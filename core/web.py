@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import search as finding
 from . import work
 from .api.serializers import AuditEventSerializer
 from .audit import VERB_LABELS, event_view, reads_of_q
@@ -178,3 +179,16 @@ def work_queue(request):
     return render(
         request, "core/work.html", {"items": work.queue(request.user, on), "on": on, "horizon": work.HORIZON_DAYS}
     )
+
+
+SEARCHERS = (*work.WORKERS, Role.AUDITOR)
+
+
+@login_required
+def search(request):
+    """The search box's answers: each finder of the user's role, its first hits, and the list
+    page that has the rest."""
+    require_role(request.user, *SEARCHERS)
+    text = request.GET.get("q", "")
+    found = finding.search(request.user, text)
+    return render(request, "core/search.html", {"q": text.strip(), "found": found, "limit": finding.LIMIT})

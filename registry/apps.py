@@ -8,7 +8,9 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from . import (
             sealing,  # noqa: F401  (registers how the audit log shows a sealed child's file)
+            search,
             work,
         )
 
         work.register()  # the registers' lines of the work queues (core.work)
+        search.register()  # children in the search box (core.search)

@@ -9,6 +9,7 @@ from core.scoping import NOTHING, role_of, scope_of, territory_q
 
 from . import contributions
 from .models import Child, DuplicateFlag, Ground, ParentalConsent, RegisterEntry
+from .rules import name_key
 
 
 def child_scope_q(user: User, prefix: str = "") -> Q:
@@ -27,6 +28,24 @@ def children_for(user: User) -> QuerySet[Child]:
         # joins through other apps' records may repeat a child: keep each once
         return qs.filter(pk__in=Child.objects.filter(child_scope_q(user)).values("pk"))
     return qs.filter(child_scope_q(user))
+
+
+def name_q(text: str, prefix: str = "") -> Q:
+    """Children (at `<prefix>`) whose current name holds every word of `text`, in any spelling,
+    Cyrillic or Latin; a sealed name never matches (its search key is empty); no name, no child."""
+    key = name_key(text)
+    if not key:
+        return NOTHING
+    found = Q()
+    for word in key.split():
+        found &= Q(**{f"{prefix}search_name__contains": word})
+    return found
+
+
+def birth_registration_q(text: str) -> Q:
+    """The child with this birth registration number; never a sealed child's (RULES §9)."""
+    number = text.strip()
+    return Q(birth_registration_number__iexact=number, sealed_on__isnull=True) if number else NOTHING
 
 
 def register_history(child: Child) -> QuerySet[RegisterEntry]:

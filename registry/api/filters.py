@@ -1,7 +1,7 @@
 import django_filters
 
 from ..models import Child, ChildStatus, Level
-from ..rules import name_key
+from ..selectors import name_q
 
 
 class ChildFilter(django_filters.FilterSet):
@@ -16,9 +16,4 @@ class ChildFilter(django_filters.FilterSet):
         fields = ["district", "region", "register_level", "status", "q"]
 
     def search(self, queryset, name, value):
-        key = name_key(value)
-        if not key:
-            return queryset.none()
-        for word in key.split():
-            queryset = queryset.filter(search_name__contains=word)
-        return queryset
+        return queryset.filter(name_q(value))

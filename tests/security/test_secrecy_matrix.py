@@ -257,6 +257,7 @@ PAGES = {
     "children/<int:pk>/matches/": "child",
     "audit/": None,
     "work/": None,
+    "search/": None,
     "cases/<int:pk>/print/eligibility/": "case",
     "cases/<int:pk>/print/conclusion/": "case",
     "adopted/<int:pk>/print/registration/": "child",
@@ -316,6 +317,10 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
         # the search box echoes what the user typed; the sealed child must not be among the results
         if f'href="/children/{world["child"]}/"' in client.get("/children/?q=Sekretova").content.decode():
             leaks.append(f"{role} GET /children/?q=Sekretova: the sealed child matched")
+        for text in ("Sekretova", "Tainagul Sekretova", "BRN-SEALED-9041"):  # the search box: name or number
+            answer = client.get("/search/", {"q": text}).content.decode()
+            if any(f'href="/{page}/{world["child"]}/"' in answer for page in ("children", "adopted")):
+                leaks.append(f"{role} GET /search/?q={text}: the sealed child matched")
     assert not leaks, "a sealed identity left through:\n" + "\n".join(leaks)
     # the sealed child's documents were printed and read, page by page, not merely refused
     assert printed == {route for route in PAGES if "/print/" in route} - {"cases/<int:pk>/print/conclusion/"}
@@ -388,6 +393,7 @@ RECORD_PAGES = {
     "/cases/{case}/": "case",
     "/adopted/": "child",
     "/adopted/{child}/": "child",
+    "/search/?q={case}": "case",
 }
 
 

@@ -11,6 +11,7 @@ on the child's page, the court gives the child a new name, the civil registry's 
 """
 
 import datetime
+import io
 import os
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ from core.management.commands.seed_demo import load_reference_data
 from core.models import Agency, ConsularPost, Court, District, Policy, Role
 from registry import services as registry_services
 from registry.models import Child
+from tests.adoption.conftest import make_applicant, make_child
 from tests.factories import UserFactory
 from tests.web.conftest import CHROMIUM
 
@@ -572,7 +574,15 @@ def test_the_main_pages_fit_the_screen_without_sideways_scrolling(browser, live_
             identified_on=ago(20 + i),
         )
     pages = {
-        "guardianship": ["/", "/work/", "/children/", "/cases/", "/children/new/", "/databank/families/"],
+        "guardianship": [
+            "/",
+            "/work/",
+            "/children/",
+            "/cases/",
+            "/children/new/",
+            "/databank/families/",
+            "/search/?q=Длиннофамильная",
+        ],
         "ministry": ["/dashboard/", "/dashboard/policy/", "/dashboard/agencies/", "/dashboard/countries/"],
         "court": ["/", "/work/", "/cases/"],
         "auditor": ["/audit/"],
@@ -604,3 +614,27 @@ def test_the_main_pages_fit_the_screen_without_sideways_scrolling(browser, live_
             ".map(c => c.getAttribute('aria-labelledby'))"
         )
         assert cut == []
+
+
+def test_a_case_page_prints_its_file_without_the_controls(browser, live_server):
+    """Issue 20: printed from the browser, a case page is the file (the eligibility on the day, the
+    children, the applicants, the documents), not the header, the action forms or the buttons."""
+    from pypdf import PdfReader
+
+    load_reference_data()
+    district = District.objects.get(pk="KZ-71-ESI")
+    user = UserFactory(role=Role.GUARDIANSHIP, district=district)
+    child = make_child(district, last_name="Печатнова")
+    case = adoption_services.open_case(
+        actor=None, children=[child], applicants=[make_applicant(district, last_name="Printer")], opened_on=ago(5)
+    )
+    page = login(browser, live_server.url, user)
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    assert page.locator("section.action").count() > 0 and page.locator("header.top").is_visible()
+    page.emulate_media(media="print")
+    assert page.locator("header.top").is_hidden() and page.locator("section.action").first.is_hidden()
+    assert page.locator("section[aria-labelledby=eligibility]").is_visible()
+    assert page.locator("section[aria-labelledby=file]").is_visible()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf())).pages)
+    assert "Печатнова" in text and "Printer" in text and "CENTRAL_REGISTER_WAIT" in text
+    assert "Log out" not in text and "Refer to the court" not in text  # no header, no action

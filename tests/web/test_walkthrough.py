@@ -142,6 +142,12 @@ def test_each_role_does_its_days_work_from_the_pages(browser, live_server, langu
     page.wait_for_selector(f"text={said('Ground recorded.')}")
     assert new.grounds.count() == 1 and new.register_entries.count() == 1
     accessible(page)
+    # the header's search box finds her again by the Latin spelling of her name
+    page.fill("#header-q", "omarova aisha")
+    page.click("form.search button")
+    page.wait_for_selector(f"a[href='/children/{new.pk}/']")
+    accessible(page)
+    snap(page, "search")
 
     page.goto(f"{base}/cases/{eligible.pk}/")
     page.wait_for_selector(f"text={said('Eligible on this date.')}")

@@ -1,0 +1,43 @@
+"""The registers' finder of the search box (core.search): children by name or birth registration
+number, in the user's scope. A sealed identity never matches (its search key is empty, and its
+birth registration number is not compared)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import search
+from core.dates import in_text
+from core.models import Role, User
+
+from . import sealing, selectors
+
+
+def find_children(user: User, text: str) -> list[search.Hit]:
+    children = (
+        selectors.children_for(user)
+        .filter(selectors.name_q(text) | selectors.birth_registration_q(text))
+        .select_related("district")
+        .order_by("last_name", "first_name", "id")[: search.LIMIT]
+    )
+    return [
+        search.Hit(
+            subject=sealing.shown_name(child),
+            detail="" if sealing.is_sealed(child) else f"{in_text(child.birth_date)} · {child.district.shown_name}",
+            url=reverse("web-child", args=[child.pk]),
+            record=("registry.child", child.pk),
+        )
+        for child in children
+    ]
+
+
+def register() -> None:
+    search.finders.append(
+        search.Finder(
+            (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR),
+            _("Children"),
+            find_children,
+            more="web-children",
+        )
+    )

@@ -1,0 +1,88 @@
+"""The search box (issue 20): children, cases and applicants in the user's scope by name (Cyrillic
+or Latin), birth registration number, case number or consular registration number; a sealed
+identity never matches; each record named is a read with its purpose."""
+
+import datetime
+
+import pytest
+
+from adoption import services as adoption_services
+from consular import services as consular_services
+from core.audit import reads_of_q
+from core.models import AuditEvent
+from registry import services as registry_services
+from registry.models import Child
+from tests.adoption.conftest import adopt_abroad, ago, make_applicant, make_child
+from tests.web.test_pages import login
+
+
+@pytest.fixture
+def found(client, users):
+    def found(role, text, **headers):
+        response = login(client, users[role]).get("/search/", {"q": text}, **headers)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    return found
+
+
+def test_a_child_by_name_in_either_script_or_by_birth_registration_number(found, district, users):
+    child, _ = registry_services.create_child(
+        actor=None,
+        district=district,
+        last_name="Жумабаева",
+        first_name="Айгерим",
+        sex="F",
+        birth_date=datetime.date(2019, 4, 4),
+        birth_registration_number="AB-771",
+        identified_on=ago(30),
+    )
+    link = f'href="/children/{child.pk}/"'
+    assert link in found("guardianship", "Жумабаева")
+    assert link in found("guardianship", "zhumabaeva aigerim")  # the Latin spelling of the same name
+    assert link in found("guardianship", "ab-771")  # the birth registration number, in any case
+    assert link in found("ministry", "Жумабаева")  # national scope
+    assert link not in found("other_guardianship", "Жумабаева")  # another district's agency: not in scope
+    assert link not in found("guardianship", "Жумабаев Нурлан")  # every word must match
+    assert "04.04.2019" in found("guardianship", "Жумабаева", HTTP_ACCEPT_LANGUAGE="ru")  # what tells two apart
+    event = AuditEvent.objects.filter(reads_of_q(str(child.pk)), action="read", purpose="search").first()
+    assert event is not None and event.object_type == "registry.child"
+
+
+def test_a_case_by_number_or_by_an_applicants_or_a_childs_name(found, district, users):
+    child = make_child(district, last_name="Омарова")
+    couple = [make_applicant(district, last_name="Whitfield")]
+    case = adoption_services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(10))
+    link = f'href="/cases/{case.pk}/"'
+    for text in (str(case.pk), f"#{case.pk}", "Whitfield", "omarova"):
+        assert link in found("guardianship", text), text
+    assert link not in found("other_guardianship", "Whitfield")
+    assert link not in found("court", "Whitfield")  # not referred to this court: not in its scope
+    page = found("guardianship", "Whitfield")
+    assert "Омарова" in page and "Whitfield" in page  # the case named by its child, its applicants beside
+    assert AuditEvent.objects.filter(reads_of_q(str(case.pk)), object_type="adoption.case", purpose="search").exists()
+
+
+def test_a_sealed_identity_never_matches_and_a_consular_number_names_the_child_by_number(
+    found, district, court, us_post, users
+):
+    _case, child = adopt_abroad(district, court, last_name="Скрытова")
+    Child.objects.filter(pk=child.pk).update(birth_registration_number="SEALED-55")  # recorded before the seal
+    child.refresh_from_db()
+    assert child.sealed_on is not None
+    consular_services.register_child(actor=None, child=child, post=us_post, number="US-77-1", registered_on=ago(5))
+    for role in ("guardianship", "ministry", "consular"):
+        for text in ("Скрытова", "skrytova", "SEALED-55"):
+            assert f"/{child.pk}/" not in found(role, text), (role, text)
+    by_number = found("consular", "us-77-1")
+    assert f'href="/adopted/{child.pk}/"' in by_number and f"#{child.pk}" in by_number  # "Adopted child #id"
+    assert "Скрытова" not in by_number and "SEALED-55" not in by_number
+    assert f"/adopted/{child.pk}/" not in found("other_consular", "US-77-1")  # another post's registration
+
+
+def test_an_empty_query_finds_nothing_and_each_role_has_the_box(found, client, users):
+    page = found("court", "   ")
+    assert "Nothing found." not in page and 'role="search"' in page
+    for role in ("guardianship", "regional", "ministry", "court", "consular", "auditor"):
+        home = login(client, users[role]).get("/").content.decode()
+        assert 'action="/search/"' in home, role
