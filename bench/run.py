@@ -163,6 +163,19 @@ def latencies(port: int, token: str, paths: list[str], rounds: int) -> list[floa
     return [timed_get(conn, paths[i % len(paths)], token) for i in range(rounds)]
 
 
+def paired_with_sql(port: int, token: str, path: str, url: str, sql: str, rounds: int = 5) -> tuple[list, list]:
+    """The latencies of `path` and of the SQL it needs run in psql (`psql_ms`), in turns: a request,
+    then the statements, `rounds` times, so that a machine busy with other work slows both alike."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    for _ in range(2 * WORKERS):  # warm-up, as latencies()
+        timed_get(conn, path, token)
+    measured, base = [], []
+    for _ in range(rounds):
+        measured.append(timed_get(conn, path, token))
+        base.append(psql_ms(url, sql, repeat=1))
+    return measured, base
+
+
 def paired(
     port: int, token: str, paths: list[str], baseline: list[str], rounds: int, baseline_port: int | None = None
 ) -> tuple[list, list]:
@@ -464,14 +477,8 @@ def main() -> None:
                 if name == "report_registers_past"
                 else ""
             )
-            figure(
-                results,
-                name,
-                statistics.median(latencies(server.port, token, [path], 5)),
-                psql_ms(url, sql),
-                "ms",
-                note=note,
-            )
+            timed, base = paired_with_sql(server.port, token, path, url, sql)
+            figure(results, name, statistics.median(timed), statistics.median(base), "ms", note=note)
     finally:
         for running in (server, unaudited, at_small):
             running.stop()
