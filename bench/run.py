@@ -81,8 +81,24 @@ def psql_ms(url: str, sql: str, repeat: int = 5) -> float:
     return min(_psql_ms(url, sql, repeat, jit) for jit in ("on", "off"))
 
 
+def statements_of(sql: str) -> list[str]:
+    """The statements of `sql`, split at each `;` outside a quoted string ('; ' in a string
+    literal is not the end of a statement)."""
+    found, current, quoted = [], [], False
+    for ch in sql:
+        if ch == "'":
+            quoted = not quoted  # a doubled '' toggles twice
+        if ch == ";" and not quoted:
+            found.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    found.append("".join(current))
+    return [statement.strip() for statement in found if statement.strip()]
+
+
 def _psql_ms(url: str, sql: str, repeat: int, jit: str) -> float:
-    statements = [s.strip() for s in sql.split(";") if s.strip()]
+    statements = statements_of(sql)
     script = f"SET jit = {jit};\n\\timing on\n" + "\n".join(s + ";" for s in statements * (repeat + 1))
     out = subprocess.run(
         ["psql", url, "-X", "-q", "-o", "/dev/null", "-v", "ON_ERROR_STOP=1"],

@@ -297,7 +297,7 @@ def note_read(obj: models.Model | None = None, *, label: str = "", ids=(), purpo
         return
     if obj is not None:
         label, ids = _label(obj), (obj.pk,)
-    reads.setdefault((label, purpose[:300]), set()).update(str(pk) for pk in ids)
+    reads.setdefault((label, purpose[:300]), set()).update(map(str, ids))
 
 
 @contextlib.contextmanager

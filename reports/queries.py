@@ -7,6 +7,7 @@ number of queries does not grow with the number of rows.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import date, timedelta
 
@@ -226,12 +227,14 @@ def unregistered_adoptions(user: User, as_of: date, region: str | None = None) -
 
 
 def unregistered_children(user: User, as_of: date, region: str | None = None) -> list[dict]:
-    """The rows of the unregistered-children report, oldest first. Two queries (the rows, then
-    the adopters of their cases) of plain values: the list can be long."""
-    rows = list(
+    """The rows of the unregistered-children report, oldest first, in one query of plain values:
+    each adoption joined with its case's adopters (a row per adopter, in the order of their
+    records), grouped here. The list can be long: no second query naming thousands of cases."""
+    adopter = "decision__case__applicant_links__applicant__"
+    rows = (
         unregistered_adoptions(user, as_of, region)
-        .order_by("decision__in_force_on", "child_id")
-        .values(
+        .order_by("decision__in_force_on", "child_id", f"{adopter}id")
+        .values_list(
             "child_id",
             "child__last_name",
             "child__first_name",
@@ -242,41 +245,46 @@ def unregistered_children(user: User, as_of: date, region: str | None = None) ->
             "decision__case_id",
             "decision__case__receiving_country",
             "decision__in_force_on",
+            f"{adopter}last_name",
+            f"{adopter}first_name",
+            f"{adopter}citizenship",
+            f"{adopter}residence_country",
         )
     )
-    adopters: dict[int, list[str]] = {}
-    links = (
-        CaseApplicant.objects.filter(case__in={r["decision__case_id"] for r in rows})
-        .order_by("case_id", "applicant_id")
-        .values_list(
-            "case_id",
-            "applicant__last_name",
-            "applicant__first_name",
-            "applicant__citizenship",
-            "applicant__residence_country",
+    report = []
+    for (
+        child_id,
+        last,
+        first,
+        sealed_on,
+        born,
+        district,
+        region_id,
+        case_id,
+        country,
+        in_force_on,
+    ), joined in itertools.groupby(
+        list(rows), key=lambda row: row[:10]
+    ):  # whole: a server-side cursor is never parallel
+        report.append(
+            {
+                "child": child_id,
+                **sealing.disclose_row(child_id, sealed_on, {"last_name": last, "first_name": first}),
+                "birth_date": born,
+                "district": district,
+                "region": region_id,
+                "case": case_id,
+                "country": country,
+                "in_force_on": in_force_on,
+                "days_elapsed": (as_of - in_force_on).days,
+                "adopters": [
+                    f"{a_last} {a_first} ({citizenship}, lives in {residence})".strip()
+                    for *_, a_last, a_first, citizenship, residence in joined
+                    if a_last is not None  # a case with no adopter recorded: none listed
+                ],
+            }
         )
-    )
-    for case_id, last, first, citizenship, residence in links.iterator(chunk_size=5000):
-        adopters.setdefault(case_id, []).append(f"{last} {first} ({citizenship}, lives in {residence})".strip())
-    return [
-        {
-            "child": r["child_id"],
-            **sealing.disclose_row(
-                r["child_id"],
-                r["child__sealed_on"],
-                {"last_name": r["child__last_name"], "first_name": r["child__first_name"]},
-            ),
-            "birth_date": r["child__birth_date"],
-            "district": r["child__district_id"],
-            "region": r["child__district__region_id"],
-            "case": r["decision__case_id"],
-            "country": r["decision__case__receiving_country"],
-            "in_force_on": r["decision__in_force_on"],
-            "days_elapsed": (as_of - r["decision__in_force_on"]).days,
-            "adopters": adopters.get(r["decision__case_id"], []),
-        }
-        for r in rows
-    ]
+    return report
 
 
 def registers_report(user: User, as_of: date, region: str | None = None) -> dict:
