@@ -86,3 +86,27 @@ def test_an_empty_query_finds_nothing_and_each_role_has_the_box(found, client, u
     for role in ("guardianship", "regional", "ministry", "court", "consular", "auditor"):
         home = login(client, users[role]).get("/").content.decode()
         assert 'action="/search/"' in home, role
+
+
+def test_the_search_page_reads_in_a_constant_number_of_queries(client, users, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, users["guardianship"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/search/", {"q": "Константа"}).status_code == 200
+        return len(captured)
+
+    def one_more():
+        child = make_child(district, last_name="Константа")
+        adoption_services.open_case(
+            actor=None, children=[child], applicants=[make_applicant(district, last_name="Константа")], opened_on=ago(3)
+        )
+
+    one_more()
+    few = queries()
+    for _ in range(3):
+        one_more()
+    assert queries() == few
