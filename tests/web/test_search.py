@@ -81,6 +81,8 @@ def test_a_sealed_identity_never_matches_and_a_consular_number_names_the_child_b
 
 
 def test_an_empty_query_finds_nothing_and_each_role_has_the_box(found, client, users):
+    assert "Nothing found." in found("guardianship", "9" * 40)  # a number no record can have: no error
+    assert login(client, users["guardianship"]).get("/cases/", {"q": "#" + "9" * 40}).status_code == 200
     page = found("court", "   ")
     assert "Nothing found." not in page and 'role="search"' in page
     for role in ("guardianship", "regional", "ministry", "court", "consular", "auditor"):
