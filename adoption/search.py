@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import search
-from core.models import Role, User
+from core.models import User
+from core.permissions import FILE_READERS
 
 from .selectors import case_search_q, cases_for
 from .work import case_names
@@ -34,7 +35,7 @@ def find_cases(user: User, text: str) -> list[search.Hit]:
 def register() -> None:
     search.finders.append(
         search.Finder(
-            (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR),
+            FILE_READERS,  # the roles of the cases list and page it links to
             _("Cases and applicants"),
             find_cases,
             more="web-cases",

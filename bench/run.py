@@ -170,21 +170,25 @@ def count_at(port: int, token: str, path: str) -> int:
     return json.loads(conn.getresponse().read())["count"]
 
 
-def latencies(port: int, token: str, paths: list[str], rounds: int) -> list[float]:
-    """Warmed by two requests per worker first (sync workers take one request per connection,
-    in turn), so no timed request pays for a cold PostgreSQL session (catalog cache, plans)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+def warmed(port: int, token: str, paths: list[str], timeout: int = 60) -> http.client.HTTPConnection:
+    """A connection to the server on `port` after two requests per worker (sync workers take one
+    request per connection, in turn), so no timed request pays for a cold PostgreSQL session
+    (catalog cache, plans)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     for i in range(2 * WORKERS):
-        timed_get(conn, paths[i % len(paths)], token)  # warm-up
+        timed_get(conn, paths[i % len(paths)], token)
+    return conn
+
+
+def latencies(port: int, token: str, paths: list[str], rounds: int) -> list[float]:
+    conn = warmed(port, token, paths)
     return [timed_get(conn, paths[i % len(paths)], token) for i in range(rounds)]
 
 
 def paired_with_sql(port: int, token: str, path: str, url: str, sql: str, rounds: int = 5) -> tuple[list, list]:
     """The latencies of `path` and of the SQL it needs run in psql (`psql_ms`), in turns: a request,
     then the statements, `rounds` times, so that a machine busy with other work slows both alike."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    for _ in range(2 * WORKERS):  # warm-up, as latencies()
-        timed_get(conn, path, token)
+    conn = warmed(port, token, [path], timeout=600)
     measured, base = [], []
     for _ in range(rounds):
         measured.append(timed_get(conn, path, token))

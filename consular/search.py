@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import search
-from core.models import Role, User
+from core.models import User
+from core.permissions import ADOPTED_READERS
 from registry import sealing
 
 from .selectors import adopted_children_for, registrations_for
@@ -16,7 +17,7 @@ from .selectors import adopted_children_for, registrations_for
 def find_registered(user: User, text: str) -> list[search.Hit]:
     registrations = (
         registrations_for(user)
-        .filter(number__iexact=text.strip(), child__in=adopted_children_for(user).values("pk"))
+        .filter(number__iexact=text, child__in=adopted_children_for(user).values("pk"))
         .select_related("child", "post")
         .order_by("-registered_on", "id")[: search.LIMIT]
     )
@@ -34,7 +35,7 @@ def find_registered(user: User, text: str) -> list[search.Hit]:
 def register() -> None:
     search.finders.append(
         search.Finder(
-            (Role.CONSULAR, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR),
+            ADOPTED_READERS,  # the roles of the adopted child's page it links to
             _("Children adopted abroad, by consular registration number"),
             find_registered,
         )

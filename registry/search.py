@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import search
 from core.dates import in_text
-from core.models import Role, User
+from core.models import User
+from core.permissions import FILE_READERS
 
 from . import sealing, selectors
 
@@ -35,7 +36,7 @@ def find_children(user: User, text: str) -> list[search.Hit]:
 def register() -> None:
     search.finders.append(
         search.Finder(
-            (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR),
+            FILE_READERS,  # the roles of the children list and page it links to
             _("Children"),
             find_children,
             more="web-children",

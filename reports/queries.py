@@ -252,20 +252,9 @@ def unregistered_children(user: User, as_of: date, region: str | None = None) ->
         )
     )
     report = []
-    for (
-        child_id,
-        last,
-        first,
-        sealed_on,
-        born,
-        district,
-        region_id,
-        case_id,
-        country,
-        in_force_on,
-    ), joined in itertools.groupby(
-        list(rows), key=lambda row: row[:10]
-    ):  # whole: a server-side cursor is never parallel
+    fetched = list(rows)  # whole: a server-side cursor is never run in parallel
+    for head, joined in itertools.groupby(fetched, key=lambda row: row[:10]):
+        child_id, last, first, sealed_on, born, district, region_id, case_id, country, in_force_on = head
         report.append(
             {
                 "child": child_id,
