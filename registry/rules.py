@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from rapidfuzz import fuzz, process
+
 from core.models import Role
 
 from .models import GroundCode, Level, Parent, RegisterEntry
@@ -222,10 +224,13 @@ _FOLDS = [
 ]
 
 
+_CYRILLIC_TABLE = str.maketrans(_CYRILLIC)
+
+
 def name_key(*parts: str) -> str:
     """Lower-case Latin key of a name, the same for its Cyrillic and Latin spellings."""
     text = " ".join(p for p in parts if p).lower()
-    text = "".join(_CYRILLIC.get(ch, ch) for ch in text)
+    text = text.translate(_CYRILLIC_TABLE)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z ]+", "", text)
     for old, new in _FOLDS:
@@ -233,9 +238,13 @@ def name_key(*parts: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def names_similar(a: str, b: str, threshold: float = 0.85) -> bool:
+NAME_THRESHOLD = 0.85
+
+
+def names_similar(a: str, b: str, threshold: float = NAME_THRESHOLD) -> bool:
     """Two name keys likely name the same person (spelling and transliteration variants):
-    difflib's ratio() of at least `threshold`."""
+    difflib's ratio() of at least `threshold`, compared either way (ratio() depends on the order
+    of its two strings: the answer must not depend on which child was recorded first)."""
     if a == b:
         return True
     # Two cheap upper bounds of ratio() first (difflib's real_quick_ratio and quick_ratio, by
@@ -245,7 +254,25 @@ def names_similar(a: str, b: str, threshold: float = 0.85) -> bool:
         return False
     if 2.0 * sum((_letters(a) & _letters(b)).values()) / total < threshold:
         return False
-    return difflib.SequenceMatcher(None, a, b).ratio() >= threshold
+    return (
+        difflib.SequenceMatcher(None, a, b).ratio() >= threshold
+        or difflib.SequenceMatcher(None, b, a).ratio() >= threshold
+    )
+
+
+def names_maybe_similar(name: str, names: list[str]) -> list[int]:
+    """The indexes of `names` that may be similar to `name` by `names_similar`, for the many
+    comparisons of an import: a bound computed in C for the whole list, so the rule judges only
+    these. ratio() is 2M/T where M counts the characters of difflib's matching blocks, which are
+    one common subsequence of the two names (either way); so ratio() <= 2L/T with L the longest
+    common subsequence, which is rapidfuzz's `fuzz.ratio` (/100). A name similar by the rule is never
+    left out (tests/registry/test_duplicates.py); the margin absorbs floating-point rounding."""
+    return [
+        index
+        for _name, _score, index in process.extract(
+            name, names, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD * 100 - 0.01, limit=None
+        )
+    ]
 
 
 @functools.lru_cache(maxsize=65_536)

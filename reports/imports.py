@@ -330,11 +330,14 @@ def import_adoptions(
     one_by_one = [g for g in new if not (set_based and all(r.existing_child is None for r in g.rows))]
     done = result.skipped
     with transaction.atomic():
+        copying.begin_bulk()
+        created: list[tuple[Stored, int]] = []
         for batch in _batches(by_sets):
-            _write_set_based(batch, embassies)
+            created += _write_set_based(batch, embassies)
             done += _created(batch, result)
             if progress:
                 progress(done, result.rows)
+        _flag_duplicates(created)
         for group in one_by_one:
             _write_case(group, districts[group.district], embassies)
             done += _created([group], result)
@@ -459,11 +462,20 @@ STAGE_APPLICANT = [
 ]
 
 
-def _write_set_based(groups: list[CaseGroup], embassies: dict) -> None:
+def _flag_duplicates(children: list[tuple[Stored, int]]) -> None:
+    """The duplicate search of the children the file's cases created set by set, as `_write_case`
+    gives it one case at a time: each child against the unsealed children stored before the file
+    and its own case's children before it (the earlier cases' are sealed by then)."""
+    case_of = {stored.pk: case_id for stored, case_id in children}
+    new = [stored for stored, _case_id in children]
+    flag_duplicates(new, lambda child, other: case_of.get(other, case_of[child]) == case_of[child], among=new)
+
+
+def _write_set_based(groups: list[CaseGroup], embassies: dict) -> list[tuple[Stored, int]]:
     """PostgreSQL: what `_write_case` writes for these groups (children new to the service), table
     by table: the rows are staged with their ids (COPY) and each table is one INSERT ... SELECT or
     UPDATE, with the same audit events as the services (tests/reports/test_import_adoptions.py
-    compares the two ways row by row), the duplicate search judged by the registry's own rule."""
+    compares the two ways row by row); the children created, with their cases, for the duplicate search."""
     rows = [(group, row) for group in groups for row in group.rows]
     child_ids = copying.new_ids(Child, len(rows))
     case_ids = copying.new_ids(Case, len(groups))
@@ -527,9 +539,8 @@ def _write_set_based(groups: list[CaseGroup], embassies: dict) -> None:
     copying.copy_into_temp("import_case", STAGE_CASE, stage_cases)
     copying.copy_into_temp("import_applicant", STAGE_APPLICANT, stage_applicants)
 
-    # create_child (identified on the decision's date: see _write_case), and its duplicate search:
-    # against the unsealed children stored before, and the case's own children (the earlier cases'
-    # are sealed by then, when written one by one)
+    # create_child (identified on the decision's date: see _write_case); its duplicate search follows
+    # for the whole file (`_flag_duplicates`)
     copying.insert_select(
         Child,
         {
@@ -544,11 +555,6 @@ def _write_set_based(groups: list[CaseGroup], embassies: dict) -> None:
         "FROM import_row s ORDER BY s.child_id",
     )
     copying.audit_created(Child, child_ids, Verb.CREATE_CHILD)
-    case_of_child = {child_id: case_id for child_id, case_id, *_ in stage_rows}
-    flag_duplicates(
-        [Stored(s[0], s[4], s[5], s[7], "", s[6]) for s in stage_rows],
-        lambda child, other: case_of_child.get(other, case_of_child[child]) == case_of_child[child],
-    )
     # create_applicant
     copying.insert_select(
         Applicant,
@@ -681,6 +687,7 @@ def _write_set_based(groups: list[CaseGroup], embassies: dict) -> None:
     copying.audit_created(
         Departure, [pk for (pk,) in departures], Verb.RECORD_DEPARTURE, subject=("registry.child", "r.child_id")
     )
+    return [(Stored(s[0], s[4], s[5], s[7], "", s[6]), s[1]) for s in stage_rows]
 
 
 # open_case's event names the case's children, applicants and the children the applicants are related to
