@@ -301,10 +301,10 @@ def flag_duplicates(
 
 def _write_bulk(rows: list[ChildRow]) -> list[Stored]:
     """Write validated rows in bulk, in a handful of queries per batch instead of a dozen per
-    row: the children with their current state and their register entries (with the duplicate
-    flags written for the whole file after them) the same as creating each child and placing it
-    through the services would give (tests/registry/test_import.py compares them); in the audit trail, each child's creation
-    (with its state) and each register entry, by the system."""
+    row: the children with their current state and their register entries (the duplicate flags
+    follow for the whole file), the same as creating each child and placing it through the
+    services would give (tests/registry/test_import.py compares them); in the audit trail, each
+    child's creation (with its state) and each register entry, by the system."""
     children = [Child(**_stored(row)) for row in rows]
     Child.objects.bulk_create(children)
     entries = [

@@ -24,7 +24,9 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunSQL(
-            "UPDATE adoption_outlook o SET district_id = c.district_id FROM adoption_case c WHERE c.id = o.case_id",
+            # written for both PostgreSQL and the embedded SQLite (which has no alias in an UPDATE)
+            "UPDATE adoption_outlook SET district_id = "
+            "(SELECT c.district_id FROM adoption_case c WHERE c.id = adoption_outlook.case_id)",
             migrations.RunSQL.noop,
         ),
         migrations.AlterField(
