@@ -265,7 +265,7 @@ def flag_duplicates(
     (`names_maybe_similar`, one call a child) and those of the same number."""
     alike = services.stored_alike_by_key(children)
     same_number = defaultdict(list)
-    for other in services.stored_alike(children, services.same_number_query(children)):
+    for other in services.stored_alike(services.same_number_query(children)):
         same_number[other.birth_registration_number].append(other)
     known = defaultdict(list)  # `among`, by sex and birth date
     for other in among:

@@ -142,14 +142,10 @@ class Stored(NamedTuple):
     district_id: str
 
 
-def stored_alike(children, query: Q | None = None) -> list[Stored]:
-    """The stored children that may duplicate any of `children` (or those of `query`), by id."""
+def stored_alike(query: Q) -> list[Stored]:
+    """The unsealed stored children of `query` (e.g. `duplicate_query`), by id."""
     # a sealed identity is compared with nothing (RULES §9: it never matches, and no warning may confirm it)
-    rows = (
-        Child.objects.filter(duplicate_query(children) if query is None else query, sealed_on__isnull=True)
-        .order_by("pk")
-        .values_list(*Stored._fields)
-    )
+    rows = Child.objects.filter(query, sealed_on__isnull=True).order_by("pk").values_list(*Stored._fields)
     # plain rows in one fetch: an import's batch reads tens of thousands (the ORM's rows cost more than the query)
     try:
         sql, params = rows.query.sql_with_params()
@@ -175,7 +171,7 @@ class Alike(NamedTuple):
 
 def stored_alike_by_key(children) -> dict[tuple[str, datetime.date], Alike]:
     """The unsealed stored children of the same sex and birth date as any of `children`, by the
-    two (`stored_alike`'s first half, without a row object each: on PostgreSQL one row a pair)."""
+    two (as `stored_alike(alike_query(...))`, without a row object each: on PostgreSQL one row a pair)."""
     if not children:
         return {}
     rows = Child.objects.filter(alike_query(children), sealed_on__isnull=True).order_by()
@@ -195,7 +191,7 @@ def stored_alike_by_key(children) -> dict[tuple[str, datetime.date], Alike]:
 
 def find_duplicates(child: Child) -> list[rules.DuplicateCandidate]:
     """Likely duplicates of a child already stored (see `duplicates_among`)."""
-    return duplicates_among(child, stored_alike([child]))
+    return duplicates_among(child, stored_alike(duplicate_query([child])))
 
 
 def duplicate_warning(candidate: rules.DuplicateCandidate, district_id: str) -> DuplicateWarning:
