@@ -31,15 +31,10 @@ PAGE_SIZE = 50
 CSV_ROWS = 10_000  # one download; narrow the filters for more
 
 
-def verb_choices() -> list[tuple[str, str]]:
-    """Every action of the trail by what it says, in the reader's language and order."""
-    named = sorted(((verb.value, str(label)) for verb, label in VERB_LABELS.items()), key=lambda pair: pair[1])
-    return [("", str(_("any")))] + named
-
-
-def record_choices() -> list[tuple[str, str]]:
-    """Every kind of record by its name, in the reader's language and order."""
-    named = sorted(((kind, str(label)) for kind, label in RECORD_LABELS.items()), key=lambda pair: pair[1])
+def labelled_choices(labels: dict) -> list[tuple[str, str]]:
+    """ "any", then every code of `labels` (the trail's actions, its kinds of record) by its name,
+    in the reader's language and order."""
+    named = sorted(((str(code), str(label)) for code, label in labels.items()), key=lambda pair: pair[1])
     return [("", str(_("any")))] + named
 
 
@@ -50,8 +45,10 @@ class AuditFilter(forms.Form):
     action = forms.ChoiceField(
         label=_("Kind of event"), required=False, choices=[("", _("any"))] + list(AuditEvent.Action.choices)
     )
-    verb = forms.ChoiceField(label=_("Action"), required=False, choices=lambda: verb_choices())
-    object_type = forms.ChoiceField(label=_("Kind of record"), required=False, choices=lambda: record_choices())
+    verb = forms.ChoiceField(label=_("Action"), required=False, choices=lambda: labelled_choices(VERB_LABELS))
+    object_type = forms.ChoiceField(
+        label=_("Kind of record"), required=False, choices=lambda: labelled_choices(RECORD_LABELS)
+    )
     object_id = forms.CharField(label=_("Record number"), required=False, max_length=64)
 
     def clean(self):
