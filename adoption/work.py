@@ -53,7 +53,7 @@ def case_names(case_ids) -> dict[int, tuple[str, str]]:
 
 def _items(due: list[tuple[int, datetime.date, str, str]], *, deadline: bool = True) -> list[work.Item]:
     """(case, due on, kind, title) -> lines naming the case's children and applicants."""
-    due = sorted(due, key=lambda row: (row[1], row[0]))[: work.SHOWN]
+    due = sorted(due, key=lambda row: (row[1], row[0]))[: work.PER_SOURCE]
     names = case_names({case_id for case_id, *_ in due})
     return [
         work.Item(
@@ -79,7 +79,7 @@ def district_lines(user: User, on: datetime.date, until: datetime.date) -> list[
     territory = territory_q(user, district="district")
     if territory is not None:  # the same rule on the outlook's own district: its index, in date order
         outlooks = outlooks.filter(territory)
-    outlooks = outlooks.order_by("due_on", "case_id")[: work.SHOWN]
+    outlooks = outlooks.order_by("due_on", "case_id")[: work.PER_SOURCE]
     due = []
     for outlook in outlooks:
         checks = "; ".join(str(rules.CHECK_NAMES.get(code, code)) for code, _day in outlook.blocking)
@@ -103,7 +103,7 @@ def document_lines(user: User, on: datetime.date, until: datetime.date) -> list[
     those already expired): a new one must be on file by the referral, the hearing and the decision."""
     before_decision = cases_for(user).filter(status__in=(CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD))
     expiring = deadlines.documents_expiring(
-        CaseDocument.objects.filter(case__in=before_decision), policy_facts(Policy.on(on)), until, shown=work.SHOWN
+        CaseDocument.objects.filter(case__in=before_decision), policy_facts(Policy.on(on)), until, shown=work.PER_SOURCE
     )
     due = []
     for valid_through, document in expiring:
@@ -159,7 +159,7 @@ def ministry_lines(user: User, on: datetime.date, until: datetime.date) -> list[
             (case_id, in_force_on + days, deadlines.HAGUE_CERTIFICATE_REMINDER, _("Issue the HC93 art. 23 certificate"))
             for case_id, in_force_on in pending.order_by("in_force_on", "case_id").values_list(
                 "case_id", "in_force_on"
-            )[: work.SHOWN]
+            )[: work.PER_SOURCE]
         ]
     )
 

@@ -138,6 +138,12 @@ if DATABASE_URL:
         # PostgreSQL's JIT compiles the report queries for longer than they run (measured in
         # docs/performance.md); the service's queries are short or aggregate-bound.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=" + env("PG_JIT", "off")
+        # The planner's cost of a random page read against a sequential one: its default (4) is for
+        # spinning disks. With the working set in memory or on SSD (any machine this runs on), 1.1 is
+        # PostgreSQL's own advice; at the default, the work queue's sources scanned whole tables
+        # where an index on the district's cases reads a few thousand rows (docs/performance.md).
+        PG_RANDOM_PAGE_COST = env("PG_RANDOM_PAGE_COST", "1.1")
+        DATABASES["default"]["OPTIONS"]["options"] += f" -c random_page_cost={PG_RANDOM_PAGE_COST}"
         # Prepared statements, for the few queries that ask for them (adoption/facts.py: planning
         # took longer than running them). Django's own cursors bind on the client and never prepare.
         # PG_PREPARED=off behind a pooler that cannot keep them (pgbouncer before 1.21 in transaction mode).

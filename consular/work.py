@@ -39,7 +39,7 @@ def registration_lines(user: User, on: datetime.date, until: datetime.date) -> l
         .filter(decision__in_force_on__lte=until - days)
         .select_related("child", "decision__case")
         .prefetch_related("decision__case__applicants")
-        .order_by("decision__in_force_on", "child_id")[: work.SHOWN]
+        .order_by("decision__in_force_on", "child_id")[: work.PER_SOURCE]
     )
     return [
         _line(adoption.decision.in_force_on + days, deadlines.REGISTRATION_REMINDER, title, adoption.child, adoption)
@@ -56,7 +56,7 @@ def departure_lines(user: User, on: datetime.date, until: datetime.date) -> list
         .filter(decision__in_force_on__lte=until)
         .select_related("child", "decision__case")
         .prefetch_related("decision__case__applicants")
-        .order_by("decision__in_force_on", "child_id")[: work.SHOWN]
+        .order_by("decision__in_force_on", "child_id")[: work.PER_SOURCE]
     )
     return [
         dataclasses.replace(
@@ -95,7 +95,7 @@ def monitoring_lines(user: User, on: datetime.date, until: datetime.date) -> lis
     due.sort(key=lambda row: (row[0], row[1].pk))
     return [
         _line(due_on, deadlines.MONITORING_REMINDER, _("Monitoring report due"), child, child.adoption)
-        for due_on, child in due[: work.SHOWN]
+        for due_on, child in due[: work.PER_SOURCE]
     ]
 
 

@@ -173,8 +173,11 @@ def _csv(events) -> HttpResponse:
 def work_queue(request):
     require_role(request.user, *work.WORKERS)
     on = today()
+    found = work.queue(request.user, on)
     return render(
-        request, "core/work.html", {"items": work.queue(request.user, on), "on": on, "horizon": work.HORIZON_DAYS}
+        request,
+        "core/work.html",
+        {"items": found.items, "more": found.more, "shown": work.SHOWN, "on": on, "horizon": work.HORIZON_DAYS},
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils.translation import gettext_noop
 
@@ -17,7 +18,8 @@ from .audit import note_read
 from .models import Role, User
 
 HORIZON_DAYS = 30  # what falls due within this many days, and everything already late
-SHOWN = 200  # the first lines of each source, soonest first
+SHOWN = 200  # the soonest lines of the whole queue: a page a person reads, not a register
+PER_SOURCE = SHOWN + 1  # each source's soonest lines: all the queue can show, and whether it left any off
 WORKERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.CONSULAR)
 
 
@@ -45,17 +47,24 @@ class Source:
 sources: list[Source] = []
 
 
-def queue(user: User, on: datetime.date, *, horizon: int = HORIZON_DAYS) -> list[Item]:
-    """The user's lines due by `on` + `horizon` days (and all late ones), soonest first."""
+class Queue(NamedTuple):
+    items: list[Item]  # the soonest SHOWN
+    more: bool  # lines were left off (a shorter horizon narrows the queue)
+
+
+def queue(user: User, on: datetime.date, *, horizon: int = HORIZON_DAYS) -> Queue:
+    """The user's lines due by `on` + `horizon` days (and all late ones), the soonest SHOWN. Each
+    source gives its soonest PER_SOURCE, so the first SHOWN of them all are among them."""
     until = on + datetime.timedelta(days=horizon)
     items = [item for source in sources if user.role in source.roles for item in source.lines(user, on, until)]
     items.sort(key=lambda item: (item.due_on, item.kind, item.subject))
+    items, more = items[:SHOWN], len(items) > SHOWN
     named: dict[str, set[int]] = {}
-    for item in items:
+    for item in items:  # what is shown is read; what is left off is not
         if item.record:
             named.setdefault(item.record[0], set()).add(item.record[1])
     for label, ids in named.items():
         note_read(
             label=label, ids=sorted(ids), purpose=gettext_noop("work queue")
         )  # stored in English, shown translated
-    return items
+    return Queue(items, more)

@@ -36,7 +36,7 @@ def register_lines(user: User, on: datetime.date, until: datetime.date) -> list[
     # each step in the order of the date it runs from (an index: its deadline is that date plus a
     # constant), the first of each, merged by deadline
     per_step = [
-        deadlines.due_on_register(active, until, steps, (level,)).order_by(steps[level][0], "id")[: work.SHOWN]
+        deadlines.due_on_register(active, until, steps, (level,)).order_by(steps[level][0], "id")[: work.PER_SOURCE]
         for level in STEPS_OF[user.role]
     ]
     children = heapq.merge(*per_step, key=lambda child: (_day(child.deadline), child.pk))
@@ -49,7 +49,7 @@ def register_lines(user: User, on: datetime.date, until: datetime.date) -> list[
             url=reverse("web-child", args=[child.pk]),
             record=("registry.child", child.pk),
         )
-        for child in itertools.islice(children, work.SHOWN)
+        for child in itertools.islice(children, work.PER_SOURCE)
     ]
 
 

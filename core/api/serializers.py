@@ -171,7 +171,8 @@ class WorkItemSerializer(serializers.Serializer):
 
 
 class WorkSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="lines shown: the soonest 200 at most")
+    more = serializers.BooleanField(help_text="more lines fall due than are shown (a shorter `days` narrows them)")
     results = WorkItemSerializer(many=True)
 
 

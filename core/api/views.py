@@ -238,6 +238,6 @@ class WorkView(APIView):
         query = WorkQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         on = today()
-        items = work.queue(request.user, on, horizon=query.validated_data["days"])
-        rows = [{**vars(item), "late": item.late(on)} for item in items]
-        return Response(WorkSerializer({"count": len(rows), "results": rows}).data)
+        found = work.queue(request.user, on, horizon=query.validated_data["days"])
+        rows = [{**vars(item), "late": item.late(on)} for item in found.items]
+        return Response(WorkSerializer({"count": len(rows), "more": found.more, "results": rows}).data)

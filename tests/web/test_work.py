@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from adoption import outlook
 from adoption import services as adoption_services
 from adoption.models import Case, Decision
+from core import work
 from core.models import AuditEvent
 from registry import services as registry_services
 from tests.adoption.conftest import adopt_abroad, ago
@@ -149,6 +150,25 @@ def test_the_queue_page_reads_in_constant_queries_and_audits_what_it_names(clien
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
     read = AuditEvent.objects.filter(action="read", actor=users["guardianship"], purpose="work queue").latest("id")
     assert read.object_type == "registry.child" and len(read.object_ids.strip(",").split(",")) >= 6
+
+
+def test_the_queue_shows_its_soonest_lines_says_when_more_fall_due_and_reads_only_those(
+    api, client, users, district, monkeypatch
+):
+    monkeypatch.setattr(work, "SHOWN", 2)  # a page of two lines; each source gives its soonest three
+    monkeypatch.setattr(work, "PER_SOURCE", 3)
+    children = [new_child(district, f"Ребёнок{i}", 10 - i) for i in range(2)]  # due 7 and 6 days ago
+    found = api(users["guardianship"]).get("/api/v1/work/").json()
+    assert (found["count"], found["more"]) == (2, False)  # exactly a page: nothing left off
+    later = new_child(district, "Поздний", 5)  # due 2 days ago: the third soonest, left off
+    found = api(users["guardianship"]).get("/api/v1/work/").json()
+    assert (found["count"], found["more"]) == (2, True)
+    assert [line["subject"].split()[0] for line in found["results"]] == ["Ребёнок0", "Ребёнок1"]
+    read = AuditEvent.objects.filter(action="read", actor=users["guardianship"], purpose="work queue").latest("id")
+    assert read.object_ids == f",{children[0].pk},{children[1].pk},"  # the line left off is not read
+    page = login(client, users["guardianship"]).get("/work/").content.decode()
+    assert "the soonest 2 lines are shown" in page and "Поздний" not in page
+    assert f",{later.pk}," not in AuditEvent.objects.filter(purpose="work queue").latest("id").object_ids
 
 
 @pytest.mark.parametrize("role", ["auditor"])
