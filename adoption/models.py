@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import KZ, STATELESS  # noqa: F401 (STATELESS: the rules read it from here)
@@ -47,11 +48,14 @@ class Applicant(models.Model):
     # ¶58: the register of foreign citizens wishing to adopt.
     foreign_register_number = models.CharField(max_length=64, blank=True)
     foreign_registered_on = models.DateField(null=True, blank=True)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
+        # the district's (a plain index: a code is never matched by a pattern). Found by name by a
+        # trigram index on each name in any case (PostgreSQL, migration 0012).
+        indexes = [models.Index(fields=["district"], name="applicant_district")]
         constraints = [
             one_of("sex", Sex.choices, name="applicant_sex_known"),
             one_of("marital_status", MaritalStatus.choices, blank=True, name="applicant_marital_status_known"),
@@ -144,13 +148,14 @@ class ClosedReason(models.TextChoices):
 
 class Case(models.Model):
     case_ref = models.CharField(max_length=64, unique=True, null=True, blank=True)  # historical imports
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="cases")
+    # indexed as the first column of (district, status)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="cases", db_index=False)
     opened_on = models.DateField()
     kind = models.CharField(max_length=10, choices=CaseKind.choices, default=CaseKind.STANDARD, db_default="standard")
     category = models.CharField(max_length=20, choices=Category.choices)
     # RULES §1: the child will live abroad when an applicant permanently resides outside KZ.
-    receiving_country = models.CharField(max_length=2, blank=True, db_index=True)
-    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True)
+    receiving_country = models.CharField(max_length=2, blank=True)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     closed_reason = models.CharField(max_length=32, choices=ClosedReason.choices, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     historical = models.BooleanField(default=False, help_text="imported from paper records")
@@ -163,7 +168,10 @@ class Case(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["district", "status"]),
+            models.Index(fields=["district", "status"]),  # and the district's alone
+            models.Index(fields=["status"], name="case_status"),
+            models.Index(fields=["receiving_country"], name="case_receiving_country"),
+            models.Index(Upper("case_ref"), name="case_ref_any_case"),  # the reference typed in a search box
             # a territory's adoptions abroad (the queues' consular registrations and departures), from its cases
             models.Index(
                 fields=["district", "id"], condition=~models.Q(receiving_country=""), name="case_abroad_by_district"
@@ -185,7 +193,9 @@ class Case(models.Model):
 
 
 class CaseChild(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="child_links")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="child_links", db_index=False
+    )  # its constraint's
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_links")
     is_relative = models.BooleanField(default=False)
 
@@ -197,7 +207,9 @@ class CaseChild(models.Model):
 
 
 class CaseApplicant(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="applicant_links")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="applicant_links", db_index=False
+    )  # its constraint's
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="case_links")
 
     class Meta:

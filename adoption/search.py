@@ -15,7 +15,7 @@ from .work import case_names
 
 
 def find_cases(user: User, text: str) -> list[search.Hit]:
-    cases = list(cases_for(user).filter(case_search_q(text)).distinct().order_by("-id")[: search.LIMIT])
+    cases = list(cases_for(user).filter(case_search_q(text)).order_by("-id")[: search.LIMIT])
     names = case_names([case.pk for case in cases])
     return [
         search.Hit(

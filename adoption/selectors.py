@@ -6,9 +6,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from core.models import Role, User
 from core.scoping import NOTHING, role_of, scope_of, territory_q
-from registry.selectors import name_q
+from registry.selectors import name_q, name_words
 
-from .models import Applicant, Case, CaseDocument, CaseStatus, Consent, Contact
+from .models import Applicant, Case, CaseApplicant, CaseChild, CaseDocument, CaseStatus, Consent, Contact
 
 
 def case_scope_q(user: User, prefix: str = "") -> Q:
@@ -26,16 +26,28 @@ def case_scope_q(user: User, prefix: str = "") -> Q:
 
 def case_search_q(text: str) -> Q:
     """A case by its number ("17", "#17") or its reference (a historical import's), a child's name
-    (any spelling, Cyrillic or Latin; a sealed name never matches) or an applicant's name."""
-    number = text.strip().lstrip("#")
-    by_number = Q(pk=int(number)) if number.isdigit() else NOTHING
-    by_reference = Q(case_ref__iexact=text.strip()) if text.strip() else NOTHING
-    applicant = Q() if text.split() else NOTHING
-    for word in text.split():
-        applicant &= Q(applicant_links__applicant__last_name__icontains=word) | Q(
-            applicant_links__applicant__first_name__icontains=word
+    (any spelling, Cyrillic or Latin; a sealed name never matches) or an applicant's name (every
+    word in the last or the first name of one applicant, in any case). Each way is its own indexed
+    query and the cases are those any of them finds: one query joining them all read every case
+    of the country to find none (4.5 s at 1,000,000 children)."""
+    words = text.split()
+    if not words:
+        return NOTHING
+    number = words[0].lstrip("#") if len(words) == 1 else ""
+    applicant = Q() if name_words(text) else NOTHING
+    for word in name_words(text):
+        applicant &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+    found = (
+        Case.objects.filter(case_ref__iexact=text.strip())
+        .values("pk")
+        .union(
+            CaseChild.objects.filter(name_q(text, prefix="child__")).values("case_id"),
+            CaseApplicant.objects.filter(applicant__in=Applicant.objects.filter(applicant)).values("case_id"),
         )
-    return by_number | by_reference | name_q(text, prefix="child_links__child__") | applicant
+    )
+    if number.isdigit() and int(number) < 2**63:  # a case's number (larger: no case's)
+        found = found.union(Case.objects.filter(pk=int(number)).values("pk"))
+    return Q(pk__in=found)
 
 
 @scope_of(Case)

@@ -451,7 +451,7 @@ def cases(request):
         qs = qs.filter(status=status)
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(selectors.case_search_q(q)).distinct()
+        qs = qs.filter(selectors.case_search_q(q))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     note_read(label="adoption.case", ids=[case.pk for case in page])
     return render(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from adoption.models import Case
 from core.models import ConsularPost
@@ -33,6 +34,7 @@ class ConsularRegistration(models.Model):
 
     class Meta:
         ordering = ["registered_on", "id"]
+        indexes = [models.Index(Upper("number"), name="registration_number_any_case")]  # typed in a search box
         constraints = [
             models.UniqueConstraint(
                 fields=["child"], condition=Q(ended_on__isnull=True), name="one_active_consular_registration"
@@ -70,7 +72,8 @@ def report_upload_path(instance, filename):
 class MonitoringReport(models.Model):
     """A report on the child's living conditions received through the consular post."""
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="monitoring_reports")
+    # indexed as the first column of its constraint one_report_per_due_date
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="monitoring_reports", db_index=False)
     due_on = models.DateField()
     received_on = models.DateField()
     summary = models.TextField(blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import KZ
@@ -54,11 +55,12 @@ class Child(models.Model):
     patronymic = models.CharField(max_length=100, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_date = models.DateField()
-    birth_registration_number = models.CharField(max_length=64, blank=True, db_index=True)
+    birth_registration_number = models.CharField(max_length=64, blank=True)
     # RULES v2 §1: KZ, another country (ISO 3166 alpha-2) or `stateless`. The foreign-adoption
     # rules of art. 76(2) protect KZ citizens.
     citizenship = models.CharField(max_length=9, default=KZ, db_default=KZ)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="children")
+    # its index is the first column of (district, status, register_level): a second one only slowed writes
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="children", db_index=False)
     identified_on = models.DateField()
     health_notes = models.TextField(blank=True)
     # The day a granted adoption entered into force: from then on the identity above is sealed
@@ -70,7 +72,8 @@ class Child(models.Model):
     birth_identity = models.JSONField(null=True, blank=True, editable=False)
     # Transliterated, lower-case "last first patronymic" of the current identity only (empty while
     # sealed, so a sealed name never matches): name search and duplicate detection.
-    search_name = models.CharField(max_length=320, editable=False, db_index=True)
+    # Found by substring (a trigram index on PostgreSQL, registry migration 0003), never by equality.
+    search_name = models.CharField(max_length=320, editable=False)
 
     # null, not "": API.md fixes `register_level: null` for a child on no register.
     register_level = models.CharField(max_length=10, choices=Level.choices, null=True, blank=True)  # noqa: DJ001
@@ -92,6 +95,9 @@ class Child(models.Model):
             models.Index(fields=["sex", "birth_date"]),
             models.Index(fields=["district", "status", "register_level"]),
             models.Index(fields=["status", "register_level", "level_since"]),
+            # the same number in an import's file (duplicates), and the number typed in a search box (any case)
+            models.Index(fields=["birth_registration_number"], name="child_birth_number"),
+            models.Index(Upper("birth_registration_number"), name="child_birth_number_any_case"),
             # the sweep's children coming of age: the few registered children born 18 years ago or more
             models.Index(
                 fields=["birth_date"], condition=models.Q(status="registered"), name="registered_child_birth_date"
@@ -132,7 +138,8 @@ class RegisterEntry(models.Model):
     DEREGISTERED = DEREGISTERED
     KINDS = ENTRY_KINDS
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="register_entries")
+    # indexed as the first column of (child, on, id)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="register_entries", db_index=False)
     level = models.CharField(max_length=14, choices=KINDS)
     on = models.DateField()
     ended_on = models.DateField(null=True, blank=True, editable=False)

@@ -30,10 +30,18 @@ def children_for(user: User) -> QuerySet[Child]:
     return qs.filter(child_scope_q(user))
 
 
+def name_words(text: str) -> list[str]:
+    """The words of `text` that may be part of a name: a word with a digit is a number (a birth
+    registration number, a case's number or reference), never a name (its letters alone, "BR" of
+    "BR-981676", would match half the register)."""
+    return [word for word in text.split() if not any(ch.isdigit() for ch in word)]
+
+
 def name_q(text: str, prefix: str = "") -> Q:
-    """Children (at `<prefix>`) whose current name holds every word of `text`, in any spelling,
-    Cyrillic or Latin; a sealed name never matches (its search key is empty); no name, no child."""
-    key = name_key(text)
+    """Children (at `<prefix>`) whose current name holds every word of `text` (`name_words`), in
+    any spelling, Cyrillic or Latin; a sealed name never matches (its search key is empty); no
+    name, no child."""
+    key = name_key(*name_words(text))
     if not key:
         return NOTHING
     found = Q()

@@ -37,7 +37,7 @@ def home(request):
     user, on = request.user, today()
     context = {"reminders": _named(user, core_selectors.reminders_for(user).order_by("due_on")[:50])}
     if user.role in work.WORKERS:
-        context["due_next"] = work.queue(user, on)[:DUE_NEXT]  # the first lines of the work queue
+        context["due_next"] = work.queue(user, on).items[:DUE_NEXT]  # the first lines of the work queue
     if user.role in (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR):
         context["recent_cases"] = cases_for(user).order_by("-id")[:10]
     if user.role in DASHBOARD_ROLES:

@@ -3,6 +3,7 @@ or Latin), birth registration number, case number or consular registration numbe
 identity never matches; each record named is a read with its purpose."""
 
 import datetime
+import re
 
 import pytest
 
@@ -61,6 +62,41 @@ def test_a_case_by_number_or_by_an_applicants_or_a_childs_name(found, district, 
     page = found("guardianship", "Whitfield")
     assert "Омарова" in page and "Whitfield" in page  # the case named by its child, its applicants beside
     assert AuditEvent.objects.filter(reads_of_q(str(case.pk)), object_type="adoption.case", purpose="search").exists()
+
+
+def test_a_word_with_a_digit_is_a_number_never_part_of_a_name(found, district, users):
+    """ "BR-981676" keyed as a name is "br": it matched every name holding those letters (and read
+    the whole register to find them)."""
+    numbered = make_child(district, last_name="Ким", birth_registration_number="BR-981676")
+    abramova = make_child(district, last_name="Абрамова")  # "br" in the name, no such number
+    page = found("guardianship", "BR-981676")
+    assert f'href="/children/{numbered.pk}/"' in page and f'href="/children/{abramova.pk}/"' not in page
+    assert f'href="/children/{abramova.pk}/"' in found("guardianship", "абрамова")  # the name still finds her
+
+
+def test_a_case_by_its_reference_in_any_case_or_by_one_applicant_holding_every_word(found, district, users):
+    first = adoption_services.open_case(
+        actor=None,
+        children=[make_child(district)],
+        applicants=[make_applicant(district, last_name="Whitfield", first_name="Anna")],
+        opened_on=ago(10),
+    )
+    second = adoption_services.open_case(
+        actor=None,
+        children=[make_child(district)],
+        applicants=[
+            make_applicant(district, last_name="Whitfield", first_name="John"),
+            make_applicant(district, last_name="Brown", first_name="Anna"),
+        ],
+        opened_on=ago(10),
+    )
+    both = found("guardianship", "whitfield anna")  # the words in one applicant's name, not across two
+    assert f'href="/cases/{first.pk}/"' in both and f'href="/cases/{second.pk}/"' not in both
+    first.case_ref = "HIST-2009-17"
+    first.save(update_fields=["case_ref"])
+    assert f'href="/cases/{first.pk}/"' in found("guardianship", "hist-2009-17")
+    assert f'href="/cases/{second.pk}/"' in found("guardianship", str(second.pk))
+    assert not re.search(r'href="/cases/\d+/"', found("guardianship", "9" * 30))  # no such case, and no error
 
 
 def test_a_sealed_identity_never_matches_and_a_consular_number_names_the_child_by_number(

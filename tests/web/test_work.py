@@ -182,6 +182,10 @@ def test_a_late_line_in_the_page_links_where_the_step_is_taken(client, users, di
     page = login(client, users["guardianship"]).get("/work/").content.decode()
     assert f'<a href="/children/{child.pk}/">Ссылка Али</a>' in page
     assert f'<time datetime="{(ago(10) + datetime.timedelta(days=3)).isoformat()}">' in page
+    home = client.get("/").content.decode()  # the home page opens with the queue's first lines
+    assert (
+        '<tr data-kind="register_escalation_due">' in home and f'<a href="/children/{child.pk}/">Ссылка Али</a>' in home
+    )
 
 
 def test_the_court_sees_a_referral_then_the_decision_due_from_the_last_hearing(api, users, foreign_case, court):
