@@ -272,7 +272,7 @@ def flag_duplicates(
         known[other.sex, other.birth_date].append(other)
         if other.birth_registration_number:
             same_number[other.birth_registration_number].append(other)
-    warnings, flags = [], []
+    warnings, flags, texts = [], [], services.duplicate_texts()
     for child in children:
         key = (child.sex, child.birth_date)
         stored = alike.get(key)
@@ -282,7 +282,7 @@ def flag_duplicates(
         others = {o.pk: o for o in near if o.pk < child.pk and (comparable is None or comparable(child.pk, o.pk))}
         candidates = services.duplicates_among(child, sorted(others.values(), key=lambda o: o.pk))
         flags += [(child.pk, c.child_id, c.reason) for c in candidates]
-        warnings.append([services.duplicate_warning(c, child.district_id) for c in candidates])
+        warnings.append([services.duplicate_warning(c, child.district_id, texts) for c in candidates])
     if copying.available():
         copying.copy_into_temp(
             "import_flag", [("child_id", "bigint"), ("other_id", "bigint"), ("reason", "text")], flags
