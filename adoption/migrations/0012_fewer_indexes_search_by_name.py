@@ -4,23 +4,16 @@ import django.db.models.deletion
 import django.db.models.functions.text
 from django.db import migrations, models
 
+from core.migrating import postgres_only
+
 # An applicant is found by any word of the name, in any case (adoption.selectors.case_search_q:
 # UPPER(name) LIKE '%WORD%'): a trigram index on each, as the children's search name has (registry
-# 0003). PostgreSQL only; the embedded SQLite default scans (fine at its size).
+# 0003).
 FORWARD = [
     f"CREATE INDEX IF NOT EXISTS applicant_{name}_trgm ON adoption_applicant USING gin ((upper(({name})::text)) gin_trgm_ops)"
     for name in ("last_name", "first_name")
 ]
 BACKWARD = [f"DROP INDEX IF EXISTS applicant_{name}_trgm" for name in ("last_name", "first_name")]
-
-
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return apply
 
 
 class Migration(migrations.Migration):
@@ -103,5 +96,5 @@ class Migration(migrations.Migration):
             model_name="case",
             index=models.Index(django.db.models.functions.text.Upper("case_ref"), name="case_ref_any_case"),
         ),
-        migrations.RunPython(run(FORWARD), run(BACKWARD)),
+        postgres_only(FORWARD, BACKWARD),
     ]
