@@ -37,17 +37,14 @@ def case_search_q(text: str) -> Q:
     applicant = Q() if name_words(text) else NOTHING
     for word in name_words(text):
         applicant &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
-    found = (
-        Case.objects.filter(case_ref__iexact=text.strip())
-        .values("pk")
-        .union(
-            CaseChild.objects.filter(name_q(text, prefix="child__")).values("case_id"),
-            CaseApplicant.objects.filter(applicant__in=Applicant.objects.filter(applicant)).values("case_id"),
-        )
-    )
+    ways = [  # unordered: a compound statement's parts may not be (SQLite)
+        Case.objects.filter(case_ref__iexact=text.strip()).order_by().values("pk"),
+        CaseChild.objects.filter(name_q(text, prefix="child__")).order_by().values("case_id"),
+        CaseApplicant.objects.filter(applicant__in=Applicant.objects.filter(applicant)).order_by().values("case_id"),
+    ]
     if number.isdigit() and int(number) < 2**63:  # a case's number (larger: no case's)
-        found = found.union(Case.objects.filter(pk=int(number)).values("pk"))
-    return Q(pk__in=found)
+        ways.append(Case.objects.filter(pk=int(number)).order_by().values("pk"))
+    return Q(pk__in=ways[0].union(*ways[1:]))
 
 
 @scope_of(Case)

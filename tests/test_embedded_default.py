@@ -15,3 +15,36 @@ def test_the_embedded_default_migrates_and_loads_its_demo_from_nothing(tmp_path)
         )
         assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "db.sqlite3").stat().st_size > 0
+    # the day's work on it: a foreign family's case checked (the databank's facts had PostgreSQL-only
+    # SQL: every check failed there), and the search box by each way it finds a case
+    script = """
+from adoption import services
+from adoption.facts import eligibility
+from core import search
+from core.dates import today
+from core.models import District, User
+from tests.adoption.conftest import ago, make_applicant, make_child
+district = District.objects.order_by("code").first()
+child = make_child(district, last_name="Жумабаева", birth_registration_number="AB-771")
+family = make_applicant(district, last_name="Whitfield", first_name="Anna")
+case = services.open_case(actor=None, children=[child], applicants=[family], opened_on=ago(10))
+print("checks", sorted(check.code for check in eligibility(case, today()).checks))
+ministry = User.objects.filter(role="ministry").first()
+for text in (str(case.pk), "zhumabaeva", "whitfield anna", "ab-771"):
+    print("found", text, sum(len(hits) for _finder, hits in search.search(ministry, text)))
+"""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "DOMESTIC_PREFERENCE" in done.stdout, done.stdout + done.stderr[-2000:]
+    assert "Error calling" not in done.stderr, done.stderr[
+        -2000:
+    ]  # a listener of the commit (the work queue's outlook)
+    found = [line.split() for line in done.stdout.splitlines() if line.startswith("found ")]
+    assert len(found) == 4 and all(int(n) >= 1 for _word, _text, *_more, n in found), found
