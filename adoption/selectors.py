@@ -34,8 +34,9 @@ def case_search_q(text: str) -> Q:
     if not words:
         return NOTHING
     number = words[0].lstrip("#") if len(words) == 1 else ""
-    applicant = Q() if name_words(text) else NOTHING
-    for word in name_words(text):
+    named = name_words(text)
+    applicant = Q() if named else NOTHING
+    for word in named:
         applicant &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
     ways = [  # unordered: a compound statement's parts may not be (SQLite)
         Case.objects.filter(case_ref__iexact=text.strip()).order_by().values("pk"),

@@ -364,8 +364,8 @@ def main() -> None:
     # no child has); the generator's names are each borne by about a twentieth of the register, so a
     # name's hits grow with it (a figure of the matches, not of the search)
     known = Child.objects.order_by("id").values_list("birth_registration_number", flat=True)[small // 2]
-    searches = [f"/search/?q={known}", f"/search/?q={Case.objects.order_by('id').values_list('id', flat=True)[50]}"]
-    searches.append("/search/?q=Qwertyx")
+    case_id = Case.objects.order_by("id").values_list("id", flat=True)[50]
+    searches = [f"/search/?q={known}", f"/search/?q={case_id}", "/search/?q=Qwertyx"]
     connection.close()
     small_url = urlparse(url)._replace(path=urlparse(url).path + "_small").geturl()
     recreate_database(small_url, template=urlparse(url).path.lstrip("/"))
