@@ -374,6 +374,9 @@ class DecisionOutcome(models.TextChoices):
     REFUSED = "refused", _("adoption refused")
 
 
+FOLLOW_UP_OPEN = models.Q(follow_up_settled=False, in_force_on__isnull=False)
+
+
 class Decision(models.Model):
     Outcome = DecisionOutcome
 
@@ -392,6 +395,13 @@ class Decision(models.Model):
     civil_registration_number = models.CharField(max_length=64, blank=True, db_default="")
     civil_registered_on = models.DateField(null=True, blank=True)
     civil_registry_office = models.CharField(max_length=200, blank=True, db_default="")
+    # Kept by the consular sweep (consular.deadlines.settle_follow_up): True once nothing is left
+    # to do after this decision in force before the monitoring reports (in the country: nothing;
+    # abroad: each child's departure recorded, none due on a consular register, the HC93 art. 23
+    # certificate issued or not required). False: to be looked at, and what the queues' steps
+    # after a decision read (`decision_follow_up_open`: the few open ones in date order, not the
+    # history). Set back by what could reopen a step (consular.signals).
+    follow_up_settled = models.BooleanField(default=False, db_default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -399,6 +409,12 @@ class Decision(models.Model):
 
     class Meta:
         constraints = [one_of("outcome", DecisionOutcome.choices, name="decision_outcome_known")]
+        indexes = [  # the open follow-ups: in date order (a national queue), by case (a territory's, joined to its cases)
+            models.Index(fields=["in_force_on", "case"], condition=FOLLOW_UP_OPEN, name="decision_follow_up_open"),
+            models.Index(
+                fields=["case", "in_force_on", "id"], condition=FOLLOW_UP_OPEN, name="decision_open_follow_up_case"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.outcome} on {self.decided_on}"

@@ -51,35 +51,52 @@ def case_names(case_ids) -> dict[int, tuple[str, str]]:
     return {pk: (case_label(pk, ", ".join(children.get(pk, []))), ", ".join(people.get(pk, []))) for pk in case_ids}
 
 
-def _items(due: list[tuple[int, datetime.date, str, str]], *, deadline: bool = True) -> list[work.Item]:
-    """(case, due on, kind, title) -> lines naming the case's children and applicants."""
-    due = sorted(due, key=lambda row: (row[1], row[0]))[: work.PER_SOURCE]
-    names = case_names({case_id for case_id, *_ in due})
+def _due(due: list[tuple[int, datetime.date, str, str]]) -> list[work.Due]:
+    """(case, due on, kind, title) -> the soonest PER_SOURCE lines, in the queue's order."""
+    return sorted(
+        (work.Due(due_on, kind, case_id, title) for case_id, due_on, kind, title in due),
+        key=lambda line: (line.due_on, line.kind, line.record),
+    )[: work.PER_SOURCE]
+
+
+def case_lines(user: User, shown: list[work.Due], *, deadline: bool = True) -> list[work.Item]:
+    """The lines shown of the cases in the user's scope, each naming the case's children and applicants."""
+    names = case_names(set(cases_for(user).filter(pk__in={line.record for line in shown}).values_list("pk", flat=True)))
     return [
         work.Item(
-            due_on=due_on,
-            kind=kind,
-            title=title,
-            subject=names[case_id][0],
-            people=names[case_id][1],
-            url=reverse("web-case", args=[case_id]),
-            record=("adoption.case", case_id),
+            due_on=line.due_on,
+            kind=line.kind,
+            title=line.title,
+            subject=names[line.record][0],
+            people=names[line.record][1],
+            url=reverse("web-case", args=[line.record]),
+            record=("adoption.case", line.record),
             deadline=deadline,
         )
-        for case_id, due_on, kind, title in due
+        for line in shown
+        if line.record in names
     ]
 
 
-def district_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+def outlook_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
+    """An open case's line says from when a step can be taken: it is never late."""
+    return case_lines(user, shown, deadline=False)
+
+
+def district_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     """Each open case of the district by what the engine last said of it (adoption.outlook):
     eligible (it may be referred), waiting for checks that pass by themselves (from the last of
     their days: the end of the three months on the central register, of two weeks of contact),
     or waiting for an action (the checks that block it, named). None of these is a deadline."""
-    outlooks = Outlook.objects.filter(case__in=cases_for(user).filter(status=CaseStatus.OPEN), due_on__lte=until)
     territory = territory_q(user, district="district")
-    if territory is not None:  # the same rule on the outlook's own district: its index, in date order
-        outlooks = outlooks.filter(territory)
-    outlooks = outlooks.order_by("due_on", "case_id")[: work.PER_SOURCE]
+    if territory is None:
+        return []
+    # the cases' scope (case_scope_q: the territory) on the outlook's own district, a copy of the
+    # case's: its index, in date order, stopping at the soonest (through `cases_for` the planner
+    # hashed every open case of the district); the lines shown are named through `cases_for`
+    outlooks = Outlook.objects.filter(territory, case__status=CaseStatus.OPEN, due_on__lte=until).order_by(
+        "due_on", "case_id"
+    )[: work.PER_SOURCE]
     due = []
     for outlook in outlooks:
         checks = "; ".join(str(rules.CHECK_NAMES.get(code, code)) for code, _day in outlook.blocking)
@@ -95,10 +112,10 @@ def district_lines(user: User, on: datetime.date, until: datetime.date) -> list[
         if outlook.as_of < on:
             title += " " + _("(as of %(date)s)") % {"date": in_text(outlook.as_of)}
         due.append((outlook.case_id, outlook.due_on, kind, title))
-    return _items(due, deadline=False)
+    return _due(due)
 
 
-def document_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+def document_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     """Documents of the cases not yet decided whose validity for their check ends by `until` (and
     those already expired): a new one must be on file by the referral, the hearing and the decision."""
     before_decision = cases_for(user).filter(status__in=(CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD))
@@ -114,10 +131,10 @@ def document_lines(user: User, on: datetime.date, until: datetime.date) -> list[
             else _("Document expiring: %(kind)s") % {"kind": kind}
         )
         due.append((document.case_id, valid_through, "document_expiring", title))
-    return _items(due)
+    return _due(due)
 
 
-def court_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     cases = cases_for(user)
     due = [
         (case_id, referred_on, "hearing_due", _("Referred: set the hearing"))
@@ -146,15 +163,15 @@ def court_lines(user: User, on: datetime.date, until: datetime.date) -> list[wor
         )
         if in_force_on + late <= until
     ]
-    return _items(due)
+    return _due(due)
 
 
-def ministry_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+def ministry_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     days = datetime.timedelta(days=Policy.on(on).hague_certificate_days)
-    pending = deadlines.certificates_pending(
-        Decision.objects.filter(case__in=cases_for(user), in_force_on__lte=until - days)
+    pending = deadlines.certificates_pending(  # a settled follow-up has none (consular.deadlines.settle_follow_up)
+        Decision.objects.filter(case__in=cases_for(user), follow_up_settled=False, in_force_on__lte=until - days)
     )
-    return _items(
+    return _due(
         [
             (case_id, in_force_on + days, deadlines.HAGUE_CERTIFICATE_REMINDER, _("Issue the HC93 art. 23 certificate"))
             for case_id, in_force_on in pending.order_by("in_force_on", "case_id").values_list(
@@ -166,8 +183,8 @@ def ministry_lines(user: User, on: datetime.date, until: datetime.date) -> list[
 
 def register() -> None:
     work.sources += [
-        work.Source((Role.GUARDIANSHIP,), district_lines),
-        work.Source((Role.GUARDIANSHIP,), document_lines),
-        work.Source((Role.COURT,), court_lines),
-        work.Source((Role.MINISTRY,), ministry_lines),
+        work.Source((Role.GUARDIANSHIP,), district_due, outlook_lines),
+        work.Source((Role.GUARDIANSHIP,), document_due, case_lines),
+        work.Source((Role.COURT,), court_due, case_lines),
+        work.Source((Role.MINISTRY,), ministry_due, case_lines),
     ]

@@ -16,6 +16,7 @@ import time
 
 from django.db import connection
 
+from consular.deadlines import settle_follow_up
 from core.dates import add_months
 from core.models import ConsularPost, Court, District
 from core.reference import HAGUE_COUNTRIES
@@ -538,6 +539,9 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
             [today],
         )
         counts["outlooks"] = cursor.rowcount
+    # what the nightly sweep keeps: the decisions whose follow-up is done leave the queues' reads
+    counts["follow_ups_settled"] = settle_follow_up()
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return counts
 

@@ -4,6 +4,8 @@ database, so idempotent (a reminder is one kind, subject and due date):
 - consular_registration_due, to the district and the post: a foreign adoption in force for
   `consular_registration_days` with no consular registration;
 - monitoring_report_overdue, to the post: a report `monitoring_grace_days` late.
+
+It also settles the cases abroad whose follow-up before monitoring is done (`settle_follow_up`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from collections import defaultdict
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from adoption.models import Adoption
+from adoption.deadlines import certificates_pending
+from adoption.models import Adoption, Decision
 from core.batching import batched
 from core.countries import KZ
 from core.dates import today
@@ -41,6 +44,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     (`Adoption.monitoring_next_due`).
     """
     on = on or today()
+    settle_follow_up()
     policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
     registration_days = datetime.timedelta(days=policy.consular_registration_days)
     grace = datetime.timedelta(days=policy.monitoring_grace_days)
@@ -119,6 +123,28 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
         for some in batched(ids):
             Adoption.objects.filter(pk__in=some).update(monitoring_next_due=next_due)
     return {kind: counts[kind] for kind in (REGISTRATION_REMINDER, MONITORING_REMINDER)}
+
+
+def settle_follow_up() -> int:
+    """Mark settled (`Decision.follow_up_settled`) the decisions in force with nothing left to do
+    before the monitoring reports: in the country, nothing; abroad, each child's departure recorded
+    (so on a consular register with the passport stamped), none of them due on a consular register
+    (`registrations_pending`), and no HC93 art. 23 certificate pending (`certificates_pending`). The same definitions the queues read, so a settled decision
+    has no line in them; one statement. Nothing settled is reopened here: what could reopen a step
+    puts the decision back (consular.signals)."""
+    adoptions = Adoption.objects.filter(decision=OuterRef("pk"))
+    departed = Departure.objects.filter(child=OuterRef("child"))
+    abroad_open = ~Q(case__receiving_country="") & (
+        Exists(adoptions.exclude(Exists(departed)))
+        | Exists(registrations_pending(adoptions))
+        | Exists(certificates_pending(Decision.objects.filter(pk=OuterRef("pk"))))
+    )
+    settled = (
+        Decision.objects.filter(follow_up_settled=False, in_force_on__isnull=False)
+        .exclude(abroad_open)
+        .values_list("pk", flat=True)
+    )
+    return Decision.objects.filter(pk__in=settled).update(follow_up_settled=True)
 
 
 def registrations_pending(adoptions):

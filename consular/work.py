@@ -6,24 +6,21 @@ monitoring report due by the horizon and not received (to the post; late ones fi
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from adoption.models import Adoption
 from core import work
 from core.models import Policy, Role, User
 from registry import sealing
-from registry.models import Child
 
 from . import deadlines, rules
 from .models import MonitoringReport
-from .selectors import adopted_children_for, adoptions_abroad_for
+from .selectors import adoptions_abroad_for
 
 
-def registration_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+def registration_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     """Children adopted abroad in the user's scope that are on no consular register
     `consular_registration_days` after the entry into force (the soonest first, read in SQL: a
     national scope holds every adoption abroad); to the post and the district to act on, to the
@@ -35,85 +32,97 @@ def registration_lines(user: User, on: datetime.date, until: datetime.date) -> l
         else _("Not on a consular register")
     )
     pending = (
-        deadlines.registrations_pending(adoptions_abroad_for(user))
+        deadlines.registrations_pending(_unsettled(adoptions_abroad_for(user)))
         .filter(decision__in_force_on__lte=until - days)
-        .select_related("child", "decision__case")
-        .prefetch_related("decision__case__applicants")
-        .order_by("decision__in_force_on", "child_id")[: work.PER_SOURCE]
+        .order_by("decision__in_force_on", "child_id")
+        .values_list("decision__in_force_on", "child_id")[: work.PER_SOURCE]
     )
     return [
-        _line(adoption.decision.in_force_on + days, deadlines.REGISTRATION_REMINDER, title, adoption.child, adoption)
-        for adoption in pending
+        work.Due(in_force_on + days, deadlines.REGISTRATION_REMINDER, child_id, title)
+        for in_force_on, child_id in pending
     ]
 
 
-def departure_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+def departure_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     """The district's line: a child adopted abroad, on a consular register with the passport
     stamped, may leave; its departure, with the exit permission, is to be recorded when it happens
     (no term: never late; from the entry into force, the soonest first)."""
     pending = (
-        deadlines.departures_pending(adoptions_abroad_for(user))
+        deadlines.departures_pending(_unsettled(adoptions_abroad_for(user)))
         .filter(decision__in_force_on__lte=until)
-        .select_related("child", "decision__case")
-        .prefetch_related("decision__case__applicants")
-        .order_by("decision__in_force_on", "child_id")[: work.PER_SOURCE]
+        .order_by("decision__in_force_on", "child_id")
+        .values_list("decision__in_force_on", "child_id", "decision__case_id")[: work.PER_SOURCE]
     )
+    title = _("The child may leave: record the departure with the exit permission")
     return [
-        dataclasses.replace(
-            _line(
-                adoption.decision.in_force_on,
-                "departure_due",
-                _("The child may leave: record the departure with the exit permission"),
-                adoption.child,
-                adoption,
-            ),
-            url=f"{reverse('web-departure', args=[adoption.decision.case_id])}?child={adoption.child_id}",
-            deadline=False,
-        )
-        for adoption in pending
+        work.Due(in_force_on, "departure_due", child_id, title, case_id) for in_force_on, child_id, case_id in pending
     ]
 
 
-def monitoring_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     """The post's line: each monitoring report due by the horizon and not received."""
     policy = Policy.on(on)
-    children = list(adopted_children_for(user))
+    adopted = list(adoptions_abroad_for(user).values_list("child_id", "decision__in_force_on", "child__birth_date"))
     received = set(
-        MonitoringReport.objects.filter(child__in=[c.pk for c in children]).values_list("child_id", "due_on")
+        MonitoringReport.objects.filter(child__in=[pk for pk, *_ in adopted]).values_list("child_id", "due_on")
     )
-    due: list[tuple[datetime.date, Child]] = []
-    for child in children:
-        in_force_on = child.adoption.decision.in_force_on
-        assert in_force_on is not None  # adopted_children_for: decisions in force only
-        due += [
-            (due_on, child)
-            for due_on in rules.monitoring_due_dates(
-                in_force_on, child.birth_date, policy.monitoring_schedule, until=until
-            )
-            if (child.pk, due_on) not in received
-        ]
-    due.sort(key=lambda row: (row[0], row[1].pk))
-    return [
-        _line(due_on, deadlines.MONITORING_REMINDER, _("Monitoring report due"), child, child.adoption)
-        for due_on, child in due[: work.PER_SOURCE]
+    due = [
+        (due_on, pk)
+        for pk, in_force_on, birth_date in adopted
+        for due_on in rules.monitoring_due_dates(
+            in_force_on,  # type: ignore[arg-type]  # adoptions_abroad_for: decisions in force only
+            birth_date,
+            policy.monitoring_schedule,
+            until=until,
+        )
+        if (pk, due_on) not in received
     ]
+    title = _("Monitoring report due")
+    return [work.Due(due_on, deadlines.MONITORING_REMINDER, pk, title) for due_on, pk in sorted(due)[: work.PER_SOURCE]]
 
 
-def _line(due_on: datetime.date, kind: str, title: str, child: Child, adoption: Adoption) -> work.Item:
-    return work.Item(
-        due_on=due_on,
-        kind=kind,
-        title=title,
-        subject=sealing.shown_name(child),
-        people=", ".join(a.name for a in adoption.decision.case.applicants.all()),
-        url=reverse("web-adopted-child", args=[child.pk]),
-        record=("registry.child", child.pk),
-    )
+def _unsettled(adoptions):
+    """A settled follow-up has nothing pending (deadlines.settle_follow_up): the territory's few
+    open ones (`decision_follow_up_open`), instead of every adoption abroad it ever had."""
+    return adoptions.filter(decision__follow_up_settled=False)
+
+
+def child_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
+    """The lines shown, each naming the child adopted abroad (its shown name) and its adopters, and
+    opening the child's follow-up (a departure: the departure form on the child)."""
+    adoptions = {
+        adoption.child_id: adoption
+        for adoption in adoptions_abroad_for(user)
+        .filter(child_id__in=[line.record for line in shown])
+        .select_related("child", "decision__case")
+        .prefetch_related("decision__case__applicants")
+    }
+    items = []
+    for line in shown:
+        adoption = adoptions.get(line.record)
+        if adoption is None:
+            continue
+        url = reverse("web-adopted-child", args=[line.record])
+        if line.kind == "departure_due":
+            url = f"{reverse('web-departure', args=[line.detail])}?child={line.record}"
+        items.append(
+            work.Item(
+                due_on=line.due_on,
+                kind=line.kind,
+                title=line.title,
+                subject=sealing.shown_name(adoption.child),
+                people=", ".join(a.name for a in adoption.decision.case.applicants.all()),
+                url=url,
+                record=("registry.child", line.record),
+                deadline=line.kind != "departure_due",
+            )
+        )
+    return items
 
 
 def register() -> None:
-    work.sources.append(
-        work.Source((Role.CONSULAR, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY), registration_lines)
-    )
-    work.sources.append(work.Source((Role.GUARDIANSHIP,), departure_lines))
-    work.sources.append(work.Source((Role.CONSULAR,), monitoring_lines))
+    work.sources += [
+        work.Source((Role.CONSULAR, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY), registration_due, child_lines),
+        work.Source((Role.GUARDIANSHIP,), departure_due, child_lines),
+        work.Source((Role.CONSULAR,), monitoring_due, child_lines),
+    ]

@@ -205,6 +205,7 @@ FIELD_LABELS = {
     "decision": _("Decision"),
     "filed_on": _("Filed on"),
     "monitoring_next_due": _("Next monitoring report due"),
+    "follow_up_settled": _("Follow-up settled"),
     "post": _("Consular post"),
     "passport_stamped_on": _("Passport stamped on"),
     "transferred_to": _("Transferred to"),

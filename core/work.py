@@ -1,9 +1,11 @@
 """Each role's work queue (issue 20): what falls due, soonest first, each line naming the child
 (and the applicants) and linking to the page where the step is taken. The apps contribute the
 lines of their deadlines (`sources`, registered in their AppConfig.ready) from the same
-definitions their sweeps use; this module only gathers and orders them. Each source reads the
-records in the user's scope (the selectors) in a fixed number of queries, and the queue records
-one read event per kind of record it names (adoption is secret: every read is audited)."""
+definitions their sweeps use; this module only gathers and orders them. A source answers in two
+steps, each in a fixed number of queries on the records in the user's scope (the selectors): what
+falls due and when (`due`: its soonest PER_SOURCE, dates and ids only), then, for the lines the
+queue shows, whom they name (`lines`). The queue records one read event per kind of record it
+names (adoption is secret: every read is audited); what it does not show is neither named nor read."""
 
 from __future__ import annotations
 
@@ -31,17 +33,28 @@ class Item:
     subject: str  # the child's shown name (sealed: "Adopted child #id"), or the case's
     url: str  # the page where it is done
     people: str = ""  # the applicants, when a case
-    record: tuple[str, int] | None = None  # (audit label, id) of the record the line names
+    record: tuple[str, int] | None = None  # (audit label, id) of the record the line names: its Due.record
     deadline: bool = True  # False: the date says from when the step can be taken; it is never late
 
     def late(self, on: datetime.date) -> bool:
         return self.deadline and self.due_on < on
 
 
+class Due(NamedTuple):
+    """A line before it names anyone: when, what, about which record (a child's or a case's id)."""
+
+    due_on: datetime.date
+    kind: str
+    record: int
+    title: str
+    detail: object = None  # what the source's `lines` needs of the row to name it (e.g. a document's applicant)
+
+
 @dataclass(frozen=True)
 class Source:
     roles: tuple[str, ...]
-    lines: Callable[[User, datetime.date, datetime.date], list[Item]]  # fn(user, on, until)
+    due: Callable[[User, datetime.date, datetime.date], list[Due]]  # fn(user, on, until): its soonest PER_SOURCE
+    lines: Callable[[User, list[Due]], list[Item]]  # fn(user, shown): the same lines, named
 
 
 sources: list[Source] = []
@@ -56,9 +69,12 @@ def queue(user: User, on: datetime.date, *, horizon: int = HORIZON_DAYS) -> Queu
     """The user's lines due by `on` + `horizon` days (and all late ones), the soonest SHOWN. Each
     source gives its soonest PER_SOURCE, so the first SHOWN of them all are among them."""
     until = on + datetime.timedelta(days=horizon)
-    items = [item for source in sources if user.role in source.roles for item in source.lines(user, on, until)]
-    items.sort(key=lambda item: (item.due_on, item.kind, item.subject))
-    items, more = items[:SHOWN], len(items) > SHOWN
+    mine = [source for source in sources if user.role in source.roles]
+    due = [(line, n) for n, source in enumerate(mine) for line in source.due(user, on, until)]
+    due.sort(key=lambda row: (row[0].due_on, row[0].kind, row[0].record))  # a day's lines: by record, stably
+    shown, more = due[:SHOWN], len(due) > SHOWN
+    items = [item for n, source in enumerate(mine) for item in source.lines(user, [d for d, m in shown if m == n])]
+    items.sort(key=lambda item: (item.due_on, item.kind, item.record[1] if item.record else 0))
     named: dict[str, set[int]] = {}
     for item in items:  # what is shown is read; what is left off is not
         if item.record:

@@ -93,7 +93,8 @@ class Child(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["sex", "birth_date"]),
-            models.Index(fields=["district", "status", "register_level"]),
+            # a district's lists by register, and its queue's register steps in the order they fall due
+            models.Index(fields=["district", "status", "register_level", "level_since"], name="child_district_steps"),
             models.Index(fields=["status", "register_level", "level_since"]),
             # the same number in an import's file (duplicates), and the number typed in a search box (any case)
             models.Index(fields=["birth_registration_number"], name="child_birth_number"),

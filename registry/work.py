@@ -25,7 +25,7 @@ STEPS_OF: dict[str, tuple[str | None, ...]] = {
 }
 
 
-def register_lines(user: User, on: datetime.date, until: datetime.date) -> list[work.Item]:
+def register_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     titles = {
         None: _("Place on the primary register"),
         Level.PRIMARY: _("Send to the regional register"),
@@ -36,20 +36,31 @@ def register_lines(user: User, on: datetime.date, until: datetime.date) -> list[
     # each step in the order of the date it runs from (an index: its deadline is that date plus a
     # constant), the first of each, merged by deadline
     per_step = [
-        deadlines.due_on_register(active, until, steps, (level,)).order_by(steps[level][0], "id")[: work.PER_SOURCE]
+        deadlines.due_on_register(active, until, steps, (level,))
+        .order_by(steps[level][0], "id")
+        .values_list("deadline", "id", "register_level")[: work.PER_SOURCE]
         for level in STEPS_OF[user.role]
     ]
-    children = heapq.merge(*per_step, key=lambda child: (_day(child.deadline), child.pk))
+    children = heapq.merge(*per_step, key=lambda row: (_day(row[0]), row[1]))
+    return [
+        work.Due(_day(deadline), deadlines.ESCALATION_REMINDER, pk, titles[level])
+        for deadline, pk, level in itertools.islice(children, work.PER_SOURCE)
+    ]
+
+
+def register_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
+    children = selectors.children_for(user).in_bulk([line.record for line in shown])
     return [
         work.Item(
-            due_on=_day(child.deadline),
-            kind=deadlines.ESCALATION_REMINDER,
-            title=titles[child.register_level],
-            subject=sealing.shown_name(child),
-            url=reverse("web-child", args=[child.pk]),
-            record=("registry.child", child.pk),
+            due_on=line.due_on,
+            kind=line.kind,
+            title=line.title,
+            subject=sealing.shown_name(children[line.record]),
+            url=reverse("web-child", args=[line.record]),
+            record=("registry.child", line.record),
         )
-        for child in itertools.islice(children, work.PER_SOURCE)
+        for line in shown
+        if line.record in children
     ]
 
 
@@ -59,4 +70,4 @@ def _day(deadline: datetime.date) -> datetime.date:
 
 
 def register() -> None:
-    work.sources.append(work.Source(tuple(STEPS_OF), register_lines))
+    work.sources.append(work.Source(tuple(STEPS_OF), register_due, register_lines))

@@ -21,6 +21,7 @@ from adoption import rules as adoption_rules
 from adoption import services as adoption_services
 from adoption.models import Adoption, Applicant, Case, CaseApplicant, CaseChild, CaseStatus, Decision, MaritalStatus
 from consular import services as consular_services
+from consular.deadlines import settle_follow_up
 from consular.models import ConsularRegistration, Departure
 from core import copying
 from core.audit import Verb
@@ -343,6 +344,8 @@ def import_adoptions(
             done += _created([group], result)
             if progress:
                 progress(done, result.rows)
+    if new:  # as the nightly sweep would: the history's settled follow-ups leave the queues' reads
+        settle_follow_up()
     if progress and not new:
         progress(result.rows, result.rows)
     return result

@@ -1,0 +1,120 @@
+"""A decision's follow-up before the monitoring reports is settled (Decision.follow_up_settled) only
+when nothing of it can fall due: every child departed, none due on a consular register, the HC93
+certificate issued. The queues read only the open ones, so a decision settled too early would hide
+a step: each step is taken in turn and the decision stays open until the last one."""
+
+import pytest
+
+from adoption import services as adoption_services
+from adoption.models import Decision
+from consular import services as consular_services
+from consular.deadlines import settle_follow_up
+from core import work
+from core.dates import today
+from core.models import Country
+from tests.adoption.conftest import adopt_abroad, ago
+
+pytestmark = pytest.mark.django_db
+
+
+def settled(case) -> bool:
+    settle_follow_up()
+    return Decision.objects.get(case=case).follow_up_settled
+
+
+def kinds(user) -> set[tuple[str, int]]:
+    return {(item.kind, item.record[1]) for item in work.queue(user, today()).items if item.record}
+
+
+def test_a_decision_abroad_is_settled_only_after_its_last_step(users, district, court, us_post):
+    case, child = adopt_abroad(district, court, in_force_ago=40)
+    assert not settled(case)  # nothing done yet: the registration and the certificate are due
+    assert ("hague_certificate_due", case.pk) in kinds(users["ministry"])
+    adoption_services.issue_hague_certificate(actor=None, case=case, number="C-1", issued_on=ago(30))
+    assert not settled(case)
+    assert ("consular_registration_due", child.pk) in kinds(users["guardianship"])
+    registration = consular_services.register_child(
+        actor=None, child=child, post=us_post, number="US-1", registered_on=ago(20)
+    )
+    assert not settled(case)  # on the register, the passport not stamped: the departure may yet fall due
+    assert not kinds(users["guardianship"])
+    consular_services.stamp_passport(actor=None, registration=registration, on=ago(19))
+    assert not settled(case)
+    assert ("departure_due", child.pk) in kinds(users["guardianship"])
+    consular_services.record_departure(
+        actor=None,
+        case=case,
+        child=child,
+        exit_permission_number="EP-1",
+        exit_permission_on=ago(18),
+        departed_on=ago(17),
+        residence_country="US",
+    )
+    assert settled(case)
+    assert not {line for line in kinds(users["ministry"]) if line[1] in (case.pk, child.pk)}
+
+
+def test_a_settled_decision_is_not_read_by_the_queues(users, district, court):
+    case, child = adopt_abroad(district, court, in_force_ago=40)
+    assert ("consular_registration_due", child.pk) in kinds(users["ministry"])
+    Decision.objects.filter(case=case).update(follow_up_settled=True)  # what the index leaves out
+    assert ("consular_registration_due", child.pk) not in kinds(users["ministry"])
+    assert ("hague_certificate_due", case.pk) not in kinds(users["ministry"])
+
+
+def test_what_could_reopen_a_step_puts_the_decision_back(users, district, court, us_post):
+    case, child = adopt_abroad(district, court, in_force_ago=40)
+    Decision.objects.filter(case=case).update(follow_up_settled=True)
+    country = Country.objects.get(code=case.receiving_country)
+    country.hague_party_since = ago(400)  # a correction of the Convention's dates: the certificate
+    country.save()
+    assert not Decision.objects.get(case=case).follow_up_settled
+    Decision.objects.filter(case=case).update(follow_up_settled=True)
+    child.citizenship = "KZ"  # a correction of the citizenship: the consular register
+    child.save(update_fields=["citizenship"])
+    assert not Decision.objects.get(case=case).follow_up_settled
+    Decision.objects.filter(case=case).update(follow_up_settled=True)
+    child.save(update_fields=["last_name"])  # anything else keeps it settled
+    assert Decision.objects.get(case=case).follow_up_settled
+
+
+def test_a_decision_not_in_force_is_never_settled(district, court):
+    case, _child = adopt_abroad(district, court, in_force=False)
+    assert not settled(case)
+
+
+def test_a_child_recorded_as_departed_but_never_registered_keeps_it_open(users, district, court):
+    case, child = adopt_abroad(district, court, in_force_ago=400)
+    adoption_services.issue_hague_certificate(actor=None, case=case, number="C-2", issued_on=ago(390))
+    consular_services.record_departure(  # from the paper records: it left, no consular register is known
+        actor=None,
+        case=case,
+        child=child,
+        exit_permission_number="",
+        exit_permission_on=None,
+        departed_on=ago(380),
+        residence_country="US",
+        historical=True,
+    )
+    assert not settled(case)
+    assert ("consular_registration_due", child.pk) in kinds(users["guardianship"])
+
+
+def test_the_certificate_alone_keeps_it_open(users, district, court, us_post):
+    case, child = adopt_abroad(district, court, in_force_ago=40)
+    consular_services.register_child(
+        actor=None, child=child, post=us_post, number="US-3", registered_on=ago(20), passport_stamped_on=ago(19)
+    )
+    consular_services.record_departure(
+        actor=None,
+        case=case,
+        child=child,
+        exit_permission_number="EP-3",
+        exit_permission_on=ago(18),
+        departed_on=ago(17),
+        residence_country="US",
+    )
+    assert not settled(case)
+    assert ("hague_certificate_due", case.pk) in kinds(users["ministry"])
+    adoption_services.issue_hague_certificate(actor=None, case=case, number="C-3", issued_on=ago(5))
+    assert settled(case)
