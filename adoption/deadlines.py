@@ -106,10 +106,10 @@ EXPIRING_MARGIN = datetime.timedelta(days=4)  # add_months keeps the month's end
 
 
 def documents_expiring(documents, policy: rules.PolicyFacts, until: datetime.date, *, shown: int):
-    """[(valid through, document)] of `documents` (CaseDocument) whose validity for their check
-    (rules.validity_months) ends by `until`, and that no later document of the same kind and
-    applicant in the case replaces; the soonest `shown`, in a query per term of validity. Each
-    term is read in the order of the issue date (the order of the end of validity)."""
+    """[(valid through, case id, kind, applicant id)] of `documents` (CaseDocument) whose validity
+    for their check (rules.validity_months) ends by `until`, and that no later document of the same
+    kind and applicant in the case replaces; the soonest `shown`, in a query per term of validity.
+    Each term is read in the order of the issue date (the order of the end of validity)."""
     by_months: dict[int, list[str]] = {}
     for kind in CaseDocumentKind.values:
         months = rules.validity_months(kind, policy)
@@ -130,12 +130,11 @@ def documents_expiring(documents, policy: rules.PolicyFacts, until: datetime.dat
                 kind__in=kinds, withdrawn_at__isnull=True, issued_on__lte=add_months(until, -months) + EXPIRING_MARGIN
             )
             .exclude(Exists(newer))
-            .select_related("applicant")
-            .order_by("issued_on", "id")[:shown]
+            .order_by("issued_on", "id")
+            .values_list("issued_on", "id", "case_id", "kind", "applicant_id")[:shown]
         )
-        expiring += [(rules.valid_through(d.issued_on, months), d) for d in latest]
-    expiring = [(end, document) for end, document in expiring if end <= until]
-    return sorted(expiring, key=lambda row: (row[0], row[1].pk))[:shown]
+        expiring += [(rules.valid_through(issued_on, months), pk, *row) for issued_on, pk, *row in latest]
+    return [(end, *row) for end, _pk, *row in sorted(expiring)[:shown] if end <= until]
 
 
 def civil_registrations_pending(decisions):

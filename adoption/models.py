@@ -138,6 +138,9 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+BEFORE_DECISION = (CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD)  # a case's documents still count
+
+
 class ClosedReason(models.TextChoices):
     REFUSED = "refused", _("the court refused the adoption")
     WITHDRAWN = "withdrawn", _("withdrawn")
@@ -253,12 +256,25 @@ class CaseDocument(Withdrawable):
     # A dossier report: the accredited agency that issued it (RULES v2 §4 FOREIGN_DOSSIER, §7a).
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     household_size = models.PositiveSmallIntegerField(null=True, blank=True)  # income statement
+    # For the queue's documents expiring (adoption.work.document_due), on their index: the case's
+    # district (a case never changes district; required, so no writer can leave it out), and
+    # whether the case is past its decision (set by adoption.services._set_status; a case never
+    # goes back). The queue still reads the case's status: a copy left behind only slows it.
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False)
+    case_decided = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["issued_on", "id"]
         constraints = [
             one_of("kind", CaseDocumentKind.choices, name="case_document_kind_known"),
+        ]
+        indexes = [  # a district's documents of the cases not yet decided, oldest first (the first to expire)
+            models.Index(
+                fields=["district", "issued_on", "id"],
+                condition=models.Q(withdrawn_at__isnull=True, case_decided=False),
+                name="document_before_decision",
+            )
         ]
 
     def __str__(self):

@@ -31,6 +31,7 @@ from registry.models import Child, ChildStatus, DeregistrationReason
 from . import extensions, rules, workflow
 from .facts import eligibility, load_case_facts
 from .models import (
+    BEFORE_DECISION,
     AdopterRegistration,
     Adoption,
     Appeal,
@@ -411,6 +412,7 @@ def add_document(
     raise_errors(errors)
     document = CaseDocument.objects.create(
         case=case,
+        district_id=case.district_id,
         kind=kind,
         applicant=applicant,
         issued_on=issued_on,
@@ -668,6 +670,8 @@ def _eligible_or_refuse(result: rules.Eligibility, on: datetime.date, action: st
 
 def _set_status(case: Case, status: str, *, actor: User | None, verb: Verb, **fields) -> Case:
     audited_update(case, actor=actor, verb=verb, status=status, version=case.version + 1, **fields)
+    if status not in BEFORE_DECISION:  # its documents leave the queue's index (CaseDocument.case_decided)
+        CaseDocument.objects.filter(case=case, case_decided=False).update(case_decided=True)
     return case
 
 

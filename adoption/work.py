@@ -22,6 +22,8 @@ from registry import sealing
 from . import deadlines, rules
 from .facts import policy_facts
 from .models import (
+    BEFORE_DECISION,
+    Applicant,
     CaseApplicant,
     CaseChild,
     CaseDocument,
@@ -51,10 +53,10 @@ def case_names(case_ids) -> dict[int, tuple[str, str]]:
     return {pk: (case_label(pk, ", ".join(children.get(pk, []))), ", ".join(people.get(pk, []))) for pk in case_ids}
 
 
-def _due(due: list[tuple[int, datetime.date, str, str]]) -> list[work.Due]:
-    """(case, due on, kind, title) -> the soonest PER_SOURCE lines, in the queue's order."""
+def _due(due: list[tuple]) -> list[work.Due]:
+    """(case, due on, kind, title[, detail]) -> the soonest PER_SOURCE lines, in the queue's order."""
     return sorted(
-        (work.Due(due_on, kind, case_id, title) for case_id, due_on, kind, title in due),
+        (work.Due(due_on, kind, case_id, *rest) for case_id, due_on, kind, *rest in due),
         key=lambda line: (line.due_on, line.kind, line.record),
     )[: work.PER_SOURCE]
 
@@ -118,20 +120,34 @@ def district_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
 def document_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     """Documents of the cases not yet decided whose validity for their check ends by `until` (and
     those already expired): a new one must be on file by the referral, the hearing and the decision."""
-    before_decision = cases_for(user).filter(status__in=(CaseStatus.OPEN, CaseStatus.REFERRED, CaseStatus.HEARD))
-    expiring = deadlines.documents_expiring(
-        CaseDocument.objects.filter(case__in=before_decision), policy_facts(Policy.on(on)), until, shown=work.PER_SOURCE
+    territory = territory_q(user, district="district")
+    if territory is None:
+        return []
+    # the cases' scope (case_scope_q: the territory) on the document's copy of its case's district,
+    # and of the cases not yet decided, on their index (`document_before_decision`), oldest first;
+    # the case's status is the rule, the copy only narrows the read; the lines shown are named
+    # through `cases_for`
+    documents = CaseDocument.objects.filter(territory, case_decided=False, case__status__in=BEFORE_DECISION)
+    expiring = deadlines.documents_expiring(documents, policy_facts(Policy.on(on)), until, shown=work.PER_SOURCE)
+    return _due(
+        [(case_id, end, "document_expiring", "", (kind, applicant)) for end, case_id, kind, applicant in expiring]
     )
-    due = []
-    for valid_through, document in expiring:
-        kind = CaseDocumentKind(document.kind).label
+
+
+def document_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
+    """The documents' lines shown, each titled by the document's kind and its applicant's name."""
+    names = {a.pk: a.name for a in Applicant.objects.filter(pk__in={line.detail[1] for line in shown})}
+    titled = []
+    for line in shown:
+        kind, applicant_id = line.detail
+        kind = CaseDocumentKind(kind).label
         title = (
-            _("Document expiring: %(kind)s (%(name)s)") % {"kind": kind, "name": document.applicant.name}
-            if document.applicant
+            _("Document expiring: %(kind)s (%(name)s)") % {"kind": kind, "name": names[applicant_id]}
+            if applicant_id
             else _("Document expiring: %(kind)s") % {"kind": kind}
         )
-        due.append((document.case_id, valid_through, "document_expiring", title))
-    return _due(due)
+        titled.append(line._replace(title=title))
+    return case_lines(user, titled)
 
 
 def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -184,7 +200,7 @@ def ministry_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
 def register() -> None:
     work.sources += [
         work.Source((Role.GUARDIANSHIP,), district_due, outlook_lines),
-        work.Source((Role.GUARDIANSHIP,), document_due, case_lines),
+        work.Source((Role.GUARDIANSHIP,), document_due, document_lines),
         work.Source((Role.COURT,), court_due, case_lines),
         work.Source((Role.MINISTRY,), ministry_due, case_lines),
     ]

@@ -262,6 +262,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                             now,
                             None,
                             case_id,
+                            district,
                         )
                     )
                 for aid in people:
@@ -277,6 +278,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                             now,
                             aid,
                             case_id,
+                            district,
                         )
                     )
                     for d in (0, 20):
@@ -428,6 +430,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                 "created_at",
                 "applicant_id",
                 "case_id",
+                "district_id",
             ],
             documents,
         ),

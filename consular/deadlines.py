@@ -134,17 +134,16 @@ def settle_follow_up() -> int:
     puts the decision back (consular.signals)."""
     adoptions = Adoption.objects.filter(decision=OuterRef("pk"))
     departed = Departure.objects.filter(child=OuterRef("child"))
-    abroad_open = ~Q(case__receiving_country="") & (
-        Exists(adoptions.exclude(Exists(departed)))
-        | Exists(registrations_pending(adoptions))
-        | Exists(certificates_pending(Decision.objects.filter(pk=OuterRef("pk"))))
-    )
-    settled = (
-        Decision.objects.filter(follow_up_settled=False, in_force_on__isnull=False)
-        .exclude(abroad_open)
+    unsettled = Decision.objects.filter(follow_up_settled=False, in_force_on__isnull=False)
+    at_home = unsettled.filter(case__receiving_country="").update(follow_up_settled=True)
+    abroad = (  # each open step an anti-join (OR-ed, they were a subplan per decision)
+        unsettled.exclude(case__receiving_country="")
+        .exclude(Exists(adoptions.exclude(Exists(departed))))
+        .exclude(Exists(registrations_pending(adoptions)))
+        .exclude(Exists(certificates_pending(Decision.objects.filter(pk=OuterRef("pk")))))
         .values_list("pk", flat=True)
     )
-    return Decision.objects.filter(pk__in=settled).update(follow_up_settled=True)
+    return at_home + Decision.objects.filter(pk__in=abroad).update(follow_up_settled=True)
 
 
 def registrations_pending(adoptions):

@@ -206,6 +206,7 @@ FIELD_LABELS = {
     "filed_on": _("Filed on"),
     "monitoring_next_due": _("Next monitoring report due"),
     "follow_up_settled": _("Follow-up settled"),
+    "case_decided": _("Case decided"),
     "post": _("Consular post"),
     "passport_stamped_on": _("Passport stamped on"),
     "transferred_to": _("Transferred to"),

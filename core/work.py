@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext_noop
 
@@ -47,7 +47,7 @@ class Due(NamedTuple):
     kind: str
     record: int
     title: str
-    detail: object = None  # what the source's `lines` needs of the row to name it (e.g. a document's applicant)
+    detail: Any = None  # what the source's `lines` needs of the row to name it (e.g. a document's applicant)
 
 
 @dataclass(frozen=True)

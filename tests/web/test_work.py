@@ -290,3 +290,16 @@ def test_the_district_sees_a_departure_to_record_once_the_passport_is_stamped(
         residence_country="US",
     )
     assert departures() == []
+
+
+def test_a_documents_copies_of_its_case_follow_the_case_to_its_decision(api, users, district, court, foreign_case):
+    """What the documents' index reads (CaseDocument.district, .case_decided) is the case's district
+    and whether it is decided, for every document the services write."""
+    from adoption.models import CaseDocument
+
+    pending = CaseDocument.objects.filter(case=foreign_case)
+    assert pending.exists() and set(pending.values_list("district_id", "case_decided")) == {(district.pk, False)}
+    decided, _child = adopt_abroad(district, court, in_force=False)
+    documents = CaseDocument.objects.filter(case=decided)
+    assert documents.exists() and set(documents.values_list("district_id", "case_decided")) == {(district.pk, True)}
+    assert not [line for line in lines(api, users["guardianship"]) if line["url"] == f"/cases/{decided.pk}/"]
