@@ -11,13 +11,14 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from adoption.models import Adoption
 from core import work
 from core.models import Policy, Role, User
 from registry import sealing
 
 from . import deadlines, rules
 from .models import MonitoringReport
-from .selectors import adoptions_abroad_for
+from .selectors import adopted_children_for, adoptions_abroad_for
 
 
 def registration_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -62,7 +63,9 @@ def departure_due(user: User, on: datetime.date, until: datetime.date) -> list[w
 def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     """The post's line: each monitoring report due by the horizon and not received."""
     policy = Policy.on(on)
-    adopted = list(adoptions_abroad_for(user).values_list("child_id", "decision__in_force_on", "child__birth_date"))
+    # the children the post follows (adopted into its country, or registered with it: a child who
+    # moved keeps its post), as the post's pages do
+    adopted = list(adopted_children_for(user).values_list("pk", "adoption__decision__in_force_on", "birth_date"))
     received = set(
         MonitoringReport.objects.filter(child__in=[pk for pk, *_ in adopted]).values_list("child_id", "due_on")
     )
@@ -70,7 +73,7 @@ def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[
         (due_on, pk)
         for pk, in_force_on, birth_date in adopted
         for due_on in rules.monitoring_due_dates(
-            in_force_on,  # type: ignore[arg-type]  # adoptions_abroad_for: decisions in force only
+            in_force_on,  # type: ignore[arg-type]  # adopted_children_for: decisions in force only
             birth_date,
             policy.monitoring_schedule,
             until=until,
@@ -90,10 +93,10 @@ def _unsettled(adoptions):
 def child_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
     """The lines shown, each naming the child adopted abroad (its shown name) and its adopters, and
     opening the child's follow-up (a departure: the departure form on the child)."""
+    children = adopted_children_for(user).filter(pk__in=[line.record for line in shown]).values("pk")
     adoptions = {
         adoption.child_id: adoption
-        for adoption in adoptions_abroad_for(user)
-        .filter(child_id__in=[line.record for line in shown])
+        for adoption in Adoption.objects.filter(child__in=children)
         .select_related("child", "decision__case")
         .prefetch_related("decision__case__applicants")
     }

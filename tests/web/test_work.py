@@ -92,6 +92,20 @@ def test_the_consular_post_sees_registrations_and_reports_due(api, users, distri
     assert "consular_registration_due" in district_lines and "monitoring_report_overdue" not in district_lines
 
 
+def test_a_child_who_moved_is_followed_by_its_new_post(api, users, district, court, us_post, gb_post):
+    from consular import services as consular_services
+
+    _case, child = adopt_abroad(district, court, in_force_ago=40, applicant_name="White")
+    registration = consular_services.register_child(
+        actor=None, child=child, post=us_post, number="US-7", registered_on=ago(30)
+    )
+    consular_services.transfer_registration(
+        actor=None, registration=registration, post=gb_post, number="GB-7", registered_on=ago(10)
+    )
+    moved = [line for line in lines(api, users["other_consular"], days=200) if line["url"] == f"/adopted/{child.pk}/"]
+    assert [line["kind"] for line in moved] == ["monitoring_report_overdue"] and "White" in moved[0]["people"]
+
+
 def leaving(district, court, us_post, last_name):
     """A child adopted abroad, on the post's register with the passport stamped: may leave."""
     from consular import services as consular_services
