@@ -5,7 +5,7 @@ database, so idempotent (a reminder is one kind, subject and due date):
   `consular_registration_days` with no consular registration;
 - monitoring_report_overdue, to the post: a report `monitoring_grace_days` late.
 
-It also settles the cases abroad whose follow-up before monitoring is done (`settle_follow_up`).
+It also settles the decisions whose follow-up before monitoring is done (`settle_follow_up`).
 """
 
 from __future__ import annotations
@@ -129,8 +129,9 @@ def settle_follow_up() -> int:
     """Mark settled (`Decision.follow_up_settled`) the decisions in force with nothing left to do
     before the monitoring reports: in the country, nothing; abroad, each child's departure recorded
     (so on a consular register with the passport stamped), none of them due on a consular register
-    (`registrations_pending`), and no HC93 art. 23 certificate pending (`certificates_pending`). The same definitions the queues read, so a settled decision
-    has no line in them; one statement. Nothing settled is reopened here: what could reopen a step
+    (`registrations_pending`), and no HC93 art. 23 certificate pending (`certificates_pending`).
+    The same definitions the queues read, so a settled decision has no line in them; two
+    statements, each step an anti-join. Nothing settled is reopened here: what could reopen a step
     puts the decision back (consular.signals)."""
     adoptions = Adoption.objects.filter(decision=OuterRef("pk"))
     departed = Departure.objects.filter(child=OuterRef("child"))
