@@ -40,7 +40,8 @@ def consular_registrations(on: date) -> str:
 
 
 def unregistered_children(on: date) -> str:
-    """The rows the report lists: the child, the case, and its adopters."""
+    """The rows the report lists: the child, the case, and its adopters (children of Kazakhstan's
+    citizenship, RULES §11.19)."""
     return f"""SELECT ad.child_id, ch.last_name, ch.first_name, ch.birth_date, ch.district_id, dist.region_id, c.id,
                       c.receiving_country, d.in_force_on,
                       (SELECT string_agg(a.last_name || ' ' || a.first_name || ' (' || a.citizenship || ', lives in ' || a.residence_country || ')',
@@ -49,7 +50,7 @@ def unregistered_children(on: date) -> str:
                FROM adoption_adoption ad
                JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
                JOIN registry_child ch ON ch.id = ad.child_id JOIN core_district dist ON dist.code = ch.district_id
-               WHERE d.in_force_on <= '{on - timedelta(days=180)}' AND c.receiving_country <> ''
+               WHERE d.in_force_on <= '{on - timedelta(days=180)}' AND c.receiving_country <> '' AND ch.citizenship = 'KZ'
                AND NOT EXISTS (SELECT 1 FROM consular_consularregistration r WHERE r.child_id = ad.child_id AND r.registered_on <= '{on}')
                ORDER BY d.in_force_on, ad.child_id"""
 

@@ -317,7 +317,7 @@ def flush_reads(reads: dict, actor: User) -> list[AuditEvent]:
     for (label, purpose), ids in sorted(reads.items()):
         if not ids:
             continue
-        ordered = sorted(ids, key=lambda pk: (len(pk), pk))
+        ordered = sorted(sorted(ids), key=len)  # numbers in order: by length, then by digits (stable)
         single = len(ordered) == 1
         events.append(
             AuditEvent(

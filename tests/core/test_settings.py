@@ -62,3 +62,18 @@ def test_the_wsgi_application_does_not_start_with_an_unsafe_configuration(tmp_pa
 def test_a_setting_that_is_not_what_it_should_be_stops_the_start_up_naming_it(tmp_path, variable, value):
     result = run_check(tmp_path, **{variable: value})
     assert result.returncode != 0 and f"{variable}={value!r}" in result.stderr
+
+
+def test_the_wsgi_application_keeps_what_it_loaded_out_of_the_cycle_collector(tmp_path):
+    """The service's long-lived objects (Django, the apps, the views behind every URL) are loaded
+    and frozen at start-up, so a request building many objects does not have them walked by each
+    of its full collections."""
+    env = service_env(VAR_DIR=str(tmp_path))
+    probe = (
+        "import gc, sys; before = gc.get_freeze_count(); import config.wsgi; "
+        "print(before, gc.get_freeze_count(), 'reports.api.views' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    before, frozen, views_loaded = result.stdout.split()
+    assert (before, views_loaded) == ("0", "True") and int(frozen) > 100_000
