@@ -255,7 +255,19 @@ def unregistered_children(user: User, as_of: date, region: str | None = None) ->
     adopters: list[str] = []
     adoption = None
     fetched = list(rows)  # whole: a server-side cursor is never run in parallel
-    for child_id, case_id, last, first, sealed_on, born, district, region_id, country, in_force_on, *of_adopter in fetched:
+    for (
+        child_id,
+        case_id,
+        last,
+        first,
+        sealed_on,
+        born,
+        district,
+        region_id,
+        country,
+        in_force_on,
+        *of_adopter,
+    ) in fetched:
         if (child_id, case_id) != adoption:  # the first row of the next adoption
             adoption, adopters = (child_id, case_id), []
             report.append(
