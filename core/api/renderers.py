@@ -2,8 +2,9 @@
 and `\u2029` escaped, dates and times as DRF writes them), several times faster. A long report
 is megabytes: the unregistered children at 1,000,000 children are 4.6 MB, 110 ms to encode with
 the standard library and 13 ms with orjson (docs/performance.md). Anything orjson does not
-encode the same way is left to DRF's encoder: dates and times and dataclasses are handed to it
-(`default`), and a value orjson refuses (an integer beyond 64 bits) is rendered by DRF itself.
+encode the same way is handed back (`default`): a date is written as DRF writes it (its
+`isoformat()`), times and dataclasses by DRF's encoder, and a value orjson refuses (an integer
+beyond 64 bits) is rendered by DRF itself.
 Pretty-printing (`; indent=`) stays DRF's."""
 
 from __future__ import annotations
