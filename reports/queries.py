@@ -7,6 +7,7 @@ number of queries does not grow with the number of rows.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import date, timedelta
 
@@ -228,21 +229,20 @@ def unregistered_adoptions(user: User, as_of: date, region: str | None = None) -
 def unregistered_children(user: User, as_of: date, region: str | None = None) -> list[dict]:
     """The rows of the unregistered-children report, oldest first, in one query of plain values:
     each adoption joined with its case's adopters (a row per adopter, in the order of their
-    records), grouped here in one pass. The list can be long (12,000 children at 1,000,000): no
-    second query naming thousands of cases."""
+    records), grouped here. The list can be long: no second query naming thousands of cases."""
     adopter = "decision__case__applicant_links__applicant__"
     rows = (
         unregistered_adoptions(user, as_of, region)
         .order_by("decision__in_force_on", "child_id", f"{adopter}id")
         .values_list(
             "child_id",
-            "decision__case_id",
             "child__last_name",
             "child__first_name",
             "child__sealed_on",
             "child__birth_date",
             "child__district_id",
             "child__district__region_id",
+            "decision__case_id",
             "decision__case__receiving_country",
             "decision__in_force_on",
             f"{adopter}last_name",
@@ -251,42 +251,28 @@ def unregistered_children(user: User, as_of: date, region: str | None = None) ->
             f"{adopter}residence_country",
         )
     )
-    report: list[dict] = []
-    adopters: list[str] = []
-    adoption = None
+    report = []
     fetched = list(rows)  # whole: a server-side cursor is never run in parallel
-    for (
-        child_id,
-        case_id,
-        last,
-        first,
-        sealed_on,
-        born,
-        district,
-        region_id,
-        country,
-        in_force_on,
-        *of_adopter,
-    ) in fetched:
-        if (child_id, case_id) != adoption:  # the first row of the next adoption
-            adoption, adopters = (child_id, case_id), []
-            report.append(
-                {
-                    "child": child_id,
-                    **sealing.disclose_row(child_id, sealed_on, {"last_name": last, "first_name": first}),
-                    "birth_date": born,
-                    "district": district,
-                    "region": region_id,
-                    "case": case_id,
-                    "country": country,
-                    "in_force_on": in_force_on,
-                    "days_elapsed": (as_of - in_force_on).days,
-                    "adopters": adopters,
-                }
-            )
-        a_last, a_first, citizenship, residence = of_adopter
-        if a_last is not None:  # a case with no adopter recorded: none listed
-            adopters.append(f"{a_last} {a_first} ({citizenship}, lives in {residence})".strip())
+    for head, joined in itertools.groupby(fetched, key=lambda row: row[:10]):
+        child_id, last, first, sealed_on, born, district, region_id, case_id, country, in_force_on = head
+        report.append(
+            {
+                "child": child_id,
+                **sealing.disclose_row(child_id, sealed_on, {"last_name": last, "first_name": first}),
+                "birth_date": born,
+                "district": district,
+                "region": region_id,
+                "case": case_id,
+                "country": country,
+                "in_force_on": in_force_on,
+                "days_elapsed": (as_of - in_force_on).days,
+                "adopters": [
+                    f"{a_last} {a_first} ({citizenship}, lives in {residence})".strip()
+                    for *_, a_last, a_first, citizenship, residence in joined
+                    if a_last is not None  # a case with no adopter recorded: none listed
+                ],
+            }
+        )
     return report
 
 
