@@ -153,7 +153,8 @@ def _hague_certificate_due(on: datetime.date) -> list[Reminder]:
     the national roles see it (the ministry)."""
     days = datetime.timedelta(days=Policy.on(on).hague_certificate_days)
     decisions = (
-        certificates_pending(Decision.objects.filter(in_force_on__lt=on - days))
+        # a settled follow-up has none pending (consular.deadlines.settle_follow_up): the open ones only
+        certificates_pending(Decision.objects.filter(in_force_on__lt=on - days, follow_up_settled=False))
         .exclude(
             reminded(
                 HAGUE_CERTIFICATE_REMINDER,

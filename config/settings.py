@@ -372,6 +372,14 @@ CELERY_BEAT_SCHEDULE = {
         "audit-chain": "core.seal_audit_chain",
     }.items()
 }
+# A settled follow-up only spares the queues a read (an open one is read through the full
+# definitions), so settling need not keep pace with the sweeps; it reads every open decision.
+SETTLE_EVERY_SECONDS = env_int("SETTLE_EVERY_SECONDS", 60 * 60)
+CELERY_BEAT_SCHEDULE["follow-up-settled"] = {
+    "task": "consular.settle_follow_up",
+    "schedule": timedelta(seconds=SETTLE_EVERY_SECONDS),
+    "options": {"expires": SETTLE_EVERY_SECONDS * 0.9},
+}
 
 # --- Logging ----------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", "INFO")

@@ -5,7 +5,8 @@ database, so idempotent (a reminder is one kind, subject and due date):
   `consular_registration_days` with no consular registration;
 - monitoring_report_overdue, to the post: a report `monitoring_grace_days` late.
 
-It also settles the decisions whose follow-up before monitoring is done (`settle_follow_up`).
+It also settles, on its own beat (`SETTLE_EVERY_SECONDS`), the decisions whose follow-up before
+monitoring is done (`settle_follow_up`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     (`Adoption.monitoring_next_due`).
     """
     on = on or today()
-    settle_follow_up()
     policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
     registration_days = datetime.timedelta(days=policy.consular_registration_days)
     grace = datetime.timedelta(days=policy.monitoring_grace_days)

@@ -5,13 +5,15 @@ a step: each step is taken in turn and the decision stays open until the last on
 
 import pytest
 
+from adoption import deadlines as adoption_deadlines
 from adoption import services as adoption_services
 from adoption.models import Decision
+from consular import deadlines as consular_deadlines
 from consular import services as consular_services
 from consular.deadlines import settle_follow_up
 from core import work
 from core.dates import today
-from core.models import Country
+from core.models import Country, Reminder
 from tests.adoption.conftest import adopt_abroad, ago
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +120,44 @@ def test_the_certificate_alone_keeps_it_open(users, district, court, us_post):
     assert ("hague_certificate_due", case.pk) in kinds(users["ministry"])
     adoption_services.issue_hague_certificate(actor=None, case=case, number="C-3", issued_on=ago(5))
     assert settled(case)
+
+
+def test_beat_settles_on_its_own_schedule(district, court, us_post):
+    from django.conf import settings
+
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["follow-up-settled"]
+    assert entry["task"] == "consular.settle_follow_up"
+    assert entry["schedule"].total_seconds() == settings.SETTLE_EVERY_SECONDS == 3600
+    case, child = adopt_abroad(district, court, in_force_ago=40)
+    adoption_services.issue_hague_certificate(actor=None, case=case, number="C-4", issued_on=ago(30))
+    consular_services.register_child(
+        actor=None, child=child, post=us_post, number="US-4", registered_on=ago(20), passport_stamped_on=ago(19)
+    )
+    consular_services.record_departure(
+        actor=None,
+        case=case,
+        child=child,
+        exit_permission_number="EP-4",
+        exit_permission_on=ago(18),
+        departed_on=ago(17),
+        residence_country="US",
+    )
+    consular_deadlines.sweep_consular_deadlines()  # the sweeps leave it to the task
+    assert not Decision.objects.get(case=case).follow_up_settled
+    app.loader.import_default_modules()
+    assert app.tasks["consular.settle_follow_up"].apply().get() == 1
+    assert Decision.objects.get(case=case).follow_up_settled
+
+
+def test_the_court_sweep_reminds_of_a_certificate_on_open_decisions_and_again_once_reopened(district, court):
+    case, _child = adopt_abroad(district, court, in_force_ago=40)
+    Decision.objects.filter(case=case).update(follow_up_settled=True)  # what the sweep's read leaves out
+    adoption_deadlines.sweep_court_deadlines()
+    assert not Reminder.objects.filter(kind="hague_certificate_due", subject_id=case.pk).exists()
+    country = Country.objects.get(code=case.receiving_country)
+    country.hague_party_since = ago(400)  # a correction of the Convention's dates reopens it
+    country.save()
+    adoption_deadlines.sweep_court_deadlines()
+    assert Reminder.objects.filter(kind="hague_certificate_due", subject_type="case", subject_id=case.pk).exists()
