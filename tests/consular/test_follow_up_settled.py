@@ -28,6 +28,22 @@ def kinds(user) -> set[tuple[str, int]]:
     return {(item.kind, item.record[1]) for item in work.queue(user, today()).items if item.record}
 
 
+def registered_and_departed(case, child, post, n: str) -> None:
+    """The child on the post's register, its passport stamped, and its departure recorded."""
+    consular_services.register_child(
+        actor=None, child=child, post=post, number=f"US-{n}", registered_on=ago(20), passport_stamped_on=ago(19)
+    )
+    consular_services.record_departure(
+        actor=None,
+        case=case,
+        child=child,
+        exit_permission_number=f"EP-{n}",
+        exit_permission_on=ago(18),
+        departed_on=ago(17),
+        residence_country="US",
+    )
+
+
 def test_a_decision_abroad_is_settled_only_after_its_last_step(users, district, court, us_post):
     case, child = adopt_abroad(district, court, in_force_ago=40)
     assert not settled(case)  # nothing done yet: the registration and the certificate are due
@@ -104,18 +120,7 @@ def test_a_child_recorded_as_departed_but_never_registered_keeps_it_open(users, 
 
 def test_the_certificate_alone_keeps_it_open(users, district, court, us_post):
     case, child = adopt_abroad(district, court, in_force_ago=40)
-    consular_services.register_child(
-        actor=None, child=child, post=us_post, number="US-3", registered_on=ago(20), passport_stamped_on=ago(19)
-    )
-    consular_services.record_departure(
-        actor=None,
-        case=case,
-        child=child,
-        exit_permission_number="EP-3",
-        exit_permission_on=ago(18),
-        departed_on=ago(17),
-        residence_country="US",
-    )
+    registered_and_departed(case, child, us_post, "3")
     assert not settled(case)
     assert ("hague_certificate_due", case.pk) in kinds(users["ministry"])
     adoption_services.issue_hague_certificate(actor=None, case=case, number="C-3", issued_on=ago(5))
@@ -132,18 +137,7 @@ def test_beat_settles_on_its_own_schedule(district, court, us_post):
     assert entry["schedule"].total_seconds() == settings.SETTLE_EVERY_SECONDS == 3600
     case, child = adopt_abroad(district, court, in_force_ago=40)
     adoption_services.issue_hague_certificate(actor=None, case=case, number="C-4", issued_on=ago(30))
-    consular_services.register_child(
-        actor=None, child=child, post=us_post, number="US-4", registered_on=ago(20), passport_stamped_on=ago(19)
-    )
-    consular_services.record_departure(
-        actor=None,
-        case=case,
-        child=child,
-        exit_permission_number="EP-4",
-        exit_permission_on=ago(18),
-        departed_on=ago(17),
-        residence_country="US",
-    )
+    registered_and_departed(case, child, us_post, "4")
     consular_deadlines.sweep_consular_deadlines()  # the sweeps leave it to the task
     assert not Decision.objects.get(case=case).follow_up_settled
     app.loader.import_default_modules()
