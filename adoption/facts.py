@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 import json
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import overload
 
@@ -148,33 +149,52 @@ def _decimal(value) -> Decimal | None:
 def load_case_facts(case: Case, as_of: datetime.date) -> rules.CaseFacts:
     """The case's facts, with the policy parameters in effect on `as_of` (RULES v2 §10) and the
     facts the apps above add (adoption.extensions)."""
-    return _load_all(case, as_of, Policy.on(as_of), with_warnings=False)[0]
+    return _load_all(case, as_of, with_warnings=False)[0]
+
+
+def _policy_on(as_of: datetime.date) -> tuple[tuple[str, list], Callable[[list[tuple]], Policy]]:
+    """`Policy.on(as_of)` as a statement of the pipeline (no round trip of its own), and how to
+    make the policy of its rows: the ORM's own query, its values converted as the ORM would."""
+    compiler = Policy.in_effect(as_of)[:1].query.get_compiler(connection.alias)
+    sql, params = compiler.as_sql()
+    names = [column.target.attname for column, *_ in compiler.select[: compiler.col_count]]
+
+    def policy(rows: list[tuple]) -> Policy:
+        if not rows:
+            return Policy.on(as_of)  # none yet: the first is created
+        (values,) = compiler.results_iter(results=[rows])
+        return Policy.from_db(connection.alias, names, values)
+
+    return (sql, list(params)), policy
 
 
 def _load_all(
-    case: Case, as_of: datetime.date, policy: Policy, *, with_warnings: bool
-) -> tuple[rules.CaseFacts, list[list[list[tuple]]]]:
-    """The case's facts with the extensions' facts set, and each source's rows (one pipeline);
-    the sources that only add warnings are left out unless asked."""
+    case: Case, as_of: datetime.date, *, with_warnings: bool
+) -> tuple[rules.CaseFacts, Policy, list[list[list[tuple]]]]:
+    """The case's facts with the extensions' facts set, the policy in effect, and each source's
+    rows (one pipeline); the sources that only add warnings are left out unless asked."""
     sources = [s for s in extensions.fact_sources if s.facts or with_warnings]
     extra = [(sql, params(case, as_of)) for source in sources for sql, params in source.statements]
-    facts, rows = _load(case, as_of, policy, extra)
+    facts, policy, rows = _load(case, as_of, extra)
     by_source = []
     for source in sources:
         mine, rows = rows[: len(source.statements)], rows[len(source.statements) :]
         by_source.append(mine)
         if source.facts:
             facts = dataclasses.replace(facts, **source.facts(facts, as_of, policy, mine))
-    return facts, by_source
+    return facts, policy, by_source
 
 
 def _load(
-    case: Case, as_of: datetime.date, policy: Policy, extra: list[tuple[str, list]]
-) -> tuple[rules.CaseFacts, list[list[tuple]]]:
-    """The case's facts and the rows of the `extra` statements, sent in the same pipeline."""
+    case: Case, as_of: datetime.date, extra: list[tuple[str, list]]
+) -> tuple[rules.CaseFacts, Policy, list[list[tuple]]]:
+    """The case's facts, the policy in effect, and the rows of the `extra` statements, sent in the
+    same pipeline."""
     once, twice = [case.pk], [case.pk, case.pk]
-    rows = _run(
+    policy_statement, policy_of = _policy_on(as_of)
+    policy_rows, *rows = _run(
         [
+            policy_statement,
             (CHILDREN, once),
             (ENTRIES, once),
             (GROUNDS, once),
@@ -210,6 +230,7 @@ def _load(
         agency_rows,
         hague_rows,
     ) = rows[:15]
+    policy = policy_of(policy_rows)
     entries: dict[int, list[Entry]] = {}
     for child_id, level, on, reason in entry_rows:
         entries.setdefault(child_id, []).append(Entry(level, on, reason))
@@ -346,7 +367,7 @@ def _load(
         hague=hague,
         historical=case.historical,
     )
-    return facts, rows[15:]
+    return facts, policy, rows[15:]
 
 
 def policy_facts(policy: Policy) -> rules.PolicyFacts:
@@ -365,8 +386,7 @@ def policy_facts(policy: Policy) -> rules.PolicyFacts:
 def eligibility(case: Case, as_of) -> rules.Eligibility:
     """The checks of `case` on `as_of`, with the warnings the apps above add (adoption.extensions):
     their statements travel in the same pipeline as the case's own."""
-    policy = Policy.on(as_of)
-    facts, by_source = _load_all(case, as_of, policy, with_warnings=True)
+    facts, policy, by_source = _load_all(case, as_of, with_warnings=True)
     result = rules.evaluate(facts, as_of)
     added = []
     for source, rows in zip(extensions.fact_sources, by_source, strict=True):

@@ -332,13 +332,17 @@ class Policy(models.Model):
         return f"policy parameters from {self.effective_from or 'the start'}"
 
     @classmethod
-    def on(cls, day) -> Policy:
-        """The version in effect on `day` (RULES v2 §10; §11.15: the first has no lower bound)."""
-        policy = (
-            cls.objects.filter(models.Q(effective_from__lte=day) | models.Q(effective_from__isnull=True))
-            .order_by(models.F("effective_from").desc(nulls_last=True))
-            .first()
+    def in_effect(cls, day) -> models.QuerySet[Policy]:
+        """The versions from before `day`, the one in effect on it first (RULES v2 §10; §11.15: the
+        first has no lower bound)."""
+        return cls.objects.filter(models.Q(effective_from__lte=day) | models.Q(effective_from__isnull=True)).order_by(
+            models.F("effective_from").desc(nulls_last=True)
         )
+
+    @classmethod
+    def on(cls, day) -> Policy:
+        """The version in effect on `day` (`in_effect`); the first is created if there is none yet."""
+        policy = cls.in_effect(day).first()
         if policy is None:
             policy, _created = cls.objects.get_or_create(effective_from=None)
         return policy

@@ -344,7 +344,8 @@ def import_adoptions(
             done += _created([group], result)
             if progress:
                 progress(done, result.rows)
-    if new:  # as the nightly sweep would: the history's settled follow-ups leave the queues' reads
+    if new:  # as the hourly task would: the history's settled follow-ups leave the queues' reads
+        copying.analyze(Decision, Case, Adoption, Child, Departure, ConsularRegistration)
         settle_follow_up()
     if progress and not new:
         progress(result.rows, result.rows)

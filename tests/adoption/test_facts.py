@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from adoption import facts as facts_loader
 from adoption import services
 from adoption.facts import load_case_facts
 from adoption.models import Case, CaseChild
@@ -207,3 +208,25 @@ def test_a_referral_and_a_decision_of_another_case_are_in_its_facts(district, co
         "granted",
     )
     assert isinstance(other.referred_on, datetime.date)
+
+
+@pytest.mark.parametrize("days_ago", [6, 5, 4])  # the day before a new version, its first day, the day after
+def test_the_policy_read_with_the_facts_is_the_one_in_effect(district, court, days_ago):
+    """The facts' pipeline reads the policy with the ORM's own query (`Policy.in_effect`) and makes
+    it as the ORM would: every field equal to `Policy.on`'s, JSON and empty ones included."""
+    Policy.objects.update_or_create(effective_from=None, defaults={"subsistence_minimum": None})
+    Policy.objects.create(effective_from=ago(5), subsistence_minimum=99_000, monitoring_schedule=[{"months": 6}])
+    case, _child = adopt_abroad(district, court, in_force=False)
+    _facts, policy, _rows = facts_loader._load_all(case, ago(days_ago), with_warnings=True)
+    expected = Policy.on(ago(days_ago))
+    assert policy.effective_from == (ago(5) if days_ago <= 5 else None)
+    assert {f.attname: getattr(policy, f.attname) for f in Policy._meta.concrete_fields} == {
+        f.attname: getattr(expected, f.attname) for f in Policy._meta.concrete_fields
+    }
+
+
+def test_with_no_policy_yet_the_first_is_created_with_its_defaults(district, court):
+    case, _child = adopt_abroad(district, court, in_force=False)
+    Policy.objects.all().delete()
+    _facts, policy, _rows = facts_loader._load_all(case, ago(0), with_warnings=True)
+    assert policy.pk == Policy.objects.get(effective_from=None).pk and policy.appeal_period_months == 1
