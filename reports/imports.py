@@ -345,7 +345,8 @@ def import_adoptions(
             if progress:
                 progress(done, result.rows)
     if new:  # as the hourly task would: the history's settled follow-ups leave the queues' reads
-        copying.analyze(Decision, Case, Adoption, Child, Departure, ConsularRegistration)
+        if result.created >= ANALYZE_AFTER:  # a history, not a few cases: the planner must see it
+            copying.analyze(Decision, Case, Adoption, Child, Departure, ConsularRegistration)
         settle_follow_up()
     if progress and not new:
         progress(result.rows, result.rows)
@@ -359,6 +360,7 @@ def _created(groups: list[CaseGroup], result: ImportResult) -> int:
     return rows
 
 
+ANALYZE_AFTER = 1_000  # rows: fresh statistics after an import this large (2 s at 1,000,000 children)
 SET_BATCH = 2_000  # rows per set-based write: a few statements per table each, progress between
 
 
