@@ -34,7 +34,7 @@ def analyze(*tables: type[models.Model]) -> None:
     """Fresh statistics for the tables a bulk write has just grown (PostgreSQL's advice after a bulk
     load): until autovacuum comes by, the planner still sees them as they were, and a query over
     what was just written can choose a nested loop of scans (the settling after an import of
-    21,000 adoptions into an empty database ran for minutes). On PostgreSQL, whichever way the rows
+    2,300 adoptions into an empty database ran for minutes). On PostgreSQL, whichever way the rows
     were written."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
