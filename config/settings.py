@@ -356,29 +356,24 @@ BEAT_HEARTBEAT_FILE = str(VAR_DIR / "beat-heartbeat")
 # Sweeps recompute what is due from the database, so a missed run loses nothing;
 # `expires` is shorter than the period so a backlog never piles up.
 SWEEP_EVERY_SECONDS = env_int("SWEEP_EVERY_SECONDS", 15 * 60)
-CELERY_BEAT_SCHEDULE = {
-    name: {
-        "task": task,
-        "schedule": timedelta(seconds=SWEEP_EVERY_SECONDS),
-        "options": {"expires": SWEEP_EVERY_SECONDS * 0.9},
-    }
-    for name, task in {
-        "registers": "registry.sweep_registers",
-        "court-deadlines": "adoption.sweep_court_deadlines",
-        "case-outlooks": "adoption.refresh_outlooks",
-        "consular-deadlines": "consular.sweep_consular_deadlines",
-        "proposals": "databank.sweep_proposals",
-        "reminder-emails": "core.send_reminder_emails",
-        "audit-chain": "core.seal_audit_chain",
-    }.items()
-}
 # A settled follow-up only spares the queues a read (an open one is read through the full
 # definitions), so settling need not keep pace with the sweeps; it reads every open decision.
 SETTLE_EVERY_SECONDS = env_int("SETTLE_EVERY_SECONDS", 60 * 60)
-CELERY_BEAT_SCHEDULE["follow-up-settled"] = {
-    "task": "consular.settle_follow_up",
-    "schedule": timedelta(seconds=SETTLE_EVERY_SECONDS),
-    "options": {"expires": SETTLE_EVERY_SECONDS * 0.9},
+
+
+def _every(seconds: int, task: str) -> dict:
+    return {"task": task, "schedule": timedelta(seconds=seconds), "options": {"expires": seconds * 0.9}}
+
+
+CELERY_BEAT_SCHEDULE = {
+    "registers": _every(SWEEP_EVERY_SECONDS, "registry.sweep_registers"),
+    "court-deadlines": _every(SWEEP_EVERY_SECONDS, "adoption.sweep_court_deadlines"),
+    "case-outlooks": _every(SWEEP_EVERY_SECONDS, "adoption.refresh_outlooks"),
+    "consular-deadlines": _every(SWEEP_EVERY_SECONDS, "consular.sweep_consular_deadlines"),
+    "proposals": _every(SWEEP_EVERY_SECONDS, "databank.sweep_proposals"),
+    "reminder-emails": _every(SWEEP_EVERY_SECONDS, "core.send_reminder_emails"),
+    "audit-chain": _every(SWEEP_EVERY_SECONDS, "core.seal_audit_chain"),
+    "follow-up-settled": _every(SETTLE_EVERY_SECONDS, "consular.settle_follow_up"),
 }
 
 # --- Logging ----------------------------------------------------------------
