@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
-from .batching import batched
 from .models import Reminder
 
 KINDS: dict[str, str] = {}  # each kind of reminder -> what it asks, in the reader's language (lazy)
@@ -29,12 +28,6 @@ def reminded(kind: str, *, subject_type: str, due_on, subject=None) -> Exists:
 
 def reminded_pairs(kind: str, *, subject_type: str, subject_ids) -> set[tuple[int, object]]:
     """For due dates computed in Python: the (subject id, due date) already reminded among
-    these candidates (one query per batch of ids)."""
-    pairs: set[tuple[int, object]] = set()
-    for batch in batched(sorted(set(subject_ids))):
-        pairs.update(
-            Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id__in=batch).values_list(
-                "subject_id", "due_on"
-            )
-        )
-    return pairs
+    these candidates (one query, the ids as one parameter: `core.lookups`)."""
+    reminders = Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id__in_array=set(subject_ids))
+    return set(reminders.values_list("subject_id", "due_on"))

@@ -73,9 +73,12 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
     escalations = create_reminders(reminder(*row) for row in overdue_children)[ESCALATION_REMINDER]
 
     came_of_age = 0
-    # 18 x 365 days is never more than 18 years: a superset, checked exactly by is_minor below.
+    # 18 x 365 days is never more than 18 years: a superset, checked exactly by is_minor below. Read
+    # oldest first, in the order of the registered children's birth-date index: a server-side cursor
+    # is planned for its first rows, and in the model's order (by id) it walked the whole register
+    # for the few children of those days (260 ms at 1,000,000 children, against 4 ms).
     coarse_cutoff = on - datetime.timedelta(days=ADULTHOOD * 365)
-    for child in active.filter(birth_date__lte=coarse_cutoff).iterator(chunk_size=500):
+    for child in active.filter(birth_date__lte=coarse_cutoff).order_by("birth_date").iterator(chunk_size=500):
         if not is_minor(child.birth_date, on):
             try:
                 services._deregister(

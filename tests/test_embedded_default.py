@@ -32,6 +32,16 @@ print("checks", sorted(check.code for check in eligibility(case, today()).checks
 ministry = User.objects.filter(role="ministry").first()
 for text in (str(case.pk), "zhumabaeva", "whitfield anna", "ab-771"):
     print("found", text, sum(len(hits) for _finder, hits in search.search(ministry, text)))
+# the beat's sweeps, and the ids they pass as one parameter (core.lookups: a JSON list here)
+from adoption.deadlines import sweep_court_deadlines
+from consular.deadlines import sweep_consular_deadlines
+from core.deadlines import reminded_pairs
+from core.models import Reminder
+from registry.deadlines import sweep_registers
+print("swept", sweep_registers(), sweep_court_deadlines(), sweep_consular_deadlines())
+Reminder.objects.create(kind="embedded_check", subject_type="case", subject_id=case.pk, due_on=today(), district=district)
+pairs = reminded_pairs("embedded_check", subject_type="case", subject_ids=[case.pk, *range(10**6, 10**6 + 40_000)])
+print("reminded", [(pk == case.pk, due_on == today()) for pk, due_on in pairs])
 """
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
@@ -46,5 +56,7 @@ for text in (str(case.pk), "zhumabaeva", "whitfield anna", "ab-771"):
     assert "Error calling" not in done.stderr, done.stderr[
         -2000:
     ]  # a listener of the commit (the work queue's outlook)
+    assert "swept {" in done.stdout, done.stdout + done.stderr[-2000:]
+    assert "reminded [(True, True)]" in done.stdout, done.stdout
     found = [line.split() for line in done.stdout.splitlines() if line.startswith("found ")]
     assert len(found) == 4 and all(int(n) >= 1 for _word, _text, *_more, n in found), found

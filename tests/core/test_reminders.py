@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from core.deadlines import reminded_pairs
 from core.models import AuditEvent, Reminder
 from core.services import create_reminders
 
@@ -44,3 +45,16 @@ def test_the_auditor_reads_reminders_but_cannot_close_them(api, users, district)
     reminder = Reminder.objects.create(kind="k", subject_type="child", subject_id=1, due_on=DUE, district=district)
     assert api(users["auditor"]).get("/api/v1/reminders/").json()["count"] == 1
     assert api(users["auditor"]).post(f"/api/v1/reminders/{reminder.pk}/done/").status_code == 403
+
+
+def test_reminded_pairs_finds_the_reminders_of_its_kind_among_any_number_of_subjects(district):
+    """The ids go as one parameter (`__in_array`): more than a placeholder list may hold (SQLite's
+    32,766), with duplicates, and none at all."""
+    for subject_id, kind in ((5, "central_wait_ends"), (40_001, "central_wait_ends"), (6, "decision_in_force_due")):
+        Reminder.objects.create(kind=kind, subject_type="case", subject_id=subject_id, due_on=DUE, district=district)
+    Reminder.objects.create(kind="central_wait_ends", subject_type="child", subject_id=7, due_on=DUE, district=district)
+    many = [*range(1, 40_002), 5, 5]
+    assert reminded_pairs("central_wait_ends", subject_type="case", subject_ids=many) == {(5, DUE), (40_001, DUE)}
+    assert reminded_pairs("central_wait_ends", subject_type="case", subject_ids=[6, 7]) == set()
+    assert reminded_pairs("central_wait_ends", subject_type="case", subject_ids=[]) == set()
+    assert list(Reminder.objects.filter(subject_id__in_array=[7, 6]).values_list("subject_id", flat=True)) == [6, 7]

