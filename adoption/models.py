@@ -418,6 +418,10 @@ class Decision(models.Model):
     # after a decision read (`decision_follow_up_open`: the few open ones in date order, not the
     # history). Set back by what could reopen a step (consular.signals).
     follow_up_settled = models.BooleanField(default=False, db_default=False, editable=False)
+    # The case's district (a case never changes district; required, so no writer can leave it
+    # out), for a territory's open follow-ups on their index (`decision_follow_up_by_district`):
+    # joined to its cases instead, a district's queue read every open follow-up of the country.
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -425,8 +429,13 @@ class Decision(models.Model):
 
     class Meta:
         constraints = [one_of("outcome", DecisionOutcome.choices, name="decision_outcome_known")]
-        indexes = [  # the open follow-ups: in date order (a national queue), by case (a territory's, joined to its cases)
+        indexes = [  # the open follow-ups: in date order (a national queue), by district (a territory's), by case
             models.Index(fields=["in_force_on", "case"], condition=FOLLOW_UP_OPEN, name="decision_follow_up_open"),
+            models.Index(
+                fields=["district", "in_force_on", "case", "id"],
+                condition=FOLLOW_UP_OPEN,
+                name="decision_follow_up_by_district",
+            ),
             models.Index(
                 fields=["case", "in_force_on", "id"], condition=FOLLOW_UP_OPEN, name="decision_open_follow_up_case"
             ),

@@ -853,6 +853,7 @@ def record_decision(
             )
     decision = Decision.objects.create(
         case=case,
+        district_id=case.district_id,
         court=court,
         outcome=outcome,
         decided_on=decided_on,
@@ -1132,7 +1133,12 @@ def record_historical_adoption(
     if not case.historical:
         raise ConflictError("case", "not_historical", _("Only an imported historical case is recorded this way."))
     decision = Decision.objects.create(
-        case=case, outcome=Decision.Outcome.GRANTED, decided_on=decided_on, in_force_on=in_force_on, created_by=actor
+        case=case,
+        district_id=case.district_id,
+        outcome=Decision.Outcome.GRANTED,
+        decided_on=decided_on,
+        in_force_on=in_force_on,
+        created_by=actor,
     )
     try:
         with transaction.atomic():

@@ -47,10 +47,17 @@ def case_names(case_ids) -> dict[int, tuple[str, str]]:
     children: dict[int, list[str]] = {}
     for link in CaseChild.objects.filter(case_id__in=case_ids).select_related("child").order_by("child_id"):
         children.setdefault(link.case_id, []).append(sealing.shown_name(link.child))
+    people = applicant_names(case_ids)
+    return {pk: (case_label(pk, ", ".join(children.get(pk, []))), people.get(pk, "")) for pk in case_ids}
+
+
+def applicant_names(case_ids) -> dict[int, str]:
+    """case -> its applicants' names, in one query (a prefetch of each case's applicants built a
+    queryset a case: half of 200 lines' time)."""
     people: dict[int, list[str]] = {}
     for party in CaseApplicant.objects.filter(case_id__in=case_ids).select_related("applicant").order_by("id"):
         people.setdefault(party.case_id, []).append(party.applicant.name)
-    return {pk: (case_label(pk, ", ".join(children.get(pk, []))), ", ".join(people.get(pk, []))) for pk in case_ids}
+    return {pk: ", ".join(names) for pk, names in people.items()}
 
 
 def _due(due: list[tuple]) -> list[work.Due]:

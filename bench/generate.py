@@ -189,6 +189,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                         now,
                         case_id,
                         courts[district],
+                        district,
                     )
                 )
                 if country in HC93_PARTIES and rng.random() < 0.98:
@@ -455,6 +456,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                 "created_at",
                 "case_id",
                 "court_id",
+                "district_id",
             ],
             decisions,
         ),

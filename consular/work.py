@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from adoption.models import Adoption
+from adoption.work import applicant_names
 from core import work
 from core.models import Policy, Role, User
+from core.scoping import territory_q
 from registry import sealing
 
 from . import deadlines, rules
@@ -33,7 +35,7 @@ def registration_due(user: User, on: datetime.date, until: datetime.date) -> lis
         else _("Not on a consular register")
     )
     pending = (
-        deadlines.registrations_pending(_unsettled(adoptions_abroad_for(user)))
+        deadlines.registrations_pending(_unsettled(user))
         .filter(decision__in_force_on__lte=until - days)
         .order_by("decision__in_force_on", "child_id")
         .values_list("decision__in_force_on", "child_id")[: work.PER_SOURCE]
@@ -49,7 +51,7 @@ def departure_due(user: User, on: datetime.date, until: datetime.date) -> list[w
     stamped, may leave; its departure, with the exit permission, is to be recorded when it happens
     (no term: never late; from the entry into force, the soonest first)."""
     pending = (
-        deadlines.departures_pending(_unsettled(adoptions_abroad_for(user)))
+        deadlines.departures_pending(_unsettled(user))
         .filter(decision__in_force_on__lte=until)
         .order_by("decision__in_force_on", "child_id")
         .values_list("decision__in_force_on", "child_id", "decision__case_id")[: work.PER_SOURCE]
@@ -84,10 +86,16 @@ def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[
     return [work.Due(due_on, deadlines.MONITORING_REMINDER, pk, title) for due_on, pk in sorted(due)[: work.PER_SOURCE]]
 
 
-def _unsettled(adoptions):
-    """A settled follow-up has nothing pending (deadlines.settle_follow_up): the territory's few
-    open ones (`decision_follow_up_open`), instead of every adoption abroad it ever had."""
-    return adoptions.filter(decision__follow_up_settled=False)
+def _unsettled(user: User):
+    """The adoptions abroad in the user's scope whose follow-up is open (a settled one has nothing
+    pending: deadlines.settle_follow_up): the few open ones, instead of every adoption abroad the
+    scope ever had. A territory's are also read on the decision's copy of its case's district, on
+    their index (`decision_follow_up_by_district`; joined to the territory's cases, a district's
+    queue read every open follow-up of the country: 17 ms at 1,000,000 children); the scope is
+    still the selector's."""
+    adoptions = adoptions_abroad_for(user).filter(decision__follow_up_settled=False)
+    territory = territory_q(user, district="decision__district")
+    return adoptions if territory is None else adoptions.filter(territory)
 
 
 def child_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
@@ -102,10 +110,9 @@ def child_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
     )
     adoptions = {
         adoption.child_id: adoption
-        for adoption in Adoption.objects.filter(child__in=children)
-        .select_related("child", "decision__case")
-        .prefetch_related("decision__case__applicants")
+        for adoption in Adoption.objects.filter(child__in=children).select_related("child", "decision")
     }
+    people = applicant_names({adoption.decision.case_id for adoption in adoptions.values()})
     items = []
     for line in shown:
         adoption = adoptions.get(line.record)
@@ -120,7 +127,7 @@ def child_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
                 kind=line.kind,
                 title=line.title,
                 subject=sealing.shown_name(adoption.child),
-                people=", ".join(a.name for a in adoption.decision.case.applicants.all()),
+                people=people.get(adoption.decision.case_id, ""),
                 url=url,
                 record=("registry.child", line.record),
                 deadline=line.kind != "departure_due",

@@ -607,6 +607,7 @@ def _write_set_based(groups: list[CaseGroup], embassies: dict) -> list[tuple[Sto
         {
             "id": "k.decision_id",
             "case_id": "k.case_id",
+            "district_id": "k.district_id",
             "outcome": ("%s", [Decision.Outcome.GRANTED]),
             "decided_on": "k.decided_on",
             "in_force_on": "k.in_force_on",

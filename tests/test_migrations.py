@@ -55,6 +55,7 @@ def test_a_version_1_database_migrates_to_the_law_in_force(district, court):
     assert list(Policy.objects.values_list("effective_from", "appeal_period_months")) == [(None, 1)]
     decision = Decision.objects.get(case=case)
     assert decision.final_form_on == decision.decided_on
+    assert decision.district_id == case.district_id  # the copy the territory's follow-ups are read by
     court_decision = GroundDocument.objects.get(kind="court_decision")
     assert court_decision.in_force_on == court_decision.date
     assert list(ParentalConsent.objects.values_list("child_id", "parent", "given_on", "form", "names_applicants")) == [

@@ -426,8 +426,8 @@ def test_the_database_refuses_a_second_adoption_of_one_child_whatever_the_code_d
         )
         for n in ("A", "B")
     ]
-    first = Decision.objects.create(case=cases[0], outcome="granted", decided_on=ago(1))
-    second = Decision.objects.create(case=cases[1], outcome="granted", decided_on=ago(1))
+    first = Decision.objects.create(case=cases[0], district=district, outcome="granted", decided_on=ago(1))
+    second = Decision.objects.create(case=cases[1], district=district, outcome="granted", decided_on=ago(1))
     Adoption.objects.create(child=child, decision=first)
     with pytest.raises(IntegrityError), transaction.atomic():
         Adoption.objects.create(child=child, decision=second)

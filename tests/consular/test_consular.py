@@ -44,7 +44,7 @@ def test_registration_is_refused_before_the_decision_is_in_force(api, users, dis
     )
     from adoption.models import Decision
 
-    Decision.objects.create(case=pending, outcome="granted", decided_on=ago(2))
+    Decision.objects.create(case=pending, district=district, outcome="granted", decided_on=ago(2))
     response = register(api(users["ministry"]), waiting, us_post)
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "adoption_not_in_force"
     assert not ConsularRegistration.objects.exists()

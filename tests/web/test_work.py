@@ -306,6 +306,18 @@ def test_the_district_sees_a_departure_to_record_once_the_passport_is_stamped(
     assert departures() == []
 
 
+def test_a_decisions_copy_of_its_cases_district_is_what_a_districts_follow_up_lines_read(api, users, district, court):
+    """The district's consular lines read the open follow-ups on the decision's copy of its case's
+    district (Decision.district): each decision the services write carries it, and the line goes to
+    the district of the case and to no other."""
+    case, child = adopt_abroad(district, court, in_force_ago=40, applicant_name="Copy")
+    assert Decision.objects.get(case=case).district_id == case.district_id == district.pk
+    url = f"/adopted/{child.pk}/"
+    mine = [line for line in lines(api, users["guardianship"]) if line["kind"] == "consular_registration_due"]
+    assert [(line["url"], line["late"], line["people"]) for line in mine] == [(url, True, "Copy Ann, Copy-Jones Ann")]
+    assert all(line["url"] != url for line in lines(api, users["other_guardianship"]))
+
+
 def test_a_documents_copies_of_its_case_follow_the_case_to_its_decision(api, users, district, court, foreign_case):
     """What the documents' index reads (CaseDocument.district, .case_decided) is the case's district
     and whether it is decided, for every document the services write."""
