@@ -14,6 +14,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Q
+from django.db.models.functions import Collate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -179,8 +180,13 @@ def stored_alike_by_key(children) -> dict[tuple[str, datetime.date], Alike]:
     rows = Child.objects.filter(alike_query(children), sealed_on__isnull=True).order_by()
     columns = ("pk", "search_name", "birth_registration_number", "district_id")
     if copying.available():
-        grouped = rows.values_list("sex", "birth_date").annotate(**{f"{c}s": ArrayAgg(c) for c in columns})
-        return {(sex, born): Alike(*lists) for sex, born, *lists in grouped}
+        # grouped by the date first and the sex by its bytes: the grouping sorts the candidates of a
+        # whole file (535,000 at 1,000,000 children), and comparing the sex first, in the
+        # database's collation, took 0.9 of its 1.5 s
+        grouped = rows.values_list("birth_date", Collate("sex", "C")).annotate(
+            **{f"{c}s": ArrayAgg(c) for c in columns}
+        )
+        return {(sex, born): Alike(*lists) for born, sex, *lists in grouped}
     groups: dict[tuple[str, datetime.date], Alike] = {}
     for sex, born, pk, name, number, district in rows.values_list("sex", "birth_date", *columns):
         alike = groups.setdefault((sex, born), Alike([], [], [], []))
