@@ -429,8 +429,15 @@ class Decision(models.Model):
 
     class Meta:
         constraints = [one_of("outcome", DecisionOutcome.choices, name="decision_outcome_known")]
-        indexes = [  # the open follow-ups: in date order (a national queue), by district (a territory's), by case
-            models.Index(fields=["in_force_on", "case"], condition=FOLLOW_UP_OPEN, name="decision_follow_up_open"),
+        # the open follow-ups: in date order (a national queue), by district (a territory's), by case;
+        # the first two hold what the queues read of them (read from the table, 3,800 of a national
+        # queue's took 23 ms at 1,000,000 children, enough for PostgreSQL to plan parallel workers)
+        indexes = [
+            models.Index(
+                fields=["in_force_on", "case", "outcome", "id"],
+                condition=FOLLOW_UP_OPEN,
+                name="decision_follow_up_open",
+            ),
             models.Index(
                 fields=["district", "in_force_on", "case", "id"],
                 condition=FOLLOW_UP_OPEN,

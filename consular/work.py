@@ -90,9 +90,9 @@ def _unsettled(user: User):
     """The adoptions abroad in the user's scope whose follow-up is open (a settled one has nothing
     pending: deadlines.settle_follow_up): the few open ones, instead of every adoption abroad the
     scope ever had. A territory's are also read on the decision's copy of its case's district, on
-    their index (`decision_follow_up_by_district`; joined to the territory's cases, a district's
-    queue read every open follow-up of the country: 17 ms at 1,000,000 children); the scope is
-    still the selector's."""
+    their index (`decision_follow_up_by_district`: joined to the territory's cases instead, a
+    district's queue read the country's 25,700 open follow-ups at 1,000,000 children for its 670;
+    15 and 9 ms for the two sources, now 10 and 5.5); the scope is still the selector's."""
     adoptions = adoptions_abroad_for(user).filter(decision__follow_up_settled=False)
     territory = territory_q(user, district="decision__district")
     return adoptions if territory is None else adoptions.filter(territory)

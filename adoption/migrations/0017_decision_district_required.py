@@ -3,7 +3,8 @@ import django.db.models.deletion
 
 
 class Migration(migrations.Migration):
-    """The copy's constraint and index, after the backfill of 0016 (as 0015 for the documents)."""
+    """The copy's constraint and index, after the backfill of 0016 (as 0015 for the documents); the
+    national index of the open follow-ups holds what the queues read of them."""
 
     dependencies = [
         ('adoption', '0016_decision_district'),
@@ -18,5 +19,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='decision',
             index=models.Index(condition=models.Q(('follow_up_settled', False), ('in_force_on__isnull', False)), fields=['district', 'in_force_on', 'case', 'id'], name='decision_follow_up_by_district'),
+        ),
+        migrations.RemoveIndex(model_name='decision', name='decision_follow_up_open'),
+        migrations.AddIndex(
+            model_name='decision',
+            index=models.Index(condition=models.Q(('follow_up_settled', False), ('in_force_on__isnull', False)), fields=['in_force_on', 'case', 'outcome', 'id'], name='decision_follow_up_open'),
         ),
     ]
