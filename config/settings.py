@@ -144,6 +144,11 @@ if DATABASE_URL:
         # where an index on the district's cases reads a few thousand rows (docs/performance.md).
         PG_RANDOM_PAGE_COST = env("PG_RANDOM_PAGE_COST", "1.1")
         DATABASES["default"]["OPTIONS"]["options"] += f" -c random_page_cost={PG_RANDOM_PAGE_COST}"
+        # The planner's cost of starting parallel workers: at its default (1000) a queue's source of
+        # 2-5 ms was run by two workers whose start took 12-15 ms (docs/performance.md, session 18);
+        # the reports' statements, of hundreds of milliseconds, are still run in parallel.
+        PG_PARALLEL_SETUP_COST = env("PG_PARALLEL_SETUP_COST", "5000")
+        DATABASES["default"]["OPTIONS"]["options"] += f" -c parallel_setup_cost={PG_PARALLEL_SETUP_COST}"
         # Prepared statements, for the few queries that ask for them (adoption/facts.py: planning
         # took longer than running them). Django's own cursors bind on the client and never prepare.
         # PG_PREPARED=off behind a pooler that cannot keep them (pgbouncer before 1.21 in transaction mode).
