@@ -68,16 +68,17 @@ _ORDER = "CASE WHEN {w}home_region_id = %(region)s THEN 0 ELSE 1 END, {w}applica
 # The families in the order they are proposed, the first {limit}: those with one entry on the register
 # read in the order of their entries (the index wishes_by_registration, stopping at the limit), those
 # with more (few) computed; and how many fit, counted up to MATCHES_COUNTED + 1 from the age index
-# (wishes_by_age: the IN list reads it value by value, as age_min <= youngest).
+# (wishes_by_age: the IN list reads it value by value, as age_min <= youngest). Written for both
+# engines: the embedded SQLite takes no select list of nothing and no parenthesized part of a UNION.
 MATCHES = f"""
-SELECT m.*, (SELECT count(*) FROM (SELECT FROM databank_familywishes w
+SELECT m.*, (SELECT count(*) FROM (SELECT 1 FROM databank_familywishes w
                       WHERE {_FITS} AND w.age_min IN ({{ages}}) {{family}} LIMIT %(counted)s) c)
-FROM ((SELECT {_COLUMNS}, w.registered_on AS since FROM databank_familywishes w
-       WHERE w.registrations = 1 AND {_FITS} {{family}}
-       ORDER BY w.registered_on, {_ORDER.format(w="w.")} {{limit}})
+FROM (SELECT * FROM (SELECT {_COLUMNS}, w.registered_on AS since FROM databank_familywishes w
+                     WHERE w.registrations = 1 AND {_FITS} {{family}}
+                     ORDER BY w.registered_on, {_ORDER.format(w="w.")} {{limit}}) one_entry
       UNION ALL
-      (SELECT {_COLUMNS}, {REGISTERED_ON} FROM databank_familywishes w
-       WHERE w.registrations > 1 AND {_FITS} {{family}})) m
+      SELECT {_COLUMNS}, {REGISTERED_ON} FROM databank_familywishes w
+      WHERE w.registrations > 1 AND {_FITS} {{family}}) m
 ORDER BY m.since, {_ORDER.format(w="m.")} {{limit}}"""
 
 

@@ -51,10 +51,11 @@ class FamilyWishes(models.Model):
             models.CheckConstraint(condition=models.Q(children__gte=1), name="wishes_one_child_at_least"),
         ]
         # matching reads the families whose age range holds the child's age from this index alone
-        # (PostgreSQL; elsewhere the index has the two keys)
+        # (PostgreSQL; elsewhere the index has the keys only), in the order of the ages, then the family
+        # (the eligibility's families not proposed a child, databank.contributions.UNASKED)
         indexes = [
             models.Index(
-                fields=["age_min", "age_max"],
+                fields=["age_min", "age_max", "applicant"],
                 include=[
                     "sex",
                     "children",
@@ -65,7 +66,6 @@ class FamilyWishes(models.Model):
                     "registered_on",
                     "valid_until",
                     "home_region",
-                    "applicant",
                 ],
                 name="wishes_by_age",
             ),

@@ -16,7 +16,8 @@ def test_the_embedded_default_migrates_and_loads_its_demo_from_nothing(tmp_path)
         assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "db.sqlite3").stat().st_size > 0
     # the day's work on it: a foreign family's case checked (the databank's facts had PostgreSQL-only
-    # SQL: every check failed there), and the search box by each way it finds a case
+    # SQL: every check failed there), a child's families and a proposal, and the search box by each
+    # way it finds a case
     script = """
 from adoption import services
 from adoption.facts import eligibility
@@ -29,6 +30,15 @@ child = make_child(district, last_name="Жумабаева", birth_registration_
 family = make_applicant(district, last_name="Whitfield", first_name="Anna")
 case = services.open_case(actor=None, children=[child], applicants=[family], opened_on=ago(10))
 print("checks", sorted(check.code for check in eligibility(case, today()).checks))
+# the databank: a child's families (their count had PostgreSQL-only SQL: a select list of nothing)
+from databank import facts as databank_facts
+from databank import services as databank_services
+home = make_applicant(district, citizenship="KZ", residence="KZ", last_name="Omarova", registered_ago=100)
+databank_services.set_wishes(actor=None, applicant=home)
+families, counted = databank_facts.families_for(databank_facts.child_facts(child), today(), limit=20)
+print("matched", [f.id == home.pk for f in families], counted)
+databank_services.propose(actor=None, child=child, applicant=home, proposed_on=today())
+print("proposed")
 ministry = User.objects.filter(role="ministry").first()
 for text in (str(case.pk), "zhumabaeva", "whitfield anna", "ab-771"):
     print("found", text, sum(len(hits) for _finder, hits in search.search(ministry, text)))
@@ -56,6 +66,7 @@ print("reminded", [(pk == case.pk, due_on == today()) for pk, due_on in pairs])
     assert "Error calling" not in done.stderr, done.stderr[
         -2000:
     ]  # a listener of the commit (the work queue's outlook)
+    assert "matched [True] 1" in done.stdout and "proposed" in done.stdout, done.stdout + done.stderr[-2000:]
     assert "swept {" in done.stdout, done.stdout + done.stderr[-2000:]
     assert "reminded [(True, True)]" in done.stdout, done.stdout
     found = [line.split() for line in done.stdout.splitlines() if line.startswith("found ")]

@@ -313,6 +313,26 @@ def test_more_families_than_named_were_not_asked(api, users, district):
 
 
 @pytest.mark.django_db
+def test_the_families_found_not_asked_are_the_first_by_wished_ages_then_by_family(api, users, district):
+    """The statement stops at the first few families that fit (UNASKED_NAMED + 1), in the order of
+    their wished ages, then of the family: the same families on PostgreSQL and on the embedded SQLite,
+    and from one request to the next."""
+    child_ = make_child(district, birth_days_ago=4 * 365 + 30)
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Husband")]
+    case = adoption_services.open_case(actor=None, children=[child_], applicants=couple, opened_on=ago(100))
+    complete_file(case, [child_], couple)
+    narrow = [registered_family(district, last_name=f"Narrow{i}", age_min=3, age_max=6) for i in range(4)]
+    wide = [registered_family(district, last_name=f"Wide{i}", age_min=0, age_max=17) for i in range(4)]
+    found = [*wide, *narrow[:2]]  # the wider range starts younger: first; then by family
+    named = sorted(f.pk for f in found)[:UNASKED_NAMED]
+    for _ in range(2):
+        checks = api(users["guardianship"]).get(f"/api/v1/cases/{case.pk}/eligibility/").json()["checks"]
+        check = next(c for c in checks if c["code"] == "DOMESTIC_PREFERENCE")
+        assert check["detail"].startswith("More than 5 registered families")
+        assert f"(applicant {', '.join(f'#{pk}' for pk in named)} and others)" in check["detail"]
+
+
+@pytest.mark.django_db
 def test_the_sql_of_a_fit_is_rules_fits(district, other_district):
     """facts.FITS (the matches, and the eligibility's GROUPS) holds the same families as rules.fits,
     in the same order, over generated families and children: every wish at its edges, a family with
