@@ -262,7 +262,9 @@ def flag_duplicates(
     registry's rule; the flags written, the warnings returned in the children's order. The whole
     file's candidates are read at once; of the stored children of the same sex and birth date
     (about 60 a child at 1,000,000), the rule judges those whose names pass its bound
-    (`names_maybe_similar`, one call a child) and those of the same number."""
+    (`names_maybe_similar`, one call a child) and those of the same number. `children` were all
+    created by the caller's transaction and each pair is found once, so no flag written can be
+    there already: they are inserted as they are (a conflict would be an error, not skipped)."""
     alike = services.stored_alike_by_key(children)
     same_number = defaultdict(list)
     for other in services.stored_alike(services.same_number_query(children)):
@@ -290,12 +292,10 @@ def flag_duplicates(
         copying.insert_select(
             DuplicateFlag,
             {"child_id": "f.child_id", "other_id": "f.other_id", "reason": "f.reason"},
-            "FROM import_flag f ORDER BY f.child_id, f.other_id ON CONFLICT DO NOTHING",
+            "FROM import_flag f ORDER BY f.child_id, f.other_id",
         )
     else:
-        DuplicateFlag.objects.bulk_create(
-            [DuplicateFlag(child_id=c, other_id=o, reason=r) for c, o, r in flags], ignore_conflicts=True
-        )
+        DuplicateFlag.objects.bulk_create([DuplicateFlag(child_id=c, other_id=o, reason=r) for c, o, r in flags])
     return warnings
 
 

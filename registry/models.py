@@ -280,7 +280,8 @@ class DuplicateFlag(models.Model):
         OPEN = "open", _("to be checked")
         DIFFERENT = "different", _("confirmed: a different child")
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="duplicate_flags")
+    # no index of its own: the pair's unique index leads with it (docs/decisions.md, fewer indexes)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="duplicate_flags", db_index=False)
     other = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=32)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
