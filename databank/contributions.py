@@ -57,7 +57,7 @@ NOT_ASKED = """NOT EXISTS (SELECT 1 FROM databank_proposal p
 # reaches the oldest lie together in the index, so the scan skips those whose range ends younger (a
 # 16-year-old: 1,129 index pages -> 16). It is read in a subquery fenced by OFFSET 0: the statement
 # is prepared once with a generic plan, which, not knowing the ages, took the whole range by bitmap
-# and sorted it. At 100,000 families, 200 cases: 1.0 ms a case (median; 4.2 at most) -> 0.3 (0.5
+# and sorted it. At 100,000 families, 200 cases: 0.8 ms a case (median; 3.7 at most) -> 0.3 (0.45
 # at most); docs/performance.md, session 19.
 UNASKED = f"""{GROUPS}
 SELECT g.cid, u.applicant_id FROM grp g CROSS JOIN LATERAL (

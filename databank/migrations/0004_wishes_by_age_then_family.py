@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('adoption', '0017_decision_district_required'),
-        ('core', '0009_reference_names'),
-        ('databank', '0003_matches_in_order'),
+        ("adoption", "0017_decision_district_required"),
+        ("core", "0009_reference_names"),
+        ("databank", "0003_matches_in_order"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='familywishes',
-            name='wishes_by_age',
+            model_name="familywishes",
+            name="wishes_by_age",
         ),
         migrations.AddIndex(
-            model_name='familywishes',
-            index=models.Index(fields=['age_min', 'age_max', 'applicant'], include=('sex', 'children', 'siblings', 'health_conditions', 'wished_regions', 'registrations', 'registered_on', 'valid_until', 'home_region'), name='wishes_by_age'),
+            model_name="familywishes",
+            index=models.Index(
+                fields=["age_min", "age_max", "applicant"],
+                include=(
+                    "sex",
+                    "children",
+                    "siblings",
+                    "health_conditions",
+                    "wished_regions",
+                    "registrations",
+                    "registered_on",
+                    "valid_until",
+                    "home_region",
+                ),
+                name="wishes_by_age",
+            ),
         ),
     ]

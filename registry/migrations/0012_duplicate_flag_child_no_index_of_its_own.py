@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0011_district_register_steps'),
+        ("registry", "0011_district_register_steps"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='duplicateflag',
-            name='child',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='duplicate_flags', to='registry.child'),
+            model_name="duplicateflag",
+            name="child",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="duplicate_flags",
+                to="registry.child",
+            ),
         ),
     ]
