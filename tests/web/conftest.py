@@ -35,3 +35,9 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+        # The queries a test makes while Playwright's event loop runs in this thread get connections
+        # of their own (asgiref's Local keeps a running loop's apart from the thread's): closed here,
+        # or they outlive the test and the test database cannot be dropped at the end of the session.
+        from django.db import connections
+
+        connections.close_all()
