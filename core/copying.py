@@ -116,7 +116,9 @@ def new_ids(model: type[models.Model], n: int) -> list[int]:
         return sorted(pk for (pk,) in cursor.fetchall())
 
 
-def _events(model, verb: str, subject: tuple[str, str] | None, *, action: str, before: str, after: str) -> dict:
+def _events(
+    model, verb: str, subject: tuple[str, str] | None, *, action: str, before: Expression, after: Expression
+) -> dict:
     """The columns of a system event about the row `r` of `model` (core.audit.audit_event's, in SQL)."""
     verb = Verb(verb)  # an unknown verb is a bug, as in core.audit.audit_event
     label = model._meta.label_lower
@@ -142,62 +144,37 @@ def audit_created(
     verb: str,
     *,
     subject: tuple[str, str] | None = None,
-    after: str = "to_jsonb(r)",
+    after: Expression = "to_jsonb(r)",
+    join: str = "",
 ) -> int:
     """One `create` event by the system for each row `ids` of `model`, its `after` the stored row
-    (or the SQL `after` over the row `r`); `subject`: (label, SQL expression of the subject's id
-    over `r`), default the row."""
-    rows = insert_select(
-        AuditEvent,
-        _events(model, verb, subject, action=AuditEvent.Action.CREATE, before="NULL", after=after),
-        f"FROM {connection.ops.quote_name(model._meta.db_table)} r WHERE r.id = ANY(%s) ORDER BY r.id",
-        [ids],
-        returning="1",
-    )
-    return len(rows)
+    (or the SQL `after` over the row `r` and the rows of `join`); `subject`: (label, SQL expression
+    of the subject's id over `r`), default the row."""
+    return _audit_rows(model, ids, verb, AuditEvent.Action.CREATE, "NULL", after, subject, join)
 
 
-def audited_update(
+def audit_passed(
     model: type[models.Model],
+    ids: list[int],
     verb: str,
-    changes: dict[str, Expression],
-    where: str,
-    params: Sequence = (),
     *,
-    using: str = "",
-    subject: tuple[str, str] | None = None,
+    before: Expression,
+    after: Expression = "to_jsonb(r)",
+    join: str = "",
 ) -> int:
-    """core.audit.audited_update, set by set: `UPDATE <table> r SET <column> = <expression>, ...
-    [FROM <using>] WHERE <where>` (auto_now columns set to now()), and one `update` event by the
-    system for each row changed, its `before` and `after` the stored row. Returns how many."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    sets: list[str] = []
-    values: list[Any] = []
-    for column, expression in changes.items():
-        sql, args = (expression, ()) if isinstance(expression, str) else expression
-        sets.append(f"{quote(column)} = {sql}")
-        values.extend(args)
-    sets += [f"{quote(str(f.column))} = now()" for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
-    also = f", {using}" if using else ""
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS import_before")
-        cursor.execute(
-            "CREATE TEMP TABLE import_before ON COMMIT DROP AS "
-            f"SELECT r.id, to_jsonb(r) AS before FROM {table} r{also} WHERE {where}",
-            params,
-        )
-        cursor.execute("ANALYZE import_before")  # else joined to a large table by a scan of it
-        cursor.execute(
-            f"UPDATE {table} r SET {', '.join(sets)} FROM import_before b{also} WHERE b.id = r.id AND {where}",
-            [*values, *params],
-        )
+    """One `update` event by the system for each row `ids` of `model`, from the SQL `before` to the
+    SQL `after` over the row `r` (and the rows of `join`): the record of a step that a row written
+    once, in the state its last step leaves it, passed through in the services (each event as
+    `audited_update` would have written it). Returns how many."""
+    return _audit_rows(model, ids, verb, AuditEvent.Action.UPDATE, before, after, None, join)
+
+
+def _audit_rows(model, ids, verb, action, before: Expression, after: Expression, subject, join: str) -> int:
     rows = insert_select(
         AuditEvent,
-        _events(model, verb, subject, action=AuditEvent.Action.UPDATE, before="b.before", after="to_jsonb(r)"),
-        # the rows by their ids (an index scan: a join alone is planned as a scan of the whole table)
-        f"FROM {table} r JOIN import_before b ON b.id = r.id "
-        "WHERE r.id = ANY(ARRAY(SELECT id FROM import_before)) ORDER BY r.id",
+        _events(model, verb, subject, action=action, before=before, after=after),
+        f"FROM {connection.ops.quote_name(model._meta.db_table)} r {join} WHERE r.id = ANY(%s) ORDER BY r.id",
+        [ids],
         returning="1",
     )
     return len(rows)

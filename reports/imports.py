@@ -546,21 +546,24 @@ def _write_set_based(groups: list[CaseGroup], embassies: dict) -> list[tuple[Sto
     copying.copy_into_temp("import_applicant", STAGE_APPLICANT, stage_applicants)
 
     # create_child (identified on the decision's date: see _write_case); its duplicate search follows
-    # for the whole file (`_flag_duplicates`)
+    # for the whole file (`_flag_duplicates`). Each child is written once, as its adoption leaves it
+    # (sealed, off the registers); its events show the states the services pass it through (CHILD_*).
     copying.insert_select(
         Child,
         {
             "id": "s.child_id",
-            **{
-                name: f"s.{name}"
-                for name in ("last_name", "first_name", "sex", "birth_date", "district_id", "search_name")
-            },
+            **{name: f"s.{name}" for name in ("last_name", "first_name", "sex", "birth_date", "district_id")},
             "identified_on": "s.decided_on",
             "citizenship": ("%s", [KZ]),
+            "sealed_on": "s.in_force_on",  # seal_identity
+            "search_name": "''",
+            "status": ("%s", [ChildStatus.DEREGISTERED]),  # deregister
+            "deregistered_on": "s.in_force_on",
+            "deregistration_reason": ("%s", [DeregistrationReason.ADOPTED]),
         },
         "FROM import_row s ORDER BY s.child_id",
     )
-    copying.audit_created(Child, child_ids, Verb.CREATE_CHILD)
+    copying.audit_created(Child, child_ids, Verb.CREATE_CHILD, after=CHILD_CREATED, join=BY_ROW)
     # create_applicant
     copying.insert_select(
         Applicant,
@@ -585,6 +588,8 @@ def _write_set_based(groups: list[CaseGroup], embassies: dict) -> list[tuple[Sto
             "category": "k.category",
             "receiving_country": "k.receiving_country",
             "historical": "true",
+            "status": ("%s", [CaseStatus.IN_FORCE]),  # set_in_force, below
+            "version": "2",  # opened at 1, and set in force
         },
         "FROM import_case k ORDER BY k.case_id",
     )
@@ -624,20 +629,8 @@ def _write_set_based(groups: list[CaseGroup], embassies: dict) -> list[tuple[Sto
         Decision, decision_ids, Verb.RECORD_HISTORICAL_ADOPTION, subject=("adoption.case", "r.case_id")
     )
     # the adoption takes effect: the case in force, each child's identity sealed, the child off the registers
-    copying.audited_update(
-        Case,
-        Verb.SET_IN_FORCE,
-        {"status": ("%s", [CaseStatus.IN_FORCE]), "version": "r.version + 1"},
-        "r.id = ANY(%s)",
-        [case_ids],
-    )
-    copying.audited_update(
-        Child,
-        Verb.SEAL_IDENTITY,
-        {"sealed_on": "s.in_force_on", "search_name": "''"},
-        "s.child_id = r.id",
-        using="import_row s",
-    )
+    copying.audit_passed(Case, case_ids, Verb.SET_IN_FORCE, before=CASE_OPENED)
+    copying.audit_passed(Child, child_ids, Verb.SEAL_IDENTITY, before=CHILD_CREATED, after=CHILD_SEALED, join=BY_ROW)
     entries = copying.insert_select(
         RegisterEntry,
         {
@@ -651,17 +644,7 @@ def _write_set_based(groups: list[CaseGroup], embassies: dict) -> list[tuple[Sto
     copying.audit_created(
         RegisterEntry, [pk for (pk,) in entries], Verb.DEREGISTER, subject=("registry.child", "r.child_id")
     )
-    copying.audited_update(
-        Child,
-        Verb.DEREGISTER,
-        {
-            "status": ("%s", [ChildStatus.DEREGISTERED]),
-            "deregistered_on": "s.in_force_on",
-            "deregistration_reason": ("%s", [DeregistrationReason.ADOPTED]),
-        },
-        "s.child_id = r.id",
-        using="import_row s",
-    )
+    copying.audit_passed(Child, child_ids, Verb.DEREGISTER, before=CHILD_SEALED)
     # register_child (historical) and record_departure (historical)
     registrations = copying.insert_select(
         ConsularRegistration,
@@ -697,8 +680,23 @@ def _write_set_based(groups: list[CaseGroup], embassies: dict) -> list[tuple[Sto
     return [(Stored(s[0], s[4], s[5], s[7], "", s[6]), s[1]) for s in stage_rows]
 
 
+# The states an imported child passes through in the services, over its stored row `r` (written as
+# the last step leaves it) and its staged row `s` (BY_ROW): created (on no register, its name
+# searchable), then sealed (seal_identity), then off the registers (deregister: the stored row).
+# Each is one `||` of the stored row (each costs as much as the row's to_jsonb).
+BY_ROW = "JOIN import_row s ON s.child_id = r.id"
+_ON_REGISTERS = "'status', %s::text, 'deregistered_on', NULL, 'deregistration_reason', ''"
+CHILD_SEALED = (f"to_jsonb(r) || jsonb_build_object({_ON_REGISTERS})", [ChildStatus.REGISTERED])
+CHILD_CREATED = (
+    f"to_jsonb(r) || jsonb_build_object({_ON_REGISTERS}, 'sealed_on', NULL, 'search_name', s.search_name)",
+    [ChildStatus.REGISTERED],
+)
+# and an imported case: opened, then in force (set_in_force: the stored row)
+_OPEN = "'status', %s::text, 'version', r.version - 1"
+CASE_OPENED = (f"to_jsonb(r) || jsonb_build_object({_OPEN})", [CaseStatus.OPEN])
 # open_case's event names the case's children, applicants and the children the applicants are related to
-OPEN_CASE_AFTER = """to_jsonb(r) || jsonb_build_object(
+OPEN_CASE_AFTER = (
+    f"""to_jsonb(r) || jsonb_build_object({_OPEN},
     'children', (SELECT jsonb_agg(l.child_id ORDER BY l.child_id) FROM adoption_casechild l WHERE l.case_id = r.id),
     'applicants',
     (SELECT jsonb_agg(l.applicant_id ORDER BY l.applicant_id) FROM adoption_caseapplicant l WHERE l.case_id = r.id),
@@ -706,4 +704,6 @@ OPEN_CASE_AFTER = """to_jsonb(r) || jsonb_build_object(
         (SELECT jsonb_agg(l.child_id ORDER BY l.child_id) FROM adoption_casechild l WHERE l.case_id = r.id AND l.is_relative),
         '[]'::jsonb
     )
-)"""
+)""",
+    [CaseStatus.OPEN],
+)
