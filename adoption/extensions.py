@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class FactSource:
-    # (SQL, fn(case, as_of) -> its parameters): run with the case's own statements, in one round trip
-    statements: tuple[tuple[str, Callable[..., list]], ...]
+    # (SQL, fn(case, as_of) -> its parameters, a list or by name): run with the case's own statements,
+    # in one round trip
+    statements: tuple[tuple[str, Callable[..., list | dict]], ...]
     # fn(case facts, as_of, policy in effect, [rows of each statement]) -> fields of rules.CaseFacts
     # to set before the checks run (the databank's search for a family)
     facts: Callable[..., dict] | None = None

@@ -112,7 +112,7 @@ def _list(value) -> tuple:
     return tuple(json.loads(value) if isinstance(value, str) else value or ())
 
 
-def _run(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+def _run(statements: list[tuple[str, list | dict]]) -> list[list[tuple]]:
     """The rows of each statement. Each counts as a query in Django's query log (tests, debug)."""
     started = time.perf_counter()
     if connection.vendor == "postgresql":
@@ -186,7 +186,7 @@ def _load_all(
 
 
 def _load(
-    case: Case, as_of: datetime.date, extra: list[tuple[str, list]]
+    case: Case, as_of: datetime.date, extra: list[tuple[str, list | dict]]
 ) -> tuple[rules.CaseFacts, Policy, list[list[tuple]]]:
     """The case's facts, the policy in effect, and the rows of the `extra` statements, sent in the
     same pipeline."""
@@ -236,9 +236,9 @@ def _load(
         entries.setdefault(child_id, []).append(Entry(level, on, reason))
     grounds: dict[int, dict[int, tuple[str, str, list]]] = {}
     for child_id, ground_id, parent, ground, kind, on, in_force_on in ground_rows:
-        documents = grounds.setdefault(child_id, {}).setdefault(ground_id, (parent, ground, []))[2]
+        ground_documents = grounds.setdefault(child_id, {}).setdefault(ground_id, (parent, ground, []))[2]
         if kind is not None:
-            documents.append((kind, on, in_force_on))
+            ground_documents.append((kind, on, in_force_on))
     consents: dict[int, list[ConsentFact]] = {}
     for child_id, parent, given_on, names, withdrawn_on in parental_consent_rows:
         named = json.loads(names) if isinstance(names, str) else names

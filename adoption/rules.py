@@ -609,7 +609,9 @@ def central_register_wait(facts: CaseFacts, on: date):
 
 @rule("PERSONAL_CONTACT", "MFA art. 76(3)", foreign_applicants)
 def personal_contact(facts: CaseFacts, on: date):
-    waiting_until, missing, short = [], [], []
+    missing: list[str] = []
+    waiting_until: list[tuple] = []  # (the day two weeks are complete, applicant id, child id, applicant, child)
+    short: list[tuple] = []
     for applicant in facts.applicants:
         for child in facts.children:
             days = sorted(

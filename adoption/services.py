@@ -693,7 +693,7 @@ def refer_to_court(*, actor: User | None, case: Case, court: Court, on: datetime
         case=case, court=court, on=on, eligible_since=rules.eligible_since(facts, on), created_by=actor
     )
     record_write(actor=actor, verb="refer_to_court", obj=referral, subject=case)
-    _set_status(case, CaseStatus.REFERRED, actor=actor, verb="refer_to_court")
+    _set_status(case, CaseStatus.REFERRED, actor=actor, verb=Verb.REFER_TO_COURT)
     return referral
 
 
@@ -760,7 +760,7 @@ def record_hearing(
     )
     record_write(actor=actor, verb="record_hearing", obj=hearing, subject=case)
     if case.status != CaseStatus.HEARD:
-        _set_status(case, CaseStatus.HEARD, actor=actor, verb="record_hearing")
+        _set_status(case, CaseStatus.HEARD, actor=actor, verb=Verb.RECORD_HEARING)
     return hearing
 
 
@@ -873,13 +873,13 @@ def record_decision(
             raise ConflictError(
                 "outcome", "child_already_adopted", _("A child of this case has already been adopted.")
             ) from None
-        _set_status(case, CaseStatus.DECIDED, actor=actor, verb="record_decision")
+        _set_status(case, CaseStatus.DECIDED, actor=actor, verb=Verb.RECORD_DECISION)
     else:
         _set_status(
             case,
             CaseStatus.CLOSED,
             actor=actor,
-            verb="record_decision",
+            verb=Verb.RECORD_DECISION,
             closed_reason=ClosedReason.REFUSED,
             closed_on=decided_on,
         )
@@ -1098,7 +1098,7 @@ def _adoption_takes_effect(
 ) -> None:
     """¶49: on entry into force the children leave the registers and every other open case
     closes; the child is known by the new identity the court gave (RULES v2 §6)."""
-    _set_status(case, CaseStatus.IN_FORCE, actor=actor, verb="set_in_force")
+    _set_status(case, CaseStatus.IN_FORCE, actor=actor, verb=Verb.SET_IN_FORCE)
     for child in children:
         registry_services.seal_identity(actor=actor, child=child, on=in_force_on, new_identity=new_identity or {})
         if child.status == ChildStatus.REGISTERED:
@@ -1115,7 +1115,7 @@ def _adoption_takes_effect(
             other,
             CaseStatus.CLOSED,
             actor=actor,
-            verb="close_case",
+            verb=Verb.CLOSE_CASE,
             closed_reason=ClosedReason.CHILD_ADOPTED_IN_OTHER_CASE,
             closed_on=in_force_on,
         )
@@ -1163,5 +1163,10 @@ def withdraw_case(*, actor: User | None, case: Case, on: datetime.date) -> Case:
         errors.append(FieldError("on", "before_case_opened", _("The date is before the case was opened.")))
     raise_errors(errors)
     return _set_status(
-        case, CaseStatus.CLOSED, actor=actor, verb="withdraw_case", closed_reason=ClosedReason.WITHDRAWN, closed_on=on
+        case,
+        CaseStatus.CLOSED,
+        actor=actor,
+        verb=Verb.WITHDRAW_CASE,
+        closed_reason=ClosedReason.WITHDRAWN,
+        closed_on=on,
     )

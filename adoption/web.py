@@ -106,8 +106,10 @@ class ApplicantForm(forms.Form):
 
 class CaseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of adoption"), choices=CaseKind.choices, initial=CaseKind.STANDARD)
-    children = forms.ModelMultipleChoiceField(label=_("Children"), queryset=None)
-    applicants = forms.ModelMultipleChoiceField(label=_("Applicants (one person or a married couple)"), queryset=None)
+    children = forms.ModelMultipleChoiceField(label=_("Children"), queryset=Child.objects.none())
+    applicants = forms.ModelMultipleChoiceField(
+        label=_("Applicants (one person or a married couple)"), queryset=Applicant.objects.none()
+    )
     relatives = forms.BooleanField(label=_("The applicants are relatives of the children"), required=False)
     opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
 
@@ -129,7 +131,7 @@ class CaseForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=CaseDocumentKind.choices)
     applicant = forms.ModelChoiceField(
-        label=_("Applicant (certificates, consents, proofs)"), queryset=None, required=False
+        label=_("Applicant (certificates, consents, proofs)"), queryset=Applicant.objects.none(), required=False
     )
     spouses = forms.ModelMultipleChoiceField(
         label=_("The two spouses (marriage certificate)"),
@@ -177,8 +179,8 @@ class DocumentForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    applicant = forms.ModelChoiceField(label=_("Applicant"), queryset=None)
-    child = forms.ModelChoiceField(label=_("Child"), queryset=None)
+    applicant = forms.ModelChoiceField(label=_("Applicant"), queryset=Applicant.objects.none())
+    child = forms.ModelChoiceField(label=_("Child"), queryset=Child.objects.none())
     on = forms.DateField(label=_("Date of the contact"), widget=DateInput())
 
     def __init__(self, *args, case, **kwargs):
@@ -188,7 +190,7 @@ class ContactForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    child = forms.ModelChoiceField(label=_("Child"), queryset=None)
+    child = forms.ModelChoiceField(label=_("Child"), queryset=Child.objects.none())
     given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
 
     def __init__(self, *args, case, **kwargs):

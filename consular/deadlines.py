@@ -166,7 +166,8 @@ def _posts(child_ids: list[int]):
     """post_of(child, receiving country): the post a child's reminders go to, the one it is
     registered with, else the embassy in its country of residence."""
     embassies = dict(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", "pk"))
-    active, residence = {}, {}
+    active: dict[int, int] = {}  # child: the post it is registered with
+    residence: dict[int, str] = {}  # child: its country of residence
     for batch in batched(child_ids):
         active.update(
             ConsularRegistration.objects.filter(ended_on__isnull=True, child_id__in=batch).values_list(

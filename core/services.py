@@ -234,7 +234,7 @@ def create_reminders(reminders: Iterable[Reminder], *, batch: int = 1000) -> Cou
     """Insert what a sweep found due, a batch at a time (the first sweep over a national
     register finds hundreds of thousands). The unique (kind, subject, due_on) constraint makes
     repeated and concurrent sweeps harmless. Returns how many of each kind were found."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for chunk in batched(reminders, batch):
         Reminder.objects.bulk_create(chunk, ignore_conflicts=True)
         counts.update(reminder.kind for reminder in chunk)

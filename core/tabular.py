@@ -65,7 +65,7 @@ def read_rows(path: str | Path, required_columns: list[str]) -> list[tuple[int, 
     missing = [c for c in required_columns if c not in header]
     if missing:
         raise FileFormatError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     limit = settings.IMPORT_MAX_ROWS
     try:
         for line, values in enumerate(table, start=2):

@@ -20,7 +20,7 @@ from core.models import Agency, Role
 from core.permissions import FILE_READERS
 
 from . import selectors, services
-from .models import FeePurpose, PartyRole
+from .models import FeePurpose, Party, PartyRole
 
 
 class AgencyForm(forms.Form):
@@ -54,7 +54,7 @@ class PartyForm(forms.Form):
 
 
 class FeeForm(forms.Form):
-    party = forms.ModelChoiceField(label=_("Paid to"), queryset=None)
+    party = forms.ModelChoiceField(label=_("Paid to"), queryset=Party.objects.none())  # the case's, in __init__
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
     currency = forms.CharField(label=_("Currency (ISO code, e.g. USD)"), min_length=3, max_length=3)
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())

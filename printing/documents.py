@@ -60,7 +60,7 @@ def links(user, *, case=None, child=None) -> list[tuple[str, str, bool]]:
 
     of, pk = ("case", case.pk) if case is not None else ("child", child.pk)
     return [
-        (DocumentKind(code).label, reverse(f"web-print-{code}", args=[pk]), kind.eligible_only)
+        (str(DocumentKind(code).label), reverse(f"web-print-{code}", args=[pk]), kind.eligible_only)
         for code, kind in KINDS.items()
         if kind.of == of and user.role in kind.roles
     ]

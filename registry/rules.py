@@ -73,7 +73,7 @@ def next_level(current: str | None) -> str:
     """The only level a child may be placed on next: levels are climbed in order, never skipped."""
     if current is None:
         return Level.PRIMARY
-    index = LEVELS.index(current)
+    index = LEVELS.index(Level(current))
     return LEVELS[index + 1] if index + 1 < len(LEVELS) else ""
 
 
@@ -150,7 +150,7 @@ def uncovered_parents(
 ) -> list[str]:
     """Parents covered neither by a ground nor by a consent for these applicants on `on`
     ([] means the child is adoptable as to parents)."""
-    covered = set()
+    covered: set[str] = set()
     for fact in grounds:
         if ground_holds_on(fact, on):
             covered |= {Parent.MOTHER, Parent.FATHER} if fact.parent == Parent.BOTH else {fact.parent}

@@ -71,7 +71,7 @@ def run_import_job(job_id: int) -> ImportJob:
                 shown[0] = done
 
         try:
-            result = IMPORTERS[job.kind](job.file.path, dry_run=job.dry_run, progress=progress)
+            result = IMPORTERS[ImportJob.Kind(job.kind)](job.file.path, dry_run=job.dry_run, progress=progress)
             job.errors = [e.as_dict() for e in result.errors]
             job.flagged, job.created, job.skipped = result.flagged, result.created, result.skipped
             job.total = job.done = result.rows

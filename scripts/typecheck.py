@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "mypy-baseline.txt"
-PACKAGES = ["adoption", "registry", "consular", "core", "reports", "config"]
+PACKAGES = ["core", "registry", "adoption", "consular", "intercountry", "databank", "printing", "reports", "config"]
 ERROR = re.compile(r"^(?P<file>[^:]+):\d+: error: (?P<message>.*)$")
 
 

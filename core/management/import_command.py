@@ -1,5 +1,8 @@
 """The shape every import command shares: validate whole, print errors by line, progress bar."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -7,7 +10,8 @@ from core.tabular import FileFormatError
 
 
 class ImportCommand(BaseCommand):
-    importer = None  # a function (path, *, dry_run, progress) -> result with .errors/.created/.skipped/.flagged
+    # (path, *, dry_run, progress) -> a result with .errors, .created, .skipped and .flagged
+    importer: Callable[..., Any]
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV (UTF-8, header row) or XLSX")
