@@ -165,7 +165,7 @@ def audit_passed(
     """One `update` event by the system for each row `ids` of `model`, from the SQL `before` to the
     SQL `after` over the row `r` (and the rows of `join`): the record of a step that a row written
     once, in the state its last step leaves it, passed through in the services (each event as
-    `audited_update` would have written it). Returns how many."""
+    `core.audit.audited_update` would have written it). Returns how many."""
     return _audit_rows(model, ids, verb, AuditEvent.Action.UPDATE, before, after, None, join)
 
 
