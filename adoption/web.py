@@ -123,12 +123,31 @@ class CaseForm(forms.Form):
         )
         self.fields["children"].label_from_instance = lambda c: f"{sealing.shown_name(c)} ({c.birth_date}) #{c.pk}"
         self.fields["applicants"].queryset = selectors.applicants_for(user).order_by("last_name")
-        self.fields["applicants"].label_from_instance = lambda a: (
-            f"{a.name} ({a.citizenship}/{a.residence_country}) #{a.pk}"
-        )
+        self.fields["applicants"].label_from_instance = applicant_choice
 
 
-class DocumentForm(forms.Form):
+def applicant_choice(applicant: Applicant) -> str:
+    """How every form's choice names an applicant: spouses often share a name and an initial, and the
+    number is the one the applicant's record shows (the model's __str__ is the number alone, for logs)."""
+    return f"{applicant.name} ({applicant.citizenship}/{applicant.residence_country}) #{applicant.pk}"
+
+
+class CaseChoicesForm(forms.Form):
+    """A form about one case: its `applicant`, `spouses` and `child` fields (those it has) choose among
+    the case's own applicants and children, named as the pages name them (a sealed child by its number)."""
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("applicant", "spouses"):
+            if name in self.fields:
+                self.fields[name].queryset = case.applicants.all()
+                self.fields[name].label_from_instance = applicant_choice
+        if "child" in self.fields:
+            self.fields["child"].queryset = case.children.all()
+            self.fields["child"].label_from_instance = sealing.shown_name
+
+
+class DocumentForm(CaseChoicesForm):
     kind = forms.ChoiceField(label=_("Document"), choices=CaseDocumentKind.choices)
     applicant = forms.ModelChoiceField(
         label=_("Applicant (certificates, consents, proofs)"), queryset=Applicant.objects.none(), required=False
@@ -165,37 +184,21 @@ class DocumentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["applicant"].queryset = self.fields["spouses"].queryset = case.applicants.all()
-        self.fields["child"].queryset = case.children.all()
-        self.fields["applicant"].label_from_instance = self.fields["spouses"].label_from_instance = lambda a: a.name
-        self.fields["child"].label_from_instance = sealing.shown_name
-
     def service_args(self) -> dict:
         d = dict(self.cleaned_data)
         d["named_applicants"] = [a.pk for a in d.pop("spouses")]
         return d
 
 
-class ContactForm(forms.Form):
+class ContactForm(CaseChoicesForm):
     applicant = forms.ModelChoiceField(label=_("Applicant"), queryset=Applicant.objects.none())
     child = forms.ModelChoiceField(label=_("Child"), queryset=Child.objects.none())
     on = forms.DateField(label=_("Date of the contact"), widget=DateInput())
 
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["applicant"].queryset = case.applicants.all()
-        self.fields["child"].queryset = case.children.all()
 
-
-class ConsentForm(forms.Form):
+class ConsentForm(CaseChoicesForm):
     child = forms.ModelChoiceField(label=_("Child"), queryset=Child.objects.none())
     given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
-
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = case.children.all()
 
 
 class DomesticSearchForm(forms.Form):

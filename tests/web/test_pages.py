@@ -295,6 +295,27 @@ def test_a_medical_certificate_lists_conditions_from_the_policys_checklist(clien
     assert unknown.status_code == 400 and CaseDocument.objects.filter(issued_on=ago(1)).count() == 1
 
 
+def test_every_form_of_a_case_names_its_applicants_and_children(client, users, foreign_case):
+    """A guardianship agency records a contact or a consent by choosing people by name: the models'
+    own names are their numbers alone ("applicant #12", kept out of names for the logs)."""
+    login(client, users["guardianship"])
+    page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
+    wife, husband = foreign_case.applicants.order_by("id")
+    child = foreign_case.children.get()
+    for step in ("documents", "contacts"):
+        for applicant in (wife, husband):
+            assert re.search(
+                rf'id="{step}-applicant".*?<option value="{applicant.pk}">{applicant.name} \(US/US\) #{applicant.pk}<',
+                page,
+                re.S,
+            ), (step, applicant.name)
+    for step in ("documents", "contacts", "consents"):
+        assert re.search(
+            rf'id="{step}-child".*?<option value="{child.pk}">{child.last_name} {child.first_name}<', page, re.S
+        )
+    assert f">applicant #{wife.pk}<" not in page and f">child #{child.pk}<" not in page
+
+
 def test_closing_a_case_is_offered_empty_and_needs_the_tick(client, users, foreign_case):
     login(client, users["guardianship"])
     page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
