@@ -30,3 +30,5 @@ ALL_ROLES = tuple(Role.values)
 # part, through the consular endpoints), and who reads the children adopted abroad.
 FILE_READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT, Role.AUDITOR)
 ADOPTED_READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.CONSULAR, Role.AUDITOR)
+# who reads the families that fit a child (the databank): the registers' keepers and their overseers
+MATCH_READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR)

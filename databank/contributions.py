@@ -15,6 +15,7 @@ from adoption import extensions
 from adoption.facts import as_date
 from adoption.rules import UNASKED_NAMED, DatabankFacts, ProposalFacts
 from core.dates import add_months
+from core.permissions import MATCH_READERS
 from registry import contributions as registry_contributions
 
 from . import facts
@@ -123,4 +124,4 @@ def register() -> None:
 
     extensions.fact_sources.append(SEARCH)
     extensions.registration_hooks.append(on_registration)
-    registry_contributions.child_pages.append((_("Families for the child"), "web-child-matches"))
+    registry_contributions.child_pages.append((_("Families for the child"), "web-child-matches", MATCH_READERS))

@@ -15,14 +15,13 @@ from core.audit import note_read
 from core.dates import today
 from core.forms import DateInput, require_role, run_service
 from core.models import Region, Role
+from core.permissions import MATCH_READERS
 from registry import sealing
 from registry.models import Sex
 from registry.selectors import children_for
 
 from . import facts, rules, selectors, services
 from .models import Answer
-
-READERS = (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR)
 
 
 class WishesForm(forms.Form):
@@ -101,7 +100,7 @@ def family_wishes(request, pk):
 
 @login_required
 def child_matches(request, pk):
-    require_role(request.user, *READERS)
+    require_role(request.user, *MATCH_READERS)
     child = get_object_or_404(children_for(request.user).select_related("district"), pk=pk)
     on = today()
     if request.method == "POST":

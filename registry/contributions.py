@@ -10,8 +10,8 @@ consular); each of those apps registers its part here when Django starts (its Ap
 - `applicant_lookups`: which of some applicant ids the user sees (a consent names applicants);
 - `decision_dates`: the dates courts decided on the child's adoption (a consent is withdrawn
   only until then);
-- `child_pages`: (label, url name) of pages about a child that live in another app (its
-  matches with families); the child's page links to them.
+- `child_pages`: (label, url name, roles) of pages about a child that live in another app (its
+  matches with families); the child's page links to those the reader's role may open.
 """
 
 from __future__ import annotations
@@ -35,4 +35,4 @@ def decisions_for(child) -> list:
     return [on for source in decision_dates for on in source(child)]
 
 
-child_pages: list[tuple] = []  # (label, url name taking the child's pk)
+child_pages: list[tuple] = []  # (label, url name taking the child's pk, the roles that may open it)

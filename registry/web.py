@@ -260,7 +260,7 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "grounds": grounds if role == Role.GUARDIANSHIP else (),
         "ground_confirm": WithdrawGroundForm.confirm_label,
         "renamed": sealing.renamed(child),
-        "child_pages": contributions.child_pages,
+        "child_pages": [(label, url) for label, url, roles in contributions.child_pages if role in roles],
     }
     context["timeline"] = timeline(child, request.user, sealed=identity["sealed"], grounds=grounds)
     context["sealed"] = identity["sealed"]

@@ -10,7 +10,7 @@ from core.audit import note_read
 from core.dates import today
 from core.errors import may
 from core.models import Role
-from core.permissions import FILE_READERS, roles
+from core.permissions import FILE_READERS, MATCH_READERS, roles
 from registry import sealing
 from registry.models import Child
 from registry.selectors import children_for
@@ -57,7 +57,7 @@ class MatchesView(ChildBound):
     the order they are proposed, each with the reason and any proposal made: `count` of them,
     the first 50 in `results`."""
 
-    permission_classes = [roles(Role.GUARDIANSHIP, read=(Role.REGIONAL, Role.MINISTRY, Role.AUDITOR))]
+    permission_classes = [roles(Role.GUARDIANSHIP, read=MATCH_READERS)]
     serializer_class = MatchSerializer
 
     @extend_schema(

@@ -41,6 +41,37 @@ def test_each_role_opens_its_pages(client, users, role, pages):
         assert client.get(page).status_code == 200, page
 
 
+LINKS_NOT_FOLLOWED = re.compile(r"^/(logout|admin|api|static|i18n|verify)/|/print/|download|\.(csv|xlsx|pdf)$")
+
+
+@pytest.mark.parametrize("role", ["guardianship", "regional", "ministry", "court", "consular", "auditor"])
+def test_every_link_a_page_offers_opens_for_the_role(client, users, district, court, role):
+    """From the home page, each link of each page reached (up to three of each shape, e.g.
+    /children/N/) answers the role: a page never offers what the role may not open (the child's
+    page offered a court the databank's families page, which answered 403)."""
+    adopt_abroad(district, court)  # a child adopted into the US: its case referred to the court, its post's
+    adopt_abroad(district, court, referred_only=True, last_name="Lee")  # a case before the court
+    refused, seen, queue, shapes = [], set(), ["/"], {}
+    login(client, users[role])
+    while queue:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code >= 400:
+            refused.append((url, response.status_code))
+        if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+            continue
+        for href in re.findall(r'href="(/[^"#]*)"', response.content.decode()):
+            href = href.replace("&amp;", "&")
+            shape = re.sub(r"\d+", "N", href.split("?")[0])
+            if not LINKS_NOT_FOLLOWED.search(href) and shapes.get(shape, 0) < 3 and href not in seen:
+                shapes[shape] = shapes.get(shape, 0) + 1
+                queue.append(href)
+    assert len(seen) >= 4 and not refused, refused  # the consular post: home, queue, its children, a child
+
+
 @pytest.mark.parametrize(
     "role, page",
     [
