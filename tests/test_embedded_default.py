@@ -1,6 +1,7 @@
 """`make run` on a fresh machine: with no environment at all the service runs on its embedded
 SQLite, so every migration must apply there too, not only on PostgreSQL."""
 
+import re
 import subprocess
 import sys
 
@@ -30,6 +31,12 @@ child = make_child(district, last_name="Жумабаева", birth_registration_
 family = make_applicant(district, last_name="Whitfield", first_name="Anna")
 case = services.open_case(actor=None, children=[child], applicants=[family], opened_on=ago(10))
 print("checks", sorted(check.code for check in eligibility(case, today()).checks))
+# the same with Django's query log on, as with DEBUG=1 (it binds every parameter again: no list may be one)
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+with CaptureQueriesContext(connection) as logged:
+    eligibility(case, today())
+print("logged", len(logged.captured_queries))
 # the databank: a child's families (their count had PostgreSQL-only SQL: a select list of nothing)
 from databank import facts as databank_facts
 from databank import services as databank_services
@@ -63,6 +70,7 @@ print("reminded", [(pk == case.pk, due_on == today()) for pk, due_on in pairs])
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "DOMESTIC_PREFERENCE" in done.stdout, done.stdout + done.stderr[-2000:]
+    assert re.search(r"^logged [1-9]", done.stdout, re.M), done.stdout + done.stderr[-2000:]
     assert "Error calling" not in done.stderr, done.stderr[
         -2000:
     ]  # a listener of the commit (the work queue's outlook)
