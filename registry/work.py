@@ -1,7 +1,9 @@
 """The registers' lines of the work queues (core.work): children whose next step on the registers
-falls due, from the sweep's own definition of the steps (deadlines.register_steps): the district
-places a child on the primary register and sends the file on to the region; the region, and the
-ministry, place it on the central register."""
+falls due, from the sweep's own definition of the steps (deadlines.register_steps). Each level's
+keeper places a child on its register and, when no family is found in time, sends the file on
+(the sweep reminds the sender): the district places on the primary register and sends to the
+region; the region places on the regional register and sends to the ministry; the ministry places
+on the central register (ROLES.md: each level's entries are its keeper's)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ import heapq
 import itertools
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from core import work
 from core.models import Policy, Role, User
@@ -18,19 +21,19 @@ from core.models import Policy, Role, User
 from . import deadlines, sealing, selectors
 from .models import ChildStatus, Level
 
-STEPS_OF: dict[str, tuple[str | None, ...]] = {
-    Role.GUARDIANSHIP: (None, Level.PRIMARY),
-    Role.REGIONAL: (Level.REGIONAL,),
-    Role.MINISTRY: (Level.REGIONAL,),
+# each role's steps: the level a child stands on when the step falls due -> what the role does
+STEPS_OF: dict[str, dict[str | None, Promise]] = {
+    Role.GUARDIANSHIP: {None: _("Place on the primary register"), Level.PRIMARY: _("Send to the regional register")},
+    Role.REGIONAL: {
+        Level.PRIMARY: _("Place on the regional register"),
+        Level.REGIONAL: _("Send to the central register"),
+    },
+    Role.MINISTRY: {Level.REGIONAL: _("Place on the central register")},
 }
 
 
 def register_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
-    titles = {
-        None: _("Place on the primary register"),
-        Level.PRIMARY: _("Send to the regional register"),
-        Level.REGIONAL: _("Place on the central register"),
-    }
+    titles = STEPS_OF[user.role]
     steps = deadlines.register_steps(Policy.on(on))
     active = selectors.children_for(user).filter(status=ChildStatus.REGISTERED)
     # each step in the order of the date it runs from (an index: its deadline is that date plus a
@@ -39,11 +42,11 @@ def register_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
         deadlines.due_on_register(active, until, steps, (level,))
         .order_by(steps[level][0], "id")
         .values_list("deadline", "id", "register_level")[: work.PER_SOURCE]
-        for level in STEPS_OF[user.role]
+        for level in titles
     ]
     children = heapq.merge(*per_step, key=lambda row: (_day(row[0]), row[1]))
     return [
-        work.Due(_day(deadline), deadlines.ESCALATION_REMINDER, pk, titles[level])
+        work.Due(_day(deadline), deadlines.ESCALATION_REMINDER, pk, str(titles[level]))
         for deadline, pk, level in itertools.islice(children, work.PER_SOURCE)
     ]
 

@@ -55,12 +55,20 @@ def test_the_district_sees_its_register_steps_soonest_first_by_name(api, users, 
     assert found[0]["title"] == "Place on the primary register" and found[0]["url"] == f"/children/{late.pk}/"
     assert found[1]["title"] == "Send to the regional register" and found[1]["url"] == f"/children/{soon.pk}/"
     assert len(lines(api, users["guardianship"], days=29)) == 2  # the horizon, a day shorter
-    # the region places on the central register: only the regional step is its own
+    # the region places on its own register the children the districts send it, and sends on to the
+    # ministry those on it too long; the ministry places them on the central register
     new_child(district, "Областной", 100, [("primary", 90), ("regional", 25)])
     regional = lines(api, users["regional"])
-    assert [line["subject"].split()[0] for line in regional] == ["Областной"]
-    assert regional[0]["title"] == "Place on the central register"
+    assert [(line["subject"].split()[0], line["title"]) for line in regional] == [
+        ("Областной", "Send to the central register"),  # due in 5 days
+        ("Скорый", "Place on the regional register"),  # in 10
+        ("Далёкий", "Place on the regional register"),  # in 30
+    ]
     assert all("Областной" not in line["subject"] for line in lines(api, users["other_regional"]))
+    ministry = [line for line in lines(api, users["ministry"]) if line["kind"] == found[1]["kind"]]
+    assert [(line["subject"].split()[0], line["title"]) for line in ministry] == [
+        ("Областной", "Place on the central register")
+    ]
 
 
 def test_the_court_sees_referrals_decisions_awaiting_force_and_civil_registrations(api, users, district, court):
