@@ -41,11 +41,13 @@ def case_events(child, user) -> list[dict]:
     return events
 
 
-def applicants_seen(user, ids) -> set[int]:
+def applicants_seen(user, ids) -> dict[int, str]:
     from .selectors import applicants_for
 
     applicants = applicants_for(user) if user else Applicant.objects.all()  # no user: a command or a test
-    return set(applicants.filter(pk__in=ids).values_list("pk", flat=True))
+    applicants = applicants.filter(pk__in=ids)
+    fields = ("id", "last_name", "first_name", "citizenship", "residence_country")
+    return {a.pk: a.label for a in applicants.only(*fields).order_by("last_name", "first_name", "id")}
 
 
 def granted_on(child) -> list:

@@ -65,6 +65,12 @@ class Applicant(models.Model):
         return f"applicant #{self.pk}"
 
     @property
+    def label(self) -> str:
+        """How a choice names the applicant: spouses often share a name and an initial, and the number
+        is the one the applicant's record shows (__str__ is the number alone: it ends up in logs)."""
+        return f"{self.name} ({self.citizenship}/{self.residence_country}) #{self.pk}"
+
+    @property
     def name(self) -> str:
         """How pages and queues name the applicant."""
         return self.name_of(self.last_name, self.first_name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from operator import attrgetter
 from urllib.parse import urlencode
 
 from django import forms
@@ -123,13 +124,7 @@ class CaseForm(forms.Form):
         )
         self.fields["children"].label_from_instance = lambda c: f"{sealing.shown_name(c)} ({c.birth_date}) #{c.pk}"
         self.fields["applicants"].queryset = selectors.applicants_for(user).order_by("last_name")
-        self.fields["applicants"].label_from_instance = applicant_choice
-
-
-def applicant_choice(applicant: Applicant) -> str:
-    """How every form's choice names an applicant: spouses often share a name and an initial, and the
-    number is the one the applicant's record shows (the model's __str__ is the number alone, for logs)."""
-    return f"{applicant.name} ({applicant.citizenship}/{applicant.residence_country}) #{applicant.pk}"
+        self.fields["applicants"].label_from_instance = attrgetter("label")
 
 
 class CaseChoicesForm(forms.Form):
@@ -141,7 +136,7 @@ class CaseChoicesForm(forms.Form):
         for name in ("applicant", "spouses"):
             if name in self.fields:
                 self.fields[name].queryset = case.applicants.all()
-                self.fields[name].label_from_instance = applicant_choice
+                self.fields[name].label_from_instance = attrgetter("label")
         if "child" in self.fields:
             self.fields["child"].queryset = case.children.all()
             self.fields["child"].label_from_instance = sealing.shown_name

@@ -7,7 +7,8 @@ consular); each of those apps registers its part here when Django starts (its Ap
 - `unsealers`: for a role whose right to open a sealed identity depends on another app's record
   (a court: the adoption it decided);
 - `timeline_sources`: events of the child's timeline that live in another app;
-- `applicant_lookups`: which of some applicant ids the user sees (a consent names applicants);
+- `applicant_lookups`: which of some applicant ids the user sees, with the label that names each
+  (a consent names applicants);
 - `decision_dates`: the dates courts decided on the child's adoption (a consent is withdrawn
   only until then);
 - `child_pages`: (label, url name, roles) of pages about a child that live in another app (its
@@ -23,12 +24,14 @@ from django.db.models import Q
 child_scopes: dict[str, Callable[..., Q]] = {}  # role -> fn(user, prefix) -> Q on a path to Child
 unsealers: dict[str, Callable[..., bool]] = {}  # role -> fn(user, child) -> may open its sealed identity
 timeline_sources: list[Callable[..., list[dict]]] = []  # fn(child, user) -> [{"on", "text", "case"?}]
-applicant_lookups: list[Callable[..., set[int]]] = []  # fn(user, ids) -> the ids among them the user sees
+applicant_lookups: list[Callable[..., dict[int, str]]] = []  # fn(user, ids) -> {id: label} of those the user sees
 decision_dates: list[Callable[..., list]] = []  # fn(child) -> dates of decisions granting the child's adoption
 
 
-def applicants_seen(user, ids) -> set[int]:
-    return set().union(*(lookup(user, ids) for lookup in applicant_lookups)) if applicant_lookups else set()
+def applicants_seen(user, ids) -> dict[int, str]:
+    """The applicants of `ids` that `user` sees, by id with their label, in the labels' order."""
+    found = {pk: label for lookup in applicant_lookups for pk, label in lookup(user, ids).items()}
+    return dict(sorted(found.items(), key=lambda item: item[1]))
 
 
 def decisions_for(child) -> list:

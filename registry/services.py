@@ -634,7 +634,7 @@ def record_parental_consent(
             errors.append(
                 FieldError("names_applicants", "empty", _("Name the applicants, or omit the list for anyone."))
             )
-        unknown = sorted(set(names_applicants) - contributions.applicants_seen(actor, names_applicants))
+        unknown = sorted(set(names_applicants) - contributions.applicants_seen(actor, names_applicants).keys())
         if unknown:
             errors.append(
                 FieldError(

@@ -92,6 +92,7 @@ class ParentalConsentForm(forms.Form):
     parent = forms.ChoiceField(label=_("Who consents"), choices=ConsentParent.choices)
     given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
     form = forms.ChoiceField(label=_("Form of the consent"), choices=ConsentForm.choices)
+    # their numbers, not a list to choose from: a district keeps about 20,000 applicants at national scale
     names_applicants = forms.CharField(
         label=_("Applicants it is limited to (their numbers, comma-separated)"),
         help_text=_("Empty: consent to adoption by anyone."),
@@ -253,7 +254,7 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
             if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED and child.register_level
             else None  # a child never placed on a register is not offered a deregistration
         ),
-        "consents": selectors.consents_of(child),
+        "consents": _consents_named(child, request.user, sealed=identity["sealed"]),
         "consent_form": forms_given.get("consent_form")
         or (ParentalConsentForm(initial={"given_on": today()}) if role == Role.GUARDIANSHIP else None),
         "withdraw_form": WithdrawConsentForm(initial={"on": today()}) if role == Role.GUARDIANSHIP else None,
@@ -278,6 +279,15 @@ def child(request, pk):
         messages.error(request, exc.errors[0].message)
         unsealed = False
     return _child_page(request, child, unsealed=unsealed)
+
+
+def _consents_named(child, user, *, sealed: bool) -> list[tuple]:
+    """The child's consents, each with the applicants it is limited to, by name for a reader who
+    sees them (a sealed child's consents: by number only, as its documents are hidden)."""
+    consents = list(selectors.consents_of(child))
+    ids = {pk for consent in consents for pk in consent.names_applicants or ()}
+    labels = contributions.applicants_seen(user, ids) if ids and not sealed else {}
+    return [(consent, [labels.get(pk, f"#{pk}") for pk in consent.names_applicants or ()]) for consent in consents]
 
 
 def _post_on_child(request, pk, form_class, form_name, service, to_kwargs, done):

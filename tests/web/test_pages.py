@@ -347,6 +347,54 @@ def test_every_form_of_a_case_names_its_applicants_and_children(client, users, f
     assert f">applicant #{wife.pk}<" not in page and f">child #{child.pk}<" not in page
 
 
+def test_a_parents_consent_names_the_applicants_it_is_limited_to(client, users, district, other_district):
+    """The agency types the applicants' numbers (a district keeps thousands: no list to choose from);
+    the record names them, and a number the agency does not see is refused."""
+    from adoption.models import Applicant
+    from registry.models import ParentalConsent
+    from tests.adoption.conftest import make_applicant, make_child
+
+    child = make_child(district)
+    stepfather = make_applicant(district, citizenship="KZ", residence="KZ", sex="M", last_name="Omarov")
+    elsewhere = make_applicant(other_district, last_name="Elsewhere")
+    login(client, users["guardianship"])
+    consent = {
+        "parent": "mother",
+        "given_on": ago(3).isoformat(),
+        "form": "notarised",
+        "number": "N-1",
+        "date": ago(3).isoformat(),
+        "issued_by": "Notary",
+    }
+    refused = client.post(f"/children/{child.pk}/consents/", consent | {"names_applicants": f"#{elsewhere.pk}"})
+    assert refused.status_code == 400 and not ParentalConsent.objects.exists()
+    saved = client.post(f"/children/{child.pk}/consents/", consent | {"names_applicants": f"#{stepfather.pk}"})
+    assert saved.status_code == 302 and ParentalConsent.objects.get().names_applicants == [stepfather.pk]
+    page = client.get(f"/children/{child.pk}/").content.decode()
+    assert f"for applicants Omarov Ann (KZ/KZ) #{stepfather.pk}" in page
+    assert Applicant.objects.get(pk=elsewhere.pk).last_name not in page
+
+
+def test_a_sealed_childs_consent_names_its_applicants_by_number_only(client, users, district, court):
+    from registry.models import ParentalConsent
+
+    case, child = adopt_abroad(district, court)
+    wife = case.applicants.order_by("id").first()
+    ParentalConsent.objects.create(
+        child=child,
+        parent="mother",
+        given_on=child.birth_date,
+        form="notarised",
+        names_applicants=[wife.pk],
+        document_number="N-9",
+        document_date=child.birth_date,
+        document_issued_by="Notary",
+    )
+    page = login(client, users["guardianship"]).get(f"/children/{child.pk}/").content.decode()
+    consents = re.search(r'<h2 id="consents">.*?</ul>', page, re.S).group(0)
+    assert f"for applicants #{wife.pk}" in consents and wife.last_name not in consents and "N-9" not in consents
+
+
 def test_closing_a_case_is_offered_empty_and_needs_the_tick(client, users, foreign_case):
     login(client, users["guardianship"])
     page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
