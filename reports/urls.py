@@ -8,4 +8,5 @@ urlpatterns = [
     path("dashboard/policy/", web.policy, name="web-policy"),
     path("dashboard/import/", web.imports, name="web-import"),
     path("dashboard/import/<int:pk>/", web.import_job, name="web-import-job"),
+    path("dashboard/import/<slug:kind>.csv", web.import_header, name="web-import-header"),
 ]

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -230,7 +231,22 @@ def imports(request):
         job = run_service(form, services.start_import, actor=request.user, **form.cleaned_data)
         if job:
             return redirect("web-import-job", pk=job.pk)
-    return render(request, "reports/import.html", {"form": form, "jobs": ImportJob.objects.all()[:10]})
+    layouts = [(kind, label, services.COLUMNS[kind]) for kind, label in ImportJob.Kind.choices]
+    return render(
+        request, "reports/import.html", {"form": form, "jobs": ImportJob.objects.all()[:10], "layouts": layouts}
+    )
+
+
+@login_required
+def import_header(request, kind):
+    """An empty file of the kind: its header row, to fill in a spreadsheet."""
+    if request.user.role != Role.MINISTRY:
+        raise PermissionDenied
+    if kind not in ImportJob.Kind.values:
+        raise Http404
+    response = HttpResponse(",".join(services.COLUMNS[ImportJob.Kind(kind)]) + "\r\n", content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+    return response
 
 
 @login_required

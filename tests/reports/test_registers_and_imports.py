@@ -181,3 +181,27 @@ def test_the_registers_today_from_current_state_agree_with_the_history(api, user
         "regional": 0,
         "central": 1,
     }
+
+
+def test_the_import_page_gives_each_files_header_row_and_an_empty_file_that_imports(client, users, tmp_path):
+    from reports.imports import COLUMNS as ADOPTION_COLUMNS
+    from reports.imports import import_adoptions
+
+    load_reference_data()
+    client.force_login(users["ministry"])
+    page = client.get("/dashboard/import/").content.decode()
+    for kind, columns in (("children", COLUMNS), ("adoptions", ADOPTION_COLUMNS)):
+        assert ", ".join(columns) in page and f'href="/dashboard/import/{kind}.csv"' in page
+    # each empty file, with the sample's rows below its header, is a file the import takes
+    for kind, importer in (("children", import_children), ("adoptions", import_adoptions)):
+        header = client.get(f"/dashboard/import/{kind}.csv")
+        assert header.status_code == 200 and header["Content-Type"].startswith("text/csv")
+        sample = (SHARED / "samples" / f"{kind}.csv").read_text(encoding="utf-8").splitlines()[1:]
+        rows = "\n".join(line.replace("<district code>", "KZ-71-ESI") for line in sample)
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(header.content.decode() + rows + "\n", encoding="utf-8")
+        checked = importer(path, dry_run=True)
+        assert checked.ok and checked.rows == len(sample), (kind, checked.errors[:3])
+    assert client.get("/dashboard/import/other.csv").status_code == 404
+    client.force_login(users["regional"])
+    assert client.get("/dashboard/import/children.csv").status_code == 403

@@ -248,6 +248,7 @@ PAGES = {
     "dashboard/policy/": None,
     "dashboard/import/": None,
     "dashboard/import/<int:pk>/": "none",
+    "dashboard/import/<slug:kind>.csv": None,
     "dashboard/agencies/": None,
     "dashboard/agencies/<int:pk>/suspend/": "none",
     "dashboard/countries/": None,
@@ -288,9 +289,8 @@ def staff_pages() -> set[str]:
 
 def page_url(route: str, world: dict) -> str:
     kind = PAGES[route]
-    path = "/" + route.replace("<slug:name>", "documents").replace("<int:consent_id>", "0").replace(
-        "<int:ground_id>", "0"
-    ).replace("<str:code>", "0")
+    path = "/" + route.replace("<slug:name>", "documents").replace("<slug:kind>", "children")
+    path = path.replace("<int:consent_id>", "0").replace("<int:ground_id>", "0").replace("<str:code>", "0")
     return path.replace("<int:pk>", str(world.get(kind, 0))) if kind else path
 
 
