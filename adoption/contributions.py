@@ -47,7 +47,7 @@ def applicants_seen(user, ids) -> dict[int, str]:
     applicants = applicants_for(user) if user else Applicant.objects.all()  # no user: a command or a test
     applicants = applicants.filter(pk__in=ids)
     fields = ("id", "last_name", "first_name", "citizenship", "residence_country")
-    return {a.pk: a.label for a in applicants.only(*fields).order_by("last_name", "first_name", "id")}
+    return {a.pk: a.label for a in applicants.only(*fields)}
 
 
 def granted_on(child) -> list:

@@ -29,9 +29,8 @@ decision_dates: list[Callable[..., list]] = []  # fn(child) -> dates of decision
 
 
 def applicants_seen(user, ids) -> dict[int, str]:
-    """The applicants of `ids` that `user` sees, by id with their label, in the labels' order."""
-    found = {pk: label for lookup in applicant_lookups for pk, label in lookup(user, ids).items()}
-    return dict(sorted(found.items(), key=lambda item: item[1]))
+    """The applicants of `ids` that `user` sees, by id with their label."""
+    return {pk: label for lookup in applicant_lookups for pk, label in lookup(user, ids).items()}
 
 
 def decisions_for(child) -> list:

@@ -13,16 +13,14 @@ from core.audit import record_write
 from core.errors import RuleError, for_roles
 from core.models import Role
 from core.tabular import FileFormatError
-from registry import imports as registry_imports
-from registry.imports import import_children
+from registry import imports as children
 
-from . import imports as reports_imports
-from .imports import import_adoptions
+from . import imports as adoptions
 from .models import ImportJob
 
-IMPORTERS = {ImportJob.Kind.CHILDREN: import_children, ImportJob.Kind.ADOPTIONS: import_adoptions}
+IMPORTERS = {ImportJob.Kind.CHILDREN: children.import_children, ImportJob.Kind.ADOPTIONS: adoptions.import_adoptions}
 # each kind's header row (REPORTS.md, Bulk import): shown on the import page, and its empty file
-COLUMNS = {ImportJob.Kind.CHILDREN: registry_imports.COLUMNS, ImportJob.Kind.ADOPTIONS: reports_imports.COLUMNS}
+COLUMNS = {ImportJob.Kind.CHILDREN: children.COLUMNS, ImportJob.Kind.ADOPTIONS: adoptions.COLUMNS}
 
 
 def progress_key(job_id: int) -> str:
