@@ -130,11 +130,11 @@ def _run(statements: list[tuple[str, list | dict]]) -> list[list[tuple]]:
                 results.append(cursor.fetchall())
                 cursor.close()
     else:
-        with connection.cursor() as cursor:
+        with connection.cursor() as logged:  # Django's own cursor: each statement in its log
             results = []
             for sql, params in statements:
-                cursor.execute(sql, params)
-                results.append(cursor.fetchall())
+                logged.execute(sql, params)
+                results.append(logged.fetchall())
             return results  # already in the log
     if connection.queries_logged:
         each = (time.perf_counter() - started) / len(statements)

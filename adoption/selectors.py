@@ -18,7 +18,7 @@ def case_scope_q(user: User, prefix: str = "") -> Q:
     role = role_of(user)
     if role == Role.COURT:
         return Q(**{f"{prefix}referrals__court": user.court_id})
-    if role == Role.CONSULAR:
+    if role == Role.CONSULAR and user.consular_post is not None:
         # the cases of children adopted into the post's country (the consular view shows a part of them)
         return Q(**{f"{prefix}status": CaseStatus.IN_FORCE, f"{prefix}receiving_country": user.consular_post.country})
     return NOTHING

@@ -697,17 +697,18 @@ def refer_to_court(*, actor: User | None, case: Case, court: Court, on: datetime
     return referral
 
 
-def _referral(case: Case) -> Referral:
-    return case.referrals.select_related("court").order_by("-on", "-id").first()
-
-
-def _court_of(case: Case, actor: User | None) -> Court:
-    referral = _referral(case)
+def _referral(case: Case, actor: User | None) -> Referral:
+    """The case's referral, which the actor's court must hold (any court for a system actor)."""
+    referral = case.referrals.select_related("court").order_by("-on", "-id").first()
     if referral is None:
         raise ConflictError("status", "not_referred", _("The case has not been referred to a court."))
     if actor is not None and actor.court_id != referral.court_id:
         raise Forbidden(None, "other_court", _("The case was referred to another court."))
-    return referral.court
+    return referral
+
+
+def _court_of(case: Case, actor: User | None) -> Court:
+    return _referral(case, actor).court
 
 
 @workflow.step("hearing")
@@ -719,7 +720,7 @@ def record_hearing(
     _lock_children(case)
     case = _locked_case(case)
     workflow.require(case, "hearing")
-    court = _court_of(case, actor)
+    referral = _referral(case, actor)
     errors: list[FieldError] = []
     missing = sorted(MANDATORY_PARTICIPANTS - set(participants))
     if missing:
@@ -751,12 +752,17 @@ def record_hearing(
                 )
             )
     not_future("on", on, errors)
-    if on < _referral(case).on:
+    if on < referral.on:
         errors.append(FieldError("on", "before_referral", _("A hearing cannot precede the referral.")))
     raise_errors(errors)
     _require_eligible(case, on, "hearing")
     hearing = Hearing.objects.create(
-        case=case, court=court, on=on, participants=sorted(set(participants)), in_camera=in_camera, created_by=actor
+        case=case,
+        court=referral.court,
+        on=on,
+        participants=sorted(set(participants)),
+        in_camera=in_camera,
+        created_by=actor,
     )
     record_write(actor=actor, verb="record_hearing", obj=hearing, subject=case)
     if case.status != CaseStatus.HEARD:

@@ -9,6 +9,7 @@ configuration (config/checks.py).
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import overload
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -16,6 +17,10 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
     """A setting from the environment, or from the file named by NAME_FILE (Docker secrets)."""
     if name in os.environ:
@@ -168,7 +173,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
+            "NAME": str(VAR_DIR / "db.sqlite3"),
             # web, worker and beat share the file: wait for locks, take them up front.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
         }
@@ -321,7 +326,7 @@ if REDIS_URL:
     # A message taken by a worker that dies (acks_late) returns to the queue after the visibility
     # timeout; tasks are idempotent, and an import still running elsewhere is not run twice.
     CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "socket_connect_timeout": 3,
         "socket_timeout": 5,
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,

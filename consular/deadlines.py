@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +101,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
         already = reminded_pairs(MONITORING_REMINDER, subject_type="child", subject_ids=children)
         due = []
         for adoption_id, child_id, birth_date, in_force_on, country, next_due in batch:
+            assert in_force_on is not None  # `abroad` holds adoptions in force
             dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule)
             for due_on in dues:
                 if (
@@ -162,7 +164,7 @@ def departures_pending(adoptions):
     return adoptions.filter(Exists(stamped)).exclude(Exists(Departure.objects.filter(child=OuterRef("child"))))
 
 
-def _posts(child_ids: list[int]):
+def _posts(child_ids: list[int]) -> Callable[[int, str], int | None]:
     """post_of(child, receiving country): the post a child's reminders go to, the one it is
     registered with, else the embassy in its country of residence."""
     embassies = dict(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", "pk"))
@@ -175,4 +177,8 @@ def _posts(child_ids: list[int]):
             )
         )
         residence.update(Departure.objects.filter(child_id__in=batch).values_list("child_id", "residence_country"))
-    return lambda child_id, country: active.get(child_id) or embassies.get(residence.get(child_id, country))
+
+    def post_of(child_id: int, country: str) -> int | None:
+        return active.get(child_id) or embassies.get(residence.get(child_id, country))
+
+    return post_of

@@ -77,13 +77,14 @@ def register_child(
                     % {"post": post.country, "country": country},
                 )
             )
-        if registered_on < adoption.decision.in_force_on:
+        in_force_on = adoption.decision.in_force_on
+        assert in_force_on is not None  # foreign_adoption_of returns adoptions in force
+        if registered_on < in_force_on:
             errors.append(
                 FieldError(
                     "registered_on",
                     "before_in_force",
-                    _("The adoption entered into force on %(date)s.")
-                    % {"date": in_text(adoption.decision.in_force_on)},
+                    _("The adoption entered into force on %(date)s.") % {"date": in_text(in_force_on)},
                 )
             )
     if passport_stamped_on and passport_stamped_on < registered_on:
@@ -245,6 +246,7 @@ def record_departure(
                 "case", "adoption_not_in_force", _("A departure is recorded for a foreign adoption in force.")
             )
         in_force_on = case.decision.in_force_on
+        assert in_force_on is not None  # the case is in force (departure_recordable)
         if departed_on < in_force_on:
             errors.append(
                 FieldError(
@@ -298,7 +300,10 @@ def schedule_for(child: Child, adoption: Adoption, *, on: datetime.date | None =
     policy = Policy.on(on)
     received = {r.due_on: r for r in child.monitoring_reports.all()}
     out = []
-    for due in rules.monitoring_due_dates(adoption.decision.in_force_on, child.birth_date, policy.monitoring_schedule):
+    in_force_on = adoption.decision.in_force_on
+    if in_force_on is None:  # granted, not yet in force: nothing is scheduled
+        return []
+    for due in rules.monitoring_due_dates(in_force_on, child.birth_date, policy.monitoring_schedule):
         report = received.get(due)
         out.append(
             {
@@ -349,20 +354,20 @@ def record_monitoring_report(
         raise Forbidden(
             None, "not_your_post", _("Reports are recorded by the post where the child is registered, or the ministry.")
         )
+    in_force_on = adoption.decision.in_force_on
+    assert in_force_on is not None  # foreign_adoption_of returns adoptions in force
     errors: list[FieldError] = []
-    if due_on not in rules.monitoring_due_dates(
-        adoption.decision.in_force_on, child.birth_date, Policy.current().monitoring_schedule
-    ):
+    if due_on not in rules.monitoring_due_dates(in_force_on, child.birth_date, Policy.current().monitoring_schedule):
         errors.append(
             FieldError("due_on", "not_scheduled", _("No report is due on this date; see the child's schedule."))
         )
     not_future("received_on", received_on, errors)
-    if received_on < adoption.decision.in_force_on:
+    if received_on < in_force_on:
         errors.append(
             FieldError(
                 "received_on",
                 "before_in_force",
-                _("The adoption entered into force on %(date)s.") % {"date": in_text(adoption.decision.in_force_on)},
+                _("The adoption entered into force on %(date)s.") % {"date": in_text(in_force_on)},
             )
         )
     raise_errors(errors)

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
@@ -5,8 +9,14 @@ from django.db import transaction
 from .audit import record_write, snapshot
 from .models import AuditEvent, ConsularPost, Court, District, Policy, Region, Reminder, User
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts  # django-stubs' type of a fieldset's options
+
 SECRET = ("password",)  # never in a snapshot, not even hashed
-ROLE_FIELDS = ("Role and organisation", {"fields": ["role", "district", "region", "court", "consular_post"]})
+ROLE_FIELDS: tuple[str, _FieldOpts] = (
+    "Role and organisation",
+    {"fields": ["role", "district", "region", "court", "consular_post"]},
+)
 
 
 class AuditedAdmin(admin.ModelAdmin):

@@ -15,6 +15,7 @@ import decimal
 import uuid
 from collections.abc import Callable
 from enum import StrEnum
+from typing import overload
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
@@ -24,6 +25,10 @@ from .context import current_request_id
 from .models import AuditEvent, User
 
 
+@overload
+def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict: ...
+@overload
+def snapshot(obj: None, *, exclude: tuple[str, ...] = ()) -> None: ...
 def snapshot(obj: models.Model | None, *, exclude: tuple[str, ...] = ()) -> dict | None:
     """The concrete field values of `obj`, JSON-ready (FKs as ids)."""
     if obj is None:

@@ -63,7 +63,11 @@ class Head:
 
 def head() -> Head:
     last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "chain_hash").first()
-    return Head(*last) if last else Head(0, GENESIS)
+    if last is None:
+        return Head(0, GENESIS)
+    seq, chain_hash = last
+    assert seq is not None  # filtered on
+    return Head(seq, chain_hash)
 
 
 def seal(*, batch: int = BATCH) -> int:

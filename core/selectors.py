@@ -62,7 +62,7 @@ def posts_for(user: User) -> QuerySet[ConsularPost]:
     match role_of(user):
         case Role.MINISTRY | Role.AUDITOR:
             return ConsularPost.objects.all()
-        case Role.CONSULAR:
+        case Role.CONSULAR if user.consular_post_id is not None:
             return ConsularPost.objects.filter(pk=user.consular_post_id)
     return ConsularPost.objects.none()
 

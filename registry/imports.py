@@ -53,7 +53,7 @@ class ChildRow:
     line: int
     external_id: str
     values: dict
-    placements: list[tuple[str, date]]
+    placements: list[tuple[Level, date]]
 
 
 @dataclass
@@ -131,7 +131,7 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
             previous = placed_on
         errors.extend(row_errors)
         if not row_errors:
-            values = {
+            values: dict[str, object] = {
                 name: raw[name] for name in ("last_name", "first_name", "patronymic", "birth_registration_number")
             }
             values.update(sex=sex, birth_date=birth_date, identified_on=identified_on, district_id=raw["district"])

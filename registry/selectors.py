@@ -17,7 +17,8 @@ def child_scope_q(user: User, prefix: str = "") -> Q:
     territory = territory_q(user, district=f"{prefix}district")
     if territory is not None:
         return territory
-    contributed = contributions.child_scopes.get(role_of(user))  # a court, a consular post: their apps say
+    role = role_of(user)
+    contributed = contributions.child_scopes.get(role) if role else None  # a court, a consular post: their apps say
     return contributed(user, prefix) if contributed else NOTHING
 
 

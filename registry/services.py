@@ -64,7 +64,7 @@ class DuplicateWarning:
     child: int | None = None
 
     def as_dict(self) -> dict:
-        data = {"code": self.code, "detail": self.detail}
+        data: dict[str, str | int] = {"code": self.code, "detail": self.detail}
         if self.child is not None:
             data["child"] = self.child
         return data

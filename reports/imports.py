@@ -187,13 +187,14 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
                     )
                 )
             child_seen.setdefault(external_id, line)
-        child = {}
+        child: dict[str, object] = {}
+        birth = existing.birth_date if existing else parse_date(raw["child_birth_date"], line, "child_birth_date", e)
         if existing is None:
             child = {
                 "last_name": require(raw["child_last_name"], line, "child_last_name", e),
                 "first_name": require(raw["child_first_name"], line, "child_first_name", e),
                 "sex": parse_choice(raw["child_sex"], SEXES, line, "child_sex", e),
-                "birth_date": parse_date(raw["child_birth_date"], line, "child_birth_date", e),
+                "birth_date": birth,
             }
         if raw["district"] not in districts:
             e.append(
@@ -259,7 +260,6 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
                     line, "in_force_on", "before_decision", _("A decision cannot enter into force before it was made.")
                 )
             )
-        birth = existing.birth_date if existing else child.get("birth_date")
         if birth and decided_on:
             if birth > decided_on:
                 e.append(
@@ -283,6 +283,7 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
         errors.extend(e)
         if e:
             continue
+        assert decided_on and in_force_on  # required: missing, they are errors above
         group = groups.setdefault(
             case_ref, CaseGroup(case_ref, line, raw["district"], relative == "yes", applicants, decided_on, in_force_on)
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import connections
 from django.db.models import (
@@ -42,6 +43,23 @@ from intercountry.flags import FLAGS
 from registry import sealing
 from registry.models import Child, ChildStatus, Level, RegisterEntry
 
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class Facts(TypedDict):
+        """What adoptions_in_period annotates each adoption with: the facts its figures read."""
+
+        age: int
+        by_foreigner: bool
+        relative: bool
+        abroad: bool
+        n_applicants: int
+        unmarried_woman: bool
+
+    WithFacts = QuerySet[WithAnnotations[Adoption, Facts]]
+
 AGE_BANDS = [("0", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3-5", 3, 5), ("6-9", 6, 9), ("10-13", 10, 13), ("14-17", 14, 17)]
 
 
@@ -67,7 +85,7 @@ def counted(qs: QuerySet, user: User, region: str | None, *, district: str = "ch
     return qs.filter(**{f"{district}__region": region}) if region else qs
 
 
-def adoptions_in_period(user: User, start: date, end: date, region: str | None = None) -> QuerySet[Adoption]:
+def adoptions_in_period(user: User, start: date, end: date, region: str | None = None) -> WithFacts:
     """Children whose granted adoption entered into force in [start, end], with the facts every figure needs."""
     case = OuterRef("decision__case")
     applicants = CaseApplicant.objects.filter(case=case)
@@ -89,7 +107,7 @@ def adoptions_in_period(user: User, start: date, end: date, region: str | None =
     )
 
 
-def _facts(qs: QuerySet[Adoption]) -> tuple[str, tuple]:
+def _facts(qs: WithFacts) -> tuple[str, tuple]:
     """The SQL of one row of facts per adoption (each per-case test evaluated once per row), with
     the columns the figures' conditions read."""
     facts = qs.values(
@@ -128,7 +146,7 @@ FIGURES: dict[str, str] = {
 SIBLING_CASES = "SELECT case_id FROM facts WHERE by_foreigner GROUP BY case_id HAVING count(*) >= 2"
 
 
-def figure_counts(qs: QuerySet[Adoption], by: tuple[str, ...]) -> dict[tuple, dict[str, int]]:
+def figure_counts(qs: WithFacts, by: tuple[str, ...]) -> dict[tuple, dict[str, int]]:
     """Every figure counted in each group of facts alike in the columns `by`, in one statement
     (the facts read once); "siblings" (the cases of SIBLING_CASES, whatever the group) with them."""
     sql, params = _facts(qs)

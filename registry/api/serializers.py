@@ -139,7 +139,8 @@ class GroundSerializer(serializers.ModelSerializer):
     """A ground and its documents; a sealed child's document numbers and issuers answer null."""
 
     documents = GroundDocumentSerializer(many=True)
-    parent = serializers.ChoiceField(choices=Parent.choices)
+    # the API's field name; DRF takes declared fields off the class, so Field.parent is not shadowed
+    parent = serializers.ChoiceField(choices=Parent.choices)  # type: ignore[assignment]
     ground = serializers.ChoiceField(choices=GroundCode.choices)
 
     class Meta:

@@ -57,7 +57,7 @@ def demo_organisations() -> dict[str, str | None]:
         Role.GUARDIANSHIP: district.code,
         Role.REGIONAL: district.region_id,
         Role.MINISTRY: None,
-        Role.COURT: str(Court.objects.filter(district=district).order_by("id").first().pk),
+        Role.COURT: str(Court.objects.filter(district=district).earliest("id").pk),
         Role.CONSULAR: str(ConsularPost.objects.get(country=DEMO_COUNTRY, kind="embassy").pk),
         Role.AUDITOR: None,
     }
