@@ -7,6 +7,8 @@ in `registry` because every user belongs to one, and every app scopes by them.
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -199,6 +201,12 @@ ROLE_ORGANISATION = {
 ORGANISATION_FIELDS = ("district", "region", "court", "consular_post")
 
 
+def _holds_its_organisation(role: str, required: str | None) -> models.Q:
+    """A user of `role` holds exactly the organisation it requires, and no other."""
+    fields = {f"{field}__isnull": field != required for field in ORGANISATION_FIELDS}
+    return models.Q(role=role, **fields)
+
+
 class User(AbstractUser):
     """A staff member: exactly one role and one organisation (ROLES.md)."""
 
@@ -221,6 +229,20 @@ class User(AbstractUser):
                 raise ValidationError({field: _("This role requires an organisation of this kind.")})
             if field != required and value is not None:
                 raise ValidationError({field: _("This role has no organisation of this kind.")})
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # Whoever writes the row (the admin's form checks it too, in clean). The scopes read the
+            # organisation: a court account without its court would see every case never referred
+            # (referrals__court=None matches them). A bootstrap superuser has neither.
+            models.CheckConstraint(
+                condition=_holds_its_organisation("", None)
+                | functools.reduce(
+                    operator.or_, (_holds_its_organisation(role, field) for role, field in ROLE_ORGANISATION.items())
+                ),
+                name="user_role_organisation",
+            )
+        ]
 
     @property
     def organisation(self):

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from drf_spectacular.generators import SchemaGenerator
 
 from adoption import services as adoption_services
 from consular import services as consular_services
 from core.dates import today
-from core.models import Agency, Reminder
+from core.models import ROLE_ORGANISATION, Agency, Reminder, User
 from databank.models import Proposal
 from registry import services as registry_services
 from registry.models import DuplicateFlag
@@ -369,3 +369,22 @@ def test_every_page_for_every_role_on_own_and_other_objects(
     assert not leaks, "another territory's file leaked:\n" + "\n".join(leaks)
     client.force_login(users[M])
     assert "Farsideopenova" in client.get("/children/?q=Farsideopenova").content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_account_is_without_its_organisation_or_with_another(role, district, court, us_post):
+    """The scopes read a user's organisation: a court account without its court saw every case never
+    referred, a consular one without its post failed on every list. The database refuses both, and
+    an organisation of another kind, whoever writes the row."""
+    organisations = {"district": district, "region": district.region, "court": court, "consular_post": us_post}
+    required = ROLE_ORGANISATION[role]
+    wrong = [{}] if required else []
+    wrong += [{field: org} for field, org in organisations.items() if field != required]
+    for fields in wrong:
+        own = {required: organisations[required]} if required and fields else {}
+        with pytest.raises(IntegrityError), transaction.atomic():
+            User.objects.create(username=f"{role}-{sorted(fields)}", role=role, **own, **fields)
+    kept = User.objects.create(
+        username=f"{role}-ok", role=role, **({required: organisations[required]} if required else {})
+    )
+    assert kept.organisation == (organisations[required] if required else None)
