@@ -13,6 +13,7 @@ import operator
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator, slug_re
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -280,6 +281,43 @@ def default_monitoring_schedule():
     return {"first_years": 3, "first_every_months": 6, "then_every_months": 12}
 
 
+# The bounds of the policy's parameters, in one place: the model's validators, which the API's
+# serializer and the policy page take over and `update_policy` checks whoever calls it.
+PERIOD = [MinValueValidator(1), MaxValueValidator(3650)]  # a number of days or of months
+PER_CENT = [MinValueValidator(1), MaxValueValidator(100)]
+AMOUNT = [MinValueValidator(1), MaxValueValidator(100_000_000)]
+SCHEDULE_BOUNDS = {"first_years": (0, 18), "first_every_months": (1, 24), "then_every_months": (1, 60)}
+CONDITIONS_MAX, CONDITION_CODE_MAX = 50, 60
+
+
+def validate_barring_conditions(value) -> None:
+    """A list of at most 50 condition codes, each a slug (letters, digits, _ and -) of 60 at most."""
+    if not isinstance(value, list) or len(value) > CONDITIONS_MAX:
+        raise ValidationError(_("A list of at most %(n)s codes.") % {"n": CONDITIONS_MAX}, code="invalid")
+    for code in value:
+        if not isinstance(code, str) or len(code) > CONDITION_CODE_MAX or not slug_re.fullmatch(code):
+            raise ValidationError(
+                _("%(code)s is not a condition code (letters, digits, _ and -; %(n)s at most).")
+                % {"code": code, "n": CONDITION_CODE_MAX},
+                code="invalid_code",
+            )
+
+
+def validate_monitoring_schedule(value) -> None:
+    """The three numbers of the schedule (RULES §7), each within its bounds."""
+    if not isinstance(value, dict) or set(value) != set(SCHEDULE_BOUNDS):
+        raise ValidationError(
+            _("The schedule names %(names)s.") % {"names": ", ".join(SCHEDULE_BOUNDS)}, code="invalid"
+        )
+    for name, (low, high) in SCHEDULE_BOUNDS.items():
+        number = value[name]
+        if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
+            raise ValidationError(
+                _("%(name)s is a whole number from %(low)s to %(high)s.") % {"name": name, "low": low, "high": high},
+                code="out_of_range",
+            )
+
+
 class AgeGapAppliesTo(models.TextChoices):
     UNMARRIED = "unmarried", _("applicants who are not married")
     ALL = "all", _("every applicant")
@@ -291,33 +329,37 @@ class Policy(models.Model):
     lower bound (`effective_from` null). A rule judging a date reads the version in effect on it."""
 
     effective_from = models.DateField(null=True, blank=True, unique=True)
-    primary_registration_days = models.PositiveSmallIntegerField(default=3)
-    escalate_to_regional_days = models.PositiveSmallIntegerField(default=30)
-    escalate_to_central_days = models.PositiveSmallIntegerField(default=30)
-    dossier_validity_months = models.PositiveSmallIntegerField(default=12)
-    health_certificate_validity_months = models.PositiveSmallIntegerField(default=12)
-    barring_conditions = models.JSONField(default=default_barring_conditions)
-    adopter_certificate_validity_months = models.PositiveSmallIntegerField(default=12)
+    primary_registration_days = models.PositiveSmallIntegerField(default=3, validators=PERIOD)
+    escalate_to_regional_days = models.PositiveSmallIntegerField(default=30, validators=PERIOD)
+    escalate_to_central_days = models.PositiveSmallIntegerField(default=30, validators=PERIOD)
+    dossier_validity_months = models.PositiveSmallIntegerField(default=12, validators=PERIOD)
+    health_certificate_validity_months = models.PositiveSmallIntegerField(default=12, validators=PERIOD)
+    barring_conditions = models.JSONField(default=default_barring_conditions, validators=[validate_barring_conditions])
+    adopter_certificate_validity_months = models.PositiveSmallIntegerField(default=12, validators=PERIOD)
     # KZT a month per person of the household; no default: until the ministry sets it, ADOPTER_NOT_BARRED fails.
-    subsistence_minimum = models.PositiveIntegerField(null=True, blank=True)
+    subsistence_minimum = models.PositiveIntegerField(null=True, blank=True, validators=AMOUNT)
     bar_unmarried_men = models.BooleanField(default=True)
     age_gap_applies_to = models.CharField(
         max_length=9, choices=AgeGapAppliesTo.choices, default=AgeGapAppliesTo.UNMARRIED
     )
-    foreign_register_validity_months = models.PositiveSmallIntegerField(default=12)
-    appeal_period_months = models.PositiveSmallIntegerField(default=1)
-    birth_date_change_max_months = models.PositiveSmallIntegerField(default=6)
-    consular_registration_days = models.PositiveSmallIntegerField(default=30)
-    monitoring_grace_days = models.PositiveSmallIntegerField(default=30)
+    foreign_register_validity_months = models.PositiveSmallIntegerField(default=12, validators=PERIOD)
+    appeal_period_months = models.PositiveSmallIntegerField(default=1, validators=PERIOD)
+    birth_date_change_max_months = models.PositiveSmallIntegerField(default=6, validators=PERIOD)
+    consular_registration_days = models.PositiveSmallIntegerField(default=30, validators=PERIOD)
+    monitoring_grace_days = models.PositiveSmallIntegerField(default=30, validators=PERIOD)
     # RULES v2 §7a-§7b: the art. 23 certificate, and the red flags' thresholds.
-    hague_certificate_days = models.PositiveSmallIntegerField(default=14)
-    consent_cooling_days = models.PositiveSmallIntegerField(default=30)
-    fee_ceiling_usd = models.PositiveIntegerField(null=True, blank=True)  # none: FEES_ABOVE_POLICY is off
-    rushed_case_days = models.PositiveSmallIntegerField(default=7)
-    agency_share_alert = models.PositiveSmallIntegerField(default=50)  # per cent
+    hague_certificate_days = models.PositiveSmallIntegerField(default=14, validators=PERIOD)
+    consent_cooling_days = models.PositiveSmallIntegerField(default=30, validators=PERIOD)
+    fee_ceiling_usd = models.PositiveIntegerField(
+        null=True, blank=True, validators=AMOUNT
+    )  # none: FEES_ABOVE_POLICY is off
+    rushed_case_days = models.PositiveSmallIntegerField(default=7, validators=PERIOD)
+    agency_share_alert = models.PositiveSmallIntegerField(default=50, validators=PER_CENT)  # per cent
     # the databank: a family proposed a child answers within this many days, else no answer
-    proposal_answer_days = models.PositiveSmallIntegerField(default=10)
-    monitoring_schedule = models.JSONField(default=default_monitoring_schedule)
+    proposal_answer_days = models.PositiveSmallIntegerField(default=10, validators=PERIOD)
+    monitoring_schedule = models.JSONField(
+        default=default_monitoring_schedule, validators=[validate_monitoring_schedule]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     # The parameters that are one number, flag or choice each (the API and the policy page edit them

@@ -108,6 +108,16 @@ def update_policy(*, actor: User, effective_from: datetime.date | None = None, *
         policy.effective_from = effective_from
     for name, value in values.items():
         setattr(policy, name, value)
+    try:  # the parameters' bounds (the model's validators), whoever calls
+        policy.full_clean(exclude=["effective_from"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise RuleError.many(
+            [
+                FieldError(field, error.code or "invalid", " ".join(error.messages))
+                for field, errors in exc.error_dict.items()
+                for error in errors
+            ]
+        ) from None
     policy.save()
     record_write(
         actor=actor, verb="update_policy", obj=policy, before=before, after=snapshot(policy, exclude=("updated_at",))

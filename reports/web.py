@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -19,9 +20,10 @@ from config.routers import read_replica
 from core import selectors as core_selectors
 from core import work
 from core.audit import note_read
+from core.audit_labels import FIELD_LABELS
 from core.dates import today
 from core.forms import DateInput, run_service
-from core.models import Policy, Region, Role
+from core.models import SCHEDULE_BOUNDS, Policy, Region, Role, validate_barring_conditions
 from core.services import update_policy
 from registry import sealing
 from registry.selectors import children_for
@@ -160,24 +162,31 @@ def dashboard(request):
     )
 
 
+def _schedule_field(name: str, label) -> forms.IntegerField:
+    low, high = SCHEDULE_BOUNDS[name]
+    return forms.IntegerField(label=label, min_value=low, max_value=high)
+
+
 class PolicyForm(forms.ModelForm):
-    barring_conditions = forms.CharField(label=_("Conditions that bar adoption (comma-separated codes)"))
-    first_years = forms.IntegerField(label=_("Monitoring: years of the first period"), min_value=0, max_value=18)
-    first_every_months = forms.IntegerField(
-        label=_("Monitoring: months between reports in the first period"), min_value=1, max_value=24
+    barring_conditions = forms.CharField(
+        label=_("Conditions that bar adoption (comma-separated codes)"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),  # seven codes by default: a line would hide most
     )
-    then_every_months = forms.IntegerField(
-        label=_("Monitoring: months between reports afterwards"), min_value=1, max_value=60
+    first_years = _schedule_field("first_years", _("Monitoring: years of the first period"))
+    first_every_months = _schedule_field(
+        "first_every_months", _("Monitoring: months between reports in the first period")
     )
+    then_every_months = _schedule_field("then_every_months", _("Monitoring: months between reports afterwards"))
 
     class Meta:
         model = Policy
         fields = list(Policy.SCALARS)
+        labels = {name: FIELD_LABELS[name] for name in Policy.SCALARS}  # the audit trail's, translated
 
     effective_from = forms.DateField(
         label=_("In effect from"),
         help_text=_("Cases are judged by the parameters in effect on the date judged."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, instance, **kwargs):
@@ -188,14 +197,22 @@ class PolicyForm(forms.ModelForm):
             **schedule,
         }
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
+        # The bounds are the model's validators (the API's too), which refuse a number out of them
+        # when the form cleans its instance; the browser is told them.
         for name in self.Meta.fields:
-            if name.endswith(("_days", "_months")):
-                self.fields[name].min_value = 1
-                self.fields[name].widget.attrs["min"] = 1
+            for validator in Policy._meta.get_field(name).validators:
+                if isinstance(validator, MinValueValidator):
+                    self.fields[name].widget.attrs["min"] = validator.limit_value
+                elif isinstance(validator, MaxValueValidator):
+                    self.fields[name].widget.attrs["max"] = validator.limit_value
+
+    def clean_barring_conditions(self) -> list[str]:
+        codes = [c.strip() for c in self.cleaned_data["barring_conditions"].split(",") if c.strip()]
+        validate_barring_conditions(codes)  # with the numbers' errors, not after them
+        return codes
 
     def values(self) -> dict:
         d = dict(self.cleaned_data)
-        d["barring_conditions"] = [c.strip() for c in d["barring_conditions"].split(",") if c.strip()]
         d["monitoring_schedule"] = {k: d.pop(k) for k in ("first_years", "first_every_months", "then_every_months")}
         return d
 

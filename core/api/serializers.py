@@ -1,7 +1,21 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.models import Agency, AuditEvent, Citation, ConsularPost, Country, Court, District, Policy, Region, Reminder
+from core.models import (
+    CONDITION_CODE_MAX,
+    CONDITIONS_MAX,
+    SCHEDULE_BOUNDS,
+    Agency,
+    AuditEvent,
+    Citation,
+    ConsularPost,
+    Country,
+    Court,
+    District,
+    Policy,
+    Region,
+    Reminder,
+)
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -31,22 +45,26 @@ class ConsularPostSerializer(serializers.ModelSerializer):
 
 
 class MonitoringScheduleSerializer(serializers.Serializer):
-    first_years = serializers.IntegerField(min_value=0, max_value=18)
-    first_every_months = serializers.IntegerField(min_value=1, max_value=24)
-    then_every_months = serializers.IntegerField(min_value=1, max_value=60)
+    # the bounds are the model's (core.models.SCHEDULE_BOUNDS)
+    first_years = serializers.IntegerField(
+        min_value=SCHEDULE_BOUNDS["first_years"][0], max_value=SCHEDULE_BOUNDS["first_years"][1]
+    )
+    first_every_months = serializers.IntegerField(
+        min_value=SCHEDULE_BOUNDS["first_every_months"][0], max_value=SCHEDULE_BOUNDS["first_every_months"][1]
+    )
+    then_every_months = serializers.IntegerField(
+        min_value=SCHEDULE_BOUNDS["then_every_months"][0], max_value=SCHEDULE_BOUNDS["then_every_months"][1]
+    )
 
 
 class PolicySerializer(serializers.ModelSerializer):
     barring_conditions = serializers.ListField(
-        child=serializers.SlugField(max_length=60), allow_empty=True, max_length=50
+        child=serializers.SlugField(max_length=CONDITION_CODE_MAX), allow_empty=True, max_length=CONDITIONS_MAX
     )
     monitoring_schedule = MonitoringScheduleSerializer()
     effective_from = serializers.DateField(
         required=False, allow_null=True, help_text="from when this version holds (PUT: default today; null: the first)"
     )
-    subsistence_minimum = serializers.IntegerField(min_value=1, max_value=100_000_000, required=False, allow_null=True)
-    fee_ceiling_usd = serializers.IntegerField(min_value=1, max_value=100_000_000, required=False, allow_null=True)
-    agency_share_alert = serializers.IntegerField(min_value=1, max_value=100, required=False, help_text="per cent")
 
     def validate_monitoring_schedule(self, value):
         """The schedule is one value: a PUT names all of it (even when it names only some parameters)."""
@@ -59,9 +77,8 @@ class PolicySerializer(serializers.ModelSerializer):
         model = Policy
         fields = [*Policy.SCALARS, "barring_conditions", "monitoring_schedule", "effective_from", "updated_at"]
         read_only_fields = ["updated_at"]
-        extra_kwargs = {
-            name: {"min_value": 1, "max_value": 3650} for name in fields if name.endswith(("_days", "_months"))
-        }
+        # the numbers' bounds are the model fields' validators, which DRF turns into min and max
+        extra_kwargs = {"agency_share_alert": {"help_text": "per cent"}}
 
 
 class ReminderSerializer(serializers.ModelSerializer):

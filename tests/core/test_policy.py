@@ -54,6 +54,42 @@ def test_a_bad_policy_value_is_refused_naming_the_field_and_changes_nothing(api,
     assert not AuditEvent.objects.filter(verb="update_policy").exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("consular_registration_days", 0),
+        ("consular_registration_days", 1),  # the lowest allowed
+        ("dossier_validity_months", 3650),  # the highest allowed
+        ("dossier_validity_months", 3651),
+        ("agency_share_alert", 101),
+        ("subsistence_minimum", 0),
+        ("barring_conditions", ["alcoholism", "not a code"]),
+        ("barring_conditions", ["c"] * 51),
+        # 0 months between reports: the schedule would never reach the end of its first period
+        ("monitoring_schedule", {"first_years": 3, "first_every_months": 0, "then_every_months": 12}),
+        ("monitoring_schedule", {"first_years": 19, "first_every_months": 6, "then_every_months": 12}),
+        ("monitoring_schedule", {"first_years": 3, "first_every_months": 6}),
+    ],
+)
+def test_the_policy_service_holds_the_bounds_whoever_calls_it(users, field, value):
+    """The bounds are the model's validators: the API's serializer and the policy page take them
+    over, and `update_policy` checks them itself, so a caller past both (a script, a task) cannot
+    store a value out of them either."""
+    from core.errors import RuleError
+    from core.services import update_policy
+
+    allowed = value in (1, 3650)
+    if allowed:
+        assert getattr(update_policy(actor=users["ministry"], **{field: value}), field) == value
+        return
+    before = Policy.current()
+    with pytest.raises(RuleError) as refused:
+        update_policy(actor=users["ministry"], **{field: value})
+    assert [e.field for e in refused.value.errors] == [field]
+    assert getattr(Policy.current(), field) == getattr(before, field)
+    assert not AuditEvent.objects.filter(verb="update_policy").exists()
+
+
 def test_versions_hold_from_their_effective_date_and_a_put_copies_the_rest(api, users):
     """RULES v2 §10, §11.15: as_of D answers the version in effect on D; a PUT may name some
     parameters and inserts a version at its date, leaving later versions as they are."""

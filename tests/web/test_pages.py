@@ -5,8 +5,10 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 
 from adoption.models import Referral
+from core.dates import today
 from registry.models import Child
 from tests.adoption.conftest import adopt_abroad, ago
 
@@ -48,11 +50,16 @@ LINKS_NOT_FOLLOWED = re.compile(r"^/(logout|admin|api|static|i18n|verify)/|/prin
 def test_every_link_a_page_offers_opens_for_the_role(client, users, district, court, role):
     """From the home page, each link of each page reached (up to three of each shape, e.g.
     /children/N/) answers the role: a page never offers what the role may not open (the child's
-    page offered a court the databank's families page, which answered 403)."""
+    page offered a court the databank's families page, which answered 403). Walked in Russian, each
+    page's forms are also read as a Russian user reads them: a date field shows its date (a
+    browser's date input takes only 2024-02-29; the policy page wrote 03.12.2026, so the field
+    was empty and the form refused), and no field is labelled in English (the policy page's
+    numbers were labelled by their model field names)."""
     adopt_abroad(district, court)  # a child adopted into the US: its case referred to the court, its post's
     adopt_abroad(district, court, referred_only=True, last_name="Lee")  # a case before the court
-    refused, seen, queue, shapes = [], set(), ["/"], {}
+    refused, unreadable, seen, queue, shapes = [], [], set(), ["/"], {}
     login(client, users[role])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     while queue:
         url = queue.pop(0)
         if url in seen:
@@ -63,13 +70,22 @@ def test_every_link_a_page_offers_opens_for_the_role(client, users, district, co
             refused.append((url, response.status_code))
         if response.status_code != 200 or "text/html" not in response["Content-Type"]:
             continue
-        for href in re.findall(r'href="(/[^"#]*)"', response.content.decode()):
+        page = response.content.decode()
+        for tag in re.findall(r'<input[^>]*type="date"[^>]*>', page):
+            value = re.search(r'value="([^"]*)"', tag)
+            if value and not re.fullmatch(r"\d{4}-\d\d-\d\d", value.group(1)):
+                unreadable.append((url, tag))
+        for label in re.findall(r"<label[^>]*>\s*([^<]+?)\s*<", page):
+            if re.fullmatch(r"[A-Za-z][A-Za-z ,.()*-]*", label) and " " in label:  # English words, untranslated
+                unreadable.append((url, label))
+        for href in re.findall(r'href="(/[^"#]*)"', page):
             href = href.replace("&amp;", "&")
             shape = re.sub(r"\d+", "N", href.split("?")[0])
             if not LINKS_NOT_FOLLOWED.search(href) and shapes.get(shape, 0) < 3 and href not in seen:
                 shapes[shape] = shapes.get(shape, 0) + 1
                 queue.append(href)
     assert len(seen) >= 4 and not refused, refused  # the consular post: home, queue, its children, a child
+    assert not unreadable, unreadable
 
 
 @pytest.mark.parametrize(
@@ -183,6 +199,39 @@ def test_the_ministry_sets_a_policy_version_from_a_date_on_its_page(client, user
     assert Policy.on(datetime.date(2024, 12, 31)).subsistence_minimum is None  # the day before
     assert Policy.on(datetime.date(2025, 1, 1)).subsistence_minimum == 45_000
     assert "In effect from" in client.get("/dashboard/policy/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("consular_registration_days", 0),  # the API's bounds: 1 to 3650 days or months
+        ("dossier_validity_months", 3651),
+        ("agency_share_alert", 101),  # per cent
+        ("fee_ceiling_usd", 0),
+        ("barring_conditions", "alcoholism, <b>drunk</b>"),  # codes, as the API's
+        ("first_every_months", 0),
+    ],
+)
+def test_the_policy_page_refuses_what_the_api_refuses_and_changes_nothing(client, users, field, value):
+    """The page and the API write the same parameters: a value out of the API's bounds is refused
+    on the page too, naming the field (0 days for a consular registration made every adoption
+    abroad overdue on its first day)."""
+    from core.models import AuditEvent, Policy
+
+    login(client, users["ministry"])
+    current = Policy.current()
+    form = {name: getattr(current, name) for name in Policy.SCALARS if getattr(current, name) is not None}
+    form |= {
+        "barring_conditions": ", ".join(current.barring_conditions),
+        **current.monitoring_schedule,
+        "effective_from": today().isoformat(),
+        field: value,
+    }
+    response = client.post("/dashboard/policy/", form)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert Policy.current() == current and Policy.current().updated_at == current.updated_at
+    assert not AuditEvent.objects.filter(verb="update_policy").exists()
 
 
 def test_a_resident_applicant_is_recorded_with_the_districts_register_entry(client, users):
