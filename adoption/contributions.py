@@ -28,7 +28,8 @@ def case_events(child, user) -> list[dict]:
     events = [
         {
             "on": case.opened_on,
-            "text": f"{_('case opened')}: {case.get_category_display()}, {case.get_status_display()}",
+            "text": _("case opened: %(category)s, %(status)s")
+            % {"category": case.get_category_display(), "status": case.get_status_display()},
             "case": case.pk,
         }
         for case in cases

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.dates import in_text
 from core.models import Role
 from registry import contributions
 
@@ -26,14 +27,25 @@ def post_children(user, prefix: str = "") -> Q:
 
 def follow_up_events(child, user) -> list[dict]:
     events = [
-        {"on": r.registered_on, "text": f"{_('consular registration')}: {r.post} {r.number}"}
+        {
+            "on": r.registered_on,
+            "text": _("consular registration: %(post)s %(number)s") % {"post": r.post, "number": r.number},
+        }
         for r in ConsularRegistration.objects.filter(child=child).select_related("post")
     ]
     departure = Departure.objects.filter(child=child).first()
     if departure is not None:
-        events.append({"on": departure.departed_on, "text": f"{_('departure')}: {departure.residence_country}"})
+        events.append(
+            {
+                "on": departure.departed_on,
+                "text": _("departure: %(country)s") % {"country": departure.residence_country},
+            }
+        )
     events += [
-        {"on": report.received_on, "text": f"{_('monitoring report received')} ({_('due')} {report.due_on})"}
+        {
+            "on": report.received_on,
+            "text": _("monitoring report received (due %(date)s)") % {"date": in_text(report.due_on)},
+        }
         for report in MonitoringReport.objects.filter(child=child)
     ]
     return events

@@ -209,20 +209,19 @@ def timeline(child, user, *, sealed: bool, grounds) -> list[dict]:
     events = [{"on": child.identified_on, "text": _("identified")}]
     for ground in grounds:
         for doc in ground.documents.all():
-            number = "" if sealed else f" {doc.number}"
-            withdrawn = f" ({_('withdrawn')})" if ground.withdrawn_at else ""
-            events.append(
-                {
-                    "on": doc.date,
-                    "text": f"{_('ground')}: {ground.get_ground_display()} ({ground.get_parent_display()}), "
-                    f"{doc.get_kind_display()}{number}{withdrawn}",
-                }
-            )
+            text = _("ground: %(ground)s (%(parent)s), %(document)s") % {
+                "ground": ground.get_ground_display(),
+                "parent": ground.get_parent_display(),
+                "document": doc.get_kind_display() if sealed else f"{doc.get_kind_display()} {doc.number}",
+            }
+            if ground.withdrawn_at:
+                text = _("%(event)s (withdrawn)") % {"event": text}
+            events.append({"on": doc.date, "text": text})
     for entry in selectors.register_history(child):
         text = (
-            f"{_('deregistered')}: {entry.get_reason_display()}"
+            _("deregistered: %(reason)s") % {"reason": entry.get_reason_display()}
             if entry.level == "deregistered"
-            else f"{_('placed on the register')}: {entry.get_level_display()}"
+            else _("placed on the register: %(level)s") % {"level": entry.get_level_display()}
         )
         events.append({"on": entry.on, "text": text})
     for source in contributions.timeline_sources:

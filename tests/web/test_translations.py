@@ -163,3 +163,37 @@ def test_the_engines_sentences_carry_their_dates_day_first_in_russian(district):
         with translation.override(language):
             wait = next(c for c in eligibility(case, today()).checks if c.code == "CENTRAL_REGISTER_WAIT")
         assert wait.status == "pending" and shown in str(wait.detail), (language, wait.detail)
+
+
+GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext", "pgettext_lazy"}
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    """xgettext does not read an f-string's expressions: a message marked inside one is never
+    extracted, so it is never translated (a child's timeline read "placed on the register",
+    "monitoring report received (due ...)" in Russian and Kazakh). A sentence with values is
+    one message with placeholders."""
+    import ast
+
+    hidden = []
+    for path in ROOT.glob("*/**/*.py"):
+        if ".venv" in path.parts or "node_modules" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in GETTEXT:
+                        hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert hidden == []
+
+
+def test_a_childs_timeline_reads_in_russian(client, users, district):
+    from tests.adoption.conftest import make_child
+    from tests.web.test_pages import login
+
+    child = make_child(district)  # on the three registers, its parents' grounds documented
+    login(client, users["guardianship"])
+    client.cookies["django_language"] = "ru"
+    page = client.get(f"/children/{child.pk}/").content.decode()
+    assert "поставлен на учёт: " in page and "основание: " in page
+    assert "placed on the register" not in page and "ground:" not in page
