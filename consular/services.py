@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from adoption.models import Adoption, Case, CaseStatus
@@ -297,17 +299,27 @@ def record_departure(
 def schedule_for(child: Child, adoption: Adoption, *, on: datetime.date | None = None) -> list[dict]:
     """The monitoring schedule with each report's status on `on`."""
     on = on or today()
-    policy = Policy.on(on)
-    received = {r.due_on: r for r in child.monitoring_reports.all()}
-    out = []
     in_force_on = adoption.decision.in_force_on
     if in_force_on is None:  # granted, not yet in force: nothing is scheduled
         return []
-    for due in rules.monitoring_due_dates(in_force_on, child.birth_date, policy.monitoring_schedule):
+    received = {r.due_on: r for r in child.monitoring_reports.all()}
+    return _schedule(child.pk, child.birth_date, in_force_on, received, Policy.on(on), on)
+
+
+def _schedule(
+    child_id: int,
+    birth_date: datetime.date,
+    in_force_on: datetime.date,
+    received: dict[datetime.date, MonitoringReport],
+    policy: Policy,
+    on: datetime.date,
+) -> list[dict]:
+    out = []
+    for due in rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule):
         report = received.get(due)
         out.append(
             {
-                "child": child.pk,
+                "child": child_id,
                 "due_on": due,
                 "received_on": report.received_on if report else None,
                 "status": rules.report_status(
@@ -318,6 +330,42 @@ def schedule_for(child: Child, adoption: Adoption, *, on: datetime.date | None =
             }
         )
     return out
+
+
+SCHEDULE_BATCH = 2_000  # the most children a page of schedules reads at once
+
+
+def schedules(
+    children: QuerySet[Child], *, after: int = 0, size: int, status: str | None = None, on: datetime.date | None = None
+) -> tuple[list[dict], int | None]:
+    """The schedules of `children` (adopted abroad, in force) after child `after`, whole children
+    in id order, until `size` entries (of `status`, if given) are gathered: the entries, and the
+    child to continue after (None: none is left). A page reads only the children it shows (and,
+    with a rare status, those it passes over), with one policy: the schedule of a whole country
+    is never computed for one page (it took 4 minutes at 1,000,000 children, a query per child)."""
+    on = on or today()
+    policy = Policy.on(on)
+    rows = (
+        children.select_related(None)
+        .prefetch_related(None)
+        .order_by("pk")
+        .values_list("pk", "birth_date", "adoption__decision__in_force_on")
+    )
+    found: list[dict] = []
+    last, batch_size = after, max(1, size // 8)  # about a dozen entries a child: a first batch fills a page
+    while batch := list(rows.filter(pk__gt=last)[:batch_size]):
+        received: dict[int, dict[datetime.date, MonitoringReport]] = defaultdict(dict)
+        for report in MonitoringReport.objects.filter(child_id__in=[row[0] for row in batch]):
+            received[report.child_id][report.due_on] = report
+        for child_id, birth_date, in_force_on in batch:
+            assert in_force_on is not None  # children adopted abroad, in force (adopted_children_for)
+            entries = _schedule(child_id, birth_date, in_force_on, received[child_id], policy, on)
+            found += [e for e in entries if status is None or e["status"] == status]
+            last = child_id
+            if len(found) >= size:
+                return found, last if rows.filter(pk__gt=last).exists() else None
+        batch_size = min(SCHEDULE_BATCH, batch_size * 4)  # a rare status: read further at once
+    return found, None
 
 
 def active_post(child: Child, adoption: Adoption) -> ConsularPost | None:

@@ -87,13 +87,34 @@ class MonitoringReportSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "post", "created_at"]
 
 
+STATUSES = ["received", "late", "missing", "upcoming"]
+
+
+class ScheduleQuerySerializer(serializers.Serializer):
+    child = serializers.IntegerField(required=False, min_value=1, help_text="one child's schedule")
+    status = serializers.ChoiceField(choices=STATUSES, required=False)
+    after = serializers.IntegerField(
+        required=False, min_value=0, default=0, help_text="the next page: the child its `next` link names"
+    )
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+
+
 class ScheduleEntrySerializer(serializers.Serializer):
     child = serializers.IntegerField()
     due_on = serializers.DateField()
     received_on = serializers.DateField(allow_null=True)
-    status = serializers.ChoiceField(choices=["received", "late", "missing", "upcoming"])
+    status = serializers.ChoiceField(choices=STATUSES)
     report = serializers.IntegerField(allow_null=True)
     summary = serializers.CharField()
+
+
+class SchedulePageSerializer(serializers.Serializer):
+    """A page of schedules: whole children, in id order (no count: a country's schedules are
+    millions of entries, counted for no one)."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True, help_text="always null: pages are read forwards")
+    results = ScheduleEntrySerializer(many=True)
 
 
 class AdopterSerializer(serializers.Serializer):

@@ -2,10 +2,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404  # DRF's: a malformed id is a 404, not a 500
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from adoption.selectors import cases_for
 from core.api.mixins import ScopedContextMixin
@@ -22,6 +22,8 @@ from .serializers import (
     MonitoringReportSerializer,
     PassportStampSerializer,
     ScheduleEntrySerializer,
+    SchedulePageSerializer,
+    ScheduleQuerySerializer,
     TransferSerializer,
 )
 
@@ -109,29 +111,23 @@ class MonitoringReportView(ConsularScopes, generics.GenericAPIView):
     def get_queryset(self):
         return selectors.monitoring_reports_for(self.request.user)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "child", OpenApiTypes.INT, description="one child's schedule (default: every child in scope)"
-            ),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=["received", "late", "missing", "upcoming"]),
-        ],
-        responses=ScheduleEntrySerializer(many=True),
-    )
+    @extend_schema(parameters=[ScheduleQuerySerializer], responses=SchedulePageSerializer)
     def get(self, request):
-        children = selectors.adopted_children_for(request.user).prefetch_related("monitoring_reports")
-        child = request.query_params.get("child")
-        if child is not None:
-            if not child.isdigit():
-                raise ValidationError({"child": ["A child id is a whole number."]})
-            children = [get_object_or_404(children, pk=child)]
-        wanted = request.query_params.get("status")
-        entries = [
-            e for c in children for e in services.schedule_for(c, c.adoption) if not wanted or e["status"] == wanted
-        ]
-        page = self.paginate_queryset(entries)
-        note_read(label="registry.child", ids={entry["child"] for entry in page})
-        return self.get_paginated_response(ScheduleEntrySerializer(page, many=True).data)
+        """The schedules of the children in scope (or of one), whole children in id order."""
+        query = ScheduleQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        children = selectors.adopted_children_for(request.user)
+        if "child" in params:
+            children = children.filter(pk=get_object_or_404(children, pk=params["child"]).pk)
+        entries, last = services.schedules(
+            children, after=params["after"], size=params["page_size"], status=params.get("status")
+        )
+        note_read(label="registry.child", ids={entry["child"] for entry in entries})
+        following = None if last is None else replace_query_param(request.build_absolute_uri(), "after", last)
+        return Response(
+            {"next": following, "previous": None, "results": ScheduleEntrySerializer(entries, many=True).data}
+        )
 
     @extend_schema(request=MonitoringReportSerializer, responses={201: MonitoringReportSerializer})
     def post(self, request):

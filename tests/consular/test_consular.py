@@ -182,6 +182,50 @@ def test_a_report_not_received_goes_missing_after_the_grace_period(days_after_du
     assert rules.report_status(due, None, due + datetime.timedelta(days=days_after_due), 30) == status
 
 
+def test_the_schedules_of_every_child_page_by_whole_children_at_a_constant_cost(api, users, district, court):
+    """GET without `child`: every child's schedule in scope, whole children in id order, a page
+    reading only its own children (the list computed the whole country's schedules, a query per
+    child, for each page: 4 minutes at 1,000,000 children). Paging through it gives each child's
+    schedule once, as `schedule_for` gives it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    children = [adopt_abroad(district, court, in_force_ago=400 + 40 * i, last_name=f"Kid{i}")[1] for i in range(4)]
+    first_due = add_months(children[0].adoption.decision.in_force_on, 6)
+    services.record_monitoring_report(actor=None, child=children[0], due_on=first_due, received_on=first_due)
+    expected = [
+        (e["child"], e["due_on"].isoformat(), e["status"])
+        for child in sorted(children, key=lambda c: c.pk)
+        for e in services.schedule_for(child, child.adoption)
+    ]
+    assert {status for *_, status in expected} == {"received", "missing", "upcoming"}
+    ministry = api(users["ministry"])
+    ministry.get("/api/v1/monitoring-reports/")  # what a process reads once (the content types)
+    for query, wanted in [("page_size=10", None), ("page_size=2&status=missing", "missing")]:
+        pages, queries, url = [], [], f"/api/v1/monitoring-reports/?{query}"
+        while url:
+            with CaptureQueriesContext(connection) as counted:
+                body = ministry.get(url).json()
+            pages.append([(e["child"], e["due_on"], e["status"]) for e in body["results"]])
+            queries.append(len(counted))
+            url = body["next"]
+        assert [e for page in pages for e in page] == [e for e in expected if wanted in (None, e[2])]
+        size = int(query.split("&")[0].split("=")[1])
+        assert all(len(page) >= size for page in pages[:-1]) and len(pages) > 1
+        assert all(a[-1][0] != b[0][0] for a, b in zip(pages, pages[1:], strict=False))  # whole children
+        if wanted is None:  # a page costs the same wherever it starts (one with a status reads on until it is full)
+            assert len(queries) == 4 and len(set(queries)) == 1, queries
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [("status=lost", "status"), ("after=-1", "after"), ("page_size=201", "page_size"), ("child=x", "child")],
+)
+def test_a_bad_schedule_query_is_refused_naming_its_parameter(api, users, query, field):
+    response = api(users["ministry"]).get(f"/api/v1/monitoring-reports/?{query}")
+    assert response.status_code == 400 and [e["field"] for e in response.json()["errors"]] == [field]
+
+
 def test_monitoring_reports_through_the_api(api, users, district, court, us_post):
     case, child = adopt_abroad(district, court, in_force_ago=400)
     services.register_child(actor=None, child=child, post=us_post, number="US-8", registered_on=ago(390))
