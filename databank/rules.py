@@ -46,15 +46,21 @@ def _fits_one(family: FamilyFacts, child: ChildFacts, on: date) -> bool:
     )
 
 
-def fits(family: FamilyFacts, child: ChildFacts, on: date) -> str | None:
-    """Why `family`'s wishes fit `child` (and its brothers and sisters, together) on `on`; None if not."""
+def fit(family: FamilyFacts, child: ChildFacts, on: date) -> bool:
+    """Whether `family`'s wishes fit `child` (and its brothers and sisters, together) on `on`."""
     group = (child, *child.siblings)
     if len(group) > 1 and not (family.siblings and family.children >= len(group)):
-        return None
+        return False
     if family.regions and child.region not in family.regions:
+        return False
+    return all(_fits_one(family, member, on) for member in group)
+
+
+def fits(family: FamilyFacts, child: ChildFacts, on: date) -> str | None:
+    """Why `family`'s wishes fit `child` (and its brothers and sisters, together) on `on`; None if not."""
+    if not fit(family, child, on):
         return None
-    if not all(_fits_one(family, member, on) for member in group):
-        return None
+    group = (child, *child.siblings)
     parts = [
         _("%(sex)s aged %(age)s (wished: %(min)s to %(max)s)")
         % {
