@@ -150,6 +150,15 @@ def users(district, court, us_post, other_district, other_court, gb_post):
 
 
 @pytest.fixture
+def no_throttle(monkeypatch):
+    """Many requests from one user in a moment: the API's rate limits are not under test here."""
+    from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "allow_request", lambda self, request, view: True)
+    monkeypatch.setattr(AnonRateThrottle, "allow_request", lambda self, request, view: True)
+
+
+@pytest.fixture
 def api():
     """api(user) -> an APIClient authenticated as `user` (None: anonymous)."""
 

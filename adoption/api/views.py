@@ -57,7 +57,8 @@ class ApplicantViewSet(
     permission_classes = [roles(Role.GUARDIANSHIP, read=CASE_READERS)]
 
     def get_queryset(self):
-        return selectors.applicants_for(self.request.user).order_by("id")
+        # each applicant shows its register entries: one query for the page, not one per applicant
+        return selectors.applicants_for(self.request.user).order_by("id").prefetch_related("registrations")
 
     def create(self, request, *args, **kwargs):
         may(request.user, services.create_applicant)  # a forbidden role learns nothing about the input

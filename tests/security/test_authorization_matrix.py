@@ -224,7 +224,12 @@ def build_side(district, court, post, name: str) -> dict[str, list[Obj]]:
         "adopted": [Obj(adopted.pk, **adopted_file)],
         "applicant": [Obj(case.applicants.first().pk, **adopted_file)],
         "registration": [Obj(registration.pk, **adopted_file)],
-        "duplicate": [Obj(DuplicateFlag.objects.get(child__last_name=f"{name}openova").pk, district)],
+        "duplicate": [
+            Obj(
+                DuplicateFlag.objects.get(child__last_name=f"{name}openova", other__last_name=f"{name}openova").pk,
+                district,
+            )
+        ],
         "reminder": [Obj(reminder.pk, **adopted_file)],
     }
 
