@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
 from adoption.facts import agency_facts
 from adoption.models import Case, CaseChild, Referral
 from adoption.rules import AgencyFacts
@@ -18,6 +20,28 @@ from .contributions import thresholds
 from .models import Fee, Party
 
 PARENTS = ("mother", "father")
+
+
+def may_flag_between(cases: QuerySet[Case], start: datetime.date, end: datetime.date) -> QuerySet[Case]:
+    """The cases of `cases` that may have a red flag dated in [start, end], by the dates the flags
+    take from their evidence (flags.flags_of): a parent's consent given, a fee paid, the first
+    referral, and for an agency's concentration the day judged, `end`, for a foreign case with an
+    agency not in force or in force within the 12 months. More cases than flag, never fewer: the
+    flags still decide. The safeguards report over five years reads 72,000 cases instead of the
+    384,000 ever opened at 1,000,000 children (tests hold the flags equal with and without it)."""
+    case = OuterRef("pk")
+    consented = ParentalConsent.objects.filter(given_on__range=(start, end), parent__in=PARENTS)
+    since = flags.Concentration(end).since
+    return cases.filter(
+        Exists(CaseChild.objects.filter(case=case, child__in=consented.values("child_id")))
+        | Exists(Fee.objects.filter(party__case=case, paid_on__range=(start, end)))
+        | Exists(Referral.objects.filter(case=case, on__range=(start, end)))
+        | (
+            ~Q(receiving_country="")
+            & Exists(Party.objects.filter(case=case, agency__isnull=False))
+            & (Q(decision__in_force_on__isnull=True) | Q(decision__in_force_on__range=(since, end)))
+        )
+    )
 
 
 def agencies_of(ids: Iterable[int]) -> dict[int, AgencyFacts]:
@@ -34,7 +58,9 @@ def case_facts(cases) -> list[flags.CaseFacts]:
     rows = list(
         cases.values_list("id", "district_id", "district__region_id", "receiving_country", "decision__in_force_on")
     )
-    ids = [row[0] for row in rows]
+    # the cases as a subquery, not their ids: the national report's 400,000 ids as parameters of
+    # each of the five queries took 2.5 s a query at 1,000,000 children
+    ids = cases.values("id")
     children: dict[int, list[int]] = {}
     births: dict[int, datetime.date] = {}
     for case_id, child_id, birth_date, birth_identity in CaseChild.objects.filter(case__in=ids).values_list(
@@ -46,7 +72,7 @@ def case_facts(cases) -> list[flags.CaseFacts]:
         births[child_id] = datetime.date.fromisoformat(original) if original else birth_date
     consents: dict[int, list[tuple]] = {}
     for consent_id, child_id, parent, given_on in ParentalConsent.objects.filter(
-        child__in=births, parent__in=PARENTS
+        child__in=CaseChild.objects.filter(case__in=ids).values("child_id"), parent__in=PARENTS
     ).values_list("id", "child_id", "parent", "given_on"):
         consents.setdefault(child_id, []).append((consent_id, parent, given_on))
     fees: dict[int, list[flags.FeeFacts]] = {}

@@ -38,7 +38,7 @@ from core.countries import KZ
 from core.dates import today
 from core.models import User
 from core.scoping import territory_q
-from intercountry.facts import flags_of_cases
+from intercountry.facts import flags_of_cases, may_flag_between
 from intercountry.flags import FLAGS
 from registry import sealing
 from registry.models import Child, ChildStatus, Level, RegisterEntry
@@ -366,7 +366,7 @@ def intercountry_table(user: User, year: int, region: str | None = None) -> dict
 def safeguard_flags(user: User, start: date, end: date, region: str | None = None) -> list:
     """The red flags of the cases the caller may count whose evidence is dated in [start, end]
     (AGENCY_CONCENTRATION over the 12 months ending on `end`). A fixed number of queries."""
-    cases = counted(AdoptionCase.objects.all(), user, region, district="district")
+    cases = may_flag_between(counted(AdoptionCase.objects.all(), user, region, district="district"), start, end)
     return [flag for flag in flags_of_cases(cases, end) if start <= flag.on <= end]
 
 

@@ -326,6 +326,48 @@ def test_the_safeguards_report_matches_an_independent_count_in_a_fixed_number_of
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "flag"
 
 
+def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no_flag(district, other_district, court):
+    """`may_flag_between` narrows a report's cases by the dates the flags take from their evidence:
+    for periods before, around and after each kind of evidence, the flags of the cases it keeps are
+    every flag of every case in the period, and it keeps fewer cases than there are."""
+    from adoption.models import Case
+    from intercountry.facts import flags_of_cases, may_flag_between
+
+    generated_cases(district, other_district, random.Random(23))  # consents, fees, agencies of open cases
+    Policy.objects.update_or_create(effective_from=None, defaults={"fee_ceiling_usd": 5000})
+    agency = Agency.objects.get(country="US")
+    for i, days in enumerate((40, 100, 700)):  # foreign adoptions with the agency: its concentration
+        adopted, _child = adopt_abroad(district, court, in_force_ago=days, last_name=f"Conc{i}")
+        intercountry_services.add_party(
+            actor=None, case=adopted, name=agency.name, country="US", role="agency", agency=agency
+        )
+    rushed, _child = foreign_file(district)
+    CaseDocument.objects.filter(case=rushed, kind="application").update(issued_on=ago(3))
+    services.refer_to_court(actor=None, case=rushed, court=court, on=ago(1))
+    everything, kinds, narrowed = Case.objects.all(), set(), False
+    for start, end in [
+        (ago(30), ago(0)),
+        (ago(365), ago(0)),
+        (ago(400), ago(100)),
+        (ago(5000), ago(0)),
+        (ago(3), ago(2)),
+    ]:
+        kept = may_flag_between(everything, start, end)
+        every = sorted((f.case, f.flag, f.on) for f in flags_of_cases(everything, end) if start <= f.on <= end)
+        found = sorted((f.case, f.flag, f.on) for f in flags_of_cases(kept, end) if start <= f.on <= end)
+        assert found == every, (start, end)
+        kinds |= {flag for _case, flag, _on in every}
+        narrowed |= kept.count() < everything.count()
+    assert kinds == {
+        "CONSENT_SOON_AFTER_BIRTH",
+        "INTERMEDIARY_NOT_ACCREDITED",
+        "FEES_ABOVE_POLICY",
+        "RUSHED_CASE",
+        "AGENCY_CONCENTRATION",
+    }
+    assert narrowed
+
+
 def test_the_fee_ceiling_of_the_policy_in_effect(api, users, district):
     case, _child = foreign_file(district)
     party = intercountry_services.add_party(
