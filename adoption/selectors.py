@@ -24,6 +24,15 @@ def case_scope_q(user: User, prefix: str = "") -> Q:
     return NOTHING
 
 
+def applicant_name_q(text: str) -> Q:
+    """Applicants with every word of `text` in their last or first name, in any case (no word, none)."""
+    named = name_words(text)
+    found = Q() if named else NOTHING
+    for word in named:
+        found &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+    return found
+
+
 def case_search_q(text: str) -> Q:
     """A case by its number ("17", "#17") or its reference (a historical import's), a child's name
     (any spelling, Cyrillic or Latin; a sealed name never matches) or an applicant's name (every
@@ -34,10 +43,7 @@ def case_search_q(text: str) -> Q:
     if not words:
         return NOTHING
     number = words[0].lstrip("#") if len(words) == 1 else ""
-    named = name_words(text)
-    applicant = Q() if named else NOTHING
-    for word in named:
-        applicant &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+    applicant = applicant_name_q(text)
     ways = [  # unordered: a compound statement's parts may not be (SQLite)
         Case.objects.filter(case_ref__iexact=text.strip()).order_by().values("pk"),
         CaseChild.objects.filter(name_q(text, prefix="child__")).order_by().values("case_id"),

@@ -19,13 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.audit import note_read
-from core.dates import today
+from core.dates import in_text, today
 from core.forms import CountryField, DateInput, Irreversible, require_role, run_service
 from core.models import CONDITION_NAMES, Agency, Court, District, Policy, Role
 from core.permissions import FILE_READERS
+from core.scoping import NOTHING
 from registry import sealing
 from registry.models import Child, Sex
-from registry.selectors import children_for
+from registry.selectors import birth_registration_q, children_for, name_q
 
 from . import extensions, selectors, services, workflow
 from .facts import eligibility
@@ -46,6 +47,7 @@ from .models import (
     MaritalStatus,
     Participant,
 )
+from .selectors import applicant_name_q
 
 READERS = FILE_READERS
 
@@ -106,25 +108,60 @@ class ApplicantForm(forms.Form):
 
 
 class CaseForm(forms.Form):
+    """The children and applicants of a new case, chosen among those the page lists: the chosen
+    ones, and those `find` finds (a name or a number). A district keeps tens of thousands of each
+    (23,000 children and 20,000 applicants in the 1,000,000-children bench): listing them all
+    made a page of 4.7 s that no one could choose from."""
+
+    FOUND = 30  # the most children, and applicants, one search adds to the lists
+    find = forms.CharField(
+        label=_("Find a child or an applicant"),
+        required=False,
+        max_length=100,
+        help_text=_("A name or a number: what is found is listed below, beside what is already chosen."),
+    )
     kind = forms.ChoiceField(label=_("Kind of adoption"), choices=CaseKind.choices, initial=CaseKind.STANDARD)
-    children = forms.ModelMultipleChoiceField(label=_("Children"), queryset=Child.objects.none())
+    children = forms.ModelMultipleChoiceField(
+        label=_("Children"), queryset=Child.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
     applicants = forms.ModelMultipleChoiceField(
-        label=_("Applicants (one person or a married couple)"), queryset=Applicant.objects.none()
+        label=_("Applicants (one person or a married couple)"),
+        queryset=Applicant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
     relatives = forms.BooleanField(label=_("The applicants are relatives of the children"), required=False)
     opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
+    action_after, action_label = "find", _("Find")  # _form.html: the button that lists what `find` finds
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, listed=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # a guardian case: also a child who left the registers for guardianship or foster care
-        self.fields["children"].queryset = (
-            children_for(user)
-            .filter(Q(status="registered") | Q(deregistration_reason__in=("guardianship", "foster_care")))
-            .order_by("last_name")
+        # what may be chosen; a guardian case: also a child who left the registers for guardianship or foster care
+        children = children_for(user).filter(
+            Q(status="registered") | Q(deregistration_reason__in=("guardianship", "foster_care"))
         )
-        self.fields["children"].label_from_instance = lambda c: f"{sealing.shown_name(c)} ({c.birth_date}) #{c.pk}"
-        self.fields["applicants"].queryset = selectors.applicants_for(user).order_by("last_name")
-        self.fields["applicants"].label_from_instance = attrgetter("label")
+        applicants = selectors.applicants_for(user)
+        self.fields["children"].queryset = children
+        self.fields["applicants"].queryset = applicants
+        # what is listed: from the form's data, or (a new page, a search) from `listed`
+        source = self.data if self.is_bound else listed if listed is not None else {}
+        text = " ".join((source.get("find") or "").split())[:100]
+        number = text.lstrip("#")
+        by_number = Q(pk=int(number)) if number.isdigit() and int(number) < 2**63 else NOTHING
+        shown = _chosen_and_found(children, source, "children", name_q(text) | birth_registration_q(text) | by_number)
+        self.fields["children"].widget.choices = [
+            (c.pk, f"{sealing.shown_name(c)} ({in_text(c.birth_date)}) #{c.pk}") for c in shown
+        ]
+        shown = _chosen_and_found(applicants, source, "applicants", applicant_name_q(text) | by_number)
+        self.fields["applicants"].widget.choices = [(a.pk, a.label) for a in shown]
+
+
+def _chosen_and_found(qs, source, name: str, found: Q) -> list:
+    chosen = [
+        int(v) for v in (source.getlist(name) if hasattr(source, "getlist") else []) if v.isdigit() and len(v) < 19
+    ]
+    return list(qs.filter(pk__in=chosen).order_by("last_name", "first_name", "id")) + list(
+        qs.filter(found).exclude(pk__in=chosen).order_by("last_name", "first_name", "id")[: CaseForm.FOUND]
+    )
 
 
 class CaseChoicesForm(forms.Form):
@@ -497,8 +534,16 @@ def _record_applicant(*, actor, district, form):
 @login_required
 def case_new(request):
     require_role(request.user, Role.GUARDIANSHIP)
-    form = CaseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    finding = request.POST.get("action") == "find"  # the Find button: list what is found, open nothing
+    if request.method == "POST" and not finding:
+        form = CaseForm(request.POST, user=request.user)
+    else:  # a new page (a child's page links here with it chosen: ?children=N), or a search
+        source = request.POST if finding else request.GET
+        initial = {name: source.get(name) for name in ("find", "kind", "opened_on") if source.get(name)}
+        initial |= {name: source.getlist(name) for name in ("children", "applicants")}
+        initial = {"relatives": bool(source.get("relatives")), "opened_on": today(), **initial}
+        form = CaseForm(user=request.user, listed=source, initial=initial)
+    if form.is_bound and form.is_valid():
         d = form.cleaned_data
         children = list(d["children"])
         case = run_service(

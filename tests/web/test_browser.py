@@ -195,10 +195,17 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     ]
 
     # --- the guardianship agency opens the foreign case in the browser ---------------------
-    page.goto(f"{base}/cases/new/")
+    # from the child's page, the child chosen; the couple found by their name, among 20,000
+    page.goto(f"{base}/children/{child.pk}/")
+    page.click("text=Open a case for this child")
+    page.wait_for_selector(f"input[name=children][value='{child.pk}']:checked")
+    page.fill("#id_find", "Smith")
+    page.press("#id_find", "Enter")  # Enter in the search box finds: nothing is opened yet
+    page.wait_for_selector(f"input[name=applicants][value='{couple[0].pk}']")
     accessible(page)
-    page.select_option("#id_children", str(child.pk))
-    page.select_option("#id_applicants", [str(a.pk) for a in couple])
+    assert page.is_checked(f"input[name=children][value='{child.pk}']")  # the choice made is kept
+    for applicant in couple:
+        page.check(f"input[name=applicants][value='{applicant.pk}']")
     page.fill("#id_opened_on", ago(25).isoformat())
     page.click("text=Save")
     page.wait_for_selector("text=Case opened.")
@@ -472,10 +479,13 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     accessible(page)
 
     # the case, kind stepparent
-    page.goto(f"{base}/cases/new/")
+    page.goto(f"{base}/cases/new/?children={child.pk}")
     page.select_option("#id_kind", "stepparent")
-    page.select_option("#id_children", str(child.pk))
-    page.select_option("#id_applicants", str(stepfather.pk))
+    page.fill("#id_find", "нурланов")  # any case, Cyrillic
+    page.click("button[value=find]")
+    page.wait_for_selector(f"input[name=applicants][value='{stepfather.pk}']")
+    page.check(f"input[name=applicants][value='{stepfather.pk}']")
+    assert page.input_value("#id_kind") == "stepparent"  # what was chosen before the search is kept
     page.fill("#id_opened_on", ago(25).isoformat())
     page.click("text=Save")
     page.wait_for_selector("text=Case opened.")

@@ -556,3 +556,42 @@ def test_the_dashboards_filters_select_the_figures_and_the_downloads_alike(clien
     assert client.get("/dashboard/", {"region": "XX"}).status_code == 400  # no such region: named, nothing shown
     regional = login(client, users["regional"]).get("/dashboard/").content.decode()
     assert 'name="region"' not in regional  # a region's staff see their own only
+
+
+def test_the_new_case_page_lists_only_the_chosen_and_the_found(client, users, district, other_district):
+    """A district keeps tens of thousands of children and applicants: the page lists those chosen
+    and those its search finds (a name, any case, or a number), never the whole district, nor
+    what is outside the user's scope; a search keeps what was chosen and opens nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from adoption.models import Case
+    from tests.adoption.conftest import make_applicant, make_child
+
+    alpha, beta = make_child(district, last_name="Alphaeva"), make_child(district, last_name="Betaeva")
+    elsewhere = make_child(other_district, last_name="Alphaeva")
+    petrov = make_applicant(district, last_name="Petrov")
+    make_applicant(district, last_name="Omarov")
+    login(client, users["guardianship"])
+    page = client.get("/cases/new/").content.decode()
+    assert "Alphaeva" not in page and "Petrov" not in page and 'name="find"' in page
+    page = client.get(f"/cases/new/?children={alpha.pk}&children={elsewhere.pk}").content.decode()
+    assert re.search(rf'value="{alpha.pk}"[^>]*checked', page) and "Betaeva" not in page
+    assert f'value="{elsewhere.pk}"' not in page  # another district's child, even by its number
+    found = client.post("/cases/new/", {"action": "find", "find": "petROV", "children": [alpha.pk], "kind": "standard"})
+    page = found.content.decode()
+    assert found.status_code == 200 and "Petrov" in page and "Omarov" not in page and "errorlist" not in page
+    assert re.search(rf'value="{alpha.pk}"[^>]*checked', page) and not Case.objects.exists()
+    assert f'value="{beta.pk}"' in client.get(f"/cases/new/?find=%23{beta.pk}").content.decode()  # by number
+    with CaptureQueriesContext(connection) as few:
+        client.get("/cases/new/?find=eva")
+    for n in range(5):
+        make_child(district, last_name=f"Moreeva{n}")
+    with CaptureQueriesContext(connection) as more:
+        page = client.get("/cases/new/?find=eva").content.decode()
+    assert len(more) == len(few) and "Moreeva4" in page
+    opened = client.post(
+        "/cases/new/",
+        {"find": "", "kind": "standard", "children": [alpha.pk], "applicants": [petrov.pk], "opened_on": "2026-11-01"},
+    )
+    assert opened.status_code == 302 and list(Case.objects.get().children.all()) == [alpha]
