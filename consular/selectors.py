@@ -44,6 +44,17 @@ def adopted_children_for(user: User) -> QuerySet[Child]:
     )
 
 
+def adopted_children_latest_first(user: User) -> QuerySet[Adoption, int]:
+    """The ids of `adopted_children_for(user)`, the latest in force first, read from the adoptions
+    (which an index on the date orders): from the children's side, every record joined to its
+    adoption, a page took 3.2 s for the ministry at 1,000,000 children."""
+    return (
+        _abroad(Adoption.objects.filter(child__in=children_for(user)))
+        .order_by("-decision__in_force_on", "-child_id")
+        .values_list("child_id", flat=True)
+    )
+
+
 @scope_of(ConsularRegistration)
 def registrations_for(user: User) -> QuerySet[ConsularRegistration]:
     role = role_of(user)

@@ -102,9 +102,9 @@ def departure(request, pk):
 def adopted(request):
     if request.user.role not in READERS:
         raise PermissionDenied
-    page = Paginator(
-        selectors.adopted_children_for(request.user).order_by("-adoption__decision__in_force_on"), 25
-    ).get_page(request.GET.get("page"))
+    page = Paginator(selectors.adopted_children_latest_first(request.user), 25).get_page(request.GET.get("page"))
+    shown = selectors.adopted_children_for(request.user).in_bulk(list(page.object_list))
+    page.object_list = [shown[child_id] for child_id in page.object_list]
     return render(request, "consular/adopted.html", {"page": page, "query": ""})
 
 

@@ -369,3 +369,19 @@ def test_the_unregistered_children_download_is_a_table_in_the_readers_language(a
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
     assert header[0] == "Бала №" and sheet.max_row == 2
+
+
+def test_the_adopted_abroad_page_lists_the_latest_in_force_first_and_only_in_scope(client, users, district, court):
+    """The page reads its children from the adoptions, by the date they entered into force: the
+    same children as `adopted_children_for`, in that order, each post only its country's."""
+    import re
+
+    us = [adopt_abroad(district, court, in_force_ago=days, last_name=f"Us{days}")[1] for days in (300, 40, 120)]
+    uk = adopt_abroad(district, court, in_force_ago=60, country="GB", last_name="Uk60")[1]
+    client.force_login(users["guardianship"])
+    page = client.get("/adopted/").content.decode()
+    listed = [int(n) for n in re.findall(r'href="/adopted/(\d+)/"', page)]
+    assert listed == [us[1].pk, uk.pk, us[2].pk, us[0].pk]  # 40, 60, 120 and 300 days ago
+    client.force_login(users["consular"])  # the US post
+    listed = [int(n) for n in re.findall(r'href="/adopted/(\d+)/"', client.get("/adopted/").content.decode())]
+    assert listed == [us[1].pk, us[2].pk, us[0].pk]
