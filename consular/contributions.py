@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from adoption.models import CaseChild
 from core.dates import in_text
 from core.models import Role
 from registry import contributions
@@ -16,13 +17,13 @@ from .models import ConsularRegistration, Departure, MonitoringReport
 
 def post_children(user, prefix: str = "") -> Q:
     # the children adopted into the post's country, and any child ever registered at the post
-    # (a family that moved keeps its history there)
-    return Q(
-        **{
-            f"{prefix}case_links__case__status": "in_force",
-            f"{prefix}case_links__case__receiving_country": user.consular_post.country,
-        }
-    ) | Q(**{f"{prefix}consular_registrations__post": user.consular_post_id})
+    # (a family that moved keeps its history there), as one list of ids: the database starts from
+    # the post's children (the two conditions on the children's joins read all 1,100,000 children
+    # for a post's 12,000 at 1,000,000: 2 s for its work queue)
+    adopted = CaseChild.objects.filter(case__status="in_force", case__receiving_country=user.consular_post.country)
+    registered = ConsularRegistration.objects.filter(post=user.consular_post_id)
+    ids = adopted.order_by().values("child_id").union(registered.order_by().values("child_id"))
+    return Q(**{f"{prefix}pk__in": ids})
 
 
 def follow_up_events(child, user) -> list[dict]:

@@ -44,12 +44,17 @@ def adopted_children_for(user: User) -> QuerySet[Child]:
     )
 
 
+def adoptions_of_adopted_children(user: User) -> QuerySet[Adoption]:
+    """The adoptions of `adopted_children_for(user)`: the same children, read from the adoptions'
+    side (no child's record joined to its adoption first: at 1,000,000 children a page of them by
+    date took 3.2 s for the ministry that way, a post's monitoring queue 0.7 s)."""
+    return _abroad(Adoption.objects.filter(child__in=children_for(user)))
+
+
 def adopted_children_latest_first(user: User) -> QuerySet[Adoption, int]:
-    """The ids of `adopted_children_for(user)`, the latest in force first, read from the adoptions
-    (which an index on the date orders): from the children's side, every record joined to its
-    adoption, a page took 3.2 s for the ministry at 1,000,000 children."""
+    """The ids of `adopted_children_for(user)`, the latest in force first (an index orders them)."""
     return (
-        _abroad(Adoption.objects.filter(child__in=children_for(user)))
+        adoptions_of_adopted_children(user)
         .order_by("-decision__in_force_on", "-child_id")
         .values_list("child_id", flat=True)
     )

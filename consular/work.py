@@ -20,7 +20,7 @@ from registry import sealing
 
 from . import deadlines, rules
 from .models import MonitoringReport
-from .selectors import adopted_children_for, adoptions_abroad_for
+from .selectors import adopted_children_for, adoptions_abroad_for, adoptions_of_adopted_children
 
 
 def registration_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -67,7 +67,9 @@ def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[
     policy = Policy.on(on)
     # the children the post follows (adopted into its country, or registered with it: a child who
     # moved keeps its post), as the post's pages do
-    adopted = list(adopted_children_for(user).values_list("pk", "adoption__decision__in_force_on", "birth_date"))
+    adopted = list(
+        adoptions_of_adopted_children(user).values_list("child_id", "decision__in_force_on", "child__birth_date")
+    )
     received = set(
         MonitoringReport.objects.filter(child__in=[pk for pk, *_ in adopted]).values_list("child_id", "due_on")
     )
@@ -75,7 +77,7 @@ def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[
         (due_on, pk)
         for pk, in_force_on, birth_date in adopted
         for due_on in rules.monitoring_due_dates(
-            in_force_on,  # type: ignore[arg-type]  # adopted_children_for: decisions in force only
+            in_force_on,  # type: ignore[arg-type]  # adoptions in force only (_abroad)
             birth_date,
             policy.monitoring_schedule,
             until=until,
