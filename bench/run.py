@@ -450,6 +450,8 @@ def main() -> None:
     browser = Client()
     browser.force_login(ministry)  # the search box is a page: the ministry's session (in both databases)
     ministry_session = f"sessionid={browser.cookies['sessionid'].value}"
+    browser.force_login(agency)
+    agency_session = f"sessionid={browser.cookies['sessionid'].value}"
     # The per-user API rate limit would stop the load test; it is raised, and still checked on every request.
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "API_RATE_USER": "100000000/hour"}
     results = {
@@ -516,9 +518,47 @@ def main() -> None:
                 searches,
                 f"GET /search/ (a birth registration number, a case's number, a name no one has) at {args.scale:,} children vs at {small:,}, in turns",
             ),
+            # session 21: pages found slow at national scale, measured from now on (no target): those
+            # that show a page of rows, whose ratio should stay near 1, and the national aggregates
+            # (the statistics page, the databank's gap), whose value grows with the country
+            (
+                "monitoring_schedules_ministry",
+                token,
+                ["/api/v1/monitoring-reports/", "/api/v1/monitoring-reports/?status=missing"],
+                f"GET /api/v1/monitoring-reports/ (a page of every child's schedules) at {args.scale:,} children vs at {small:,}, in turns",
+                20,
+            ),
+            (
+                "adopted_page_ministry",
+                ministry_session,
+                ["/adopted/"],
+                f"the adopted-abroad page at {args.scale:,} children vs at {small:,}, in turns",
+                10,
+            ),
+            (
+                "new_case_page_district",
+                agency_session,
+                ["/cases/new/", "/cases/new/?find=1"],
+                f"the page that opens a case (blank, and a search) at {args.scale:,} children vs at {small:,}, in turns",
+                20,
+            ),
+            (
+                "statistics_page_ministry",
+                ministry_session,
+                ["/dashboard/"],
+                f"the statistics page (five years, registers, safeguards: the whole country) at {args.scale:,} children vs at {small:,}, in turns",
+                3,
+            ),
+            (
+                "databank_gap_report",
+                token,
+                ["/api/v1/reports/databank/"],
+                f"the databank's gap (every child on a register against every family) at {args.scale:,} children vs at {small:,}, in turns",
+                3,
+            ),
         ]
-        for name, who, paths, note in against_small:
-            at_scale, base = paired(server.port, who, paths, paths, 40, baseline_port=at_small.port)
+        for name, who, paths, note, *rounds in against_small:
+            at_scale, base = paired(server.port, who, paths, paths, *(rounds or [40]), baseline_port=at_small.port)
             figure(results, name, statistics.median(at_scale), statistics.median(base), "ms p50", note=note)
             if name.startswith("work_queue"):  # a queue's answer grows with the work: the same per line shown
                 lines, small_lines = count_at(server.port, who, paths[0]), count_at(at_small.port, who, paths[0])
