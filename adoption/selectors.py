@@ -49,7 +49,7 @@ def case_search_q(text: str) -> Q:
         CaseChild.objects.filter(name_q(text, prefix="child__")).order_by().values("case_id"),
         CaseApplicant.objects.filter(applicant__in=Applicant.objects.filter(applicant)).order_by().values("case_id"),
     ]
-    if number.isdigit() and int(number) < 2**63:  # a case's number (larger: no case's)
+    if number.isdecimal() and int(number) < 2**63:  # a case's number (larger: no case's)
         ways.append(Case.objects.filter(pk=int(number)).order_by().values("pk"))
     return Q(pk__in=ways[0].union(*ways[1:]))
 

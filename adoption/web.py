@@ -146,7 +146,7 @@ class CaseForm(forms.Form):
         source = self.data if self.is_bound else listed if listed is not None else {}
         text = " ".join((source.get("find") or "").split())[:100]
         number = text.lstrip("#")
-        by_number = Q(pk=int(number)) if number.isdigit() and int(number) < 2**63 else NOTHING
+        by_number = Q(pk=int(number)) if number.isdecimal() and int(number) < 2**63 else NOTHING
         shown = _chosen_and_found(children, source, "children", name_q(text) | birth_registration_q(text) | by_number)
         self.fields["children"].widget.choices = [
             (c.pk, f"{sealing.shown_name(c)} ({in_text(c.birth_date)}) #{c.pk}") for c in shown
@@ -157,7 +157,7 @@ class CaseForm(forms.Form):
 
 def _chosen_and_found(qs, source, name: str, found: Q) -> list:
     chosen = [
-        int(v) for v in (source.getlist(name) if hasattr(source, "getlist") else []) if v.isdigit() and len(v) < 19
+        int(v) for v in (source.getlist(name) if hasattr(source, "getlist") else []) if v.isdecimal() and len(v) < 19
     ]
     return list(qs.filter(pk__in=chosen).order_by("last_name", "first_name", "id")) + list(
         qs.filter(found).exclude(pk__in=chosen).order_by("last_name", "first_name", "id")[: CaseForm.FOUND]

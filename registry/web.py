@@ -105,7 +105,7 @@ class ParentalConsentForm(forms.Form):
     def clean_names_applicants(self):
         text = self.cleaned_data["names_applicants"].replace("#", "")
         parts = [p.strip() for p in text.split(",") if p.strip()]
-        if not all(p.isdigit() for p in parts):
+        if not all(p.isdecimal() and len(p) < 19 for p in parts):
             raise forms.ValidationError(_("Applicant numbers are whole numbers, separated by commas."))
         return [int(p) for p in parts] or None
 

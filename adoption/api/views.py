@@ -95,7 +95,7 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             qs = selectors.case_file(qs)
         child = self.request.query_params.get("child")
         if self.action == "list" and child:
-            qs = qs.filter(child_links__child=child) if child.isdigit() else qs.none()
+            qs = qs.filter(child_links__child=child) if child.isdecimal() and len(child) < 19 else qs.none()
         return qs
 
     @extend_schema(parameters=[OpenApiParameter("child", OpenApiTypes.INT, description="cases of this child")])

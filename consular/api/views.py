@@ -68,7 +68,9 @@ class ConsularRegistrationViewSet(
         qs = selectors.registrations_for(self.request.user).select_related("post").order_by("id")
         params = self.request.query_params
         if params.get("post"):
-            qs = qs.filter(post=params["post"]) if params["post"].isdigit() else qs.none()
+            qs = (
+                qs.filter(post=params["post"]) if params["post"].isdecimal() and len(params["post"]) < 19 else qs.none()
+            )
         if params.get("country"):
             qs = qs.filter(post__country=params["country"].upper())
         return qs

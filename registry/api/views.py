@@ -71,7 +71,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         changes = dict(data.validated_data)
         version = changes.pop("version", None)
         if_match = request.headers.get("If-Match", "").strip('"W/ ')
-        if version is None and if_match.isdigit():
+        if version is None and if_match.isdecimal() and len(if_match) < 19:
             version = int(if_match)
         child = services.update_child(actor=request.user, child=child, version=version, **changes)
         return Response(ChildSerializer(child).data)

@@ -104,3 +104,34 @@ def test_a_nul_character_anywhere_is_a_400_naming_the_field(api, users):
         "code": "null_character",
         "message": "A NUL character is not allowed.",
     }
+
+
+@pytest.mark.usefixtures("no_throttle")
+def test_a_digit_that_is_not_a_decimal_one_is_no_number_and_no_error(client, api, users, district):
+    """ "²".isdigit() is true and int("²") fails: every number read from a request is checked
+    with isdecimal (the search box answered 500 to "²")."""
+    from tests.adoption.conftest import make_child
+
+    child = make_child(district)
+    ministry, agency = api(users["ministry"]), api(users["guardianship"])
+    answers = {
+        "search box": client_as(client, users["ministry"]).get("/search/?q=%C2%B2").status_code,
+        "cases of a child": ministry.get("/api/v1/cases/?child=%C2%B2").status_code,
+        "registrations of a post": ministry.get("/api/v1/consular-registrations/?post=%C2%B2").status_code,
+        "child's version": agency.patch(
+            f"/api/v1/children/{child.pk}/", {"first_name": "Aru"}, format="json", HTTP_IF_MATCH='"²"'
+        ).status_code,
+    }
+    client_as(client, users["guardianship"])
+    answers["new case page"] = client.get("/cases/new/?children=%C2%B2&find=%C2%B2").status_code
+    consent = {"parent": "mother", "given_on": "2026-01-05", "form": "notarised", "names_applicants": "²"}
+    consent |= {"number": "N-1", "date": "2026-01-05", "issued_by": "Notary"}
+    answers["consent form"] = client.post(f"/children/{child.pk}/consents/", consent).status_code
+    assert all(status < 500 for status in answers.values()), answers
+    assert answers["search box"] == answers["cases of a child"] == answers["registrations of a post"] == 200
+    assert answers["consent form"] == 400
+
+
+def client_as(client, user):
+    client.force_login(user)
+    return client
