@@ -450,8 +450,9 @@ def main() -> None:
     browser = Client()
     browser.force_login(ministry)  # the search box is a page: the ministry's session (in both databases)
     ministry_session = f"sessionid={browser.cookies['sessionid'].value}"
-    browser.force_login(agency)
-    agency_session = f"sessionid={browser.cookies['sessionid'].value}"
+    agency_browser = Client()  # its own: a second login on one client ends the first session
+    agency_browser.force_login(agency)
+    agency_session = f"sessionid={agency_browser.cookies['sessionid'].value}"
     # The per-user API rate limit would stop the load test; it is raised, and still checked on every request.
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "API_RATE_USER": "100000000/hour"}
     results = {
