@@ -33,6 +33,26 @@ FLAG_NAMES = {
     RUSHED_CASE: gettext_lazy("A case referred in haste"),
     AGENCY_CONCENTRATION: gettext_lazy("One agency with a large share of the district's adoptions"),
 }
+# The keys of a flag's evidence (RULES §11.17: the API answers them as they are), by name on a page.
+EVIDENCE_NAMES = {
+    "consent": gettext_lazy("consent"),
+    "child": gettext_lazy("child"),
+    "parent": gettext_lazy("parent"),
+    "days_after_birth": gettext_lazy("days after the birth"),
+    "party": gettext_lazy("party"),
+    "fee": gettext_lazy("payment"),
+    "amount": gettext_lazy("amount"),
+    "currency": gettext_lazy("currency"),
+    "total_usd": gettext_lazy("paid in all, USD"),
+    "ceiling_usd": gettext_lazy("ceiling, USD"),
+    "eligible_since": gettext_lazy("eligible since"),
+    "referred_on": gettext_lazy("referred on"),
+    "agency": gettext_lazy("agency"),
+    "district": gettext_lazy("district"),
+    "share": gettext_lazy("adoptions with the agency"),
+    "of": gettext_lazy("foreign adoptions of the district"),
+}
+RECORD_KEYS = {"consent", "child", "party", "fee", "agency"}  # a record's number: shown as #12
 CONCENTRATION_MONTHS = 12
 
 

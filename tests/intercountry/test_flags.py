@@ -120,3 +120,35 @@ def test_one_agency_in_more_than_half_of_a_districts_foreign_adoptions():
 def test_the_twelve_months_end_on_the_day_judged(in_force, counted):
     spread = flags.Concentration.of([("D", in_force, {5})], ON)
     assert spread.totals["D"] == (1 if counted else 0)
+
+
+def test_every_kind_of_evidence_reads_in_words_on_a_page():
+    """The API answers a flag's evidence by its keys (RULES §11.17); a page names each key in the
+    reader's language (a case page read "days_after_birth 10" in Russian)."""
+    from django.utils import translation
+
+    from intercountry.templatetags.flags import evidence_text
+
+    consent = ConsentFacts(9, 3, "mother", BIRTH + timedelta(days=5), BIRTH)
+    facilitator = PartyFacts(4, "Mr X", "facilitator", None, (paid(date(2024, 3, 1), amount="9000"),))
+    agency = PartyFacts(7, "Agency", "agency", 5)
+    facts = case(
+        consents=(consent,),
+        parties=(facilitator, agency),
+        referred_on=date(2024, 12, 20),
+        eligible_since=date(2024, 12, 18),
+    )
+    found = flags_of(
+        facts,
+        ON,
+        agencies={AGENCY.id: AGENCY},
+        thresholds=Thresholds(fee_ceiling_usd=5000),
+        concentration=adoptions(3, 2),
+    )
+    assert {f.flag for f in found} == set(flags.FLAG_NAMES)
+    keys = {key for f in found for key in f.evidence}
+    assert keys <= set(flags.EVIDENCE_NAMES), keys - set(flags.EVIDENCE_NAMES)
+    with translation.override("ru"):
+        shown = " ".join(evidence_text(f.evidence) for f in found)
+    assert "дней после рождения 5" in shown and "мать" in shown and "18.12.2024" in shown
+    assert not any(key in shown for key in keys if "_" in key)
