@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.models import Role, User
+from core.numbers import whole_number
 from core.scoping import NOTHING, role_of, scope_of, territory_q
 from registry.selectors import name_q, name_words
 
@@ -42,15 +43,15 @@ def case_search_q(text: str) -> Q:
     words = text.split()
     if not words:
         return NOTHING
-    number = words[0].lstrip("#") if len(words) == 1 else ""
+    number = whole_number(words[0].lstrip("#")) if len(words) == 1 else None
     applicant = applicant_name_q(text)
     ways = [  # unordered: a compound statement's parts may not be (SQLite)
         Case.objects.filter(case_ref__iexact=text.strip()).order_by().values("pk"),
         CaseChild.objects.filter(name_q(text, prefix="child__")).order_by().values("case_id"),
         CaseApplicant.objects.filter(applicant__in=Applicant.objects.filter(applicant)).order_by().values("case_id"),
     ]
-    if number.isdecimal() and int(number) < 2**63:  # a case's number (larger: no case's)
-        ways.append(Case.objects.filter(pk=int(number)).order_by().values("pk"))
+    if number is not None:  # a case's number
+        ways.append(Case.objects.filter(pk=number).order_by().values("pk"))
     return Q(pk__in=ways[0].union(*ways[1:]))
 
 

@@ -22,6 +22,7 @@ from core.audit import note_read
 from core.dates import in_text, today
 from core.forms import CountryField, DateInput, Irreversible, require_role, run_service
 from core.models import CONDITION_NAMES, Agency, Court, District, Policy, Role
+from core.numbers import whole_number
 from core.permissions import FILE_READERS
 from core.scoping import NOTHING
 from registry import sealing
@@ -145,8 +146,8 @@ class CaseForm(forms.Form):
         # what is listed: from the form's data, or (a new page, a search) from `listed`
         source = self.data if self.is_bound else listed if listed is not None else {}
         text = " ".join((source.get("find") or "").split())[:100]
-        number = text.lstrip("#")
-        by_number = Q(pk=int(number)) if number.isdecimal() and int(number) < 2**63 else NOTHING
+        number = whole_number(text.lstrip("#"))
+        by_number = NOTHING if number is None else Q(pk=number)
         shown = _chosen_and_found(children, source, "children", name_q(text) | birth_registration_q(text) | by_number)
         self.fields["children"].widget.choices = [
             (c.pk, f"{sealing.shown_name(c)} ({in_text(c.birth_date)}) #{c.pk}") for c in shown
@@ -157,7 +158,9 @@ class CaseForm(forms.Form):
 
 def _chosen_and_found(qs, source, name: str, found: Q) -> list:
     chosen = [
-        int(v) for v in (source.getlist(name) if hasattr(source, "getlist") else []) if v.isdecimal() and len(v) < 19
+        number
+        for v in (source.getlist(name) if hasattr(source, "getlist") else [])
+        if (number := whole_number(v)) is not None
     ]
     return list(qs.filter(pk__in=chosen).order_by("last_name", "first_name", "id")) + list(
         qs.filter(found).exclude(pk__in=chosen).order_by("last_name", "first_name", "id")[: CaseForm.FOUND]

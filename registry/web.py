@@ -15,6 +15,7 @@ from core.dates import today
 from core.errors import RuleError
 from core.forms import CountryField, DateInput, Irreversible, require_role, run_service
 from core.models import District, Role
+from core.numbers import whole_number
 from core.permissions import FILE_READERS
 
 from . import contributions, sealing, selectors, services
@@ -105,7 +106,7 @@ class ParentalConsentForm(forms.Form):
     def clean_names_applicants(self):
         text = self.cleaned_data["names_applicants"].replace("#", "")
         parts = [p.strip() for p in text.split(",") if p.strip()]
-        if not all(p.isdecimal() and len(p) < 19 for p in parts):
+        if any(whole_number(p) is None for p in parts):
             raise forms.ValidationError(_("Applicant numbers are whole numbers, separated by commas."))
         return [int(p) for p in parts] or None
 

@@ -12,6 +12,7 @@ from core.audit import note_read
 from core.dates import today
 from core.errors import may
 from core.models import Role
+from core.numbers import whole_number
 from core.permissions import FILE_READERS, roles
 from registry.selectors import children_for
 
@@ -95,7 +96,8 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             qs = selectors.case_file(qs)
         child = self.request.query_params.get("child")
         if self.action == "list" and child:
-            qs = qs.filter(child_links__child=child) if child.isdecimal() and len(child) < 19 else qs.none()
+            number = whole_number(child)
+            qs = qs.none() if number is None else qs.filter(child_links__child=number)
         return qs
 
     @extend_schema(parameters=[OpenApiParameter("child", OpenApiTypes.INT, description="cases of this child")])

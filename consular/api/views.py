@@ -11,6 +11,7 @@ from adoption.selectors import cases_for
 from core.api.mixins import ScopedContextMixin
 from core.audit import note_read
 from core.models import Role
+from core.numbers import whole_number
 from core.permissions import ADOPTED_READERS, roles
 from registry.selectors import children_for
 
@@ -68,9 +69,8 @@ class ConsularRegistrationViewSet(
         qs = selectors.registrations_for(self.request.user).select_related("post").order_by("id")
         params = self.request.query_params
         if params.get("post"):
-            qs = (
-                qs.filter(post=params["post"]) if params["post"].isdecimal() and len(params["post"]) < 19 else qs.none()
-            )
+            post = whole_number(params["post"])
+            qs = qs.none() if post is None else qs.filter(post=post)
         if params.get("country"):
             qs = qs.filter(post__country=params["country"].upper())
         return qs

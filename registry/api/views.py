@@ -9,6 +9,7 @@ from core.api.pagination import CursorPagination
 from core.audit import history_of, note_read
 from core.errors import may
 from core.models import Role
+from core.numbers import whole_number
 from core.permissions import FILE_READERS, roles
 
 from .. import sealing, selectors, services
@@ -71,8 +72,8 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         changes = dict(data.validated_data)
         version = changes.pop("version", None)
         if_match = request.headers.get("If-Match", "").strip('"W/ ')
-        if version is None and if_match.isdecimal() and len(if_match) < 19:
-            version = int(if_match)
+        if version is None:
+            version = whole_number(if_match)
         child = services.update_child(actor=request.user, child=child, version=version, **changes)
         return Response(ChildSerializer(child).data)
 

@@ -122,6 +122,8 @@ def test_a_digit_that_is_not_a_decimal_one_is_no_number_and_no_error(client, api
             f"/api/v1/children/{child.pk}/", {"first_name": "Aru"}, format="json", HTTP_IF_MATCH='"²"'
         ).status_code,
     }
+    answers["cases list, 5,000 digits"] = ministry.get("/api/v1/cases/", {"q": "9" * 5000}).status_code
+    answers["cases page, 5,000 digits"] = client.get("/cases/", {"q": "9" * 5000}).status_code
     client_as(client, users["guardianship"])
     answers["new case page"] = client.get("/cases/new/?children=%C2%B2&find=%C2%B2").status_code
     consent = {"parent": "mother", "given_on": "2026-01-05", "form": "notarised", "names_applicants": "²"}
