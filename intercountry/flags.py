@@ -53,6 +53,7 @@ EVIDENCE_NAMES = {
     "of": gettext_lazy("foreign adoptions of the district"),
 }
 RECORD_KEYS = {"consent", "child", "party", "fee", "agency"}  # a record's number: shown as #12
+DATE_KEYS = {"eligible_since", "referred_on"}  # ISO dates: shown as the reader's language writes them
 CONCENTRATION_MONTHS = 12
 
 

@@ -7,7 +7,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from core.dates import in_text
-from intercountry.flags import EVIDENCE_NAMES, FLAG_NAMES, RECORD_KEYS
+from intercountry.flags import DATE_KEYS, EVIDENCE_NAMES, FLAG_NAMES, RECORD_KEYS
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def evidence_text(evidence: dict) -> str:
             value = f"#{value}"
         elif key == "parent":
             value = _(value)  # mother, father: the words the flag's sentence uses
-        elif isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        elif key in DATE_KEYS:
             value = in_text(datetime.date.fromisoformat(value))
         parts.append(f"{EVIDENCE_NAMES.get(key, key)} {value}")
     return ", ".join(parts)
