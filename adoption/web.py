@@ -27,7 +27,7 @@ from core.permissions import FILE_READERS
 from core.scoping import NOTHING
 from registry import sealing
 from registry.models import Child, Sex
-from registry.selectors import birth_registration_q, children_for, name_q
+from registry.selectors import child_search_q, children_for
 
 from . import extensions, selectors, services, workflow
 from .facts import eligibility
@@ -148,7 +148,7 @@ class CaseForm(forms.Form):
         text = " ".join((source.get("find") or "").split())[:100]
         number = whole_number(text.lstrip("#"))
         by_number = NOTHING if number is None else Q(pk=number)
-        shown = _chosen_and_found(children, source, "children", name_q(text) | birth_registration_q(text) | by_number)
+        shown = _chosen_and_found(children, source, "children", child_search_q(text) | by_number)
         self.fields["children"].widget.choices = [
             (c.pk, f"{sealing.shown_name(c)} ({in_text(c.birth_date)}) #{c.pk}") for c in shown
         ]

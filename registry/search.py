@@ -18,7 +18,7 @@ from . import sealing, selectors
 def find_children(user: User, text: str) -> list[search.Hit]:
     children = (
         selectors.children_for(user)
-        .filter(selectors.name_q(text) | selectors.birth_registration_q(text))
+        .filter(selectors.child_search_q(text))
         .select_related("district")
         .order_by("last_name", "first_name", "id")[: search.LIMIT]
     )

@@ -57,6 +57,12 @@ def birth_registration_q(text: str) -> Q:
     return Q(birth_registration_number__iexact=number, sealed_on__isnull=True) if number else NOTHING
 
 
+def child_search_q(text: str) -> Q:
+    """Children by a name (every word of it) or a birth registration number: how the search box
+    and the page that opens a case find a child; a sealed identity matches neither."""
+    return name_q(text) | birth_registration_q(text)
+
+
 def register_history(child: Child) -> QuerySet[RegisterEntry]:
     return child.register_entries.order_by("on", "id")
 
