@@ -449,3 +449,32 @@ def test_a_list_is_one_read_event_naming_every_record_in_the_answer(api, users, 
     before = AuditEvent.objects.filter(action="read").count()
     assert api(users["regional"]).get("/api/v1/children/999999/").status_code == 404
     assert AuditEvent.objects.filter(action="read").count() == before
+
+
+def test_no_admin_page_shows_a_sealed_identity_even_to_a_superuser(client, district, court, us_post):
+    """Every page of every model the admin offers (its list, its form, each row's page and its
+    history), read by a superuser: none shows a sealed identity. The audit log, whose snapshots
+    hold it, is read only on the auditor's page and through the API, both redacted."""
+    from django.contrib import admin
+
+    from consular.deadlines import sweep_consular_deadlines
+    from core.models import Role
+    from tests.factories import UserFactory
+
+    sealed_world(district, court, us_post)
+    sweep_consular_deadlines()  # reminders about the sealed child registered late
+    client.force_login(UserFactory(role=Role.MINISTRY, is_staff=True, is_superuser=True))
+    leaks, read = [], set()
+    for model in admin.site._registry:
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        paths = [base, f"{base}add/"]
+        for pk in model._default_manager.values_list("pk", flat=True):
+            paths += [f"{base}{pk}/change/", f"{base}{pk}/history/"]
+            read.add(model._meta.label)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code in (200, 403), f"{path}: {response.status_code}"
+            if found := leaked(response):
+                leaks.append(f"GET {path}: {found}")
+    assert {"core.Reminder", "core.User", "core.ConsularPost"} <= read, "the walk read the world's rows"
+    assert not leaks, "a sealed identity left through the admin:\n" + "\n".join(leaks)
