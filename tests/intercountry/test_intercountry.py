@@ -344,6 +344,11 @@ def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no
     rushed, _child = foreign_file(district)
     CaseDocument.objects.filter(case=rushed, kind="application").update(issued_on=ago(3))
     services.refer_to_court(actor=None, case=rushed, court=court, on=ago(1))
+    hasty = {}  # referred the policy's 7 days after eligibility (flagged), and 8 (not)
+    for days in (7, 8):
+        hasty[days], _child = foreign_file(district)
+        services.refer_to_court(actor=None, case=hasty[days], court=court, on=ago(20))
+        hasty[days].referrals.update(eligible_since=ago(20 + days))
     everything, kinds, narrowed = Case.objects.all(), set(), False
     for start, end in [
         (ago(30), ago(0)),
@@ -351,6 +356,8 @@ def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no
         (ago(400), ago(100)),
         (ago(5000), ago(0)),
         (ago(3), ago(2)),
+        (ago(20), ago(20)),
+        (ago(21), ago(19)),
     ]:
         kept = may_flag_between(everything, start, end)
         every = sorted((f.case, f.flag, f.on) for f in flags_of_cases(everything, end) if start <= f.on <= end)
@@ -358,6 +365,9 @@ def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no
         assert found == every, (start, end)
         kinds |= {flag for _case, flag, _on in every}
         narrowed |= kept.count() < everything.count()
+    rushed_cases = {f.case for f in flags_of_cases(everything, ago(0)) if f.flag == "RUSHED_CASE"}
+    assert hasty[7].pk in rushed_cases and hasty[8].pk not in rushed_cases
+    assert hasty[8] not in may_flag_between(everything, ago(30), ago(0))  # nothing else of it may flag
     assert kinds == {
         "CONSENT_SOON_AFTER_BIRTH",
         "INTERMEDIARY_NOT_ACCREDITED",
