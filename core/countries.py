@@ -56,6 +56,24 @@ def _by_name(language: str) -> tuple[tuple[str, str], ...]:
     return ((KZ, named.pop(KZ)), *sorted(named.items(), key=lambda item: item[1]))
 
 
+def country_names() -> dict[str, str]:
+    """Every country's name in the reader's language, by its code."""
+    return _names(translation.get_language() or "en")
+
+
+@cache
+def _names(language: str) -> dict[str, str]:
+    return dict(_by_name(language))
+
+
+def shown_country(code: str) -> str:
+    """A country (or a citizenship) as a page shows it: its name in the reader's language,
+    `stateless` translated, anything else as it is."""
+    from django.utils.translation import gettext as _
+
+    return _("Stateless") if code == STATELESS else country_names().get(code, code)
+
+
 def country_choices(*, stateless: bool = False) -> list[tuple[str, str]]:
     """The pickers' choices in the reader's language, with `stateless` after Kazakhstan for a
     citizenship."""

@@ -21,6 +21,7 @@ from core import selectors as core_selectors
 from core import work
 from core.audit import note_read
 from core.audit_labels import FIELD_LABELS
+from core.countries import country_names
 from core.dates import today
 from core.forms import DateInput, run_service
 from core.models import SCHEDULE_BOUNDS, Policy, Region, Role, validate_barring_conditions
@@ -71,14 +72,27 @@ def _named(user, reminders) -> list:
     return reminders
 
 
-def bars(values: dict, width: int = 330) -> dict:
-    """An SVG bar chart (viewBox 480 wide): each bar's label, value, length and y; the height."""
+CHART_WIDTH = 480  # the viewBox; a bar's value is written after it, in up to 74 units
+LABEL_CHARS = 26  # a longer label is cut (its whole text is the bar's tooltip)
+
+
+def bars(values: dict, labels: dict | None = None, label_width: int = 70) -> dict:
+    """An SVG bar chart (viewBox 480 wide): each bar's label (`labels[key]`, else the key), its
+    whole label, value, length and y; the labels' width; the height."""
     top = max(values.values(), default=0) or 1
-    rows = [
-        {"label": label, "value": value, "length": round(width * value / top), "y": i * 24}
-        for i, (label, value) in enumerate(values.items())
-    ]
-    return {"rows": rows, "height": max(24 * len(rows), 24) + 4}
+    width = CHART_WIDTH - label_width - 80
+    rows = []
+    for i, (key, value) in enumerate(values.items()):
+        label = str((labels or {}).get(key, key))
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+        rows.append({"label": short, "whole": label, "value": value, "length": round(width * value / top), "y": i * 24})
+    return {"rows": rows, "height": max(24 * len(rows), 24) + 4, "x": label_width}
+
+
+def register_rows(by_region: dict) -> list[tuple[str, str, dict]]:
+    """The registers' figures by region: (code, name in the reader's language, figures)."""
+    names = {region.code: region.shown_name for region in Region.objects.filter(code__in=list(by_region))}
+    return [(code, names.get(code, code), figures) for code, figures in by_region.items()]
 
 
 class DashboardFilter(forms.Form):
@@ -152,8 +166,9 @@ def dashboard(request):
             "by_year": by_year,
             "year_bars": bars({y: v["total"] for y, v in by_year.items()}),
             "consular": consular,
-            "country_bars": bars(consular["by_country"]),
+            "country_bars": bars(consular["by_country"], country_names(), label_width=190),
             "registers": registers,
+            "register_rows": register_rows(registers["by_region"]),
             "unregistered": unregistered,
             "safeguards": safeguards,
             "period_query": form.query("from", "to", "region"),

@@ -573,6 +573,18 @@ def test_the_main_pages_fit_the_screen_without_sideways_scrolling(browser, live_
         "court": UserFactory(role=Role.COURT, court=court),
         "auditor": UserFactory(role=Role.AUDITOR),
     }
+    far, _warnings = (
+        registry_services.create_child(  # the registers' figures name its region, the longest name there is
+            actor=None,
+            district=District.objects.get(pk="KZ-27-ORA"),
+            last_name="Орлова",
+            first_name="Алия",
+            sex="F",
+            birth_date=datetime.date(2019, 5, 5),
+            identified_on=ago(20),
+        )
+    )
+    registry_services.place_on_register(actor=None, child=far, level="primary", placed_on=ago(19))
     for i in range(3):
         registry_services.create_child(
             actor=users["guardianship"],

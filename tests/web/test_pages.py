@@ -10,7 +10,7 @@ from django.conf import settings
 from adoption.models import Referral
 from core.dates import today
 from registry.models import Child
-from tests.adoption.conftest import adopt_abroad, ago
+from tests.adoption.conftest import adopt_abroad, ago, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -148,11 +148,23 @@ def test_the_eligibility_panel_and_the_referral_button(client, users, district, 
     assert response.status_code == 302 and Referral.objects.count() == 1
 
 
-def test_the_dashboard_shows_the_reports(client, users, district, court):
+def test_the_dashboard_shows_the_reports(client, users, district, court, us_post):
+    from consular import services as consular_services
+    from core.models import Region
+
     adopt_abroad(district, court, in_force_ago=200)
+    _case, registered = adopt_abroad(district, court, in_force_ago=30, last_name="Abroad")
+    consular_services.register_child(actor=None, child=registered, post=us_post, number="US-1", registered_on=ago(10))
+    make_child(district)  # on the registers
+    Region.objects.filter(pk="KZ-71").update(names={"ru": "город Астана"})
     page = login(client, users["ministry"]).get("/dashboard/").content.decode()
     assert "<svg" in page and "format=xlsx" in page
     assert "<strong>1</strong> foreign adoptions in force for 180 days or more" in page
+    # each country and region by its name in the reader's language, not only by its code
+    assert "United States</text>" in page and "Astana <small" in page
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    page = client.get("/dashboard/").content.decode()
+    assert "Соединённые штаты</text>" in page and "город Астана <small" in page
 
 
 def test_the_language_switcher_translates_the_pages(client, users):
@@ -595,3 +607,16 @@ def test_the_new_case_page_lists_only_the_chosen_and_the_found(client, users, di
         {"find": "", "kind": "standard", "children": [alpha.pk], "applicants": [petrov.pk], "opened_on": "2026-11-01"},
     )
     assert opened.status_code == 302 and list(Case.objects.get().children.all()) == [alpha]
+
+
+def test_pages_name_countries_in_the_readers_language(client, users, district, court):
+    """A country is shown by its name (the API keeps the code): the adopted-abroad list, the case
+    page's applicants, their printed file; a citizenship `stateless` is a word."""
+    case, _child = adopt_abroad(district, court, country="DE")
+    case.applicants.update(citizenship="stateless")
+    login(client, users["guardianship"])
+    assert "<td>Germany</td>" in client.get("/adopted/").content.decode()
+    assert "Stateless / Germany" in client.get(f"/cases/{case.pk}/").content.decode()
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    assert "<td>Германия</td>" in client.get("/adopted/").content.decode()
+    assert "Лицо без гражданства / Германия" in client.get(f"/cases/{case.pk}/").content.decode()
