@@ -285,7 +285,7 @@ def _load(
             barring_facts=_list(barring),
             raised_child_three_years=bool(raised),
             registrations=tuple(registrations.get(applicant_id, ())),
-            name=Applicant.name_of(last_name, first_name),
+            name=Applicant.name_of(applicant_id, last_name, first_name),
         )
         for (
             applicant_id,

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import KZ, STATELESS  # noqa: F401 (STATELESS: the rules read it from here)
@@ -73,12 +74,13 @@ class Applicant(models.Model):
     @property
     def name(self) -> str:
         """How pages and queues name the applicant."""
-        return self.name_of(self.last_name, self.first_name)
+        return self.name_of(self.pk, self.last_name, self.first_name)
 
     @staticmethod
-    def name_of(last_name: str, first_name: str) -> str:
-        """`name` from the plain values of a row (a check's facts)."""
-        return f"{last_name} {first_name}"
+    def name_of(pk: int | None, last_name: str, first_name: str) -> str:
+        """`name` from the plain values of a row (a check's facts); an adopter of an imported
+        history has no name (reports.imports), and is named by number."""
+        return f"{last_name} {first_name}".strip() or gettext("Applicant #%(id)s") % {"id": pk}
 
     @property
     def is_foreign(self) -> bool:

@@ -620,3 +620,20 @@ def test_pages_name_countries_in_the_readers_language(client, users, district, c
     client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
     assert "<td>Германия</td>" in client.get("/adopted/").content.decode()
     assert "Лицо без гражданства / Германия" in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_an_adopter_of_an_imported_history_is_named_by_number(client, users, district, court):
+    """The history's rows carry no adopter's name (reports.imports): the home page, the case page
+    and the work queue name such an applicant by number, never by an empty name."""
+    from adoption.models import Applicant
+
+    case, _child = adopt_abroad(district, court)
+    case.applicants.update(last_name="", first_name="")
+    first, second = sorted(case.applicants.values_list("pk", flat=True))
+    login(client, users["guardianship"])
+    home = client.get("/").content.decode()
+    assert f"Applicant #{first}, Applicant #{second}" in home and " · , · " not in home
+    assert f"<li>Applicant #{first} · " in client.get(f"/cases/{case.pk}/").content.decode()
+    assert Applicant.objects.get(pk=first).name == f"Applicant #{first}"
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    assert f"Заявитель #{first}" in client.get("/").content.decode()
