@@ -671,13 +671,14 @@ def foreign_dossier(facts: CaseFacts, on: date):
         problems.append(_("the written application is missing"))
     for kind in DOSSIER_REPORTS:
         reports = facts.documents_on(on, kind)
+        named = CaseDocumentKind(kind).label  # "report on financial solvency": the page's words, not the code
         if not reports:
-            problems.append(_("the %(kind)s report is missing") % {"kind": kind})
+            problems.append(_("the %(kind)s is missing") % {"kind": named})
             continue
         licensed = [d for d in reports if accredited(facts.agencies, d.agency_id, d.issued_on)]
         if not licensed:
             problems.append(
-                _("the %(kind)s report was not issued by an agency accredited on its issue date") % {"kind": kind}
+                _("the %(kind)s was not issued by an agency accredited on its issue date") % {"kind": named}
             )
             continue
         latest = max(licensed, key=lambda d: d.issued_on)
@@ -685,8 +686,8 @@ def foreign_dossier(facts: CaseFacts, on: date):
         assert months is not None
         if on > valid_through(latest.issued_on, months):
             problems.append(
-                _("the %(kind)s report of %(date)s is older than %(months)s months")
-                % {"kind": kind, "date": in_text(latest.issued_on), "months": months}
+                _("the %(kind)s of %(date)s is older than %(months)s months")
+                % {"kind": named, "date": in_text(latest.issued_on), "months": months}
             )
     if problems:
         return FAIL, _("Dossier incomplete: %(problems)s.") % {"problems": "; ".join(problems)}, None

@@ -222,7 +222,10 @@ FIELD_LABELS = {
     "party": _("Party"),
     "age_min": _("Youngest age"),
     "age_max": _("Oldest age"),
-    "children": _("Number of children"),
+    "children": _("Children"),  # a case's (their numbers) or a family's wish (how many)
+    "applicants": _("Applicants"),
+    "relative_of": _("Children the applicants are related to"),
+    "documents": _("Documents"),
     "siblings": _("Siblings"),
     "health_conditions": _("Health conditions accepted"),
     "wished_regions": _("Wished regions"),

@@ -455,7 +455,7 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
         raise Forbidden(
             "level",
             "role_not_allowed",
-            _("Your role may not place children on the %(level)s register.") % {"level": level},
+            _("Your role may not place children on the %(level)s register.") % {"level": Level(level).label},
         )
     child = _locked(child)
     state = _current_state(child)
@@ -463,11 +463,13 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
     if level != expected:
         if state.level == level:
             raise ConflictError(
-                "level", "already_on_level", _("The child is already on the %(level)s register.") % {"level": level}
+                "level",
+                "already_on_level",
+                _("The child is already on the %(level)s register.") % {"level": Level(level).label},
             )
         message = _("Levels are climbed in order: the child is on %(current)s, so the next level is %(next)s.") % {
-            "current": state.level or _("no register"),
-            "next": expected or _("none (central is the last)"),
+            "current": Level(state.level).label if state.level else _("no register"),
+            "next": Level(expected).label if expected else _("none (central is the last)"),
         }
         raise ConflictError("level", "level_out_of_order", message)
     errors: list[FieldError] = []

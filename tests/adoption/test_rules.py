@@ -384,7 +384,10 @@ def test_a_report_from_an_agency_without_a_valid_licence_does_not_count():
 
 def test_a_missing_report_is_named():
     documents = tuple(d for d in dossier() if d.kind != "moral_qualities") + (medical(),)
-    assert "moral_qualities" in check(foreign_case(documents=documents), "FOREIGN_DOSSIER").detail
+    assert (
+        "the report on personal moral qualities is missing"
+        in check(foreign_case(documents=documents), "FOREIGN_DOSSIER").detail
+    )
 
 
 def test_the_policy_sets_the_dossier_validity():

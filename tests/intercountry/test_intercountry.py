@@ -394,3 +394,19 @@ def test_the_fee_ceiling_of_the_policy_in_effect(api, users, district):
     assert "FEES_ABOVE_POLICY" not in warnings()  # no ceiling: off
     Policy.objects.update_or_create(effective_from=None, defaults={"fee_ceiling_usd": 5000})
     assert "FEES_ABOVE_POLICY" in warnings()
+
+
+def test_the_dossier_check_names_each_report_in_words(api, users, district):
+    """FOREIGN_DOSSIER names a report as the case page lists it, in the reader's language, never by
+    its code ("нет заключения financial_solvency")."""
+    case, _child = foreign_file(district)
+    CaseDocument.objects.filter(case=case, kind="financial_solvency").delete()
+    client = api(users["guardianship"])
+
+    def detail(language):
+        checks = client.get(f"/api/v1/cases/{case.pk}/eligibility/", HTTP_ACCEPT_LANGUAGE=language).json()["checks"]
+        return next(c for c in checks if c["code"] == "FOREIGN_DOSSIER")["detail"]
+
+    assert detail("en") == "Dossier incomplete: the report on financial solvency is missing."
+    assert "отсутствует заключение о финансовой состоятельности" in detail("ru")
+    assert "financial_solvency" not in detail("ru") + detail("kk")

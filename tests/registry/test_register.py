@@ -173,3 +173,21 @@ def test_only_a_court_decision_deregisters_a_child_as_adopted(api, users, make_c
         "message": response.json()["errors"][0]["message"],
     }
     assert api(users["guardianship"]).get(f"/api/v1/children/{child.pk}/").json()["status"] == "registered"
+
+
+def test_a_refusal_names_the_levels_in_words_in_the_readers_language(api, users, make_child):
+    """The messages name a level as the pages do, never by its code ("уровня primary")."""
+    child = make_child(on_register=("primary",))
+    client = api(users["guardianship"])
+    again = place(client, child, "primary", today()).json()["errors"][0]
+    assert again["code"] == "already_on_level"
+    assert again["message"] == "The child is already on the primary (district guardianship agency) register."
+    skipped = place(api(users["ministry"]), child, "central", today()).json()["errors"][0]["message"]
+    assert "on primary (district guardianship agency), so the next level is regional (education department)" in skipped
+    in_russian = client.post(
+        f"/api/v1/children/{child.pk}/register/",
+        {"level": "primary", "placed_on": today().isoformat()},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    ).json()["errors"][0]["message"]
+    assert in_russian == "Ребёнок уже состоит на учёте уровня «первичный (районный орган опеки)»."

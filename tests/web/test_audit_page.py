@@ -2,9 +2,11 @@
 before -> after; read events with their purpose; the same rows as CSV, with a header row even
 when empty. Only the auditor has it (the other roles: 403)."""
 
+import ast
 import csv
 import datetime
 import io
+import pathlib
 
 import pytest
 from django.apps import apps
@@ -124,3 +126,27 @@ def test_every_field_an_auditor_may_read_has_a_name():
     }
     assert not unnamed
     assert field_label("district_id") == "District" and field_label("object_ids") == "object_ids"
+
+
+def test_every_key_a_service_writes_into_a_snapshot_has_a_name():
+    """Besides a record's fields, services write their own keys into an event's before/after (a
+    case's `applicants`, its `relative_of`): each has its name, so the audit log never shows a key
+    (the Russian log read "relative_of" beside "Статус"). Read from the source: every dict written
+    as `before=` or `after=`."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    written, unnamed = set(), []
+    for path in root.glob("*/**/*.py"):
+        if {".venv", "tests", "migrations", "bench"} & set(path.relative_to(root).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg in ("before", "after") and isinstance(keyword.value, ast.Dict):
+                    for key in keyword.value.keys:
+                        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                            written.add(key.value)
+                            if field_label(key.value) == key.value:
+                                unnamed.append(f"{path.relative_to(root)}:{node.lineno} {key.value}")
+    assert {"applicants", "relative_of", "documents", "password"} <= written, "the scan reads the services"
+    assert not unnamed

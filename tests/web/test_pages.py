@@ -53,8 +53,9 @@ def test_every_link_a_page_offers_opens_for_the_role(client, users, district, co
     page offered a court the databank's families page, which answered 403). Walked in Russian, each
     page's forms are also read as a Russian user reads them: a date field shows its date (a
     browser's date input takes only 2024-02-29; the policy page wrote 03.12.2026, so the field
-    was empty and the form refused), and no field is labelled in English (the policy page's
-    numbers were labelled by their model field names)."""
+    was empty and the form refused), no field is labelled in English (the policy page's
+    numbers were labelled by their model field names), and no code is written into the text (a
+    case's dossier read "нет заключения financial_solvency")."""
     adopt_abroad(district, court)  # a child adopted into the US: its case referred to the court, its post's
     adopt_abroad(district, court, referred_only=True, last_name="Lee")  # a case before the court
     refused, unreadable, seen, queue, shapes = [], [], set(), ["/"], {}
@@ -78,6 +79,10 @@ def test_every_link_a_page_offers_opens_for_the_role(client, users, district, co
         for label in re.findall(r"<label[^>]*>\s*([^<]+?)\s*<", page):
             if re.fullmatch(r"[A-Za-z][A-Za-z ,.()*-]*", label) and " " in label:  # English words, untranslated
                 unreadable.append((url, label))
+        # the text read, without codes shown as codes, what is typed, and the audit log's values as stored
+        shown = re.sub(r"<(script|style|code|textarea|ins|del)[^>]*>.*?</\1>|<[^>]*>", " ", page, flags=re.S)
+        for code in re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", shown):  # a code in the text: financial_solvency
+            unreadable.append((url, code))
         for href in re.findall(r'href="(/[^"#]*)"', page):
             href = href.replace("&amp;", "&")
             shape = re.sub(r"\d+", "N", href.split("?")[0])
