@@ -34,8 +34,10 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role == Role.CONSULAR:  # an officer registers at the own post only
-            self.fields["post"].queryset = ConsularPost.objects.filter(pk=user.consular_post_id)
+        if user.role == Role.CONSULAR:  # an officer registers at the own post only: chosen already
+            field = self.fields["post"]
+            field.queryset, field.empty_label = ConsularPost.objects.filter(pk=user.consular_post_id), None
+            self.initial["post"] = user.consular_post_id
 
 
 class ReportForm(forms.Form):

@@ -300,6 +300,19 @@ def test_a_consular_officer_is_offered_only_the_own_post(client, users, district
     assert other_post.status_code == 400 and not child.consular_registrations.exists()
 
 
+def test_a_consulates_officer_finds_the_own_post_chosen(client, district, court, us_post):
+    """The form chose the country's embassy, which a consulate's officer may not pick: the post
+    was left at "---------" and every registration at a consulate began by choosing it."""
+    from core.models import ConsularPost, Role
+    from tests.factories import ConsularPostFactory, UserFactory
+
+    consulate = ConsularPostFactory(country="US", city="New York", kind=ConsularPost.Kind.CONSULATE)
+    _case, child = adopt_abroad(district, court)
+    page = login(client, UserFactory(role=Role.CONSULAR, consular_post=consulate)).get(f"/adopted/{child.pk}/")
+    select = page.content.decode().split('name="post"')[1].split("</select>")[0]
+    assert f'<option value="{consulate.pk}" selected>' in select and "---------" not in select
+
+
 def test_the_cases_list_names_children_and_applicants_and_searches_them(client, users, district, court):
     from adoption import services as adoption_services
     from tests.adoption.conftest import make_applicant, make_child
