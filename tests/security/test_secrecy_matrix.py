@@ -174,13 +174,15 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
     world = sealed_world(district, court, us_post)
     operations = api_operations()
     assert operations - PUBLIC == set(MAY), "every operation needs its row in the authorization matrix's MAY"
-    leaks, checked = [], 0
+    leaks, checked, browsable = [], 0, 0
     for role in ROLES:
         client = api(users[role])
         for method, path in sorted(operations):
-            formats = (
-                ["", "format=csv", "format=xlsx"] if path.startswith("/api/v1/reports/") and method == "GET" else [""]
-            )
+            formats = [""]
+            if method == "GET":  # also the browsable API's page, with its forms filled from the record
+                formats += ["format=api"] + (
+                    ["format=csv", "format=xlsx"] if path.startswith("/api/v1/reports/") else []
+                )
             for extra in formats:
                 target = url(path, world, extra)
                 if method == "GET":
@@ -192,6 +194,7 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
                         )
                     )
                 checked += 1
+                browsable += extra == "format=api" and response.get("Content-Type", "").startswith("text/html")
                 assert response.status_code < 500, f"{role} {method} {target}: {response.status_code}"
                 if found := leaked(response):
                     leaks.append(f"{role} {method} {target}: {found}")
@@ -209,6 +212,7 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
             if found := leaked(response):
                 leaks.append(f"{role} GET {probe}: {found}")
     assert not leaks, "a sealed identity left through:\n" + "\n".join(leaks)
+    assert browsable > 100, "the browsable API's pages were read"
     # A sealed name never matches a search, for any role.
     for role in ("guardianship", "regional", "ministry", "auditor"):
         assert api(users[role]).get("/api/v1/children/", {"q": "Sekretova"}).json()["results"] == []
@@ -221,7 +225,9 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
         api(users["regional"]).get(f"/api/v1/children/{world['child']}/history/", {"purpose": PURPOSE}).status_code
         == 403
     )
-    print(f"secrecy matrix: {len(operations)} operations, {len(ROLES)} roles, {checked} requests checked")
+    print(
+        f"secrecy matrix: {len(operations)} operations, {len(ROLES)} roles, {checked} requests checked, {browsable} as pages"
+    )
 
 
 # Every page of the staff application, with the object its {pk} stands for (None: no object).
