@@ -117,8 +117,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-# The audit log is not in the admin: its snapshots hold identities that a sealed child's must not
-# show, and every page of it is a read of the children it names. It is read on the auditor's page
+# The audit log is not in the admin: its snapshots hold the former identities of children since
+# sealed, and every page of it is a read of the children it names. It is read on the auditor's page
 # and through the API, both redacted and audited (core.audit.event_view).
 
 
