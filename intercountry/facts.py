@@ -24,17 +24,23 @@ PARENTS = ("mother", "father")
 
 def may_flag_between(cases: QuerySet[Case], start: datetime.date, end: datetime.date) -> QuerySet[Case]:
     """The cases of `cases` that may have a red flag dated in [start, end], by the dates the flags
-    take from their evidence (flags.flags_of): a parent's consent given, a fee paid, a foreign
-    case's referral within the policy's `rushed_case_days` of its eligibility (in effect on `end`,
-    as `flags_of_cases` judges), and for an agency's concentration the day judged, `end`, for a
-    foreign case with an agency not in force or in force within the 12 months. More cases than
-    flag, never fewer: the flags still decide. At 1,000,000 children the safeguards report over
-    five years read 61,000 referred foreign cases with every referral in the period; it now reads
-    those referred in haste (tests hold the flags equal with and without it)."""
-    case = OuterRef("pk")
-    consented = ParentalConsent.objects.filter(given_on__range=(start, end), parent__in=PARENTS)
+    take from their evidence (flags.flags_of): a parent's consent given within the policy's
+    `consent_cooling_days` of the birth, a fee paid, a foreign case's referral within its
+    `rushed_case_days` of the eligibility (the policy in effect on `end`, as `flags_of_cases`
+    judges), and for an agency's concentration the day judged, `end`, for a foreign case with an
+    agency not in force or in force within the 12 months. More cases than flag, never fewer: the
+    flags still decide. At 1,000,000 children the safeguards report over five years read 61,000
+    referred foreign cases with every referral in the period; it now reads those referred in haste
+    (tests hold the flags equal with and without it)."""
+    case, limits = OuterRef("pk"), limits_on(end)
+    # a consent within the cooling days of the birth; a child given a new identity always (its
+    # flag reads the birth date before it, a key of `birth_identity`)
+    consented = ParentalConsent.objects.filter(given_on__range=(start, end), parent__in=PARENTS).filter(
+        Q(given_on__lte=F("child__birth_date") + datetime.timedelta(days=limits.consent_cooling_days))
+        | Q(child__birth_identity__has_key="birth_date")
+    )
     since = flags.Concentration(end).since
-    hasty = F("eligible_since") + datetime.timedelta(days=limits_on(end).rushed_case_days)
+    hasty = F("eligible_since") + datetime.timedelta(days=limits.rushed_case_days)
     return cases.filter(
         Exists(CaseChild.objects.filter(case=case, child__in=consented.values("child_id")))
         | Exists(Fee.objects.filter(party__case=case, paid_on__range=(start, end)))

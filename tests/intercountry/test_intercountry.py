@@ -332,6 +332,7 @@ def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no
     every flag of every case in the period, and it keeps fewer cases than there are."""
     from adoption.models import Case
     from intercountry.facts import flags_of_cases, may_flag_between
+    from registry.models import Child
 
     generated_cases(district, other_district, random.Random(23))  # consents, fees, agencies of open cases
     Policy.objects.update_or_create(effective_from=None, defaults={"fee_ceiling_usd": 5000})
@@ -349,6 +350,29 @@ def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no
         hasty[days], _child = foreign_file(district)
         services.refer_to_court(actor=None, case=hasty[days], court=court, on=ago(20))
         hasty[days].referrals.update(eligible_since=ago(20 + days))
+    consented = {}  # a mother's consent the policy's 30 days after the birth (flagged), and 31 (not)
+    for days in (30, 31):
+        consented[days], child = foreign_file(district)
+        registry_services.record_parental_consent(
+            actor=None,
+            child=child,
+            parent="mother",
+            given_on=child.birth_date + datetime.timedelta(days=days),
+            form="notarised",
+            document={"number": f"C{days}", "date": child.birth_date + datetime.timedelta(days=days), "issued_by": "N"},
+        )
+    renamed, child = foreign_file(district)  # a new identity: the flag reads the birth date before it
+    registry_services.record_parental_consent(
+        actor=None,
+        child=child,
+        parent="father",
+        given_on=ago(90),
+        form="notarised",
+        document={"number": "C-new", "date": ago(90), "issued_by": "N"},
+    )
+    Child.objects.filter(pk=child.pk).update(
+        birth_date=ago(900), birth_identity={"birth_date": ago(100).isoformat(), "last_name": "Before"}
+    )
     everything, kinds, narrowed = Case.objects.all(), set(), False
     for start, end in [
         (ago(30), ago(0)),
@@ -365,6 +389,8 @@ def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no
         assert found == every, (start, end)
         kinds |= {flag for _case, flag, _on in every}
         narrowed |= kept.count() < everything.count()
+    soon = {f.case for f in flags_of_cases(everything, ago(0)) if f.flag == "CONSENT_SOON_AFTER_BIRTH"}
+    assert {consented[30].pk, renamed.pk} <= soon and consented[31].pk not in soon
     rushed_cases = {f.case for f in flags_of_cases(everything, ago(0)) if f.flag == "RUSHED_CASE"}
     assert hasty[7].pk in rushed_cases and hasty[8].pk not in rushed_cases
     assert hasty[8] not in may_flag_between(everything, ago(30), ago(0))  # nothing else of it may flag
