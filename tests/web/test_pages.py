@@ -638,6 +638,11 @@ def test_pages_name_countries_in_the_readers_language(client, users, district, c
     client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
     assert "<td>Германия</td>" in client.get("/adopted/").content.decode()
     assert "Лицо без гражданства / Германия" in client.get(f"/cases/{case.pk}/").content.decode()
+    child = case.children.first()
+    assert (
+        "<td>Казахстан</td>"
+        in client.get(f"/children/{child.pk}/", {"purpose": "a court's request 2-1"}).content.decode()
+    )
 
 
 def test_an_adopter_of_an_imported_history_is_named_by_number(client, users, district, court):
