@@ -25,9 +25,9 @@ PARENTS = ("mother", "father")
 def may_flag_between(cases: QuerySet[Case], start: datetime.date, end: datetime.date) -> QuerySet[Case]:
     """The cases of `cases` that may have a red flag dated in [start, end], by the dates the flags
     take from their evidence (flags.flags_of): a parent's consent given within the policy's
-    `consent_cooling_days` of the birth, a fee paid, a foreign case's referral within its
-    `rushed_case_days` of the eligibility (the policy in effect on `end`, as `flags_of_cases`
-    judges), and for an agency's concentration the day judged, `end`, for a foreign case with an
+    `consent_cooling_days` of the birth, a fee paid for placement or in USD (with a ceiling), a
+    foreign case's referral within its `rushed_case_days` of the eligibility (the policy in
+    effect on `end`, as `flags_of_cases` judges), and for an agency's concentration the day judged, `end`, for a foreign case with an
     agency not in force or in force within the 12 months. More cases than flag, never fewer: the
     flags still decide. At 1,000,000 children the safeguards report over five years read 61,000
     referred foreign cases with every referral in the period; it now reads those referred in haste
@@ -39,11 +39,18 @@ def may_flag_between(cases: QuerySet[Case], start: datetime.date, end: datetime.
         Q(given_on__lte=F("child__birth_date") + datetime.timedelta(days=limits.consent_cooling_days))
         | Q(child__birth_identity__has_key="birth_date")
     )
+    # a fee for placement (to an intermediary perhaps not accredited), or one in USD that may take
+    # a party's total above the ceiling (fees in other currencies are not converted)
+    may_pass_ceiling = Q(currency="USD") if limits.fee_ceiling_usd is not None else Q(pk__in=[])
     since = flags.Concentration(end).since
     hasty = F("eligible_since") + datetime.timedelta(days=limits.rushed_case_days)
     return cases.filter(
         Exists(CaseChild.objects.filter(case=case, child__in=consented.values("child_id")))
-        | Exists(Fee.objects.filter(party__case=case, paid_on__range=(start, end)))
+        | Exists(
+            Fee.objects.filter(party__case=case, paid_on__range=(start, end)).filter(
+                may_pass_ceiling | Q(purpose="placement")
+            )
+        )
         | (~Q(receiving_country="") & Exists(Referral.objects.filter(case=case, on__range=(start, end), on__lte=hasty)))
         | (
             ~Q(receiving_country="")

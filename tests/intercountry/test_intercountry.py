@@ -373,6 +373,16 @@ def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no
     Child.objects.filter(pk=child.pk).update(
         birth_date=ago(900), birth_identity={"birth_date": ago(100).isoformat(), "last_name": "Before"}
     )
+    fees = {}  # cases whose one sign is a fee: in euros for travel (none), in USD for travel, in euros for placement
+    for currency, purpose in (("EUR", "travel"), ("USD", "travel"), ("EUR", "placement")):
+        fees[currency, purpose], _child = foreign_file(district)
+        party = intercountry_services.add_party(
+            actor=None, case=fees[currency, purpose], name="Guide", country="KZ", role="facilitator"
+        )
+        intercountry_services.add_fee(
+            actor=None, party=party, amount=9000, currency=currency, paid_on=ago(5), purpose=purpose
+        )
+    travel = fees["EUR", "travel"]
     everything, kinds, narrowed = Case.objects.all(), set(), False
     for start, end in [
         (ago(30), ago(0)),
@@ -394,6 +404,10 @@ def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no
     rushed_cases = {f.case for f in flags_of_cases(everything, ago(0)) if f.flag == "RUSHED_CASE"}
     assert hasty[7].pk in rushed_cases and hasty[8].pk not in rushed_cases
     assert hasty[8] not in may_flag_between(everything, ago(30), ago(0))  # nothing else of it may flag
+    assert travel not in may_flag_between(everything, ago(30), ago(0))
+    flagged = {(f.case, f.flag) for f in flags_of_cases(everything, ago(0))}
+    assert (fees["USD", "travel"].pk, "FEES_ABOVE_POLICY") in flagged
+    assert (fees["EUR", "placement"].pk, "INTERMEDIARY_NOT_ACCREDITED") in flagged
     assert kinds == {
         "CONSENT_SOON_AFTER_BIRTH",
         "INTERMEDIARY_NOT_ACCREDITED",
