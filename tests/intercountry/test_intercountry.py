@@ -350,26 +350,23 @@ def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no
         hasty[days], _child = foreign_file(district)
         services.refer_to_court(actor=None, case=hasty[days], court=court, on=ago(20))
         hasty[days].referrals.update(eligible_since=ago(20 + days))
-    consented = {}  # a mother's consent the policy's 30 days after the birth (flagged), and 31 (not)
-    for days in (30, 31):
-        consented[days], child = foreign_file(district)
+
+    def consent(child, given_on):
         registry_services.record_parental_consent(
             actor=None,
             child=child,
             parent="mother",
-            given_on=child.birth_date + datetime.timedelta(days=days),
+            given_on=given_on,
             form="notarised",
-            document={"number": f"C{days}", "date": child.birth_date + datetime.timedelta(days=days), "issued_by": "N"},
+            document={"number": f"C{child.pk}", "date": given_on, "issued_by": "Notary"},
         )
+
+    consented = {}  # a mother's consent the policy's 30 days after the birth (flagged), and 31 (not)
+    for days in (30, 31):
+        consented[days], child = foreign_file(district)
+        consent(child, child.birth_date + datetime.timedelta(days=days))
     renamed, child = foreign_file(district)  # a new identity: the flag reads the birth date before it
-    registry_services.record_parental_consent(
-        actor=None,
-        child=child,
-        parent="father",
-        given_on=ago(90),
-        form="notarised",
-        document={"number": "C-new", "date": ago(90), "issued_by": "N"},
-    )
+    consent(child, ago(90))
     Child.objects.filter(pk=child.pk).update(
         birth_date=ago(900), birth_identity={"birth_date": ago(100).isoformat(), "last_name": "Before"}
     )
