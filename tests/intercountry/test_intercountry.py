@@ -217,6 +217,18 @@ def test_a_rushed_referral_is_flagged(api, users, district, court):
 # --- the safeguards report ---------------------------------------------------------------------
 
 
+def mothers_consent(child, given_on):
+    """The mother's notarised consent to the adoption, given on `given_on`."""
+    registry_services.record_parental_consent(
+        actor=None,
+        child=child,
+        parent="mother",
+        given_on=given_on,
+        form="notarised",
+        document={"number": f"C{child.pk}", "date": given_on, "issued_by": "Notary"},
+    )
+
+
 def generated_cases(district, other_district, rng):
     """Foreign cases with random parties, fees and consents, in two districts."""
     agencies = [accredited_agency(country) for country in ("US", "GB")]
@@ -243,15 +255,7 @@ def generated_cases(district, other_district, rng):
                 purpose=rng.choice(["placement", "travel"]),
             )
         if rng.random() < 0.5:
-            given = child.birth_date + datetime.timedelta(days=rng.randint(0, 60))
-            registry_services.record_parental_consent(
-                actor=None,
-                child=child,
-                parent="mother",
-                given_on=given,
-                form="notarised",
-                document={"number": f"N{i}", "date": given, "issued_by": "Notary"},
-            )
+            mothers_consent(child, child.birth_date + datetime.timedelta(days=rng.randint(0, 60)))
 
 
 def test_the_safeguards_report_matches_an_independent_count_in_a_fixed_number_of_queries(
@@ -351,22 +355,12 @@ def test_a_report_reads_only_the_cases_that_may_flag_in_its_period_and_misses_no
         services.refer_to_court(actor=None, case=hasty[days], court=court, on=ago(20))
         hasty[days].referrals.update(eligible_since=ago(20 + days))
 
-    def consent(child, given_on):
-        registry_services.record_parental_consent(
-            actor=None,
-            child=child,
-            parent="mother",
-            given_on=given_on,
-            form="notarised",
-            document={"number": f"C{child.pk}", "date": given_on, "issued_by": "Notary"},
-        )
-
     consented = {}  # a mother's consent the policy's 30 days after the birth (flagged), and 31 (not)
     for days in (30, 31):
         consented[days], child = foreign_file(district)
-        consent(child, child.birth_date + datetime.timedelta(days=days))
+        mothers_consent(child, child.birth_date + datetime.timedelta(days=days))
     renamed, child = foreign_file(district)  # a new identity: the flag reads the birth date before it
-    consent(child, ago(90))
+    mothers_consent(child, ago(90))
     Child.objects.filter(pk=child.pk).update(
         birth_date=ago(900), birth_identity={"birth_date": ago(100).isoformat(), "last_name": "Before"}
     )
