@@ -147,6 +147,7 @@ def dashboard(request):
         per_year = queries.figure_counts(queries.adoptions_in_period(request.user, start, end, region), by=("year",))
         consular = queries.consular_registrations_report(request.user, as_of, region)
         registers = queries.registers_report(request.user, as_of, region)
+        by_region = register_rows(registers["by_region"])
         unregistered = queries.unregistered_adoptions(request.user, as_of, region).count()
         safeguards = queries.safeguards_report(request.user, start, end, region)
     by_year = {
@@ -168,7 +169,7 @@ def dashboard(request):
             "consular": consular,
             "country_bars": bars(consular["by_country"], country_names(), label_width=190),
             "registers": registers,
-            "register_rows": register_rows(registers["by_region"]),
+            "register_rows": by_region,
             "unregistered": unregistered,
             "safeguards": safeguards,
             "period_query": form.query("from", "to", "region"),
