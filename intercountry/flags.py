@@ -186,7 +186,8 @@ def flags_of(
 ) -> list[Flag]:
     """Every red flag of `case` whose evidence exists on `on`. Each is dated by its evidence: a
     consent's day, a fee's, the first referral's, or `on` itself (an agency's concentration);
-    `facts.may_flag_between` narrows a report's cases by these dates, and must learn a new one."""
+    `facts.may_flag_between` narrows a report's cases by these dates and by the conditions of each
+    flag below (the thresholds, a fee's purpose and currency), and must learn a new one."""
     found: list[Flag] = []
     agency = min(case.agency_ids) if case.agency_ids else None
 
