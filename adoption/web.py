@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import note_read
 from core.dates import in_text, today
-from core.forms import CountryField, DateInput, Irreversible, require_role, run_service
+from core.forms import CountryField, DateInput, Irreversible, choose_among, require_role, run_service
 from core.models import CONDITION_NAMES, Agency, Court, District, Policy, Role
 from core.numbers import whole_number
 from core.permissions import FILE_READERS
@@ -87,7 +87,8 @@ class ApplicantForm(forms.Form):
     REGISTRATION = ("register_number", "registered_on", "valid_until")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         given = [name for name in self.REGISTRATION if data.get(name)]
         if given and len(given) != len(self.REGISTRATION):
             self.add_error(given[0], _("A registration needs its number, its date and its end."))
@@ -141,8 +142,8 @@ class CaseForm(forms.Form):
             Q(status="registered") | Q(deregistration_reason__in=("guardianship", "foster_care"))
         )
         applicants = selectors.applicants_for(user)
-        self.fields["children"].queryset = children
-        self.fields["applicants"].queryset = applicants
+        choose_among(self, "children", children)
+        choose_among(self, "applicants", applicants)
         # what is listed: from the form's data, or (a new page, a search) from `listed`
         source = self.data if self.is_bound else listed if listed is not None else {}
         text = " ".join((source.get("find") or "").split())[:100]
@@ -175,11 +176,9 @@ class CaseChoicesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("applicant", "spouses"):
             if name in self.fields:
-                self.fields[name].queryset = case.applicants.all()
-                self.fields[name].label_from_instance = attrgetter("label")
+                choose_among(self, name, case.applicants.all(), attrgetter("label"))
         if "child" in self.fields:
-            self.fields["child"].queryset = case.children.all()
-            self.fields["child"].label_from_instance = sealing.shown_name
+            choose_among(self, "child", case.children.all(), sealing.shown_name)
 
 
 class DocumentForm(CaseChoicesForm):
@@ -366,11 +365,15 @@ class WithdrawDocumentForm(WithdrawForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document"].queryset = case.documents.filter(withdrawn_at__isnull=True).select_related("applicant")
-        self.fields["document"].label_from_instance = lambda d: " · ".join(
-            part
-            for part in (d.get_kind_display(), d.applicant.name if d.applicant else "", _on(d.issued_on), d.issuer)
-            if part
+        choose_among(
+            self,
+            "document",
+            case.documents.filter(withdrawn_at__isnull=True).select_related("applicant"),
+            lambda d: " · ".join(
+                part
+                for part in (d.get_kind_display(), d.applicant.name if d.applicant else "", _on(d.issued_on), d.issuer)
+                if part
+            ),
         )
 
 
@@ -380,11 +383,11 @@ class WithdrawContactForm(WithdrawForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = case.contacts.filter(withdrawn_at__isnull=True).select_related(
-            "applicant", "child"
-        )
-        self.fields["contact"].label_from_instance = lambda c: (
-            f"{_on(c.on)} · {c.applicant.name} · {sealing.shown_name(c.child)}"
+        choose_among(
+            self,
+            "contact",
+            case.contacts.filter(withdrawn_at__isnull=True).select_related("applicant", "child"),
+            lambda c: f"{_on(c.on)} · {c.applicant.name} · {sealing.shown_name(c.child)}",
         )
 
 
@@ -394,8 +397,7 @@ class WithdrawHearingForm(WithdrawForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hearing"].queryset = case.hearings.filter(withdrawn_at__isnull=True)
-        self.fields["hearing"].label_from_instance = lambda h: _on(h.on)
+        choose_among(self, "hearing", case.hearings.filter(withdrawn_at__isnull=True), lambda h: _on(h.on))
 
 
 class CorrectDecisionForm(forms.Form):

@@ -14,7 +14,7 @@ from adoption import extensions
 from adoption.selectors import cases_for
 from core.audit import note_read
 from core.dates import in_text, today
-from core.forms import CountryField, DateInput, require_role, run_service
+from core.forms import CountryField, DateInput, choose_among, model_choice, require_role, run_service
 from core.models import ConsularPost, Role
 from core.permissions import ADOPTED_READERS
 from registry import sealing
@@ -35,7 +35,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if user.role == Role.CONSULAR:  # an officer registers at the own post only: chosen already
-            field = self.fields["post"]
+            field = model_choice(self, "post")
             field.queryset, field.empty_label = ConsularPost.objects.filter(pk=user.consular_post_id), None
             self.initial["post"] = user.consular_post_id
 
@@ -50,9 +50,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, schedule, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["due_on"].choices = [
-            (e["due_on"].isoformat(), in_text(e["due_on"])) for e in schedule if not e["received_on"]
-        ]
+        due_on = self.fields["due_on"]
+        assert isinstance(due_on, forms.ChoiceField)
+        due_on.choices = [(e["due_on"].isoformat(), in_text(e["due_on"])) for e in schedule if not e["received_on"]]
 
     def clean_due_on(self):
         import datetime
@@ -69,8 +69,7 @@ class DepartureForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = case.children.filter(departure__isnull=True)
-        self.fields["child"].label_from_instance = sealing.shown_name
+        choose_among(self, "child", case.children.filter(departure__isnull=True), sealing.shown_name)
 
 
 @login_required
@@ -106,7 +105,7 @@ def adopted(request):
         raise PermissionDenied
     page = Paginator(selectors.adopted_children_latest_first(request.user), 25).get_page(request.GET.get("page"))
     shown = selectors.adopted_children_for(request.user).in_bulk(list(page.object_list))
-    page.object_list = [shown[child_id] for child_id in page.object_list]
+    page.object_list = [shown[child_id] for child_id in page.object_list]  # type: ignore[misc]  # ids -> children
     return render(request, "consular/adopted.html", {"page": page, "query": ""})
 
 
@@ -156,11 +155,11 @@ def adopted_child(request, pk):
                 messages.success(request, _("The child is on the consular register."))
                 return redirect("web-adopted-child", pk=child.pk)
             return _page(request, child, 400, registration_form=form)
-        form = ReportForm(request.POST, request.FILES, schedule=services.schedule_for(child, child.adoption))
-        if form.is_valid() and run_service(
-            form, services.record_monitoring_report, actor=request.user, child=child, **form.cleaned_data
+        report_form = ReportForm(request.POST, request.FILES, schedule=services.schedule_for(child, child.adoption))
+        if report_form.is_valid() and run_service(
+            report_form, services.record_monitoring_report, actor=request.user, child=child, **report_form.cleaned_data
         ):
             messages.success(request, _("Monitoring report recorded."))
             return redirect("web-adopted-child", pk=child.pk)
-        return _page(request, child, 400, report_form=form)
+        return _page(request, child, 400, report_form=report_form)
     return _page(request, child)

@@ -95,7 +95,7 @@ def for_roles(*roles: str, scope: tuple[str, ...] = ()):
                     _require_in_scope(actor, name, kwargs.get(name))
             return service(*args, actor=actor, **kwargs)
 
-        checked.roles, checked.scope = roles, scope
+        checked.roles, checked.scope = roles, scope  # type: ignore[attr-defined]  # read by may() and the pages
         return checked
 
     return decorate

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .errors import Forbidden, RuleError
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a label translated when shown
 
-def run_service(form: forms.Form, service, /, **kwargs):
+
+def run_service(form: forms.BaseForm, service, /, **kwargs):
     """Call `service(**kwargs)`; on a RuleError put each message on its field (or the form).
     Returns the service's result, or None when refused (the form then shows the errors and
     keeps everything the user typed)."""
@@ -32,13 +37,25 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model choice field `name` (a ModelMultipleChoiceField too)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def choose_among(form: forms.BaseForm, name: str, queryset, label: Callable[[Any], str] | None = None) -> None:
+    """Offer in the model choice field `name` only `queryset`, each option named by `label` when given."""
+    field = model_choice(form, name)
+    field.queryset = queryset
+    if label is not None:
+        field.label_from_instance = label  # type: ignore[assignment]
+
+
 def require_role(user, *roles) -> None:
     """Pages a role may not use answer 403 (scope is the selectors' job: 404)."""
     if user.role not in roles:
         raise PermissionDenied
-
-
-StrOrPromise = str | Promise  # a label translated when shown
 
 
 class Irreversible(forms.Form):

@@ -247,7 +247,7 @@ class User(AbstractUser):
 
     @property
     def organisation(self):
-        field = ROLE_ORGANISATION.get(self.role) if self.role else None
+        field = ROLE_ORGANISATION.get(Role(self.role)) if self.role else None
         return getattr(self, field) if field else None
 
 

@@ -52,7 +52,8 @@ class AuditFilter(forms.Form):
     object_id = forms.CharField(label=_("Record number"), required=False, max_length=64)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
             self.add_error("until", _("The period ends before it starts."))
         return data

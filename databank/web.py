@@ -13,7 +13,7 @@ from adoption.models import AdopterRegistration, Applicant, Register
 from adoption.selectors import applicants_for
 from core.audit import note_read
 from core.dates import today
-from core.forms import DateInput, require_role, run_service
+from core.forms import DateInput, choose_among, require_role, run_service
 from core.models import Region, Role
 from core.permissions import MATCH_READERS
 from registry import sealing
@@ -48,7 +48,8 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["spouse"].queryset = applicants_for(user).order_by("last_name", "first_name", "id")
+        self.spouses = applicants_for(user).order_by("last_name", "first_name", "id")
+        choose_among(self, "spouse", self.spouses)
 
 
 @login_required
@@ -115,16 +116,16 @@ def child_matches(request, pk):
                 return redirect("web-child-matches", pk=child.pk)
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
         else:
             applicant = get_object_or_404(applicants_for(request.user), pk=request.POST.get("applicant"))
-            form = forms.Form(request.POST)
+            refusals = forms.Form(request.POST)
             if run_service(
-                form, services.propose, actor=request.user, child=child, applicant=applicant, proposed_on=on
+                refusals, services.propose, actor=request.user, child=child, applicant=applicant, proposed_on=on
             ):
                 messages.success(request, _("Proposal recorded."))
-            for error in form.non_field_errors():
-                messages.error(request, error)
+            for error in refusals.non_field_errors():
+                messages.error(request, str(error))
         return redirect("web-child-matches", pk=child.pk)
     note_read(child)
     found, total = [], 0
@@ -147,7 +148,7 @@ def child_matches(request, pk):
     answer_form, spouses = None, []
     if request.user.role == Role.GUARDIANSHIP and any(p.answer == Answer.PENDING for p in proposals.values()):
         answer_form = AnswerForm(initial={"on": on}, user=request.user)
-        spouses = list(answer_form.fields["spouse"].queryset)  # once for every pending proposal's form
+        spouses = list(answer_form.spouses)  # once for every pending proposal's form
         note_read(label="adoption.applicant", ids=[a.pk for a in spouses])
     return render(
         request,

@@ -15,7 +15,7 @@ from core import selectors as core_selectors
 from core import services as core_services
 from core.audit import note_read
 from core.dates import today
-from core.forms import CountryField, DateInput, require_role, run_service
+from core.forms import CountryField, DateInput, choose_among, require_role, run_service
 from core.models import Agency, Role
 from core.permissions import FILE_READERS
 
@@ -62,8 +62,7 @@ class FeeForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = case.parties.all()
-        self.fields["party"].label_from_instance = lambda p: f"{p.name} ({p.get_role_display()})"
+        choose_among(self, "party", case.parties.all(), lambda p: f"{p.name} ({p.get_role_display()})")
 
     def clean_currency(self):
         return self.cleaned_data["currency"].upper()
@@ -111,7 +110,7 @@ def agency_suspend(request, pk):
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("web-agencies")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -39,7 +40,7 @@ DUE_NEXT = 10  # lines of the work queue on the home page
 @login_required
 def home(request):
     user, on = request.user, today()
-    context = {"reminders": _named(user, core_selectors.reminders_for(user).order_by("due_on")[:50])}
+    context: dict[str, Any] = {"reminders": _named(user, core_selectors.reminders_for(user).order_by("due_on")[:50])}
     if user.role in work.WORKERS:
         context["due_next"] = work.queue(user, on).items[:DUE_NEXT]  # the first lines of the work queue
     if user.role in (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR):
@@ -116,10 +117,13 @@ class DashboardFilter(forms.Form):
         if user.region_id:  # a region's staff see their own region only (queries.counted scopes it)
             self.fields.pop("region")
         else:
-            self.fields["region"].choices = [("", _("all regions"))] + [(r.code, r.shown_name) for r in regions]
+            region = self.fields["region"]
+            assert isinstance(region, forms.ChoiceField)
+            region.choices = [("", _("all regions"))] + [(r.code, r.shown_name) for r in regions]
 
     def clean(self):
-        data = {name: value for name, value in super().clean().items() if value not in (None, "")}
+        super().clean()
+        data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
         data = {**self.defaults, **data}
         if data["to"] < data["from"]:
             self.add_error("to", _("The period ends before it starts."))
@@ -205,18 +209,18 @@ class PolicyForm(forms.ModelForm):
         widget=DateInput(),
     )
 
-    def __init__(self, *args, instance, **kwargs):
+    def __init__(self, data=None, *, instance):
         schedule = instance.monitoring_schedule
         initial = {
             "barring_conditions": ", ".join(instance.barring_conditions),
             "effective_from": today(),
             **schedule,
         }
-        super().__init__(*args, instance=instance, initial=initial, **kwargs)
+        super().__init__(data, instance=instance, initial=initial)
         # The bounds are the model's validators (the API's too), which refuse a number out of them
         # when the form cleans its instance; the browser is told them.
         for name in self.Meta.fields:
-            for validator in Policy._meta.get_field(name).validators:
+            for validator in Policy._meta.get_field(name).validators:  # type: ignore[union-attr]  # a column
                 if isinstance(validator, MinValueValidator):
                     self.fields[name].widget.attrs["min"] = validator.limit_value
                 elif isinstance(validator, MaxValueValidator):
@@ -264,7 +268,7 @@ def imports(request):
         job = run_service(form, services.start_import, actor=request.user, **form.cleaned_data)
         if job:
             return redirect("web-import-job", pk=job.pk)
-    layouts = [(kind, label, services.COLUMNS[kind]) for kind, label in ImportJob.Kind.choices]
+    layouts = [(kind, label, services.COLUMNS[ImportJob.Kind(kind)]) for kind, label in ImportJob.Kind.choices]
     return render(
         request, "reports/import.html", {"form": form, "jobs": ImportJob.objects.all()[:10], "layouts": layouts}
     )

@@ -11,7 +11,7 @@ from core.api.serializers import AsOfSerializer
 from core.audit import note_read
 from core.dates import today
 from core.errors import may
-from core.models import Role
+from core.models import Role, User
 from core.numbers import whole_number
 from core.permissions import FILE_READERS, roles
 from registry.selectors import children_for
@@ -66,9 +66,9 @@ class ApplicantViewSet(
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        serializer.instance = services.create_applicant(
-            actor=self.request.user, district=self.request.user.district, **serializer.validated_data
-        )
+        user = self.request.user
+        assert isinstance(user, User)  # signed in: the permission class required it
+        serializer.instance = services.create_applicant(actor=user, district=user.district, **serializer.validated_data)
 
     @extend_schema(request=RegistrationSerializer, responses={201: RegistrationSerializer})
     @action(detail=True, methods=["post"], permission_classes=[roles(Role.GUARDIANSHIP, Role.MINISTRY)])

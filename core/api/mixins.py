@@ -1,7 +1,9 @@
+from rest_framework.generics import GenericAPIView
+
 from core.errors import may
 
 
-class ScopedContextMixin:
+class ScopedContextMixin(GenericAPIView):
     """Serializers resolve ids only within what the caller may see: `scopes()` names the
     querysets (from the selectors) that `ScopedPrimaryKeyField`s look ids up in."""
 
@@ -9,7 +11,7 @@ class ScopedContextMixin:
         raise NotImplementedError
 
     def get_serializer_context(self):
-        return super().get_serializer_context() | {"scopes": self.scopes(self.request.user)}
+        return {**super().get_serializer_context(), "scopes": self.scopes(self.request.user)}
 
     def valid(self, serializer_class, *, service=None, **kwargs):
         """The validated request body; with `service`, a role it does not allow is refused first (403, not 400)."""

@@ -21,7 +21,7 @@ class FeeSerializer(serializers.ModelSerializer):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         if case is not None:
-            self.fields["party"].queryset = case.parties.all()  # a party of this case only
+            self.fields["party"].queryset = case.parties.all()  # type: ignore[attr-defined]  # this case's parties only
 
     def validate_currency(self, value):
         return value.upper()

@@ -181,7 +181,7 @@ class AdoptionsReportChildren(ReportView):
                 "district": a.child.district_id,
                 "case": a.decision.case_id,
                 "in_force_on": a.decision.in_force_on,
-                "age": a.age,
+                "age": a.age,  # type: ignore[attr-defined]  # annotated by children_behind
             }
             for a in rows.select_related("child", "decision").order_by("decision__in_force_on", "child_id")
         ]

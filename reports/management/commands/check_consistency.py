@@ -49,11 +49,11 @@ class Command(BaseCommand):
         for child_id, history in entries.items():
             if ends[child_id] != entry_ends([e.on for e in history]):
                 problems.append(f"child #{child_id}: a register entry does not end on the date of the next one")
-        for child_id, level, since, status in Child.objects.values_list(
+        for child_id, current_level, since, status in Child.objects.values_list(
             "id", "register_level", "level_since", "status"
         ).iterator(chunk_size=5000):
             state = register_state_on(entries.get(child_id, []))
-            if (state.level, state.since) != (level, since) or (status == "deregistered") != (
+            if (state.level, state.since) != (current_level, since) or (status == "deregistered") != (
                 state.deregistered_on is not None
             ):
                 problems.append(f"child #{child_id}: current state does not match its register history")
