@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import note_read
 from core.dates import in_text, today
-from core.forms import CountryField, DateInput, Irreversible, choose_among, require_role, run_service
+from core.forms import CountryField, DateField, Irreversible, choose_among, require_role, run_service
 from core.models import CONDITION_NAMES, Agency, Court, District, Policy, Role
 from core.numbers import whole_number
 from core.permissions import FILE_READERS
@@ -57,7 +57,7 @@ class ApplicantForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    birth_date = DateField(label=_("Birth date"))
     citizenship = CountryField(label=_("Citizenship"), stateless=True)
     residence_country = CountryField(label=_("Country of permanent residence"))
     marital_status = forms.ChoiceField(
@@ -66,7 +66,7 @@ class ApplicantForm(forms.Form):
     foreign_register_number = forms.CharField(
         label=_("Number on the register of foreign citizens wishing to adopt"), required=False
     )
-    foreign_registered_on = forms.DateField(label=_("Registered on"), widget=DateInput(), required=False)
+    foreign_registered_on = DateField(label=_("Registered on"), required=False)
     barring_facts = forms.MultipleChoiceField(
         label=_("Facts that bar adoption (CMF art. 91)"),
         choices=BarringFact.choices,
@@ -82,8 +82,8 @@ class ApplicantForm(forms.Form):
         max_length=64,
         required=False,
     )
-    registered_on = forms.DateField(label=_("Registered on"), widget=DateInput(), required=False)
-    valid_until = forms.DateField(label=_("Registration valid until"), widget=DateInput(), required=False)
+    registered_on = DateField(label=_("Registered on"), required=False)
+    valid_until = DateField(label=_("Registration valid until"), required=False)
     REGISTRATION = ("register_number", "registered_on", "valid_until")
 
     def clean(self):
@@ -132,7 +132,7 @@ class CaseForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     relatives = forms.BooleanField(label=_("The applicants are relatives of the children"), required=False)
-    opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
+    opened_on = DateField(label=_("Opened on"))
     action_after, action_label = "find", _("Find")  # _form.html: the button that lists what `find` finds
 
     def __init__(self, *args, user, listed=None, **kwargs):
@@ -202,7 +202,7 @@ class DocumentForm(CaseChoicesForm):
         max_value=30,
         required=False,
     )
-    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
+    issued_on = DateField(label=_("Issued on"))
     issuer = forms.CharField(label=_("Issued by"), max_length=200)
     agency = forms.ModelChoiceField(
         label=_("Accredited agency that issued it (dossier reports)"),
@@ -227,39 +227,38 @@ class DocumentForm(CaseChoicesForm):
 class ContactForm(CaseChoicesForm):
     applicant = forms.ModelChoiceField(label=_("Applicant"), queryset=Applicant.objects.none())
     child = forms.ModelChoiceField(label=_("Child"), queryset=Child.objects.none())
-    on = forms.DateField(label=_("Date of the contact"), widget=DateInput())
+    on = DateField(label=_("Date of the contact"))
 
 
 class ConsentForm(CaseChoicesForm):
     child = forms.ModelChoiceField(label=_("Child"), queryset=Child.objects.none())
-    given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
+    given_on = DateField(label=_("Consent given on"))
 
 
 class DomesticSearchForm(forms.Form):
-    completed_on = forms.DateField(label=_("Search completed on"), widget=DateInput())
+    completed_on = DateField(label=_("Search completed on"))
     outcome = forms.ChoiceField(label=_("Outcome"), choices=DomesticSearch.Outcome.choices)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReferralForm(forms.Form):
     court = forms.ModelChoiceField(label=_("Court"), queryset=Court.objects.all())
-    on = forms.DateField(label=_("Date of referral"), widget=DateInput())
+    on = DateField(label=_("Date of referral"))
 
 
 class HearingForm(forms.Form):
-    on = forms.DateField(label=_("Date of the hearing"), widget=DateInput())
+    on = DateField(label=_("Date of the hearing"))
     participants = forms.MultipleChoiceField(
         label=_("Participants"), choices=Participant.choices, widget=forms.CheckboxSelectMultiple
     )
     in_camera = forms.BooleanField(label=_("Heard in camera"), required=False)
 
 
-def _decision_dates() -> tuple[forms.DateField, forms.DateField]:
+def _decision_dates() -> tuple[DateField, DateField]:
     """A decision's two dates, as the decision form and its correction ask for them."""
-    return forms.DateField(label=_("Decided on"), widget=DateInput()), forms.DateField(
+    return DateField(label=_("Decided on")), DateField(
         label=_("Made in final form on"),
         help_text=_("The appeal term runs from this day; empty: the day of the decision."),
-        widget=DateInput(),
         required=False,
     )
 
@@ -272,7 +271,7 @@ class DecisionForm(Irreversible):
 
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
     decided_on, final_form_on = _decision_dates()
-    in_force_on = forms.DateField(label=_("Entered into force on (if known)"), widget=DateInput(), required=False)
+    in_force_on = DateField(label=_("Entered into force on (if known)"), required=False)
     age_gap_reduced = forms.BooleanField(label=_("The court reduced the age gap (CMF art. 92)"), required=False)
     age_gap_reason = forms.CharField(
         label=_("The court's reasons for reducing it"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -280,7 +279,7 @@ class DecisionForm(Irreversible):
     new_last_name = forms.CharField(label=_("New last name of the child"), max_length=100, required=False)
     new_first_name = forms.CharField(label=_("New first name"), max_length=100, required=False)
     new_patronymic = forms.CharField(label=_("New patronymic"), max_length=100, required=False)
-    new_birth_date = forms.DateField(label=_("New birth date"), widget=DateInput(), required=False)
+    new_birth_date = DateField(label=_("New birth date"), required=False)
     new_birth_place = forms.CharField(label=_("New birth place"), max_length=200, required=False)
 
     def confirm_required(self) -> bool:
@@ -293,15 +292,9 @@ class DecisionForm(Irreversible):
 
 
 class HagueForm(forms.Form):
-    art15_report_received_on = forms.DateField(
-        label=_("Report on the applicants received (HC93 art. 15)"), widget=DateInput(), required=False
-    )
-    art16_report_sent_on = forms.DateField(
-        label=_("Report on the child sent (HC93 art. 16)"), widget=DateInput(), required=False
-    )
-    art17_agreement_on = forms.DateField(
-        label=_("Agreement that the adoption may proceed (HC93 art. 17(c))"), widget=DateInput(), required=False
-    )
+    art15_report_received_on = DateField(label=_("Report on the applicants received (HC93 art. 15)"), required=False)
+    art16_report_sent_on = DateField(label=_("Report on the child sent (HC93 art. 16)"), required=False)
+    art17_agreement_on = DateField(label=_("Agreement that the adoption may proceed (HC93 art. 17(c))"), required=False)
 
     def service_args(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if value}
@@ -309,30 +302,30 @@ class HagueForm(forms.Form):
 
 class HagueCertificateForm(forms.Form):
     number = forms.CharField(label=_("Certificate number (HC93 art. 23)"), max_length=64)
-    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
+    issued_on = DateField(label=_("Issued on"))
 
 
 class AppealForm(forms.Form):
-    filed_on = forms.DateField(label=_("Appeal filed on"), widget=DateInput())
-    decided_on = forms.DateField(label=_("Appeal decided on"), widget=DateInput())
+    filed_on = DateField(label=_("Appeal filed on"))
+    decided_on = DateField(label=_("Appeal decided on"))
     outcome = forms.ChoiceField(label=_("Outcome of the appeal"), choices=Appeal.Outcome.choices)
 
 
 class CivilRegistrationForm(forms.Form):
     number = forms.CharField(label=_("Civil registry record number"), max_length=64)
-    registered_on = forms.DateField(label=_("Registered on"), widget=DateInput())
+    registered_on = DateField(label=_("Registered on"))
     office = forms.CharField(label=_("Civil registry office"), max_length=200)
 
 
 class InForceForm(Irreversible):
     confirm_label = DecisionForm.confirm_label
-    in_force_on = forms.DateField(label=_("Entered into force on"), widget=DateInput())
+    in_force_on = DateField(label=_("Entered into force on"))
 
 
 class CloseCaseForm(Irreversible):
     title = _("Close the case: the applicants withdrew")
     confirm_label = _("Close the case: it cannot be reopened; a new application opens a new case.")
-    on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
+    on = DateField(label=_("Withdrawn on"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -578,9 +571,11 @@ def case_new(request):
 
 
 def _as_of(request) -> datetime.date:
+    """The day eligibility is judged on: the one asked for, else (none, or not a date the service
+    reasons about) today; the page's date field shows which."""
     try:
-        return datetime.date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
+        return DateField(required=False).clean(request.GET.get("as_of", "")) or today()
+    except ValidationError:
         return today()
 
 

@@ -14,7 +14,7 @@ from adoption import extensions
 from adoption.selectors import cases_for
 from core.audit import note_read
 from core.dates import in_text, today
-from core.forms import CountryField, DateInput, choose_among, model_choice, require_role, run_service
+from core.forms import CountryField, DateField, choose_among, model_choice, require_role, run_service
 from core.models import ConsularPost, Role
 from core.permissions import ADOPTED_READERS
 from registry import sealing
@@ -29,8 +29,8 @@ WRITERS = (Role.CONSULAR, Role.MINISTRY)
 class RegistrationForm(forms.Form):
     post = forms.ModelChoiceField(label=_("Consular post"), queryset=ConsularPost.objects.all())
     number = forms.CharField(label=_("Registration number"), max_length=64)
-    registered_on = forms.DateField(label=_("Registered on"), widget=DateInput())
-    passport_stamped_on = forms.DateField(label=_("Passport stamped on"), widget=DateInput(), required=False)
+    registered_on = DateField(label=_("Registered on"))
+    passport_stamped_on = DateField(label=_("Passport stamped on"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,7 +42,7 @@ class RegistrationForm(forms.Form):
 
 class ReportForm(forms.Form):
     due_on = forms.ChoiceField(label=_("Report due on"))
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_on = DateField(label=_("Received on"))
     summary = forms.CharField(
         label=_("Living conditions (summary)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -63,8 +63,8 @@ class ReportForm(forms.Form):
 class DepartureForm(forms.Form):
     child = forms.ModelChoiceField(label=_("Child"), queryset=Child.objects.none())
     exit_permission_number = forms.CharField(label=_("Exit permission number"), max_length=64)
-    exit_permission_on = forms.DateField(label=_("Exit permission issued on"), widget=DateInput())
-    departed_on = forms.DateField(label=_("Left Kazakhstan on"), widget=DateInput())
+    exit_permission_on = DateField(label=_("Exit permission issued on"))
+    departed_on = DateField(label=_("Left Kazakhstan on"))
     residence_country = CountryField(label=_("Country of residence"))
 
     def __init__(self, *args, case, **kwargs):

@@ -12,7 +12,24 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The dates the service reasons about: every date a user or a client types is refused outside them
+# (core.forms.DateField, core.api.fields.DateField), so that no term, age or window computed from
+# it leaves the calendar (a year 1 "as of" would reach back to year 0).
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+
+
+def check_in_range(day: date) -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(
+            _("A date from %(earliest)s to %(latest)s."),
+            code="date_out_of_range",
+            params={"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+        )
 
 
 def today() -> date:

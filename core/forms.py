@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from .dates import check_in_range
 from .errors import Forbidden, RuleError
 
 if TYPE_CHECKING:
@@ -35,6 +36,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateField(forms.DateField):
+    """Every date field of the pages: a date picker, and a date the service can reason about."""
+
+    widget = DateInput
+    default_validators = [check_in_range]
 
 
 def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:

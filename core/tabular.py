@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from .dates import check_in_range
 
 
 @dataclass(frozen=True)
@@ -90,12 +93,18 @@ def parse_date(
             errors.append(CellError(line, column, "required", _("A date is required.")))
         return None
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         errors.append(
             CellError(line, column, "invalid_date", _("Not a date in the form YYYY-MM-DD: %(value)s") % {"value": text})
         )
         return None
+    try:
+        check_in_range(day)
+    except ValidationError as exc:
+        errors.append(CellError(line, column, "date_out_of_range", exc.messages[0]))
+        return None
+    return day
 
 
 def parse_choice(

@@ -17,13 +17,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateField
+
 from . import search as finding
 from . import work
 from .api.serializers import AuditEventSerializer
 from .audit import VERB_LABELS, event_view, reads_of_q
 from .audit_labels import RECORD_LABELS, field_label, record_label
 from .dates import today
-from .forms import DateInput, require_role
+from .forms import require_role
 from .models import AuditEvent, Role
 from .selectors import audit_events
 
@@ -39,8 +41,8 @@ def labelled_choices(labels: dict) -> list[tuple[str, str]]:
 
 
 class AuditFilter(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    since = DateField(label=_("From"), required=False)
+    until = DateField(label=_("To"), required=False)
     actor = forms.CharField(label=_("User name"), required=False, max_length=150)
     action = forms.ChoiceField(
         label=_("Kind of event"), required=False, choices=[("", _("any"))] + list(AuditEvent.Action.choices)

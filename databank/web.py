@@ -13,7 +13,7 @@ from adoption.models import AdopterRegistration, Applicant, Register
 from adoption.selectors import applicants_for
 from core.audit import note_read
 from core.dates import today
-from core.forms import DateInput, choose_among, require_role, run_service
+from core.forms import DateField, choose_among, require_role, run_service
 from core.models import Region, Role
 from core.permissions import MATCH_READERS
 from registry import sealing
@@ -40,7 +40,7 @@ class AnswerForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Answer"), choices=[(Answer.ACCEPTED, _("accepted")), (Answer.DECLINED, _("declined"))]
     )
-    on = forms.DateField(label=_("Answered on"), widget=DateInput())
+    on = DateField(label=_("Answered on"))
     reason = forms.CharField(label=_("Reason (a refusal)"), required=False, max_length=2000)
     spouse = forms.ModelChoiceField(
         label=_("Spouse joining the case (a couple that accepts)"), queryset=Applicant.objects.none(), required=False

@@ -15,7 +15,7 @@ from core import selectors as core_selectors
 from core import services as core_services
 from core.audit import note_read
 from core.dates import today
-from core.forms import CountryField, DateInput, choose_among, require_role, run_service
+from core.forms import CountryField, DateField, choose_among, require_role, run_service
 from core.models import Agency, Role
 from core.permissions import FILE_READERS
 
@@ -27,20 +27,18 @@ class AgencyForm(forms.Form):
     name = forms.CharField(label=_("Name of the agency"), max_length=200)
     country = CountryField(label=_("Country"))
     accreditation_number = forms.CharField(label=_("Accreditation number"), max_length=64)
-    accredited_from = forms.DateField(label=_("Accredited from"), widget=DateInput())
-    accredited_until = forms.DateField(label=_("Accredited until"), widget=DateInput())
+    accredited_from = DateField(label=_("Accredited from"))
+    accredited_until = DateField(label=_("Accredited until"))
 
 
 class SuspensionForm(forms.Form):
-    start = forms.DateField(label=_("Suspended from"), widget=DateInput())
-    end = forms.DateField(label=_("Suspended until"), widget=DateInput())
+    start = DateField(label=_("Suspended from"))
+    end = DateField(label=_("Suspended until"))
 
 
 class CountryForm(forms.Form):
     code = CountryField(label=_("Country"))
-    hague_party_since = forms.DateField(
-        label=_("The Hague Convention in force with Kazakhstan since"), widget=DateInput(), required=False
-    )
+    hague_party_since = DateField(label=_("The Hague Convention in force with Kazakhstan since"), required=False)
     central_authority = forms.CharField(label=_("Central Authority"), max_length=300, required=False)
 
 
@@ -57,7 +55,7 @@ class FeeForm(forms.Form):
     party = forms.ModelChoiceField(label=_("Paid to"), queryset=Party.objects.none())  # the case's, in __init__
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
     currency = forms.CharField(label=_("Currency (ISO code, e.g. USD)"), min_length=3, max_length=3)
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    paid_on = DateField(label=_("Paid on"))
     purpose = forms.ChoiceField(label=_("Purpose"), choices=FeePurpose.choices)
 
     def __init__(self, *args, case, **kwargs):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from adoption.selectors import case_file, cases_for
 from consular.selectors import adopted_children_for
 from core.dates import today
-from core.forms import DateInput, require_role, run_service
+from core.forms import DateField, require_role, run_service
 
 from . import services
 from .documents import KINDS
@@ -22,7 +22,7 @@ from .models import IssuedDocument
 
 
 class PrintForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=DateInput(), required=False)
+    as_of = DateField(label=_("As of"), required=False)
 
 
 def _print(request, kind: str, service, back: str, **record):

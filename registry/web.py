@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.countries import KZ
 from core.dates import today
 from core.errors import RuleError
-from core.forms import CountryField, DateInput, Irreversible, require_role, run_service
+from core.forms import CountryField, DateField, Irreversible, require_role, run_service
 from core.models import District, Role
 from core.numbers import whole_number
 from core.permissions import FILE_READERS
@@ -43,9 +43,9 @@ class ChildForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    birth_date = DateField(label=_("Birth date"))
     birth_registration_number = forms.CharField(label=_("Birth registration number"), max_length=64, required=False)
-    identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
+    identified_on = DateField(label=_("Identified on"))
     health_notes = forms.CharField(label=_("Health notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     citizenship = CountryField(label=_("Citizenship"), stateless=True, initial=KZ, required=False)
 
@@ -58,19 +58,18 @@ class GroundForm(forms.Form):
     ground = forms.ChoiceField(label=_("Ground"), choices=GroundCode.choices)
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     number = forms.CharField(label=_("Document number"), max_length=64)
-    date = forms.DateField(label=_("Document date"), widget=DateInput())
+    date = DateField(label=_("Document date"))
     issued_by = forms.CharField(label=_("Issued by"), max_length=200)
-    in_force_on = forms.DateField(
+    in_force_on = DateField(
         label=_("A court decision: entered into force on"),
         help_text=_("A ground a court declares counts from this day."),
-        widget=DateInput(),
         required=False,
     )
     kind2 = forms.ChoiceField(
         label=_("Second document (if any)"), choices=[("", "—"), *DocumentKind.choices], required=False
     )
     number2 = forms.CharField(label=_("Its number"), max_length=64, required=False)
-    date2 = forms.DateField(label=_("Its date"), widget=DateInput(), required=False)
+    date2 = DateField(label=_("Its date"), required=False)
     issued_by2 = forms.CharField(label=_("Issued by"), max_length=200, required=False)
 
     def documents(self) -> list[dict]:
@@ -91,7 +90,7 @@ class GroundForm(forms.Form):
 
 class ParentalConsentForm(forms.Form):
     parent = forms.ChoiceField(label=_("Who consents"), choices=ConsentParent.choices)
-    given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
+    given_on = DateField(label=_("Consent given on"))
     form = forms.ChoiceField(label=_("Form of the consent"), choices=ConsentForm.choices)
     # their numbers, not a list to choose from: a district keeps about 20,000 applicants at national scale
     names_applicants = forms.CharField(
@@ -100,7 +99,7 @@ class ParentalConsentForm(forms.Form):
         required=False,
     )
     number = forms.CharField(label=_("Document number"), max_length=64)
-    date = forms.DateField(label=_("Document date"), widget=DateInput())
+    date = DateField(label=_("Document date"))
     issued_by = forms.CharField(label=_("Certified by"), max_length=200)
 
     def clean_names_applicants(self):
@@ -122,7 +121,7 @@ class ParentalConsentForm(forms.Form):
 
 
 class WithdrawConsentForm(forms.Form):
-    on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
+    on = DateField(label=_("Withdrawn on"))
 
 
 class WithdrawGroundForm(Irreversible):
@@ -135,12 +134,12 @@ class WithdrawGroundForm(Irreversible):
 class RegisterForm(forms.Form):
     # each role places on its own level only (the page names it); the service checks the order
     level = forms.ChoiceField(label=_("Register level"), choices=Level.choices, widget=forms.HiddenInput)
-    placed_on = forms.DateField(label=_("Placed on"), widget=DateInput())
+    placed_on = DateField(label=_("Placed on"))
 
 
 class DeregisterForm(Irreversible):
     confirm_label = _("I confirm: the child leaves every register on this date. This is not undone from this page.")
-    on = forms.DateField(label=_("Date"), widget=DateInput())
+    on = DateField(label=_("Date"))
     # "adopted" is not offered: only a court decision in force deregisters a child as adopted
     reason = forms.ChoiceField(
         label=_("Reason"), choices=[c for c in DeregistrationReason.choices if c[0] != DeregistrationReason.ADOPTED]
@@ -244,6 +243,7 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "identity": identity,
         "name": sealing.shown_name(child, unsealed=unsealed),
         "flags": selectors.duplicate_flags_for(request.user).filter(child=child, status=DuplicateFlag.Status.OPEN),
+        "may_confirm_different": role in services.confirm_different_child.roles,  # not the auditor, not the court
         "ground_form": forms_given.get("ground_form") or (GroundForm() if role == Role.GUARDIANSHIP else None),
         "register_form": forms_given.get("register_form")
         or (RegisterForm(initial={"level": level}) if may_place else None),

@@ -24,7 +24,7 @@ from core.audit import note_read
 from core.audit_labels import FIELD_LABELS
 from core.countries import country_names
 from core.dates import today
-from core.forms import DateInput, run_service
+from core.forms import DateField, run_service
 from core.models import SCHEDULE_BOUNDS, Policy, Region, Role, validate_barring_conditions
 from core.services import update_policy
 from registry import sealing
@@ -100,7 +100,7 @@ class DashboardFilter(forms.Form):
     """The dashboard's filters, named as the report endpoints name them (`from`, `to`, `as_of`,
     `region`): each download carries the same values as the figures shown."""
 
-    as_of = forms.DateField(label=_("Registers and consular registrations on"), required=False, widget=DateInput())
+    as_of = DateField(label=_("Registers and consular registrations on"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
 
     def __init__(self, data, *, user):
@@ -109,8 +109,8 @@ class DashboardFilter(forms.Form):
         super().__init__(data if any(name in data for name in self.defaults) else None, initial=self.defaults)
         # `from` is a Python keyword: the period's fields are declared here, first
         self.fields = {
-            "from": forms.DateField(label=_("Adoptions in force from"), required=False, widget=DateInput()),
-            "to": forms.DateField(label=_("to"), required=False, widget=DateInput()),
+            "from": DateField(label=_("Adoptions in force from"), required=False),
+            "to": DateField(label=_("to"), required=False),
             **self.fields,
         }
         regions = Region.objects.order_by("code")
@@ -203,10 +203,9 @@ class PolicyForm(forms.ModelForm):
         fields = list(Policy.SCALARS)
         labels = {name: FIELD_LABELS[name] for name in Policy.SCALARS}  # the audit trail's, translated
 
-    effective_from = forms.DateField(
+    effective_from = DateField(
         label=_("In effect from"),
         help_text=_("Cases are judged by the parameters in effect on the date judged."),
-        widget=DateInput(),
     )
 
     def __init__(self, data=None, *, instance):

@@ -3,6 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import DateField, ModelSerializer
 from core.audit import note_read
 from core.models import Agency, Court
 from registry.models import Sex
@@ -47,7 +48,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.context["scopes"][self.scope]
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(ModelSerializer):
     register = serializers.ChoiceField(choices=Register.choices)
 
     class Meta:
@@ -56,7 +57,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class ApplicantSerializer(serializers.ModelSerializer):
+class ApplicantSerializer(ModelSerializer):
     sex = serializers.ChoiceField(choices=Sex.choices)
     marital_status = serializers.ChoiceField(
         choices=MaritalStatus.choices, required=False, allow_blank=True, default=""
@@ -103,7 +104,7 @@ class CaseCreateSerializer(serializers.Serializer):
     relative_of = serializers.ListField(
         child=ScopedPrimaryKeyField("children"), required=False, default=list, max_length=20
     )
-    opened_on = serializers.DateField()
+    opened_on = DateField()
     kind = serializers.ChoiceField(choices=CaseKind.choices, required=False, default=CaseKind.STANDARD)
 
 
@@ -112,7 +113,7 @@ class CaseChildSerializer(serializers.Serializer):
     is_relative = serializers.BooleanField()
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     kind = serializers.ChoiceField(choices=CaseDocumentKind.choices)
     conditions = serializers.ListField(
         child=serializers.SlugField(max_length=60), required=False, default=list, max_length=30
@@ -164,7 +165,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "withdrawn_at", "withdrawn_reason"]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     applicant = ScopedPrimaryKeyField("applicants")
     child = ScopedPrimaryKeyField("children")
 
@@ -174,7 +175,7 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "withdrawn_at", "withdrawn_reason"]
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(ModelSerializer):
     child = ScopedPrimaryKeyField("children")
 
     class Meta:
@@ -184,10 +185,10 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class OnSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = DateField()
 
 
-class DomesticSearchSerializer(serializers.ModelSerializer):
+class DomesticSearchSerializer(ModelSerializer):
     outcome = serializers.ChoiceField(choices=DomesticSearch.Outcome.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -197,7 +198,7 @@ class DomesticSearchSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ModelSerializer):
     court = serializers.PrimaryKeyRelatedField(
         queryset=Court.objects.all(), error_messages={"does_not_exist": _("No court has the id {pk_value}.")}
     )
@@ -208,7 +209,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class HearingSerializer(serializers.ModelSerializer):
+class HearingSerializer(ModelSerializer):
     participants = serializers.ListField(child=serializers.ChoiceField(choices=Participant.choices), max_length=10)
     in_camera = serializers.BooleanField()
 
@@ -222,17 +223,17 @@ class NewIdentitySerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date = DateField(required=False, allow_null=True)
     birth_place = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class CivilRegistrationSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64)
-    registered_on = serializers.DateField()
+    registered_on = DateField()
     office = serializers.CharField(max_length=200)
 
 
-class AppealSerializer(serializers.ModelSerializer):
+class AppealSerializer(ModelSerializer):
     outcome = serializers.ChoiceField(choices=Appeal.Outcome.choices)
 
     class Meta:
@@ -241,9 +242,9 @@ class AppealSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ModelSerializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
-    final_form_on = serializers.DateField(required=False, allow_null=True, default=None)
+    final_form_on = DateField(required=False, allow_null=True, default=None)
     age_gap_reduced = serializers.BooleanField(required=False, default=False)
     age_gap_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     new_identity = NewIdentitySerializer(required=False, allow_null=True, default=None)
@@ -270,7 +271,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["court", "expected_in_force_on"]
 
-    @extend_schema_field(serializers.DateField(allow_null=True))
+    @extend_schema_field(DateField(allow_null=True))
     def get_expected_in_force_on(self, decision):
         return None if decision.in_force_on else services.expected_in_force_on(decision)
 
@@ -293,7 +294,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 class DecisionPatchSerializer(serializers.Serializer):
     """PATCH .../decision/: the entry into force (court), the civil registry's record (court or district)."""
 
-    in_force_on = serializers.DateField(required=False)
+    in_force_on = DateField(required=False)
     civil_registration = CivilRegistrationSerializer(required=False)
 
     def validate(self, data):
@@ -304,7 +305,7 @@ class DecisionPatchSerializer(serializers.Serializer):
         return data
 
 
-class HagueSerializer(serializers.ModelSerializer):
+class HagueSerializer(ModelSerializer):
     class Meta:
         model = HagueProcedure
         fields = [
@@ -317,17 +318,17 @@ class HagueSerializer(serializers.ModelSerializer):
 
 
 class HagueStepsSerializer(serializers.Serializer):
-    art15_report_received_on = serializers.DateField(required=False)
-    art16_report_sent_on = serializers.DateField(required=False)
-    art17_agreement_on = serializers.DateField(required=False)
+    art15_report_received_on = DateField(required=False)
+    art16_report_sent_on = DateField(required=False)
+    art17_agreement_on = DateField(required=False)
 
 
 class HagueCertificateSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64)
-    issued_on = serializers.DateField()
+    issued_on = DateField()
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     """The case file."""
 
     children = CaseChildSerializer(source="child_links", many=True)
@@ -400,7 +401,7 @@ class CheckSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["pass", "fail", "pending", "not_applicable"])
     basis = serializers.CharField()
     detail = serializers.CharField()
-    satisfiable_on = serializers.DateField(allow_null=True)
+    satisfiable_on = DateField(allow_null=True)
 
 
 class FindingSerializer(serializers.Serializer):
@@ -408,12 +409,12 @@ class FindingSerializer(serializers.Serializer):
     detail = serializers.CharField()
     flag = serializers.CharField(required=False, help_text="RED_FLAG: which (RULES v2 §7b)")
     evidence = serializers.DictField(required=False, help_text="RED_FLAG: the records it rests on")
-    on = serializers.DateField(required=False, help_text="RED_FLAG: the date of the evidence")
+    on = DateField(required=False, help_text="RED_FLAG: the date of the evidence")
 
 
 class EligibilitySerializer(serializers.Serializer):
     case = serializers.IntegerField()
-    as_of = serializers.DateField()
+    as_of = DateField()
     category = serializers.CharField()
     eligible = serializers.BooleanField()
     checks = CheckSerializer(many=True)

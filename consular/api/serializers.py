@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from adoption.api.serializers import ScopedPrimaryKeyField
+from core.api.fields import DateField, ModelSerializer
 from core.audit import note_read
 from core.models import ConsularPost
 from registry import sealing
@@ -10,7 +11,7 @@ from registry import sealing
 from ..models import ConsularRegistration, Departure, MonitoringReport
 
 
-class ConsularRegistrationSerializer(serializers.ModelSerializer):
+class ConsularRegistrationSerializer(ModelSerializer):
     """A registration is a part of the child's record: showing it is a read of the child."""
 
     # Any child the caller sees: the service then says precisely why one cannot be registered.
@@ -49,17 +50,17 @@ class TransferSerializer(serializers.Serializer):
         error_messages={"does_not_exist": _("No consular post has the id {pk_value}.")},
     )
     number = serializers.CharField(max_length=64)
-    registered_on = serializers.DateField()
+    registered_on = DateField()
 
 
 class PassportStampSerializer(serializers.Serializer):
-    passport_stamped_on = serializers.DateField()
+    passport_stamped_on = DateField()
 
 
-class DepartureSerializer(serializers.ModelSerializer):
+class DepartureSerializer(ModelSerializer):
     child = ScopedPrimaryKeyField("children")
     exit_permission_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    exit_permission_on = serializers.DateField(required=False, allow_null=True, default=None)
+    exit_permission_on = DateField(required=False, allow_null=True, default=None)
     residence_country = serializers.CharField(min_length=2, max_length=2)
 
     class Meta:
@@ -77,7 +78,7 @@ class DepartureSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "historical", "created_at"]
 
 
-class MonitoringReportSerializer(serializers.ModelSerializer):
+class MonitoringReportSerializer(ModelSerializer):
     child = ScopedPrimaryKeyField("adopted_children")
     attachment = serializers.FileField(required=False, allow_null=True)
 
@@ -101,8 +102,8 @@ class ScheduleQuerySerializer(serializers.Serializer):
 
 class ScheduleEntrySerializer(serializers.Serializer):
     child = serializers.IntegerField()
-    due_on = serializers.DateField()
-    received_on = serializers.DateField(allow_null=True)
+    due_on = DateField()
+    received_on = DateField(allow_null=True)
     status = serializers.ChoiceField(choices=STATUSES)
     report = serializers.IntegerField(allow_null=True)
     summary = serializers.CharField()
@@ -126,8 +127,8 @@ class AdopterSerializer(serializers.Serializer):
 
 class AdoptionSummarySerializer(serializers.Serializer):
     case = serializers.IntegerField(source="decision.case_id")
-    decided_on = serializers.DateField(source="decision.decided_on")
-    in_force_on = serializers.DateField(source="decision.in_force_on")
+    decided_on = DateField(source="decision.decided_on")
+    in_force_on = DateField(source="decision.in_force_on")
     receiving_country = serializers.CharField(source="decision.case.receiving_country")
     adoptive_parents = AdopterSerializer(source="decision.case.applicants.all", many=True)
     hague_certificate = serializers.SerializerMethodField(
@@ -151,7 +152,7 @@ class AdoptedChildSerializer(serializers.Serializer):
     first_name = serializers.CharField(allow_null=True)
     patronymic = serializers.CharField(allow_null=True)
     sex = serializers.CharField()
-    birth_date = serializers.DateField()
+    birth_date = DateField()
     adoption = AdoptionSummarySerializer()
     departure = serializers.SerializerMethodField()
     consular_registrations = ConsularRegistrationSerializer(many=True)

@@ -15,6 +15,9 @@ def _flatten(detail, field=None):
     if isinstance(detail, dict):
         out = []
         for key, value in detail.items():
+            if isinstance(key, int):  # a list serializer's failing items, by index (DRF >= 3.16)
+                out.extend(_flatten(value, f"{field}[{key}]"))
+                continue
             name = key if key != "non_field_errors" else None
             out.extend(_flatten(value, f"{field}.{name}" if field and name else (name or field)))
         return out

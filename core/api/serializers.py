@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import DateField, ModelSerializer
 from core.models import (
     CONDITION_CODE_MAX,
     CONDITIONS_MAX,
@@ -18,13 +19,13 @@ from core.models import (
 )
 
 
-class DistrictSerializer(serializers.ModelSerializer):
+class DistrictSerializer(ModelSerializer):
     class Meta:
         model = District
         fields = ["code", "name"]
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     districts = DistrictSerializer(many=True, read_only=True)
 
     class Meta:
@@ -32,13 +33,13 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "districts"]
 
 
-class CourtSerializer(serializers.ModelSerializer):
+class CourtSerializer(ModelSerializer):
     class Meta:
         model = Court
         fields = ["id", "name", "district"]
 
 
-class ConsularPostSerializer(serializers.ModelSerializer):
+class ConsularPostSerializer(ModelSerializer):
     class Meta:
         model = ConsularPost
         fields = ["id", "country", "city", "kind"]
@@ -57,12 +58,12 @@ class MonitoringScheduleSerializer(serializers.Serializer):
     )
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class PolicySerializer(ModelSerializer):
     barring_conditions = serializers.ListField(
         child=serializers.SlugField(max_length=CONDITION_CODE_MAX), allow_empty=True, max_length=CONDITIONS_MAX
     )
     monitoring_schedule = MonitoringScheduleSerializer()
-    effective_from = serializers.DateField(
+    effective_from = DateField(
         required=False, allow_null=True, help_text="from when this version holds (PUT: default today; null: the first)"
     )
 
@@ -81,7 +82,7 @@ class PolicySerializer(serializers.ModelSerializer):
         extra_kwargs = {"agency_share_alert": {"help_text": "per cent"}}
 
 
-class ReminderSerializer(serializers.ModelSerializer):
+class ReminderSerializer(ModelSerializer):
     subject = serializers.SerializerMethodField()
 
     class Meta:
@@ -92,7 +93,7 @@ class ReminderSerializer(serializers.ModelSerializer):
         return {"type": obj.subject_type, "id": obj.subject_id}
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     """An event of the audit trail. Snapshots of a sealed child's file answer its sealed keys null
     (context["redact"]: a function (event, data) -> data, given by the view)."""
 
@@ -134,10 +135,10 @@ class TokenSerializer(serializers.Serializer):
 
 
 class AsOfSerializer(serializers.Serializer):
-    as_of = serializers.DateField(required=False)
+    as_of = DateField(required=False)
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationSerializer(ModelSerializer):
     class Meta:
         model = Citation
         fields = ["code", "basis", "updated_at"]
@@ -146,13 +147,13 @@ class CitationSerializer(serializers.ModelSerializer):
 
 class SuspensionSerializer(serializers.Serializer):
     # `from` is a keyword of Python: the field is declared under its API name below.
-    to = serializers.DateField()
+    to = DateField()
 
     def get_fields(self):
-        return {"from": serializers.DateField(), **super().get_fields()}
+        return {"from": DateField(), **super().get_fields()}
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class AgencySerializer(ModelSerializer):
     country = serializers.CharField(min_length=2, max_length=2)
     suspensions = SuspensionSerializer(many=True, required=False, write_only=True, help_text="the whole list")
 
@@ -170,7 +171,7 @@ class AgencySerializer(serializers.ModelSerializer):
         return value.upper()
 
 
-class CountrySerializer(serializers.ModelSerializer):
+class CountrySerializer(ModelSerializer):
     class Meta:
         model = Country
         fields = ["code", "name", "hague_party_since", "central_authority"]
@@ -178,7 +179,7 @@ class CountrySerializer(serializers.ModelSerializer):
 
 
 class WorkItemSerializer(serializers.Serializer):
-    due_on = serializers.DateField()
+    due_on = DateField()
     late = serializers.BooleanField(help_text="the date has passed")
     kind = serializers.CharField(help_text="e.g. register_escalation_due, decision_in_force_due")
     title = serializers.CharField(help_text="what is to be done, in the caller's language")

@@ -2,13 +2,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from adoption.models import Applicant
+from core.api.fields import DateField, ModelSerializer
 from core.models import Region
 from registry.models import Sex
 
 from ..models import Answer, FamilyWishes, Proposal
 
 
-class WishesSerializer(serializers.ModelSerializer):
+class WishesSerializer(ModelSerializer):
     # the sexes of a child (registry), or blank for either
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True, default="")
     age_min = serializers.IntegerField(min_value=0, max_value=17, required=False, default=0)
@@ -31,7 +32,7 @@ class WishesSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(ModelSerializer):
     class Meta:
         model = Proposal
         fields = ["id", "child", "applicant", "proposed_on", "answer", "answered_on", "reason", "created_at"]
@@ -40,7 +41,7 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 class AnswerSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=[Answer.ACCEPTED, Answer.DECLINED])
-    on = serializers.DateField()
+    on = DateField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     spouse = serializers.PrimaryKeyRelatedField(
         queryset=Applicant.objects.all(),
@@ -53,7 +54,7 @@ class AnswerSerializer(serializers.Serializer):
 
 class MatchSerializer(serializers.Serializer):
     applicant = serializers.IntegerField()
-    registered_on = serializers.DateField()
+    registered_on = DateField()
     region = serializers.CharField()
     reason = serializers.CharField()
     proposal = ProposalSerializer(allow_null=True)

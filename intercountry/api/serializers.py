@@ -1,12 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import ModelSerializer
 from core.models import Agency
 
 from ..models import Fee, FeePurpose, Party, PartyRole
 
 
-class FeeSerializer(serializers.ModelSerializer):
+class FeeSerializer(ModelSerializer):
     party = serializers.PrimaryKeyRelatedField(
         queryset=Party.objects.none(), error_messages={"does_not_exist": _("No party {pk_value} in this case.")}
     )
@@ -27,7 +28,7 @@ class FeeSerializer(serializers.ModelSerializer):
         return value.upper()
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ModelSerializer):
     role = serializers.ChoiceField(choices=PartyRole.choices)
     country = serializers.CharField(min_length=2, max_length=2)
     agency = serializers.PrimaryKeyRelatedField(

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import DateField, ModelSerializer
 from core.audit import note_read
 from core.models import District
 
@@ -24,7 +25,7 @@ from ..models import (
 
 
 class DeregisteredSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = DateField()
     reason = serializers.CharField()
 
 
@@ -34,7 +35,7 @@ class WarningSerializer(serializers.Serializer):
     child = serializers.IntegerField(required=False)
 
 
-class ChildSerializer(serializers.ModelSerializer):
+class ChildSerializer(ModelSerializer):
     district = serializers.CharField(source="district_id", read_only=True)
     region = serializers.CharField(source="district.region_id", read_only=True)
     deregistered = serializers.SerializerMethodField()
@@ -98,14 +99,14 @@ class ChildCreateSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=100)
     patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     sex = serializers.ChoiceField(choices=Sex.choices)
-    birth_date = serializers.DateField()
+    birth_date = DateField()
     birth_registration_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     district = serializers.SlugRelatedField(
         slug_field="code",
         queryset=District.objects.all(),
         error_messages={"does_not_exist": _("No district has the code {value}.")},
     )
-    identified_on = serializers.DateField()
+    identified_on = DateField()
     health_notes = serializers.CharField(required=False, allow_blank=True, default="")
     citizenship = serializers.CharField(
         min_length=2, max_length=9, required=False, default="KZ", help_text="ISO 3166 alpha-2, or `stateless`"
@@ -118,9 +119,9 @@ class ChildUpdateSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=100, required=False)
     patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
-    birth_date = serializers.DateField(required=False)
+    birth_date = DateField(required=False)
     birth_registration_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    identified_on = serializers.DateField(required=False)
+    identified_on = DateField(required=False)
     health_notes = serializers.CharField(required=False, allow_blank=True)
     citizenship = serializers.CharField(min_length=2, max_length=9, required=False)
 
@@ -128,14 +129,14 @@ class ChildUpdateSerializer(serializers.Serializer):
 class GroundDocumentSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
     number = serializers.CharField(max_length=64)
-    date = serializers.DateField()
+    date = DateField()
     issued_by = serializers.CharField(max_length=200)
-    in_force_on = serializers.DateField(
+    in_force_on = DateField(
         required=False, allow_null=True, default=None, help_text="a court decision: the day it entered into force"
     )
 
 
-class GroundSerializer(serializers.ModelSerializer):
+class GroundSerializer(ModelSerializer):
     """A ground and its documents; a sealed child's document numbers and issuers answer null."""
 
     documents = GroundDocumentSerializer(many=True)
@@ -159,11 +160,11 @@ class GroundSerializer(serializers.ModelSerializer):
 
 class ConsentDocumentSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64, source="document_number")
-    date = serializers.DateField(source="document_date")
+    date = DateField(source="document_date")
     issued_by = serializers.CharField(max_length=200, source="document_issued_by")
 
 
-class ParentalConsentSerializer(serializers.ModelSerializer):
+class ParentalConsentSerializer(ModelSerializer):
     """A parent's or guardian's consent record; a sealed child's document number and issuer answer null."""
 
     parent = serializers.ChoiceField(choices=ConsentParent.choices)  # type: ignore[assignment]  # (DRF's own `parent`)
@@ -191,8 +192,8 @@ class ParentalConsentSerializer(serializers.ModelSerializer):
         return data | {"document": document}
 
 
-class RegisterEntrySerializer(serializers.ModelSerializer):
-    placed_on = serializers.DateField(source="on", read_only=True)
+class RegisterEntrySerializer(ModelSerializer):
+    placed_on = DateField(source="on", read_only=True)
 
     class Meta:
         model = RegisterEntry
@@ -201,11 +202,11 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
 
 class PlaceOnRegisterSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices)
-    placed_on = serializers.DateField()
+    placed_on = DateField()
 
 
 class DeregisterSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = DateField()
     reason = serializers.ChoiceField(choices=DeregistrationReason.choices)
 
 
@@ -227,7 +228,7 @@ class HistoryEventSerializer(serializers.Serializer):
         return sealing.redact_event(super().to_representation(event), event, self.context.get("sealed", set()))
 
 
-class DuplicateFlagSerializer(serializers.ModelSerializer):
+class DuplicateFlagSerializer(ModelSerializer):
     class Meta:
         model = DuplicateFlag
         fields = ["id", "child", "other", "reason", "status", "created_at", "resolved_at"]
@@ -238,4 +239,4 @@ class DuplicateFlagSerializer(serializers.ModelSerializer):
 
 
 class WithdrawSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = DateField()

@@ -3,6 +3,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api.fields import ModelSerializer
 from core.errors import may
 from core.models import Role
 from core.permissions import roles
@@ -11,7 +12,7 @@ from .. import services
 from ..models import ImportJob
 
 
-class ImportJobSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(ModelSerializer):
     file = serializers.FileField(write_only=True)
     done = serializers.SerializerMethodField()
     total = serializers.SerializerMethodField()

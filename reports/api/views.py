@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.routers import read_replica
+from core.api.fields import DateField
 from core.api.renderers import JSONRenderer
 from core.audit import note_read
 from core.dates import today
@@ -58,16 +59,16 @@ class ReportParams(serializers.Serializer):
 
 
 class AsOfParams(ReportParams):
-    as_of = serializers.DateField(required=False)
+    as_of = DateField(required=False)
 
 
 class PeriodParams(ReportParams):
     # `from` is a Python keyword: declared below
-    to = serializers.DateField()
+    to = DateField()
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateField()
+        fields["from"] = DateField()
         return fields
 
     @staticmethod

@@ -30,7 +30,7 @@ def test_guardianship_records_applicants_with_checked_countries(api, users):
     response = client.post("/api/v1/applicants/", applicant_body(), format="json")
     assert response.status_code == 201 and response.json()["district"] == users["guardianship"].district_id
     bad = client.post(
-        "/api/v1/applicants/", applicant_body(citizenship="XX", foreign_registered_on="2999-01-01"), format="json"
+        "/api/v1/applicants/", applicant_body(citizenship="XX", foreign_registered_on="2100-01-01"), format="json"
     )
     assert bad.status_code == 400
     assert {e["field"] for e in bad.json()["errors"]} == {"citizenship", "foreign_registered_on"}

@@ -39,7 +39,7 @@ def test_guardianship_records_a_child_who_is_on_no_register_yet(api, users, dist
 @pytest.mark.parametrize(
     "overrides, error",
     [
-        ({"birth_date": "2999-01-01", "identified_on": "2999-01-02"}, ("birth_date", "future_date")),
+        ({"birth_date": "2100-01-01", "identified_on": "2100-01-02"}, ("birth_date", "future_date")),
         ({"identified_on": (today() + datetime.timedelta(days=1)).isoformat()}, ("identified_on", "future_date")),
         ({"birth_date": "2023-02-02", "identified_on": "2023-02-01"}, ("birth_date", "born_after_identified")),
         (

@@ -35,9 +35,17 @@ def test_a_ground_is_recorded_with_its_documents(api, users, make_child):
         ({"parent": "uncle", "ground": "declared_dead", "documents": [DOC]}, "parent"),
         ({"parent": "mother", "ground": "poverty", "documents": [DOC]}, "ground"),
         (
-            {"parent": "mother", "ground": "declared_dead", "documents": [{**DOC, "date": "2999-01-01"}]},
+            {"parent": "mother", "ground": "declared_dead", "documents": [{**DOC, "date": "2100-01-01"}]},
             "documents[0].date",
         ),
+        (
+            {"parent": "mother", "ground": "declared_dead", "documents": [{**DOC, "date": "1899-12-31"}]},
+            "documents[0].date",
+        ),  # before the service's calendar
+        (
+            {"parent": "mother", "ground": "declared_dead", "documents": [DOC, {**DOC, "kind": "rumour"}]},
+            "documents[1].kind",
+        ),  # the item that is wrong, by its index
         (
             {
                 "parent": "both",
@@ -52,7 +60,7 @@ def test_bad_grounds_are_refused(api, users, make_child, body, field):
     child = make_child()
     response = api(users["guardianship"]).post(f"/api/v1/children/{child.pk}/grounds/", body, format="json")
     assert response.status_code == 400
-    assert field in {e["field"] for e in response.json()["errors"]}
+    assert field in {e["field"] for e in response.json()["errors"]}, response.json()
     assert not Ground.objects.exists()
 
 

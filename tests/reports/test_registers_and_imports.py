@@ -128,6 +128,7 @@ def test_an_uploaded_import_runs_once_with_its_progress(api, users, district, ca
 def test_an_import_with_errors_fails_and_lists_them_by_line_and_column(api, users, district):
     bad = "external_id,last_name,first_name,patronymic,sex,birth_date,birth_registration_number,district,identified_on,primary_on,regional_on,central_on\n"
     bad += f"X1,A,B,,M,2019-02-30,,{district.code},2020-01-01,,,\n"
+    bad += f"X2,A,C,,M,2019-02-01,,{district.code},2200-01-01,,,\n"  # past the service's calendar
     upload = SimpleUploadedFile("bad.csv", bad.encode(), content_type="text/csv")
     job_id = (
         api(users["ministry"])
@@ -137,7 +138,13 @@ def test_an_import_with_errors_fails_and_lists_them_by_line_and_column(api, user
     job = services.run_import_job(job_id)
     assert job.status == ImportJob.Status.FAILED
     assert job.errors == [
-        {"line": 2, "column": "birth_date", "code": "invalid_date", "message": job.errors[0]["message"]}
+        {"line": 2, "column": "birth_date", "code": "invalid_date", "message": job.errors[0]["message"]},
+        {
+            "line": 3,
+            "column": "identified_on",
+            "code": "date_out_of_range",
+            "message": "A date from 1900-01-01 to 2199-12-31.",
+        },
     ]
 
 

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from core.models import AuditEvent
+from tests.adoption.conftest import foreign_case  # noqa: F401  (fixture)
 from tests.conftest import ROOT, service_env
 from tests.core.test_settings import GOOD
 
@@ -137,3 +138,78 @@ def test_a_digit_that_is_not_a_decimal_one_is_no_number_and_no_error(client, api
 def client_as(client, user):
     client.force_login(user)
     return client
+
+
+# Found by the random fuzzer: ?from=0001-03-01 reached the safeguards' 12-month window, which
+# reached back to year 0 (a 500); "as of" 0001-01-01 did the same on the dashboard and a case page.
+OUTSIDE = {"1899-12-31": 400, "1900-01-01": 200, "2199-12-31": 200, "2200-01-01": 400}
+
+
+@pytest.mark.parametrize("day,status", OUTSIDE.items())
+def test_a_date_outside_the_service_calendar_is_a_400_naming_the_field(api, client, users, day, status):
+    ministry = api(users["ministry"])
+    flagged = ministry.get("/api/v1/reports/safeguards/cases/", {"flag": "RUSHED_CASE", "from": day, "to": day})
+    assert flagged.status_code == status
+    if status == 400:
+        assert sorted(flagged.json()["errors"], key=lambda e: e["field"]) == [
+            {"field": "from", "code": "date_out_of_range", "message": "A date from 1900-01-01 to 2199-12-31."},
+            {"field": "to", "code": "date_out_of_range", "message": "A date from 1900-01-01 to 2199-12-31."},
+        ]
+    client.force_login(users["ministry"])
+    page = client.get("/dashboard/", {"as_of": day})
+    assert page.status_code == status
+    if status == 400:
+        assert "A date from 1900-01-01 to 2199-12-31." in page.content.decode()
+
+
+@pytest.mark.parametrize("day,judged", [("0001-01-01", None), ("1900-01-01", "1900-01-01"), ("9999-12-31", None)])
+def test_a_case_page_judges_a_date_outside_the_calendar_as_today_and_shows_it(client, users, foreign_case, day, judged):  # noqa: F811
+    from core.dates import today
+
+    client.force_login(users["guardianship"])
+    page = client.get(f"/cases/{foreign_case.pk}/", {"as_of": day})
+    assert page.status_code == 200
+    assert f'name="as_of" value="{judged or today().isoformat()}"' in page.content.decode()
+
+
+def test_every_date_a_form_or_a_serializer_takes_is_checked_against_the_calendar():
+    """Generated: each form and serializer of the project, declared fields and those made from a
+    model alike (ruff bans the library's DateField; this catches a field made another way)."""
+    from django import forms
+    from django.urls import get_resolver
+    from rest_framework import serializers
+
+    from core.api.fields import DateField as ApiDate
+    from core.forms import DateField as WebDate
+
+    get_resolver().url_patterns  # noqa: B018  (imports every view, and so every form and serializer)
+
+    def ours(cls):
+        return cls.__module__.split(".")[0] in {"adoption", "registry", "consular", "core", "reports"} | {
+            "intercountry",
+            "databank",
+            "printing",
+        }
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    unchecked, seen = [], 0
+    for cls in filter(ours, subclasses(serializers.Serializer)):
+        if issubclass(cls, serializers.ModelSerializer) and not hasattr(cls, "Meta"):
+            continue  # core.api.fields.ModelSerializer itself: a base, of no model
+        for name, field in cls().get_fields().items():
+            if isinstance(field, serializers.DateField) and not field.read_only:
+                seen += 1
+                if not isinstance(field, ApiDate):
+                    unchecked.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    for cls in filter(ours, subclasses(forms.BaseForm)):
+        for name, field in getattr(cls, "base_fields", {}).items():
+            if isinstance(field, forms.DateField):
+                seen += 1
+                if not isinstance(field, WebDate):
+                    unchecked.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert seen > 80, seen  # the walk reached the forms and serializers
+    assert not unchecked, unchecked

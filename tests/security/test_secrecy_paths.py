@@ -41,7 +41,12 @@ def test_the_auditor_cannot_resolve_a_duplicate_on_the_web(client, users, distri
     make_child(district, last_name="Twin")
     make_child(district, last_name="Twin")
     flag = DuplicateFlag.objects.get()
+    action = f'action="/duplicates/{flag.pk}/different/"'
+    client.force_login(users["guardianship"])
+    assert action in client.get(f"/children/{flag.child_id}/").content.decode()
     client.force_login(users["auditor"])
+    page = client.get(f"/children/{flag.child_id}/").content.decode()
+    assert f"Possible duplicate of child #{flag.other_id}" in page and action not in page  # told, not offered
     assert client.post(f"/duplicates/{flag.pk}/different/").status_code == 403
     flag.refresh_from_db()
     assert flag.status == DuplicateFlag.Status.OPEN

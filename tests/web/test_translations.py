@@ -106,8 +106,8 @@ def test_a_future_date_is_refused_in_words_not_a_field_name(client, users):
             "last_name": "Будущий",
             "first_name": "Нет",
             "sex": "M",
-            "birth_date": "2999-01-01",
-            "identified_on": "2999-01-02",
+            "birth_date": "2100-01-01",
+            "identified_on": "2100-01-02",
         },
         HTTP_ACCEPT_LANGUAGE="ru",
     )
