@@ -197,3 +197,44 @@ def test_a_childs_timeline_reads_in_russian(client, users, district):
     page = client.get(f"/children/{child.pk}/").content.decode()
     assert "поставлен на учёт: " in page and "основание: " in page
     assert "placed on the register" not in page and "ground:" not in page
+
+
+def _catalogue_keys(path):
+    """(context, message) of every live entry of a .po file, its strings unquoted."""
+    keys = set()
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        if block.lstrip().startswith("#~"):
+            continue
+        msgid = re.search(r'^msgid "(.*)"((?:\n".*")*)', block, re.M)
+        if msgid is None:
+            continue
+        context = re.search(r'^msgctxt "(.*)"((?:\n".*")*)', block, re.M)
+        keys.add((context and _unquote(*context.groups()), _unquote(*msgid.groups())))
+    keys.discard((None, ""))  # the header
+    return keys
+
+
+def test_the_catalogues_hold_every_message_of_the_code_and_no_other(tmp_path, settings, monkeypatch):
+    """The project's makemessages (xgettext: Debian package gettext) over the code, into a copy of the catalogues.
+
+    The code is linked into a scratch directory beside the copy, so that the run cannot touch locale/.
+    """
+    import shutil
+
+    from django.core.management import call_command
+
+    for entry in ROOT.iterdir():
+        if entry.name != "locale" and not entry.name.startswith("."):
+            (tmp_path / entry.name).symlink_to(entry)
+    shutil.copytree(ROOT / "locale", tmp_path / "locale")
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(tmp_path)
+    call_command("makemessages", locale=["ru", "kk"], symlinks=True, no_obsolete=True, verbosity=0)
+    for language in ("ru", "kk"):
+        catalogue = f"{language}/LC_MESSAGES/django.po"
+        extracted = _catalogue_keys(tmp_path / "locale" / catalogue)
+        committed = _catalogue_keys(ROOT / "locale" / catalogue)
+        assert len(extracted) > 1000
+        missing, obsolete = sorted(extracted - committed, key=str), sorted(committed - extracted, key=str)
+        assert not missing, f"{language}: run makemessages and translate {missing}"
+        assert not obsolete, f"{language}: the code no longer has {obsolete}"
