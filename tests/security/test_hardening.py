@@ -1,5 +1,6 @@
 """Hardening: deploy checks, security headers and CSP, rate limits, the audit log for the auditor."""
 
+import re
 import subprocess
 import sys
 
@@ -169,7 +170,9 @@ def test_a_case_page_judges_a_date_outside_the_calendar_as_today_and_shows_it(cl
     client.force_login(users["guardianship"])
     page = client.get(f"/cases/{foreign_case.pk}/", {"as_of": day})
     assert page.status_code == 200
-    assert f'name="as_of" value="{judged or today().isoformat()}"' in page.content.decode()
+    as_of = re.search(r'<input[^>]*name="as_of"[^>]*>', page.content.decode()).group(0)
+    assert f'value="{judged or today().isoformat()}"' in as_of
+    assert 'min="1900-01-01"' in as_of and 'max="2199-12-31"' in as_of  # the picker offers what is accepted
 
 
 def test_every_date_a_form_or_a_serializer_takes_is_checked_against_the_calendar():
