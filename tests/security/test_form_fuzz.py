@@ -1,8 +1,8 @@
 """Bad input on the pages, as test_fuzz.py does for the API: every form each role reaches from
 its home page is submitted as the page offers it, with one field at a time given what a user
 should never type (nothing, a long text, a NUL, a negative or huge number, a date that does not
-exist or is in year 1 or 9999, a digit of another script) and each file field a file that is no import. No answer is a
-5xx, and a refused submission (4xx) records no write."""
+exist or is in year 1 or 9999, a digit of another script) and each file field a file that is no
+import. No answer is a 5xx, and a refused submission (4xx) records no write."""
 
 import re
 
