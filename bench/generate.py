@@ -117,9 +117,24 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
         for t in ("registry_ground", "registry_grounddocument", "adoption_domesticsearch", "adoption_referral")
     )
 
-    children, entries, grounds, gdocs = [], [], [], []
-    cases, links, applicants, capps, documents, contacts, searches = [], [], [], [], [], [], []
-    referrals, decisions, adoptions, registrations, departures, reports = [], [], [], [], [], []
+    # each a table's rows for COPY, in its columns' order
+    children: list[tuple] = []
+    entries: list[tuple] = []
+    grounds: list[tuple] = []
+    gdocs: list[tuple] = []
+    cases: list[tuple] = []
+    links: list[tuple] = []
+    applicants: list[tuple] = []
+    capps: list[tuple] = []
+    documents: list[tuple] = []
+    contacts: list[tuple] = []
+    searches: list[tuple] = []
+    referrals: list[tuple] = []
+    decisions: list[tuple] = []
+    adoptions: list[tuple] = []
+    registrations: list[tuple] = []
+    departures: list[tuple] = []
+    reports: list[tuple] = []
     hague: list[tuple] = []
     hague0 = _next_id("adoption_hagueprocedure")
     for i in range(scale):
@@ -135,6 +150,8 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
             placed.append(min(placed[-1] + datetime.timedelta(days=rng.randrange(30, 60)), today))
         levels = ["primary", "regional", "central"][: len(placed)]
         history = [(level, on, "") for level, on in zip(levels, placed, strict=True)]
+        level: str | None
+        since: datetime.date | None
         status, dereg_on, dereg_reason, level, since = "registered", None, "", levels[-1], placed[-1]
         case_id = None
         if kind < 0.30:
@@ -581,7 +598,10 @@ def families(count: int, *, seed: int = 3, today: datetime.date | None = None) -
         _next_id(t) for t in ("adoption_applicant", "adoption_adopterregistration", "databank_familywishes")
     )
     link0 = _next_id("databank_familywishes_regions")
-    people, entries, wishes, places = [], [], [], []
+    people: list[tuple] = []
+    entries: list[tuple] = []
+    wishes: list[tuple] = []
+    places: list[tuple] = []
     for i in range(count):
         aid, district = applicant0 + i, rng.choice(districts)
         registered = today - datetime.timedelta(days=rng.randrange(1, 700))

@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +101,9 @@ def fastest_setting(url: str, sql: str, repeat: int = 3) -> tuple[str, str]:
 def statements_of(sql: str) -> list[str]:
     """The statements of `sql`, split at each `;` outside a quoted string ('; ' in a string
     literal is not the end of a statement)."""
-    found, current, quoted = [], [], False
+    found: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in sql:
         if ch == "'":
             quoted = not quoted  # a doubled '' toggles twice
@@ -299,12 +302,23 @@ def paired_with_sql(
     milliseconds is a median of more turns, as a moment's load moves it more."""
     conn = warmed(port, token, [path], timeout=600)
     setting = fastest_setting(url, sql)
-    measured, base = [], []
+    measured: list[float] = []
+    base: list[float] = []
     started = time.perf_counter()
     while len(measured) < rounds or (len(measured) < most and time.perf_counter() - started < budget):
         measured.append(timed_get(conn, path, token))
         base.append(_psql_ms(url, sql, 1, *setting))
     return measured, base
+
+
+class Paired(NamedTuple):
+    """A figure taken in turns against the same requests at 10,000 children (`paired`)."""
+
+    name: str
+    who: str  # a token, or a session for the pages
+    paths: list[str]
+    note: str
+    rounds: int = 40
 
 
 def paired(
@@ -506,14 +520,14 @@ def main() -> None:
         # in turns: a loaded machine slows both alike. The lists, and the work queues (issue 20: what falls
         # due, from every source of the role), at full scale vs at 10,000
         queue_note = f"GET /api/v1/work/ at {args.scale:,} children vs at {small:,}, in turns"
-        against_small = [
+        against_small: list[Paired] = [
             *(
-                (name, token, paths, f"at {args.scale:,} rows vs at {small:,}, in turns")
+                Paired(name, token, paths, f"at {args.scale:,} rows vs at {small:,}, in turns")
                 for name, paths in lists.items()
             ),
-            ("work_queue_district", agency_token, ["/api/v1/work/"], queue_note),
-            ("work_queue_ministry", token, ["/api/v1/work/"], queue_note),
-            (
+            Paired("work_queue_district", agency_token, ["/api/v1/work/"], queue_note),
+            Paired("work_queue_ministry", token, ["/api/v1/work/"], queue_note),
+            Paired(
                 "search_box",
                 ministry_session,
                 searches,
@@ -522,35 +536,35 @@ def main() -> None:
             # session 21: pages found slow at national scale, measured from now on (no target): those
             # that show a page of rows, whose ratio should stay near 1, and the national aggregates
             # (the statistics page, the databank's gap), whose value grows with the country
-            (
+            Paired(
                 "monitoring_schedules_ministry",
                 token,
                 ["/api/v1/monitoring-reports/", "/api/v1/monitoring-reports/?status=missing"],
                 f"GET /api/v1/monitoring-reports/ (a page of every child's schedules) at {args.scale:,} children vs at {small:,}, in turns",
                 20,
             ),
-            (
+            Paired(
                 "adopted_page_ministry",
                 ministry_session,
                 ["/adopted/"],
                 f"the adopted-abroad page at {args.scale:,} children vs at {small:,}, in turns",
                 10,
             ),
-            (
+            Paired(
                 "new_case_page_district",
                 agency_session,
                 ["/cases/new/", "/cases/new/?find=1"],
                 f"the page that opens a case (blank, and a search) at {args.scale:,} children vs at {small:,}, in turns",
                 20,
             ),
-            (
+            Paired(
                 "statistics_page_ministry",
                 ministry_session,
                 ["/dashboard/"],
                 f"the statistics page (five years, registers, safeguards: the whole country) at {args.scale:,} children vs at {small:,}, in turns",
                 3,
             ),
-            (
+            Paired(
                 "databank_gap_report",
                 token,
                 ["/api/v1/reports/databank/"],
@@ -558,8 +572,8 @@ def main() -> None:
                 3,
             ),
         ]
-        for name, who, paths, note, *rounds in against_small:
-            at_scale, base = paired(server.port, who, paths, paths, *(rounds or [40]), baseline_port=at_small.port)
+        for name, who, paths, note, rounds in against_small:
+            at_scale, base = paired(server.port, who, paths, paths, rounds, baseline_port=at_small.port)
             figure(results, name, statistics.median(at_scale), statistics.median(base), "ms p50", note=note)
             if name.startswith("work_queue"):  # a queue's answer grows with the work: the same per line shown
                 lines, small_lines = count_at(server.port, who, paths[0]), count_at(at_small.port, who, paths[0])
@@ -659,7 +673,7 @@ def main() -> None:
         on = today()
         start = on.replace(year=on.year - 3)
         year_ago = on - datetime.timedelta(days=365)
-        for name, path, sql in (
+        for name, report, sql in (
             ("report_adoptions", f"/api/v1/reports/adoptions/?from={start}&to={on}", report_sql.adoptions(start, on)),
             (
                 "report_consular_registrations",
@@ -679,7 +693,7 @@ def main() -> None:
                 if name == "report_registers_past"
                 else ""
             )
-            timed, base = paired_with_sql(server.port, token, path, url, sql)
+            timed, base = paired_with_sql(server.port, token, report, url, sql)
             figure(results, name, statistics.median(timed), statistics.median(base), "ms", note=note)
     finally:
         for running in (server, unaudited, at_small):
@@ -761,8 +775,8 @@ def main() -> None:
     # --- import_adoptions of a generated national history vs COPY of the same file -------------------
     rows = max(1000, args.scale // 10)
     with tempfile.TemporaryDirectory() as tmp:
-        districts = list(District.objects.order_by("code").values_list("code", "region_id"))
-        path = history.write_csv(history.generate(rows, districts, seed=5), Path(tmp) / "adoptions.csv")
+        district_regions = list(District.objects.order_by("code").values_list("code", "region_id"))
+        path = history.write_csv(history.generate(rows, district_regions, seed=5), Path(tmp) / "adoptions.csv")
         before = last_ids()
         t = time.perf_counter()
         result = import_adoptions(path)
