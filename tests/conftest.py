@@ -88,64 +88,64 @@ def _fast_password_hasher(settings):
 
 @pytest.fixture
 def region(db):
-    return RegionFactory(code="KZ-71", name="Astana")
+    return RegionFactory.create(code="KZ-71", name="Astana")
 
 
 @pytest.fixture
 def district(region):
-    return DistrictFactory(code="KZ-71-ESI", name="Yesil district", region=region)
+    return DistrictFactory.create(code="KZ-71-ESI", name="Yesil district", region=region)
 
 
 @pytest.fixture
 def neighbour_district(region):
     """Same region, another district."""
-    return DistrictFactory(code="KZ-71-SAR", name="Saryarka district", region=region)
+    return DistrictFactory.create(code="KZ-71-SAR", name="Saryarka district", region=region)
 
 
 @pytest.fixture
 def other_region(db):
-    return RegionFactory(code="KZ-75", name="Almaty")
+    return RegionFactory.create(code="KZ-75", name="Almaty")
 
 
 @pytest.fixture
 def other_district(other_region):
-    return DistrictFactory(code="KZ-75-ALM", name="Almaly district", region=other_region)
+    return DistrictFactory.create(code="KZ-75-ALM", name="Almaly district", region=other_region)
 
 
 @pytest.fixture
 def court(district):
-    return CourtFactory(district=district)
+    return CourtFactory.create(district=district)
 
 
 @pytest.fixture
 def other_court(other_district):
-    return CourtFactory(district=other_district)
+    return CourtFactory.create(district=other_district)
 
 
 @pytest.fixture
 def us_post(db):
-    return ConsularPostFactory(country="US", city="Washington")
+    return ConsularPostFactory.create(country="US", city="Washington")
 
 
 @pytest.fixture
 def gb_post(db):
-    return ConsularPostFactory(country="GB", city="London")
+    return ConsularPostFactory.create(country="GB", city="London")
 
 
 @pytest.fixture
 def users(district, court, us_post, other_district, other_court, gb_post):
     """One user per role in the home territory, and their counterparts elsewhere."""
     return {
-        "guardianship": UserFactory(role=Role.GUARDIANSHIP, district=district),
-        "regional": UserFactory(role=Role.REGIONAL, region=district.region),
-        "ministry": UserFactory(role=Role.MINISTRY),
-        "court": UserFactory(role=Role.COURT, court=court),
-        "consular": UserFactory(role=Role.CONSULAR, consular_post=us_post),
-        "auditor": UserFactory(role=Role.AUDITOR),
-        "other_guardianship": UserFactory(role=Role.GUARDIANSHIP, district=other_district),
-        "other_regional": UserFactory(role=Role.REGIONAL, region=other_district.region),
-        "other_court": UserFactory(role=Role.COURT, court=other_court),
-        "other_consular": UserFactory(role=Role.CONSULAR, consular_post=gb_post),
+        "guardianship": UserFactory.create(role=Role.GUARDIANSHIP, district=district),
+        "regional": UserFactory.create(role=Role.REGIONAL, region=district.region),
+        "ministry": UserFactory.create(role=Role.MINISTRY),
+        "court": UserFactory.create(role=Role.COURT, court=court),
+        "consular": UserFactory.create(role=Role.CONSULAR, consular_post=us_post),
+        "auditor": UserFactory.create(role=Role.AUDITOR),
+        "other_guardianship": UserFactory.create(role=Role.GUARDIANSHIP, district=other_district),
+        "other_regional": UserFactory.create(role=Role.REGIONAL, region=other_district.region),
+        "other_court": UserFactory.create(role=Role.COURT, court=other_court),
+        "other_consular": UserFactory.create(role=Role.CONSULAR, consular_post=gb_post),
     }
 
 

@@ -1,9 +1,11 @@
 import factory
 
 from core.models import ConsularPost, Court, District, Region, Role, User
+from registry.models import Child
+from registry.rules import name_key
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ["code"]
@@ -12,7 +14,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"Region {o.code}")
 
 
-class DistrictFactory(factory.django.DjangoModelFactory):
+class DistrictFactory(factory.django.DjangoModelFactory[District]):
     class Meta:
         model = District
         django_get_or_create = ["code"]
@@ -22,7 +24,7 @@ class DistrictFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"District {o.code}")
 
 
-class CourtFactory(factory.django.DjangoModelFactory):
+class CourtFactory(factory.django.DjangoModelFactory[Court]):
     class Meta:
         model = Court
 
@@ -30,7 +32,7 @@ class CourtFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"Court of {o.district.name}")
 
 
-class ConsularPostFactory(factory.django.DjangoModelFactory):
+class ConsularPostFactory(factory.django.DjangoModelFactory[ConsularPost]):
     class Meta:
         model = ConsularPost
         django_get_or_create = ["country", "kind"]
@@ -40,7 +42,7 @@ class ConsularPostFactory(factory.django.DjangoModelFactory):
     kind = "embassy"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -50,16 +52,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
+    def _save(obj: User, create, extracted, **kwargs):
         if create:
             obj.save()
 
 
-class ChildFactory(factory.django.DjangoModelFactory):
+class ChildFactory(factory.django.DjangoModelFactory[Child]):
     """A child created directly (state fields default to 'identified, on no register')."""
 
     class Meta:
-        model = "registry.Child"
+        model = Child
 
     last_name = factory.Sequence(lambda n: f"Family{n}")
     first_name = "Aigerim"
@@ -67,6 +69,4 @@ class ChildFactory(factory.django.DjangoModelFactory):
     birth_date = factory.Faker("date_between", start_date="-9y", end_date="-2y")
     district = factory.SubFactory(DistrictFactory)
     identified_on = factory.LazyAttribute(lambda o: o.birth_date)
-    search_name = factory.LazyAttribute(
-        lambda o: __import__("registry.rules", fromlist=["name_key"]).name_key(o.last_name, o.first_name)
-    )
+    search_name = factory.LazyAttribute(lambda o: name_key(o.last_name, o.first_name))

@@ -89,7 +89,7 @@ def test_a_us_post_cannot_see_a_child_adopted_into_the_uk(api, users, district, 
 def test_a_transfer_keeps_the_history_and_each_post_sees_its_dates(api, users, district, court, us_post):
     _, child = adopt_abroad(district, court)
     first = register(api(users["consular"]), child, us_post, on=ago(20)).json()
-    ca_post = ConsularPostFactory(country="CA", city="Ottawa")
+    ca_post = ConsularPostFactory.create(country="CA", city="Ottawa")
     response = api(users["consular"]).post(
         f"/api/v1/consular-registrations/{first['id']}/transfer/",
         {"post": ca_post.pk, "number": "CA-9", "registered_on": ago(3).isoformat()},

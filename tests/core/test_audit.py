@@ -29,7 +29,7 @@ def test_a_write_that_fails_leaves_no_audit_event_and_no_change(api, users):
 def test_read_events_and_history_of_a_file(users):
     policy = Policy.current()
     before = snapshot(policy)
-    policy.appeal_period_days = 20
+    policy.appeal_period_months += 1
     policy.save()
     record_write(actor=users["ministry"], verb="update_policy", obj=policy, before=before)
     with collecting_reads() as reads:
@@ -37,6 +37,9 @@ def test_read_events_and_history_of_a_file(users):
         flush_reads(reads, users["auditor"])
     history = list(history_of(policy))
     assert [e.verb for e in history] == ["update_policy"]  # reads are not changes
+    changed = history[0]
+    assert changed.before and changed.after
+    assert changed.after["appeal_period_months"] == changed.before["appeal_period_months"] + 1
     read = AuditEvent.objects.get(action="read")
     assert (read.actor, read.purpose, read.object_id) == (users["auditor"], "annual inspection", str(policy.pk))
 

@@ -41,7 +41,7 @@ def test_login_page_and_healthz_are_open_to_anonymous(client, db):
 
 
 def test_repeated_wrong_passwords_lock_the_account_out(api, settings, db):
-    user = UserFactory(role=Role.MINISTRY)
+    user = UserFactory.create(role=Role.MINISTRY)
     for _ in range(settings.AXES_FAILURE_LIMIT):
         api().post("/api/v1/auth/token/", {"username": user.username, "password": "wrong"})
     locked = api().post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD})

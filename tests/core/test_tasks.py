@@ -10,7 +10,7 @@ from core.tasks import ping
 def test_a_task_sent_during_a_request_carries_its_request_id():
     token = request_id_var.set("0123456789abcdef0123456789abcdef")
     try:
-        headers = {}
+        headers: dict[str, str] = {}
         _send_request_id(headers=headers)
     finally:
         request_id_var.reset(token)
@@ -41,9 +41,13 @@ def test_tasks_store_no_result_unless_asked_and_log_one_line_with_their_duration
     app.loader.import_default_modules()
     assert app.tasks["registry.sweep_registers"].ignore_result is True
     assert app.tasks["core.ping"].ignore_result is False  # the deep health check waits for it
-    records = []
-    handler = logging.Handler()
-    handler.emit = records.append
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Collect()
     logger = logging.getLogger("adoption.task")
     logger.addHandler(handler)
     try:

@@ -79,7 +79,7 @@ def test_a_password_change_revokes_every_token_of_the_user(api, users):
 
 def test_a_password_reset_in_the_admin_revokes_the_tokens(api, client, users):
     token = login(api, users["court"].username).json()["token"]
-    client.force_login(UserFactory(role=Role.MINISTRY, is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(role=Role.MINISTRY, is_staff=True, is_superuser=True))
     response = client.post(
         f"/admin/core/user/{users['court'].pk}/password/",
         {"password1": "a fresh long password 77", "password2": "a fresh long password 77", "usable_password": "true"},
@@ -98,7 +98,7 @@ def test_a_deactivation_revokes_every_token_of_the_user(api, users):
 
 
 def test_lockout_is_per_account_whatever_the_address(api, settings):
-    user = UserFactory(role=Role.MINISTRY)
+    user = UserFactory.create(role=Role.MINISTRY)
     for i in range(settings.AXES_FAILURE_LIMIT):
         login(api, user.username, "wrong", address=f"10.0.1.{i}")  # a different address each time
     locked = login(api, user.username, address="10.0.2.200")  # the right password from yet another address
@@ -106,7 +106,7 @@ def test_lockout_is_per_account_whatever_the_address(api, settings):
 
 
 def test_lockout_is_per_address_whatever_the_account(api, settings):
-    accounts = [UserFactory(role=Role.MINISTRY) for _ in range(settings.AXES_FAILURE_LIMIT + 1)]
+    accounts = [UserFactory.create(role=Role.MINISTRY) for _ in range(settings.AXES_FAILURE_LIMIT + 1)]
     for user in accounts[:-1]:
         login(api, user.username, "wrong", address="10.0.3.3")  # one try per account, all from one address
     assert login(api, accounts[-1].username, address="10.0.3.3").status_code == 403
@@ -116,9 +116,9 @@ def test_lockout_is_per_address_whatever_the_account(api, settings):
 def test_admin_changes_deletions_and_password_resets_are_audited(client, users):
     from core.models import AuditEvent
 
-    admin_user = UserFactory(role=Role.MINISTRY, is_staff=True, is_superuser=True)
+    admin_user = UserFactory.create(role=Role.MINISTRY, is_staff=True, is_superuser=True)
     client.force_login(admin_user)
-    victim = UserFactory(role=Role.AUDITOR)
+    victim = UserFactory.create(role=Role.AUDITOR)
     client.post(
         f"/admin/core/user/{victim.pk}/password/",
         {"password1": "a fresh long password 77", "password2": "a fresh long password 77", "usable_password": "true"},
@@ -133,7 +133,7 @@ def test_admin_changes_deletions_and_password_resets_are_audited(client, users):
         and deleted.before["username"] == victim.username
         and "password" not in deleted.before
     )
-    others = [UserFactory(role=Role.AUDITOR) for _ in range(2)]
+    others = [UserFactory.create(role=Role.AUDITOR) for _ in range(2)]
     client.post(
         "/admin/core/user/", {"action": "delete_selected", "_selected_action": [u.pk for u in others], "post": "yes"}
     )

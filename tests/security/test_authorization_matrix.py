@@ -22,7 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 from adoption import services as adoption_services
 from consular import services as consular_services
 from core.dates import today
-from core.models import ROLE_ORGANISATION, Agency, Reminder, User
+from core.models import ROLE_ORGANISATION, Agency, Court, District, Reminder, User
 from databank.models import Proposal
 from registry import services as registry_services
 from registry.models import DuplicateFlag
@@ -154,9 +154,9 @@ LEAK_PROBES = [
 class Obj:
     """An object of one side, with what decides who sees it."""
 
-    id: int
-    district: object
-    court: object = None  # the court a case (and its children, applicants) was referred to
+    id: int | tuple[int, int]  # a nested object: its parent's and its own
+    district: District
+    court: Court | None = None  # the court a case (and its children, applicants) was referred to
     country: str = ""  # the country a child was adopted into (consular posts see it)
     national: bool = False  # no territory: only national roles
 
@@ -383,7 +383,7 @@ def test_no_account_is_without_its_organisation_or_with_another(role, district, 
     an organisation of another kind, whoever writes the row."""
     organisations = {"district": district, "region": district.region, "court": court, "consular_post": us_post}
     required = ROLE_ORGANISATION[role]
-    wrong = [{}] if required else []
+    wrong: list[dict] = [{}] if required else []
     wrong += [{field: org} for field, org in organisations.items() if field != required]
     for fields in wrong:
         own = {required: organisations[required]} if required and fields else {}

@@ -56,7 +56,8 @@ def test_no_input_on_any_page_makes_it_fail(client, users, district, court, fore
     adopt_abroad(district, court, referred_only=True, last_name="Lee")  # a case before the court
     client.force_login(users[role])
     client.raise_request_exception = False
-    forms, failed, wrote, tried = {}, [], [], 0
+    forms: dict[tuple, crawl.Form] = {}
+    failed, wrote, tried = [], [], 0
     for url, response in crawl.pages(client):
         if response.status_code == 200 and "text/html" in response["Content-Type"]:
             for form in crawl.forms_of(url, response.content.decode()):

@@ -469,7 +469,7 @@ def test_no_admin_page_shows_a_sealed_identity_even_to_a_superuser(client, distr
 
     sealed_world(district, court, us_post)
     sweep_consular_deadlines()  # reminders about the sealed child registered late
-    client.force_login(UserFactory(role=Role.MINISTRY, is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(role=Role.MINISTRY, is_staff=True, is_superuser=True))
     leaks, read = [], set()
     for model in admin.site._registry:
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"

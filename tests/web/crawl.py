@@ -6,12 +6,14 @@ import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
+from django.http import HttpResponse
+
 LINKS_NOT_FOLLOWED = re.compile(r"^/(logout|admin|api|static|i18n|verify)/|/print/|download|\.(csv|xlsx|pdf)$")
 
 
-def pages(client, start="/") -> Iterator[tuple[str, object]]:
+def pages(client, start="/") -> Iterator[tuple[str, HttpResponse]]:
     """(url, response) for every page reached, HTML or not, in the order reached."""
-    seen, queue, shapes = set(), [start], {}
+    seen, queue, shapes = set(), [start], dict[str, int]()
     while queue:
         url = queue.pop(0)
         if url in seen:

@@ -135,13 +135,13 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     court = Court.objects.filter(district=district).first()
     us_post = ConsularPost.objects.get(country="US", kind="embassy")
     users = {
-        "guardianship": UserFactory(role=Role.GUARDIANSHIP, district=district),
-        "regional": UserFactory(role=Role.REGIONAL, region=district.region),
-        "ministry": UserFactory(role=Role.MINISTRY),
-        "court": UserFactory(role=Role.COURT, court=court),
-        "consular": UserFactory(role=Role.CONSULAR, consular_post=us_post),
-        "stranger": UserFactory(role=Role.GUARDIANSHIP, district=District.objects.get(pk="KZ-75-ALM")),
-        "auditor": UserFactory(role=Role.AUDITOR),
+        "guardianship": UserFactory.create(role=Role.GUARDIANSHIP, district=district),
+        "regional": UserFactory.create(role=Role.REGIONAL, region=district.region),
+        "ministry": UserFactory.create(role=Role.MINISTRY),
+        "court": UserFactory.create(role=Role.COURT, court=court),
+        "consular": UserFactory.create(role=Role.CONSULAR, consular_post=us_post),
+        "stranger": UserFactory.create(role=Role.GUARDIANSHIP, district=District.objects.get(pk="KZ-75-ALM")),
+        "auditor": UserFactory.create(role=Role.AUDITOR),
     }
     base = live_server.url
 
@@ -403,7 +403,7 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     load_reference_data()
     district = District.objects.get(pk="KZ-71-ESI")
     court = Court.objects.filter(district=district).first()
-    guardianship = UserFactory(role=Role.GUARDIANSHIP, district=district)
+    guardianship = UserFactory.create(role=Role.GUARDIANSHIP, district=district)
     base = live_server.url
     child, _ = registry_services.create_child(
         actor=None,
@@ -515,7 +515,7 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     page.wait_for_selector("text=Referred to the court.")
 
     # the court: a hearing, the decision with a new surname, in force after the appeal term
-    clerk = login(browser, base, UserFactory(role=Role.COURT, court=court))
+    clerk = login(browser, base, UserFactory.create(role=Role.COURT, court=court))
     clerk.goto(f"{base}/cases/{case.pk}/")
     clerk.locator("#hearing-on").fill(ago(9).isoformat())
     clerk.locator("section:has(h2:text('Record a hearing')) button").click()
@@ -568,10 +568,10 @@ def test_the_main_pages_fit_the_screen_without_sideways_scrolling(browser, live_
     district = District.objects.get(pk="KZ-71-ESI")
     court = Court.objects.filter(district=district).first()
     users = {
-        "guardianship": UserFactory(role=Role.GUARDIANSHIP, district=district),
-        "ministry": UserFactory(role=Role.MINISTRY),
-        "court": UserFactory(role=Role.COURT, court=court),
-        "auditor": UserFactory(role=Role.AUDITOR),
+        "guardianship": UserFactory.create(role=Role.GUARDIANSHIP, district=district),
+        "ministry": UserFactory.create(role=Role.MINISTRY),
+        "court": UserFactory.create(role=Role.COURT, court=court),
+        "auditor": UserFactory.create(role=Role.AUDITOR),
     }
     far, _warnings = (
         registry_services.create_child(  # the registers' figures name its region, the longest name there is
@@ -645,7 +645,7 @@ def test_a_case_page_prints_its_file_without_the_controls(browser, live_server):
 
     load_reference_data()
     district = District.objects.get(pk="KZ-71-ESI")
-    user = UserFactory(role=Role.GUARDIANSHIP, district=district)
+    user = UserFactory.create(role=Role.GUARDIANSHIP, district=district)
     child = make_child(district, last_name="Печатнова")
     case = adoption_services.open_case(
         actor=None, children=[child], applicants=[make_applicant(district, last_name="Printer")], opened_on=ago(5)

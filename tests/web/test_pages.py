@@ -297,9 +297,9 @@ def test_a_consulates_officer_finds_the_own_post_chosen(client, district, court,
     from core.models import ConsularPost, Role
     from tests.factories import ConsularPostFactory, UserFactory
 
-    consulate = ConsularPostFactory(country="US", city="New York", kind=ConsularPost.Kind.CONSULATE)
+    consulate = ConsularPostFactory.create(country="US", city="New York", kind=ConsularPost.Kind.CONSULATE)
     _case, child = adopt_abroad(district, court)
-    page = login(client, UserFactory(role=Role.CONSULAR, consular_post=consulate)).get(f"/adopted/{child.pk}/")
+    page = login(client, UserFactory.create(role=Role.CONSULAR, consular_post=consulate)).get(f"/adopted/{child.pk}/")
     select = page.content.decode().split('name="post"')[1].split("</select>")[0]
     assert f'<option value="{consulate.pk}" selected>' in select and "---------" not in select
 

@@ -59,12 +59,12 @@ def test_each_role_does_its_days_work_from_the_pages(browser, live_server, langu
     court = Court.objects.filter(district=district).order_by("id").first()
     post = ConsularPost.objects.get(country="US", kind="embassy")
     users = {
-        "guardianship": UserFactory(role=Role.GUARDIANSHIP, district=district),
-        "court": UserFactory(role=Role.COURT, court=court),
-        "consular": UserFactory(role=Role.CONSULAR, consular_post=post),
-        "auditor": UserFactory(role=Role.AUDITOR),
-        "regional": UserFactory(role=Role.REGIONAL, region=district.region),
-        "ministry": UserFactory(role=Role.MINISTRY),
+        "guardianship": UserFactory.create(role=Role.GUARDIANSHIP, district=district),
+        "court": UserFactory.create(role=Role.COURT, court=court),
+        "consular": UserFactory.create(role=Role.CONSULAR, consular_post=post),
+        "auditor": UserFactory.create(role=Role.AUDITOR),
+        "regional": UserFactory.create(role=Role.REGIONAL, region=district.region),
+        "ministry": UserFactory.create(role=Role.MINISTRY),
     }
     base = live_server.url
 
