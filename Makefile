@@ -28,7 +28,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v0  # a model change without its migration fails CI
-	$(PY) scripts/typecheck.py  # mypy + django-stubs on every app, config and bench: no error
+	$(PY) scripts/typecheck.py  # mypy + django-stubs on every app, config, bench and tests: no error
 
 # The Kazakh and Russian catalogues from the code (gettext's xgettext and msgfmt; Debian package gettext):
 # translate what comes in empty, then `make messages` again to compile. The suite fails while one is missing.

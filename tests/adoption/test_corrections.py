@@ -146,6 +146,7 @@ def test_a_decisions_final_form_date_is_corrected_before_it_enters_into_force(us
     assert services.expected_in_force_on(decision) == right_arises(ago(1), 1)  # the appeal term runs from it
     event = AuditEvent.objects.get(verb="correct_decision")
     assert event.purpose == "typed the wrong day" and event.subject_id == str(foreign_case.pk)
+    assert event.before and event.after
     assert event.before["final_form_on"] == ago(2).isoformat() and event.after["final_form_on"] == ago(1).isoformat()
 
 
@@ -203,7 +204,9 @@ def test_the_case_page_offers_the_court_the_correction_with_the_dates_as_recorde
     client.force_login(users["court"])
     page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
     assert "Correct the decision&#x27;s dates (not yet in force)" in page
-    shown = re.search(r'<input[^>]*id="correct-decision-final_form_on"[^>]*>', page).group(0)
+    found = re.search(r'<input[^>]*id="correct-decision-final_form_on"[^>]*>', page)
+    assert found
+    shown = found.group(0)
     assert f'value="{ago(2).isoformat()}"' in shown  # as recorded: the clerk changes what was wrong
     url = f"/cases/{foreign_case.pk}/correct-decision/"
     done = client.post(

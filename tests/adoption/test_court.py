@@ -121,7 +121,9 @@ def test_a_full_foreign_case_from_an_empty_database_to_a_decision_in_force(api, 
     ).json()
     assert (case["category"], case["receiving_country"], case["foreign_adoption"]) == ("foreigner", "US", True)
     pk = case["id"]
-    docs = [{"kind": "application", "issued_on": ago(119).isoformat(), "issuer": "the applicants"}]
+    docs: list[dict[str, object]] = [
+        {"kind": "application", "issued_on": ago(119).isoformat(), "issuer": "the applicants"}
+    ]
     agency = ministry.post(  # the register of accredited agencies (RULES v2 §7a)
         "/api/v1/agencies/",
         {
@@ -182,8 +184,8 @@ def test_a_full_foreign_case_from_an_empty_database_to_a_decision_in_force(api, 
     )
     hague = guardianship.get(f"/api/v1/cases/{pk}/eligibility/").json()["checks"][-1]
     assert (hague["code"], hague["status"]) == ("HAGUE_AGREEMENT", "fail")  # the US is a party since 2010-11-01
-    steps = {"art15_report_received_on": ago(70), "art16_report_sent_on": ago(68), "art17_agreement_on": ago(60)}
-    steps = {name: day.isoformat() for name, day in steps.items()}
+    days = {"art15_report_received_on": ago(70), "art16_report_sent_on": ago(68), "art17_agreement_on": ago(60)}
+    steps = {name: day.isoformat() for name, day in days.items()}
     assert guardianship.post(f"/api/v1/cases/{pk}/hague/", steps, format="json").status_code == 403  # the ministry's
     assert ministry.post(f"/api/v1/cases/{pk}/hague/", steps, format="json").status_code == 201
     assert guardianship.get(f"/api/v1/cases/{pk}/eligibility/").json()["eligible"] is True
@@ -348,7 +350,7 @@ def test_the_central_wait_of_a_case_ends_with_its_last_child(district, younger_c
 
 def race(n, action):
     """Run `action(i)` in n threads released at once; returns the results (or exceptions)."""
-    barrier, results = threading.Barrier(n), [None] * n
+    barrier, results = threading.Barrier(n), list[object]([None] * n)
 
     def run(i):
         try:

@@ -14,6 +14,7 @@ def test_a_write_through_the_api_records_actor_request_id_and_before_after(api, 
     )
     assert response["X-Request-ID"] != "req-1234567890" and len(response["X-Request-ID"]) == 32  # the server's own id
     event = AuditEvent.objects.filter(verb="update_policy").last()
+    assert event and event.before and event.after
     assert event.request_id == response["X-Request-ID"]
     assert event.actor_role == "ministry"
     assert event.before["monitoring_grace_days"] == 45 and event.after["monitoring_grace_days"] == 50
@@ -52,6 +53,7 @@ def test_an_audited_update_records_before_and_after_and_skips_a_change_that_chan
     reminder = Reminder.objects.create(kind="k", subject_type="child", subject_id=1, due_on=today())
     assert audited_update(reminder, actor=users["ministry"], verb=Verb.MARK_REMINDER_DONE, detail="seen") is True
     event = AuditEvent.objects.get(verb="mark_reminder_done")
+    assert event.before and event.after
     assert (event.before["detail"], event.after["detail"]) == ("", "seen")
     assert audited_update(reminder, actor=users["ministry"], verb=Verb.MARK_REMINDER_DONE, detail="seen") is False
     assert AuditEvent.objects.count() == 1  # nothing changed: no event

@@ -38,6 +38,7 @@ def test_only_the_ministry_changes_the_policy_and_the_change_is_audited(api, use
     assert response.status_code == 200 and response.json()["effective_from"] == today().isoformat()
     assert Policy.current().appeal_period_months == 2
     event = AuditEvent.objects.get(verb="update_policy")
+    assert event.after is not None
     assert event.after["appeal_period_months"] == 2 and event.after["effective_from"] == today().isoformat()
     assert event.before is None  # a new version, inserted
     assert event.actor == users["ministry"]
@@ -109,6 +110,7 @@ def test_versions_hold_from_their_effective_date_and_a_put_copies_the_rest(api, 
     assert ministry.put("/api/v1/policy/", again, format="json").status_code == 200  # the same date: changed
     assert Policy.objects.count() == 3 and answer("2024-06-01")["subsistence_minimum"] == 46_000
     event = AuditEvent.objects.filter(verb="update_policy").last()
+    assert event and event.before and event.after
     assert (event.before["subsistence_minimum"], event.after["subsistence_minimum"]) == (45_000, 46_000)
     assert ministry.get("/api/v1/policy/", {"as_of": "2024-02-30"}).status_code == 400
 
@@ -124,6 +126,7 @@ def test_the_ministry_corrects_a_citation_and_every_check_cites_it(api, users, f
     checks = api(users["guardianship"]).get(f"/api/v1/cases/{foreign_case.pk}/eligibility/").json()["checks"]
     assert next(c for c in checks if c["code"] == "CENTRAL_REGISTER_WAIT")["basis"] == "CMF art. 84(2)"
     event = AuditEvent.objects.get(verb="update_citation")
+    assert event.before and event.after
     assert (event.before["basis"], event.after["basis"], event.actor) == (
         "MFA art. 76(2), art. 101(3)",
         "CMF art. 84(2)",

@@ -37,8 +37,8 @@ VALUES = {
     "decimal": decimal.Decimal("12.50"),
     "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
     "lazy": gettext_lazy("A value is required."),
-    "errors": ReturnDict({"field": [ErrorDetail("Bad value.", code="invalid")]}, serializer=None),
-    "rows": ReturnList([{"child": 1, "last_name": None}], serializer=None),
+    "errors": ReturnDict({"field": [ErrorDetail("Bad value.", code="invalid")]}, serializer=None),  # type: ignore[call-overload]  # DRF's own types, as a view hands them over
+    "rows": ReturnList([{"child": 1, "last_name": None}], serializer=None),  # type: ignore[call-overload]
     "tuple": (1, "two"),
     "nested": {"a": {"b": {"c": [[], {}, ""]}}},
     7: "an integer key",

@@ -15,7 +15,7 @@ def test_create_staff_gives_one_role_and_one_organisation(district, capsys):
     password = out.split("password:")[1].strip()
     assert user.check_password(password)
     event = AuditEvent.objects.get(verb="create_staff", object_id=str(user.pk))
-    assert "password" not in event.after
+    assert event.after is not None and "password" not in event.after
 
 
 @pytest.mark.parametrize(

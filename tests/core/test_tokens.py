@@ -128,6 +128,7 @@ def test_admin_changes_deletions_and_password_resets_are_audited(client, users):
     response = client.post(f"/admin/core/user/{victim.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     deleted = AuditEvent.objects.get(verb="admin_delete", object_id=str(victim.pk))
+    assert deleted.before is not None
     assert (
         deleted.action == "delete"
         and deleted.before["username"] == victim.username

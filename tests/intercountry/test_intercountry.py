@@ -49,6 +49,7 @@ def test_the_ministry_keeps_the_register_of_accredited_agencies(api, users):
     listed = api(users["consular"]).get("/api/v1/agencies/").json()  # every role reads the register
     assert [a["accreditation_number"] for a in listed] == ["A-1"]
     event = AuditEvent.objects.filter(verb="update_agency").get()
+    assert event.before is not None and event.after is not None
     assert (event.before["suspensions"], event.after["suspensions"]) == ([], [["2024-06-01", "2024-06-30"]])
 
 
@@ -269,7 +270,7 @@ def test_the_safeguards_report_matches_an_independent_count_in_a_fixed_number_of
     Policy.objects.update_or_create(effective_from=None, defaults={"fee_ceiling_usd": 5000})
     start, end = ago(365), ago(0)
     # independently: the flags' definitions, straight from the rows
-    expected = Counter()
+    expected: Counter[str] = Counter()
     cases = set()
     for consent in ParentalConsent.objects.select_related("child"):
         days = (consent.given_on - consent.child.birth_date).days

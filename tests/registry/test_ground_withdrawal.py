@@ -44,6 +44,7 @@ def test_a_ground_is_withdrawn_with_its_reason_and_no_check_reads_it(client, api
     assert stored.withdrawn_at is not None and stored.withdrawn_reason.startswith("the father's ground")
     assert "the father&#x27;s ground was entered for the mother" in page  # shown on the record, with the reason
     event = AuditEvent.objects.get(verb="withdraw_ground")
+    assert event.after is not None
     assert (event.subject_type, event.subject_id, event.after["withdrawn_reason"]) == (
         "registry.child",
         str(child.pk),

@@ -241,6 +241,7 @@ def test_the_bulk_import_stores_what_the_services_would(tmp_path, district, othe
     # writes it with to_jsonb; times compared as times: PostgreSQL drops trailing zeros of a fraction)
     imported = Child.objects.get(external_id="EX-omarova")
     after = AuditEvent.objects.get(verb="create_child", object_id=str(imported.pk)).after
+    assert after is not None
     expected_after = json.loads(json.dumps(snapshot(imported), cls=DjangoJSONEncoder))
     for moment in ("created_at", "updated_at"):
         assert datetime.fromisoformat(after.pop(moment)) == datetime.fromisoformat(expected_after.pop(moment))

@@ -45,7 +45,13 @@ def stored_state() -> dict:
         )
     }
     decision = {d.pk: case[d.case_id] for d in Decision.objects.all()}
-    keys = {"child_id": child, "other_id": child, "case_id": case, "applicant_id": applicant, "decision_id": decision}
+    keys: dict[str, dict] = {
+        "child_id": child,
+        "other_id": child,
+        "case_id": case,
+        "applicant_id": applicant,
+        "decision_id": decision,
+    }
 
     def keyed(data: dict) -> dict:
         out = {}
@@ -66,7 +72,7 @@ def stored_state() -> dict:
     def rows(model, *skip):
         return sorted(json.dumps(keyed(fields(o, *skip)), sort_keys=True, default=str) for o in model.objects.all())
 
-    objects = {
+    objects: dict[str, dict] = {
         "registry.child": child,
         "adoption.case": case,
         "adoption.applicant": applicant,

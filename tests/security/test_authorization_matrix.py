@@ -155,7 +155,7 @@ class Obj:
     """An object of one side, with what decides who sees it."""
 
     id: int | tuple[int, int]  # a nested object: its parent's and its own
-    district: District
+    district: District | None  # None: a national object
     court: Court | None = None  # the court a case (and its children, applicants) was referred to
     country: str = ""  # the country a child was adopted into (consular posts see it)
     national: bool = False  # no territory: only national roles
@@ -165,6 +165,7 @@ def sees(user, obj: Obj) -> bool:
     """ROLES.md "sees", for an object of a side."""
     if obj.national or user.role in (M, A):
         return user.role in (M, A)
+    assert obj.district is not None  # every object of a side but the national ones
     match user.role:
         case "guardianship":
             return obj.district.pk == user.district_id

@@ -155,9 +155,12 @@ def test_a_worker_killed_mid_import_is_redelivered_and_the_import_happens_once(d
         with celery_worker(env, tmp_path, "doomed") as doomed:
             progress = redis.Redis(port=port)
             key = f":1:{progress_key(job.pk)}"  # the cache entry the import page reads (Django's key format)
-            assert wait_for(
-                lambda: pickle.loads(progress.get(key))[0] >= 1000, timeout=120, interval=0.02
-            )  # well into it
+
+            def rows_done() -> int:
+                raw = progress.get(key)
+                return pickle.loads(raw)[0] if isinstance(raw, bytes) else 0
+
+            assert wait_for(lambda: rows_done() >= 1000, timeout=120, interval=0.02)  # well into it
             os.kill(doomed.pid, signal.SIGKILL)
             doomed.wait(timeout=10)
         job.refresh_from_db()

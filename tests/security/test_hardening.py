@@ -170,7 +170,9 @@ def test_a_case_page_judges_a_date_outside_the_calendar_as_today_and_shows_it(cl
     client.force_login(users["guardianship"])
     page = client.get(f"/cases/{foreign_case.pk}/", {"as_of": day})
     assert page.status_code == 200
-    as_of = re.search(r'<input[^>]*name="as_of"[^>]*>', page.content.decode()).group(0)
+    found = re.search(r'<input[^>]*name="as_of"[^>]*>', page.content.decode())
+    assert found
+    as_of = found.group(0)
     assert f'value="{judged or today().isoformat()}"' in as_of
     assert 'min="1900-01-01"' in as_of and 'max="2199-12-31"' in as_of  # the picker offers what is accepted
 

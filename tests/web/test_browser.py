@@ -97,7 +97,9 @@ def printed(page, kind: str) -> str:
 def code_in(text: str) -> str:
     import re
 
-    return re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", text).group(0)
+    found = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", text)
+    assert found, text
+    return found.group(0)
 
 
 def ago(days):
@@ -132,7 +134,7 @@ def who_may_adopt(case, applicants):
 def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     load_reference_data()
     district = District.objects.get(pk="KZ-71-ESI")
-    court = Court.objects.filter(district=district).first()
+    court = Court.objects.filter(district=district).earliest("id")
     us_post = ConsularPost.objects.get(country="US", kind="embassy")
     users = {
         "guardianship": UserFactory.create(role=Role.GUARDIANSHIP, district=district),
@@ -402,7 +404,7 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     is the ground for her and the father is unknown; the court gives the boy his stepfather's name."""
     load_reference_data()
     district = District.objects.get(pk="KZ-71-ESI")
-    court = Court.objects.filter(district=district).first()
+    court = Court.objects.filter(district=district).earliest("id")
     guardianship = UserFactory.create(role=Role.GUARDIANSHIP, district=district)
     base = live_server.url
     child, _ = registry_services.create_child(
@@ -566,7 +568,7 @@ def test_the_main_pages_fit_the_screen_without_sideways_scrolling(browser, live_
     table scrolls inside its own box."""
     load_reference_data()
     district = District.objects.get(pk="KZ-71-ESI")
-    court = Court.objects.filter(district=district).first()
+    court = Court.objects.filter(district=district).earliest("id")
     users = {
         "guardianship": UserFactory.create(role=Role.GUARDIANSHIP, district=district),
         "ministry": UserFactory.create(role=Role.MINISTRY),

@@ -461,7 +461,9 @@ def test_a_sealed_childs_consent_names_its_applicants_by_number_only(client, use
         document_issued_by="Notary",
     )
     page = login(client, users["guardianship"]).get(f"/children/{child.pk}/").content.decode()
-    consents = re.search(r'<h2 id="consents">.*?</ul>', page, re.S).group(0)
+    found = re.search(r'<h2 id="consents">.*?</ul>', page, re.S)
+    assert found
+    consents = found.group(0)
     assert f"for applicants #{wife.pk}" in consents and wife.last_name not in consents and "N-9" not in consents
 
 
@@ -470,7 +472,9 @@ def test_closing_a_case_is_offered_empty_and_needs_the_tick(client, users, forei
     page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
     assert "Close the case: the applicants withdrew" in page
     closing = page[page.index('id="form-withdraw"') :].split("</section>")[0]
-    on = re.search(r'<input[^>]*name="on"[^>]*>', closing).group(0)
+    found = re.search(r'<input[^>]*name="on"[^>]*>', closing)
+    assert found
+    on = found.group(0)
     assert " required" in on and " value=" not in on  # never pre-filled
     url = f"/cases/{foreign_case.pk}/withdraw/"
     refused = client.post(url, {"on": ago(1).isoformat()})

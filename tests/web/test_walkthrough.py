@@ -56,7 +56,7 @@ def queue(page, base):
 def test_each_role_does_its_days_work_from_the_pages(browser, live_server, language):
     load_reference_data()
     district = District.objects.get(pk="KZ-71-ESI")
-    court = Court.objects.filter(district=district).order_by("id").first()
+    court = Court.objects.filter(district=district).earliest("id")
     post = ConsularPost.objects.get(country="US", kind="embassy")
     users = {
         "guardianship": UserFactory.create(role=Role.GUARDIANSHIP, district=district),
