@@ -443,7 +443,7 @@ def main() -> None:
     from consular import deadlines as consular_deadlines
     from core.dates import today
     from core.management.commands.seed_demo import load_reference_data
-    from core.models import District, Role, User
+    from core.models import ConsularPost, Court, District, Role, User
     from databank import facts as databank_facts
     from registry import deadlines as registry_deadlines
     from registry.imports import COLUMNS as CHILD_COLUMNS
@@ -461,6 +461,17 @@ def main() -> None:
         username="bench-district", role=Role.GUARDIANSHIP, district=District.objects.order_by("code").first()
     )
     _instance, agency_token = AuthToken.objects.create(agency, expiry=None)
+    # a consular post (an embassy of a receiving country the generator draws, each alike) and the
+    # district's court, for their queues: the post follows every child adopted into its country
+    consul = User.objects.create(
+        username="bench-consul",
+        role=Role.CONSULAR,
+        consular_post=ConsularPost.objects.get(kind="embassy", country=generate.COUNTRIES[0]),
+    )
+    _instance, consul_token = AuthToken.objects.create(consul, expiry=None)
+    court = Court.objects.filter(district=agency.district).earliest("id")
+    clerk = User.objects.create(username="bench-court", role=Role.COURT, court=court)
+    _instance, clerk_token = AuthToken.objects.create(clerk, expiry=None)
     browser = Client()
     browser.force_login(ministry)  # the search box is a page: the ministry's session (in both databases)
     ministry_session = f"sessionid={browser.cookies['sessionid'].value}"
@@ -527,6 +538,10 @@ def main() -> None:
             ),
             Paired("work_queue_district", agency_token, ["/api/v1/work/"], queue_note),
             Paired("work_queue_ministry", token, ["/api/v1/work/"], queue_note),
+            # session 25: the other two queues that act on cases, measured from now on (no target): a
+            # court's referrals, and a post's children, whose number grows with the country's adoptions
+            Paired("work_queue_court", clerk_token, ["/api/v1/work/"], queue_note, 20),
+            Paired("work_queue_consular", consul_token, ["/api/v1/work/"], queue_note, 20),
             Paired(
                 "search_box",
                 ministry_session,
