@@ -238,3 +238,31 @@ def test_the_catalogues_hold_every_message_of_the_code_and_no_other(tmp_path, se
         missing, obsolete = sorted(extracted - committed, key=str), sorted(committed - extracted, key=str)
         assert not missing, f"{language}: run makemessages and translate {missing}"
         assert not obsolete, f"{language}: the code no longer has {obsolete}"
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_every_translation_keeps_the_placeholders_of_its_message(language):
+    """A translation that drops or misspells %(date)s shows the reader a sentence without its date
+    (or fails when the value is put in); each translation holds exactly its message's names."""
+    differing, checked = [], 0
+    for block in po_entries(language):
+        if block.startswith("#~"):
+            continue
+        source = re.search(r'^msgid "(.*)"((?:\n".*")*)', block, re.M)
+        targets = re.findall(r'^msgstr(?:\[\d\])? "(.*)"((?:\n".*")*)', block, re.M)
+        plural = re.search(r'^msgid_plural "(.*)"((?:\n".*")*)', block, re.M)
+        if not source or not targets:
+            continue
+        names = {a or b for a, b in PLACEHOLDER.findall(_unquote(*source.groups()))}
+        if plural:  # a plural's forms may leave out the count, never a named value
+            names |= {a or b for a, b in PLACEHOLDER.findall(_unquote(*plural.groups()))}
+        for target in targets:
+            found = {a or b for a, b in PLACEHOLDER.findall(_unquote(*target))}
+            if found != names and not (plural and found <= names):
+                differing.append((_unquote(*source.groups()), sorted(names), sorted(found)))
+        checked += bool(names)
+    assert checked > 100, checked
+    assert differing == []
