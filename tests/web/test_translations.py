@@ -1,31 +1,69 @@
 """Kazakh and Russian translations are complete, compiled, and keep every placeholder."""
 
 import re
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from django.utils import translation
 
 from tests.conftest import ROOT
 
-ENTRY = re.compile(r'^msgid "(.*?)"\n(?:msgid_plural "(.*?)"\n)?', re.M)
+STRING = r'"(.*)"((?:\n".*")*)'  # a string of a .po file: its first line, then the lines continuing it
 
 
-def po_entries(language):
-    text = (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-    blocks = [b for b in text.split("\n\n") if "\nmsgid " in "\n" + b and 'msgid ""\nmsgstr ""\n"Project' not in b]
-    return blocks
+class Entry(NamedTuple):
+    context: str | None
+    message: str
+    plural: str | None
+    translations: list[str]  # msgstr, or each msgstr[n] of a plural
+    fuzzy: bool
+    places: list[str]  # where the code holds it (path:line)
+
+
+def _unquote(first, rest):
+    return (
+        (first + "".join(re.findall(r'"(.*)"', rest)))
+        .encode()
+        .decode("unicode_escape")
+        .encode("latin-1")
+        .decode("utf-8")
+    )
+
+
+def catalogue(path: Path) -> list[Entry]:
+    """The live entries of a .po file (neither its header nor an obsolete one), strings unquoted."""
+    entries = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        message = re.search(rf"^msgid {STRING}", block, re.M)
+        if message is None or block.lstrip().startswith("#~"):
+            continue
+        context = re.search(rf"^msgctxt {STRING}", block, re.M)
+        plural = re.search(rf"^msgid_plural {STRING}", block, re.M)
+        entry = Entry(
+            context=context and _unquote(*context.groups()),
+            message=_unquote(*message.groups()),
+            plural=plural and _unquote(*plural.groups()),
+            translations=[_unquote(*found) for found in re.findall(rf"^msgstr(?:\[\d\])? {STRING}", block, re.M)],
+            fuzzy=bool(re.search(r"^#,.*\bfuzzy\b", block, re.M)),
+            places=" ".join(re.findall(r"^#: (.*)$", block, re.M)).split(),
+        )
+        if entry.message or entry.context is not None:  # not the header
+            entries.append(entry)
+    return entries
+
+
+def po_entries(language) -> list[Entry]:
+    return catalogue(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
 
 
 @pytest.mark.parametrize("language", ["ru", "kk"])
 def test_every_message_is_translated_and_not_fuzzy(language):
     untranslated = []
-    for block in po_entries(language):
-        if block.startswith("#~"):
-            continue
-        assert "#, fuzzy" not in block, block
-        strings = re.findall(r'^msgstr(?:\[\d\])? "(.*)"((?:\n".*")*)', block, re.M)
-        if any(not (first + "".join(re.findall(r'"(.*)"', rest))) for first, rest in strings):
-            untranslated.append(block.split("\n")[-2])
+    for entry in po_entries(language):
+        assert not entry.fuzzy, entry.message
+        if not all(entry.translations):
+            untranslated.append(entry.message)
     assert untranslated == []
 
 
@@ -47,31 +85,19 @@ def test_the_compiled_catalogues_are_in_use(language, english, expected):
         assert expected in translation.gettext(english)
 
 
-def _unquote(first, rest):
-    return (
-        (first + "".join(re.findall(r'"(.*)"', rest)))
-        .encode()
-        .decode("unicode_escape")
-        .encode("latin-1")
-        .decode("utf-8")
-    )
-
-
 @pytest.mark.parametrize("language", ["ru", "kk"])
 def test_the_compiled_catalogue_matches_its_source_message_by_message(language):
     """A .po edited without compilemessages would fail here: each msgid must give its msgstr."""
     checked = 0
-    for block in po_entries(language):
-        if block.startswith("#~") or "msgid_plural" in block:
+    for entry in po_entries(language):
+        if entry.plural is not None or not entry.translations:
             continue
-        msgid = re.search(r'^msgid "(.*)"((?:\n".*")*)', block, re.M)
-        msgstr = re.search(r'^msgstr "(.*)"((?:\n".*")*)', block, re.M)
-        if not msgid or not msgstr:
-            continue
-        source, target = _unquote(*msgid.groups()), _unquote(*msgstr.groups())
-        context = re.search(r'^msgctxt "(.*)"', block, re.M)
+        source, target = entry.message, entry.translations[0]
         with translation.override(language):
-            found = translation.pgettext(context.group(1), source) if context else translation.gettext(source)
+            if entry.context is not None:
+                found = translation.pgettext(entry.context, source)
+            else:
+                found = translation.gettext(source)
             assert found == target, source
         checked += 1
     assert checked > 400
@@ -83,16 +109,13 @@ RAW_NAME = re.compile(r"(?<![%(\w.{])[a-z]+_[a-z_]+(?![\w)}])")
 
 
 def test_no_message_a_user_reads_names_a_field_of_the_code():
-    text = (ROOT / "locale" / "ru" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     raw = []
-    for block in text.split("\n\n"):
-        places = re.findall(r"^#: (.*)$", block, re.M)
-        found = ENTRY.search(block)
-        if not found or not places or all("/api/" in place for place in " ".join(places).split()):
+    for entry in po_entries("ru"):
+        if not entry.places or all("/api/" in place for place in entry.places):
             continue
-        names = RAW_NAME.findall(found.group(1))
+        names = RAW_NAME.findall(entry.message)
         if names:
-            raw.append((names, found.group(1)))
+            raw.append((names, entry.message))
     assert raw == []
 
 
@@ -199,21 +222,6 @@ def test_a_childs_timeline_reads_in_russian(client, users, district):
     assert "placed on the register" not in page and "ground:" not in page
 
 
-def _catalogue_keys(path):
-    """(context, message) of every live entry of a .po file, its strings unquoted."""
-    keys = set()
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        if block.lstrip().startswith("#~"):
-            continue
-        msgid = re.search(r'^msgid "(.*)"((?:\n".*")*)', block, re.M)
-        if msgid is None:
-            continue
-        context = re.search(r'^msgctxt "(.*)"((?:\n".*")*)', block, re.M)
-        keys.add((context and _unquote(*context.groups()), _unquote(*msgid.groups())))
-    keys.discard((None, ""))  # the header
-    return keys
-
-
 def test_the_catalogues_hold_every_message_of_the_code_and_no_other(tmp_path, settings, monkeypatch):
     """The project's makemessages (xgettext: Debian package gettext) over the code, into a copy of the catalogues.
 
@@ -231,9 +239,9 @@ def test_the_catalogues_hold_every_message_of_the_code_and_no_other(tmp_path, se
     monkeypatch.chdir(tmp_path)
     call_command("makemessages", locale=["ru", "kk"], symlinks=True, no_obsolete=True, verbosity=0)
     for language in ("ru", "kk"):
-        catalogue = f"{language}/LC_MESSAGES/django.po"
-        extracted = _catalogue_keys(tmp_path / "locale" / catalogue)
-        committed = _catalogue_keys(ROOT / "locale" / catalogue)
+        path = f"{language}/LC_MESSAGES/django.po"
+        extracted = {(entry.context, entry.message) for entry in catalogue(tmp_path / "locale" / path)}
+        committed = {(entry.context, entry.message) for entry in catalogue(ROOT / "locale" / path)}
         assert len(extracted) > 1000
         missing, obsolete = sorted(extracted - committed, key=str), sorted(committed - extracted, key=str)
         assert not missing, f"{language}: run makemessages and translate {missing}"
@@ -247,22 +255,20 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 def test_every_translation_keeps_the_placeholders_of_its_message(language):
     """A translation that drops or misspells %(date)s shows the reader a sentence without its date
     (or fails when the value is put in); each translation holds exactly its message's names."""
+
+    def names(text: str) -> set[str]:
+        return {a or b for a, b in PLACEHOLDER.findall(text)}
+
     differing, checked = [], 0
-    for block in po_entries(language):
-        if block.startswith("#~"):
+    for entry in po_entries(language):
+        if not entry.translations:
             continue
-        source = re.search(r'^msgid "(.*)"((?:\n".*")*)', block, re.M)
-        targets = re.findall(r'^msgstr(?:\[\d\])? "(.*)"((?:\n".*")*)', block, re.M)
-        plural = re.search(r'^msgid_plural "(.*)"((?:\n".*")*)', block, re.M)
-        if not source or not targets:
-            continue
-        names = {a or b for a, b in PLACEHOLDER.findall(_unquote(*source.groups()))}
-        if plural:  # a plural's forms may leave out the count, never a named value
-            names |= {a or b for a, b in PLACEHOLDER.findall(_unquote(*plural.groups()))}
-        for target in targets:
-            found = {a or b for a, b in PLACEHOLDER.findall(_unquote(*target))}
-            if found != names and not (plural and found <= names):
-                differing.append((_unquote(*source.groups()), sorted(names), sorted(found)))
-        checked += bool(names)
+        expected = names(entry.message) | names(entry.plural or "")
+        for target in entry.translations:
+            found = names(target)
+            # a plural's forms may leave out the count, never a named value
+            if found != expected and not (entry.plural is not None and found <= expected):
+                differing.append((entry.message, sorted(expected), sorted(found)))
+        checked += bool(expected)
     assert checked > 100, checked
     assert differing == []
