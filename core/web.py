@@ -17,15 +17,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField
-
 from . import search as finding
 from . import work
 from .api.serializers import AuditEventSerializer
 from .audit import VERB_LABELS, event_view, reads_of_q
 from .audit_labels import RECORD_LABELS, field_label, record_label
 from .dates import today
-from .forms import require_role
+from .forms import DateField, require_role
 from .models import AuditEvent, Role
 from .selectors import audit_events
 
