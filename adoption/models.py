@@ -515,16 +515,32 @@ class Adoption(models.Model):
 
     child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="adoption")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="adoptions")
-    # Kept by the consular sweep, so that it reads only what fell due since: the first monitoring
-    # report due date whose grace period it has not yet seen pass. None: to be computed (a new
-    # adoption, or the schedule or the child's birth date changed: consular.signals); NO_REPORT_LEFT:
-    # nothing more to follow (18 reached, or adopted in the country).
+    # Kept by the consular sweep from the monitoring schedule of `monitoring_policy` (consular.deadlines):
+    # - monitoring_next_due, so that the sweep reads only what fell due since: the first report due
+    #   date whose grace period it has not yet seen pass;
+    # - monitoring_first_missing, so that a post's queue reads only the children with a report to
+    #   ask for: the first due date with no report received (whatever the day: it moves only when a
+    #   report is received).
+    # None: to be computed (a new adoption; the schedule, the child's birth date or its reports
+    # changed: consular.signals); NO_REPORT_LEFT: nothing more to follow (18 reached, every report
+    # received, or adopted in the country). Read only under the policy version they were computed
+    # with: one that takes effect later makes them stale.
     monitoring_next_due = models.DateField(null=True, blank=True, editable=False)
+    monitoring_first_missing = models.DateField(null=True, blank=True, editable=False)
+    monitoring_policy = models.ForeignKey(
+        "core.Policy",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # compared, never looked up
+    )
 
     NO_REPORT_LEFT = datetime.date.max
 
     class Meta:
-        indexes = [models.Index(fields=["monitoring_next_due"])]
+        indexes = [models.Index(fields=["monitoring_next_due"]), models.Index(fields=["monitoring_first_missing"])]
 
     def __str__(self):
         return f"adoption of child #{self.child_id}"

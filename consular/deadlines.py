@@ -43,7 +43,8 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
 
     A steady-state sweep reads only what fell due since the last one: the registrations not yet
     reminded (in SQL), and the adoptions whose next report's grace period has passed
-    (`Adoption.monitoring_next_due`).
+    (`Adoption.monitoring_next_due`). Each adoption it reads, it also keeps the first report not
+    received (`Adoption.monitoring_first_missing`, for the post's queue).
     """
     on = on or today()
     policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
@@ -51,11 +52,17 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     grace = datetime.timedelta(days=policy.monitoring_grace_days)
     overdue_through = on - grace - datetime.timedelta(days=1)  # a report due on or before it is overdue
     abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
+    # kept under another version of the policy (one that took effect since): every schedule afresh
+    recompute_monitoring(Adoption.objects.exclude(monitoring_policy=policy))
     # in force in the country: no report to follow (one not yet in force is looked at once it is)
     (
         Adoption.objects.filter(
             monitoring_next_due=None, decision__in_force_on__isnull=False, decision__case__receiving_country=""
-        ).update(monitoring_next_due=Adoption.NO_REPORT_LEFT)
+        ).update(
+            monitoring_next_due=Adoption.NO_REPORT_LEFT,
+            monitoring_first_missing=Adoption.NO_REPORT_LEFT,
+            monitoring_policy=policy,
+        )
     )
 
     registration_due = ExpressionWrapper(
@@ -95,6 +102,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
         for child_id, in_force_on, country, district_id in unregistered
     )
     moved: dict[datetime.date, list[int]] = defaultdict(list)  # the new next due date: its adoptions
+    missing: dict[datetime.date, list[int]] = defaultdict(list)  # the first report not received: its adoptions
     for batch in batched(watched):
         children = [child_id for _, child_id, *_ in batch]
         received = set(MonitoringReport.objects.filter(child_id__in=children).values_list("child_id", "due_on"))
@@ -120,11 +128,25 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
                         )
                     )
             moved[next((d for d in dues if d > overdue_through), Adoption.NO_REPORT_LEFT)].append(adoption_id)
+            missing[next((d for d in dues if (child_id, d) not in received), Adoption.NO_REPORT_LEFT)].append(
+                adoption_id
+            )
         counts += create_reminders(due)
-    for next_due, ids in moved.items():  # one UPDATE per date (bulk_update's CASE is quadratic in the batch)
-        for some in batched(ids):
-            Adoption.objects.filter(pk__in=some).update(monitoring_next_due=next_due)
+    # one UPDATE per date (bulk_update's CASE is quadratic in the batch)
+    for field, by_date in (("monitoring_next_due", moved), ("monitoring_first_missing", missing)):
+        for day, ids in by_date.items():
+            for some in batched(ids):
+                Adoption.objects.filter(pk__in=some).update(**{field: day, "monitoring_policy": policy})
     return {kind: counts[kind] for kind in (REGISTRATION_REMINDER, MONITORING_REMINDER)}
+
+
+def recompute_monitoring(adoptions) -> None:
+    """Have the next sweep compute the monitoring schedule of `adoptions` afresh (their
+    `monitoring_next_due` and `monitoring_first_missing`); until it has, the post's queue computes
+    it on each reading (consular.work.monitoring_due)."""
+    adoptions.exclude(monitoring_next_due=None, monitoring_first_missing=None).update(
+        monitoring_next_due=None, monitoring_first_missing=None
+    )
 
 
 def settle_follow_up() -> int:

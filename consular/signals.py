@@ -1,29 +1,38 @@
 """What makes the consular sweep compute an adoption's monitoring schedule afresh
-(`Adoption.monitoring_next_due` back to None): a change of policy (the schedule), or a
-correction of the child's birth date (the schedule ends at 18). And what could reopen a step of
-a settled follow-up (`Decision.follow_up_settled` back to False, until `settle_follow_up` looks
+(`deadlines.recompute_monitoring`): a change of policy (the schedule), a correction of the
+child's birth date (the schedule ends at 18), or a report received or removed (the first one
+missing). And what could reopen a step of a settled follow-up (`Decision.follow_up_settled` back to False, until `settle_follow_up` looks
 again): a correction of a country's HC93 dates (the certificate), or of a child's citizenship
 (the consular register is for citizens)."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from adoption.models import Adoption, Decision
 from core.models import Country, Policy
 from registry.models import Child
 
+from .deadlines import recompute_monitoring
+from .models import MonitoringReport
+
 
 @receiver(post_save, sender=Policy, dispatch_uid="consular.recompute_all_schedules")
 def policy_saved(**kwargs) -> None:
-    Adoption.objects.exclude(monitoring_next_due=None).update(monitoring_next_due=None)
+    recompute_monitoring(Adoption.objects.all())
 
 
 @receiver(post_save, sender=Child, dispatch_uid="consular.recompute_schedule_of_child")
 def child_saved(instance: Child, created: bool, update_fields=None, **kwargs) -> None:
     if not created and (update_fields is None or "birth_date" in update_fields):
-        Adoption.objects.filter(child_id=instance.pk).exclude(monitoring_next_due=None).update(monitoring_next_due=None)
+        recompute_monitoring(Adoption.objects.filter(child_id=instance.pk))
     if not created and (update_fields is None or "citizenship" in update_fields):
         Decision.objects.filter(adoptions__child=instance.pk, follow_up_settled=True).update(follow_up_settled=False)
+
+
+@receiver(post_save, sender=MonitoringReport, dispatch_uid="consular.recompute_schedule_of_received")
+@receiver(post_delete, sender=MonitoringReport, dispatch_uid="consular.recompute_schedule_of_removed")
+def report_changed(instance: MonitoringReport, **kwargs) -> None:
+    recompute_monitoring(Adoption.objects.filter(child_id=instance.child_id))
 
 
 @receiver(post_save, sender=Country, dispatch_uid="consular.reopen_follow_ups_of_country")

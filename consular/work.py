@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -63,19 +64,34 @@ def departure_due(user: User, on: datetime.date, until: datetime.date) -> list[w
 
 
 def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
-    """The post's line: each monitoring report due by the horizon and not received."""
+    """The post's line: each monitoring report due by the horizon and not received.
+
+    The children the post follows (adopted into its country, or registered with it: a child who
+    moved keeps its post), as its pages read them; of those the sweep keeps
+    (`Adoption.monitoring_first_missing`, under the policy in effect), only the PER_SOURCE whose
+    first report not received is the soonest, on or before the horizon: each has a line on that
+    day, so no other child's line comes before theirs. The others (new, changed since the sweep,
+    or kept under another policy) are computed here in full. At 1,000,000 children the largest
+    post followed 8,544 children and computed each schedule on every reading (0.6 s)."""
     policy = Policy.on(on)
-    # the children the post follows (adopted into its country, or registered with it: a child who
-    # moved keeps its post), as the post's pages do
-    adopted = list(
-        adoptions_of_adopted_children(user).values_list("child_id", "decision__in_force_on", "child__birth_date")
+    adopted = adoptions_of_adopted_children(user)
+    kept = Q(monitoring_policy=policy, monitoring_first_missing__isnull=False)
+    soonest = (  # ids first: their schedule's columns are read for these few (the post's 5,606 at 1,000,000)
+        adopted.filter(kept, monitoring_first_missing__lte=until)
+        .order_by("monitoring_first_missing", "child_id")
+        .values_list("pk", flat=True)[: work.PER_SOURCE]
     )
+    columns = ("child_id", "decision__in_force_on", "child__birth_date")
+    followed = [
+        *Adoption.objects.filter(pk__in=list(soonest)).values_list(*columns),
+        *adopted.exclude(kept).values_list(*columns),
+    ]
     received = set(
-        MonitoringReport.objects.filter(child__in=[pk for pk, *_ in adopted]).values_list("child_id", "due_on")
+        MonitoringReport.objects.filter(child__in=[pk for pk, *_ in followed]).values_list("child_id", "due_on")
     )
     due = [
         (due_on, pk)
-        for pk, in_force_on, birth_date in adopted
+        for pk, in_force_on, birth_date in followed
         for due_on in rules.monitoring_due_dates(
             in_force_on,  # type: ignore[arg-type]  # adoptions in force only (_abroad)
             birth_date,

@@ -73,7 +73,10 @@ def queue(user: User, on: datetime.date, *, horizon: int = HORIZON_DAYS) -> Queu
     due = [(line, n) for n, source in enumerate(mine) for line in source.due(user, on, until)]
     due.sort(key=lambda row: (row[0].due_on, row[0].kind, row[0].record))  # a day's lines: by record, stably
     shown, more = due[:SHOWN], len(due) > SHOWN
-    items = [item for n, source in enumerate(mine) for item in source.lines(user, [d for d, m in shown if m == n])]
+    # each `lines` once, for all the lines of the sources it names (a post's two sources name the
+    # children alike: one reading of its scope, not two)
+    namers = {source.lines: [d for d, n in shown if mine[n].lines is source.lines] for source in mine}
+    items = [item for lines, due_lines in namers.items() for item in lines(user, due_lines)]
     items.sort(key=lambda item: (item.due_on, item.kind, item.record[1] if item.record else 0))
     named: dict[str, set[int]] = {}
     for item in items:  # what is shown is read; what is left off is not
