@@ -205,6 +205,8 @@ FIELD_LABELS = {
     "decision": _("Decision"),
     "filed_on": _("Filed on"),
     "monitoring_next_due": _("Next monitoring report due"),
+    "monitoring_first_missing": _("First monitoring report not received"),
+    "monitoring_policy": _("Policy version of the monitoring schedule"),
     "follow_up_settled": _("Follow-up settled"),
     "case_decided": _("Case decided"),
     "post": _("Consular post"),

