@@ -1,9 +1,9 @@
 """What makes the consular sweep compute an adoption's monitoring schedule afresh
 (`deadlines.recompute_monitoring`): a change of policy (the schedule), a correction of the
 child's birth date (the schedule ends at 18), or a report received or removed (the first one
-missing). And what could reopen a step of a settled follow-up (`Decision.follow_up_settled` back to False, until `settle_follow_up` looks
-again): a correction of a country's HC93 dates (the certificate), or of a child's citizenship
-(the consular register is for citizens)."""
+missing). And what could reopen a step of a settled follow-up (`Decision.follow_up_settled` back
+to False, until `settle_follow_up` looks again): a correction of a country's HC93 dates (the
+certificate), or of a child's citizenship (the consular register is for citizens)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
