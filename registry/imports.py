@@ -151,7 +151,9 @@ def import_children(
     if errors or dry_run:
         return result
     existing = set(
-        Child.objects.filter(external_id__in=[r.external_id for r in parsed]).values_list("external_id", flat=True)
+        Child.objects.filter(external_id__in_array=[r.external_id for r in parsed]).values_list(
+            "external_id", flat=True
+        )
     )
     new = [row for row in parsed if row.external_id not in existing]
     result.skipped = len(parsed) - len(new)

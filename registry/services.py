@@ -112,7 +112,7 @@ def alike_query(children) -> Q:
 def same_number_query(children) -> Q:
     """Children with the birth registration number of any of `children`."""
     numbers = {c.birth_registration_number for c in children if c.birth_registration_number}
-    return Q(birth_registration_number__in=numbers) if numbers else Q(pk__in=[])
+    return Q(birth_registration_number__in_array=numbers) if numbers else Q(pk__in=[])
 
 
 def duplicates_among(child: Child | Stored, others) -> list[rules.DuplicateCandidate]:

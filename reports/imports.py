@@ -131,7 +131,7 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
     districts = set(District.objects.values_list("code", flat=True))
     embassies = set(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", flat=True))
     named = {r["child_external_id"] for _, r in rows if r["child_external_id"]}
-    children = {c.external_id: c for c in Child.objects.filter(external_id__in=named)}
+    children = {c.external_id: c for c in Child.objects.filter(external_id__in_array=named)}
     # what is stored already, by the case it belongs to: a row of that very case is skipped, not refused
     adopted = dict(
         Adoption.objects.filter(child__in=children.values()).values_list(
@@ -141,7 +141,7 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
     numbers_taken = {
         (country, number): case_ref
         for country, number, case_ref in ConsularRegistration.objects.filter(
-            post__kind=ConsularPost.Kind.EMBASSY, number__in={r["consular_number"] for _, r in rows}
+            post__kind=ConsularPost.Kind.EMBASSY, number__in_array={r["consular_number"] for _, r in rows}
         ).values_list("post__country", "number", "child__adoption__decision__case__case_ref")
     }
     now = today()
@@ -319,7 +319,9 @@ def import_adoptions(
     result = ImportResult(rows=sum(len(g.rows) for g in groups), errors=errors, dry_run=dry_run)
     if errors or dry_run:
         return result
-    existing = set(Case.objects.filter(case_ref__in=[g.case_ref for g in groups]).values_list("case_ref", flat=True))
+    existing = set(
+        Case.objects.filter(case_ref__in_array=[g.case_ref for g in groups]).values_list("case_ref", flat=True)
+    )
     districts = {d.code: d for d in District.objects.all()}
     embassies = {p.country: p for p in ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY)}
     new = [g for g in groups if g.case_ref not in existing]
