@@ -15,6 +15,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable
 
+from django.db import transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +33,11 @@ from .models import ConsularRegistration, Departure, MonitoringReport
 
 REGISTRATION_REMINDER = reminder_kind("consular_registration_due", _("consular registration due"))
 MONITORING_REMINDER = reminder_kind("monitoring_report_overdue", _("monitoring report overdue"))
+# an adoption whose monitoring dates a sweep computed and nothing has set back since (recompute_monitoring)
+COMPUTED = ~Q(monitoring_next_due=None, monitoring_first_missing=None)
 
 
+@transaction.atomic
 def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     """Derive the consular reminders from the database; idempotent (unique kind, subject, due date).
 
@@ -45,15 +49,21 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     reminded (in SQL), and the adoptions whose next report's grace period has passed
     (`Adoption.monitoring_next_due`). Each adoption it reads, it also keeps the first report not
     received (`Adoption.monitoring_first_missing`, for the post's queue).
+
+    One transaction, which holds the policy and the adoptions it reads: what makes their dates stale
+    (a policy changed, a report received, a birth date corrected: consular.signals) waits for it to
+    commit and sets them back to "not computed" after it, never before (a date computed from what
+    has just changed would overwrite it).
     """
     on = on or today()
+    Policy.lock()
     policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
     registration_days = datetime.timedelta(days=policy.consular_registration_days)
     grace = datetime.timedelta(days=policy.monitoring_grace_days)
     overdue_through = on - grace - datetime.timedelta(days=1)  # a report due on or before it is overdue
     abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
     # kept under another version of the policy (one that took effect since): every schedule afresh
-    recompute_monitoring(Adoption.objects.exclude(monitoring_policy=policy))
+    recompute_monitoring(Adoption.objects.filter(COMPUTED).exclude(monitoring_policy=policy))
     # in force in the country: no report to follow (one not yet in force is looked at once it is)
     (
         Adoption.objects.filter(
@@ -78,7 +88,9 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
         )
     )
     watched = list(
-        abroad.filter(Q(monitoring_next_due=None) | Q(monitoring_next_due__lte=overdue_through)).values_list(
+        abroad.filter(Q(monitoring_next_due=None) | Q(monitoring_next_due__lte=overdue_through))
+        .select_for_update(of=("self",))  # before their reports are read
+        .values_list(
             "pk",
             "child_id",
             "child__birth_date",
@@ -143,10 +155,9 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
 def recompute_monitoring(adoptions) -> None:
     """Have the next sweep compute the monitoring schedule of `adoptions` afresh (their
     `monitoring_next_due` and `monitoring_first_missing`); until it has, the post's queue computes
-    it on each reading (consular.work.monitoring_due)."""
-    adoptions.exclude(monitoring_next_due=None, monitoring_first_missing=None).update(
-        monitoring_next_due=None, monitoring_first_missing=None
-    )
+    it on each reading (consular.work.monitoring_due). Every row is written, even one not yet
+    computed: the sweep may be computing it, and the write waits for the sweep to commit."""
+    adoptions.update(monitoring_next_due=None, monitoring_first_missing=None)
 
 
 def settle_follow_up() -> int:

@@ -12,13 +12,14 @@ from adoption.models import Adoption, Decision
 from core.models import Country, Policy
 from registry.models import Child
 
-from .deadlines import recompute_monitoring
+from .deadlines import COMPUTED, recompute_monitoring
 from .models import MonitoringReport
 
 
 @receiver(post_save, sender=Policy, dispatch_uid="consular.recompute_all_schedules")
 def policy_saved(**kwargs) -> None:
-    recompute_monitoring(Adoption.objects.all())
+    # only those computed: no sweep is computing any now (it would hold the policy: Policy.lock)
+    recompute_monitoring(Adoption.objects.filter(COMPUTED))
 
 
 @receiver(post_save, sender=Child, dispatch_uid="consular.recompute_schedule_of_child")

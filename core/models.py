@@ -412,6 +412,12 @@ class Policy(models.Model):
         return policy
 
     @classmethod
+    def lock(cls) -> None:
+        """Lock every version until the transaction ends: one writer at a time (`update_policy`),
+        and no change while a sweep computes from the version in effect (consular.deadlines)."""
+        list(cls.objects.select_for_update().values_list("pk", flat=True))
+
+    @classmethod
     def current(cls) -> Policy:
         """The version in effect today."""
         return cls.on(today())

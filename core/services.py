@@ -99,7 +99,7 @@ def update_policy(*, actor: User, effective_from: datetime.date | None = None, *
     allowed): the version at that date is changed, or one is inserted there, its other parameters
     copied from the version in effect on that date. Later versions stay as they are (RULES §11.15)."""
     effective_from = effective_from or today()
-    list(Policy.objects.select_for_update().values_list("pk", flat=True))  # one writer at a time
+    Policy.lock()
     base = Policy.on(effective_from)
     before = snapshot(base, exclude=("updated_at",)) if base.effective_from == effective_from else None
     policy = base

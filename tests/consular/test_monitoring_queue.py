@@ -4,8 +4,10 @@ followed child's schedule computed in full: before any sweep, after one, after a
 and when a version of the policy with another schedule takes effect."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection
 
 from adoption.models import Adoption
 from consular import deadlines, rules, services
@@ -16,6 +18,7 @@ from core import work
 from core.dates import add_months, today
 from core.models import Policy
 from tests.adoption.conftest import adopt_abroad
+from tests.conftest import postgres_only
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -129,3 +132,56 @@ def test_a_schedule_that_takes_effect_later_is_read_in_full_until_the_sweep_keep
     assert kept.monitoring_policy == Policy.on(tomorrow)
     assert kept.monitoring_first_missing == add_months(in_force_on(followed[3]), 3)
     assert shown(users["consular"], tomorrow, until) == every_line(tomorrow, until)[: work.PER_SOURCE]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_report_received_while_the_sweep_computes_the_child_s_schedule_is_not_overwritten(
+    users, district, court, us_post, monkeypatch
+):
+    """The sweep holds the adoptions it reads: a report recorded meanwhile sets the child's dates
+    back to "not computed" once the sweep has committed, so the sweep's date (computed without
+    that report) never stands."""
+    _, child = adopt_abroad(district, court, in_force_ago=400, birth_days_ago=6 * 365)
+    first, second = (add_months(in_force_on(child), months) for months in (6, 12))
+    read, go = threading.Event(), threading.Event()
+    reminded_pairs = deadlines.reminded_pairs
+
+    def paused(*args, **kwargs):  # the sweep has read the reports of its batch: it waits here
+        read.set()
+        assert go.wait(10)
+        return reminded_pairs(*args, **kwargs)
+
+    monkeypatch.setattr(deadlines, "reminded_pairs", paused)
+    errors: list[Exception] = []
+
+    def run(job):
+        try:
+            job()
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    sweep = threading.Thread(target=run, args=(deadlines.sweep_consular_deadlines,))
+    sweep.start()
+    assert read.wait(10)
+    receipt = threading.Thread(
+        target=run,
+        args=(
+            lambda: services.record_monitoring_report(
+                actor=users["consular"], child=child, due_on=first, received_on=today()
+            ),
+        ),
+    )
+    receipt.start()
+    receipt.join(1)
+    assert receipt.is_alive()  # it waits for the sweep's hold on the adoption
+    go.set()
+    sweep.join(10)
+    receipt.join(10)
+    assert errors == [] and not sweep.is_alive() and not receipt.is_alive()
+    assert first_missing(child) is None  # the receipt came after the sweep's date
+    monkeypatch.setattr(deadlines, "reminded_pairs", reminded_pairs)
+    deadlines.sweep_consular_deadlines()
+    assert first_missing(child) == second
