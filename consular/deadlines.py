@@ -12,7 +12,7 @@ monitoring is done (`settle_follow_up`).
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Callable
 
 from django.db import transaction
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adoption.deadlines import certificates_pending
 from adoption.models import Adoption, Decision
+from core import copying
 from core.batching import batched
 from core.countries import KZ
 from core.dates import today
@@ -37,7 +38,6 @@ MONITORING_REMINDER = reminder_kind("monitoring_report_overdue", _("monitoring r
 COMPUTED = ~Q(monitoring_next_due=None, monitoring_first_missing=None)
 
 
-@transaction.atomic
 def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     """Derive the consular reminders from the database; idempotent (unique kind, subject, due date).
 
@@ -48,15 +48,9 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     A steady-state sweep reads only what fell due since the last one: the registrations not yet
     reminded (in SQL), and the adoptions whose next report's grace period has passed
     (`Adoption.monitoring_next_due`). Each adoption it reads, it also keeps the first report not
-    received (`Adoption.monitoring_first_missing`, for the post's queue).
-
-    One transaction, which holds the policy and the adoptions it reads: what makes their dates stale
-    (a policy changed, a report received, a birth date corrected: consular.signals) waits for it to
-    commit and sets them back to "not computed" after it, never before (a date computed from what
-    has just changed would overwrite it).
+    received (`Adoption.monitoring_first_missing`, for the post's queue): `_follow_reports`.
     """
     on = on or today()
-    Policy.lock()
     policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
     registration_days = datetime.timedelta(days=policy.consular_registration_days)
     grace = datetime.timedelta(days=policy.monitoring_grace_days)
@@ -87,20 +81,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
             "child_id", "decision__in_force_on", "decision__case__receiving_country", "decision__case__district_id"
         )
     )
-    watched = list(
-        abroad.filter(Q(monitoring_next_due=None) | Q(monitoring_next_due__lte=overdue_through))
-        .select_for_update(of=("self",))  # before their reports are read
-        .values_list(
-            "pk",
-            "child_id",
-            "child__birth_date",
-            "decision__in_force_on",
-            "decision__case__receiving_country",
-            "monitoring_next_due",
-        )
-    )
-    post_of = _posts([child_id for child_id, *_ in unregistered] + [child_id for _, child_id, *_ in watched])
-
+    post_of = _posts([child_id for child_id, *_ in unregistered])
     counts = create_reminders(
         Reminder(
             kind=REGISTRATION_REMINDER,
@@ -113,43 +94,75 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
         )
         for child_id, in_force_on, country, district_id in unregistered
     )
-    moved: dict[datetime.date, list[int]] = defaultdict(list)  # the new next due date: its adoptions
-    missing: dict[datetime.date, list[int]] = defaultdict(list)  # the first report not received: its adoptions
-    for batch in batched(watched):
-        children = [child_id for _, child_id, *_ in batch]
-        received = set(MonitoringReport.objects.filter(child_id__in=children).values_list("child_id", "due_on"))
-        already = reminded_pairs(MONITORING_REMINDER, subject_type="child", subject_ids=children)
-        due = []
-        for adoption_id, child_id, birth_date, in_force_on, country, next_due in batch:
-            assert in_force_on is not None  # `abroad` holds adoptions in force
-            dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule)
-            for due_on in dues:
-                if (
-                    (next_due or due_on) <= due_on <= overdue_through
-                    and (child_id, due_on) not in received
-                    and (child_id, due_on + grace) not in already
-                ):
-                    due.append(
-                        Reminder(
-                            kind=MONITORING_REMINDER,
-                            subject_type="child",
-                            subject_id=child_id,
-                            due_on=due_on + grace,
-                            consular_post_id=post_of(child_id, country),
-                            detail=f"monitoring report due {due_on.isoformat()} not received",
-                        )
-                    )
-            moved[next((d for d in dues if d > overdue_through), Adoption.NO_REPORT_LEFT)].append(adoption_id)
-            missing[next((d for d in dues if (child_id, d) not in received), Adoption.NO_REPORT_LEFT)].append(
-                adoption_id
-            )
-        counts += create_reminders(due)
-    # one UPDATE per date (bulk_update's CASE is quadratic in the batch)
-    for field, by_date in (("monitoring_next_due", moved), ("monitoring_first_missing", missing)):
-        for day, ids in by_date.items():
-            for some in batched(ids):
-                Adoption.objects.filter(pk__in=some).update(**{field: day, "monitoring_policy": policy})
+    watched = abroad.filter(Q(monitoring_next_due=None) | Q(monitoring_next_due__lte=overdue_through))
+    for ids in batched(list(watched.order_by("pk").values_list("pk", flat=True))):
+        counts += _follow_reports(watched.filter(pk__in_array=ids), on)
     return {kind: counts[kind] for kind in (REGISTRATION_REMINDER, MONITORING_REMINDER)}
+
+
+MONITORING_KEPT = ["monitoring_next_due", "monitoring_first_missing", "monitoring_policy"]  # by _follow_reports
+
+
+@transaction.atomic
+def _follow_reports(adoptions, on: datetime.date) -> Counter:
+    """The monitoring reports of `adoptions` (a batch): each one overdue and not reminded yet gets
+    its reminder, and each adoption its next due date to look at and its first report not
+    received, under the policy in effect. One transaction, which holds the policy and these
+    adoptions: what makes their dates stale (a policy changed, a report received, a birth date
+    corrected: consular.signals) waits for it to commit and sets them back to "not computed" after
+    it, never before (a date computed without the change would overwrite it). A batch at a time,
+    so that a report being recorded waits for one batch, not for a whole first sweep."""
+    Policy.lock()
+    policy = Policy.on(on)
+    grace = datetime.timedelta(days=policy.monitoring_grace_days)
+    overdue_through = on - grace - datetime.timedelta(days=1)
+    batch = list(
+        adoptions.select_for_update(of=("self",)).values_list(  # held before their reports are read
+            "pk",
+            "child_id",
+            "child__birth_date",
+            "decision__in_force_on",
+            "decision__case__receiving_country",
+            "monitoring_next_due",
+        )
+    )
+    children = [child_id for _, child_id, *_ in batch]
+    received = set(MonitoringReport.objects.filter(child_id__in=children).values_list("child_id", "due_on"))
+    already = reminded_pairs(MONITORING_REMINDER, subject_type="child", subject_ids=children)
+    post_of = _posts(children)
+    due, kept = [], []
+    for adoption_id, child_id, birth_date, in_force_on, country, next_due in batch:
+        assert in_force_on is not None  # `abroad` holds adoptions in force
+        dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule)
+        for due_on in dues:
+            if (
+                (next_due or due_on) <= due_on <= overdue_through
+                and (child_id, due_on) not in received
+                and (child_id, due_on + grace) not in already
+            ):
+                due.append(
+                    Reminder(
+                        kind=MONITORING_REMINDER,
+                        subject_type="child",
+                        subject_id=child_id,
+                        due_on=due_on + grace,
+                        consular_post_id=post_of(child_id, country),
+                        detail=f"monitoring report due {due_on.isoformat()} not received",
+                    )
+                )
+        kept.append(
+            Adoption(
+                pk=adoption_id,
+                monitoring_next_due=next((d for d in dues if d > overdue_through), Adoption.NO_REPORT_LEFT),
+                monitoring_first_missing=next(
+                    (d for d in dues if (child_id, d) not in received), Adoption.NO_REPORT_LEFT
+                ),
+                monitoring_policy=policy,
+            )
+        )
+    counts = create_reminders(due)
+    copying.update_each(Adoption, kept, MONITORING_KEPT)
+    return counts
 
 
 def recompute_monitoring(adoptions) -> None:

@@ -106,6 +106,36 @@ def insert_select(
         return cursor.fetchall()
 
 
+def update_each(model: type[models.Model], rows: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Set `fields` of each of `rows` (instances of `model` with their pk) to its own values. On
+    PostgreSQL one statement, each column's values as one array (`UPDATE ... FROM unnest(...)`):
+    Django's `bulk_update` builds a CASE of every row for every field, in Python, which took 30 of
+    the 50 s of a consular sweep's 99,476 adoptions at 1,000,000 children. The embedded SQLite
+    keeps `bulk_update`."""
+    if not rows:
+        return
+    if not available():
+        model._default_manager.bulk_update(rows, fields, batch_size=500)
+        return
+    quote = connection.ops.quote_name
+    columns: list[tuple[str, str, models.Field]] = []  # (quoted column, its array type, field): the pk first
+    for field in [model._meta.pk, *(model._meta.get_field(name) for name in fields)]:
+        assert isinstance(field, models.Field) and field.column  # a concrete column of the model's table
+        columns.append((quote(field.column), f"{field.db_type(connection)}[]", field))
+    arrays = [
+        [field.get_db_prep_value(getattr(row, field.attname), connection) for row in rows] for *_, field in columns
+    ]
+    (pk, *_), *values = columns
+    sets = ", ".join(f"{column} = v.c{i}" for i, (column, *_) in enumerate(values, 1))
+    casts = ", ".join(f"%s::{array}" for _, array, _ in columns)
+    aliases = ", ".join(f"c{i}" for i in range(len(columns)))
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET {sets} FROM unnest({casts}) AS v({aliases}) WHERE t.{pk} = v.c0", arrays
+        )
+
+
 def new_ids(model: type[models.Model], n: int) -> list[int]:
     """`n` ids for new rows of `model`, taken from its table's sequence, increasing: rows staged
     with their ids can be linked to each other before they are written."""
