@@ -51,15 +51,13 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     received (`Adoption.monitoring_first_missing`, for the post's queue): `_follow_reports`.
     """
     on = on or today()
-    policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
-    registration_days = datetime.timedelta(days=policy.consular_registration_days)
-    grace = datetime.timedelta(days=policy.monitoring_grace_days)
-    overdue_through = on - grace - datetime.timedelta(days=1)  # a report due on or before it is overdue
     abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
-    # kept under another version of the policy (one that took effect since): every schedule afresh
-    recompute_monitoring(Adoption.objects.filter(COMPUTED).exclude(monitoring_policy=policy))
-    # in force in the country: no report to follow (one not yet in force is looked at once it is)
-    (
+    with transaction.atomic():  # the policy held, as when a change of it sets the dates back (consular.signals)
+        Policy.lock()
+        policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
+        # kept under another version of the policy (one that took effect since): every schedule afresh
+        recompute_monitoring(Adoption.objects.filter(COMPUTED).exclude(monitoring_policy=policy))
+        # in force in the country: no report to follow (one not yet in force is looked at once it is)
         Adoption.objects.filter(
             monitoring_next_due=None, decision__in_force_on__isnull=False, decision__case__receiving_country=""
         ).update(
@@ -67,7 +65,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
             monitoring_first_missing=Adoption.NO_REPORT_LEFT,
             monitoring_policy=policy,
         )
-    )
+    registration_days = datetime.timedelta(days=policy.consular_registration_days)
 
     registration_due = ExpressionWrapper(
         OuterRef("decision__in_force_on") + registration_days, output_field=DateField()
@@ -94,10 +92,16 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
         )
         for child_id, in_force_on, country, district_id in unregistered
     )
+    overdue_through = last_overdue(on, policy)
     watched = abroad.filter(Q(monitoring_next_due=None) | Q(monitoring_next_due__lte=overdue_through))
     for ids in batched(list(watched.order_by("pk").values_list("pk", flat=True))):
         counts += _follow_reports(watched.filter(pk__in_array=ids), on)
     return {kind: counts[kind] for kind in (REGISTRATION_REMINDER, MONITORING_REMINDER)}
+
+
+def last_overdue(on: datetime.date, policy: Policy) -> datetime.date:
+    """The last due date of a report that is overdue on `on` (its grace period over), and of any before it."""
+    return on - datetime.timedelta(days=policy.monitoring_grace_days + 1)
 
 
 MONITORING_KEPT = ["monitoring_next_due", "monitoring_first_missing", "monitoring_policy"]  # by _follow_reports
@@ -115,7 +119,7 @@ def _follow_reports(adoptions, on: datetime.date) -> Counter:
     Policy.lock()
     policy = Policy.on(on)
     grace = datetime.timedelta(days=policy.monitoring_grace_days)
-    overdue_through = on - grace - datetime.timedelta(days=1)
+    overdue_through = last_overdue(on, policy)
     batch = list(
         adoptions.select_for_update(of=("self",)).values_list(  # held before their reports are read
             "pk",
