@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 # it leaves the calendar (a year 1 "as of" would reach back to year 0).
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
+PICKER_BOUNDS = {"min": EARLIEST.isoformat(), "max": LATEST.isoformat()}  # a date input's attributes: the same range
 
 
 def check_in_range(day: date) -> None:

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from .dates import EARLIEST, LATEST, check_in_range
+from .dates import PICKER_BOUNDS, check_in_range
 from .errors import Forbidden, RuleError
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class DateField(forms.DateField):
 
     def widget_attrs(self, widget):
         """The browser's date picker offers the same range the service accepts."""
-        return {**super().widget_attrs(widget), "min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
+        return {**super().widget_attrs(widget), **PICKER_BOUNDS}
 
 
 def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
