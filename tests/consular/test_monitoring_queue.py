@@ -29,14 +29,14 @@ def every_line(on: datetime.date, until: datetime.date) -> list[tuple[datetime.d
     received (the test's posts follow every adoption abroad)."""
     schedule = Policy.on(on).monitoring_schedule
     received = set(MonitoringReport.objects.values_list("child_id", "due_on"))
-    adoptions = Adoption.objects.select_related("decision", "child").filter(decision__in_force_on__isnull=False)
+    followed = Adoption.objects.filter(decision__in_force_on__isnull=False).values_list(
+        "child_id", "decision__in_force_on", "child__birth_date"
+    )
     return sorted(
-        (due_on, adoption.child_id)
-        for adoption in adoptions
-        for due_on in rules.monitoring_due_dates(
-            in_force_on(adoption.child), adoption.child.birth_date, schedule, until=until
-        )
-        if (adoption.child_id, due_on) not in received
+        (due_on, child_id)
+        for child_id, start, birth_date in followed
+        for due_on in rules.monitoring_due_dates(start, birth_date, schedule, until=until)  # type: ignore[arg-type]  # in force: filtered
+        if (child_id, due_on) not in received
     )
 
 
