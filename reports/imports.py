@@ -131,7 +131,7 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
     districts = set(District.objects.values_list("code", flat=True))
     embassies = set(ConsularPost.objects.filter(kind=ConsularPost.Kind.EMBASSY).values_list("country", flat=True))
     named = {r["child_external_id"] for _, r in rows if r["child_external_id"]}
-    children = {c.external_id: c for c in Child.objects.filter(external_id__in_array=named)}
+    children = {c.external_id: c for c in Child.objects.filter(external_id__in_array=named).select_related("district")}
     # what is stored already, by the case it belongs to: a row of that very case is skipped, not refused
     adopted = dict(
         Adoption.objects.filter(child__in=children.values()).values_list(
@@ -203,6 +203,15 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
                     "district",
                     "unknown_district",
                     _("No district with code %(code)s.") % {"code": raw["district"]},
+                )
+            )
+        elif existing and existing.district.code != raw["district"]:  # a case's children are in its district
+            e.append(
+                CellError(
+                    line,
+                    "district",
+                    "not_the_childs_district",
+                    _("This child is on the register of district %(code)s.") % {"code": existing.district.code},
                 )
             )
         relative = parse_choice(raw["relative"], ["yes", "no"], line, "relative", e)
