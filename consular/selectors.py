@@ -47,8 +47,14 @@ def adopted_children_for(user: User) -> QuerySet[Child]:
 def adoptions_of_adopted_children(user: User) -> QuerySet[Adoption]:
     """The adoptions of `adopted_children_for(user)`: the same children, read from the adoptions'
     side (no child's record joined to its adoption first: at 1,000,000 children a page of them by
-    date took 3.2 s for the ministry that way, a post's monitoring queue 0.7 s)."""
-    return _abroad(Adoption.objects.filter(of_children_for(user)))
+    date took 3.2 s for the ministry that way, a post's monitoring queue 0.7 s). For a territory
+    the case's side is added, as in `adoptions_abroad_for`: the same adoptions (a case's children
+    are in its district: `open_case`, and the import refuses a row that says otherwise), read from
+    the territory's cases abroad instead of its 26,000 children (at 1,000,000 children a district's
+    adopted-abroad page 190 -> 90 ms, a region's 195 -> 75 ms)."""
+    adoptions = Adoption.objects.filter(of_children_for(user))
+    territory = territory_q(user, district="decision__case__district")
+    return _abroad(adoptions if territory is None else adoptions.filter(territory))
 
 
 def adopted_children_latest_first(user: User) -> QuerySet[Adoption, int]:
