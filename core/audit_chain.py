@@ -20,8 +20,9 @@ import logging
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 
+from . import locks
 from .models import AuditEvent
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,6 @@ CONTENT = (
     "purpose",
 )
 BATCH = 5000
-LOCK_KEY = 7_316_001  # pg_advisory_xact_lock: one sealer at a time
 
 
 def digest(previous: str, event: dict) -> str:
@@ -75,9 +75,7 @@ def seal(*, batch: int = BATCH) -> int:
     sealed = 0
     while True:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            locks.hold(locks.AUDIT_CHAIN)  # one sealer at a time
             current = head()
             pending = list(
                 AuditEvent.objects.filter(seq__isnull=True).order_by("id").values(*CONTENT, "object_ids")[:batch]

@@ -9,16 +9,17 @@ twice changes nothing.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core import copying
+from core import copying, locks
 from core.audit import audit_event
 from core.batching import batched
 from core.dates import is_minor, today
@@ -68,6 +69,33 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+Importer = Callable[..., ImportResult]  # (path, *, dry_run, progress)
+
+
+def one_at_a_time(importer: Importer) -> Importer:
+    """An import in one transaction that holds the imports' lock (`core.locks`) from its
+    validation to its commit. A second import of the same rows waits, then finds them stored and
+    skips them (REPORTS.md: importing the same file twice changes nothing); before, both
+    validated them as new and the second failed on their unique keys. A record a user writes
+    meanwhile that the file conflicts with (a consular post's registration number) ends the
+    import with nothing written and an error naming it, as a file's errors are."""
+
+    @functools.wraps(importer)
+    def run(path: str | Path, *, dry_run: bool = False, progress: Callable[[int, int], None] | None = None):
+        try:
+            with transaction.atomic():
+                locks.hold(locks.IMPORTS)
+                return importer(path, dry_run=dry_run, progress=progress)
+        except IntegrityError:
+            message = _(
+                "A record written while the file was imported conflicts with it: nothing was imported. "
+                "Import the file again: what is stored now is skipped, or named by line."
+            )
+            return ImportResult(errors=[CellError(1, None, "conflict", message)], dry_run=dry_run)
+
+    return run
 
 
 def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
@@ -143,6 +171,7 @@ BATCH = 1000  # rows per bulk write (the embedded SQLite)
 SET_BATCH = 2_000  # rows per set-based write (PostgreSQL): a few statements each, progress between
 
 
+@one_at_a_time
 def import_children(
     path: str | Path, *, dry_run: bool = False, progress: Callable[[int, int], None] | None = None
 ) -> ImportResult:
@@ -157,17 +186,16 @@ def import_children(
     )
     new = [row for row in parsed if row.external_id not in existing]
     result.skipped = len(parsed) - len(new)
-    with transaction.atomic():
-        copying.begin_bulk()
-        written: list[Stored] = []
-        for batch in batched(new, SET_BATCH if copying.available() else BATCH):
-            written += _write(batch)
-            result.created += len(batch)
-            if progress:
-                progress(result.skipped + result.created, len(parsed))
-        # the duplicate search of the whole file at once, each row against the register and the rows before it
-        for row, warnings in zip(new, flag_duplicates(written), strict=True):
-            result.flagged.extend(f"line {row.line}: {w.detail}" for w in warnings)
+    copying.begin_bulk()
+    written: list[Stored] = []
+    for batch in batched(new, SET_BATCH if copying.available() else BATCH):
+        written += _write(batch)
+        result.created += len(batch)
+        if progress:
+            progress(result.skipped + result.created, len(parsed))
+    # the duplicate search of the whole file at once, each row against the register and the rows before it
+    for row, warnings in zip(new, flag_duplicates(written), strict=True):
+        result.flagged.extend(f"line {row.line}: {w.detail}" for w in warnings)
     if progress and not new:
         progress(len(parsed), len(parsed))
     return result

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from adoption import rules as adoption_rules
@@ -30,7 +29,7 @@ from core.dates import is_minor, today
 from core.models import ConsularPost, District
 from core.tabular import CellError, parse_choice, parse_date, read_rows, require
 from registry import services as registry_services
-from registry.imports import ImportResult, flag_duplicates
+from registry.imports import ImportResult, flag_duplicates, one_at_a_time
 from registry.models import Child, ChildStatus, DeregistrationReason, RegisterEntry, Sex
 from registry.rules import name_key
 from registry.services import Stored
@@ -321,6 +320,7 @@ def flags_of(group: CaseGroup, row: ChildRow) -> list[str]:
     return [f"line {row.line} ({group.case_ref}): {flag}" for flag in flags]
 
 
+@one_at_a_time
 def import_adoptions(
     path: str | Path, *, dry_run: bool = False, progress: Callable[[int, int], None] | None = None
 ) -> ImportResult:
@@ -342,20 +342,19 @@ def import_adoptions(
     by_sets = [g for g in new if set_based and all(r.existing_child is None for r in g.rows)]
     one_by_one = [g for g in new if not (set_based and all(r.existing_child is None for r in g.rows))]
     done = result.skipped
-    with transaction.atomic():
-        copying.begin_bulk()
-        created: list[tuple[Stored, int]] = []
-        for batch in _batches(by_sets):
-            created += _write_set_based(batch, embassies)
-            done += _created(batch, result)
-            if progress:
-                progress(done, result.rows)
-        _flag_duplicates(created)
-        for group in one_by_one:
-            _write_case(group, districts[group.district], embassies)
-            done += _created([group], result)
-            if progress:
-                progress(done, result.rows)
+    copying.begin_bulk()
+    created: list[tuple[Stored, int]] = []
+    for batch in _batches(by_sets):
+        created += _write_set_based(batch, embassies)
+        done += _created(batch, result)
+        if progress:
+            progress(done, result.rows)
+    _flag_duplicates(created)
+    for group in one_by_one:
+        _write_case(group, districts[group.district], embassies)
+        done += _created([group], result)
+        if progress:
+            progress(done, result.rows)
     if new:  # as the hourly task would: the history's settled follow-ups leave the queues' reads
         if result.created >= ANALYZE_AFTER:  # a history, not a few cases: the planner must see it
             copying.analyze(Decision, Case, Adoption, Child, Departure, ConsularRegistration)

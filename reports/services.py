@@ -56,10 +56,24 @@ def run_import_job(job_id: int) -> ImportJob:
     transaction that holds the job's row lock. A second delivery while it runs finds the row
     locked and leaves; a delivery after a worker died mid-import (its transaction rolled back,
     its lock gone) finds the job still running and unlocked, and runs it again; a delivery after
-    the end finds it finished.
+    the end finds it finished. An import that raises (nothing written) leaves its job failed,
+    never running for ever, and the error goes on to the worker's log.
     """
-    open_states = (ImportJob.Status.PENDING, ImportJob.Status.RUNNING)
     ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(status=ImportJob.Status.RUNNING)
+    try:
+        return _run(job_id)
+    except Exception:
+        message = _("The import stopped on an unexpected error and wrote nothing. Its file can be imported again.")
+        stopped = {"line": 1, "column": None, "code": "import_stopped", "message": message}
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.FAILED, errors=[stopped], finished_at=timezone.now()
+        )
+        cache.delete(progress_key(job_id))
+        raise
+
+
+def _run(job_id: int) -> ImportJob:
+    open_states = (ImportJob.Status.PENDING, ImportJob.Status.RUNNING)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, status__in=open_states).first()
         if job is None:  # finished, or being run by a live worker

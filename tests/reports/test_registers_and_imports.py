@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.management.commands.seed_demo import load_reference_data
 from core.models import District
 from registry.imports import COLUMNS, import_children
+from registry.models import Child
 from reports import services
 from reports.models import ImportJob
 from tests.conftest import SHARED
@@ -146,6 +147,26 @@ def test_an_import_with_errors_fails_and_lists_them_by_line_and_column(api, user
             "message": "A date from 1900-01-01 to 2199-12-31.",
         },
     ]
+
+
+def test_an_import_that_stops_on_an_error_leaves_its_job_failed_not_running(api, users, district, monkeypatch):
+    sample = (SHARED / "samples" / "children.csv").read_text(encoding="utf-8").replace("<district code>", district.code)
+    upload = SimpleUploadedFile("children.csv", sample.encode(), content_type="text/csv")
+    job_id = api(users["ministry"]).post("/api/v1/imports/", {"kind": "children", "file": upload}, format="multipart")
+    job_id = job_id.json()["id"]
+
+    def stops(path, **kwargs):
+        import_children(path, **kwargs)  # written, then stopped before its transaction commits
+        raise RuntimeError("the worker's soft time limit")
+
+    monkeypatch.setitem(services.IMPORTERS, ImportJob.Kind.CHILDREN, stops)
+    with pytest.raises(RuntimeError):  # on to the worker's log
+        services.run_import_job(job_id)
+    progress = api(users["ministry"]).get(f"/api/v1/imports/{job_id}/").json()
+    assert progress["status"] == "failed" and [e["code"] for e in progress["errors"]] == ["import_stopped"]
+    assert not Child.objects.exists()  # nothing written
+    monkeypatch.undo()
+    assert services.run_import_job(job_id).status == "failed"  # a redelivery leaves it as it is
 
 
 def test_uploads_must_be_csv_or_xlsx(api, users):
