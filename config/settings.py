@@ -307,9 +307,20 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Cache (shared by web and worker: import progress) ------------------------
+# --- Cache (shared by web and worker: import progress; the API's rate limits) --------
 if env("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+    # A convenience, never a dependency: with Redis away a read is a miss and a write is lost
+    # (logged), and the request goes on: an import's progress shows 0, the API's rate limits
+    # count from zero until it is back. /healthz reports the broker down meanwhile.
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 3, "SOCKET_TIMEOUT": 5},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "adoption.cache"
 else:
     CACHES = {
         "default": {
@@ -369,6 +380,8 @@ SWEEP_EVERY_SECONDS = env_int("SWEEP_EVERY_SECONDS", 15 * 60)
 # A settled follow-up only spares the queues a read (an open one is read through the full
 # definitions), so settling need not keep pace with the sweeps; it reads every open decision.
 SETTLE_EVERY_SECONDS = env_int("SETTLE_EVERY_SECONDS", 60 * 60)
+# An import uploaded while the broker was away waits for it; a user watches its page meanwhile.
+REQUEUE_IMPORTS_EVERY_SECONDS = env_int("REQUEUE_IMPORTS_EVERY_SECONDS", 60)
 
 
 def _every(seconds: int, task: str) -> dict:
@@ -384,6 +397,7 @@ CELERY_BEAT_SCHEDULE = {
     "reminder-emails": _every(SWEEP_EVERY_SECONDS, "core.send_reminder_emails"),
     "audit-chain": _every(SWEEP_EVERY_SECONDS, "core.seal_audit_chain"),
     "follow-up-settled": _every(SETTLE_EVERY_SECONDS, "consular.settle_follow_up"),
+    "import-jobs": _every(REQUEUE_IMPORTS_EVERY_SECONDS, "reports.requeue_imports"),
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -3,6 +3,9 @@ transaction is still open (through the cache, shared by web and worker processes
 
 from __future__ import annotations
 
+import logging
+
+import kombu.exceptions
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -18,6 +21,8 @@ from registry import imports as children
 from . import imports as adoptions
 from .models import ImportJob
 
+log = logging.getLogger(__name__)
+
 IMPORTERS = {ImportJob.Kind.CHILDREN: children.import_children, ImportJob.Kind.ADOPTIONS: adoptions.import_adoptions}
 # each kind's header row (REPORTS.md, Bulk import): shown on the import page, and its empty file
 COLUMNS = {ImportJob.Kind.CHILDREN: children.COLUMNS, ImportJob.Kind.ADOPTIONS: adoptions.COLUMNS}
@@ -31,8 +36,6 @@ def progress_key(job_id: int) -> str:
 @transaction.atomic
 def start_import(*, actor, kind: str, file, dry_run: bool = False) -> ImportJob:
     """Accept a file for import (a CSV or XLSX of at most IMPORT_MAX_BYTES) and queue it."""
-    from .tasks import run_import
-
     if kind not in ImportJob.Kind.values:
         raise RuleError("kind", "invalid_choice", _("Unknown kind of import."))
     if not file.name.lower().endswith((".csv", ".xlsx")):
@@ -45,8 +48,32 @@ def start_import(*, actor, kind: str, file, dry_run: bool = False) -> ImportJob:
         )
     job = ImportJob.objects.create(kind=kind, file=file, dry_run=dry_run, created_by=actor)
     record_write(actor=actor, verb="start_import", obj=job)
-    transaction.on_commit(lambda: run_import.delay(job.pk))
+    transaction.on_commit(lambda: queue(job.pk))
     return job
+
+
+def queue(job_id: int) -> None:
+    """Hand a job to the workers. With the broker away the job stays stored, waiting for a worker
+    (not queued), and the upload is still accepted; `requeue_imports` hands it over once the
+    broker is back. A job handed over twice runs once (`run_import_job`)."""
+    from .tasks import run_import
+
+    try:
+        run_import.delay(job_id)
+    except kombu.exceptions.OperationalError:
+        log.warning("import job waits for the broker", extra={"job": job_id})
+        return
+    ImportJob.objects.filter(pk=job_id).update(queued_at=timezone.now())
+
+
+def requeue_imports() -> int:
+    """Beat: hand over the jobs that were uploaded while the broker was away; how many."""
+    waiting = list(
+        ImportJob.objects.filter(status=ImportJob.Status.PENDING, queued_at__isnull=True).values_list("pk", flat=True)
+    )
+    for job_id in waiting:
+        queue(job_id)
+    return len(waiting)
 
 
 def run_import_job(job_id: int) -> ImportJob:

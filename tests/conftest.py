@@ -239,6 +239,24 @@ def celery_worker(env, tmp_path: Path, name="worker"):
         yield proc
 
 
+@contextlib.contextmanager
+def beat(env, tmp_path: Path, name="beat"):
+    args = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "beat",
+        "-l",
+        "INFO",
+        "-s",
+        str(tmp_path / f"{name}-schedule"),
+    ]
+    with process(args, env, tmp_path / f"{name}.log") as proc:
+        yield proc
+
+
 def http_get(url, timeout=30):
     """(status, body) of a GET, without raising on 4xx/5xx."""
     try:

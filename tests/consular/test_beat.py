@@ -4,9 +4,7 @@ Beat sweeps recompute what is due from the database, so two beats, repeated swee
 broker outage never make a reminder twice nor lose one.
 """
 
-import contextlib
 import datetime
-import sys
 import time
 
 import pytest
@@ -14,35 +12,17 @@ import pytest
 from core.models import Reminder
 from tests.adoption.conftest import adopt_abroad
 from tests.conftest import (
+    beat,
     celery_worker,
     database_url,
     free_port,
     postgres_only,
-    process,
     redis_server,
     service_env,
     wait_for,
 )
 
 pytestmark = [pytest.mark.services, postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-@contextlib.contextmanager
-def beat(env, tmp_path, name):
-    args = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "beat",
-        "-l",
-        "INFO",
-        "-s",
-        str(tmp_path / f"{name}-schedule"),
-    ]
-    with process(args, env, tmp_path / f"{name}.log") as proc:
-        yield proc
 
 
 def reminders_of(child):
