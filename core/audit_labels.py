@@ -244,6 +244,7 @@ FIELD_LABELS = {
     "skipped": _("Skipped"),
     "errors": _("Errors"),
     "flagged": _("Possible duplicates"),
+    "queued_at": _("Handed to the workers at"),
     "finished_at": _("Finished at"),
 }
 

@@ -291,4 +291,5 @@ def import_job(request, pk):
         raise PermissionDenied
     job = get_object_or_404(ImportJob, pk=pk)
     done, total = services.progress_of(job)
-    return render(request, "reports/import_job.html", {"job": job, "done": done, "total": total})
+    labels = dict(ImportJob.Status.choices)  # the script shows each status the API reports in the page's language
+    return render(request, "reports/import_job.html", {"job": job, "done": done, "total": total, "labels": labels})

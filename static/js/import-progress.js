@@ -3,11 +3,12 @@
   const box = document.getElementById("import");
   if (!box || box.dataset.final) return;
   const bar = document.getElementById("bar"), state = document.getElementById("state"), count = document.getElementById("count");
+  const labels = JSON.parse(document.getElementById("import-status-labels").textContent);  // in the page's language
   async function poll() {
     try {
       const response = await fetch(box.dataset.url, {headers: {"Accept": "application/json"}, credentials: "same-origin"});
       const job = await response.json();
-      bar.value = job.percent; count.textContent = job.done + "/" + job.total; state.textContent = job.status;
+      bar.value = job.percent; count.textContent = job.done + "/" + job.total; state.textContent = labels[job.status] || job.status;
       if (job.status === "done" || job.status === "failed") { window.location.reload(); return; }
     } catch (e) { /* the next poll tries again */ }
     setTimeout(poll, 1000);

@@ -18,6 +18,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from playwright.sync_api import expect
 
 from adoption import services as adoption_services
 from adoption.models import Decision
@@ -27,7 +29,10 @@ from core.management.commands.seed_demo import load_reference_data
 from core.models import Agency, ConsularPost, Court, District, Policy, Role
 from registry import services as registry_services
 from registry.models import Child
+from reports.models import ImportJob
+from reports.services import run_import_job
 from tests.adoption.conftest import make_applicant, make_child
+from tests.conftest import SHARED
 from tests.factories import UserFactory
 from tests.web.conftest import CHROMIUM
 
@@ -662,3 +667,34 @@ def test_a_case_page_prints_its_file_without_the_controls(browser, live_server):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf())).pages)
     assert "Печатнова" in text and "Printer" in text and "CENTRAL_REGISTER_WAIT" in text
     assert "Log out" not in text and "Refer to the court" not in text  # no header, no action
+
+
+def test_an_upload_s_page_follows_its_import_in_the_page_s_language(browser, live_server):
+    """The ministry uploads a file on the import page; its page follows the job (the script polls
+    the API) and names each status in the page's language, then shows the result."""
+    load_reference_data()
+    sample = (SHARED / "samples" / "children.csv").read_text(encoding="utf-8").replace("<district code>", "KZ-71-ESI")
+    page = login(browser, live_server.url, UserFactory.create(role=Role.MINISTRY))
+    with page.expect_navigation():
+        page.select_option("#language", "ru")
+    page.goto(f"{live_server.url}/dashboard/import/")
+    accessible(page)
+    page.select_option("#id_kind", "children")
+    page.set_input_files(
+        "#id_file", files=[{"name": "children.csv", "mimeType": "text/csv", "buffer": sample.encode()}]
+    )
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
+    job = ImportJob.objects.get()
+    with translation.override("ru"):
+        label = {status: str(status.label) for status in ImportJob.Status}
+    expect(page.locator("#state")).to_have_text(label[ImportJob.Status.PENDING])
+    accessible(page)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)  # a worker took it
+    expect(page.locator("#state")).to_have_text(
+        label[ImportJob.Status.RUNNING], timeout=10_000
+    )  # the next poll, in Russian
+    with page.expect_navigation(timeout=10_000):  # the page reloads once the job has finished
+        run_import_job(job.pk)
+    expect(page.locator("#state")).to_have_text(label[ImportJob.Status.DONE])
+    assert Child.objects.count() == 2 and "2/2" in page.locator("#count").inner_text()
