@@ -39,6 +39,15 @@ def foreign_adoption_of(child: Child) -> Adoption | None:
     return None
 
 
+def claim_number(post: ConsularPost, number: str) -> None:
+    """A post gives each registration number once (409 `number_taken` on the field). The post is
+    held until the transaction ends, so that two registrations at the post (of two children, or a
+    transfer) never both find a number free and the second fail on the database's constraint."""
+    ConsularPost.objects.select_for_update().filter(pk=post.pk).first()
+    if ConsularRegistration.objects.filter(post=post, number=number).exists():
+        raise ConflictError("number", "number_taken", _("This post already used this registration number."))
+
+
 def country_of_residence(child: Child, adoption: Adoption) -> str:
     departure = Departure.objects.filter(child=child).first()
     return departure.residence_country if departure else adoption.decision.case.receiving_country
@@ -104,8 +113,7 @@ def register_child(
             "already_registered",
             _("The child is already on a consular register; transfer the registration instead."),
         )
-    if ConsularRegistration.objects.filter(post=post, number=number).exists():
-        raise ConflictError("number", "number_taken", _("This post already used this registration number."))
+    claim_number(post, number)
     registration = ConsularRegistration.objects.create(
         child=child,
         post=post,
@@ -150,6 +158,7 @@ def transfer_registration(
     if post.pk == old.post_id:
         errors.append(FieldError("post", "same_post", _("The child is already registered at this post.")))
     raise_errors(errors)
+    claim_number(post, number)
     before = snapshot(old)
     old.ended_on = registered_on
     old.save(update_fields=["ended_on"])
@@ -390,6 +399,7 @@ def record_monitoring_report(
     summary: str = "",
     attachment=None,
 ) -> MonitoringReport:
+    child = Child.objects.select_for_update().get(pk=child.pk)  # one receipt of a report at a time
     adoption = foreign_adoption_of(child)
     if adoption is None:
         raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force."))

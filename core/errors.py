@@ -6,7 +6,10 @@ Body shape (API.md "Errors"): {"errors": [{"field": ..., "code": ..., "message":
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
+
+log = logging.getLogger("adoption.conflict")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,21 @@ class Forbidden(RuleError):
     """The caller's role may not take this action: 403."""
 
     status = 403
+
+
+def conflict(exc: Exception) -> FieldError:
+    """What a user is told when the database refused a write its service had checked (a record
+    written by another request at the same moment, between the check and the write: the services
+    hold what they check where it matters, this is the net under the rest). Logged with the
+    constraint's name, never the values (they may name a child)."""
+    from django.utils.translation import gettext as _
+
+    cause = getattr(exc.__cause__, "diag", None)
+    constraint = getattr(cause, "constraint_name", None) or type(exc).__name__
+    log.warning("write refused by the database", extra={"constraint": constraint})
+    return FieldError(
+        None, "conflict", _("Another change to the same record was saved at the same moment: reload and try again.")
+    )
 
 
 def not_future(field: str, value, errors: list[FieldError], *, on=None) -> None:

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 
 from .dates import PICKER_BOUNDS, check_in_range
-from .errors import Forbidden, RuleError
+from .errors import Forbidden, RuleError, conflict
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a label translated when shown
@@ -28,6 +29,9 @@ def run_service(form: forms.BaseForm, service, /, **kwargs):
         for error in exc.errors:
             field = (error.field or "").split("[")[0].split(".")[0]
             form.add_error(field if field in form.fields else None, error.message)
+        return None
+    except IntegrityError as exc:
+        form.add_error(None, conflict(exc).message)
         return None
 
 

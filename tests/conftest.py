@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -34,6 +35,27 @@ SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrency is tested on PostgreSQL; SQLite serialises all writers"
 )
+
+
+def race(n, action):
+    """Run `action(i)` in n threads released at once; returns the results (or exceptions)."""
+    barrier, results = threading.Barrier(n), list[object]([None] * n)
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = action(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
 
 
 @pytest.fixture(autouse=True)

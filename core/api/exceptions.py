@@ -2,12 +2,13 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import RuleError
+from core.errors import RuleError, conflict
 
 
 def _flatten(detail, field=None):
@@ -34,6 +35,8 @@ def _flatten(detail, field=None):
 def exception_handler(exc, context):
     if isinstance(exc, RuleError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, IntegrityError):
+        return Response({"errors": [conflict(exc).as_dict()]}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)

@@ -3,6 +3,7 @@
 
 from django.db import models
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from core.dates import check_in_range
 
@@ -12,4 +13,18 @@ class DateField(serializers.DateField):
 
 
 class ModelSerializer(serializers.ModelSerializer):
+    """A model's serializer without the uniqueness checks DRF derives from its constraints: the
+    services own those rules (a 409 naming the field and the rule, e.g. `number_taken`), where
+    DRF's answered 400 `unique` naming no field, before the service, and only when no other
+    request was writing the same row at the same moment."""
+
     serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.DateField: DateField}
+
+    def get_validators(self):
+        return list(getattr(getattr(self, "Meta", None), "validators", []))
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if "validators" in kwargs:
+            kwargs["validators"] = [v for v in kwargs["validators"] if not isinstance(v, UniqueValidator)]
+        return field_class, kwargs

@@ -1,8 +1,6 @@
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 
 from adoption import deadlines, services
 from adoption.models import Adoption, Case, CaseChild, Decision, Referral
@@ -11,7 +9,7 @@ from core.dates import right_arises, today
 from core.models import AuditEvent, Reminder
 from registry.models import Child, RegisterEntry
 from tests.adoption.conftest import ago, complete_file, make_applicant, make_child
-from tests.conftest import postgres_only
+from tests.conftest import postgres_only, race
 
 pytestmark = pytest.mark.django_db
 ALL_PRESENT = ["applicants", "guardianship", "procurator"]
@@ -346,27 +344,6 @@ def test_the_central_wait_of_a_case_ends_with_its_last_child(district, younger_c
 
 
 # --- concurrency (PostgreSQL) ---------------------------------------------------------------
-
-
-def race(n, action):
-    """Run `action(i)` in n threads released at once; returns the results (or exceptions)."""
-    barrier, results = threading.Barrier(n), list[object]([None] * n)
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = action(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @postgres_only

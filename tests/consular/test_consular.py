@@ -13,6 +13,7 @@ from core.dates import add_months, reaches_age_on
 from core.models import Reminder
 from core.services import send_reminder_emails
 from tests.adoption.conftest import adopt_abroad, ago, make_applicant, make_child
+from tests.conftest import postgres_only, race
 from tests.factories import ConsularPostFactory
 
 pytestmark = pytest.mark.django_db
@@ -385,3 +386,37 @@ def test_the_adopted_abroad_page_lists_the_latest_in_force_first_and_only_in_sco
     client.force_login(users["consular"])  # the US post
     listed = [int(n) for n in re.findall(r'href="/adopted/(\d+)/"', client.get("/adopted/").content.decode())]
     assert listed == [us[1].pk, us[2].pk, us[0].pk]
+
+
+def test_a_transfer_to_a_number_the_new_post_has_given_is_refused(api, users, district, court, us_post):
+    _, child = adopt_abroad(district, court)
+    _, other = adopt_abroad(district, court, country="CA", last_name="Lee")
+    ca_post = ConsularPostFactory.create(country="CA", city="Ottawa")
+    assert register(api(users["ministry"]), other, ca_post, number="CA-9").status_code == 201
+    first = register(api(users["consular"]), child, us_post, on=ago(20)).json()
+    response = api(users["consular"]).post(
+        f"/api/v1/consular-registrations/{first['id']}/transfer/",
+        {"post": ca_post.pk, "number": "CA-9", "registered_on": ago(3).isoformat()},
+        format="json",
+    )
+    assert response.status_code == 409 and response.json()["errors"][0]["code"] == "number_taken"
+    assert response.json()["errors"][0]["field"] == "number"
+    assert ConsularRegistration.objects.get(pk=first["id"]).ended_on is None  # nothing changed
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_children_registered_at_once_under_one_number_get_it_once(users, district, court, us_post):
+    from rest_framework.test import APIClient
+
+    children = [adopt_abroad(district, court, last_name=name)[1] for name in ("Kim", "Lee")]
+
+    def attempt(i):
+        client = APIClient()
+        client.force_authenticate(users["consular"])
+        response = register(client, children[i % 2], us_post, number="US-5")
+        return response.status_code, response.json()["errors"][0]["code"] if response.status_code != 201 else ""
+
+    answers = race(10, attempt)
+    assert sorted(answers) == [(201, "")] + [(409, "already_registered")] * 4 + [(409, "number_taken")] * 5, answers
+    assert list(ConsularRegistration.objects.values_list("number", flat=True)) == ["US-5"]
