@@ -18,6 +18,7 @@ from core.models import AuditEvent, District
 from registry import services
 from registry.models import Child, DuplicateFlag, RegisterEntry
 from reports.imports import COLUMNS, SET_BATCH, import_adoptions
+from tests.reports.conftest import HISTORICAL_CASE, NEW_CHILD, stored_child
 
 pytestmark = [
     pytest.mark.django_db,
@@ -130,41 +131,13 @@ def history_file(tmp_path):
         birth_date=rows[0].birth,
         identified_on=rows[0].birth,
     )
-    stored, _ = services.create_child(
-        actor=None,
-        district=district,
-        last_name="Stored",
-        first_name="Dana",
-        sex="F",
-        birth_date=date(2015, 3, 1),
-        identified_on=date(2018, 1, 10),
-        external_id="OLD-1",
-    )
+    stored = stored_child(district)
     services.place_on_register(actor=None, child=stored, level="primary", placed_on=date(2018, 1, 12))
     with path.open("a", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        mixed = {
-            "case_ref": "MIX-1",
-            "district": district.code,
-            "relative": "no",
-            "applicant1_sex": "F",
-            "applicant1_citizenship": "KZ",
-            "applicant1_residence_country": "KZ",
-            "applicant1_marital_status": "single",
-            "decided_on": "2020-05-04",
-            "in_force_on": "2020-05-19",
-        }
-        writer.writerow(dict.fromkeys(COLUMNS, "") | mixed | {"child_external_id": "OLD-1"})
-        writer.writerow(
-            dict.fromkeys(COLUMNS, "")
-            | mixed
-            | {
-                "child_last_name": "Stored",
-                "child_first_name": "Aru",
-                "child_sex": "F",
-                "child_birth_date": "2016-07-07",
-            }
-        )
+        mixed = dict.fromkeys(COLUMNS, "") | HISTORICAL_CASE | {"district": district.code}
+        writer.writerow(mixed | {"child_external_id": "OLD-1"})
+        writer.writerow(mixed | NEW_CHILD)
     return path, len(rows) + 2
 
 
@@ -227,16 +200,7 @@ def test_a_stored_case_is_skipped_but_its_child_and_number_are_not_reused(tmp_pa
     districts = [(d.code, d.region_id) for d in District.objects.all()]
     row = next(r for r in generate(50, districts) if r.consular_registered_on)
     district = District.objects.get(code=row.district)
-    stored, _ = services.create_child(
-        actor=None,
-        district=district,
-        last_name="Stored",
-        first_name="Dana",
-        sex="F",
-        birth_date=date(2015, 3, 1),
-        identified_on=date(2018, 1, 10),
-        external_id="OLD-1",
-    )
+    stored = stored_child(district)
     path = write_csv([row], tmp_path / "one.csv")
     with path.open(newline="", encoding="utf-8") as handle:
         (line,) = list(csv.DictReader(handle))

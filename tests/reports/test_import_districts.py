@@ -2,36 +2,23 @@
 stored child gives the district that child is on the register of, or it is refused by line."""
 
 import csv
-from datetime import date
 
 import pytest
 
 from adoption.models import Case
 from core.management.commands.seed_demo import load_reference_data
 from core.models import District
-from registry import services
 from reports.imports import COLUMNS, import_adoptions
+from tests.reports.conftest import HISTORICAL_CASE, NEW_CHILD, stored_child
 
 pytestmark = pytest.mark.django_db
-
-CASE = {
-    "case_ref": "MIX-1",
-    "relative": "no",
-    "applicant1_sex": "F",
-    "applicant1_citizenship": "KZ",
-    "applicant1_residence_country": "KZ",
-    "applicant1_marital_status": "single",
-    "decided_on": "2020-05-04",
-    "in_force_on": "2020-05-19",
-}
-NEW_CHILD = {"child_last_name": "New", "child_first_name": "Aru", "child_sex": "F", "child_birth_date": "2016-07-07"}
 
 
 def write(path, *rows):
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(dict.fromkeys(COLUMNS, "") | CASE | row for row in rows)
+        writer.writerows(dict.fromkeys(COLUMNS, "") | HISTORICAL_CASE | row for row in rows)
     return path
 
 
@@ -39,16 +26,7 @@ def write(path, *rows):
 def stored():
     load_reference_data()
     home, other = District.objects.order_by("code")[:2]
-    child, _ = services.create_child(
-        actor=None,
-        district=home,
-        last_name="Stored",
-        first_name="Dana",
-        sex="F",
-        birth_date=date(2015, 3, 1),
-        identified_on=date(2018, 1, 10),
-        external_id="OLD-1",
-    )
+    child = stored_child(home)
     return child, home, other
 
 
