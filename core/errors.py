@@ -54,16 +54,21 @@ class Forbidden(RuleError):
     status = 403
 
 
-def conflict(exc: Exception) -> FieldError:
-    """What a user is told when the database refused a write its service had checked (a record
-    written by another request at the same moment, between the check and the write: the services
-    hold what they check where it matters, this is the net under the rest). Logged with the
-    constraint's name, never the values (they may name a child)."""
-    from django.utils.translation import gettext as _
-
+def refused_by_database(exc: Exception) -> None:
+    """Log a write the database refused (an IntegrityError) by the constraint's name, never its
+    values (they may name a child)."""
     cause = getattr(exc.__cause__, "diag", None)
     constraint = getattr(cause, "constraint_name", None) or type(exc).__name__
     log.warning("write refused by the database", extra={"constraint": constraint})
+
+
+def conflict(exc: Exception) -> FieldError:
+    """What a user is told when the database refused a write its service had checked (a record
+    written by another request at the same moment, between the check and the write: the services
+    hold what they check where it matters, this is the net under the rest); logged."""
+    from django.utils.translation import gettext as _
+
+    refused_by_database(exc)
     return FieldError(
         None, "conflict", _("Another change to the same record was saved at the same moment: reload and try again.")
     )

@@ -23,6 +23,7 @@ from core import copying, locks
 from core.audit import audit_event
 from core.batching import batched
 from core.dates import is_minor, today
+from core.errors import refused_by_database
 from core.models import AuditEvent, District
 from core.tabular import CellError, parse_choice, parse_date, read_rows, require
 
@@ -88,7 +89,8 @@ def one_at_a_time(importer: Importer) -> Importer:
             with transaction.atomic():
                 locks.hold(locks.IMPORTS)
                 return importer(path, dry_run=dry_run, progress=progress)
-        except IntegrityError:
+        except IntegrityError as exc:
+            refused_by_database(exc)
             message = _(
                 "A record written while the file was imported conflicts with it: nothing was imported. "
                 "Import the file again: what is stored now is skipped, or named by line."
