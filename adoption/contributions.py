@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from core.models import Role
 from registry import contributions
 
-from .models import Adoption, Applicant, Decision
+from .models import Adoption, Applicant, CaseChild, Decision
 
 
 def court_children(user, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}case_links__case__referrals__court": user.court_id})
+    referred = CaseChild.objects.filter(case__referrals__court=user.court_id).values("child_id")
+    return Q(**{f"{prefix}pk__in": referred})
 
 
 def court_of_the_adoption(user, child) -> bool:

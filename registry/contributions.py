@@ -3,7 +3,9 @@ cases, courts or consular posts (dependencies point one way: core <- registry <-
 consular); each of those apps registers its part here when Django starts (its AppConfig.ready):
 
 - `child_scopes`: for a role without a territory, which children it sees (a court: the children
-  of the cases referred to it; a consular post: the children adopted into its country);
+  of the cases referred to it; a consular post: the children adopted into its country), as
+  `<prefix>pk__in` a query of child ids: a record's child is then compared by its id, with no
+  join that could repeat the record and no read of the children (`selectors.of_children_for`);
 - `unsealers`: for a role whose right to open a sealed identity depends on another app's record
   (a court: the adoption it decided);
 - `timeline_sources`: events of the child's timeline that live in another app;
@@ -21,7 +23,7 @@ from collections.abc import Callable
 
 from django.db.models import Q
 
-child_scopes: dict[str, Callable[..., Q]] = {}  # role -> fn(user, prefix) -> Q on a path to Child
+child_scopes: dict[str, Callable[..., Q]] = {}  # role -> fn(user, prefix) -> Q(<prefix>pk__in=ids)
 unsealers: dict[str, Callable[..., bool]] = {}  # role -> fn(user, child) -> may open its sealed identity
 timeline_sources: list[Callable[..., list[dict]]] = []  # fn(child, user) -> [{"on", "text", "case"?}]
 applicant_lookups: list[Callable[..., dict[int, str]]] = []  # fn(user, ids) -> {id: label} of those the user sees
