@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from core.api.fields import DateField, ModelSerializer
 from core.models import (
@@ -16,6 +17,7 @@ from core.models import (
     Policy,
     Region,
     Reminder,
+    User,
 )
 
 
@@ -127,6 +129,13 @@ class AuditEventSerializer(ModelSerializer):
         data = super().to_representation(event)
         redact = self.context.get("redact")
         return redact(event, data) if redact else data
+
+
+class LoginSerializer(AuthTokenSerializer):
+    """DRF's username and password check, the username bounded by the user model's length: a
+    longer one, which no account has, is a 400 naming the field before any login is tried."""
+
+    username = serializers.CharField(label=_("Username"), max_length=User.username.field.max_length, write_only=True)
 
 
 class TokenSerializer(serializers.Serializer):

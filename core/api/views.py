@@ -4,7 +4,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from knox.models import AuthToken
 from rest_framework import exceptions, generics, mixins, viewsets
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404  # DRF's: a malformed id is a 404, not a 500
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -26,6 +25,7 @@ from .serializers import (
     ConsularPostSerializer,
     CountrySerializer,
     CourtSerializer,
+    LoginSerializer,
     PolicySerializer,
     RegionSerializer,
     ReminderSerializer,
@@ -46,11 +46,11 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    serializer_class = AuthTokenSerializer
+    serializer_class = LoginSerializer
 
-    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
+    @extend_schema(request=LoginSerializer, responses=TokenSerializer)
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = LoginSerializer(data=request.data, context={"request": request})
         try:
             serializer.is_valid(raise_exception=True)
         except exceptions.ValidationError:

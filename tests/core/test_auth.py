@@ -55,3 +55,22 @@ def test_web_login_with_session(client, users):
     home = client.get("/")
     assert home.status_code == 200
     assert users["guardianship"].username in home.content.decode()
+
+
+def test_a_username_longer_than_any_account_is_a_failed_login_on_every_path(api, client, users):
+    """Found by the fuzzer: a 300-character username reached django-axes, whose record of the
+    failed login (a 255-character column) could not be written: a 500 on the API's token, the
+    login page and the admin's. The API now refuses it by name before any login is tried; the
+    pages refuse the login, and axes records it under the first 255 characters."""
+    from axes.models import AccessAttempt
+
+    long_name = "a" * 300
+    response = api().post("/api/v1/auth/token/", {"username": long_name, "password": "x"})
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("username", "max_length")]
+    assert not AccessAttempt.objects.exists()
+    for login_page in (reverse("login"), reverse("admin:login")):
+        page = client.post(login_page, {"username": long_name, "password": "x"})
+        assert page.status_code == 200 and page.context["form"].errors
+    assert AccessAttempt.objects.get().username == "a" * 255
+    assert AccessAttempt.objects.get().failures_since_start == 2
