@@ -161,6 +161,19 @@ class SuspensionSerializer(serializers.Serializer):
     def get_fields(self):
         return {"from": DateField(), **super().get_fields()}
 
+    def validate(self, attrs):
+        # A PATCH is partial, and DRF then lets a nested item leave out its required fields too;
+        # a suspension is whole or refused.
+        missing = [name for name in self.fields if name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {
+                    name: serializers.ErrorDetail(self.fields[name].error_messages["required"], code="required")
+                    for name in missing
+                }
+            )
+        return attrs
+
 
 class AgencySerializer(ModelSerializer):
     country = serializers.CharField(min_length=2, max_length=2)

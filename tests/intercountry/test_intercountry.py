@@ -53,6 +53,21 @@ def test_the_ministry_keeps_the_register_of_accredited_agencies(api, users):
     assert (event.before["suspensions"], event.after["suspensions"]) == ([], [["2024-06-01", "2024-06-30"]])
 
 
+def test_a_suspension_without_its_end_is_refused_by_name_in_a_correction(api, users):
+    """Found by the fuzzer: a PATCH is partial, and DRF then let a suspension leave out `to`
+    (or `from`): the service met a period with no end and answered 500."""
+    ministry = api(users["ministry"])
+    pk = ministry.post("/api/v1/agencies/", agency_body(), format="json").json()["id"]
+    for period, missing in (({"from": "2024-06-01"}, "to"), ({"to": "2024-06-30"}, "from"), ({}, "from")):
+        refused = ministry.patch(f"/api/v1/agencies/{pk}/", {"suspensions": [period]}, format="json")
+        assert refused.status_code == 400
+        assert (refused.json()["errors"][0]["field"], refused.json()["errors"][0]["code"]) == (
+            f"suspensions[0].{missing}",
+            "required",
+        )
+    assert not AuditEvent.objects.filter(verb="update_agency").exists()
+
+
 def test_countries_hague_status_is_reference_data_the_ministry_corrects(api, users):
     countries = {c["code"]: c for c in api(users["court"]).get("/api/v1/countries/").json()}
     assert countries["KZ"]["hague_party_since"] == "2010-11-01"
