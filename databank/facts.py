@@ -91,6 +91,8 @@ def families_for(
     MATCHES_COUNTED: "more than" that many)."""
     group = (child, *child.siblings)
     ages = [age_on(member.birth_date, on) for member in group]
+    if min(ages) < 0:  # `on` is before a child of the group was born: no family's wishes fit it
+        return [], 0
     sexes = {member.sex for member in group}
     params: dict[str, Any] = {
         "on": on,

@@ -112,6 +112,8 @@ def propose(*, actor: User | None, child: Child, applicant: Applicant, proposed_
     child = Child.objects.select_for_update().get(pk=child.pk)
     errors: list[FieldError] = []
     not_future("proposed_on", proposed_on, errors)
+    if proposed_on < child.birth_date:
+        errors.append(FieldError("proposed_on", "before_birth", _("The date is before the child's birth.")))
     raise_errors(errors)
     raise_errors(_proposable(child, applicant, proposed_on))
     try:

@@ -188,7 +188,7 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             return self._evidence(DecisionSerializer, services.record_decision)
         case = self.get_object()
         data = DecisionPatchSerializer(data=request.data)
-        if "civil_registration" in request.data:
+        if isinstance(request.data, dict) and "civil_registration" in request.data:  # a JSON body may be null
             may(request.user, services.record_civil_registration)
         else:
             may(request.user, services.set_in_force)

@@ -296,6 +296,12 @@ def test_the_decision_shows_the_expected_in_force_date_until_recorded(api, users
         f"/api/v1/cases/{foreign_case.pk}/decision/", {"in_force_on": ago(4).isoformat()}, format="json"
     )
     assert early.status_code == 400 and early.json()["errors"][0]["code"] == "before_decision"
+    for body in ("null", "[]", '"in_force_on"'):  # a JSON body that is no object: refused (null answered 500)
+        refused = api(users["court"]).patch(
+            f"/api/v1/cases/{foreign_case.pk}/decision/", body, content_type="application/json"
+        )
+        assert refused.status_code == 400, (body, refused.status_code)
+    assert Decision.objects.get(case=foreign_case).in_force_on is None
 
 
 def test_court_deadline_reminders(api, users, district, court, foreign_case):

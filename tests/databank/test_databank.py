@@ -152,6 +152,29 @@ def test_wishes_matches_and_proposals_through_the_api(api, users, district, othe
 
 
 @pytest.mark.django_db
+def test_no_family_fits_a_child_before_its_birth_and_no_proposal_is_dated_then(api, users, district):
+    """Found by the fuzzer: matches as of a day before the child's birth, or a proposal dated
+    then, built an age list of nothing and answered 500."""
+    child_ = make_child(district, birth_days_ago=400, central_days_ago=150)
+    family_ = registered_family(district, registered_ago=600)
+    g = api(users["guardianship"])
+    birth = child_.birth_date
+
+    def matched(on):
+        answer = g.get(f"/api/v1/children/{child_.pk}/matches/", {"as_of": on.isoformat()})
+        assert answer.status_code == 200
+        return [m["applicant"] for m in answer.json()["results"]], answer.json()["count"]
+
+    assert matched(birth - datetime.timedelta(days=1)) == ([], 0)
+    assert matched(birth) == matched(birth + datetime.timedelta(days=1)) == ([family_.pk], 1)
+    url = f"/api/v1/children/{child_.pk}/proposals/"
+    early = g.post(url, {"applicant": family_.pk, "proposed_on": (birth - datetime.timedelta(days=1)).isoformat()})
+    assert early.status_code == 400
+    assert [(e["field"], e["code"]) for e in early.json()["errors"]] == [("proposed_on", "before_birth")]
+    assert not Proposal.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_sealed_child_is_never_proposed(api, users, district, court):
     _case, adopted = adopt_abroad(district, court)
     family_ = registered_family(district)
