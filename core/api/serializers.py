@@ -99,7 +99,7 @@ class AuditEventSerializer(ModelSerializer):
     """An event of the audit trail. Snapshots of a sealed child's file answer its sealed keys null
     (context["redact"]: a function (event, data) -> data, given by the view)."""
 
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True, help_text="null: the system")
     object_ids = serializers.SerializerMethodField(help_text="a read of a list: every record it showed")
 
     class Meta:
@@ -164,13 +164,10 @@ class SuspensionSerializer(serializers.Serializer):
     def validate(self, attrs):
         # A PATCH is partial, and DRF then lets a nested item leave out its required fields too;
         # a suspension is whole or refused.
-        missing = [name for name in self.fields if name not in attrs]
+        missing = [name for name in ("from", "to") if name not in attrs]
         if missing:
             raise serializers.ValidationError(
-                {
-                    name: serializers.ErrorDetail(self.fields[name].error_messages["required"], code="required")
-                    for name in missing
-                }
+                {name: self.fields[name].error_messages["required"] for name in missing}, code="required"
             )
         return attrs
 

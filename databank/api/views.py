@@ -1,5 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -28,12 +28,14 @@ class WishesView(generics.GenericAPIView):
     def get_queryset(self):
         return applicants_for(self.request.user)
 
-    @extend_schema(responses=WishesSerializer)
+    @extend_schema(responses={200: WishesSerializer, 204: OpenApiResponse(description="no wishes recorded")})
     def get(self, request, pk):
         applicant = get_object_or_404(self.get_queryset(), pk=pk)
         note_read(applicant)
         wishes = getattr(applicant, "wishes", None)
-        return Response(WishesSerializer(wishes).data if wishes else None)
+        if wishes is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(WishesSerializer(wishes).data)
 
     @extend_schema(request=WishesSerializer, responses=WishesSerializer)
     def put(self, request, pk):
@@ -47,6 +49,7 @@ class WishesView(generics.GenericAPIView):
 
 class ChildBound(generics.GenericAPIView):
     queryset = Child.objects.none()  # (for the schema: `pk` is a child's; each view reads through children_for)
+    pagination_class = None  # a child's proposals: the whole list
 
     def child(self, pk):
         return get_object_or_404(children_for(self.request.user).select_related("district"), pk=pk)

@@ -26,6 +26,7 @@ class PartyView(CaseBound):
 
     serializer_class = PartySerializer
     permission_classes = [roles(Role.GUARDIANSHIP, Role.MINISTRY, read=FILE_READERS)]
+    pagination_class = None  # the whole list
 
     @extend_schema(responses=PartySerializer(many=True))
     def get(self, request, pk):

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import DateField, ModelSerializer
+from core.api.fields import DateField, ModelSerializer, SealedCharField
 from core.audit import note_read
 from core.models import District
 
@@ -70,6 +70,7 @@ class ChildSerializer(ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {name: {"allow_null": True} for name in sealing.SEALED_FIELDS}  # null while sealed
 
     def get_sealed(self, child) -> bool:
         return False  # answered by to_representation, through registry.sealing
@@ -128,9 +129,9 @@ class ChildUpdateSerializer(serializers.Serializer):
 
 class GroundDocumentSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
-    number = serializers.CharField(max_length=64)
+    number = SealedCharField(max_length=64)
     date = DateField()
-    issued_by = serializers.CharField(max_length=200)
+    issued_by = SealedCharField(max_length=200)
     in_force_on = DateField(
         required=False, allow_null=True, default=None, help_text="a court decision: the day it entered into force"
     )
@@ -159,9 +160,9 @@ class GroundSerializer(ModelSerializer):
 
 
 class ConsentDocumentSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=64, source="document_number")
+    number = SealedCharField(max_length=64, source="document_number")
     date = DateField(source="document_date")
-    issued_by = serializers.CharField(max_length=200, source="document_issued_by")
+    issued_by = SealedCharField(max_length=200, source="document_issued_by")
 
 
 class ParentalConsentSerializer(ModelSerializer):
@@ -215,7 +216,7 @@ class HistoryEventSerializer(serializers.Serializer):
     (context["sealed"]: the sealed subjects, as (object type, id) pairs)."""
 
     at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True, help_text="null: the system")
     actor_role = serializers.CharField()
     action = serializers.CharField()
     verb = serializers.CharField()

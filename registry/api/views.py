@@ -79,7 +79,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(methods=["GET"], responses=GroundSerializer(many=True))
     @extend_schema(methods=["POST"], request=GroundSerializer, responses={201: GroundSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def grounds(self, request, pk=None):
         child = self.get_object()
         if request.method == "GET":
@@ -94,7 +94,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(methods=["GET"], parameters=[PURPOSE], responses=ParentalConsentSerializer(many=True))
     @extend_schema(methods=["POST"], request=ParentalConsentSerializer, responses={201: ParentalConsentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def consents(self, request, pk=None):
         """Consents of the parents and guardians (RULES v2 §3)."""
         child = self.get_object()
@@ -125,7 +125,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(methods=["GET"], responses=RegisterEntrySerializer(many=True))
     @extend_schema(methods=["POST"], request=PlaceOnRegisterSerializer, responses={201: RegisterEntrySerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def register(self, request, pk=None):
         child = self.get_object()
         if request.method == "GET":
@@ -148,7 +148,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(RegisterEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[PURPOSE], responses=HistoryEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         child = self.get_object()
         note_read(child)

@@ -104,6 +104,10 @@ def test_wishes_matches_and_proposals_through_the_api(api, users, district, othe
     )
     assert put.status_code == 200 and put.json()["regions"] == [district.region_id]
     assert api(users["regional"]).put(f"/api/v1/applicants/{late.pk}/wishes/", {}, format="json").status_code == 403
+    assert g.get(f"/api/v1/applicants/{late.pk}/wishes/").json()["age_min"] == 3
+    no_wishes = make_applicant(district, citizenship="KZ", residence="KZ", last_name="Undecided")
+    none_recorded = g.get(f"/api/v1/applicants/{no_wishes.pk}/wishes/")  # was a 200 with an empty body
+    assert (none_recorded.status_code, none_recorded.content) == (204, b"")
     bad = g.put(f"/api/v1/applicants/{late.pk}/wishes/", {"age_min": 6, "age_max": 3}, format="json")
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "age_max"
     answer = g.get(f"/api/v1/children/{child_.pk}/matches/").json()

@@ -1,8 +1,12 @@
 """API fuzzing: schemathesis generates requests for every operation of the OpenAPI schema,
-valid and invalid, and sends them with every role's token. No input may produce a 5xx, and
-every 2xx response must match the schema. Bounded (FUZZ_EXAMPLES per operation, default 10)."""
+valid and invalid, and sends them with every role's token. The ids in a path, and the records
+a body names (`child`, `applicants`, `court`...), are pointed at stored records, among them
+cases at each stage of the court and a child adopted abroad, so that requests reach the services
+and not only a 404. No input may produce a 5xx, and every 2xx response must match the schema.
+Bounded (FUZZ_EXAMPLES per operation, default 10)."""
 
 import os
+import zlib
 
 import pytest
 import schemathesis
@@ -11,8 +15,14 @@ from hypothesis import HealthCheck, settings
 from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+from adoption.models import Applicant, Case, Consent
 from config.wsgi import application
-from core.models import Role
+from consular.models import ConsularRegistration
+from core.models import Agency, ConsularPost, Court, Reminder, Role
+from databank.models import Proposal
+from registry.models import Child, DuplicateFlag, ParentalConsent
+from reports.models import ImportJob
+from tests.adoption.conftest import adopt_abroad, foreign_case  # noqa: F401  (fixture)
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 schema.app = application
@@ -20,11 +30,42 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 # CI replays the same examples every run (reproducible); FUZZ_RANDOM=1 explores new ones.
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM") != "1"
 ROLES = ["guardianship", "regional", "ministry", "court", "consular", "auditor"]
+# the records an id in a path names, by the path's first part; and a body's references by field
+IN_PATH = {
+    "applicants": Applicant,
+    "agencies": Agency,
+    "reminders": Reminder,
+    "consular-registrations": ConsularRegistration,
+    "adopted-children": Child,
+    "children": Child,
+    "duplicates": DuplicateFlag,
+    "imports": ImportJob,
+    "cases": Case,
+}
+IN_BODY = {
+    "child": Child,
+    "children": Child,
+    "relative_of": Child,
+    "applicant": Applicant,
+    "applicants": Applicant,
+    "names_applicants": Applicant,
+    "court": Court,
+    "post": ConsularPost,
+    "agency": Agency,
+}
 
 
 @pytest.fixture
 def tokens(users):
     return {role: AuthToken.objects.create(users[role])[1] for role in ROLES}
+
+
+@pytest.fixture
+def stored(district, court, foreign_case):  # noqa: F811
+    """An eligible case, one before the court, one decided and one in force abroad."""
+    adopt_abroad(district, court)
+    adopt_abroad(district, court, referred_only=True, last_name="Lee")
+    adopt_abroad(district, court, in_force=False, last_name="Park")
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +84,36 @@ def _keep_the_test_connection():
 pytestmark = pytest.mark.usefixtures("no_throttle")
 
 
+def _stored(model, generated) -> int:
+    """A stored record of `model`, chosen by the generated value (the same example, the same record);
+    with none stored, the value itself."""
+    ids = sorted(model.objects.values_list("pk", flat=True))
+    return ids[zlib.crc32(repr(generated).encode()) % len(ids)] if ids else generated
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def point_at_stored_records(case) -> None:
+    params = dict(case.path_parameters or {})
+    section = case.path.strip("/").split("/")[2]  # /api/v1/<section>/...
+    if "id" in params:
+        params["id"] = _stored(IN_PATH[section], params["id"])
+    if "consent_id" in params:
+        params["consent_id"] = _stored(Consent if section == "cases" else ParentalConsent, params["consent_id"])
+    if "proposal_id" in params:
+        params["proposal_id"] = _stored(Proposal, params["proposal_id"])
+    case.path_parameters = params
+    if isinstance(case.body, dict):
+        for field, model in IN_BODY.items():
+            value = case.body.get(field)
+            if _is_id(value):
+                case.body[field] = _stored(model, value)
+            elif isinstance(value, list):
+                case.body[field] = [_stored(model, v) if _is_id(v) else v for v in value]
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
@@ -52,7 +123,8 @@ pytestmark = pytest.mark.usefixtures("no_throttle")
     database=None,
     derandomize=DERANDOMIZE,
 )
-def test_no_input_makes_the_api_fail(case, tokens):
+def test_no_input_makes_the_api_fail(case, tokens, stored):
+    point_at_stored_records(case)
     for role in ROLES:
         response = case.call(headers={"Authorization": f"Token {tokens[role]}"})
         if response.status_code < 300:
