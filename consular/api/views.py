@@ -3,7 +3,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404  # DRF's: a malformed id is a 404, not a 500
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
@@ -108,7 +107,6 @@ class MonitoringReportView(ConsularScopes, generics.GenericAPIView):
 
     serializer_class = MonitoringReportSerializer
     permission_classes = [roles(Role.CONSULAR, Role.MINISTRY, read=READERS)]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return selectors.monitoring_reports_for(self.request.user)  # type: ignore[arg-type]  # signed in

@@ -1,9 +1,9 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.fields import ModelSerializer
+from core.api.parsers import StrictFormParser, StrictMultiPartParser
 from core.errors import may
 from core.models import Role
 from core.permissions import roles
@@ -60,7 +60,7 @@ class ImportJobViewSet(
 
     serializer_class = ImportJobSerializer
     permission_classes = [roles(Role.MINISTRY, read=(Role.AUDITOR,))]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [StrictMultiPartParser, StrictFormParser]
 
     def get_queryset(self):
         return ImportJob.objects.all()

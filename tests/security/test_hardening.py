@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+from urllib.parse import urlencode
 
 import pytest
 
@@ -82,6 +83,37 @@ def test_an_unknown_region_is_a_400_and_control_characters_never_break_an_export
     assert (
         XLSXRenderer().render({"errors": [{"field": "region", "code": "x", "message": "bad \x07 value"}]})[:2] == b"PK"
     )
+
+
+def test_a_nul_character_in_a_form_put_or_patch_is_a_400_naming_the_field(api, users, district):
+    """Found by the fuzzer: the middleware sees only a POST's form; a PUT of a multipart form
+    (a family's wishes) reached a query with a NUL in a region code and answered 500."""
+    from core.models import Agency
+    from tests.adoption.conftest import make_applicant
+
+    applicant = make_applicant(district, citizenship="KZ", residence="KZ")
+    agency = Agency.objects.create(
+        name="Open Arms",
+        country="US",
+        accreditation_number="A-1",
+        accredited_from="2020-01-01",
+        accredited_until="2030-12-31",
+    )
+    writes = AuditEvent.objects.exclude(action=AuditEvent.Action.READ).count()
+    for client, method, url, field in (
+        (api(users["guardianship"]), "put", f"/api/v1/applicants/{applicant.pk}/wishes/", "regions"),
+        (api(users["ministry"]), "patch", f"/api/v1/agencies/{agency.pk}/", "name"),
+    ):
+        send = getattr(client, method)
+        for response in (
+            send(url, {field: "KZ-71\x00"}, format="multipart"),
+            send(url, urlencode({field: "KZ-71\x00"}), content_type="application/x-www-form-urlencoded"),
+        ):
+            assert response.status_code == 400, (url, response.status_code)
+            assert response.json()["errors"] == [
+                {"field": field, "code": "null_character", "message": "A NUL character is not allowed."}
+            ]
+    assert AuditEvent.objects.exclude(action=AuditEvent.Action.READ).count() == writes
 
 
 def test_a_nul_character_anywhere_is_a_400_naming_the_field(api, users):
