@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,19 +46,37 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def read_rows(path: str | Path, required_columns: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """[(line number, {column: text})] of a CSV or XLSX file; checks the header row."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+def _xlsx_table(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
 
+    try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.active
         sheet.reset_dimensions()  # the sheet's real size: a declared dimension may be smaller than its data
-        table = ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
-    else:
-        handle = path.open(newline="", encoding="utf-8-sig")
-        table = ([_cell(v) for v in row] for row in csv.reader(handle))
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell(v) for v in row]
+    except Exception as exc:  # whatever openpyxl meets in a file that is no workbook: not a zip, parts missing, bad XML
+        raise FileFormatError(_("The file is not an XLSX workbook.")) from exc
+
+
+def _csv_table(path: Path) -> Iterator[list[str]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        try:
+            for row in reader:
+                yield [_cell(v) for v in row]
+        except csv.Error as exc:  # in practice, a cell longer than the csv module's limit
+            raise FileFormatError(
+                _("Line %(line)s cannot be read: no cell may be longer than %(limit)s characters.")
+                % {"line": reader.line_num, "limit": csv.field_size_limit()}
+            ) from exc
+
+
+def read_rows(path: str | Path, required_columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """[(line number, {column: text})] of a CSV or XLSX file; checks the header row. A file that
+    cannot be read as one is a FileFormatError, never another exception."""
+    path = Path(path)
+    table = _xlsx_table(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_table(path)
     try:
         header = next(table)
     except StopIteration:

@@ -100,6 +100,30 @@ def test_a_file_over_the_row_limit_is_refused(tmp_path, settings):
         read_rows(path, ["name"])
 
 
+def test_a_file_that_cannot_be_read_is_a_format_error_naming_why(tmp_path):
+    """An .xlsx that is no workbook (not a zip; a zip without a workbook's parts) and a CSV cell
+    over the csv module's limit raised BadZipFile, KeyError or csv.Error: a traceback for the
+    command and an upload stopped with no reason given."""
+    import csv
+    import zipfile
+
+    not_a_zip = tmp_path / "children.xlsx"
+    not_a_zip.write_bytes(b"not a zip")
+    no_workbook = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(no_workbook, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    for path in (not_a_zip, no_workbook):
+        with pytest.raises(FileFormatError, match="not an XLSX workbook"):
+            read_rows(path, ["name"])
+    limit = csv.field_size_limit()
+    long_cell = tmp_path / "children.csv"
+    long_cell.write_text(f"name\nfirst\n{'a' * limit}\n")
+    assert read_rows(long_cell, ["name"])[1] == (3, {"name": "a" * limit})  # at the limit
+    long_cell.write_text(f"name\nfirst\n{'a' * (limit + 1)}\n")
+    with pytest.raises(FileFormatError, match=f"Line 3 cannot be read: no cell may be longer than {limit}"):
+        read_rows(long_cell, ["name"])
+
+
 @pytest.mark.parametrize("password", ["1", "password123", "short"])
 def test_create_staff_refuses_a_weak_password(password, db):
     with pytest.raises(CommandError, match="password"):
