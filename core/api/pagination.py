@@ -1,5 +1,8 @@
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from core.numbers import whole_number
 
 
 class Pagination(PageNumberPagination):
@@ -14,3 +17,14 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request):
+        """A cursor is one this API wrote: its position is an id. DRF checked only its offset, and a
+        forged position (`p=x`, or an id beyond any integer column) reached the query: a 500."""
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            cursor = False
+        if cursor is None or (cursor and (cursor.position is None or whole_number(cursor.position) is not None)):
+            return cursor
+        raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}, code="invalid_cursor")

@@ -116,6 +116,24 @@ def test_a_nul_character_in_a_form_put_or_patch_is_a_400_naming_the_field(api, u
     assert AuditEvent.objects.exclude(action=AuditEvent.Action.READ).count() == writes
 
 
+def test_a_forged_cursor_is_a_400_naming_it_and_a_written_one_pages_on(api, users, make_child):
+    """Found by probing the lists: DRF checks a cursor's offset but not its position, and a
+    position that is no id (`p=x`) or beyond a bigint reached the query: a 500."""
+    from base64 import b64encode
+
+    for n in range(3):
+        make_child(last_name=f"Page{n}")
+    client = api(users["ministry"])
+    first = client.get("/api/v1/children/", {"page_size": 2}).json()
+    second = client.get(first["next"])
+    assert second.status_code == 200 and len(second.json()["results"]) == 1
+    for query in ("p=x", "p=99999999999999999999", "r=1&p=-1", "o=x", "p=1&r=x"):
+        forged = client.get("/api/v1/children/", {"cursor": b64encode(query.encode()).decode()})
+        assert forged.status_code == 400, (query, forged.status_code)
+        assert [(e["field"], e["code"]) for e in forged.json()["errors"]] == [("cursor", "invalid_cursor")]
+    assert client.get("/api/v1/children/", {"cursor": "not base64!"}).status_code == 400
+
+
 def test_a_nul_character_anywhere_is_a_400_naming_the_field(api, users):
     """Found by the fuzzer in CI: a NUL in a slug field reached PostgreSQL, which refuses NUL in text."""
     client = api(users["guardianship"])
