@@ -24,7 +24,9 @@ class CursorPagination(pagination.CursorPagination):
         try:
             cursor = super().decode_cursor(request)
         except NotFound:
-            cursor = False
-        if cursor is None or (cursor and (cursor.position is None or whole_number(cursor.position) is not None)):
-            return cursor
-        raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}, code="invalid_cursor")
+            cursor, valid = None, False
+        else:
+            valid = cursor is None or cursor.position is None or whole_number(str(cursor.position)) is not None
+        if not valid:
+            raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}, code="invalid_cursor")
+        return cursor
