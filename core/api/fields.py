@@ -23,7 +23,7 @@ class SealedCharFieldSchema(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        return schema | {"nullable": True} if direction == "response" else schema
+        return (schema | {"nullable": True}) if direction == "response" else schema
 
 
 class ModelSerializer(serializers.ModelSerializer):
