@@ -7,6 +7,7 @@ Bounded (FUZZ_EXAMPLES per operation, default 10)."""
 
 import os
 import zlib
+from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -15,20 +16,33 @@ from hypothesis import HealthCheck, settings
 from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+from adoption import deadlines as court_deadlines
 from adoption.models import Applicant, Case, Consent
 from config.wsgi import application
+from consular import deadlines as consular_deadlines
+from consular import services as consular_services
 from consular.models import ConsularRegistration
 from core.models import Agency, ConsularPost, Court, Reminder, Role
+from databank import deadlines as databank_deadlines
+from databank import services as databank_services
 from databank.models import Proposal
+from intercountry import services as intercountry_services
+from registry import deadlines as registry_deadlines
 from registry.models import Child, DuplicateFlag, ParentalConsent
 from reports.models import ImportJob
-from tests.adoption.conftest import adopt_abroad, foreign_case  # noqa: F401  (fixture)
+from tests.adoption.conftest import adopt_abroad, ago, foreign_case, make_applicant, make_child  # noqa: F401
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 schema.app = application
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 # CI replays the same examples every run (reproducible); FUZZ_RANDOM=1 explores new ones.
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM") != "1"
+SWEEPS = [
+    registry_deadlines.sweep_registers,
+    court_deadlines.sweep_court_deadlines,
+    consular_deadlines.sweep_consular_deadlines,
+    databank_deadlines.sweep_proposals,
+]
 ROLES = ["guardianship", "regional", "ministry", "court", "consular", "auditor"]
 # the records an id in a path names, by the path's first part; and a body's references by field
 IN_PATH = {
@@ -61,11 +75,30 @@ def tokens(users):
 
 
 @pytest.fixture
-def stored(district, court, foreign_case):  # noqa: F811
-    """An eligible case, one before the court, one decided and one in force abroad."""
-    adopt_abroad(district, court)
+def stored(district, court, us_post, foreign_case):  # noqa: F811
+    """An eligible case with a party paid a fee, one before the court, one decided and one in
+    force abroad, on its post's register; a child on the register proposed to a family with wishes, and another child
+    like it (a possible duplicate); the reminders of every sweep."""
+    _, adopted = adopt_abroad(district, court)
+    consular_services.register_child(actor=None, child=adopted, post=us_post, number="US-1", registered_on=ago(5))
     adopt_abroad(district, court, referred_only=True, last_name="Lee")
     adopt_abroad(district, court, in_force=False, last_name="Park")
+    party = intercountry_services.add_party(
+        actor=None, case=foreign_case, name="Open Arms", country="US", role="agency"
+    )
+    intercountry_services.add_fee(
+        actor=None, party=party, amount=Decimal("900"), currency="USD", paid_on=ago(30), purpose="translation"
+    )
+    waiting = make_child(district, last_name="Omarova")
+    make_child(district, last_name="Omarova")  # the same name and birth date: flagged
+    family = make_applicant(district, citizenship="KZ", residence="KZ", last_name="Nurova", registered_ago=300)
+    databank_services.set_wishes(actor=None, applicant=family)
+    databank_services.propose(actor=None, child=waiting, applicant=family, proposed_on=ago(20))
+    for sweep in SWEEPS:
+        sweep()
+    assert [
+        m.__name__ for m in (Reminder, DuplicateFlag, Proposal, ConsularRegistration) if not m.objects.exists()
+    ] == []
 
 
 @pytest.fixture(autouse=True)
