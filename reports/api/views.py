@@ -2,7 +2,6 @@
 auditor, a region's own for the regional department."""
 
 import re
-from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +17,7 @@ from core.api.renderers import JSONRenderer
 from core.audit import note_read
 from core.dates import today
 from core.models import Region, Role
+from core.numbers import whole_number
 from core.permissions import roles
 from databank.report import gap_report
 from intercountry.flags import FLAGS
@@ -251,12 +251,12 @@ class IntercountryReport(ReportView):
     )
     def get(self, request):
         p = self.params(request)
-        year = request.query_params.get("year", "")
-        if not (year.isdigit() and 1990 <= int(year) <= date.today().year + 1):
+        year = whole_number(request.query_params.get("year", ""))
+        if year is None or not 1990 <= year <= today().year + 1:  # the service's year, not the server's
             raise ValidationError({"year": [_("A year such as 2003.")]})
         return self.respond(
             request,
-            queries.intercountry_table(request.user, int(year), p.get("region")),
+            queries.intercountry_table(request.user, year, p.get("region")),
             p["publish"],
             f"intercountry-{year}",
         )

@@ -170,6 +170,7 @@ def test_a_digit_that_is_not_a_decimal_one_is_no_number_and_no_error(client, api
         "search box": client_as(client, users["ministry"]).get("/search/?q=%C2%B2").status_code,
         "cases of a child": ministry.get("/api/v1/cases/?child=%C2%B2").status_code,
         "registrations of a post": ministry.get("/api/v1/consular-registrations/?post=%C2%B2").status_code,
+        "intercountry report's year": ministry.get("/api/v1/reports/intercountry/?year=%C2%B2").status_code,
         "child's version": agency.patch(
             f"/api/v1/children/{child.pk}/", {"first_name": "Aru"}, format="json", HTTP_IF_MATCH='"²"'
         ).status_code,
@@ -183,7 +184,7 @@ def test_a_digit_that_is_not_a_decimal_one_is_no_number_and_no_error(client, api
     answers["consent form"] = client.post(f"/children/{child.pk}/consents/", consent).status_code
     assert all(status < 500 for status in answers.values()), answers
     assert answers["search box"] == answers["cases of a child"] == answers["registrations of a post"] == 200
-    assert answers["consent form"] == 400
+    assert answers["consent form"] == answers["intercountry report's year"] == 400
 
 
 def client_as(client, user):

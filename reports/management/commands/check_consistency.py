@@ -8,6 +8,7 @@ from adoption.models import Adoption, Case, CaseChild, Decision
 from consular.models import ConsularRegistration
 from core import audit_chain
 from core.models import AuditEvent
+from core.numbers import whole_number
 from registry.models import Child, Ground, ParentalConsent, RegisterEntry
 from registry.rules import Entry, entry_ends, register_state_on
 
@@ -108,11 +109,12 @@ class Command(BaseCommand):
         expected = options["audit_head"]
         if expected and chain.problem is None:
             seq, _, digest = expected.partition(":")
-            if not seq.isdigit() or int(seq) > chain.head.seq:
+            number = whole_number(seq)
+            if number is None or number > chain.head.seq:
                 problems.append(
                     f"audit chain: the expected head {seq} is beyond the chain's end ({chain.head.seq}): events were removed"
                 )
-            elif AuditEvent.objects.filter(seq=int(seq)).values_list("chain_hash", flat=True).first() != digest:
+            elif AuditEvent.objects.filter(seq=number).values_list("chain_hash", flat=True).first() != digest:
                 problems.append(f"audit chain: event {seq} does not carry the expected hash")
 
         for problem in problems:
