@@ -271,6 +271,7 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    "DEFAULT_METADATA_CLASS": "core.api.metadata.PointsToTheSchema",  # OPTIONS: the fields are in the schema
     # API rate limits (per user, and per address for the token endpoint); a 429 names the wait.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.UserRateThrottle",
