@@ -5,6 +5,10 @@ database, so idempotent (a reminder is one kind, subject and due date):
   `consular_registration_days` with no consular registration;
 - monitoring_report_overdue, to the post: a report `monitoring_grace_days` late.
 
+The follow-up is of children: one who has turned 18 is no longer due on a consular register nor
+to leave (the schedule of reports ends at 18 too: rules.monitoring_due_dates). The ministry's
+report of unregistered children still counts every adoption abroad never registered.
+
 It also settles, on its own beat (`SETTLE_EVERY_SECONDS`), the decisions whose follow-up before
 monitoring is done (`settle_follow_up`).
 """
@@ -24,7 +28,7 @@ from adoption.models import Adoption, Decision
 from core import copying
 from core.batching import batched
 from core.countries import KZ
-from core.dates import today
+from core.dates import ADULTHOOD, latest_birth_of_age, today
 from core.deadlines import reminded, reminded_pairs, reminder_kind
 from core.models import ConsularPost, Policy, Reminder
 from core.services import create_reminders
@@ -71,7 +75,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
         OuterRef("decision__in_force_on") + registration_days, output_field=DateField()
     )
     unregistered = list(
-        registrations_pending(abroad.filter(decision__in_force_on__lte=on - registration_days))
+        registrations_pending(abroad.filter(decision__in_force_on__lte=on - registration_days), on)
         .exclude(
             reminded(REGISTRATION_REMINDER, subject_type="child", subject=OuterRef("child_id"), due_on=registration_due)
         )
@@ -177,41 +181,54 @@ def recompute_monitoring(adoptions) -> None:
     adoptions.update(monitoring_next_due=None, monitoring_first_missing=None)
 
 
-def settle_follow_up() -> int:
+def settle_follow_up(on: datetime.date | None = None) -> int:
     """Mark settled (`Decision.follow_up_settled`) the decisions in force with nothing left to do
     before the monitoring reports: in the country, nothing; abroad, each child's departure recorded
-    (so on a consular register with the passport stamped), none of them due on a consular register
-    (`registrations_pending`), and no HC93 art. 23 certificate pending (`certificates_pending`).
+    (so on a consular register with the passport stamped) or the child of age on `on` (today),
+    none of them due on a consular register (`registrations_pending`), and no HC93 art. 23
+    certificate pending (`certificates_pending`).
     The same definitions the queues read, so a settled decision has no line in them; two
     statements, each step an anti-join. Nothing settled is reopened here: what could reopen a step
     puts the decision back (consular.signals)."""
+    on = on or today()
     adoptions = Adoption.objects.filter(decision=OuterRef("pk"))
     departed = Departure.objects.filter(child=OuterRef("child"))
     unsettled = Decision.objects.filter(follow_up_settled=False, in_force_on__isnull=False)
     at_home = unsettled.filter(case__receiving_country="").update(follow_up_settled=True)
     abroad = (  # each open step an anti-join (OR-ed, they were a subplan per decision)
         unsettled.exclude(case__receiving_country="")
-        .exclude(Exists(adoptions.exclude(Exists(departed))))
-        .exclude(Exists(registrations_pending(adoptions)))
+        .exclude(Exists(of_minors(adoptions, on).exclude(Exists(departed))))
+        .exclude(Exists(registrations_pending(adoptions, on)))
         .exclude(Exists(certificates_pending(Decision.objects.filter(pk=OuterRef("pk")))))
         .values_list("pk", flat=True)
     )
     return at_home + Decision.objects.filter(pk__in=abroad).update(follow_up_settled=True)
 
 
-def registrations_pending(adoptions):
-    """`adoptions` of a child who is a KZ citizen (§11.19: the consular register is for them) and is
-    on no consular register."""
-    return adoptions.filter(child__citizenship=KZ).exclude(
-        Exists(ConsularRegistration.objects.filter(child=OuterRef("child")))
+def of_minors(adoptions, on: datetime.date):
+    """`adoptions` of a child still under 18 on `on`."""
+    return adoptions.filter(child__birth_date__gt=latest_birth_of_age(on, ADULTHOOD))
+
+
+def registrations_pending(adoptions, on: datetime.date):
+    """`adoptions` of a child who is a KZ citizen (§11.19: the consular register is for them), under
+    18 on `on`, and on no consular register."""
+    return (
+        of_minors(adoptions, on)
+        .filter(child__citizenship=KZ)
+        .exclude(Exists(ConsularRegistration.objects.filter(child=OuterRef("child"))))
     )
 
 
-def departures_pending(adoptions):
-    """`adoptions` (abroad, in force) of a child who may leave (on a consular register, the
-    passport stamped: ¶61, RULES §7) and whose departure is not recorded."""
+def departures_pending(adoptions, on: datetime.date):
+    """`adoptions` (abroad, in force) of a child under 18 on `on` who may leave (on a consular
+    register, the passport stamped: ¶61, RULES §7) and whose departure is not recorded."""
     stamped = ConsularRegistration.objects.filter(child=OuterRef("child"), passport_stamped_on__isnull=False)
-    return adoptions.filter(Exists(stamped)).exclude(Exists(Departure.objects.filter(child=OuterRef("child"))))
+    return (
+        of_minors(adoptions, on)
+        .filter(Exists(stamped))
+        .exclude(Exists(Departure.objects.filter(child=OuterRef("child"))))
+    )
 
 
 def _posts(child_ids: list[int]) -> Callable[[int, str], int | None]:

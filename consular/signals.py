@@ -3,7 +3,8 @@
 child's birth date (the schedule ends at 18), or a report received or removed (the first one
 missing). And what could reopen a step of a settled follow-up (`Decision.follow_up_settled` back
 to False, until `settle_follow_up` looks again): a correction of a country's HC93 dates (the
-certificate), or of a child's citizenship (the consular register is for citizens)."""
+certificate), or of a child's citizenship (the consular register is for citizens) or birth date
+(the follow-up ends at 18)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -26,7 +27,7 @@ def policy_saved(**kwargs) -> None:
 def child_saved(instance: Child, created: bool, update_fields=None, **kwargs) -> None:
     if not created and (update_fields is None or "birth_date" in update_fields):
         recompute_monitoring(Adoption.objects.filter(child_id=instance.pk))
-    if not created and (update_fields is None or "citizenship" in update_fields):
+    if not created and (update_fields is None or {"birth_date", "citizenship"} & set(update_fields)):
         Decision.objects.filter(adoptions__child=instance.pk, follow_up_settled=True).update(follow_up_settled=False)
 
 

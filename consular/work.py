@@ -25,7 +25,7 @@ from .selectors import adopted_children_for, adoptions_abroad_for, adoptions_of_
 
 
 def registration_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
-    """Children adopted abroad in the user's scope that are on no consular register
+    """Children adopted abroad in the user's scope, under 18 today, that are on no consular register
     `consular_registration_days` after the entry into force (the soonest first, read in SQL: a
     national scope holds every adoption abroad); to the post and the district to act on, to the
     region and the ministry to watch."""
@@ -36,7 +36,7 @@ def registration_due(user: User, on: datetime.date, until: datetime.date) -> lis
         else _("Not on a consular register")
     )
     pending = (
-        deadlines.registrations_pending(_unsettled(user))
+        deadlines.registrations_pending(_unsettled(user), on)
         .filter(decision__in_force_on__lte=until - days)
         .order_by("decision__in_force_on", "child_id")
         .values_list("decision__in_force_on", "child_id")[: work.PER_SOURCE]
@@ -52,7 +52,7 @@ def departure_due(user: User, on: datetime.date, until: datetime.date) -> list[w
     stamped, may leave; its departure, with the exit permission, is to be recorded when it happens
     (no term: never late; from the entry into force, the soonest first)."""
     pending = (
-        deadlines.departures_pending(_unsettled(user))
+        deadlines.departures_pending(_unsettled(user), on)
         .filter(decision__in_force_on__lte=until)
         .order_by("decision__in_force_on", "child_id")
         .values_list("decision__in_force_on", "child_id", "decision__case_id")[: work.PER_SOURCE]

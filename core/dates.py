@@ -85,6 +85,14 @@ def is_minor(birth: date, on: date) -> bool:
     return on < reaches_age_on(birth, ADULTHOOD)
 
 
+def latest_birth_of_age(on: date, age: int) -> date:
+    """The latest birth date of a person who is `age` or older on `on`: for a query, where
+    `birth_date <= latest_birth_of_age(on, age)` is `age_on(birth_date, on) >= age` (29 February
+    included: the month's last day of a shorter February is the 28th, and one born on the 29th
+    reaches the age on 1 March)."""
+    return add_months(on, -12 * age)
+
+
 def in_text(day: date) -> str:
     """A date inside a sentence the reader is shown: day first in digits in Kazakh and Russian
     (05.03.2026, as the registers write it), ISO 8601 in English (2026-03-05: unambiguous, and

@@ -3,6 +3,8 @@ when nothing of it can fall due: every child departed, none due on a consular re
 certificate issued. The queues read only the open ones, so a decision settled too early would hide
 a step: each step is taken in turn and the decision stays open until the last one."""
 
+import datetime
+
 import pytest
 
 from adoption import deadlines as adoption_deadlines
@@ -12,7 +14,7 @@ from consular import deadlines as consular_deadlines
 from consular import services as consular_services
 from consular.deadlines import settle_follow_up
 from core import work
-from core.dates import today
+from core.dates import ADULTHOOD, reaches_age_on, today
 from core.models import Country, Reminder
 from tests.adoption.conftest import adopt_abroad, ago
 
@@ -24,8 +26,8 @@ def settled(case) -> bool:
     return Decision.objects.get(case=case).follow_up_settled
 
 
-def kinds(user) -> set[tuple[str, int]]:
-    return {(item.kind, item.record[1]) for item in work.queue(user, today()).items if item.record}
+def kinds(user, on=None) -> set[tuple[str, int]]:
+    return {(item.kind, item.record[1]) for item in work.queue(user, on or today()).items if item.record}
 
 
 def registered_and_departed(case, child, post, n: str) -> None:
@@ -155,3 +157,40 @@ def test_the_court_sweep_reminds_of_a_certificate_on_open_decisions_and_again_on
     country.save()
     adoption_deadlines.sweep_court_deadlines()
     assert Reminder.objects.filter(kind="hague_certificate_due", subject_type="case", subject_id=case.pk).exists()
+
+
+def test_the_follow_up_of_a_child_ends_at_18(users, district, court, us_post):
+    """A person adopted abroad who has turned 18 is due on no consular register and no departure
+    (the imported history of 2003 put a 27-year-old's "Place on the consular register" at the top
+    of the district's queue, late since 2003, ahead of every step still to take): the day before
+    the 18th birthday the lines are there, on the birthday they are not, and the follow-up settles."""
+    case, child = adopt_abroad(district, court, in_force_ago=40)
+    adoption_services.issue_hague_certificate(actor=None, case=case, number="C-18", issued_on=ago(30))
+    of_age = reaches_age_on(child.birth_date, ADULTHOOD)
+    day_before = of_age - datetime.timedelta(days=1)
+    registration = ("consular_registration_due", child.pk)
+    assert registration in kinds(users["guardianship"], day_before) and registration in kinds(
+        users["consular"], day_before
+    )
+    assert registration not in kinds(users["guardianship"], of_age) | kinds(users["ministry"], of_age)
+    reminded = Reminder.objects.filter(kind="consular_registration_due", subject_id=str(child.pk))
+    consular_deadlines.sweep_consular_deadlines(on=of_age)
+    assert not reminded.exists()
+    consular_deadlines.sweep_consular_deadlines(on=day_before)
+    assert reminded.count() == 1
+    assert not consular_deadlines.settle_follow_up(on=day_before)
+    assert consular_deadlines.settle_follow_up(on=of_age) == 1  # nothing is left to do for an adult
+    Decision.objects.filter(case=case).update(follow_up_settled=False)
+
+    registration_record = consular_services.register_child(
+        actor=None, child=child, post=us_post, number="US-18", registered_on=ago(20), passport_stamped_on=ago(19)
+    )
+    assert registration_record.passport_stamped_on
+    departure = ("departure_due", child.pk)
+    assert departure in kinds(users["guardianship"], day_before)
+    assert departure not in kinds(users["guardianship"], of_age)
+    assert not consular_deadlines.settle_follow_up(on=day_before)
+    assert consular_deadlines.settle_follow_up(on=of_age) == 1
+    child.birth_date += datetime.timedelta(days=1)  # a correction of the birth date reopens it
+    child.save(update_fields=["birth_date"])
+    assert not Decision.objects.get(case=case).follow_up_settled

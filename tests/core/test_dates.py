@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.dates import add_months, age_on, is_minor, reaches_age_on, right_arises, term_expires
+from core.dates import add_months, age_on, is_minor, latest_birth_of_age, reaches_age_on, right_arises, term_expires
 
 
 @pytest.mark.parametrize(
@@ -83,3 +83,23 @@ def test_add_months_is_the_same_day_or_the_month_end(day, months):
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     expected = date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
     assert add_months(day, months) == expected
+
+
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31)), st.integers(min_value=-3, max_value=3))
+def test_the_latest_birth_of_an_age_is_the_query_of_full_years(on, offset):
+    """`birth_date <= latest_birth_of_age(on, 18)` is what `age_on` says, on every day, 29 February too."""
+    cutoff = latest_birth_of_age(on, 18)
+    for birth in (cutoff + timedelta(days=offset), date(on.year - 18, 2, 28) + timedelta(days=offset)):
+        assert (birth <= cutoff) == (age_on(birth, on) >= 18) == (not is_minor(birth, on))
+
+
+@pytest.mark.parametrize(
+    "on,latest",
+    [
+        (date(2026, 2, 28), date(2008, 2, 28)),  # one born on 29.02.2008 is 18 on 1 March 2026
+        (date(2026, 3, 1), date(2008, 3, 1)),
+        (date(2028, 2, 29), date(2010, 2, 28)),
+    ],
+)
+def test_the_latest_birth_of_age_18_around_29_february(on, latest):
+    assert latest_birth_of_age(on, 18) == latest
