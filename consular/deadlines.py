@@ -5,9 +5,10 @@ database, so idempotent (a reminder is one kind, subject and due date):
   `consular_registration_days` with no consular registration;
 - monitoring_report_overdue, to the post: a report `monitoring_grace_days` late.
 
-The follow-up is of children: one who has turned 18 is no longer due on a consular register nor
-to leave (the schedule of reports ends at 18 too: rules.monitoring_due_dates). The ministry's
-report of unregistered children still counts every adoption abroad never registered.
+The follow-up is of children: one who has turned 18 is no longer due on a consular register, to
+leave, or to report on (the schedule of reports ends at 18, and a report missed before is no
+longer asked for). The ministry's report of unregistered children still counts every adoption
+abroad never registered, and the reports' statuses stay what they were (missing).
 
 It also settles, on its own beat (`SETTLE_EVERY_SECONDS`), the decisions whose follow-up before
 monitoring is done (`settle_follow_up`).
@@ -28,7 +29,7 @@ from adoption.models import Adoption, Decision
 from core import copying
 from core.batching import batched
 from core.countries import KZ
-from core.dates import ADULTHOOD, latest_birth_of_age, today
+from core.dates import ADULTHOOD, is_minor, latest_birth_of_age, today
 from core.deadlines import reminded, reminded_pairs, reminder_kind
 from core.models import ConsularPost, Policy, Reminder
 from core.services import create_reminders
@@ -142,7 +143,7 @@ def _follow_reports(adoptions, on: datetime.date) -> Counter:
     for adoption_id, child_id, birth_date, in_force_on, country, next_due in batch:
         assert in_force_on is not None  # `abroad` holds adoptions in force
         dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule)
-        for due_on in dues:
+        for due_on in dues if is_minor(birth_date, on) else ():  # an adult is reminded of no report
             if (
                 (next_due or due_on) <= due_on <= overdue_through
                 and (child_id, due_on) not in received

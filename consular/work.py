@@ -64,7 +64,8 @@ def departure_due(user: User, on: datetime.date, until: datetime.date) -> list[w
 
 
 def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
-    """The post's line: each monitoring report due by the horizon and not received.
+    """The post's line: each monitoring report due by the horizon and not received, of the children
+    still under 18 (a report missed at 12 is not asked of an adult).
 
     The children the post follows (adopted into its country, or registered with it: a child who
     moved keeps its post), as its pages read them; of those the sweep keeps
@@ -74,7 +75,7 @@ def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[
     or kept under another policy) are computed here in full. At 1,000,000 children the largest
     post followed 8,544 children and computed each schedule on every reading (0.6 s)."""
     policy = Policy.on(on)
-    adopted = adoptions_of_adopted_children(user)
+    adopted = deadlines.of_minors(adoptions_of_adopted_children(user), on)  # the reports end at 18
     kept = Q(monitoring_policy=policy, monitoring_first_missing__isnull=False)
     soonest = (  # ids first: their schedule's columns are read for these few (the post's 5,606 at 1,000,000)
         adopted.filter(kept, monitoring_first_missing__lte=until)

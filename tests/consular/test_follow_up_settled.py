@@ -9,13 +9,14 @@ import pytest
 
 from adoption import deadlines as adoption_deadlines
 from adoption import services as adoption_services
-from adoption.models import Decision
+from adoption.models import Adoption, Decision
 from consular import deadlines as consular_deadlines
 from consular import services as consular_services
 from consular.deadlines import settle_follow_up
+from consular.rules import monitoring_due_dates
 from core import work
 from core.dates import ADULTHOOD, reaches_age_on, today
-from core.models import Country, Reminder
+from core.models import Country, Policy, Reminder
 from tests.adoption.conftest import adopt_abroad, ago
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +161,8 @@ def test_the_court_sweep_reminds_of_a_certificate_on_open_decisions_and_again_on
 
 
 def test_the_follow_up_of_a_child_ends_at_18(users, district, court, us_post):
-    """A person adopted abroad who has turned 18 is due on no consular register and no departure
-    (the imported history of 2003 put a 27-year-old's "Place on the consular register" at the top
+    """A person adopted abroad who has turned 18 is due on no consular register, no departure and no
+    monitoring report (the imported history of 2003 put a 27-year-old's "Place on the consular register" at the top
     of the district's queue, late since 2003, ahead of every step still to take): the day before
     the 18th birthday the lines are there, on the birthday they are not, and the follow-up settles."""
     case, child = adopt_abroad(district, court, in_force_ago=40)
@@ -173,11 +174,21 @@ def test_the_follow_up_of_a_child_ends_at_18(users, district, court, us_post):
         users["consular"], day_before
     )
     assert registration not in kinds(users["guardianship"], of_age) | kinds(users["ministry"], of_age)
-    reminded = Reminder.objects.filter(kind="consular_registration_due", subject_id=str(child.pk))
+    report = ("monitoring_report_overdue", child.pk)  # every report since the adoption, none received
+    assert report in kinds(users["consular"], day_before) and report not in kinds(users["consular"], of_age)
+    reminded = Reminder.objects.filter(subject_type="child", subject_id=str(child.pk))
     consular_deadlines.sweep_consular_deadlines(on=of_age)
     assert not reminded.exists()
+    consular_deadlines.recompute_monitoring(Adoption.objects.filter(child=child))  # as a corrected birth date would
     consular_deadlines.sweep_consular_deadlines(on=day_before)
-    assert reminded.count() == 1
+    assert reminded.filter(kind="consular_registration_due").count() == 1
+    policy = Policy.on(day_before)
+    overdue = [  # six-monthly, then yearly, to 18: each one whose grace period is over
+        due
+        for due in monitoring_due_dates(case.decision.in_force_on, child.birth_date, policy.monitoring_schedule)
+        if due <= consular_deadlines.last_overdue(day_before, policy)
+    ]
+    assert reminded.filter(kind="monitoring_report_overdue").count() == len(overdue) > 10
     assert not consular_deadlines.settle_follow_up(on=day_before)
     assert consular_deadlines.settle_follow_up(on=of_age) == 1  # nothing is left to do for an adult
     Decision.objects.filter(case=case).update(follow_up_settled=False)

@@ -59,12 +59,12 @@ def test_a_corrected_birth_date_gives_the_schedule_of_the_child_s_true_age(distr
     case, child = adopt_abroad(district, court, in_force_ago=400)
     first, second = (add_months(case.decision.in_force_on, m) for m in (6, 12))
     true_birth = child.birth_date
-    # entered as 18 about 95 days ago: after the first report was due, before the second
+    # entered as 18 about 95 days ago, after the first report was due: an adult is asked for no report
     registry_services.update_child(
         actor=users["guardianship"], child=child, birth_date=today() - datetime.timedelta(days=18 * 365 + 100)
     )
     deadlines.sweep_consular_deadlines()
-    assert overdue() == [first + GRACE] and next_due(child) == Adoption.NO_REPORT_LEFT
+    assert overdue() == [] and next_due(child) == Adoption.NO_REPORT_LEFT
     child.refresh_from_db()
     registry_services.update_child(
         actor=users["guardianship"], child=child, birth_date=true_birth
