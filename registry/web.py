@@ -18,7 +18,7 @@ from core.models import District, Role
 from core.numbers import whole_number
 from core.permissions import FILE_READERS
 
-from . import contributions, sealing, selectors, services
+from . import contributions, sealing, selectors, services, work
 from .api.filters import ChildFilter
 from .models import (
     Child,
@@ -263,6 +263,8 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "renamed": sealing.renamed(child),
         "child_pages": [(label, url) for label, url, roles in contributions.child_pages if role in roles],
     }
+    context["next_step"] = work.next_step(request.user, child, today())
+    context["today"] = today()
     context["timeline"] = timeline(child, request.user, sealed=identity["sealed"], grounds=grounds)
     context["sealed"] = identity["sealed"]
     context["may_unseal"] = identity["sealed"] and sealing.may_unseal(request.user, child)

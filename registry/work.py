@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import heapq
 import itertools
+from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -19,7 +20,7 @@ from core import work
 from core.models import Policy, Role, User
 
 from . import deadlines, sealing, selectors
-from .models import ChildStatus, Level
+from .models import Child, ChildStatus, Level
 
 # each role's steps: the level a child stands on when the step falls due -> what the role does
 STEPS_OF: dict[str, dict[str | None, Promise]] = {
@@ -30,6 +31,46 @@ STEPS_OF: dict[str, dict[str | None, Promise]] = {
     },
     Role.MINISTRY: {Level.REGIONAL: _("Place on the central register")},
 }
+
+
+KEEPS = {Role.GUARDIANSHIP: Level.PRIMARY, Role.REGIONAL: Level.REGIONAL}  # each level's keeper (ROLES.md)
+# what a step that sends the file on means for the sender, who has nothing to record: the keeper of
+# the next register records the entry, and the sender's line leaves its queue then
+SENDING = {
+    Level.PRIMARY: _(
+        "Send the child's file to the region's education department; the line leaves your work queue "
+        "once the department places the child on the regional register."
+    ),
+    Level.REGIONAL: _(
+        "Send the child's file to the ministry; the line leaves your work queue once the ministry "
+        "places the child on the central register."
+    ),
+}
+
+
+class Step(NamedTuple):
+    title: str
+    due_on: datetime.date
+    sending: str  # what the sender does (a step that sends the file on), else ""
+
+
+def next_step(user: User, child: Child, on: datetime.date) -> Step | None:
+    """The child's step on the registers that is the user's to take, as the user's queue has it
+    (the same steps and dates as `register_due`), for the child's page."""
+    titles = STEPS_OF.get(user.role, {})
+    level = Level(child.register_level) if child.register_level else None
+    if child.status != ChildStatus.REGISTERED or level not in titles:
+        return None
+    field, days, *_recipient_detail = deadlines.register_steps(Policy.on(on))[level]
+    start = getattr(child, field)
+    if start is None:
+        return None
+    sends = level is not None and KEEPS.get(Role(user.role)) == level  # the child is on the user's own register
+    return Step(
+        str(titles[level]),
+        start + datetime.timedelta(days=days),
+        str(SENDING[level]) if sends and level is not None else "",  # (`level` again: for the type checker)
+    )
 
 
 def register_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:

@@ -337,3 +337,24 @@ def test_a_documents_copies_of_its_case_follow_the_case_to_its_decision(api, use
     documents = CaseDocument.objects.filter(case=decided)
     assert documents.exists() and set(documents.values_list("district_id", "case_decided")) == {(district.pk, True)}
     assert not [line for line in lines(api, users["guardianship"]) if line["url"] == f"/cases/{decided.pk}/"]
+
+
+def test_the_child_page_says_the_register_step_the_queue_links_to_and_who_records_it(api, client, users, district):
+    """The district's "Send to the regional register" line opened a child page with nothing to do
+    there: the page now says the step, its date as the queue has it, and that the region records it."""
+    child = new_child(district, "Пересылка", 60, [("primary", 40)])  # due on the regional register 10 days ago
+    (line,) = [found for found in lines(api, users["guardianship"]) if found["url"] == f"/children/{child.pk}/"]
+    assert line["title"] == "Send to the regional register" and line["late"]
+
+    def step(role):
+        page = login(client, users[role]).get(f"/children/{child.pk}/").content.decode()
+        return page[page.index("<tr data-next-step>") : page.index("</tr>", page.index("<tr data-next-step>"))]
+
+    district_step = step("guardianship")
+    assert "Send to the regional register" in district_step and "late" in district_step
+    assert f'<time datetime="{line["due_on"]}">' in district_step
+    assert "once the department places the child on the regional register" in district_step
+    regional_step = step("regional")  # the region's own step on the same child: it records the entry
+    assert "Place on the regional register" in regional_step and "once the" not in regional_step
+    ministry_page = login(client, users["ministry"]).get(f"/children/{child.pk}/").content.decode()
+    assert "data-next-step" not in ministry_page  # nothing on this child is the ministry's to do yet
