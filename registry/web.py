@@ -234,9 +234,8 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
     identity = sealing.disclose(child, unsealed=unsealed)
     grounds = list(selectors.grounds_of(child))  # the list (guardianship) and the timeline
     # the level each role places on, offered only when the child stands on the level below
-    level_roles = {Role.GUARDIANSHIP: Level.PRIMARY, Role.REGIONAL: Level.REGIONAL, Role.MINISTRY: Level.CENTRAL}
     below = {Level.PRIMARY: None, Level.REGIONAL: Level.PRIMARY, Level.CENTRAL: Level.REGIONAL}
-    level = level_roles.get(role)
+    level = work.PLACES_ON.get(role)
     may_place = level is not None and child.register_level == below[level]
     context = {
         "child": child,
@@ -263,8 +262,8 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "renamed": sealing.renamed(child),
         "child_pages": [(label, url) for label, url, roles in contributions.child_pages if role in roles],
     }
-    context["next_step"] = work.next_step(request.user, child, today())
     context["today"] = today()
+    context["next_step"] = work.next_step(request.user, child, context["today"])
     context["timeline"] = timeline(child, request.user, sealed=identity["sealed"], grounds=grounds)
     context["sealed"] = identity["sealed"]
     context["may_unseal"] = identity["sealed"] and sealing.may_unseal(request.user, child)

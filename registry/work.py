@@ -33,10 +33,15 @@ STEPS_OF: dict[str, dict[str | None, Promise]] = {
 }
 
 
-KEEPS = {Role.GUARDIANSHIP: Level.PRIMARY, Role.REGIONAL: Level.REGIONAL}  # each level's keeper (ROLES.md)
-# what a step that sends the file on means for the sender, who has nothing to record: the keeper of
-# the next register records the entry, and the sender's line leaves its queue then
-SENDING = {
+# the register each role keeps and places children on (ROLES.md: each level's entries are its keeper's)
+PLACES_ON: dict[str, Level] = {
+    Role.GUARDIANSHIP: Level.PRIMARY,
+    Role.REGIONAL: Level.REGIONAL,
+    Role.MINISTRY: Level.CENTRAL,
+}
+# what a step that sends the file on from the keeper's own register means for the keeper, who has
+# nothing to record: the keeper of the next register records the entry, and the line leaves then
+SENDING: dict[Level | None, Promise] = {
     Level.PRIMARY: _(
         "Send the child's file to the region's education department; the line leaves your work queue "
         "once the department places the child on the regional register."
@@ -65,11 +70,11 @@ def next_step(user: User, child: Child, on: datetime.date) -> Step | None:
     start = getattr(child, field)
     if start is None:
         return None
-    sends = level is not None and KEEPS.get(Role(user.role)) == level  # the child is on the user's own register
+    on_own_register = PLACES_ON.get(user.role) == level
     return Step(
         str(titles[level]),
         start + datetime.timedelta(days=days),
-        str(SENDING[level]) if sends and level is not None else "",  # (`level` again: for the type checker)
+        str(SENDING.get(level, "")) if on_own_register else "",
     )
 
 
