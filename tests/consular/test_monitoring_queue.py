@@ -1,13 +1,15 @@
 """A post's monitoring line (consular.work.monitoring_due) reads only the children whose first report
 not received the sweep keeps (Adoption.monitoring_first_missing), and gives the same lines as every
 followed child's schedule computed in full: before any sweep, after one, after a report received,
-and when a version of the policy with another schedule takes effect."""
+and when a version of the policy with another schedule takes effect. A child has one line, on its
+first report not received, saying how many are due."""
 
 import datetime
 import threading
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from adoption.models import Adoption
 from consular import deadlines, rules, services
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 
 
-def every_line(on: datetime.date, until: datetime.date) -> list[tuple[datetime.date, int]]:
+def every_report(on: datetime.date, until: datetime.date) -> list[tuple[datetime.date, int]]:
     """The oracle: every followed child's schedule in full, each report due by `until` and not
     received (the test's posts follow every adoption abroad)."""
     schedule = Policy.on(on).monitoring_schedule
@@ -40,14 +42,21 @@ def every_line(on: datetime.date, until: datetime.date) -> list[tuple[datetime.d
     )
 
 
+def every_line(on: datetime.date, until: datetime.date) -> list[tuple[datetime.date, int, int]]:
+    """The oracle's lines: one per child, on its first report due and not received, with how many."""
+    reports = every_report(on, until)
+    first = {child_id: due_on for due_on, child_id in reversed(reports)}
+    return sorted((due_on, child_id, sum(1 for _, c in reports if c == child_id)) for child_id, due_on in first.items())
+
+
 def in_force_on(child) -> datetime.date:
     day = Adoption.objects.get(child=child).decision.in_force_on
     assert day is not None
     return day
 
 
-def shown(user, on: datetime.date, until: datetime.date) -> list[tuple[datetime.date, int]]:
-    return [(line.due_on, line.record) for line in monitoring_due(user, on, until)]
+def shown(user, on: datetime.date, until: datetime.date) -> list[tuple[datetime.date, int, int]]:
+    return [(line.due_on, line.record, line.detail) for line in monitoring_due(user, on, until)]
 
 
 def first_missing(child) -> datetime.date | None:
@@ -91,7 +100,7 @@ def test_the_queue_gives_every_schedule_s_lines_before_and_after_the_sweep_and_a
         assert shown(post, on, until) == every_line(on, until)[:3]  # nothing swept yet
     deadlines.sweep_consular_deadlines()
     oldest = followed[0]
-    for due_on, child_id in every_line(on, on)[:2]:  # the two soonest: the oldest adoption's first two
+    for due_on, child_id in every_report(on, on)[:2]:  # the two soonest: the oldest adoption's first two
         assert child_id == oldest.pk
         services.record_monitoring_report(actor=post, child=oldest, due_on=due_on, received_on=on)
     assert first_missing(oldest) is None  # changed since the sweep: read in full
@@ -111,8 +120,43 @@ def test_a_child_s_first_missing_report_is_in_the_queue_from_the_day_the_horizon
     post = users["consular"]
     mine = lambda until: [line for line in shown(post, today(), until) if line[1] == child.pk]  # noqa: E731
     assert mine(due_on - DAY) == []  # the day before
-    assert mine(due_on) == [(due_on, child.pk)]  # the day of
-    assert mine(due_on + DAY) == [(due_on, child.pk)]  # the day after
+    assert mine(due_on) == [(due_on, child.pk, 1)]  # the day of
+    assert mine(due_on + DAY) == [(due_on, child.pk, 1)]  # the day after
+
+
+def test_a_child_missing_several_reports_has_one_line_on_the_first_saying_how_many(users, followed):
+    """The oldest adoption (in force 1,300 days ago, under the default schedule: a report every
+    six months for three years, then yearly) misses its first seven reports: one line on the first,
+    "7 monitoring reports due", not seven lines that push every other child's down the page."""
+    deadlines.sweep_consular_deadlines()
+    oldest = followed[0]
+    on = today()
+    reports = [due_on for due_on, child_id in every_report(on, on) if child_id == oldest.pk]
+    assert len(reports) > 1
+    lines = [line for line in monitoring_due(users["consular"], on, on) if line.record == oldest.pk]
+    assert [(line.due_on, line.detail) for line in lines] == [(reports[0], len(reports))]
+    assert lines[0].title == f"{len(reports)} monitoring reports due"
+    queue = work.queue(users["consular"], on).items
+    items = [
+        item
+        for item in queue
+        if item.kind == deadlines.MONITORING_REMINDER and item.record == ("registry.child", oldest.pk)
+    ]
+    assert [(item.due_on, item.title) for item in items] == [(reports[0], f"{len(reports)} monitoring reports due")]
+    services.record_monitoring_report(actor=users["consular"], child=oldest, due_on=reports[0], received_on=on)
+    lines = [line for line in monitoring_due(users["consular"], on, on) if line.record == oldest.pk]
+    assert [(line.due_on, line.detail) for line in lines] == [(reports[1], len(reports) - 1)]
+    young = followed[3]  # in force 100 days ago: one report ahead, due within the horizon given
+    ahead = [line for line in monitoring_due(users["consular"], on, on + 100 * DAY) if line.record == young.pk]
+    assert [(line.detail, line.title) for line in ahead] == [(1, "1 monitoring report due")]
+    with translation.override("ru"):  # Russian's plural forms: 1, 2-4, 5-20 reports
+        said = {line.record: line.title for line in monitoring_due(users["consular"], on, on + 100 * DAY)}
+    assert [said[child.pk] for child in followed] == [
+        "Ожидается 5 отчётов о положении ребёнка",  # in force 1,300 days ago, the first received
+        "Ожидается 4 отчёта о положении ребёнка",
+        "Ожидается 2 отчёта о положении ребёнка",
+        "Ожидается 1 отчёт о положении ребёнка",
+    ]
 
 
 def test_a_schedule_that_takes_effect_later_is_read_in_full_until_the_sweep_keeps_it(users, followed):
@@ -126,7 +170,7 @@ def test_a_schedule_that_takes_effect_later_is_read_in_full_until_the_sweep_keep
     # tomorrow the quarterly schedule is in effect: what the sweep kept under the first is not read
     until = tomorrow + datetime.timedelta(days=30)
     assert shown(users["consular"], tomorrow, until) == every_line(tomorrow, until)[: work.PER_SOURCE]
-    assert (add_months(in_force_on(followed[3]), 3), followed[3].pk) in shown(users["consular"], tomorrow, until)
+    assert (add_months(in_force_on(followed[3]), 3), followed[3].pk, 1) in shown(users["consular"], tomorrow, until)
     deadlines.sweep_consular_deadlines(on=tomorrow)  # and the sweep keeps it under the new one
     kept.refresh_from_db()
     assert kept.monitoring_policy == Policy.on(tomorrow)
