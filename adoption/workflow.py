@@ -1,22 +1,27 @@
 """The case state machine: one table of the steps a case can take, read by the services (which
 refuse a step the table does not allow in the case's status, and only to its roles), by the API
 (its views refuse a role before reading input: `core.errors.may`) and by the pages (which offer
-a step only where the table allows it: `offered`).
+a step only where the table allows it: `offered`). A step taken answers the case's reminders
+the table names (`Step.answers`: done in the step's transaction).
 
 A new step, or a new status, is a row here first.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ConflictError, for_roles
 from core.models import Role
+from core.services import close_reminders
 
+from .deadlines import CIVIL_REGISTRATION_REMINDER, HAGUE_CERTIFICATE_REMINDER, IN_FORCE_REMINDER
 from .models import CaseStatus
 
 
@@ -26,6 +31,7 @@ class Step:
     from_statuses: tuple[str, ...]  # the statuses it may be taken in
     to_status: str | None  # the status it leads to (None: the case keeps its status)
     doing: Promise  # for the refusal: "A case that is <status> cannot be <doing>."
+    answers: tuple[str, ...] = ()  # the kinds of the case's reminders it answers: done once it is taken
 
 
 EVIDENCE = (
@@ -46,16 +52,32 @@ STEPS: dict[str, Step] = {
     # granted: decided (in force when in_force_on is given); refused: closed
     "decision": Step(C, (CaseStatus.HEARD,), CaseStatus.DECIDED, gettext_lazy("decided (it needs a hearing first)")),
     # a granted decision's entry into force (a refused one closes the case at once and may record it then)
-    "in-force": Step(C, (CaseStatus.DECIDED,), CaseStatus.IN_FORCE, gettext_lazy("entered into force")),
-    # an appeal against a granted decision: upheld, in force; reversed, closed
-    "appeal": Step(C, (CaseStatus.DECIDED,), None, gettext_lazy("appealed (only a decision not yet in force)")),
+    "in-force": Step(
+        C, (CaseStatus.DECIDED,), CaseStatus.IN_FORCE, gettext_lazy("entered into force"), (IN_FORCE_REMINDER,)
+    ),
+    # an appeal against a granted decision: upheld, in force; reversed, closed (nothing to enter into force)
+    "appeal": Step(
+        C,
+        (CaseStatus.DECIDED,),
+        None,
+        gettext_lazy("appealed (only a decision not yet in force)"),
+        (IN_FORCE_REMINDER,),
+    ),
     "civil-registration": Step(
-        (Role.COURT, Role.GUARDIANSHIP), (CaseStatus.IN_FORCE,), None, gettext_lazy("registered (not in force)")
+        (Role.COURT, Role.GUARDIANSHIP),
+        (CaseStatus.IN_FORCE,),
+        None,
+        gettext_lazy("registered (not in force)"),
+        (CIVIL_REGISTRATION_REMINDER,),
     ),
     # RULES v2 §7a: the ministry, as Central Authority (art. 15-17 before the referral, art. 23 after)
     "hague": Step((Role.MINISTRY,), EVIDENCE, None, gettext_lazy("given new Hague steps")),
     "hague-certificate": Step(
-        (Role.MINISTRY,), (CaseStatus.IN_FORCE,), None, gettext_lazy("certified (it needs an adoption in force)")
+        (Role.MINISTRY,),
+        (CaseStatus.IN_FORCE,),
+        None,
+        gettext_lazy("certified (it needs an adoption in force)"),
+        (HAGUE_CERTIFICATE_REMINDER,),
     ),
     "withdraw": Step(G, EVIDENCE, CaseStatus.CLOSED, gettext_lazy("withdrawn")),
     # corrections: a record entered by mistake is withdrawn (marked, with the reason; the checks no
@@ -65,9 +87,13 @@ STEPS: dict[str, Step] = {
     "withdraw-contact": Step(G, EVIDENCE, None, gettext_lazy("corrected (only until the decision)")),
     "withdraw-hearing": Step(C, (CaseStatus.HEARD,), None, gettext_lazy("corrected (only until the decision)")),
     # the dates of a granted decision entered wrongly, while it is not in force (the appeal term runs
-    # from the corrected final form)
+    # from the corrected final form: the entry into force is expected on another day, reminded anew)
     "correct-decision": Step(
-        C, (CaseStatus.DECIDED,), None, gettext_lazy("corrected (only a decision not yet in force)")
+        C,
+        (CaseStatus.DECIDED,),
+        None,
+        gettext_lazy("corrected (only a decision not yet in force)"),
+        (IN_FORCE_REMINDER,),
     ),
 }
 
@@ -90,11 +116,20 @@ def offered(case, role: str) -> list[str]:
 
 def step(name: str, *, scope: tuple[str, ...] = ("case",)):
     """Decorate the service of step `name`: its roles are the table's, and its case (or `scope`)
-    must be one the actor sees (`core.errors.for_roles`)."""
-    roles = STEPS[name].roles
+    must be one the actor sees (`core.errors.for_roles`); once it is taken, the case's open
+    reminders it answers are done, in its transaction (a refused step closes nothing)."""
+    roles, answers = STEPS[name].roles, STEPS[name].answers
 
     def decorate(service):
-        checked = for_roles(*roles, scope=scope)(service)
+        @functools.wraps(service)
+        def answering(*args, actor, case, **kwargs):
+            with transaction.atomic():
+                taken = service(*args, actor=actor, case=case, **kwargs)
+                for kind in answers:
+                    close_reminders(kind=kind, subject_type="case", subject_id=case.pk, actor=actor)
+            return taken
+
+        checked = for_roles(*roles, scope=scope)(answering if answers else service)
         checked.step = name
         return checked
 

@@ -11,7 +11,7 @@ longer asked for). The ministry's report of unregistered children still counts e
 abroad never registered, and the reports' statuses stay what they were (missing).
 
 It also settles, on its own beat (`SETTLE_EVERY_SECONDS`), the decisions whose follow-up before
-monitoring is done (`settle_follow_up`).
+monitoring is done, and closes the reminders still open of those who came of age (`settle_follow_up`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from adoption.deadlines import certificates_pending
@@ -33,6 +34,7 @@ from core.dates import ADULTHOOD, is_minor, latest_birth_of_age, today
 from core.deadlines import reminded, reminded_pairs, reminder_kind
 from core.models import ConsularPost, Policy, Reminder
 from core.services import create_reminders
+from registry.models import Child
 
 from . import rules
 from .models import ConsularRegistration, Departure, MonitoringReport
@@ -156,7 +158,7 @@ def _follow_reports(adoptions, on: datetime.date) -> Counter:
                         subject_id=child_id,
                         due_on=due_on + grace,
                         consular_post_id=post_of(child_id, country),
-                        detail=f"monitoring report due {due_on.isoformat()} not received",
+                        detail=monitoring_detail(due_on),
                     )
                 )
         kept.append(
@@ -172,6 +174,12 @@ def _follow_reports(adoptions, on: datetime.date) -> Counter:
     counts = create_reminders(due)
     copying.update_each(Adoption, kept, MONITORING_KEPT)
     return counts
+
+
+def monitoring_detail(due_on: datetime.date) -> str:
+    """The detail of the reminder of the report due on `due_on`: which report it asks for (the
+    reminder's own date is the end of the grace period, under the policy of the sweep's day)."""
+    return f"monitoring report due {due_on.isoformat()} not received"
 
 
 def recompute_monitoring(adoptions) -> None:
@@ -203,7 +211,22 @@ def settle_follow_up(on: datetime.date | None = None) -> int:
         .exclude(Exists(certificates_pending(Decision.objects.filter(pk=OuterRef("pk")))))
         .values_list("pk", flat=True)
     )
-    return at_home + Decision.objects.filter(pk__in=abroad).update(follow_up_settled=True)
+    settled = at_home + Decision.objects.filter(pk__in=abroad).update(follow_up_settled=True)
+    _close_reminders_of_adults(on)
+    return settled
+
+
+def _close_reminders_of_adults(on: datetime.date) -> None:
+    """The follow-up ends at 18: a registration or report reminder still open when the child comes
+    of age asks nothing of anyone any more; it is done (by no one: the system). One statement on
+    the open reminders (`done_at` is indexed), each child by its key."""
+    adults = Child.objects.filter(birth_date__lte=latest_birth_of_age(on, ADULTHOOD)).values("pk")
+    Reminder.objects.filter(
+        kind__in=(REGISTRATION_REMINDER, MONITORING_REMINDER),
+        subject_type="child",
+        done_at__isnull=True,
+        subject_id__in=adults,
+    ).update(done_at=timezone.now(), done_by=None)
 
 
 def of_minors(adoptions, on: datetime.date):

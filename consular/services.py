@@ -27,7 +27,7 @@ from core.services import close_reminders
 from registry.models import Child
 
 from . import rules
-from .deadlines import REGISTRATION_REMINDER
+from .deadlines import MONITORING_REMINDER, REGISTRATION_REMINDER, monitoring_detail
 from .models import ConsularRegistration, Departure, MonitoringReport
 
 
@@ -441,4 +441,11 @@ def record_monitoring_report(
         created_by=actor,
     )
     record_write(actor=actor, verb="record_monitoring_report", obj=report, subject=child)
+    close_reminders(
+        kind=MONITORING_REMINDER,
+        subject_type="child",
+        subject_id=child.pk,
+        actor=actor,
+        detail=monitoring_detail(due_on),
+    )
     return report

@@ -312,8 +312,14 @@ def send_reminder_emails(*, limit: int = 500) -> int:
     return sent
 
 
-def close_reminders(*, kind: str, subject_type: str, subject_id: int, actor: User | None) -> None:
-    """The action a reminder asked for was taken: its open reminders are done."""
-    Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id=subject_id, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=actor
+def close_reminders(
+    *, kind: str, subject_type: str, subject_id: int, actor: User | None, detail: str | None = None
+) -> None:
+    """The action a reminder asked for was taken: its open reminders are done (with `detail`: only
+    the one that says so, e.g. the reminder of one monitoring report among the child's)."""
+    reminders = Reminder.objects.filter(
+        kind=kind, subject_type=subject_type, subject_id=subject_id, done_at__isnull=True
     )
+    if detail is not None:
+        reminders = reminders.filter(detail=detail)
+    reminders.update(done_at=timezone.now(), done_by=actor)

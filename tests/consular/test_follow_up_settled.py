@@ -190,7 +190,9 @@ def test_the_follow_up_of_a_child_ends_at_18(users, district, court, us_post):
     ]
     assert reminded.filter(kind="monitoring_report_overdue").count() == len(overdue) > 10
     assert not consular_deadlines.settle_follow_up(on=day_before)
+    assert reminded.filter(done_at__isnull=True).count() == 1 + len(overdue)  # the day before: a child's, open
     assert consular_deadlines.settle_follow_up(on=of_age) == 1  # nothing is left to do for an adult
+    assert not reminded.filter(done_at__isnull=True).exists()  # nor asked of anyone: the reminders are done
     Decision.objects.filter(case=case).update(follow_up_settled=False)
 
     registration_record = consular_services.register_child(
