@@ -19,6 +19,11 @@ def reminder_kind(code: str, label) -> str:
     return code
 
 
+def kind_label(code: str) -> str:
+    """What a kind of reminder asks, in the reader's language (the code, for an unknown kind)."""
+    return str(KINDS.get(code, code))
+
+
 def reminded(kind: str, *, subject_type: str, due_on, subject=None) -> Exists:
     """In SQL: a reminder of `kind` exists for the candidate row's subject (default its `pk`)
     and due date (`subject` and `due_on` are expressions on the candidate's query). Exclude it."""

@@ -523,10 +523,3 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.subject_type}#{self.subject_id} due {self.due_on}"
-
-    @property
-    def kind_label(self) -> str:
-        """What the reminder asks, in the reader's language (core.deadlines.reminder_kind)."""
-        from .deadlines import KINDS
-
-        return str(KINDS.get(self.kind, self.kind))

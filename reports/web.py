@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Count, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,7 @@ from core.audit import note_read
 from core.audit_labels import FIELD_LABELS
 from core.countries import country_names
 from core.dates import today
+from core.deadlines import kind_label as label_of
 from core.forms import DateField, run_service
 from core.models import SCHEDULE_BOUNDS, Policy, Region, Role, validate_barring_conditions
 from core.services import update_policy
@@ -40,7 +43,7 @@ DUE_NEXT = 10  # lines of the work queue on the home page
 @login_required
 def home(request):
     user, on = request.user, today()
-    context: dict[str, Any] = {"reminders": _named(user, core_selectors.reminders_for(user).order_by("due_on")[:50])}
+    context: dict[str, Any] = {"reminders": _named(user, _reminder_lines(user))}
     if user.role in work.WORKERS:
         context["due_next"] = work.queue(user, on).items[:DUE_NEXT]  # the first lines of the work queue
     if user.role in (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR):
@@ -56,21 +59,54 @@ def home(request):
     return render(request, "reports/home.html", {**context, "today": on})
 
 
-def _named(user, reminders) -> list:
+REMINDER_LINES = 50
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    """The open reminders of one kind about one record: on the first one's date, how many."""
+
+    kind: str
+    subject_type: str
+    subject_id: int
+    due_on: datetime.date
+    reminders: int  # how many
+    subject_name: str = ""  # the record's shown name (`_named`)
+
+    @property
+    def kind_label(self) -> str:
+        return label_of(self.kind)
+
+
+def _reminder_lines(user) -> list[ReminderLine]:
+    """The user's open reminders, one line per kind and record (a child with twelve monitoring
+    reports overdue is one line, not twelve of the page's 50), the soonest first."""
+    grouped = (
+        core_selectors.reminders_for(user)
+        .values("kind", "subject_type", "subject_id")
+        .annotate(first=Min("due_on"), count=Count("id"))
+        .order_by("first", "kind", "subject_id")
+        .values_list("kind", "subject_type", "subject_id", "first", "count")
+    )
+    return [ReminderLine(*row) for row in grouped[:REMINDER_LINES]]
+
+
+def _named(user, reminders: list[ReminderLine]) -> list[ReminderLine]:
     """The reminders, each with its record's shown name (`subject_name`): a child by its name (sealed:
     "Adopted child #id"), a case by its children's; a record out of the reader's scope by number."""
-    reminders = list(reminders)
     child_ids = [r.subject_id for r in reminders if r.subject_type == "child"]
     children = {child.pk: child for child in children_for(user).filter(pk__in=child_ids)}
     case_ids = [r.subject_id for r in reminders if r.subject_type == "case"]
     cases = adoption_work.case_names(list(cases_for(user).filter(pk__in=case_ids).values_list("pk", flat=True)))
+    named = []
     for r in reminders:
         if r.subject_type == "child":
             child = children.get(r.subject_id)
-            r.subject_name = sealing.shown_name(child) if child else _("child #%(id)s") % {"id": r.subject_id}
+            name = sealing.shown_name(child) if child else _("child #%(id)s") % {"id": r.subject_id}
         else:
-            r.subject_name = cases[r.subject_id][0] if r.subject_id in cases else adoption_work.case_label(r.subject_id)
-    return reminders
+            name = cases[r.subject_id][0] if r.subject_id in cases else adoption_work.case_label(r.subject_id)
+        named.append(replace(r, subject_name=str(name)))
+    return named
 
 
 CHART_WIDTH = 480  # the viewBox; a bar's value is written after it, in up to 74 units

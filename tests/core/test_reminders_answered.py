@@ -5,8 +5,10 @@ a monitoring report received closes the reminder of its own due date, and a cons
 registration the registration's (tested with the worked example)."""
 
 import datetime
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 
 from adoption import deadlines as adoption_deadlines
 from adoption import services as adoption_services
@@ -14,6 +16,7 @@ from adoption.models import Decision
 from consular import deadlines as consular_deadlines
 from consular import rules as consular_rules
 from consular import services as consular_services
+from consular.models import MonitoringReport
 from core.dates import today
 from core.models import Policy, Reminder
 from tests.adoption.conftest import adopt_abroad, ago
@@ -121,3 +124,37 @@ def test_a_corrected_final_form_closes_the_reminder_of_the_old_expected_date_and
     again = Reminder.objects.get(kind="decision_in_force_due", subject_id=case.pk, done_at__isnull=True)
     expected = adoption_services.expected_in_force_on(Decision.objects.get(case=case))
     assert again.due_on == expected > before.due_on
+
+
+def test_the_reminders_answered_before_the_steps_closed_them_are_closed_by_the_migration(
+    users, district, court, us_post
+):
+    """A database of session 29 holds reminders whose step was taken: the migration closes those,
+    and only those."""
+    case, child = adopt_abroad(district, court, in_force_ago=500)
+    waiting, _other = adopt_abroad(district, court, in_force_ago=40, in_force=False, last_name="Lee")
+    recorded, _third = adopt_abroad(district, court, in_force_ago=40, in_force=False, last_name="Park")
+    adoption_deadlines.sweep_court_deadlines()
+    consular_deadlines.sweep_consular_deadlines()
+    reports = Reminder.objects.filter(kind="monitoring_report_overdue", subject_id=child.pk).order_by("due_on")
+    first = reports[0].detail.split()[3]
+    MonitoringReport.objects.create(child=child, due_on=first, received_on=today())  # as before: no closing
+    Decision.objects.filter(case=case).update(civil_registered_on=ago(400), civil_registration_number="AZ-2")
+    Decision.objects.filter(case=recorded).update(in_force_on=ago(40))
+    assert Reminder.objects.filter(done_at__isnull=False).count() == 0
+    expected_open = {
+        ("hague_certificate_due", case.pk),  # not issued
+        ("consular_registration_due", child.pk),  # not registered
+        ("decision_in_force_due", waiting.pk),  # not in force
+        *(("monitoring_report_overdue", child.pk) for _ in reports[1:]),
+    }
+    closing = import_module("consular.migrations.0004_close_answered_reminders")
+    closing.close_answered(django_apps, None)
+    still = Reminder.objects.filter(done_at__isnull=True)
+    assert set(still.values_list("kind", "subject_id")) == expected_open
+    assert still.filter(kind="monitoring_report_overdue").count() == len(reports) - 1
+    assert set(Reminder.objects.filter(done_at__isnull=False).values_list("kind", "detail")) == {
+        ("civil_registration_due", "enter the civil registry's record of the adoption"),
+        ("decision_in_force_due", "record the date the decision entered into force"),
+        ("monitoring_report_overdue", f"monitoring report due {first} not received"),
+    }

@@ -561,6 +561,42 @@ def test_the_home_page_names_each_reminders_record_and_what_it_asks(client, user
     assert "Жумабаева Yulia</a> · Peterson Ann" in recent
 
 
+def test_the_home_page_has_one_reminder_line_per_record_and_kind_on_its_first_due_date(
+    client, users, district, court, us_post
+):
+    """A child with three monitoring reports overdue is one line on the post's home page, on the
+    first one's date, saying how many (three lines each were 50 rows of a page about 4 children)."""
+    from core.models import Reminder
+
+    _case, child = adopt_abroad(district, court, last_name="Ким")
+    for kind, days in [("monitoring_report_overdue", 30), ("monitoring_report_overdue", 200)]:
+        Reminder.objects.create(
+            kind=kind, subject_type="child", subject_id=child.pk, due_on=ago(days), consular_post=us_post
+        )
+    Reminder.objects.create(
+        kind="monitoring_report_overdue",
+        subject_type="child",
+        subject_id=child.pk,
+        due_on=ago(400),
+        consular_post=us_post,
+    )
+    Reminder.objects.create(
+        kind="consular_registration_due",
+        subject_type="child",
+        subject_id=child.pk,
+        due_on=ago(10),
+        consular_post=us_post,
+    )
+    page = login(client, users["consular"]).get("/").content.decode()
+    reminders = page.split('id="reminders"')[1].split("</section>")[0]
+    rows = reminders.split("<tr>")[2:]
+    assert len(rows) == 2
+    assert ago(400).isoformat() in rows[0] and "monitoring report overdue" in rows[0] and "3 reminders" in rows[0]
+    assert ago(10).isoformat() in rows[1] and "consular registration due" in rows[1] and "reminders" not in rows[1]
+    ru = client.get("/", HTTP_ACCEPT_LANGUAGE="ru").content.decode().split('id="reminders"')[1]
+    assert "3 напоминания" in ru
+
+
 def test_the_dashboards_filters_select_the_figures_and_the_downloads_alike(client, users, district, court):
     adopt_abroad(district, court, in_force_ago=200)
     login(client, users["ministry"])
