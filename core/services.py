@@ -268,48 +268,70 @@ REMINDER_RECIPIENTS = {
 }
 
 
-def reminder_recipients(reminder: Reminder) -> list[str]:
-    """E-mail addresses of the active staff of the organisations a reminder is addressed to."""
-    addresses = set()
+def reminder_recipients(reminder: Reminder, known: dict | None = None) -> list[str]:
+    """E-mail addresses of the active staff of the organisations a reminder is addressed to
+    (`known`: each organisation's, read once for many reminders)."""
+    known = {} if known is None else known
+    addresses: set[str] = set()
     for field, role in REMINDER_RECIPIENTS.items():
         org_id = getattr(reminder, f"{field}_id")
-        if org_id is not None:
-            addresses |= set(
+        if org_id is None:
+            continue
+        if (field, org_id) not in known:
+            known[field, org_id] = set(
                 User.objects.filter(is_active=True, role=role, **{f"{field}_id": org_id})
                 .exclude(email="")
                 .values_list("email", flat=True)
             )
+        addresses |= known[field, org_id]
     return sorted(addresses)
 
 
 def send_reminder_emails(*, limit: int = 500) -> int:
-    """E-mail each open reminder once. A conditional UPDATE claims it first, so two workers
-    never send the same one; a reminder whose e-mail fails is released for the next sweep.
-    The message names the deadline and the record's id, never a person."""
+    """E-mail the open reminders not sent yet: each person one message listing theirs (a post
+    with a child's twelve reports overdue gets one e-mail, not twelve; after a history import,
+    not thousands). The reminders are claimed first (locked rows are skipped, then marked sent
+    in one transaction), so two workers never send the same one; a message that fails releases
+    its reminders and those not sent yet, for the next sweep. A message names each deadline and
+    its record's id, never a person. Returns the messages sent."""
     from django.core.mail import send_mail
 
+    with transaction.atomic():
+        claimed = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(emailed_at__isnull=True, done_at__isnull=True)
+            .order_by("due_on", "id")[:limit]
+        )
+        Reminder.objects.filter(pk__in=[reminder.pk for reminder in claimed]).update(emailed_at=timezone.now())
+    known: dict = {}
+    mine: dict[str, list[Reminder]] = {}
+    for reminder in claimed:
+        for address in reminder_recipients(reminder, known):
+            mine.setdefault(address, []).append(reminder)
     sent = 0
-    for reminder in Reminder.objects.filter(emailed_at__isnull=True, done_at__isnull=True).order_by("id")[:limit]:
-        if not Reminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
-            continue  # claimed by another worker
-        recipients = reminder_recipients(reminder)
-        if not recipients:
-            continue
+    for n, (address, reminders) in enumerate(sorted(mine.items())):
         try:
-            send_mail(
-                subject=f"[adoption registry] {reminder.kind.replace('_', ' ')}: due {reminder.due_on.isoformat()}",
-                message=(
-                    f"{reminder.detail}\n\nRecord: {reminder.subject_type} #{reminder.subject_id}\n"
-                    f"Due: {reminder.due_on.isoformat()}\n\nOpen the registry to act on it."
-                ),
-                from_email=None,
-                recipient_list=recipients,
-            )
+            send_mail(*_reminder_message(reminders), from_email=None, recipient_list=[address])
             sent += 1
         except Exception:
-            Reminder.objects.filter(pk=reminder.pk).update(emailed_at=None)  # try again on the next sweep
+            unsent = {reminder.pk for _address, left in sorted(mine.items())[n:] for reminder in left}
+            Reminder.objects.filter(pk__in=unsent).update(emailed_at=None)  # sent again on the next sweep
             raise
     return sent
+
+
+def _reminder_message(reminders: list[Reminder]) -> tuple[str, str]:
+    """The subject and the body of an e-mail of `reminders` (one line each: due date, what, record)."""
+    lines = [
+        f"{r.due_on.isoformat()}  {r.kind.replace('_', ' ')}  {r.subject_type} #{r.subject_id}: {r.detail}"
+        for r in reminders
+    ]
+    if len(reminders) == 1:
+        one = reminders[0]
+        subject = f"[adoption registry] {one.kind.replace('_', ' ')}: due {one.due_on.isoformat()}"
+    else:
+        subject = f"[adoption registry] {len(reminders)} reminders"
+    return subject, "\n".join([*lines, "", "Open the registry to act on them."])
 
 
 def close_reminders(

@@ -329,11 +329,36 @@ def test_reminder_emails_go_once_to_the_organisation_and_name_no_one(users, dist
     users["consular"].save()
     _, child = adopt_abroad(district, court, in_force_ago=45, last_name="Zhaksylykova")
     deadlines.sweep_consular_deadlines()
-    assert send_reminder_emails() == 1
+    assert send_reminder_emails() == 2  # the registration's reminder, to the district's and the post's staff
     assert send_reminder_emails() == 0  # each reminder once
-    message = mail.outbox[0]
-    assert sorted(message.to) == ["consul@example.kz", "district@example.kz"]
-    assert "Zhaksylykova" not in f"{message.subject} {message.body}" and f"#{child.pk}" in message.body
+    assert sorted(message.to for message in mail.outbox) == [["consul@example.kz"], ["district@example.kz"]]
+    for message in mail.outbox:
+        assert "Zhaksylykova" not in f"{message.subject} {message.body}" and f"#{child.pk}" in message.body
+
+
+def test_each_person_gets_one_e_mail_listing_the_reminders_of_a_sweep(users, district, court, us_post, settings):
+    """A child adopted abroad 500 days ago and never registered: the registration's reminder and
+    each monitoring report's go out as one e-mail to each person (the post was sent one e-mail
+    per reminder: after a history import, thousands), each reminder named on its own line."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    users["guardianship"].email = "district@example.kz"
+    users["guardianship"].save()
+    users["consular"].email = "consul@example.kz"
+    users["consular"].save()
+    _, child = adopt_abroad(district, court, in_force_ago=500)
+    deadlines.sweep_consular_deadlines()
+    reminders = Reminder.objects.filter(subject_id=child.pk).order_by("due_on")
+    assert reminders.count() == 3  # the registration, the reports due at 6 and 12 months
+    assert send_reminder_emails() == 2
+    to = {message.to[0]: message for message in mail.outbox}
+    assert sorted(to) == ["consul@example.kz", "district@example.kz"]
+    assert to["consul@example.kz"].subject == "[adoption registry] 3 reminders"
+    lines = [line for line in to["consul@example.kz"].body.splitlines() if f"child #{child.pk}" in line]
+    assert [line.split()[0] for line in lines] == [r.due_on.isoformat() for r in reminders]
+    assert to["district@example.kz"].subject == (
+        f"[adoption registry] consular registration due: due {reminders[0].due_on.isoformat()}"
+    )
+    assert not Reminder.objects.filter(emailed_at__isnull=True).exists()
 
 
 @given(
@@ -420,3 +445,19 @@ def test_two_children_registered_at_once_under_one_number_get_it_once(users, dis
     answers = race(10, attempt)
     assert sorted(answers) == [(201, "")] + [(409, "already_registered")] * 4 + [(409, "number_taken")] * 5, answers
     assert list(ConsularRegistration.objects.values_list("number", flat=True)) == ["US-5"]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_workers_sending_reminder_e_mails_at_once_send_each_reminder_once(users, district, court, us_post, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    users["consular"].email = "consul@example.kz"
+    users["consular"].save()
+    for name in ("Kim", "Lee", "Pak", "Tsoi"):
+        adopt_abroad(district, court, in_force_ago=500, last_name=name)
+    deadlines.sweep_consular_deadlines()
+    reminders = Reminder.objects.filter(consular_post=us_post)
+    assert reminders.count() == 12  # each child: its registration and two reports
+    race(4, lambda i: send_reminder_emails(limit=5))
+    named = [line.split(":")[0] for message in mail.outbox for line in message.body.splitlines() if "#" in line]
+    assert len(named) == len(set(named)) == 12 and not reminders.filter(emailed_at__isnull=True).exists()
