@@ -570,18 +570,22 @@ def case_new(request):
     )
 
 
-def _as_of(request) -> datetime.date:
-    """The day eligibility is judged on: the one asked for, else (none, or not a date the service
-    reasons about) today; the page's date field shows which."""
+def _as_of(request) -> datetime.date | None:
+    """The day eligibility is asked to be judged on (None: none, or not a date the service reasons
+    about: the page's own day); the page's date field shows which day it judged on."""
     try:
-        return DateField(required=False).clean(request.GET.get("as_of", "")) or today()
+        return DateField(required=False).clean(request.GET.get("as_of", "")) or None
     except ValidationError:
-        return today()
+        return None
 
 
 def _case_page(request, case, status=200, bound=None):
     note_read(case)  # adoption is secret: every read of a case file is audited
-    as_of = _as_of(request)
+    decision = getattr(case, "decision", None)
+    # a decided case is judged on the day of its decision (today its child is on no register, and
+    # every check of the registers fails for a lawful adoption); one not decided yet, today
+    decision_day = decision.decided_on if decision else None
+    as_of = _as_of(request) or decision_day or today()
     result = eligibility(case, as_of)
     names = [name for name in workflow.offered(case, request.user.role) if name in FORMS]
     if bound and bound[0] not in names:
@@ -592,7 +596,6 @@ def _case_page(request, case, status=200, bound=None):
         for name, form in forms_shown.items()
         if getattr(form, "offered", True) or (bound and bound[0] == name)
     }
-    decision = getattr(case, "decision", None)
     return render(
         request,
         "adoption/case.html",
@@ -600,6 +603,7 @@ def _case_page(request, case, status=200, bound=None):
             "case": case,
             "result": result,
             "as_of": as_of,
+            "on_decision_day": as_of == decision_day,
             "forms": forms_shown,
             "decision": decision,
             "referral": case.referrals.select_related("court").order_by("-on").first(),

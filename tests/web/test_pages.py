@@ -693,3 +693,23 @@ def test_an_adopter_of_an_imported_history_is_named_by_number(client, users, dis
     assert Applicant.objects.get(pk=first).name == f"Applicant #{first}"
     client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
     assert f"Заявитель #{first}" in client.get("/").content.decode()
+
+
+def test_a_decided_case_s_page_judges_its_eligibility_on_the_day_of_the_decision(client, users, district, court):
+    """An adoption in force: its child is on no register today, so "today" every check of the
+    register fails and the page opened on "Not eligible on this date." over a wall of failures,
+    to a court clerk reading a lawful adoption. It opens on the day of the decision, says so, and
+    any other day can still be asked for."""
+    case, _child = adopt_abroad(district, court, in_force_ago=40)
+    decided_on = case.decision.decided_on
+    login(client, users["court"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'id="as_of" name="as_of" value="{decided_on.isoformat()}"' in page
+    assert "Eligible on this date." in page and "the day of the decision" in page
+    asked = client.get(f"/cases/{case.pk}/", {"as_of": today().isoformat()}).content.decode()
+    assert f'value="{today().isoformat()}"' in asked and "Not eligible on this date." in asked
+    assert "the day of the decision" not in asked
+    open_case = adopt_abroad(district, court, referred_only=True, last_name="Lee")[0]
+    login(client, users["guardianship"])
+    before = client.get(f"/cases/{open_case.pk}/").content.decode()  # no decision: today
+    assert f'id="as_of" name="as_of" value="{today().isoformat()}"' in before
