@@ -97,6 +97,9 @@ def _text(value) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+IDS_SHOWN = 12  # the records of a list read named in its row; the others folded under "and N more"
+
+
 def _rows(events):
     """Each event as the API shows it (redacted), with its changes and its actor's role by name."""
     redact, role_names = event_view(events), dict(Role.choices)
@@ -107,6 +110,7 @@ def _rows(events):
         same = (event.subject_type, event.subject_id) == (event.object_type, event.object_id)
         data["record"] = record_label(event.object_type)
         data["file"] = "" if same or not event.subject_id else f"{record_label(event.subject_type)} {event.subject_id}"
+        data["ids_first"], data["ids_more"] = data["object_ids"][:IDS_SHOWN], data["object_ids"][IDS_SHOWN:]
         yield event, data, changes(data)
 
 

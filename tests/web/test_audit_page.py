@@ -150,3 +150,20 @@ def test_every_key_a_service_writes_into_a_snapshot_has_a_name():
                                 unnamed.append(f"{path.relative_to(root)}:{node.lineno} {key.value}")
     assert {"applicants", "relative_of", "documents", "password"} <= written, "the scan reads the services"
     assert not unnamed
+
+
+def test_a_list_read_names_its_first_records_and_folds_the_others(client, users):
+    """A list read names up to 200 records: the page showed each number, 50 events to a page
+    8,000 pixels long. The first twelve are shown, the others folded under "and N more" (still
+    in the page, for the browser's search) and whole in the CSV."""
+    from core.audit import flush_reads
+
+    flush_reads({("registry.child", "work queue"): {str(n) for n in range(1001, 1031)}}, users["regional"])
+    login(client, users["auditor"])
+    page = client.get("/audit/").content.decode()
+    row = page.split("<tr data-event=")[1].split("</tr>")[0]
+    shown, folded = row.split("<details>")
+    assert "read: " + ", ".join(str(n) for n in range(1001, 1013)) + "</small>" in shown
+    assert "and 18 more" in folded and ", ".join(str(n) for n in range(1013, 1031)) in folded
+    csv_rows = list(csv.reader(io.StringIO(client.get("/audit/", {"format": "csv"}).content.decode("utf-8-sig"))))
+    assert csv_rows[1][8] == " ".join(str(n) for n in range(1001, 1031))
