@@ -6,14 +6,22 @@ there is no such lock: a second writer waits for the first one's commit or fails
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import connection
 
 AUDIT_CHAIN = 7_316_001
 IMPORTS = 7_316_002
 
 
-def hold(key: int) -> None:
-    """Wait for the lock `key`, then hold it until the transaction ends (inside `atomic`)."""
+def hold(key: int, *, waiting: Callable[[], None] | None = None) -> None:
+    """Wait for the lock `key`, then hold it until the transaction ends (inside `atomic`); if it is
+    held by another, call `waiting` first (e.g. to tell the user why nothing moves)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            if waiting is not None:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+                if cursor.fetchone()[0]:
+                    return
+                waiting()
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

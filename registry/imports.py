@@ -72,7 +72,7 @@ class ImportResult:
         return not self.errors
 
 
-Importer = Callable[..., ImportResult]  # (path, *, dry_run, progress)
+Importer = Callable[..., ImportResult]  # (path, *, dry_run, progress, waiting)
 
 
 def one_at_a_time(importer: Importer) -> Importer:
@@ -84,10 +84,16 @@ def one_at_a_time(importer: Importer) -> Importer:
     import with nothing written and an error naming it, as a file's errors are."""
 
     @functools.wraps(importer)
-    def run(path: str | Path, *, dry_run: bool = False, progress: Callable[[int, int], None] | None = None):
+    def run(
+        path: str | Path,
+        *,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        waiting: Callable[[], None] | None = None,
+    ):
         try:
             with transaction.atomic():
-                locks.hold(locks.IMPORTS)
+                locks.hold(locks.IMPORTS, waiting=waiting)  # another import runs: `waiting` says so
                 return importer(path, dry_run=dry_run, progress=progress)
         except IntegrityError as exc:
             refused_by_database(exc)

@@ -17,6 +17,8 @@ class ImportJob(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for a worker")
         RUNNING = "running", _("running")
+        # shown, never stored: a running job whose worker waits for another import to end
+        WAITING = "waiting", _("waiting for another import to finish")
         FAILED = "failed", _("refused: nothing was written")
         DONE = "done", _("done")
 

@@ -114,7 +114,12 @@ def _run(job_id: int) -> ImportJob:
                 shown[0] = done
 
         try:
-            result = IMPORTERS[ImportJob.Kind(job.kind)](job.file.path, dry_run=job.dry_run, progress=progress)
+            result = IMPORTERS[ImportJob.Kind(job.kind)](
+                job.file.path,
+                dry_run=job.dry_run,
+                progress=progress,
+                waiting=lambda: cache.set(progress_key(job.pk), WAITING, timeout=3600),
+            )
             job.errors = [e.as_dict() for e in result.errors]
             job.flagged, job.created, job.skipped = result.flagged, result.created, result.skipped
             job.total = job.done = result.rows
@@ -128,7 +133,18 @@ def _run(job_id: int) -> ImportJob:
     return job
 
 
+WAITING = "waiting"  # the job's progress while its worker waits for another import to end
+
+
 def progress_of(job: ImportJob) -> tuple[int, int]:
     if job.status == ImportJob.Status.RUNNING:
-        return cache.get(progress_key(job.pk), (0, 0))
+        progress = cache.get(progress_key(job.pk), (0, 0))
+        return (0, 0) if progress == WAITING else progress
     return job.done, job.total
+
+
+def status_of(job: ImportJob) -> str:
+    """The job's status as shown: `waiting` while it runs and waits for another import to end."""
+    if job.status == ImportJob.Status.RUNNING and cache.get(progress_key(job.pk)) == WAITING:
+        return ImportJob.Status.WAITING
+    return job.status

@@ -328,4 +328,9 @@ def import_job(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     done, total = services.progress_of(job)
     labels = dict(ImportJob.Status.choices)  # the script shows each status the API reports in the page's language
-    return render(request, "reports/import_job.html", {"job": job, "done": done, "total": total, "labels": labels})
+    status = labels[services.status_of(job)]
+    return render(
+        request,
+        "reports/import_job.html",
+        {"job": job, "status": status, "done": done, "total": total, "labels": labels},
+    )

@@ -38,6 +38,11 @@ class ImportJobSerializer(ModelSerializer):
         ]
         read_only_fields = ["id", "status", "created", "skipped", "errors", "flagged", "created_at", "finished_at"]
 
+    def to_representation(self, job):
+        data = super().to_representation(job)
+        data["status"] = services.status_of(job)  # `waiting` while another import holds the lock
+        return data
+
     def get_done(self, job) -> int:
         return services.progress_of(job)[0]
 

@@ -5,9 +5,10 @@ file conflicts with ends the import with an error and nothing written."""
 
 import csv
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from adoption.models import Case
 from consular import services as consular_services
@@ -122,3 +123,40 @@ def test_a_number_registered_while_the_file_is_imported_ends_the_import_with_not
     assert list(ConsularRegistration.objects.values_list("child_id", "number")) == [(child.pk, "US-77")]
     again = import_adoptions(path)  # imported again: the number is now named by line
     assert [(e.line, e.column, e.code) for e in again.errors] == [(2, "consular_number", "number_taken")]
+
+
+def test_an_import_waiting_for_another_says_so(api, client, users, district, tmp_path):
+    """A second upload while an import runs waited on the imports' lock and its page said
+    "running 0/0" until the first ended: it says it is waiting for another import to finish, then
+    runs."""
+    from django.core.files.base import ContentFile
+
+    from core import locks
+    from reports import services
+    from reports.models import ImportJob
+
+    job = ImportJob.objects.create(kind="children", file=ContentFile(",".join(children_import.COLUMNS) + "\n", "c.csv"))
+    held, go = threading.Event(), threading.Event()
+
+    def other_import():
+        with transaction.atomic():
+            locks.hold(locks.IMPORTS)
+            held.set()
+            assert go.wait(20)
+
+    results: list = []
+    other = in_thread(other_import, results)
+    assert held.wait(10)
+    worker = in_thread(lambda: services.run_import_job(job.pk), results)
+    ministry = api(users["ministry"])
+    deadline = time.monotonic() + 10
+    while ministry.get(f"/api/v1/imports/{job.pk}/").json()["status"] != "waiting":
+        assert time.monotonic() < deadline, "the job never said it was waiting"
+        time.sleep(0.05)
+    client.force_login(users["ministry"])
+    page = client.get(f"/dashboard/import/{job.pk}/").content.decode()
+    assert "waiting for another import to finish" in page
+    go.set()
+    other.join(20)
+    worker.join(20)
+    assert ministry.get(f"/api/v1/imports/{job.pk}/").json()["status"] == "done"
