@@ -569,24 +569,15 @@ def test_the_home_page_has_one_reminder_line_per_record_and_kind_on_its_first_du
     from core.models import Reminder
 
     _case, child = adopt_abroad(district, court, last_name="Ким")
-    for kind, days in [("monitoring_report_overdue", 30), ("monitoring_report_overdue", 200)]:
+    for kind, days in [
+        ("monitoring_report_overdue", 30),
+        ("monitoring_report_overdue", 200),
+        ("monitoring_report_overdue", 400),
+        ("consular_registration_due", 10),
+    ]:
         Reminder.objects.create(
             kind=kind, subject_type="child", subject_id=child.pk, due_on=ago(days), consular_post=us_post
         )
-    Reminder.objects.create(
-        kind="monitoring_report_overdue",
-        subject_type="child",
-        subject_id=child.pk,
-        due_on=ago(400),
-        consular_post=us_post,
-    )
-    Reminder.objects.create(
-        kind="consular_registration_due",
-        subject_type="child",
-        subject_id=child.pk,
-        due_on=ago(10),
-        consular_post=us_post,
-    )
     page = login(client, users["consular"]).get("/").content.decode()
     reminders = page.split('id="reminders"')[1].split("</section>")[0]
     rows = reminders.split("<tr>")[2:]
