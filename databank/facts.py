@@ -12,7 +12,9 @@ from django.db import connection
 
 from adoption.facts import as_date
 from core.dates import age_on
+from registry import sealing
 from registry.models import Child, ChildStatus
+from registry.selectors import on_a_register
 
 from . import rules
 
@@ -32,6 +34,17 @@ def child_facts(child: Child) -> rules.ChildFacts:
             rules.ChildFacts(s.pk, s.sex, s.birth_date, s.district.region_id, bool(s.health_notes)) for s in siblings
         ),
     )
+
+
+def matches_of(child: Child, on: datetime.date) -> tuple[list[tuple[rules.FamilyFacts, str]], int]:
+    """The families whose wishes fit `child` on `on`, in the order they are proposed (the first
+    MATCHES_SHOWN, each with why), and how many fit: none for a child not on a register that day
+    (before its primary entry, after it left the registers) or adopted (never proposed)."""
+    if sealing.is_sealed(child) or not on_a_register(child, on):
+        return [], 0
+    wanted = child_facts(child)
+    families, total = families_for(wanted, on, limit=MATCHES_SHOWN)
+    return rules.matches(wanted, families, on), total
 
 
 MATCHES_SHOWN = 50  # a child's matches are shown this many at a time, in order

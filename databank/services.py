@@ -15,6 +15,7 @@ from core.errors import ConflictError, FieldError, for_roles, not_future, raise_
 from core.models import Region, Role, User
 from registry import sealing
 from registry.models import Child, ChildStatus
+from registry.selectors import on_a_register
 
 from . import facts, rules
 from .models import Answer, FamilyWishes, Proposal
@@ -92,6 +93,9 @@ def _proposable(child: Child, applicant: Applicant, on: datetime.date) -> list[F
         errors.append(
             FieldError("child", "not_on_a_register", _("Only a child on a register is proposed to a family."))
         )
+        return errors
+    if not on_a_register(child, on):
+        errors.append(FieldError("proposed_on", "not_on_a_register", _("The child was on no register on that day.")))
         return errors
     wanted = facts.child_facts(child)
     if not rules.matches(wanted, facts.families_for(wanted, on, family=applicant.pk)[0], on):

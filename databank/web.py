@@ -18,9 +18,9 @@ from core.models import Region, Role
 from core.permissions import MATCH_READERS
 from registry import sealing
 from registry.models import Sex
-from registry.selectors import children_for
+from registry.selectors import children_for, on_a_register
 
-from . import facts, rules, selectors, services
+from . import facts, selectors, services
 from .models import Answer
 
 
@@ -128,11 +128,7 @@ def child_matches(request, pk):
                 messages.error(request, str(error))
         return redirect("web-child-matches", pk=child.pk)
     note_read(child)
-    found, total = [], 0
-    if not sealing.is_sealed(child):
-        wanted = facts.child_facts(child)
-        families, total = facts.families_for(wanted, on, limit=facts.MATCHES_SHOWN)
-        found = rules.matches(wanted, families, on)
+    found, total = facts.matches_of(child, on)
     proposals = {p.applicant_id: p for p in selectors.proposals_of(child)}
     people = {a.pk: a for a in applicants_for(request.user).filter(pk__in=[f.id for f, _r in found] + list(proposals))}
     rows = [
@@ -163,5 +159,6 @@ def child_matches(request, pk):
             "answer_form": answer_form,
             "spouses": spouses,
             "can_propose": request.user.role == Role.GUARDIANSHIP and not sealing.is_sealed(child),
+            "on_a_register": on_a_register(child, on),
         },
     )

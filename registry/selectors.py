@@ -82,6 +82,16 @@ def register_history(child: Child) -> QuerySet[RegisterEntry]:
     return child.register_entries.order_by("on", "id")
 
 
+def holding_on(entries: QuerySet[RegisterEntry], on) -> QuerySet[RegisterEntry]:
+    """The `entries` in force on `on`: each child's latest on or before it (on <= `on` < ended_on)."""
+    return entries.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), on__lte=on)
+
+
+def on_a_register(child: Child, on) -> bool:
+    """Whether `child` was on a register (primary, regional or central) on `on`, by its history."""
+    return holding_on(child.register_entries.all(), on).exclude(level=RegisterEntry.DEREGISTERED).exists()
+
+
 def grounds_of(child: Child) -> QuerySet[Ground]:
     return child.grounds.prefetch_related("documents")
 

@@ -11,11 +11,10 @@ from core.dates import today
 from core.errors import may
 from core.models import Role
 from core.permissions import FILE_READERS, MATCH_READERS, roles
-from registry import sealing
 from registry.models import Child
 from registry.selectors import children_for
 
-from .. import facts, rules, selectors, services
+from .. import facts, selectors, services
 from .serializers import AnswerSerializer, MatchSerializer, ProposalSerializer, WishesSerializer
 
 
@@ -73,10 +72,7 @@ class MatchesView(ChildBound):
         params.is_valid(raise_exception=True)
         on = params.validated_data.get("as_of") or today()
         note_read(child)
-        if sealing.is_sealed(child):
-            return Response({"count": 0, "more": False, "results": []})  # an adopted child is never proposed
-        wanted = facts.child_facts(child)
-        families, total = facts.families_for(wanted, on, limit=facts.MATCHES_SHOWN)
+        found, total = facts.matches_of(child, on)  # none for a child adopted, or on no register that day
         proposals = {p.applicant_id: p for p in selectors.proposals_of(child)}
         results = [
             {
@@ -86,7 +82,7 @@ class MatchesView(ChildBound):
                 "reason": reason,
                 "proposal": ProposalSerializer(proposals[family.id]).data if family.id in proposals else None,
             }
-            for family, reason in rules.matches(wanted, families, on)
+            for family, reason in found
         ]
         count, more = facts.counted(total)
         return Response({"count": count, "more": more, "results": results})

@@ -18,6 +18,7 @@ from databank import contributions, deadlines, rules
 from databank import facts as databank_facts
 from databank import services as databank_services
 from databank.models import FamilyWishes, Proposal
+from registry import services as registry_services
 from registry.models import Child
 from tests.adoption.conftest import adopt_abroad, ago, complete_file, make_applicant, make_child
 
@@ -169,8 +170,8 @@ def test_no_family_fits_a_child_before_its_birth_and_no_proposal_is_dated_then(a
         assert answer.status_code == 200
         return [m["applicant"] for m in answer.json()["results"]], answer.json()["count"]
 
-    assert matched(birth - datetime.timedelta(days=1)) == ([], 0)
-    assert matched(birth) == matched(birth + datetime.timedelta(days=1)) == ([family_.pk], 1)
+    assert matched(birth - datetime.timedelta(days=1)) == matched(birth) == ([], 0)  # on no register yet
+    assert matched(ago(250)) == ([family_.pk], 1)  # on the primary register (identified 250 days ago)
     url = f"/api/v1/children/{child_.pk}/proposals/"
     early = g.post(url, {"applicant": family_.pk, "proposed_on": (birth - datetime.timedelta(days=1)).isoformat()})
     assert early.status_code == 400
@@ -290,7 +291,6 @@ def test_where_the_gap_is_counted_independently(api, users, district, other_dist
     import random
 
     from core.dates import age_on, today
-    from registry.models import Child
 
     rng = random.Random(19)
     for i in range(30):
@@ -529,3 +529,33 @@ def _case_of(child_):
     """A case holding the child (GROUPS reads a case's children)."""
     applicant = make_applicant(child_.district, last_name=f"Holder{child_.pk}")
     return adoption_services.open_case(actor=None, children=[child_], applicants=[applicant], opened_on=ago(1))
+
+
+@pytest.mark.django_db
+def test_a_child_is_matched_and_proposed_only_on_a_day_it_is_on_a_register(api, client, users, district):
+    """The matches and a proposal read the child's register history on their day: before its
+    primary entry, or after it left the registers (returned to its parents), no family fits it
+    and no proposal is recorded (a proposal dated before the child was on a register counted
+    for the search for a family in Kazakhstan)."""
+    child_ = make_child(district, central_days_ago=10)  # on the primary register 110 days ago
+    family_ = registered_family(district, registered_ago=200)
+    g = api(users["guardianship"])
+
+    def matched(days_ago):
+        answer = g.get(f"/api/v1/children/{child_.pk}/matches/", {"as_of": ago(days_ago).isoformat()})
+        assert answer.status_code == 200
+        return [m["applicant"] for m in answer.json()["results"]]
+
+    assert matched(111) == []  # the day before its primary entry
+    assert matched(110) == matched(109) == [family_.pk]  # the day of, the day after
+    url = f"/api/v1/children/{child_.pk}/proposals/"
+    early = g.post(url, {"applicant": family_.pk, "proposed_on": ago(111).isoformat()}, format="json")
+    assert early.status_code == 400
+    assert [(e["field"], e["code"]) for e in early.json()["errors"]] == [("proposed_on", "not_on_a_register")]
+    assert g.post(url, {"applicant": family_.pk, "proposed_on": ago(110).isoformat()}, format="json").status_code == 201
+
+    registry_services.deregister(actor=None, child=child_, on=ago(5), reason="returned_to_parents")
+    assert matched(6) == [family_.pk] and matched(5) == matched(0) == []
+    client.force_login(users["guardianship"])
+    page = client.get(f"/children/{child_.pk}/matches/").content.decode()
+    assert 'data-family="' not in page and "The child is on no register today" in page
