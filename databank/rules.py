@@ -20,6 +20,7 @@ class ChildFacts:
     region: str
     health: bool  # the record has health notes
     siblings: tuple[ChildFacts, ...] = ()  # brothers and sisters on a register: matched together
+    region_name: str = ""  # the region by its name, in the reader's language (the reason says it; else its code)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def fits(family: FamilyFacts, child: ChildFacts, on: date) -> str | None:
             "min": family.age_min,
             "max": family.age_max,
         },
-        _("region %(region)s") % {"region": child.region} + ("" if family.regions else " " + _("(any region wished)")),
+        _("region %(region)s") % {"region": child.region_name or child.region}
+        + ("" if family.regions else " " + _("(any region wished)")),
     ]
     if child.health:
         parts.append(_("accepts a child with health conditions"))

@@ -115,6 +115,8 @@ def test_wishes_matches_and_proposals_through_the_api(api, users, district, othe
     matches = answer["results"]
     assert (answer["count"], answer["more"]) == (2, False) and [m["applicant"] for m in matches] == [early.pk, late.pk]
     assert "aged 4" in matches[0]["reason"]
+    region = district.region
+    assert f"region {region.shown_name}" in matches[0]["reason"] and region.code not in matches[0]["reason"]
     with patch.object(databank_facts, "MATCHES_COUNTED", 1):  # counted up to a bound, every match still listed
         capped = g.get(f"/api/v1/children/{child_.pk}/matches/").json()
         assert (capped["count"], capped["more"]) == (1, True) and capped["results"] == matches
