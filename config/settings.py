@@ -284,6 +284,7 @@ REST_FRAMEWORK = {
 # Imports refuse a file of more rows than this (core.tabular), before reading any further.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50_000_000)
+IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 1_000_000_000)  # an XLSX unzipped (core.tabular)
 # API tokens (django-rest-knox): stored hashed, one per login, expire after TOKEN_TTL_HOURS; logout
 # revokes one, a password change or a deactivation all of a user's (core.signals).
 TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 12)

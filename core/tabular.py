@@ -46,17 +46,40 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
+MAX_COLUMNS = 100  # the cells of an XLSX row read at most: the widest layout (import_adoptions) has 23 columns
+
+
 def _xlsx_table(path: Path) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    _require_expanding_within_limit(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.active
         sheet.reset_dimensions()  # the sheet's real size: a declared dimension may be smaller than its data
-        for row in sheet.iter_rows(values_only=True):
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):  # a row of 16,384 cells: 100 read
             yield [_cell(v) for v in row]
     except Exception as exc:  # whatever openpyxl meets in a file that is no workbook: not a zip, parts missing, bad XML
         raise FileFormatError(_("The file is not an XLSX workbook.")) from exc
+
+
+def _require_expanding_within_limit(path: Path) -> None:
+    """An XLSX is a zip: a few megabytes may expand to gigabytes of sheet (a decompression bomb
+    that would hold a worker's memory and time). The sizes its parts declare are summed first;
+    a part that inflates past its declared size fails the zip's own check when it is read."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileFormatError(_("The file is not an XLSX workbook.")) from exc
+    limit = settings.IMPORT_MAX_EXPANDED_BYTES
+    if expanded > limit:
+        raise FileFormatError(
+            _("The workbook expands to more than %(mb)s MB: split it, or save it as CSV.")
+            % {"mb": limit // 1_000_000 or 1}
+        )
 
 
 def _csv_table(path: Path) -> Iterator[list[str]]:

@@ -196,3 +196,35 @@ def test_the_import_service_checks_the_files_type_and_size_whatever_the_path(api
     client.force_login(users["ministry"])
     page = client.post("/dashboard/import/", {"kind": "children", "file": SimpleUploadedFile("c.csv", b"x" * 11)})
     assert page.status_code == 200 and "larger than" in page.content.decode()
+
+
+def test_a_workbook_that_expands_past_the_limit_is_refused_before_it_is_read(tmp_path, settings):
+    """An XLSX is a zip: a few megabytes can hold gigabytes of sheet (a decompression bomb that
+    would hold a worker's memory). Its parts' declared sizes are summed before anything is read."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name"])
+    for _ in range(2000):
+        sheet.append(["the same long text that compresses well " * 5])
+    path = tmp_path / "children.xlsx"
+    workbook.save(path)
+    assert len(read_rows(path, ["name"])) == 2000
+    settings.IMPORT_MAX_EXPANDED_BYTES = 100_000
+    with pytest.raises(FileFormatError, match="expands to more than"):
+        read_rows(path, ["name"])
+
+
+def test_a_workbook_is_read_no_wider_than_its_columns_can_be(tmp_path):
+    """A row of 16,384 cells was read whole, each row of the file; cells past the widest layout's
+    columns (and a margin) are not read at all: a column that far is missing."""
+    from core.tabular import MAX_COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name", *[""] * (MAX_COLUMNS - 1), "far"])
+    sheet.append(["Kim", *[""] * (MAX_COLUMNS - 1), "beyond"])
+    path = tmp_path / "wide.xlsx"
+    workbook.save(path)
+    assert [values["name"] for _, values in read_rows(path, ["name"])] == ["Kim"]
+    with pytest.raises(FileFormatError, match="Missing columns: far"):
+        read_rows(path, ["far"])
