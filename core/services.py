@@ -269,20 +269,18 @@ REMINDER_RECIPIENTS = {
 
 
 def reminder_recipients(reminder: Reminder, known: dict | None = None) -> list[str]:
-    """E-mail addresses of the active staff of the organisations a reminder is addressed to
-    (`known`: each organisation's, read once for many reminders)."""
+    """E-mail addresses of the active staff of the organisations a reminder is addressed to, and
+    of the ministry's for one addressed to none (the HC93 art. 23 certificate: the ministry is the
+    Central Authority); `known`: each organisation's, read once for many reminders."""
     known = {} if known is None else known
+    staff = User.objects.filter(is_active=True).exclude(email="")
+    orgs = [(field, role, getattr(reminder, f"{field}_id")) for field, role in REMINDER_RECIPIENTS.items()]
+    addressed = [(field, role, org_id) for field, role, org_id in orgs if org_id is not None]
     addresses: set[str] = set()
-    for field, role in REMINDER_RECIPIENTS.items():
-        org_id = getattr(reminder, f"{field}_id")
-        if org_id is None:
-            continue
+    for field, role, org_id in addressed or [("ministry", Role.MINISTRY, None)]:
         if (field, org_id) not in known:
-            known[field, org_id] = set(
-                User.objects.filter(is_active=True, role=role, **{f"{field}_id": org_id})
-                .exclude(email="")
-                .values_list("email", flat=True)
-            )
+            mine = staff.filter(role=role, **({f"{field}_id": org_id} if org_id is not None else {}))
+            known[field, org_id] = set(mine.values_list("email", flat=True))
         addresses |= known[field, org_id]
     return sorted(addresses)
 

@@ -461,3 +461,20 @@ def test_workers_sending_reminder_e_mails_at_once_send_each_reminder_once(users,
     race(4, lambda i: send_reminder_emails(limit=5))
     named = [line.split(":")[0] for message in mail.outbox for line in message.body.splitlines() if "#" in line]
     assert len(named) == len(set(named)) == 12 and not reminders.filter(emailed_at__isnull=True).exists()
+
+
+def test_a_reminder_to_no_organisation_is_e_mailed_to_the_ministry(users, district, court, settings):
+    """The HC93 art. 23 certificate's reminder is the ministry's (the Central Authority), addressed
+    to no district, court or post: nobody was e-mailed it."""
+    from adoption import deadlines as court_deadlines
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    users["ministry"].email = "central.authority@example.kz"
+    users["ministry"].save()
+    case, _child = adopt_abroad(district, court, in_force_ago=40)
+    court_deadlines.sweep_court_deadlines()
+    certificate = Reminder.objects.get(kind="hague_certificate_due", subject_id=case.pk)
+    assert send_reminder_emails() >= 1
+    to_ministry = [m for m in mail.outbox if m.to == ["central.authority@example.kz"]]
+    assert len(to_ministry) == 1 and f"case #{case.pk}" in to_ministry[0].body
+    assert "hague certificate due" in to_ministry[0].body and certificate.due_on.isoformat() in to_ministry[0].body
