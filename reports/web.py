@@ -126,6 +126,12 @@ def bars(values: dict, labels: dict | None = None, label_width: int = 70) -> dic
     return {"rows": rows, "height": max(24 * len(rows), 24) + 4, "x": label_width}
 
 
+def _largest_first(values: dict, names: dict) -> dict:
+    """A chart's bars, the largest first, then by name in the reader's language (by code, the
+    countries read as no order at all)."""
+    return dict(sorted(values.items(), key=lambda item: (-item[1], names.get(item[0], item[0]))))
+
+
 def register_rows(by_region: dict) -> list[tuple[str, str, dict]]:
     """The registers' figures by region: (code, name in the reader's language, figures)."""
     names = {region.code: region.shown_name for region in Region.objects.filter(code__in=list(by_region))}
@@ -197,6 +203,7 @@ def dashboard(request):
         }
         for year in range(start.year, end.year + 1)
     }
+    names = country_names()
     return render(
         request,
         "reports/dashboard.html",
@@ -207,7 +214,7 @@ def dashboard(request):
             "by_year": by_year,
             "year_bars": bars({y: v["total"] for y, v in by_year.items()}),
             "consular": consular,
-            "country_bars": bars(consular["by_country"], country_names(), label_width=190),
+            "country_bars": bars(_largest_first(consular["by_country"], names), names, label_width=190),
             "registers": registers,
             "register_rows": by_region,
             "unregistered": unregistered,

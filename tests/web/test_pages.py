@@ -704,3 +704,19 @@ def test_a_decided_case_s_page_judges_its_eligibility_on_the_day_of_the_decision
     login(client, users["guardianship"])
     before = client.get(f"/cases/{open_case.pk}/").content.decode()  # no decision: today
     assert f'id="as_of" name="as_of" value="{today().isoformat()}"' in before
+
+
+def test_the_dashboards_countries_are_in_order_of_their_children_then_by_name(
+    client, users, district, court, us_post, gb_post
+):
+    """The consular registrations by country came in the order of the countries' codes, which
+    on a page of names reads as no order at all (Belgium, Canada, Switzerland, Germany...): the
+    largest first, then by name."""
+    from consular import services as consular_services
+
+    for n, (country, post) in enumerate([("US", us_post), ("US", us_post), ("GB", gb_post)]):
+        _case, child = adopt_abroad(district, court, country=country, in_force_ago=100, last_name=f"Kim{n}")
+        consular_services.register_child(actor=None, child=child, post=post, number=f"N-{n}", registered_on=ago(90))
+    page = login(client, users["ministry"]).get("/dashboard/").content.decode()
+    countries = page.split('aria-labelledby="by-country"')[1].split("</section>")[0]
+    assert countries.index("United States") < countries.index("United Kingdom")
