@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from adoption.models import Referral
 from core.dates import today
@@ -720,3 +721,34 @@ def test_the_dashboards_countries_are_in_order_of_their_children_then_by_name(
     page = login(client, users["ministry"]).get("/dashboard/").content.decode()
     countries = page.split('aria-labelledby="by-country"')[1].split("</section>")[0]
     assert countries.index("United States") < countries.index("United Kingdom")
+
+
+def test_the_home_pages_reminder_lines_are_the_open_reminders_grouped_read_a_batch_at_a_time(
+    users, district, monkeypatch
+):
+    """The lines (read soonest first a few at a time, then counted) are the open reminders grouped
+    by kind and record, on the first one's date, in the order of those dates."""
+    import random
+
+    from core.models import Reminder
+    from reports import web as reports_web
+
+    monkeypatch.setattr(reports_web, "REMINDERS_READ", 3)  # batches smaller than a record's reminders
+    monkeypatch.setattr(reports_web, "REMINDER_LINES", 4)
+    rng = random.Random(7)
+    made = {
+        (rng.choice(["register_escalation_due", "central_wait_ends"]), rng.randint(1, 8), rng.randint(0, 60))
+        for _ in range(60)
+    }
+    for kind, subject, days in made:
+        Reminder.objects.create(
+            kind=kind, subject_type="child", subject_id=subject, due_on=ago(days), district=district
+        )
+    Reminder.objects.filter(pk__in=Reminder.objects.order_by("?").values("pk")[:10]).update(done_at=timezone.now())
+    groups: dict = {}
+    for r in Reminder.objects.filter(done_at__isnull=True).order_by("due_on", "id"):
+        groups.setdefault((r.kind, r.subject_type, r.subject_id), [r.due_on, 0])[1] += 1
+    expected = [(*key, due_on, n) for key, (due_on, n) in list(groups.items())[:4]]
+    lines = reports_web._reminder_lines(users["guardianship"])
+    assert [(r.kind, r.subject_type, r.subject_id, r.due_on, r.reminders) for r in lines] == expected
+    assert any(n > 1 for *_key, n in expected)  # a record with several reminders, read across batches
