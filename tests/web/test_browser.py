@@ -441,7 +441,7 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     )
 
     page = login(browser, base, guardianship)
-    # the databank: a registered family's wishes fit the boy; the district sees it on his page
+    # the databank: a registered family's wishes fit a boy on a register; the district sees it on his page
     waiting = adoption_services.create_applicant(
         actor=None,
         district=district,
@@ -466,11 +466,25 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     page.click("text=Save")
     page.wait_for_selector("text=Wishes saved.")
     accessible(page)
-    page.goto(f"{base}/children/{child.pk}/")
+    listed, _ = registry_services.create_child(  # a boy on the primary register: in the databank
+        actor=None,
+        district=district,
+        last_name="Ахметов",
+        first_name="Дамир",
+        sex="M",
+        birth_date=datetime.date(2020, 5, 5),
+        identified_on=ago(50),
+    )
+    registry_services.place_on_register(actor=None, child=listed, level="primary", placed_on=ago(48))
+    page.goto(f"{base}/children/{listed.pk}/")
     page.click("text=Families for the child")
     # a click does not wait for the next page: wait for the row (a timeout fails the test)
     page.wait_for_selector(f"tr[data-family='{waiting.pk}']", state="visible")
     accessible(page)
+    # the stepson is on no register (RULES v2 §1a): no family is proposed him
+    page.goto(f"{base}/children/{child.pk}/matches/")
+    page.wait_for_selector("text=The child is on no register today: no family is proposed.")
+    assert page.locator("tr[data-family]").count() == 0
     # the mother's consent, for the adoption by her husband, on the child's page
     page.goto(f"{base}/children/{child.pk}/")
     consent = page.locator("section:has(h2:text('Consents of parents and guardians'))")
