@@ -159,6 +159,6 @@ def child_matches(request, pk):
             "answer_form": answer_form,
             "spouses": spouses,
             "can_propose": request.user.role == Role.GUARDIANSHIP and not sealing.is_sealed(child),
-            "on_a_register": on_a_register(child, on),
+            "on_a_register": bool(found) or on_a_register(child, on),  # what the empty list says
         },
     )
