@@ -9,22 +9,28 @@ import datetime
 from typing import Any
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
 
 from adoption.facts import as_date
 from core.dates import age_on
 from core.models import Region
 from registry import sealing
-from registry.models import Child, ChildStatus
-from registry.selectors import on_a_register
+from registry.models import Child, ChildStatus, RegisterEntry
+from registry.selectors import holding_on, on_a_register
 
 from . import rules
 
 
-def child_facts(child: Child) -> rules.ChildFacts:
-    """The child and its brothers and sisters on a register, its region named (three queries)."""
-    siblings = child.siblings.filter(status=ChildStatus.REGISTERED, register_level__isnull=False).select_related(
-        "district"
-    )
+def child_facts(child: Child, on: datetime.date | None = None) -> rules.ChildFacts:
+    """The child and its brothers and sisters on a register (today, or on `on` by their register
+    histories: matched together from the day the last of them is on one), its region named (three
+    queries)."""
+    if on is None:
+        siblings = child.siblings.filter(status=ChildStatus.REGISTERED, register_level__isnull=False)
+    else:
+        holding = holding_on(RegisterEntry.objects.filter(child=OuterRef("pk")), on)
+        siblings = child.siblings.filter(Exists(holding.exclude(level=RegisterEntry.DEREGISTERED)))
+    siblings = siblings.select_related("district")
     return rules.ChildFacts(
         child.pk,
         child.sex,
@@ -44,7 +50,7 @@ def matches_of(child: Child, on: datetime.date) -> tuple[list[tuple[rules.Family
     (before its primary entry, after it left the registers) or adopted (never proposed)."""
     if sealing.is_sealed(child) or not on_a_register(child, on):
         return [], 0
-    wanted = child_facts(child)
+    wanted = child_facts(child, on)
     families, total = families_for(wanted, on, limit=MATCHES_SHOWN)
     return rules.matches(wanted, families, on), total
 

@@ -97,7 +97,7 @@ def _proposable(child: Child, applicant: Applicant, on: datetime.date) -> list[F
     if not on_a_register(child, on):
         errors.append(FieldError("proposed_on", "not_on_a_register", _("The child was on no register on that day.")))
         return errors
-    wanted = facts.child_facts(child)
+    wanted = facts.child_facts(child, on)
     if not rules.matches(wanted, facts.families_for(wanted, on, family=applicant.pk)[0], on):
         errors.append(
             FieldError(

@@ -561,3 +561,32 @@ def test_a_child_is_matched_and_proposed_only_on_a_day_it_is_on_a_register(api, 
     client.force_login(users["guardianship"])
     page = client.get(f"/children/{child_.pk}/matches/").content.decode()
     assert 'data-family="' not in page and "The child is on no register today" in page
+
+
+@pytest.mark.django_db
+def test_the_brothers_and_sisters_matched_together_are_those_on_a_register_that_day(api, users, district):
+    """A sister placed on the register 50 days ago: as of 80 days ago the girl was matched alone
+    (a family wishing one child fits her), from the sister's entry the two together (only a
+    family taking brothers and sisters fits them)."""
+    girl = make_child(district, central_days_ago=10, birth_days_ago=6 * 365)  # primary 110 days ago
+    sister, _ = registry_services.create_child(
+        actor=None,
+        district=district,
+        last_name="Kim",
+        first_name="Dana",
+        sex="F",
+        birth_date=ago(5 * 365),
+        identified_on=ago(52),
+    )
+    registry_services.place_on_register(actor=None, child=sister, level="primary", placed_on=ago(50))
+    girl.siblings.add(sister)
+    one = registered_family(district, last_name="One", registered_ago=200)
+    both = registered_family(district, last_name="Both", registered_ago=200, siblings=True, children=2)
+    g = api(users["guardianship"])
+
+    def matched(days_ago):
+        answer = g.get(f"/api/v1/children/{girl.pk}/matches/", {"as_of": ago(days_ago).isoformat()})
+        return [m["applicant"] for m in answer.json()["results"]]
+
+    assert matched(51) == [one.pk, both.pk]  # the day before the sister's entry: the girl alone
+    assert matched(50) == matched(0) == [both.pk]  # the day of, and today: the two together
