@@ -12,6 +12,7 @@ from core.scoping import NOTHING, role_of, scope_of, territory_q
 from registry.models import Child
 from registry.selectors import children_for, of_children_for
 
+from .deadlines import registrations_pending
 from .models import ConsularRegistration, MonitoringReport
 
 
@@ -57,13 +58,14 @@ def adoptions_of_adopted_children(user: User) -> QuerySet[Adoption]:
     return _abroad(adoptions if territory is None else adoptions.filter(territory))
 
 
-def adopted_children_latest_first(user: User) -> QuerySet[Adoption, int]:
-    """The ids of `adopted_children_for(user)`, the latest in force first (an index orders them)."""
-    return (
-        adoptions_of_adopted_children(user)
-        .order_by("-decision__in_force_on", "-child_id")
-        .values_list("child_id", flat=True)
-    )
+def adopted_children_latest_first(user: User, *, due_on_register_on=None) -> QuerySet[Adoption, int]:
+    """The ids of `adopted_children_for(user)`, the latest in force first (an index orders them);
+    with `due_on_register_on` (a day), only those due on a consular register that day (the work
+    queue's definition, `deadlines.registrations_pending`)."""
+    adoptions = adoptions_of_adopted_children(user)
+    if due_on_register_on is not None:
+        adoptions = registrations_pending(adoptions, due_on_register_on)
+    return adoptions.order_by("-decision__in_force_on", "-child_id").values_list("child_id", flat=True)
 
 
 @scope_of(ConsularRegistration)

@@ -103,10 +103,12 @@ def departure(request, pk):
 def adopted(request):
     if request.user.role not in READERS:
         raise PermissionDenied
-    page = Paginator(selectors.adopted_children_latest_first(request.user), 25).get_page(request.GET.get("page"))
+    due = request.GET.get("due") == "1"  # only the children due on a consular register
+    ids = selectors.adopted_children_latest_first(request.user, due_on_register_on=today() if due else None)
+    page = Paginator(ids, 25).get_page(request.GET.get("page"))
     shown = selectors.adopted_children_for(request.user).in_bulk(list(page.object_list))
     page.object_list = [shown[child_id] for child_id in page.object_list]  # type: ignore[misc]  # ids -> children
-    return render(request, "consular/adopted.html", {"page": page, "query": ""})
+    return render(request, "consular/adopted.html", {"page": page, "due": due, "query": "due=1" if due else ""})
 
 
 def _page(request, child, status=200, registration_form=None, report_form=None):

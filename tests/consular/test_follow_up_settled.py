@@ -207,3 +207,20 @@ def test_the_follow_up_of_a_child_ends_at_18(users, district, court, us_post):
     child.birth_date += datetime.timedelta(days=1)  # a correction of the birth date reopens it
     child.save(update_fields=["birth_date"])
     assert not Decision.objects.get(case=case).follow_up_settled
+
+
+def test_the_adopted_abroad_page_shows_only_the_children_due_on_a_consular_register_when_asked(
+    client, users, district, court, us_post
+):
+    """The page lists every child adopted abroad, 25 a page, the latest first: a post or a district
+    looking for the children to place on a consular register turned pages. Asked, it lists only
+    those (the queue's definition: `registrations_pending`)."""
+    _case, registered = adopt_abroad(district, court, in_force_ago=60, last_name="Ким")
+    consular_services.register_child(actor=None, child=registered, post=us_post, number="US-9", registered_on=ago(50))
+    _case, waiting = adopt_abroad(district, court, in_force_ago=40, last_name="Ли")
+    client.force_login(users["consular"])
+    every = client.get("/adopted/").content.decode()
+    assert f"/adopted/{registered.pk}/" in every and f"/adopted/{waiting.pk}/" in every
+    due = client.get("/adopted/", {"due": "1"}).content.decode()
+    assert f"/adopted/{waiting.pk}/" in due and f"/adopted/{registered.pk}/" not in due
+    assert 'name="due" value="1" checked' in due
