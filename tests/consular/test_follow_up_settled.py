@@ -6,6 +6,7 @@ a step: each step is taken in turn and the decision stays open until the last on
 import datetime
 
 import pytest
+from django.utils.formats import date_format
 
 from adoption import deadlines as adoption_deadlines
 from adoption import services as adoption_services
@@ -224,3 +225,20 @@ def test_the_adopted_abroad_page_shows_only_the_children_due_on_a_consular_regis
     due = client.get("/adopted/", {"due": "1"}).content.decode()
     assert f"/adopted/{waiting.pk}/" in due and f"/adopted/{registered.pk}/" not in due
     assert 'name="due" value="1" checked' in due
+
+
+def test_a_registration_that_ended_says_until_when_on_the_adopted_abroad_page(
+    client, users, district, court, us_post, gb_post
+):
+    """The family moved to the United Kingdom: the embassy in Washington's page listed the child's
+    registration with it as if it held (number and date), with nothing saying it ended."""
+    _case, child = adopt_abroad(district, court, in_force_ago=300)
+    first = consular_services.register_child(
+        actor=None, child=child, post=us_post, number="US-31", registered_on=ago(280)
+    )
+    consular_services.transfer_registration(
+        actor=None, registration=first, post=gb_post, number="GB-31", registered_on=ago(30)
+    )
+    client.force_login(users["consular"])
+    row = client.get("/adopted/").content.decode().split(f'href="/adopted/{child.pk}/"')[1].split("</tr>")[0]
+    assert "US-31" in row and "GB-31" not in row and f"until {date_format(ago(30))}" in row
