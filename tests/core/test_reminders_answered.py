@@ -18,6 +18,7 @@ from consular import rules as consular_rules
 from consular import services as consular_services
 from consular.models import MonitoringReport
 from core.dates import today
+from core.errors import RuleError
 from core.models import Policy, Reminder
 from tests.adoption.conftest import adopt_abroad, ago
 
@@ -61,8 +62,9 @@ def test_each_step_of_the_court_and_the_ministry_closes_the_reminder_that_asked_
 def test_a_refused_step_closes_nothing(users, district, court, us_post):
     case, _child = adopt_abroad(district, court, in_force_ago=40, in_force=False)
     adoption_deadlines.sweep_court_deadlines()
-    with pytest.raises(Exception):  # noqa: B017  # any refusal: in force before the decision was made
+    with pytest.raises(RuleError) as refused:  # in force before the decision was made
         adoption_services.set_in_force(actor=users["court"], case=case, in_force_on=ago(400))
+    assert refused.value.errors[0].code == "before_decision"
     assert open_kinds("case", case.pk) == ["decision_in_force_due"]
 
 
