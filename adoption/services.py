@@ -25,6 +25,7 @@ from core.errors import (
     raise_errors,
 )
 from core.models import Agency, Country, Court, Policy, Role, User
+from core.services import close_reminders
 from registry import services as registry_services
 from registry.models import Child, ChildStatus, DeregistrationReason
 
@@ -1125,6 +1126,8 @@ def _adoption_takes_effect(
             closed_reason=ClosedReason.CHILD_ADOPTED_IN_OTHER_CASE,
             closed_on=in_force_on,
         )
+        for kind in workflow.CLOSED_ANSWERS:
+            close_reminders(kind=kind, subject_type="case", subject_id=other.pk, actor=actor)
 
 
 @transaction.atomic

@@ -21,7 +21,12 @@ from core.errors import ConflictError, for_roles
 from core.models import Role
 from core.services import close_reminders
 
-from .deadlines import CIVIL_REGISTRATION_REMINDER, HAGUE_CERTIFICATE_REMINDER, IN_FORCE_REMINDER
+from .deadlines import (
+    CENTRAL_WAIT_REMINDER,
+    CIVIL_REGISTRATION_REMINDER,
+    HAGUE_CERTIFICATE_REMINDER,
+    IN_FORCE_REMINDER,
+)
 from .models import CaseStatus
 
 
@@ -50,7 +55,13 @@ STEPS: dict[str, Step] = {
     "referral": Step(G, (CaseStatus.OPEN,), CaseStatus.REFERRED, gettext_lazy("referred to a court")),
     "hearing": Step(C, (CaseStatus.REFERRED, CaseStatus.HEARD), CaseStatus.HEARD, gettext_lazy("heard")),
     # granted: decided (in force when in_force_on is given); refused: closed
-    "decision": Step(C, (CaseStatus.HEARD,), CaseStatus.DECIDED, gettext_lazy("decided (it needs a hearing first)")),
+    "decision": Step(
+        C,
+        (CaseStatus.HEARD,),
+        CaseStatus.DECIDED,
+        gettext_lazy("decided (it needs a hearing first)"),
+        (CENTRAL_WAIT_REMINDER,),  # the case waits no more
+    ),
     # a granted decision's entry into force (a refused one closes the case at once and may record it then)
     "in-force": Step(
         C, (CaseStatus.DECIDED,), CaseStatus.IN_FORCE, gettext_lazy("entered into force"), (IN_FORCE_REMINDER,)
@@ -79,7 +90,8 @@ STEPS: dict[str, Step] = {
         gettext_lazy("certified (it needs an adoption in force)"),
         (HAGUE_CERTIFICATE_REMINDER,),
     ),
-    "withdraw": Step(G, EVIDENCE, CaseStatus.CLOSED, gettext_lazy("withdrawn")),
+    # withdrawn (or closed because its child was adopted in another case: `CLOSED_ANSWERS`)
+    "withdraw": Step(G, EVIDENCE, CaseStatus.CLOSED, gettext_lazy("withdrawn"), (CENTRAL_WAIT_REMINDER,)),
     # corrections: a record entered by mistake is withdrawn (marked, with the reason; the checks no
     # longer read it) while the file is open to evidence; a hearing until the decision (the last
     # one withdrawn, the case is referred again)
@@ -96,6 +108,9 @@ STEPS: dict[str, Step] = {
         (IN_FORCE_REMINDER,),
     ),
 }
+
+
+CLOSED_ANSWERS = STEPS["withdraw"].answers  # a case closed while open answers what a withdrawal does
 
 
 def require(case, name: str) -> None:

@@ -1,6 +1,7 @@
 """The reminders whose step was taken before the steps closed them (session 30) are done: an entry
 into force recorded (or the case closed: a reversed appeal), a civil registry's record entered, an
-HC93 art. 23 certificate issued, a monitoring report received (its reminder names its due date).
+HC93 art. 23 certificate issued, a monitoring report received (its reminder names its due date),
+the end of the central register's wait of a case decided or closed.
 Reminders of children who have come of age are closed by the hourly `settle_follow_up`."""
 
 from django.db import migrations
@@ -20,6 +21,9 @@ def close_answered(apps, schema_editor):
     of_case = Reminder.objects.filter(done_at__isnull=True, subject_type="case")
     decision = Decision.objects.filter(case_id=OuterRef("subject_id"))
     answered = [
+        of_case.filter(kind="central_wait_ends").exclude(
+            Exists(Case.objects.filter(pk=OuterRef("subject_id"), status__in=("open", "referred", "heard")))
+        ),
         of_case.filter(kind="decision_in_force_due").filter(
             Exists(decision.filter(in_force_on__isnull=False))
             | Exists(Case.objects.filter(pk=OuterRef("subject_id"), status="closed"))

@@ -285,6 +285,34 @@ def test_entry_into_force_closes_every_other_open_case_for_the_child(api, users,
     assert Case.objects.get(pk=foreign_case.pk).status == "in_force"
 
 
+def test_a_case_that_no_longer_waits_has_its_central_wait_reminder_done(api, users, district, court, foreign_case):
+    """ "Three months on the central register expired" tells the district a case may go on: once
+    the case is decided, withdrawn, or closed because its child was adopted in another case, the
+    reminder stayed open on its home page for ever."""
+    child = foreign_case.children.get()
+    rival, withdrawn = (
+        services.open_case(
+            actor=None, children=[child], applicants=[make_applicant(district, last_name=name)], opened_on=ago(50)
+        )
+        for name in ("Other", "Third")
+    )
+    deadlines.sweep_court_deadlines()
+
+    def waiting(case) -> bool:
+        return Reminder.objects.filter(kind="central_wait_ends", subject_id=case.pk, done_at__isnull=True).exists()
+
+    assert waiting(foreign_case) and waiting(rival) and waiting(withdrawn)
+    services.withdraw_case(actor=users["guardianship"], case=withdrawn, on=ago(1))
+    assert not waiting(withdrawn) and waiting(rival) and waiting(foreign_case)
+    refer(api(users["guardianship"]), foreign_case, court, on=ago(40))
+    hear(api(users["court"]), foreign_case, on=ago(39))
+    assert decide(api(users["court"]), foreign_case, on=ago(38), in_force_on=ago(2).isoformat()).status_code == 201
+    assert not waiting(foreign_case)  # decided
+    assert not waiting(rival)  # closed: its child was adopted in the other case
+    deadlines.sweep_court_deadlines()
+    assert not waiting(foreign_case) and not waiting(rival) and not waiting(withdrawn)
+
+
 def test_the_decision_shows_the_expected_in_force_date_until_recorded(api, users, foreign_case, court):
     refer(api(users["guardianship"]), foreign_case, court)
     hear(api(users["court"]), foreign_case)

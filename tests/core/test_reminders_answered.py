@@ -141,6 +141,8 @@ def test_the_reminders_answered_before_the_steps_closed_them_are_closed_by_the_m
     reports = Reminder.objects.filter(kind="monitoring_report_overdue", subject_id=child.pk).order_by("due_on")
     first = reports[0].detail.split()[3]
     MonitoringReport.objects.create(child=child, due_on=first, received_on=today())  # as before: no closing
+    for decided in (case, waiting, recorded):  # decided long ago: the wait's reminder as a sweep then made it
+        Reminder.objects.create(kind="central_wait_ends", subject_type="case", subject_id=decided.pk, due_on=ago(600))
     Decision.objects.filter(case=case).update(civil_registered_on=ago(400), civil_registration_number="AZ-2")
     Decision.objects.filter(case=recorded).update(in_force_on=ago(40))
     assert Reminder.objects.filter(done_at__isnull=False).count() == 0
@@ -158,5 +160,6 @@ def test_the_reminders_answered_before_the_steps_closed_them_are_closed_by_the_m
     assert set(Reminder.objects.filter(done_at__isnull=False).values_list("kind", "detail")) == {
         ("civil_registration_due", "enter the civil registry's record of the adoption"),
         ("decision_in_force_due", "record the date the decision entered into force"),
+        ("central_wait_ends", ""),
         ("monitoring_report_overdue", f"monitoring report due {first} not received"),
     }
