@@ -1126,8 +1126,7 @@ def _adoption_takes_effect(
             closed_reason=ClosedReason.CHILD_ADOPTED_IN_OTHER_CASE,
             closed_on=in_force_on,
         )
-        for kind in workflow.CLOSED_ANSWERS:
-            close_reminders(kind=kind, subject_type="case", subject_id=other.pk, actor=actor)
+        close_reminders(kinds=workflow.CLOSED_ANSWERS, subject_type="case", subject_id=other.pk, actor=actor)
 
 
 @transaction.atomic

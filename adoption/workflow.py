@@ -140,8 +140,7 @@ def step(name: str, *, scope: tuple[str, ...] = ("case",)):
         def answering(*args, actor, case, **kwargs):
             with transaction.atomic():
                 taken = service(*args, actor=actor, case=case, **kwargs)
-                for kind in answers:
-                    close_reminders(kind=kind, subject_type="case", subject_id=case.pk, actor=actor)
+                close_reminders(kinds=answers, subject_type="case", subject_id=case.pk, actor=actor)
             return taken
 
         checked = for_roles(*roles, scope=scope)(answering if answers else service)

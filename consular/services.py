@@ -124,7 +124,7 @@ def register_child(
         created_by=actor,
     )
     record_write(actor=actor, verb="register_child_at_consulate", obj=registration, subject=child)
-    close_reminders(kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child.pk, actor=actor)
+    close_reminders(kinds=[REGISTRATION_REMINDER], subject_type="child", subject_id=child.pk, actor=actor)
     return registration
 
 
@@ -442,7 +442,7 @@ def record_monitoring_report(
     )
     record_write(actor=actor, verb="record_monitoring_report", obj=report, subject=child)
     close_reminders(
-        kind=MONITORING_REMINDER,
+        kinds=[MONITORING_REMINDER],
         subject_type="child",
         subject_id=child.pk,
         actor=actor,

@@ -306,13 +306,13 @@ def send_reminder_emails(*, limit: int = 500) -> int:
     for reminder in claimed:
         for address in reminder_recipients(reminder, known):
             mine.setdefault(address, []).append(reminder)
-    sent = 0
-    for n, (address, reminders) in enumerate(sorted(mine.items())):
+    sent, messages = 0, sorted(mine.items())
+    for n, (address, reminders) in enumerate(messages):
         try:
             send_mail(*_reminder_message(reminders), from_email=None, recipient_list=[address])
             sent += 1
         except Exception:
-            unsent = {reminder.pk for _address, left in sorted(mine.items())[n:] for reminder in left}
+            unsent = {reminder.pk for _address, left in messages[n:] for reminder in left}
             Reminder.objects.filter(pk__in=unsent).update(emailed_at=None)  # sent again on the next sweep
             raise
     return sent
@@ -333,12 +333,13 @@ def _reminder_message(reminders: list[Reminder]) -> tuple[str, str]:
 
 
 def close_reminders(
-    *, kind: str, subject_type: str, subject_id: int, actor: User | None, detail: str | None = None
+    *, kinds: Iterable[str], subject_type: str, subject_id: int, actor: User | None, detail: str | None = None
 ) -> None:
-    """The action a reminder asked for was taken: its open reminders are done (with `detail`: only
-    the one that says so, e.g. the reminder of one monitoring report among the child's)."""
+    """The action the reminders of `kinds` asked for was taken: their open reminders are done, in
+    one statement (with `detail`: only the one that says so, e.g. the reminder of one monitoring
+    report among the child's)."""
     reminders = Reminder.objects.filter(
-        kind=kind, subject_type=subject_type, subject_id=subject_id, done_at__isnull=True
+        kind__in=list(kinds), subject_type=subject_type, subject_id=subject_id, done_at__isnull=True
     )
     if detail is not None:
         reminders = reminders.filter(detail=detail)

@@ -426,7 +426,7 @@ def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, do
 
 
 def _close_escalation_reminders(child: Child, actor: User | None) -> None:
-    close_reminders(kind=ESCALATION_REMINDER, subject_type="child", subject_id=child.pk, actor=actor)
+    close_reminders(kinds=[ESCALATION_REMINDER], subject_type="child", subject_id=child.pk, actor=actor)
 
 
 def _enter(
