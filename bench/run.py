@@ -666,7 +666,7 @@ def main() -> None:
         per_child = []
         for child in Child.objects.filter(pk__in=waiting[:20]):
             with CaptureQueriesContext(connection) as queries:
-                wanted = databank_facts.child_facts(child)
+                wanted = databank_facts.child_facts(child, today())
                 databank_facts.families_for(wanted, today(), limit=databank_facts.MATCHES_SHOWN)
             per_child.append(len(queries))
         figure(

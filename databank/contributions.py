@@ -25,7 +25,8 @@ FOREIGN = """EXISTS (SELECT 1 FROM adoption_caseapplicant ca JOIN adoption_appli
 CHILDREN = f"SELECT cc.child_id FROM adoption_casechild cc WHERE cc.case_id = %(case)s AND {FOREIGN} ORDER BY 1"
 # a person born on or before %(c<a>)s is `a` full years old on the day (parameters: age_cutoffs)
 AGE = "CASE " + " ".join(f"WHEN m.birth <= %(c{a})s THEN {a}" for a in range(18, 0, -1)) + " ELSE 0 END"
-# each child of the case with its brothers and sisters on a register, as the group facts.FITS reads
+# each child of the case with its brothers and sisters on a register on the day (by their register
+# histories: registry.selectors.holding_on), as the group facts.FITS reads
 GROUPS = f"""
 WITH member AS (
   SELECT cc.child_id AS cid, ch.birth_date AS birth, ch.sex AS sex, ch.health_notes <> '' AS health
@@ -33,8 +34,9 @@ WITH member AS (
   UNION ALL
   SELECT cc.child_id, s.birth_date, s.sex, s.health_notes <> ''
   FROM adoption_casechild cc JOIN registry_child_siblings link ON link.from_child_id = cc.child_id
-  JOIN registry_child s ON s.id = link.to_child_id AND s.status = 'registered' AND s.register_level IS NOT NULL
-  WHERE cc.case_id = %(case)s
+  JOIN registry_child s ON s.id = link.to_child_id
+  WHERE cc.case_id = %(case)s AND EXISTS (SELECT 1 FROM registry_registerentry e WHERE e.child_id = s.id
+    AND e."on" <= %(on)s AND (e.ended_on IS NULL OR e.ended_on > %(on)s) AND e.level <> 'deregistered')
 ), grp AS (
   SELECT m.cid, min({AGE}) AS youngest, max({AGE}) AS oldest, count(DISTINCT m.sex) = 1 AS one_sex,
          min(m.sex) AS sex, max(CASE WHEN m.health THEN 1 ELSE 0 END) = 1 AS health, count(*) AS size,

@@ -15,21 +15,18 @@ from adoption.facts import as_date
 from core.dates import age_on
 from core.models import Region
 from registry import sealing
-from registry.models import Child, ChildStatus, RegisterEntry
+from registry.models import Child, RegisterEntry
 from registry.selectors import holding_on, on_a_register
 
 from . import rules
 
 
-def child_facts(child: Child, on: datetime.date | None = None) -> rules.ChildFacts:
-    """The child and its brothers and sisters on a register (today, or on `on` by their register
-    histories: matched together from the day the last of them is on one), its region named (three
-    queries)."""
-    if on is None:
-        siblings = child.siblings.filter(status=ChildStatus.REGISTERED, register_level__isnull=False)
-    else:
-        holding = holding_on(RegisterEntry.objects.filter(child=OuterRef("pk")), on)
-        siblings = child.siblings.filter(Exists(holding.exclude(level=RegisterEntry.DEREGISTERED)))
+def child_facts(child: Child, on: datetime.date) -> rules.ChildFacts:
+    """The child and its brothers and sisters on a register on `on`, by their register histories
+    (matched together from the day the last of them is on one; the eligibility's GROUPS reads the
+    same), its region named (three queries)."""
+    holding = holding_on(RegisterEntry.objects.filter(child=OuterRef("pk")), on)
+    siblings = child.siblings.filter(Exists(holding.exclude(level=RegisterEntry.DEREGISTERED)))
     siblings = siblings.select_related("district")
     return rules.ChildFacts(
         child.pk,

@@ -42,7 +42,7 @@ from databank import facts as databank_facts
 from databank import services as databank_services
 home = make_applicant(district, citizenship="KZ", residence="KZ", last_name="Omarova", registered_ago=100)
 databank_services.set_wishes(actor=None, applicant=home)
-families, counted = databank_facts.families_for(databank_facts.child_facts(child), today(), limit=20)
+families, counted = databank_facts.families_for(databank_facts.child_facts(child, today()), today(), limit=20)
 print("matched", [f.id == home.pk for f in families], counted)
 databank_services.propose(actor=None, child=child, applicant=home, proposed_on=today())
 print("proposed")

@@ -423,7 +423,8 @@ def test_the_families_found_not_asked_are_the_first_by_wished_ages_then_by_famil
 def test_the_sql_of_a_fit_is_rules_fits(district, other_district):
     """facts.FITS (the matches, and the eligibility's GROUPS) holds the same families as rules.fits,
     in the same order, over generated families and children: every wish at its edges, a family with
-    no entry, an expired one, two entries, brothers and sisters together, a 29 February birthday."""
+    no entry, an expired one, two entries, brothers and sisters together (on a register on some of
+    the days compared only), a 29 February birthday."""
     rng = random.Random(7)
     today = ago(0)
     families = []
@@ -498,8 +499,17 @@ def test_the_sql_of_a_fit_is_rules_fits(district, other_district):
             home, last_name=f"Child{i}", birth_days_ago=(today - birth).days, health_notes="asthma" if health else ""
         )
         Child.objects.filter(pk=child_.pk).update(sex=sex)
-        if i % 3 == 0:  # with a brother or sister on a register
-            sibling = make_child(home, last_name=f"Sibling{i}", birth_days_ago=rng.randrange(0, 15 * 365))
+        if i % 3 == 0:  # with a brother or sister on a register: since before the days compared, since
+            # after the earliest of them, or returned to the parents since (on a register on the past days only)
+            placed = rng.choice([50, 200, 450])
+            sibling = make_child(
+                home,
+                last_name=f"Sibling{i}",
+                birth_days_ago=rng.randrange(placed + 100, 15 * 365),
+                central_days_ago=placed,
+            )
+            if i % 2 == 0:
+                registry_services.deregister(actor=None, child=sibling, on=ago(3), reason="returned_to_parents")
             child_.siblings.add(sibling)
         groups.append(Child.objects.get(pk=child_.pk))
     cases = {child_.pk: _case_of(child_) for child_ in groups}
@@ -507,7 +517,7 @@ def test_the_sql_of_a_fit_is_rules_fits(district, other_district):
     for on in (today, D(today.year, 2, 28), D(today.year, 3, 1), ago(400)):
         candidates = python_families(on)
         for child_ in groups:
-            wanted = databank_facts.child_facts(child_)
+            wanted = databank_facts.child_facts(child_, on)  # its brothers and sisters on a register that day
             in_python = [f.id for f, _reason in rules.matches(wanted, candidates, on)]
             in_sql, total = databank_facts.families_for(wanted, on)
             assert [f.id for f in in_sql] == in_python and total == len(in_python), (child_.pk, on)
