@@ -4,6 +4,7 @@ transaction is still open (through the cache, shared by web and worker processes
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import kombu.exceptions
 from django.conf import settings
@@ -136,15 +137,27 @@ def _run(job_id: int) -> ImportJob:
 WAITING = "waiting"  # the job's progress while its worker waits for another import to end
 
 
-def progress_of(job: ImportJob) -> tuple[int, int]:
-    if job.status == ImportJob.Status.RUNNING:
-        progress = cache.get(progress_key(job.pk), (0, 0))
-        return (0, 0) if progress == WAITING else progress
-    return job.done, job.total
+@dataclass(frozen=True)
+class Progress:
+    """A job as shown (page and API): `waiting` while it runs and waits for another import to end,
+    and how far it is (from the worker's progress while it runs, from the job once it ended)."""
+
+    status: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        if self.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
+            return 100
+        return 100 * self.done // self.total if self.total else 0
 
 
-def status_of(job: ImportJob) -> str:
-    """The job's status as shown: `waiting` while it runs and waits for another import to end."""
-    if job.status == ImportJob.Status.RUNNING and cache.get(progress_key(job.pk)) == WAITING:
-        return ImportJob.Status.WAITING
-    return job.status
+def progress_of(job: ImportJob) -> Progress:
+    """The job as shown, reading the worker's progress once."""
+    if job.status != ImportJob.Status.RUNNING:
+        return Progress(job.status, job.done, job.total)
+    progress = cache.get(progress_key(job.pk), (0, 0))
+    if progress == WAITING:
+        return Progress(ImportJob.Status.WAITING, 0, 0)
+    return Progress(job.status, *progress)

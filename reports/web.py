@@ -354,11 +354,16 @@ def import_job(request, pk):
     if request.user.role not in (Role.MINISTRY, Role.AUDITOR):
         raise PermissionDenied
     job = get_object_or_404(ImportJob, pk=pk)
-    done, total = services.progress_of(job)
+    progress = services.progress_of(job)
     labels = dict(ImportJob.Status.choices)  # the script shows each status the API reports in the page's language
-    status = labels[services.status_of(job)]
     return render(
         request,
         "reports/import_job.html",
-        {"job": job, "status": status, "done": done, "total": total, "labels": labels},
+        {
+            "job": job,
+            "status": labels[progress.status],
+            "done": progress.done,
+            "total": progress.total,
+            "labels": labels,
+        },
     )

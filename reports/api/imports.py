@@ -39,23 +39,19 @@ class ImportJobSerializer(ModelSerializer):
         read_only_fields = ["id", "status", "created", "skipped", "errors", "flagged", "created_at", "finished_at"]
 
     def to_representation(self, job):
+        self._progress = services.progress_of(job)  # read once for the job's four fields below
         data = super().to_representation(job)
-        data["status"] = services.status_of(job)  # `waiting` while another import holds the lock
+        data["status"] = self._progress.status  # `waiting` while another import holds the lock
         return data
 
     def get_done(self, job) -> int:
-        return services.progress_of(job)[0]
+        return self._progress.done
 
     def get_total(self, job) -> int:
-        return services.progress_of(job)[1]
+        return self._progress.total
 
     def get_percent(self, job) -> int:
-        done, total = services.progress_of(job)
-        return (
-            100
-            if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED)
-            else (100 * done // total if total else 0)
-        )
+        return self._progress.percent
 
 
 class ImportJobViewSet(
