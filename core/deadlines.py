@@ -11,11 +11,15 @@ from django.db.models import Exists, OuterRef
 from .models import Reminder
 
 KINDS: dict[str, str] = {}  # each kind of reminder -> what it asks, in the reader's language (lazy)
+# the kinds that ask something of a child on the registers: done when it leaves them (registry.services)
+OF_A_CHILD_ON_THE_REGISTERS: list[str] = []
 
 
-def reminder_kind(code: str, label) -> str:
+def reminder_kind(code: str, label, *, of_a_child_on_the_registers: bool = False) -> str:
     """Declare a kind of reminder with its label (pages, e-mails); returns the code."""
     KINDS[code] = label
+    if of_a_child_on_the_registers:
+        OF_A_CHILD_ON_THE_REGISTERS.append(code)
     return code
 
 

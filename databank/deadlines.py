@@ -2,7 +2,7 @@
 
 - proposal_no_answer, to the child's district: a proposal unanswered for
   `proposal_answer_days` becomes `no_answer` (answered the day after the last day); propose the
-  child to the next family.
+  child to the next family (done when it is proposed to another, or leaves the registers).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from core.services import create_reminders
 
 from .models import Answer, Proposal
 
-NO_ANSWER_REMINDER = reminder_kind("proposal_no_answer", _("a proposal to a family is unanswered"))
+NO_ANSWER_REMINDER = reminder_kind(
+    "proposal_no_answer", _("a proposal to a family is unanswered"), of_a_child_on_the_registers=True
+)
 
 
 def sweep_proposals(*, on: datetime.date | None = None) -> dict:

@@ -13,11 +13,13 @@ from adoption.models import AdopterRegistration, Applicant, Case, Register
 from core.audit import Verb, audited_update, record_write
 from core.errors import ConflictError, FieldError, for_roles, not_future, raise_errors
 from core.models import Region, Role, User
+from core.services import close_reminders
 from registry import sealing
 from registry.models import Child, ChildStatus
 from registry.selectors import on_a_register
 
 from . import facts, rules
+from .deadlines import NO_ANSWER_REMINDER
 from .models import Answer, FamilyWishes, Proposal
 
 
@@ -130,6 +132,8 @@ def propose(*, actor: User | None, child: Child, applicant: Applicant, proposed_
             "applicant", "already_proposed", _("The child was already proposed to this family.")
         ) from None
     record_write(actor=actor, verb=Verb.PROPOSE_CHILD, obj=proposal, subject=child)
+    # the reminder that a family did not answer asked for this: the child proposed to the next
+    close_reminders(kinds=[NO_ANSWER_REMINDER], subject_type="child", subject_id=child.pk, actor=actor)
     return proposal
 
 

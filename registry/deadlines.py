@@ -18,7 +18,9 @@ from core.services import create_reminders
 
 from .models import Child, ChildStatus, DeregistrationReason, Level
 
-ESCALATION_REMINDER = reminder_kind("register_escalation_due", _("register escalation due"))
+ESCALATION_REMINDER = reminder_kind(
+    "register_escalation_due", _("register escalation due"), of_a_child_on_the_registers=True
+)
 
 
 def register_steps(policy: Policy) -> dict:

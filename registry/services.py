@@ -23,6 +23,7 @@ from core import copying
 from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import KZ, citizenship_error
 from core.dates import in_text, is_minor
+from core.deadlines import OF_A_CHILD_ON_THE_REGISTERS
 from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future, raise_errors
 from core.models import District, Role, User
 from core.services import close_reminders
@@ -425,19 +426,17 @@ def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, do
     return record
 
 
-def _close_escalation_reminders(child: Child, actor: User | None) -> None:
-    close_reminders(kinds=[ESCALATION_REMINDER], subject_type="child", subject_id=child.pk, actor=actor)
-
-
 def _enter(
     *, child: Child, actor: User | None, verb: Verb, level: str, on: datetime.date, reason: str = "", **state
 ) -> RegisterEntry:
     """Append an entry to a locked child's history and set the current state it leads to (`state`),
-    both audited; the escalation reminders of the old state close."""
+    both audited; the escalation reminders of the old state close, and on leaving the registers every
+    reminder that asks something of a child on them (a proposal to the next family)."""
     entry = _add_entry(child=child, level=level, on=on, reason=reason, actor=actor)
     record_write(actor=actor, verb=verb, obj=entry, subject=child)
     audited_update(child, actor=actor, verb=verb, **state)
-    _close_escalation_reminders(child, actor)
+    answered = OF_A_CHILD_ON_THE_REGISTERS if level == RegisterEntry.DEREGISTERED else [ESCALATION_REMINDER]
+    close_reminders(kinds=answered, subject_type="child", subject_id=child.pk, actor=actor)
     return entry
 
 

@@ -4,10 +4,12 @@ and answers, the no-answer sweep, and DOMESTIC_PREFERENCE derived from the propo
 import datetime
 import random
 from collections import Counter
+from importlib import import_module
 from typing import cast
 from unittest.mock import patch
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from adoption import services as adoption_services
@@ -207,6 +209,47 @@ def test_the_no_answer_sweep_is_idempotent_and_reminds_the_district(district):
     assert (proposal.answer, proposal.answered_on) == ("no_answer", ago(1))
     reminder = Reminder.objects.get(kind="proposal_no_answer")
     assert (reminder.subject_id, reminder.district_id, reminder.due_on) == (child_.pk, district.pk, ago(1))
+
+
+@pytest.mark.django_db
+def test_the_no_answer_reminder_is_answered_by_the_next_proposal_or_by_the_child_leaving_the_registers(district, users):
+    """The reminder asks the district to propose the child to the next family: done when it is
+    proposed to another, in the proposer's name; a child who left the registers (returned to its
+    parents) is proposed to no one, and its reminder is done too. It stayed open until marked done."""
+    child_, other = make_child(district), make_child(district, last_name="Other")
+    first, second = registered_family(district, last_name="First"), registered_family(district, last_name="Second")
+    for proposed in (child_, other):
+        databank_services.propose(actor=None, child=proposed, applicant=first, proposed_on=ago(12))
+    assert deadlines.sweep_proposals(on=ago(0)) == {"no_answer": 2}
+
+    def still_open(of):
+        return Reminder.objects.filter(kind="proposal_no_answer", subject_id=of.pk, done_at__isnull=True).exists()
+
+    assert still_open(child_) and still_open(other)
+    databank_services.propose(actor=users["guardianship"], child=child_, applicant=second, proposed_on=ago(0))
+    assert not still_open(child_) and still_open(other)  # only the child proposed
+    assert Reminder.objects.get(kind="proposal_no_answer", subject_id=child_.pk).done_by == users["guardianship"]
+    registry_services.deregister(actor=None, child=other, on=ago(0), reason="returned_to_parents")
+    assert not still_open(other)
+
+
+@pytest.mark.django_db
+def test_the_no_answer_reminders_answered_before_proposing_closed_them_are_closed_by_the_migration(district):
+    """A database of session 30: the migration closes the reminders of a child proposed to another
+    family since, or off the registers, and only those."""
+    proposed_again, returned, waiting = (make_child(district, last_name=name) for name in ("Again", "Home", "Wait"))
+    first, second = registered_family(district, last_name="First"), registered_family(district, last_name="Second")
+    for child_ in (proposed_again, returned, waiting):
+        databank_services.propose(actor=None, child=child_, applicant=first, proposed_on=ago(12))
+    deadlines.sweep_proposals(on=ago(0))
+    Proposal.objects.create(child=proposed_again, applicant=second, proposed_on=ago(0))  # as before: no closing
+    Child.objects.filter(pk=returned.pk).update(status="deregistered", register_level=None)
+    assert Reminder.objects.filter(done_at__isnull=False).count() == 0
+    closing = import_module("databank.migrations.0005_close_answered_reminders")
+    closing.close_answered(django_apps, None)
+    still = Reminder.objects.filter(kind="proposal_no_answer", done_at__isnull=True)
+    assert list(still.values_list("subject_id", flat=True)) == [waiting.pk]
+    assert Reminder.objects.filter(done_at__isnull=False).count() == 2
 
 
 @pytest.mark.django_db
