@@ -10,13 +10,18 @@ adoption knows nothing of them). Each registers here when Django starts (its App
 - `prints`: fn(user, case=None, child=None) -> [(label, url)] of the documents the user may
   print from a case or a child adopted abroad (printing); the pages offer them;
 - `registration_hooks`: fn(applicant) called in the transaction that records an entry on a
-  register of prospective adopters (the databank keeps each family's matching columns).
+  register of prospective adopters (the databank keeps each family's matching columns);
+- `applicant_scopes`: fn(user) -> a query of the ids of applicants that a district or a region sees
+  beyond those its territory recorded (the databank: the families proposed one of its children, and the
+  spouses who accepted with them), read by `adoption.selectors.applicants_for`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.db.models import QuerySet
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class FactSource:
 fact_sources: list[FactSource] = []
 case_pages: list[tuple] = []
 registration_hooks: list[Callable[..., None]] = []
+applicant_scopes: list[Callable[..., QuerySet]] = []
 prints: list[Callable[..., list]] = []
 
 

@@ -9,6 +9,7 @@ from core.numbers import whole_number
 from core.scoping import NOTHING, role_of, scope_of, territory_q
 from registry.selectors import name_q, name_words
 
+from . import extensions
 from .models import Applicant, Case, CaseApplicant, CaseChild, CaseDocument, CaseStatus, Consent, Contact
 
 
@@ -80,7 +81,17 @@ def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 @scope_of(Applicant)
 def applicants_for(user: User) -> QuerySet[Applicant]:
+    """A district or a region: the applicants its agencies recorded, and those other apps bring
+    into it (`extensions.applicant_scopes`: a family of another district proposed one of its
+    children); the ministry and the auditor: all; a court or a consular post: those of its cases."""
     territory = territory_q(user, district="district")
+    if territory:  # a district's or a region's (Q() is the whole country's: nothing to add to it)
+        # one list of ids (a UNION), read by the primary key: an OR of the territory and the others
+        # would scan every applicant instead of the territory's index
+        ids = Applicant.objects.filter(territory).values("pk")
+        for brought in extensions.applicant_scopes:
+            ids = ids.union(brought(user))
+        return Applicant.objects.filter(pk__in=ids)
     if territory is not None:
         return Applicant.objects.filter(territory)
     return Applicant.objects.filter(

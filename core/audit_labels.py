@@ -163,6 +163,7 @@ FIELD_LABELS = {
     "foreign_register_number": _("Number in the register of foreign citizens"),
     "foreign_registered_on": _("Registered as a foreign citizen on"),
     "applicant": _("Applicant"),
+    "spouse": _("Spouse"),
     "register": _("Register"),
     "registered_on": _("Registered on"),
     "valid_until": _("Valid until"),

@@ -115,7 +115,7 @@ def for_roles(*roles: str, scope: tuple[str, ...] = ()):
             actor_may(actor, *roles)
             if actor is not None:
                 for name in scope:
-                    _require_in_scope(actor, name, kwargs.get(name))
+                    require_in_scope(actor, name, kwargs.get(name))
             return service(*args, actor=actor, **kwargs)
 
         checked.roles, checked.scope = roles, scope  # type: ignore[attr-defined]  # read by may() and the pages
@@ -124,7 +124,8 @@ def for_roles(*roles: str, scope: tuple[str, ...] = ()):
     return decorate
 
 
-def _require_in_scope(actor, name: str, value) -> None:
+def require_in_scope(actor, name: str, value) -> None:
+    """403 `out_of_scope` on `name` unless the actor may see the record(s) `value` (None: nothing)."""
     from django.utils.translation import gettext as _
 
     from .scoping import in_scope

@@ -125,8 +125,10 @@ SEARCH = extensions.FactSource(
 
 
 def register() -> None:
+    from .selectors import families_proposed_to
     from .services import on_registration
 
     extensions.fact_sources.append(SEARCH)
     extensions.registration_hooks.append(on_registration)
+    extensions.applicant_scopes.append(families_proposed_to)
     registry_contributions.child_pages.append((_("Families for the child"), "web-child-matches", MATCH_READERS))

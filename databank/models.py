@@ -111,6 +111,10 @@ class Proposal(models.Model):
     answer = models.CharField(max_length=10, choices=Answer.choices, default=Answer.PENDING)
     answered_on = models.DateField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # accepted by a couple: the spouse who joins the case (recorded by the family's agency or the child's)
+    spouse = models.ForeignKey(
+        Applicant, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from adoption import services as adoption_services
 from adoption.models import AdopterRegistration, Applicant, Case, Register
 from core.audit import Verb, audited_update, record_write
-from core.errors import ConflictError, FieldError, for_roles, not_future, raise_errors
+from core.errors import ConflictError, FieldError, for_roles, not_future, raise_errors, require_in_scope
 from core.models import Region, Role, User
 from core.services import close_reminders
 from registry import sealing
@@ -137,7 +137,7 @@ def propose(*, actor: User | None, child: Child, applicant: Applicant, proposed_
     return proposal
 
 
-@for_roles(Role.GUARDIANSHIP, scope=("proposal", "spouse"))
+@for_roles(Role.GUARDIANSHIP, scope=("proposal",))
 @transaction.atomic
 def answer(
     *,
@@ -149,8 +149,11 @@ def answer(
     spouse: Applicant | None = None,
 ) -> tuple[Proposal, Case | None]:
     """The family's answer: declined (with a reason) or accepted, which opens the case with the
-    registered applicant and, for a couple, the spouse (an applicant recorded in the district)."""
+    registered applicant and, for a couple, the spouse (an applicant the district sees, or one
+    recorded by the family's own agency: a family of another district, 403 otherwise)."""
     proposal = Proposal.objects.select_for_update().select_related("child", "applicant").get(pk=proposal.pk)
+    if actor is not None and spouse is not None and spouse.district_id != proposal.applicant.district_id:
+        require_in_scope(actor, "spouse", spouse)
     if proposal.answer != Answer.PENDING:
         raise ConflictError("answer", "already_answered", _("This proposal is already answered."))
     errors: list[FieldError] = []
@@ -174,6 +177,7 @@ def answer(
         answer=answer,
         answered_on=on,
         reason=reason.strip(),
+        spouse=spouse,
     )
     case = None
     if answer == Answer.ACCEPTED:

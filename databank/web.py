@@ -46,10 +46,12 @@ class AnswerForm(forms.Form):
         label=_("Spouse joining the case (a couple that accepts)"), queryset=Applicant.objects.none(), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, family=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.spouses = applicants_for(user).order_by("last_name", "first_name", "id")
-        choose_among(self, "spouse", self.spouses)
+        # a family of another district accepts with a spouse its own agency recorded, given by number
+        recorded_with = Applicant.objects.filter(district=family.district_id) if family is not None else None
+        choose_among(self, "spouse", self.spouses if recorded_with is None else self.spouses | recorded_with)
 
 
 @login_required
@@ -108,7 +110,7 @@ def child_matches(request, pk):
         require_role(request.user, Role.GUARDIANSHIP)
         if "proposal" in request.POST:
             proposal = get_object_or_404(selectors.proposals_of(child), pk=request.POST["proposal"])
-            form = AnswerForm(request.POST, user=request.user)
+            form = AnswerForm(request.POST, user=request.user, family=proposal.applicant)
             if form.is_valid() and run_service(
                 form, services.answer, actor=request.user, proposal=proposal, **form.cleaned_data
             ):
@@ -118,7 +120,7 @@ def child_matches(request, pk):
                 for error in errors:
                     messages.error(request, str(error))
         else:
-            applicant = get_object_or_404(applicants_for(request.user), pk=request.POST.get("applicant"))
+            applicant = get_object_or_404(selectors.families(), pk=request.POST.get("applicant"))
             refusals = forms.Form(request.POST)
             if run_service(
                 refusals, services.propose, actor=request.user, child=child, applicant=applicant, proposed_on=on
@@ -129,7 +131,7 @@ def child_matches(request, pk):
         return redirect("web-child-matches", pk=child.pk)
     note_read(child)
     found, total = facts.matches_of(child, on)
-    proposals = {p.applicant_id: p for p in selectors.proposals_of(child)}
+    proposals = {p.applicant_id: p for p in selectors.proposals_of(child).select_related("applicant")}
     people = {a.pk: a for a in applicants_for(request.user).filter(pk__in=[f.id for f, _r in found] + list(proposals))}
     rows = [
         {

@@ -35,8 +35,8 @@ class WishesSerializer(ModelSerializer):
 class ProposalSerializer(ModelSerializer):
     class Meta:
         model = Proposal
-        fields = ["id", "child", "applicant", "proposed_on", "answer", "answered_on", "reason", "created_at"]
-        read_only_fields = ["id", "child", "answer", "answered_on", "reason", "created_at"]
+        fields = ["id", "child", "applicant", "proposed_on", "answer", "answered_on", "reason", "spouse", "created_at"]
+        read_only_fields = ["id", "child", "answer", "answered_on", "reason", "spouse", "created_at"]
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -48,7 +48,7 @@ class AnswerSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="accepted by a couple: the spouse, an applicant recorded in the district, joins the case",
+        help_text="accepted by a couple: the spouse joins the case (an applicant the district sees, or one recorded by the family's own agency)",
     )
 
 

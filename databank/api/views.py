@@ -105,7 +105,7 @@ class ProposalsView(ChildBound):
         may(request.user, services.propose)
         child = self.child(pk)
         data = ProposalSerializer(data=request.data)
-        data.fields["applicant"].queryset = applicants_for(request.user)  # type: ignore[attr-defined]  # a RelatedField
+        data.fields["applicant"].queryset = selectors.families()  # type: ignore[attr-defined]  # the national databank
         data.is_valid(raise_exception=True)
         proposal = services.propose(actor=request.user, child=child, **data.validated_data)
         return Response(ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)

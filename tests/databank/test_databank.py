@@ -332,6 +332,58 @@ def test_the_districts_pages_wishes_matches_proposal_and_answer(client, users, d
 
 
 @pytest.mark.django_db
+def test_a_family_registered_in_another_district_is_proposed_and_accepts_with_its_spouse(
+    api, client, users, district, other_district, neighbour_district
+):
+    """The databank is national: a child's matches list the families of every district, and its
+    district proposes the child to any of them (a family of another district could not be proposed,
+    404, and its DOMESTIC_PREFERENCE then failed for ever, naming families no one could ask). Once
+    proposed, the family is one the child's district sees (the answer, the case it opens); a couple
+    accepts with the spouse its own agency recorded. No other applicant of that district is shown."""
+    child_ = make_child(district)
+    far = registered_family(other_district, last_name="Far", registered_ago=300)
+    far_husband = make_applicant(other_district, citizenship="KZ", residence="KZ", sex="M", last_name="Far")
+    unrelated = make_applicant(other_district, citizenship="KZ", residence="KZ", last_name="Unrelated")
+    third = make_applicant(neighbour_district, citizenship="KZ", residence="KZ", sex="M", last_name="Third")
+    g = api(users["guardianship"])
+    assert [m["applicant"] for m in g.get(f"/api/v1/children/{child_.pk}/matches/").json()["results"]] == [far.pk]
+    seen = {a["id"] for a in g.get("/api/v1/applicants/").json()["results"]}
+    assert far.pk not in seen  # not before it is proposed a child of the district
+    url = f"/api/v1/children/{child_.pk}/proposals/"
+    not_in_databank = g.post(url, {"applicant": unrelated.pk, "proposed_on": ago(5).isoformat()}, format="json")
+    assert not_in_databank.status_code == 400 and not Proposal.objects.exists()
+    assert g.post(url, {"applicant": far.pk, "proposed_on": ago(5).isoformat()}, format="json").status_code == 201
+    seen = {a["id"] for a in g.get("/api/v1/applicants/").json()["results"]}
+    assert far.pk in seen and not {far_husband.pk, unrelated.pk} & seen
+    proposal = Proposal.objects.get()
+    answer_url = f"{url}{proposal.pk}/answer/"
+    elsewhere = g.post(answer_url, {"answer": "accepted", "on": ago(3).isoformat(), "spouse": third.pk}, format="json")
+    assert elsewhere.status_code == 403 and Proposal.objects.get().answer == "pending"  # recorded by neither agency
+    accepted = g.post(
+        answer_url, {"answer": "accepted", "on": ago(3).isoformat(), "spouse": far_husband.pk}, format="json"
+    )
+    assert accepted.status_code == 200 and accepted.json()["spouse"] == far_husband.pk
+    case = Case.objects.get(pk=accepted.json()["case"])
+    assert (case.district_id, set(case.applicants.all())) == (district.pk, {far, far_husband})
+    assert g.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    seen = {a["id"] for a in g.get("/api/v1/applicants/").json()["results"]}
+    assert {far.pk, far_husband.pk} <= seen and unrelated.pk not in seen
+    # the page: the family named once proposed, and a second child proposed to it from the page
+    second = make_child(district, last_name="Second")
+    client.force_login(users["guardianship"])
+    assert client.post(f"/children/{second.pk}/matches/", {"applicant": far.pk}).status_code == 302
+    assert Proposal.objects.filter(child=second, applicant=far).exists()
+    page = client.get(f"/children/{second.pk}/matches/").content.decode()
+    assert "Far Ann" in page and f'<input type="number" min="1" id="spouse-{far.pk}" name="spouse">' in page
+    pending = Proposal.objects.get(child=second)
+    answer = {"proposal": pending.pk, "answer": "accepted", "on": ago(0).isoformat()}
+    assert client.post(f"/children/{second.pk}/matches/", answer | {"spouse": third.pk}).status_code == 302
+    assert Proposal.objects.get(pk=pending.pk).answer == "pending"  # a spouse neither agency recorded
+    assert client.post(f"/children/{second.pk}/matches/", answer | {"spouse": far_husband.pk}).status_code == 302
+    assert set(Case.objects.get(children=second).applicants.all()) == {far, far_husband}
+
+
+@pytest.mark.django_db
 def test_where_the_gap_is_counted_independently(api, users, district, other_district):
     import random
 
