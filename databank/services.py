@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from adoption import services as adoption_services
 from adoption.models import AdopterRegistration, Applicant, Case, Register
 from core.audit import Verb, audited_update, record_write
-from core.errors import ConflictError, FieldError, for_roles, not_future, raise_errors, require_in_scope
+from core.errors import ConflictError, FieldError, Forbidden, for_roles, not_future, raise_errors, require_in_scope
 from core.models import Region, Role, User
 from core.services import close_reminders
 from registry import sealing
@@ -37,7 +37,15 @@ def set_wishes(
     health_conditions: bool = False,
     regions: list[Region] | None = None,
 ) -> FamilyWishes:
-    """Whom the family can take in; the whole set each time (the district keeps it)."""
+    """Whom the family can take in; the whole set each time, kept by the agency that recorded the
+    family: a district it was proposed a child by sees it and never changes its wishes (narrowed,
+    they would no longer hold a foreign adoption back)."""
+    if actor is not None and actor.district_id != applicant.district_id:
+        raise Forbidden(
+            "applicant",
+            "not_the_familys_agency",
+            _("A family's wishes are kept by the guardianship agency that recorded the family."),
+        )
     errors: list[FieldError] = []
     if age_max < age_min:
         errors.append(FieldError("age_max", "before_min", _("The age range ends before it starts.")))

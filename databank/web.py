@@ -61,7 +61,12 @@ def families(request):
     registered = AdopterRegistration.objects.filter(
         register=Register.PROSPECTIVE_ADOPTERS, registered_on__lte=on, valid_until__gte=on
     ).values("applicant")
-    people = applicants_for(request.user).filter(pk__in=registered).select_related("wishes").order_by("last_name", "id")
+    people = (  # the district's own families (those of other districts it proposed a child to are not its to keep)
+        applicants_for(request.user)
+        .filter(pk__in=registered, district=request.user.district_id)
+        .select_related("wishes")
+        .order_by("last_name", "id")
+    )
     note_read(label="adoption.applicant", ids=[a.pk for a in people])
     return render(request, "databank/families.html", {"families": people})
 

@@ -355,6 +355,13 @@ def test_a_family_registered_in_another_district_is_proposed_and_accepts_with_it
     assert g.post(url, {"applicant": far.pk, "proposed_on": ago(5).isoformat()}, format="json").status_code == 201
     seen = {a["id"] for a in g.get("/api/v1/applicants/").json()["results"]}
     assert far.pk in seen and not {far_husband.pk, unrelated.pk} & seen
+    # its wishes are its own agency's to keep: the child's district reads them and never narrows them
+    # (a family whose wishes no longer fit would no longer hold a foreign adoption back)
+    wishes_url = f"/api/v1/applicants/{far.pk}/wishes/"
+    assert g.get(wishes_url).json()["age_max"] == 17
+    narrowed = g.put(wishes_url, {"age_min": 0, "age_max": 1}, format="json")
+    assert narrowed.status_code == 403 and narrowed.json()["errors"][0]["code"] == "not_the_familys_agency"
+    assert FamilyWishes.objects.get(applicant=far).age_max == 17
     proposal = Proposal.objects.get()
     answer_url = f"{url}{proposal.pk}/answer/"
     elsewhere = g.post(answer_url, {"answer": "accepted", "on": ago(3).isoformat(), "spouse": third.pk}, format="json")
@@ -375,6 +382,9 @@ def test_a_family_registered_in_another_district_is_proposed_and_accepts_with_it
     assert Proposal.objects.filter(child=second, applicant=far).exists()
     page = client.get(f"/children/{second.pk}/matches/").content.decode()
     assert "Far Ann" in page and f'<input type="number" min="1" id="spouse-{far.pk}" name="spouse">' in page
+    assert "Far" not in client.get("/databank/families/").content.decode()  # the district's own families
+    narrowed = client.post(f"/databank/families/{far.pk}/", {"age_min": 0, "age_max": 1, "children": 1})
+    assert narrowed.status_code in (400, 403) and FamilyWishes.objects.get(applicant=far).age_max == 17
     pending = Proposal.objects.get(child=second)
     answer = {"proposal": pending.pk, "answer": "accepted", "on": ago(0).isoformat()}
     assert client.post(f"/children/{second.pk}/matches/", answer | {"spouse": third.pk}).status_code == 302
