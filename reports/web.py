@@ -359,11 +359,5 @@ def import_job(request, pk):
     return render(
         request,
         "reports/import_job.html",
-        {
-            "job": job,
-            "status": labels[progress.status],
-            "done": progress.done,
-            "total": progress.total,
-            "labels": labels,
-        },
+        {"job": job, "progress": progress, "status": labels[progress.status], "labels": labels},
     )
