@@ -26,7 +26,7 @@ CHILDREN = f"SELECT cc.child_id FROM adoption_casechild cc WHERE cc.case_id = %(
 # a person born on or before %(c<a>)s is `a` full years old on the day (parameters: age_cutoffs)
 AGE = "CASE " + " ".join(f"WHEN m.birth <= %(c{a})s THEN {a}" for a in range(18, 0, -1)) + " ELSE 0 END"
 # each child of the case with its brothers and sisters on a register on the day (by their register
-# histories: registry.selectors.holding_on), as the group facts.FITS reads
+# histories: registry.selectors.placing_on), as the group facts.FITS reads
 GROUPS = f"""
 WITH member AS (
   SELECT cc.child_id AS cid, ch.birth_date AS birth, ch.sex AS sex, ch.health_notes <> '' AS health

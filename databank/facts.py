@@ -16,7 +16,7 @@ from core.dates import age_on
 from core.models import Region
 from registry import sealing
 from registry.models import Child, RegisterEntry
-from registry.selectors import holding_on, on_a_register
+from registry.selectors import on_a_register, placing_on
 
 from . import rules
 
@@ -25,8 +25,7 @@ def child_facts(child: Child, on: datetime.date) -> rules.ChildFacts:
     """The child and its brothers and sisters on a register on `on`, by their register histories
     (matched together from the day the last of them is on one; the eligibility's GROUPS reads the
     same), its region named (three queries)."""
-    holding = holding_on(RegisterEntry.objects.filter(child=OuterRef("pk")), on)
-    siblings = child.siblings.filter(Exists(holding.exclude(level=RegisterEntry.DEREGISTERED)))
+    siblings = child.siblings.filter(Exists(placing_on(RegisterEntry.objects.filter(child=OuterRef("pk")), on)))
     siblings = siblings.select_related("district")
     return rules.ChildFacts(
         child.pk,

@@ -87,9 +87,15 @@ def holding_on(entries: QuerySet[RegisterEntry], on) -> QuerySet[RegisterEntry]:
     return entries.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), on__lte=on)
 
 
+def placing_on(entries: QuerySet[RegisterEntry], on) -> QuerySet[RegisterEntry]:
+    """The `entries` that hold their child on a register (primary, regional or central) on `on`:
+    in force that day, and not a deregistration."""
+    return holding_on(entries, on).exclude(level=RegisterEntry.DEREGISTERED)
+
+
 def on_a_register(child: Child, on) -> bool:
     """Whether `child` was on a register (primary, regional or central) on `on`, by its history."""
-    return holding_on(child.register_entries.all(), on).exclude(level=RegisterEntry.DEREGISTERED).exists()
+    return placing_on(child.register_entries.all(), on).exists()
 
 
 def grounds_of(child: Child) -> QuerySet[Ground]:

@@ -42,7 +42,7 @@ from intercountry.facts import flags_of_cases, may_flag_between
 from intercountry.flags import FLAGS
 from registry import sealing
 from registry.models import Child, ChildStatus, Level, RegisterEntry
-from registry.selectors import holding_on
+from registry.selectors import placing_on
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -312,12 +312,7 @@ def registers_report(user: User, as_of: date, region: str | None = None) -> dict
 def levels_on(entries: QuerySet[RegisterEntry], as_of: date):
     """(region, level, n) from the register history: each child's latest entry on or before
     as_of is the one in force that day (on <= as_of < ended_on)."""
-    return (
-        holding_on(entries, as_of)
-        .exclude(level=RegisterEntry.DEREGISTERED)
-        .values_list("child__district__region", "level")
-        .annotate(n=Count("*"))
-    )
+    return placing_on(entries, as_of).values_list("child__district__region", "level").annotate(n=Count("*"))
 
 
 def current_levels(children: QuerySet[Child]):
