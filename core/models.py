@@ -511,6 +511,9 @@ class Reminder(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # a message of it failed: when, and the addresses it was sent to all the same (not sent twice)
+    email_failed_at = models.DateTimeField(null=True, blank=True)
+    emailed_to = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 from collections import Counter
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,8 @@ from .models import (
     Role,
     User,
 )
+
+log = logging.getLogger(__name__)
 
 ORGANISATION_MODELS: dict[str, type[District | Region | Court | ConsularPost]] = {
     "district": District,
@@ -289,32 +293,43 @@ def send_reminder_emails(*, limit: int = 500) -> int:
     """E-mail the open reminders not sent yet: each person one message listing theirs (a post
     with a child's twelve reports overdue gets one e-mail, not twelve; after a history import,
     not thousands). The reminders are claimed first (locked rows are skipped, then marked sent
-    in one transaction), so two workers never send the same one; a message that fails releases
-    its reminders and those not sent yet, for the next sweep. A message names each deadline and
-    its record's id, never a person. Returns the messages sent."""
+    in one transaction), so two workers never send the same one. A message that fails (an address
+    refused, the server down) stops no other: its reminders are released for the next run, which
+    sends them only to those not sent them yet (`emailed_to`) and claims them after the reminders
+    never tried (one refused address does not hold back the rest). A message names each deadline
+    and its record's id, never a person. Returns the messages sent."""
     from django.core.mail import send_mail
 
     with transaction.atomic():
         claimed = list(
             Reminder.objects.select_for_update(skip_locked=True)
             .filter(emailed_at__isnull=True, done_at__isnull=True)
-            .order_by("due_on", "id")[:limit]
+            .order_by(F("email_failed_at").asc(nulls_first=True), "due_on", "id")[:limit]
         )
         Reminder.objects.filter(pk__in=[reminder.pk for reminder in claimed]).update(emailed_at=timezone.now())
     known: dict = {}
     mine: dict[str, list[Reminder]] = {}
     for reminder in claimed:
         for address in reminder_recipients(reminder, known):
-            mine.setdefault(address, []).append(reminder)
-    sent, messages = 0, sorted(mine.items())
-    for n, (address, reminders) in enumerate(messages):
+            if address not in reminder.emailed_to:
+                mine.setdefault(address, []).append(reminder)
+    sent, failed = 0, set[int]()
+    for address, reminders in sorted(mine.items()):
         try:
             send_mail(*_reminder_message(reminders), from_email=None, recipient_list=[address])
-            sent += 1
-        except Exception:
-            unsent = {reminder.pk for _address, left in messages[n:] for reminder in left}
-            Reminder.objects.filter(pk__in=unsent).update(emailed_at=None)  # sent again on the next sweep
-            raise
+        except Exception as error:  # noqa: BLE001  (any failure of one message: the others are sent)
+            # the error's text may carry the address; the reminders' ids are in the next run's claim
+            log.error("reminder e-mail not sent", extra={"error": type(error).__name__, "reminders": len(reminders)})
+            failed.update(reminder.pk for reminder in reminders)
+            continue
+        sent += 1
+        for reminder in reminders:
+            reminder.emailed_to.append(address)
+    for reminder in claimed:
+        if reminder.pk in failed:  # sent again on the next run, to those it has not reached
+            Reminder.objects.filter(pk=reminder.pk).update(
+                emailed_at=None, email_failed_at=timezone.now(), emailed_to=reminder.emailed_to
+            )
     return sent
 
 

@@ -1,8 +1,10 @@
 import datetime
+import smtplib
 from datetime import date
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -478,3 +480,63 @@ def test_a_reminder_to_no_organisation_is_e_mailed_to_the_ministry(users, distri
     to_ministry = [m for m in mail.outbox if m.to == ["central.authority@example.kz"]]
     assert len(to_ministry) == 1 and f"case #{case.pk}" in to_ministry[0].body
     assert "hague certificate due" in to_ministry[0].body and certificate.due_on.isoformat() in to_ministry[0].body
+
+
+REFUSED: set[str] = set()  # the addresses the mail server below refuses
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """The test mailbox, refusing the addresses in REFUSED as an SMTP server refuses a recipient."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            refused = set(message.to) & REFUSED
+            if refused:
+                raise smtplib.SMTPRecipientsRefused(dict.fromkeys(refused, (550, b"mailbox unavailable")))
+        return super().send_messages(messages)
+
+
+def test_an_address_the_mail_server_refuses_stops_no_one_else_s_e_mail(
+    users, district, court, us_post, settings, caplog
+):
+    """One person's address refused (a typo, a closed mailbox) held back the messages of everyone
+    after it, run after run: each run released them all and failed again at the same address.
+    Now the others are sent theirs once; the refused one is tried again on each run, alone, until
+    the address is mended; and a reminder never tried yet is claimed before those that failed."""
+    from tests.factories import UserFactory
+
+    settings.EMAIL_BACKEND = "tests.consular.test_consular.RefusingBackend"
+    REFUSED.clear()
+    REFUSED.add("a.typo@example.kz")
+    users["guardianship"].email = "a.typo@example.kz"  # sorted first: the first message sent
+    users["guardianship"].save()
+    UserFactory.create(role="guardianship", district=district, email="district@example.kz")
+    users["consular"].email = "consul@example.kz"
+    users["consular"].save()
+    adopt_abroad(district, court, in_force_ago=45)
+    deadlines.sweep_consular_deadlines()
+    registration = Reminder.objects.get(kind="consular_registration_due")
+
+    assert send_reminder_emails() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["consul@example.kz", "district@example.kz"]
+    failures = [r for r in caplog.records if r.name == "core.services"]
+    assert [(r.levelname, r.getMessage(), r.error) for r in failures] == [
+        ("ERROR", "reminder e-mail not sent", "SMTPRecipientsRefused")
+    ]
+    assert "a.typo" not in caplog.text
+    for _run in range(2):  # tried again, and the others are not sent it twice
+        assert send_reminder_emails() == 0
+        assert len(mail.outbox) == 2
+
+    # another reminder comes due (a second child); one claimed a run: the new one first
+    adopt_abroad(district, court, in_force_ago=44, last_name="Lee")
+    deadlines.sweep_consular_deadlines()
+    assert send_reminder_emails(limit=1) == 2  # the colleague and the post; the typo refused again
+    assert len(mail.outbox) == 4
+
+    REFUSED.clear()  # the address mended
+    assert send_reminder_emails() == 1  # both reminders, in one message to the mended address
+    assert mail.outbox[-1].to == ["a.typo@example.kz"] and mail.outbox[-1].subject == "[adoption registry] 2 reminders"
+    assert send_reminder_emails() == 0 and len(mail.outbox) == 5
+    registration.refresh_from_db()
+    assert registration.emailed_at is not None
