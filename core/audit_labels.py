@@ -114,6 +114,8 @@ FIELD_LABELS = {
     "done_at": _("Done at"),
     "done_by": _("Done by"),
     "emailed_at": _("E-mailed at"),
+    "email_failed_at": _("E-mail failed at"),
+    "emailed_to": _("E-mailed to"),
     "external_id": _("Identifier in the source system"),
     "patronymic": _("Patronymic"),
     "sex": _("Sex"),
