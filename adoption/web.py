@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import note_read
 from core.dates import in_text, today
-from core.forms import CountryField, DateField, Irreversible, choose_among, require_role, run_service
+from core.forms import CountryField, DateField, Irreversible, StatedChoiceField, choose_among, require_role, run_service
 from core.models import CONDITION_NAMES, Agency, Court, District, Policy, Role
 from core.numbers import whole_number
 from core.permissions import FILE_READERS
@@ -56,7 +56,7 @@ READERS = FILE_READERS
 class ApplicantForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     first_name = forms.CharField(label=_("First name"), max_length=100)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = StatedChoiceField(label=_("Sex"), choices=Sex.choices)
     birth_date = DateField(label=_("Birth date"))
     citizenship = CountryField(label=_("Citizenship"), stateless=True)
     residence_country = CountryField(label=_("Country of permanent residence"))
@@ -182,7 +182,7 @@ class CaseChoicesForm(forms.Form):
 
 
 class DocumentForm(CaseChoicesForm):
-    kind = forms.ChoiceField(label=_("Document"), choices=CaseDocumentKind.choices)
+    kind = StatedChoiceField(label=_("Document"), choices=CaseDocumentKind.choices)
     applicant = forms.ModelChoiceField(
         label=_("Applicant (certificates, consents, proofs)"), queryset=Applicant.objects.none(), required=False
     )
@@ -237,7 +237,7 @@ class ConsentForm(CaseChoicesForm):
 
 class DomesticSearchForm(forms.Form):
     completed_on = DateField(label=_("Search completed on"))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=DomesticSearch.Outcome.choices)
+    outcome = StatedChoiceField(label=_("Outcome"), choices=DomesticSearch.Outcome.choices)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -269,7 +269,7 @@ class DecisionForm(Irreversible):
         "and the birth identity is sealed. This is not undone from this page."
     )
 
-    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
+    outcome = StatedChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
     decided_on, final_form_on = _decision_dates()
     in_force_on = DateField(label=_("Entered into force on (if known)"), required=False)
     age_gap_reduced = forms.BooleanField(label=_("The court reduced the age gap (CMF art. 92)"), required=False)
@@ -308,7 +308,7 @@ class HagueCertificateForm(forms.Form):
 class AppealForm(forms.Form):
     filed_on = DateField(label=_("Appeal filed on"))
     decided_on = DateField(label=_("Appeal decided on"))
-    outcome = forms.ChoiceField(label=_("Outcome of the appeal"), choices=Appeal.Outcome.choices)
+    outcome = StatedChoiceField(label=_("Outcome of the appeal"), choices=Appeal.Outcome.choices)
 
 
 class CivilRegistrationForm(forms.Form):

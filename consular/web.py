@@ -14,7 +14,7 @@ from adoption import extensions
 from adoption.selectors import cases_for
 from core.audit import note_read
 from core.dates import in_text, today
-from core.forms import CountryField, DateField, choose_among, model_choice, require_role, run_service
+from core.forms import CountryField, DateField, StatedChoiceField, choose_among, model_choice, require_role, run_service
 from core.models import ConsularPost, Role
 from core.permissions import ADOPTED_READERS
 from registry import sealing
@@ -41,7 +41,7 @@ class RegistrationForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    due_on = forms.ChoiceField(label=_("Report due on"))
+    due_on = StatedChoiceField(label=_("Report due on"))
     received_on = DateField(label=_("Received on"))
     summary = forms.CharField(
         label=_("Living conditions (summary)"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from .dates import PICKER_BOUNDS, check_in_range
@@ -51,6 +52,19 @@ class DateField(forms.DateField):
     def widget_attrs(self, widget):
         """The browser's date picker offers the same range the service accepts."""
         return {**super().widget_attrs(widget), **PICKER_BOUNDS}
+
+
+class StatedChoiceField(forms.ChoiceField):
+    """A fact the user states by choosing it (a decision's outcome, the search for a family in
+    Kazakhstan, a consent's form, a child's sex): the select starts on "---------", as a select of records does, and a choice is
+    required, so a form sent as it opened is refused instead of recording its first option (a
+    decision granted, a search that found no family). `tests/web/test_stated_choices.py` holds
+    every choice of the pages to it."""
+
+    @forms.ChoiceField.choices.setter  # type: ignore[union-attr]
+    def choices(self, value):
+        assert not callable(value), "a stated choice lists its options"
+        forms.ChoiceField.choices.fset(self, [*BLANK_CHOICE_DASH, *value])  # type: ignore[union-attr]
 
 
 def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:

@@ -13,7 +13,7 @@ from adoption.models import AdopterRegistration, Applicant, Register
 from adoption.selectors import applicants_for
 from core.audit import note_read
 from core.dates import today
-from core.forms import DateField, choose_among, require_role, run_service
+from core.forms import DateField, StatedChoiceField, choose_among, require_role, run_service
 from core.models import Region, Role
 from core.permissions import MATCH_READERS
 from registry import sealing
@@ -37,7 +37,7 @@ class WishesForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.ChoiceField(
+    answer = StatedChoiceField(
         label=_("Answer"), choices=[(Answer.ACCEPTED, _("accepted")), (Answer.DECLINED, _("declined"))]
     )
     on = DateField(label=_("Answered on"))

@@ -15,7 +15,7 @@ from core import selectors as core_selectors
 from core import services as core_services
 from core.audit import note_read
 from core.dates import today
-from core.forms import CountryField, DateField, choose_among, require_role, run_service
+from core.forms import CountryField, DateField, StatedChoiceField, choose_among, require_role, run_service
 from core.models import Agency, Role
 from core.permissions import FILE_READERS
 
@@ -45,7 +45,7 @@ class CountryForm(forms.Form):
 class PartyForm(forms.Form):
     name = forms.CharField(label=_("Name of the person or organisation"), max_length=200)
     country = CountryField(label=_("Country"))
-    role = forms.ChoiceField(label=_("Role in the case"), choices=PartyRole.choices)
+    role = StatedChoiceField(label=_("Role in the case"), choices=PartyRole.choices)
     agency = forms.ModelChoiceField(
         label=_("Accredited agency (for an agency)"), queryset=Agency.objects.all(), required=False
     )
@@ -56,7 +56,7 @@ class FeeForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
     currency = forms.CharField(label=_("Currency (ISO code, e.g. USD)"), min_length=3, max_length=3)
     paid_on = DateField(label=_("Paid on"))
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=FeePurpose.choices)
+    purpose = StatedChoiceField(label=_("Purpose"), choices=FeePurpose.choices)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.countries import KZ
 from core.dates import today
 from core.errors import RuleError
-from core.forms import CountryField, DateField, Irreversible, require_role, run_service
+from core.forms import CountryField, DateField, Irreversible, StatedChoiceField, require_role, run_service
 from core.models import District, Role
 from core.numbers import whole_number
 from core.permissions import FILE_READERS
@@ -42,7 +42,7 @@ class ChildForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = StatedChoiceField(label=_("Sex"), choices=Sex.choices)
     birth_date = DateField(label=_("Birth date"))
     birth_registration_number = forms.CharField(label=_("Birth registration number"), max_length=64, required=False)
     identified_on = DateField(label=_("Identified on"))
@@ -54,9 +54,9 @@ class ChildForm(forms.Form):
 
 
 class GroundForm(forms.Form):
-    parent = forms.ChoiceField(label=_("Parent"), choices=Parent.choices)
-    ground = forms.ChoiceField(label=_("Ground"), choices=GroundCode.choices)
-    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    parent = StatedChoiceField(label=_("Parent"), choices=Parent.choices)
+    ground = StatedChoiceField(label=_("Ground"), choices=GroundCode.choices)
+    kind = StatedChoiceField(label=_("Document"), choices=DocumentKind.choices)
     number = forms.CharField(label=_("Document number"), max_length=64)
     date = DateField(label=_("Document date"))
     issued_by = forms.CharField(label=_("Issued by"), max_length=200)
@@ -89,9 +89,9 @@ class GroundForm(forms.Form):
 
 
 class ParentalConsentForm(forms.Form):
-    parent = forms.ChoiceField(label=_("Who consents"), choices=ConsentParent.choices)
+    parent = StatedChoiceField(label=_("Who consents"), choices=ConsentParent.choices)
     given_on = DateField(label=_("Consent given on"))
-    form = forms.ChoiceField(label=_("Form of the consent"), choices=ConsentForm.choices)
+    form = StatedChoiceField(label=_("Form of the consent"), choices=ConsentForm.choices)
     # their numbers, not a list to choose from: a district keeps about 20,000 applicants at national scale
     names_applicants = forms.CharField(
         label=_("Applicants it is limited to (their numbers, comma-separated)"),
@@ -141,7 +141,7 @@ class DeregisterForm(Irreversible):
     confirm_label = _("I confirm: the child leaves every register on this date. This is not undone from this page.")
     on = DateField(label=_("Date"))
     # "adopted" is not offered: only a court decision in force deregisters a child as adopted
-    reason = forms.ChoiceField(
+    reason = StatedChoiceField(
         label=_("Reason"), choices=[c for c in DeregistrationReason.choices if c[0] != DeregistrationReason.ADOPTED]
     )
 

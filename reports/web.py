@@ -28,7 +28,7 @@ from core.audit_labels import FIELD_LABELS
 from core.countries import country_names
 from core.dates import today
 from core.deadlines import kind_label as label_of
-from core.forms import DateField, run_service
+from core.forms import DateField, StatedChoiceField, run_service
 from core.models import SCHEDULE_BOUNDS, Policy, Region, Role, validate_barring_conditions
 from core.services import update_policy
 from registry import sealing
@@ -317,7 +317,7 @@ def policy(request):
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportJob.Kind.choices)
+    kind = StatedChoiceField(label=_("What the file holds"), choices=ImportJob.Kind.choices)
     file = forms.FileField(label=_("File (CSV or XLSX)"))
     dry_run = forms.BooleanField(label=_("Only check the file"), required=False)
 

@@ -542,6 +542,7 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     clerk.locator("section:has(h2:text('Record a hearing')) button").click()
     clerk.wait_for_selector("text=Hearing recorded.")
     decision = clerk.locator("section:has(h2:text('Record the decision'))")
+    decision.locator("#decision-outcome").select_option("granted")
     decision.locator("#decision-decided_on").fill(ago(8).isoformat())
     decision.locator("#decision-new_last_name").fill("Нурланов")
     decision.locator("button").click()

@@ -1,0 +1,98 @@
+"""A fact the user states by choosing it is never chosen for them: a select of the pages starts on
+"---------" (core.forms.StatedChoiceField), so a form sent as it opened records nothing. Until
+session 32 each started on its first option: the court's decision on "granted", the search for a
+family in Kazakhstan on "no candidates in Kazakhstan" (which opens the child to a foreign
+adoption), a family's answer to a proposal on "accepted" (which opens a case), a consent on
+"notarised", a deregistration on "placed under guardianship"."""
+
+import importlib
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.conf import settings
+
+from adoption import services
+from adoption.models import Decision, DomesticSearch
+from core.forms import StatedChoiceField
+from tests.adoption.conftest import adopt_abroad, ago, foreign_case  # noqa: F401  (fixture)
+from tests.web import crawl
+from tests.web.test_pages import login
+
+pytestmark = pytest.mark.django_db
+
+# the choices that keep a default, and why
+DEFAULTS = {
+    ("adoption.web", "CaseForm", "kind"): "RULES v2 §1a and API.md: a case is `standard` unless stated otherwise",
+    ("reports.web", "PolicyForm", "age_gap_applies_to"): "a new version of the policy: the one in effect, to edit",
+}
+
+
+def _form_classes():
+    ours = [c.name for c in apps.get_app_configs() if c.path.startswith(str(settings.BASE_DIR))]
+    for name in ours:
+        try:
+            importlib.import_module(f"{name}.web")
+        except ModuleNotFoundError:
+            continue
+    seen, queue = set(), [forms.BaseForm]
+    while queue:
+        cls = queue.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                queue.append(sub)
+    return [cls for cls in seen if cls.__module__.split(".")[0] in ours]
+
+
+def test_every_choice_a_page_asks_for_starts_unchosen():
+    classes = _form_classes()
+    chosen_for_the_user, asked = [], 0
+    for cls in classes:
+        for name, field in cls.base_fields.items():
+            plain = isinstance(field, forms.ChoiceField) and not isinstance(
+                field, (forms.ModelChoiceField, forms.MultipleChoiceField)
+            )
+            if not plain or not field.required or field.widget.is_hidden:
+                continue
+            asked += 1
+            if (cls.__module__, cls.__name__, name) in DEFAULTS:
+                continue
+            unchosen = isinstance(field, StatedChoiceField) or next(iter(field.choices), ("x",))[0] == ""
+            if not unchosen:  # a CountryField starts on "—"
+                chosen_for_the_user.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert asked > 10, asked  # the forms were found
+    assert not chosen_for_the_user, chosen_for_the_user
+
+
+def _offered(client, url, action_ends):
+    page = client.get(url).content.decode()
+    (form,) = [f for f in crawl.forms_of(url, page) if f.action.endswith(action_ends)]
+    return form.action, form.data()
+
+
+def test_a_decision_sent_as_the_page_opened_decides_nothing(client, users, district, court):
+    case, _child = adopt_abroad(district, court, referred_only=True)
+    services.record_hearing(
+        actor=None, case=case, on=ago(80), participants=["applicants", "guardianship", "procurator"], in_camera=True
+    )
+    login(client, users["court"])
+    action, data = _offered(client, f"/cases/{case.pk}/", "/decision/")
+    assert data["outcome"] == ""
+    data["decided_on"] = ago(70).isoformat()
+    refused = client.post(action, data)
+    assert refused.status_code == 400 and "This field is required." in refused.content.decode()
+    assert not Decision.objects.filter(case=case).exists()
+    assert client.post(action, {**data, "outcome": "granted"}).status_code == 302
+    assert Decision.objects.get(case=case).outcome == "granted"
+
+
+def test_a_search_for_a_family_sent_as_the_page_opened_records_none(client, users, foreign_case):  # noqa: F811
+    searches = DomesticSearch.objects.filter(case=foreign_case).count()
+    login(client, users["guardianship"])
+    action, data = _offered(client, f"/cases/{foreign_case.pk}/", "/domestic-search/")
+    assert data["outcome"] == ""
+    assert client.post(action, data).status_code == 400
+    assert DomesticSearch.objects.filter(case=foreign_case).count() == searches
+    assert client.post(action, {**data, "outcome": "all_declined"}).status_code == 302
+    assert DomesticSearch.objects.filter(case=foreign_case).count() == searches + 1
