@@ -327,10 +327,6 @@ class CloseCaseForm(Irreversible):
     confirm_label = _("Close the case: it cannot be reopened; a new application opens a new case.")
     on = DateField(label=_("Withdrawn on"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.pop("on", None)  # an irreversible step is never pre-filled
-
 
 class WithdrawForm(Irreversible):
     """A record entered by mistake, withdrawn with the reason (adoption.services.withdraw_*)."""
@@ -445,18 +441,10 @@ CASE_BOUND = (
 
 def _form(name, case, data=None):
     form_class = FORMS[name][0]
-    # an entry into force is never pre-filled: the clerk types its date and confirms (Irreversible)
-    initial = {
-        "on": today(),
-        "decided_on": today(),
-        "issued_on": today(),
-        "given_on": today(),
-        "completed_on": today(),
-        "filed_on": today(),
-        "registered_on": today(),
-        "in_camera": True,
-        "participants": [Participant.APPLICANTS, Participant.GUARDIANSHIP, Participant.PROCURATOR],
-    }
+    # nothing the rules read is filled in for the user: the dates (a certificate's validity, the
+    # weeks of contact, the appeal term run from them) and who attended a hearing are typed and
+    # ticked from the papers; a case is referred to its district's court unless another is chosen
+    initial = {}
     if name == "referral":
         initial["court"] = Court.objects.filter(district=case.district_id).order_by("id").first()
     kwargs = {"case": case} if form_class in CASE_BOUND else {}
@@ -539,7 +527,7 @@ def case_new(request):
         source = request.POST if finding else request.GET
         initial = {name: source.get(name) for name in ("find", "kind", "opened_on") if source.get(name)}
         initial |= {name: source.getlist(name) for name in ("children", "applicants")}
-        initial = {"relatives": bool(source.get("relatives")), "opened_on": today(), **initial}
+        initial = {"relatives": bool(source.get("relatives")), **initial}
         form = CaseForm(user=request.user, listed=source, initial=initial)
     if form.is_bound and form.is_valid():
         d = form.cleaned_data

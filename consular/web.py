@@ -126,12 +126,11 @@ def _page(request, child, status=200, registration_form=None, report_form=None):
             "registrations": selectors.registrations_for(request.user).filter(child=child).select_related("post"),
             "registration_form": registration_form
             or (
-                RegistrationForm(initial={"post": default_post, "registered_on": today()}, user=request.user)
+                RegistrationForm(initial={"post": default_post}, user=request.user)
                 if can_write and not registered
                 else None
             ),
-            "report_form": report_form
-            or (ReportForm(schedule=schedule, initial={"received_on": today()}) if can_write else None),
+            "report_form": report_form or (ReportForm(schedule=schedule) if can_write else None),
         },
         status=status,
     )

@@ -150,7 +150,7 @@ def child_matches(request, pk):
     ]
     answer_form, spouses = None, []
     if request.user.role == Role.GUARDIANSHIP and any(p.answer == Answer.PENDING for p in proposals.values()):
-        answer_form = AnswerForm(initial={"on": on}, user=request.user)
+        answer_form = AnswerForm(user=request.user)
         spouses = list(answer_form.spouses)  # once for every pending proposal's form
         note_read(label="adoption.applicant", ids=[a.pk for a in spouses])
     return render(

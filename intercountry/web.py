@@ -14,7 +14,6 @@ from adoption.selectors import cases_for
 from core import selectors as core_selectors
 from core import services as core_services
 from core.audit import note_read
-from core.dates import today
 from core.forms import CountryField, DateField, StatedChoiceField, choose_among, require_role, run_service
 from core.models import Agency, Role
 from core.permissions import FILE_READERS
@@ -140,7 +139,7 @@ def case_parties(request, pk):
     case = _case_for(request, pk)
     writer = request.user.role in (Role.GUARDIANSHIP, Role.MINISTRY)
     party_form = PartyForm(prefix="party") if writer else None
-    fee_form = FeeForm(prefix="fee", case=case, initial={"paid_on": today()}) if writer else None
+    fee_form = FeeForm(prefix="fee", case=case) if writer else None
     if request.method == "POST":
         require_role(request.user, Role.GUARDIANSHIP, Role.MINISTRY)
         if "party-name" in request.POST:

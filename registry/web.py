@@ -255,8 +255,8 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         ),
         "consents": _consents_named(child, request.user, sealed=identity["sealed"]),
         "consent_form": forms_given.get("consent_form")
-        or (ParentalConsentForm(initial={"given_on": today()}) if role == Role.GUARDIANSHIP else None),
-        "withdraw_form": WithdrawConsentForm(initial={"on": today()}) if role == Role.GUARDIANSHIP else None,
+        or (ParentalConsentForm() if role == Role.GUARDIANSHIP else None),
+        "withdraw_form": WithdrawConsentForm() if role == Role.GUARDIANSHIP else None,
         "grounds": grounds if role == Role.GUARDIANSHIP else (),
         "ground_confirm": WithdrawGroundForm.confirm_label,
         "renamed": sealing.renamed(child),

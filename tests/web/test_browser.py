@@ -81,6 +81,16 @@ def login(browser, base, user):
     return page
 
 
+def hear(page, on, section="section:has(h2:text('Record a hearing'))") -> None:
+    """Record a hearing on the case page: its date, and who attended ticked from the minutes."""
+    hearing = page.locator(section)
+    hearing.locator("#hearing-on").fill(on.isoformat())
+    for who in ("applicants", "guardianship", "procurator"):
+        hearing.locator(f"input[name=participants][value={who}]").check()
+    hearing.locator("#hearing-in_camera").check()
+    hearing.locator("button").click()
+
+
 def printed(page, kind: str) -> str:
     """Print the document of `kind` (printing.documents.KINDS) from the page's "Documents to print"
     (a download) and read the PDF's text."""
@@ -299,6 +309,7 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     page.goto(f"{base}/cases/{case.pk}/")
     assert page.locator("text=Eligible on this date.").is_visible()
     page.locator("#referral-court").select_option(str(court.pk))
+    page.locator("#referral-on").fill(allowed.isoformat())
     page.locator("section:has(h2:text('Refer to a court')) button").click()
     page.wait_for_selector("text=Referred to the court.")
     # the agency prints its conclusion for the court: a real PDF naming the case, its checks and its code
@@ -318,10 +329,11 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     # before the hearing the clerk prints the certificate of eligibility on the day
     text = printed(clerk, "eligibility")
     assert f"#{case.pk}" in text and "PERSONAL_CONTACT" in text and "every requirement of the law" in text
-    clerk.locator("section:has(h2:text('Record a hearing')) button").click()
+    hear(clerk, allowed)
     clerk.wait_for_selector("text=Hearing recorded.")
     decision = clerk.locator("section:has(h2:text('Record the decision'))")
     decision.locator("#decision-outcome").select_option("granted")
+    decision.locator("#decision-decided_on").fill(allowed.isoformat())
     decision.locator("#decision-in_force_on").fill(allowed.isoformat())  # the same day: the appeal term runs
     decision.locator("button").click()
     # an entry into force is irreversible: without the tick nothing is recorded
@@ -339,6 +351,8 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     assert f'expected in force on <time datetime="{right_arises(allowed, 1)}">' in clerk.content()
     appeal = clerk.locator("section:has(h2:text('Record the appeal'))")
     appeal.locator("#appeal-outcome").select_option("upheld")
+    appeal.locator("#appeal-filed_on").fill(allowed.isoformat())
+    appeal.locator("#appeal-decided_on").fill(allowed.isoformat())
     appeal.locator("button").click()  # filed and decided today: upheld, the decision is in force today
     clerk.wait_for_selector("text=Appeal recorded.")
     assert f'in force on <time datetime="{allowed}">' in clerk.content() and "decision upheld" in clerk.content()
@@ -351,6 +365,7 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     consul.goto(f"{base}/adopted/")
     consul.click(f"a[href='/adopted/{child.pk}/']")
     consul.fill("#id_number", "US-2026-0001")
+    consul.fill("#id_registered_on", allowed.isoformat())
     consul.click("section:has(h2:text('Place on the consular register')) button")
     consul.wait_for_selector("text=The child is on the consular register.")
     accessible(consul)
@@ -373,6 +388,7 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     ministry.goto(f"{base}/cases/{case.pk}/")
     certificate = ministry.locator("section:has(h2:text('Certificate of conformity (HC93 art. 23)'))")
     certificate.locator("#hague-certificate-number").fill("KZ-HC23-0001")
+    certificate.locator("#hague-certificate-issued_on").fill(allowed.isoformat())
     certificate.locator("button").click()
     ministry.wait_for_selector("text=Certificate recorded.")
     assert "KZ-HC23-0001" in ministry.content()
@@ -538,8 +554,7 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     # the court: a hearing, the decision with a new surname, in force after the appeal term
     clerk = login(browser, base, UserFactory.create(role=Role.COURT, court=court))
     clerk.goto(f"{base}/cases/{case.pk}/")
-    clerk.locator("#hearing-on").fill(ago(9).isoformat())
-    clerk.locator("section:has(h2:text('Record a hearing')) button").click()
+    hear(clerk, ago(9))
     clerk.wait_for_selector("text=Hearing recorded.")
     decision = clerk.locator("section:has(h2:text('Record the decision'))")
     decision.locator("#decision-outcome").select_option("granted")
@@ -569,6 +584,7 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     registration = clerk.locator("section:has(h2:text('Civil registration of the adoption'))")
     registration.locator("#civil-registration-number").fill("AZ-2026-118")
     registration.locator("#civil-registration-office").fill("Civil registry office of Yesil district")
+    registration.locator("#civil-registration-registered_on").fill(in_force.isoformat())
     registration.locator("button").click()
     clerk.wait_for_selector("text=Civil registration recorded.")
     assert "AZ-2026-118" in clerk.content()

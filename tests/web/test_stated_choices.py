@@ -94,5 +94,46 @@ def test_a_search_for_a_family_sent_as_the_page_opened_records_none(client, user
     assert data["outcome"] == ""
     assert client.post(action, data).status_code == 400
     assert DomesticSearch.objects.filter(case=foreign_case).count() == searches
-    assert client.post(action, {**data, "outcome": "all_declined"}).status_code == 302
+    assert (
+        client.post(action, {**data, "outcome": "all_declined", "completed_on": ago(1).isoformat()}).status_code == 302
+    )
     assert DomesticSearch.objects.filter(case=foreign_case).count() == searches + 1
+
+
+# forms that edit a record show its stored dates (the date is already the user's)
+EDITS = ("/correct-decision/",)
+# dates that are no fact: the day a printed document judges the case on (`as_of`, today by
+# default), and the day a new version of the policy takes effect (RULES §10: "default: the day of
+# the change")
+NOT_FACTS = ("as_of", "effective_from")
+
+
+@pytest.mark.parametrize("role", ["guardianship", "regional", "ministry", "court", "consular"])
+def test_no_form_of_the_pages_dates_a_fact_or_ticks_who_attended(client, users, district, court, role):
+    """A date a rule reads (a certificate's validity, the two weeks of contact, the appeal term, a
+    report on time or late) was filled in with today: a certificate a year old recorded without
+    changing it passed as new. And a hearing came with the applicants, the agency and the
+    procurator ticked, and in camera: the law's check of who attended passed on its own."""
+    adopt_abroad(district, court)  # a child adopted into the US, on its post's register
+    case, _child = adopt_abroad(district, court, referred_only=True, last_name="Lee")  # before the court
+    services.record_hearing(
+        actor=None, case=case, on=ago(80), participants=["applicants", "guardianship", "procurator"], in_camera=True
+    )
+    adopt_abroad(district, court, referred_only=True, last_name="Pak")  # a hearing to record
+    login(client, users[role])
+    filled, posted = [], 0
+    for url, response in crawl.pages(client):
+        if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+            continue
+        for form in crawl.forms_of(url, response.content.decode()):
+            if form.method != "post" or form.action.endswith(EDITS):
+                continue
+            posted += 1
+            filled += [
+                f"{form.action} {name}={value}"
+                for name, kind, value in form.fields
+                if (kind == "date" and value and name not in NOT_FACTS)
+                or (kind == "checkbox" and name in ("participants", "in_camera"))
+            ]
+    assert posted, "the role's pages offer forms"
+    assert not filled, filled

@@ -23,7 +23,7 @@ from registry.models import Child
 from tests.adoption.conftest import adopt_abroad, complete_file, make_applicant, make_child
 from tests.factories import UserFactory
 from tests.web.conftest import CHROMIUM
-from tests.web.test_browser import accessible, code_in, login, printed, snap
+from tests.web.test_browser import accessible, code_in, hear, login, printed, snap
 
 pytestmark = [
     pytest.mark.browser,
@@ -152,6 +152,7 @@ def test_each_role_does_its_days_work_from_the_pages(browser, live_server, langu
     page.goto(f"{base}/cases/{eligible.pk}/")
     page.wait_for_selector(f"text={said('Eligible on this date.')}")
     page.locator("#referral-court").select_option(str(court.pk))
+    page.fill("#referral-on", ago(0).isoformat())
     page.click("section[aria-labelledby=form-referral] button")
     page.wait_for_selector(f"text={said('Referred to the court.')}")
     text = printed(page, "conclusion")
@@ -171,8 +172,7 @@ def test_each_role_does_its_days_work_from_the_pages(browser, live_server, langu
     clerk.wait_for_url(f"{base}/cases/{referred.pk}/")
     text = printed(clerk, "eligibility")  # before the hearing, the certificate of eligibility on the day
     assert str(referred.pk) in text and code_in(text)
-    clerk.fill("#hearing-on", ago(89).isoformat())
-    clerk.click("section[aria-labelledby=form-hearing] button")
+    hear(clerk, ago(89), "section[aria-labelledby=form-hearing]")
     clerk.wait_for_selector(f"text={said('Hearing recorded.')}")
     clerk.select_option("#decision-outcome", "granted")
     clerk.fill("#decision-decided_on", ago(88).isoformat())
