@@ -15,7 +15,9 @@ from django.conf import settings
 from adoption import services
 from adoption.models import Decision, DomesticSearch
 from core.forms import StatedChoiceField
-from tests.adoption.conftest import adopt_abroad, ago, foreign_case  # noqa: F401  (fixture)
+from databank import services as databank_services
+from tests.adoption.conftest import adopt_abroad, ago, foreign_case, make_child  # noqa: F401  (fixture)
+from tests.databank.test_databank import registered_family
 from tests.web import crawl
 from tests.web.test_pages import login
 
@@ -102,15 +104,22 @@ def test_a_search_for_a_family_sent_as_the_page_opened_records_none(client, user
 
 # forms that edit a record show its stored dates (the date is already the user's)
 EDITS = ("/correct-decision/",)
+EDIT_PAGES = ("/dashboard/policy/", "/databank/families/")  # the policy in effect, a family's wishes
 # dates that are no fact: the day a printed document judges the case on (`as_of`, today by
 # default), and the day a new version of the policy takes effect (RULES §10: "default: the day of
 # the change")
 NOT_FACTS = ("as_of", "effective_from")
+# selects that may come chosen: a referral goes to the district's court unless another is chosen,
+# a post registers with itself (its only choice), a case is `standard` and a child a citizen of
+# Kazakhstan unless stated otherwise (RULES §1, §1a), a departure goes to the country the case
+# records the family in
+CHOSEN = ("court", "post", "kind", "citizenship", "residence_country")
 
 
 @pytest.mark.parametrize("role", ["guardianship", "regional", "ministry", "court", "consular"])
-def test_no_form_of_the_pages_dates_a_fact_or_ticks_who_attended(client, users, district, court, role):
-    """A date a rule reads (a certificate's validity, the two weeks of contact, the appeal term, a
+def test_no_form_of_the_pages_chooses_dates_a_fact_or_ticks_who_attended(client, users, district, court, role):
+    """The pages' own selects start unchosen too (a family's answer was written into its page,
+    "accepted" first). A date a rule reads (a certificate's validity, the two weeks of contact, the appeal term, a
     report on time or late) was filled in with today: a certificate a year old recorded without
     changing it passed as new. And a hearing came with the applicants, the agency and the
     procurator ticked, and in camera: the law's check of who attended passed on its own."""
@@ -120,19 +129,23 @@ def test_no_form_of_the_pages_dates_a_fact_or_ticks_who_attended(client, users, 
         actor=None, case=case, on=ago(80), participants=["applicants", "guardianship", "procurator"], in_camera=True
     )
     adopt_abroad(district, court, referred_only=True, last_name="Pak")  # a hearing to record
+    waiting = make_child(district, last_name="Ospanova")  # a family to answer
+    family = registered_family(district)
+    databank_services.propose(actor=None, child=waiting, applicant=family, proposed_on=ago(1))
     login(client, users[role])
     filled, posted = [], 0
     for url, response in crawl.pages(client):
         if response.status_code != 200 or "text/html" not in response["Content-Type"]:
             continue
         for form in crawl.forms_of(url, response.content.decode()):
-            if form.method != "post" or form.action.endswith(EDITS):
+            if form.method != "post" or form.action.endswith(EDITS) or form.action.startswith("/i18n/"):
                 continue
             posted += 1
             filled += [
                 f"{form.action} {name}={value}"
                 for name, kind, value in form.fields
                 if (kind == "date" and value and name not in NOT_FACTS)
+                or (kind == "select" and value and name not in CHOSEN and not form.action.startswith(EDIT_PAGES))
                 or (kind == "checkbox" and name in ("participants", "in_camera"))
             ]
     assert posted, "the role's pages offer forms"
