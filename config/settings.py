@@ -249,6 +249,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "adoption-registry@localhost")
+# seconds a mail server may take to answer: without it a server that does not answer held a
+# worker's thread for ever (core.services.send_reminder_emails)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # --- API --------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+import smtplib
 from collections import Counter
 from collections.abc import Iterable
 
@@ -289,14 +290,20 @@ def reminder_recipients(reminder: Reminder, known: dict | None = None) -> list[s
     return sorted(addresses)
 
 
+# what a mail server answers about one message (its recipient, its sender, its content): the
+# next message may well pass; any other failure is the server's, and so would the next one be
+REFUSED_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
 def send_reminder_emails(*, limit: int = 500) -> int:
     """E-mail the open reminders not sent yet: each person one message listing theirs (a post
     with a child's twelve reports overdue gets one e-mail, not twelve; after a history import,
     not thousands). The reminders are claimed first (locked rows are skipped, then marked sent
-    in one transaction), so two workers never send the same one. A message that fails (an address
-    refused, the server down) stops no other: its reminders are released for the next run, which
-    sends them only to those not sent them yet (`emailed_to`) and claims them after the reminders
-    never tried (one refused address does not hold back the rest). A message names each deadline
+    in one transaction), so two workers never send the same one. A message the server refuses (its
+    address) stops no other; a server that fails (down, not answering within EMAIL_TIMEOUT) stops
+    the run. What was not sent is released for the next run, which sends it only to those not sent
+    it yet (`emailed_to`) and claims it after the reminders never tried (one refused address does
+    not hold back the rest). A message names each deadline
     and its record's id, never a person. Returns the messages sent."""
     from django.core.mail import send_mail
 
@@ -313,15 +320,22 @@ def send_reminder_emails(*, limit: int = 500) -> int:
         for address in reminder_recipients(reminder, known):
             if address not in reminder.emailed_to:
                 mine.setdefault(address, []).append(reminder)
-    sent, failed = 0, set[int]()
-    for address, reminders in sorted(mine.items()):
+    sent, failed, messages = 0, set[int](), sorted(mine.items())
+    for n, (address, reminders) in enumerate(messages):
         try:
             send_mail(*_reminder_message(reminders), from_email=None, recipient_list=[address])
-        except Exception as error:  # noqa: BLE001  (any failure of one message: the others are sent)
-            # the error's text may carry the address; the reminders' ids are in the next run's claim
+        except REFUSED_MESSAGE as error:  # this message's fault (its address): the others are sent
+            # the error's text carries the address; the reminders' ids are in the next run's claim
             log.error("reminder e-mail not sent", extra={"error": type(error).__name__, "reminders": len(reminders)})
             failed.update(reminder.pk for reminder in reminders)
             continue
+        except Exception as error:  # noqa: BLE001  (the server's: down, not answering, refusing us)
+            log.error(
+                "reminder e-mails not sent: the mail server failed",
+                extra={"error": type(error).__name__, "messages": len(messages) - n},
+            )
+            failed.update(reminder.pk for _address, left in messages[n:] for reminder in left)
+            break
         sent += 1
         for reminder in reminders:
             reminder.emailed_to.append(address)

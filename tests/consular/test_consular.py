@@ -540,3 +540,42 @@ def test_an_address_the_mail_server_refuses_stops_no_one_else_s_e_mail(
     assert send_reminder_emails() == 0 and len(mail.outbox) == 5
     registration.refresh_from_db()
     assert registration.emailed_at is not None
+
+
+class DownBackend(locmem.EmailBackend):
+    """A mail server that does not answer: each message waits out the timeout, then fails."""
+
+    tried = 0
+
+    def send_messages(self, messages):
+        DownBackend.tried += 1
+        raise TimeoutError("timed out")
+
+
+def test_a_mail_server_that_does_not_answer_holds_up_one_run_not_every_message(
+    users, district, court, us_post, settings, caplog
+):
+    """Each message to a server that does not answer waited (without a timeout, for ever: the
+    worker's thread held); one that timed out is the server's failure, not the address's, and the
+    run stops there instead of waiting again for each person. Everything is sent on the next run
+    after the server is back."""
+    from django.conf import settings as configured
+
+    assert 0 < configured.EMAIL_TIMEOUT <= 60  # a send never holds a worker for ever
+    settings.EMAIL_BACKEND = "tests.consular.test_consular.DownBackend"
+    DownBackend.tried = 0
+    for role, address in (("guardianship", "district@example.kz"), ("consular", "consul@example.kz")):
+        users[role].email = address
+        users[role].save()
+    adopt_abroad(district, court, in_force_ago=45)
+    deadlines.sweep_consular_deadlines()
+    assert send_reminder_emails() == 0
+    assert DownBackend.tried == 1  # not once a person
+    failures = [r for r in caplog.records if r.name == "core.services"]
+    assert [(r.getMessage(), r.error) for r in failures] == [
+        ("reminder e-mails not sent: the mail server failed", "TimeoutError")
+    ]
+    assert not Reminder.objects.filter(emailed_at__isnull=False).exists()  # released
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_reminder_emails() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["consul@example.kz", "district@example.kz"]
