@@ -303,8 +303,8 @@ def send_reminder_emails(*, limit: int = 500) -> int:
     address) stops no other; a server that fails (down, not answering within EMAIL_TIMEOUT) stops
     the run. What was not sent is released for the next run, which sends it only to those not sent
     it yet (`emailed_to`) and claims it after the reminders never tried (one refused address does
-    not hold back the rest). A message names each deadline
-    and its record's id, never a person. Returns the messages sent."""
+    not hold back the rest). A message names each deadline and its record's id, never a person.
+    Returns the messages sent."""
     from django.core.mail import send_mail
 
     with transaction.atomic():
