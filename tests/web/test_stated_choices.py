@@ -3,7 +3,8 @@
 session 32 each started on its first option: the court's decision on "granted", the search for a
 family in Kazakhstan on "no candidates in Kazakhstan" (which opens the child to a foreign
 adoption), a family's answer to a proposal on "accepted" (which opens a case), a consent on
-"notarised", a deregistration on "placed under guardianship"."""
+"notarised", a deregistration on "placed under guardianship". Nor is a date a rule reads, or who
+attended a hearing: the user types and ticks them from the papers."""
 
 import importlib
 
