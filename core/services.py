@@ -339,11 +339,14 @@ def send_reminder_emails(*, limit: int = 500) -> int:
         sent += 1
         for reminder in reminders:
             reminder.emailed_to.append(address)
+    reached: dict[tuple[str, ...], list[int]] = {}  # the failed, by the addresses each reached
     for reminder in claimed:
-        if reminder.pk in failed:  # sent again on the next run, to those it has not reached
-            Reminder.objects.filter(pk=reminder.pk).update(
-                emailed_at=None, email_failed_at=timezone.now(), emailed_to=reminder.emailed_to
-            )
+        if reminder.pk in failed:
+            reached.setdefault(tuple(reminder.emailed_to), []).append(reminder.pk)
+    for addresses, pks in reached.items():  # sent again on the next run, to those not reached
+        Reminder.objects.filter(pk__in=pks).update(
+            emailed_at=None, email_failed_at=timezone.now(), emailed_to=list(addresses)
+        )
     return sent
 
 
