@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "core.middleware.InternalHealthMiddleware",  # before the host check and the TLS redirect
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.NoStoreMiddleware",  # every answer below: no static file
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SessionLimitsMiddleware",  # after the messages: it leaves one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -292,6 +294,15 @@ IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 1_000_000_000) 
 # revokes one, a password change or a deactivation all of a user's (core.signals).
 TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 12)
 REST_KNOX = {"TOKEN_TTL": timedelta(hours=TOKEN_TTL_HOURS), "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+# A signed-in page shows children's records on a computer a guardianship office shares (RULES §9):
+# a session ends SESSION_IDLE_MINUTES after its last request, SESSION_HOURS after the sign-in
+# (core.middleware.SessionLimitsMiddleware) and when the browser closes (NIST SP 800-63B at AAL2:
+# 30 minutes idle, 12 hours). Expired sessions are deleted by beat (`core.clear_sessions`).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_HOURS = env_int("SESSION_HOURS", TOKEN_TTL_HOURS)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # each request moves the idle limit on
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SPECTACULAR_SETTINGS = {
     "TITLE": "Intercountry adoption case-tracking API",
     "DESCRIPTION": "Registers of children deprived of parental care, adoption cases, court stage, consular follow-up.",
@@ -404,6 +415,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-chain": _every(SWEEP_EVERY_SECONDS, "core.seal_audit_chain"),
     "follow-up-settled": _every(SETTLE_EVERY_SECONDS, "consular.settle_follow_up"),
     "import-jobs": _every(REQUEUE_IMPORTS_EVERY_SECONDS, "reports.requeue_imports"),
+    "sessions": _every(24 * 60 * 60, "core.clear_sessions"),
 }
 
 # --- Logging ----------------------------------------------------------------

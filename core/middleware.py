@@ -1,13 +1,23 @@
-"""Request id on every request and response, one access log line without personal data, and a
-503 (not a 500) while the database is unreachable."""
+"""Request id on every request and response, one access log line without personal data, a 503
+(not a 500) while the database is unreachable, and no answer kept in a browser's cache."""
 
 import json
 import logging
 import re
 import time
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .audit import collecting_reads, flush_reads
 from .context import new_request_id, request_id_var
@@ -68,6 +78,60 @@ class ReadAuditMiddleware:
                 except DatabaseError:
                     return DatabaseUnavailableMiddleware.unavailable(request)
         return response
+
+
+class NoStoreMiddleware:
+    """No answer of the service is kept by a browser or a proxy (RULES §9, pages): a guardianship
+    office shares its computers, and a page kept in the cache (the back/forward cache, the disk
+    cache) showed a child's record to the next user after a logout, without asking the server.
+    Every answer below this middleware says `Cache-Control: no-store`; the static files, served
+    above it, are cached as WhiteNoise says."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response
+
+
+class SessionLimitsMiddleware:
+    """A page session signed in `SESSION_HOURS` ago ends, however active (settings: the idle limit
+    is the session's own expiry); the time of the sign-in is noted on its first request. A form
+    sent after the session ended is not a bare redirect to an action's address, which answers
+    only POST (405 once signed in again): the sign-in page says that nothing was saved, then
+    leads back to the page the form was on."""
+
+    KEY = "signed_in_at"
+    OPEN = ("/api/", "/accounts/", "/i18n/", "/admin/")  # their own sign-in, or none needed
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(timezone.now().timestamp())  # the clock of the sessions' expiry
+            signed_in_at = request.session.setdefault(self.KEY, now)
+            if now - signed_in_at >= settings.SESSION_HOURS * 3600:
+                logout(request)  # the page answers as to anyone signed out: the sign-in page
+                messages.info(
+                    request,
+                    ngettext(
+                        "You were signed in for %(hours)d hour: sign in again.",
+                        "You were signed in for %(hours)d hours: sign in again.",
+                        settings.SESSION_HOURS,
+                    )
+                    % {"hours": settings.SESSION_HOURS},
+                )
+        if request.method == "POST" and not request.user.is_authenticated and not request.path.startswith(self.OPEN):
+            messages.warning(
+                request, _("Your session had ended: what you sent was not saved. Sign in and send it again.")
+            )
+            referer = request.headers.get("Referer", "")
+            came_from = urlsplit(referer).path if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else ""
+            return redirect_to_login(came_from or "/")
+        return self.get_response(request)
 
 
 class InternalHealthMiddleware:

@@ -55,6 +55,16 @@ def send_reminder_emails() -> int:
     return send()
 
 
+@task("core.clear_sessions")
+def clear_sessions() -> None:
+    """Beat, daily: delete the sessions that have expired (settings: SESSION_IDLE_MINUTES)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
 @task("core.seal_audit_chain")
 def seal_audit_chain() -> int:
     """Beat: chain the audit events written since the last run (tamper evidence)."""

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from adoption import services as adoption_services
+from core.dates import today
 from core.models import Role
 from tests.factories import UserFactory
 
@@ -74,3 +76,105 @@ def test_a_username_longer_than_any_account_is_a_failed_login_on_every_path(api,
         assert page.status_code == 200 and page.context["form"].errors
     assert AccessAttempt.objects.get().username == "a" * 255
     assert AccessAttempt.objects.get().failures_since_start == 2
+
+
+class Clock:
+    """The service's clock (`timezone.now`, which the sessions' expiry reads), moved by hand."""
+
+    def __init__(self, monkeypatch):
+        from django.utils import timezone
+
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def after(self, **delta):
+        import datetime
+
+        self.now += datetime.timedelta(**delta)
+
+
+def signed_in(response) -> bool:
+    return response.status_code == 200
+
+
+def test_a_page_session_ends_after_thirty_minutes_without_a_request(client, users, monkeypatch):
+    """RULES §9: a computer left signed in at a guardianship office shows children's records to
+    whoever sits down. Each request moves the limit on; 30 minutes without one end the session
+    (the day before: 29 minutes; the day of: 30)."""
+    clock = Clock(monkeypatch)
+    response = client.post(reverse("login"), {"username": users["guardianship"].username, "password": PASSWORD})
+    assert response.status_code == 302
+    cookie = response.cookies["sessionid"]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""  # it ends with the browser, too
+    for _step in range(4):  # two hours of work, a request every 29 minutes
+        clock.after(minutes=29)
+        assert signed_in(client.get("/children/"))
+    clock.after(minutes=30)
+    response = client.get("/children/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_page_session_ends_twelve_hours_after_the_sign_in_however_busy(client, users, monkeypatch):
+    clock = Clock(monkeypatch)
+    client.post(reverse("login"), {"username": users["court"].username, "password": PASSWORD})
+    assert signed_in(client.get("/cases/"))
+    for _step in range(11 * 3 + 2):  # a request every 20 minutes: 11 h 40 min
+        clock.after(minutes=20)
+        assert signed_in(client.get("/cases/"))
+    clock.after(minutes=19, seconds=59)  # 11:59:59 after the sign-in
+    assert signed_in(client.get("/cases/"))
+    clock.after(seconds=1)  # 12 hours
+    response = client.get("/cases/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert "You were signed in for 12 hours" in client.get(response["Location"]).content.decode()
+    assert not signed_in(client.get("/cases/"))  # signed out, not refused once
+    client.post(reverse("login"), {"username": users["court"].username, "password": PASSWORD})
+    assert signed_in(client.get("/cases/"))  # a new sign-in counts anew
+
+
+def test_expired_sessions_are_deleted_by_beat(client, users, monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    from core.tasks import clear_sessions
+
+    clock = Clock(monkeypatch)
+    client.force_login(users["ministry"])
+    other = type(client)()
+    other.force_login(users["auditor"])
+    clock.after(minutes=20)
+    assert signed_in(other.get("/audit/"))
+    clock.after(minutes=15)  # the first session idle 35 minutes, the other 15
+    clear_sessions()
+    assert Session.objects.count() == 1
+    assert signed_in(other.get("/audit/")) and not signed_in(client.get("/dashboard/"))
+
+
+def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_saying_nothing_was_saved(
+    client, users, district, monkeypatch
+):
+    """A clerk fills in a hearing for 40 minutes and sends it: the session has ended. The sign-in
+    page says that nothing was saved, and leads back to the case page, not to the form's action,
+    which answers only POST (a blank 405 after signing in)."""
+    from tests.adoption.conftest import make_applicant, make_child
+
+    case = adoption_services.open_case(
+        actor=None, children=[make_child(district)], applicants=[make_applicant(district)], opened_on=today()
+    )
+    clock = Clock(monkeypatch)
+    client.post(reverse("login"), {"username": users["guardianship"].username, "password": PASSWORD})
+    page = f"/cases/{case.pk}/"
+    assert signed_in(client.get(page))
+    clock.after(minutes=40)
+    sent = client.post(f"/cases/{case.pk}/contacts/", {"on": "2026-01-01"}, HTTP_REFERER=f"http://testserver{page}")
+    assert sent.status_code == 302 and sent["Location"] == f"{reverse('login')}?next={page}"
+    sign_in = client.get(sent["Location"])
+    assert "what you sent was not saved" in sign_in.content.decode()
+    back = client.post(sent["Location"], {"username": users["guardianship"].username, "password": PASSWORD})
+    assert back["Location"] == page and signed_in(client.get(page))
+    assert not case.contacts.exists()
+    # from another site, or with no page named: the home page
+    clock.after(minutes=31)
+    sent = client.post(f"/cases/{case.pk}/contacts/", {}, HTTP_REFERER="https://elsewhere.example/cases/1/")
+    assert sent["Location"] == f"{reverse('login')}?next=/"
+    # the API answers for itself
+    assert client.post("/api/v1/children/", {}).status_code in (401, 403)

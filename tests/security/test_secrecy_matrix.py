@@ -27,6 +27,7 @@ from intercountry import services as intercountry_services
 from registry import services as registry_services
 from tests.adoption.conftest import adopt_abroad
 from tests.security.test_authorization_matrix import MAY, PARAMS, PUBLIC, ROLES
+from tests.web.crawl import forms_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_throttle")]
 
@@ -175,6 +176,7 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
     operations = api_operations()
     assert operations - PUBLIC == set(MAY), "every operation needs its row in the authorization matrix's MAY"
     leaks, checked, browsable = [], 0, 0
+    kept = []  # answers a browser or a proxy may keep (RULES §9: the next user of the computer)
     for role in ROLES:
         client = api(users[role])
         for method, path in sorted(operations):
@@ -196,6 +198,8 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
                 checked += 1
                 browsable += extra == "format=api" and response.get("Content-Type", "").startswith("text/html")
                 assert response.status_code < 500, f"{role} {method} {target}: {response.status_code}"
+                if "no-store" not in response.get("Cache-Control", ""):
+                    kept.append(f"{role} {method} {target}")
                 if found := leaked(response):
                     leaks.append(f"{role} {method} {target}: {found}")
         for probe in (
@@ -212,6 +216,7 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
             if found := leaked(response):
                 leaks.append(f"{role} GET {probe}: {found}")
     assert not leaks, "a sealed identity left through:\n" + "\n".join(leaks)
+    assert not kept, "answers without Cache-Control: no-store:\n" + "\n".join(kept)
     assert browsable > 100, "the browsable API's pages were read"
     # A sealed name never matches a search, for any role.
     for role in ("guardianship", "regional", "ministry", "auditor"):
@@ -304,6 +309,9 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
     world = sealed_world(district, court, us_post)
     assert staff_pages() == set(PAGES), "every page needs its row in PAGES"
     leaks, printed = [], set()
+    # answers a browser or a proxy may keep, and forms whose typed names the browser offers the
+    # next user of the computer (RULES §9: a guardianship office shares its computers)
+    kept, remembered, forms = [], [], []
     for role in ROLES:
         client.force_login(users[role])
         for route in sorted(PAGES):
@@ -315,6 +323,17 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
                 assert response.status_code < 500, f"{role} {target}: {response.status_code}"
                 if response.get("Content-Type") == "application/pdf":
                     printed.add(route)
+                if "no-store" not in response.get("Cache-Control", ""):
+                    kept.append(f"{role} {response.request['REQUEST_METHOD']} {target}")
+                if "text/html" in response.get("Content-Type", ""):
+                    forms += [
+                        f"{role} {target} {f.method} {f.action}" for f in forms_of(target, response.content.decode())
+                    ]
+                    remembered += [
+                        f"{role} {target}: {f.method} {f.action}"
+                        for f in forms_of(target, response.content.decode())
+                        if f.autocomplete != "off"
+                    ]
                 if found := leaked(response):
                     leaks.append(f"{role} {response.request['REQUEST_METHOD']} {target}: {found}")
         probe = f"/children/{world['child']}/?purpose=short"
@@ -328,6 +347,9 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
             if any(f'href="/{page}/{world["child"]}/"' in answer for page in ("children", "adopted")):
                 leaks.append(f"{role} GET /search/?q={text}: the sealed child matched")
     assert not leaks, "a sealed identity left through:\n" + "\n".join(leaks)
+    assert not kept, "pages without Cache-Control: no-store:\n" + "\n".join(kept)
+    assert not remembered, "forms the browser remembers what was typed into:\n" + "\n".join(remembered)
+    assert len(forms) > 200, "the pages' forms were read"
     # the sealed child's documents were printed and read, page by page, not merely refused
     assert printed == {route for route in PAGES if "/print/" in route} - {"cases/<int:pk>/print/conclusion/"}
     client.force_login(users["guardianship"])

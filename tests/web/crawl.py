@@ -34,8 +34,9 @@ def pages(client, start="/") -> Iterator[tuple[str, HttpResponse]]:
 class Form:
     """A form as the page offers it: where it posts, and each field with the value it shows."""
 
-    def __init__(self, method, action, enctype):
+    def __init__(self, method, action, enctype, autocomplete=""):
         self.method, self.action, self.enctype = method, action, enctype
+        self.autocomplete = autocomplete  # "off": the browser keeps nothing typed into it
         self.fields: list[tuple[str, str, str]] = []  # (name, kind: the input's type, select, textarea, value)
         self.buttons: list[tuple[str, str]] = []  # named submit buttons: (name, value)
 
@@ -62,7 +63,12 @@ class _Forms(HTMLParser):
         if tag == "option" and self.select is not None:
             self.select[2].append((a.get("value", ""), "selected" in a))
         elif tag == "form":
-            self.form = Form(a.get("method", "get").lower(), a.get("action") or self.url, a.get("enctype", ""))
+            self.form = Form(
+                a.get("method", "get").lower(),
+                a.get("action") or self.url,
+                a.get("enctype", ""),
+                a.get("autocomplete", ""),
+            )
             self.forms.append(self.form)
         elif self.form is None or "name" not in a or "disabled" in a:
             return

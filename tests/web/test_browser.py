@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import translation
 from playwright.sync_api import expect
 
@@ -729,3 +730,42 @@ def test_an_upload_s_page_follows_its_import_in_the_page_s_language(browser, liv
         run_import_job(job.pk)
     expect(page.locator("#state")).to_have_text(label[ImportJob.Status.DONE])
     assert Child.objects.count() == 2 and "2/2" in page.locator("#count").inner_text()
+
+
+def test_after_logout_the_back_button_shows_no_record(live_server, monkeypatch):
+    """RULES §9, pages: a guardianship office shares its computers. After a user logs out, the
+    browser's Back button must not bring a child's record or a case file back from its cache (the
+    pages answer `Cache-Control: no-store`): it asks the server, which answers with the login page.
+    Nor does the browser keep the names typed into a form for the next user's suggestions."""
+    load_reference_data()
+    district = District.objects.get(pk="KZ-71-ESI")
+    user = UserFactory.create(role=Role.GUARDIANSHIP, district=district)
+    child = make_child(district, last_name="Кэшева")
+    case = adoption_services.open_case(
+        actor=None, children=[child], applicants=[make_applicant(district, last_name="Cached")], opened_on=ago(5)
+    )
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as the `browser` fixture
+    with sync_playwright() as p:
+        # Playwright turns off the back/forward cache, which a user's Chromium keeps pages in
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox"], ignore_default_args=["--disable-back-forward-cache"]
+        )
+        try:
+            back_after_logout(login(browser, live_server.url, user), live_server.url, case, child)
+        finally:
+            browser.close()
+            connections.close_all()
+
+
+def back_after_logout(page, base, case, child):
+    for path in (f"/cases/{case.pk}/", f"/children/{child.pk}/"):
+        page.goto(f"{base}{path}")
+        expect(page.locator("main")).to_contain_text("Кэшева")
+    with page.expect_navigation():
+        page.click("header form[action='/accounts/logout/'] button")
+    for _step in range(2):  # the child's page, then the case file
+        page.go_back(wait_until="commit")  # a page restored from the cache fires no "load"
+        expect(page.locator("#id_username")).to_be_visible()
+        assert "Кэшева" not in page.content() and "Cached" not in page.content()
