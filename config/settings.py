@@ -195,8 +195,8 @@ AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "core.logins.recorded_username"  # a username too long to record is cut, not a 500
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "core.passwords.CommonPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/docs/", csp_exempt()(login_required(SpectacularSwaggerView.as_view(url_name="schema"))), name="api-docs"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", core_web.password, name="password"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("audit/", core_web.audit, name="web-audit"),

@@ -117,6 +117,7 @@ class Verb(StrEnum):
     ADMIN_CHANGE = "admin_change"
     ADMIN_DELETE = "admin_delete"
     ADMIN_PASSWORD_RESET = "admin_password_reset"
+    CHANGE_OWN_PASSWORD = "change_own_password"
     READ = "read"
     READ_LIST = "read_list"
 
@@ -179,6 +180,7 @@ VERB_LABELS = {
     Verb.ADMIN_CHANGE: _("changed in the administration"),
     Verb.ADMIN_DELETE: _("deleted in the administration"),
     Verb.ADMIN_PASSWORD_RESET: _("password reset"),
+    Verb.CHANGE_OWN_PASSWORD: _("own password changed"),
     Verb.READ: _("record read"),
     Verb.READ_LIST: _("list read"),
 }

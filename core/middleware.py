@@ -1,5 +1,6 @@
 """Request id on every request and response, one access log line without personal data, a 503
-(not a 500) while the database is unreachable, and no answer kept in a browser's cache."""
+(not a 500) while the database is unreachable, no answer kept in a browser's cache, and the
+limits of a page session."""
 
 import json
 import logging

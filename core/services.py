@@ -97,6 +97,22 @@ def create_staff(
     return user, password
 
 
+@for_roles(*Role.values)  # every role; the bootstrap superuser, of none, has the admin's form
+@transaction.atomic
+def change_own_password(*, actor: User, password: str) -> None:
+    """A user's new password, of their own choosing (the caller checked the old one and the
+    validators): audited without the hash; the user's API tokens are revoked (core.signals)."""
+    actor.set_password(password)
+    actor.save(update_fields=["password"])
+    record_write(
+        actor=actor,
+        verb=Verb.CHANGE_OWN_PASSWORD,
+        obj=actor,
+        before={"password": "(hidden)"},
+        after={"password": "(changed)"},
+    )
+
+
 @for_roles(Role.MINISTRY)
 @transaction.atomic
 def update_policy(*, actor: User, effective_from: datetime.date | None = None, **values) -> Policy:

@@ -1,7 +1,7 @@
 """Pages of core: each role's work queue (core.work), and the auditor's page (the procurator's
 office, ROLES.md): who changed or read which file, when and why, with filters, each change shown
 as before -> after, and the same rows as CSV. Snapshots pass through the same redaction as the
-API's (core.audit.event_view: a sealed identity never shows)."""
+API's (core.audit.event_view: a sealed identity never shows). And each user's own password."""
 
 from __future__ import annotations
 
@@ -9,16 +9,19 @@ import csv
 import json
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import search as finding
-from . import work
+from . import services, work
 from .api.serializers import AuditEventSerializer
 from .audit import VERB_LABELS, event_view, reads_of_q
 from .audit_labels import RECORD_LABELS, field_label, record_label
@@ -197,3 +200,37 @@ def search(request):
     text = request.GET.get("q", "")
     found = finding.search(request.user, text)
     return render(request, "core/search.html", {"q": text.strip(), "found": found, "limit": finding.LIMIT})
+
+
+class OwnPasswordForm(PasswordChangeForm):
+    """Django's form, its words the service's (Django's Kazakh catalogue lacks some)."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("This is not your current password."),
+        "password_mismatch": _("The two new passwords differ."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("New password again")
+        self.fields["new_password2"].help_text = ""
+
+
+@login_required
+def password(request):
+    """Each user changes their own password, which the ministry or `create_staff` gave them: the
+    old one, then the new one twice, by the validators of settings. The session goes on; the
+    user's other sessions and API tokens end."""
+    require_role(request.user, *services.change_own_password.roles)
+    form = OwnPasswordForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.change_own_password(actor=request.user, password=form.cleaned_data["new_password1"])
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password is changed."))
+            return redirect("home")
+        return render(request, "core/password.html", {"form": form}, status=400)
+    return render(request, "core/password.html", {"form": form})

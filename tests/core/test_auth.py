@@ -178,3 +178,86 @@ def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_saying_nothi
     assert sent["Location"] == f"{reverse('login')}?next=/"
     # the API answers for itself
     assert client.post("/api/v1/children/", {}).status_code in (401, 403)
+
+
+def test_each_user_changes_their_own_password_on_the_pages(client, api, users):
+    """The password the ministry or `create_staff` gave a clerk is known to whoever gave it: the
+    clerk changes it on the pages (the old one, the new one twice, the validators), the session
+    goes on, the API tokens end, and the audit trail says so without the hash."""
+    from core.models import AuditEvent
+
+    user = users["consular"]
+    token = api().post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}).json()["token"]
+    client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    elsewhere = type(client)()  # the same user, signed in on another computer
+    elsewhere.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    page = client.get("/")
+    assert f'href="{reverse("password")}"' in page.content.decode() and signed_in(elsewhere.get("/"))
+    refused = [
+        (
+            {
+                "old_password": "wrong password!",
+                "new_password1": "a new long secret",
+                "new_password2": "a new long secret",
+            },
+            "old_password",
+        ),
+        (
+            {"old_password": PASSWORD, "new_password1": "a new long secret", "new_password2": "another long one"},
+            "new_password2",
+        ),
+        ({"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"}, "new_password2"),
+        ({"old_password": PASSWORD, "new_password1": "password123", "new_password2": "password123"}, "new_password2"),
+    ]
+    for data, field in refused:
+        response = client.post(reverse("password"), data)
+        assert response.status_code == 400 and response.context["form"].errors[field], (data, field)
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert not AuditEvent.objects.filter(verb="change_own_password").exists()
+    done = client.post(
+        reverse("password"),
+        {"old_password": PASSWORD, "new_password1": "a new long secret", "new_password2": "a new long secret"},
+    )
+    assert done.status_code == 302 and done["Location"] == "/"
+    assert "Your password is changed." in client.get("/").content.decode()  # still signed in
+    assert not signed_in(elsewhere.get("/"))  # the other computer is signed out
+    user.refresh_from_db()
+    assert user.check_password("a new long secret")
+    event = AuditEvent.objects.get(verb="change_own_password")
+    assert event.actor_id == user.pk and event.object_id == str(user.pk)
+    assert "pbkdf2" not in str(event.before) + str(event.after) and user.password not in str(event.after)
+    assert api().get("/api/v1/adopted-children/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    client.logout()
+    signed = client.post(reverse("login"), {"username": user.username, "password": "a new long secret"})
+    assert signed.status_code == 302 and signed_in(client.get("/"))
+
+
+def test_the_password_page_is_for_signed_in_users(client, db):
+    from core.models import User
+
+    response = client.get(reverse("password"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    client.force_login(User.objects.create_superuser("root", password=PASSWORD))  # of no role: the admin's form
+    assert client.get(reverse("password")).status_code == 403
+    assert client.post(reverse("password"), {"old_password": PASSWORD}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "language, short, common",
+    [
+        ("kk", "Құпиясөз тым қысқа: кемінде 10 таңба.", "ең жиі қолданылатындардың"),
+        ("ru", "не менее 10 символов", "самых распространённых"),
+    ],
+)
+def test_the_password_page_speaks_the_reader_s_language(client, users, language, short, common):
+    """Django's Kazakh catalogue has none of the password rules' messages: the page answered a
+    Kazakh reader in English."""
+    client.force_login(users["court"])
+    client.cookies["django_language"] = language
+    page = client.get(reverse("password")).content.decode()
+    assert "Your password" not in page and "Enter the same password" not in page
+    sent = {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"}
+    assert short in client.post(reverse("password"), sent).content.decode()
+    sent = {"old_password": PASSWORD, "new_password1": "password123", "new_password2": "password123"}
+    assert common in client.post(reverse("password"), sent).content.decode()

@@ -41,6 +41,7 @@ NATIONAL = {
     "create_agency",
     "update_agency",
     "update_country",
+    "change_own_password",  # the actor's own account
 }
 # Writers that are not services of a role: called by other services or by the system only (actor None).
 INTERNAL = {
