@@ -10,7 +10,7 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
@@ -203,7 +203,8 @@ def search(request):
 
 
 class OwnPasswordForm(PasswordChangeForm):
-    """Django's form, its words the service's (Django's Kazakh catalogue lacks some)."""
+    """Django's form, its words the service's (Django's Kazakh catalogue lacks some), and its
+    current password checked as a sign-in."""
 
     error_messages = {
         **PasswordChangeForm.error_messages,
@@ -211,12 +212,21 @@ class OwnPasswordForm(PasswordChangeForm):
         "password_mismatch": _("The two new passwords differ."),
     }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, user, data=None, *, request):
+        super().__init__(user, data)
+        self.request = request
         self.fields["old_password"].label = _("Current password")
         self.fields["new_password1"].label = _("New password")
         self.fields["new_password2"].label = _("New password again")
         self.fields["new_password2"].help_text = ""
+
+    def clean_old_password(self):
+        """The current password is checked as a sign-in is (django-axes): wrong ones count, and
+        lock the account at the same limit, so an open session is no place to guess it."""
+        old_password = self.cleaned_data["old_password"]
+        if authenticate(self.request, username=self.user.get_username(), password=old_password) is None:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 @login_required
@@ -225,7 +235,7 @@ def password(request):
     old one, then the new one twice, by the validators of settings. The session goes on; the
     user's other sessions and API tokens end."""
     require_role(request.user, *services.change_own_password.roles)
-    form = OwnPasswordForm(request.user, request.POST or None)
+    form = OwnPasswordForm(request.user, request.POST or None, request=request)
     if request.method == "POST":
         if form.is_valid():
             services.change_own_password(actor=request.user, password=form.cleaned_data["new_password1"])

@@ -261,3 +261,25 @@ def test_the_password_page_speaks_the_reader_s_language(client, users, language,
     assert short in client.post(reverse("password"), sent).content.decode()
     sent = {"old_password": PASSWORD, "new_password1": "password123", "new_password2": "password123"}
     assert common in client.post(reverse("password"), sent).content.decode()
+
+
+def test_guessing_the_current_password_on_the_password_page_locks_the_account(client, api, settings, users):
+    """Someone at a computer left signed in may not try passwords on the password page for ever,
+    to take the account beyond the session: each wrong current password counts as a failed
+    sign-in, and the account locks as at the sign-in page."""
+    user = users["regional"]
+    client.force_login(user)
+    wrong = {
+        "old_password": "a guess of mine",
+        "new_password1": "a new long secret",
+        "new_password2": "a new long secret",
+    }
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(reverse("password"), wrong).status_code == 400
+    assert client.post(reverse("password"), wrong).status_code in (403, 429)  # the last one locks
+    right = dict(wrong, old_password=PASSWORD)
+    assert client.post(reverse("password"), right).status_code in (403, 429)
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    locked = api().post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD})
+    assert locked.status_code == 403 and locked.json()["errors"][0]["code"] == "locked_out"
