@@ -677,18 +677,24 @@ def test_the_main_pages_fit_the_screen_without_sideways_scrolling(browser, live_
         assert cut == []
 
 
+def a_clerk_and_a_case(child_name: str, applicant_name: str):
+    """A guardianship clerk of Esil and a case of the district opened five days ago."""
+    load_reference_data()
+    district = District.objects.get(pk="KZ-71-ESI")
+    user = UserFactory.create(role=Role.GUARDIANSHIP, district=district)
+    child = make_child(district, last_name=child_name)
+    case = adoption_services.open_case(
+        actor=None, children=[child], applicants=[make_applicant(district, last_name=applicant_name)], opened_on=ago(5)
+    )
+    return user, case, child
+
+
 def test_a_case_page_prints_its_file_without_the_controls(browser, live_server):
     """Issue 20: printed from the browser, a case page is the file (the eligibility on the day, the
     children, the applicants, the documents), not the header, the action forms or the buttons."""
     from pypdf import PdfReader
 
-    load_reference_data()
-    district = District.objects.get(pk="KZ-71-ESI")
-    user = UserFactory.create(role=Role.GUARDIANSHIP, district=district)
-    child = make_child(district, last_name="Печатнова")
-    case = adoption_services.open_case(
-        actor=None, children=[child], applicants=[make_applicant(district, last_name="Printer")], opened_on=ago(5)
-    )
+    user, case, _child = a_clerk_and_a_case("Печатнова", "Printer")
     page = login(browser, live_server.url, user)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     assert page.locator("section.action").count() > 0 and page.locator("header.top").is_visible()
@@ -736,14 +742,8 @@ def test_after_logout_the_back_button_shows_no_record(live_server, monkeypatch):
     """RULES §9, pages: a guardianship office shares its computers. After a user logs out, the
     browser's Back button must not bring a child's record or a case file back from its cache (the
     pages answer `Cache-Control: no-store`): it asks the server, which answers with the login page.
-    Nor does the browser keep the names typed into a form for the next user's suggestions."""
-    load_reference_data()
-    district = District.objects.get(pk="KZ-71-ESI")
-    user = UserFactory.create(role=Role.GUARDIANSHIP, district=district)
-    child = make_child(district, last_name="Кэшева")
-    case = adoption_services.open_case(
-        actor=None, children=[child], applicants=[make_applicant(district, last_name="Cached")], opened_on=ago(5)
-    )
+    (The secrecy matrix holds the header on every page and operation, and the forms' autocomplete.)"""
+    user, case, child = a_clerk_and_a_case("Кэшева", "Cached")
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as the `browser` fixture
