@@ -58,11 +58,9 @@ def send_reminder_emails() -> int:
 @task("core.clear_sessions")
 def clear_sessions() -> None:
     """Beat, daily: delete the sessions that have expired (settings: SESSION_IDLE_MINUTES)."""
-    from importlib import import_module
+    from django.core.management import call_command
 
-    from django.conf import settings
-
-    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    call_command("clearsessions")
 
 
 @task("core.seal_audit_chain")
