@@ -1,4 +1,5 @@
-// Polls the import's progress API (session auth) and fills the progress bar; reloads once finished.
+// Polls the import's progress API (session auth) and fills the progress bar; reloads once finished,
+// or once the session has ended (the poll is refused: the page then goes to the sign-in).
 (function () {
   const box = document.getElementById("import");
   if (!box || box.dataset.final) return;
@@ -7,6 +8,8 @@
   async function poll() {
     try {
       const response = await fetch(box.dataset.url, {headers: {"Accept": "application/json"}, credentials: "same-origin"});
+      if (response.status === 401 || response.status === 403) { window.location.reload(); return; }
+      if (!response.ok) throw new Error(response.status);  // e.g. a rate limit: the figures stay
       const job = await response.json();
       bar.value = job.percent; count.textContent = job.done + "/" + job.total; state.textContent = labels[job.status] || job.status;
       if (job.status === "done" || job.status === "failed") { window.location.reload(); return; }

@@ -769,3 +769,18 @@ def back_after_logout(page, base, case, child):
         page.go_back(wait_until="commit")  # a page restored from the cache fires no "load"
         expect(page.locator("#id_username")).to_be_visible()
         assert "Кэшева" not in page.content() and "Cached" not in page.content()
+
+
+def test_an_upload_s_page_goes_to_the_sign_in_once_the_session_has_ended(browser, live_server):
+    """An upload's page polls its job while the job waits for a worker. Once the user's session has
+    ended (idle, or logged out in another tab), the poll is refused: the page must go to the sign-in
+    rather than keep asking, with the last figures on the screen, for as long as it is left open."""
+    from django.contrib.sessions.models import Session
+
+    page = login(browser, live_server.url, UserFactory.create(role=Role.MINISTRY))
+    job = ImportJob.objects.create(kind=ImportJob.Kind.CHILDREN, status=ImportJob.Status.PENDING)
+    page.goto(f"{live_server.url}/dashboard/import/{job.pk}/")
+    expect(page.locator("#state")).to_have_text("waiting for a worker")
+    Session.objects.all().delete()  # the session ends on the server, as after 30 idle minutes
+    page.wait_for_url("**/accounts/login/**", timeout=10_000)  # the next poll, refused, reloads the page
+    expect(page.locator("#id_username")).to_be_visible()
