@@ -58,7 +58,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
     received (`Adoption.monitoring_first_missing`, for the post's queue): `_follow_reports`.
     """
     on = on or today()
-    abroad = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
+    abroad = in_force_abroad(Adoption.objects.all())
     with transaction.atomic():  # the policy held, as when a change of it sets the dates back (consular.signals)
         Policy.lock()
         policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
@@ -227,6 +227,31 @@ def _close_reminders_of_adults(on: datetime.date) -> None:
         done_at__isnull=True,
         subject_id__in=adults,
     ).update(done_at=timezone.now(), done_by=None)
+
+
+def reopen_reminders_of_minor(child: Child, on: datetime.date | None = None) -> None:
+    """A corrected birth date may make a child the settling took for an adult a minor again: its
+    reminders closed at 18 (by no one) open again where their step is still owed, the registration
+    while the child is due on a consular register (`registrations_pending`) and each report's while
+    that report is not received. The sweep makes a reminder once per date (it would never make
+    them anew). A reminder a user marked done stays done."""
+    on = on or today()
+    if not is_minor(child.birth_date, on):
+        return
+    adoptions = in_force_abroad(Adoption.objects.filter(child=child))
+    if not adoptions.exists():
+        return
+    closed = Reminder.objects.filter(subject_type="child", subject_id=child.pk, done_at__isnull=False, done_by=None)
+    received = MonitoringReport.objects.filter(child=child).values_list("due_on", flat=True)
+    owed = Q(kind=MONITORING_REMINDER) & ~Q(detail__in=[monitoring_detail(due_on) for due_on in received])
+    if registrations_pending(adoptions, on).exists():
+        owed |= Q(kind=REGISTRATION_REMINDER)
+    closed.filter(owed).update(done_at=None)
+
+
+def in_force_abroad(adoptions):
+    """`adoptions` the follow-up abroad is of: in force, in a case of a receiving country."""
+    return adoptions.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
 
 
 def of_minors(adoptions, on: datetime.date):

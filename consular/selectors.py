@@ -12,13 +12,8 @@ from core.scoping import NOTHING, role_of, scope_of, territory_q
 from registry.models import Child
 from registry.selectors import children_for, of_children_for
 
-from .deadlines import registrations_pending
+from .deadlines import in_force_abroad, registrations_pending
 from .models import ConsularRegistration, MonitoringReport
-
-
-def _abroad(adoptions: QuerySet[Adoption]) -> QuerySet[Adoption]:
-    """Adoptions abroad (a receiving country) whose decision is in force."""
-    return adoptions.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
 
 
 def adoptions_abroad_for(user: User) -> QuerySet[Adoption]:
@@ -28,12 +23,14 @@ def adoptions_abroad_for(user: User) -> QuerySet[Adoption]:
     adoptions (a case's children are in its district, which never changes); the case's side lets
     the database start from the territory's cases abroad (`case_abroad_by_district`) instead of
     every adoption in the country."""
-    return _abroad(Adoption.objects.filter(case_scope_q(user, prefix="decision__case__"), of_children_for(user)))
+    return in_force_abroad(
+        Adoption.objects.filter(case_scope_q(user, prefix="decision__case__"), of_children_for(user))
+    )
 
 
 def adopted_children_for(user: User) -> QuerySet[Child]:
     """Children adopted abroad whose decision is in force, within the caller's scope."""
-    abroad = _abroad(Adoption.objects.all())
+    abroad = in_force_abroad(Adoption.objects.all())
     return (
         children_for(user)
         .filter(pk__in=abroad.values("child_id"))
@@ -55,7 +52,7 @@ def adoptions_of_adopted_children(user: User) -> QuerySet[Adoption]:
     adopted-abroad page 190 -> 90 ms, a region's 195 -> 75 ms)."""
     adoptions = Adoption.objects.filter(of_children_for(user))
     territory = territory_q(user, district="decision__case__district")
-    return _abroad(adoptions if territory is None else adoptions.filter(territory))
+    return in_force_abroad(adoptions if territory is None else adoptions.filter(territory))
 
 
 def adopted_children_latest_first(user: User, *, due_on_register_on=None) -> QuerySet[Adoption, int]:

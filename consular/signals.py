@@ -4,7 +4,8 @@ child's birth date (the schedule ends at 18), or a report received or removed (t
 missing). And what could reopen a step of a settled follow-up (`Decision.follow_up_settled` back
 to False, until `settle_follow_up` looks again): a correction of a country's HC93 dates (the
 certificate), or of a child's citizenship (the consular register is for citizens) or birth date
-(the follow-up ends at 18)."""
+(the follow-up ends at 18), and the reminders closed at 18 of a child whose corrected birth date
+makes it a minor."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -13,7 +14,7 @@ from adoption.models import Adoption, Decision
 from core.models import Country, Policy
 from registry.models import Child
 
-from .deadlines import COMPUTED, recompute_monitoring
+from .deadlines import COMPUTED, recompute_monitoring, reopen_reminders_of_minor
 from .models import MonitoringReport
 
 
@@ -27,6 +28,7 @@ def policy_saved(**kwargs) -> None:
 def child_saved(instance: Child, created: bool, update_fields=None, **kwargs) -> None:
     if not created and (update_fields is None or "birth_date" in update_fields):
         recompute_monitoring(Adoption.objects.filter(child_id=instance.pk))
+        reopen_reminders_of_minor(instance)
     if not created and (update_fields is None or {"birth_date", "citizenship"} & set(update_fields)):
         Decision.objects.filter(adoptions__child=instance.pk, follow_up_settled=True).update(follow_up_settled=False)
 

@@ -98,7 +98,7 @@ def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[
         missing = [
             due_on
             for due_on in rules.monitoring_due_dates(
-                in_force_on,  # type: ignore[arg-type]  # adoptions in force only (_abroad)
+                in_force_on,  # type: ignore[arg-type]  # adoptions in force only (in_force_abroad)
                 birth_date,
                 policy.monitoring_schedule,
                 until=until,

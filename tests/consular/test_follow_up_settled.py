@@ -16,7 +16,7 @@ from consular import services as consular_services
 from consular.deadlines import settle_follow_up
 from consular.rules import monitoring_due_dates
 from core import work
-from core.dates import ADULTHOOD, reaches_age_on, today
+from core.dates import ADULTHOOD, latest_birth_of_age, reaches_age_on, today
 from core.models import Country, Policy, Reminder
 from tests.adoption.conftest import adopt_abroad, ago
 
@@ -242,3 +242,41 @@ def test_a_registration_that_ended_says_until_when_on_the_adopted_abroad_page(
     client.force_login(users["consular"])
     row = client.get("/adopted/").content.decode().split(f'href="/adopted/{child.pk}/"')[1].split("</tr>")[0]
     assert "US-31" in row and "GB-31" not in row and f"until {date_format(ago(30))}" in row
+
+
+def test_a_birth_date_corrected_back_to_a_minor_reopens_the_reminders_closed_at_18(users, district, court):
+    """A birth date entered wrongly made a child adopted abroad 18 today: the hourly settling closed
+    the reminders of its consular registration and of its reports (the follow-up ends at 18). Once
+    the date is corrected, those of a step still owed must open again: the sweep makes a reminder
+    once per date and would never make them anew, so the child fell out of every queue."""
+    from registry.services import update_child
+
+    case, child = adopt_abroad(district, court, in_force_ago=400)
+    true_birth = child.birth_date
+    consular_deadlines.sweep_consular_deadlines()
+    reminded = Reminder.objects.filter(subject_type="child", subject_id=child.pk)
+    reports = reminded.filter(kind="monitoring_report_overdue").order_by("due_on")
+    assert reminded.filter(kind="consular_registration_due").count() == 1 and reports.count() >= 2
+    first_due = datetime.date.fromisoformat(reports[0].detail.split()[3])
+    consular_services.record_monitoring_report(actor=None, child=child, due_on=first_due, received_on=today())
+    answered = reports[0].pk  # closed by its report: owed no more
+    owed = set(reminded.exclude(pk=answered).values_list("pk", flat=True))
+    assert reminded.filter(done_at__isnull=True).count() == len(owed)
+
+    def corrected(birth_date):
+        child.refresh_from_db()
+        update_child(actor=users["guardianship"], child=child, birth_date=birth_date)
+        return set(reminded.filter(done_at__isnull=True).values_list("pk", flat=True))
+
+    of_age_today = latest_birth_of_age(today(), ADULTHOOD)
+    assert corrected(of_age_today) == owed  # nothing closes them before the settling
+    settle_follow_up()
+    assert corrected(of_age_today) == set()  # 18 today: an adult, nothing owed
+    assert corrected(of_age_today - datetime.timedelta(days=1)) == set()  # 18 yesterday
+    assert corrected(of_age_today + datetime.timedelta(days=1)) == owed  # 18 tomorrow: a minor today
+    assert ("consular_registration_due", child.pk) in kinds(users["guardianship"])
+    settle_follow_up()
+    assert corrected(true_birth) == owed  # still open, and the sweep makes none twice
+    consular_deadlines.sweep_consular_deadlines()
+    assert set(reminded.filter(done_at__isnull=True).values_list("pk", flat=True)) == owed
+    assert reminded.get(pk=answered).done_at is not None
