@@ -192,6 +192,7 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account, and an address
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # the service's page, in the reader's language
 AXES_USERNAME_CALLABLE = "core.logins.recorded_username"  # a username too long to record is cut, not a 500
 
 AUTH_PASSWORD_VALIDATORS = [

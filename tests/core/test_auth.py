@@ -283,3 +283,22 @@ def test_guessing_the_current_password_on_the_password_page_locks_the_account(cl
     assert user.check_password(PASSWORD)
     locked = api().post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD})
     assert locked.status_code == 403 and locked.json()["errors"][0]["code"] == "locked_out"
+
+
+@pytest.mark.parametrize(
+    "language, says",
+    [("en", "Too many wrong passwords"), ("ru", "Слишком много неверных паролей"), ("kk", "Қате құпиясөз тым көп")],
+)
+def test_a_locked_account_is_told_so_on_a_page_in_the_reader_s_language(client, settings, users, language, says):
+    """After five wrong passwords the sign-in page answered a line of English text, with no page
+    around it: a Kazakh or Russian reader could not tell what happened or what to do."""
+    client.cookies["django_language"] = language
+    wrong = {"username": users["court"].username, "password": "a guess of mine"}
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), wrong)
+    locked = client.post(reverse("login"), dict(wrong, password=PASSWORD))
+    page = locked.content.decode()
+    assert locked.status_code == 429 and says in page
+    assert f'<html lang="{language}"' in page and 'href="/accounts/login/"' in page  # the service's page
+    assert "Account locked" not in page  # django-axes' own text
+    assert "no-store" in locked["Cache-Control"]
