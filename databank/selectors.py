@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import NamedTuple
+
 from django.db.models import QuerySet
 
 from adoption.models import Applicant
-from core.models import User
+from core.models import District, User
 from core.scoping import scope_of
 from registry.selectors import of_children_for
 
-from .models import Proposal
+from .models import Answer, Proposal
 
 
 @scope_of(Proposal)
@@ -35,3 +38,25 @@ def families_proposed_to(user: User) -> QuerySet:
     recorded (adoption.extensions.applicant_scopes)."""
     proposals = proposals_for(user).order_by()  # no ordering in a UNION's parts
     return proposals.values("applicant_id").union(proposals.filter(spouse__isnull=False).values("spouse_id"))
+
+
+class FamilyProposal(NamedTuple):
+    proposed_on: datetime.date
+    district: District  # the proposing one, the child's
+    answer: Answer
+    answered_on: datetime.date | None
+
+
+def proposals_to_family(applicant: Applicant) -> list[FamilyProposal]:
+    """The children proposed to a family, for its own agency (which keeps its wishes and counsels
+    it), the latest first: when, by which district, and the answer. Never which child: the child is
+    the proposing district's, and nothing of it is read but its district. Nor the reason of a
+    refusal, which the proposing district typed and may name the child."""
+    rows = applicant.proposals.order_by("-proposed_on", "-id").values_list(
+        "proposed_on", "child__district_id", "answer", "answered_on"
+    )
+    districts = District.objects.in_bulk({district for _on, district, *_rest in rows})
+    return [
+        FamilyProposal(on, districts[district], Answer(answer), answered_on)
+        for on, district, answer, answered_on in rows
+    ]

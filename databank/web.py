@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,7 @@ def families(request):
         applicants_for(request.user)
         .filter(pk__in=registered, district=request.user.district_id)
         .select_related("wishes")
+        .annotate(awaiting=Count("proposals", filter=Q(proposals__answer=Answer.PENDING)))
         .order_by("last_name", "id")
     )
     note_read(label="adoption.applicant", ids=[a.pk for a in people])
@@ -98,10 +100,11 @@ def family_wishes(request, pk):
         messages.success(request, _("Wishes saved."))
         return redirect("web-families")
     note_read(applicant)
+    own = applicant.district_id == request.user.district_id  # the family's own agency
     return render(
         request,
         "databank/wishes.html",
-        {"applicant": applicant, "form": form},
+        {"applicant": applicant, "form": form, "proposals": selectors.proposals_to_family(applicant) if own else None},
         status=400 if form.errors else 200,
     )
 

@@ -705,3 +705,36 @@ def test_the_brothers_and_sisters_matched_together_are_those_on_a_register_that_
 
     assert matched(51) == [one.pk, both.pk]  # the day before the sister's entry: the girl alone
     assert matched(50) == matched(0) == [both.pk]  # the day of, and today: the two together
+
+
+@pytest.mark.django_db
+def test_a_family_s_own_agency_sees_the_children_proposed_to_it_without_their_identity(
+    client, users, district, other_district
+):
+    """A family recorded in one district is proposed a child by another (the databank is national).
+    Its own agency, which keeps its wishes and counsels it, saw nothing of it: not that an answer
+    was awaited, nor that the family declined. It now sees each proposal's date, the proposing
+    district and the answer, on its families page and the family's page; never which child (the
+    child is the proposing district's), nor the reason of a refusal, which may name it."""
+    from tests.factories import UserFactory
+
+    child_ = make_child(district, last_name="Proposedova")
+    far = registered_family(other_district, last_name="Far", registered_ago=300)
+    own_agency = UserFactory.create(role="guardianship", district=other_district)
+    client.force_login(own_agency)
+    assert "awaiting the answer" not in client.get("/databank/families/").content.decode()
+    proposal = databank_services.propose(actor=None, child=child_, applicant=far, proposed_on=ago(5))
+    families = client.get("/databank/families/").content.decode()
+    assert "1 awaiting the answer" in families and f'href="/databank/families/{far.pk}/"' in families
+    page = client.get(f"/databank/families/{far.pk}/").content.decode()
+    assert "Children proposed to this family" in page and district.name in page and "awaiting the answer" in page
+    databank_services.answer(
+        actor=None, proposal=proposal, answer="declined", on=ago(2), reason="Proposedova is too old"
+    )
+    page = client.get(f"/databank/families/{far.pk}/").content.decode()
+    assert "declined" in page  # not its reason, typed by the child's district: it may name the child
+    assert "awaiting the answer" not in client.get("/databank/families/").content.decode()
+    for shown in (page, families):
+        assert "Proposedova" not in shown and f"/children/{child_.pk}/" not in shown and child_.first_name not in shown
+    client.force_login(users["guardianship"])  # the child's district: the family is not its to keep
+    assert "Children proposed to this family" not in client.get(f"/databank/families/{far.pk}/").content.decode()
