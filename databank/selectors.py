@@ -52,8 +52,10 @@ def proposals_to_family(applicant: Applicant) -> list[FamilyProposal]:
     it), the latest first: when, by which district, and the answer. Never which child: the child is
     the proposing district's, and nothing of it is read but its district. Nor the reason of a
     refusal, which the proposing district typed and may name the child."""
-    rows = applicant.proposals.order_by("-proposed_on", "-id").values_list(
-        "proposed_on", "child__district_id", "answer", "answered_on"
+    rows = list(
+        applicant.proposals.order_by("-proposed_on", "-id").values_list(
+            "proposed_on", "child__district_id", "answer", "answered_on"
+        )
     )
     districts = District.objects.in_bulk({district for _on, district, *_rest in rows})
     return [
