@@ -234,7 +234,7 @@ def reopen_reminders_of_minor(child: Child, on: datetime.date | None = None) -> 
     reminders closed at 18 (by no one) open again where their step is still owed, the registration
     while the child is due on a consular register (`registrations_pending`) and each report's while
     that report is not received. The sweep makes a reminder once per date (it would never make
-    them anew). A reminder a user marked done stays done."""
+    them anew). A reminder a user marked done stays done; one reopened is e-mailed again."""
     on = on or today()
     if not is_minor(child.birth_date, on):
         return
@@ -246,7 +246,8 @@ def reopen_reminders_of_minor(child: Child, on: datetime.date | None = None) -> 
     owed = Q(kind=MONITORING_REMINDER) & ~Q(detail__in=[monitoring_detail(due_on) for due_on in received])
     if registrations_pending(adoptions, on).exists():
         owed |= Q(kind=REGISTRATION_REMINDER)
-    closed.filter(owed).update(done_at=None)
+    # and e-mailed again: an earlier message was of a step since closed, which its staff let go
+    closed.filter(owed).update(done_at=None, emailed_at=None, email_failed_at=None, emailed_to=[])
 
 
 def in_force_abroad(adoptions):

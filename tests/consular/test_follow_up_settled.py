@@ -6,6 +6,7 @@ a step: each step is taken in turn and the decision stays open until the last on
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils.formats import date_format
 
 from adoption import deadlines as adoption_deadlines
@@ -17,7 +18,8 @@ from consular.deadlines import settle_follow_up
 from consular.rules import monitoring_due_dates
 from core import work
 from core.dates import ADULTHOOD, latest_birth_of_age, reaches_age_on, today
-from core.models import Country, Policy, Reminder
+from core.models import Country, Policy, Reminder, User
+from core.services import send_reminder_emails
 from tests.adoption.conftest import adopt_abroad, ago
 
 pytestmark = pytest.mark.django_db
@@ -254,6 +256,8 @@ def test_a_birth_date_corrected_back_to_a_minor_reopens_the_reminders_closed_at_
     case, child = adopt_abroad(district, court, in_force_ago=400)
     true_birth = child.birth_date
     consular_deadlines.sweep_consular_deadlines()
+    User.objects.filter(pk=users["guardianship"].pk).update(email="district@example.org")
+    assert send_reminder_emails() == 1  # the district is told once, as the reminder falls due
     reminded = Reminder.objects.filter(subject_type="child", subject_id=child.pk)
     reports = reminded.filter(kind="monitoring_report_overdue").order_by("due_on")
     assert reminded.filter(kind="consular_registration_due").count() == 1 and reports.count() >= 2
@@ -275,6 +279,9 @@ def test_a_birth_date_corrected_back_to_a_minor_reopens_the_reminders_closed_at_
     assert corrected(of_age_today - datetime.timedelta(days=1)) == set()  # 18 yesterday
     assert corrected(of_age_today + datetime.timedelta(days=1)) == owed  # 18 tomorrow: a minor today
     assert ("consular_registration_due", child.pk) in kinds(users["guardianship"])
+    mail.outbox.clear()
+    assert send_reminder_emails() == 1  # and told again: its earlier e-mail was of a step since closed
+    assert f"consular registration due  child #{child.pk}" in mail.outbox[0].body
     settle_follow_up()
     assert corrected(true_birth) == owed  # still open, and the sweep makes none twice
     consular_deadlines.sweep_consular_deadlines()
