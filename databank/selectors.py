@@ -32,6 +32,12 @@ def families() -> QuerySet[Applicant]:
     return Applicant.objects.filter(wishes__isnull=False)
 
 
+def is_familys_agency(user: User, applicant: Applicant) -> bool:
+    """The guardianship agency that recorded a family keeps it (its wishes, what it was proposed);
+    a district that proposed it a child only deals with it about that child."""
+    return user.district_id == applicant.district_id
+
+
 def families_proposed_to(user: User) -> QuerySet:
     """The ids of the families proposed a child the user sees, and of the spouses who accepted with
     them: the child's district deals with them (the answer, the case it opens), wherever they were

@@ -18,7 +18,7 @@ from registry import sealing
 from registry.models import Child, ChildStatus
 from registry.selectors import on_a_register
 
-from . import facts, rules
+from . import facts, rules, selectors
 from .deadlines import NO_ANSWER_REMINDER
 from .models import Answer, FamilyWishes, Proposal
 
@@ -40,7 +40,7 @@ def set_wishes(
     """Whom the family can take in; the whole set each time, kept by the agency that recorded the
     family: a district it was proposed a child by sees it and never changes its wishes (narrowed,
     they would no longer hold a foreign adoption back)."""
-    if actor is not None and actor.district_id != applicant.district_id:
+    if actor is not None and not selectors.is_familys_agency(actor, applicant):
         raise Forbidden(
             "applicant",
             "not_the_familys_agency",

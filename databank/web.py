@@ -100,7 +100,7 @@ def family_wishes(request, pk):
         messages.success(request, _("Wishes saved."))
         return redirect("web-families")
     note_read(applicant)
-    own = applicant.district_id == request.user.district_id  # the family's own agency
+    own = selectors.is_familys_agency(request.user, applicant)
     return render(
         request,
         "databank/wishes.html",
