@@ -202,8 +202,9 @@ def import_children(
         if progress:
             progress(result.skipped + result.created, len(parsed))
     # the duplicate search of the whole file at once, each row against the register and the rows before it
+    line = _("line %(line)s: %(warning)s")
     for row, warnings in zip(new, flag_duplicates(written), strict=True):
-        result.flagged.extend(f"line {row.line}: {w.detail}" for w in warnings)
+        result.flagged.extend(line % {"line": row.line, "warning": w.detail} for w in warnings)
     if progress and not new:
         progress(len(parsed), len(parsed))
     return result

@@ -305,19 +305,31 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
     return list(groups.values()), []
 
 
-def flags_of(group: CaseGroup, row: ChildRow) -> list[str]:
-    """What the live workflow would have demanded and the record lacks (imported, but flagged)."""
+def flags_of(group: CaseGroup, row: ChildRow, texts: dict[str, str]) -> list[str]:
+    """What the live workflow would have demanded and the record lacks (imported, but flagged);
+    `texts`: `flag_texts()`."""
     abroad = any(a["residence_country"] != KZ for a in group.applicants)
     flags = []  # (the file has no exit-permission columns: their absence is not flagged)
     if row.departed_on and not row.consular_registered_on:
-        flags.append("departed with no consular registration")
+        flags.append("departed_unregistered")
     elif row.departed_on and row.consular_registered_on and row.consular_registered_on > row.departed_on:
-        flags.append("consular registration after departure")
+        flags.append("registered_after_departure")
     if abroad and not row.consular_registered_on:
-        flags.append("foreign adoption with no consular registration")
+        flags.append("abroad_unregistered")
     if row.departed_on and not abroad and row.residence_country and row.residence_country != KZ:
-        flags.append("departure abroad although the applicants live in Kazakhstan")
-    return [f"line {row.line} ({group.case_ref}): {flag}" for flag in flags]
+        flags.append("departed_living_in_kz")
+    return [texts["line"] % {"line": row.line, "case": group.case_ref, "flag": texts[flag]} for flag in flags]
+
+
+def flag_texts() -> dict[str, str]:
+    """The flags' texts in the reader's language, translated once per import, not once per row."""
+    return {
+        "line": _("line %(line)s (%(case)s): %(flag)s"),
+        "departed_unregistered": _("departed with no consular registration"),
+        "registered_after_departure": _("consular registration after departure"),
+        "abroad_unregistered": _("foreign adoption with no consular registration"),
+        "departed_living_in_kz": _("departure abroad although the applicants live in Kazakhstan"),
+    }
 
 
 @one_at_a_time
@@ -341,18 +353,18 @@ def import_adoptions(
     set_based = copying.available()
     by_sets = [g for g in new if set_based and all(r.existing_child is None for r in g.rows)]
     one_by_one = [g for g in new if not (set_based and all(r.existing_child is None for r in g.rows))]
-    done = result.skipped
+    done, texts = result.skipped, flag_texts()
     copying.begin_bulk()
     created: list[tuple[Stored, int]] = []
     for batch in _batches(by_sets):
         created += _write_set_based(batch, embassies)
-        done += _created(batch, result)
+        done += _created(batch, result, texts)
         if progress:
             progress(done, result.rows)
     _flag_duplicates(created)
     for group in one_by_one:
         _write_case(group, districts[group.district], embassies)
-        done += _created([group], result)
+        done += _created([group], result, texts)
         if progress:
             progress(done, result.rows)
     if new:  # as the hourly task would: the history's settled follow-ups leave the queues' reads
@@ -364,10 +376,10 @@ def import_adoptions(
     return result
 
 
-def _created(groups: list[CaseGroup], result: ImportResult) -> int:
+def _created(groups: list[CaseGroup], result: ImportResult, texts: dict[str, str]) -> int:
     rows = sum(len(g.rows) for g in groups)
     result.created += rows
-    result.flagged.extend(flag for g in groups for row in g.rows for flag in flags_of(g, row))
+    result.flagged.extend(flag for g in groups for row in g.rows for flag in flags_of(g, row, texts))
     return rows
 
 

@@ -33,6 +33,8 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     flagged = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # the language of the upload: the worker writes the job's errors and flags in it, for the uploader to read
+    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(auto_now_add=True)
     # when the job was handed to the broker; empty while the broker was away (`requeue_imports`)
     queued_at = models.DateTimeField(null=True, blank=True)

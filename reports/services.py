@@ -10,7 +10,7 @@ import kombu.exceptions
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import record_write
@@ -47,7 +47,13 @@ def start_import(*, actor, kind: str, file, dry_run: bool = False) -> ImportJob:
             "file_too_large",
             _("The file is larger than %(mb)s MB: split it.") % {"mb": settings.IMPORT_MAX_BYTES // 1_000_000},
         )
-    job = ImportJob.objects.create(kind=kind, file=file, dry_run=dry_run, created_by=actor)
+    job = ImportJob.objects.create(
+        kind=kind,
+        file=file,
+        dry_run=dry_run,
+        created_by=actor,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
     record_write(actor=actor, verb="start_import", obj=job)
     transaction.on_commit(lambda: queue(job.pk))
     return job
@@ -85,19 +91,22 @@ def run_import_job(job_id: int) -> ImportJob:
     locked and leaves; a delivery after a worker died mid-import (its transaction rolled back,
     its lock gone) finds the job still running and unlocked, and runs it again; a delivery after
     the end finds it finished. An import that raises (nothing written) leaves its job failed,
-    never running for ever, and the error goes on to the worker's log.
+    never running for ever, and the error goes on to the worker's log. What the job stores for its
+    reader (errors, flags) is written in the language of the upload.
     """
     ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(status=ImportJob.Status.RUNNING)
-    try:
-        return _run(job_id)
-    except Exception:
-        message = _("The import stopped on an unexpected error and wrote nothing. Its file can be imported again.")
-        stopped = {"line": 1, "column": None, "code": "import_stopped", "message": message}
-        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
-            status=ImportJob.Status.FAILED, errors=[stopped], finished_at=timezone.now()
-        )
-        cache.delete(progress_key(job_id))
-        raise
+    language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        try:
+            return _run(job_id)
+        except Exception:
+            message = _("The import stopped on an unexpected error and wrote nothing. Its file can be imported again.")
+            stopped = {"line": 1, "column": None, "code": "import_stopped", "message": message}
+            ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
+                status=ImportJob.Status.FAILED, errors=[stopped], finished_at=timezone.now()
+            )
+            cache.delete(progress_key(job_id))
+            raise
 
 
 def _run(job_id: int) -> ImportJob:

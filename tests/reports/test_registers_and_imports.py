@@ -4,6 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from core.management.commands.seed_demo import load_reference_data
 from core.models import District
@@ -233,3 +237,45 @@ def test_the_import_page_gives_each_files_header_row_and_an_empty_file_that_impo
     assert client.get("/dashboard/import/other.csv").status_code == 404
     client.force_login(users["regional"])
     assert client.get("/dashboard/import/children.csv").status_code == 403
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_an_upload_is_answered_in_the_language_of_whoever_uploaded_it(api, users, language):
+    """The worker runs the file in its own default language (English); the errors and flags it
+    stores are read by the ministry user who uploaded the file, in the language of the upload."""
+    load_reference_data()
+    code = District.objects.order_by("code").values_list("code", flat=True)[0]
+    ministry = api(users["ministry"])
+
+    def upload(kind: str, text: str) -> ImportJob:
+        file = SimpleUploadedFile(f"{kind}.csv", text.encode(), content_type="text/csv")
+        response = ministry.post(
+            "/api/v1/imports/", {"kind": kind, "file": file}, format="multipart", HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert response.status_code == 201, response.content
+        with translation.override("en"):  # as the worker does: outside any request, in its default language
+            return services.run_import_job(response.json()["id"])
+
+    header = ",".join(COLUMNS)
+    refused = upload("children", f"{header}\nX1,A,B,,M,2019-02-30,,{code},2020-01-01,,,\n")
+    with translation.override(language):
+        not_a_date = _("Not a date in the form YYYY-MM-DD: %(value)s") % {"value": "2019-02-30"}
+    assert refused.errors[0]["message"] == not_a_date != "Not a date in the form YYYY-MM-DD: 2019-02-30"
+
+    sample = (SHARED / "samples" / "adoptions.csv").read_text(encoding="utf-8").replace("<district code>", code)
+    flagged = upload("adoptions", sample)
+    assert flagged.status == ImportJob.Status.DONE
+    with translation.override(language):
+        expected = [
+            _("line %(line)s (%(case)s): %(flag)s") % {"line": 4, "case": "H-2003-003", "flag": flag}
+            for flag in (
+                _("departed with no consular registration"),
+                _("foreign adoption with no consular registration"),
+            )
+        ]
+    assert flagged.flagged == expected
+    assert not any("consular registration" in text for text in flagged.flagged)  # no English left
+    page = Client()
+    page.force_login(users["ministry"])
+    html = page.get(f"/dashboard/import/{flagged.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert all(escape(text) in html for text in expected)  # as stored, whoever reads them
