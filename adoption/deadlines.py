@@ -17,6 +17,7 @@ import datetime
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core.dates import add_months, right_arises, today
 from core.deadlines import reminded, reminded_pairs, reminder_kind
@@ -69,7 +70,7 @@ def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
             subject_id=case_id,
             due_on=allowed,
             district_id=district_id,
-            detail="three months on the central register expired",
+            detail=gettext_noop("three months on the central register expired"),
         )
         for case_id, (district_id, allowed) in latest.items()
         if (case_id, allowed) not in already
@@ -171,7 +172,7 @@ def _hague_certificate_due(on: datetime.date) -> list[Reminder]:
             subject_type="case",
             subject_id=case_id,
             due_on=in_force_on + days,
-            detail="issue the certificate of HC93 art. 23",
+            detail=gettext_noop("issue the certificate of HC93 art. 23"),
         )
         for case_id, in_force_on in decisions  # whole: a cursor would not run in parallel
         if in_force_on is not None
@@ -209,7 +210,7 @@ def _in_force_due(on: datetime.date) -> list[Reminder]:
             subject_id=case_id,
             due_on=due_on,
             court_id=court_id,
-            detail="record the date the decision entered into force",
+            detail=gettext_noop("record the date the decision entered into force"),
         )
         for case_id, (court_id, due_on) in passed.items()
         if (case_id, due_on) not in already
@@ -238,7 +239,7 @@ def _civil_registration_due(on: datetime.date) -> list[Reminder]:
             subject_id=case_id,
             due_on=in_force_on + late,
             court_id=court_id,
-            detail="enter the civil registry's record of the adoption",
+            detail=gettext_noop("enter the civil registry's record of the adoption"),
         )
         for case_id, court_id, in_force_on in decisions  # whole: a cursor would not run in parallel
         if in_force_on is not None  # (the filter's in_force_on__lt already says so)

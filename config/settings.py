@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "core.middleware.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.SessionLimitsMiddleware",  # after the messages: it leaves one
+    "core.middleware.RememberLanguageMiddleware",  # after the session's limits: only a live session's
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",

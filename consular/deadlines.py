@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from adoption.deadlines import certificates_pending
 from adoption.models import Adoption, Decision
@@ -95,7 +96,7 @@ def sweep_consular_deadlines(*, on: datetime.date | None = None) -> dict:
             due_on=in_force_on + registration_days,
             district_id=district_id,
             consular_post_id=post_of(child_id, country),
-            detail="adopted abroad, not on a consular register",
+            detail=gettext_noop("adopted abroad, not on a consular register"),
         )
         for child_id, in_force_on, country, district_id in unregistered
     )
@@ -179,7 +180,7 @@ def _follow_reports(adoptions, on: datetime.date) -> Counter:
 def monitoring_detail(due_on: datetime.date) -> str:
     """The detail of the reminder of the report due on `due_on`: which report it asks for (the
     reminder's own date is the end of the grace period, under the policy of the sweep's day)."""
-    return f"monitoring report due {due_on.isoformat()} not received"
+    return gettext_noop("monitoring report due %(date)s not received") % {"date": due_on.isoformat()}
 
 
 def recompute_monitoring(adoptions) -> None:

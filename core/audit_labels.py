@@ -75,6 +75,7 @@ FIELD_LABELS = {
     "first_name": _("First name"),
     "last_name": _("Last name"),
     "email": _("E-mail"),
+    "language": _("Language"),
     "is_staff": _("Administrator"),
     "is_active": _("Active"),
     "date_joined": _("Created on"),

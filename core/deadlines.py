@@ -6,7 +6,10 @@ concurrently)."""
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 
 from .models import Reminder
 
@@ -26,6 +29,19 @@ def reminder_kind(code: str, label, *, of_a_child_on_the_registers: bool = False
 def kind_label(code: str) -> str:
     """What a kind of reminder asks, in the reader's language (the code, for an unknown kind)."""
     return str(KINDS.get(code, code))
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def detail_text(detail: str) -> str:
+    """A reminder's detail in the reader's language. Its sweep stores it in English, marked for
+    translation (`gettext_noop`), with at most one date in it, written ISO (`%(date)s` in the
+    catalogues), which stays ISO in every language; a detail not in the catalogues reads as stored."""
+    dates = ISO_DATE.findall(detail)
+    if len(dates) != 1 or "%" in detail:
+        return gettext(detail)
+    return gettext(ISO_DATE.sub("%(date)s", detail)) % {"date": dates[0]}
 
 
 def reminded(kind: str, *, subject_type: str, due_on, subject=None) -> Exists:

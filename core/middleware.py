@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -132,6 +132,23 @@ class SessionLimitsMiddleware:
             referer = request.headers.get("Referer", "")
             came_from = urlsplit(referer).path if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else ""
             return redirect_to_login(came_from or "/")
+        return self.get_response(request)
+
+
+class RememberLanguageMiddleware:
+    """Note the language a signed-in user reads the pages in (chosen, or their browser's), so that
+    what the service writes to them outside any request, the reminders' e-mails, is in it too.
+    One write when it changes; a request authenticated by a token (another system) is not one of
+    the user's pages and changes nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.language != request.LANGUAGE_CODE:
+            get_user_model().objects.filter(pk=user.pk).update(language=request.LANGUAGE_CODE)
+            user.language = request.LANGUAGE_CODE
         return self.get_response(request)
 
 

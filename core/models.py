@@ -216,6 +216,9 @@ class User(AbstractUser):
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
     court = models.ForeignKey(Court, null=True, blank=True, on_delete=models.PROTECT)
     consular_post = models.ForeignKey(ConsularPost, null=True, blank=True, on_delete=models.PROTECT)
+    # the language the user last read the service's pages in (`RememberLanguageMiddleware`): their
+    # e-mails are written in it; empty until their first page, then the service's default
+    language = models.CharField(max_length=8, blank=True, default="")
 
     def clean(self):
         super().clean()

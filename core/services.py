@@ -9,18 +9,21 @@ import smtplib
 from collections import Counter
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .audit import Verb, audited_update, record_write, snapshot
 from .batching import batched
 from .countries import country_name, is_country
 from .dates import today
+from .deadlines import detail_text, kind_label
 from .errors import ConflictError, FieldError, RuleError, for_roles, raise_errors
 from .models import (
     HC93_IN_FORCE_FOR_KZ,
@@ -289,21 +292,26 @@ REMINDER_RECIPIENTS = {
 }
 
 
-def reminder_recipients(reminder: Reminder, known: dict | None = None) -> list[str]:
+def reminder_recipients(reminder: Reminder, known: dict | None = None) -> dict[str, str]:
     """E-mail addresses of the active staff of the organisations a reminder is addressed to, and
     of the ministry's for one addressed to none (the HC93 art. 23 certificate: the ministry is the
-    Central Authority); `known`: each organisation's, read once for many reminders."""
+    Central Authority), each with the language its message is written in (its user's, or the
+    service's default before their first page); `known`: each organisation's, read once for many
+    reminders."""
     known = {} if known is None else known
     staff = User.objects.filter(is_active=True).exclude(email="")
     orgs = [(field, role, getattr(reminder, f"{field}_id")) for field, role in REMINDER_RECIPIENTS.items()]
     addressed = [(field, role, org_id) for field, role, org_id in orgs if org_id is not None]
-    addresses: set[str] = set()
+    addresses: dict[str, str] = {}
     for field, role, org_id in addressed or [("ministry", Role.MINISTRY, None)]:
         if (field, org_id) not in known:
             mine = staff.filter(role=role, **({f"{field}_id": org_id} if org_id is not None else {}))
-            known[field, org_id] = set(mine.values_list("email", flat=True))
+            known[field, org_id] = {
+                email: language or settings.LANGUAGE_CODE
+                for email, language in mine.order_by("-pk").values_list("email", "language")
+            }  # an address two accounts share: the oldest account's language
         addresses |= known[field, org_id]
-    return sorted(addresses)
+    return dict(sorted(addresses.items()))
 
 
 # what a mail server answers about one message (its recipient, its sender, its content): the
@@ -332,14 +340,18 @@ def send_reminder_emails(*, limit: int = 500) -> int:
         Reminder.objects.filter(pk__in=[reminder.pk for reminder in claimed]).update(emailed_at=timezone.now())
     known: dict = {}
     mine: dict[str, list[Reminder]] = {}
+    language: dict[str, str] = {}
     for reminder in claimed:
-        for address in reminder_recipients(reminder, known):
+        for address, in_language in reminder_recipients(reminder, known).items():
             if address not in reminder.emailed_to:
                 mine.setdefault(address, []).append(reminder)
+                language[address] = in_language
     sent, failed, messages = 0, set[int](), sorted(mine.items())
     for n, (address, reminders) in enumerate(messages):
         try:
-            send_mail(*_reminder_message(reminders), from_email=None, recipient_list=[address])
+            with translation.override(language[address]):
+                message = _reminder_message(reminders)
+            send_mail(*message, from_email=None, recipient_list=[address])
         except REFUSED_MESSAGE as error:  # this message's fault (its address): the others are sent
             # the error's text carries the address; the reminders' ids are in the next run's claim
             log.error("reminder e-mail not sent", extra={"error": type(error).__name__, "reminders": len(reminders)})
@@ -367,17 +379,25 @@ def send_reminder_emails(*, limit: int = 500) -> int:
 
 
 def _reminder_message(reminders: list[Reminder]) -> tuple[str, str]:
-    """The subject and the body of an e-mail of `reminders` (one line each: due date, what, record)."""
+    """The subject and the body of an e-mail of `reminders` in the active language: one line each,
+    its due date, what it asks, its record by number (never a person's name) and its detail."""
+    records = {"child": _("child #%(id)s"), "case": _("case #%(id)s")}
     lines = [
-        f"{r.due_on.isoformat()}  {r.kind.replace('_', ' ')}  {r.subject_type} #{r.subject_id}: {r.detail}"
+        f"{r.due_on.isoformat()}  {kind_label(r.kind)}  "
+        f"{records.get(r.subject_type, r.subject_type + ' #%(id)s') % {'id': r.subject_id}}: {detail_text(r.detail)}"
         for r in reminders
     ]
     if len(reminders) == 1:
         one = reminders[0]
-        subject = f"[adoption registry] {one.kind.replace('_', ' ')}: due {one.due_on.isoformat()}"
+        subject = _("[adoption registry] %(what)s: due %(date)s") % {
+            "what": kind_label(one.kind),
+            "date": one.due_on.isoformat(),
+        }
     else:
-        subject = f"[adoption registry] {len(reminders)} reminders"
-    return subject, "\n".join([*lines, "", "Open the registry to act on them."])
+        subject = ngettext(
+            "[adoption registry] %(count)d reminder", "[adoption registry] %(count)d reminders", len(reminders)
+        ) % {"count": len(reminders)}
+    return subject, "\n".join([*lines, "", _("Open the registry to act on them.")])
 
 
 def close_reminders(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core.audit import Verb, record_write
 from core.dates import today
@@ -42,7 +43,7 @@ def sweep_proposals(*, on: datetime.date | None = None) -> dict:
             subject_id=p.child_id,
             due_on=p.proposed_on + days + datetime.timedelta(days=1),
             district_id=p.child.district_id,
-            detail="a family did not answer a proposal: propose the child to the next",
+            detail=gettext_noop("a family did not answer a proposal: propose the child to the next"),
         )
         for p in lapsed
     )

@@ -9,6 +9,7 @@ import datetime
 
 from django.db.models import Case, DateField, ExpressionWrapper, F, OuterRef, Q, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
 from core.deadlines import reminded, reminder_kind
@@ -27,9 +28,24 @@ def register_steps(policy: Policy) -> dict:
     """Each step of the registers (§2): the level a child is on (None: not yet on the primary
     register) -> (the date it runs from, the days allowed, who is reminded, what is due)."""
     return {
-        None: ("identified_on", policy.primary_registration_days, "district", "primary register entry overdue"),
-        Level.PRIMARY: ("level_since", policy.escalate_to_regional_days, "district", "due on the regional register"),
-        Level.REGIONAL: ("level_since", policy.escalate_to_central_days, "region", "due on the central register"),
+        None: (
+            "identified_on",
+            policy.primary_registration_days,
+            "district",
+            gettext_noop("primary register entry overdue"),
+        ),
+        Level.PRIMARY: (
+            "level_since",
+            policy.escalate_to_regional_days,
+            "district",
+            gettext_noop("due on the regional register"),
+        ),
+        Level.REGIONAL: (
+            "level_since",
+            policy.escalate_to_central_days,
+            "region",
+            gettext_noop("due on the central register"),
+        ),
     }
 
 

@@ -5,6 +5,9 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +15,7 @@ from adoption import services as adoption_services
 from consular import deadlines, rules, services
 from consular.models import ConsularRegistration, Departure, MonitoringReport
 from core.dates import add_months, reaches_age_on
+from core.deadlines import detail_text, kind_label
 from core.models import Reminder
 from core.services import send_reminder_emails
 from tests.adoption.conftest import adopt_abroad, ago, make_applicant, make_child
@@ -363,6 +367,49 @@ def test_each_person_gets_one_e_mail_listing_the_reminders_of_a_sweep(users, dis
     assert not Reminder.objects.filter(emailed_at__isnull=True).exists()
 
 
+def test_e_mails_are_written_in_the_language_each_person_reads_the_pages_in(
+    api, users, district, court, us_post, settings
+):
+    """The consul reads the pages in Kazakh; the district's officer has not opened a page yet.
+    Each gets the sweep's reminders in their own language: what each asks, its record and its
+    detail (the report's date stays ISO); a token's request (another system) changes nothing."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for role, address in (("guardianship", "district@example.kz"), ("consular", "consul@example.kz")):
+        users[role].email = address
+        users[role].save()
+    pages = Client()
+    pages.force_login(users["consular"])
+    assert pages.get("/", HTTP_ACCEPT_LANGUAGE="kk").status_code == 200
+    assert api(users["consular"]).get("/api/v1/reminders/", HTTP_ACCEPT_LANGUAGE="ru").status_code == 200
+    users["consular"].refresh_from_db()
+    users["guardianship"].refresh_from_db()
+    assert (users["consular"].language, users["guardianship"].language) == ("kk", "")
+    _, child = adopt_abroad(district, court, in_force_ago=500)
+    deadlines.sweep_consular_deadlines()
+    reminders = list(Reminder.objects.filter(subject_id=child.pk).order_by("due_on"))
+    assert send_reminder_emails() == 2
+    to = {message.to[0]: message for message in mail.outbox}
+
+    with translation.override("kk"):
+        report_due = [r for r in reminders if r.kind == deadlines.MONITORING_REMINDER]
+        record = gettext("child #%(id)s") % {"id": child.pk}
+        expected_lines = [
+            f"{r.due_on.isoformat()}  {kind_label(r.kind)}  {record}: {detail_text(r.detail)}" for r in reminders
+        ]
+        subject = ngettext("[adoption registry] %(count)d reminder", "[adoption registry] %(count)d reminders", 3) % {
+            "count": 3
+        }
+        closing = gettext("Open the registry to act on them.")
+    kazakh = to["consul@example.kz"]
+    assert kazakh.subject == subject != "[adoption registry] 3 reminders"
+    assert kazakh.body.splitlines() == [*expected_lines, "", closing]
+    assert all(r.detail.split()[3] in kazakh.body for r in report_due)  # which report: its date, ISO
+    english = ("reminder", "monitoring", "consular", "registry", "child #", "due ")
+    assert not any(word in f"{kazakh.subject} {kazakh.body}" for word in english)
+    assert to["district@example.kz"].body.endswith("Open the registry to act on them.")  # the default, English
+    assert to["district@example.kz"].subject.startswith("[adoption registry] consular registration due: due ")
+
+
 @given(
     st.dates(date(2000, 1, 1), date(2030, 12, 31)),
     st.dates(date(1995, 1, 1), date(2030, 12, 31)),
@@ -479,7 +526,10 @@ def test_a_reminder_to_no_organisation_is_e_mailed_to_the_ministry(users, distri
     assert send_reminder_emails() >= 1
     to_ministry = [m for m in mail.outbox if m.to == ["central.authority@example.kz"]]
     assert len(to_ministry) == 1 and f"case #{case.pk}" in to_ministry[0].body
-    assert "hague certificate due" in to_ministry[0].body and certificate.due_on.isoformat() in to_ministry[0].body
+    assert (
+        "issue the HC93 art. 23 certificate" in to_ministry[0].body
+        and certificate.due_on.isoformat() in to_ministry[0].body
+    )
 
 
 REFUSED: set[str] = set()  # the addresses the mail server below refuses
