@@ -381,12 +381,13 @@ def send_reminder_emails(*, limit: int = 500) -> int:
 def _reminder_message(reminders: list[Reminder]) -> tuple[str, str]:
     """The subject and the body of an e-mail of `reminders` in the active language: one line each,
     its due date, what it asks, its record by number (never a person's name) and its detail."""
-    records = {"child": _("child #%(id)s"), "case": _("case #%(id)s")}
-    lines = [
-        f"{r.due_on.isoformat()}  {kind_label(r.kind)}  "
-        f"{records.get(r.subject_type, r.subject_type + ' #%(id)s') % {'id': r.subject_id}}: {detail_text(r.detail)}"
-        for r in reminders
-    ]
+    records = {"child": _("child #%(id)s"), "case": _("case #%(id)s")}  # a reminder's subject_type
+
+    def line(r: Reminder) -> str:
+        record = records.get(r.subject_type, f"{r.subject_type} #%(id)s") % {"id": r.subject_id}
+        return f"{r.due_on.isoformat()}  {kind_label(r.kind)}  {record}: {detail_text(r.detail)}"
+
+    lines = [line(r) for r in reminders]
     if len(reminders) == 1:
         one = reminders[0]
         subject = _("[adoption registry] %(what)s: due %(date)s") % {
