@@ -1,14 +1,15 @@
-"""System checks that refuse an unsafe production configuration (PRODUCTION=1)."""
+"""System checks that refuse an unsafe production configuration (PRODUCTION=1), and warn of an
+incomplete one."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.security)
 def production_settings(app_configs, **kwargs):
     if not settings.PRODUCTION:
         return []
-    errors = []
+    errors: list[CheckMessage] = []
     if settings.DEBUG:
         errors.append(Error("DEBUG must be off in production.", id="adoption.E001"))
     key = settings.SECRET_KEY
@@ -26,6 +27,14 @@ def production_settings(app_configs, **kwargs):
         errors.append(Error("DATABASE_URL must point to PostgreSQL in production.", id="adoption.E004"))
     if not settings.REDIS_URL:
         errors.append(Error("REDIS_URL must be set in production.", id="adoption.E005"))
+    if not settings.SITE_URL.startswith("https://"):
+        errors.append(
+            Warning(
+                "SITE_URL should be the https:// address the staff open the service at: "
+                "without it the reminder e-mails carry no link to the work queue.",
+                id="adoption.W001",
+            )
+        )
     return errors
 
 

@@ -256,6 +256,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "adoption-registry@localhost")
 # seconds a mail server may take to answer: without it a server that does not answer held a
 # worker's thread for ever (core.services.send_reminder_emails)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# the address the staff open the service at: a reminder e-mail links to the work queue there
+# (none in production until it is set: the e-mails then say to open the registry, with no link)
+SITE_URL = env("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 
 # --- API --------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -15,6 +15,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -398,7 +399,11 @@ def _reminder_message(reminders: list[Reminder]) -> tuple[str, str]:
         subject = ngettext(
             "[adoption registry] %(count)d reminder", "[adoption registry] %(count)d reminders", len(reminders)
         ) % {"count": len(reminders)}
-    return subject, "\n".join([*lines, "", _("Open the registry to act on them.")])
+    if settings.SITE_URL:
+        closing = _("Open your work queue to act on them: %(url)s") % {"url": settings.SITE_URL + reverse("web-work")}
+    else:
+        closing = _("Open the registry to act on them.")
+    return subject, "\n".join([*lines, "", closing])
 
 
 def close_reminders(

@@ -365,6 +365,18 @@ def test_each_person_gets_one_e_mail_listing_the_reminders_of_a_sweep(users, dis
         f"[adoption registry] consular registration due: due {reminders[0].due_on.isoformat()}"
     )
     assert not Reminder.objects.filter(emailed_at__isnull=True).exists()
+    assert to["consul@example.kz"].body.endswith(f"Open your work queue to act on them: {settings.SITE_URL}/work/")
+
+
+def test_an_e_mail_with_no_address_of_the_service_configured_says_to_open_it(users, district, court, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = ""  # production before SITE_URL is set (adoption.W001)
+    users["guardianship"].email = "district@example.kz"
+    users["guardianship"].save()
+    adopt_abroad(district, court, in_force_ago=45)
+    deadlines.sweep_consular_deadlines()
+    assert send_reminder_emails() == 1
+    assert mail.outbox[0].body.endswith("\n\nOpen the registry to act on them.") and "http" not in mail.outbox[0].body
 
 
 def test_e_mails_are_written_in_the_language_each_person_reads_the_pages_in(
@@ -399,14 +411,14 @@ def test_e_mails_are_written_in_the_language_each_person_reads_the_pages_in(
         subject = ngettext("[adoption registry] %(count)d reminder", "[adoption registry] %(count)d reminders", 3) % {
             "count": 3
         }
-        closing = gettext("Open the registry to act on them.")
+        closing = gettext("Open your work queue to act on them: %(url)s") % {"url": f"{settings.SITE_URL}/work/"}
     kazakh = to["consul@example.kz"]
     assert kazakh.subject == subject != "[adoption registry] 3 reminders"
     assert kazakh.body.splitlines() == [*expected_lines, "", closing]
     assert all(r.detail.split()[3] in kazakh.body for r in report_due)  # which report: its date, ISO
     english = ("reminder", "monitoring", "consular", "registry", "child #", "due ")
     assert not any(word in f"{kazakh.subject} {kazakh.body}" for word in english)
-    assert to["district@example.kz"].body.endswith("Open the registry to act on them.")  # the default, English
+    assert to["district@example.kz"].body.endswith(f"Open your work queue to act on them: {settings.SITE_URL}/work/")
     assert to["district@example.kz"].subject.startswith("[adoption registry] consular registration due: due ")
 
 

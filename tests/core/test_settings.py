@@ -13,6 +13,7 @@ GOOD = {
     "ALLOWED_HOSTS": "adoption.example.kz",
     "DATABASE_URL": "postgres://u@127.0.0.1:1/db",
     "REDIS_URL": "redis://127.0.0.1:1/0",
+    "SITE_URL": "https://adoption.example.kz",
 }
 
 
@@ -39,6 +40,17 @@ def test_production_refuses_the_default_secret_key(tmp_path):
 def test_production_refuses_missing_allowed_hosts(tmp_path):
     result = run_check(tmp_path, ALLOWED_HOSTS=None)
     assert result.returncode != 0 and "adoption.E003" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", [None, "http://adoption.example.kz"])
+def test_production_warns_while_the_e_mails_cannot_link_to_the_service(tmp_path, site_url):
+    """Not a refusal: the reminders' e-mails still go, saying to open the registry, with no link."""
+    result = run_check(tmp_path, SITE_URL=site_url)
+    assert result.returncode == 0 and "adoption.W001" in result.stderr
+
+
+def test_a_safe_production_configuration_has_no_warning_of_its_own(tmp_path):
+    assert "adoption.W" not in run_check(tmp_path).stderr
 
 
 def test_secrets_are_read_from_files(tmp_path):
