@@ -6,7 +6,9 @@ API's (core.audit.event_view: a sealed identity never shows). And each user's ow
 from __future__ import annotations
 
 import csv
+import datetime
 import json
+import re
 
 from django import forms
 from django.contrib import messages
@@ -84,19 +86,33 @@ class AuditFilter(forms.Form):
 
 
 def changes(data: dict) -> list[tuple[str, str, str]]:
-    """(field by name, before, after) for each value the event changed (a creation: every value set)."""
+    """(field by name, before, after) for each value the event changed (a creation: every value
+    set; a text left empty is no value)."""
     before, after = data.get("before") or {}, data.get("after") or {}
     shown = []
     for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
+        old, new = _empty(before.get(key)), _empty(after.get(key))
         if old != new:
             shown.append((field_label(key), _text(old), _text(new)))
     return shown
 
 
+def _empty(value):
+    """None for an empty text (`""` and None are both "no value"), else the value as it is."""
+    return None if value == "" else value
+
+
+MOMENT_SHOWN = "%Y-%m-%d %H:%M:%S"  # a moment of the trail, in the CSV and in a change
+MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)")  # a snapshot's datetime
+
+
 def _text(value) -> str:
+    """A value of a snapshot as the page and its CSV show it: a moment in the service's time zone,
+    as the When column (snapshots store them in UTC, ISO 8601), a text as it is, "—" for none."""
     if value is None:
         return "—"
+    if isinstance(value, str) and MOMENT.fullmatch(value):
+        return timezone.localtime(datetime.datetime.fromisoformat(value)).strftime(MOMENT_SHOWN)
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
@@ -160,7 +176,7 @@ def _csv(events) -> HttpResponse:
     for event, data, changed in _rows(events):
         out.writerow(
             [
-                timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+                timezone.localtime(event.at).strftime(MOMENT_SHOWN),
                 data["actor"] or "",
                 data["role"],
                 event.get_action_display(),

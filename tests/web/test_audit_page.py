@@ -10,6 +10,7 @@ import pathlib
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from core.audit_labels import FIELD_LABELS, RECORD_LABELS, field_label
 from core.models import AuditEvent
@@ -167,3 +168,18 @@ def test_a_list_read_names_its_first_records_and_folds_the_others(client, users)
     assert "and 18 more" in folded and ", ".join(str(n) for n in range(1013, 1031)) in folded
     csv_rows = list(csv.reader(io.StringIO(client.get("/audit/", {"format": "csv"}).content.decode("utf-8-sig"))))
     assert csv_rows[1][8] == " ".join(str(n) for n in range(1001, 1031))
+
+
+def test_a_change_reads_its_times_in_local_time_and_leaves_out_what_stayed_empty(client, users, trail):
+    """A creation sets every field: its moments are shown as the When column shows them (the
+    service's time zone, not the stored UTC), and a field left empty (no patronymic) is no change."""
+    login(client, users["auditor"])
+    after = AuditEvent.objects.get(verb="create_child", object_id=str(trail.pk)).after or {}
+    assert after["patronymic"] == "" and after["created_at"].endswith("+00:00")
+    page = client.get("/audit/", {"verb": "create_child"}).content.decode()
+    local = timezone.localtime(trail.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"<ins>{local}</ins>" in page and after["created_at"] not in page
+    assert f"<dt>{field_label('patronymic')}</dt>" not in page
+    assert f"<dt>{field_label('first_name')}</dt>" in page  # what was set is still shown
+    download = client.get("/audit/", {"verb": "create_child", "format": "csv"}).content.decode("utf-8-sig")
+    assert f"→ {local}" in download and field_label("patronymic") not in download
