@@ -123,6 +123,7 @@ def _page(request, child, status=200, registration_form=None, report_form=None):
             "child": child,
             "schedule": schedule,
             "prints": extensions.printable(request.user, child=child),
+            "registered": registered,  # the certificate of registration is printed only then
             "registrations": selectors.registrations_for(request.user).filter(child=child).select_related("post"),
             "registration_form": registration_form
             or (

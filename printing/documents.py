@@ -19,7 +19,13 @@ class Kind:
     roles: tuple[str, ...]
     of: str  # "case" or "child": the record it is printed from
     languages: tuple[str, ...] = ()  # printed in these languages, one after the other (default: the reader's)
-    eligible_only: bool = False  # printed only for a case eligible on the date (printing.services)
+    # what the record must be for the document to be printed (printing.services refuses it
+    # otherwise; the pages offer its button disabled, saying why): ELIGIBLE, REGISTERED or nothing
+    requires: str = ""
+
+
+ELIGIBLE = "eligible"  # a case eligible on the date
+REGISTERED = "registered"  # a child on a consular register
 
 
 KINDS = {
@@ -31,8 +37,14 @@ KINDS = {
             (Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, Role.COURT),
             "case",
         ),
-        Kind(DocumentKind.CONCLUSION, "printing/conclusion.html", (Role.GUARDIANSHIP,), "case", eligible_only=True),
-        Kind(DocumentKind.REGISTRATION, "printing/registration.html", (Role.CONSULAR, Role.MINISTRY), "child"),
+        Kind(DocumentKind.CONCLUSION, "printing/conclusion.html", (Role.GUARDIANSHIP,), "case", requires=ELIGIBLE),
+        Kind(
+            DocumentKind.REGISTRATION,
+            "printing/registration.html",
+            (Role.CONSULAR, Role.MINISTRY),
+            "child",
+            requires=REGISTERED,
+        ),
         Kind(
             DocumentKind.SCHEDULE,
             "printing/schedule.html",
@@ -53,14 +65,14 @@ def identity(child) -> dict:
     return {"id": child.pk, "name": sealing.shown_name(child), "birth_date": None if hidden else child.birth_date}
 
 
-def links(user, *, case=None, child=None) -> list[tuple[str, str, bool]]:
-    """(label, url, eligible only) of each document `user` may print from this record (the pages
-    offer exactly these; one for an eligible case only is offered disabled on a case that is not)."""
+def links(user, *, case=None, child=None) -> list[tuple[str, str, str]]:
+    """(label, url, what it requires) of each document `user` may print from this record (the pages
+    offer exactly these; one whose requirement the record does not meet is offered disabled)."""
     from django.urls import reverse
 
     of, pk = ("case", case.pk) if case is not None else ("child", child.pk)
     return [
-        (str(DocumentKind(code).label), reverse(f"web-print-{code}", args=[pk]), kind.eligible_only)
+        (str(DocumentKind(code).label), reverse(f"web-print-{code}", args=[pk]), kind.requires)
         for code, kind in KINDS.items()
         if kind.of == of and user.role in kind.roles
     ]

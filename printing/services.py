@@ -22,7 +22,7 @@ from core.errors import FieldError, Forbidden, RuleError, for_roles, not_future,
 from core.models import User
 from registry.models import Child
 
-from .documents import CASE_KINDS, CHILD_KINDS, KINDS, identity
+from .documents import CASE_KINDS, CHILD_KINDS, ELIGIBLE, KINDS, identity
 from .models import DocumentKind, IssuedDocument
 
 
@@ -56,7 +56,7 @@ def _may_print(actor: User | None, kind: str) -> None:
 
 def _case_facts(case: Case, kind: str, as_of: datetime.date) -> dict:
     result = eligibility(case, as_of)
-    if KINDS[kind].eligible_only and not result.eligible:
+    if KINDS[kind].requires == ELIGIBLE and not result.eligible:
         raise RuleError(
             "as_of",
             "not_eligible",

@@ -73,7 +73,7 @@ def test_a_case_not_eligible_gets_a_certificate_that_says_so_and_no_conclusion(c
     text = pdf_text(client.post(f"/cases/{case.pk}/print/eligibility/", {}))
     assert "the case is not eligible" in text and "CENTRAL_REGISTER_WAIT" in text
     page = client.get(f"/cases/{case.pk}/").content.decode()  # offered disabled, with the reason
-    assert re.search(r'formaction="/cases/\d+/print/conclusion/" disabled', page) and 'id="print-why"' in page
+    assert re.search(r'formaction="/cases/\d+/print/conclusion/" disabled', page) and 'id="print-why-' in page
     refused = client.post(f"/cases/{case.pk}/print/conclusion/", {})
     assert refused.status_code == 400
     assert "printed only for an eligible case" in refused.content.decode()
@@ -120,9 +120,15 @@ def test_the_consular_registration_certificate_and_the_schedule_in_english_and_r
     client.force_login(users["consular"])
     refused = client.post(f"/adopted/{child.pk}/print/registration/", {})
     assert refused.status_code == 400 and "not on a consular register" in refused.content.decode()
+    page = client.get(f"/adopted/{child.pk}/").content.decode()  # offered, but not to be pressed yet
+    assert re.search(r'formaction="/adopted/\d+/print/registration/" disabled', page)
+    assert "The certificate is printed once the child is on a consular register." in page
+    assert not re.search(r'formaction="/adopted/\d+/print/schedule/" disabled', page)
     consular_services.register_child(
         actor=None, child=child, post=us_post, number="US-REG-77", registered_on=today() - datetime.timedelta(days=3)
     )
+    page = client.get(f"/adopted/{child.pk}/").content.decode()
+    assert re.search(r'formaction="/adopted/\d+/print/registration/">', page) and "printed once the child" not in page
     text = pdf_text(client.post(f"/adopted/{child.pk}/print/registration/", {}))
     assert "US-REG-77" in text and "Adopted child" in text  # the sealed identity is never printed
     assert "Kim" not in text
