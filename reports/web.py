@@ -296,8 +296,56 @@ class PolicyForm(forms.ModelForm):
 
     def values(self) -> dict:
         d = dict(self.cleaned_data)
-        d["monitoring_schedule"] = {k: d.pop(k) for k in ("first_years", "first_every_months", "then_every_months")}
+        d["monitoring_schedule"] = {k: d.pop(k) for k in SCHEDULE_KEYS}
         return d
+
+
+SCHEDULE_KEYS = ("first_years", "first_every_months", "then_every_months")
+
+
+def _policy_values(policy: Policy) -> dict[str, str]:
+    """Each parameter of a version as the page shows it, by the form's field name."""
+    shown: dict[str, str] = {}
+    for name in Policy.SCALARS:
+        value = getattr(policy, name)
+        if name == "age_gap_applies_to":
+            shown[name] = policy.get_age_gap_applies_to_display()
+        elif isinstance(value, bool):
+            shown[name] = str(_("yes") if value else _("no"))
+        else:
+            shown[name] = "—" if value is None else str(value)
+    shown["barring_conditions"] = ", ".join(policy.barring_conditions)
+    shown |= {key: str(policy.monitoring_schedule[key]) for key in SCHEDULE_KEYS}
+    return shown
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    effective_from: datetime.date | None  # None: the first version, from the start
+    in_effect: bool  # the version in effect on the page's day
+    upcoming: bool
+    changed: list[tuple[str, str, str]]  # (parameter, before, after) against the version before
+
+
+def policy_versions(on: datetime.date) -> list[PolicyVersion]:
+    """Every version of the parameters, the first first: from when, whether it is the one in
+    effect on `on` or one to come, and what it changed from the version before (a version copies
+    the others from the one in effect on its date), each parameter named as on the form."""
+    labels = {name: field.label for name, field in PolicyForm.base_fields.items()}
+    in_effect = Policy.in_effect(on).first()
+    versions: list[PolicyVersion] = []
+    before: dict[str, str] = {}
+    for version in Policy.objects.all():  # the model's order: the first, then by date
+        values = _policy_values(version)
+        changed = [
+            (str(labels[name]), before[name], value)
+            for name, value in values.items()
+            if before.get(name, value) != value
+        ]
+        upcoming = version.effective_from is not None and version.effective_from > on
+        versions.append(PolicyVersion(version.effective_from, version == in_effect, upcoming, changed))
+        before = values
+    return versions
 
 
 @login_required
@@ -313,7 +361,12 @@ def policy(request):
     ):
         messages.success(request, _("Policy parameters saved."))
         return redirect("web-policy")
-    return render(request, "reports/policy.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "reports/policy.html",
+        {"form": form, "versions": policy_versions(today())},
+        status=400 if form.errors else 200,
+    )
 
 
 class ImportForm(forms.Form):

@@ -211,6 +211,35 @@ def test_the_ministry_sets_a_policy_version_from_a_date_on_its_page(client, user
     assert "In effect from" in client.get("/dashboard/policy/").content.decode()
 
 
+def test_the_policy_page_lists_every_version_and_what_each_changed(client, users):
+    """A version set for a later date is kept when today's parameters are changed (RULES §11.15):
+    the ministry sees it on the page, upcoming, beside the one in effect and what each changed."""
+    from core.models import Policy
+    from core.services import update_policy
+
+    login(client, users["ministry"])
+    Policy.current()  # the first version, from the start
+    later = today() + datetime.timedelta(days=30)
+    update_policy(actor=users["ministry"], effective_from=today(), subsistence_minimum=45_000)
+    update_policy(
+        actor=users["ministry"],
+        effective_from=later,
+        proposal_answer_days=14,
+        monitoring_schedule={"first_years": 3, "first_every_months": 6, "then_every_months": 24},
+    )
+    page = client.get("/dashboard/policy/").content.decode()
+    rows = re.findall(r"<tr data-version=.*?</tr>", page, re.S)
+    assert len(rows) == 3
+    first, today_s, upcoming = rows
+    assert "from the start" in first and "in effect" not in first
+    assert f'datetime="{today().isoformat()}"' in today_s and "in effect" in today_s
+    assert "Subsistence minimum" in today_s and "<del>—</del> → <ins>45000</ins>" in today_s
+    assert f'datetime="{later.isoformat()}"' in upcoming and "upcoming" in upcoming
+    assert "<del>10</del> → <ins>14</ins>" in upcoming and "Days to answer a proposal" in upcoming
+    assert "<del>12</del> → <ins>24</ins>" in upcoming  # the schedule's months afterwards
+    assert "Subsistence minimum" not in upcoming  # copied from the version before: no change
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
