@@ -12,6 +12,7 @@ import datetime
 from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import work
 from core.dates import in_text
@@ -206,8 +207,12 @@ def ministry_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
 
 def register() -> None:
     work.sources += [
-        work.Source((Role.GUARDIANSHIP,), district_due, outlook_lines),
-        work.Source((Role.GUARDIANSHIP,), document_due, document_lines),
-        work.Source((Role.COURT,), court_due, case_lines),
-        work.Source((Role.MINISTRY,), ministry_due, case_lines),
+        work.Source((Role.GUARDIANSHIP,), district_due, outlook_lines, "cases", gettext_lazy("Open cases")),
+        work.Source(
+            (Role.GUARDIANSHIP,), document_due, document_lines, "documents", gettext_lazy("Documents expiring")
+        ),
+        work.Source((Role.COURT,), court_due, case_lines, "cases", gettext_lazy("Cases in court")),
+        work.Source(
+            (Role.MINISTRY,), ministry_due, case_lines, "certificates", gettext_lazy("HC93 art. 23 certificates")
+        ),
     ]

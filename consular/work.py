@@ -11,7 +11,7 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from adoption.models import Adoption
 from adoption.work import applicant_names
@@ -171,7 +171,13 @@ def child_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
 
 def register() -> None:
     work.sources += [
-        work.Source((Role.CONSULAR, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY), registration_due, child_lines),
-        work.Source((Role.GUARDIANSHIP,), departure_due, child_lines),
-        work.Source((Role.CONSULAR,), monitoring_due, child_lines),
+        work.Source(
+            (Role.CONSULAR, Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY),
+            registration_due,
+            child_lines,
+            "consular_registration",
+            gettext_lazy("Consular registration"),
+        ),
+        work.Source((Role.GUARDIANSHIP,), departure_due, child_lines, "departure", gettext_lazy("Departures")),
+        work.Source((Role.CONSULAR,), monitoring_due, child_lines, "monitoring", gettext_lazy("Monitoring reports")),
     ]

@@ -193,15 +193,39 @@ def _csv(events) -> HttpResponse:
     return response
 
 
+class WorkFilter(forms.Form):
+    what = forms.ChoiceField(label=_("Kind of work"), required=False)
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        what = self.fields["what"]
+        assert isinstance(what, forms.ChoiceField)
+        what.choices = [("", _("everything")), *work.kinds_of_work(user)]
+
+
 @login_required
 def work_queue(request):
+    """The user's queue, or one kind of its work alone (`?what=`: a long queue of one kind, such
+    as a region's registers, would otherwise push every other kind past the page)."""
     require_role(request.user, *work.WORKERS)
     on = today()
-    found = work.queue(request.user, on)
+    form = WorkFilter(request.GET, user=request.user)
+    if not form.is_valid():
+        found, status = work.Queue([], False), 400
+    else:
+        found, status = work.queue(request.user, on, only=form.cleaned_data["what"] or None), 200
     return render(
         request,
         "core/work.html",
-        {"items": found.items, "more": found.more, "shown": work.SHOWN, "on": on, "horizon": work.HORIZON_DAYS},
+        {
+            "form": form,
+            "items": found.items,
+            "more": found.more,
+            "shown": work.SHOWN,
+            "on": on,
+            "horizon": work.HORIZON_DAYS,
+        },
+        status=status,
     )
 
 

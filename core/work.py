@@ -55,6 +55,8 @@ class Source:
     roles: tuple[str, ...]
     due: Callable[[User, datetime.date, datetime.date], list[Due]]  # fn(user, on, until): its soonest PER_SOURCE
     lines: Callable[[User, list[Due]], list[Item]]  # fn(user, shown): the same lines, named
+    name: str  # the queue shows one source alone by it (`queue(only=...)`); one per role at most
+    label: Any  # what its lines are about, in the user's language (lazy)
 
 
 sources: list[Source] = []
@@ -65,11 +67,17 @@ class Queue(NamedTuple):
     more: bool  # lines were left off (a shorter horizon narrows the queue)
 
 
-def queue(user: User, on: datetime.date, *, horizon: int = HORIZON_DAYS) -> Queue:
-    """The user's lines due by `on` + `horizon` days (and all late ones), the soonest SHOWN. Each
-    source gives its soonest PER_SOURCE, so the first SHOWN of them all are among them."""
+def kinds_of_work(user: User) -> list[tuple[str, str]]:
+    """(name, label) of each source of the user's queue, in the order they were registered."""
+    return [(source.name, str(source.label)) for source in sources if user.role in source.roles]
+
+
+def queue(user: User, on: datetime.date, *, horizon: int = HORIZON_DAYS, only: str | None = None) -> Queue:
+    """The user's lines due by `on` + `horizon` days (and all late ones), the soonest SHOWN; of
+    the source named `only` alone if given (a name of `kinds_of_work`). Each source gives its
+    soonest PER_SOURCE, so the first SHOWN of them all are among them."""
     until = on + datetime.timedelta(days=horizon)
-    mine = [source for source in sources if user.role in source.roles]
+    mine = [source for source in sources if user.role in source.roles and only in (None, source.name)]
     due = [(line, n) for n, source in enumerate(mine) for line in source.due(user, on, until)]
     due.sort(key=lambda row: (row[0].due_on, row[0].kind, row[0].record))  # a day's lines: by record, stably
     shown, more = due[:SHOWN], len(due) > SHOWN

@@ -119,4 +119,6 @@ def _day(deadline: datetime.date) -> datetime.date:
 
 
 def register() -> None:
-    work.sources.append(work.Source(tuple(STEPS_OF), register_due, register_lines))
+    work.sources.append(
+        work.Source(tuple(STEPS_OF), register_due, register_lines, "registers", _("Registers of children"))
+    )

@@ -193,6 +193,31 @@ def test_the_queue_shows_its_soonest_lines_says_when_more_fall_due_and_reads_onl
     assert f",{later.pk}," not in AuditEvent.objects.filter(purpose="work queue").latest("id").object_ids
 
 
+def test_a_region_shows_one_kind_of_its_work_alone_past_a_page_of_another(client, users, district, court, monkeypatch):
+    """A page of the region's register steps (the oldest first) hides a child adopted abroad and
+    not on a consular register; shown alone, that kind of work is on the page. A kind that is not
+    the user's is refused, naming the field, and shows nothing."""
+    monkeypatch.setattr(work, "SHOWN", 2)
+    monkeypatch.setattr(work, "PER_SOURCE", 3)
+    from registry.models import Level
+
+    for i in range(3):  # on the primary register 100 days: the region's to place, long late
+        new_child(district, f"Ждёт{i}", 110 + i, levels=[(Level.PRIMARY, 100 + i)])
+    _case, abroad = adopt_abroad(district, court, in_force_ago=40)  # its registration due 10 days ago
+    login(client, users["regional"])
+    everything = client.get("/work/").content.decode()
+    assert 'data-kind="register_escalation_due"' in everything and f"/adopted/{abroad.pk}/" not in everything
+    assert '<option value="consular_registration">Consular registration</option>' in everything
+    assert 'value="departure"' not in everything  # the district's kind of work, not the region's
+    alone = client.get("/work/", {"what": "consular_registration"}).content.decode()
+    assert f'<a href="/adopted/{abroad.pk}/">' in alone and 'data-kind="register_escalation_due"' not in alone
+    assert '<option value="consular_registration" selected>' in alone
+    refused = client.get("/work/", {"what": "departure"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and 'id="id_what"' in page and 'class="errorlist"' in page
+    assert "<tr data-kind=" not in page
+
+
 @pytest.mark.parametrize("role", ["auditor"])
 def test_the_auditor_has_no_queue(api, client, users, role):
     assert api(users[role]).get("/api/v1/work/").status_code == 403
