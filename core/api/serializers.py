@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
+from core import work
 from core.api.fields import DateField, ModelSerializer
 from core.models import (
     CONDITION_CODE_MAX,
@@ -215,3 +216,13 @@ class WorkSerializer(serializers.Serializer):
 
 class WorkQuerySerializer(serializers.Serializer):
     days = serializers.IntegerField(required=False, min_value=0, max_value=366, default=30)
+    what = serializers.CharField(
+        required=False,
+        help_text="one kind of the caller's work alone: registers, consular_registration, departure, monitoring, "
+        "cases, documents or certificates, as the caller's role has them",
+    )
+
+    def validate_what(self, value: str) -> str:
+        if value not in {name for name, _label in work.kinds_of_work(self.context["request"].user)}:
+            raise serializers.ValidationError(_("Not a kind of your work."), code="invalid_choice")
+        return value

@@ -229,15 +229,18 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 class WorkView(APIView):
     """The caller's work queue: what falls due within `days` (default 30) and everything already
-    late, soonest first, each line naming the child or the case and the page where it is done."""
+    late, soonest first, each line naming the child or the case and the page where it is done;
+    of one kind of the caller's work alone with `what`."""
 
     permission_classes = [roles(read=work.WORKERS)]
 
     @extend_schema(parameters=[WorkQuerySerializer], responses=WorkSerializer)
     def get(self, request):
-        query = WorkQuerySerializer(data=request.query_params)
+        query = WorkQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         on = today()
-        found = work.queue(request.user, on, horizon=query.validated_data["days"])
+        found = work.queue(
+            request.user, on, horizon=query.validated_data["days"], only=query.validated_data.get("what")
+        )
         rows = [{**vars(item), "late": item.late(on)} for item in found.items]
         return Response(WorkSerializer({"count": len(rows), "more": found.more, "results": rows}).data)

@@ -193,7 +193,9 @@ def test_the_queue_shows_its_soonest_lines_says_when_more_fall_due_and_reads_onl
     assert f",{later.pk}," not in AuditEvent.objects.filter(purpose="work queue").latest("id").object_ids
 
 
-def test_a_region_shows_one_kind_of_its_work_alone_past_a_page_of_another(client, users, district, court, monkeypatch):
+def test_a_region_shows_one_kind_of_its_work_alone_past_a_page_of_another(
+    api, client, users, district, court, monkeypatch
+):
     """A page of the region's register steps (the oldest first) hides a child adopted abroad and
     not on a consular register; shown alone, that kind of work is on the page. A kind that is not
     the user's is refused, naming the field, and shows nothing."""
@@ -216,6 +218,10 @@ def test_a_region_shows_one_kind_of_its_work_alone_past_a_page_of_another(client
     page = refused.content.decode()
     assert refused.status_code == 400 and 'id="id_what"' in page and 'class="errorlist"' in page
     assert "<tr data-kind=" not in page
+    by_api = api(users["regional"]).get("/api/v1/work/", {"what": "consular_registration"}).json()
+    assert [line["url"] for line in by_api["results"]] == [f"/adopted/{abroad.pk}/"] and not by_api["more"]
+    refused = api(users["regional"]).get("/api/v1/work/", {"what": "departure"})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "what"
 
 
 @pytest.mark.parametrize("role", ["auditor"])
