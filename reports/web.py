@@ -251,6 +251,9 @@ def _schedule_field(name: str, label) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=low, max_value=high)
 
 
+SCHEDULE_KEYS = ("first_years", "first_every_months", "then_every_months")  # the monitoring schedule's
+
+
 class PolicyForm(forms.ModelForm):
     barring_conditions = forms.CharField(
         label=_("Conditions that bar adoption (comma-separated codes)"),
@@ -298,9 +301,6 @@ class PolicyForm(forms.ModelForm):
         d = dict(self.cleaned_data)
         d["monitoring_schedule"] = {k: d.pop(k) for k in SCHEDULE_KEYS}
         return d
-
-
-SCHEDULE_KEYS = ("first_years", "first_every_months", "then_every_months")
 
 
 def _policy_values(policy: Policy) -> dict[str, str]:
