@@ -62,7 +62,7 @@ class StaffAdmin(AuditedAdmin, UserAdmin):
     # No is_superuser / groups / permissions here: a ministry user must not be able to raise privileges.
     fieldsets = (
         (None, {"fields": ["username", "password"]}),
-        ("Person", {"fields": ["first_name", "last_name", "email"]}),
+        ("Person", {"fields": ["first_name", "last_name", "email", "language"]}),
         ROLE_FIELDS,
         ("Status", {"fields": ["is_active", "last_login", "date_joined"]}),
     )

@@ -10,6 +10,7 @@ import datetime
 import functools
 import operator
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -217,8 +218,8 @@ class User(AbstractUser):
     court = models.ForeignKey(Court, null=True, blank=True, on_delete=models.PROTECT)
     consular_post = models.ForeignKey(ConsularPost, null=True, blank=True, on_delete=models.PROTECT)
     # the language the user last read the service's pages in (`RememberLanguageMiddleware`): their
-    # e-mails are written in it; empty until their first page, then the service's default
-    language = models.CharField(max_length=8, blank=True, default="")
+    # e-mails are written in it; until their first page, the one the admin set, else the default
+    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
 
     def clean(self):
         super().clean()

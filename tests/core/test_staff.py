@@ -50,3 +50,20 @@ def test_ministry_staff_manage_users_in_the_admin_but_cannot_raise_privileges(cl
     assert client.get("/admin/core/user/").status_code == 200
     page = client.get("/admin/core/user/add/").content.decode()
     assert "is_superuser" not in page
+
+
+def test_the_admin_sets_the_language_of_a_new_users_e_mails(client, district):
+    """Before a user's first page (which notes the language they read), their reminders are
+    e-mailed in the language the ministry sets in the admin."""
+    from core.models import Reminder
+    from core.services import reminder_recipients
+
+    call_command("create_staff", "min", role="ministry", password="long enough password")
+    call_command("create_staff", "officer", role="guardianship", org=district.code, password="long enough password")
+    officer = User.objects.get(username="officer")
+    client.force_login(User.objects.get(username="min"))
+    page = client.get(f"/admin/core/user/{officer.pk}/change/").content.decode()
+    assert '<select name="language"' in page and '<option value="kk">Қазақша</option>' in page
+    User.objects.filter(pk=officer.pk).update(language="kk", email="officer@example.kz")
+    reminder = Reminder(kind="register_escalation_due", subject_type="child", subject_id=1, district=district)
+    assert reminder_recipients(reminder) == {"officer@example.kz": "kk"}
