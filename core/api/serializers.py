@@ -1,3 +1,4 @@
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -218,8 +219,14 @@ class WorkQuerySerializer(serializers.Serializer):
     days = serializers.IntegerField(required=False, min_value=0, max_value=366, default=30)
     what = serializers.CharField(
         required=False,
-        help_text="one kind of the caller's work alone: registers, consular_registration, departure, monitoring, "
-        "cases, documents or certificates, as the caller's role has them",
+        # the sources' own names, read when the schema is written (the apps register them at start-up)
+        help_text=lazy(
+            lambda: (
+                "one kind of the caller's work alone, as the caller's role has them: "
+                + ", ".join(dict.fromkeys(source.name for source in work.sources))
+            ),
+            str,
+        )(),
     )
 
     def validate_what(self, value: str) -> str:
