@@ -328,8 +328,9 @@ def send_reminder_emails(*, limit: int = 500) -> int:
     address) stops no other; a server that fails (down, not answering within EMAIL_TIMEOUT) stops
     the run. What was not sent is released for the next run, which sends it only to those not sent
     it yet (`emailed_to`) and claims it after the reminders never tried (one refused address does
-    not hold back the rest). A message names each deadline and its record's id, never a person.
-    Returns the messages sent."""
+    not hold back the rest). A message that cannot be written (a bug, in one language say) is
+    logged as such, with its trace, and released as a refused one is: the others are sent. A
+    message names each deadline and its record's id, never a person. Returns the messages sent."""
     from django.core.mail import send_mail
 
     with transaction.atomic():
@@ -352,6 +353,11 @@ def send_reminder_emails(*, limit: int = 500) -> int:
         try:
             with translation.override(language[address]):
                 message = _reminder_message(reminders)
+        except Exception as error:  # noqa: BLE001  (ours, a bug: not the server's, and not the others')
+            log.exception("reminder e-mail not written", extra={"error": type(error).__name__})
+            failed.update(reminder.pk for reminder in reminders)
+            continue
+        try:
             send_mail(*message, from_email=None, recipient_list=[address])
         except REFUSED_MESSAGE as error:  # this message's fault (its address): the others are sent
             # the error's text carries the address; the reminders' ids are in the next run's claim

@@ -641,3 +641,42 @@ def test_a_mail_server_that_does_not_answer_holds_up_one_run_not_every_message(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert send_reminder_emails() == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["consul@example.kz", "district@example.kz"]
+
+
+def test_a_message_that_cannot_be_written_is_logged_as_such_and_stops_no_one_else_s(
+    users, district, court, us_post, settings, caplog, monkeypatch
+):
+    """Writing a message was inside the `try` of sending it: a bug in writing one (here, in one
+    language only) was logged as "the mail server failed", and every message after it was held
+    back, run after run. Now it is logged as not written, with its trace; the others are sent; and
+    it is tried again on the next run, to its reader alone."""
+    import core.services
+
+    def broken_in_kazakh(kind: str) -> str:
+        if translation.get_language() == "kk":
+            raise KeyError("what")  # e.g. a placeholder the translation names otherwise
+        return kind_label(kind)
+
+    monkeypatch.setattr(core.services, "kind_label", broken_in_kazakh)
+    users["guardianship"].email = "district@example.kz"
+    users["guardianship"].save()
+    users["consular"].email, users["consular"].language = "consul@example.kz", "kk"  # sorted first
+    users["consular"].save()
+    adopt_abroad(district, court, in_force_ago=45)
+    deadlines.sweep_consular_deadlines()
+
+    assert send_reminder_emails() == 1
+    assert [m.to for m in mail.outbox] == [["district@example.kz"]]
+    failures = [r for r in caplog.records if r.name == "core.services"]
+    assert [(r.levelname, r.getMessage(), r.error) for r in failures] == [
+        ("ERROR", "reminder e-mail not written", "KeyError")
+    ]
+    assert failures[0].exc_info is not None  # the trace, to mend the bug by
+    registration = Reminder.objects.get(kind="consular_registration_due")
+    assert registration.emailed_at is None and registration.emailed_to == ["district@example.kz"]  # released
+
+    monkeypatch.setattr(core.services, "kind_label", kind_label)  # the bug mended
+    assert send_reminder_emails() == 1
+    assert [m.to for m in mail.outbox] == [["district@example.kz"], ["consul@example.kz"]]
+    assert "\u0431\u0430\u043b\u0430" in mail.outbox[-1].body  # in Kazakh
+    assert send_reminder_emails() == 0
