@@ -7,6 +7,7 @@ Each line names the case's children and applicants."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.db.models import Max
@@ -158,10 +159,23 @@ def document_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
     return case_lines(user, titled)
 
 
+# the court's own steps: the law sets no day for them (RULES §6 sets none), so their date says from
+# when the step can be taken, and they are never late; the entry into force expected and the civil
+# registry's record (MFA art. 77: within 3 days) are deadlines
+HEARING_DUE, DECISION_DUE = "hearing_due", "decision_due"
+
+
+def court_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
+    return [
+        dataclasses.replace(item, deadline=False) if item.kind in (HEARING_DUE, DECISION_DUE) else item
+        for item in case_lines(user, shown)
+    ]
+
+
 def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     cases = cases_for(user)
     due = [
-        (case_id, referred_on, "hearing_due", _("Referred: set the hearing"))
+        (case_id, referred_on, HEARING_DUE, _("Referred: set the hearing"))
         for case_id, referred_on in Referral.objects.filter(
             case__in=cases.filter(status=CaseStatus.REFERRED), on__lte=until
         ).values_list("case_id", "on")
@@ -172,7 +186,7 @@ def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.
         .annotate(last=Max("on"))
         .values_list("case_id", "last")
     )
-    due += [(case_id, heard_on, "decision_due", _("Heard: record the decision")) for case_id, heard_on in last_hearings]
+    due += [(case_id, heard_on, DECISION_DUE, _("Heard: record the decision")) for case_id, heard_on in last_hearings]
     decisions = Decision.objects.filter(case__in=cases)
     due += [
         (case_id, expected, deadlines.IN_FORCE_REMINDER, _("Record the entry into force (expected)"))
@@ -211,7 +225,7 @@ def register() -> None:
         work.Source(
             (Role.GUARDIANSHIP,), document_due, document_lines, "documents", gettext_lazy("Documents expiring")
         ),
-        work.Source((Role.COURT,), court_due, case_lines, "cases", gettext_lazy("Cases in court")),
+        work.Source((Role.COURT,), court_due, court_lines, "cases", gettext_lazy("Cases in court")),
         work.Source(
             (Role.MINISTRY,), ministry_due, case_lines, "certificates", gettext_lazy("HC93 art. 23 certificates")
         ),

@@ -10,11 +10,12 @@ from tests.conftest import ROOT, service_env
 
 def test_the_embedded_default_migrates_and_loads_its_demo_from_nothing(tmp_path):
     env = service_env(DATABASE_URL=None, REDIS_URL=None, VAR_DIR=str(tmp_path))
-    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "--cases"]):  # as `make run`
         done = subprocess.run(
             [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
         )
         assert done.returncode == 0, done.stderr[-2000:]
+    assert "case #2: adopted by a family living in US" in done.stdout, done.stdout  # the demo's records, on SQLite
     assert (tmp_path / "db.sqlite3").stat().st_size > 0
     # the day's work on it: a foreign family's case checked (the databank's facts had PostgreSQL-only
     # SQL: every check failed there), a child's families and a proposal, and the search box by each

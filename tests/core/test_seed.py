@@ -46,3 +46,36 @@ def test_regions_api_lists_districts(api, users):
     assert {p["kind"] for p in posts} == {"embassy", "consulate"}
     courts = api(users["consular"]).get("/api/v1/courts/").json()
     assert set(courts[0]) == {"id", "name", "district"}
+
+
+def test_seed_demo_with_cases_gives_each_demo_user_work_once_and_prints_no_name(capsys):
+    """The demo had no child: its court clerk had nothing to hear, its consul no one to register.
+    `--cases` writes a few records through the services, each at a step that is some role's work."""
+    from adoption.models import Case
+    from core import work
+    from core.dates import today
+    from registry.models import Child
+
+    call_command("seed_demo", cases=True)
+    kinds = {
+        user.role: {item.kind for item in work.queue(user, today()).items}
+        for user in User.objects.filter(username__startswith="demo_")
+    }
+    assert kinds == {
+        Role.GUARDIANSHIP: {"register_escalation_due", "consular_registration_due"},
+        Role.REGIONAL: {"register_escalation_due", "consular_registration_due"},
+        Role.MINISTRY: {"hague_certificate_due", "consular_registration_due"},
+        Role.COURT: {"hearing_due", "civil_registration_due"},
+        Role.CONSULAR: {"consular_registration_due"},
+        Role.AUDITOR: set(),
+    }
+    out = capsys.readouterr().out
+    assert "demo records:" in out and "case #" in out
+    for child in Child.objects.all():  # a demo's output may be pasted anywhere: numbers, not names
+        assert child.last_name not in out
+    counts = Child.objects.count(), Case.objects.count()
+    assert counts == (5, 2)
+
+    call_command("seed_demo", cases=True)
+    assert (Child.objects.count(), Case.objects.count()) == counts
+    assert "none written" in capsys.readouterr().out

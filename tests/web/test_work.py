@@ -247,10 +247,12 @@ def test_the_court_sees_a_referral_then_the_decision_due_from_the_last_hearing(a
     refer(api(users["guardianship"]), foreign_case, court, on=ago(12))
     line = next(line for line in lines(api, users["court"]) if line["kind"] == "hearing_due")
     assert (line["due_on"], line["url"]) == (ago(12).isoformat(), f"/cases/{foreign_case.pk}/")
+    assert line["late"] is False  # the law sets the court no day for it: the date says from when
     hear(api(users["court"]), foreign_case, on=ago(10))
     hear(api(users["court"]), foreign_case, on=ago(4))  # adjourned, heard again
     kinds = {line["kind"]: line for line in lines(api, users["court"])}
     assert "hearing_due" not in kinds and kinds["decision_due"]["due_on"] == ago(4).isoformat()
+    assert kinds["decision_due"]["late"] is False
 
 
 def test_the_region_and_the_ministry_see_children_adopted_abroad_not_registered_in_time(
