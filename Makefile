@@ -17,7 +17,8 @@ $(VENV)/.installed: requirements-dev.lock
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py seed_demo --cases
+	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_cases
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, admin: /admin/, health: /healthz). Ctrl-C stops web, worker and beat."
 	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile start
 

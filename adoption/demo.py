@@ -1,9 +1,9 @@
-"""The demo's records (`seed_demo --cases`): a few invented children and families in the demo
-district, each at a step of the workflow, dated back from today, so that each demo user finds
-work in their queue: a child to place on the primary register, one to send on to the region, one
-waiting on the central register, a domestic case referred to the court, and a child adopted in
-the demo country whose consular registration and HC93 art. 23 certificate are due. Every record is
-written through the services, as staff would write it (the audit trail included)."""
+"""The demo's records (`seed_demo_cases`, after `seed_demo`): a few invented children and families
+in the demo district, each at a step of the workflow, dated back from today, so that each demo
+user finds work in their queue: a child to place on the primary register, one to send on to the
+region, one waiting on the central register, a domestic case referred to the court, and a child
+adopted in the demo country whose consular registration and HC93 art. 23 certificate are due.
+Every record is written through the services, as staff would write it (the audit trail included)."""
 
 from __future__ import annotations
 

@@ -48,15 +48,16 @@ def test_regions_api_lists_districts(api, users):
     assert set(courts[0]) == {"id", "name", "district"}
 
 
-def test_seed_demo_with_cases_gives_each_demo_user_work_once_and_prints_no_name(capsys):
+def test_seed_demo_cases_gives_each_demo_user_work_once_and_prints_no_name(capsys):
     """The demo had no child: its court clerk had nothing to hear, its consul no one to register.
-    `--cases` writes a few records through the services, each at a step that is some role's work."""
+    `seed_demo_cases` writes a few records through the services, each at a step that is some role's work."""
     from adoption.models import Case
     from core import work
     from core.dates import today
     from registry.models import Child
 
-    call_command("seed_demo", cases=True)
+    call_command("seed_demo")
+    call_command("seed_demo_cases")
     kinds = {
         user.role: {item.kind for item in work.queue(user, today()).items}
         for user in User.objects.filter(username__startswith="demo_")
@@ -76,6 +77,13 @@ def test_seed_demo_with_cases_gives_each_demo_user_work_once_and_prints_no_name(
     counts = Child.objects.count(), Case.objects.count()
     assert counts == (5, 2)
 
-    call_command("seed_demo", cases=True)
+    call_command("seed_demo_cases")
     assert (Child.objects.count(), Case.objects.count()) == counts
     assert "none written" in capsys.readouterr().out
+
+
+def test_seed_demo_cases_before_seed_demo_says_what_to_run():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="run `manage.py seed_demo` first"):
+        call_command("seed_demo_cases")

@@ -1,5 +1,4 @@
-"""Load reference data and one demo user per role (with --cases, a few demo records: adoption.demo).
-Idempotent: run it as often as you like."""
+"""Load reference data and one demo user per role. Idempotent: run it as often as you like."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -70,14 +69,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-users", action="store_true", help="reference data only")
         parser.add_argument("--reset-passwords", action="store_true", help="give the demo users new passwords")
-        parser.add_argument(
-            "--cases",
-            action="store_true",
-            help="and a few invented children and cases in the demo district, one at each step (once)",
-        )
 
     @transaction.atomic
-    def handle(self, *args, no_users=False, reset_passwords=False, cases=False, **options):
+    def handle(self, *args, no_users=False, reset_passwords=False, **options):
         load_reference_data()
         self.stdout.write(
             f"reference data: {Region.objects.count()} regions, {District.objects.count()} districts, "
@@ -111,12 +105,3 @@ class Command(BaseCommand):
             self.stdout.write("\n".join(lines))
         else:
             self.stdout.write("demo users exist (their passwords were printed when they were created)")
-        if cases:
-            from adoption.demo import seed_cases
-
-            written = seed_cases()
-            self.stdout.write(
-                "demo records:\n" + "\n".join(f"  {line}" for line in written)
-                if written
-                else "demo records: the demo district has children already; none written"
-            )
