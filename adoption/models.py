@@ -10,7 +10,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.countries import KZ, STATELESS  # noqa: F401 (STATELESS: the rules read it from here)
+from core.countries import STATELESS  # noqa: F401 (STATELESS: the rules read it from here)
 from core.models import Agency, Court, District, Withdrawable, one_of
 from registry.models import Child, Sex
 
@@ -81,10 +81,6 @@ class Applicant(models.Model):
         """`name` from the plain values of a row (a check's facts); an adopter of an imported
         history has no name (reports.imports), and is named by number."""
         return f"{last_name} {first_name}".strip() or gettext("Applicant #%(id)s") % {"id": pk}
-
-    @property
-    def is_foreign(self) -> bool:
-        return self.citizenship != KZ
 
 
 class Register(models.TextChoices):

@@ -26,12 +26,6 @@ def country_name(code: str) -> str:
 STATELESS = "stateless"
 
 
-def citizenship_code(text: str) -> str:
-    """A citizenship as typed in a form: `stateless` in lower case, a country code in upper."""
-    code = text.strip()
-    return STATELESS if code.lower() == STATELESS else code.upper()
-
-
 def citizenship_error(field: str, code: str):
     """A FieldError unless `code` is a citizenship: an alpha-2 country or `stateless` (RULES v2 §1)."""
     from django.utils.translation import gettext as _

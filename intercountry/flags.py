@@ -123,15 +123,6 @@ class Flag:
     receiving_country: str = ""
     region: str = ""
 
-    def as_warning(self) -> dict:
-        return {
-            "code": "RED_FLAG",
-            "flag": self.flag,
-            "detail": str(self.detail),
-            "evidence": self.evidence,
-            "on": self.on,
-        }
-
 
 @dataclass
 class Concentration:
