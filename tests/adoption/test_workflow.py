@@ -11,7 +11,7 @@ from adoption.web import FORMS
 from core.dates import today
 from core.errors import ConflictError
 from core.models import Role
-from tests.adoption.conftest import adopt_abroad, make_applicant, make_child
+from tests.adoption.conftest import adopt_abroad, ago, make_applicant, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,38 @@ def test_a_refused_step_names_the_status_in_words(district, court):
         services.record_hearing(actor=None, case=case, on=today(), participants=["applicants"], in_camera=True)
     message = str(refusal.value.errors[0].message)
     assert "adoption in force" in message and "in_force" not in message
+
+
+def test_each_step_leads_to_the_status_the_table_says(district, court):
+    """The table's `to_status` was read by no code: a service setting another status would have
+    left it wrong unseen. Each step of a case's main path, taken, leaves the case where the table
+    says (a step without one leaves the status as it was)."""
+    stepped = {fn.step: fn for fn in vars(services).values() if callable(fn) and hasattr(fn, "step")}
+    case, _child = adopt_abroad(district, court, referred_only=True, in_force_ago=40)  # referred 90 days ago
+    assert case.status == workflow.STEPS["referral"].to_status
+    taken = ["referral"]
+
+    def take(name, **kwargs):
+        before = Case.objects.get(pk=case.pk).status
+        stepped[name](actor=None, case=case, **kwargs)
+        expected = workflow.STEPS[name].to_status or before
+        assert Case.objects.get(pk=case.pk).status == expected, name
+        taken.append(name)
+
+    participants = ["applicants", "guardianship", "procurator"]
+    take("documents", kind="application", issued_on=ago(89), issuer="the applicants")
+    take("hearing", on=ago(89), participants=participants, in_camera=True)
+    take("hearing", on=ago(88), participants=participants, in_camera=True)  # adjourned, heard again
+    take("decision", outcome="granted", decided_on=ago(88))
+    take("in-force", in_force_on=ago(40))
+    take("civil-registration", number="CR-1", registered_on=ago(38), office="Civil registry")
+    take("hague-certificate", number="HC-1", issued_on=ago(30))
+    other = services.open_case(
+        actor=None,
+        children=[make_child(district, last_name="Other")],
+        applicants=[make_applicant(district)],
+        opened_on=ago(10),
+    )
+    case = other
+    take("withdraw", on=ago(1))
+    assert {name for name, step in workflow.STEPS.items() if step.to_status} <= set(taken)
