@@ -87,3 +87,17 @@ def test_seed_demo_cases_before_seed_demo_says_what_to_run():
 
     with pytest.raises(CommandError, match="run `manage.py seed_demo` first"):
         call_command("seed_demo_cases")
+
+
+def test_seed_demo_cases_refused_by_the_rules_says_why_and_writes_nothing():
+    """A database whose policy the demo's families do not meet (a subsistence minimum above their
+    income): the command stops with the rule, not a traceback, and leaves no half of the demo."""
+    from django.core.management import CommandError
+
+    from registry.models import Child
+
+    call_command("seed_demo")
+    Policy.objects.filter(effective_from=None).update(subsistence_minimum=10_000_000)
+    with pytest.raises(CommandError, match="ADOPTER_NOT_BARRED"):
+        call_command("seed_demo_cases")
+    assert not Child.objects.exists()
