@@ -271,6 +271,22 @@ def registrations_pending(adoptions, on: datetime.date):
     )
 
 
+def stamps_pending(adoptions, on: datetime.date, *, post: int | None = None):
+    """`adoptions` of a child under 18 on `on`, on a consular register (at `post`, if given) with
+    no registration of theirs bearing the MFA passport stamp, and no departure recorded: the child
+    cannot leave until the stamp is recorded (¶61, RULES §7; departures_pending)."""
+    registered = ConsularRegistration.objects.filter(child=OuterRef("child"), ended_on__isnull=True)
+    if post is not None:
+        registered = registered.filter(post=post)
+    stamped = ConsularRegistration.objects.filter(child=OuterRef("child"), passport_stamped_on__isnull=False)
+    return (
+        of_minors(adoptions, on)
+        .filter(Exists(registered))
+        .exclude(Exists(stamped))
+        .exclude(Exists(Departure.objects.filter(child=OuterRef("child"))))
+    )
+
+
 def departures_pending(adoptions, on: datetime.date):
     """`adoptions` (abroad, in force) of a child under 18 on `on` who may leave (on a consular
     register, the passport stamped: ¶61, RULES §7) and whose departure is not recorded."""

@@ -40,6 +40,10 @@ class RegistrationForm(forms.Form):
             self.initial["post"] = user.consular_post_id
 
 
+class StampForm(forms.Form):
+    passport_stamped_on = DateField(label=_("Passport stamped on"))
+
+
 class ReportForm(forms.Form):
     due_on = StatedChoiceField(label=_("Report due on"))
     received_on = DateField(label=_("Received on"))
@@ -111,7 +115,13 @@ def adopted(request):
     return render(request, "consular/adopted.html", {"page": page, "due": due, "query": "due=1" if due else ""})
 
 
-def _page(request, child, status=200, registration_form=None, report_form=None):
+def _unstamped(user, child):
+    """The child's active registration the user may stamp, when its passport stamp is not recorded."""
+    registrations = selectors.registrations_for(user).filter(child=child, ended_on__isnull=True)
+    return registrations.filter(passport_stamped_on__isnull=True).first()
+
+
+def _page(request, child, status=200, registration_form=None, report_form=None, stamp_form=None):
     schedule = services.schedule_for(child, child.adoption)
     can_write = request.user.role in WRITERS
     registered = child.consular_registrations.filter(ended_on__isnull=True).exists()
@@ -131,6 +141,7 @@ def _page(request, child, status=200, registration_form=None, report_form=None):
                 if can_write and not registered
                 else None
             ),
+            "stamp_form": stamp_form or (StampForm() if can_write and _unstamped(request.user, child) else None),
             "report_form": report_form or (ReportForm(schedule=schedule) if can_write else None),
         },
         status=status,
@@ -157,6 +168,22 @@ def adopted_child(request, pk):
                 messages.success(request, _("The child is on the consular register."))
                 return redirect("web-adopted-child", pk=child.pk)
             return _page(request, child, 400, registration_form=form)
+        if "passport_stamped_on" in request.POST:
+            registration = _unstamped(request.user, child)
+            if registration is None:  # stamped meanwhile, or ended by a transfer: the page says what is
+                messages.error(request, _("No consular registration of the child waits for the passport stamp."))
+                return redirect("web-adopted-child", pk=child.pk)
+            stamp_form = StampForm(request.POST)
+            if stamp_form.is_valid() and run_service(
+                stamp_form,
+                services.stamp_passport,
+                actor=request.user,
+                registration=registration,
+                on=stamp_form.cleaned_data["passport_stamped_on"],
+            ):
+                messages.success(request, _("The passport stamp is recorded."))
+                return redirect("web-adopted-child", pk=child.pk)
+            return _page(request, child, 400, stamp_form=stamp_form)
         report_form = ReportForm(request.POST, request.FILES, schedule=services.schedule_for(child, child.adoption))
         if report_form.is_valid() and run_service(
             report_form, services.record_monitoring_report, actor=request.user, child=child, **report_form.cleaned_data

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -21,8 +21,10 @@ from core.scoping import territory_q
 from registry import sealing
 
 from . import deadlines, rules
-from .models import MonitoringReport
+from .models import ConsularRegistration, MonitoringReport
 from .selectors import adopted_children_for, adoptions_abroad_for, adoptions_of_adopted_children
+
+STEPS = DEPARTURE_DUE, STAMP_DUE = "departure_due", "passport_stamp_due"  # the lines that say from when: never late
 
 
 def registration_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -60,8 +62,24 @@ def departure_due(user: User, on: datetime.date, until: datetime.date) -> list[w
     )
     title = _("The child may leave: record the departure with the exit permission")
     return [
-        work.Due(in_force_on, "departure_due", child_id, title, case_id) for in_force_on, child_id, case_id in pending
+        work.Due(in_force_on, DEPARTURE_DUE, child_id, title, case_id) for in_force_on, child_id, case_id in pending
     ]
+
+
+def stamp_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
+    """The post's line: a child on its consular register whose passport stamp (MFA, ¶61) is not
+    recorded; until it is, the child's departure cannot be recorded and no other queue names the
+    child. From the registration's day (the law sets no term: never late), the soonest first."""
+    active = ConsularRegistration.objects.filter(child=OuterRef("child"), ended_on__isnull=True)  # one a child
+    pending = (
+        deadlines.stamps_pending(_unsettled(user), on, post=user.consular_post_id)
+        .annotate(registered_on=Subquery(active.values("registered_on")[:1]))
+        .filter(registered_on__lte=until)
+        .order_by("registered_on", "child_id")
+        .values_list("registered_on", "child_id")[: work.PER_SOURCE]
+    )
+    title = _("Record the MFA passport stamp")
+    return [work.Due(registered_on, STAMP_DUE, child_id, title) for registered_on, child_id in pending]
 
 
 def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -152,7 +170,7 @@ def child_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
         if adoption is None:
             continue
         url = reverse("web-adopted-child", args=[line.record])
-        if line.kind == "departure_due":
+        if line.kind == DEPARTURE_DUE:
             url = f"{reverse('web-departure', args=[line.detail])}?child={line.record}"
         items.append(
             work.Item(
@@ -163,7 +181,7 @@ def child_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
                 people=people.get(adoption.decision.case_id, ""),
                 url=url,
                 record=("registry.child", line.record),
-                deadline=line.kind != "departure_due",
+                deadline=line.kind not in STEPS,
             )
         )
     return items
@@ -179,5 +197,6 @@ def register() -> None:
             gettext_lazy("Consular registration"),
         ),
         work.Source((Role.GUARDIANSHIP,), departure_due, child_lines, "departure", gettext_lazy("Departures")),
+        work.Source((Role.CONSULAR,), stamp_due, child_lines, "passport_stamp", gettext_lazy("Passport stamps")),
         work.Source((Role.CONSULAR,), monitoring_due, child_lines, "monitoring", gettext_lazy("Monitoring reports")),
     ]

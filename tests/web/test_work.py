@@ -347,6 +347,59 @@ def test_the_district_sees_a_departure_to_record_once_the_passport_is_stamped(
     assert departures() == []
 
 
+def test_a_child_registered_without_the_passport_stamp_is_the_posts_line_until_it_is_recorded(
+    api, client, users, district, court, us_post, gb_post
+):
+    """A registration recorded before the MFA stamp was put in the passport left the child in no
+    queue (registered: not due on the register; not stamped: no departure to record), and the
+    pages had no way to record the stamp later (only the API did): the child could never be
+    recorded as leaving. The post now has a line for it, and the child's page a form."""
+    from consular import services as consular_services
+    from core.models import AuditEvent
+    from tests.factories import UserFactory
+
+    _case, child = adopt_abroad(district, court, in_force_ago=40, applicant_name="Stamp")
+    consular_services.register_child(actor=None, child=child, post=us_post, number="US-7", registered_on=ago(10))
+
+    def stamps(user):
+        return [line for line in lines(api, user) if line["kind"] == "passport_stamp_due"]
+
+    [line] = stamps(users["consular"])
+    assert (line["due_on"], line["late"], line["url"]) == (ago(10).isoformat(), False, f"/adopted/{child.pk}/")
+    assert "Stamp" in line["people"] and line["title"] == "Record the MFA passport stamp"
+    assert stamps(UserFactory.create(role="consular", consular_post=gb_post)) == []  # another post's child
+    assert [line for line in lines(api, users["guardianship"]) if line["kind"] == "departure_due"] == []
+
+    client.force_login(users["guardianship"])  # a reader: told why the child cannot leave, offered no form
+    page = client.get(line["url"]).content.decode()
+    assert "passport not stamped" in page and 'name="passport_stamped_on"' not in page
+    client.force_login(users["consular"])
+    page = client.get(line["url"]).content.decode()
+    assert "passport not stamped" in page and 'name="passport_stamped_on"' in page
+
+    events = AuditEvent.objects.filter(verb="stamp_passport").count()
+    for bad, says in (
+        ({"passport_stamped_on": ago(11).isoformat()}, "cannot precede"),  # the day before the registration
+        ({"passport_stamped_on": ""}, "This field is required"),
+    ):
+        refused = client.post(line["url"], bad)
+        assert refused.status_code == 400 and says in refused.content.decode(), bad
+    assert child.consular_registrations.get().passport_stamped_on is None
+    assert AuditEvent.objects.filter(verb="stamp_passport").count() == events
+
+    done = client.post(line["url"], {"passport_stamped_on": ago(10).isoformat()})  # the day of the registration
+    assert done.status_code == 302
+    assert child.consular_registrations.get().passport_stamped_on == ago(10)
+    assert AuditEvent.objects.filter(verb="stamp_passport").count() == events + 1
+    page = client.get(line["url"]).content.decode()
+    assert "The passport stamp is recorded." in page and 'name="passport_stamped_on"' not in page
+    assert stamps(users["consular"]) == []
+    [departure] = [line for line in lines(api, users["guardianship"]) if line["kind"] == "departure_due"]
+    assert departure["url"].endswith(f"?child={child.pk}")
+    again = client.post(line["url"], {"passport_stamped_on": ago(9).isoformat()})  # a second tab, say
+    assert again.status_code == 302 and child.consular_registrations.get().passport_stamped_on == ago(10)
+
+
 def test_a_decisions_copy_of_its_cases_district_is_what_a_districts_follow_up_lines_read(api, users, district, court):
     """The district's consular lines read the open follow-ups on the decision's copy of its case's
     district (Decision.district): each decision the services write carries it, and the line goes to
