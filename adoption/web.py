@@ -41,6 +41,7 @@ from .models import (
     CaseDocumentKind,
     CaseKind,
     CaseStatus,
+    Consent,
     Contact,
     Decision,
     DomesticSearch,
@@ -328,20 +329,51 @@ class CloseCaseForm(Irreversible):
     on = DateField(label=_("Withdrawn on"))
 
 
-class WithdrawForm(Irreversible):
+class OfferedWithRecords:
+    """Of a form about records of the case (the one it chooses among): shown only when it has one."""
+
+    fields: dict[str, forms.Field]
+
+    @property
+    def offered(self) -> bool:
+        return any(
+            isinstance(f, forms.ModelChoiceField) and f.queryset is not None and f.queryset.exists()
+            for f in self.fields.values()
+        )
+
+
+class WithdrawForm(OfferedWithRecords, Irreversible):
     """A record entered by mistake, withdrawn with the reason (adoption.services.withdraw_*)."""
 
     confirm_label = _("Withdraw it: it stays in the file, marked withdrawn with the reason, and no check reads it.")
     reason = forms.CharField(label=_("Why it is withdrawn"), max_length=300)
     field_order = ["document", "contact", "hearing", "reason"]
 
-    @property
-    def offered(self) -> bool:
-        """Shown only when the case has a record of this kind to withdraw."""
-        return any(
-            isinstance(f, forms.ModelChoiceField) and f.queryset is not None and f.queryset.exists()
-            for f in self.fields.values()
+
+class WithdrawConsentForm(OfferedWithRecords, forms.Form):
+    """A child's consent withdrawn (MFA art. 84: a child of 10 or more may change their mind
+    before the decision); not a record entered by mistake: the consent stays, with its end."""
+
+    title = _("The child withdrew their consent")
+    consent = forms.ModelChoiceField(label=_("Consent"), queryset=Consent.objects.none())
+    on = DateField(label=_("Withdrawn on"))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        choose_among(
+            self,
+            "consent",
+            case.consents.filter(withdrawn_on__isnull=True).select_related("child"),
+            lambda c: (
+                _("%(child)s · given on %(date)s") % {"child": sealing.shown_name(c.child), "date": _on(c.given_on)}
+            ),
         )
+
+
+def _withdraw_consent(*, actor, case, consent, on):
+    """The step's service takes the consent alone (its case is the consent's: the form chooses
+    among this case's only)."""
+    return services.withdraw_consent(actor=actor, consent=consent, on=on)
 
 
 def _on(day) -> str:
@@ -409,6 +441,7 @@ FORMS = {
     "documents": (DocumentForm, services.add_document, _("Document recorded.")),
     "contacts": (ContactForm, services.record_contact, _("Contact recorded.")),
     "consents": (ConsentForm, services.record_consent, _("Consent recorded.")),
+    "withdraw-consent": (WithdrawConsentForm, _withdraw_consent, _("The withdrawal of the consent is recorded.")),
     "domestic-search": (DomesticSearchForm, services.record_domestic_search, _("Search outcome recorded.")),
     "referral": (ReferralForm, services.refer_to_court, _("Referred to the court.")),
     "hearing": (HearingForm, services.record_hearing, _("Hearing recorded.")),
@@ -432,6 +465,7 @@ CASE_BOUND = (
     DocumentForm,
     ContactForm,
     ConsentForm,
+    WithdrawConsentForm,
     WithdrawDocumentForm,
     WithdrawContactForm,
     WithdrawHearingForm,

@@ -781,3 +781,48 @@ def test_the_home_pages_reminder_lines_are_the_open_reminders_grouped_read_a_bat
     lines = reports_web._reminder_lines(users["guardianship"])
     assert [(r.kind, r.subject_type, r.subject_id, r.due_on, r.reminders) for r in lines] == expected
     assert any(n > 1 for *_key, n in expected)  # a record with several reminders, read across batches
+
+
+def test_a_childs_consent_withdrawn_is_recorded_on_the_case_page_and_the_case_may_not_go_on(
+    client, users, district, court
+):
+    """A child of 10 or more who changed their mind (MFA art. 84) could have the withdrawal
+    recorded only through the API: the case page recorded a consent and never its end, and the
+    case went on to the court on a consent the child had taken back."""
+    from adoption import services as adoption_services
+    from adoption.facts import eligibility
+    from adoption.models import Consent
+    from core.models import AuditEvent
+    from tests.adoption.conftest import complete_file, make_applicant
+
+    child = make_child(district, birth_days_ago=11 * 365, last_name="Consenting")
+    family = [make_applicant(district), make_applicant(district, sex="M", last_name="Smith-Jones")]
+    case = adoption_services.open_case(actor=None, children=[child], applicants=family, opened_on=ago(100))
+    complete_file(case, [child], family)
+    consent = adoption_services.record_consent(actor=None, case=case, child=child, given_on=ago(30))
+    assert eligibility(case, today()).eligible
+    url = f"/cases/{case.pk}/withdraw-consent/"
+
+    page = login(client, users["court"]).get(f"/cases/{case.pk}/").content.decode()
+    assert f'action="{url}"' not in page  # the guardianship agency's step
+    page = login(client, users["guardianship"]).get(f"/cases/{case.pk}/").content.decode()
+    assert f'action="{url}"' in page and "Consenting Yulia · given on" in page
+    events = AuditEvent.objects.filter(verb="withdraw_consent").count()
+    for bad, says in (
+        ({"consent": consent.pk, "on": ago(31).isoformat()}, "before it was given"),  # the day before
+        ({"consent": consent.pk, "on": (today() + datetime.timedelta(days=1)).isoformat()}, "future"),
+        ({"consent": consent.pk + 1000, "on": ago(1).isoformat()}, "Select a valid choice"),
+    ):
+        refused = client.post(url, bad)
+        assert refused.status_code == 400 and says in refused.content.decode(), bad
+    assert Consent.objects.get(pk=consent.pk).withdrawn_on is None
+    assert AuditEvent.objects.filter(verb="withdraw_consent").count() == events
+
+    assert (
+        client.post(url, {"consent": consent.pk, "on": ago(30).isoformat()}).status_code == 302
+    )  # the day it was given
+    assert Consent.objects.get(pk=consent.pk).withdrawn_on == ago(30)
+    assert AuditEvent.objects.filter(verb="withdraw_consent").count() == events + 1
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "The withdrawal of the consent is recorded." in page and f'action="{url}"' not in page  # none left
+    assert [c.code for c in eligibility(case, today()).failing()] == ["CHILD_CONSENT"]
