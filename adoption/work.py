@@ -7,8 +7,8 @@ Each line names the case's children and applicants."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
+from collections.abc import Collection
 
 from django.db.models import Max
 from django.urls import reverse
@@ -62,15 +62,19 @@ def applicant_names(case_ids) -> dict[int, str]:
     return {pk: ", ".join(names) for pk, names in people.items()}
 
 
-def _due(due: list[tuple]) -> list[work.Due]:
-    """(case, due on, kind, title[, detail]) -> the soonest PER_SOURCE lines, in the queue's order."""
+def _due(due: list[tuple], *, steps: Collection[str] = ()) -> list[work.Due]:
+    """(case, due on, kind, title[, detail]) -> the soonest PER_SOURCE lines, in the queue's order;
+    those of a kind in `steps` say from when the step can be taken (never late)."""
     return sorted(
-        (work.Due(due_on, kind, case_id, *rest) for case_id, due_on, kind, *rest in due),
+        (
+            work.Due(due_on, kind, case_id, *rest)._replace(deadline=kind not in steps)
+            for case_id, due_on, kind, *rest in due
+        ),
         key=lambda line: (line.due_on, line.kind, line.record),
     )[: work.PER_SOURCE]
 
 
-def case_lines(user: User, shown: list[work.Due], *, deadline: bool = True) -> list[work.Item]:
+def case_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
     """The lines shown of the cases in the user's scope, each naming the case's children and applicants."""
     names = case_names(set(cases_for(user).filter(pk__in={line.record for line in shown}).values_list("pk", flat=True)))
     return [
@@ -82,16 +86,15 @@ def case_lines(user: User, shown: list[work.Due], *, deadline: bool = True) -> l
             people=names[line.record][1],
             url=reverse("web-case", args=[line.record]),
             record=("adoption.case", line.record),
-            deadline=deadline,
+            deadline=line.deadline,
         )
         for line in shown
         if line.record in names
     ]
 
 
-def outlook_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
-    """An open case's line says from when a step can be taken: it is never late."""
-    return case_lines(user, shown, deadline=False)
+# an open case's lines say from when a step can be taken: none of them is late
+OUTLOOKS = ELIGIBLE, WAITING, BLOCKED = "case_eligible", "case_waiting", "case_blocked"
 
 
 def district_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -112,18 +115,18 @@ def district_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
     for outlook in outlooks:
         checks = "; ".join(str(rules.CHECK_NAMES.get(code, code)) for code, _day in outlook.blocking)
         if outlook.eligible:
-            kind, title = "case_eligible", str(_("Eligible: the case may be referred to a court"))
+            kind, title = ELIGIBLE, str(_("Eligible: the case may be referred to a court"))
         elif outlook.waiting:
             kind, title = (
-                "case_waiting",
+                WAITING,
                 _("May be referred from this day, once these pass: %(checks)s") % {"checks": checks},
             )
         else:
-            kind, title = "case_blocked", _("Not eligible until these are met: %(checks)s") % {"checks": checks}
+            kind, title = BLOCKED, _("Not eligible until these are met: %(checks)s") % {"checks": checks}
         if outlook.as_of < on:
             title += " " + _("(as of %(date)s)") % {"date": in_text(outlook.as_of)}
         due.append((outlook.case_id, outlook.due_on, kind, title))
-    return _due(due)
+    return _due(due, steps=OUTLOOKS)
 
 
 def document_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -162,14 +165,7 @@ def document_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
 # the court's own steps: the law sets no day for them (RULES §6 sets none), so their date says from
 # when the step can be taken, and they are never late; the entry into force expected and the civil
 # registry's record (MFA art. 77: within 3 days) are deadlines
-HEARING_DUE, DECISION_DUE = "hearing_due", "decision_due"
-
-
-def court_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
-    return [
-        dataclasses.replace(item, deadline=False) if item.kind in (HEARING_DUE, DECISION_DUE) else item
-        for item in case_lines(user, shown)
-    ]
+COURT_STEPS = HEARING_DUE, DECISION_DUE = "hearing_due", "decision_due"
 
 
 def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -201,7 +197,7 @@ def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.
         )
         if in_force_on + late <= until
     ]
-    return _due(due)
+    return _due(due, steps=COURT_STEPS)
 
 
 def ministry_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -221,11 +217,11 @@ def ministry_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
 
 def register() -> None:
     work.sources += [
-        work.Source((Role.GUARDIANSHIP,), district_due, outlook_lines, "cases", gettext_lazy("Open cases")),
+        work.Source((Role.GUARDIANSHIP,), district_due, case_lines, "cases", gettext_lazy("Open cases")),
         work.Source(
             (Role.GUARDIANSHIP,), document_due, document_lines, "documents", gettext_lazy("Documents expiring")
         ),
-        work.Source((Role.COURT,), court_due, court_lines, "cases", gettext_lazy("Cases in court")),
+        work.Source((Role.COURT,), court_due, case_lines, "cases", gettext_lazy("Cases in court")),
         work.Source(
             (Role.MINISTRY,), ministry_due, case_lines, "certificates", gettext_lazy("HC93 art. 23 certificates")
         ),

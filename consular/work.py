@@ -24,7 +24,7 @@ from . import deadlines, rules
 from .models import ConsularRegistration, MonitoringReport
 from .selectors import adopted_children_for, adoptions_abroad_for, adoptions_of_adopted_children
 
-STEPS = DEPARTURE_DUE, STAMP_DUE = "departure_due", "passport_stamp_due"  # the lines that say from when: never late
+DEPARTURE_DUE, STAMP_DUE = "departure_due", "passport_stamp_due"
 
 
 def registration_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -62,7 +62,8 @@ def departure_due(user: User, on: datetime.date, until: datetime.date) -> list[w
     )
     title = _("The child may leave: record the departure with the exit permission")
     return [
-        work.Due(in_force_on, DEPARTURE_DUE, child_id, title, case_id) for in_force_on, child_id, case_id in pending
+        work.Due(in_force_on, DEPARTURE_DUE, child_id, title, case_id, deadline=False)
+        for in_force_on, child_id, case_id in pending
     ]
 
 
@@ -79,7 +80,7 @@ def stamp_due(user: User, on: datetime.date, until: datetime.date) -> list[work.
         .values_list("registered_on", "child_id")[: work.PER_SOURCE]
     )
     title = _("Record the MFA passport stamp")
-    return [work.Due(registered_on, STAMP_DUE, child_id, title) for registered_on, child_id in pending]
+    return [work.Due(registered_on, STAMP_DUE, child_id, title, deadline=False) for registered_on, child_id in pending]
 
 
 def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -181,7 +182,7 @@ def child_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
                 people=people.get(adoption.decision.case_id, ""),
                 url=url,
                 record=("registry.child", line.record),
-                deadline=line.kind not in STEPS,
+                deadline=line.deadline,
             )
         )
     return items

@@ -48,6 +48,7 @@ class Due(NamedTuple):
     record: int
     title: str
     detail: Any = None  # what the source's `lines` needs of the row to name it (e.g. a document's applicant)
+    deadline: bool = True  # False: the date says from when the step can be taken (Item.deadline)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ def register_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
             subject=sealing.shown_name(children[line.record]),
             url=reverse("web-child", args=[line.record]),
             record=("registry.child", line.record),
+            deadline=line.deadline,
         )
         for line in shown
         if line.record in children
