@@ -49,6 +49,7 @@ from .models import (
     MaritalStatus,
     Participant,
 )
+from .rules import NOT_APPLICABLE
 from .selectors import applicant_name_q
 
 READERS = FILE_READERS
@@ -461,6 +462,10 @@ FORMS = {
     "withdraw-hearing": (WithdrawHearingForm, services.withdraw_hearing, _("Hearing withdrawn.")),
     "correct-decision": (CorrectDecisionForm, services.correct_decision, _("Decision corrected.")),
 }
+# A step whose only use is the evidence of one check is offered where that check applies on the
+# page's day: a resident family's case has no personal contact or search to record (they are the
+# foreigners' checks), and a case of younger children no child's consent (RULES §4).
+EVIDENCE_OF = {"contacts": "PERSONAL_CONTACT", "consents": "CHILD_CONSENT", "domestic-search": "DOMESTIC_PREFERENCE"}
 CASE_BOUND = (
     DocumentForm,
     ContactForm,
@@ -609,7 +614,12 @@ def _case_page(request, case, status=200, bound=None):
     decision_day = decision.decided_on if decision else None
     as_of = _as_of(request) or decision_day or today()
     result = eligibility(case, as_of)
-    names = [name for name in workflow.offered(case, request.user.role) if name in FORMS]
+    not_applicable = {check.code for check in result.checks if check.status == NOT_APPLICABLE}
+    names = [
+        name
+        for name in workflow.offered(case, request.user.role)
+        if name in FORMS and EVIDENCE_OF.get(name) not in not_applicable
+    ]
     if bound and bound[0] not in names:
         names.append(bound[0])  # refused because the case moved on: the form stays, with the reason
     forms_shown = {name: bound[1] if bound and bound[0] == name else _form(name, case) for name in names}

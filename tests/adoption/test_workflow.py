@@ -11,6 +11,7 @@ from adoption.web import FORMS
 from core.dates import today
 from core.errors import ConflictError
 from core.models import Role
+from registry.models import Child
 from tests.adoption.conftest import adopt_abroad, ago, make_applicant, make_child
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,8 @@ def test_every_step_has_one_service_and_the_services_roles_are_the_tables():
 @pytest.mark.parametrize("status", CaseStatus.values)
 def test_the_case_page_offers_exactly_what_the_table_allows(client, users, district, court, status):
     case, child = adopt_abroad(district, court, in_force=False)
+    # a child of 11 (born earlier than recorded): every check a step records evidence for applies (adoption.web.EVIDENCE_OF)
+    Child.objects.filter(pk=child.pk).update(birth_date=ago(11 * 365))
     Consent.objects.create(case=case, child=child, given_on=ago(200))  # a record of each kind a step withdraws
     set_status(case, status)
     for role in (Role.GUARDIANSHIP, Role.COURT, Role.REGIONAL, Role.MINISTRY, Role.AUDITOR):

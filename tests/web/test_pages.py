@@ -427,9 +427,16 @@ def test_a_medical_certificate_lists_conditions_from_the_policys_checklist(clien
     assert unknown.status_code == 400 and CaseDocument.objects.filter(issued_on=ago(1)).count() == 1
 
 
-def test_every_form_of_a_case_names_its_applicants_and_children(client, users, foreign_case):
+def test_every_form_of_a_case_names_its_applicants_and_children(client, users, district):
     """A guardianship agency records a contact or a consent by choosing people by name: the models'
     own names are their numbers alone ("applicant #12", kept out of names for the logs)."""
+    from adoption import services as adoption_services
+    from tests.adoption.conftest import complete_file, make_applicant
+
+    child = make_child(district, birth_days_ago=11 * 365)  # of an age to consent: the page offers the form
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Smith-Jones")]
+    foreign_case = adoption_services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+    complete_file(foreign_case, [child], couple)
     login(client, users["guardianship"])
     page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
     wife, husband = foreign_case.applicants.order_by("id")
@@ -826,3 +833,35 @@ def test_a_childs_consent_withdrawn_is_recorded_on_the_case_page_and_the_case_ma
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "The withdrawal of the consent is recorded." in page and f'action="{url}"' not in page  # none left
     assert [c.code for c in eligibility(case, today()).failing()] == ["CHILD_CONSENT"]
+
+
+@pytest.mark.parametrize("turns_ten", [1, 0, -1])  # the child is 10 tomorrow, today, since yesterday
+def test_the_case_page_offers_the_evidence_of_a_check_only_where_the_check_applies(client, users, district, turns_ten):
+    """A resident family's case page offered the foreigners' personal contact and search for a
+    family in Kazakhstan, and every case page a child's consent for a child of four: forms a
+    guardianship officer had to read past on most cases, and records no check would ever read."""
+    from adoption import services as adoption_services
+    from tests.adoption.conftest import complete_file, make_applicant
+
+    now = today()
+    tenth_birthday = now + datetime.timedelta(days=turns_ten)
+    if (tenth_birthday.month, tenth_birthday.day) == (2, 29):
+        pytest.skip("no child born ten years before a 29 February has it as a birthday")
+    child = make_child(district, birth_days_ago=(now - tenth_birthday.replace(year=tenth_birthday.year - 10)).days)
+    foreign = [make_applicant(district), make_applicant(district, sex="M", last_name="Smith-Jones")]
+    resident = [
+        make_applicant(district, citizenship="KZ", residence="KZ", last_name="Abenova"),
+        make_applicant(district, citizenship="KZ", residence="KZ", sex="M", last_name="Abenov"),
+    ]
+    shown = {}
+    for family in (foreign, resident):
+        case = adoption_services.open_case(actor=None, children=[child], applicants=family, opened_on=ago(100))
+        complete_file(case, [child], family, foreign=family is foreign)
+        page = login(client, users["guardianship"]).get(f"/cases/{case.pk}/").content.decode()
+        shown[family is foreign] = {
+            step for step in ("contacts", "consents", "domestic-search") if f'action="/cases/{case.pk}/{step}/"' in page
+        }
+        adoption_services.withdraw_case(actor=None, case=case, on=now)
+    ten = {"consents"} if turns_ten <= 0 else set()
+    assert shown[True] == {"contacts", "domestic-search"} | ten
+    assert shown[False] == ten
