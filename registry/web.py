@@ -229,6 +229,12 @@ def timeline(child, user, *, sealed: bool, grounds) -> list[dict]:
     return sorted(events, key=lambda e: e["on"])
 
 
+def _child_form(form_name: str, form_class, data=None, **kwargs):
+    """A form of the child's page: its fields' ids carry its name (`ground-number`, `consent-number`),
+    as the page shows several forms with fields of the same name at once."""
+    return form_class(data, auto_id=f"{form_name.removesuffix('_form')}-%s", **kwargs)
+
+
 def _child_page(request, child, status=200, unsealed=False, **forms_given):
     role = request.user.role
     identity = sealing.disclose(child, unsealed=unsealed)
@@ -243,19 +249,20 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "name": sealing.shown_name(child, unsealed=unsealed),
         "flags": selectors.duplicate_flags_for(request.user).filter(child=child, status=DuplicateFlag.Status.OPEN),
         "may_confirm_different": role in services.confirm_different_child.roles,  # not the auditor, not the court
-        "ground_form": forms_given.get("ground_form") or (GroundForm() if role == Role.GUARDIANSHIP else None),
+        "ground_form": forms_given.get("ground_form")
+        or (_child_form("ground_form", GroundForm) if role == Role.GUARDIANSHIP else None),
         "register_form": forms_given.get("register_form")
-        or (RegisterForm(initial={"level": level}) if may_place else None),
+        or (_child_form("register_form", RegisterForm, initial={"level": level}) if may_place else None),
         "register_level": Level(level).label if level else "",
         "deregister_form": forms_given.get("deregister_form")
         or (
-            DeregisterForm()
+            _child_form("deregister_form", DeregisterForm)
             if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED and child.register_level
             else None  # a child never placed on a register is not offered a deregistration
         ),
         "consents": _consents_named(child, request.user, sealed=identity["sealed"]),
         "consent_form": forms_given.get("consent_form")
-        or (ParentalConsentForm() if role == Role.GUARDIANSHIP else None),
+        or (_child_form("consent_form", ParentalConsentForm) if role == Role.GUARDIANSHIP else None),
         "withdraw_form": WithdrawConsentForm() if role == Role.GUARDIANSHIP else None,
         "grounds": grounds if role == Role.GUARDIANSHIP else (),
         "ground_confirm": WithdrawGroundForm.confirm_label,
@@ -295,7 +302,7 @@ def _post_on_child(request, pk, form_class, form_name, service, to_kwargs, done)
     """Validate, call the service; on refusal show the child page again with the form as typed."""
     require_role(request.user, *READERS)
     child = get_object_or_404(selectors.children_for(request.user), pk=pk)
-    form = form_class(request.POST)
+    form = _child_form(form_name, form_class, request.POST)
     if form.is_valid() and run_service(form, service, actor=request.user, child=child, **to_kwargs(form)) is not None:
         messages.success(request, done)
         return redirect("web-child", pk=child.pk)

@@ -55,10 +55,12 @@ def test_every_link_a_page_offers_opens_for_the_role(client, users, district, co
     was empty and the form refused), no field is labelled in English (the policy page's
     numbers were labelled by their model field names), and no code is written into the text (a
     case's dossier read "нет заключения financial_solvency"). Every date picker offers the dates
-    the service accepts, 1900-2199 (core.dates)."""
+    the service accepts, 1900-2199 (core.dates). Each id is on one element of the page and each
+    label points to one (the child's page had the ground's and the consent's forms both write
+    `id_number`: the label of one focused the other's field, and a screen reader read it so)."""
     adopt_abroad(district, court)  # a child adopted into the US: its case referred to the court, its post's
     adopt_abroad(district, court, referred_only=True, last_name="Lee")  # a case before the court
-    refused, unreadable, seen = [], [], set()
+    refused, unreadable, ambiguous, seen = [], [], [], set()
     login(client, users[role])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     for url, response in crawl.pages(client):
@@ -68,6 +70,9 @@ def test_every_link_a_page_offers_opens_for_the_role(client, users, district, co
         if response.status_code != 200 or "text/html" not in response["Content-Type"]:
             continue
         page = response.content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        ambiguous += [(url, "twice", i) for i in sorted({i for i in ids if ids.count(i) > 1})]
+        ambiguous += [(url, "label for", i) for i in re.findall(r'<label[^>]*\sfor="([^"]+)"', page) if i not in ids]
         for tag in re.findall(r'<input[^>]*type="date"[^>]*>', page):
             value = re.search(r'value="([^"]*)"', tag)
             if value and not re.fullmatch(r"\d{4}-\d\d-\d\d", value.group(1)):
@@ -83,6 +88,7 @@ def test_every_link_a_page_offers_opens_for_the_role(client, users, district, co
             unreadable.append((url, code))
     assert len(seen) >= 4 and not refused, refused  # the consular post: home, queue, its children, a child
     assert not unreadable, unreadable
+    assert not ambiguous, ambiguous
 
 
 @pytest.mark.parametrize(
