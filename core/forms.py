@@ -29,7 +29,8 @@ def run_service(form: forms.BaseForm, service, /, **kwargs):
     except RuleError as exc:
         for error in exc.errors:
             field = (error.field or "").split("[")[0].split(".")[0]
-            form.add_error(field if field in form.fields else None, error.message)
+            shown = field in form.fields and not form.fields[field].widget.is_hidden  # else above the form
+            form.add_error(field if shown else None, error.message)
         return None
     except IntegrityError as exc:
         form.add_error(None, conflict(exc).message)

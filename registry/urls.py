@@ -12,6 +12,7 @@ urlpatterns = [
         web.child_ground_withdraw,
         name="web-child-ground-withdraw",
     ),
+    path("children/<int:pk>/correct/", web.child_correct, name="web-child-correct"),
     path("children/<int:pk>/register/", web.child_register, name="web-child-register"),
     path("children/<int:pk>/deregister/", web.child_deregister, name="web-child-deregister"),
     path("children/<int:pk>/consents/", web.child_consent, name="web-child-consent"),

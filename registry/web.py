@@ -53,6 +53,23 @@ class ChildForm(forms.Form):
         return self.cleaned_data["citizenship"] or KZ
 
 
+class CorrectChildForm(ChildForm):
+    """The record as stored, to correct (services.update_child); `version` is the one the user saw,
+    so that a correction made meanwhile by someone else is not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def of(cls, child: Child, form_name: str):
+        initial = {name: getattr(child, name) for name in services.EDITABLE_FIELDS} | {"version": child.version}
+        return _child_form(form_name, cls, initial=initial)
+
+    def changes(self, child: Child) -> dict:
+        """The fields the user changed (only they are written)."""
+        d = self.cleaned_data
+        return {name: d[name] for name in services.EDITABLE_FIELDS if d[name] != getattr(child, name)}
+
+
 class GroundForm(forms.Form):
     parent = StatedChoiceField(label=_("Parent"), choices=Parent.choices)
     ground = StatedChoiceField(label=_("Ground"), choices=GroundCode.choices)
@@ -260,6 +277,13 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
             if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED and child.register_level
             else None  # a child never placed on a register is not offered a deregistration
         ),
+        # a sealed identity is not corrected here (services.update_child refuses it): not offered
+        "correct_form": forms_given.get("correct_form")
+        or (
+            CorrectChildForm.of(child, "correct_form")
+            if role in services.update_child.roles and not identity["sealed"]
+            else None
+        ),
         "consents": _consents_named(child, request.user, sealed=identity["sealed"]),
         "consent_form": forms_given.get("consent_form")
         or (_child_form("consent_form", ParentalConsentForm) if role == Role.GUARDIANSHIP else None),
@@ -349,6 +373,27 @@ def child_deregister(request, pk):
         lambda f: f.service_args(),
         _("Deregistered."),
     )
+
+
+@login_required
+@require_POST
+def child_correct(request, pk):
+    require_role(request.user, *services.update_child.roles)
+    child = get_object_or_404(selectors.children_for(request.user), pk=pk)
+    if sealing.is_sealed(child):  # refused before any comparison: what is stored is not told by "nothing changed"
+        messages.error(request, _("The identity of an adopted child is sealed: it cannot be changed here."))
+        return _child_page(request, child, status=400)
+    form = _child_form("correct_form", CorrectChildForm, request.POST)
+    if form.is_valid():
+        changes = form.changes(child)
+        if not changes:
+            messages.info(request, _("Nothing was changed."))
+            return redirect("web-child", pk=child.pk)
+        version = form.cleaned_data["version"]
+        if run_service(form, services.update_child, actor=request.user, child=child, version=version, **changes):
+            messages.success(request, _("Record corrected."))
+            return redirect("web-child", pk=child.pk)
+    return _child_page(request, child, status=400, correct_form=form)
 
 
 @login_required

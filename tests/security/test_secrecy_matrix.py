@@ -242,6 +242,7 @@ PAGES = {
     "children/new/": None,
     "children/<int:pk>/": "child",
     "children/<int:pk>/grounds/": "child",
+    "children/<int:pk>/correct/": "child",
     "children/<int:pk>/register/": "child",
     "children/<int:pk>/deregister/": "child",
     "children/<int:pk>/consents/": "child",

@@ -871,3 +871,74 @@ def test_the_case_page_offers_the_evidence_of_a_check_only_where_the_check_appli
     ten = {"consents"} if turns_ten <= 0 else set()
     assert shown[True] == {"contacts", "domestic-search"} | ten
     assert shown[False] == ten
+
+
+def test_a_childs_record_is_corrected_on_its_page_and_a_correction_made_meanwhile_is_kept(
+    client, users, district, court, other_district
+):
+    """A guardianship officer could record a child on the pages but never correct the record: a
+    birth date typed wrong (every age check reads it), a birth registration number that came later
+    and the health notes typed on the first day (never shown again) could be changed only through
+    the API. The child's page now offers the record as stored, to correct."""
+    from core.models import AuditEvent
+    from tests.adoption.conftest import adopt_abroad
+
+    child = make_child(district, last_name="Correctable")
+    first_entry = child.register_entries.order_by("on").first().on
+    assert first_entry == child.identified_on
+    url = f"/children/{child.pk}/"
+    login(client, users["regional"])
+    assert f'action="{url}correct/"' not in client.get(url).content.decode()
+    assert client.post(f"{url}correct/", {}).status_code == 403
+    login(client, users["guardianship"])
+    page = client.get(url).content.decode()
+    (form,) = [f for f in crawl.forms_of(url, page) if f.action == f"{url}correct/"]
+    offered = form.data()
+    assert offered["last_name"] == "Correctable" and offered["birth_date"] == child.birth_date.isoformat()
+    assert offered["version"] == str(child.version)
+    events = AuditEvent.objects.filter(verb="update_child").count()
+
+    sent = client.post(form.action, offered, follow=True)  # sent as it opened: nothing to write
+    assert "Nothing was changed." in sent.content.decode()
+    assert AuditEvent.objects.filter(verb="update_child").count() == events
+
+    after_entry = {**offered, "identified_on": (first_entry + datetime.timedelta(days=1)).isoformat()}
+    refused = client.post(form.action, after_entry | {"birth_registration_number": "BR-77"})
+    assert refused.status_code == 400 and "The child was on a register before this date." in refused.content.decode()
+    assert 'value="BR-77"' in refused.content.decode()  # what was typed is kept
+    child.refresh_from_db()
+    assert child.identified_on == first_entry and child.birth_registration_number == ""
+
+    before_entry = {**offered, "identified_on": (first_entry - datetime.timedelta(days=1)).isoformat()}
+    corrected = before_entry | {"birth_registration_number": "BR-77", "health_notes": "Asthma, mild"}
+    assert client.post(form.action, corrected).status_code == 302
+    child.refresh_from_db()
+    assert (
+        child.identified_on == first_entry - datetime.timedelta(days=1) and child.birth_registration_number == "BR-77"
+    )
+    assert child.version == int(offered["version"]) + 1
+    event = AuditEvent.objects.filter(verb="update_child").latest("id")
+    assert event.before["birth_registration_number"] == "" and event.actor == users["guardianship"]
+    page = client.get(url).content.decode()
+    assert "Record corrected." in page and "Asthma, mild" in page and "BR-77" in page
+
+    # the form as it was opened before that correction: someone else changed the record meanwhile
+    stale = client.post(form.action, {**offered, "identified_on": first_entry.isoformat(), "first_name": "Julia"})
+    assert stale.status_code == 400 and "changed by someone else" in stale.content.decode()
+    child.refresh_from_db()
+    assert child.first_name == "Yulia" and child.version == int(offered["version"]) + 1
+
+    elsewhere = make_child(other_district, last_name="Elsewhere")  # another district's child is not found
+    assert client.post(f"/children/{elsewhere.pk}/correct/", offered).status_code == 404
+    assert Child.objects.get(pk=elsewhere.pk).version == elsewhere.version
+
+    # a sealed identity is not offered, and a form posted for it says nothing of what is stored: a
+    # name that matched would otherwise have answered "nothing was changed"
+    _case, adopted = adopt_abroad(district, court, last_name="Sealed")
+    assert f'action="/children/{adopted.pk}/correct/"' not in client.get(f"/children/{adopted.pk}/").content.decode()
+    guessed = {**offered, "last_name": "Sealed", "first_name": "Yulia", "birth_date": adopted.birth_date.isoformat()}
+    for guess in (guessed, {**guessed, "last_name": "Other"}):
+        answer = client.post(f"/children/{adopted.pk}/correct/", guess | {"version": adopted.version})
+        assert answer.status_code == 400 and "sealed: it cannot be changed here" in answer.content.decode()
+    adopted.refresh_from_db()
+    assert adopted.last_name == "Sealed" and AuditEvent.objects.filter(verb="update_child").count() == events + 1
