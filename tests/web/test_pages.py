@@ -918,7 +918,8 @@ def test_a_childs_record_is_corrected_on_its_page_and_a_correction_made_meanwhil
     )
     assert child.version == int(offered["version"]) + 1
     event = AuditEvent.objects.filter(verb="update_child").latest("id")
-    assert event.before["birth_registration_number"] == "" and event.actor == users["guardianship"]
+    assert event.before is not None and event.before["birth_registration_number"] == ""
+    assert event.actor == users["guardianship"]
     page = client.get(url).content.decode()
     assert "Record corrected." in page and "Asthma, mild" in page and "BR-77" in page
 
