@@ -11,6 +11,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import KZ, citizenship_error, is_country
@@ -149,6 +150,18 @@ def registrar_of(applicant: Applicant, register: str) -> tuple[str, str | None]:
     return Role.MINISTRY, None
 
 
+def register_fitting(applicant: Applicant) -> str:
+    """The register of adopters an applicant belongs on: citizens of Kazakhstan on the citizens',
+    everyone else on the foreign citizens' (CMF art. 89; ¶58)."""
+    return Register.PROSPECTIVE_ADOPTERS if applicant.citizenship == KZ else Register.FOREIGN_ADOPTERS
+
+
+WRONG_REGISTRAR = gettext_lazy(
+    "Residents who are citizens are registered by their district's guardianship agency; non-residents "
+    "and foreigners by the ministry."
+)
+
+
 @for_roles(Role.GUARDIANSHIP, Role.MINISTRY, scope=("applicant",))
 @transaction.atomic
 def register_applicant(
@@ -164,17 +177,9 @@ def register_applicant(
     `prospective_adopters`, foreigners on `foreign_adopters`; the register's keeper files it."""
     role, district = registrar_of(applicant, register)
     if actor is not None and (actor.role != role or (district and actor.district_id != district)):
-        raise Forbidden(
-            "register",
-            "wrong_registrar",
-            _(
-                "Residents who are citizens are registered by their district's guardianship agency; non-residents "
-                "and foreigners by the ministry."
-            ),
-        )
+        raise Forbidden("register", "wrong_registrar", WRONG_REGISTRAR)
     errors: list[FieldError] = []
-    fits = Register.PROSPECTIVE_ADOPTERS if applicant.citizenship == KZ else Register.FOREIGN_ADOPTERS
-    if register != fits:
+    if register != register_fitting(applicant):
         errors.append(
             FieldError(
                 "register",

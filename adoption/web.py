@@ -48,6 +48,7 @@ from .models import (
     Hearing,
     MaritalStatus,
     Participant,
+    Register,
 )
 from .rules import NOT_APPLICABLE
 from .selectors import applicant_name_q
@@ -109,6 +110,14 @@ class ApplicantForm(forms.Form):
             "registered_on": d["registered_on"],
             "valid_until": d["valid_until"],
         }
+
+
+class RegistrationForm(forms.Form):
+    """An entry on the register of adopters that fits the applicant (the page names it)."""
+
+    number = forms.CharField(label=_("Number on the register"), max_length=64)
+    registered_on = DateField(label=_("Registered on"))
+    valid_until = DateField(label=_("Registration valid until"))
 
 
 class CaseForm(forms.Form):
@@ -545,6 +554,64 @@ def applicant_new(request):
         {"form": form, "title": _("Record an applicant")},
         status=400 if form.errors else 200,
     )
+
+
+def _registration_form(user, applicant, data=None) -> RegistrationForm | None:
+    """The entry form, for the keeper of the register that fits the applicant (CMF art. 89; RULES
+    §11.4: the district's agency for its resident citizens, the ministry for everyone else)."""
+    role, district = services.registrar_of(applicant, services.register_fitting(applicant))
+    if user.role != role or (district and user.district_id != district):
+        return None
+    return RegistrationForm(data, auto_id="registration-%s")
+
+
+def _applicant_page(request, applicant, status=200, form=None):
+    note_read(applicant)
+    today_ = today()
+    registrations = list(applicant.registrations.all())
+    return render(
+        request,
+        "adoption/applicant.html",
+        {
+            "applicant": applicant,
+            "registrations": [(r, r.registered_on <= today_ <= r.valid_until) for r in registrations],
+            "register": Register(services.register_fitting(applicant)).label,
+            "barring": [BarringFact(code).label for code in applicant.barring_facts if code in BarringFact.values],
+            "form": form or _registration_form(request.user, applicant),
+            "cases": selectors.cases_for(request.user)
+            .filter(applicant_links__applicant=applicant)
+            .order_by("-opened_on", "-id"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def applicant(request, pk):
+    require_role(request.user, *FILE_READERS)
+    return _applicant_page(request, get_object_or_404(selectors.applicants_for(request.user), pk=pk))
+
+
+@login_required
+@require_POST
+def applicant_register(request, pk):
+    require_role(request.user, *services.register_applicant.roles)
+    applicant = get_object_or_404(selectors.applicants_for(request.user), pk=pk)
+    form = _registration_form(request.user, applicant, request.POST)
+    if form is None:
+        raise PermissionDenied(services.WRONG_REGISTRAR)
+    register = services.register_fitting(applicant)
+    if form.is_valid() and run_service(
+        form,
+        services.register_applicant,
+        actor=request.user,
+        applicant=applicant,
+        register=register,
+        **form.cleaned_data,
+    ):
+        messages.success(request, _("Entry on the register recorded."))
+        return redirect("web-applicant", pk=applicant.pk)
+    return _applicant_page(request, applicant, status=400, form=form)
 
 
 @transaction.atomic

@@ -347,6 +347,7 @@ def test_every_operation_for_every_role_on_own_and_other_objects(
 WEB_PAGES = {
     "/children/{id}/": ("child", FILE_READERS),
     "/cases/{id}/": ("case", FILE_READERS),
+    "/applicants/{id}/": ("applicant", FILE_READERS),
     "/adopted/{id}/": ("adopted", ADOPTED_READERS),
 }
 WEB_LISTS = ["/", "/children/", "/children/?q=openova", "/cases/", "/adopted/", "/dashboard/"]

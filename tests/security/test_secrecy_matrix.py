@@ -252,6 +252,8 @@ PAGES = {
     "cases/": None,
     "cases/new/": None,
     "applicants/new/": None,
+    "applicants/<int:pk>/": "applicant",
+    "applicants/<int:pk>/register/": "applicant",
     "cases/<int:pk>/": "case",
     "cases/<int:pk>/<slug:name>/": "case",
     "adopted/": None,
@@ -420,6 +422,7 @@ RECORD_PAGES = {
     "/adopted/": "child",
     "/adopted/{child}/": "child",
     "/search/?q={case}": "case",
+    "/applicants/{applicant}/": "applicant",
 }
 
 

@@ -723,7 +723,10 @@ def test_an_adopter_of_an_imported_history_is_named_by_number(client, users, dis
     login(client, users["guardianship"])
     home = client.get("/").content.decode()
     assert f"Applicant #{first}, Applicant #{second}" in home and " · , · " not in home
-    assert f"<li>Applicant #{first} · " in client.get(f"/cases/{case.pk}/").content.decode()
+    assert (
+        f'<li><a href="/applicants/{first}/">Applicant #{first}</a> · '
+        in client.get(f"/cases/{case.pk}/").content.decode()
+    )
     assert Applicant.objects.get(pk=first).name == f"Applicant #{first}"
     client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
     assert f"Заявитель #{first}" in client.get("/").content.decode()
@@ -943,3 +946,77 @@ def test_a_childs_record_is_corrected_on_its_page_and_a_correction_made_meanwhil
         assert answer.status_code == 400 and "sealed: it cannot be changed here" in answer.content.decode()
     adopted.refresh_from_db()
     assert adopted.last_name == "Sealed" and AuditEvent.objects.filter(verb="update_child").count() == events + 1
+
+
+def test_an_applicants_entry_on_the_register_is_renewed_on_the_applicants_page(client, users, district, other_district):
+    """An entry on the register of adopters runs out (CMF art. 89): a family whose entry expired
+    while its case waited failed ADOPTER_REGISTERED, and the pages had nowhere to record the new
+    entry (only the applicant's first, with the applicant). The applicant's page shows the record,
+    the entries and whether each is in force, and offers the register's keeper a new entry."""
+    from adoption import services as adoption_services
+    from adoption.facts import eligibility
+    from adoption.models import AdopterRegistration
+    from tests.adoption.conftest import complete_file, make_applicant
+
+    child = make_child(district)
+    couple = [
+        make_applicant(district, citizenship="KZ", residence="KZ", last_name="Abenova", registered_ago=800),
+        make_applicant(district, citizenship="KZ", residence="KZ", sex="M", last_name="Abenov"),
+    ]
+    case = adoption_services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+    complete_file(case, [child], couple, foreign=False)
+    assert [c.code for c in eligibility(case, today()).failing()] == ["ADOPTER_REGISTERED"]  # ran out 435 days ago
+    wife = couple[0]
+    url = f"/applicants/{wife.pk}/"
+
+    for role in ("regional", "ministry", "court"):  # they read it; the district's agency keeps its register
+        page = login(client, users[role]).get(url)
+        assert page.status_code == (404 if role == "court" else 200), role  # the court: no case of it there
+        assert f'action="{url}register/"' not in page.content.decode()
+    assert login(client, users["ministry"]).post(f"{url}register/", {}).status_code == 403
+    page = login(client, users["guardianship"]).get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="{url}"' in page  # from the case file
+    page = client.get(url).content.decode()
+    assert "not in force today" in page and f'href="/cases/{case.pk}/"' in page
+    assert f'action="{url}register/"' in page and "register of citizens wishing to adopt" in page
+
+    entries = AdopterRegistration.objects.count()
+    for bad, says in (
+        ({"number": "PA-2", "registered_on": ago(10), "valid_until": ago(11)}, "cannot end before it starts"),
+        ({"number": "PA-2", "registered_on": today() + datetime.timedelta(days=1), "valid_until": ago(-400)}, "future"),
+        ({"number": "", "registered_on": ago(10), "valid_until": ago(-355)}, "This field is required."),
+    ):
+        refused = client.post(f"{url}register/", bad)
+        assert refused.status_code == 400 and says in refused.content.decode(), bad
+    assert AdopterRegistration.objects.count() == entries
+
+    # valid through the day it was made (the day of): recorded, the case still waits for today's entry
+    assert (
+        client.post(f"{url}register/", {"number": "PA-2", "registered_on": ago(10), "valid_until": ago(10)}).status_code
+        == 302
+    )
+    assert [c.code for c in eligibility(case, today()).failing()] == ["ADOPTER_REGISTERED"]
+    done = client.post(
+        f"{url}register/", {"number": "PA-3", "registered_on": ago(1), "valid_until": ago(-729)}, follow=True
+    )
+    assert "Entry on the register recorded." in done.content.decode()
+    assert re.findall(r'data-registration="(\d+)">[^<]*<span class="status status-pass">', done.content.decode()) == [
+        str(AdopterRegistration.objects.get(number="PA-3").pk)
+    ]  # the new entry alone is in force today
+    assert eligibility(case, today()).eligible
+    assert AdopterRegistration.objects.filter(applicant=wife).latest("id").created_by == users["guardianship"]
+
+    foreigner = make_applicant(district, last_name="Smith")  # the ministry keeps the foreign citizens' register
+    assert (
+        f'action="/applicants/{foreigner.pk}/register/"'
+        not in client.get(f"/applicants/{foreigner.pk}/").content.decode()
+    )
+    assert client.post(f"/applicants/{foreigner.pk}/register/", {}).status_code == 403
+    page = login(client, users["ministry"]).get(f"/applicants/{foreigner.pk}/").content.decode()
+    assert (
+        "register of foreign citizens wishing to adopt" in page
+        and f'action="/applicants/{foreigner.pk}/register/"' in page
+    )
+
+    elsewhere = make_applicant(other_district, citizenship="KZ", residence="KZ", last_name="Elsewhere")
+    assert login(client, users["guardianship"]).get(f"/applicants/{elsewhere.pk}/").status_code == 404
