@@ -2,8 +2,9 @@
 queue cannot run the engine for every case in a district, and must read in a fixed number of
 queries. The answer is recomputed
 
-- when a write touches the case's file or the record of one of its children (core.audit tells
-  `touched` once the transaction commits: grounds, register entries, documents, contacts, ...);
+- when a write touches the case's file, the record of one of its children or of one of its
+  applicants (core.audit tells `touched` once the transaction commits: grounds, register
+  entries, documents, contacts, an applicant's entry on a register of adopters, ...);
 - by the daily sweep (`refresh_stale`), since time alone changes the checks: a document
   expires, a child turns 10, a wait ends.
 
@@ -20,7 +21,7 @@ from core.dates import today
 
 from . import rules
 from .facts import load_case_facts
-from .models import Case, CaseStatus, Outlook
+from .models import Case, CaseApplicant, CaseChild, CaseStatus, Outlook
 
 SWEEP_BATCH = 2_000  # cases per sweep run, the stalest first (a run each SWEEP_EVERY_SECONDS)
 
@@ -59,11 +60,21 @@ def refresh(cases, on: datetime.date | None = None) -> int:
 
 
 def touched(files: set[tuple[str, str]]) -> None:
-    """core.audit's listener: the open cases whose file, or a child's record, a write touched."""
-    case_ids = {int(pk) for kind, pk in files if kind == "adoption.case" and pk.isdigit()}
-    child_ids = {int(pk) for kind, pk in files if kind == "registry.child" and pk.isdigit()}
-    if case_ids or child_ids:
-        refresh(Case.objects.filter(Q(pk__in=case_ids) | Q(child_links__child_id__in=child_ids)).distinct())
+    """core.audit's listener: the open cases whose file, a child's record or an applicant's (an
+    entry on a register of adopters) a write touched."""
+    ids = {
+        label: {int(pk) for kind, pk in files if kind == label and pk.isdigit()}
+        for label in ("adoption.case", "registry.child", "adoption.applicant")
+    }
+    cases = ids["adoption.case"]
+    for link, label, field in (
+        (CaseChild, "registry.child", "child_id"),
+        (CaseApplicant, "adoption.applicant", "applicant_id"),
+    ):
+        if ids[label]:
+            cases |= set(link.objects.filter(**{f"{field}__in": ids[label]}).values_list("case_id", flat=True))
+    if cases:
+        refresh(Case.objects.filter(pk__in=cases))
 
 
 def refresh_stale(on: datetime.date | None = None, *, batch: int = SWEEP_BATCH) -> int:

@@ -85,6 +85,34 @@ def test_a_write_to_the_file_or_to_a_childs_record_recomputes_it(
     assert not Outlook.objects.filter(case=case).exists() and case_lines(api, users) == []
 
 
+def test_a_new_entry_on_a_register_of_adopters_recomputes_the_applicants_open_cases(
+    api, users, district, django_capture_on_commit_callbacks
+):
+    """An applicant's entry that ran out fails the case; a new one recorded (on the applicant, not
+    the case's file) left the queue saying "blocked" until the next day's sweep."""
+    with django_capture_on_commit_callbacks(execute=True):
+        child = make_child(district, last_name="Ожидаемая")
+        couple = [
+            make_applicant(district, citizenship="KZ", residence="KZ", last_name="Abenova", registered_ago=800),
+            make_applicant(district, citizenship="KZ", residence="KZ", sex="M", last_name="Abenov"),
+        ]
+        case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+        complete_file(case, [child], couple, foreign=False)
+    assert Outlook.objects.get(case=case).blocking == [["ADOPTER_REGISTERED", None]]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register_applicant(
+            actor=None,
+            applicant=couple[0],
+            register="prospective_adopters",
+            number="PA-2",
+            registered_on=ago(1),
+            valid_until=ago(-729),
+        )
+    assert Outlook.objects.get(case=case).eligible
+    [line] = case_lines(api, users)
+    assert line["kind"] == "case_eligible"
+
+
 def test_the_daily_sweep_recomputes_the_stalest_first(district):
     first, _ = open_foreign_case(district)
     second, _ = open_foreign_case(district)
