@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from adoption.selectors import cases_for
 from core import selectors as core_selectors
@@ -33,6 +34,10 @@ class AgencyForm(forms.Form):
 class SuspensionForm(forms.Form):
     start = DateField(label=_("Suspended from"))
     end = DateField(label=_("Suspended until"))
+
+
+class AccreditationForm(forms.Form):
+    accredited_until = DateField(label=_("Accredited until"))
 
 
 class CountryForm(forms.Form):
@@ -72,6 +77,19 @@ def _with_suspension(agency, form) -> list[dict]:
     return periods
 
 
+def _agencies_page(request, form=None, status=200):
+    return render(
+        request,
+        "intercountry/agencies.html",
+        {
+            "agencies": core_selectors.agencies(),
+            "form": form or AgencyForm(prefix="new"),
+            "suspension_form": SuspensionForm(prefix="s"),
+        },
+        status=status,
+    )
+
+
 @login_required
 def agencies(request):
     require_role(request.user, Role.MINISTRY)
@@ -83,32 +101,47 @@ def agencies(request):
     ):
         messages.success(request, _("Agency registered."))
         return redirect("web-agencies")
-    return render(
+    return _agencies_page(request, form, status=400 if form.errors else 200)
+
+
+def _change_agency(request, pk, form, values, done):
+    """A change to one agency from its row of the register (`values(agency, form)`: what
+    `update_agency` is given): done, or the register again with each error, answered 400."""
+    require_role(request.user, Role.MINISTRY)
+    agency = get_object_or_404(core_selectors.agencies(), pk=pk)
+    if form.is_valid() and run_service(
+        form, core_services.update_agency, actor=request.user, agency=agency, **values(agency, form)
+    ):
+        messages.success(request, done)
+        return redirect("web-agencies")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, f"{agency.name}: {error}")
+    return _agencies_page(request, status=400)
+
+
+@login_required
+@require_POST
+def agency_suspend(request, pk):
+    return _change_agency(
         request,
-        "intercountry/agencies.html",
-        {"agencies": core_selectors.agencies(), "form": form, "suspension_form": SuspensionForm(prefix="s")},
-        status=400 if form.errors else 200,
+        pk,
+        SuspensionForm(request.POST, prefix="s"),
+        lambda agency, form: {"suspensions": _with_suspension(agency, form)},
+        _("Suspension recorded."),
     )
 
 
 @login_required
-def agency_suspend(request, pk):
-    require_role(request.user, Role.MINISTRY)
-    agency = get_object_or_404(core_selectors.agencies(), pk=pk)
-    form = SuspensionForm(request.POST, prefix="s")
-    if form.is_valid() and run_service(
-        form,
-        core_services.update_agency,
-        actor=request.user,
-        agency=agency,
-        suspensions=_with_suspension(agency, form),
-    ):
-        messages.success(request, _("Suspension recorded."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-    return redirect("web-agencies")
+@require_POST
+def agency_accreditation(request, pk):
+    return _change_agency(
+        request,
+        pk,
+        AccreditationForm(request.POST, prefix="a"),
+        lambda _agency, form: form.cleaned_data,
+        _("Accreditation recorded."),
+    )
 
 
 @login_required

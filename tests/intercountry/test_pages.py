@@ -111,3 +111,34 @@ def test_a_dossier_report_names_its_agency_on_the_case_workspace(client, users, 
     assert missing.status_code == 400 and "names the accredited agency" in missing.content.decode()
     assert client.post(f"/cases/{case.pk}/documents/", report | {"agency": agency.pk}).status_code == 302
     assert CaseDocument.objects.get(kind="family_situation").agency == agency
+
+
+def test_the_ministry_extends_or_ends_an_accreditation_on_its_page(client, users):
+    """An agency's accreditation ends (`accredited_until`) and is renewed: the page registered an
+    agency and suspended it, but a renewal or an accreditation withdrawn early could be recorded
+    only through the API, or by registering the agency a second time under another number (its
+    fees and flags then split between two agencies in the safeguards report)."""
+    agency = Agency.objects.create(
+        name="Bridges",
+        country="DE",
+        accreditation_number="DE-9",
+        accredited_from=datetime.date(2024, 1, 1),
+        accredited_until=datetime.date(2026, 1, 1),
+    )
+    url = f"/dashboard/agencies/{agency.pk}/accreditation/"
+    client.force_login(users["guardianship"])
+    assert client.post(url, {"a-accredited_until": "2028-01-01"}).status_code == 403
+    client.force_login(users["ministry"])
+    assert f'action="{url}"' in client.get("/dashboard/agencies/").content.decode()
+    for bad, says in (({"a-accredited_until": "2023-12-31"}, "cannot end before it starts"), ({}, "required")):
+        refused = client.post(url, bad)  # the day before the accreditation began; nothing
+        assert refused.status_code == 400 and says in refused.content.decode(), bad
+    agency.refresh_from_db()
+    assert agency.accredited_until == datetime.date(2026, 1, 1)
+    assert client.post(url, {"a-accredited_until": "2024-01-01"}).status_code == 302  # the day it began: one day
+    assert client.post(url, {"a-accredited_until": "2028-01-01"}).status_code == 302  # renewed
+    agency.refresh_from_db()
+    assert agency.accredited_until == datetime.date(2028, 1, 1) and agency.accreditation_number == "DE-9"
+    event = AuditEvent.objects.filter(verb="update_agency").latest("id")
+    assert event.before is not None and event.before["accredited_until"] == "2024-01-01"
+    assert "2028" in client.get("/dashboard/agencies/").content.decode()

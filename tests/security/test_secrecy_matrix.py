@@ -265,6 +265,7 @@ PAGES = {
     "dashboard/import/<slug:kind>.csv": None,
     "dashboard/agencies/": None,
     "dashboard/agencies/<int:pk>/suspend/": "none",
+    "dashboard/agencies/<int:pk>/accreditation/": "none",
     "dashboard/countries/": None,
     "cases/<int:pk>/parties/": "case",
     "databank/families/": None,
