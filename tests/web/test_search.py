@@ -50,6 +50,22 @@ def test_a_child_by_name_in_either_script_or_by_birth_registration_number(found,
     assert event is not None and event.object_type == "registry.child"
 
 
+def test_an_applicant_by_name_even_with_no_case_yet(found, district, users):
+    """A family on the register waiting for a child has no case: the search box, which found
+    applicants only through their cases, did not find it at all (and its entry on the register
+    was to be renewed on its page)."""
+    waiting = make_applicant(district, citizenship="KZ", residence="KZ", last_name="Bekmukhambetova")
+    link = f'href="/applicants/{waiting.pk}/"'
+    assert link in found("guardianship", "bekmukhambetova")
+    assert link in found("guardianship", "Bekmukhambetova Ann")  # every word, in the last or the first name
+    assert link not in found("guardianship", "Bekmukhambetova Nurlan")
+    assert link in found("ministry", "Bekmukhambetova")
+    assert link not in found("other_guardianship", "Bekmukhambetova")  # another district's: not in scope
+    assert link not in found("court", "Bekmukhambetova")  # a court: the applicants of its cases only
+    event = AuditEvent.objects.filter(reads_of_q(str(waiting.pk)), action="read", purpose="search").first()
+    assert event is not None and event.object_type == "adoption.applicant"
+
+
 def test_a_case_by_number_or_by_an_applicants_or_a_childs_name(found, district, users):
     child = make_child(district, last_name="Омарова")
     couple = [make_applicant(district, last_name="Whitfield")]
