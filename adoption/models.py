@@ -50,6 +50,7 @@ class Applicant(models.Model):
     foreign_register_number = models.CharField(max_length=64, blank=True)
     foreign_registered_on = models.DateField(null=True, blank=True)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", db_index=False)
+    version = models.PositiveIntegerField(default=1, db_default=1)  # a correction made meanwhile is not overwritten
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

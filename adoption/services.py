@@ -74,6 +74,70 @@ def _applicant_facts(applicants) -> list[rules.ApplicantFacts]:
 # --- applicants and cases -------------------------------------------------------------------
 
 
+APPLICANT_FIELDS = (
+    "last_name",
+    "first_name",
+    "sex",
+    "birth_date",
+    "citizenship",
+    "residence_country",
+    "marital_status",
+    "foreign_register_number",
+    "foreign_registered_on",
+    "barring_facts",
+    "raised_child_three_years",
+)
+
+
+def _applicant_errors(values: dict) -> list[FieldError]:
+    """What an applicant's record may not say (`values`: every field of APPLICANT_FIELDS)."""
+    errors: list[FieldError] = [e for e in [citizenship_error("citizenship", values["citizenship"])] if e]
+    if not is_country(values["residence_country"]):
+        errors.append(
+            FieldError(
+                "residence_country",
+                "invalid_country",
+                _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": values["residence_country"]},
+            )
+        )
+    unknown = sorted(set(values["barring_facts"] or ()) - set(BarringFact.values))
+    if unknown:
+        errors.append(
+            FieldError(
+                "barring_facts",
+                "invalid_choice",
+                _("Unknown barring fact %(codes)s: one of %(choices)s.")
+                % {"codes": ", ".join(unknown), "choices": ", ".join(BarringFact.values)},
+            )
+        )
+    birth_date, registered_on = values["birth_date"], values["foreign_registered_on"]
+    not_future("birth_date", birth_date, errors)
+    not_future("foreign_registered_on", registered_on, errors)
+    if bool(values["foreign_register_number"]) != bool(registered_on):
+        errors.append(
+            FieldError(
+                "foreign_registered_on",
+                "incomplete_registration",
+                _("The register of foreign citizens wishing to adopt needs both a number and a date."),
+            )
+        )
+    if birth_date and registered_on and registered_on < birth_date:
+        errors.append(FieldError("foreign_registered_on", "before_birth", _("Registered before being born.")))
+    return errors
+
+
+def _applicant_values(values: dict) -> dict:
+    """The values as stored: names and numbers without surrounding spaces, the barring facts once each, in order."""
+    return {
+        name: sorted(set(value or ()))
+        if name == "barring_facts"
+        else value.strip()
+        if isinstance(value, str)
+        else value
+        for name, value in values.items()
+    }
+
+
 @for_roles(Role.GUARDIANSHIP, scope=("district",))
 @transaction.atomic
 def create_applicant(
@@ -92,53 +156,56 @@ def create_applicant(
     barring_facts: list[str] | None = None,
     raised_child_three_years: bool = False,
 ) -> Applicant:
-    errors: list[FieldError] = [e for e in [citizenship_error("citizenship", citizenship)] if e]
-    if not is_country(residence_country):
-        errors.append(
-            FieldError(
-                "residence_country",
-                "invalid_country",
-                _("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": residence_country},
-            )
-        )
-    unknown = sorted(set(barring_facts or ()) - set(BarringFact.values))
-    if unknown:
-        errors.append(
-            FieldError(
-                "barring_facts",
-                "invalid_choice",
-                _("Unknown barring fact %(codes)s: one of %(choices)s.")
-                % {"codes": ", ".join(unknown), "choices": ", ".join(BarringFact.values)},
-            )
-        )
-    not_future("birth_date", birth_date, errors)
-    not_future("foreign_registered_on", foreign_registered_on, errors)
-    if bool(foreign_register_number) != bool(foreign_registered_on):
-        errors.append(
-            FieldError(
-                "foreign_registered_on",
-                "incomplete_registration",
-                _("The register of foreign citizens wishing to adopt needs both a number and a date."),
-            )
-        )
-    if birth_date and foreign_registered_on and foreign_registered_on < birth_date:
-        errors.append(FieldError("foreign_registered_on", "before_birth", _("Registered before being born.")))
-    raise_errors(errors)
-    applicant = Applicant.objects.create(
-        district=district,
-        last_name=last_name.strip(),
-        first_name=first_name.strip(),
-        sex=sex,
-        birth_date=birth_date,
-        citizenship=citizenship,
-        residence_country=residence_country,
-        marital_status=marital_status,
-        foreign_register_number=foreign_register_number.strip(),
-        foreign_registered_on=foreign_registered_on,
-        barring_facts=sorted(set(barring_facts or ())),
-        raised_child_three_years=raised_child_three_years,
-    )
+    values = {
+        "last_name": last_name,
+        "first_name": first_name,
+        "sex": sex,
+        "birth_date": birth_date,
+        "citizenship": citizenship,
+        "residence_country": residence_country,
+        "marital_status": marital_status,
+        "foreign_register_number": foreign_register_number,
+        "foreign_registered_on": foreign_registered_on,
+        "barring_facts": barring_facts,
+        "raised_child_three_years": raised_child_three_years,
+    }
+    raise_errors(_applicant_errors(values))
+    applicant = Applicant.objects.create(district=district, **_applicant_values(values))
     record_write(actor=actor, verb="create_applicant", obj=applicant)
+    return applicant
+
+
+@for_roles(Role.GUARDIANSHIP, scope=("applicant",))
+@transaction.atomic
+def update_applicant(*, actor: User | None, applicant: Applicant, version: int | None = None, **changes) -> Applicant:
+    """Correct an applicant's record, or record what arose since (a fact that bars adopting, a
+    marriage), by the agency that recorded them. `version` (the one the user saw) guards against
+    lost updates."""
+    applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    if actor is not None and actor.district_id != applicant.district_id:
+        raise Forbidden(
+            "applicant", "not_recorded_here", _("An applicant's record is kept by the agency that recorded them.")
+        )
+    if version is not None and version != applicant.version:
+        raise ConflictError(
+            "version",
+            "stale",
+            _("This record was changed by someone else since you opened it; reload it."),
+            extra={"current_version": applicant.version},
+        )
+    unknown = sorted(set(changes) - set(APPLICANT_FIELDS))
+    if unknown:
+        raise RuleError(unknown[0], "not_editable", _("This field cannot be changed here."))
+    raise_errors(_applicant_errors({name: changes.get(name, getattr(applicant, name)) for name in APPLICANT_FIELDS}))
+    changed = {name: value for name, value in _applicant_values(changes).items() if value != getattr(applicant, name)}
+    if not changed:
+        return applicant  # nothing to write, nothing to audit
+    before = snapshot(applicant)
+    for name, value in changed.items():
+        setattr(applicant, name, value)
+    applicant.version += 1
+    applicant.save()
+    record_write(actor=actor, verb=Verb.UPDATE_APPLICANT, obj=applicant, before=before)
     return applicant
 
 

@@ -112,6 +112,27 @@ class ApplicantForm(forms.Form):
         }
 
 
+class CorrectApplicantForm(ApplicantForm):
+    """The record as stored, to correct (services.update_applicant); `version` is the one the user
+    saw. An entry on a register is recorded on its own (RegistrationForm), never rewritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    register_number = registered_on = valid_until = None  # type: ignore[assignment]
+
+    @classmethod
+    def of(cls, applicant: Applicant):
+        initial = {name: getattr(applicant, name) for name in services.APPLICANT_FIELDS}
+        return cls(initial=initial | {"version": applicant.version}, auto_id="correct-%s")
+
+    def changes(self, applicant: Applicant) -> dict:
+        """The fields the user changed (only they are written)."""
+        d = self.cleaned_data
+        typed = dict(d) | {"barring_facts": sorted(d["barring_facts"])}  # a set, in any order
+        stored = {name: getattr(applicant, name) for name in services.APPLICANT_FIELDS}
+        stored["barring_facts"] = sorted(stored["barring_facts"])
+        return {name: d[name] for name in services.APPLICANT_FIELDS if typed[name] != stored[name]}
+
+
 class RegistrationForm(forms.Form):
     """An entry on the register of adopters that fits the applicant (the page names it)."""
 
@@ -565,7 +586,13 @@ def _registration_form(user, applicant, data=None) -> RegistrationForm | None:
     return RegistrationForm(data, auto_id="registration-%s")
 
 
-def _applicant_page(request, applicant, status=200, form=None):
+def _correct_form(user, applicant) -> CorrectApplicantForm | None:
+    """Offered to the agency that recorded the applicant (services.update_applicant)."""
+    mine = user.role in services.update_applicant.roles and user.district_id == applicant.district_id
+    return CorrectApplicantForm.of(applicant) if mine else None
+
+
+def _applicant_page(request, applicant, status=200, form=None, correct_form=None):
     note_read(applicant)
     today_ = today()
     registrations = list(applicant.registrations.all())
@@ -578,6 +605,7 @@ def _applicant_page(request, applicant, status=200, form=None):
             "register": Register(services.register_fitting(applicant)).label,
             "barring": [BarringFact(code).label for code in applicant.barring_facts if code in BarringFact.values],
             "form": form or _registration_form(request.user, applicant),
+            "correct_form": correct_form or _correct_form(request.user, applicant),
             "cases": selectors.cases_for(request.user)
             .filter(applicant_links__applicant=applicant)
             .order_by("-opened_on", "-id"),
@@ -612,6 +640,26 @@ def applicant_register(request, pk):
         messages.success(request, _("Entry on the register recorded."))
         return redirect("web-applicant", pk=applicant.pk)
     return _applicant_page(request, applicant, status=400, form=form)
+
+
+@login_required
+@require_POST
+def applicant_correct(request, pk):
+    require_role(request.user, *services.update_applicant.roles)
+    applicant = get_object_or_404(selectors.applicants_for(request.user), pk=pk)
+    form = CorrectApplicantForm(request.POST, auto_id="correct-%s")
+    if form.is_valid():
+        changes = form.changes(applicant)
+        if not changes:
+            messages.info(request, _("Nothing was changed."))
+            return redirect("web-applicant", pk=applicant.pk)
+        version = form.cleaned_data["version"]
+        if run_service(
+            form, services.update_applicant, actor=request.user, applicant=applicant, version=version, **changes
+        ):
+            messages.success(request, _("Record corrected."))
+            return redirect("web-applicant", pk=applicant.pk)
+    return _applicant_page(request, applicant, status=400, correct_form=form)
 
 
 @transaction.atomic

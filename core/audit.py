@@ -69,6 +69,7 @@ class Verb(StrEnum):
     SEAL_IDENTITY = "seal_identity"
     CONFIRM_DIFFERENT_CHILD = "confirm_different_child"
     CREATE_APPLICANT = "create_applicant"
+    UPDATE_APPLICANT = "update_applicant"
     OPEN_CASE = "open_case"
     ADD_DOCUMENT = "add_document"
     RECORD_CONTACT = "record_contact"
@@ -132,6 +133,7 @@ VERB_LABELS = {
     Verb.SEAL_IDENTITY: _("identity sealed"),
     Verb.CONFIRM_DIFFERENT_CHILD: _("confirmed: not a duplicate"),
     Verb.CREATE_APPLICANT: _("applicant recorded"),
+    Verb.UPDATE_APPLICANT: _("applicant's record corrected"),
     Verb.OPEN_CASE: _("case opened"),
     Verb.ADD_DOCUMENT: _("document added"),
     Verb.RECORD_CONTACT: _("contact recorded"),

@@ -57,6 +57,25 @@ class RegistrationSerializer(ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
+class ApplicantUpdateSerializer(serializers.Serializer):
+    """A correction of an applicant's record (each field optional), by the agency that recorded them."""
+
+    version = serializers.IntegerField(required=False, help_text="the version you saw; a stale one is refused (409)")
+    last_name = serializers.CharField(max_length=100, required=False)
+    first_name = serializers.CharField(max_length=100, required=False)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    birth_date = DateField(required=False)
+    citizenship = serializers.CharField(min_length=2, max_length=9, required=False)
+    residence_country = serializers.CharField(min_length=2, max_length=2, required=False)
+    marital_status = serializers.ChoiceField(choices=MaritalStatus.choices, required=False, allow_blank=True)
+    foreign_register_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    foreign_registered_on = DateField(required=False, allow_null=True)
+    barring_facts = serializers.ListField(
+        child=serializers.ChoiceField(choices=BarringFact.choices), required=False, max_length=10
+    )
+    raised_child_three_years = serializers.BooleanField(required=False)
+
+
 class ApplicantSerializer(ModelSerializer):
     sex = serializers.ChoiceField(choices=Sex.choices)
     marital_status = serializers.ChoiceField(
@@ -88,9 +107,10 @@ class ApplicantSerializer(ModelSerializer):
             "raised_child_three_years",
             "registrations",
             "district",
+            "version",
             "created_at",
         ]
-        read_only_fields = ["id", "district", "registrations", "created_at"]
+        read_only_fields = ["id", "district", "registrations", "version", "created_at"]
         extra_kwargs = {"birth_date": {"required": True, "allow_null": False}}
 
     def to_representation(self, applicant):

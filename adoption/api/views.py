@@ -22,6 +22,7 @@ from ..models import Decision
 from .serializers import (
     AppealSerializer,
     ApplicantSerializer,
+    ApplicantUpdateSerializer,
     CaseCreateSerializer,
     CaseSerializer,
     ConsentSerializer,
@@ -69,6 +70,20 @@ class ApplicantViewSet(
         user = self.request.user
         assert isinstance(user, User)  # signed in: the permission class required it
         serializer.instance = services.create_applicant(actor=user, district=user.district, **serializer.validated_data)
+
+    @extend_schema(request=ApplicantUpdateSerializer, responses=ApplicantSerializer)
+    def partial_update(self, request, pk=None):
+        """Correct the record, or record what arose since (CMF art. 91: a fact that bars adopting)."""
+        may(request.user, services.update_applicant)
+        applicant = self.get_object()
+        data = ApplicantUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        version = changes.pop("version", None)
+        if version is None:
+            version = whole_number(request.headers.get("If-Match", "").strip('"W/ '))
+        applicant = services.update_applicant(actor=request.user, applicant=applicant, version=version, **changes)
+        return Response(ApplicantSerializer(applicant).data)
 
     @extend_schema(request=RegistrationSerializer, responses={201: RegistrationSerializer})
     @action(detail=True, methods=["post"], permission_classes=[roles(Role.GUARDIANSHIP, Role.MINISTRY)])

@@ -222,3 +222,56 @@ def test_the_case_page_offers_the_court_the_correction_with_the_dates_as_recorde
     client.force_login(users["guardianship"])
     assert "Correct the decision" not in client.get(f"/cases/{foreign_case.pk}/").content.decode()
     assert client.post(url, {"decided_on": ago(2).isoformat(), "reason": "x" * 10}).status_code == 403
+
+
+def test_a_fact_that_bars_an_applicant_arising_during_the_case_is_recorded_and_fails_it(
+    api, users, foreign_case, other_district, django_capture_on_commit_callbacks
+):
+    """CMF art. 91: a parent deprived of parental rights may not adopt. An applicant's record was
+    written once, at creation: a barring fact learnt during the case (or a name typed wrong) could
+    be recorded nowhere, and the case went to court as if nothing barred them."""
+    from adoption import outlook
+    from adoption.models import Applicant, Case, Outlook
+
+    wife = foreign_case.applicants.order_by("id").first()
+    url = f"/api/v1/applicants/{wife.pk}/"
+    assert check(foreign_case, "ADOPTER_NOT_BARRED") == "pass"
+    events = AuditEvent.objects.filter(verb="update_applicant").count()
+    for role, status in (("ministry", 403), ("court", 403), ("other_guardianship", 404)):
+        refused = api(users[role]).patch(url, {"barring_facts": ["parental_rights_deprived_or_limited"]}, format="json")
+        assert refused.status_code == status, role
+    for bad, field in (
+        ({"barring_facts": ["convicted"]}, "barring_facts"),
+        ({"citizenship": "XX"}, "citizenship"),
+        ({"foreign_register_number": ""}, "foreign_registered_on"),  # a number without its date
+        ({"birth_date": "2990-01-01"}, "birth_date"),
+        ({"district": other_district.pk, "first_name": "Ann"}, None),  # no field a correction changes
+    ):
+        refused = api(users["guardianship"]).patch(url, bad, format="json")
+        if field is None:
+            assert refused.status_code == 200 and refused.json()["district"] == wife.district_id
+            assert refused.json()["version"] == wife.version  # nothing written
+            continue
+        assert refused.status_code == 400 and refused.json()["errors"][0]["field"].startswith(field), bad
+    assert Applicant.objects.get(pk=wife.pk).barring_facts == []
+    assert AuditEvent.objects.filter(verb="update_applicant").count() == events
+
+    outlook.refresh(Case.objects.filter(pk=foreign_case.pk))
+    assert Outlook.objects.get(case=foreign_case).eligible  # what the district's queue says of it
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = api(users["guardianship"]).patch(
+            url,
+            {"barring_facts": ["parental_rights_deprived_or_limited"], "version": wife.version},
+            format="json",
+        )
+    assert changed.status_code == 200 and changed.json()["version"] == wife.version + 1
+    assert check(foreign_case, "ADOPTER_NOT_BARRED") == "fail"
+    event = AuditEvent.objects.filter(verb="update_applicant").latest("id")
+    assert event.before is not None and event.before["barring_facts"] == [] and event.actor == users["guardianship"]
+    assert AuditEvent.objects.filter(verb="update_applicant").count() == events + 1
+    kept = Outlook.objects.get(case=foreign_case)  # the queue learns it at once
+    assert not kept.eligible and [code for code, _day in kept.blocking] == ["ADOPTER_NOT_BARRED"]
+
+    stale = api(users["guardianship"]).patch(url, {"first_name": "Anne", "version": wife.version}, format="json")
+    assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "stale"
+    assert Applicant.objects.get(pk=wife.pk).first_name == "Ann"

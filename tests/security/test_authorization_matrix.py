@@ -72,6 +72,7 @@ MAY = {
     ("GET", "/api/v1/applicants/"): FILE_READERS,
     ("POST", "/api/v1/applicants/"): {G},
     ("GET", "/api/v1/applicants/{id}/"): FILE_READERS,
+    ("PATCH", "/api/v1/applicants/{id}/"): {G},  # the agency that recorded the applicant
     ("POST", "/api/v1/applicants/{id}/registrations/"): {G, M},  # residents: the district; others: the ministry
     ("GET", "/api/v1/applicants/{id}/wishes/"): FILE_READERS,  # the databank (issue 19)
     ("PUT", "/api/v1/applicants/{id}/wishes/"): {G},

@@ -254,6 +254,7 @@ PAGES = {
     "applicants/new/": None,
     "applicants/<int:pk>/": "applicant",
     "applicants/<int:pk>/register/": "applicant",
+    "applicants/<int:pk>/correct/": "applicant",
     "cases/<int:pk>/": "case",
     "cases/<int:pk>/<slug:name>/": "case",
     "adopted/": None,

@@ -1020,3 +1020,40 @@ def test_an_applicants_entry_on_the_register_is_renewed_on_the_applicants_page(c
 
     elsewhere = make_applicant(other_district, citizenship="KZ", residence="KZ", last_name="Elsewhere")
     assert login(client, users["guardianship"]).get(f"/applicants/{elsewhere.pk}/").status_code == 404
+
+
+def test_an_applicants_record_is_corrected_on_the_applicants_page(client, users, district, other_district):
+    """The agency that recorded an applicant corrects the record on the applicant's page, a fact
+    that bars adopting learnt since included (CMF art. 91); another agency, the ministry and a
+    court read it and are not offered it."""
+    from adoption.models import Applicant
+    from core.models import AuditEvent
+    from tests.adoption.conftest import make_applicant
+
+    wife = make_applicant(district, citizenship="KZ", residence="KZ", last_name="Abenova")
+    url = f"/applicants/{wife.pk}/"
+    page = login(client, users["ministry"]).get(url).content.decode()
+    assert f'action="{url}correct/"' not in page
+    assert client.post(f"{url}correct/", {}).status_code == 403
+    page = login(client, users["guardianship"]).get(url).content.decode()
+    (form,) = [f for f in crawl.forms_of(url, page) if f.action == f"{url}correct/"]
+    offered = form.data()
+    assert offered["last_name"] == "Abenova" and offered["citizenship"] == "KZ" and offered["version"] == "1"
+    events = AuditEvent.objects.filter(verb="update_applicant").count()
+    assert "Nothing was changed." in client.post(form.action, offered, follow=True).content.decode()
+    refused = client.post(form.action, {**offered, "birth_date": (today() + datetime.timedelta(days=1)).isoformat()})
+    assert refused.status_code == 400 and "future" in refused.content.decode()
+    assert AuditEvent.objects.filter(verb="update_applicant").count() == events
+
+    barred = {**offered, "barring_facts": ["removed_as_guardian"], "first_name": "Aigul"}
+    assert client.post(form.action, barred).status_code == 302
+    wife.refresh_from_db()
+    assert (wife.barring_facts, wife.first_name, wife.version) == (["removed_as_guardian"], "Aigul", 2)
+    page = client.get(url).content.decode()
+    assert "Record corrected." in page and "removed as a guardian for failing the duties" in page
+    stale = client.post(form.action, {**offered, "first_name": "Aigerim"})  # the form as opened before
+    assert stale.status_code == 400 and "changed by someone else" in stale.content.decode()
+    assert Applicant.objects.get(pk=wife.pk).first_name == "Aigul"
+
+    elsewhere = make_applicant(other_district, citizenship="KZ", residence="KZ", last_name="Elsewhere")
+    assert client.post(f"/applicants/{elsewhere.pk}/correct/", offered).status_code == 404
