@@ -23,6 +23,7 @@ from core.errors import (
     RuleError,
     for_roles,
     not_future,
+    not_stale,
     raise_errors,
 )
 from core.models import Agency, Country, Court, Policy, Role, User
@@ -186,13 +187,7 @@ def update_applicant(*, actor: User | None, applicant: Applicant, version: int |
         raise Forbidden(
             "applicant", "not_recorded_here", _("An applicant's record is kept by the agency that recorded them.")
         )
-    if version is not None and version != applicant.version:
-        raise ConflictError(
-            "version",
-            "stale",
-            _("This record was changed by someone else since you opened it; reload it."),
-            extra={"current_version": applicant.version},
-        )
+    not_stale(applicant, version)
     unknown = sorted(set(changes) - set(APPLICANT_FIELDS))
     if unknown:
         raise RuleError(unknown[0], "not_editable", _("This field cannot be changed here."))

@@ -20,7 +20,16 @@ from django.views.decorators.http import require_POST
 
 from core.audit import note_read
 from core.dates import in_text, today
-from core.forms import CountryField, DateField, Irreversible, StatedChoiceField, choose_among, require_role, run_service
+from core.forms import (
+    CountryField,
+    DateField,
+    Irreversible,
+    StatedChoiceField,
+    choose_among,
+    correct,
+    require_role,
+    run_service,
+)
 from core.models import CONDITION_NAMES, Agency, Court, District, Policy, Role
 from core.numbers import whole_number
 from core.permissions import FILE_READERS
@@ -648,18 +657,8 @@ def applicant_correct(request, pk):
     require_role(request.user, *services.update_applicant.roles)
     applicant = get_object_or_404(selectors.applicants_for(request.user), pk=pk)
     form = CorrectApplicantForm(request.POST, auto_id="correct-%s")
-    if form.is_valid():
-        changes = form.changes(applicant)
-        if not changes:
-            messages.info(request, _("Nothing was changed."))
-            return redirect("web-applicant", pk=applicant.pk)
-        version = form.cleaned_data["version"]
-        if run_service(
-            form, services.update_applicant, actor=request.user, applicant=applicant, version=version, **changes
-        ):
-            messages.success(request, _("Record corrected."))
-            return redirect("web-applicant", pk=applicant.pk)
-    return _applicant_page(request, applicant, status=400, correct_form=form)
+    done = correct(request, form, services.update_applicant, "web-applicant", applicant=applicant)
+    return done or _applicant_page(request, applicant, status=400, correct_form=form)
 
 
 @transaction.atomic

@@ -85,6 +85,20 @@ def not_future(field: str, value, errors: list[FieldError], *, on=None) -> None:
         errors.append(FieldError(field, "future_date", _("The date cannot be in the future.")))
 
 
+def not_stale(record, version: int | None) -> None:
+    """A correction is made on the version of `record` the user saw (`version`; None: not said):
+    a record changed by someone else since is refused, 409, with the current version."""
+    from django.utils.translation import gettext as _
+
+    if version is not None and version != record.version:
+        raise ConflictError(
+            "version",
+            "stale",
+            _("This record was changed by someone else since you opened it; reload it."),
+            extra={"current_version": record.version},
+        )
+
+
 def raise_errors(errors: list[FieldError]) -> None:
     """Refuse with every collected error at once (nothing has been written yet)."""
     if errors:

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .dates import PICKER_BOUNDS, check_in_range
@@ -35,6 +37,25 @@ def run_service(form: forms.BaseForm, service, /, **kwargs):
     except IntegrityError as exc:
         form.add_error(None, conflict(exc).message)
         return None
+
+
+def correct(request, form: forms.BaseForm, service, to: str, **record):
+    """A correction posted from a record's page (`form` has the hidden `version` the user saw and
+    `changes(record)`, the fields changed; `record`: the service's keyword for it): nothing changed
+    writes nothing; done, back to the page `to`. Returns the redirect, or None when refused (the
+    caller shows the page again with the form and its errors)."""
+    if not form.is_valid():
+        return None
+    ((name, obj),) = record.items()
+    changes = form.changes(obj)  # type: ignore[attr-defined]
+    if not changes:
+        messages.info(request, _("Nothing was changed."))
+        return redirect(to, pk=obj.pk)
+    version = form.cleaned_data["version"]
+    if run_service(form, service, actor=request.user, version=version, **record, **changes) is None:
+        return None
+    messages.success(request, _("Record corrected."))
+    return redirect(to, pk=obj.pk)
 
 
 class DateInput(forms.DateInput):

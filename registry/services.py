@@ -24,7 +24,7 @@ from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import KZ, citizenship_error
 from core.dates import in_text, is_minor
 from core.deadlines import OF_A_CHILD_ON_THE_REGISTERS
-from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future, raise_errors
+from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future, not_stale, raise_errors
 from core.models import District, Role, User
 from core.services import close_reminders
 
@@ -301,13 +301,7 @@ def _current_state(child: Child) -> rules.RegisterState:
 def update_child(*, actor: User, child: Child, version: int | None = None, **changes) -> Child:
     """Correct a child's record. `version` (the one the user saw) guards against lost updates."""
     child = _locked(child)
-    if version is not None and version != child.version:
-        raise ConflictError(
-            "version",
-            "stale",
-            _("This record was changed by someone else since you opened it; reload it."),
-            extra={"current_version": child.version},
-        )
+    not_stale(child, version)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise RuleError(sorted(unknown)[0], "not_editable", _("This field cannot be changed here."))

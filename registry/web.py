@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.countries import KZ
 from core.dates import today
 from core.errors import RuleError
-from core.forms import CountryField, DateField, Irreversible, StatedChoiceField, require_role, run_service
+from core.forms import CountryField, DateField, Irreversible, StatedChoiceField, correct, require_role, run_service
 from core.models import District, Role
 from core.numbers import whole_number
 from core.permissions import FILE_READERS
@@ -384,16 +384,8 @@ def child_correct(request, pk):
         messages.error(request, _("The identity of an adopted child is sealed: it cannot be changed here."))
         return _child_page(request, child, status=400)
     form = _child_form("correct_form", CorrectChildForm, request.POST)
-    if form.is_valid():
-        changes = form.changes(child)
-        if not changes:
-            messages.info(request, _("Nothing was changed."))
-            return redirect("web-child", pk=child.pk)
-        version = form.cleaned_data["version"]
-        if run_service(form, services.update_child, actor=request.user, child=child, version=version, **changes):
-            messages.success(request, _("Record corrected."))
-            return redirect("web-child", pk=child.pk)
-    return _child_page(request, child, status=400, correct_form=form)
+    done = correct(request, form, services.update_child, "web-child", child=child)
+    return done or _child_page(request, child, status=400, correct_form=form)
 
 
 @login_required

@@ -29,6 +29,7 @@ from ..models import (
     Referral,
     Register,
 )
+from ..services import APPLICANT_FIELDS
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -92,24 +93,7 @@ class ApplicantSerializer(ModelSerializer):
 
     class Meta:
         model = Applicant
-        fields = [
-            "id",
-            "last_name",
-            "first_name",
-            "sex",
-            "birth_date",
-            "citizenship",
-            "residence_country",
-            "marital_status",
-            "foreign_register_number",
-            "foreign_registered_on",
-            "barring_facts",
-            "raised_child_three_years",
-            "registrations",
-            "district",
-            "version",
-            "created_at",
-        ]
+        fields = ["id", *APPLICANT_FIELDS, "registrations", "district", "version", "created_at"]
         read_only_fields = ["id", "district", "registrations", "version", "created_at"]
         extra_kwargs = {"birth_date": {"required": True, "allow_null": False}}
 
