@@ -502,8 +502,9 @@ FORMS = {
     "correct-decision": (CorrectDecisionForm, services.correct_decision, _("Decision corrected.")),
 }
 # A step whose only use is the evidence of one check is offered where that check applies on the
-# page's day: a resident family's case has no personal contact or search to record (they are the
-# foreigners' checks), and a case of younger children no child's consent (RULES §4).
+# page's day (and its records listed, unless there are none): a resident family's case has no
+# personal contact or search to record (they are the foreigners' checks), and a case of younger
+# children no child's consent (RULES §4).
 EVIDENCE_OF = {"contacts": "PERSONAL_CONTACT", "consents": "CHILD_CONSENT", "domestic-search": "DOMESTIC_PREFERENCE"}
 CASE_BOUND = (
     DocumentForm,
@@ -729,11 +730,8 @@ def _case_page(request, case, status=200, bound=None):
     as_of = _as_of(request) or decision_day or today()
     result = eligibility(case, as_of)
     not_applicable = {check.code for check in result.checks if check.status == NOT_APPLICABLE}
-    names = [
-        name
-        for name in workflow.offered(case, request.user.role)
-        if name in FORMS and EVIDENCE_OF.get(name) not in not_applicable
-    ]
+    not_asked = {name for name, code in EVIDENCE_OF.items() if code in not_applicable}  # nor listed, if none
+    names = [name for name in workflow.offered(case, request.user.role) if name in FORMS and name not in not_asked]
     if bound and bound[0] not in names:
         names.append(bound[0])  # refused because the case moved on: the form stays, with the reason
     forms_shown = {name: bound[1] if bound and bound[0] == name else _form(name, case) for name in names}
@@ -751,6 +749,7 @@ def _case_page(request, case, status=200, bound=None):
             "as_of": as_of,
             "on_decision_day": as_of == decision_day,
             "forms": forms_shown,
+            "not_asked": not_asked,
             "decision": decision,
             "referral": case.referrals.select_related("court").order_by("-on").first(),
             "case_pages": extensions.pages_of(case, request.user),

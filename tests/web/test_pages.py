@@ -862,7 +862,7 @@ def test_the_case_page_offers_the_evidence_of_a_check_only_where_the_check_appli
         make_applicant(district, citizenship="KZ", residence="KZ", last_name="Abenova"),
         make_applicant(district, citizenship="KZ", residence="KZ", sex="M", last_name="Abenov"),
     ]
-    shown = {}
+    shown, listed = {}, {}
     for family in (foreign, resident):
         case = adoption_services.open_case(actor=None, children=[child], applicants=family, opened_on=ago(100))
         complete_file(case, [child], family, foreign=family is foreign)
@@ -870,10 +870,36 @@ def test_the_case_page_offers_the_evidence_of_a_check_only_where_the_check_appli
         shown[family is foreign] = {
             step for step in ("contacts", "consents", "domestic-search") if f'action="/cases/{case.pk}/{step}/"' in page
         }
+        listed[family is foreign] = {step for step, title in TITLES.items() if f"<h3>{title}</h3>" in page}
         adoption_services.withdraw_case(actor=None, case=case, on=now)
     ten = {"consents"} if turns_ten <= 0 else set()
     assert shown[True] == {"contacts", "domestic-search"} | ten
     assert shown[False] == ten
+    assert listed == shown  # the file lists what it asks for (none recorded here)
+
+
+TITLES = {
+    "contacts": "Personal contacts",
+    "consents": "Consents",
+    "domestic-search": "Search for a family in Kazakhstan",
+}
+
+
+def test_the_case_file_lists_the_records_of_a_check_that_does_not_apply_when_there_are(client, users, district):
+    """An imported history, or a consent recorded before the rule read a child's age, is never
+    hidden: only an empty list is left out."""
+    from adoption import services as adoption_services
+    from adoption.models import Contact
+    from tests.adoption.conftest import complete_file, make_applicant
+
+    child = make_child(district)
+    family = [make_applicant(district, citizenship="KZ", residence="KZ", last_name="Abenova")]
+    case = adoption_services.open_case(actor=None, children=[child], applicants=family, opened_on=ago(100))
+    complete_file(case, [child], family, foreign=False)
+    Contact.objects.create(case=case, applicant=family[0], child=child, on=ago(50))
+    page = login(client, users["guardianship"]).get(f"/cases/{case.pk}/").content.decode()
+    assert "<h3>Personal contacts</h3>" in page and f'action="/cases/{case.pk}/contacts/"' not in page
+    assert "<h3>Consents</h3>" not in page
 
 
 def test_a_childs_record_is_corrected_on_its_page_and_a_correction_made_meanwhile_is_kept(
