@@ -195,12 +195,30 @@ def update_applicant(*, actor: User | None, applicant: Applicant, version: int |
     changed = {name: value for name, value in _applicant_values(changes).items() if value != getattr(applicant, name)}
     if not changed:
         return applicant  # nothing to write, nothing to audit
+    deriving = {"citizenship", "residence_country"} & set(changed)  # what a case's category is derived from
+    cases = Case.objects.select_for_update().filter(applicant_links__applicant=applicant).order_by("pk")
+    if deriving and Decision.objects.filter(case__in=cases).exists():
+        raise ConflictError(
+            sorted(deriving)[0],
+            "case_decided",
+            _("A case of this applicant is decided: the court decided on this citizenship and residence."),
+        )
     before = snapshot(applicant)
     for name, value in changed.items():
         setattr(applicant, name, value)
     applicant.version += 1
     applicant.save()
     record_write(actor=actor, verb=Verb.UPDATE_APPLICANT, obj=applicant, before=before)
+    for case in cases if deriving else ():  # none decided: each derived again (RULES §1)
+        facts = _applicant_facts(case.applicants.all())
+        relative = case.child_links.filter(is_relative=True).exists()
+        audited_update(
+            case,
+            actor=actor,
+            verb=Verb.DERIVE_CASE_AGAIN,
+            category=rules.derive_category(facts, relative=relative),
+            receiving_country=rules.receiving_country(facts),
+        )
     return applicant
 
 

@@ -71,6 +71,7 @@ class Verb(StrEnum):
     CREATE_APPLICANT = "create_applicant"
     UPDATE_APPLICANT = "update_applicant"
     OPEN_CASE = "open_case"
+    DERIVE_CASE_AGAIN = "derive_case_again"
     ADD_DOCUMENT = "add_document"
     RECORD_CONTACT = "record_contact"
     RECORD_CONSENT = "record_consent"
@@ -135,6 +136,7 @@ VERB_LABELS = {
     Verb.CREATE_APPLICANT: _("applicant recorded"),
     Verb.UPDATE_APPLICANT: _("applicant's record corrected"),
     Verb.OPEN_CASE: _("case opened"),
+    Verb.DERIVE_CASE_AGAIN: _("case's category derived again from its applicants"),
     Verb.ADD_DOCUMENT: _("document added"),
     Verb.RECORD_CONTACT: _("contact recorded"),
     Verb.RECORD_CONSENT: _("child's consent recorded"),

@@ -275,3 +275,43 @@ def test_a_fact_that_bars_an_applicant_arising_during_the_case_is_recorded_and_f
     stale = api(users["guardianship"]).patch(url, {"first_name": "Anne", "version": wife.version}, format="json")
     assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "stale"
     assert Applicant.objects.get(pk=wife.pk).first_name == "Ann"
+
+
+def test_an_applicants_corrected_residence_makes_the_case_an_adoption_abroad_until_it_is_decided(
+    api, users, district, court
+):
+    """A case's category and receiving country are derived from its applicants when it opens
+    (RULES §1). A family recorded as living in Kazakhstan that lives in the United States kept a
+    case of resident citizens after the correction: no consular registration would have been
+    expected of the child. Before the decision the case is derived again; after it, the
+    correction that would change what the court decided on is refused."""
+    from adoption.models import Case, Category
+    from tests.adoption.conftest import adopt_abroad, complete_file, make_applicant, make_child
+
+    child = make_child(district)
+    family = [make_applicant(district, citizenship="KZ", residence="KZ", last_name="Abenova")]
+    case = services.open_case(actor=None, children=[child], applicants=family, opened_on=ago(100))
+    complete_file(case, [child], family, foreign=False)
+    assert (case.category, case.receiving_country) == (Category.RESIDENT_CITIZEN, "")
+    answer = api(users["guardianship"]).patch(
+        f"/api/v1/applicants/{family[0].pk}/", {"residence_country": "US"}, format="json"
+    )
+    assert answer.status_code == 200
+    case = Case.objects.get(pk=case.pk)
+    assert (case.category, case.receiving_country) == (Category.NONRESIDENT_CITIZEN, "US")
+    event = AuditEvent.objects.filter(object_type="adoption.case", object_id=str(case.pk)).latest("id")
+    assert event.before is not None and event.before["receiving_country"] == ""
+
+    decided, _child = adopt_abroad(district, court, last_name="Decided")
+    adopter = decided.applicants.first()
+    refused = api(users["guardianship"]).patch(
+        f"/api/v1/applicants/{adopter.pk}/", {"citizenship": "KZ"}, format="json"
+    )
+    assert refused.status_code == 409 and refused.json()["errors"][0]["code"] == "case_decided"
+    assert Case.objects.get(pk=decided.pk).category == Category.FOREIGNER
+    assert (
+        api(users["guardianship"])
+        .patch(f"/api/v1/applicants/{adopter.pk}/", {"first_name": "Anna"}, format="json")
+        .status_code
+        == 200
+    )
