@@ -547,6 +547,18 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
         assert status in page.locator(f"tr[data-check={code}]").inner_text()
     accessible(page)
     snap(page, "case-stepparent")
+    # the stepfather's page, from the case file: his birth date typed a day off is corrected there
+    page.click("section[aria-labelledby=file] >> text=Нурланов Ерлан")
+    page.wait_for_selector("h2#registers")
+    page.click("text=Correct the record")
+    page.fill("#correct-birth_date", "1988-08-09")
+    page.click("section[aria-labelledby=facts] button[type=submit]")
+    page.wait_for_selector("text=Record corrected.")
+    stepfather.refresh_from_db()
+    assert stepfather.birth_date == datetime.date(1988, 8, 9) and stepfather.version == 2
+    accessible(page)
+    page.click(f"a[href='/cases/{case.pk}/']")
+    page.wait_for_selector("text=Eligible on this date.")
     page.locator("#referral-court").select_option(str(court.pk))
     page.locator("#referral-on").fill(ago(10).isoformat())
     page.locator("section:has(h2:text('Refer to a court')) button").click()
