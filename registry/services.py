@@ -45,6 +45,8 @@ from .models import (
     RegisterEntry,
 )
 
+# what duplicate detection compares (`duplicates_among`): a correction of any of them compares again
+COMPARED = frozenset({"last_name", "first_name", "patronymic", "sex", "birth_date", "birth_registration_number"})
 EDITABLE_FIELDS = (
     "last_name",
     "first_name",
@@ -327,6 +329,12 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
     child.version += 1
     child.save()
     record_write(actor=actor, verb="update_child", obj=child, before=before)
+    # compared again as it is now, as a new record is (RULES §9: a sealed identity never is)
+    if set(changes) & COMPARED and not sealing.is_sealed(child):
+        DuplicateFlag.objects.bulk_create(
+            [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in find_duplicates(child)],
+            ignore_conflicts=True,
+        )
     return child
 
 

@@ -61,6 +61,34 @@ def test_a_transliterated_name_with_the_same_sex_and_birth_date_is_flagged(api, 
     assert api(users["guardianship"]).post("/api/v1/children/", other_day, format="json").json()["warnings"] == []
 
 
+def test_a_correction_that_makes_a_child_look_like_another_flags_them(api, users, make_child, days_ago):
+    """A child recorded with a name typed wrong is compared with the others when it is created,
+    under the wrong name; corrected, it was compared with no one, and a child recorded twice (two
+    registers, two families) went unflagged."""
+    existing = make_child(last_name="Сериков", first_name="Алмаз", sex="M", birth_date=days_ago(2000))
+    typed = make_child(last_name="Абдуллаев", first_name="Алмаз", sex="M", birth_date=days_ago(2000))
+    assert not DuplicateFlag.objects.filter(child=typed).exists()  # not similar as typed
+    client = api(users["guardianship"])
+    assert client.patch(f"/api/v1/children/{typed.pk}/", {"first_name": "Алмас"}, format="json").status_code == 200
+    assert not DuplicateFlag.objects.filter(child=typed).exists()  # a correction elsewhere: still no one alike
+    assert client.patch(f"/api/v1/children/{typed.pk}/", {"last_name": "Serikov"}, format="json").status_code == 200
+    assert list(DuplicateFlag.objects.filter(child=typed).values_list("other_id", "reason")) == [
+        (existing.pk, "name_and_birth_date")
+    ]
+    numbered = make_child(last_name="Другой", first_name="Ребёнок", sex="F", birth_date=days_ago(900))
+    existing.birth_registration_number = "BR-500"
+    existing.save()
+    assert (
+        client.patch(
+            f"/api/v1/children/{numbered.pk}/", {"birth_registration_number": " BR-500 "}, format="json"
+        ).status_code
+        == 200
+    )
+    assert list(DuplicateFlag.objects.filter(child=numbered).values_list("other_id", "reason")) == [
+        (existing.pk, "birth_registration_number")
+    ]
+
+
 @pytest.mark.parametrize(
     "a, b",
     [
@@ -120,3 +148,23 @@ def test_the_bound_lets_through_names_the_rule_then_refuses():
     """The bound only narrows: an import still judges what passes it by the rule itself."""
     a, b = name_key("Omarova Aigerim"), name_key("Omarova Arieigm")
     assert names_maybe_similar(a, [b]) == [0] and not names_similar(a, b)
+
+
+def test_a_sealed_childs_corrected_birth_date_compares_it_with_no_one(
+    api, users, district, court, make_child, days_ago
+):
+    """RULES §9: a sealed identity never matches, so a flag never tells that a child recorded
+    since is the adopted one (its birth registration number is kept, sealed)."""
+    from registry.models import Child
+    from tests.adoption.conftest import adopt_abroad
+
+    _case, adopted = adopt_abroad(district, court, last_name="Sealed")
+    Child.objects.filter(pk=adopted.pk).update(birth_registration_number="BR-77")
+    make_child(
+        last_name="Other", first_name="Child", sex="F", birth_date=days_ago(1500), birth_registration_number="BR-77"
+    )
+    answer = api(users["guardianship"]).patch(
+        f"/api/v1/children/{adopted.pk}/", {"birth_date": days_ago(1501).isoformat()}, format="json"
+    )
+    assert answer.status_code == 200
+    assert not DuplicateFlag.objects.filter(child=adopted).exists()
