@@ -128,15 +128,11 @@ def _applicant_errors(values: dict) -> list[FieldError]:
 
 
 def _applicant_values(values: dict) -> dict:
-    """The values as stored: names and numbers without surrounding spaces, the barring facts once each, in order."""
-    return {
-        name: sorted(set(value or ()))
-        if name == "barring_facts"
-        else value.strip()
-        if isinstance(value, str)
-        else value
-        for name, value in values.items()
-    }
+    """The values as stored: texts without surrounding spaces, the barring facts once each, in order."""
+    stored = {name: value.strip() if isinstance(value, str) else value for name, value in values.items()}
+    if "barring_facts" in stored:
+        stored["barring_facts"] = sorted(set(stored["barring_facts"] or ()))
+    return stored
 
 
 @for_roles(Role.GUARDIANSHIP, scope=("district",))
