@@ -65,4 +65,4 @@ def register() -> None:
             more="web-cases",
         )
     )
-    search.finders.append(search.Finder(FILE_READERS, _("Applicants"), find_applicants))  # the applicant's page
+    search.finders.append(search.Finder(FILE_READERS, _("Applicants"), find_applicants))  # each opens its page

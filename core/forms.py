@@ -46,7 +46,7 @@ def correct(request, form: forms.BaseForm, service, to: str, **record):
     caller shows the page again with the form and its errors)."""
     if not form.is_valid():
         return None
-    ((name, obj),) = record.items()
+    ((_keyword, obj),) = record.items()
     changes = form.changes(obj)  # type: ignore[attr-defined]
     if not changes:
         messages.info(request, _("Nothing was changed."))
