@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.audit import VERB_LABELS, history_of
 from core.countries import KZ
 from core.dates import today
 from core.errors import RuleError
@@ -252,6 +253,22 @@ def _child_form(form_name: str, form_class, data=None, **kwargs):
     return form_class(data, auto_id=f"{form_name.removesuffix('_form')}-%s", **kwargs)
 
 
+def changes_to(child) -> list[dict]:
+    """Each change to the child's file, newest first: when, what (the audit's words) and who; no
+    value (the record shows what it is now, and the auditor's page what it was)."""
+    roles = dict(Role.choices)
+    return [
+        {
+            "at": event.at,
+            "what": VERB_LABELS.get(event.verb, event.verb),
+            "who": f"{event.actor.username} · {roles.get(event.actor_role, event.actor_role)}"
+            if event.actor
+            else _("the system"),
+        }
+        for event in history_of(child).reverse()
+    ]
+
+
 def _child_page(request, child, status=200, unsealed=False, **forms_given):
     role = request.user.role
     identity = sealing.disclose(child, unsealed=unsealed)
@@ -296,6 +313,7 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
     context["today"] = today()
     context["next_step"] = work.next_step(request.user, child, context["today"])
     context["timeline"] = timeline(child, request.user, sealed=identity["sealed"], grounds=grounds)
+    context["changes"] = changes_to(child)
     context["sealed"] = identity["sealed"]
     context["may_unseal"] = identity["sealed"] and sealing.may_unseal(request.user, child)
     return render(request, "registry/child.html", context, status=status)

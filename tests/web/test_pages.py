@@ -1083,3 +1083,21 @@ def test_an_applicants_record_is_corrected_on_the_applicants_page(client, users,
 
     elsewhere = make_applicant(other_district, citizenship="KZ", residence="KZ", last_name="Elsewhere")
     assert client.post(f"/applicants/{elsewhere.pk}/correct/", offered).status_code == 404
+
+
+def test_the_childs_page_says_who_changed_the_record_and_when(client, users, district, court):
+    """`GET /children/{id}/history/` gives every change and who made it; the page gave the dates
+    of what happened, never who wrote it: after a correction, the agency could not see who had
+    changed the birth date. Each change is listed by what it was and who (no value: a sealed
+    child's list says no more than that)."""
+    from registry import services as registry_services
+
+    child = make_child(district, last_name="Historied")
+    registry_services.update_child(actor=users["guardianship"], child=child, health_notes="asthma")
+    page = login(client, users["regional"]).get(f"/children/{child.pk}/").content.decode()
+    listed = re.search(r'<details id="changes">(.*?)</details>', page, re.S)
+    assert listed is not None
+    rows = re.findall(r"<li>(.*?)</li>", listed.group(1), re.S)
+    assert "child&#x27;s record corrected" in rows[0] and users["guardianship"].username in rows[0]  # newest first
+    assert "child recorded" in rows[-1] and "the system" in rows[-1]  # the test's services write as no one
+    assert "asthma" not in listed.group(1)  # what it changed is the record's, not the list's
