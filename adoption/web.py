@@ -18,7 +18,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.audit import note_read
+from core.audit import changes_to, note_read
 from core.dates import in_text, today
 from core.forms import (
     CountryField,
@@ -616,6 +616,7 @@ def _applicant_page(request, applicant, status=200, form=None, correct_form=None
             "barring": [BarringFact(code).label for code in applicant.barring_facts if code in BarringFact.values],
             "form": form or _registration_form(request.user, applicant),
             "correct_form": correct_form or _correct_form(request.user, applicant),
+            "changes": changes_to(applicant),
             "cases": selectors.cases_for(request.user)
             .filter(applicant_links__applicant=applicant)
             .order_by("-opened_on", "-id"),

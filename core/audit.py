@@ -369,6 +369,24 @@ def history_of(obj: models.Model):
     )
 
 
+def changes_to(obj: models.Model) -> list[dict]:
+    """Each change to the file `obj`, newest first, as its page lists them: when, what (the audit's
+    words) and who. No value: the record shows what it is now, the auditor's page what it was."""
+    from .models import Role
+
+    roles = dict(Role.choices)
+    return [
+        {
+            "at": event.at,
+            "what": VERB_LABELS.get(event.verb, event.verb),
+            "who": f"{event.actor.username} · {roles.get(event.actor_role, event.actor_role)}"
+            if event.actor
+            else _("the system"),
+        }
+        for event in history_of(obj).reverse()
+    ]
+
+
 # --- what a reader of the audit log sees -------------------------------------------------
 # An app whose records need hiding in snapshots (registry: a sealed child's identity) registers
 # a function: given the page of events, it returns how to show each event's answer.

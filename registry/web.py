@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.audit import VERB_LABELS, history_of
+from core.audit import changes_to
 from core.countries import KZ
 from core.dates import today
 from core.errors import RuleError
@@ -251,22 +251,6 @@ def _child_form(form_name: str, form_class, data=None, **kwargs):
     """A form of the child's page: its fields' ids carry its name (`ground-number`, `consent-number`),
     as the page shows several forms with fields of the same name at once."""
     return form_class(data, auto_id=f"{form_name.removesuffix('_form')}-%s", **kwargs)
-
-
-def changes_to(child) -> list[dict]:
-    """Each change to the child's file, newest first: when, what (the audit's words) and who; no
-    value (the record shows what it is now, and the auditor's page what it was)."""
-    roles = dict(Role.choices)
-    return [
-        {
-            "at": event.at,
-            "what": VERB_LABELS.get(event.verb, event.verb),
-            "who": f"{event.actor.username} · {roles.get(event.actor_role, event.actor_role)}"
-            if event.actor
-            else _("the system"),
-        }
-        for event in history_of(child).reverse()
-    ]
 
 
 def _child_page(request, child, status=200, unsealed=False, **forms_given):

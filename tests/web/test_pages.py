@@ -1077,6 +1077,9 @@ def test_an_applicants_record_is_corrected_on_the_applicants_page(client, users,
     assert (wife.barring_facts, wife.first_name, wife.version) == (["removed_as_guardian"], "Aigul", 2)
     page = client.get(url).content.decode()
     assert "Record corrected." in page and "removed as a guardian for failing the duties" in page
+    changes = re.search(r'<details id="changes">(.*?)</details>', page, re.S)
+    assert changes is not None and users["guardianship"].username in changes.group(1).split("</li>")[0]
+    assert "applicant&#x27;s record corrected" in changes.group(1)
     stale = client.post(form.action, {**offered, "first_name": "Aigerim"})  # the form as opened before
     assert stale.status_code == 400 and "changed by someone else" in stale.content.decode()
     assert Applicant.objects.get(pk=wife.pk).first_name == "Aigul"
