@@ -957,6 +957,11 @@ def test_a_childs_record_is_corrected_on_its_page_and_a_correction_made_meanwhil
     assert stale.status_code == 400 and "changed by someone else" in stale.content.decode()
     child.refresh_from_db()
     assert child.first_name == "Yulia" and child.version == int(offered["version"]) + 1
+    # the day of the first register entry, on the version now shown
+    on_the_day = {**corrected, "identified_on": first_entry.isoformat(), "version": child.version}
+    assert client.post(form.action, on_the_day).status_code == 302
+    child.refresh_from_db()
+    assert child.identified_on == first_entry
 
     elsewhere = make_child(other_district, last_name="Elsewhere")  # another district's child is not found
     assert client.post(f"/children/{elsewhere.pk}/correct/", offered).status_code == 404
@@ -971,7 +976,7 @@ def test_a_childs_record_is_corrected_on_its_page_and_a_correction_made_meanwhil
         answer = client.post(f"/children/{adopted.pk}/correct/", guess | {"version": adopted.version})
         assert answer.status_code == 400 and "sealed: it cannot be changed here" in answer.content.decode()
     adopted.refresh_from_db()
-    assert adopted.last_name == "Sealed" and AuditEvent.objects.filter(verb="update_child").count() == events + 1
+    assert adopted.last_name == "Sealed" and AuditEvent.objects.filter(verb="update_child").count() == events + 2
 
 
 def test_an_applicants_entry_on_the_register_is_renewed_on_the_applicants_page(client, users, district, other_district):
