@@ -557,6 +557,8 @@ def test_a_stepparent_adoption_in_a_browser(browser, live_server, monkeypatch):
     stepfather.refresh_from_db()
     assert stepfather.birth_date == datetime.date(1988, 8, 9) and stepfather.version == 2
     accessible(page)
+    page.click("#changes summary")  # who changed the record
+    snap(page, "applicant")
     page.click(f"a[href='/cases/{case.pk}/']")
     page.wait_for_selector("text=Eligible on this date.")
     page.locator("#referral-court").select_option(str(court.pk))
