@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.audit import changes_to, note_read
-from core.dates import in_text, today
+from core.dates import age_on, in_text, today
 from core.forms import (
     CountryField,
     DateField,
@@ -59,7 +59,7 @@ from .models import (
     Participant,
     Register,
 )
-from .rules import NOT_APPLICABLE
+from .rules import CONSENT_AGE, NOT_APPLICABLE
 from .selectors import applicant_name_q
 
 READERS = FILE_READERS
@@ -274,6 +274,13 @@ class ContactForm(CaseChoicesForm):
 class ConsentForm(CaseChoicesForm):
     child = forms.ModelChoiceField(label=_("Child"), queryset=Child.objects.none())
     given_on = DateField(label=_("Consent given on"))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        # of the case's children, those of an age to consent (MFA art. 84): a younger one's, no check reads
+        on = today()
+        of_age = [child.pk for child in case.children.all() if age_on(child.birth_date, on) >= CONSENT_AGE]
+        choose_among(self, "child", case.children.filter(pk__in=of_age), sealing.shown_name)
 
 
 class DomesticSearchForm(forms.Form):

@@ -1109,3 +1109,27 @@ def test_the_childs_page_says_who_changed_the_record_and_when(client, users, dis
     assert "child&#x27;s record corrected" in rows[0] and users["guardianship"].username in rows[0]  # newest first
     assert "child recorded" in rows[-1] and "the system" in rows[-1]  # the test's services write as no one
     assert "asthma" not in listed.group(1)  # what it changed is the record's, not the list's
+
+
+def test_a_childs_consent_is_asked_of_the_children_of_ten_or_more_only(client, users, district):
+    """MFA art. 84: the consent of a child of 10 or more. Brothers of 11 and 4 in one case: the
+    form chose between both, and the four-year-old's consent, which no check reads, was recorded."""
+    from adoption import services as adoption_services
+    from adoption.models import Consent
+    from tests.adoption.conftest import complete_file, make_applicant
+
+    older = make_child(district, birth_days_ago=11 * 365, last_name="Older")
+    younger = make_child(district, birth_days_ago=4 * 365, last_name="Younger")
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Smith-Jones")]
+    case = adoption_services.open_case(actor=None, children=[older, younger], applicants=couple, opened_on=ago(100))
+    complete_file(case, [older, younger], couple)
+    page = login(client, users["guardianship"]).get(f"/cases/{case.pk}/").content.decode()
+    select = re.search(r'<select name="child"[^>]*id="consents-child".*?</select>', page, re.S)
+    assert select is not None and f'value="{older.pk}"' in select.group(0)
+    assert f'value="{younger.pk}"' not in select.group(0)
+    refused = client.post(f"/cases/{case.pk}/consents/", {"child": younger.pk, "given_on": ago(1).isoformat()})
+    assert refused.status_code == 400 and not Consent.objects.filter(child=younger).exists()
+    assert (
+        client.post(f"/cases/{case.pk}/consents/", {"child": older.pk, "given_on": ago(1).isoformat()}).status_code
+        == 302
+    )
