@@ -205,6 +205,16 @@ def find_duplicates(child: Child) -> list[rules.DuplicateCandidate]:
     return duplicates_among(child, stored_alike(duplicate_query([child])))
 
 
+def flag_duplicates(child: Child) -> list[rules.DuplicateCandidate]:
+    """Flag the likely duplicates of `child` as it is stored now, for staff to check (a flag
+    already there stays one); returns them."""
+    candidates = find_duplicates(child)
+    DuplicateFlag.objects.bulk_create(
+        [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in candidates], ignore_conflicts=True
+    )
+    return candidates
+
+
 DUPLICATE_TEXTS = {
     "elsewhere": gettext_lazy(
         "A child recorded in another district may be the same child; "
@@ -276,10 +286,7 @@ def create_child(
         search_name=rules.name_key(last_name, first_name, patronymic),
     )
     record_write(actor=actor, verb="create_child", obj=child)
-    candidates = find_duplicates(child)
-    DuplicateFlag.objects.bulk_create(
-        [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in candidates], ignore_conflicts=True
-    )
+    candidates = flag_duplicates(child)
     return child, [duplicate_warning(c, district.pk) for c in candidates]
 
 
@@ -331,10 +338,7 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
     record_write(actor=actor, verb="update_child", obj=child, before=before)
     # compared again as it is now, as a new record is (RULES §9: a sealed identity never is)
     if set(changes) & COMPARED and not sealing.is_sealed(child):
-        DuplicateFlag.objects.bulk_create(
-            [DuplicateFlag(child=child, other_id=c.child_id, reason=c.reason) for c in find_duplicates(child)],
-            ignore_conflicts=True,
-        )
+        flag_duplicates(child)
     return child
 
 

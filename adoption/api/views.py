@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404  # DRF's: a malformed id is a 404, not a 500
 from rest_framework.response import Response
 
-from core.api.mixins import ScopedContextMixin
+from core.api.mixins import ScopedContextMixin, correction
 from core.api.serializers import AsOfSerializer
 from core.audit import note_read
 from core.dates import today
@@ -76,12 +76,7 @@ class ApplicantViewSet(
         """Correct the record, or record what arose since (CMF art. 91: a fact that bars adopting)."""
         may(request.user, services.update_applicant)
         applicant = self.get_object()
-        data = ApplicantUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        version = changes.pop("version", None)
-        if version is None:
-            version = whole_number(request.headers.get("If-Match", "").strip('"W/ '))
+        version, changes = correction(request, ApplicantUpdateSerializer)
         applicant = services.update_applicant(actor=request.user, applicant=applicant, version=version, **changes)
         return Response(ApplicantSerializer(applicant).data)
 

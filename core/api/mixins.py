@@ -1,6 +1,7 @@
 from rest_framework.generics import GenericAPIView
 
 from core.errors import may
+from core.numbers import whole_number
 
 
 class ScopedContextMixin(GenericAPIView):
@@ -20,3 +21,15 @@ class ScopedContextMixin(GenericAPIView):
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+
+def correction(request, serializer_class) -> tuple[int | None, dict]:
+    """A PATCH that corrects a record: (the version the user saw, the changes). The version is the
+    body's `version`, else the `If-Match` header's (a stale one is the service's 409)."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    changes = dict(serializer.validated_data)
+    version = changes.pop("version", None)
+    if version is None:
+        version = whole_number(request.headers.get("If-Match", "").strip('"W/ '))
+    return version, changes

@@ -5,11 +5,11 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404  # DRF's: a malformed id is a 404, not a 500
 from rest_framework.response import Response
 
+from core.api.mixins import correction
 from core.api.pagination import CursorPagination
 from core.audit import history_of, note_read
 from core.errors import may
 from core.models import Role
-from core.numbers import whole_number
 from core.permissions import FILE_READERS, roles
 
 from .. import sealing, selectors, services
@@ -67,13 +67,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def partial_update(self, request, pk=None):
         child = self.get_object()
         may(request.user, services.update_child)
-        data = ChildUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        version = changes.pop("version", None)
-        if_match = request.headers.get("If-Match", "").strip('"W/ ')
-        if version is None:
-            version = whole_number(if_match)
+        version, changes = correction(request, ChildUpdateSerializer)
         child = services.update_child(actor=request.user, child=child, version=version, **changes)
         return Response(ChildSerializer(child).data)
 
