@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Lookup
+from django.db.models.functions import Upper
 
 
 @models.IntegerField.register_lookup  # and so every integer field: big, positive, auto
@@ -38,3 +39,6 @@ class InArray(Lookup):
 class TextInArray(InArray):
     convert = str
     array_type = "text[]"
+
+
+models.CharField.register_lookup(Upper)  # `<text field>__upper__in_array=values`: on an index of UPPER(field)

@@ -29,7 +29,7 @@ from core.tabular import CellError, parse_choice, parse_date, read_rows, require
 
 from . import services
 from .models import Child, DuplicateFlag, Level, RegisterEntry, Sex
-from .rules import Entry, entry_ends, name_key, names_maybe_similar, register_state_on
+from .rules import Entry, entry_ends, name_key, names_maybe_similar, number_key, register_state_on
 from .services import Stored
 
 COLUMNS = [
@@ -307,19 +307,19 @@ def flag_duplicates(
     alike = services.stored_alike_by_key(children)
     same_number = defaultdict(list)
     for other in services.stored_alike(services.same_number_query(children)):
-        same_number[other.birth_registration_number].append(other)
+        same_number[number_key(other.birth_registration_number)].append(other)
     known = defaultdict(list)  # `among`, by sex and birth date
     for other in among:
         known[other.sex, other.birth_date].append(other)
         if other.birth_registration_number:
-            same_number[other.birth_registration_number].append(other)
+            same_number[number_key(other.birth_registration_number)].append(other)
     warnings, flags, texts = [], [], services.duplicate_texts()
     for child in children:
         key = (child.sex, child.birth_date)
         stored = alike.get(key)
         near = [stored.stored(key, i) for i in names_maybe_similar(child.search_name, stored.names)] if stored else []
         near += known.get(key, ())
-        near += same_number.get(child.birth_registration_number, ())
+        near += same_number.get(number_key(child.birth_registration_number), ())
         others = {o.pk: o for o in near if o.pk < child.pk and (comparable is None or comparable(child.pk, o.pk))}
         candidates = services.duplicates_among(child, sorted(others.values(), key=lambda o: o.pk))
         flags += [(child.pk, c.child_id, c.reason) for c in candidates]

@@ -282,6 +282,12 @@ def _letters(name: str) -> Counter:
     return Counter(name)
 
 
+def number_key(number: str) -> str:
+    """A birth registration number as compared: `br-500` is `BR-500`, as the search finds it (the
+    database's `UPPER` narrows the candidates, on its expression index)."""
+    return number.strip().upper()
+
+
 @dataclass
 class DuplicateCandidate:
     child_id: int

@@ -114,19 +114,21 @@ def alike_query(children) -> Q:
 
 def same_number_query(children) -> Q:
     """Children with the birth registration number of any of `children`."""
-    numbers = {c.birth_registration_number for c in children if c.birth_registration_number}
-    return Q(birth_registration_number__in_array=numbers) if numbers else Q(pk__in=[])
+    numbers = {rules.number_key(c.birth_registration_number) for c in children if c.birth_registration_number}
+    return Q(birth_registration_number__upper__in_array=numbers) if numbers else Q(pk__in=[])
 
 
 def duplicates_among(child: Child | Stored, others) -> list[rules.DuplicateCandidate]:
     """Likely duplicates of `child` among `others` (in any district): the same birth registration
-    number, or the same sex and birth date and a similar name (Cyrillic and Latin spellings
+    number (in either case), or the same sex and birth date and a similar name (Cyrillic and Latin spellings
     fold to one key)."""
     found = []
     for other in others:
         if other.pk == child.pk:
             continue
-        if child.birth_registration_number and other.birth_registration_number == child.birth_registration_number:
+        if child.birth_registration_number and rules.number_key(other.birth_registration_number) == rules.number_key(
+            child.birth_registration_number
+        ):
             found.append(rules.DuplicateCandidate(other.pk, "birth_registration_number", other.district_id))
         elif (
             other.sex == child.sex
