@@ -14,8 +14,8 @@ from django.utils.translation import gettext_noop
 from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
 from core.deadlines import reminded, reminder_kind
 from core.errors import ConflictError
-from core.models import Policy, Reminder
-from core.services import create_reminders
+from core.models import Policy, Reminder, User
+from core.services import close_reminders, create_reminders
 
 from .models import Child, ChildStatus, DeregistrationReason, Level
 
@@ -64,19 +64,14 @@ def due_on_register(children, until: datetime.date, steps: dict, levels=None):
     return children.filter(due).annotate(deadline=Case(*deadlines, output_field=DateField()))
 
 
-def sweep_registers(*, on: datetime.date | None = None) -> dict:
-    """Derive what is due from the database (§2, §7): escalation reminders, and children who
-    turned 18 leave the registers. Idempotent: run it as often and in as many workers as you like."""
-    from . import services  # leaving the registers at 18 is a write of the registry
-
-    on = on or today()
-    policy = Policy.on(on)  # the parameters in effect on the day swept (RULES v2 §10)
-    active = Child.objects.filter(status=ChildStatus.REGISTERED)
-    steps = register_steps(policy)
-    # One query for the three steps; what an earlier sweep already created is skipped in SQL.
+def remind_escalations(children, on: datetime.date) -> int:
+    """The reminders of the steps on the registers (§2) of `children` due by `on`, in one query
+    (the parameters in effect on `on`: RULES v2 §10); what an earlier sweep already created is
+    skipped in SQL. Returns how many were created."""
+    steps = register_steps(Policy.on(on))
     already = reminded(ESCALATION_REMINDER, subject_type="child", due_on=OuterRef("deadline"))
     overdue_children = (
-        due_on_register(active, on, steps)
+        due_on_register(children, on, steps)
         .exclude(already)
         .values_list("id", "register_level", "deadline", "district_id", "district__region_id")
     )
@@ -88,7 +83,38 @@ def sweep_registers(*, on: datetime.date | None = None) -> dict:
             kind=ESCALATION_REMINDER, subject_type="child", subject_id=child_id, due_on=due_on, detail=detail, **org
         )
 
-    escalations = create_reminders(reminder(*row) for row in overdue_children)[ESCALATION_REMINDER]
+    return create_reminders(reminder(*row) for row in overdue_children)[ESCALATION_REMINDER]
+
+
+def remind_again(child: Child, *, actor: User | None, on: datetime.date | None = None) -> None:
+    """A correction moved a date the child's next step runs from: its open reminder of another due
+    date is closed (it asked for the step by a date that is not the step's), and the step's
+    reminder is made at once if it is due (as the next sweep would), or opened again if a
+    correction closed it before (a date typed wrong, then typed back)."""
+    on = on or today()
+    step = register_steps(Policy.on(on)).get(child.register_level)
+    if child.status != ChildStatus.REGISTERED or step is None:
+        return
+    field, days, *_recipient_detail = step
+    due_on = getattr(child, field) + datetime.timedelta(days=days)
+    close_reminders(
+        kinds=[ESCALATION_REMINDER], subject_type="child", subject_id=child.pk, actor=actor, keep_due_on=due_on
+    )
+    if due_on <= on:
+        Reminder.objects.filter(
+            kind=ESCALATION_REMINDER, subject_type="child", subject_id=child.pk, due_on=due_on
+        ).update(done_at=None, done_by=None)
+        remind_escalations(Child.objects.filter(pk=child.pk), on)
+
+
+def sweep_registers(*, on: datetime.date | None = None) -> dict:
+    """Derive what is due from the database (§2, §7): escalation reminders, and children who
+    turned 18 leave the registers. Idempotent: run it as often and in as many workers as you like."""
+    from . import services  # leaving the registers at 18 is a write of the registry
+
+    on = on or today()
+    active = Child.objects.filter(status=ChildStatus.REGISTERED)
+    escalations = remind_escalations(active, on)
 
     came_of_age = 0
     # 18 x 365 days is never more than 18 years: a superset, checked exactly by is_minor below. Read

@@ -28,7 +28,7 @@ from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_rol
 from core.models import District, Role, User
 from core.services import close_reminders
 
-from . import contributions, rules, sealing
+from . import contributions, deadlines, rules, sealing
 from .deadlines import ESCALATION_REMINDER
 from .models import (
     Child,
@@ -338,6 +338,8 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
     child.version += 1
     child.save()
     record_write(actor=actor, verb="update_child", obj=child, before=before)
+    if "identified_on" in changes:  # the primary register's entry is due from it (§2)
+        deadlines.remind_again(child, actor=actor)
     # compared again as it is now, as a new record is (RULES §9: a sealed identity never is)
     if set(changes) & COMPARED and not sealing.is_sealed(child):
         flag_duplicates(child)

@@ -67,6 +67,44 @@ def test_sweeping_twice_makes_one_reminder_and_escalating_closes_it(make_child, 
     assert api(users["guardianship"]).get("/api/v1/reminders/").json()["count"] == 0
 
 
+@pytest.mark.parametrize("corrected_days_ago, due", [(2, False), (3, True), (4, True)])
+def test_a_corrected_identification_date_moves_the_reminder_of_the_primary_entry(
+    make_child, days_ago, users, api, corrected_days_ago, due
+):
+    """The reminder was made from the date first typed; a correction of that date left it as it
+    was: "overdue" on the home page for a child who was not, or an old due date for one who was."""
+    child = make_child(identified_on=days_ago(10))
+    deadlines.sweep_registers()
+    assert reminders(child) == [(days_ago(7), child.district_id, None)]
+    client = api(users["guardianship"])
+    corrected = {"identified_on": days_ago(corrected_days_ago).isoformat()}
+    assert client.patch(f"/api/v1/children/{child.pk}/", corrected, format="json").status_code == 200
+    open_ = client.get("/api/v1/reminders/").json()["results"]
+    # due three days after the corrected date: from the day it falls on (today for 3 days ago), not before
+    assert [r["due_on"] for r in open_ if r["subject"] == {"type": "child", "id": child.pk}] == (
+        [(days_ago(corrected_days_ago) + datetime.timedelta(days=3)).isoformat()] if due else []
+    )
+    closed = Reminder.objects.get(kind=KIND, subject_id=child.pk, due_on=days_ago(7))
+    assert closed.done_at is not None and closed.done_by == users["guardianship"]
+    deadlines.sweep_registers()  # the sweep agrees: nothing more to remind
+    assert Reminder.objects.filter(kind=KIND, subject_id=child.pk, done_at__isnull=True).count() == int(due)
+
+
+def test_a_correction_that_keeps_the_due_date_keeps_the_reminder(make_child, days_ago, users, api):
+    child = make_child(identified_on=days_ago(10))
+    deadlines.sweep_registers()
+    client = api(users["guardianship"])
+    assert client.patch(f"/api/v1/children/{child.pk}/", {"first_name": "Алия"}, format="json").status_code == 200
+    assert Reminder.objects.get(kind=KIND, subject_id=child.pk).done_at is None
+    # a date typed wrong, then typed back: the reminder it closed asks again (the sweep would not
+    # make it a second time: a reminder is one kind, subject and due date)
+    for typed in (days_ago(2), days_ago(10)):
+        response = client.patch(f"/api/v1/children/{child.pk}/", {"identified_on": typed.isoformat()}, format="json")
+        assert response.status_code == 200
+    assert reminders(child) == [(days_ago(7), child.district_id, None)]
+    assert Reminder.objects.get(kind=KIND, subject_id=child.pk).done_at is None
+
+
 @pytest.mark.parametrize("birthday_offset, deregistered", [(-1, True), (0, True), (1, False)])
 def test_a_child_who_turns_18_leaves_the_registers(make_child, birthday_offset, deregistered):
     """The 18th birthday yesterday / today / tomorrow."""
