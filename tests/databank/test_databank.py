@@ -298,6 +298,9 @@ def test_the_districts_pages_wishes_matches_proposal_and_answer(client, users, d
     assert backwards.status_code == 400
     page = client.get(f"/children/{child_.pk}/matches/").content.decode()
     assert f'data-family="{family_.pk}"' in page and "Propose the child" in page
+    # the family named opens its page (its record, its entries on the register, its cases)
+    assert f'<a href="/applicants/{family_.pk}/">Omarova Ann</a>' in page
+    assert client.get(f"/applicants/{family_.pk}/").status_code == 200
     assert "Families for the child" in client.get(f"/children/{child_.pk}/").content.decode()  # linked from the child
     assert client.post(f"/children/{child_.pk}/matches/", {"applicant": family_.pk}).status_code == 302
     proposal = Proposal.objects.get()
@@ -349,6 +352,9 @@ def test_a_family_registered_in_another_district_is_proposed_and_accepts_with_it
     assert [m["applicant"] for m in g.get(f"/api/v1/children/{child_.pk}/matches/").json()["results"]] == [far.pk]
     seen = {a["id"] for a in g.get("/api/v1/applicants/").json()["results"]}
     assert far.pk not in seen  # not before it is proposed a child of the district
+    client.force_login(users["guardianship"])
+    unnamed = client.get(f"/children/{child_.pk}/matches/").content.decode()
+    assert f'data-family="{far.pk}"' in unnamed and f"/applicants/{far.pk}/" not in unnamed  # nor on the page
     url = f"/api/v1/children/{child_.pk}/proposals/"
     not_in_databank = g.post(url, {"applicant": unrelated.pk, "proposed_on": ago(5).isoformat()}, format="json")
     assert not_in_databank.status_code == 400 and not Proposal.objects.exists()
@@ -381,7 +387,7 @@ def test_a_family_registered_in_another_district_is_proposed_and_accepts_with_it
     assert client.post(f"/children/{second.pk}/matches/", {"applicant": far.pk}).status_code == 302
     assert Proposal.objects.filter(child=second, applicant=far).exists()
     page = client.get(f"/children/{second.pk}/matches/").content.decode()
-    assert "Far Ann" in page and f'<input type="number" min="1" id="spouse-{far.pk}" name="spouse">' in page
+    assert f'<a href="/applicants/{far.pk}/">Far Ann</a>' in page and f'<input type="number" min="1" id="spouse-{far.pk}" name="spouse">' in page
     assert "Far" not in client.get("/databank/families/").content.decode()  # the district's own families
     narrowed = client.post(f"/databank/families/{far.pk}/", {"age_min": 0, "age_max": 1, "children": 1})
     assert narrowed.status_code in (400, 403) and FamilyWishes.objects.get(applicant=far).age_max == 17
