@@ -561,6 +561,9 @@ class Outlook(models.Model):
     # `as_of` when it is eligible, or when a check waits for an action rather than a day
     due_on = models.DateField()
     waiting = models.BooleanField(default=False)  # every blocking check passes by itself on due_on
+    # the last day the case's entries on the registers of adopters hold (the queue says it before
+    # they run out); None: no such check applies, or one fails
+    registered_through = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["district", "due_on", "case"], name="outlook_by_district")]

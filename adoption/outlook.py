@@ -28,7 +28,8 @@ SWEEP_BATCH = 2_000  # cases per sweep run, the stalest first (a run each SWEEP_
 
 def outlook_of(case: Case, on: datetime.date) -> Outlook:
     """The engine's answer for `case` on `on`, as the queue keeps it."""
-    result = rules.evaluate(load_case_facts(case, on), on)
+    facts = load_case_facts(case, on)
+    result = rules.evaluate(facts, on)
     blocking = result.failing()
     dated = [check.satisfiable_on for check in blocking if check.satisfiable_on is not None]
     waiting = bool(blocking) and len(dated) == len(blocking)
@@ -40,6 +41,7 @@ def outlook_of(case: Case, on: datetime.date) -> Outlook:
         blocking=[[check.code, check.satisfiable_on and check.satisfiable_on.isoformat()] for check in blocking],
         due_on=max(dated) if waiting else on,
         waiting=waiting,
+        registered_through=rules.registers_hold_through(facts, on),
     )
 
 
@@ -54,7 +56,7 @@ def refresh(cases, on: datetime.date | None = None) -> int:
         outlooks,
         update_conflicts=True,
         unique_fields=["case"],
-        update_fields=["district", "as_of", "eligible", "blocking", "due_on", "waiting"],
+        update_fields=["district", "as_of", "eligible", "blocking", "due_on", "waiting", "registered_through"],
     )
     return len(outlooks)
 

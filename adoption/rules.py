@@ -694,32 +694,50 @@ def foreign_dossier(facts: CaseFacts, on: date):
     return PASS, _("The application and the four reports of accredited agencies are on file and current."), None
 
 
-def registered_on_date(applicant: ApplicantFacts, register: str, on: date, policy: PolicyFacts) -> bool:
-    """On `register` on `on`: an entry with registered_on <= on <= valid_until (§11.7); the v1
-    fields of the foreign register count for `foreign_register_validity_months` (§11.6)."""
-    if any(r.register == register and r.registered_on <= on <= r.valid_until for r in applicant.registrations):
-        return True
+def registered_through(applicant: ApplicantFacts, register: str, on: date, policy: PolicyFacts) -> date | None:
+    """The last day the applicant stays on `register` from `on`, entries that follow one another
+    without a day between joined; None: not on it on `on`. An entry holds from registered_on
+    through valid_until (§11.7); the v1 fields of the foreign register count for
+    `foreign_register_validity_months` (§11.6)."""
+    spans = [(r.registered_on, r.valid_until) for r in applicant.registrations if r.register == register]
     v1_on = applicant.foreign_registered_on
-    if register != Register.FOREIGN_ADOPTERS or not applicant.foreign_register_number or v1_on is None:
-        return False
-    return v1_on <= on <= valid_through(v1_on, policy.foreign_register_validity_months)
+    if register == Register.FOREIGN_ADOPTERS and applicant.foreign_register_number and v1_on is not None:
+        spans.append((v1_on, valid_through(v1_on, policy.foreign_register_validity_months)))
+    through = None
+    while True:
+        day = on if through is None else through + timedelta(days=1)
+        holding = [end for start, end in spans if start <= day <= end]
+        if not holding:
+            return through
+        through = max(holding)
+
+
+def register_ends(facts: CaseFacts, register: str, *, citizens: bool, on: date) -> dict[int, date | None]:
+    """applicant -> the last day it stays on `register` from `on` (None: not on it), for the
+    applicants the register is for: the citizens of Kazakhstan, or the foreigners."""
+    return {
+        a.id: registered_through(a, register, on, facts.policy)
+        for a in facts.applicants
+        if (a.citizenship == KZ) == citizens
+    }
+
+
+def registers_hold_through(facts: CaseFacts, on: date) -> date | None:
+    """The last day the case's entries on the registers of adopters hold, from `on`, for the
+    checks of them that apply (the district's queue says so before they run out); None when none
+    applies or one does not pass on `on`."""
+    ends: list[date | None] = []
+    for rule_ in RULES:
+        if rule_.code in REGISTERS_OF_CHECKS and rule_.applies(facts, on) is None:
+            register, citizens = REGISTERS_OF_CHECKS[rule_.code]
+            ends += register_ends(facts, register, citizens=citizens, on=on).values()
+    days = [end for end in ends if end is not None]
+    return min(days) if days and len(days) == len(ends) else None
 
 
 @rule("FOREIGN_ADOPTER_REGISTERED", "¶58", foreign_applicants)
 def foreign_adopter_registered(facts: CaseFacts, on: date):
-    unregistered = [
-        a.id
-        for a in facts.applicants
-        if a.citizenship != KZ and not registered_on_date(a, Register.FOREIGN_ADOPTERS, on, facts.policy)
-    ]
-    if unregistered:
-        return (
-            FAIL,
-            _("Applicant %(ids)s is not on the register of foreign citizens wishing to adopt (valid on %(date)s).")
-            % {"ids": _named(facts.applicants, unregistered), "date": in_text(on)},
-            None,
-        )
-    return PASS, _("Every foreign applicant is on the register of foreign citizens wishing to adopt."), None
+    return _on_the_register(facts, "FOREIGN_ADOPTER_REGISTERED", on)
 
 
 @rule("APPLICATION_FILED", "MFA art. 76(3); ¶47")
@@ -918,19 +936,40 @@ def citizens_registering(facts: CaseFacts, on: date) -> str | None:
 
 @rule("ADOPTER_REGISTERED", "CMF art. 89", citizens_registering)
 def adopter_registered(facts: CaseFacts, on: date):
-    unregistered = [
-        a.id
-        for a in facts.applicants
-        if a.citizenship == KZ and not registered_on_date(a, Register.PROSPECTIVE_ADOPTERS, on, facts.policy)
-    ]
+    return _on_the_register(facts, "ADOPTER_REGISTERED", on)
+
+
+# the checks of the registers of adopters: the register, whether it is the citizens', what each says
+REGISTERS_OF_CHECKS = {
+    "ADOPTER_REGISTERED": (Register.PROSPECTIVE_ADOPTERS, True),
+    "FOREIGN_ADOPTER_REGISTERED": (Register.FOREIGN_ADOPTERS, False),
+}
+ON_THE_REGISTER = {  # (not on it, every one on it)
+    "ADOPTER_REGISTERED": (
+        gettext_lazy("Applicant %(ids)s is not on the register of citizens wishing to adopt (valid on %(date)s)."),
+        gettext_lazy("Every applicant who is a citizen is on the register of prospective adopters (through %(date)s)."),
+    ),
+    "FOREIGN_ADOPTER_REGISTERED": (
+        gettext_lazy(
+            "Applicant %(ids)s is not on the register of foreign citizens wishing to adopt (valid on %(date)s)."
+        ),
+        gettext_lazy(
+            "Every foreign applicant is on the register of foreign citizens wishing to adopt (through %(date)s)."
+        ),
+    ),
+}
+
+
+def _on_the_register(facts: CaseFacts, code: str, on: date):
+    """Every applicant the check's register is for is on it on `on` (§11.5-11.7); its pass says
+    through which day the entries hold."""
+    register, citizens = REGISTERS_OF_CHECKS[code]
+    ends = register_ends(facts, register, citizens=citizens, on=on)
+    unregistered = [pk for pk, end in ends.items() if end is None]
+    not_on_it, on_it = ON_THE_REGISTER[code]
     if unregistered:
-        return (
-            FAIL,
-            _("Applicant %(ids)s is not on the register of citizens wishing to adopt (valid on %(date)s).")
-            % {"ids": _named(facts.applicants, unregistered), "date": in_text(on)},
-            None,
-        )
-    return PASS, _("Every applicant who is a citizen is on the register of prospective adopters."), None
+        return FAIL, not_on_it % {"ids": _named(facts.applicants, unregistered), "date": in_text(on)}, None
+    return PASS, on_it % {"date": in_text(min(end for end in ends.values() if end))}, None
 
 
 def marked_relative(facts: CaseFacts, on: date) -> str | None:

@@ -125,6 +125,10 @@ def district_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
             kind, title = BLOCKED, _("Not eligible until these are met: %(checks)s") % {"checks": checks}
         if outlook.as_of < on:
             title += " " + _("(as of %(date)s)") % {"date": in_text(outlook.as_of)}
+        if outlook.registered_through and outlook.registered_through < until:  # runs out by `until`
+            title += " " + _(
+                "The entries on the registers of adopters hold through %(date)s: record the new ones before."
+            ) % {"date": in_text(outlook.registered_through)}
         due.append((outlook.case_id, outlook.due_on, kind, title))
     return _due(due, steps=OUTLOOKS)
 

@@ -85,6 +85,39 @@ def test_a_write_to_the_file_or_to_a_childs_record_recomputes_it(
     assert not Outlook.objects.filter(case=case).exists() and case_lines(api, users) == []
 
 
+@pytest.mark.parametrize("holds_days, told", [(29, True), (30, False)])
+def test_the_queue_says_when_the_familys_entry_on_the_register_runs_out_within_its_horizon(
+    api, users, district, django_capture_on_commit_callbacks, holds_days, told
+):
+    """A family's entry ran out while its case waited, and the queue said so only once it had: the
+    case then failed ADOPTER_REGISTERED. The line says it before, when the entry runs out within
+    the queue's days (through the 29th day: it runs out on the 30th, the horizon's last)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        child = make_child(district, last_name="Ожидаемая")
+        couple = [
+            # on the register 365 days from its entry: through `holds_days` days from today
+            make_applicant(
+                district, citizenship="KZ", residence="KZ", last_name="Abenova", registered_ago=365 - holds_days
+            ),
+            make_applicant(district, citizenship="KZ", residence="KZ", sex="M", last_name="Abenov", registered_ago=100),
+        ]
+        case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+        complete_file(case, [child], couple, foreign=False)
+    through = ago(-holds_days)
+    assert Outlook.objects.get(case=case).registered_through == through  # the sooner of the two
+    [line] = case_lines(api, users)
+    assert line["kind"] == "case_eligible"
+    said = f"The entries on the registers of adopters hold through {through.isoformat()}: record the new ones before."
+    assert (said in line["title"]) is told
+    kept = Outlook.objects.get(case=case)
+    assert (
+        outlook.outlook_of(case, through).eligible and outlook.outlook_of(case, through).registered_through == through
+    )
+    assert kept.registered_through == through
+    after = outlook.outlook_of(case, through + datetime.timedelta(days=1))  # the day after: blocked, nothing holds
+    assert not after.eligible and after.registered_through is None
+
+
 def test_a_new_entry_on_a_register_of_adopters_recomputes_the_applicants_open_cases(
     api, users, district, django_capture_on_commit_callbacks
 ):

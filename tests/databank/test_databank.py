@@ -387,7 +387,10 @@ def test_a_family_registered_in_another_district_is_proposed_and_accepts_with_it
     assert client.post(f"/children/{second.pk}/matches/", {"applicant": far.pk}).status_code == 302
     assert Proposal.objects.filter(child=second, applicant=far).exists()
     page = client.get(f"/children/{second.pk}/matches/").content.decode()
-    assert f'<a href="/applicants/{far.pk}/">Far Ann</a>' in page and f'<input type="number" min="1" id="spouse-{far.pk}" name="spouse">' in page
+    assert (
+        f'<a href="/applicants/{far.pk}/">Far Ann</a>' in page
+        and f'<input type="number" min="1" id="spouse-{far.pk}" name="spouse">' in page
+    )
     assert "Far" not in client.get("/databank/families/").content.decode()  # the district's own families
     narrowed = client.post(f"/databank/families/{far.pk}/", {"age_min": 0, "age_max": 1, "children": 1})
     assert narrowed.status_code in (400, 403) and FamilyWishes.objects.get(applicant=far).age_max == 17
