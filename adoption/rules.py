@@ -694,15 +694,26 @@ def foreign_dossier(facts: CaseFacts, on: date):
     return PASS, _("The application and the four reports of accredited agencies are on file and current."), None
 
 
+def first_foreign_entry(number: str, registered_on: date | None, months: int) -> tuple[date, date] | None:
+    """The foreign citizens' register's entry kept on the applicant by v1 (its number and date):
+    from its date through `months` later (`foreign_register_validity_months`, §11.6); None
+    without a number or a date."""
+    if not number or registered_on is None:
+        return None
+    return registered_on, valid_through(registered_on, months)
+
+
 def registered_through(applicant: ApplicantFacts, register: str, on: date, policy: PolicyFacts) -> date | None:
     """The last day the applicant stays on `register` from `on`, entries that follow one another
     without a day between joined; None: not on it on `on`. An entry holds from registered_on
     through valid_until (§11.7); the v1 fields of the foreign register count for
     `foreign_register_validity_months` (§11.6)."""
     spans = [(r.registered_on, r.valid_until) for r in applicant.registrations if r.register == register]
-    v1_on = applicant.foreign_registered_on
-    if register == Register.FOREIGN_ADOPTERS and applicant.foreign_register_number and v1_on is not None:
-        spans.append((v1_on, valid_through(v1_on, policy.foreign_register_validity_months)))
+    first = first_foreign_entry(
+        applicant.foreign_register_number, applicant.foreign_registered_on, policy.foreign_register_validity_months
+    )
+    if register == Register.FOREIGN_ADOPTERS and first:
+        spans.append(first)
     through = None
     while True:
         day = on if through is None else through + timedelta(days=1)

@@ -59,7 +59,7 @@ from .models import (
     Participant,
     Register,
 )
-from .rules import CONSENT_AGE, NOT_APPLICABLE
+from .rules import CONSENT_AGE, NOT_APPLICABLE, first_foreign_entry
 from .selectors import applicant_name_q
 
 READERS = FILE_READERS
@@ -612,13 +612,24 @@ def _correct_form(user, applicant) -> CorrectApplicantForm | None:
 def _applicant_page(request, applicant, status=200, form=None, correct_form=None):
     note_read(applicant)
     today_ = today()
-    registrations = list(applicant.registrations.all())
+    entries = [
+        (r.pk, r.get_register_display(), r.number, r.registered_on, r.valid_until)
+        for r in applicant.registrations.all()
+    ]
+    if applicant.foreign_register_number:  # v1's, kept on the applicant: its dates as the rule counts them
+        months = Policy.on(today_).foreign_register_validity_months
+        first = first_foreign_entry(applicant.foreign_register_number, applicant.foreign_registered_on, months)
+        start, end = first if first else (None, None)
+        entries.insert(0, ("v1", Register.FOREIGN_ADOPTERS.label, applicant.foreign_register_number, start, end))
     return render(
         request,
         "adoption/applicant.html",
         {
             "applicant": applicant,
-            "registrations": [(r, r.registered_on <= today_ <= r.valid_until) for r in registrations],
+            "registrations": [
+                (key, register, number, start, end, start is not None and start <= today_ <= end)
+                for key, register, number, start, end in entries
+            ],
             "register": Register(services.register_fitting(applicant)).label,
             "barring": [BarringFact(code).label for code in applicant.barring_facts if code in BarringFact.values],
             "form": form or _registration_form(request.user, applicant),

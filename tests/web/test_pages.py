@@ -7,6 +7,7 @@ import re
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from adoption.models import Referral
 from core.dates import today
@@ -1051,6 +1052,31 @@ def test_an_applicants_entry_on_the_register_is_renewed_on_the_applicants_page(c
 
     elsewhere = make_applicant(other_district, citizenship="KZ", residence="KZ", last_name="Elsewhere")
     assert login(client, users["guardianship"]).get(f"/applicants/{elsewhere.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("back, in_force", [(0, True), (1, False)])  # registered 12 months ago, or a day before
+def test_the_applicants_page_says_through_which_day_the_first_foreign_entry_holds(
+    client, users, district, back, in_force
+):
+    """The foreign citizens' register's first entry, kept on the applicant (its number and date),
+    counts for `foreign_register_validity_months` (§11.6): the page showed its date alone, so an
+    entry that had run out read as one in force, and FOREIGN_ADOPTER_REGISTERED failed with
+    nothing on the page to say why."""
+    from adoption.models import Applicant
+    from core.dates import add_months
+    from tests.adoption.conftest import make_applicant
+
+    foreigner = make_applicant(district, last_name="Smith")
+    registered = add_months(today(), -12) - datetime.timedelta(days=back)
+    Applicant.objects.filter(pk=foreigner.pk).update(foreign_registered_on=registered)
+    through = add_months(registered, 12)  # the rule's valid_through, twelve months by default
+    if (through == today()) is not in_force:
+        pytest.skip("today is 29 February: twelve months after a day of last year is never today")
+    page = login(client, users["ministry"]).get(f"/applicants/{foreigner.pk}/").content.decode()
+    entry = re.search(r'<li data-registration="v1">(.*?)</li>', page, re.S)
+    assert entry is not None, page
+    assert f"{date_format(registered)} – {date_format(through)}" in entry.group(1)
+    assert ("status-pass" in entry.group(1), "status-fail" in entry.group(1)) == (in_force, not in_force)
 
 
 def test_an_applicants_record_is_corrected_on_the_applicants_page(client, users, district, other_district):
