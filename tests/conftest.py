@@ -79,10 +79,11 @@ def _reference_rows(request):
 def _no_stale_rate_limits():
     """The API's rate-limit counters live in the cache (Redis), keyed by user id; a new test
     database gives out the same ids again, so counters left by an earlier run would answer 429 to
-    this one's first requests. Each run starts without them (only they: the broker's keys stay)."""
+    this one's first requests (after `make bench`, whose requests count under a raised limit, an
+    hour of 429s). Each run starts without them (only they: the broker's keys stay)."""
     from django.core.cache import cache
 
-    client = getattr(cache, "_cache", None)
+    client = getattr(cache, "client", None)  # django-redis's (until session 38 `_cache`, which it has not)
     if client is None or not hasattr(client, "get_client"):
         return  # the file-based cache of the embedded default: a run's own folder
     redis = client.get_client(write=True)

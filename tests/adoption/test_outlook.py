@@ -109,11 +109,8 @@ def test_the_queue_says_when_the_familys_entry_on_the_register_runs_out_within_i
     assert line["kind"] == "case_eligible"
     said = f"The entries on the registers of adopters hold through {through.isoformat()}: record the new ones before."
     assert (said in line["title"]) is told
-    kept = Outlook.objects.get(case=case)
-    assert (
-        outlook.outlook_of(case, through).eligible and outlook.outlook_of(case, through).registered_through == through
-    )
-    assert kept.registered_through == through
+    on_the_day = outlook.outlook_of(case, through)  # the engine's boundary: the last day, then the day after
+    assert on_the_day.eligible and on_the_day.registered_through == through
     after = outlook.outlook_of(case, through + datetime.timedelta(days=1))  # the day after: blocked, nothing holds
     assert not after.eligible and after.registered_through is None
 

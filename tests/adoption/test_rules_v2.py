@@ -187,8 +187,8 @@ def test_citizens_are_on_the_register_of_prospective_adopters_valid_on_as_of(on,
 
 
 def test_the_entries_on_the_registers_hold_through_their_last_day_joined_where_one_follows_another():
-    """The district's queue says when a family's entry runs out (`registers_hold_through`), and the
-    check says through which day it holds: a case referred then heard after it ran out fails."""
+    """The district's queue says when a family's entries run out (`registers_hold_through`), and the
+    check's pass says through which day they hold."""
     on = date(2024, 1, 1)
     assert rules.registers_hold_through(citizens(), on) == date(2025, 6, 1)
     assert "(through 2025-06-01)" in check(citizens(), "ADOPTER_REGISTERED", on).detail
