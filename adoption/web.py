@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.audit import changes_to, note_read
-from core.dates import age_on, in_text, today
+from core.dates import in_text, latest_birth_of_age, today
 from core.forms import (
     CountryField,
     DateField,
@@ -278,9 +278,8 @@ class ConsentForm(CaseChoicesForm):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         # of the case's children, those of an age to consent (MFA art. 84): a younger one's, no check reads
-        on = today()
-        of_age = [child.pk for child in case.children.all() if age_on(child.birth_date, on) >= CONSENT_AGE]
-        choose_among(self, "child", case.children.filter(pk__in=of_age), sealing.shown_name)
+        of_age = case.children.filter(birth_date__lte=latest_birth_of_age(today(), CONSENT_AGE))
+        choose_among(self, "child", of_age, sealing.shown_name)
 
 
 class DomesticSearchForm(forms.Form):

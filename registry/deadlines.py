@@ -64,11 +64,11 @@ def due_on_register(children, until: datetime.date, steps: dict, levels=None):
     return children.filter(due).annotate(deadline=Case(*deadlines, output_field=DateField()))
 
 
-def remind_escalations(children, on: datetime.date) -> int:
+def remind_escalations(children, on: datetime.date, steps: dict | None = None) -> int:
     """The reminders of the steps on the registers (§2) of `children` due by `on`, in one query
-    (the parameters in effect on `on`: RULES v2 §10); what an earlier sweep already created is
-    skipped in SQL. Returns how many were created."""
-    steps = register_steps(Policy.on(on))
+    (`steps`: `register_steps` of the parameters in effect on `on`, RULES v2 §10, read if not
+    given); what an earlier sweep already created is skipped in SQL. Returns how many were created."""
+    steps = steps or register_steps(Policy.on(on))
     already = reminded(ESCALATION_REMINDER, subject_type="child", due_on=OuterRef("deadline"))
     overdue_children = (
         due_on_register(children, on, steps)
@@ -92,7 +92,8 @@ def remind_again(child: Child, *, actor: User | None, on: datetime.date | None =
     reminder is made at once if it is due (as the next sweep would), or opened again if a
     correction closed it before (a date typed wrong, then typed back)."""
     on = on or today()
-    step = register_steps(Policy.on(on)).get(child.register_level)
+    steps = register_steps(Policy.on(on))
+    step = steps.get(child.register_level)
     if child.status != ChildStatus.REGISTERED or step is None:
         return
     field, days, *_recipient_detail = step
@@ -104,7 +105,7 @@ def remind_again(child: Child, *, actor: User | None, on: datetime.date | None =
         Reminder.objects.filter(
             kind=ESCALATION_REMINDER, subject_type="child", subject_id=child.pk, due_on=due_on
         ).update(done_at=None, done_by=None)
-        remind_escalations(Child.objects.filter(pk=child.pk), on)
+        remind_escalations(Child.objects.filter(pk=child.pk), on, steps)
 
 
 def sweep_registers(*, on: datetime.date | None = None) -> dict:

@@ -123,12 +123,11 @@ def duplicates_among(child: Child | Stored, others) -> list[rules.DuplicateCandi
     number (in either case), or the same sex and birth date and a similar name (Cyrillic and Latin spellings
     fold to one key)."""
     found = []
+    number = rules.number_key(child.birth_registration_number)
     for other in others:
         if other.pk == child.pk:
             continue
-        if child.birth_registration_number and rules.number_key(other.birth_registration_number) == rules.number_key(
-            child.birth_registration_number
-        ):
+        if number and rules.number_key(other.birth_registration_number) == number:
             found.append(rules.DuplicateCandidate(other.pk, "birth_registration_number", other.district_id))
         elif (
             other.sex == child.sex
