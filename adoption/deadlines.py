@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef
+from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from core.dates import add_months, right_arises, today
-from core.deadlines import reminded, reminded_pairs, reminder_kind
+from core.deadlines import follows_policy, reminded, reminded_pairs, reminder_kind
 from core.models import Country, Policy, Reminder
 from core.services import create_reminders
 from registry.models import Level
@@ -145,6 +145,17 @@ def civil_registrations_pending(decisions):
         in_force_on__isnull=False,
         civil_registered_on__isnull=True,
         case__historical=False,
+    )
+
+
+@follows_policy(HAGUE_CERTIFICATE_REMINDER)
+def owed_certificate(policy: Policy, on: datetime.date):
+    """The cases whose HC93 certificate is still to issue, each with the day it is due (`follows_policy`)."""
+    return certificates_pending(Decision.objects.all()).annotate(
+        reminder_subject=F("case_id"),
+        reminder_due=ExpressionWrapper(
+            F("in_force_on") + datetime.timedelta(days=policy.hague_certificate_days), output_field=DateField()
+        ),
     )
 
 

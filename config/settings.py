@@ -419,6 +419,7 @@ CELERY_BEAT_SCHEDULE = {
     "case-outlooks": _every(SWEEP_EVERY_SECONDS, "adoption.refresh_outlooks"),
     "consular-deadlines": _every(SWEEP_EVERY_SECONDS, "consular.sweep_consular_deadlines"),
     "proposals": _every(SWEEP_EVERY_SECONDS, "databank.sweep_proposals"),
+    "reminders-of-the-policy": _every(SWEEP_EVERY_SECONDS, "core.align_reminders"),
     "reminder-emails": _every(SWEEP_EVERY_SECONDS, "core.send_reminder_emails"),
     "audit-chain": _every(SWEEP_EVERY_SECONDS, "core.seal_audit_chain"),
     "follow-up-settled": _every(SETTLE_EVERY_SECONDS, "consular.settle_follow_up"),

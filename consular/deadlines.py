@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -32,7 +32,7 @@ from core import copying
 from core.batching import batched
 from core.countries import KZ
 from core.dates import ADULTHOOD, is_minor, latest_birth_of_age, today
-from core.deadlines import reminded, reminded_pairs, reminder_kind
+from core.deadlines import follows_policy, reminded, reminded_pairs, reminder_kind
 from core.models import ConsularPost, Policy, Reminder
 from core.services import create_reminders
 from registry.models import Child
@@ -259,6 +259,19 @@ def in_force_abroad(adoptions):
 def of_minors(adoptions, on: datetime.date):
     """`adoptions` of a child still under 18 on `on`."""
     return adoptions.filter(child__birth_date__gt=latest_birth_of_age(on, ADULTHOOD))
+
+
+@follows_policy(REGISTRATION_REMINDER)
+def owed_registration(policy: Policy, on: datetime.date):
+    """The children adopted abroad still due on a consular register, each with the day it is due
+    (`follows_policy`)."""
+    return registrations_pending(in_force_abroad(Adoption.objects.all()), on).annotate(
+        reminder_subject=F("child_id"),
+        reminder_due=ExpressionWrapper(
+            F("decision__in_force_on") + datetime.timedelta(days=policy.consular_registration_days),
+            output_field=DateField(),
+        ),
+    )
 
 
 def registrations_pending(adoptions, on: datetime.date):

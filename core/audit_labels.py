@@ -106,6 +106,7 @@ FIELD_LABELS = {
     "proposal_answer_days": _("Days to answer a proposal"),
     "monitoring_schedule": _("Monitoring schedule"),
     "updated_at": _("Updated at"),
+    "reminders_aligned": _("Reminders aligned with it"),
     "basis": _("Legal basis"),
     "subject_type": _("Kind of record"),
     "subject_id": _("Record number"),

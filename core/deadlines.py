@@ -6,12 +6,17 @@ concurrently)."""
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import Reminder
+from .dates import today
+from .models import Policy, Reminder
 
 KINDS: dict[str, str] = {}  # each kind of reminder -> what it asks, in the reader's language (lazy)
 # the kinds that ask something of a child on the registers: done when it leaves them (registry.services)
@@ -56,3 +61,55 @@ def reminded_pairs(kind: str, *, subject_type: str, subject_ids) -> set[tuple[in
     these candidates (one query, the ids as one parameter: `core.lookups`)."""
     reminders = Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id__in_array=set(subject_ids))
     return set(reminders.values_list("subject_id", "due_on"))
+
+
+# The kinds whose due date the policy in effect sets (RULES v2 §10): kind -> `owed(policy, on)`,
+# the subjects still owed the step, each annotated with `reminder_subject` and the `reminder_due`
+# the policy gives it. A reminder of such a kind is right while its (subject, due date) is owed.
+FOLLOWS_POLICY: dict[str, Callable[[Policy, datetime.date], QuerySet]] = {}
+
+
+def follows_policy(kind: str):
+    """Declare how the due dates of `kind` follow from the policy (decorates `owed`)."""
+
+    def register(owed):
+        FOLLOWS_POLICY[kind] = owed
+        return owed
+
+    return register
+
+
+def realign(kind: str, owed: QuerySet, *, on: datetime.date, actor=None, subject_id: int | None = None) -> int:
+    """The reminders of `kind` (of one subject, if given) made right again after what sets their
+    due dates changed (a policy, a corrected date): an open one whose date is no longer owed is
+    closed (by `actor`); a closed one whose date is owed again and due by `on` is opened again if
+    no one closed it (a policy changed back), or, for one subject, whoever did (a date typed wrong,
+    then typed back, by the one correcting it). In two statements; returns how many were closed."""
+    still_owed = Exists(owed.filter(reminder_subject=OuterRef("subject_id"), reminder_due=OuterRef("due_on")))
+    reminders = Reminder.objects.filter(kind=kind)
+    if subject_id is not None:
+        reminders = reminders.filter(subject_id=subject_id)
+    closed = reminders.filter(done_at__isnull=True).exclude(still_owed).update(done_at=timezone.now(), done_by=actor)
+    reopened = reminders.filter(still_owed, done_at__isnull=False, due_on__lte=on)
+    if subject_id is None:
+        reopened = reopened.filter(done_by__isnull=True)
+    reopened.update(done_at=None, done_by=None)
+    return closed
+
+
+def align_with_policy(*, on: datetime.date | None = None) -> int:
+    """Beat: once a version of the policy is in effect (it took effect, or it was changed), the
+    open reminders of the kinds it sets the dates of are realigned with it, once (the version
+    keeps `reminders_aligned`; a change sets it back). The sweeps then remind the new dates.
+    Returns how many reminders were closed."""
+    on = on or today()
+    if Policy.on(on).reminders_aligned:  # every run but the first under a version: one query
+        return 0
+    with transaction.atomic():  # one aligner at a time, and no change of the policy meanwhile
+        Policy.lock()
+        policy = Policy.on(on)
+        if policy.reminders_aligned:  # another aligner got there first
+            return 0
+        closed = sum(realign(kind, owed(policy, on), on=on) for kind, owed in FOLLOWS_POLICY.items())
+        Policy.objects.filter(pk=policy.pk).update(reminders_aligned=True)  # no save: no signal
+    return closed

@@ -365,6 +365,9 @@ class Policy(models.Model):
         default=default_monitoring_schedule, validators=[validate_monitoring_schedule]
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # the open reminders are aligned with this version's periods (core.deadlines.align_with_policy,
+    # once it is in effect); a change of the version sets it back
+    reminders_aligned = models.BooleanField(default=False, editable=False)
 
     # The parameters that are one number, flag or choice each (the API and the policy page edit them
     # alike; the list and the schedule beside them are edited as wholes).

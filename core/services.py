@@ -126,7 +126,8 @@ def update_policy(*, actor: User, effective_from: datetime.date | None = None, *
     effective_from = effective_from or today()
     Policy.lock()
     base = Policy.on(effective_from)
-    before = snapshot(base, exclude=("updated_at",)) if base.effective_from == effective_from else None
+    kept = ("updated_at", "reminders_aligned")  # not parameters
+    before = snapshot(base, exclude=kept) if base.effective_from == effective_from else None
     policy = base
     if base.effective_from != effective_from:
         policy = Policy(**{f.name: getattr(base, f.name) for f in Policy._meta.concrete_fields if f.name != "id"})
@@ -143,10 +144,9 @@ def update_policy(*, actor: User, effective_from: datetime.date | None = None, *
                 for error in errors
             ]
         ) from None
+    policy.reminders_aligned = False  # its periods may have changed: the beat aligns the reminders
     policy.save()
-    record_write(
-        actor=actor, verb="update_policy", obj=policy, before=before, after=snapshot(policy, exclude=("updated_at",))
-    )
+    record_write(actor=actor, verb="update_policy", obj=policy, before=before, after=snapshot(policy, exclude=kept))
     return policy
 
 

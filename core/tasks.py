@@ -63,6 +63,14 @@ def clear_sessions() -> None:
     call_command("clearsessions")
 
 
+@task("core.align_reminders")
+def align_reminders() -> int:
+    """Beat: the open reminders realigned with a version of the policy newly in effect, once."""
+    from .deadlines import align_with_policy
+
+    return align_with_policy()
+
+
 @task("core.seal_audit_chain")
 def seal_audit_chain() -> int:
     """Beat: chain the audit events written since the last run (tamper evidence)."""

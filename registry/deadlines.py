@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from core.dates import ADULTHOOD, is_minor, reaches_age_on, today
-from core.deadlines import reminded, reminder_kind
+from core.deadlines import follows_policy, realign, reminded, reminder_kind
 from core.errors import ConflictError
 from core.models import Policy, Reminder, User
-from core.services import close_reminders, create_reminders
+from core.services import create_reminders
 
 from .models import Child, ChildStatus, DeregistrationReason, Level
 
@@ -49,19 +49,40 @@ def register_steps(policy: Policy) -> dict:
     }
 
 
+def _deadline(steps: dict) -> Case:
+    """In SQL: the date a child's next step on the registers falls due (null: no step)."""
+    return Case(
+        *(
+            When(
+                _at_level(level),
+                then=ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField()),
+            )
+            for level, (field, days, *_recipient_detail) in steps.items()
+        ),
+        output_field=DateField(),
+    )
+
+
+def _at_level(level) -> Q:
+    return Q(register_level__isnull=True) if level is None else Q(register_level=level)
+
+
 def due_on_register(children, until: datetime.date, steps: dict, levels=None):
     """`children` whose next step on the registers falls due by `until` (one query), with its
     date as `deadline`; only the steps of `levels` if given (the sweep: all, the queues: a role's)."""
-    due, deadlines = Q(), []
+    due = Q()
     for level, (field, days, *_recipient_detail) in steps.items():
-        if levels is not None and level not in levels:
-            continue
-        at_level = Q(register_level__isnull=True) if level is None else Q(register_level=level)
-        due |= at_level & Q(**{f"{field}__lte": until - datetime.timedelta(days=days)})
-        deadlines.append(
-            When(at_level, then=ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField()))
-        )
-    return children.filter(due).annotate(deadline=Case(*deadlines, output_field=DateField()))
+        if levels is None or level in levels:  # each step's own date column: its index
+            due |= _at_level(level) & Q(**{f"{field}__lte": until - datetime.timedelta(days=days)})
+    return children.filter(due).annotate(deadline=_deadline(steps))
+
+
+@follows_policy(ESCALATION_REMINDER)
+def owed_on_register(policy: Policy, on: datetime.date):
+    """The children on the registers, each with the date its next step falls due (`follows_policy`)."""
+    return Child.objects.filter(status=ChildStatus.REGISTERED).annotate(
+        reminder_subject=F("pk"), reminder_due=_deadline(register_steps(policy))
+    )
 
 
 def remind_escalations(children, on: datetime.date, steps: dict | None = None) -> int:
@@ -87,25 +108,14 @@ def remind_escalations(children, on: datetime.date, steps: dict | None = None) -
 
 
 def remind_again(child: Child, *, actor: User | None, on: datetime.date | None = None) -> None:
-    """A correction moved a date the child's next step runs from: its open reminder of another due
-    date is closed (it asked for the step by a date that is not the step's), and the step's
-    reminder is made at once if it is due (as the next sweep would), or opened again if a
-    correction closed it before (a date typed wrong, then typed back)."""
+    """A correction moved a date the child's next step runs from: its reminder of another due date
+    is closed (it asked for the step by a date that is not the step's), and the step's reminder is
+    made at once if it is due (as the next sweep would), or opened again if a correction closed it
+    before (a date typed wrong, then typed back): `core.deadlines.realign`."""
     on = on or today()
-    steps = register_steps(Policy.on(on))
-    step = steps.get(child.register_level)
-    if child.status != ChildStatus.REGISTERED or step is None:
-        return
-    field, days, *_recipient_detail = step
-    due_on = getattr(child, field) + datetime.timedelta(days=days)
-    close_reminders(
-        kinds=[ESCALATION_REMINDER], subject_type="child", subject_id=child.pk, actor=actor, keep_due_on=due_on
-    )
-    if due_on <= on:
-        Reminder.objects.filter(
-            kind=ESCALATION_REMINDER, subject_type="child", subject_id=child.pk, due_on=due_on
-        ).update(done_at=None, done_by=None)
-        remind_escalations(Child.objects.filter(pk=child.pk), on, steps)
+    policy = Policy.on(on)
+    realign(ESCALATION_REMINDER, owed_on_register(policy, on), on=on, actor=actor, subject_id=child.pk)
+    remind_escalations(Child.objects.filter(pk=child.pk, status=ChildStatus.REGISTERED), on, register_steps(policy))
 
 
 def sweep_registers(*, on: datetime.date | None = None) -> dict:
