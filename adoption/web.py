@@ -608,27 +608,33 @@ def _correct_form(user, applicant) -> CorrectApplicantForm | None:
     return CorrectApplicantForm.of(applicant) if mine else None
 
 
-def _applicant_page(request, applicant, status=200, form=None, correct_form=None):
-    note_read(applicant)
-    today_ = today()
+def register_entries(applicant, on: datetime.date, months: int) -> list[tuple]:
+    """The applicant's entries on the registers of adopters, as the checks count them: (key,
+    register, number, from, through, in force on `on`), v1's first foreign entry, kept on the
+    applicant, first (`months`: `foreign_register_validity_months` in effect on `on`)."""
     entries = [
         (r.pk, r.get_register_display(), r.number, r.registered_on, r.valid_until)
         for r in applicant.registrations.all()
     ]
-    if applicant.foreign_register_number:  # v1's, kept on the applicant: its dates as the rule counts them
-        months = Policy.on(today_).foreign_register_validity_months
+    if applicant.foreign_register_number:
         first = first_foreign_entry(applicant.foreign_register_number, applicant.foreign_registered_on, months)
         start, end = first if first else (None, None)
         entries.insert(0, ("v1", Register.FOREIGN_ADOPTERS.label, applicant.foreign_register_number, start, end))
+    return [
+        (key, register, number, start, end, start is not None and start <= on <= end)
+        for key, register, number, start, end in entries
+    ]
+
+
+def _applicant_page(request, applicant, status=200, form=None, correct_form=None):
+    note_read(applicant)
+    today_ = today()
     return render(
         request,
         "adoption/applicant.html",
         {
             "applicant": applicant,
-            "registrations": [
-                (key, register, number, start, end, start is not None and start <= today_ <= end)
-                for key, register, number, start, end in entries
-            ],
+            "registrations": register_entries(applicant, today_, Policy.on(today_).foreign_register_validity_months),
             "register": Register(services.register_fitting(applicant)).label,
             "barring": [BarringFact(code).label for code in applicant.barring_facts if code in BarringFact.values],
             "form": form or _registration_form(request.user, applicant),
@@ -758,11 +764,14 @@ def _case_page(request, case, status=200, bound=None):
         for name, form in forms_shown.items()
         if getattr(form, "offered", True) or (bound and bound[0] == name)
     }
+    today_ = today()
+    months = Policy.on(today_).foreign_register_validity_months
     return render(
         request,
         "adoption/case.html",
         {
             "case": case,
+            "applicants": [(a, register_entries(a, today_, months)) for a in case.applicants.all()],
             "result": result,
             "as_of": as_of,
             "on_decision_day": as_of == decision_day,

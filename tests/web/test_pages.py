@@ -1079,6 +1079,24 @@ def test_the_applicants_page_says_through_which_day_the_first_foreign_entry_hold
     assert ("status-pass" in entry.group(1), "status-fail" in entry.group(1)) == (in_force, not in_force)
 
 
+def test_the_case_file_gives_the_first_foreign_entry_its_dates_as_the_other_entries(
+    client, users, district, foreign_case
+):
+    """The case file named the first foreign entry by its number alone, the other entries with
+    their dates: the day it holds through is the one FOREIGN_ADOPTER_REGISTERED counts."""
+    from adoption.rules import first_foreign_entry
+
+    page = login(client, users["guardianship"]).get(f"/cases/{foreign_case.pk}/").content.decode()
+    entries = re.findall(r'<span data-registration="v1">(.*?)</span>', page, re.S)
+    expected = [
+        first_foreign_entry(a.foreign_register_number, a.foreign_registered_on, 12)
+        for a in foreign_case.applicants.order_by("id")
+    ]
+    assert len(entries) == 2 and all(expected)
+    for entry, (start, through) in zip(entries, expected, strict=True):
+        assert f"FR-77 ({date_format(start)} – {date_format(through)})" in entry
+
+
 def test_an_applicants_record_is_corrected_on_the_applicants_page(client, users, district, other_district):
     """The agency that recorded an applicant corrects the record on the applicant's page, a fact
     that bars adopting learnt since included (CMF art. 91); another agency, the ministry and a
