@@ -32,7 +32,7 @@ from core import copying
 from core.batching import batched
 from core.countries import KZ
 from core.dates import ADULTHOOD, is_minor, latest_birth_of_age, today
-from core.deadlines import follows_policy, reminded, reminded_pairs, reminder_kind
+from core.deadlines import follows_policy, realign_pairs, reminded, reminded_pairs, reminder_kind
 from core.models import ConsularPost, Policy, Reminder
 from core.services import create_reminders
 from registry.models import Child
@@ -143,10 +143,13 @@ def _follow_reports(adoptions, on: datetime.date) -> Counter:
     already = reminded_pairs(MONITORING_REMINDER, subject_type="child", subject_ids=children)
     post_of = _posts(children)
     due, kept = [], []
+    owed: dict[int, set[datetime.date]] = {child_id: set() for child_id in children}
     for adoption_id, child_id, birth_date, in_force_on, country, next_due in batch:
         assert in_force_on is not None  # `abroad` holds adoptions in force
         dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule)
         for due_on in dues if is_minor(birth_date, on) else ():  # an adult is reminded of no report
+            if due_on <= overdue_through and (child_id, due_on) not in received:
+                owed[child_id].add(due_on + grace)
             if (
                 (next_due or due_on) <= due_on <= overdue_through
                 and (child_id, due_on) not in received
@@ -172,6 +175,9 @@ def _follow_reports(adoptions, on: datetime.date) -> Counter:
                 monitoring_policy=policy,
             )
         )
+    # what the schedule and the grace period in effect no longer ask is closed; what they ask
+    # again, opened (a policy changed, then changed back: core.deadlines.realign)
+    realign_pairs(MONITORING_REMINDER, subject_type="child", owed=owed, on=on)
     counts = create_reminders(due)
     copying.update_each(Adoption, kept, MONITORING_KEPT)
     return counts

@@ -93,8 +93,33 @@ def realign(kind: str, owed: QuerySet, *, on: datetime.date, actor=None, subject
     reopened = reminders.filter(still_owed, done_at__isnull=False, due_on__lte=on)
     if subject_id is None:
         reopened = reopened.filter(done_by__isnull=True)
-    reopened.update(done_at=None, done_by=None)
+    _reopen(reopened)
     return closed
+
+
+def realign_pairs(kind: str, *, subject_type: str, owed: dict[int, set], on: datetime.date) -> None:
+    """`realign`, for due dates computed in Python (as `reminded_pairs`): `owed` gives each subject
+    read the due dates it is owed under the policy in effect (an empty set: none). Two statements
+    at most, after one read of the subjects' reminders."""
+    stale: list[int] = []
+    again: list[int] = []
+    reminders = Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id__in_array=set(owed))
+    for pk, subject_id, due_on, done_at, done_by in reminders.values_list(
+        "pk", "subject_id", "due_on", "done_at", "done_by"
+    ):
+        if done_at is None and due_on not in owed[subject_id]:
+            stale.append(pk)
+        elif done_at is not None and done_by is None and due_on <= on and due_on in owed[subject_id]:
+            again.append(pk)
+    if stale:
+        Reminder.objects.filter(pk__in_array=stale).update(done_at=timezone.now(), done_by=None)
+    if again:
+        _reopen(Reminder.objects.filter(pk__in_array=again))
+
+
+def _reopen(reminders: QuerySet) -> None:
+    # and e-mailed again: the earlier message was of a step since closed, which its staff let go
+    reminders.update(done_at=None, done_by=None, emailed_at=None, email_failed_at=None, emailed_to=[])
 
 
 def align_with_policy(*, on: datetime.date | None = None) -> int:

@@ -8,12 +8,13 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from adoption import deadlines as court_deadlines
 from config.celery import app
 from consular import deadlines as consular_deadlines
 from core import services as core_services
-from core.dates import today
+from core.dates import add_months, today
 from core.deadlines import FOLLOWS_POLICY, align_with_policy
 from core.models import AuditEvent, Policy, Reminder
 from registry import deadlines as registry_deadlines
@@ -143,3 +144,37 @@ def test_the_alignment_is_a_beat_task_that_runs_it(make_child, days_ago, users):
     registry_deadlines.sweep_registers()
     set_period(users, 40)
     assert app.tasks[entry["task"]].apply().get() == 1 and open_due(ESCALATION, child.pk) == []
+
+
+MONITORING = "monitoring_report_overdue"
+
+
+@pytest.mark.parametrize("late, reminded", [(1, True), (0, False)])  # its grace ended yesterday, or ends today
+def test_a_lengthened_grace_period_moves_the_report_s_reminder(users, district, court, us_post, late, reminded):
+    """The monitoring reports' reminders are dated in Python by the consular sweep, which reads
+    every adoption again after a change of the policy (consular.signals): it realigns them there."""
+    case, child = adopt_abroad(district, court, in_force_ago=250)
+    first = add_months(case.decision.in_force_on, 6)
+    consular_deadlines.sweep_consular_deadlines()
+    assert open_due(MONITORING, child.pk) == [first + 30 * DAY]
+    grace = (today() - first).days - late
+    core_services.update_policy(actor=users["ministry"], monitoring_grace_days=grace)
+    consular_deadlines.sweep_consular_deadlines()
+    assert open_due(MONITORING, child.pk) == ([first + grace * DAY] if reminded else [])
+
+
+def test_a_report_the_schedule_no_longer_asks_for_is_not_overdue_and_asked_again_when_it_is(
+    users, district, court, us_post
+):
+    case, child = adopt_abroad(district, court, in_force_ago=250)
+    first = add_months(case.decision.in_force_on, 6)
+    consular_deadlines.sweep_consular_deadlines()
+    Reminder.objects.filter(kind=MONITORING).update(emailed_at=timezone.now(), emailed_to=["post@example.kz"])
+    yearly = {"first_years": 3, "first_every_months": 12, "then_every_months": 12}
+    core_services.update_policy(actor=users["ministry"], monitoring_schedule=yearly)
+    consular_deadlines.sweep_consular_deadlines()
+    assert open_due(MONITORING, child.pk) == []  # the first report is due at twelve months now
+    core_services.update_policy(actor=users["ministry"], monitoring_schedule={**yearly, "first_every_months": 6})
+    consular_deadlines.sweep_consular_deadlines()
+    reminder = Reminder.objects.get(kind=MONITORING, subject_id=child.pk)  # the same one, opened again
+    assert (reminder.due_on, reminder.done_at, reminder.emailed_at) == (first + 30 * DAY, None, None)
