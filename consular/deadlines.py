@@ -32,7 +32,7 @@ from core import copying
 from core.batching import batched
 from core.countries import KZ
 from core.dates import ADULTHOOD, is_minor, latest_birth_of_age, today
-from core.deadlines import follows_policy, realign_pairs, reminded, reminded_pairs, reminder_kind
+from core.deadlines import follows_policy, realign_pairs, reminded, reminded_pairs, reminder_kind, reopen
 from core.models import ConsularPost, Policy, Reminder
 from core.services import create_reminders
 from registry.models import Child
@@ -253,8 +253,7 @@ def reopen_reminders_of_minor(child: Child, on: datetime.date | None = None) -> 
     owed = Q(kind=MONITORING_REMINDER) & ~Q(detail__in=[monitoring_detail(due_on) for due_on in received])
     if registrations_pending(adoptions, on).exists():
         owed |= Q(kind=REGISTRATION_REMINDER)
-    # and e-mailed again: an earlier message was of a step since closed, which its staff let go
-    closed.filter(owed).update(done_at=None, emailed_at=None, email_failed_at=None, emailed_to=[])
+    reopen(closed.filter(owed))
 
 
 def in_force_abroad(adoptions):

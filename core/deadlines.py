@@ -93,7 +93,7 @@ def realign(kind: str, owed: QuerySet, *, on: datetime.date, actor=None, subject
     reopened = reminders.filter(still_owed, done_at__isnull=False, due_on__lte=on)
     if subject_id is None:
         reopened = reopened.filter(done_by__isnull=True)
-    _reopen(reopened)
+    reopen(reopened)
     return closed
 
 
@@ -114,11 +114,12 @@ def realign_pairs(kind: str, *, subject_type: str, owed: dict[int, set], on: dat
     if stale:
         Reminder.objects.filter(pk__in_array=stale).update(done_at=timezone.now(), done_by=None)
     if again:
-        _reopen(Reminder.objects.filter(pk__in_array=again))
+        reopen(Reminder.objects.filter(pk__in_array=again))
 
 
-def _reopen(reminders: QuerySet) -> None:
-    # and e-mailed again: the earlier message was of a step since closed, which its staff let go
+def reopen(reminders: QuerySet) -> None:
+    """Open `reminders` again, to be e-mailed again: the earlier message was of a step since
+    closed, which its staff let go."""
     reminders.update(done_at=None, done_by=None, emailed_at=None, email_failed_at=None, emailed_to=[])
 
 

@@ -419,16 +419,13 @@ def close_reminders(
     subject_id: int,
     actor: User | None,
     detail: str | None = None,
-    keep_due_on: datetime.date | None = None,
 ) -> None:
     """The action the reminders of `kinds` asked for was taken: their open reminders are done, in
     one statement (with `detail`: only the one that says so, e.g. the reminder of one monitoring
-    report among the child's; with `keep_due_on`: all but the one due that day, still asked)."""
+    report among the child's)."""
     reminders = Reminder.objects.filter(
         kind__in=list(kinds), subject_type=subject_type, subject_id=subject_id, done_at__isnull=True
     )
     if detail is not None:
         reminders = reminders.filter(detail=detail)
-    if keep_due_on is not None:
-        reminders = reminders.exclude(due_on=keep_due_on)
     reminders.update(done_at=timezone.now(), done_by=actor)
