@@ -561,12 +561,21 @@ class Outlook(models.Model):
     # `as_of` when it is eligible, or when a check waits for an action rather than a day
     due_on = models.DateField()
     waiting = models.BooleanField(default=False)  # every blocking check passes by itself on due_on
-    # the last day the case's entries on the registers of adopters hold (the queue says it before
-    # they run out); None: no such check applies, or one fails
-    registered_through = models.DateField(null=True, blank=True)
+    # the last day the case's entries on the registers of adopters hold, those the district keeps
+    # and those the ministry keeps (rules.register_keeper): each one's queue says it before they run
+    # out; None: it keeps none of them, no such check applies, or one fails
+    district_entries_through = models.DateField(null=True, blank=True)
+    ministry_entries_through = models.DateField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["district", "due_on", "case"], name="outlook_by_district")]
+        indexes = [
+            models.Index(fields=["district", "due_on", "case"], name="outlook_by_district"),
+            models.Index(
+                fields=["ministry_entries_through", "case"],
+                name="outlook_ministry_entries",
+                condition=models.Q(ministry_entries_through__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"outlook of case #{self.case_id} on {self.as_of}"

@@ -18,6 +18,7 @@ import datetime
 from django.db.models import F, Q
 
 from core.dates import today
+from core.models import Role
 
 from . import rules
 from .facts import load_case_facts
@@ -33,6 +34,7 @@ def outlook_of(case: Case, on: datetime.date) -> Outlook:
     blocking = result.failing()
     dated = [check.satisfiable_on for check in blocking if check.satisfiable_on is not None]
     waiting = bool(blocking) and len(dated) == len(blocking)
+    holding = rules.registers_hold_through(facts, on)
     return Outlook(
         case=case,
         district_id=case.district_id,
@@ -41,7 +43,8 @@ def outlook_of(case: Case, on: datetime.date) -> Outlook:
         blocking=[[check.code, check.satisfiable_on and check.satisfiable_on.isoformat()] for check in blocking],
         due_on=max(dated) if waiting else on,
         waiting=waiting,
-        registered_through=rules.registers_hold_through(facts, on),
+        district_entries_through=holding.get(Role.GUARDIANSHIP),
+        ministry_entries_through=holding.get(Role.MINISTRY),
     )
 
 
@@ -56,7 +59,16 @@ def refresh(cases, on: datetime.date | None = None) -> int:
         outlooks,
         update_conflicts=True,
         unique_fields=["case"],
-        update_fields=["district", "as_of", "eligible", "blocking", "due_on", "waiting", "registered_through"],
+        update_fields=[
+            "district",
+            "as_of",
+            "eligible",
+            "blocking",
+            "due_on",
+            "waiting",
+            "district_entries_through",
+            "ministry_entries_through",
+        ],
     )
     return len(outlooks)
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from core.countries import KZ
 from core.dates import add_months, age_on, in_text, is_minor, reaches_age_on, right_arises
-from core.models import Citation
+from core.models import Citation, Role
 from registry.models import ConsentParent, DeregistrationReason
 from registry.rules import ConsentFact, Entry, GroundFact, register_state_on, uncovered_parents
 
@@ -733,17 +733,29 @@ def register_ends(facts: CaseFacts, register: str, *, citizens: bool, on: date) 
     }
 
 
-def registers_hold_through(facts: CaseFacts, on: date) -> date | None:
-    """The last day the case's entries on the registers of adopters hold, from `on`, for the
-    checks of them that apply (the district's queue says so before they run out); None when none
-    applies or one does not pass on `on`."""
-    ends: list[date | None] = []
+def register_keeper(register: str, residence_country: str) -> str:
+    """Who keeps an applicant's entries on `register` (CMF art. 89; RULES §11.4): a resident on the
+    citizens' register, the district's guardianship agency; everyone else, the ministry."""
+    if register == Register.PROSPECTIVE_ADOPTERS and residence_country == KZ:
+        return Role.GUARDIANSHIP
+    return Role.MINISTRY
+
+
+def registers_hold_through(facts: CaseFacts, on: date) -> dict[str, date]:
+    """keeper (`register_keeper`) -> the last day the case's entries it keeps on the registers of
+    adopters hold, from `on`, for the checks of them that apply: each keeper's queue says so
+    before they run out. Empty when none applies or one does not pass on `on`."""
+    residence = {a.id: a.residence_country for a in facts.applicants}
+    through: dict[str, date] = {}
     for rule_ in RULES:
         if rule_.code in REGISTERS_OF_CHECKS and rule_.applies(facts, on) is None:
             register, citizens = REGISTERS_OF_CHECKS[rule_.code]
-            ends += register_ends(facts, register, citizens=citizens, on=on).values()
-    days = [end for end in ends if end is not None]
-    return min(days) if days and len(days) == len(ends) else None
+            for applicant_id, end in register_ends(facts, register, citizens=citizens, on=on).items():
+                if end is None:
+                    return {}
+                keeper = register_keeper(register, residence[applicant_id])
+                through[keeper] = min(end, through.get(keeper, end))
+    return through
 
 
 @rule("FOREIGN_ADOPTER_REGISTERED", "¶58", foreign_applicants)

@@ -220,10 +220,10 @@ def update_applicant(*, actor: User | None, applicant: Applicant, version: int |
 
 def registrar_of(applicant: Applicant, register: str) -> tuple[str, str | None]:
     """Who files an entry on `register` for `applicant` (CMF art. 89; RULES §11.4): residents on the
-    citizens' register, their district; everyone else, the ministry. (role, district or None)"""
-    if register == Register.PROSPECTIVE_ADOPTERS and applicant.residence_country == KZ:
-        return Role.GUARDIANSHIP, applicant.district_id
-    return Role.MINISTRY, None
+    citizens' register, their district; everyone else, the ministry (`rules.register_keeper`).
+    (role, district or None)"""
+    role = rules.register_keeper(register, applicant.residence_country)
+    return role, applicant.district_id if role == Role.GUARDIANSHIP else None
 
 
 def register_fitting(applicant: Applicant) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection
+from typing import cast
 
 from django.db.models import Max
 from django.urls import reverse
@@ -125,10 +126,16 @@ def district_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
             kind, title = BLOCKED, _("Not eligible until these are met: %(checks)s") % {"checks": checks}
         if outlook.as_of < on:
             title += " " + _("(as of %(date)s)") % {"date": in_text(outlook.as_of)}
-        if outlook.registered_through and outlook.registered_through < until:  # runs out by `until`
+        # the entries that run out by `until`: the district's to renew, or the ministry's
+        if outlook.district_entries_through and outlook.district_entries_through < until:
             title += " " + _(
                 "The entries on the registers of adopters hold through %(date)s: record the new ones before."
-            ) % {"date": in_text(outlook.registered_through)}
+            ) % {"date": in_text(outlook.district_entries_through)}
+        if outlook.ministry_entries_through and outlook.ministry_entries_through < until:
+            title += " " + _(
+                "The entries the ministry keeps (foreign citizens, citizens living abroad) hold through "
+                "%(date)s: the ministry records the new ones."
+            ) % {"date": in_text(outlook.ministry_entries_through)}
         due.append((outlook.case_id, outlook.due_on, kind, title))
     return _due(due, steps=OUTLOOKS)
 
@@ -219,6 +226,37 @@ def ministry_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
     )
 
 
+ENTRIES_ENDING = "register_entries_ending"
+
+
+def entries_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
+    """The open cases whose entries on the registers of adopters that the ministry keeps (foreign
+    citizens, citizens living abroad: rules.register_keeper) run out within the queue's days (on
+    the day after their last, as the district's lines of open cases say it), by their last day: a
+    new one recorded by then, or the case stops being eligible. The district keeps the others."""
+    territory = territory_q(user, district="district")
+    if territory is None:
+        return []
+    # the cases' scope on the outlook's copy of the case's district; open cases alone have one
+    ending = (
+        Outlook.objects.filter(territory, case__status=CaseStatus.OPEN, ministry_entries_through__lt=until)
+        .order_by("ministry_entries_through", "case_id")
+        .values_list("case_id", "ministry_entries_through")[: work.PER_SOURCE]
+    )
+    title = _("The family's entries on the registers of adopters hold through %(date)s: record the new ones before.")
+    return _due(
+        [
+            (
+                case_id,
+                through,
+                ENTRIES_ENDING,
+                title % {"date": in_text(cast(datetime.date, through))},
+            )  # not null: < until
+            for case_id, through in ending
+        ]
+    )
+
+
 def register() -> None:
     work.sources += [
         work.Source((Role.GUARDIANSHIP,), district_due, case_lines, "cases", gettext_lazy("Open cases")),
@@ -228,5 +266,8 @@ def register() -> None:
         work.Source((Role.COURT,), court_due, case_lines, "cases", gettext_lazy("Cases in court")),
         work.Source(
             (Role.MINISTRY,), ministry_due, case_lines, "certificates", gettext_lazy("HC93 art. 23 certificates")
+        ),
+        work.Source(
+            (Role.MINISTRY,), entries_due, case_lines, "entries", gettext_lazy("Entries on the registers of adopters")
         ),
     ]

@@ -104,15 +104,60 @@ def test_the_queue_says_when_the_familys_entry_on_the_register_runs_out_within_i
         case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
         complete_file(case, [child], couple, foreign=False)
     through = ago(-holds_days)
-    assert Outlook.objects.get(case=case).registered_through == through  # the sooner of the two
+    kept = Outlook.objects.get(case=case)
+    assert (kept.district_entries_through, kept.ministry_entries_through) == (through, None)  # the sooner of the two
     [line] = case_lines(api, users)
     assert line["kind"] == "case_eligible"
     said = f"The entries on the registers of adopters hold through {through.isoformat()}: record the new ones before."
     assert (said in line["title"]) is told
     on_the_day = outlook.outlook_of(case, through)  # the engine's boundary: the last day, then the day after
-    assert on_the_day.eligible and on_the_day.registered_through == through
+    assert on_the_day.eligible and on_the_day.district_entries_through == through
     after = outlook.outlook_of(case, through + datetime.timedelta(days=1))  # the day after: blocked, nothing holds
-    assert not after.eligible and after.registered_through is None
+    assert not after.eligible and after.district_entries_through is None
+
+
+@pytest.mark.parametrize("holds_days, told", [(29, True), (30, False)])
+def test_the_ministry_is_told_when_a_foreign_familys_entry_runs_out_and_the_district_who_renews_it(
+    api, users, district, django_capture_on_commit_callbacks, holds_days, told
+):
+    """The district's line told it to record the new entries of a foreign family, which the
+    ministry keeps (a district filing one is refused), and the ministry's queue said nothing: the
+    case then failed FOREIGN_ADOPTER_REGISTERED. The ministry's queue lists the case by the
+    entry's last day within its horizon, and the district's line says the ministry renews it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        child = make_child(district, central_days_ago=200, last_name="Ожидаемая")
+        couple = [  # their v1 entries long expired; each on the register through a day of its own
+            make_applicant(district, last_name="Grey", registered_ago=800),
+            make_applicant(district, sex="M", last_name="Grey-Lee", registered_ago=800),
+        ]
+        for n, applicant in enumerate(couple):
+            services.register_applicant(
+                actor=None,
+                applicant=applicant,
+                register="foreign_adopters",
+                number=f"FA-{n}",
+                registered_on=ago(100),
+                valid_until=ago(-holds_days - n),  # the wife's runs out first
+            )
+        case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+        complete_file(case, [child], couple)
+    through = ago(-holds_days)
+    kept = Outlook.objects.get(case=case)
+    assert (kept.district_entries_through, kept.ministry_entries_through) == (None, through)
+    [line] = case_lines(api, users)
+    assert line["kind"] == "case_eligible"
+    assert "record the new ones before" not in line["title"]
+    said = f"hold through {through.isoformat()}: the ministry records the new ones."
+    assert (said in line["title"]) is told
+    ministry = [line for line in lines(api, users["ministry"]) if line["kind"] == "register_entries_ending"]
+    if told:
+        assert [(line["due_on"], line["url"], line["late"]) for line in ministry] == [
+            (through.isoformat(), f"/cases/{case.pk}/", False)
+        ]
+        assert f"hold through {through.isoformat()}: record the new ones before." in ministry[0]["title"]
+        assert "Grey" in ministry[0]["people"]
+    else:
+        assert ministry == []
 
 
 def test_a_new_entry_on_a_register_of_adopters_recomputes_the_applicants_open_cases(

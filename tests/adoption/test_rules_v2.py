@@ -187,10 +187,10 @@ def test_citizens_are_on_the_register_of_prospective_adopters_valid_on_as_of(on,
 
 
 def test_the_entries_on_the_registers_hold_through_their_last_day_joined_where_one_follows_another():
-    """The district's queue says when a family's entries run out (`registers_hold_through`), and the
-    check's pass says through which day they hold."""
+    """The queues say when a family's entries run out (`registers_hold_through`, by who keeps
+    them), and the check's pass says through which day they hold."""
     on = date(2024, 1, 1)
-    assert rules.registers_hold_through(citizens(), on) == date(2025, 6, 1)
+    assert rules.registers_hold_through(citizens(), on) == {"guardianship": date(2025, 6, 1)}
     assert "(through 2025-06-01)" in check(citizens(), "ADOPTER_REGISTERED", on).detail
     renewed = (
         RegistrationFacts("prospective_adopters", date(2023, 6, 1), date(2025, 6, 1)),
@@ -203,16 +203,22 @@ def test_the_entries_on_the_registers_hold_through_their_last_day_joined_where_o
     first = applicant(10, "KZ", "KZ", registered=None, registrations=renewed)
     assert rules.registers_hold_through(
         citizens(first, applicant(11, "KZ", "KZ", registered=None, registrations=renewed, sex="M")), on
-    ) == date(2027, 6, 2)
+    ) == {"guardianship": date(2027, 6, 2)}
     # the couple's: the sooner of the two
     assert rules.registers_hold_through(
         citizens(first, applicant(11, "KZ", "KZ", registered=None, registrations=gap, sex="M")), on
-    ) == date(2025, 6, 1)
-    # the foreign register, its v1 entry counting twelve months (through 2024-12-01)
-    assert rules.registers_hold_through(foreign_case(), date(2024, 11, 30)) == date(2024, 12, 1)
+    ) == {"guardianship": date(2025, 6, 1)}
+    # a citizen living abroad is on the citizens' register the ministry keeps
+    abroad = applicant(11, "KZ", "DE", registered=None, registrations=gap, sex="M")
+    assert rules.registers_hold_through(citizens(first, abroad), on) == {
+        "guardianship": date(2027, 6, 2),
+        "ministry": date(2025, 6, 1),
+    }
+    # the foreign register (the ministry's), its v1 entry counting twelve months (through 2024-12-01)
+    assert rules.registers_hold_through(foreign_case(), date(2024, 11, 30)) == {"ministry": date(2024, 12, 1)}
     # none when a register's check fails or no register applies
-    assert rules.registers_hold_through(citizens(), date(2025, 6, 2)) is None
-    assert rules.registers_hold_through(replace(citizens(), kind="stepparent"), on) is None
+    assert rules.registers_hold_through(citizens(), date(2025, 6, 2)) == {}
+    assert rules.registers_hold_through(replace(citizens(), kind="stepparent"), on) == {}
 
 
 def test_the_citizens_register_does_not_apply_to_stepparents_relatives_or_foreigners():
