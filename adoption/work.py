@@ -126,16 +126,24 @@ def district_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
             kind, title = BLOCKED, _("Not eligible until these are met: %(checks)s") % {"checks": checks}
         if outlook.as_of < on:
             title += " " + _("(as of %(date)s)") % {"date": in_text(outlook.as_of)}
-        # the entries that run out by `until`: the district's to renew, or the ministry's
+        # the entries that run out by `until`: the district's to renew, or the ministry's; each a
+        # sentence after the line's own
+        notes = []
         if outlook.district_entries_through and outlook.district_entries_through < until:
-            title += " " + _(
-                "The entries on the registers of adopters hold through %(date)s: record the new ones before."
-            ) % {"date": in_text(outlook.district_entries_through)}
+            notes.append(
+                _("The entries on the registers of adopters hold through %(date)s: record the new ones before.")
+                % {"date": in_text(outlook.district_entries_through)}
+            )
         if outlook.ministry_entries_through and outlook.ministry_entries_through < until:
-            title += " " + _(
-                "The entries the ministry keeps (foreign citizens, citizens living abroad) hold through "
-                "%(date)s: the ministry records the new ones."
-            ) % {"date": in_text(outlook.ministry_entries_through)}
+            notes.append(
+                _(
+                    "The entries the ministry keeps (foreign citizens, citizens living abroad) hold through "
+                    "%(date)s: the ministry records the new ones."
+                )
+                % {"date": in_text(outlook.ministry_entries_through)}
+            )
+        if notes:
+            title = ". ".join([title, " ".join(notes)])
         due.append((outlook.case_id, outlook.due_on, kind, title))
     return _due(due, steps=OUTLOOKS)
 

@@ -109,7 +109,7 @@ def test_the_queue_says_when_the_familys_entry_on_the_register_runs_out_within_i
     [line] = case_lines(api, users)
     assert line["kind"] == "case_eligible"
     said = f"The entries on the registers of adopters hold through {through.isoformat()}: record the new ones before."
-    assert (said in line["title"]) is told
+    assert (line["title"] == f"Eligible: the case may be referred to a court. {said}") is told
     on_the_day = outlook.outlook_of(case, through)  # the engine's boundary: the last day, then the day after
     assert on_the_day.eligible and on_the_day.district_entries_through == through
     after = outlook.outlook_of(case, through + datetime.timedelta(days=1))  # the day after: blocked, nothing holds
@@ -147,8 +147,11 @@ def test_the_ministry_is_told_when_a_foreign_familys_entry_runs_out_and_the_dist
     [line] = case_lines(api, users)
     assert line["kind"] == "case_eligible"
     assert "record the new ones before" not in line["title"]
-    said = f"hold through {through.isoformat()}: the ministry records the new ones."
-    assert (said in line["title"]) is told
+    said = (
+        "Eligible: the case may be referred to a court. The entries the ministry keeps (foreign citizens, citizens"
+        f" living abroad) hold through {through.isoformat()}: the ministry records the new ones."
+    )
+    assert (line["title"] == said) is told
     ministry = [line for line in lines(api, users["ministry"]) if line["kind"] == "register_entries_ending"]
     if told:
         assert [(line["due_on"], line["url"], line["late"]) for line in ministry] == [
