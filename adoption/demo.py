@@ -1,8 +1,9 @@
 """The demo's records (`seed_demo_cases`, after `seed_demo`): a few invented children and families
 in the demo district, each at a step of the workflow, dated back from today, so that each demo
 user finds work in their queue: a child to place on the primary register, one to send on to the
-region, one waiting on the central register, a domestic case referred to the court, and a child
-adopted in the demo country whose consular registration and HC93 art. 23 certificate are due.
+region, one waiting on the central register, a domestic case referred to the court, a child
+adopted in the demo country whose consular registration and HC93 art. 23 certificate are due, and
+a foreign family's case, eligible, whose entry on the ministry's register runs out soon.
 Every record is written through the services, as staff would write it (the audit trail included)."""
 
 from __future__ import annotations
@@ -56,22 +57,7 @@ def seed_cases() -> list[str]:
     child = _child(district, "Akhmetov", "Timur", "M", born=ago(4 * 365), identified=ago(700), levels=(698, 660, 600))
     couple = _couple(district, DEMO_COUNTRY, "Miller", "John", "Miller", "Sarah", registered=ago(400))
     case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(300))
-    _file(case, couple, on=ago(290))
-    for applicant in couple:
-        for day in (265, 245):
-            services.record_contact(actor=None, case=case, applicant=applicant, child=child, on=ago(day))
-    for kind in DOSSIER_REPORTS:
-        services.add_document(
-            actor=None, case=case, kind=kind, issued_on=ago(290), issuer="Demo agency", agency=_agency()
-        )
-    services.record_hague_steps(
-        actor=None,
-        case=case,
-        art15_report_received_on=ago(280),
-        art16_report_sent_on=ago(275),
-        art17_agreement_on=ago(270),
-    )
-    services.record_domestic_search(actor=None, case=case, completed_on=ago(240), outcome="no_candidates")
+    _foreign_file(case, couple, child, on=ago(290))
     services.refer_to_court(actor=None, case=case, court=court, on=ago(100))
     services.record_hearing(
         actor=None, case=case, on=ago(95), participants=["applicants", "guardianship", "procurator"], in_camera=True
@@ -82,7 +68,41 @@ def seed_cases() -> list[str]:
         f"case #{case.pk}: adopted by a family living in {DEMO_COUNTRY} 40 days ago, not yet registered "
         f"at post #{post.pk} (the consul, the ministry)"
     )
+
+    # a foreign family's entry on the register the ministry keeps (its v1 date: twelve months) runs
+    # out in about two weeks while their case waits to be referred
+    child = _child(district, "Karimova", "Alina", "F", born=ago(3 * 365), identified=ago(330), levels=(328, 290, 230))
+    couple = _couple(district, DEMO_COUNTRY, "Brown", "David", "Brown", "Emily", registered=ago(350))
+    case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(120))
+    _foreign_file(case, couple, child, on=ago(110))
+    lines.append(
+        f"case #{case.pk}: a family living in {DEMO_COUNTRY}, eligible, its entry on the foreign citizens' register "
+        "running out in about two weeks (the district, the ministry)"
+    )
     return lines
+
+
+def _foreign_file(case: Case, couple: list[Applicant], child: Child, *, on: datetime.date) -> None:
+    """A foreign family's file from `on` on: the file every case needs, two weeks of contact, the
+    dossier of an accredited agency, the Hague Convention's steps and the search for a family here."""
+    _file(case, couple, on=on)
+    for applicant in couple:
+        for day in (25, 45):
+            services.record_contact(
+                actor=None, case=case, applicant=applicant, child=child, on=on + datetime.timedelta(days=day)
+            )
+    for kind in DOSSIER_REPORTS:
+        services.add_document(actor=None, case=case, kind=kind, issued_on=on, issuer="Demo agency", agency=_agency())
+    services.record_hague_steps(
+        actor=None,
+        case=case,
+        art15_report_received_on=on + datetime.timedelta(days=10),
+        art16_report_sent_on=on + datetime.timedelta(days=15),
+        art17_agreement_on=on + datetime.timedelta(days=20),
+    )
+    services.record_domestic_search(
+        actor=None, case=case, completed_on=on + datetime.timedelta(days=50), outcome="no_candidates"
+    )
 
 
 def _child(

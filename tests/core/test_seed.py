@@ -48,7 +48,7 @@ def test_regions_api_lists_districts(api, users):
     assert set(courts[0]) == {"id", "name", "district"}
 
 
-def test_seed_demo_cases_gives_each_demo_user_work_once_and_prints_no_name(capsys):
+def test_seed_demo_cases_gives_each_demo_user_work_once_and_prints_no_name(capsys, django_capture_on_commit_callbacks):
     """The demo had no child: its court clerk had nothing to hear, its consul no one to register.
     `seed_demo_cases` writes a few records through the services, each at a step that is some role's work."""
     from adoption.models import Case
@@ -57,15 +57,16 @@ def test_seed_demo_cases_gives_each_demo_user_work_once_and_prints_no_name(capsy
     from registry.models import Child
 
     call_command("seed_demo")
-    call_command("seed_demo_cases")
+    with django_capture_on_commit_callbacks(execute=True):  # the open case's outlook, once the demo commits
+        call_command("seed_demo_cases")
     kinds = {
         user.role: {item.kind for item in work.queue(user, today()).items}
         for user in User.objects.filter(username__startswith="demo_")
     }
     assert kinds == {
-        Role.GUARDIANSHIP: {"register_escalation_due", "consular_registration_due"},
+        Role.GUARDIANSHIP: {"register_escalation_due", "consular_registration_due", "case_eligible"},
         Role.REGIONAL: {"register_escalation_due", "consular_registration_due"},
-        Role.MINISTRY: {"hague_certificate_due", "consular_registration_due"},
+        Role.MINISTRY: {"hague_certificate_due", "consular_registration_due", "register_entries_ending"},
         Role.COURT: {"hearing_due", "civil_registration_due"},
         Role.CONSULAR: {"consular_registration_due"},
         Role.AUDITOR: set(),
@@ -75,7 +76,7 @@ def test_seed_demo_cases_gives_each_demo_user_work_once_and_prints_no_name(capsy
     for child in Child.objects.all():  # a demo's output may be pasted anywhere: numbers, not names
         assert child.last_name not in out
     counts = Child.objects.count(), Case.objects.count()
-    assert counts == (5, 2)
+    assert counts == (6, 3)
 
     call_command("seed_demo_cases")
     assert (Child.objects.count(), Case.objects.count()) == counts
