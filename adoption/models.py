@@ -566,6 +566,8 @@ class Outlook(models.Model):
     # out; None: it keeps none of them, no such check applies, or one fails
     district_entries_through = models.DateField(null=True, blank=True)
     ministry_entries_through = models.DateField(null=True, blank=True)
+    # an applicant whose entry the ministry keeps is not on the register (the ministry's queue says so)
+    ministry_entries_missing = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -574,6 +576,11 @@ class Outlook(models.Model):
                 fields=["ministry_entries_through", "case"],
                 name="outlook_ministry_entries",
                 condition=models.Q(ministry_entries_through__isnull=False),
+            ),
+            models.Index(
+                fields=["as_of", "case"],
+                name="outlook_ministry_missing",
+                condition=models.Q(ministry_entries_missing=True),
             ),
         ]
 

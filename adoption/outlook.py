@@ -45,6 +45,7 @@ def outlook_of(case: Case, on: datetime.date) -> Outlook:
         waiting=waiting,
         district_entries_through=holding.get(Role.GUARDIANSHIP),
         ministry_entries_through=holding.get(Role.MINISTRY),
+        ministry_entries_missing=Role.MINISTRY in holding and holding[Role.MINISTRY] is None,
     )
 
 
@@ -68,6 +69,7 @@ def refresh(cases, on: datetime.date | None = None) -> int:
             "waiting",
             "district_entries_through",
             "ministry_entries_through",
+            "ministry_entries_missing",
         ],
     )
     return len(outlooks)

@@ -741,21 +741,19 @@ def register_keeper(register: str, residence_country: str) -> str:
     return Role.MINISTRY
 
 
-def registers_hold_through(facts: CaseFacts, on: date) -> dict[str, date]:
+def registers_hold_through(facts: CaseFacts, on: date) -> dict[str, date | None]:
     """keeper (`register_keeper`) -> the last day the case's entries it keeps on the registers of
-    adopters hold, from `on`, for the checks of them that apply: each keeper's queue says so
-    before they run out. Empty when none applies or one does not pass on `on`."""
+    adopters hold, from `on`, for the checks of them that apply (each keeper's queue says so before
+    they run out); None: an applicant whose entry it keeps is not on the register on `on`. Only
+    the keepers of the applicants those checks ask for: empty when none applies."""
     residence = {a.id: a.residence_country for a in facts.applicants}
-    through: dict[str, date] = {}
+    ends: dict[str, list[date | None]] = {}
     for rule_ in RULES:
         if rule_.code in REGISTERS_OF_CHECKS and rule_.applies(facts, on) is None:
             register, citizens = REGISTERS_OF_CHECKS[rule_.code]
             for applicant_id, end in register_ends(facts, register, citizens=citizens, on=on).items():
-                if end is None:
-                    return {}
-                keeper = register_keeper(register, residence[applicant_id])
-                through[keeper] = min(end, through.get(keeper, end))
-    return through
+                ends.setdefault(register_keeper(register, residence[applicant_id]), []).append(end)
+    return {keeper: None if None in days else min(day for day in days if day) for keeper, days in ends.items()}
 
 
 @rule("FOREIGN_ADOPTER_REGISTERED", "¶58", foreign_applicants)

@@ -142,6 +142,8 @@ def district_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
                 )
                 % {"date": in_text(outlook.ministry_entries_through)}
             )
+        if outlook.ministry_entries_missing:
+            notes.append(_("The ministry records the missing entries of foreign citizens and citizens living abroad."))
         if notes:
             title = ". ".join([title, " ".join(notes)])
         due.append((outlook.case_id, outlook.due_on, kind, title))
@@ -234,22 +236,27 @@ def ministry_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
     )
 
 
-ENTRIES_ENDING = "register_entries_ending"
+ENTRIES_ENDING, ENTRIES_MISSING = "register_entries_ending", "register_entries_missing"
 
 
 def entries_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     """The open cases whose entries on the registers of adopters that the ministry keeps (foreign
-    citizens, citizens living abroad: rules.register_keeper) run out within the queue's days (on
-    the day after their last, as the district's lines of open cases say it), by their last day: a
-    new one recorded by then, or the case stops being eligible. The district keeps the others."""
+    citizens, citizens living abroad: rules.register_keeper) are missing, or run out within the
+    queue's days (on the day after their last, as the district's lines of open cases say it), by
+    their last day: a new one recorded by then, or the case stops being eligible. A missing one is
+    a step to take from the day the engine last said so. The district keeps the others."""
     territory = territory_q(user, district="district")
     if territory is None:
         return []
     # the cases' scope on the outlook's copy of the case's district; open cases alone have one
+    outlooks = Outlook.objects.filter(territory, case__status=CaseStatus.OPEN)
     ending = (
-        Outlook.objects.filter(territory, case__status=CaseStatus.OPEN, ministry_entries_through__lt=until)
+        outlooks.filter(ministry_entries_through__lt=until)
         .order_by("ministry_entries_through", "case_id")
         .values_list("case_id", "ministry_entries_through")[: work.PER_SOURCE]
+    )
+    missing = (
+        outlooks.filter(ministry_entries_missing=True).order_by("as_of", "case_id").values_list("case_id", "as_of")
     )
     title = _("The family's entries on the registers of adopters hold through %(date)s: record the new ones before.")
     return _due(
@@ -262,6 +269,11 @@ def entries_due(user: User, on: datetime.date, until: datetime.date) -> list[wor
             )  # not null: < until
             for case_id, through in ending
         ]
+        + [
+            (case_id, as_of, ENTRIES_MISSING, _("An applicant is not on the register of adopters: record the entry"))
+            for case_id, as_of in missing[: work.PER_SOURCE]
+        ],
+        steps=(ENTRIES_MISSING,),
     )
 
 

@@ -163,6 +163,69 @@ def test_the_ministry_is_told_when_a_foreign_familys_entry_runs_out_and_the_dist
         assert ministry == []
 
 
+def test_a_missing_entry_the_ministry_keeps_is_the_ministrys_line_until_it_records_it(
+    api, users, district, django_capture_on_commit_callbacks
+):
+    """A foreign family not on the register (their v1 entry ran out) blocked the case, and only
+    the district, which may not file the entry, was told. The ministry's queue lists it as a step
+    (never late) until the ministry records the entry; a resident citizens' missing entry stays
+    the district's alone."""
+    with django_capture_on_commit_callbacks(execute=True):
+        child = make_child(district, central_days_ago=200, last_name="Ожидаемая")
+        couple = [  # v1 entries of 800 days ago: twelve months, long over
+            make_applicant(district, last_name="Grey", registered_ago=800),
+            make_applicant(district, sex="M", last_name="Grey-Lee", registered_ago=800),
+        ]
+        case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+        complete_file(case, [child], couple)
+        citizens_child = make_child(district, last_name="Ожидающая")
+        citizens = [
+            make_applicant(district, citizenship="KZ", residence="KZ", last_name="Abenova", registered_ago=800),
+            make_applicant(district, citizenship="KZ", residence="KZ", sex="M", last_name="Abenov"),
+        ]
+        citizens_case = services.open_case(
+            actor=None, children=[citizens_child], applicants=citizens, opened_on=ago(100)
+        )
+        complete_file(citizens_case, [citizens_child], citizens, foreign=False)
+    kept = Outlook.objects.get(case=case)
+    assert kept.blocking == [["FOREIGN_ADOPTER_REGISTERED", None]]
+    assert (kept.ministry_entries_through, kept.ministry_entries_missing) == (None, True)
+    assert not Outlook.objects.get(case=citizens_case).ministry_entries_missing
+    district_says = {line["url"]: line["title"] for line in case_lines(api, users)}
+    assert district_says[f"/cases/{case.pk}/"].endswith(
+        ". The ministry records the missing entries of foreign citizens and citizens living abroad."
+    )
+    assert "ministry" not in district_says[f"/cases/{citizens_case.pk}/"]
+
+    def ministry_lines():
+        return [
+            (line["due_on"], line["url"], line["late"], line["title"])
+            for line in lines(api, users["ministry"])
+            if line["kind"].startswith("register_entries")
+        ]
+
+    assert ministry_lines() == [
+        (
+            ago(0).isoformat(),
+            f"/cases/{case.pk}/",
+            False,
+            "An applicant is not on the register of adopters: record the entry",
+        )
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, applicant in enumerate(couple):
+            services.register_applicant(
+                actor=None,
+                applicant=applicant,
+                register="foreign_adopters",
+                number=f"FA-{n}",
+                registered_on=ago(1),
+                valid_until=ago(-364),
+            )
+    assert Outlook.objects.get(case=case).eligible
+    assert ministry_lines() == []
+
+
 def test_a_new_entry_on_a_register_of_adopters_recomputes_the_applicants_open_cases(
     api, users, district, django_capture_on_commit_callbacks
 ):

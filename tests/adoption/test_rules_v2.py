@@ -216,8 +216,13 @@ def test_the_entries_on_the_registers_hold_through_their_last_day_joined_where_o
     }
     # the foreign register (the ministry's), its v1 entry counting twelve months (through 2024-12-01)
     assert rules.registers_hold_through(foreign_case(), date(2024, 11, 30)) == {"ministry": date(2024, 12, 1)}
-    # none when a register's check fails or no register applies
-    assert rules.registers_hold_through(citizens(), date(2025, 6, 2)) == {}
+    # None for a keeper one of whose applicants is not on the register, the other's day kept
+    assert rules.registers_hold_through(citizens(), date(2025, 6, 2)) == {"guardianship": None}
+    assert rules.registers_hold_through(citizens(first, abroad), date(2025, 6, 2)) == {
+        "guardianship": date(2027, 6, 2),
+        "ministry": None,
+    }
+    # nothing when no register applies
     assert rules.registers_hold_through(replace(citizens(), kind="stepparent"), on) == {}
 
 
