@@ -443,7 +443,7 @@ def test_the_gap_report_answers_as_each_child_and_family_compared_pair_by_pair(u
     """The report decides the fit once per group of children and tries each wish only until it fits
     (22 s at 1,000,000 children before); it must answer what comparing every child with every
     family by `rules.fit` answers, whatever order the groups come in."""
-    from core.dates import today
+    from core.dates import age_on, today
     from databank.report import gap_report
 
     rng = random.Random(21)
@@ -453,6 +453,8 @@ def test_the_gap_report_answers_as_each_child_and_family_compared_pair_by_pair(u
         )
         if rng.random() < 0.4:
             Child.objects.filter(pk=made.pk).update(health_notes="needs care")
+    # a child of age still on a register: its age is read from its birth date, not the SQL's bands
+    Child.objects.filter(pk=made.pk).update(birth_date=today() - datetime.timedelta(days=19 * 366))
     for i in range(9):
         low = rng.randint(0, 15)
         registered_family(
@@ -490,8 +492,39 @@ def test_the_gap_report_answers_as_each_child_and_family_compared_pair_by_pair(u
     assert 0 < len(alone) < len(children) and 0 < len(unfitted) < len(families)  # the draw tests both sides
     assert report["children_without_family"]["total"] == len(alone)
     assert report["children_without_family"]["by_region"] == dict(Counter(c.region for c in alone))
+    assert report["children_without_family"]["by_age"] == {
+        str(age): n for age, n in sorted(Counter(age_on(c.birth_date, on) for c in alone).items())
+    }
+    assert report["children_without_family"]["by_health"] == dict(
+        sorted(Counter("with_health_notes" if c.health else "without" for c in alone).items())
+    )
+    assert "19" in report["children_without_family"]["by_age"]  # the child of age fits no wish (at most 17)
     assert report["families_without_child"]["total"] == len(unfitted)
     assert report["families_without_child"]["by_region"] == dict(Counter(f.home_region for f in unfitted))
+
+
+@pytest.mark.django_db
+def test_the_gap_reports_ages_in_sql_are_full_years_on_the_day_at_each_birthday(district):
+    """The report counts children by age in SQL (`age_below`): a child born on the day that makes
+    it `a` today is `a`, one born the day after is `a - 1`, as `age_on` says (29 February too)."""
+    from django.db.models import Q
+
+    from core.dates import ADULTHOOD, age_on, latest_birth_of_age
+    from databank.report import adult_birth_date, age_below
+
+    child_ = make_child(district)
+    for on in (datetime.date(2026, 12, 6), datetime.date(2024, 2, 29), datetime.date(2025, 3, 1)):
+        for age in (1, 4, 10, 17, 18, 19):
+            for born in (latest_birth_of_age(on, age), latest_birth_of_age(on, age) + datetime.timedelta(days=1)):
+                Child.objects.filter(pk=child_.pk).update(birth_date=born)
+                read = (
+                    Child.objects.filter(Q(pk=child_.pk))
+                    .annotate(age=age_below(ADULTHOOD, on), adult_born=adult_birth_date(on))
+                    .values_list("age", "adult_born")
+                    .get()
+                )
+                expected = age_on(born, on)
+                assert read == ((expected, None) if expected < ADULTHOOD else (None, born)), (on, born)
 
 
 @pytest.mark.django_db
