@@ -260,13 +260,8 @@ def entries_due(user: User, on: datetime.date, until: datetime.date) -> list[wor
     )
     title = _("The family's entries on the registers of adopters hold through %(date)s: record the new ones before.")
     return _due(
-        [
-            (
-                case_id,
-                through,
-                ENTRIES_ENDING,
-                title % {"date": in_text(cast(datetime.date, through))},
-            )  # not null: < until
+        [  # `through` is never null here: it is before `until`
+            (case_id, through, ENTRIES_ENDING, title % {"date": in_text(cast(datetime.date, through))})
             for case_id, through in ending
         ]
         + [

@@ -25,6 +25,20 @@ def open_foreign_case(district, *, central_days_ago=200, complete=True):
     return case, child
 
 
+def on_the_foreign_register(couple, *, registered_ago, holds_days):
+    """Each applicant on the foreign citizens' register (the ministry's) from `registered_ago` days
+    ago through `holds_days` from today, the next one a day longer."""
+    for n, applicant in enumerate(couple):
+        services.register_applicant(
+            actor=None,
+            applicant=applicant,
+            register="foreign_adopters",
+            number=f"FA-{n}",
+            registered_on=ago(registered_ago),
+            valid_until=ago(-holds_days - n),
+        )
+
+
 def case_lines(api, users, **params):
     return [line for line in lines(api, users["guardianship"], **params) if line["kind"].startswith("case_")]
 
@@ -130,15 +144,7 @@ def test_the_ministry_is_told_when_a_foreign_familys_entry_runs_out_and_the_dist
             make_applicant(district, last_name="Grey", registered_ago=800),
             make_applicant(district, sex="M", last_name="Grey-Lee", registered_ago=800),
         ]
-        for n, applicant in enumerate(couple):
-            services.register_applicant(
-                actor=None,
-                applicant=applicant,
-                register="foreign_adopters",
-                number=f"FA-{n}",
-                registered_on=ago(100),
-                valid_until=ago(-holds_days - n),  # the wife's runs out first
-            )
+        on_the_foreign_register(couple, registered_ago=100, holds_days=holds_days)  # the wife's runs out first
         case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
         complete_file(case, [child], couple)
     through = ago(-holds_days)
@@ -213,15 +219,7 @@ def test_a_missing_entry_the_ministry_keeps_is_the_ministrys_line_until_it_recor
         )
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        for n, applicant in enumerate(couple):
-            services.register_applicant(
-                actor=None,
-                applicant=applicant,
-                register="foreign_adopters",
-                number=f"FA-{n}",
-                registered_on=ago(1),
-                valid_until=ago(-364),
-            )
+        on_the_foreign_register(couple, registered_ago=1, holds_days=364)
     assert Outlook.objects.get(case=case).eligible
     assert ministry_lines() == []
 
