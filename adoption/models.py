@@ -567,7 +567,7 @@ class Outlook(models.Model):
     district_entries_through = models.DateField(null=True, blank=True)
     ministry_entries_through = models.DateField(null=True, blank=True)
     # an applicant whose entry the ministry keeps is not on the register (the ministry's queue says so)
-    ministry_entries_missing = models.BooleanField(default=False)
+    ministry_entries_missing = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         indexes = [
