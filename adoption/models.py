@@ -563,7 +563,7 @@ class Outlook(models.Model):
     waiting = models.BooleanField(default=False)  # every blocking check passes by itself on due_on
     # the last day the case's entries on the registers of adopters hold, those the district keeps
     # and those the ministry keeps (rules.register_keeper): each one's queue says it before they run
-    # out; None: it keeps none of them, no such check applies, or one fails
+    # out; None: it keeps none of them, no such check applies, or one of its entries is missing
     district_entries_through = models.DateField(null=True, blank=True)
     ministry_entries_through = models.DateField(null=True, blank=True)
     # an applicant whose entry the ministry keeps is not on the register (the ministry's queue says so)
