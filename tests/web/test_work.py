@@ -239,6 +239,29 @@ def test_a_late_line_in_the_page_links_where_the_step_is_taken(client, users, di
     assert (
         '<tr data-kind="register_escalation_due">' in home and f'<a href="/children/{child.pk}/">Ссылка Али</a>' in home
     )
+    assert (
+        row(home, "register_escalation_due").count("status-late")
+        == row(page, "register_escalation_due").count("status-late")
+        == 1
+    )
+
+
+def row(page: str, kind: str) -> str:
+    """The page's first line of the queue of `kind`, as HTML."""
+    start = page.index(f'<tr data-kind="{kind}">')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_a_step_past_its_day_is_not_late_on_the_home_page_either(client, api, users, foreign_case, court):
+    """The court's hearing has no day set by law: its line says from when, on the queue's page and
+    on the home page alike (the home page called every line of a past day late)."""
+    from tests.adoption.test_court import refer
+
+    refer(api(users["guardianship"]), foreign_case, court, on=ago(12))
+    login(client, users["court"])
+    for path in ("/", "/work/"):
+        line = row(client.get(path).content.decode(), "hearing_due")
+        assert f'<time datetime="{ago(12).isoformat()}">' in line and "status-late" not in line, path
 
 
 def test_the_court_sees_a_referral_then_the_decision_due_from_the_last_hearing(api, users, foreign_case, court):
