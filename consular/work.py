@@ -31,13 +31,15 @@ def registration_due(user: User, on: datetime.date, until: datetime.date) -> lis
     """Children adopted abroad in the user's scope, under 18 today, that are on no consular register
     `consular_registration_days` after the entry into force (the soonest first, read in SQL: a
     national scope holds every adoption abroad); to the post and the district to act on, to the
-    region and the ministry to watch."""
+    region and the ministry to watch. The post records the registration (the ministry may too):
+    the district, which may not, follows it up."""
     days = datetime.timedelta(days=Policy.on(on).consular_registration_days)
-    title = (
-        _("Place on the consular register")
-        if user.role in (Role.CONSULAR, Role.GUARDIANSHIP)
-        else _("Not on a consular register")
-    )
+    if user.role == Role.CONSULAR:
+        title = _("Place on the consular register")
+    elif user.role == Role.GUARDIANSHIP:
+        title = _("Not on a consular register: ask the post and the adoptive parents")
+    else:
+        title = _("Not on a consular register")
     pending = (
         deadlines.registrations_pending(_unsettled(user), on)
         .filter(decision__in_force_on__lte=until - days)

@@ -95,9 +95,20 @@ def test_the_consular_post_sees_registrations_and_reports_due(api, users, distri
     assert found[0]["url"] == f"/adopted/{child.pk}/" and "White" in found[0]["people"]
     assert "monitoring_report_overdue" in kinds  # the first report, due within the 200 days
     assert lines(api, users["other_consular"], days=200) == []  # another country's post
-    # the district is reminded of the registration too, not of the reports
-    district_lines = [line["kind"] for line in lines(api, users["guardianship"], days=200)]
+    assert found[0]["title"] == "Place on the consular register"
+    # the district is reminded of the registration too, not of the reports; the post records it
+    # (the district may not: consular.services.register_child), the district follows it up
+    district_lines = {line["kind"]: line for line in lines(api, users["guardianship"], days=200)}
     assert "consular_registration_due" in district_lines and "monitoring_report_overdue" not in district_lines
+    assert district_lines["consular_registration_due"]["title"] == (
+        "Not on a consular register: ask the post and the adoptive parents"
+    )
+    refused = api(users["guardianship"]).post(
+        "/api/v1/consular-registrations/",
+        {"child": child.pk, "post": users["consular"].consular_post_id, "number": "X-1", "registered_on": ago(1)},
+        format="json",
+    )
+    assert refused.status_code == 403, refused.content
 
 
 def test_a_child_who_moved_is_followed_by_its_new_post(api, users, district, court, us_post, gb_post):
