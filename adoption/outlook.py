@@ -35,6 +35,8 @@ def outlook_of(case: Case, on: datetime.date) -> Outlook:
     dated = [check.satisfiable_on for check in blocking if check.satisfiable_on is not None]
     waiting = bool(blocking) and len(dated) == len(blocking)
     holding = rules.registers_hold_through(facts, on)
+    none = rules.Holding(None, ())  # the keeper keeps none of the entries the checks ask for
+    district, ministry = (holding.get(keeper, none) for keeper in (Role.GUARDIANSHIP, Role.MINISTRY))
     return Outlook(
         case=case,
         district_id=case.district_id,
@@ -43,9 +45,10 @@ def outlook_of(case: Case, on: datetime.date) -> Outlook:
         blocking=[[check.code, check.satisfiable_on and check.satisfiable_on.isoformat()] for check in blocking],
         due_on=max(dated) if waiting else on,
         waiting=waiting,
-        district_entries_through=holding.get(Role.GUARDIANSHIP),
-        ministry_entries_through=holding.get(Role.MINISTRY),
-        ministry_entries_missing=Role.MINISTRY in holding and holding[Role.MINISTRY] is None,
+        district_entries_through=district.through,
+        ministry_entries_through=ministry.through,
+        ministry_entries_missing=Role.MINISTRY in holding and ministry.through is None,
+        ministry_entries_of=list(ministry.applicants),
     )
 
 
@@ -70,6 +73,7 @@ def refresh(cases, on: datetime.date | None = None) -> int:
             "district_entries_through",
             "ministry_entries_through",
             "ministry_entries_missing",
+            "ministry_entries_of",
         ],
     )
     return len(outlooks)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import zip_longest
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -741,19 +742,33 @@ def register_keeper(register: str, residence_country: str) -> str:
     return Role.MINISTRY
 
 
-def registers_hold_through(facts: CaseFacts, on: date) -> dict[str, date | None]:
-    """keeper (`register_keeper`) -> the last day the case's entries it keeps on the registers of
-    adopters hold, from `on`, for the checks of them that apply (each keeper's queue says so before
-    they run out); None: an applicant whose entry it keeps is not on the register on `on`. Only
-    the keepers of the applicants those checks ask for: empty when none applies."""
+class Holding(NamedTuple):
+    """What a keeper's entries of a case hold (`registers_hold_through`)."""
+
+    through: date | None  # their last day from `on`; None: one of them is missing
+    applicants: tuple[int, ...]  # whose entries end that day, or are missing: the ones to record
+
+
+def registers_hold_through(facts: CaseFacts, on: date) -> dict[str, Holding]:
+    """keeper (`register_keeper`) -> through which day the case's entries it keeps on the
+    registers of adopters hold, from `on`, for the checks of them that apply, and whose they are
+    (each keeper's queue says so before they run out); `through` None: an applicant whose entry it
+    keeps is not on the register on `on`, and `applicants` are those not on it. Only the keepers
+    of the applicants those checks ask for: empty when none applies."""
     residence = {a.id: a.residence_country for a in facts.applicants}
-    ends: dict[str, list[date | None]] = {}
+    ends: dict[str, dict[int, date | None]] = {}
     for rule_ in RULES:
         if rule_.code in REGISTERS_OF_CHECKS and rule_.applies(facts, on) is None:
             register, citizens = REGISTERS_OF_CHECKS[rule_.code]
             for applicant_id, end in register_ends(facts, register, citizens=citizens, on=on).items():
-                ends.setdefault(register_keeper(register, residence[applicant_id]), []).append(end)
-    return {keeper: None if None in days else min(day for day in days if day) for keeper, days in ends.items()}
+                # a citizen on one register, a foreigner on the other: an applicant once
+                ends.setdefault(register_keeper(register, residence[applicant_id]), {})[applicant_id] = end
+    held = {}
+    for keeper, by_applicant in ends.items():
+        missing = tuple(pk for pk, end in by_applicant.items() if end is None)
+        through = None if missing else min(end for end in by_applicant.values() if end)
+        held[keeper] = Holding(through, missing or tuple(pk for pk, end in by_applicant.items() if end == through))
+    return held
 
 
 @rule("FOREIGN_ADOPTER_REGISTERED", "¶58", foreign_applicants)

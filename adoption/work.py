@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection
+from dataclasses import replace
 from typing import cast
 
 from django.db.models import Max
@@ -37,7 +38,7 @@ from .models import (
     Outlook,
     Referral,
 )
-from .selectors import cases_for
+from .selectors import applicants_for, cases_for
 
 
 def case_label(case_id: int, children: str = "") -> str:
@@ -244,7 +245,8 @@ def entries_due(user: User, on: datetime.date, until: datetime.date) -> list[wor
     citizens, citizens living abroad: rules.register_keeper) are missing, or run out within the
     queue's days (on the day after their last, as the district's lines of open cases say it), by
     their last day: a new one recorded by then, or the case stops being eligible. A missing one is
-    a step to take from the day the engine last said so. The district keeps the others."""
+    a step to take from the day the engine last said so. The district keeps the others. Each line
+    names the applicants whose entries are to be recorded (`entries_lines`)."""
     territory = territory_q(user, district="district")
     if territory is None:
         return []
@@ -253,23 +255,43 @@ def entries_due(user: User, on: datetime.date, until: datetime.date) -> list[wor
     ending = (
         outlooks.filter(ministry_entries_through__lt=until)
         .order_by("ministry_entries_through", "case_id")
-        .values_list("case_id", "ministry_entries_through")[: work.PER_SOURCE]
+        .values_list("case_id", "ministry_entries_through", "ministry_entries_of")[: work.PER_SOURCE]
     )
     missing = (
-        outlooks.filter(ministry_entries_missing=True).order_by("as_of", "case_id").values_list("case_id", "as_of")
+        outlooks.filter(ministry_entries_missing=True)
+        .order_by("as_of", "case_id")
+        .values_list("case_id", "as_of", "ministry_entries_of")
     )
-    title = _("The family's entries on the registers of adopters hold through %(date)s: record the new ones before.")
+    title = _("The entries on the registers of adopters hold through %(date)s: record the new ones before")
     return _due(
         [  # `through` is never null here: it is before `until`
-            (case_id, through, ENTRIES_ENDING, title % {"date": in_text(cast(datetime.date, through))})
-            for case_id, through in ending
+            (case_id, through, ENTRIES_ENDING, title % {"date": in_text(cast(datetime.date, through))}, applicants)
+            for case_id, through, applicants in ending
         ]
         + [
-            (case_id, as_of, ENTRIES_MISSING, _("An applicant is not on the register of adopters: record the entry"))
-            for case_id, as_of in missing[: work.PER_SOURCE]
+            (case_id, as_of, ENTRIES_MISSING, _("Not on the register of adopters: record the entry"), applicants)
+            for case_id, as_of, applicants in missing[: work.PER_SOURCE]
         ],
         steps=(ENTRIES_MISSING,),
     )
+
+
+def entries_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
+    """The case's lines, each with a link to the page of each applicant it names, where the entry
+    is recorded (those of the reader's scope: `applicants_for`)."""
+    ids = {pk for line in shown for pk in line.detail}
+    names = {applicant.pk: applicant.name for applicant in applicants_for(user).filter(pk__in=ids)}
+    applicants = {line.record: line.detail for line in shown}
+    return [
+        replace(
+            item,
+            steps=tuple(
+                (names[pk], reverse("web-applicant", args=[pk])) for pk in applicants[item.record[1]] if pk in names
+            ),
+        )
+        for item in case_lines(user, shown)
+        if item.record
+    ]
 
 
 def register() -> None:
@@ -283,6 +305,10 @@ def register() -> None:
             (Role.MINISTRY,), ministry_due, case_lines, "certificates", gettext_lazy("HC93 art. 23 certificates")
         ),
         work.Source(
-            (Role.MINISTRY,), entries_due, case_lines, "entries", gettext_lazy("Entries on the registers of adopters")
+            (Role.MINISTRY,),
+            entries_due,
+            entries_lines,
+            "entries",
+            gettext_lazy("Entries on the registers of adopters"),
         ),
     ]

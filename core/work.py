@@ -35,6 +35,9 @@ class Item:
     people: str = ""  # the applicants, when a case
     record: tuple[str, int] | None = None  # (audit label, id) of the record the line names: its Due.record
     deadline: bool = True  # False: the date says from when the step can be taken; it is never late
+    # other pages where a part of it is done, (what each opens, its url): e.g. each applicant whose
+    # entry on a register of adopters is to be recorded, for a line that names a case
+    steps: tuple[tuple[str, str], ...] = ()
 
     def late(self, on: datetime.date) -> bool:
         return self.deadline and self.due_on < on

@@ -199,6 +199,11 @@ class CountrySerializer(ModelSerializer):
         read_only_fields = ["code"]
 
 
+class WorkStepSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="what the page is, e.g. an applicant's name")
+    url = serializers.CharField()
+
+
 class WorkItemSerializer(serializers.Serializer):
     due_on = DateField()
     late = serializers.BooleanField(help_text="the date has passed")
@@ -207,6 +212,7 @@ class WorkItemSerializer(serializers.Serializer):
     subject = serializers.CharField(help_text="the child (a sealed one: 'Adopted child #id') or the case's children")
     people = serializers.CharField(help_text="the case's applicants or the adoptive parents")
     url = serializers.CharField(help_text="the page where it is done")
+    steps = WorkStepSerializer(many=True, help_text="other pages where a part of it is done")
 
 
 class WorkSerializer(serializers.Serializer):

@@ -242,5 +242,8 @@ class WorkView(APIView):
         found = work.queue(
             request.user, on, horizon=query.validated_data["days"], only=query.validated_data.get("what")
         )
-        rows = [{**vars(item), "late": item.late(on)} for item in found.items]
+        rows = [
+            {**vars(item), "late": item.late(on), "steps": [{"text": text, "url": url} for text, url in item.steps]}
+            for item in found.items
+        ]
         return Response(WorkSerializer({"count": len(rows), "more": found.more, "results": rows}).data)

@@ -150,6 +150,7 @@ def test_the_ministry_is_told_when_a_foreign_familys_entry_runs_out_and_the_dist
     through = ago(-holds_days)
     kept = Outlook.objects.get(case=case)
     assert (kept.district_entries_through, kept.ministry_entries_through) == (None, through)
+    assert kept.ministry_entries_of == [couple[0].pk]  # the wife's runs out first: hers to renew
     [line] = case_lines(api, users)
     assert line["kind"] == "case_eligible"
     assert "record the new ones before" not in line["title"]
@@ -163,8 +164,12 @@ def test_the_ministry_is_told_when_a_foreign_familys_entry_runs_out_and_the_dist
         assert [(line["due_on"], line["url"], line["late"]) for line in ministry] == [
             (through.isoformat(), f"/cases/{case.pk}/", False)
         ]
-        assert f"hold through {through.isoformat()}: record the new ones before." in ministry[0]["title"]
+        assert ministry[0]["title"] == (
+            f"The entries on the registers of adopters hold through {through.isoformat()}: record the new ones before"
+        )
         assert "Grey" in ministry[0]["people"]
+        # the line opens the case; the applicant whose entry runs out first, the page it is recorded on
+        assert ministry[0]["steps"] == [{"text": "Grey Ann", "url": f"/applicants/{couple[0].pk}/"}]
     else:
         assert ministry == []
 
@@ -205,21 +210,19 @@ def test_a_missing_entry_the_ministry_keeps_is_the_ministrys_line_until_it_recor
 
     def ministry_lines():
         return [
-            (line["due_on"], line["url"], line["late"], line["title"])
+            (line["due_on"], line["url"], line["late"], line["title"], [step["url"] for step in line["steps"]])
             for line in lines(api, users["ministry"])
             if line["kind"].startswith("register_entries")
         ]
 
-    assert ministry_lines() == [
-        (
-            ago(0).isoformat(),
-            f"/cases/{case.pk}/",
-            False,
-            "An applicant is not on the register of adopters: record the entry",
-        )
-    ]
+    missing = (ago(0).isoformat(), f"/cases/{case.pk}/", False, "Not on the register of adopters: record the entry")
+    # each applicant not on it, linked to the page the entry is recorded on
+    assert ministry_lines() == [(*missing, [f"/applicants/{couple[0].pk}/", f"/applicants/{couple[1].pk}/"])]
+    with django_capture_on_commit_callbacks(execute=True):  # the wife's recorded: the husband's is left
+        on_the_foreign_register(couple[:1], registered_ago=1, holds_days=364)
+    assert ministry_lines() == [(*missing, [f"/applicants/{couple[1].pk}/"])]
     with django_capture_on_commit_callbacks(execute=True):
-        on_the_foreign_register(couple, registered_ago=1, holds_days=364)
+        on_the_foreign_register(couple[1:], registered_ago=1, holds_days=364)
     assert Outlook.objects.get(case=case).eligible
     assert ministry_lines() == []
 
@@ -262,3 +265,41 @@ def test_the_daily_sweep_recomputes_the_stalest_first(district):
     assert Outlook.objects.get(case=first).as_of == ago(1)
     assert outlook.refresh_stale() == 1 and Outlook.objects.get(case=first).as_of == ago(0)
     assert outlook.refresh_stale() == 0  # nothing stale left today
+
+
+def test_the_ministrys_entries_page_links_each_applicant_and_reads_in_constant_queries(
+    client, users, district, django_capture_on_commit_callbacks
+):
+    """The ministry records a foreign family's entry on the applicant's page: its line links
+    there, by name, for each applicant whose entry runs out first; one case or three, the page
+    reads in the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.web.test_pages import login
+
+    def foreign_family_case(name, holds_days):
+        with django_capture_on_commit_callbacks(execute=True):
+            child = make_child(district, central_days_ago=200, last_name="Ожидаемая")
+            couple = [
+                make_applicant(district, last_name=name, registered_ago=800),
+                make_applicant(district, sex="M", last_name=f"{name}-Lee", registered_ago=800),
+            ]
+            on_the_foreign_register(couple, registered_ago=100, holds_days=holds_days)
+            case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+            complete_file(case, [child], couple)
+        return couple
+
+    first = foreign_family_case("Grey", 10)
+    login(client, users["ministry"])
+    client.get("/work/", {"what": "entries"})
+    with CaptureQueriesContext(connection) as few:
+        page = client.get("/work/", {"what": "entries"}).content.decode()
+    assert f' — <a href="/applicants/{first[0].pk}/">Grey Ann</a></td>' in page
+    assert f"/applicants/{first[1].pk}/" not in page  # his entry holds a day longer
+    others = [foreign_family_case(f"Green{i}", 11 + i) for i in range(2)]
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/work/", {"what": "entries"}).content.decode()
+    assert page.count('data-kind="register_entries_ending"') == 3
+    assert all(f'<a href="/applicants/{couple[0].pk}/">' in page for couple in others)
+    assert len(many) == len(few), [q["sql"][:100] for q in many.captured_queries]

@@ -186,11 +186,15 @@ def test_citizens_are_on_the_register_of_prospective_adopters_valid_on_as_of(on,
     assert status(citizens(), "ADOPTER_REGISTERED", on) == expected
 
 
+H = rules.Holding
+
+
 def test_the_entries_on_the_registers_hold_through_their_last_day_joined_where_one_follows_another():
     """The queues say when a family's entries run out (`registers_hold_through`, by who keeps
-    them), and the check's pass says through which day they hold."""
+    them) and whose entries run out first or are missing, and the check's pass says through which
+    day they hold."""
     on = date(2024, 1, 1)
-    assert rules.registers_hold_through(citizens(), on) == {"guardianship": date(2025, 6, 1)}
+    assert rules.registers_hold_through(citizens(), on) == {"guardianship": H(date(2025, 6, 1), (10, 11))}
     assert "(through 2025-06-01)" in check(citizens(), "ADOPTER_REGISTERED", on).detail
     renewed = (
         RegistrationFacts("prospective_adopters", date(2023, 6, 1), date(2025, 6, 1)),
@@ -203,25 +207,32 @@ def test_the_entries_on_the_registers_hold_through_their_last_day_joined_where_o
     first = applicant(10, "KZ", "KZ", registered=None, registrations=renewed)
     assert rules.registers_hold_through(
         citizens(first, applicant(11, "KZ", "KZ", registered=None, registrations=renewed, sex="M")), on
-    ) == {"guardianship": date(2027, 6, 2)}
-    # the couple's: the sooner of the two
+    ) == {"guardianship": H(date(2027, 6, 2), (10, 11))}
+    # the couple's: the sooner of the two, and whose it is
     assert rules.registers_hold_through(
         citizens(first, applicant(11, "KZ", "KZ", registered=None, registrations=gap, sex="M")), on
-    ) == {"guardianship": date(2025, 6, 1)}
+    ) == {"guardianship": H(date(2025, 6, 1), (11,))}
     # a citizen living abroad is on the citizens' register the ministry keeps
     abroad = applicant(11, "KZ", "DE", registered=None, registrations=gap, sex="M")
     assert rules.registers_hold_through(citizens(first, abroad), on) == {
-        "guardianship": date(2027, 6, 2),
-        "ministry": date(2025, 6, 1),
+        "guardianship": H(date(2027, 6, 2), (10,)),
+        "ministry": H(date(2025, 6, 1), (11,)),
     }
     # the foreign register (the ministry's), its v1 entry counting twelve months (through 2024-12-01)
-    assert rules.registers_hold_through(foreign_case(), date(2024, 11, 30)) == {"ministry": date(2024, 12, 1)}
-    # None for a keeper one of whose applicants is not on the register, the other's day kept
-    assert rules.registers_hold_through(citizens(), date(2025, 6, 2)) == {"guardianship": None}
-    assert rules.registers_hold_through(citizens(first, abroad), date(2025, 6, 2)) == {
-        "guardianship": date(2027, 6, 2),
-        "ministry": None,
+    assert rules.registers_hold_through(foreign_case(), date(2024, 11, 30)) == {
+        "ministry": H(date(2024, 12, 1), (10,))  # its one applicant
     }
+    # None for a keeper one of whose applicants is not on the register, with those not on it; the
+    # other keeper's day kept
+    assert rules.registers_hold_through(citizens(), date(2025, 6, 2)) == {"guardianship": H(None, (10, 11))}
+    assert rules.registers_hold_through(citizens(first, abroad), date(2025, 6, 2)) == {
+        "guardianship": H(date(2027, 6, 2), (10,)),
+        "ministry": H(None, (11,)),
+    }
+    # one of two missing: that one alone is named, not the one whose entry holds
+    assert rules.registers_hold_through(
+        citizens(first, applicant(11, "KZ", "KZ", registered=None, registrations=(), sex="M")), on
+    ) == {"guardianship": H(None, (11,))}
     # nothing when no register applies
     assert rules.registers_hold_through(replace(citizens(), kind="stepparent"), on) == {}
 
