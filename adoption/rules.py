@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from itertools import zip_longest
 from typing import NamedTuple
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -943,6 +944,12 @@ def adopter_not_barred(facts: CaseFacts, on: date):
     return PASS, _("Every applicant's certificates are current, the income suffices and nothing bars them."), None
 
 
+def _amount(kzt: Decimal | int) -> str:
+    """A sum of tenge in a sentence, grouped as the reader's language writes it, in whole tenge
+    rounded down: an income below the minimum never reads as equal to it."""
+    return number_format(Decimal(kzt).to_integral_value(ROUND_FLOOR), decimal_pos=0, force_grouping=True)
+
+
 def _income_problem(facts: CaseFacts, incomes: list[DocumentFacts]) -> str | None:
     """§11.9: the applicants' income per person of the household after the adoption."""
     minimum = facts.policy.subsistence_minimum
@@ -955,7 +962,7 @@ def _income_problem(facts: CaseFacts, incomes: list[DocumentFacts]) -> str | Non
         return _(
             "the income per person of the household (%(income)s KZT a month for %(people)s people) is below "
             "the subsistence minimum of %(minimum)s KZT"
-        ) % {"income": per_person.quantize(Decimal("1")), "people": people, "minimum": minimum}
+        ) % {"income": _amount(per_person), "people": people, "minimum": _amount(minimum)}
     return None
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from adoption import rules
 from adoption.rules import DocumentFacts, RegistrationFacts, evaluate
@@ -163,7 +164,13 @@ def test_income_is_judged_per_person_of_the_household_after_the_adoption():
         return foreign_case(documents=(*documents, statement), policy=replace(POLICY, subsistence_minimum=minimum))
 
     assert status(income(100_000), "ADOPTER_NOT_BARRED") == "pass"  # exactly the minimum
-    assert status(income(99_999), "ADOPTER_NOT_BARRED") == "fail"
+    below = check(income(99_999), "ADOPTER_NOT_BARRED")  # 49,999.50 a person: rounded down, never to the minimum
+    assert below.status == "fail" and (
+        "(49,999 KZT a month for 2 people) is below the subsistence minimum of 50,000 KZT" in below.detail
+    )
+    with translation.override("ru"):
+        said = check(income(99_999), "ADOPTER_NOT_BARRED").detail
+    assert "49\xa0999" in said and "50\xa0000" in said, said  # grouped as Russian writes it
     assert status(income(100_000, household=2), "ADOPTER_NOT_BARRED") == "fail"  # 3 people
     unset = check(income(10**9, minimum=None), "ADOPTER_NOT_BARRED")
     assert unset.status == "fail" and "subsistence minimum" in unset.detail  # no default: names the policy value

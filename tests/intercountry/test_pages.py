@@ -77,7 +77,7 @@ def test_parties_fees_and_the_red_flag_they_raise_on_the_case_workspace(client, 
         f"/cases/{case.pk}/parties/",
         {
             "fee-party": party.pk,
-            "fee-amount": "900",
+            "fee-amount": "1900",
             "fee-currency": "usd",
             "fee-paid_on": ago(9),
             "fee-purpose": "placement",
@@ -86,6 +86,7 @@ def test_parties_fees_and_the_red_flag_they_raise_on_the_case_workspace(client, 
     assert paid.status_code == 302 and Fee.objects.get().currency == "USD"
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'data-flag="INTERMEDIARY_NOT_ACCREDITED"' in page and "Evidence" in page
+    assert "1,900.00 USD" in client.get(f"/cases/{case.pk}/parties/").content.decode()  # grouped, as English writes it
     assert "A paid intermediary that is not an accredited agency" in page  # the flag in words, its code beside
     client.force_login(users["court"])
     assert client.post(f"/cases/{case.pk}/parties/", {"party-name": "X"}).status_code in (403, 404)

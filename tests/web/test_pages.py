@@ -567,6 +567,7 @@ def test_every_id_on_a_case_page_is_given_once(client, users, court, foreign_cas
     login(client, users["guardianship"])
     page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
     assert page.count("<form") > 3 and 'id="documents-issued_on"' in page and 'id="contacts-on"' in page
+    assert " · 400,000.00 KZT" in page  # an income statement's sum, grouped as English writes it
     assert [i for i in set(_ids(page)) if _ids(page).count(i) > 1] == []
     client.post(f"/cases/{foreign_case.pk}/referral/", {"court": court.pk, "on": ago(1).isoformat()})
     login(client, users["court"])
