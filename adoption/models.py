@@ -568,9 +568,10 @@ class Outlook(models.Model):
     ministry_entries_through = models.DateField(null=True, blank=True)
     # an applicant whose entry the ministry keeps is not on the register (the ministry's queue says so)
     ministry_entries_missing = models.BooleanField(default=False, db_default=False)
-    # the applicants the ministry's line names, each linked to the page its entry is recorded on:
-    # those whose entry it keeps is missing, or else runs out first (ids: the line reads their
-    # names through the reader's scope)
+    # whose entries each keeper's line names, each linked to the page the entry is recorded on:
+    # the applicants whose entry it keeps is missing, or else runs out first (ids: a line reads
+    # their names through the reader's scope)
+    district_entries_of = models.JSONField(default=list, db_default=[], blank=True)
     ministry_entries_of = models.JSONField(default=list, db_default=[], blank=True)
 
     class Meta:

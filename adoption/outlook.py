@@ -48,6 +48,7 @@ def outlook_of(case: Case, on: datetime.date) -> Outlook:
         district_entries_through=district.through,
         ministry_entries_through=ministry.through,
         ministry_entries_missing=Role.MINISTRY in holding and ministry.through is None,
+        district_entries_of=list(district.applicants),
         ministry_entries_of=list(ministry.applicants),
     )
 
@@ -73,6 +74,7 @@ def refresh(cases, on: datetime.date | None = None) -> int:
             "district_entries_through",
             "ministry_entries_through",
             "ministry_entries_missing",
+            "district_entries_of",
             "ministry_entries_of",
         ],
     )

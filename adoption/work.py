@@ -113,7 +113,7 @@ def district_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
     outlooks = Outlook.objects.filter(territory, case__status=CaseStatus.OPEN, due_on__lte=until).order_by(
         "due_on", "case_id"
     )[: work.PER_SOURCE]
-    due = []
+    due: list[tuple] = []
     for outlook in outlooks:
         checks = "; ".join(str(rules.CHECK_NAMES.get(code, code)) for code, _day in outlook.blocking)
         if outlook.eligible:
@@ -128,13 +128,19 @@ def district_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
         if outlook.as_of < on:
             title += " " + _("(as of %(date)s)") % {"date": in_text(outlook.as_of)}
         # the entries that run out by `until`: the district's to renew, or the ministry's; each a
-        # sentence after the line's own
-        notes = []
+        # sentence after the line's own; the district's own, missing or running out, link to the
+        # applicants' pages, where they are recorded
+        notes: list[str] = []
+        applicants: list[int] = []
         if outlook.district_entries_through and outlook.district_entries_through < until:
             notes.append(
                 _("The entries on the registers of adopters hold through %(date)s: record the new ones before.")
                 % {"date": in_text(outlook.district_entries_through)}
             )
+            applicants = outlook.district_entries_of
+        elif outlook.district_entries_through is None and outlook.district_entries_of:
+            notes.append(_("An entry on the registers of adopters is missing: record it."))
+            applicants = outlook.district_entries_of
         if outlook.ministry_entries_through and outlook.ministry_entries_through < until:
             notes.append(
                 _(
@@ -147,7 +153,7 @@ def district_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
             notes.append(_("The ministry records the missing entries of foreign citizens and citizens living abroad."))
         if notes:
             title = ". ".join([title, " ".join(notes)])
-        due.append((outlook.case_id, outlook.due_on, kind, title))
+        due.append((outlook.case_id, outlook.due_on, kind, title, tuple(applicants)))
     return _due(due, steps=OUTLOOKS)
 
 
@@ -277,8 +283,9 @@ def entries_due(user: User, on: datetime.date, until: datetime.date) -> list[wor
 
 
 def entries_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
-    """The case's lines, each with a link to the page of each applicant it names, where the entry
-    is recorded (those of the reader's scope: `applicants_for`)."""
+    """The cases' lines, each with a link to the page of each applicant whose entry on a register
+    of adopters is to be recorded there (the line's `detail`: their ids; those of the reader's
+    scope: `applicants_for`)."""
     ids = {pk for line in shown for pk in line.detail}
     names = {applicant.pk: applicant.name for applicant in applicants_for(user).filter(pk__in=ids)}
     applicants = {line.record: line.detail for line in shown}
@@ -296,7 +303,7 @@ def entries_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
 
 def register() -> None:
     work.sources += [
-        work.Source((Role.GUARDIANSHIP,), district_due, case_lines, "cases", gettext_lazy("Open cases")),
+        work.Source((Role.GUARDIANSHIP,), district_due, entries_lines, "cases", gettext_lazy("Open cases")),
         work.Source(
             (Role.GUARDIANSHIP,), document_due, document_lines, "documents", gettext_lazy("Documents expiring")
         ),

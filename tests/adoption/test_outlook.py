@@ -124,6 +124,8 @@ def test_the_queue_says_when_the_familys_entry_on_the_register_runs_out_within_i
     assert line["kind"] == "case_eligible"
     said = f"The entries on the registers of adopters hold through {through.isoformat()}: record the new ones before."
     assert (line["title"] == f"Eligible: the case may be referred to a court. {said}") is told
+    # hers runs out first: the line links her page, where the district records the new one
+    assert line["steps"] == ([{"text": "Abenova Ann", "url": f"/applicants/{couple[0].pk}/"}] if told else [])
     on_the_day = outlook.outlook_of(case, through)  # the engine's boundary: the last day, then the day after
     assert on_the_day.eligible and on_the_day.district_entries_through == through
     after = outlook.outlook_of(case, through + datetime.timedelta(days=1))  # the day after: blocked, nothing holds
@@ -153,7 +155,7 @@ def test_the_ministry_is_told_when_a_foreign_familys_entry_runs_out_and_the_dist
     assert kept.ministry_entries_of == [couple[0].pk]  # the wife's runs out first: hers to renew
     [line] = case_lines(api, users)
     assert line["kind"] == "case_eligible"
-    assert "record the new ones before" not in line["title"]
+    assert "record the new ones before" not in line["title"] and line["steps"] == []  # not the district's to record
     said = (
         "Eligible: the case may be referred to a court. The entries the ministry keeps (foreign citizens, citizens"
         f" living abroad) hold through {through.isoformat()}: the ministry records the new ones."
@@ -241,6 +243,9 @@ def test_a_new_entry_on_a_register_of_adopters_recomputes_the_applicants_open_ca
         case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
         complete_file(case, [child], couple, foreign=False)
     assert Outlook.objects.get(case=case).blocking == [["ADOPTER_REGISTERED", None]]
+    [line] = case_lines(api, users)  # the district's to record: it says so, and links her page
+    assert line["title"].endswith(". An entry on the registers of adopters is missing: record it.")
+    assert line["steps"] == [{"text": "Abenova Ann", "url": f"/applicants/{couple[0].pk}/"}]
     with django_capture_on_commit_callbacks(execute=True):
         services.register_applicant(
             actor=None,
@@ -252,7 +257,7 @@ def test_a_new_entry_on_a_register_of_adopters_recomputes_the_applicants_open_ca
         )
     assert Outlook.objects.get(case=case).eligible
     [line] = case_lines(api, users)
-    assert line["kind"] == "case_eligible"
+    assert line["kind"] == "case_eligible" and line["steps"] == []
 
 
 def test_the_daily_sweep_recomputes_the_stalest_first(district):
