@@ -288,12 +288,14 @@ def entries_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
     scope: `applicants_for`)."""
     ids = {pk for line in shown for pk in line.detail}
     names = {applicant.pk: applicant.name for applicant in applicants_for(user).filter(pk__in=ids)}
-    applicants = {line.record: line.detail for line in shown}
+    applicants = {(line.kind, line.record): line.detail for line in shown}
     return [
         replace(
             item,
             steps=tuple(
-                (names[pk], reverse("web-applicant", args=[pk])) for pk in applicants[item.record[1]] if pk in names
+                (names[pk], reverse("web-applicant", args=[pk]))
+                for pk in applicants[item.kind, item.record[1]]
+                if pk in names
             ),
         )
         for item in case_lines(user, shown)
