@@ -79,6 +79,17 @@ def seed_cases() -> list[str]:
         f"case #{case.pk}: a family living in {DEMO_COUNTRY}, eligible, its entry on the foreign citizens' register "
         "running out in about two weeks (the district, the ministry)"
     )
+
+    # a resident family's entries on the citizens' register (the district's: two years) run out in
+    # twelve days while their case waits to be referred
+    child = _child(district, "Dauletova", "Madina", "F", born=ago(4 * 365), identified=ago(300), levels=(298, 260, 200))
+    couple = _couple(district, "KZ", "Sadykov", "Erlan", "Sadykova", "Aigerim", registered=ago(2 * 365 - 12))
+    case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(40))
+    _file(case, couple, on=ago(30))
+    lines.append(
+        f"case #{case.pk}: resident citizens, eligible, their entries on the citizens' register running out in "
+        "twelve days (the district)"
+    )
     return lines
 
 

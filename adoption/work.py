@@ -268,7 +268,7 @@ def entries_due(user: User, on: datetime.date, until: datetime.date) -> list[wor
         .order_by("as_of", "case_id")
         .values_list("case_id", "as_of", "ministry_entries_of")
     )
-    title = _("The entries on the registers of adopters hold through %(date)s: record the new ones before")
+    title = _("The entries on the registers of adopters hold through %(date)s: record the new ones before.")
     return _due(
         [  # `through` is never null here: it is before `until`
             (case_id, through, ENTRIES_ENDING, title % {"date": in_text(cast(datetime.date, through))}, applicants)

@@ -167,7 +167,7 @@ def test_the_ministry_is_told_when_a_foreign_familys_entry_runs_out_and_the_dist
             (through.isoformat(), f"/cases/{case.pk}/", False)
         ]
         assert ministry[0]["title"] == (
-            f"The entries on the registers of adopters hold through {through.isoformat()}: record the new ones before"
+            f"The entries on the registers of adopters hold through {through.isoformat()}: record the new ones before."
         )
         assert "Grey" in ministry[0]["people"]
         # the line opens the case; the applicant whose entry runs out first, the page it is recorded on
@@ -300,7 +300,7 @@ def test_the_ministrys_entries_page_links_each_applicant_and_reads_in_constant_q
     client.get("/work/", {"what": "entries"})
     with CaptureQueriesContext(connection) as few:
         page = client.get("/work/", {"what": "entries"}).content.decode()
-    assert f' — <a href="/applicants/{first[0].pk}/">Grey Ann</a></td>' in page
+    assert f'record the new ones before.<br><a href="/applicants/{first[0].pk}/">Grey Ann</a></td>' in page
     assert f"/applicants/{first[1].pk}/" not in page  # his entry holds a day longer
     others = [foreign_family_case(f"Green{i}", 11 + i) for i in range(2)]
     with CaptureQueriesContext(connection) as many:

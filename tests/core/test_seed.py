@@ -76,7 +76,15 @@ def test_seed_demo_cases_gives_each_demo_user_work_once_and_prints_no_name(capsy
     for child in Child.objects.all():  # a demo's output may be pasted anywhere: numbers, not names
         assert child.last_name not in out
     counts = Child.objects.count(), Case.objects.count()
-    assert counts == (6, 3)
+    assert counts == (7, 4)
+    # the resident family's entries run out within the queue's days: the district's line links
+    # each spouse's page, where it records the new entries
+    district = User.objects.get(username="demo_guardianship")
+    [renew] = [item for item in work.queue(district, today()).items if item.steps]
+    assert "record the new ones before" in renew.title and [text for text, _url in renew.steps] == [
+        "Sadykov Erlan",
+        "Sadykova Aigerim",
+    ]
 
     call_command("seed_demo_cases")
     assert (Child.objects.count(), Case.objects.count()) == counts
