@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection
-from dataclasses import replace
 from typing import cast
 
 from django.db.models import Max
@@ -77,8 +76,13 @@ def _due(due: list[tuple], *, steps: Collection[str] = ()) -> list[work.Due]:
 
 
 def case_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
-    """The lines shown of the cases in the user's scope, each naming the case's children and applicants."""
+    """The lines shown of the cases in the user's scope, each naming the case's children and
+    applicants; a line whose `detail` holds applicants' ids (those whose entries on a register of
+    adopters are to be recorded) links each one's page, where it is done (those of the reader's
+    scope: `applicants_for`, in one query for all the lines)."""
     names = case_names(set(cases_for(user).filter(pk__in={line.record for line in shown}).values_list("pk", flat=True)))
+    ids = {pk for line in shown for pk in line.detail or ()}
+    applicants = {a.pk: a.name for a in applicants_for(user).filter(pk__in=ids)} if ids else {}
     return [
         work.Item(
             due_on=line.due_on,
@@ -89,6 +93,9 @@ def case_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
             url=reverse("web-case", args=[line.record]),
             record=("adoption.case", line.record),
             deadline=line.deadline,
+            steps=tuple(
+                (applicants[pk], reverse("web-applicant", args=[pk])) for pk in line.detail or () if pk in applicants
+            ),
         )
         for line in shown
         if line.record in names
@@ -186,7 +193,7 @@ def document_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
             if applicant_id
             else _("Document expiring: %(kind)s") % {"kind": kind}
         )
-        titled.append(line._replace(title=title))
+        titled.append(line._replace(title=title, detail=None))  # named: no applicant's page to link
     return case_lines(user, titled)
 
 
@@ -252,7 +259,7 @@ def entries_due(user: User, on: datetime.date, until: datetime.date) -> list[wor
     queue's days (on the day after their last, as the district's lines of open cases say it), by
     their last day: a new one recorded by then, or the case stops being eligible. A missing one is
     a step to take from the day the engine last said so. The district keeps the others. Each line
-    names the applicants whose entries are to be recorded (`entries_lines`)."""
+    names the applicants whose entries are to be recorded (`case_lines` links them)."""
     territory = territory_q(user, district="district")
     if territory is None:
         return []
@@ -282,30 +289,9 @@ def entries_due(user: User, on: datetime.date, until: datetime.date) -> list[wor
     )
 
 
-def entries_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
-    """The cases' lines, each with a link to the page of each applicant whose entry on a register
-    of adopters is to be recorded there (the line's `detail`: their ids; those of the reader's
-    scope: `applicants_for`)."""
-    ids = {pk for line in shown for pk in line.detail}
-    names = {applicant.pk: applicant.name for applicant in applicants_for(user).filter(pk__in=ids)}
-    applicants = {(line.kind, line.record): line.detail for line in shown}
-    return [
-        replace(
-            item,
-            steps=tuple(
-                (names[pk], reverse("web-applicant", args=[pk]))
-                for pk in applicants[item.kind, item.record[1]]
-                if pk in names
-            ),
-        )
-        for item in case_lines(user, shown)
-        if item.record
-    ]
-
-
 def register() -> None:
     work.sources += [
-        work.Source((Role.GUARDIANSHIP,), district_due, entries_lines, "cases", gettext_lazy("Open cases")),
+        work.Source((Role.GUARDIANSHIP,), district_due, case_lines, "cases", gettext_lazy("Open cases")),
         work.Source(
             (Role.GUARDIANSHIP,), document_due, document_lines, "documents", gettext_lazy("Documents expiring")
         ),
@@ -314,10 +300,6 @@ def register() -> None:
             (Role.MINISTRY,), ministry_due, case_lines, "certificates", gettext_lazy("HC93 art. 23 certificates")
         ),
         work.Source(
-            (Role.MINISTRY,),
-            entries_due,
-            entries_lines,
-            "entries",
-            gettext_lazy("Entries on the registers of adopters"),
+            (Role.MINISTRY,), entries_due, case_lines, "entries", gettext_lazy("Entries on the registers of adopters")
         ),
     ]
