@@ -1,5 +1,6 @@
-"""The consular finder of the search box (core.search): a child adopted abroad by its consular
-registration number, in the user's scope (a sealed child is named by number only)."""
+"""The consular finders of the search box (core.search): a child adopted abroad by its consular
+registration number, and, for a post, by its name or an adoptive parent's, in the user's scope (a
+sealed child is named by number only)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import search
+from core.dates import in_text
 from core.models import User
-from core.permissions import ADOPTED_READERS
+from core.permissions import ADOPTED_READERS, FILE_READERS
 from registry import sealing
 
-from .selectors import adopted_children_for, registrations_for
+from .selectors import adopted_children_for, adopted_children_latest_first, registrations_for
 
 
 def find_registered(user: User, text: str) -> list[search.Hit]:
@@ -32,11 +34,39 @@ def find_registered(user: User, text: str) -> list[search.Hit]:
     ]
 
 
+def find_named(user: User, text: str) -> list[search.Hit]:
+    ids = list(adopted_children_latest_first(user, named=text)[: search.LIMIT])
+    children = adopted_children_for(user).in_bulk(ids)
+    return [
+        search.Hit(
+            subject=sealing.shown_name(children[child_id]),
+            detail=" · ".join(
+                (
+                    in_text(children[child_id].birth_date),
+                    ", ".join(a.name for a in children[child_id].adoption.decision.case.applicants.all()),
+                )
+            ),
+            url=reverse("web-adopted-child", args=[child_id]),
+            record=("registry.child", child_id),
+        )
+        for child_id in ids
+    ]
+
+
 def register() -> None:
     search.finders.append(
         search.Finder(
             ADOPTED_READERS,  # the roles of the adopted child's page it links to
             _("Children adopted abroad, by consular registration number"),
             find_registered,
+        )
+    )
+    search.finders.append(
+        search.Finder(
+            # the roles that read no case file: the others find the family's case by the same names
+            tuple(role for role in ADOPTED_READERS if role not in FILE_READERS),
+            _("Children adopted abroad, by name or an adoptive parent's name"),
+            find_named,
+            more="web-adopted",
         )
     )

@@ -3,14 +3,14 @@ into its country (and those ever registered at it), and only the part of the fil
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from adoption.models import Adoption
-from adoption.selectors import case_scope_q
+from adoption.models import Adoption, Applicant, CaseApplicant
+from adoption.selectors import applicant_name_q, case_scope_q
 from core.models import Role, User
 from core.scoping import NOTHING, role_of, scope_of, territory_q
 from registry.models import Child
-from registry.selectors import children_for, of_children_for
+from registry.selectors import children_for, name_q, of_children_for
 
 from .deadlines import in_force_abroad, registrations_pending
 from .models import ConsularRegistration, MonitoringReport
@@ -55,13 +55,29 @@ def adoptions_of_adopted_children(user: User) -> QuerySet[Adoption]:
     return in_force_abroad(adoptions if territory is None else adoptions.filter(territory))
 
 
-def adopted_children_latest_first(user: User, *, due_on_register_on=None) -> QuerySet[Adoption, int]:
+def named_q(text: str) -> Q:
+    """Adoptions whose child's name holds every word of `text` (any spelling; a sealed name never
+    matches) or one of whose adoptive parents' does (every word in one's last or first name): how a
+    post finds the child of the family at its door (a sealed child is named by number). Each way is
+    its own indexed query, as `adoption.selectors.case_search_q`'s."""
+    parents = CaseApplicant.objects.filter(applicant__in=Applicant.objects.filter(applicant_name_q(text)))
+    ways = [  # unordered: a compound statement's parts may not be (SQLite)
+        Child.objects.filter(name_q(text)).order_by().values("pk"),
+        Adoption.objects.filter(decision__case__in=parents.values("case_id")).order_by().values("child_id"),
+    ]
+    return Q(child_id__in=ways[0].union(ways[1]))
+
+
+def adopted_children_latest_first(user: User, *, due_on_register_on=None, named: str = "") -> QuerySet[Adoption, int]:
     """The ids of `adopted_children_for(user)`, the latest in force first (an index orders them);
     with `due_on_register_on` (a day), only those due on a consular register that day (the work
-    queue's definition, `deadlines.registrations_pending`)."""
+    queue's definition, `deadlines.registrations_pending`); with `named` (a text), only those it
+    names (`named_q`)."""
     adoptions = adoptions_of_adopted_children(user)
     if due_on_register_on is not None:
         adoptions = registrations_pending(adoptions, due_on_register_on)
+    if named.strip():
+        adoptions = adoptions.filter(named_q(named))
     return adoptions.order_by("-decision__in_force_on", "-child_id").values_list("child_id", flat=True)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adoption import extensions
 from adoption.selectors import cases_for
+from core import search
 from core.audit import note_read
 from core.dates import in_text, today
 from core.forms import CountryField, DateField, StatedChoiceField, choose_among, model_choice, require_role, run_service
@@ -108,11 +111,15 @@ def adopted(request):
     if request.user.role not in READERS:
         raise PermissionDenied
     due = request.GET.get("due") == "1"  # only the children due on a consular register
-    ids = selectors.adopted_children_latest_first(request.user, due_on_register_on=today() if due else None)
+    named = " ".join(request.GET.get("q", "").split())[: search.LONGEST]  # the child's or an adoptive parent's name
+    ids = selectors.adopted_children_latest_first(
+        request.user, due_on_register_on=today() if due else None, named=named
+    )
     page = Paginator(ids, 25).get_page(request.GET.get("page"))
     shown = selectors.adopted_children_for(request.user).in_bulk(list(page.object_list))
     page.object_list = [shown[child_id] for child_id in page.object_list]  # type: ignore[misc]  # ids -> children
-    return render(request, "consular/adopted.html", {"page": page, "due": due, "query": "due=1" if due else ""})
+    query = urlencode({key: value for key, value in (("q", named), ("due", "1" if due else "")) if value})
+    return render(request, "consular/adopted.html", {"page": page, "due": due, "q": named, "query": query})
 
 
 def _unstamped(user, child):

@@ -351,7 +351,16 @@ WEB_PAGES = {
     "/applicants/{id}/": ("applicant", FILE_READERS),
     "/adopted/{id}/": ("adopted", ADOPTED_READERS),
 }
-WEB_LISTS = ["/", "/children/", "/children/?q=openova", "/cases/", "/adopted/", "/dashboard/"]
+WEB_LISTS = [
+    "/",
+    "/children/",
+    "/children/?q=openova",
+    "/cases/",
+    "/adopted/",
+    "/adopted/?q=side",  # both sides' adoptive parents (Homeside, Farside) hold the word
+    "/search/?q=side",
+    "/dashboard/",
+]
 
 
 def test_every_page_for_every_role_on_own_and_other_objects(
@@ -379,6 +388,7 @@ def test_every_page_for_every_role_on_own_and_other_objects(
     assert not leaks, "another territory's file leaked:\n" + "\n".join(leaks)
     client.force_login(users[M])
     assert "Farsideopenova" in client.get("/children/?q=Farsideopenova").content.decode()
+    assert "Farside Ann" in client.get("/adopted/?q=side").content.decode()  # the leak search can find it
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -165,3 +165,48 @@ def test_the_search_page_reads_in_a_constant_number_of_queries(client, users, di
     for _ in range(3):
         one_more()
     assert queries() == few
+
+
+def test_a_post_finds_the_child_of_the_family_at_its_door_by_an_adoptive_parents_name(
+    found, client, district, court, us_post, users
+):
+    """A post reads no case file and a child it has not registered has no number yet: the family's
+    name is how it finds the child (a sealed name still never matches); the other roles find the
+    family's case by the same names."""
+    _case, child = adopt_abroad(district, court, last_name="Скрытова", applicant_name="Miller")
+    _other_case, other = adopt_abroad(district, court, last_name="Другая", applicant_name="Kowalski")
+    assert child.sealed_on is not None
+    searched = AuditEvent.objects.filter(reads_of_q(f"{child.pk}"), purpose="search")
+    assert not searched.exists()
+    for text in ("miller", "ANN MILLER-JONES", "Miller Ann"):
+        page = found("consular", text)
+        assert f'href="/adopted/{child.pk}/"' in page and f"#{child.pk}" in page, text
+        assert "Miller Ann, Miller-Jones Ann" in page or "Miller-Jones Ann, Miller Ann" in page, text
+        assert f'href="/adopted/{other.pk}/"' not in page, text  # Kowalski's child is not named so
+    assert searched.count() == 3  # each search that named the child is a read of its record
+    for text in ("Скрытова", "skrytova", "Miller Kowalski"):  # a sealed name; no one parent holds both words
+        assert f"/adopted/{child.pk}/" not in found("consular", text), text
+    assert f"/adopted/{child.pk}/" not in found("other_consular", "Miller")  # adopted into another country
+    ministry = found("ministry", "Miller")
+    assert "adoptive parent" not in ministry and f'href="/cases/{_case.pk}/"' in ministry  # the case, as before
+
+
+def test_the_adopted_page_lists_the_children_named_so_with_their_adoptive_parents(
+    client, district, court, us_post, users
+):
+    _case, child = adopt_abroad(district, court, last_name="Скрытова", applicant_name="Miller")
+    _other_case, other = adopt_abroad(district, court, last_name="Другая", applicant_name="Kowalski")
+    for role in ("consular", "ministry", "guardianship"):
+        login(client, users[role])
+        everyone = client.get("/adopted/").content.decode()
+        assert f"/adopted/{child.pk}/" in everyone and f"/adopted/{other.pk}/" in everyone, role
+        assert "Kowalski Ann" in everyone, role  # the adoptive parents' column
+        named = client.get("/adopted/", {"q": " miller  "}).content.decode()
+        assert f"/adopted/{child.pk}/" in named and f"/adopted/{other.pk}/" not in named, role
+        assert 'value="miller"' in named, role  # the filter kept, spaces folded
+        response = client.get("/adopted/", {"q": "kowalski", "due": "1"})
+        assert response.context["query"] == "q=kowalski&due=1", role  # what the pager's links carry
+        due = response.content.decode()
+        assert f"/adopted/{other.pk}/" in due and f"/adopted/{child.pk}/" not in due, role  # both filters
+        nobody = client.get("/adopted/", {"q": "Скрытова"}).content.decode()  # a sealed name never matches
+        assert "No child adopted abroad is named so." in nobody and nobody.count("Скрытова") == 1, role  # the box
