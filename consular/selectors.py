@@ -92,5 +92,12 @@ def registrations_for(user: User) -> QuerySet[ConsularRegistration]:
     return ConsularRegistration.objects.filter(territory)
 
 
+def on_a_consular_register(child: Child) -> bool:
+    """Whether a child the caller sees is on a consular register, at whichever post: a post sees
+    only its own registrations (`registrations_for`), but may not be offered a registration the
+    child already has elsewhere (`services.register_child` refuses it: a transfer moves it)."""
+    return ConsularRegistration.objects.filter(child=child, ended_on__isnull=True).exists()
+
+
 def monitoring_reports_for(user: User) -> QuerySet[MonitoringReport]:
     return MonitoringReport.objects.filter(child__in=adopted_children_for(user).values("pk"))

@@ -139,7 +139,8 @@ def transfer_registration(
     registered_on: datetime.date,
 ) -> ConsularRegistration:
     """The family moved: the registration ends at the old post and opens at the new one.
-    Recorded by the ministry or by either post (the old one knows the family left)."""
+    Recorded by the ministry or by the old post: a post sees only its own registrations (the
+    scope checked first), so the new post asks the old one, whose page offers it."""
     old = ConsularRegistration.objects.select_for_update().select_related("post").get(pk=registration.pk)
     if actor is not None and actor.role != Role.MINISTRY and actor.consular_post_id not in (old.post_id, post.pk):
         raise Forbidden(

@@ -17,7 +17,16 @@ from adoption.selectors import cases_for
 from core import search
 from core.audit import note_read
 from core.dates import in_text, today
-from core.forms import CountryField, DateField, StatedChoiceField, choose_among, model_choice, require_role, run_service
+from core.forms import (
+    CountryField,
+    DateField,
+    Irreversible,
+    StatedChoiceField,
+    choose_among,
+    model_choice,
+    require_role,
+    run_service,
+)
 from core.models import ConsularPost, Role
 from core.permissions import ADOPTED_READERS
 from registry import sealing
@@ -41,6 +50,21 @@ class RegistrationForm(forms.Form):
             field = model_choice(self, "post")
             field.queryset, field.empty_label = ConsularPost.objects.filter(pk=user.consular_post_id), None
             self.initial["post"] = user.consular_post_id
+
+
+class TransferForm(Irreversible):
+    """The family moved: the registration the user holds ends and one opens at the new post
+    (`services.transfer_registration`). Recorded by the post that held it or by the ministry: a
+    post sees only its own registrations, so the new post asks the old one."""
+
+    post = forms.ModelChoiceField(label=_("New consular post"), queryset=ConsularPost.objects.none())
+    number = forms.CharField(label=_("Registration number at the new post"), max_length=64)
+    registered_on = DateField(label=_("Registered at the new post on"))
+    confirm_label = _("The registration at this post ends on that day: this cannot be undone from this page.")
+
+    def __init__(self, *args, registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        choose_among(self, "post", ConsularPost.objects.exclude(pk=registration.post_id).order_by("country", "city"))
 
 
 class StampForm(forms.Form):
@@ -122,16 +146,22 @@ def adopted(request):
     return render(request, "consular/adopted.html", {"page": page, "due": due, "q": named, "query": query})
 
 
+def _active(user, child):
+    """The child's active registration the user sees (and, a writer, may stamp or transfer), if any."""
+    return selectors.registrations_for(user).filter(child=child, ended_on__isnull=True).first()
+
+
 def _unstamped(user, child):
     """The child's active registration the user may stamp, when its passport stamp is not recorded."""
-    registrations = selectors.registrations_for(user).filter(child=child, ended_on__isnull=True)
-    return registrations.filter(passport_stamped_on__isnull=True).first()
+    active = _active(user, child)
+    return active if active is not None and active.passport_stamped_on is None else None
 
 
-def _page(request, child, status=200, registration_form=None, report_form=None, stamp_form=None):
+def _page(request, child, status=200, registration_form=None, report_form=None, stamp_form=None, transfer_form=None):
     schedule = services.schedule_for(child, child.adoption)
     can_write = request.user.role in WRITERS
-    registered = child.consular_registrations.filter(ended_on__isnull=True).exists()
+    active = _active(request.user, child)
+    anywhere = selectors.on_a_consular_register(child)
     default_post = services.active_post(child, child.adoption)
     return render(
         request,
@@ -140,15 +170,18 @@ def _page(request, child, status=200, registration_form=None, report_form=None, 
             "child": child,
             "schedule": schedule,
             "prints": extensions.printable(request.user, child=child),
-            "registered": registered,  # the certificate of registration is printed only then
+            "registered": active is not None,  # the certificate of registration is printed only then
+            "elsewhere": anywhere and active is None,  # at a post whose registrations the user does not see
             "registrations": selectors.registrations_for(request.user).filter(child=child).select_related("post"),
             "registration_form": registration_form
             or (
                 RegistrationForm(initial={"post": default_post}, user=request.user)
-                if can_write and not registered
+                if can_write and not anywhere
                 else None
             ),
             "stamp_form": stamp_form or (StampForm() if can_write and _unstamped(request.user, child) else None),
+            "transfer_form": transfer_form
+            or (TransferForm(registration=active) if can_write and active is not None else None),
             "report_form": report_form or (ReportForm(schedule=schedule) if can_write else None),
         },
         status=status,
@@ -161,12 +194,30 @@ def _child(request, pk):
     return get_object_or_404(selectors.adopted_children_for(request.user), pk=pk)
 
 
+def _transfer(request, child):
+    registration = _active(request.user, child)
+    if registration is None:  # ended meanwhile, or held at another post: the page says which
+        messages.error(request, _("No consular registration of the child at your post is active to transfer."))
+        return redirect("web-adopted-child", pk=child.pk)
+    form = TransferForm(request.POST, registration=registration)
+    if form.is_valid() and (
+        new := run_service(
+            form, services.transfer_registration, actor=request.user, registration=registration, **form.service_args()
+        )
+    ):
+        messages.success(request, _("The registration is transferred to %(post)s.") % {"post": new.post})
+        return redirect("web-adopted-child", pk=child.pk)
+    return _page(request, child, 400, transfer_form=form)
+
+
 @login_required
 def adopted_child(request, pk):
     child = _child(request, pk)
     if request.method == "POST":
         if request.user.role not in WRITERS:
             raise PermissionDenied
+        if "transfer" in request.POST:  # its button's name: it has a number too
+            return _transfer(request, child)
         if "number" in request.POST:
             form = RegistrationForm(request.POST, user=request.user)
             if form.is_valid() and run_service(

@@ -342,6 +342,46 @@ def test_a_consulates_officer_finds_the_own_post_chosen(client, district, court,
     assert f'<option value="{consulate.pk}" selected>' in select and "---------" not in select
 
 
+def test_a_registration_is_transferred_from_the_page_when_the_family_moves(client, users, district, court, us_post):
+    """The post holding the registration (or the ministry) transfers it to the post of the family's
+    new home, confirmed. The new post, which sees only its own registrations, was offered a form
+    to register the child again, which the service refused ("transfer the registration instead")
+    with nothing on the page to do it."""
+    from consular import services as consular_services
+    from consular.models import ConsularRegistration
+    from core.models import ConsularPost, Role
+    from tests.factories import ConsularPostFactory, UserFactory
+
+    consulate = ConsularPostFactory.create(country="US", city="New York", kind=ConsularPost.Kind.CONSULATE)
+    new_york = UserFactory.create(role=Role.CONSULAR, consular_post=consulate)
+    _case, child = adopt_abroad(district, court)
+    old = consular_services.register_child(actor=None, child=child, post=us_post, number="W-1", registered_on=ago(30))
+    page = login(client, new_york).get(f"/adopted/{child.pk}/").content.decode()
+    assert "a transfer to yours is recorded by that post or by the ministry" in page
+    assert 'name="number"' not in page and "W-1" not in page  # no form, and not the other post's number
+    assert login(client, users["guardianship"]).get(f"/adopted/{child.pk}/").status_code == 200
+    assert 'name="transfer"' not in client.get(f"/adopted/{child.pk}/").content.decode()  # a district does not
+    assert 'id="transfer"' in login(client, users["ministry"]).get(f"/adopted/{child.pk}/").content.decode()
+    page = login(client, users["consular"]).get(f"/adopted/{child.pk}/").content.decode()
+    select = page.split('id="transfer"')[1].split('name="post"')[1].split("</select>")[0]
+    assert f'value="{consulate.pk}"' in select and f'value="{us_post.pk}"' not in select  # any post but its own
+    form = {"transfer": "1", "post": consulate.pk, "number": "NY-7", "registered_on": ago(2).isoformat()}
+    unconfirmed = client.post(f"/adopted/{child.pk}/", form)
+    assert unconfirmed.status_code == 400 and "Tick to confirm" in unconfirmed.content.decode()
+    future = client.post(f"/adopted/{child.pk}/", {**form, "registered_on": ago(-1).isoformat(), "confirm": "on"})
+    assert future.status_code == 400 and "The date cannot be in the future." in future.content.decode()
+    before = client.post(f"/adopted/{child.pk}/", {**form, "registered_on": ago(31).isoformat(), "confirm": "on"})
+    assert before.status_code == 400 and "The new registration cannot precede the old one." in before.content.decode()
+    assert ConsularRegistration.objects.filter(child=child).count() == 1  # refused: nothing changed
+    done = client.post(f"/adopted/{child.pk}/", {**form, "confirm": "on"}, follow=True).content.decode()
+    assert "The registration is transferred to consulate New York (US)." in done
+    assert "Now on the consular register of another post." in done and 'name="transfer"' not in done
+    old.refresh_from_db()
+    assert (old.ended_on, old.transferred_to.post, old.transferred_to.number) == (ago(2), consulate, "NY-7")
+    page = login(client, new_york).get(f"/adopted/{child.pk}/").content.decode()
+    assert "NY-7" in page and 'id="transfer"' in page and "consular register of another post" not in page  # its own
+
+
 def test_the_cases_list_names_children_and_applicants_and_searches_them(client, users, district, court):
     from adoption import services as adoption_services
     from tests.adoption.conftest import make_applicant, make_child
