@@ -92,11 +92,13 @@ def registrations_for(user: User) -> QuerySet[ConsularRegistration]:
     return ConsularRegistration.objects.filter(territory)
 
 
-def on_a_consular_register(child: Child) -> bool:
-    """Whether a child the caller sees is on a consular register, at whichever post: a post sees
-    only its own registrations (`registrations_for`), but may not be offered a registration the
-    child already has elsewhere (`services.register_child` refuses it: a transfer moves it)."""
-    return ConsularRegistration.objects.filter(child=child, ended_on__isnull=True).exists()
+def on_a_consular_register(child_ids) -> set[int]:
+    """Which of the children the caller sees (`child_ids`) are on a consular register, at whichever
+    post: whether, never where. A post sees only its own registrations (`registrations_for`), but
+    is not to be told that a child registered at another post is on none, nor offered to register
+    it again (`services.register_child` refuses it: a transfer moves it)."""
+    registered = ConsularRegistration.objects.filter(child__in=list(child_ids), ended_on__isnull=True)
+    return set(registered.values_list("child_id", flat=True))
 
 
 def monitoring_reports_for(user: User) -> QuerySet[MonitoringReport]:

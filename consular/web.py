@@ -143,7 +143,17 @@ def adopted(request):
     shown = selectors.adopted_children_for(request.user).in_bulk(list(page.object_list))
     page.object_list = [shown[child_id] for child_id in page.object_list]  # type: ignore[misc]  # ids -> children
     query = urlencode({key: value for key, value in (("q", named), ("due", "1" if due else "")) if value})
-    return render(request, "consular/adopted.html", {"page": page, "due": due, "q": named, "query": query})
+    return render(
+        request,
+        "consular/adopted.html",
+        {
+            "page": page,
+            "registered": selectors.on_a_consular_register(shown),  # at any post: a post lists only its own
+            "due": due,
+            "q": named,
+            "query": query,
+        },
+    )
 
 
 def _active(user, child):
@@ -161,7 +171,7 @@ def _page(request, child, status=200, registration_form=None, report_form=None, 
     schedule = services.schedule_for(child, child.adoption)
     can_write = request.user.role in WRITERS
     active = _active(request.user, child)
-    anywhere = selectors.on_a_consular_register(child)
+    anywhere = child.pk in selectors.on_a_consular_register([child.pk])
     default_post = services.active_post(child, child.adoption)
     return render(
         request,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from adoption.facts import eligibility
 from adoption.models import Case
 from consular import services as consular_services
+from consular.selectors import registrations_for
 from core.audit import Verb, note_read, record_write
 from core.dates import today
 from core.errors import FieldError, Forbidden, RuleError, for_roles, not_future, raise_errors
@@ -76,7 +77,7 @@ def _case_facts(case: Case, kind: str, as_of: datetime.date) -> dict:
     }
 
 
-def _child_facts(child: Child, kind: str, as_of: datetime.date) -> dict:
+def _child_facts(actor: User, child: Child, kind: str, as_of: datetime.date) -> dict:
     adoption = consular_services.foreign_adoption_of(child)
     if adoption is None:
         raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force."))
@@ -87,8 +88,9 @@ def _child_facts(child: Child, kind: str, as_of: datetime.date) -> dict:
         "country": consular_services.country_of_residence(child, adoption),
     }
     if kind == "registration":
-        registration = (
-            child.consular_registrations.filter(ended_on__isnull=True, registered_on__lte=as_of)
+        registration = (  # one the actor sees: a post prints its own, never another post's number
+            registrations_for(actor)
+            .filter(child=child, ended_on__isnull=True, registered_on__lte=as_of)
             .select_related("post")
             .first()
         )
@@ -133,7 +135,7 @@ def _issue(*, actor, kind, case, child, as_of, verify_url) -> tuple[IssuedDocume
     errors: list[FieldError] = []
     not_future("as_of", as_of, errors)
     raise_errors(errors)
-    facts = _case_facts(case, kind, as_of) if case is not None else _child_facts(child, kind, as_of)
+    facts = _case_facts(case, kind, as_of) if case is not None else _child_facts(actor, child, kind, as_of)
     code, issuer, languages = new_code(), _issuer(actor), KINDS[kind].languages or (translation.get_language(),)
     pdf = _pdf(kind, facts, code=code, verify_url=verify_url, issuer=issuer, languages=languages, as_of=as_of)
     issued = IssuedDocument.objects.create(

@@ -147,6 +147,31 @@ def test_the_consular_registration_certificate_and_the_schedule_in_english_and_r
     assert client.post(f"/adopted/{child.pk}/print/schedule/", {}).status_code == 403
 
 
+def test_a_post_prints_the_certificate_of_its_own_registration_never_another_posts(
+    client, users, district, court, us_post
+):
+    """A consulate in the country of the child's adoption sees the child but not the embassy's
+    registration: it may not print it (its number and dates are the embassy's), until the
+    registration is transferred to it."""
+    from core.models import ConsularPost, Role
+    from tests.factories import ConsularPostFactory, UserFactory
+
+    consulate = ConsularPostFactory.create(country="US", city="New York", kind=ConsularPost.Kind.CONSULATE)
+    _case, child = adopt_abroad(district, court, country="US")
+    embassy = consular_services.register_child(
+        actor=None, child=child, post=us_post, number="W-55", registered_on=today() - datetime.timedelta(days=9)
+    )
+    client.force_login(UserFactory.create(role=Role.CONSULAR, consular_post=consulate))
+    refused = client.post(f"/adopted/{child.pk}/print/registration/", {})
+    assert refused.status_code == 400 and "W-55" not in refused.content.decode()
+    assert IssuedDocument.objects.count() == 0
+    consular_services.transfer_registration(
+        actor=None, registration=embassy, post=consulate, number="NY-55", registered_on=today()
+    )
+    text = pdf_text(client.post(f"/adopted/{child.pk}/print/registration/", {}))
+    assert "NY-55" in text and "W-55" not in text
+
+
 def test_who_may_print_what_for_every_kind_role_and_territory(client, users, district, court, us_post, foreign_case):
     """Generated from printing.documents.KINDS: a role the kind is not for gets 403, a role it is
     for gets the PDF on a record in its scope and 404 on one outside it; nothing else is issued."""

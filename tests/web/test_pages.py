@@ -359,6 +359,8 @@ def test_a_registration_is_transferred_from_the_page_when_the_family_moves(clien
     page = login(client, new_york).get(f"/adopted/{child.pk}/").content.decode()
     assert "a transfer to yours is recorded by that post or by the ministry" in page
     assert 'name="number"' not in page and "W-1" not in page  # no form, and not the other post's number
+    listed = client.get("/adopted/").content.decode()  # the list said "not registered"
+    assert "at another post" in listed and "not registered" not in listed and "W-1" not in listed
     assert login(client, users["guardianship"]).get(f"/adopted/{child.pk}/").status_code == 200
     assert 'name="transfer"' not in client.get(f"/adopted/{child.pk}/").content.decode()  # a district does not
     assert 'id="transfer"' in login(client, users["ministry"]).get(f"/adopted/{child.pk}/").content.decode()
@@ -380,6 +382,8 @@ def test_a_registration_is_transferred_from_the_page_when_the_family_moves(clien
     assert (old.ended_on, old.transferred_to.post, old.transferred_to.number) == (ago(2), consulate, "NY-7")
     page = login(client, new_york).get(f"/adopted/{child.pk}/").content.decode()
     assert "NY-7" in page and 'id="transfer"' in page and "consular register of another post" not in page  # its own
+    listed = client.get("/adopted/").content.decode()
+    assert "NY-7" in listed and "at another post" not in listed
 
 
 def test_the_cases_list_names_children_and_applicants_and_searches_them(client, users, district, court):
