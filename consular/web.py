@@ -148,12 +148,23 @@ def adopted(request):
         "consular/adopted.html",
         {
             "page": page,
-            "registered": selectors.on_a_consular_register(shown),  # at any post: a post lists only its own
+            "elsewhere": _elsewhere(page.object_list),
             "due": due,
             "q": named,
             "query": query,
         },
     )
+
+
+def _elsewhere(children) -> set[int]:
+    """Which of `children` are on a consular register the user does not see (a post lists only its
+    own registrations): said as such, where the list said "not registered"."""
+    registered = selectors.on_a_consular_register(child.pk for child in children)
+    return {
+        child.pk
+        for child in children
+        if child.pk in registered and not any(r.ended_on is None for r in child.consular_registrations.all())
+    }
 
 
 def _active(user, child):

@@ -384,6 +384,8 @@ def test_a_registration_is_transferred_from_the_page_when_the_family_moves(clien
     assert "NY-7" in page and 'id="transfer"' in page and "consular register of another post" not in page  # its own
     listed = client.get("/adopted/").content.decode()
     assert "NY-7" in listed and "at another post" not in listed
+    listed = login(client, users["consular"]).get("/adopted/").content.decode()  # the old post's, ended
+    assert "W-1" in listed and "at another post" in listed and "NY-7" not in listed
 
 
 def test_the_cases_list_names_children_and_applicants_and_searches_them(client, users, district, court):
