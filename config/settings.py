@@ -298,6 +298,8 @@ REST_FRAMEWORK = {
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50_000_000)
 IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 1_000_000_000)  # an XLSX unzipped (core.tabular)
+# A monitoring report's file (a scan, a PDF): larger is refused by consular.services.
+MONITORING_REPORT_MAX_BYTES = env_int("MONITORING_REPORT_MAX_BYTES", 20 * 1024 * 1024)
 # API tokens (django-rest-knox): stored hashed, one per login, expire after TOKEN_TTL_HOURS; logout
 # revokes one, a password change or a deactivation all of a user's (core.signals).
 TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 12)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from adoption.models import Adoption, Case, CaseStatus
@@ -389,6 +391,14 @@ def active_post(child: Child, adoption: Adoption) -> ConsularPost | None:
     ).first()
 
 
+def may_record_report(actor: User | None, post: ConsularPost | None) -> bool:
+    """Whether `actor` may record a child's monitoring reports, `post` being the child's
+    (`active_post`): the ministry, or that post (the pages offer the form to them alone)."""
+    if actor is None or actor.role == Role.MINISTRY:
+        return True
+    return actor.role == Role.CONSULAR and post is not None and actor.consular_post_id == post.pk
+
+
 @for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child",))
 @transaction.atomic
 def record_monitoring_report(
@@ -405,11 +415,7 @@ def record_monitoring_report(
     if adoption is None:
         raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force."))
     post = active_post(child, adoption)
-    if (
-        actor is not None
-        and actor.role != Role.MINISTRY
-        and (actor.role != Role.CONSULAR or post is None or actor.consular_post_id != post.pk)
-    ):
+    if not may_record_report(actor, post):
         raise Forbidden(
             None, "not_your_post", _("Reports are recorded by the post where the child is registered, or the ministry.")
         )
@@ -421,6 +427,15 @@ def record_monitoring_report(
             FieldError("due_on", "not_scheduled", _("No report is due on this date; see the child's schedule."))
         )
     not_future("received_on", received_on, errors)
+    if attachment and attachment.size > settings.MONITORING_REPORT_MAX_BYTES:
+        errors.append(
+            FieldError(
+                "attachment",
+                "too_large",
+                _("The file is larger than %(limit)s: scan it at a lower resolution.")
+                % {"limit": filesizeformat(settings.MONITORING_REPORT_MAX_BYTES)},
+            )
+        )
     if received_on < in_force_on:
         errors.append(
             FieldError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django import forms
@@ -9,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +36,8 @@ from registry import sealing
 from registry.models import Child
 
 from . import selectors, services
+
+log = logging.getLogger(__name__)
 
 READERS = ADOPTED_READERS
 WRITERS = (Role.CONSULAR, Role.MINISTRY)
@@ -190,6 +195,7 @@ def _page(request, child, status=200, registration_form=None, report_form=None, 
         {
             "child": child,
             "schedule": schedule,
+            "files": set(child.monitoring_reports.exclude(attachment="").values_list("pk", flat=True)),
             "prints": extensions.printable(request.user, child=child),
             "registered": active is not None,  # the certificate of registration is printed only then
             "elsewhere": anywhere and active is None,  # at a post whose registrations the user does not see
@@ -203,7 +209,12 @@ def _page(request, child, status=200, registration_form=None, report_form=None, 
             "stamp_form": stamp_form or (StampForm() if can_write and _unstamped(request.user, child) else None),
             "transfer_form": transfer_form
             or (TransferForm(registration=active) if can_write and active is not None else None),
-            "report_form": report_form or (ReportForm(schedule=schedule) if can_write else None),
+            "report_form": report_form
+            or (
+                ReportForm(schedule=schedule)
+                if can_write and services.may_record_report(request.user, default_post)
+                else None
+            ),
         },
         status=status,
     )
@@ -229,6 +240,30 @@ def _transfer(request, child):
         messages.success(request, _("The registration is transferred to %(post)s.") % {"post": new.post})
         return redirect("web-adopted-child", pk=child.pk)
     return _page(request, child, 400, transfer_form=form)
+
+
+@login_required
+def report_file(request, pk, report_id):
+    """The file of a monitoring report received, to the readers of the child's page: a read of the
+    child's record. Named by the child's number and the report's due date, never by the name it
+    was uploaded with (a scan may be named after the child's birth name)."""
+    child = _child(request, pk)
+    report = get_object_or_404(
+        selectors.monitoring_reports_for(request.user).exclude(attachment=""), pk=report_id, child=child
+    )
+    note_read(child)
+    try:
+        handle = report.attachment.open("rb")
+    except FileNotFoundError:
+        log.error("monitoring report file missing", extra={"report": report.pk})  # check_consistency finds it too
+        messages.error(
+            request, _("The file of this report is missing from the storage: it is to be restored from the backup.")
+        )
+        return redirect("web-adopted-child", pk=child.pk)
+    extension = Path(report.attachment.name or "").suffix.lower()[:10]
+    return FileResponse(
+        handle, as_attachment=True, filename=f"monitoring-report-{child.pk}-{report.due_on.isoformat()}{extension}"
+    )
 
 
 @login_required

@@ -104,6 +104,12 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Files received (monitoring reports, imports) go to the test's own folder, never var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # PBKDF2's deliberate slowness is for attackers, not for fixtures.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,6 +13,7 @@ import datetime
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
@@ -83,6 +84,14 @@ def sealed_world(district, court, us_post) -> dict:
     registration = consular_services.register_child(
         actor=None, child=child, post=us_post, number="US-REG-1", registered_on=today() - datetime.timedelta(days=20)
     )
+    report = consular_services.record_monitoring_report(  # with a file, read on the child's page
+        actor=None,
+        child=child,
+        due_on=consular_services.schedule_for(child, child.adoption)[0]["due_on"],
+        received_on=today(),
+        summary="Visited at home.",
+        attachment=ContentFile(b"A report on the living conditions.", name="report.txt"),
+    )
     fixer = intercountry_services.add_party(actor=None, case=case, name="A fixer", country="KZ", role="facilitator")
     intercountry_services.add_fee(  # a red flag: the safeguards report's drill-down names the case
         actor=None, party=fixer, amount=500, currency="USD", paid_on=child.identified_on, purpose="placement"
@@ -99,6 +108,7 @@ def sealed_world(district, court, us_post) -> dict:
         "adopted": child.pk,
         "applicant": applicant.pk,
         "registration": registration.pk,
+        "report": report.pk,
         "unregistered": unregistered.pk,
     }
 
@@ -133,7 +143,9 @@ def url(path: str, world: dict, extra: str = "") -> str:
 
 
 def text_of(response) -> str:
-    """The answer as text, whatever its format (an XLSX's every cell, a PDF's every page)."""
+    """The answer as text, whatever its format (an XLSX's every cell, a PDF's every page, a file)."""
+    if response.streaming:  # a file received (a monitoring report's), read once
+        return response.getvalue().decode(errors="replace")
     if response.get("Content-Type", "") == "application/pdf":
         return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
@@ -259,6 +271,7 @@ PAGES = {
     "cases/<int:pk>/<slug:name>/": "case",
     "adopted/": None,
     "adopted/<int:pk>/": "child",
+    "adopted/<int:pk>/reports/<int:report_id>/file/": "child",
     "dashboard/": None,
     "dashboard/policy/": None,
     "dashboard/import/": None,
@@ -307,6 +320,7 @@ def page_url(route: str, world: dict) -> str:
     kind = PAGES[route]
     path = "/" + route.replace("<slug:name>", "documents").replace("<slug:kind>", "children")
     path = path.replace("<int:consent_id>", "0").replace("<int:ground_id>", "0").replace("<str:code>", "0")
+    path = path.replace("<int:report_id>", str(world["report"]))
     return path.replace("<int:pk>", str(world.get(kind, 0))) if kind else path
 
 
@@ -423,6 +437,7 @@ RECORD_PAGES = {
     "/cases/{case}/": "case",
     "/adopted/": "child",
     "/adopted/{child}/": "child",
+    "/adopted/{child}/reports/{report}/file/": "child",
     "/search/?q={case}": "case",
     "/applicants/{applicant}/": "applicant",
 }

@@ -378,10 +378,12 @@ def test_a_registration_is_transferred_from_the_page_when_the_family_moves(clien
     done = client.post(f"/adopted/{child.pk}/", {**form, "confirm": "on"}, follow=True).content.decode()
     assert "The registration is transferred to consulate New York (US)." in done
     assert "Now on the consular register of another post." in done and 'name="transfer"' not in done
+    assert 'id="report"' not in done  # the reports are the new post's now (the service refused the old one's)
     old.refresh_from_db()
     assert (old.ended_on, old.transferred_to.post, old.transferred_to.number) == (ago(2), consulate, "NY-7")
     page = login(client, new_york).get(f"/adopted/{child.pk}/").content.decode()
     assert "NY-7" in page and 'id="transfer"' in page and "consular register of another post" not in page  # its own
+    assert 'id="report"' in page
     listed = client.get("/adopted/").content.decode()
     assert "NY-7" in listed and "at another post" not in listed
     listed = login(client, users["consular"]).get("/adopted/").content.decode()  # the old post's, ended
