@@ -29,7 +29,7 @@ import threading
 import time
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -436,11 +436,12 @@ def main() -> None:
 
     from adoption import deadlines as adoption_deadlines
     from adoption.facts import eligibility
-    from adoption.models import Case
+    from adoption.models import Applicant, Case, CaseStatus
     from adoption.rules import RULES
     from bench import generate, history
     from bench import sql as report_sql
     from consular import deadlines as consular_deadlines
+    from consular.models import ConsularRegistration
     from core.dates import today
     from core.management.commands.seed_demo import load_reference_data
     from core.models import ConsularPost, Court, District, Role, User
@@ -478,6 +479,9 @@ def main() -> None:
     agency_browser = Client()  # its own: a second login on one client ends the first session
     agency_browser.force_login(agency)
     agency_session = f"sessionid={agency_browser.cookies['sessionid'].value}"
+    consul_browser = Client()
+    consul_browser.force_login(consul)
+    consul_session = f"sessionid={consul_browser.cookies['sessionid'].value}"
     # The per-user API rate limit would stop the load test; it is raised, and still checked on every request.
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "API_RATE_USER": "100000000/hour"}
     results = {
@@ -506,6 +510,30 @@ def main() -> None:
     known = Child.objects.order_by("id").values_list("birth_registration_number", flat=True)[small // 2]
     case_id = Case.objects.order_by("id").values_list("id", flat=True)[50]
     searches = [f"/search/?q={known}", f"/search/?q={case_id}", "/search/?q=Qwertyx"]
+    # a post's: an adoptive parent of a child adopted into its country, a consular number of its own,
+    # a name no one has (session 42: a post finds its children by their adoptive parents' names)
+    assert consul.consular_post is not None
+    parent = (
+        Applicant.objects.filter(
+            case_links__case__receiving_country=consul.consular_post.country,
+            case_links__case__status=CaseStatus.IN_FORCE,
+        )
+        .order_by("id")
+        .values_list("last_name", flat=True)
+        .first()
+    )
+    number = (
+        ConsularRegistration.objects.filter(post=consul.consular_post)
+        .order_by("id")
+        .values_list("number", flat=True)
+        .first()
+    )
+    post_searches = [
+        f"/search/?q={quote(parent or 'Qwertyx')}",
+        f"/search/?q={quote(number or 'Qwertyx')}",
+        "/search/?q=Qwertyx",
+        f"/adopted/?q={quote(parent or 'Qwertyx')}",
+    ]
     connection.close()
     small_url = urlparse(url)._replace(path=urlparse(url).path + "_small").geturl()
     recreate_database(small_url, template=urlparse(url).path.lstrip("/"))
@@ -552,6 +580,12 @@ def main() -> None:
                 ministry_session,
                 searches,
                 f"GET /search/ (a birth registration number, a case's number, a name no one has) at {args.scale:,} children vs at {small:,}, in turns",
+            ),
+            Paired(
+                "search_box_consular",
+                consul_session,
+                post_searches,
+                f"GET /search/ and the adopted-abroad page as a post (an adoptive parent's name, a consular number, a name no one has) at {args.scale:,} children vs at {small:,}, in turns",
             ),
             # session 21: pages found slow at national scale, measured from now on (no target): those
             # that show a page of rows, whose ratio should stay near 1, and the national aggregates
