@@ -162,8 +162,9 @@ def adopted(request):
 
 
 def _elsewhere(children) -> set[int]:
-    """Which of `children` are on a consular register the user does not see (a post lists only its
-    own registrations): said as such, where the list said "not registered"."""
+    """Which of `children` (as `adopted_children_for` reads them, with the registrations the user
+    sees: a post, only its own) are on a consular register the user does not see: the list says
+    so, where it said "not registered"."""
     registered = selectors.on_a_consular_register(child.pk for child in children)
     return {
         child.pk
