@@ -65,11 +65,13 @@ class TransferForm(Irreversible):
     post = forms.ModelChoiceField(label=_("New consular post"), queryset=ConsularPost.objects.none())
     number = forms.CharField(label=_("Registration number at the new post"), max_length=64)
     registered_on = DateField(label=_("Registered at the new post on"))
-    confirm_label = _("The registration at this post ends on that day: this cannot be undone from this page.")
 
     def __init__(self, *args, registration, **kwargs):
         super().__init__(*args, **kwargs)
         choose_among(self, "post", ConsularPost.objects.exclude(pk=registration.post_id).order_by("country", "city"))
+        self.fields["confirm"].label = _(
+            "The registration at %(post)s ends on that day: this cannot be undone from this page."
+        ) % {"post": registration.post}
 
 
 class StampForm(forms.Form):
