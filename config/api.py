@@ -59,5 +59,10 @@ urlpatterns = [
     path("reports/safeguards/cases/", report_views.SafeguardsReportCases.as_view(), name="report-safeguards-cases"),
     path("reports/intercountry/", report_views.IntercountryReport.as_view(), name="report-intercountry"),
     path("monitoring-reports/", consular_views.MonitoringReportView.as_view(), name="monitoring-reports"),
+    path(
+        "monitoring-reports/<int:pk>/file/",
+        consular_views.MonitoringReportFileView.as_view(),
+        name="monitoring-report-file",
+    ),
     *router.urls,
 ]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from adoption.models import Adoption, Case, CaseStatus
 from core.audit import Verb, audited_update, record_write, snapshot
@@ -31,6 +35,8 @@ from registry.models import Child
 from . import rules
 from .deadlines import MONITORING_REMINDER, REGISTRATION_REMINDER, monitoring_detail
 from .models import ConsularRegistration, Departure, MonitoringReport
+
+log = logging.getLogger(__name__)
 
 
 def foreign_adoption_of(child: Child) -> Adoption | None:
@@ -391,12 +397,32 @@ def active_post(child: Child, adoption: Adoption) -> ConsularPost | None:
     ).first()
 
 
-def may_record_report(actor: User | None, post: ConsularPost | None) -> bool:
-    """Whether `actor` may record a child's monitoring reports, `post` being the child's
-    (`active_post`): the ministry, or that post (the pages offer the form to them alone)."""
-    if actor is None or actor.role == Role.MINISTRY:
+REPORT_FILE_MISSING = gettext_lazy(
+    "The file of this report is missing from the storage: it is to be restored from the backup."
+)
+
+
+def report_file(report: MonitoringReport) -> tuple[File, str] | None:
+    """A received report's file, open, with the name it is handed out under: the child's number
+    and the due date (`monitoring-report-<child>-<due date>.<ext>`), never the name it was uploaded
+    with (a scan may be named after the child's birth name). None when the file is missing from
+    the storage (logged; `check_consistency` names each such report)."""
+    try:
+        handle = report.attachment.open("rb")
+    except FileNotFoundError:
+        log.error("monitoring report file missing", extra={"report": report.pk})
+        return None
+    extension = Path(report.attachment.name or "").suffix.lower()[:10]
+    return handle, f"monitoring-report-{report.child_id}-{report.due_on.isoformat()}{extension}"
+
+
+def may_record_report(user: User | None, post: ConsularPost | None) -> bool:
+    """Whether `user` may record a child's monitoring reports, `post` being the child's
+    (`active_post`): the ministry, or that post (the pages offer the form to them alone); None is
+    the system."""
+    if user is None or user.role == Role.MINISTRY:
         return True
-    return actor.role == Role.CONSULAR and post is not None and actor.consular_post_id == post.pk
+    return user.role == Role.CONSULAR and post is not None and user.consular_post_id == post.pk
 
 
 @for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child",))

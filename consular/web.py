@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django import forms
@@ -36,8 +34,6 @@ from registry import sealing
 from registry.models import Child
 
 from . import selectors, services
-
-log = logging.getLogger(__name__)
 
 READERS = ADOPTED_READERS
 WRITERS = (Role.CONSULAR, Role.MINISTRY)
@@ -247,26 +243,19 @@ def _transfer(request, child):
 
 @login_required
 def report_file(request, pk, report_id):
-    """The file of a monitoring report received, to the readers of the child's page: a read of the
-    child's record. Named by the child's number and the report's due date, never by the name it
-    was uploaded with (a scan may be named after the child's birth name)."""
+    """The file of a monitoring report received (`services.report_file`), to the readers of the
+    child's page: a read of the child's record."""
     child = _child(request, pk)
     report = get_object_or_404(
         selectors.monitoring_reports_for(request.user).exclude(attachment=""), pk=report_id, child=child
     )
     note_read(child)
-    try:
-        handle = report.attachment.open("rb")
-    except FileNotFoundError:
-        log.error("monitoring report file missing", extra={"report": report.pk})  # check_consistency finds it too
-        messages.error(
-            request, _("The file of this report is missing from the storage: it is to be restored from the backup.")
-        )
+    opened = services.report_file(report)
+    if opened is None:
+        messages.error(request, services.REPORT_FILE_MISSING)
         return redirect("web-adopted-child", pk=child.pk)
-    extension = Path(report.attachment.name or "").suffix.lower()[:10]
-    return FileResponse(
-        handle, as_attachment=True, filename=f"monitoring-report-{child.pk}-{report.due_on.isoformat()}{extension}"
-    )
+    handle, name = opened
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @login_required

@@ -210,8 +210,11 @@ def free_port() -> int:
 
 
 def service_env(**overrides) -> dict:
+    from django.conf import settings
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)  # the test's own (`_media_root`): a worker reads what it stored
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -80,12 +81,22 @@ class DepartureSerializer(ModelSerializer):
 
 class MonitoringReportSerializer(ModelSerializer):
     child = ScopedPrimaryKeyField("adopted_children")
-    attachment = serializers.FileField(required=False, allow_null=True)
+    attachment = serializers.FileField(
+        required=False,
+        allow_null=True,
+        help_text="sent: the report's file; answered: where to GET it (`/api/v1/monitoring-reports/{id}/file/`), or null",
+    )
 
     class Meta:
         model = MonitoringReport
         fields = ["id", "child", "due_on", "received_on", "summary", "attachment", "post", "created_at"]
         read_only_fields = ["id", "post", "created_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # the storage's own path is served by no route: the file is read through the API, in scope
+        data["attachment"] = reverse("monitoring-report-file", args=[instance.pk]) if instance.attachment else None
+        return data
 
 
 STATUSES = ["received", "late", "missing", "upcoming"]

@@ -1,7 +1,9 @@
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404  # DRF's: a malformed id is a 404, not a 500
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -134,6 +136,26 @@ class MonitoringReportView(ConsularScopes, generics.GenericAPIView):
         data = self.valid(MonitoringReportSerializer, service=services.record_monitoring_report)
         report = services.record_monitoring_report(actor=request.user, **data)
         return Response(MonitoringReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class MonitoringReportFileView(generics.GenericAPIView):
+    """GET: a received report's file (`services.report_file`), to the readers of the child's
+    schedule in their scope: a read of the child's record."""
+
+    permission_classes = [roles(read=READERS)]
+
+    def get_queryset(self):
+        return selectors.monitoring_reports_for(self.request.user).exclude(attachment="")  # type: ignore[arg-type]
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        report = self.get_object()
+        note_read(label="registry.child", ids=[report.child_id])
+        opened = services.report_file(report)
+        if opened is None:
+            raise NotFound(services.REPORT_FILE_MISSING)
+        handle, name = opened
+        return FileResponse(handle, as_attachment=True, filename=name)
 
 
 class DepartureView(ConsularScopes, generics.GenericAPIView):

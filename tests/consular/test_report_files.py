@@ -95,3 +95,38 @@ def test_a_file_larger_than_the_limit_is_refused_naming_the_field(client, users,
     assert "scan it at a lower resolution" in refused.content.decode()
     assert not MonitoringReport.objects.exists()
     assert send(1000).status_code == 302 and MonitoringReport.objects.count() == 1  # at the limit: received
+
+
+def test_the_api_answers_where_to_get_a_reports_file_and_serves_it_in_scope(api, users, district, court, us_post):
+    """The answer named the storage's own path, which no route serves."""
+    _case, child = adopt_abroad(district, court, in_force_ago=200)
+    services.register_child(actor=None, child=child, post=us_post, number="US-31", registered_on=ago(20))
+    due_on = services.schedule_for(child, child.adoption)[0]["due_on"]
+    sent = api(users["consular"]).post(
+        "/api/v1/monitoring-reports/",
+        {
+            "child": child.pk,
+            "due_on": due_on.isoformat(),
+            "received_on": ago(1).isoformat(),
+            "attachment": ContentFile(SCAN, name="Сериков.pdf"),
+        },
+        format="multipart",
+    )
+    assert sent.status_code == 201, sent.content
+    report = MonitoringReport.objects.get()
+    assert sent.json()["attachment"] == f"/api/v1/monitoring-reports/{report.pk}/file/"
+    for role in ("consular", "ministry", "guardianship", "auditor"):
+        answer = api(users[role]).get(f"/api/v1/monitoring-reports/{report.pk}/file/")
+        assert answer.status_code == 200 and b"".join(answer.streaming_content) == SCAN, role
+        assert answer["Content-Disposition"] == (
+            f'attachment; filename="monitoring-report-{child.pk}-{due_on.isoformat()}.pdf"'
+        ), role
+    assert AuditEvent.objects.filter(reads_of_q(str(child.pk)), actor=users["auditor"]).exists()
+    for role, status in (("other_consular", 404), ("other_guardianship", 404), ("court", 403)):
+        assert api(users[role]).get(f"/api/v1/monitoring-reports/{report.pk}/file/").status_code == status, role
+    assert report.attachment.name
+    default_storage.delete(report.attachment.name)
+    lost = api(users["ministry"]).get(f"/api/v1/monitoring-reports/{report.pk}/file/")
+    assert lost.status_code == 404 and "missing from the storage" in lost.json()["errors"][0]["message"]
+    MonitoringReport.objects.filter(pk=report.pk).update(attachment="")
+    assert api(users["ministry"]).get(f"/api/v1/monitoring-reports/{report.pk}/file/").status_code == 404

@@ -21,7 +21,7 @@ from adoption.models import Applicant, Case, Consent
 from config.wsgi import application
 from consular import deadlines as consular_deadlines
 from consular import services as consular_services
-from consular.models import ConsularRegistration
+from consular.models import ConsularRegistration, MonitoringReport
 from core.models import Agency, ConsularPost, Court, Reminder, Role
 from databank import deadlines as databank_deadlines
 from databank import services as databank_services
@@ -50,6 +50,7 @@ IN_PATH = {
     "agencies": Agency,
     "reminders": Reminder,
     "consular-registrations": ConsularRegistration,
+    "monitoring-reports": MonitoringReport,
     "adopted-children": Child,
     "children": Child,
     "duplicates": DuplicateFlag,
