@@ -18,6 +18,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core import search
 from core.audit import changes_to, note_read
 from core.dates import in_text, latest_birth_of_age, today
 from core.forms import (
@@ -187,7 +188,7 @@ class CaseForm(forms.Form):
         choose_among(self, "applicants", applicants)
         # what is listed: from the form's data, or (a new page, a search) from `listed`
         source = self.data if self.is_bound else listed if listed is not None else {}
-        text = " ".join((source.get("find") or "").split())[:100]
+        text = search.typed(source.get("find") or "")
         number = whole_number(text.lstrip("#"))
         by_number = NOTHING if number is None else Q(pk=number)
         shown = _chosen_and_found(children, source, "children", child_search_q(text) | by_number)

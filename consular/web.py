@@ -138,7 +138,7 @@ def adopted(request):
     if request.user.role not in READERS:
         raise PermissionDenied
     due = request.GET.get("due") == "1"  # only the children due on a consular register
-    named = " ".join(request.GET.get("q", "").split())[: search.LONGEST]  # the child's or an adoptive parent's name
+    named = search.typed(request.GET.get("q", ""))  # the child's or an adoptive parent's name
     ids = selectors.adopted_children_latest_first(
         request.user, due_on_register_on=today() if due else None, named=named
     )
@@ -176,9 +176,8 @@ def _active(user, child):
     return selectors.registrations_for(user).filter(child=child, ended_on__isnull=True).first()
 
 
-def _unstamped(user, child):
-    """The child's active registration the user may stamp, when its passport stamp is not recorded."""
-    active = _active(user, child)
+def _unstamped(active):
+    """`active` (`_active`), when its passport stamp is not recorded: the registration to stamp."""
     return active if active is not None and active.passport_stamped_on is None else None
 
 
@@ -205,7 +204,7 @@ def _page(request, child, status=200, registration_form=None, report_form=None, 
                 if can_write and not anywhere
                 else None
             ),
-            "stamp_form": stamp_form or (StampForm() if can_write and _unstamped(request.user, child) else None),
+            "stamp_form": stamp_form or (StampForm() if can_write and _unstamped(active) else None),
             "transfer_form": transfer_form
             or (TransferForm(registration=active) if can_write and active is not None else None),
             "report_form": report_form
@@ -275,7 +274,7 @@ def adopted_child(request, pk):
                 return redirect("web-adopted-child", pk=child.pk)
             return _page(request, child, 400, registration_form=form)
         if "passport_stamped_on" in request.POST:
-            registration = _unstamped(request.user, child)
+            registration = _unstamped(_active(request.user, child))
             if registration is None:  # stamped meanwhile, or ended by a transfer: the page says what is
                 messages.error(request, _("No consular registration of the child waits for the passport stamp."))
                 return redirect("web-adopted-child", pk=child.pk)

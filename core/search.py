@@ -38,9 +38,14 @@ class Finder:
 finders: list[Finder] = []
 
 
+def typed(text: str) -> str:
+    """What a search box compares of the text typed: its words, one space apart, at most LONGEST."""
+    return " ".join(text.split())[:LONGEST]
+
+
 def search(user: User, text: str) -> list[tuple[Finder, list[Hit]]]:
     """Each finder of the user's role with its hits for `text` (nothing for an empty text)."""
-    text = " ".join(text.split())[:LONGEST]
+    text = typed(text)
     if not text:
         return []
     found = [(finder, finder.find(user, text)) for finder in finders if user.role in finder.roles]
