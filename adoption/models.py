@@ -38,6 +38,10 @@ class Applicant(models.Model):
 
     last_name = models.CharField(max_length=100)
     first_name = models.CharField(max_length=100)
+    # Transliterated, lower-case "last first" (registry.rules.name_key, as a child's): found by any
+    # word in either script by substring (a trigram index on PostgreSQL, migration 0024). Kept by
+    # adoption.services; an adopter of an imported history has no name, and no key.
+    search_name = models.TextField(editable=False, default="", db_default="")
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_date = models.DateField(null=True, blank=True)  # unknown for some historical imports
     citizenship = models.CharField(max_length=9)  # alpha-2 or `stateless`
@@ -56,7 +60,7 @@ class Applicant(models.Model):
     class Meta:
         ordering = ["id"]
         # the district's (a plain index: a code is never matched by a pattern). Found by name by a
-        # trigram index on each name in any case (PostgreSQL, migration 0012).
+        # trigram index on the search name (PostgreSQL, migration 0024).
         indexes = [models.Index(fields=["district"], name="applicant_district")]
         constraints = [
             one_of("sex", Sex.choices, name="applicant_sex_known"),

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from core.models import Role, User
 from core.numbers import whole_number
 from core.scoping import NOTHING, role_of, scope_of, territory_q
-from registry.selectors import name_q, name_words
+from registry.selectors import name_q
 
 from . import extensions
 from .models import Applicant, Case, CaseApplicant, CaseChild, CaseDocument, CaseStatus, Consent, Contact
@@ -27,18 +27,15 @@ def case_scope_q(user: User, prefix: str = "") -> Q:
 
 
 def applicant_name_q(text: str) -> Q:
-    """Applicants with every word of `text` in their last or first name, in any case (no word, none)."""
-    named = name_words(text)
-    found = Q() if named else NOTHING
-    for word in named:
-        found &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
-    return found
+    """Applicants with every word of `text` in their last or first name, in any spelling, Cyrillic
+    or Latin, as a child is found (their search key; no word, none)."""
+    return name_q(text)
 
 
 def case_search_q(text: str) -> Q:
     """A case by its number ("17", "#17") or its reference (a historical import's), a child's name
     (any spelling, Cyrillic or Latin; a sealed name never matches) or an applicant's name (every
-    word in the last or the first name of one applicant, in any case). Each way is its own indexed
+    word in the last or the first name of one applicant, in any spelling). Each way is its own indexed
     query and the cases are those any of them finds: one query joining them all read every case
     of the country to find none (4.5 s at 1,000,000 children)."""
     words = text.split()

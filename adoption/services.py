@@ -30,6 +30,7 @@ from core.models import Agency, Country, Court, Policy, Role, User
 from core.services import close_reminders
 from registry import services as registry_services
 from registry.models import Child, ChildStatus, DeregistrationReason
+from registry.rules import name_key
 
 from . import extensions, rules, workflow
 from .facts import eligibility, load_case_facts
@@ -167,7 +168,9 @@ def create_applicant(
         "raised_child_three_years": raised_child_three_years,
     }
     raise_errors(_applicant_errors(values))
-    applicant = Applicant.objects.create(district=district, **_applicant_values(values))
+    applicant = Applicant.objects.create(
+        district=district, search_name=name_key(last_name, first_name), **_applicant_values(values)
+    )
     record_write(actor=actor, verb="create_applicant", obj=applicant)
     return applicant
 
@@ -202,6 +205,7 @@ def update_applicant(*, actor: User | None, applicant: Applicant, version: int |
     before = snapshot(applicant)
     for name, value in changed.items():
         setattr(applicant, name, value)
+    applicant.search_name = name_key(applicant.last_name, applicant.first_name)
     applicant.version += 1
     applicant.save()
     record_write(actor=actor, verb=Verb.UPDATE_APPLICANT, obj=applicant, before=before)

@@ -77,7 +77,7 @@ class ApplicantForm(forms.Form):
         label=_("Marital status"), choices=[("", "—"), *MaritalStatus.choices], required=False
     )
     foreign_register_number = forms.CharField(
-        label=_("Number on the register of foreign citizens wishing to adopt"), required=False
+        label=_("Number on the register of foreign citizens wishing to adopt"), max_length=64, required=False
     )
     foreign_registered_on = DateField(label=_("Registered on"), required=False)
     barring_facts = forms.MultipleChoiceField(

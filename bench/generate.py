@@ -60,6 +60,8 @@ FIRST = [
     "Алмаз",
 ]
 COUNTRIES = ["US", "GB", "CA", "BE", "IL", "EG", "FR", "DE", "ES", "RU", "CH", "TR"]
+# the applicants of the cases, by whether they are foreign: last name, first name, search key
+CASE_NAMES = {foreign: (last, "A", name_key(last, "A")) for foreign, last in ((True, "Smith"), (False, "Ахметов"))}
 
 
 def _next_id(table: str) -> int:
@@ -165,8 +167,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                 applicants.append(
                     (
                         aid,
-                        "Smith" if foreign else "Ахметов",
-                        "A",
+                        *CASE_NAMES[foreign],
                         "MF"[n % 2],
                         datetime.date(1980, 1, 1),
                         country,
@@ -402,6 +403,7 @@ def generate(scale: int, *, seed: int = 1, today: datetime.date | None = None) -
                 "id",
                 "last_name",
                 "first_name",
+                "search_name",
                 "sex",
                 "birth_date",
                 "citizenship",
@@ -610,6 +612,7 @@ def families(count: int, *, seed: int = 3, today: datetime.date | None = None) -
                 aid,
                 f"Family{aid}",
                 "Aigul",
+                name_key(f"Family{aid}", "Aigul"),
                 "F",
                 datetime.date(1985, 1, 1),
                 "KZ",
@@ -665,6 +668,7 @@ def families(count: int, *, seed: int = 3, today: datetime.date | None = None) -
                 "id",
                 "last_name",
                 "first_name",
+                "search_name",
                 "sex",
                 "birth_date",
                 "citizenship",

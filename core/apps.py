@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from config import checks  # noqa: F401  (registers the production system checks)
 
-        from . import lookups, signals  # noqa: F401  (`__in_array`; revokes tokens on a password change or deactivation)
+        from . import lookups, signals  # noqa: F401  (`__in_array`; texts fit their columns, tokens revoked)
 
         _clear_date_errors()
 

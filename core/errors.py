@@ -42,6 +42,14 @@ class RuleError(Exception):
         return {"errors": [e.as_dict() for e in self.errors], **self.extra}
 
 
+def too_long(field: str | None, limit: int) -> FieldError:
+    """A text longer than the `limit` characters of the column it is stored in."""
+    from django.utils.translation import ngettext
+
+    message = ngettext("At most %(limit)d character.", "At most %(limit)d characters.", limit) % {"limit": limit}
+    return FieldError(field, "max_length", message)
+
+
 class ConflictError(RuleError):
     """The request conflicts with the current state (e.g. a second granted decision): 409."""
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .dates import check_in_range
+from .errors import too_long
 
 
 @dataclass(frozen=True)
@@ -173,3 +174,12 @@ def require(text: str, line: int, column: str, errors: list[CellError]) -> str:
     if not text:
         errors.append(CellError(line, column, "required", _("A value is required.")))
     return text
+
+
+def fits(raw: dict, stored_in: dict, line: int, errors: list[CellError]) -> None:
+    """An error for each cell longer than the model field it is stored in (`stored_in`: column ->
+    field): the database refuses the whole import on writing it, so it is said by line and column."""
+    for column, field in stored_in.items():
+        if field.max_length is not None and len(raw[column]) > field.max_length:
+            error = too_long(column, field.max_length)
+            errors.append(CellError(line, column, error.code, error.message))

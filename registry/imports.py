@@ -25,7 +25,7 @@ from core.batching import batched
 from core.dates import is_minor, today
 from core.errors import refused_by_database
 from core.models import AuditEvent, District
-from core.tabular import CellError, parse_choice, parse_date, read_rows, require
+from core.tabular import CellError, fits, parse_choice, parse_date, read_rows, require
 
 from . import services
 from .models import Child, DuplicateFlag, Level, RegisterEntry, Sex
@@ -47,6 +47,11 @@ COLUMNS = [
     "central_on",
 ]
 SEXES = Sex.values
+# the columns stored as they are, each in its field (core.tabular.fits: no longer than it)
+STORED_IN = {
+    column: Child._meta.get_field(column)
+    for column in ("external_id", "last_name", "first_name", "patronymic", "birth_registration_number")
+}
 LEVEL_COLUMNS = [(Level.PRIMARY, "primary_on"), (Level.REGIONAL, "regional_on"), (Level.CENTRAL, "central_on")]
 
 
@@ -124,6 +129,7 @@ def validate(path: str | Path) -> tuple[list[ChildRow], list[CellError]]:
         seen.setdefault(external_id, line)
         require(raw["last_name"], line, "last_name", row_errors)
         require(raw["first_name"], line, "first_name", row_errors)
+        fits(raw, STORED_IN, line, row_errors)
         sex = parse_choice(raw["sex"], SEXES, line, "sex", row_errors)
         birth_date = parse_date(raw["birth_date"], line, "birth_date", row_errors)
         identified_on = parse_date(raw["identified_on"], line, "identified_on", row_errors)

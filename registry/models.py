@@ -73,7 +73,8 @@ class Child(models.Model):
     # Transliterated, lower-case "last first patronymic" of the current identity only (empty while
     # sealed, so a sealed name never matches): name search and duplicate detection.
     # Found by substring (a trigram index on PostgreSQL, registry migration 0003), never by equality.
-    search_name = models.CharField(max_length=320, editable=False)
+    # A text: a letter may be two of the key's ("ж", "zh"), so no length of the names bounds it.
+    search_name = models.TextField(editable=False)
 
     # null, not "": API.md fixes `register_level: null` for a child on no register.
     register_level = models.CharField(max_length=10, choices=Level.choices, null=True, blank=True)  # noqa: DJ001

@@ -27,7 +27,7 @@ from core.audit import Verb
 from core.countries import KZ, is_country
 from core.dates import is_minor, today
 from core.models import ConsularPost, District
-from core.tabular import CellError, parse_choice, parse_date, read_rows, require
+from core.tabular import CellError, fits, parse_choice, parse_date, read_rows, require
 from registry import services as registry_services
 from registry.imports import ImportResult, flag_duplicates, one_at_a_time
 from registry.models import Child, ChildStatus, DeregistrationReason, RegisterEntry, Sex
@@ -107,6 +107,13 @@ def _country(text: str, line: int, column: str, errors: list[CellError], *, requ
 
 
 SEXES, MARITAL_STATUSES = Sex.values, MaritalStatus.values
+# the columns stored as they are, each in its field (core.tabular.fits: no longer than it)
+STORED_IN = {
+    "case_ref": Case._meta.get_field("case_ref"),
+    "child_last_name": Child._meta.get_field("last_name"),
+    "child_first_name": Child._meta.get_field("first_name"),
+    "consular_number": ConsularRegistration._meta.get_field("number"),
+}
 
 
 def _applicant(raw: dict, n: int, line: int, errors: list[CellError]) -> dict | None:
@@ -152,6 +159,7 @@ def validate(path: str | Path) -> tuple[list[CaseGroup], list[CellError]]:
     for line, raw in rows:
         e: list[CellError] = []
         case_ref = require(raw["case_ref"], line, "case_ref", e)
+        fits(raw, STORED_IN, line, e)
         # columns describing the case must agree on every row of the case
         if case_ref in first_seen:
             for column in CASE_COLUMNS:

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from adoption.models import Case, CaseDocument, Decision
+from adoption.models import Applicant, Case, CaseDocument, Decision
+from adoption.selectors import applicant_name_q
 from core.models import Citation, Policy
 from registry.models import Child, GroundDocument, ParentalConsent
 from tests.adoption.conftest import adopt_abroad, make_child
@@ -66,3 +67,18 @@ def test_a_version_1_database_migrates_to_the_law_in_force(district, court):
     call_command("check_consistency", stdout=out)  # raises on a problem
     assert "consistent" in out.getvalue()
     assert f"child #{waiting.pk} is no consent record" in out.getvalue()  # the father's, listed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_applicants_recorded_before_their_search_key_are_keyed_and_found(district):
+    """Migration 0024 keys the applicants already recorded (an imported adopter has no name, and
+    no key), so a family recorded before it is found in either script as a new one is."""
+    old = migrate([("adoption", "0023_outlook_entries_of")])
+    OldApplicant = old.get_model("adoption", "Applicant")
+    person = {"sex": "F", "citizenship": "KZ", "residence_country": "KZ", "district_id": district.pk}
+    named = OldApplicant.objects.create(last_name="Нурпеисова", first_name="Гульнара", **person)
+    unnamed = OldApplicant.objects.create(last_name="", first_name="", **person)
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert Applicant.objects.get(pk=named.pk).search_name == "nurpeisova gulnara"
+    assert Applicant.objects.get(pk=unnamed.pk).search_name == ""
+    assert list(Applicant.objects.filter(applicant_name_q("Nurpeisova")).values_list("pk", flat=True)) == [named.pk]

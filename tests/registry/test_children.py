@@ -36,6 +36,18 @@ def test_guardianship_records_a_child_who_is_on_no_register_yet(api, users, dist
     assert AuditEvent.objects.filter(verb="create_child", object_id=str(body["id"])).exists()
 
 
+def test_names_of_their_full_length_in_any_script_are_recorded_and_found(api, users, district):
+    """A letter may be two of the search key's ("щ", "sh"): names of 100 such letters each made a
+    key of 602 characters, longer than its column, and recording the child was a 500."""
+    longest = {"last_name": "Щ" * 100, "first_name": "Ж" * 100, "patronymic": "Ч" * 100}
+    client = api(users["guardianship"])
+    response = client.post("/api/v1/children/", child_body(district, **longest), format="json")
+    assert response.status_code == 201, response.json()
+    found = client.get("/api/v1/children/", {"q": "Ж" * 100}).json()["results"]
+    assert [child["id"] for child in found] == [response.json()["id"]]
+    assert len(Child.objects.get().search_name) == 602
+
+
 @pytest.mark.parametrize(
     "overrides, error",
     [

@@ -94,6 +94,30 @@ def test_each_rule_is_checked_per_row(tmp_path, district, overrides, column, cod
     assert Child.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "column, limit",
+    [
+        ("last_name", 100),
+        ("first_name", 100),
+        ("patronymic", 100),
+        ("external_id", 64),
+        ("birth_registration_number", 64),
+    ],
+)
+def test_a_cell_longer_than_its_field_is_named_by_line_and_column(tmp_path, district, column, limit):
+    """The database refused the whole import on writing it (a DataError: the command's traceback,
+    the upload's failed job with no line named); at its field's length it is stored."""
+    longest = {"external_id": "E" * 64, column: "Щ" * limit}
+    result = import_children(
+        write_csv(tmp_path, [row(1, district, **longest), row(2, district, **{column: "Щ" * (limit + 1)})])
+    )
+    assert [(e.line, e.column, e.code) for e in result.errors] == [(3, column, "max_length")]
+    assert f"{limit} characters" in result.errors[0].message
+    assert Child.objects.count() == 0
+    result = import_children(write_csv(tmp_path, [row(1, district, **longest)]))
+    assert result.ok and getattr(Child.objects.get(), column) == longest[column]
+
+
 def test_an_external_id_twice_in_one_file_is_an_error(tmp_path, district):
     result = import_children(write_csv(tmp_path, [row(1, district), row(1, district)]))
     assert [(e.line, e.code) for e in result.errors] == [(3, "duplicate_in_file")]

@@ -66,6 +66,26 @@ def test_an_applicant_by_name_even_with_no_case_yet(found, district, users):
     assert event is not None and event.object_type == "adoption.applicant"
 
 
+def test_an_applicant_by_name_in_either_script_as_a_child_is(found, district, court, us_post, users):
+    """A foreign family is written in Latin, and a clerk may type its name as it sounds, in
+    Cyrillic; a family of Kazakhstan may be written in Cyrillic and searched in Latin. Applicants
+    were compared as typed ("Сара" did not find "Sarah"), unlike children."""
+    sarah = make_applicant(district, last_name="Miller", first_name="Sarah")
+    gulnara = make_applicant(district, citizenship="KZ", residence="KZ", last_name="Нурпеисова", first_name="Гульнара")
+    for text, applicant in (("Миллер Сара", sarah), ("сара", sarah), ("Nurpeisova Gulnara", gulnara)):
+        page = found("guardianship", text)
+        assert f'href="/applicants/{applicant.pk}/"' in page, text
+    assert f'href="/applicants/{sarah.pk}/"' not in found("guardianship", "Миллер Гульнара")  # one applicant's
+    case, child = adopt_abroad(district, court, last_name="Скрытова", applicant_name="Kowalski")
+    assert f'href="/cases/{case.pk}/"' in found("ministry", "Ковальски")  # the case, by an applicant's name
+    assert f'href="/adopted/{child.pk}/"' in found("consular", "Ковальски")  # the post, the adopted child
+    adoption_services.update_applicant(actor=None, applicant=sarah, last_name="Harris")  # a correction
+    assert f'href="/applicants/{sarah.pk}/"' in found("guardianship", "Харрис")
+    assert f'href="/applicants/{sarah.pk}/"' not in found("guardianship", "Miller Sarah")  # the old name, no more
+    longest = make_applicant(district, last_name="Щ" * 100, first_name="Ж" * 100)  # a key of 401 characters
+    assert f'href="/applicants/{longest.pk}/"' in found("guardianship", "Ж" * 100)
+
+
 def test_a_case_by_number_or_by_an_applicants_or_a_childs_name(found, district, users):
     child = make_child(district, last_name="Омарова")
     couple = [make_applicant(district, last_name="Whitfield")]
