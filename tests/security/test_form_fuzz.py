@@ -1,14 +1,16 @@
 """Bad input on the pages, as test_fuzz.py does for the API: every form each role reaches from
-its home page is submitted as the page offers it, with one field at a time given what a user
-should never type (nothing, a long text, a NUL, a negative or huge number, a date that does not
-exist or is in year 1 or 9999, a digit of another script) and each file field a file that is no
-import. No answer is a 5xx, and a refused submission (4xx) records no write."""
+its home page is submitted as the page offers it and filled in (`crawl.Form.filled`: offered
+blank, a form is refused before its service runs), each with one field at a time given what a
+user should never type (nothing, a long text, a NUL, a negative or huge number, a date that does
+not exist or is in year 1 or 9999, a digit of another script) and each file field a file that is
+no import. No answer is a 5xx, and a refused submission (4xx) records no write."""
 
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.dates import today
 from core.models import AuditEvent
 from tests.adoption.conftest import adopt_abroad, foreign_case  # noqa: F401  (fixture)
 from tests.web import crawl
@@ -32,18 +34,24 @@ def _garbage(name="garbage.csv"):
 
 
 def _variants(form):
-    """The form as offered, then with each field spoiled in each way, for each of its buttons."""
-    base = form.data()
+    """The form as offered and filled in (each required field left empty given a plausible value:
+    offered blank, a form is refused before its service runs), then each of those with each field
+    spoiled in each way, for each of its buttons."""
+    offered = form.data()
+    bases = {"as offered": offered}
+    if (filled := form.filled(today())) != offered:
+        bases["filled in"] = filled
     files = [name for name, kind, _ in form.fields if kind == "file"]
     for button in form.buttons or [None]:
-        offered = dict(base, **({button[0]: button[1]} if button else {}))
-        yield "as offered", {**offered, **{name: _garbage() for name in files}}
-        for name, kind, _ in form.fields:
-            if name == "csrfmiddlewaretoken":
-                continue
-            for value in ["", *BAD.get(kind, BAD["text"])] if kind != "file" else [""]:
-                spoiled = {**offered, **{other: _garbage() for other in files if other != name}, name: value}
-                yield f"{name}={value[:20]!r}", spoiled
+        for label, base in bases.items():
+            sent = dict(base, **({button[0]: button[1]} if button else {}))
+            yield label, {**sent, **{name: _garbage() for name in files}}
+            for name, kind, _ in form.fields:
+                if name == "csrfmiddlewaretoken":
+                    continue
+                for value in ["", *BAD.get(kind, BAD["text"])] if kind != "file" else [""]:
+                    spoiled = {**sent, **{other: _garbage() for other in files if other != name}, name: value}
+                    yield f"{label}: {name}={value[:20]!r}", spoiled
 
 
 def _writes():
