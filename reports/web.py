@@ -31,6 +31,7 @@ from core.deadlines import kind_label as label_of
 from core.forms import DateField, StatedChoiceField, run_service
 from core.models import SCHEDULE_BOUNDS, Policy, Region, Role, validate_barring_conditions
 from core.services import update_policy
+from intercountry.flags import FLAGS
 from registry import sealing
 from registry.selectors import children_for
 
@@ -201,6 +202,15 @@ class DashboardFilter(forms.Form):
         return urlencode({name: values[name] for name in names if name in self.fields and values.get(name)})
 
 
+class SafeguardFilter(DashboardFilter):
+    """The statistics page's period and region, for its red flags: each is dated by its evidence."""
+
+    def __init__(self, data, *, user):
+        super().__init__(data, user=user)
+        del self.fields["as_of"]
+        self.fields["from"].label = _("Signs dated from")
+
+
 @login_required
 def dashboard(request):
     if request.user.role not in DASHBOARD_ROLES:
@@ -244,6 +254,41 @@ def dashboard(request):
             "as_of_query": form.query("as_of", "region"),
         },
     )
+
+
+@login_required
+def safeguard_cases(request):
+    """The cases behind the red flags of the statistics page's period, one flag's (`flag`) or every
+    flag's: the page its counts link to (they opened the API's JSON). Each flag with its case as
+    the cases list names it (a sealed child by number), its day, its sentence and its evidence,
+    the soonest first; each case listed is a read. The API's /reports/safeguards/cases/ answers
+    one flag's for other systems, with the same flags (`queries.safeguard_flags`)."""
+    if request.user.role not in DASHBOARD_ROLES:
+        raise PermissionDenied
+    flag = request.GET.get("flag") or None
+    if flag is not None and flag not in FLAGS:
+        raise Http404
+    form = SafeguardFilter(request.GET, user=request.user)
+    context: dict[str, Any] = {"form": form, "flag": flag}
+    if form.is_bound and not form.is_valid():
+        return render(request, "reports/safeguard_cases.html", context, status=400)
+    f = form.values()
+    start, end = f["from"], f["to"]
+    with read_replica():
+        found = [
+            x
+            for x in queries.safeguard_flags(request.user, start, end, f.get("region") or None)
+            if flag in (None, x.flag)
+        ]
+    found.sort(key=lambda x: (x.on, x.case, x.flag))
+    cases = sorted({x.case for x in found})
+    names = adoption_work.case_names(cases)
+    note_read(label="adoption.case", ids=cases)
+    regions = {r.code: r.shown_name for r in Region.objects.filter(code__in={x.region for x in found})}
+    rows = [(x, names[x.case], regions.get(x.region, x.region)) for x in found]
+    context |= {"period": (start, end), "rows": rows, "cases": len(cases)}
+    context["statistics_query"] = form.query("from", "to", "region")
+    return render(request, "reports/safeguard_cases.html", context)
 
 
 def _schedule_field(name: str, label) -> forms.IntegerField:

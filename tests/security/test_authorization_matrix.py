@@ -372,6 +372,7 @@ WEB_LISTS = [
     "/adopted/?q=side",  # both sides' adoptive parents (Homeside, Farside) hold the word
     "/search/?q=side",
     "/dashboard/",
+    "/dashboard/safeguards/",
 ]
 
 

@@ -279,6 +279,7 @@ PAGES = {
     "dashboard/import/<int:pk>/": "none",
     "dashboard/import/<slug:kind>.csv": None,
     "dashboard/agencies/": None,
+    "dashboard/safeguards/": None,
     "dashboard/agencies/<int:pk>/suspend/": "none",
     "dashboard/agencies/<int:pk>/accreditation/": "none",
     "dashboard/countries/": None,
@@ -441,6 +442,7 @@ RECORD_PAGES = {
     "/adopted/{child}/": "child",
     "/adopted/{child}/reports/{report}/file/": "child",
     "/search/?q={case}": "case",
+    "/dashboard/safeguards/": "case",  # the world's case has a red flag
     "/applicants/{applicant}/": "applicant",
 }
 
