@@ -289,6 +289,20 @@ def registrations_pending(adoptions, on: datetime.date):
     )
 
 
+def unregistered(adoptions, as_of: datetime.date):
+    """`adoptions` abroad in force on or before `as_of` - 180 days of a child of Kazakhstan with no
+    consular registration dated on or before `as_of` (RULES §7, REPORTS.md; §11.19: the register is
+    for KZ citizens): the ministry's safeguard against the sale of children, which the reports count
+    and the adopted-abroad page lists."""
+    registered = ConsularRegistration.objects.filter(child=OuterRef("child"), registered_on__lte=as_of)
+    return (
+        adoptions.filter(decision__in_force_on__lte=as_of - datetime.timedelta(days=rules.UNREGISTERED_AFTER_DAYS))
+        .filter(child__citizenship=KZ)
+        .exclude(decision__case__receiving_country="")
+        .exclude(Exists(registered))
+    )
+
+
 def stamps_pending(adoptions, on: datetime.date, *, post: int | None = None):
     """`adoptions` of a child under 18 on `on`, on a consular register (at `post`, if given) with
     no registration of theirs bearing the MFA passport stamp, and no departure recorded: the child

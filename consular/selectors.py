@@ -12,7 +12,7 @@ from core.scoping import NOTHING, role_of, scope_of, territory_q
 from registry.models import Child
 from registry.selectors import children_for, name_q, of_children_for
 
-from .deadlines import in_force_abroad, registrations_pending
+from .deadlines import in_force_abroad, registrations_pending, unregistered
 from .models import ConsularRegistration, MonitoringReport
 
 
@@ -68,14 +68,20 @@ def named_q(text: str) -> Q:
     return Q(child_id__in=ways[0].union(ways[1]))
 
 
-def adopted_children_latest_first(user: User, *, due_on_register_on=None, named: str = "") -> QuerySet[Adoption, int]:
+def adopted_children_latest_first(
+    user: User, *, due_on_register_on=None, unregistered_on=None, named: str = ""
+) -> QuerySet[Adoption, int]:
     """The ids of `adopted_children_for(user)`, the latest in force first (an index orders them);
     with `due_on_register_on` (a day), only those due on a consular register that day (the work
-    queue's definition, `deadlines.registrations_pending`); with `named` (a text), only those it
-    names (`named_q`)."""
+    queue's definition, `deadlines.registrations_pending`); with `unregistered_on` (a day), only
+    those of the safeguard against the sale of children that day (`deadlines.unregistered`: 180
+    days in force and on no consular register, as the reports count them); with `named` (a text),
+    only those it names (`named_q`)."""
     adoptions = adoptions_of_adopted_children(user)
     if due_on_register_on is not None:
         adoptions = registrations_pending(adoptions, due_on_register_on)
+    if unregistered_on is not None:
+        adoptions = unregistered(adoptions, unregistered_on)
     if named.strip():
         adoptions = adoptions.filter(named_q(named))
     return adoptions.order_by("-decision__in_force_on", "-child_id").values_list("child_id", flat=True)

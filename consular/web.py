@@ -138,14 +138,20 @@ def adopted(request):
     if request.user.role not in READERS:
         raise PermissionDenied
     due = request.GET.get("due") == "1"  # only the children due on a consular register
+    unregistered = request.GET.get("unregistered") == "1"  # only those of the safeguard (180 days)
     named = search.typed(request.GET.get("q", ""))  # the child's or an adoptive parent's name
+    on = today()
     ids = selectors.adopted_children_latest_first(
-        request.user, due_on_register_on=today() if due else None, named=named
+        request.user,
+        due_on_register_on=on if due else None,
+        unregistered_on=on if unregistered else None,
+        named=named,
     )
     page = Paginator(ids, 25).get_page(request.GET.get("page"))
     shown = selectors.adopted_children_for(request.user).in_bulk(list(page.object_list))
     page.object_list = [shown[child_id] for child_id in page.object_list]  # type: ignore[misc]  # ids -> children
-    query = urlencode({key: value for key, value in (("q", named), ("due", "1" if due else "")) if value})
+    filters = (("q", named), ("due", "1" if due else ""), ("unregistered", "1" if unregistered else ""))
+    query = urlencode({key: value for key, value in filters if value})
     return render(
         request,
         "consular/adopted.html",
@@ -153,6 +159,7 @@ def adopted(request):
             "page": page,
             "elsewhere": _elsewhere(page.object_list),
             "due": due,
+            "unregistered": unregistered,
             "q": named,
             "query": query,
         },

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import connections
@@ -32,8 +32,8 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from adoption.models import Adoption, CaseApplicant, CaseChild, MaritalStatus
 from adoption.models import Case as AdoptionCase
+from consular.deadlines import unregistered
 from consular.models import ConsularRegistration
-from consular.rules import UNREGISTERED_AFTER_DAYS
 from core.countries import KZ
 from core.dates import today
 from core.models import User
@@ -233,16 +233,9 @@ def consular_registrations_report(user: User, as_of: date, region: str | None = 
 
 
 def unregistered_adoptions(user: User, as_of: date, region: str | None = None) -> QuerySet[Adoption]:
-    """Foreign adoptions in force on or before as_of - 180 days with no consular registration
-    dated on or before as_of (RULES §7, REPORTS.md): the safeguard against the sale of children."""
-    registered = ConsularRegistration.objects.filter(child=OuterRef("child"), registered_on__lte=as_of)
-    return (
-        counted(Adoption.objects.all(), user, region)
-        .filter(decision__in_force_on__lte=as_of - timedelta(days=UNREGISTERED_AFTER_DAYS))
-        .filter(child__citizenship=KZ)  # RULES §11.19: the safeguard concerns KZ citizens
-        .exclude(decision__case__receiving_country="")
-        .exclude(Exists(registered))
-    )
+    """The adoptions of the unregistered-children safeguard (`consular.deadlines.unregistered`) the
+    caller counts."""
+    return unregistered(counted(Adoption.objects.all(), user, region), as_of)
 
 
 def unregistered_children(user: User, as_of: date, region: str | None = None) -> list[dict]:

@@ -56,3 +56,21 @@ def test_a_flags_count_opens_its_cases_on_a_page(client, users, district, court,
     assert client.get(PAGE, {"flag": "NOPE"}).status_code == 404
     refused = client.get(PAGE, {"from": "2026-02-01", "to": "2026-01-01"})
     assert refused.status_code == 400 and "The period ends before it starts." in refused.content.decode()
+
+
+def test_the_home_pages_unregistered_children_open_the_adopted_abroad_page_with_them(client, users, district, court):
+    """The safeguard's count on the home page opened the API's JSON; its list is the adopted-abroad
+    page with the same definition (`consular.deadlines.unregistered`), at its boundary: 180 days in
+    force and on no consular register (the day before, not yet)."""
+    kids = {ago: adopt_abroad(district, court, last_name=f"Kid{ago}", in_force_ago=ago)[1] for ago in (179, 180, 181)}
+    for role in ("ministry", "regional", "auditor"):
+        login(client, users[role])
+        home = client.get("/").content.decode()
+        assert "2 children adopted abroad 180 days ago or more are not on a consular register." in home, role
+        assert 'href="/adopted/?unregistered=1"' in home and "/api/v1/reports/unregistered-children/" not in home
+        listed = client.get("/adopted/", {"unregistered": "1"})
+        page = listed.content.decode()
+        assert [f'href="/adopted/{kids[ago].pk}/"' in page for ago in (179, 180, 181)] == [False, True, True], role
+        assert listed.context["query"] == "unregistered=1", role  # the pager's links keep it
+        assert 'name="unregistered" value="1" checked' in page, role
+    assert f'href="/adopted/{kids[179].pk}/"' in client.get("/adopted/").content.decode()  # unfiltered: every one
