@@ -32,10 +32,11 @@ from registry import services as registry_services
 from registry.models import Child
 from reports.models import ImportJob
 from reports.services import run_import_job
-from tests.adoption.conftest import make_applicant, make_child
+from tests.adoption.conftest import adopt_abroad, make_applicant, make_child
 from tests.conftest import SHARED
 from tests.factories import UserFactory
 from tests.web.conftest import CHROMIUM
+from tests.web.test_safeguard_page import fee_to_a_fixer
 
 pytestmark = [
     pytest.mark.browser,
@@ -660,8 +661,10 @@ def test_the_main_pages_fit_the_screen_without_sideways_scrolling(browser, live_
         ],
         "ministry": ["/dashboard/", "/dashboard/policy/", "/dashboard/agencies/", "/dashboard/countries/"],
         "court": ["/", "/work/", "/cases/"],
-        "auditor": ["/audit/"],
+        "auditor": ["/audit/", "/dashboard/safeguards/", "/adopted/?unregistered=1"],
     }
+    case, adopted = adopt_abroad(district, court, in_force_ago=200)  # on no consular register: the safeguard's
+    fee_to_a_fixer(case, adopted.identified_on)  # a red flag: the statistics' drill-down has a line
     wide = []
     for role, paths in pages.items():
         page = login(browser, live_server.url, users[role])
