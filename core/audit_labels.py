@@ -254,6 +254,11 @@ FIELD_LABELS = {
 }
 
 
+# The page of a record, by its audit label (`registry.child` -> the URL name of the child's page):
+# each app registers its own (AppConfig.ready), and the audit page links each record named to it.
+record_pages: dict[str, str] = {}
+
+
 def record_label(kind: str) -> str:
     """`registry.child` -> "Child's record" (an unknown kind as it is)."""
     return str(RECORD_LABELS.get(kind, kind))

@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,7 @@ from . import search as finding
 from . import services, work
 from .api.serializers import AuditEventSerializer
 from .audit import VERB_LABELS, event_view, reads_of_q
-from .audit_labels import RECORD_LABELS, field_label, record_label
+from .audit_labels import RECORD_LABELS, field_label, record_label, record_pages
 from .dates import today
 from .forms import DateField, require_role
 from .models import AuditEvent, Role
@@ -128,6 +129,8 @@ def _rows(events):
         data["verb_label"] = VERB_LABELS.get(event.verb, event.verb)
         same = (event.subject_type, event.subject_id) == (event.object_type, event.object_id)
         data["record"] = record_label(event.object_type)
+        page = record_pages.get(event.object_type)
+        data["url"] = reverse(page, args=[event.object_id]) if page and event.object_id.isdigit() else ""
         data["file"] = "" if same or not event.subject_id else f"{record_label(event.subject_type)} {event.subject_id}"
         data["ids_first"], data["ids_more"] = data["object_ids"][:IDS_SHOWN], data["object_ids"][IDS_SHOWN:]
         yield event, data, changes(data)

@@ -64,7 +64,8 @@ def test_the_auditor_filters_the_trail_and_reads_each_change(client, users, trai
     about_child = client.get("/audit/", {"object_type": "registry.child", "object_id": trail.pk}).content.decode()
     assert "create_child" in about_child and "update_child" in about_child and users["regional"].username in about_child
     assert f"Child&#x27;s record {other.pk}<" not in about_child and "Другой" not in about_child
-    assert f"Child&#x27;s record {trail.pk}<br>" in about_child  # the kind of record in words, its code beside
+    assert f"Child&#x27;s record {trail.pk}</a><br>" in about_child  # the kind of record in words, its code beside
+    assert f'<a href="/children/{trail.pk}/">' in about_child  # the record's page, one click away (a read of it)
     about_other = client.get("/audit/", {"object_type": "registry.child", "object_id": other.pk}).content.decode()
     assert rows(about_other) == 1 and "Другой" in about_other
     assert rows(client.get("/audit/", {"until": ago(1).isoformat()}).content.decode()) == 0
@@ -183,3 +184,25 @@ def test_a_change_reads_its_times_in_local_time_and_leaves_out_what_stayed_empty
     assert f"<dt>{field_label('first_name')}</dt>" in page  # what was set is still shown
     download = client.get("/audit/", {"verb": "create_child", "format": "csv"}).content.decode("utf-8-sig")
     assert f"→ {local}" in download and field_label("patronymic") not in download
+
+
+def test_each_record_named_opens_its_page(client, users, district):
+    """A procurator following one record from the trail opened it by its number from the menus; the
+    child's, the case's and the applicant's pages are linked (each registered by its app), and a
+    record with no page of its own (a register entry) is named only."""
+    from adoption import services as adoption_services
+    from tests.adoption.conftest import make_applicant, make_child
+
+    child = make_child(district, last_name="Ссылкина")
+    applicant = make_applicant(district, last_name="Linkman")
+    case = adoption_services.open_case(actor=None, children=[child], applicants=[applicant], opened_on=ago(3))
+    login(client, users["auditor"])
+    for kind, pk, page in (
+        ("registry.child", child.pk, "children"),
+        ("adoption.case", case.pk, "cases"),
+        ("adoption.applicant", applicant.pk, "applicants"),
+    ):
+        trail = client.get("/audit/", {"object_type": kind, "object_id": pk}).content.decode()
+        assert rows(trail) >= 1 and f'<a href="/{page}/{pk}/">' in trail, kind
+    entries = client.get("/audit/", {"object_type": "registry.registerentry"}).content.decode()
+    assert rows(entries) >= 1 and 'href="/registerentry' not in entries and "Register entry" in entries
