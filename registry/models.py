@@ -123,6 +123,16 @@ class Child(models.Model):
     def __str__(self):
         return f"child #{self.pk}"  # never a name: __str__ ends up in logs
 
+    @property
+    def status_shown(self) -> str:
+        """The status as the pages say it: a child recorded and on no register yet (the district
+        places it within `primary_registration_days` of its identification) is not "registered",
+        which read "на учёте" beside the register "—". API.md keeps `registered` until the child is
+        deregistered, and so do the list's filter and the API."""
+        if self.status == ChildStatus.REGISTERED and self.register_level is None:
+            return str(_("identified, on no register yet"))
+        return self.get_status_display()
+
 
 DEREGISTERED = "deregistered"
 ENTRY_KINDS = [*Level.choices, (DEREGISTERED, _("deregistered"))]  # what a register entry records

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from adoption.models import Referral
 from core.dates import today
+from registry import services as registry_services
 from registry.models import Child
 from tests.adoption.conftest import adopt_abroad, ago, make_child
 from tests.web import crawl
@@ -1192,8 +1193,6 @@ def test_the_childs_page_says_who_changed_the_record_and_when(client, users, dis
     of what happened, never who wrote it: after a correction, the agency could not see who had
     changed the birth date. Each change is listed by what it was and who (no value: a sealed
     child's list says no more than that)."""
-    from registry import services as registry_services
-
     child = make_child(district, last_name="Historied")
     registry_services.update_child(actor=users["guardianship"], child=child, health_notes="asthma")
     page = login(client, users["regional"]).get(f"/children/{child.pk}/").content.decode()
@@ -1227,3 +1226,24 @@ def test_a_childs_consent_is_asked_of_the_children_of_ten_or_more_only(client, u
         client.post(f"/cases/{case.pk}/consents/", {"child": older.pk, "given_on": ago(1).isoformat()}).status_code
         == 302
     )
+
+
+def test_a_child_on_no_register_yet_is_said_to_be_identified_not_registered(client, users, district):
+    """The status read "registered" ("на учёте") beside the register "—" until the district placed
+    the child; the API keeps `registered` (API.md)."""
+    child, _ = registry_services.create_child(
+        actor=None,
+        district=district,
+        last_name="Новенькая",
+        first_name="Айым",
+        sex="F",
+        birth_date=datetime.date(2021, 3, 3),
+        identified_on=today() - datetime.timedelta(days=1),
+    )
+    login(client, users["guardianship"])
+    for page in (f"/children/{child.pk}/", "/children/"):
+        assert "identified, on no register yet" in client.get(page).content.decode(), page
+    registry_services.place_on_register(actor=None, child=child, level="primary", placed_on=today())
+    for page in (f"/children/{child.pk}/", "/children/"):
+        shown = client.get(page).content.decode()
+        assert "identified, on no register yet" not in shown and ">registered<" in shown, page
