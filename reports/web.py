@@ -154,9 +154,14 @@ def _largest_first(values: dict, names: dict) -> dict:
     return dict(sorted(values.items(), key=lambda item: (-item[1], names.get(item[0], item[0]))))
 
 
+def region_names(codes) -> dict[str, str]:
+    """Each region of `codes` by its name in the reader's language."""
+    return {region.code: region.shown_name for region in Region.objects.filter(code__in=list(codes))}
+
+
 def register_rows(by_region: dict) -> list[tuple[str, str, dict]]:
     """The registers' figures by region: (code, name in the reader's language, figures)."""
-    names = {region.code: region.shown_name for region in Region.objects.filter(code__in=list(by_region))}
+    names = region_names(by_region)
     return [(code, names.get(code, code), figures) for code, figures in by_region.items()]
 
 
@@ -284,7 +289,7 @@ def safeguard_cases(request):
     cases = sorted({x.case for x in found})
     names = adoption_work.case_names(cases)
     note_read(label="adoption.case", ids=cases)
-    regions = {r.code: r.shown_name for r in Region.objects.filter(code__in={x.region for x in found})}
+    regions = region_names({x.region for x in found})
     rows = [(x, names[x.case], regions.get(x.region, x.region)) for x in found]
     context |= {"period": (start, end), "rows": rows, "cases": len(cases)}
     context["statistics_query"] = form.query("from", "to", "region")

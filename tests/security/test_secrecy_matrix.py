@@ -24,11 +24,11 @@ from consular import services as consular_services
 from core.audit import reads_of_q
 from core.dates import today
 from core.models import AuditEvent
-from intercountry import services as intercountry_services
 from registry import services as registry_services
 from tests.adoption.conftest import adopt_abroad
 from tests.security.test_authorization_matrix import MAY, PARAMS, PUBLIC, ROLES
 from tests.web.crawl import forms_of
+from tests.web.test_safeguard_page import fee_to_a_fixer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_throttle")]
 
@@ -92,10 +92,7 @@ def sealed_world(district, court, us_post) -> dict:
         summary="Visited at home.",
         attachment=ContentFile(b"A report on the living conditions.", name="report.txt"),
     )
-    fixer = intercountry_services.add_party(actor=None, case=case, name="A fixer", country="KZ", role="facilitator")
-    intercountry_services.add_fee(  # a red flag: the safeguards report's drill-down names the case
-        actor=None, party=fixer, amount=500, currency="USD", paid_on=child.identified_on, purpose="placement"
-    )
+    fee_to_a_fixer(case, child.identified_on)  # a red flag: the safeguards report's drill-downs name the case
     child.refresh_from_db()
     assert child.sealed_on is not None
     applicant = case.applicants.first()
