@@ -490,24 +490,37 @@ class AppealOutcome(models.TextChoices):
 
 class Appeal(models.Model):
     """An appeal against the decision: upheld, the decision is in force on `decided_on`;
-    reversed, the case closes (RULES v2 §6)."""
+    reversed, the case closes (RULES v2 §6). Recorded when it is filed, it is pending (no
+    `decided_on`, no `outcome`) until its outcome is recorded: meanwhile the decision does not
+    enter into force (`adoption.workflow`, step "in-force")."""
 
     Outcome = AppealOutcome
 
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="appeal")
     filed_on = models.DateField()
-    decided_on = models.DateField()
-    outcome = models.CharField(max_length=8, choices=AppealOutcome.choices)
+    decided_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=8, choices=AppealOutcome.choices, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [one_of("outcome", AppealOutcome.choices, name="appeal_outcome_known")]
+        constraints = [
+            one_of("outcome", AppealOutcome.choices, name="appeal_outcome_known", blank=True),
+            models.CheckConstraint(  # decided: both its day and its outcome; pending: neither
+                condition=models.Q(decided_on__isnull=True, outcome="")
+                | (models.Q(decided_on__isnull=False) & ~models.Q(outcome="")),
+                name="appeal_decided_with_outcome",
+            ),
+        ]
 
     def __str__(self):
-        return f"appeal {self.outcome} on {self.decided_on}"
+        return f"appeal {self.outcome} on {self.decided_on}" if self.outcome else f"appeal filed on {self.filed_on}"
+
+    @property
+    def pending(self) -> bool:
+        return not self.outcome
 
 
 class Adoption(models.Model):

@@ -1016,6 +1016,16 @@ def correct_decision(
     _court_of(case, actor)
     decision = Decision.objects.select_for_update().get(case=case)
     errors = _decision_date_errors(case, decided_on, final_form_on)
+    appeal = Appeal.objects.filter(decision=decision).first()  # pending: the case is not in force
+    if appeal is not None and _filing_errors(appeal.filed_on, decided_on, _in_force_after(final_form_on or decided_on)):
+        errors.append(
+            FieldError(
+                "decided_on",
+                "appeal_outside_term",
+                _("An appeal was filed on %(date)s: it must fall within the term of the decision as corrected.")
+                % {"date": in_text(appeal.filed_on)},
+            )
+        )
     if len(reason.strip()) < MIN_REASON:
         errors.append(
             FieldError("reason", "reason_required", _("Say why the decision is corrected (at least 5 characters)."))
@@ -1036,7 +1046,20 @@ def correct_decision(
 
 def expected_in_force_on(decision: Decision) -> datetime.date:
     """RULES v2 §6: the day after the appeal term (months from the final form) expires."""
-    return rules.expected_in_force_on(decision.final_form, Policy.on(decision.final_form).appeal_period_months)
+    return _in_force_after(decision.final_form)
+
+
+def expected_in_force(decision: Decision) -> datetime.date | None:
+    """What a reader is told to expect: the day after the appeal term, until the decision is in
+    force; none while an appeal is pending (it enters into force only if the appeal upholds it)
+    and none once an appeal reversed it."""
+    if decision.in_force_on or getattr(decision, "appeal", None) is not None:  # upheld: in force
+        return None
+    return expected_in_force_on(decision)
+
+
+def _in_force_after(final_form_on: datetime.date) -> datetime.date:
+    return rules.expected_in_force_on(final_form_on, Policy.on(final_form_on).appeal_period_months)
 
 
 @workflow.step("in-force")
@@ -1089,40 +1112,81 @@ def set_in_force(
     return decision
 
 
+def _filing_errors(filed_on: datetime.date, decided_on: datetime.date, expected: datetime.date) -> list[FieldError]:
+    """RULES v2 §6: an appeal is filed from the decision until its term expires (`expected`: the day after)."""
+    if decided_on <= filed_on < expected:
+        return []
+    return [
+        FieldError(
+            "filed_on",
+            "outside_appeal_term",
+            _("An appeal is filed from the decision (%(from)s) until the term expires (the day before %(to)s).")
+            % {"from": in_text(decided_on), "to": in_text(expected)},
+        )
+    ]
+
+
 @workflow.step("appeal")
 @transaction.atomic
 def record_appeal(
-    *, actor: User | None, case: Case, filed_on: datetime.date, decided_on: datetime.date, outcome: str
+    *,
+    actor: User | None,
+    case: Case,
+    filed_on: datetime.date,
+    decided_on: datetime.date | None = None,
+    outcome: str | None = None,
 ) -> Appeal:
-    """An appeal against a granted decision not yet in force: upheld, it enters into force on the
-    appeal's date; reversed, the case closes and the children may be adopted in another case."""
+    """An appeal against a granted decision not yet in force, recorded when it is filed (pending:
+    no `decided_on`, no `outcome`; the decision does not enter into force meanwhile) or when it is
+    decided; a pending one is decided by recording it again with its outcome. Upheld, the decision
+    enters into force on the appeal's date; reversed, the case closes and the children may be
+    adopted in another case."""
     _lock_children(case)
     case = _locked_case(case)
     workflow.require(case, "appeal")
     _court_of(case, actor)
     decision = Decision.objects.select_for_update().get(case=case)
-    if hasattr(decision, "appeal"):
+    appeal = Appeal.objects.select_for_update().filter(decision=decision).first()
+    if appeal is not None and not appeal.pending:
         raise ConflictError("outcome", "already_appealed", _("An appeal of this decision is already recorded."))
+    if appeal is not None and filed_on != appeal.filed_on:
+        raise ConflictError(
+            "filed_on",
+            "appeal_pending",
+            _("The appeal filed on %(date)s is pending: record its outcome, or correct its date.")
+            % {"date": in_text(appeal.filed_on)},
+        )
     errors: list[FieldError] = []
     not_future("filed_on", filed_on, errors)
-    not_future("decided_on", decided_on, errors)
-    expected = expected_in_force_on(decision)
-    if filed_on < decision.decided_on or filed_on >= expected:
+    if appeal is None:
+        errors += _filing_errors(filed_on, decision.decided_on, expected_in_force_on(decision))
+    if (decided_on is None) != (not outcome):  # its outcome and its day come together
+        missing, what = ("outcome", _("its outcome")) if decided_on else ("decided_on", _("the day it was decided"))
+        errors.append(FieldError(missing, "required", _("A decided appeal needs %(what)s as well.") % {"what": what}))
+    if decided_on is not None:
+        not_future("decided_on", decided_on, errors)
+        if decided_on < filed_on:
+            errors.append(FieldError("decided_on", "before_filed", _("An appeal is decided after it was filed.")))
+    elif appeal is not None:
         errors.append(
             FieldError(
-                "filed_on",
-                "outside_appeal_term",
-                _("An appeal is filed from the decision (%(from)s) until the term expires (the day before %(to)s).")
-                % {"from": in_text(decision.decided_on), "to": in_text(expected)},
+                "outcome",
+                "required",
+                _("Record the outcome of the appeal filed on %(date)s.") % {"date": in_text(appeal.filed_on)},
             )
         )
-    if decided_on < filed_on:
-        errors.append(FieldError("decided_on", "before_filed", _("An appeal is decided after it was filed.")))
     raise_errors(errors)
-    appeal = Appeal.objects.create(
-        decision=decision, filed_on=filed_on, decided_on=decided_on, outcome=outcome, created_by=actor
-    )
-    record_write(actor=actor, verb="record_appeal", obj=appeal, subject=case)
+    if appeal is None:
+        appeal = Appeal.objects.create(
+            decision=decision, filed_on=filed_on, decided_on=decided_on, outcome=outcome or "", created_by=actor
+        )
+        record_write(actor=actor, verb=Verb.RECORD_APPEAL, obj=appeal, subject=case)
+    else:
+        audited_update(
+            appeal, actor=actor, verb=Verb.RECORD_APPEAL, subject=case, decided_on=decided_on, outcome=outcome
+        )
+    if appeal.pending:
+        return appeal
     if outcome == Appeal.Outcome.UPHELD:
         set_in_force(actor=actor, case=case, in_force_on=decided_on, _appeal=appeal)
     else:

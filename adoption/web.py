@@ -338,6 +338,11 @@ class DecisionForm(Irreversible):
         d["new_identity"] = {name.removeprefix("new_"): d.pop(name) for name in list(d) if name.startswith("new_")}
         return d
 
+    def field_of(self, error_field: str) -> str:
+        """The service's `new_identity.birth_date` is the form's `new_birth_date`."""
+        nested = error_field.removeprefix("new_identity.")
+        return f"new_{nested}" if nested != error_field else error_field
+
 
 class HagueForm(forms.Form):
     art15_report_received_on = DateField(label=_("Report on the applicants received (HC93 art. 15)"), required=False)
@@ -354,9 +359,29 @@ class HagueCertificateForm(forms.Form):
 
 
 class AppealForm(forms.Form):
+    """An appeal recorded when filed (its outcome empty: pending, the decision stays out of force)
+    or when decided; a pending one shows its filing day and asks for its outcome."""
+
     filed_on = DateField(label=_("Appeal filed on"))
-    decided_on = DateField(label=_("Appeal decided on"))
-    outcome = StatedChoiceField(label=_("Outcome of the appeal"), choices=Appeal.Outcome.choices)
+    decided_on = DateField(
+        label=_("Appeal decided on"),
+        required=False,
+        help_text=_("Empty while the appeal is pending: the decision does not enter into force until it is decided."),
+    )
+    outcome = StatedChoiceField(label=_("Outcome of the appeal"), choices=Appeal.Outcome.choices, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        appeal = getattr(getattr(case, "decision", None), "appeal", None)
+        if appeal is not None and appeal.pending:
+            self.title = _("Record the appeal's outcome")
+            self.fields["filed_on"].initial, self.fields["filed_on"].disabled = appeal.filed_on, True
+            for name in ("decided_on", "outcome"):
+                self.fields[name].required = True
+            self.fields["decided_on"].help_text = ""
+
+    def service_args(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 class CivilRegistrationForm(forms.Form):
@@ -522,6 +547,7 @@ CASE_BOUND = (
     WithdrawContactForm,
     WithdrawHearingForm,
     CorrectDecisionForm,
+    AppealForm,
 )
 
 
@@ -782,9 +808,7 @@ def _case_page(request, case, status=200, bound=None):
             "referral": case.referrals.select_related("court").order_by("-on").first(),
             "case_pages": extensions.pages_of(case, request.user),
             "prints": extensions.printable(request.user, case=case),
-            "expected_in_force_on": services.expected_in_force_on(decision)
-            if decision and not decision.in_force_on
-            else None,
+            "expected_in_force_on": services.expected_in_force(decision) if decision else None,
         },
         status=status,
     )

@@ -26,6 +26,7 @@ from . import deadlines, rules
 from .facts import policy_facts
 from .models import (
     BEFORE_DECISION,
+    Appeal,
     Applicant,
     CaseApplicant,
     CaseChild,
@@ -200,7 +201,7 @@ def document_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
 # the court's own steps: the law sets no day for them (RULES §6 sets none), so their date says from
 # when the step can be taken, and they are never late; the entry into force expected and the civil
 # registry's record (MFA art. 77: within 3 days) are deadlines
-COURT_STEPS = HEARING_DUE, DECISION_DUE = "hearing_due", "decision_due"
+COURT_STEPS = HEARING_DUE, DECISION_DUE, APPEAL_DUE = "hearing_due", "decision_due", "appeal_due"
 
 
 def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
@@ -219,6 +220,12 @@ def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.
     )
     due += [(case_id, heard_on, DECISION_DUE, _("Heard: record the decision")) for case_id, heard_on in last_hearings]
     decisions = Decision.objects.filter(case__in=cases)
+    due += [  # a pending appeal holds the decision out of force: its outcome, from its filing
+        (case_id, filed_on, APPEAL_DUE, _("Appealed: record the appeal's outcome"))
+        for case_id, filed_on in Appeal.objects.filter(
+            decision__in=decisions.filter(in_force_on__isnull=True), outcome="", filed_on__lte=until
+        ).values_list("decision__case_id", "filed_on")
+    ]
     due += [
         (case_id, expected, deadlines.IN_FORCE_REMINDER, _("Record the entry into force (expected)"))
         for case_id, (_court, expected) in deadlines.awaiting_force(decisions).items()

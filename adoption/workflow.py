@@ -10,13 +10,16 @@ A new step, or a new status, is a row here first.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import in_text
 from core.errors import ConflictError, for_roles
 from core.models import Role
 from core.services import close_reminders
@@ -37,6 +40,26 @@ class Step:
     to_status: str | None  # the status it leads to (None: the case keeps its status)
     doing: Promise  # for the refusal: "A case that is <status> cannot be <doing>."
     answers: tuple[str, ...] = ()  # the kinds of the case's reminders it answers: done once it is taken
+    # why it cannot be taken now although the status allows it (None: it can): refused with that
+    # reason (409), and not offered
+    barred: Callable[[Any], ConflictError | None] | None = None
+
+
+def _appeal_pending(case) -> ConflictError | None:
+    """RULES v2 §6: an appeal filed and not yet decided holds the decision out of force: upheld, it
+    enters into force on the appeal's day; reversed, never."""
+    appeal = getattr(getattr(case, "decision", None), "appeal", None)
+    if appeal is None or not appeal.pending:
+        return None
+    return ConflictError(
+        "in_force_on",
+        "appeal_pending",
+        _(
+            "An appeal filed on %(date)s is pending: the decision enters into force only when the appeal upholds "
+            "it, on the appeal's day. Record the appeal's outcome."
+        )
+        % {"date": in_text(appeal.filed_on)},
+    )
 
 
 EVIDENCE = (
@@ -64,9 +87,15 @@ STEPS: dict[str, Step] = {
     ),
     # a granted decision's entry into force (a refused one closes the case at once and may record it then)
     "in-force": Step(
-        C, (CaseStatus.DECIDED,), CaseStatus.IN_FORCE, gettext_lazy("entered into force"), (IN_FORCE_REMINDER,)
+        C,
+        (CaseStatus.DECIDED,),
+        CaseStatus.IN_FORCE,
+        gettext_lazy("entered into force"),
+        (IN_FORCE_REMINDER,),
+        barred=_appeal_pending,
     ),
-    # an appeal against a granted decision: upheld, in force; reversed, closed (nothing to enter into force)
+    # an appeal against a granted decision: recorded when filed (pending: the decision is not
+    # entered into force meanwhile) or when decided; upheld, in force; reversed, closed
     "appeal": Step(
         C,
         (CaseStatus.DECIDED,),
@@ -114,19 +143,27 @@ CLOSED_ANSWERS = STEPS["withdraw"].answers  # a case closed while open answers w
 
 
 def require(case, name: str) -> None:
-    """Refuse (409 `illegal_transition`) step `name` on a case whose status the table does not allow."""
-    if case.status not in STEPS[name].from_statuses:
+    """Refuse (409) step `name` on a case whose status the table does not allow (`illegal_transition`),
+    or that the step's `barred` says cannot take it now."""
+    step = STEPS[name]
+    if case.status not in step.from_statuses:
         raise ConflictError(
             "status",
             "illegal_transition",
             _("A case that is %(status)s cannot be %(action)s.")
-            % {"status": CaseStatus(case.status).label, "action": STEPS[name].doing},
+            % {"status": CaseStatus(case.status).label, "action": step.doing},
         )
+    if step.barred and (refusal := step.barred(case)):
+        raise refusal
 
 
 def offered(case, role: str) -> list[str]:
     """The steps a user of `role` may take on `case` now, in the table's order."""
-    return [name for name, step in STEPS.items() if role in step.roles and case.status in step.from_statuses]
+    return [
+        name
+        for name, step in STEPS.items()
+        if role in step.roles and case.status in step.from_statuses and not (step.barred and step.barred(case))
+    ]
 
 
 def step(name: str, *, scope: tuple[str, ...] = ("case",)):

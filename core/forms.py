@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def run_service(form: forms.BaseForm, service, /, **kwargs):
-    """Call `service(**kwargs)`; on a RuleError put each message on its field (or the form).
+    """Call `service(**kwargs)`; on a RuleError put each message on its field (or the form; a form
+    that regroups its fields for the service names the field of a nested one: `field_of`).
     Returns the service's result, or None when refused (the form then shows the errors and
     keeps everything the user typed)."""
     try:
@@ -30,7 +31,8 @@ def run_service(form: forms.BaseForm, service, /, **kwargs):
         raise PermissionDenied(str(exc.errors[0].message)) from exc
     except RuleError as exc:
         for error in exc.errors:
-            field = (error.field or "").split("[")[0].split(".")[0]
+            named = form.field_of(error.field or "") if hasattr(form, "field_of") else error.field or ""
+            field = named.split("[")[0].split(".")[0]
             shown = field in form.fields and not form.fields[field].widget.is_hidden  # else above the form
             form.add_error(field if shown else None, error.message)
         return None

@@ -238,12 +238,19 @@ class CivilRegistrationSerializer(serializers.Serializer):
 
 
 class AppealSerializer(ModelSerializer):
-    outcome = serializers.ChoiceField(choices=Appeal.Outcome.choices)
+    """Recorded when filed (`decided_on` and `outcome` null: pending, the decision stays out of
+    force) or when decided; a pending appeal is decided by posting it again with both."""
+
+    decided_on = DateField(required=False, allow_null=True, default=None)
+    outcome = serializers.ChoiceField(choices=Appeal.Outcome.choices, required=False, allow_null=True, default=None)
 
     class Meta:
         model = Appeal
         fields = ["filed_on", "decided_on", "outcome", "created_at"]
         read_only_fields = ["created_at"]
+
+    def to_representation(self, instance):
+        return super().to_representation(instance) | {"outcome": instance.outcome or None}
 
 
 class DecisionSerializer(ModelSerializer):
@@ -253,7 +260,10 @@ class DecisionSerializer(ModelSerializer):
     age_gap_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     new_identity = NewIdentitySerializer(required=False, allow_null=True, default=None)
     expected_in_force_on = serializers.SerializerMethodField(
-        help_text="the day after the appeal term from final_form_on expires, until in_force_on is recorded"
+        help_text=(
+            "the day after the appeal term from final_form_on expires, until in_force_on is recorded; "
+            "null while an appeal is pending"
+        )
     )
     civil_registration = serializers.SerializerMethodField()
     appeal = serializers.SerializerMethodField()
@@ -277,7 +287,7 @@ class DecisionSerializer(ModelSerializer):
 
     @extend_schema_field(DateField(allow_null=True))
     def get_expected_in_force_on(self, decision):
-        return None if decision.in_force_on else services.expected_in_force_on(decision)
+        return services.expected_in_force(decision)
 
     @extend_schema_field(CivilRegistrationSerializer(allow_null=True))
     def get_civil_registration(self, decision):

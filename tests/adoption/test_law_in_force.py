@@ -9,6 +9,7 @@ import pytest
 from adoption import deadlines, services
 from adoption.models import Adoption, Case
 from core.dates import right_arises, today
+from core.errors import RuleError
 from core.models import AuditEvent, Reminder
 from registry import services as registry_services
 from registry.models import Child
@@ -290,6 +291,83 @@ def test_a_reversed_appeal_closes_the_case_and_frees_the_child(api, users, forei
     assert not Adoption.objects.exists()
     assert AuditEvent.objects.filter(verb="reverse_adoption", action="delete").count() == 1
     assert Child.objects.get().status == "registered" and Child.objects.get().sealed_on is None
+
+
+def test_an_appeal_filed_holds_the_decision_out_of_force_until_its_outcome_is_recorded(api, users, foreign_case, court):
+    """An appeal is recorded when it is filed, on the term's last day at the latest; while it is
+    pending nothing enters the decision into force, even after the term has run out; its outcome
+    is recorded on the same appeal, on the day it was filed at the earliest."""
+    g, c = api(users["guardianship"]), api(users["court"])
+    assert to_decision(g, c, foreign_case, court, decided=38, final_form_on=ago(35).isoformat()).status_code == 201
+    expected = right_arises(ago(35), 1)  # in the past: the term ran out
+    last_day = expected - datetime.timedelta(days=1)
+    appeal_url, decision_url = f"/api/v1/cases/{foreign_case.pk}/appeal/", f"/api/v1/cases/{foreign_case.pk}/decision/"
+    assert c.post(appeal_url, {"filed_on": expected.isoformat()}, format="json").json()["errors"][0]["code"] == (
+        "outside_appeal_term"
+    )
+    filed = c.post(appeal_url, {"filed_on": last_day.isoformat()}, format="json")
+    assert filed.status_code == 201, filed.json()
+    assert (filed.json()["decided_on"], filed.json()["outcome"]) == (None, None)
+    file = g.get(f"/api/v1/cases/{foreign_case.pk}/").json()
+    assert file["status"] == "decided" and file["decision"]["expected_in_force_on"] is None
+    assert file["decision"]["appeal"]["filed_on"] == last_day.isoformat()
+
+    held = c.patch(decision_url, {"in_force_on": expected.isoformat()}, format="json")
+    assert held.status_code == 409 and held.json()["errors"][0]["code"] == "appeal_pending", held.json()
+    assert held.json()["errors"][0]["field"] == "in_force_on"
+    assert Case.objects.get(pk=foreign_case.pk).status == "decided"
+    assert Child.objects.get().status == "registered" and Child.objects.get().sealed_on is None
+
+    another = c.post(appeal_url, {"filed_on": ago(30).isoformat()}, format="json")
+    assert another.status_code == 409 and another.json()["errors"][0]["code"] == "appeal_pending"
+    for partial, missing in (({"decided_on": ago(2).isoformat()}, "outcome"), ({"outcome": "upheld"}, "decided_on")):
+        refused = c.post(appeal_url, {"filed_on": last_day.isoformat(), **partial}, format="json")
+        assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == missing, refused.json()
+    the_day_before = last_day - datetime.timedelta(days=1)
+    early = c.post(
+        appeal_url,
+        {"filed_on": last_day.isoformat(), "decided_on": the_day_before.isoformat(), "outcome": "upheld"},
+        format="json",
+    )
+    assert early.status_code == 400 and early.json()["errors"][0]["code"] == "before_filed"
+    assert Case.objects.get(pk=foreign_case.pk).status == "decided"
+
+    upheld = c.post(
+        appeal_url,
+        {"filed_on": last_day.isoformat(), "decided_on": last_day.isoformat(), "outcome": "upheld"},
+        format="json",
+    )
+    assert upheld.status_code == 201, upheld.json()
+    assert (upheld.json()["decided_on"], upheld.json()["outcome"]) == (last_day.isoformat(), "upheld")
+    file = g.get(f"/api/v1/cases/{foreign_case.pk}/").json()
+    assert file["status"] == "in_force" and file["decision"]["in_force_on"] == last_day.isoformat()
+    again = c.post(
+        appeal_url,
+        {"filed_on": last_day.isoformat(), "decided_on": ago(1).isoformat(), "outcome": "reversed"},
+        format="json",
+    )
+    assert again.status_code == 409 and again.json()["errors"][0]["code"] == "illegal_transition"  # in force
+    verbs = AuditEvent.objects.filter(verb="record_appeal").values_list("action", flat=True)
+    assert sorted(verbs) == ["create", "update"]  # filed, then decided: each with its before and after
+
+
+def test_a_pending_appeal_is_decided_reversed_and_a_correction_of_the_decision_keeps_it_within_the_term(
+    api, users, foreign_case, court
+):
+    g, c = api(users["guardianship"]), api(users["court"])
+    assert to_decision(g, c, foreign_case, court, decided=20).status_code == 201
+    assert services.record_appeal(actor=users["court"], case=foreign_case, filed_on=ago(10)).pending
+    moved = services.correct_decision
+    with pytest.raises(RuleError) as refused:  # the appeal would precede the decision as corrected
+        moved(actor=users["court"], case=foreign_case, decided_on=ago(9), reason="The clerk typed the wrong day.")
+    assert [(e.field, e.code) for e in refused.value.errors] == [("decided_on", "appeal_outside_term")]
+    moved(actor=users["court"], case=foreign_case, decided_on=ago(10), reason="The clerk typed the wrong day.")
+    services.record_appeal(
+        actor=users["court"], case=foreign_case, filed_on=ago(10), decided_on=ago(1), outcome="reversed"
+    )
+    case = Case.objects.get(pk=foreign_case.pk)
+    assert (case.status, case.closed_reason, case.closed_on) == ("closed", "reversed_on_appeal", ago(1))
+    assert not Adoption.objects.exists()
 
 
 def test_a_granted_decision_with_the_age_gap_states_the_courts_reduction(api, users, district, court):

@@ -79,6 +79,21 @@ def test_an_appeal_reversing_the_decision_closes_the_reminder_to_record_its_entr
     assert open_kinds("case", case.pk) == []  # nothing will enter into force
 
 
+def test_an_appeal_filed_closes_the_reminder_to_record_the_entry_into_force_and_no_sweep_asks_again(
+    users, district, court, us_post
+):
+    case, _child = adopt_abroad(district, court, in_force_ago=40, in_force=False)  # its term ran out
+    adoption_deadlines.sweep_court_deadlines()
+    assert open_kinds("case", case.pk) == ["decision_in_force_due"]
+    adoption_services.record_appeal(actor=users["court"], case=case, filed_on=ago(80))  # pending
+    assert open_kinds("case", case.pk) == []
+    adoption_deadlines.sweep_court_deadlines()  # the decision waits for the appeal, not for its term
+    assert open_kinds("case", case.pk) == []
+    with pytest.raises(RuleError) as held:
+        adoption_services.set_in_force(actor=users["court"], case=case, in_force_on=ago(40))
+    assert held.value.errors[0].code == "appeal_pending"
+
+
 def test_a_monitoring_report_received_closes_the_reminder_of_its_own_due_date(users, district, court, us_post):
     case, child = adopt_abroad(district, court, in_force_ago=500)  # reports due at 6 and 12 months: both overdue
     on = today()

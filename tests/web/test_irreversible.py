@@ -46,3 +46,49 @@ def test_a_deregistration_is_confirmed_and_offered_only_for_a_child_on_a_registe
 
 
 pytestmark = pytest.mark.django_db
+
+
+def test_an_appeal_filed_from_the_page_holds_the_entry_into_force_until_its_outcome(client, users, district, court):
+    case, child = adopt_abroad(district, court, in_force=False)  # decided 85 days ago, its term ran out
+    login(client, users["court"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'action="/cases/{case.pk}/in-force/"' in page and "expected in force on" in page
+    filed = client.post(f"/cases/{case.pk}/appeal/", {"filed_on": ago(80).isoformat()})
+    assert filed.status_code == 302, filed.content.decode()
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'action="/cases/{case.pk}/in-force/"' not in page  # not offered while the appeal is pending
+    assert "in force only if the appeal upholds it" in page and "expected in force on" not in page
+    assert "Record the appeal&#x27;s outcome" in page and 'name="filed_on"' in page and "disabled" in page
+    on = ago(40).isoformat()
+    held = client.post(f"/cases/{case.pk}/in-force/", {"in_force_on": on, "confirm": "on"})
+    assert held.status_code == 400 and "An appeal filed on" in held.content.decode()
+    assert Decision.objects.get(case=case).in_force_on is None
+    unstated = client.post(f"/cases/{case.pk}/appeal/", {"decided_on": on})  # the filing day is the appeal's own
+    assert unstated.status_code == 400 and Decision.objects.get(case=case).in_force_on is None
+    upheld = client.post(
+        f"/cases/{case.pk}/appeal/", {"filed_on": ago(1).isoformat(), "decided_on": on, "outcome": "upheld"}
+    )
+    assert upheld.status_code == 302, upheld.content.decode()
+    assert Decision.objects.get(case=case).in_force_on == ago(40)
+    assert Child.objects.get(pk=child.pk).status == "deregistered"
+
+
+def test_a_new_birth_date_refused_is_said_next_to_its_field(client, api, users, foreign_case, court):
+    """The service names `new_identity.birth_date`; the page's field is `new_birth_date` (it was said
+    above the form, away from the date the clerk typed)."""
+    from tests.adoption.test_court import hear, refer
+
+    refer(api(users["guardianship"]), foreign_case, court, on=ago(12))
+    hear(api(users["court"]), foreign_case, on=ago(10))
+    login(client, users["court"])
+    child = foreign_case.children.get()
+    moved = child.birth_date.replace(year=child.birth_date.year + 1)
+    refused = client.post(
+        f"/cases/{foreign_case.pk}/decision/",
+        {"outcome": "granted", "decided_on": ago(10).isoformat(), "new_birth_date": moved.isoformat()},
+    )
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    field = page[page.index('id="decision-new_birth_date"') : page.index('id="decision-new_birth_place"')]
+    assert "A birth date may move by at most 6 months" in field, field
+    assert not Decision.objects.filter(case=foreign_case).exists()

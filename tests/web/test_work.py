@@ -289,6 +289,21 @@ def test_the_court_sees_a_referral_then_the_decision_due_from_the_last_hearing(a
     assert kinds["decision_due"]["late"] is False
 
 
+def test_the_court_sees_an_appeal_pending_instead_of_the_entry_into_force(api, users, district, court, us_post):
+    case, _child = adopt_abroad(district, court, in_force_ago=40, in_force=False)  # its term ran out
+    kinds = {line["kind"]: line for line in lines(api, users["court"])}
+    assert kinds["decision_in_force_due"]["late"] is True and "appeal_due" not in kinds
+    adoption_services.record_appeal(actor=users["court"], case=case, filed_on=ago(80))
+    kinds = {line["kind"]: line for line in lines(api, users["court"])}
+    assert "decision_in_force_due" not in kinds
+    line = kinds["appeal_due"]
+    assert (line["due_on"], line["url"], line["late"]) == (ago(80).isoformat(), f"/cases/{case.pk}/", False)
+    adoption_services.record_appeal(
+        actor=users["court"], case=case, filed_on=ago(80), decided_on=ago(50), outcome="upheld"
+    )
+    assert {"appeal_due", "decision_in_force_due"}.isdisjoint(line["kind"] for line in lines(api, users["court"]))
+
+
 def test_the_region_and_the_ministry_see_children_adopted_abroad_not_registered_in_time(
     api, client, users, district, court, us_post
 ):
