@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import STATELESS  # noqa: F401 (STATELESS: the rules read it from here)
-from core.models import Agency, Court, District, Withdrawable, one_of
+from core.models import Agency, Country, Court, District, Withdrawable, one_of
 from registry.models import Child, Sex
 
 
@@ -202,6 +202,12 @@ class Case(models.Model):
     @property
     def is_foreign_adoption(self) -> bool:
         return bool(self.receiving_country)
+
+    def hague_country(self, on) -> Country | None:
+        """The country the child will live in, if it is a party to the Hague Convention on `on`
+        (RULES v2 §7a); None for a child who stays, or a country that is not (then) a party."""
+        country = Country.objects.filter(pk=self.receiving_country).first() if self.receiving_country else None
+        return country if country is not None and country.hague_party_on(on) else None
 
 
 class CaseChild(models.Model):

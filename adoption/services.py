@@ -639,13 +639,9 @@ def record_domestic_search(
 
 
 def _hague_country(case: Case, on: datetime.date) -> Country:
-    country = Country.objects.filter(pk=case.receiving_country).first() if case.receiving_country else None
-    if country is None or not country.hague_party_on(on):
-        raise RuleError(
-            "case",
-            "not_a_hague_adoption",
-            _("The child will not live in a country that is a party to the Hague Convention on this date."),
-        )
+    country = case.hague_country(on)
+    if country is None:
+        raise workflow.not_a_hague_adoption()
     return country
 
 
@@ -697,14 +693,8 @@ def issue_hague_certificate(*, actor: User | None, case: Case, number: str, issu
     issued by the ministry after entry into force."""
     case = _locked_case(case)
     workflow.require(case, "hague-certificate")
-    decision = Decision.objects.get(case=case)
-    in_force_on = decision.in_force_on
-    if in_force_on is None:  # (the workflow's in_force status says it is set)
-        raise ConflictError("issued_on", "not_in_force", _("The adoption is not in force."))
-    _hague_country(case, in_force_on)
+    in_force_on = Decision.objects.get(case=case).in_force_on  # the workflow's: in force, in a country party to HC93
     procedure, _created = HagueProcedure.objects.select_for_update().get_or_create(case=case)
-    if procedure.certificate_issued_on:
-        raise ConflictError("number", "already_issued", _("The certificate of art. 23 is already issued."))
     errors: list[FieldError] = []
     not_future("issued_on", issued_on, errors)
     if issued_on < in_force_on:
@@ -1215,11 +1205,7 @@ def record_civil_registration(
     workflow.require(case, "civil-registration")
     if actor is not None and actor.role == Role.COURT:
         _court_of(case, actor)
-    decision = Decision.objects.select_for_update().get(case=case)
-    if decision.civil_registered_on:
-        raise ConflictError(
-            "civil_registration", "already_registered", _("The civil registry's record is already entered.")
-        )
+    decision = Decision.objects.select_for_update().get(case=case)  # the workflow's: not yet registered
     errors: list[FieldError] = []
     not_future("civil_registration.registered_on", registered_on, errors)
     if decision.in_force_on and registered_on < decision.in_force_on:

@@ -535,9 +535,15 @@ FORMS = {
 }
 # A step whose only use is the evidence of one check is offered where that check applies on the
 # page's day (and its records listed, unless there are none): a resident family's case has no
-# personal contact or search to record (they are the foreigners' checks), and a case of younger
-# children no child's consent (RULES §4).
-EVIDENCE_OF = {"contacts": "PERSONAL_CONTACT", "consents": "CHILD_CONSENT", "domestic-search": "DOMESTIC_PREFERENCE"}
+# personal contact or search to record (they are the foreigners' checks), a case of younger
+# children no child's consent (RULES §4), and a child who stays, or goes to a country not party to
+# the Hague Convention, no steps of it (RULES v2 §7a).
+EVIDENCE_OF = {
+    "contacts": "PERSONAL_CONTACT",
+    "consents": "CHILD_CONSENT",
+    "domestic-search": "DOMESTIC_PREFERENCE",
+    "hague": "HAGUE_AGREEMENT",
+}
 CASE_BOUND = (
     DocumentForm,
     ContactForm,

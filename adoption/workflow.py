@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import in_text
-from core.errors import ConflictError, for_roles
+from core.errors import ConflictError, RuleError, for_roles
 from core.models import Role
 from core.services import close_reminders
 
@@ -41,11 +41,11 @@ class Step:
     doing: Promise  # for the refusal: "A case that is <status> cannot be <doing>."
     answers: tuple[str, ...] = ()  # the kinds of the case's reminders it answers: done once it is taken
     # why it cannot be taken now although the status allows it (None: it can): refused with that
-    # reason (409), and not offered
-    barred: Callable[[Any], ConflictError | None] | None = None
+    # reason, and not offered
+    barred: Callable[[Any], RuleError | None] | None = None
 
 
-def _appeal_pending(case) -> ConflictError | None:
+def _appeal_pending(case) -> RuleError | None:
     """RULES v2 §6: an appeal filed and not yet decided holds the decision out of force: upheld, it
     enters into force on the appeal's day; reversed, never."""
     appeal = getattr(getattr(case, "decision", None), "appeal", None)
@@ -60,6 +60,35 @@ def _appeal_pending(case) -> ConflictError | None:
         )
         % {"date": in_text(appeal.filed_on)},
     )
+
+
+def not_a_hague_adoption() -> RuleError:
+    return RuleError(
+        "case",
+        "not_a_hague_adoption",
+        _("The child will not live in a country that is a party to the Hague Convention on this date."),
+    )
+
+
+def _registered(case) -> RuleError | None:
+    """MFA art. 77: the civil registry records the adoption once."""
+    if not case.decision.civil_registered_on:
+        return None
+    return ConflictError(
+        "civil_registration", "already_registered", _("The civil registry's record is already entered.")
+    )
+
+
+def _certified(case) -> RuleError | None:
+    """HC93 art. 23: one certificate, of an adoption in force in a country party to the Convention
+    on the day it entered into force."""
+    hague = getattr(case, "hague", None)
+    if hague is not None and hague.certificate_issued_on:
+        return ConflictError("number", "already_issued", _("The certificate of art. 23 is already issued."))
+    in_force_on = case.decision.in_force_on
+    if in_force_on is None:  # (a case in force has its day: the status says so)
+        return ConflictError("issued_on", "not_in_force", _("The adoption is not in force."))
+    return not_a_hague_adoption() if case.hague_country(in_force_on) is None else None
 
 
 EVIDENCE = (
@@ -109,6 +138,7 @@ STEPS: dict[str, Step] = {
         None,
         gettext_lazy("registered (not in force)"),
         (CIVIL_REGISTRATION_REMINDER,),
+        barred=_registered,
     ),
     # RULES v2 §7a: the ministry, as Central Authority (art. 15-17 before the referral, art. 23 after)
     "hague": Step((Role.MINISTRY,), EVIDENCE, None, gettext_lazy("given new Hague steps")),
@@ -118,6 +148,7 @@ STEPS: dict[str, Step] = {
         None,
         gettext_lazy("certified (it needs an adoption in force)"),
         (HAGUE_CERTIFICATE_REMINDER,),
+        barred=_certified,
     ),
     # withdrawn (or closed because its child was adopted in another case: `CLOSED_ANSWERS`)
     "withdraw": Step(G, EVIDENCE, CaseStatus.CLOSED, gettext_lazy("withdrawn"), (CENTRAL_WAIT_REMINDER,)),

@@ -457,7 +457,7 @@ def test_the_new_identity_the_consular_post_and_the_unseal(api, users, district,
     done = g.patch(f"/api/v1/cases/{case.pk}/decision/", {"civil_registration": record}, format="json")
     assert done.status_code == 200 and done.json()["civil_registration"]["number"] == "AZ-77"
     again = c.patch(f"/api/v1/cases/{case.pk}/decision/", {"civil_registration": record}, format="json")
-    assert again.status_code == 409
+    assert again.status_code == 409 and again.json()["errors"][0]["code"] == "already_registered"
 
 
 # --- the safeguards abroad concern KZ citizens (§11.19); sweeps read the parameters of their day (§10)
