@@ -1136,9 +1136,7 @@ def record_appeal(
     workflow.require(case, "appeal")
     _court_of(case, actor)
     decision = Decision.objects.select_for_update().get(case=case)
-    appeal = Appeal.objects.select_for_update().filter(decision=decision).first()
-    if appeal is not None and not appeal.pending:
-        raise ConflictError("outcome", "already_appealed", _("An appeal of this decision is already recorded."))
+    appeal = Appeal.objects.select_for_update().filter(decision=decision).first()  # pending (decided: not DECIDED)
     if appeal is not None and filed_on != appeal.filed_on:
         raise ConflictError(
             "filed_on",

@@ -207,7 +207,7 @@ COURT_STEPS = HEARING_DUE, DECISION_DUE, APPEAL_DUE = "hearing_due", "decision_d
 def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.Due]:
     cases = cases_for(user)
     due = [
-        (case_id, referred_on, HEARING_DUE, _("Referred: set the hearing"))
+        (case_id, referred_on, HEARING_DUE, _("Referred: record the hearing once held"))
         for case_id, referred_on in Referral.objects.filter(
             case__in=cases.filter(status=CaseStatus.REFERRED), on__lte=until
         ).values_list("case_id", "on")

@@ -324,7 +324,7 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     # the clerk's work queue names the referred case's child and applicants and opens the case
     clerk.click("header >> text=Work queue")
     line = clerk.locator("tr[data-kind=hearing_due]")
-    assert "Ахметова" in line.inner_text() and "Referred: set the hearing" in line.inner_text()
+    assert "Ахметова" in line.inner_text() and "Referred: record the hearing once held" in line.inner_text()
     accessible(clerk)
     line.locator("a").click()
     clerk.wait_for_url(f"{base}/cases/{case.pk}/")

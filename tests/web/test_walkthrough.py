@@ -168,7 +168,7 @@ def test_each_role_does_its_days_work_from_the_pages(browser, live_server, langu
     # the civil registry's record of the adoption in force 200 days ago, then the referrals, oldest first
     assert [kind for kind, _text in lines] == ["civil_registration_due", "hearing_due", "hearing_due"], lines
     assert "Сапарова" in lines[1][1] and "Нурланова" in lines[2][1]
-    assert said("Referred: set the hearing") in lines[1][1]
+    assert said("Referred: record the hearing once held") in lines[1][1]
     accessible(clerk)
     snap(clerk, "work-court")
     clerk.click("tr[data-kind=hearing_due] >> nth=0 >> a")
