@@ -18,12 +18,21 @@ from rapidfuzz import fuzz, process
 
 from core.models import Role
 
-from .models import GroundCode, Level, Parent, RegisterEntry
+from .models import DeregistrationReason, GroundCode, Level, Parent, RegisterEntry
 
 LEVELS = [Level.PRIMARY, Level.REGIONAL, Level.CENTRAL]
 
 # Who places a child on each level (ROLES.md): the district, the region, the ministry.
 LEVEL_ROLE = {Level.PRIMARY: Role.GUARDIANSHIP, Level.REGIONAL: Role.REGIONAL, Level.CENTRAL: Role.MINISTRY}
+
+# A child deregistered for one of these never returns to the registers (RULES §2): adopted (the
+# child has parents; only a court annulling the adoption, not modelled, would undo it) or dead.
+# From any other (a family placement that ended, a return to the parents) it may be placed again.
+FINAL_DEREGISTRATIONS = frozenset({DeregistrationReason.ADOPTED, DeregistrationReason.DIED})
+
+
+def left_for_good(child) -> bool:
+    return child.register_level is None and child.deregistration_reason in FINAL_DEREGISTRATIONS
 
 
 @dataclass(frozen=True)

@@ -466,6 +466,13 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
             _("Your role may not place children on the %(level)s register.") % {"level": Level(level).label},
         )
     child = _locked(child)
+    if rules.left_for_good(child):
+        raise ConflictError(
+            "level",
+            "left_for_good",
+            _("The child left the registers for good on %(date)s (%(reason)s): a child is never placed on them again.")
+            % {"date": in_text(child.deregistered_on), "reason": child.get_deregistration_reason_display()},
+        )
     state = _current_state(child)
     expected = rules.next_level(state.level)
     if level != expected:

@@ -34,7 +34,7 @@ from .models import (
     Parent,
     Sex,
 )
-from .rules import name_key
+from .rules import left_for_good, name_key
 
 READERS = FILE_READERS
 
@@ -260,7 +260,7 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
     # the level each role places on, offered only when the child stands on the level below
     below = {Level.PRIMARY: None, Level.REGIONAL: Level.PRIMARY, Level.CENTRAL: Level.REGIONAL}
     level = work.PLACES_ON.get(role)
-    may_place = level is not None and child.register_level == below[level]
+    may_place = level is not None and child.register_level == below[level] and not left_for_good(child)
     context = {
         "child": child,
         "identity": identity,

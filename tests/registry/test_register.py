@@ -191,3 +191,47 @@ def test_a_refusal_names_the_levels_in_words_in_the_readers_language(api, users,
         HTTP_ACCEPT_LANGUAGE="ru",
     ).json()["errors"][0]["message"]
     assert in_russian == "Ребёнок уже состоит на учёте уровня «первичный (районный орган опеки)»."
+
+
+def test_a_child_adopted_or_dead_is_never_placed_on_a_register_again(api, client, users, make_child, days_ago):
+    """An adopted child back on the primary register would climb to the databank as free for a
+    family while it has one (the page offered it: a deregistered child stands on no level)."""
+    from tests.web.test_pages import login
+
+    guardianship = api(users["guardianship"])
+    dead = make_child(identified_on=days_ago(100), on_register=("primary",))
+    assert (
+        guardianship.post(
+            f"/api/v1/children/{dead.pk}/deregister/", {"on": days_ago(5).isoformat(), "reason": "died"}, format="json"
+        ).status_code
+        == 201
+    )
+    refused = place(guardianship, dead, "primary", days_ago(1))
+    assert refused.status_code == 409 and refused.json()["errors"][0]["code"] == "left_for_good", refused.json()
+    assert "died" in refused.json()["errors"][0]["message"]
+    login(client, users["guardianship"])
+    assert f'action="/children/{dead.pk}/register/"' not in client.get(f"/children/{dead.pk}/").content.decode()
+    history = guardianship.get(f"/api/v1/children/{dead.pk}/register/").json()
+    assert [e["level"] for e in history] == ["primary", "deregistered"]
+
+    fostered = make_child(identified_on=days_ago(100), on_register=("primary",), last_name="Omarova")
+    guardianship.post(
+        f"/api/v1/children/{fostered.pk}/deregister/",
+        {"on": days_ago(5).isoformat(), "reason": "foster_care"},
+        format="json",
+    )
+    assert f'action="/children/{fostered.pk}/register/"' in client.get(f"/children/{fostered.pk}/").content.decode()
+    assert place(guardianship, fostered, "primary", days_ago(1)).status_code == 201  # the placement ended: back
+
+
+def test_an_adopted_child_is_never_placed_on_a_register_again(api, client, users, district, court, days_ago):
+    from tests.adoption.conftest import adopt_abroad
+    from tests.web.test_pages import login
+
+    _case, adopted = adopt_abroad(district, court, in_force_ago=20)
+    refused = place(api(users["guardianship"]), adopted, "primary", days_ago(1))
+    assert refused.status_code == 409 and refused.json()["errors"][0]["code"] == "left_for_good"
+    login(client, users["guardianship"])
+    page = client.get(f"/children/{adopted.pk}/").content.decode()
+    assert f'action="/children/{adopted.pk}/register/"' not in page
+    assert adopted.register_entries.filter(on=days_ago(1)).count() == 0
