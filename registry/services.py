@@ -557,14 +557,17 @@ def seal_identity(*, actor: User | None, child: Child, on: datetime.date, new_id
 
 def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -> RegisterEntry:
     """Entry into force of a granted adoption takes the child off the registers (§6), in the
-    court's transaction and in the clerk's name."""
+    court's transaction and in the clerk's name. A child already off them (placed with the
+    guardian who adopts it, or in foster care) is recorded as adopted from then on too, so that
+    its record says so and it never returns to the registers (`rules.left_for_good`)."""
     return _deregister(actor=actor, child=child, on=on, reason=DeregistrationReason.ADOPTED)
 
 
 @transaction.atomic
 def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     child = _locked(child)
-    if child.status == ChildStatus.DEREGISTERED:
+    adopted_from_a_placement = reason == DeregistrationReason.ADOPTED and not rules.left_for_good(child)
+    if child.status == ChildStatus.DEREGISTERED and not adopted_from_a_placement:
         raise ConflictError(
             "on",
             "already_deregistered",
@@ -573,7 +576,7 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
     errors: list[FieldError] = []
     not_future("on", on, errors)
     state = _current_state(child)
-    if on < (state.since or child.identified_on):
+    if on < (state.since or state.deregistered_on or child.identified_on):
         errors.append(
             FieldError(
                 "on",

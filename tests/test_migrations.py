@@ -6,7 +6,7 @@ consent grounds consent records where the date allows; and check_consistency sti
 import datetime
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -82,3 +82,38 @@ def test_the_applicants_recorded_before_their_search_key_are_keyed_and_found(dis
     assert Applicant.objects.get(pk=named.pk).search_name == "nurpeisova gulnara"
     assert Applicant.objects.get(pk=unnamed.pk).search_name == ""
     assert list(Applicant.objects.filter(applicant_name_q("Nurpeisova")).values_list("pk", flat=True)) == [named.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_adopted_from_a_placement_before_the_fix_is_recorded_as_adopted(district, court):
+    """Registry 0014: a child whose adoption entered into force while it was off the registers for
+    a guardianship kept that reason; it is recorded as adopted from the entry into force, audited."""
+    from core.models import AuditEvent
+    from registry.models import RegisterEntry
+
+    case, child = adopt_abroad(district, court, in_force_ago=20)
+    in_force = case.decision.in_force_on
+    placed = in_force - datetime.timedelta(days=30)
+    migrate([("registry", "0013_search_name_text")])
+    # as the entry into force left it: the guardianship's deregistration, no adoption's
+    RegisterEntry.objects.filter(child=child, reason="adopted").delete()
+    RegisterEntry.objects.filter(child=child, ended_on=in_force).update(ended_on=placed)  # the last placement
+    RegisterEntry.objects.create(child=child, level="deregistered", on=placed, reason="guardianship")
+    Child.objects.filter(pk=child.pk).update(deregistered_on=placed, deregistration_reason="guardianship")
+    errors = __import__("io").StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_consistency", stdout=__import__("io").StringIO(), stderr=errors)
+    assert errors.getvalue() == f"child #{child.pk} adopted (in force) but deregistered for another reason\n"
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    child.refresh_from_db()
+    assert (child.deregistration_reason, child.deregistered_on) == ("adopted", in_force)
+    last = list(child.register_entries.order_by("on", "id").values_list("level", "reason", "ended_on"))[-2:]
+    assert last == [("deregistered", "guardianship", in_force), ("deregistered", "adopted", None)]
+    events = AuditEvent.objects.filter(subject_type="registry.child", subject_id=str(child.pk), actor_role="system")
+    assert sorted(events.filter(purpose__contains="placement").values_list("object_type", "action")) == [
+        ("registry.child", "update"),
+        ("registry.registerentry", "create"),
+    ]
+    out = __import__("io").StringIO()
+    call_command("check_consistency", stdout=out)
+    assert "consistent" in out.getvalue()

@@ -223,7 +223,7 @@ def test_a_child_under_five_takes_no_part_in_the_hearing(api, users, district, c
 # --- kinds of case --------------------------------------------------------------------------------
 
 
-def test_a_guardian_adopts_a_child_who_left_the_registers_for_guardianship(api, users, district):
+def test_a_guardian_adopts_a_child_who_left_the_registers_for_guardianship(api, users, district, court):
     child = make_child(district)
     registry_services.deregister(actor=None, child=child, on=ago(50), reason="guardianship")
     guardian = make_applicant(district, citizenship="KZ", residence="KZ", marital_status="single", sex="F")
@@ -251,6 +251,27 @@ def test_a_guardian_adopts_a_child_who_left_the_registers_for_guardianship(api, 
     assert found["GUARDIAN_CONSENT"]["status"] == "not_applicable"  # she is the guardian
     assert found["CHILD_ADOPTABLE"]["status"] == "pass" and found["ADOPTER_REGISTERED"]["status"] == "pass"
     assert body["eligible"] is True, [c for c in body["checks"] if c["status"] in ("fail", "pending")]
+
+    # in force, the child's record says adopted (it said "placed under guardianship" for good), and
+    # an adopted child never returns to the registers
+    court_clerk = api(users["court"])
+    assert to_decision(client, court_clerk, case, court, decided=36).status_code == 201
+    in_force = right_arises(ago(36), 1)
+    entered = court_clerk.patch(
+        f"/api/v1/cases/{case.pk}/decision/", {"in_force_on": in_force.isoformat()}, format="json"
+    )
+    assert entered.status_code == 200, entered.json()
+    child.refresh_from_db()
+    assert (child.deregistration_reason, child.deregistered_on) == ("adopted", in_force)
+    history = client.get(f"/api/v1/children/{child.pk}/register/").json()
+    assert [(e["level"], e.get("reason")) for e in history][-2:] == [
+        ("deregistered", "guardianship"),
+        ("deregistered", "adopted"),
+    ], history
+    again = client.post(
+        f"/api/v1/children/{child.pk}/register/", {"level": "primary", "placed_on": ago(0).isoformat()}, format="json"
+    )
+    assert again.status_code == 409 and again.json()["errors"][0]["code"] == "left_for_good"
 
 
 # --- the court: appeal term, appeal, new identity, civil registration -------------------------------

@@ -69,6 +69,10 @@ class Command(BaseCommand):
             child__status="deregistered"
         )
         problems += [f"child #{a.child_id} adopted (in force) but still on a register" for a in not_deregistered]
+        otherwise = Adoption.objects.filter(decision__in_force_on__isnull=False, child__status="deregistered").exclude(
+            child__deregistration_reason="adopted"
+        )
+        problems += [f"child #{a.child_id} adopted (in force) but deregistered for another reason" for a in otherwise]
         # the scopes of a case and of its children agree (consular.selectors.adoptions_abroad_for reads both)
         elsewhere = CaseChild.objects.exclude(child__district=F("case__district")).values_list("case_id", "child_id")
         problems += [f"case #{case} holds child #{child} of another district" for case, child in elsewhere]
