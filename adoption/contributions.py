@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.models import Role
 from registry import contributions
 
-from .models import Adoption, Applicant, CaseChild, Decision
+from .models import Adoption, AppealOutcome, Applicant, CaseChild, Decision
 
 
 def court_children(user, prefix: str = "") -> Q:
@@ -53,10 +53,11 @@ def applicants_seen(user, ids) -> dict[int, str]:
 
 
 def granted_on(child) -> list:
+    """The days courts granted the child's adoption; a decision reversed on appeal frees the child (RULES v2 §6)."""
     return list(
-        Decision.objects.filter(case__child_links__child=child, outcome=Decision.Outcome.GRANTED).values_list(
-            "decided_on", flat=True
-        )
+        Decision.objects.filter(case__child_links__child=child, outcome=Decision.Outcome.GRANTED)
+        .exclude(appeal__outcome=AppealOutcome.REVERSED)
+        .values_list("decided_on", flat=True)
     )
 
 

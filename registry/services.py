@@ -345,11 +345,29 @@ def update_child(*, actor: User, child: Child, version: int | None = None, **cha
     return child
 
 
+def decided_on(child: Child) -> datetime.date | None:
+    """The day a court granted the child's adoption (the first, if several; none once reversed on
+    appeal): the decision rests on the grounds and the parents' consents as they stood, so from
+    then on none is added or withdrawn (a parent's withdrawal on that day itself counts, §11.12)."""
+    decided = contributions.decisions_for(child)
+    return min(decided) if decided else None
+
+
+def _after_decision(child: Child, field: str, message: str) -> list[FieldError]:
+    decided = decided_on(child)
+    return [FieldError(field, "after_decision", message % {"date": in_text(decided)})] if decided else []
+
+
 @for_roles(Role.GUARDIANSHIP, scope=("child",))
 @transaction.atomic
 def add_ground(*, actor: User | None, child: Child, parent: str, ground: str, documents: list[dict]) -> Ground:
-    """Record a ground of adoptability for a parent (or both) with its documents (§3)."""
-    errors: list[FieldError] = []
+    """Record a ground of adoptability for a parent (or both) with its documents (§3); only until a
+    court grants the child's adoption."""
+    errors = _after_decision(
+        child,
+        "ground",
+        _("The court decided on %(date)s on the grounds as they stood: a ground can no longer be added."),
+    )
     if parent not in Parent.values:
         errors.append(
             FieldError(
@@ -636,8 +654,13 @@ def record_parental_consent(
     names_applicants: list[int] | None = None,
 ) -> ParentalConsent:
     """A parent's or guardian's written consent: the ground `parental_consent` for that parent,
-    for adoption by anyone or by the applicants it names."""
-    errors: list[FieldError] = []
+    for adoption by anyone or by the applicants it names; only until a court grants the child's
+    adoption."""
+    errors = _after_decision(
+        child,
+        "given_on",
+        _("The court decided on %(date)s on the consents as they stood: a consent can no longer be recorded."),
+    )
     not_future("given_on", given_on, errors)
     not_future("document.date", document["date"], errors)
     if given_on < child.birth_date:
@@ -698,16 +721,11 @@ def withdraw_ground(*, actor: User | None, child: Child, ground: Ground, reason:
         errors.append(
             FieldError("reason", "reason_required", _("Say why the ground is withdrawn (at least 5 characters)."))
         )
-    decided = contributions.decisions_for(child)
-    if decided:
-        errors.append(
-            FieldError(
-                "ground",
-                "after_decision",
-                _("The court decided on %(date)s on the grounds as they stood: a ground can no longer be withdrawn.")
-                % {"date": in_text(min(decided))},
-            )
-        )
+    errors += _after_decision(
+        child,
+        "ground",
+        _("The court decided on %(date)s on the grounds as they stood: a ground can no longer be withdrawn."),
+    )
     raise_errors(errors)
     audited_update(
         locked,

@@ -261,6 +261,9 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
     below = {Level.PRIMARY: None, Level.REGIONAL: Level.PRIMARY, Level.CENTRAL: Level.REGIONAL}
     level = work.PLACES_ON.get(role)
     may_place = level is not None and child.register_level == below[level] and not left_for_good(child)
+    # the grounds and consents a court decided on stand as they stood (services.decided_on)
+    decided_on = services.decided_on(child) if role == Role.GUARDIANSHIP else None
+    keeps_record = role == Role.GUARDIANSHIP and decided_on is None
     context = {
         "child": child,
         "identity": identity,
@@ -268,7 +271,7 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "flags": selectors.duplicate_flags_for(request.user).filter(child=child, status=DuplicateFlag.Status.OPEN),
         "may_confirm_different": role in services.confirm_different_child.roles,  # not the auditor, not the court
         "ground_form": forms_given.get("ground_form")
-        or (_child_form("ground_form", GroundForm) if role == Role.GUARDIANSHIP else None),
+        or (_child_form("ground_form", GroundForm) if keeps_record else None),
         "register_form": forms_given.get("register_form")
         or (_child_form("register_form", RegisterForm, initial={"level": level}) if may_place else None),
         "register_level": Level(level).label if level else "",
@@ -287,9 +290,14 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         ),
         "consents": _consents_named(child, request.user, sealed=identity["sealed"]),
         "consent_form": forms_given.get("consent_form")
-        or (_child_form("consent_form", ParentalConsentForm) if role == Role.GUARDIANSHIP else None),
-        "withdraw_form": WithdrawConsentForm() if role == Role.GUARDIANSHIP else None,
+        or (_child_form("consent_form", ParentalConsentForm) if keeps_record else None),
+        # a parent may still withdraw on the day of the decision (§11.12)
+        "withdraw_form": WithdrawConsentForm()
+        if role == Role.GUARDIANSHIP and (decided_on is None or today() <= decided_on)
+        else None,
         "grounds": grounds if role == Role.GUARDIANSHIP else (),
+        "grounds_shown": role == Role.GUARDIANSHIP,
+        "decided_on": decided_on,
         "ground_confirm": WithdrawGroundForm.confirm_label,
         "renamed": sealing.renamed(child),
         "child_pages": [(label, url) for label, url, roles in contributions.child_pages if role in roles],

@@ -201,10 +201,12 @@ def adopt_abroad(
     applicant_name="Smith",
     in_force=True,
     referred_only=False,
+    before_the_decision=None,
 ):
     """A child adopted by a couple living in `country`, decision in force `in_force_ago` days ago
     (with in_force=False: decided, its entry into force not yet recorded; with referred_only: only
-    referred to the court, `in_force_ago` + 50 days ago).
+    referred to the court, `in_force_ago` + 50 days ago; `before_the_decision(child)`: more put on
+    the child's record once the case is referred, as nothing is added after the decision).
 
     Every earlier step is dated back from there, so the case was eligible at each stage."""
     base = in_force_ago + 45  # the decision is final a month after it is made (RULES v2 §6)
@@ -247,6 +249,9 @@ def adopt_abroad(
     if referred_only:
         case.refresh_from_db()
         return case, child
+    if before_the_decision is not None:  # more on the child's record: after the decision nothing is added
+        before_the_decision(child)
+        child.refresh_from_db()
     services.record_hearing(
         actor=None,
         case=case,

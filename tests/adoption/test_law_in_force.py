@@ -12,7 +12,7 @@ from core.dates import right_arises, today
 from core.errors import RuleError
 from core.models import AuditEvent, Reminder
 from registry import services as registry_services
-from registry.models import Child
+from registry.models import Child, ParentalConsent
 from tests.adoption.conftest import adopt_abroad, ago, complete_file, make_applicant, make_child
 
 pytestmark = pytest.mark.django_db
@@ -187,13 +187,13 @@ def test_a_consent_before_the_birth_and_a_letter_for_a_court_decision_are_refuse
 def test_a_consent_is_withdrawn_until_the_day_of_the_decision(api, users, district, court):
     case, child = adopt_abroad(district, court, in_force=False)
     decided_on = case.decision.decided_on
-    consent = registry_services.record_parental_consent(
-        actor=None,
-        child=child,
-        parent="mother",
-        given_on=ago(300),
-        form="guardianship_agency",
-        document={"number": "C-1", "date": ago(300), "issued_by": "Agency"},
+    on_file = {"parent": "mother", "given_on": ago(300), "form": "guardianship_agency"}
+    document = {"number": "C-1", "date": ago(300), "issued_by": "Agency"}
+    with pytest.raises(RuleError) as closed:  # the court decided on the consents as they stood
+        registry_services.record_parental_consent(actor=None, child=child, document=document, **on_file)
+    assert [(e.field, e.code) for e in closed.value.errors] == [("given_on", "after_decision")]
+    consent = ParentalConsent.objects.create(  # as it was on file before the decision
+        child=child, document_number="C-1", document_date=ago(300), document_issued_by="Agency", **on_file
     )
     client = api(users["guardianship"])
     url = f"/api/v1/children/{child.pk}/consents/{consent.pk}/withdraw/"

@@ -66,3 +66,46 @@ def test_a_ground_is_not_withdrawn_once_a_court_has_decided(client, users, distr
     client.force_login(users["guardianship"])
     page = withdraw(client, adopted, ground, "entered for the wrong parent").content.decode()
     assert Ground.objects.get(pk=ground.pk).withdrawn_at is None and "can no longer be withdrawn" in page
+
+
+def test_no_ground_or_consent_is_added_once_a_court_has_granted_the_adoption_unless_reversed_on_appeal(
+    client, api, users, district, court
+):
+    """A ground or a consent added after the decision, dated before it, would show the court's
+    decision resting on what it never saw (the case's page judges it on its day)."""
+    from adoption import services as adoption_services
+
+    case, child = adopt_abroad(district, court, in_force=False)  # decided, not in force
+    decided_on = case.decision.decided_on
+    guardianship = api(users["guardianship"])
+    ground = {
+        "parent": "father",
+        "ground": "parents_unknown",
+        "documents": [
+            {"kind": "birth_registration", "number": "B-2", "date": ago(400).isoformat(), "issued_by": "Registry"}
+        ],
+    }
+    added = guardianship.post(f"/api/v1/children/{child.pk}/grounds/", ground, format="json")
+    assert added.status_code == 400 and added.json()["errors"][0]["code"] == "after_decision", added.json()
+    consent = {
+        "parent": "mother",
+        "given_on": ago(300).isoformat(),
+        "form": "notarised",
+        "document": {"number": "N-1", "date": ago(300).isoformat(), "issued_by": "Notary"},
+    }
+    recorded = guardianship.post(f"/api/v1/children/{child.pk}/consents/", consent, format="json")
+    assert recorded.status_code == 400 and recorded.json()["errors"][0]["code"] == "after_decision"
+    assert child.grounds.count() == 1 and not child.parental_consents.exists()
+    client.force_login(users["guardianship"])
+    page = client.get(f"/children/{child.pk}/").content.decode()
+    assert (
+        f'action="/children/{child.pk}/grounds/"' not in page and f'action="/children/{child.pk}/consents/"' not in page
+    )
+    assert "/withdraw/" not in page.split('id="grounds"')[1]  # the ground stays as the court saw it
+    assert "on the grounds and consents as they stood: they are no longer added to or withdrawn" in page
+
+    appeal = {"filed_on": decided_on, "decided_on": decided_on, "outcome": "reversed"}
+    adoption_services.record_appeal(actor=users["court"], case=case, **appeal)  # the child is free again
+    assert guardianship.post(f"/api/v1/children/{child.pk}/grounds/", ground, format="json").status_code == 201
+    page = client.get(f"/children/{child.pk}/").content.decode()
+    assert f'action="/children/{child.pk}/grounds/"' in page

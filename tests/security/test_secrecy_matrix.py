@@ -41,46 +41,51 @@ def sealed_world(district, court, us_post) -> dict:
     """A child adopted into the US, identity sealed, with a history that names it everywhere:
     an edited record, a ground whose document carries the birth registration number, a consular
     registration and its schedule."""
-    case, child = adopt_abroad(district, court, last_name="Sekretova", country="US")
-    child.refresh_from_db()
-    # history before the adoption: edits that put every secret into audit snapshots
-    from registry.models import Child
 
-    Child.objects.filter(pk=child.pk).update(
-        first_name="Tainagul",
-        patronymic="Zakrytovna",
-        birth_registration_number="BRN-SEALED-9041",
-        health_notes="HEALTH-SEALED-NOTE",
-    )
-    child.refresh_from_db()
-    registry_services.add_ground(
-        actor=None,
-        child=child,
-        parent="both",
-        ground="abandoned_in_institution",
-        documents=[
-            {
-                "kind": "birth_registration",
+    def history(child):  # before the adoption: edits that put every secret into audit snapshots
+        from registry.models import Child
+
+        Child.objects.filter(pk=child.pk).update(
+            first_name="Tainagul",
+            patronymic="Zakrytovna",
+            birth_registration_number="BRN-SEALED-9041",
+            health_notes="HEALTH-SEALED-NOTE",
+        )
+        registry_services.add_ground(
+            actor=None,
+            child=child,
+            parent="both",
+            ground="abandoned_in_institution",
+            documents=[
+                {
+                    "kind": "birth_registration",
+                    "number": "BRN-SEALED-9041",
+                    "date": child.identified_on,
+                    "issued_by": "Sekretova maternity home",
+                },
+                {
+                    "kind": "institution_statement",
+                    "number": "IS-1",
+                    "date": child.identified_on,
+                    "issued_by": "Maternity home no. 2",
+                },
+            ],
+        )
+        registry_services.record_parental_consent(  # a consent whose document names the birth family's institution
+            actor=None,
+            child=child,
+            parent="mother",
+            given_on=child.identified_on,
+            form="institution_head",
+            document={
                 "number": "BRN-SEALED-9041",
                 "date": child.identified_on,
                 "issued_by": "Sekretova maternity home",
             },
-            {
-                "kind": "institution_statement",
-                "number": "IS-1",
-                "date": child.identified_on,
-                "issued_by": "Maternity home no. 2",
-            },
-        ],
-    )
-    registry_services.record_parental_consent(  # a consent whose document names the birth family's institution
-        actor=None,
-        child=child,
-        parent="mother",
-        given_on=child.identified_on,
-        form="institution_head",
-        document={"number": "BRN-SEALED-9041", "date": child.identified_on, "issued_by": "Sekretova maternity home"},
-    )
+        )
+
+    case, child = adopt_abroad(district, court, last_name="Sekretova", country="US", before_the_decision=history)
+    child.refresh_from_db()
     registration = consular_services.register_child(
         actor=None, child=child, post=us_post, number="US-REG-1", registered_on=today() - datetime.timedelta(days=20)
     )
