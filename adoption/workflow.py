@@ -174,8 +174,8 @@ CLOSED_ANSWERS = STEPS["withdraw"].answers  # a case closed while open answers w
 
 
 def require(case, name: str) -> None:
-    """Refuse (409) step `name` on a case whose status the table does not allow (`illegal_transition`),
-    or that the step's `barred` says cannot take it now."""
+    """Refuse step `name` on a case whose status the table does not allow (409 `illegal_transition`),
+    or with the reason the step's `barred` gives why it cannot be taken now."""
     step = STEPS[name]
     if case.status not in step.from_statuses:
         raise ConflictError(
