@@ -693,7 +693,8 @@ def issue_hague_certificate(*, actor: User | None, case: Case, number: str, issu
     issued by the ministry after entry into force."""
     case = _locked_case(case)
     workflow.require(case, "hague-certificate")
-    in_force_on = Decision.objects.get(case=case).in_force_on  # the workflow's: in force, in a country party to HC93
+    in_force_on = Decision.objects.get(case=case).in_force_on
+    assert in_force_on is not None  # the workflow's `_certified`: in force, in a country party to HC93 then
     procedure, _created = HagueProcedure.objects.select_for_update().get_or_create(case=case)
     errors: list[FieldError] = []
     not_future("issued_on", issued_on, errors)

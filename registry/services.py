@@ -485,6 +485,7 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
         )
     child = _locked(child)
     if rules.left_for_good(child):
+        assert child.deregistered_on is not None  # (deregistered)
         raise ConflictError(
             "level",
             "left_for_good",
