@@ -545,13 +545,25 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
 
 @for_roles(Role.GUARDIANSHIP, scope=("child",))
 def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
-    """Take a child off every register (placed in a family, returned, 18, died) (§2)."""
+    """Take a child off every register (placed in a family, returned, 18, died) (§2); while a court's
+    grant of the child's adoption awaits its entry into force, only for a death."""
     if reason == DeregistrationReason.ADOPTED:
         # Only a court decides an adoption (¶47): its entry into force deregisters the child.
         raise RuleError(
             "reason",
             "adopted_only_by_court",
             _("A child leaves the register as adopted only when a court's adoption decision enters into force."),
+        )
+    decided = decided_on(child)
+    if decided and reason != DeregistrationReason.DIED:  # (in force, the child is off the registers already)
+        raise ConflictError(
+            "reason",
+            "adoption_granted",
+            _(
+                "A court granted the child's adoption on %(date)s: the child leaves the registers when the decision "
+                "enters into force, or stays on them if an appeal reverses it. Only a death is recorded meanwhile."
+            )
+            % {"date": in_text(decided)},
         )
     return _deregister(actor=actor, child=child, on=on, reason=reason)
 

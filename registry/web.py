@@ -163,6 +163,13 @@ class DeregisterForm(Irreversible):
         label=_("Reason"), choices=[c for c in DeregistrationReason.choices if c[0] != DeregistrationReason.ADOPTED]
     )
 
+    def __init__(self, *args, adoption_granted: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if adoption_granted:  # awaiting its entry into force: only a death (services.deregister)
+            reason = self.fields["reason"]
+            assert isinstance(reason, StatedChoiceField)
+            reason.choices = [(DeregistrationReason.DIED, DeregistrationReason.DIED.label)]
+
 
 @login_required
 def children(request):
@@ -277,7 +284,7 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "register_level": Level(level).label if level else "",
         "deregister_form": forms_given.get("deregister_form")
         or (
-            _child_form("deregister_form", DeregisterForm)
+            _child_form("deregister_form", DeregisterForm, adoption_granted=decided_on is not None)
             if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED and child.register_level
             else None  # a child never placed on a register is not offered a deregistration
         ),

@@ -235,3 +235,25 @@ def test_an_adopted_child_is_never_placed_on_a_register_again(api, client, users
     page = client.get(f"/children/{adopted.pk}/").content.decode()
     assert f'action="/children/{adopted.pk}/register/"' not in page
     assert adopted.register_entries.filter(on=days_ago(1)).count() == 0
+
+
+def test_a_child_whose_adoption_awaits_its_entry_into_force_leaves_the_registers_only_by_death(
+    api, client, users, district, court, days_ago
+):
+    from tests.adoption.conftest import adopt_abroad
+    from tests.web.test_pages import login
+
+    case, child = adopt_abroad(district, court, in_force=False)  # granted 88 days ago, not yet in force
+    guardianship = api(users["guardianship"])
+    url = f"/api/v1/children/{child.pk}/deregister/"
+    returned = guardianship.post(url, {"on": days_ago(1).isoformat(), "reason": "returned_to_parents"}, format="json")
+    assert returned.status_code == 409 and returned.json()["errors"][0]["code"] == "adoption_granted", returned.json()
+    assert guardianship.get(f"/api/v1/children/{child.pk}/").json()["status"] == "registered"
+    login(client, users["guardianship"])
+    form = client.get(f"/children/{child.pk}/").content.decode().split('id="dereg"')[1]
+    assert 'value="died"' in form and 'value="returned_to_parents"' not in form and 'value="foster_care"' not in form
+    assert guardianship.post(url, {"on": days_ago(1).isoformat(), "reason": "died"}, format="json").status_code == 201
+    in_force = api(users["court"]).patch(
+        f"/api/v1/cases/{case.pk}/decision/", {"in_force_on": days_ago(0).isoformat()}, format="json"
+    )
+    assert in_force.status_code == 409 and in_force.json()["errors"][0]["code"] == "already_deregistered"
