@@ -35,9 +35,14 @@ def case_events(child, user) -> list[dict]:
         }
         for case in cases
     ]
-    adoption = Adoption.objects.filter(child=child).select_related("decision").first()
+    adoption = Adoption.objects.filter(child=child).select_related("decision__appeal").first()
     if adoption is not None:
         events.append({"on": adoption.decision.decided_on, "text": _("adoption granted")})
+        appeal = getattr(adoption.decision, "appeal", None)  # (reversed, the adoption is gone)
+        if appeal is not None:
+            events.append({"on": appeal.filed_on, "text": _("appeal filed")})
+            if not appeal.pending:
+                events.append({"on": appeal.decided_on, "text": appeal.get_outcome_display()})
         if adoption.decision.in_force_on:
             events.append({"on": adoption.decision.in_force_on, "text": _("in force on")})
     return events

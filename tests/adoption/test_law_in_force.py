@@ -314,7 +314,9 @@ def test_a_reversed_appeal_closes_the_case_and_frees_the_child(api, users, forei
     assert Child.objects.get().status == "registered" and Child.objects.get().sealed_on is None
 
 
-def test_an_appeal_filed_holds_the_decision_out_of_force_until_its_outcome_is_recorded(api, users, foreign_case, court):
+def test_an_appeal_filed_holds_the_decision_out_of_force_until_its_outcome_is_recorded(
+    api, client, users, foreign_case, court
+):
     """An appeal is recorded when it is filed, on the term's last day at the latest; while it is
     pending nothing enters the decision into force, even after the term has run out; its outcome
     is recorded on the same appeal, on the day it was filed at the earliest."""
@@ -338,6 +340,10 @@ def test_an_appeal_filed_holds_the_decision_out_of_force_until_its_outcome_is_re
     assert held.json()["errors"][0]["field"] == "in_force_on"
     assert Case.objects.get(pk=foreign_case.pk).status == "decided"
     assert Child.objects.get().status == "registered" and Child.objects.get().sealed_on is None
+    child_page = f"/children/{Child.objects.get().pk}/"
+    client.force_login(users["guardianship"])
+    timeline = client.get(child_page).content.decode().split('id="timeline"')[1]
+    assert f'<time datetime="{last_day.isoformat()}">' in timeline and "appeal filed" in timeline
 
     another = c.post(appeal_url, {"filed_on": ago(30).isoformat()}, format="json")
     assert another.status_code == 409 and another.json()["errors"][0]["code"] == "appeal_pending"
@@ -362,6 +368,7 @@ def test_an_appeal_filed_holds_the_decision_out_of_force_until_its_outcome_is_re
     assert (upheld.json()["decided_on"], upheld.json()["outcome"]) == (last_day.isoformat(), "upheld")
     file = g.get(f"/api/v1/cases/{foreign_case.pk}/").json()
     assert file["status"] == "in_force" and file["decision"]["in_force_on"] == last_day.isoformat()
+    assert "decision upheld" in client.get(child_page).content.decode().split('id="timeline"')[1]
     again = c.post(
         appeal_url,
         {"filed_on": last_day.isoformat(), "decided_on": ago(1).isoformat(), "outcome": "reversed"},
