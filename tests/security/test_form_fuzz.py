@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from adoption import services as adoption_services
 from core.dates import today
 from core.models import AuditEvent
 from tests.adoption.conftest import adopt_abroad, foreign_case  # noqa: F401  (fixture)
@@ -62,6 +63,9 @@ def _writes():
 def test_no_input_on_any_page_makes_it_fail(client, users, district, court, foreign_case, role):  # noqa: F811
     adopt_abroad(district, court)  # a child adopted into the US, on its post's register
     adopt_abroad(district, court, referred_only=True, last_name="Lee")  # a case before the court
+    adopt_abroad(district, court, in_force=False, last_name="Park")  # decided: its entry into force, an appeal
+    appealed, _ = adopt_abroad(district, court, in_force=False, last_name="Choi", applicant_name="Brown")
+    adoption_services.record_appeal(actor=None, case=appealed, filed_on=appealed.decision.decided_on)  # pending
     client.force_login(users[role])
     client.raise_request_exception = False
     forms: dict[tuple, crawl.Form] = {}

@@ -17,6 +17,7 @@ from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from adoption import deadlines as court_deadlines
+from adoption import services as adoption_services
 from adoption.models import Applicant, Case, Consent
 from config.wsgi import application
 from consular import deadlines as consular_deadlines
@@ -77,13 +78,15 @@ def tokens(users):
 
 @pytest.fixture
 def stored(district, court, us_post, foreign_case):  # noqa: F811
-    """An eligible case with a party paid a fee, one before the court, one decided and one in
-    force abroad, on its post's register; a child on the register proposed to a family with wishes, and another child
+    """An eligible case with a party paid a fee, one before the court, one decided, one appealed
+    (pending) and one in force abroad, on its post's register; a child on the register proposed to a family with wishes, and another child
     like it (a possible duplicate); the reminders of every sweep."""
     _, adopted = adopt_abroad(district, court)
     consular_services.register_child(actor=None, child=adopted, post=us_post, number="US-1", registered_on=ago(5))
     adopt_abroad(district, court, referred_only=True, last_name="Lee")
     adopt_abroad(district, court, in_force=False, last_name="Park")
+    appealed, _ = adopt_abroad(district, court, in_force=False, last_name="Choi", applicant_name="Brown")
+    adoption_services.record_appeal(actor=None, case=appealed, filed_on=ago(70))  # pending
     party = intercountry_services.add_party(
         actor=None, case=foreign_case, name="Open Arms", country="US", role="agency"
     )
