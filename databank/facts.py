@@ -15,6 +15,7 @@ from adoption.facts import as_date
 from core.dates import age_on
 from core.models import Region
 from registry import sealing
+from registry import services as registry_services
 from registry.models import Child, RegisterEntry
 from registry.selectors import on_a_register, placing_on
 
@@ -43,8 +44,9 @@ def child_facts(child: Child, on: datetime.date) -> rules.ChildFacts:
 def matches_of(child: Child, on: datetime.date) -> tuple[list[tuple[rules.FamilyFacts, str]], int]:
     """The families whose wishes fit `child` on `on`, in the order they are proposed (the first
     MATCHES_SHOWN, each with why), and how many fit: none for a child not on a register that day
-    (before its primary entry, after it left the registers) or adopted (never proposed)."""
-    if sealing.is_sealed(child) or not on_a_register(child, on):
+    (before its primary entry, after it left the registers), adopted, or whose adoption a court
+    granted (never proposed)."""
+    if sealing.is_sealed(child) or not on_a_register(child, on) or registry_services.decided_on(child):
         return [], 0
     wanted = child_facts(child, on)
     families, total = families_for(wanted, on, limit=MATCHES_SHOWN)

@@ -197,6 +197,37 @@ def test_a_sealed_child_is_never_proposed(api, users, district, court):
     assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "not_on_a_register"
 
 
+def test_a_child_whose_adoption_a_court_granted_is_not_proposed_to_another_family(api, client, users, district, court):
+    """Granted, not yet in force (the appeal term, or an appeal): the child is still on its register
+    but no longer free for a family; the matches listed families and the district could propose it."""
+    from adoption import services as adoption_services
+
+    case, granted = adopt_abroad(district, court, in_force=False)
+    family_ = registered_family(district)
+    g = api(users["guardianship"])
+    assert g.get(f"/api/v1/children/{granted.pk}/matches/").json() == {"count": 0, "more": False, "results": []}
+    refused = g.post(
+        f"/api/v1/children/{granted.pk}/proposals/",
+        {"applicant": family_.pk, "proposed_on": ago(1).isoformat()},
+        format="json",
+    )
+    assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "adoption_granted", refused.json()
+    client.force_login(users["guardianship"])
+    page = client.get(f"/children/{granted.pk}/matches/").content.decode()
+    assert "A court granted the child's adoption on" in page and "Propose the child" not in page
+    decided_on = case.decision.decided_on
+    adoption_services.record_appeal(
+        actor=users["court"], case=case, filed_on=decided_on, decided_on=decided_on, outcome="reversed"
+    )
+    assert g.get(f"/api/v1/children/{granted.pk}/matches/").json()["count"] == 1  # free again: the family fits
+    proposed = g.post(
+        f"/api/v1/children/{granted.pk}/proposals/",
+        {"applicant": family_.pk, "proposed_on": ago(0).isoformat()},
+        format="json",
+    )
+    assert proposed.status_code == 201, proposed.json()
+
+
 @pytest.mark.django_db
 def test_the_no_answer_sweep_is_idempotent_and_reminds_the_district(district):
     child_ = make_child(district)
