@@ -191,12 +191,13 @@ def _hague_certificate_due(on: datetime.date) -> list[Reminder]:
 
 
 def awaiting_force(decisions) -> dict[int, tuple[int, datetime.date]]:
-    """case -> (court, expected entry into force) of `decisions` with no in_force_on, neither
-    reversed on appeal nor held by an appeal pending (RULES v2 §6: it has no expected day). The
-    expected date depends on the appeal term in effect on each decision's final form, so it is
-    computed here; the decisions waiting are few."""
+    """case -> (court, expected entry into force) of the granted `decisions` with no in_force_on,
+    neither reversed on appeal nor held by an appeal pending (RULES v2 §6: it has no expected day).
+    A refusal closes its case at once and nothing waits on its entry into force, so none is asked
+    for. The expected date depends on the appeal term in effect on each decision's final form, so
+    it is computed here; the decisions waiting are few."""
     waiting = list(
-        decisions.filter(in_force_on__isnull=True)
+        decisions.filter(in_force_on__isnull=True, outcome=Decision.Outcome.GRANTED)
         .exclude(appeal__outcome__in=[AppealOutcome.REVERSED, ""])
         .values_list("case_id", "court_id", "decided_on", "final_form_on")
     )

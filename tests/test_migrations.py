@@ -14,7 +14,7 @@ from adoption.models import Applicant, Case, CaseDocument, Decision
 from adoption.selectors import applicant_name_q
 from core.models import Citation, Policy
 from registry.models import Child, GroundDocument, ParentalConsent
-from tests.adoption.conftest import adopt_abroad, make_child
+from tests.adoption.conftest import adopt_abroad, ago, make_child
 
 V1 = [("core", "0004_auditevent_object_ids"), ("registry", "0007_choices_known"), ("adoption", "0005_choices_known")]
 
@@ -117,3 +117,23 @@ def test_a_child_adopted_from_a_placement_before_the_fix_is_recorded_as_adopted(
     out = __import__("io").StringIO()
     call_command("check_consistency", stdout=out)
     assert "consistent" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reminders_to_enter_a_refusal_into_force_are_closed(district, court):
+    """Adoption 0026: a refused decision's reminder to record its entry into force, which no page
+    could answer, is done; a granted decision's stays open."""
+    from adoption import services
+    from core.models import Reminder
+
+    refused, _child = adopt_abroad(district, court, referred_only=True)
+    participants = ["applicants", "guardianship", "procurator"]
+    services.record_hearing(actor=None, case=refused, on=ago(80), participants=participants, in_camera=True)
+    services.record_decision(actor=None, case=refused, outcome="refused", decided_on=ago(79))
+    granted, _child = adopt_abroad(district, court, in_force=False, last_name="Park")
+    migrate([("adoption", "0025_appeal_pending")])
+    for case in (refused, granted):
+        Reminder.objects.create(kind="decision_in_force_due", subject_type="case", subject_id=case.pk, due_on=ago(40))
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    done = dict(Reminder.objects.values_list("subject_id", "done_at"))
+    assert done[refused.pk] is not None and done[granted.pk] is None

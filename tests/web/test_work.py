@@ -304,6 +304,21 @@ def test_the_court_sees_an_appeal_pending_instead_of_the_entry_into_force(api, u
     assert {"appeal_due", "decision_in_force_due"}.isdisjoint(line["kind"] for line in lines(api, users["court"]))
 
 
+def test_a_refused_decision_asks_no_entry_into_force(api, users, district, court, us_post):
+    """A refusal closes its case at once: the sweep reminded the court, and its queue asked, to
+    record the entry into force of a decision whose case no page could open to it any more."""
+    from adoption import deadlines as adoption_deadlines
+    from core.models import Reminder
+
+    case, _child = adopt_abroad(district, court, referred_only=True)
+    participants = ["applicants", "guardianship", "procurator"]
+    adoption_services.record_hearing(actor=None, case=case, on=ago(80), participants=participants, in_camera=True)
+    adoption_services.record_decision(actor=None, case=case, outcome="refused", decided_on=ago(79))
+    adoption_deadlines.sweep_court_deadlines()
+    assert not Reminder.objects.filter(kind="decision_in_force_due").exists()
+    assert "decision_in_force_due" not in {line["kind"] for line in lines(api, users["court"])}
+
+
 def test_the_region_and_the_ministry_see_children_adopted_abroad_not_registered_in_time(
     api, client, users, district, court, us_post
 ):
