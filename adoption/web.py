@@ -372,8 +372,8 @@ class AppealForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        appeal = getattr(getattr(case, "decision", None), "appeal", None)
-        if appeal is not None and appeal.pending:
+        appeal = workflow.pending_appeal(case)
+        if appeal is not None:
             self.title = _("Record the appeal's outcome")
             self.fields["filed_on"].initial, self.fields["filed_on"].disabled = appeal.filed_on, True
             for name in ("decided_on", "outcome"):

@@ -30,7 +30,7 @@ from .deadlines import (
     HAGUE_CERTIFICATE_REMINDER,
     IN_FORCE_REMINDER,
 )
-from .models import CaseStatus
+from .models import Appeal, CaseStatus
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,17 @@ class Step:
     barred: Callable[[Any], RuleError | None] | None = None
 
 
+def pending_appeal(case) -> Appeal | None:
+    """The case's appeal filed and not yet decided (RULES v2 §6), if it has one."""
+    appeal = getattr(getattr(case, "decision", None), "appeal", None)
+    return appeal if appeal is not None and appeal.pending else None
+
+
 def _appeal_pending(case) -> RuleError | None:
     """RULES v2 §6: an appeal filed and not yet decided holds the decision out of force: upheld, it
     enters into force on the appeal's day; reversed, never."""
-    appeal = getattr(getattr(case, "decision", None), "appeal", None)
-    if appeal is None or not appeal.pending:
+    appeal = pending_appeal(case)
+    if appeal is None:
         return None
     return ConflictError(
         "in_force_on",

@@ -171,6 +171,6 @@ def child_matches(request, pk):
             "spouses": spouses,
             "can_propose": request.user.role == Role.GUARDIANSHIP and not sealing.is_sealed(child),
             "on_a_register": bool(found) or on_a_register(child, on),  # what the empty list says
-            "granted_on": registry_services.decided_on(child),
+            "granted_on": None if found else registry_services.decided_on(child),  # what the empty list says
         },
     )

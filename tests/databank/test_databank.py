@@ -183,17 +183,21 @@ def test_no_family_fits_a_child_before_its_birth_and_no_proposal_is_dated_then(a
     assert not Proposal.objects.exists()
 
 
+def proposing(client, child, family, on):
+    return client.post(
+        f"/api/v1/children/{child.pk}/proposals/",
+        {"applicant": family.pk, "proposed_on": on.isoformat()},
+        format="json",
+    )
+
+
 @pytest.mark.django_db
 def test_a_sealed_child_is_never_proposed(api, users, district, court):
     _case, adopted = adopt_abroad(district, court)
     family_ = registered_family(district)
     g = api(users["guardianship"])
     assert g.get(f"/api/v1/children/{adopted.pk}/matches/").json() == {"count": 0, "more": False, "results": []}
-    refused = g.post(
-        f"/api/v1/children/{adopted.pk}/proposals/",
-        {"applicant": family_.pk, "proposed_on": ago(1).isoformat()},
-        format="json",
-    )
+    refused = proposing(g, adopted, family_, ago(1))
     assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "not_on_a_register"
 
 
@@ -206,11 +210,7 @@ def test_a_child_whose_adoption_a_court_granted_is_not_proposed_to_another_famil
     family_ = registered_family(district)
     g = api(users["guardianship"])
     assert g.get(f"/api/v1/children/{granted.pk}/matches/").json() == {"count": 0, "more": False, "results": []}
-    refused = g.post(
-        f"/api/v1/children/{granted.pk}/proposals/",
-        {"applicant": family_.pk, "proposed_on": ago(1).isoformat()},
-        format="json",
-    )
+    refused = proposing(g, granted, family_, ago(1))
     assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "adoption_granted", refused.json()
     client.force_login(users["guardianship"])
     page = client.get(f"/children/{granted.pk}/matches/").content.decode()
@@ -220,11 +220,7 @@ def test_a_child_whose_adoption_a_court_granted_is_not_proposed_to_another_famil
         actor=users["court"], case=case, filed_on=decided_on, decided_on=decided_on, outcome="reversed"
     )
     assert g.get(f"/api/v1/children/{granted.pk}/matches/").json()["count"] == 1  # free again: the family fits
-    proposed = g.post(
-        f"/api/v1/children/{granted.pk}/proposals/",
-        {"applicant": family_.pk, "proposed_on": ago(0).isoformat()},
-        format="json",
-    )
+    proposed = proposing(g, granted, family_, ago(0))
     assert proposed.status_code == 201, proposed.json()
 
 
