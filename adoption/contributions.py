@@ -67,6 +67,9 @@ def granted_on(child) -> list:
 
 
 def register() -> None:
+    from .services import close_cases_of_a_child_who_died
+
+    contributions.death_hooks.append(close_cases_of_a_child_who_died)
     contributions.applicant_lookups.append(applicants_seen)
     contributions.decision_dates.append(granted_on)
     contributions.child_scopes[Role.COURT] = court_children

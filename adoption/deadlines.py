@@ -26,7 +26,7 @@ from core.services import create_reminders
 from registry.models import Level
 
 from . import rules
-from .models import AppealOutcome, CaseChild, CaseDocument, CaseDocumentKind, CaseStatus, Decision, HagueProcedure
+from .models import CaseChild, CaseDocument, CaseDocumentKind, CaseStatus, Decision, HagueProcedure
 
 CENTRAL_WAIT_REMINDER = reminder_kind("central_wait_ends", _("three months on the central register expired"))
 IN_FORCE_REMINDER = reminder_kind("decision_in_force_due", _("record the entry into force"))
@@ -191,14 +191,15 @@ def _hague_certificate_due(on: datetime.date) -> list[Reminder]:
 
 
 def awaiting_force(decisions) -> dict[int, tuple[int, datetime.date]]:
-    """case -> (court, expected entry into force) of the granted `decisions` with no in_force_on,
-    neither reversed on appeal nor held by an appeal pending (RULES v2 §6: it has no expected day).
-    A refusal closes its case at once and nothing waits on its entry into force, so none is asked
-    for. The expected date depends on the appeal term in effect on each decision's final form, so
-    it is computed here; the decisions waiting are few."""
+    """case -> (court, expected entry into force) of the granted `decisions` with no in_force_on
+    whose case waits on it (decided: neither reversed on appeal nor lapsed with its children's
+    deaths), not held by an appeal pending (RULES v2 §6: it has no expected day). A refusal closes
+    its case at once and nothing waits on its entry into force, so none is asked for. The expected
+    date depends on the appeal term in effect on each decision's final form, so it is computed
+    here; the decisions waiting are few."""
     waiting = list(
-        decisions.filter(in_force_on__isnull=True, outcome=Decision.Outcome.GRANTED)
-        .exclude(appeal__outcome__in=[AppealOutcome.REVERSED, ""])
+        decisions.filter(in_force_on__isnull=True, outcome=Decision.Outcome.GRANTED, case__status=CaseStatus.DECIDED)
+        .exclude(appeal__outcome="")
         .values_list("case_id", "court_id", "decided_on", "final_form_on")
     )
     months: dict[datetime.date, int] = {}  # the appeal term in effect on each final-form date

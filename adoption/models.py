@@ -154,7 +154,7 @@ class ClosedReason(models.TextChoices):
     REFUSED = "refused", _("the court refused the adoption")
     WITHDRAWN = "withdrawn", _("withdrawn")
     CHILD_ADOPTED_IN_OTHER_CASE = "child_adopted_in_other_case", _("the child was adopted in another case")
-    CHILD_DEREGISTERED = "child_deregistered", _("the child left the register")
+    CHILD_DIED = "child_died", _("the child died")
     REVERSED_ON_APPEAL = "reversed_on_appeal", _("the decision was reversed on appeal")
 
 

@@ -1097,8 +1097,13 @@ def set_in_force(
     raise_errors(errors)
     audited_update(decision, actor=actor, verb=Verb.SET_IN_FORCE, subject=case, in_force_on=in_force_on)
     if decision.outcome == Decision.Outcome.GRANTED:
-        _adoption_takes_effect(
-            actor=actor, case=case, children=children, in_force_on=in_force_on, new_identity=decision.new_identity
+        adopted = set(Adoption.objects.filter(decision=decision).values_list("child_id", flat=True))
+        _adoption_takes_effect(  # (not for a child who died meanwhile: its adoption lapsed)
+            actor=actor,
+            case=case,
+            children=[child for child in children if child.pk in adopted],
+            in_force_on=in_force_on,
+            new_identity=decision.new_identity,
         )
     return decision
 
@@ -1259,6 +1264,39 @@ def _adoption_takes_effect(
             closed_on=in_force_on,
         )
         close_reminders(kinds=workflow.CLOSED_ANSWERS, subject_type="case", subject_id=other.pk, actor=actor)
+
+
+def close_cases_of_a_child_who_died(*, actor: User | None, child: Child, on: datetime.date) -> None:
+    """The child died (`registry.services.deregister`, in its transaction): no case leads to its
+    adoption any more. Each of its cases before a decision closes (`child_died`). A court's grant
+    not yet in force lapses for the child: its adoption is taken off the decision, which enters into
+    force for the children left to it (siblings), or closes its case when none is left. The cases'
+    reminders that nothing can answer now are done."""
+    for case in (
+        Case.objects.select_for_update().filter(child_links__child=child, status__in=OPEN_STATUSES).order_by("id")
+    ):
+        if case.status == CaseStatus.DECIDED:
+            lapsed = Adoption.objects.filter(decision__case=case, child=child)
+            for adoption in lapsed:
+                record_write(actor=actor, verb=Verb.ADOPTION_LAPSED, obj=adoption, subject=case, action="delete")
+            lapsed.delete()
+            if Adoption.objects.filter(decision__case=case).exists():
+                continue  # the siblings' adoption enters into force as the court decided it
+        last_step = max(
+            [case.opened_on]
+            + list(Referral.objects.filter(case=case).values_list("on", flat=True))
+            + list(Hearing.objects.filter(case=case, withdrawn_at__isnull=True).values_list("on", flat=True))
+            + list(Decision.objects.filter(case=case).values_list("decided_on", flat=True))
+        )
+        _set_status(
+            case,
+            CaseStatus.CLOSED,
+            actor=actor,
+            verb=Verb.CLOSE_CASE,
+            closed_reason=ClosedReason.CHILD_DIED,
+            closed_on=max(on, last_step),  # a death learnt of late: never before the case's last step
+        )
+        close_reminders(kinds=workflow.DEATH_ANSWERS, subject_type="case", subject_id=case.pk, actor=actor)
 
 
 @transaction.atomic

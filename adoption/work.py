@@ -223,7 +223,7 @@ def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.
     due += [  # a pending appeal holds the decision out of force: its outcome, from its filing
         (case_id, filed_on, APPEAL_DUE, _("Appealed: record the appeal's outcome"))
         for case_id, filed_on in Appeal.objects.filter(
-            decision__in=decisions.filter(in_force_on__isnull=True), outcome="", filed_on__lte=until
+            decision__in=decisions.filter(case__status=CaseStatus.DECIDED), outcome="", filed_on__lte=until
         ).values_list("decision__case_id", "filed_on")
     ]
     due += [

@@ -177,6 +177,9 @@ STEPS: dict[str, Step] = {
 
 
 CLOSED_ANSWERS = STEPS["withdraw"].answers  # a case closed while open answers what a withdrawal does
+# a case closed because its child died (before its decision, or a grant not yet in force): nothing
+# waits on its entry into force either
+DEATH_ANSWERS = CLOSED_ANSWERS + STEPS["in-force"].answers
 
 
 def require(case, name: str) -> None:

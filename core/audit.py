@@ -100,6 +100,7 @@ class Verb(StrEnum):
     REGISTER_APPLICANT = "register_applicant"
     RECORD_APPEAL = "record_appeal"
     REVERSE_ADOPTION = "reverse_adoption"
+    ADOPTION_LAPSED = "adoption_lapsed"
     RECORD_CIVIL_REGISTRATION = "record_civil_registration"
     RECORD_HAGUE_STEPS = "record_hague_steps"
     ISSUE_HAGUE_CERTIFICATE = "issue_hague_certificate"
@@ -165,6 +166,7 @@ VERB_LABELS = {
     Verb.REGISTER_APPLICANT: _("applicant registered"),
     Verb.RECORD_APPEAL: _("appeal recorded"),
     Verb.REVERSE_ADOPTION: _("adoption reversed on appeal"),
+    Verb.ADOPTION_LAPSED: _("adoption lapsed: the child died before it took effect"),
     Verb.RECORD_CIVIL_REGISTRATION: _("civil registry's record entered"),
     Verb.RECORD_HAGUE_STEPS: _("Hague Convention steps recorded"),
     Verb.ISSUE_HAGUE_CERTIFICATE: _("HC93 art. 23 certificate issued"),

@@ -14,7 +14,9 @@ consular); each of those apps registers its part here when Django starts (its Ap
 - `decision_dates`: the dates courts decided on the child's adoption (a consent is withdrawn
   only until then);
 - `child_pages`: (label, url name, roles) of pages about a child that live in another app (its
-  matches with families); the child's page links to those the reader's role may open.
+  matches with families); the child's page links to those the reader's role may open;
+- `death_hooks`: fn(actor, child, on) called in the transaction that records the child's death
+  (adoption closes the cases that can no longer lead to the child's adoption).
 """
 
 from __future__ import annotations
@@ -40,3 +42,4 @@ def decisions_for(child) -> list:
 
 
 child_pages: list[tuple] = []  # (label, url name taking the child's pk, the roles that may open it)
+death_hooks: list[Callable[..., None]] = []  # fn(actor, child, on) in the transaction recording a death

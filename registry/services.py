@@ -544,9 +544,11 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
 
 
 @for_roles(Role.GUARDIANSHIP, scope=("child",))
+@transaction.atomic
 def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     """Take a child off every register (placed in a family, returned, 18, died) (§2); while a court's
-    grant of the child's adoption awaits its entry into force, only for a death."""
+    grant of the child's adoption awaits its entry into force, only for a death. A death also ends
+    what the other apps hold open for the child (`contributions.death_hooks`: its cases)."""
     if reason == DeregistrationReason.ADOPTED:
         # Only a court decides an adoption (¶47): its entry into force deregisters the child.
         raise RuleError(
@@ -565,7 +567,11 @@ def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: s
             )
             % {"date": in_text(decided)},
         )
-    return _deregister(actor=actor, child=child, on=on, reason=reason)
+    entry = _deregister(actor=actor, child=child, on=on, reason=reason)
+    if reason == DeregistrationReason.DIED:
+        for hook in contributions.death_hooks:
+            hook(actor=actor, child=child, on=on)
+    return entry
 
 
 def seal_identity(*, actor: User | None, child: Child, on: datetime.date, new_identity: dict | None = None) -> None:
@@ -597,8 +603,10 @@ def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -
 @transaction.atomic
 def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     child = _locked(child)
-    adopted_from_a_placement = reason == DeregistrationReason.ADOPTED and not rules.left_for_good(child)
-    if child.status == ChildStatus.DEREGISTERED and not adopted_from_a_placement:
+    # a child off the registers for a placement or a return to its parents (not for good) is still
+    # recorded as adopted (by the guardian it was placed with) or dead: a second entry of its history
+    after_a_placement = reason in rules.FINAL_DEREGISTRATIONS and not rules.left_for_good(child)
+    if child.status == ChildStatus.DEREGISTERED and not after_a_placement:
         raise ConflictError(
             "on",
             "already_deregistered",

@@ -163,9 +163,11 @@ class DeregisterForm(Irreversible):
         label=_("Reason"), choices=[c for c in DeregistrationReason.choices if c[0] != DeregistrationReason.ADOPTED]
     )
 
-    def __init__(self, *args, adoption_granted: bool = False, **kwargs):
+    def __init__(self, *args, only_death: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if adoption_granted:  # awaiting its entry into force: only a death (services.deregister)
+        # a child whose adoption awaits its entry into force, or off the registers for a placement
+        # or a return: only a death (services.deregister)
+        if only_death:
             reason = self.fields["reason"]
             assert isinstance(reason, StatedChoiceField)
             reason.choices = [(DeregistrationReason.DIED, DeregistrationReason.DIED.label)]
@@ -271,6 +273,8 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
     # the grounds and consents a court decided on stand as they stood (services.decided_on)
     decided_on = services.decided_on(child) if role == Role.GUARDIANSHIP else None
     keeps_record = role == Role.GUARDIANSHIP and decided_on is None
+    # off the registers, not for good (a placement, a return to its parents): its death is still recorded
+    off_registers = child.status == ChildStatus.DEREGISTERED and not left_for_good(child)
     context = {
         "child": child,
         "identity": identity,
@@ -282,10 +286,11 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "register_form": forms_given.get("register_form")
         or (_child_form("register_form", RegisterForm, initial={"level": level}) if may_place else None),
         "register_level": Level(level).label if level else "",
+        "off_registers": off_registers,
         "deregister_form": forms_given.get("deregister_form")
         or (
-            _child_form("deregister_form", DeregisterForm, adoption_granted=decided_on is not None)
-            if role == Role.GUARDIANSHIP and child.status == ChildStatus.REGISTERED and child.register_level
+            _child_form("deregister_form", DeregisterForm, only_death=decided_on is not None or off_registers)
+            if role == Role.GUARDIANSHIP and (child.register_level or off_registers)
             else None  # a child never placed on a register is not offered a deregistration
         ),
         # a sealed identity is not corrected here (services.update_child refuses it): not offered

@@ -137,3 +137,64 @@ def test_the_reminders_to_enter_a_refusal_into_force_are_closed(district, court)
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     done = dict(Reminder.objects.values_list("subject_id", "done_at"))
     assert done[refused.pk] is not None and done[granted.pk] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cases_of_a_child_who_died_close(district, court):
+    """Adoption 0028: a child's death closed none of its cases (until session 45). Its open case
+    closes, its grant not in force lapses and closes its case, a sibling's grant stands; each
+    change has its event by the system, and check_consistency reports them before, not after."""
+    import io
+
+    from adoption import services
+    from adoption.models import Adoption
+    from core.models import AuditEvent, Reminder
+    from registry.models import RegisterEntry
+    from tests.adoption.conftest import make_applicant
+
+    granted, dead = adopt_abroad(district, court, in_force=False)
+    lonely = make_child(district, last_name="Lone")
+    open_case = services.open_case(
+        actor=None, children=[lonely], applicants=[make_applicant(district, last_name="Other")], opened_on=ago(50)
+    )
+    sisters, _child = adopt_abroad(district, court, in_force=False, last_name="Park")
+    sister = make_child(district, last_name="Parkova")
+    sisters.child_links.create(child=sister)
+    Adoption.objects.create(child=sister, decision=sisters.decision)
+    Reminder.objects.create(kind="decision_in_force_due", subject_type="case", subject_id=granted.pk, due_on=ago(40))
+    for child in (dead, lonely, sister):  # the deaths, recorded as before: off the registers, and nothing else
+        RegisterEntry.objects.filter(child=child, ended_on__isnull=True).update(ended_on=ago(3))
+        RegisterEntry.objects.create(child=child, level="deregistered", on=ago(3), reason="died")
+        Child.objects.filter(pk=child.pk).update(
+            status="deregistered",
+            register_level=None,
+            level_since=None,
+            deregistered_on=ago(3),
+            deregistration_reason="died",
+        )
+    migrate([("adoption", "0027_child_died")])
+    errors = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_consistency", stdout=io.StringIO(), stderr=errors)
+    assert f"case #{open_case.pk} still open for child #{lonely.pk}, who died" in errors.getvalue()
+    assert f"child #{sister.pk} died, and its adoption granted not in force stands" in errors.getvalue()
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    closed = {pk: (reason, on) for pk, reason, on in Case.objects.values_list("pk", "closed_reason", "closed_on")}
+    assert closed[open_case.pk] == ("child_died", ago(3))
+    assert closed[granted.pk] == ("child_died", ago(3))
+    assert closed[sisters.pk] == ("", None)  # the other sister's adoption stands
+    assert set(Adoption.objects.values_list("child_id", flat=True)) == {_child.pk}
+    assert Reminder.objects.get(subject_id=granted.pk).done_at is not None
+    events = AuditEvent.objects.filter(actor_role="system", purpose__contains="death")
+    assert sorted(events.values_list("verb", "subject_id")) == sorted(
+        [
+            ("adoption_lapsed", str(granted.pk)),
+            ("adoption_lapsed", str(sisters.pk)),
+            ("close_case", str(granted.pk)),
+            ("close_case", str(open_case.pk)),
+        ]
+    )
+    out = io.StringIO()
+    call_command("check_consistency", stdout=out)
+    assert "consistent" in out.getvalue()

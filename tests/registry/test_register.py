@@ -97,9 +97,11 @@ def test_deregistration_and_re_registration_keep_the_whole_history(api, users, m
     assert detail["status"] == "deregistered" and detail["register_level"] is None
     assert detail["deregistered"] == {"on": days_ago(50).isoformat(), "reason": "foster_care"}
     again = guardianship.post(
-        f"/api/v1/children/{child.pk}/deregister/", {"on": days_ago(40).isoformat(), "reason": "died"}, format="json"
+        f"/api/v1/children/{child.pk}/deregister/",
+        {"on": days_ago(40).isoformat(), "reason": "returned_to_parents"},
+        format="json",
     )
-    assert again.status_code == 409
+    assert again.status_code == 409  # (a death is still recorded: tests/adoption/test_child_died.py)
     # re-registration starts again at the primary level
     assert place(api(users["regional"]), child, "regional", days_ago(10)).status_code == 409
     assert place(guardianship, child, "primary", days_ago(10)).status_code == 201
@@ -255,7 +257,7 @@ def test_a_child_whose_adoption_awaits_its_entry_into_force_leaves_the_registers
     form = page.split('id="dereg"')[1]
     assert 'value="died"' in form and 'value="returned_to_parents"' not in form and 'value="foster_care"' not in form
     assert guardianship.post(url, {"on": days_ago(1).isoformat(), "reason": "died"}, format="json").status_code == 201
-    in_force = api(users["court"]).patch(
+    in_force = api(users["court"]).patch(  # the grant lapsed with the child: its case is closed
         f"/api/v1/cases/{case.pk}/decision/", {"in_force_on": days_ago(0).isoformat()}, format="json"
     )
-    assert in_force.status_code == 409 and in_force.json()["errors"][0]["code"] == "already_deregistered"
+    assert in_force.status_code == 409 and in_force.json()["errors"][0]["code"] == "illegal_transition"

@@ -73,6 +73,13 @@ class Command(BaseCommand):
             child__deregistration_reason="adopted"
         )
         problems += [f"child #{a.child_id} adopted (in force) but deregistered for another reason" for a in otherwise]
+        # a child's death closes its cases and lapses its grant not in force (close_cases_of_a_child_who_died)
+        dead = CaseChild.objects.filter(
+            child__deregistration_reason="died", case__status__in=("open", "referred", "heard")
+        ).values_list("case_id", "child_id")
+        problems += [f"case #{case} still open for child #{child}, who died" for case, child in dead]
+        lapsed = Adoption.objects.filter(child__deregistration_reason="died", decision__in_force_on__isnull=True)
+        problems += [f"child #{a.child_id} died, and its adoption granted not in force stands" for a in lapsed]
         # the scopes of a case and of its children agree (consular.selectors.adoptions_abroad_for reads both)
         elsewhere = CaseChild.objects.exclude(child__district=F("case__district")).values_list("case_id", "child_id")
         problems += [f"case #{case} holds child #{child} of another district" for case, child in elsewhere]
