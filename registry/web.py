@@ -168,6 +168,9 @@ class DeregisterForm(Irreversible):
         # a child whose adoption awaits its entry into force, or off the registers for a placement
         # or a return: only a death (services.deregister)
         if only_death:
+            self.fields["confirm"].label = _(
+                "I confirm: the child died on this date, and its open cases close. This is not undone from this page."
+            )
             reason = self.fields["reason"]
             assert isinstance(reason, StatedChoiceField)
             reason.choices = [(DeregistrationReason.DIED, DeregistrationReason.DIED.label)]
@@ -272,7 +275,8 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
     may_place = level is not None and child.register_level == below[level] and not left_for_good(child)
     # the grounds and consents a court decided on stand as they stood (services.decided_on)
     decided_on = services.decided_on(child) if role == Role.GUARDIANSHIP else None
-    keeps_record = role == Role.GUARDIANSHIP and decided_on is None
+    died = child.deregistration_reason == DeregistrationReason.DIED
+    keeps_record = role == Role.GUARDIANSHIP and decided_on is None and not died  # (services._after_decision)
     # off the registers, not for good (a placement, a return to its parents): its death is still recorded
     off_registers = child.status == ChildStatus.DEREGISTERED and not left_for_good(child)
     context = {
@@ -305,11 +309,12 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         or (_child_form("consent_form", ParentalConsentForm) if keeps_record else None),
         # a parent may still withdraw on the day of the decision (§11.12)
         "withdraw_form": WithdrawConsentForm()
-        if role == Role.GUARDIANSHIP and (decided_on is None or today() <= decided_on)
+        if role == Role.GUARDIANSHIP and not died and (decided_on is None or today() <= decided_on)
         else None,
         "grounds": grounds if role == Role.GUARDIANSHIP else (),
         "grounds_shown": role == Role.GUARDIANSHIP,
         "decided_on": decided_on,
+        "died": died and role == Role.GUARDIANSHIP,
         "ground_confirm": WithdrawGroundForm.confirm_label,
         "renamed": sealing.renamed(child),
         "child_pages": [(label, url) for label, url, roles in contributions.child_pages if role in roles],

@@ -193,3 +193,38 @@ def test_a_child_placed_under_guardianship_is_recorded_dead_and_its_guardians_ca
     assert 'id="dereg"' not in client.get(f"/children/{child.pk}/").content.decode()  # dead: nothing more
     twice = dies(api, users, child, ago(1))
     assert twice.status_code == 409 and twice.json()["errors"][0]["code"] == "already_deregistered"
+
+
+def test_the_grounds_and_consents_of_a_child_who_died_are_closed(api, client, users, district, foreign_case):
+    from tests.web.test_pages import login
+
+    child = foreign_case.children.get()
+    guardianship = api(users["guardianship"])
+    document = {"kind": "certificate", "number": "C-2", "date": ago(5).isoformat(), "issued_by": "Police"}
+    consent = {
+        "parent": "mother",
+        "given_on": ago(5).isoformat(),
+        "form": "notarised",
+        "document": {"number": "N-1", "date": ago(5).isoformat(), "issued_by": "Notary"},
+    }
+    given = guardianship.post(f"/api/v1/children/{child.pk}/consents/", consent, format="json")
+    assert given.status_code == 201, given.json()
+    assert dies(api, users, child, ago(2)).status_code == 201
+    ground = guardianship.post(
+        f"/api/v1/children/{child.pk}/grounds/",
+        {"parent": "father", "ground": "parents_unknown", "documents": [document]},
+        format="json",
+    )
+    again = guardianship.post(f"/api/v1/children/{child.pk}/consents/", consent, format="json")
+    withdrawn = guardianship.post(
+        f"/api/v1/children/{child.pk}/consents/{given.json()['id']}/withdraw/",
+        {"on": ago(1).isoformat()},
+        format="json",
+    )
+    for refused in (ground, again, withdrawn):
+        assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "child_died", refused.json()
+    login(client, users["guardianship"])
+    page = client.get(f"/children/{child.pk}/").content.decode()
+    assert "its grounds and consents are no longer recorded or withdrawn" in page
+    assert "web-child-consent" not in page and f'action="/children/{child.pk}/consents/"' not in page
+    assert f'action="/children/{child.pk}/grounds/"' not in page
