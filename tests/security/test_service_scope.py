@@ -48,6 +48,7 @@ INTERNAL = {
     "deregister_adopted",
     "seal_identity",
     "record_historical_adoption",
+    "close_cases_of_a_child_who_died",  # in the transaction of registry.services.deregister (a death)
     "create_reminders",
     "close_reminders",
     "send_reminder_emails",
