@@ -31,11 +31,11 @@ from adoption.models import Adoption, Decision
 from core import copying
 from core.batching import batched
 from core.countries import KZ
-from core.dates import ADULTHOOD, is_minor, latest_birth_of_age, today
+from core.dates import ADULTHOOD, latest_birth_of_age, today
 from core.deadlines import follows_policy, realign_pairs, reminded, reminded_pairs, reminder_kind, reopen
 from core.models import ConsularPost, Policy, Reminder
 from core.services import create_reminders
-from registry.models import Child
+from registry.models import Child, DeregistrationReason
 
 from . import rules
 from .models import ConsularRegistration, Departure, MonitoringReport
@@ -136,6 +136,8 @@ def _follow_reports(adoptions, on: datetime.date) -> Counter:
             "decision__in_force_on",
             "decision__case__receiving_country",
             "monitoring_next_due",
+            "child__deregistration_reason",
+            "child__deregistered_on",
         )
     )
     children = [child_id for _, child_id, *_ in batch]
@@ -144,10 +146,12 @@ def _follow_reports(adoptions, on: datetime.date) -> Counter:
     post_of = _posts(children)
     due, kept = [], []
     owed: dict[int, set[datetime.date]] = {child_id: set() for child_id in children}
-    for adoption_id, child_id, birth_date, in_force_on, country, next_due in batch:
+    for adoption_id, child_id, birth_date, in_force_on, country, next_due, reason, deregistered_on in batch:
         assert in_force_on is not None  # `abroad` holds adoptions in force
-        dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule)
-        for due_on in dues if is_minor(birth_date, on) else ():  # an adult is reminded of no report
+        died = rules.died_on(reason, deregistered_on)
+        dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule, died=died)
+        # an adult is reminded of no report, nor is anyone of a child who died
+        for due_on in dues if rules.followed_on(birth_date, died, on) else ():
             if due_on <= overdue_through and (child_id, due_on) not in received:
                 owed[child_id].add(due_on + grace)
             if (
@@ -213,7 +217,7 @@ def settle_follow_up(on: datetime.date | None = None) -> int:
     at_home = unsettled.filter(case__receiving_country="").update(follow_up_settled=True)
     abroad = (  # each open step an anti-join (OR-ed, they were a subplan per decision)
         unsettled.exclude(case__receiving_country="")
-        .exclude(Exists(of_minors(adoptions, on).exclude(Exists(departed))))
+        .exclude(Exists(followed(adoptions, on).exclude(Exists(departed))))
         .exclude(Exists(registrations_pending(adoptions, on)))
         .exclude(Exists(certificates_pending(Decision.objects.filter(pk=OuterRef("pk")))))
         .values_list("pk", flat=True)
@@ -224,10 +228,10 @@ def settle_follow_up(on: datetime.date | None = None) -> int:
 
 
 def _close_reminders_of_adults(on: datetime.date) -> None:
-    """The follow-up ends at 18: a registration or report reminder still open when the child comes
-    of age asks nothing of anyone any more; it is done (by no one: the system). One statement on
-    the open reminders (`done_at` is indexed), each child by its key."""
-    adults = Child.objects.filter(birth_date__lte=latest_birth_of_age(on, ADULTHOOD)).values("pk")
+    """The follow-up ends at 18 (or at the child's death): a registration or report reminder still
+    open when the child comes of age asks nothing of anyone any more; it is done (by no one: the
+    system). One statement on the open reminders (`done_at` is indexed), each child by its key."""
+    adults = Child.objects.filter(Q(birth_date__lte=latest_birth_of_age(on, ADULTHOOD)) | died_by(on)).values("pk")
     Reminder.objects.filter(
         kind__in=(REGISTRATION_REMINDER, MONITORING_REMINDER),
         subject_type="child",
@@ -243,7 +247,7 @@ def reopen_reminders_of_minor(child: Child, on: datetime.date | None = None) -> 
     that report is not received. The sweep makes a reminder once per date (it would never make
     them anew). A reminder a user marked done stays done; one reopened is e-mailed again."""
     on = on or today()
-    if not is_minor(child.birth_date, on):
+    if not rules.followed_on(child.birth_date, rules.died_on(child.deregistration_reason, child.deregistered_on), on):
         return
     adoptions = in_force_abroad(Adoption.objects.filter(child=child))
     if not adoptions.exists():
@@ -261,9 +265,15 @@ def in_force_abroad(adoptions):
     return adoptions.filter(decision__in_force_on__isnull=False).exclude(decision__case__receiving_country="")
 
 
-def of_minors(adoptions, on: datetime.date):
-    """`adoptions` of a child still under 18 on `on`."""
-    return adoptions.filter(child__birth_date__gt=latest_birth_of_age(on, ADULTHOOD))
+def followed(adoptions, on: datetime.date):
+    """`adoptions` of a child the follow-up still asks anything of on `on`: under 18 and alive
+    (`rules.followed_on`)."""
+    return adoptions.filter(child__birth_date__gt=latest_birth_of_age(on, ADULTHOOD)).exclude(died_by(on, "child__"))
+
+
+def died_by(on: datetime.date, prefix: str = "") -> Q:
+    """Of a child who died on or before `on` (its last deregistration: registry's record)."""
+    return Q(**{f"{prefix}deregistration_reason": DeregistrationReason.DIED, f"{prefix}deregistered_on__lte": on})
 
 
 @follows_policy(REGISTRATION_REMINDER)
@@ -283,7 +293,7 @@ def registrations_pending(adoptions, on: datetime.date):
     """`adoptions` of a child who is a KZ citizen (§11.19: the consular register is for them), under
     18 on `on`, and on no consular register."""
     return (
-        of_minors(adoptions, on)
+        followed(adoptions, on)
         .filter(child__citizenship=KZ)
         .exclude(Exists(ConsularRegistration.objects.filter(child=OuterRef("child"))))
     )
@@ -312,7 +322,7 @@ def stamps_pending(adoptions, on: datetime.date, *, post: int | None = None):
         registered = registered.filter(post=post)
     stamped = ConsularRegistration.objects.filter(child=OuterRef("child"), passport_stamped_on__isnull=False)
     return (
-        of_minors(adoptions, on)
+        followed(adoptions, on)
         .filter(Exists(registered))
         .exclude(Exists(stamped))
         .exclude(Exists(Departure.objects.filter(child=OuterRef("child"))))
@@ -324,7 +334,7 @@ def departures_pending(adoptions, on: datetime.date):
     register, the passport stamped: ¶61, RULES §7) and whose departure is not recorded."""
     stamped = ConsularRegistration.objects.filter(child=OuterRef("child"), passport_stamped_on__isnull=False)
     return (
-        of_minors(adoptions, on)
+        followed(adoptions, on)
         .filter(Exists(stamped))
         .exclude(Exists(Departure.objects.filter(child=OuterRef("child"))))
     )

@@ -4,23 +4,38 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core.dates import ADULTHOOD, add_months, reaches_age_on
+from core.dates import ADULTHOOD, add_months, is_minor, reaches_age_on
+from registry.models import DeregistrationReason
 
 RECEIVED, LATE, MISSING, UPCOMING = "received", "late", "missing", "upcoming"
 UNREGISTERED_AFTER_DAYS = 180  # RULES §7: the ministry's unregistered-children safeguard
 
 
+def died_on(deregistration_reason: str, deregistered_on: date | None) -> date | None:
+    """The day the child died, from its record (a death is its last deregistration), if it did."""
+    return deregistered_on if deregistration_reason == DeregistrationReason.DIED else None
+
+
+def followed_on(birth_date: date, died: date | None, on: date) -> bool:
+    """Whether the follow-up abroad still asks anything of the child on `on`: it ends at 18, or
+    at the child's death (`deadlines.followed` in SQL)."""
+    return is_minor(birth_date, on) and (died is None or on < died)
+
+
 def monitoring_due_dates(
-    in_force_on: date, birth_date: date, schedule: dict, *, until: date | None = None
+    in_force_on: date, birth_date: date, schedule: dict, *, until: date | None = None, died: date | None = None
 ) -> list[date]:
     """Due dates of the reports: every `first_every_months` for `first_years` years after
-    entry into force, then every `then_every_months`, while the child is under 18
-    (with `until`: only those on or before it; the dates come in increasing order).
+    entry into force, then every `then_every_months`, while the child is under 18 and alive
+    (`died`: the reports due from the day of the death on are not asked; with `until`: only those
+    on or before it; the dates come in increasing order).
 
     Each date is counted from `in_force_on` (or from the end of the first period), never
     from the previous due date, so month-end clamping does not drift.
     """
     adulthood = reaches_age_on(birth_date, ADULTHOOD)
+    if died is not None:
+        adulthood = min(adulthood, died)
     if until is not None:
         adulthood = min(adulthood, until + timedelta(days=1))  # stop after `until`, as at 18
     first_end = add_months(in_force_on, 12 * schedule["first_years"])

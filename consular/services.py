@@ -30,6 +30,7 @@ from core.errors import (
 )
 from core.models import ConsularPost, Policy, Role, User
 from core.services import close_reminders
+from registry import services as registry_services
 from registry.models import Child
 
 from . import rules
@@ -61,6 +62,21 @@ def country_of_residence(child: Child, adoption: Adoption) -> str:
     return departure.residence_country if departure else adoption.decision.case.receiving_country
 
 
+def not_after_death(child: Child, field: str, on: datetime.date | None, errors: list[FieldError]) -> None:
+    """A step of the follow-up dated after the child's death is refused (`record_death`); one dated
+    before it is a late entry of what happened, and is kept."""
+    died = rules.died_on(child.deregistration_reason, child.deregistered_on)
+    if died is not None and on is not None and on > died:
+        errors.append(
+            FieldError(
+                field,
+                "after_death",
+                _("The child died on %(date)s: nothing of its follow-up is dated after that day.")
+                % {"date": in_text(died)},
+            )
+        )
+
+
 @for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child", "post"))
 @transaction.atomic
 def register_child(
@@ -78,6 +94,8 @@ def register_child(
     errors: list[FieldError] = []
     not_future("registered_on", registered_on, errors)
     not_future("passport_stamped_on", passport_stamped_on, errors)
+    not_after_death(child, "registered_on", registered_on, errors)
+    not_after_death(child, "passport_stamped_on", passport_stamped_on, errors)
     if not historical:
         adoption = foreign_adoption_of(child)
         if adoption is None:
@@ -158,6 +176,7 @@ def transfer_registration(
         raise ConflictError("registration", "already_ended", _("This registration has already ended."))
     errors: list[FieldError] = []
     not_future("registered_on", registered_on, errors)
+    not_after_death(old.child, "registered_on", registered_on, errors)
     if registered_on < old.registered_on:
         errors.append(
             FieldError(
@@ -191,9 +210,10 @@ def transfer_registration(
 def stamp_passport(
     *, actor: User | None, registration: ConsularRegistration, on: datetime.date
 ) -> ConsularRegistration:
-    registration = ConsularRegistration.objects.select_for_update().get(pk=registration.pk)
+    registration = ConsularRegistration.objects.select_for_update().select_related("child").get(pk=registration.pk)
     errors: list[FieldError] = []
     not_future("passport_stamped_on", on, errors)
+    not_after_death(registration.child, "passport_stamped_on", on, errors)
     if on < registration.registered_on:
         errors.append(
             FieldError(
@@ -256,6 +276,7 @@ def record_departure(
         )
     not_future("departed_on", departed_on, errors)
     not_future("exit_permission_on", exit_permission_on, errors)
+    not_after_death(child, "departed_on", departed_on, errors)
     if exit_permission_on and departed_on < exit_permission_on:
         errors.append(
             FieldError("departed_on", "before_exit_permission", _("The child cannot leave before the exit permission."))
@@ -321,7 +342,8 @@ def schedule_for(child: Child, adoption: Adoption, *, on: datetime.date | None =
     if in_force_on is None:  # granted, not yet in force: nothing is scheduled
         return []
     received = {r.due_on: r for r in child.monitoring_reports.all()}
-    return _schedule(child.pk, child.birth_date, in_force_on, received, Policy.on(on), on)
+    died = rules.died_on(child.deregistration_reason, child.deregistered_on)
+    return _schedule(child.pk, child.birth_date, in_force_on, received, Policy.on(on), on, died)
 
 
 def _schedule(
@@ -331,9 +353,10 @@ def _schedule(
     received: dict[datetime.date, MonitoringReport],
     policy: Policy,
     on: datetime.date,
+    died: datetime.date | None,
 ) -> list[dict]:
     out = []
-    for due in rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule):
+    for due in rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule, died=died):
         report = received.get(due)
         out.append(
             {
@@ -367,7 +390,7 @@ def schedules(
         children.select_related(None)
         .prefetch_related(None)
         .order_by("pk")
-        .values_list("pk", "birth_date", "adoption__decision__in_force_on")
+        .values_list("pk", "birth_date", "adoption__decision__in_force_on", "deregistration_reason", "deregistered_on")
     )
     found: list[dict] = []
     last, batch_size = after, max(1, size // 8)  # about a dozen entries a child: a first batch fills a page
@@ -375,9 +398,10 @@ def schedules(
         received: dict[int, dict[datetime.date, MonitoringReport]] = defaultdict(dict)
         for report in MonitoringReport.objects.filter(child_id__in=[row[0] for row in batch]):
             received[report.child_id][report.due_on] = report
-        for child_id, birth_date, in_force_on in batch:
+        for child_id, birth_date, in_force_on, reason, deregistered_on in batch:
             assert in_force_on is not None  # children adopted abroad, in force (adopted_children_for)
-            entries = _schedule(child_id, birth_date, in_force_on, received[child_id], policy, on)
+            died = rules.died_on(reason, deregistered_on)
+            entries = _schedule(child_id, birth_date, in_force_on, received[child_id], policy, on, died)
             found += [e for e in entries if status is None or e["status"] == status]
             last = child_id
             if len(found) >= size:
@@ -448,7 +472,10 @@ def record_monitoring_report(
     in_force_on = adoption.decision.in_force_on
     assert in_force_on is not None  # foreign_adoption_of returns adoptions in force
     errors: list[FieldError] = []
-    if due_on not in rules.monitoring_due_dates(in_force_on, child.birth_date, Policy.current().monitoring_schedule):
+    died = rules.died_on(child.deregistration_reason, child.deregistered_on)
+    if due_on not in rules.monitoring_due_dates(
+        in_force_on, child.birth_date, Policy.current().monitoring_schedule, died=died
+    ):
         errors.append(
             FieldError("due_on", "not_scheduled", _("No report is due on this date; see the child's schedule."))
         )
@@ -491,3 +518,64 @@ def record_monitoring_report(
         detail=monitoring_detail(due_on),
     )
     return report
+
+
+@for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child",))
+@transaction.atomic
+def record_death(*, actor: User | None, child: Child, died_on: datetime.date) -> Child:
+    """A child adopted abroad died, as its post (or the ministry) learnt: the follow-up ends. No
+    consular registration, stamp or departure is asked any more, the reports due from the day
+    of the death are not asked, and those missed before are not asked either (as at 18); the
+    reminders of them are done. The death is a deregistration of the child's record, after its
+    adoption's (`registry.services.record_death_after_adoption`)."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    adoption = foreign_adoption_of(child)
+    if adoption is None:
+        raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force."))
+    if not may_record_report(actor, active_post(child, adoption)):
+        raise Forbidden(
+            None, "not_your_post", _("A death is recorded by the post where the child is registered, or the ministry.")
+        )
+    died = rules.died_on(child.deregistration_reason, child.deregistered_on)
+    if died is not None:
+        raise ConflictError(
+            "died_on",
+            "already_recorded",
+            _("The child's death on %(date)s is already recorded.") % {"date": in_text(died)},
+        )
+    in_force_on = adoption.decision.in_force_on
+    assert in_force_on is not None  # foreign_adoption_of returns adoptions in force
+    errors: list[FieldError] = []
+    not_future("died_on", died_on, errors)
+    if died_on < in_force_on:
+        errors.append(
+            FieldError(
+                "died_on",
+                "before_in_force",
+                _("The adoption entered into force on %(date)s: the follow-up abroad begins then.")
+                % {"date": in_text(in_force_on)},
+            )
+        )
+    registrations = ConsularRegistration.objects.filter(child=child)
+    steps = [
+        *registrations.values_list("registered_on", flat=True),
+        *registrations.values_list("passport_stamped_on", flat=True),
+        *Departure.objects.filter(child=child).values_list("departed_on", flat=True),
+    ]
+    alive_on = max((on for on in steps if on is not None), default=None)
+    if alive_on is not None and died_on < alive_on:
+        errors.append(
+            FieldError(
+                "died_on",
+                "before_last_step",
+                _("The follow-up records the child alive on %(date)s (its consular registration or departure).")
+                % {"date": in_text(alive_on)},
+            )
+        )
+    raise_errors(errors)
+    registry_services.record_death_after_adoption(actor=actor, child=child, on=died_on)
+    close_reminders(
+        kinds=[REGISTRATION_REMINDER, MONITORING_REMINDER], subject_type="child", subject_id=child.pk, actor=actor
+    )
+    child.refresh_from_db()
+    return child

@@ -1,6 +1,6 @@
 """What makes the consular sweep compute an adoption's monitoring schedule afresh
 (`deadlines.recompute_monitoring`): a change of policy (the schedule), a correction of the
-child's birth date (the schedule ends at 18), or a report received or removed (the first one
+child's birth date (the schedule ends at 18) or its death (it ends then), or a report received or removed (the first one
 missing). And what could reopen a step of a settled follow-up (`Decision.follow_up_settled` back
 to False, until `settle_follow_up` looks again): a correction of a country's HC93 dates (the
 certificate), or of a child's citizenship (the consular register is for citizens) or birth date
@@ -26,8 +26,9 @@ def policy_saved(**kwargs) -> None:
 
 @receiver(post_save, sender=Child, dispatch_uid="consular.recompute_schedule_of_child")
 def child_saved(instance: Child, created: bool, update_fields=None, **kwargs) -> None:
+    if not created and (update_fields is None or {"birth_date", "deregistration_reason"} & set(update_fields)):
+        recompute_monitoring(Adoption.objects.filter(child_id=instance.pk))  # (a death ends the schedule too)
     if not created and (update_fields is None or "birth_date" in update_fields):
-        recompute_monitoring(Adoption.objects.filter(child_id=instance.pk))
         reopen_reminders_of_minor(instance)
     if not created and (update_fields is None or {"birth_date", "citizenship"} & set(update_fields)):
         Decision.objects.filter(adoptions__child=instance.pk, follow_up_settled=True).update(follow_up_settled=False)

@@ -33,7 +33,7 @@ from core.permissions import ADOPTED_READERS
 from registry import sealing
 from registry.models import Child
 
-from . import selectors, services
+from . import rules, selectors, services
 
 READERS = ADOPTED_READERS
 WRITERS = (Role.CONSULAR, Role.MINISTRY)
@@ -68,6 +68,14 @@ class TransferForm(Irreversible):
         self.fields["confirm"].label = _(
             "The registration at %(post)s ends on that day: this cannot be undone from this page."
         ) % {"post": registration.post}
+
+
+class DeathForm(Irreversible):
+    confirm_label = _(
+        "I confirm: the child died on this date. Its follow-up ends: no registration, stamp, departure or report "
+        "is asked any more. This is not undone from this page."
+    )
+    died_on = DateField(label=_("Died on"))
 
 
 class StampForm(forms.Form):
@@ -188,12 +196,24 @@ def _unstamped(active):
     return active if active is not None and active.passport_stamped_on is None else None
 
 
-def _page(request, child, status=200, registration_form=None, report_form=None, stamp_form=None, transfer_form=None):
+def _page(
+    request,
+    child,
+    status=200,
+    registration_form=None,
+    report_form=None,
+    stamp_form=None,
+    transfer_form=None,
+    death_form=None,
+):
     schedule = services.schedule_for(child, child.adoption)
+    died = rules.died_on(child.deregistration_reason, child.deregistered_on)
     can_write = request.user.role in WRITERS
+    follows = can_write and died is None  # after the death, nothing of the follow-up is asked
     active = _active(request.user, child)
     anywhere = child.pk in selectors.on_a_consular_register([child.pk])
     default_post = services.active_post(child, child.adoption)
+    may_report = can_write and services.may_record_report(request.user, default_post)
     return render(
         request,
         "consular/child.html",
@@ -205,21 +225,20 @@ def _page(request, child, status=200, registration_form=None, report_form=None, 
             "registered": active is not None,  # the certificate of registration is printed only then
             "elsewhere": anywhere and active is None,  # at a post whose registrations the user does not see
             "registrations": selectors.registrations_for(request.user).filter(child=child).select_related("post"),
+            "died": died,
             "registration_form": registration_form
             or (
                 RegistrationForm(initial={"post": default_post}, user=request.user)
-                if can_write and not anywhere
+                if follows and not anywhere
                 else None
             ),
-            "stamp_form": stamp_form or (StampForm() if can_write and _unstamped(active) else None),
+            "stamp_form": stamp_form or (StampForm() if follows and _unstamped(active) else None),
             "transfer_form": transfer_form
-            or (TransferForm(registration=active) if can_write and active is not None else None),
+            or (TransferForm(registration=active) if follows and active is not None else None),
+            # a report due before the death may still arrive: offered while one is not received
             "report_form": report_form
-            or (
-                ReportForm(schedule=schedule)
-                if can_write and services.may_record_report(request.user, default_post)
-                else None
-            ),
+            or (ReportForm(schedule=schedule) if may_report and any(not e["received_on"] for e in schedule) else None),
+            "death_form": death_form or (DeathForm() if may_report and died is None else None),
         },
         status=status,
     )
@@ -272,6 +291,18 @@ def adopted_child(request, pk):
             raise PermissionDenied
         if "transfer" in request.POST:  # its button's name: it has a number too
             return _transfer(request, child)
+        if "died_on" in request.POST:
+            death_form = DeathForm(request.POST)
+            if death_form.is_valid() and run_service(
+                death_form,
+                services.record_death,
+                actor=request.user,
+                child=child,
+                died_on=death_form.cleaned_data["died_on"],
+            ):
+                messages.success(request, _("The child's death is recorded: its follow-up ends."))
+                return redirect("web-adopted-child", pk=child.pk)
+            return _page(request, child, 400, death_form=death_form)
         if "number" in request.POST:
             form = RegistrationForm(request.POST, user=request.user)
             if form.is_valid() and run_service(

@@ -108,7 +108,7 @@ def monitoring_due(user: User, on: datetime.date, until: datetime.date) -> list[
     or kept under another policy) are computed here in full. At 1,000,000 children the largest
     post followed 8,544 children and computed each schedule on every reading (0.6 s)."""
     policy = Policy.on(on)
-    adopted = deadlines.of_minors(adoptions_of_adopted_children(user), on)  # the reports end at 18
+    adopted = deadlines.followed(adoptions_of_adopted_children(user), on)  # the reports end at 18, or at death
     kept = Q(monitoring_policy=policy, monitoring_first_missing__isnull=False)
     soonest = (  # ids first: their schedule's columns are read for these few (the post's 5,606 at 1,000,000)
         adopted.filter(kept, monitoring_first_missing__lte=until)

@@ -558,7 +558,6 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
 
 
 @for_roles(Role.GUARDIANSHIP, scope=("child",))
-@transaction.atomic
 def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     """Take a child off every register (placed in a family, returned, 18, died) (§2); while a court's
     grant of the child's adoption awaits its entry into force, only for a death. A death also ends
@@ -581,11 +580,7 @@ def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: s
             )
             % {"date": in_text(decided)},
         )
-    entry = _deregister(actor=actor, child=child, on=on, reason=reason)
-    if reason == DeregistrationReason.DIED:
-        for hook in contributions.death_hooks:
-            hook(actor=actor, child=child, on=on)
-    return entry
+    return _deregister(actor=actor, child=child, on=on, reason=reason)
 
 
 def seal_identity(*, actor: User | None, child: Child, on: datetime.date, new_identity: dict | None = None) -> None:
@@ -606,6 +601,12 @@ def seal_identity(*, actor: User | None, child: Child, on: datetime.date, new_id
     audited_update(child, actor=actor, verb=Verb.SEAL_IDENTITY, **changes)
 
 
+def record_death_after_adoption(*, actor: User | None, child: Child, on: datetime.date) -> RegisterEntry:
+    """A child adopted (the decision in force) died: recorded by those who follow it abroad
+    (`consular.services.record_death`), a second deregistration entry after its adoption's."""
+    return _deregister(actor=actor, child=child, on=on, reason=DeregistrationReason.DIED, after_adoption=True)
+
+
 def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -> RegisterEntry:
     """Entry into force of a granted adoption takes the child off the registers (§6), in the
     court's transaction and in the clerk's name. A child already off them (placed with the
@@ -615,12 +616,21 @@ def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -
 
 
 @transaction.atomic
-def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
+def _deregister(
+    *, actor: User | None, child: Child, on: datetime.date, reason: str, after_adoption: bool = False
+) -> RegisterEntry:
+    """A deregistration; a death also ends what the other apps hold open for the child
+    (`contributions.death_hooks`: its cases), in this transaction."""
     child = _locked(child)
-    # a child off the registers for a placement or a return to its parents (not for good) is still
-    # recorded as adopted (by the guardian it was placed with) or dead: a second entry of its history
-    after_a_placement = reason in rules.FINAL_DEREGISTRATIONS and not rules.left_for_good(child)
-    if child.status == ChildStatus.DEREGISTERED and not after_a_placement:
+    if after_adoption:  # an adopted child's death, a second entry of its history
+        second_entry = (
+            reason == DeregistrationReason.DIED and child.deregistration_reason == DeregistrationReason.ADOPTED
+        )
+    else:
+        # a child off the registers for a placement or a return to its parents (not for good) is
+        # still recorded as adopted (by the guardian it was placed with) or dead: a second entry
+        second_entry = reason in rules.FINAL_DEREGISTRATIONS and not rules.left_for_good(child)
+    if child.status == ChildStatus.DEREGISTERED and not second_entry:
         raise ConflictError(
             "on",
             "already_deregistered",
@@ -641,7 +651,7 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
         errors.append(FieldError("reason", "invalid_choice", _("Unknown reason.")))
     if errors:
         raise RuleError.many(errors)
-    return _enter(
+    entry = _enter(
         child=child,
         actor=actor,
         verb=Verb.DEREGISTER,
@@ -654,6 +664,10 @@ def _deregister(*, actor: User | None, child: Child, on: datetime.date, reason: 
         deregistered_on=on,
         deregistration_reason=reason,
     )
+    if reason == DeregistrationReason.DIED:
+        for hook in contributions.death_hooks:
+            hook(actor=actor, child=child, on=on)
+    return entry
 
 
 @for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, scope=("flag",))

@@ -1,3 +1,5 @@
+import datetime
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -9,6 +11,7 @@ from core.audit import note_read
 from core.models import ConsularPost
 from registry import sealing
 
+from .. import rules
 from ..models import ConsularRegistration, Departure, MonitoringReport
 
 
@@ -56,6 +59,10 @@ class TransferSerializer(serializers.Serializer):
 
 class PassportStampSerializer(serializers.Serializer):
     passport_stamped_on = DateField()
+
+
+class DeathSerializer(serializers.Serializer):
+    died_on = DateField()
 
 
 class DepartureSerializer(ModelSerializer):
@@ -168,9 +175,13 @@ class AdoptedChildSerializer(serializers.Serializer):
     departure = serializers.SerializerMethodField()
     consular_registrations = ConsularRegistrationSerializer(many=True)
     sealed = serializers.SerializerMethodField()
+    died_on = serializers.SerializerMethodField(help_text="the day the child died, once recorded: the follow-up ends")
 
     def get_sealed(self, child) -> bool:
         return sealing.is_sealed(child)
+
+    def get_died_on(self, child) -> datetime.date | None:
+        return rules.died_on(child.deregistration_reason, child.deregistered_on)
 
     def to_representation(self, child):
         """The identity through `registry.sealing` (consular posts never unseal; the read is audited)."""

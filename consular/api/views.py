@@ -20,6 +20,7 @@ from .. import selectors, services
 from .serializers import (
     AdoptedChildSerializer,
     ConsularRegistrationSerializer,
+    DeathSerializer,
     DepartureSerializer,
     MonitoringReportSerializer,
     PassportStampSerializer,
@@ -37,11 +38,11 @@ class ConsularScopes(ScopedContextMixin):
         return {"adopted_children": selectors.adopted_children_for(user), "children": children_for(user)}
 
 
-class AdoptedChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AdoptedChildViewSet(ConsularScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Children adopted abroad, decision in force: what a consular post needs to follow them."""
 
     serializer_class = AdoptedChildSerializer
-    permission_classes = [roles(read=READERS)]
+    permission_classes = [roles(Role.CONSULAR, Role.MINISTRY, read=READERS)]
 
     def get_queryset(self):
         qs = selectors.adopted_children_for(self.request.user).order_by("id")  # type: ignore[arg-type]  # signed in
@@ -56,6 +57,15 @@ class AdoptedChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     def retrieve(self, request, *args, **kwargs):
         return Response(AdoptedChildSerializer(self.get_object()).data)
+
+    @extend_schema(request=DeathSerializer, responses={201: AdoptedChildSerializer})
+    @action(detail=True, methods=["post"])
+    def death(self, request, pk=None):
+        """The child's death, as its post (or the ministry) learnt: the follow-up ends."""
+        child = self.get_object()
+        died_on = self.valid(DeathSerializer, service=services.record_death)["died_on"]
+        child = services.record_death(actor=request.user, child=child, died_on=died_on)
+        return Response(AdoptedChildSerializer(child).data, status=status.HTTP_201_CREATED)
 
 
 class ConsularRegistrationViewSet(

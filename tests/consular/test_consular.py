@@ -86,6 +86,7 @@ def test_a_us_post_cannot_see_a_child_adopted_into_the_uk(api, users, district, 
         "departure",
         "consular_registrations",
         "sealed",
+        "died_on",  # the end of the follow-up, which the post itself records
     }
     assert len(detail["adoption"]["adoptive_parents"]) == 2
     # and nothing else of the file

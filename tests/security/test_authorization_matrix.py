@@ -104,6 +104,7 @@ MAY = {
     ("POST", "/api/v1/cases/{id}/departure/"): {G},
     ("GET", "/api/v1/adopted-children/"): ADOPTED_READERS,
     ("GET", "/api/v1/adopted-children/{id}/"): ADOPTED_READERS,
+    ("POST", "/api/v1/adopted-children/{id}/death/"): {K, M},
     ("GET", "/api/v1/consular-registrations/"): ADOPTED_READERS,
     ("POST", "/api/v1/consular-registrations/"): {K, M},
     ("GET", "/api/v1/consular-registrations/{id}/"): ADOPTED_READERS,
