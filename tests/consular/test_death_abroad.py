@@ -3,8 +3,10 @@ could not be recorded at all, and the follow-up asked for ever a consular regist
 departure and a report every six months, then every year, until the child's 18th birthday."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 
 from adoption.models import Adoption, Decision
 from consular import deadlines, rules
@@ -87,6 +89,9 @@ def test_the_post_records_the_death_and_the_follow_up_ends(api, users, district,
     assert not deadlines.followed(adoption, today()).exists() and deadlines.followed(adoption, ago(11)).exists()
     schedule = api(users["consular"]).get("/api/v1/monitoring-reports/", {"child": child.pk}).json()["results"]
     assert schedule and all(datetime.date.fromisoformat(e["due_on"]) < ago(10) for e in schedule)
+    out = io.StringIO()
+    call_command("check_consistency", stdout=out)  # adopted, then dead: one history, consistent
+    assert "consistent" in out.getvalue()
     again = death(post, child, ago(5))
     assert again.status_code == 409 and again.json()["errors"][0]["code"] == "already_recorded"
 

@@ -70,7 +70,7 @@ class Command(BaseCommand):
         )
         problems += [f"child #{a.child_id} adopted (in force) but still on a register" for a in not_deregistered]
         otherwise = Adoption.objects.filter(decision__in_force_on__isnull=False, child__status="deregistered").exclude(
-            child__deregistration_reason="adopted"
+            child__deregistration_reason__in=("adopted", "died")  # (a death abroad is a later entry)
         )
         problems += [f"child #{a.child_id} adopted (in force) but deregistered for another reason" for a in otherwise]
         # a child's death closes its cases and lapses its grant not in force (close_cases_of_a_child_who_died)
