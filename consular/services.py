@@ -356,7 +356,9 @@ def _schedule(
     died: datetime.date | None,
 ) -> list[dict]:
     out = []
-    for due in rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule, died=died):
+    dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule, died=died)
+    # a report received stays in sight when the schedule no longer asks for it (due after a death)
+    for due in sorted({*dues, *received}):
         report = received.get(due)
         out.append(
             {

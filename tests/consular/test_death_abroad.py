@@ -96,6 +96,23 @@ def test_the_post_records_the_death_and_the_follow_up_ends(api, users, district,
     assert again.status_code == 409 and again.json()["errors"][0]["code"] == "already_recorded"
 
 
+def test_a_report_received_stays_in_the_schedule_after_the_death(api, users, district, court):
+    """A report due after the death, received before it was recorded, is still shown (received);
+    the schedule asks for nothing else after the death."""
+    _case, child = adopt_abroad(district, court, in_force_ago=60)
+    post = api(users["consular"])
+    first = add_months(Decision.objects.get(adoptions__child=child).in_force_on, 6)
+    received = post.post(
+        "/api/v1/monitoring-reports/",
+        {"child": child.pk, "due_on": first.isoformat(), "received_on": ago(5).isoformat()},
+        format="json",
+    )
+    assert received.status_code == 201, received.json()
+    assert death(post, child, ago(3)).status_code == 201
+    schedule = post.get("/api/v1/monitoring-reports/", {"child": child.pk}).json()["results"]
+    assert [(e["due_on"], e["status"]) for e in schedule] == [(first.isoformat(), "received")]
+
+
 def test_nothing_of_the_follow_up_is_dated_after_the_death(api, users, district, court, us_post):
     _case, child = adopt_abroad(district, court, in_force_ago=100)
     post = api(users["consular"])
