@@ -101,7 +101,9 @@ def test_a_report_received_stays_in_the_schedule_after_the_death(api, users, dis
     the schedule asks for nothing else after the death."""
     _case, child = adopt_abroad(district, court, in_force_ago=60)
     post = api(users["consular"])
-    first = add_months(Decision.objects.get(adoptions__child=child).in_force_on, 6)
+    in_force_on = Decision.objects.get(adoptions__child=child).in_force_on
+    assert in_force_on is not None
+    first = add_months(in_force_on, 6)
     received = post.post(
         "/api/v1/monitoring-reports/",
         {"child": child.pk, "due_on": first.isoformat(), "received_on": ago(5).isoformat()},
