@@ -131,4 +131,11 @@ def register() -> None:
     extensions.fact_sources.append(SEARCH)
     extensions.registration_hooks.append(on_registration)
     extensions.applicant_scopes.append(families_proposed_to)
-    registry_contributions.child_pages.append((_("Families for the child"), "web-child-matches", MATCH_READERS))
+    registry_contributions.child_pages.append(
+        (
+            _("Families for the child"),
+            "web-child-matches",
+            MATCH_READERS,
+            lambda child: child.register_level is not None,
+        )
+    )  # a child off the registers is proposed to no family (its page would say so, and nothing more)

@@ -13,8 +13,9 @@ consular); each of those apps registers its part here when Django starts (its Ap
   (a consent names applicants);
 - `decision_dates`: the dates courts decided on the child's adoption (a consent is withdrawn
   only until then);
-- `child_pages`: (label, url name, roles) of pages about a child that live in another app (its
-  matches with families); the child's page links to those the reader's role may open;
+- `child_pages`: (label, url name, roles[, shown(child)]) of pages about a child that live in
+  another app (its matches with families, for a child on a register); the child's page links to
+  those the reader's role may open, where `shown`;
 - `death_hooks`: fn(actor, child, on) called in the transaction that records the child's death
   (adoption closes the cases that can no longer lead to the child's adoption).
 """
@@ -41,5 +42,5 @@ def decisions_for(child) -> list:
     return [on for source in decision_dates for on in source(child)]
 
 
-child_pages: list[tuple] = []  # (label, url name taking the child's pk, the roles that may open it)
+child_pages: list[tuple] = []  # (label, url name taking the child's pk, the roles that may open it[, shown])
 death_hooks: list[Callable[..., None]] = []  # fn(actor, child, on) in the transaction recording a death

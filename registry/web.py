@@ -317,7 +317,11 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "died": died and role == Role.GUARDIANSHIP,
         "ground_confirm": WithdrawGroundForm.confirm_label,
         "renamed": sealing.renamed(child),
-        "child_pages": [(label, url) for label, url, roles in contributions.child_pages if role in roles],
+        "child_pages": [
+            (label, url)
+            for label, url, roles, *shown in contributions.child_pages
+            if role in roles and all(s(child) for s in shown)
+        ],
     }
     context["today"] = today()
     context["next_step"] = work.next_step(request.user, child, context["today"])

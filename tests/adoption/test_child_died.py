@@ -190,7 +190,9 @@ def test_a_child_placed_under_guardianship_is_recorded_dead_and_its_guardians_ca
     assert history == [("deregistered", "guardianship", ago(30)), ("deregistered", "died", ago(30))]
     guardians_case.refresh_from_db()
     assert (guardians_case.closed_reason, guardians_case.closed_on) == ("child_died", ago(20))
-    assert 'id="dereg"' not in client.get(f"/children/{child.pk}/").content.decode()  # dead: nothing more
+    page = client.get(f"/children/{child.pk}/").content.decode()
+    assert 'id="dereg"' not in page  # dead: nothing more
+    assert "Families for the child" not in page  # proposed to no family
     twice = dies(api, users, child, ago(1))
     assert twice.status_code == 409 and twice.json()["errors"][0]["code"] == "already_deregistered"
 
