@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django import forms
@@ -34,6 +35,9 @@ from registry import sealing
 from registry.models import Child
 
 from . import rules, selectors, services
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a message translated when shown
 
 READERS = ADOPTED_READERS
 WRITERS = (Role.CONSULAR, Role.MINISTRY)
@@ -283,6 +287,16 @@ def report_file(request, pk, report_id):
     return FileResponse(handle, as_attachment=True, filename=name)
 
 
+def _posted(request, child, form_name: str, form, service, args, done: StrOrPromise):
+    """One of the child's page's forms posted: `service` run with `args(form)` once the form is
+    valid (a refusal shown at its fields), then back to the page with `done`; else the page again
+    (400) with the form and its errors."""
+    if form.is_valid() and run_service(form, service, actor=request.user, **args(form)):
+        messages.success(request, done)
+        return redirect("web-adopted-child", pk=child.pk)
+    return _page(request, child, 400, **{form_name: form})
+
+
 @login_required
 def adopted_child(request, pk):
     child = _child(request, pk)
@@ -292,46 +306,46 @@ def adopted_child(request, pk):
         if "transfer" in request.POST:  # its button's name: it has a number too
             return _transfer(request, child)
         if "died_on" in request.POST:
-            death_form = DeathForm(request.POST)
-            if death_form.is_valid() and run_service(
-                death_form,
+            return _posted(
+                request,
+                child,
+                "death_form",
+                DeathForm(request.POST),
                 services.record_death,
-                actor=request.user,
-                child=child,
-                died_on=death_form.cleaned_data["died_on"],
-            ):
-                messages.success(request, _("The child's death is recorded: its follow-up ends."))
-                return redirect("web-adopted-child", pk=child.pk)
-            return _page(request, child, 400, death_form=death_form)
+                lambda form: {"child": child, "died_on": form.cleaned_data["died_on"]},
+                _("The child's death is recorded: its follow-up ends."),
+            )
         if "number" in request.POST:
-            form = RegistrationForm(request.POST, user=request.user)
-            if form.is_valid() and run_service(
-                form, services.register_child, actor=request.user, child=child, **form.cleaned_data
-            ):
-                messages.success(request, _("The child is on the consular register."))
-                return redirect("web-adopted-child", pk=child.pk)
-            return _page(request, child, 400, registration_form=form)
+            return _posted(
+                request,
+                child,
+                "registration_form",
+                RegistrationForm(request.POST, user=request.user),
+                services.register_child,
+                lambda form: {"child": child, **form.cleaned_data},
+                _("The child is on the consular register."),
+            )
         if "passport_stamped_on" in request.POST:
             registration = _unstamped(_active(request.user, child))
             if registration is None:  # stamped meanwhile, or ended by a transfer: the page says what is
                 messages.error(request, _("No consular registration of the child waits for the passport stamp."))
                 return redirect("web-adopted-child", pk=child.pk)
-            stamp_form = StampForm(request.POST)
-            if stamp_form.is_valid() and run_service(
-                stamp_form,
+            return _posted(
+                request,
+                child,
+                "stamp_form",
+                StampForm(request.POST),
                 services.stamp_passport,
-                actor=request.user,
-                registration=registration,
-                on=stamp_form.cleaned_data["passport_stamped_on"],
-            ):
-                messages.success(request, _("The passport stamp is recorded."))
-                return redirect("web-adopted-child", pk=child.pk)
-            return _page(request, child, 400, stamp_form=stamp_form)
-        report_form = ReportForm(request.POST, request.FILES, schedule=services.schedule_for(child, child.adoption))
-        if report_form.is_valid() and run_service(
-            report_form, services.record_monitoring_report, actor=request.user, child=child, **report_form.cleaned_data
-        ):
-            messages.success(request, _("Monitoring report recorded."))
-            return redirect("web-adopted-child", pk=child.pk)
-        return _page(request, child, 400, report_form=report_form)
+                lambda form: {"registration": registration, "on": form.cleaned_data["passport_stamped_on"]},
+                _("The passport stamp is recorded."),
+            )
+        return _posted(
+            request,
+            child,
+            "report_form",
+            ReportForm(request.POST, request.FILES, schedule=services.schedule_for(child, child.adoption)),
+            services.record_monitoring_report,
+            lambda form: {"child": child, **form.cleaned_data},
+            _("Monitoring report recorded."),
+        )
     return _page(request, child)
