@@ -5,9 +5,9 @@ database, so idempotent (a reminder is one kind, subject and due date):
   `consular_registration_days` with no consular registration;
 - monitoring_report_overdue, to the post: a report `monitoring_grace_days` late.
 
-The follow-up is of children: one who has turned 18 is no longer due on a consular register, to
-leave, or to report on (the schedule of reports ends at 18, and a report missed before is no
-longer asked for). The ministry's report of unregistered children still counts every adoption
+The follow-up is of children: one who has turned 18, or who died, is no longer due on a consular
+register, to leave, or to report on (the schedule of reports ends at 18 or at the death, and a
+report missed before is no longer asked for: `followed`). The ministry's report of unregistered children still counts every adoption
 abroad never registered, and the reports' statuses stay what they were (missing).
 
 It also settles, on its own beat (`SETTLE_EVERY_SECONDS`), the decisions whose follow-up before
@@ -290,8 +290,8 @@ def owed_registration(policy: Policy, on: datetime.date):
 
 
 def registrations_pending(adoptions, on: datetime.date):
-    """`adoptions` of a child who is a KZ citizen (§11.19: the consular register is for them), under
-    18 on `on`, and on no consular register."""
+    """`adoptions` of a child who is a KZ citizen (§11.19: the consular register is for them),
+    followed on `on` (under 18 and alive), and on no consular register."""
     return (
         followed(adoptions, on)
         .filter(child__citizenship=KZ)
