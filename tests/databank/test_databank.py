@@ -261,6 +261,21 @@ def test_the_no_answer_reminder_is_answered_by_the_next_proposal_or_by_the_child
 
 
 @pytest.mark.django_db
+def test_no_one_is_asked_to_propose_a_child_whose_adoption_was_granted(district, court):
+    """A family did not answer a proposal of a child whom a court then gave in adoption to
+    another: the proposal lapses, and the district is not asked to propose the child to the next
+    family (a proposal is refused: adoption_granted). Until session 45 it was."""
+    _case, granted = adopt_abroad(district, court, in_force=False)
+    family_ = registered_family(district, last_name="Silent")  # (registered before, it would have come first)
+    Proposal.objects.create(child=granted, applicant=family_, proposed_on=ago(12))  # still pending
+    waiting = make_child(district, last_name="Wait")
+    databank_services.propose(actor=None, child=waiting, applicant=family_, proposed_on=ago(12))
+    assert deadlines.sweep_proposals(on=ago(0)) == {"no_answer": 1}
+    assert Proposal.objects.get(child=granted).answer == "no_answer"
+    assert list(Reminder.objects.filter(kind="proposal_no_answer").values_list("subject_id", flat=True)) == [waiting.pk]
+
+
+@pytest.mark.django_db
 def test_the_no_answer_reminders_answered_before_proposing_closed_them_are_closed_by_the_migration(district):
     """A database of session 30: the migration closes the reminders of a child proposed to another
     family since, or off the registers, and only those."""
