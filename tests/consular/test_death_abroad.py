@@ -152,5 +152,6 @@ def test_the_post_sees_and_records_the_death_on_the_childs_page(client, users, d
     page = done.content.decode()
     assert "its follow-up ended" in page
     assert 'id="death"' not in page and 'id="register"' not in page and 'id="stamp"' not in page
+    assert "No report is due." in page  # it died before the first was due
     listed = client.get("/adopted/").content.decode()
     assert "died" in listed.split(f'/adopted/{child.pk}/"')[1].split("</td>")[0]
