@@ -35,7 +35,7 @@ from core.dates import ADULTHOOD, latest_birth_of_age, today
 from core.deadlines import follows_policy, realign_pairs, reminded, reminded_pairs, reminder_kind, reopen
 from core.models import ConsularPost, Policy, Reminder
 from core.services import create_reminders
-from registry.models import Child, DeregistrationReason
+from registry.models import Child, DeregistrationReason, death_of
 
 from . import rules
 from .models import ConsularRegistration, Departure, MonitoringReport
@@ -148,7 +148,7 @@ def _follow_reports(adoptions, on: datetime.date) -> Counter:
     owed: dict[int, set[datetime.date]] = {child_id: set() for child_id in children}
     for adoption_id, child_id, birth_date, in_force_on, country, next_due, reason, deregistered_on in batch:
         assert in_force_on is not None  # `abroad` holds adoptions in force
-        died = rules.died_on(reason, deregistered_on)
+        died = death_of(reason, deregistered_on)
         dues = rules.monitoring_due_dates(in_force_on, birth_date, policy.monitoring_schedule, died=died)
         # an adult is reminded of no report, nor is anyone of a child who died
         for due_on in dues if rules.followed_on(birth_date, died, on) else ():
@@ -247,7 +247,7 @@ def reopen_reminders_of_minor(child: Child, on: datetime.date | None = None) -> 
     that report is not received. The sweep makes a reminder once per date (it would never make
     them anew). A reminder a user marked done stays done; one reopened is e-mailed again."""
     on = on or today()
-    if not rules.followed_on(child.birth_date, rules.died_on(child.deregistration_reason, child.deregistered_on), on):
+    if not rules.followed_on(child.birth_date, child.died_on, on):
         return
     adoptions = in_force_abroad(Adoption.objects.filter(child=child))
     if not adoptions.exists():

@@ -5,15 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core.dates import ADULTHOOD, add_months, is_minor, reaches_age_on
-from registry.models import DeregistrationReason
 
 RECEIVED, LATE, MISSING, UPCOMING = "received", "late", "missing", "upcoming"
 UNREGISTERED_AFTER_DAYS = 180  # RULES §7: the ministry's unregistered-children safeguard
-
-
-def died_on(deregistration_reason: str, deregistered_on: date | None) -> date | None:
-    """The day the child died, from its record (a death is its last deregistration), if it did."""
-    return deregistered_on if deregistration_reason == DeregistrationReason.DIED else None
 
 
 def followed_on(birth_date: date, died: date | None, on: date) -> bool:

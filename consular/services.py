@@ -31,7 +31,7 @@ from core.errors import (
 from core.models import ConsularPost, Policy, Role, User
 from core.services import close_reminders
 from registry import services as registry_services
-from registry.models import Child
+from registry.models import Child, death_of
 
 from . import rules
 from .deadlines import MONITORING_REMINDER, REGISTRATION_REMINDER, monitoring_detail
@@ -65,7 +65,7 @@ def country_of_residence(child: Child, adoption: Adoption) -> str:
 def not_after_death(child: Child, field: str, on: datetime.date | None, errors: list[FieldError]) -> None:
     """A step of the follow-up dated after the child's death is refused (`record_death`); one dated
     before it is a late entry of what happened, and is kept."""
-    died = rules.died_on(child.deregistration_reason, child.deregistered_on)
+    died = child.died_on
     if died is not None and on is not None and on > died:
         errors.append(
             FieldError(
@@ -342,8 +342,7 @@ def schedule_for(child: Child, adoption: Adoption, *, on: datetime.date | None =
     if in_force_on is None:  # granted, not yet in force: nothing is scheduled
         return []
     received = {r.due_on: r for r in child.monitoring_reports.all()}
-    died = rules.died_on(child.deregistration_reason, child.deregistered_on)
-    return _schedule(child.pk, child.birth_date, in_force_on, received, Policy.on(on), on, died)
+    return _schedule(child.pk, child.birth_date, in_force_on, received, Policy.on(on), on, child.died_on)
 
 
 def _schedule(
@@ -402,7 +401,7 @@ def schedules(
             received[report.child_id][report.due_on] = report
         for child_id, birth_date, in_force_on, reason, deregistered_on in batch:
             assert in_force_on is not None  # children adopted abroad, in force (adopted_children_for)
-            died = rules.died_on(reason, deregistered_on)
+            died = death_of(reason, deregistered_on)
             entries = _schedule(child_id, birth_date, in_force_on, received[child_id], policy, on, died)
             found += [e for e in entries if status is None or e["status"] == status]
             last = child_id
@@ -474,9 +473,8 @@ def record_monitoring_report(
     in_force_on = adoption.decision.in_force_on
     assert in_force_on is not None  # foreign_adoption_of returns adoptions in force
     errors: list[FieldError] = []
-    died = rules.died_on(child.deregistration_reason, child.deregistered_on)
     if due_on not in rules.monitoring_due_dates(
-        in_force_on, child.birth_date, Policy.current().monitoring_schedule, died=died
+        in_force_on, child.birth_date, Policy.current().monitoring_schedule, died=child.died_on
     ):
         errors.append(
             FieldError("due_on", "not_scheduled", _("No report is due on this date; see the child's schedule."))
@@ -538,7 +536,7 @@ def record_death(*, actor: User | None, child: Child, died_on: datetime.date) ->
         raise Forbidden(
             None, "not_your_post", _("A death is recorded by the post where the child is registered, or the ministry.")
         )
-    died = rules.died_on(child.deregistration_reason, child.deregistered_on)
+    died = child.died_on
     if died is not None:
         raise ConflictError(
             "died_on",

@@ -34,7 +34,7 @@ from core.permissions import ADOPTED_READERS
 from registry import sealing
 from registry.models import Child
 
-from . import rules, selectors, services
+from . import selectors, services
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a message translated when shown
@@ -211,7 +211,7 @@ def _page(
     death_form=None,
 ):
     schedule = services.schedule_for(child, child.adoption)
-    died = rules.died_on(child.deregistration_reason, child.deregistered_on)
+    died = child.died_on
     can_write = request.user.role in WRITERS
     follows = can_write and died is None  # after the death, nothing of the follow-up is asked
     active = _active(request.user, child)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
@@ -34,6 +36,12 @@ class DeregistrationReason(models.TextChoices):
     RETURNED_TO_PARENTS = "returned_to_parents", _("returned to parents")
     CAME_OF_AGE = "came_of_age", _("turned 18")
     DIED = "died", _("died")
+
+
+def death_of(deregistration_reason: str, deregistered_on: datetime.date | None) -> datetime.date | None:
+    """The day a child died, from its record (a death is its last deregistration), if it did: for
+    rows read as values; a Child answers `died_on`."""
+    return deregistered_on if deregistration_reason == DeregistrationReason.DIED else None
 
 
 class ChildStatus(models.TextChoices):
@@ -122,6 +130,10 @@ class Child(models.Model):
 
     def __str__(self):
         return f"child #{self.pk}"  # never a name: __str__ ends up in logs
+
+    @property
+    def died_on(self) -> datetime.date | None:
+        return death_of(self.deregistration_reason, self.deregistered_on)
 
     @property
     def status_shown(self) -> str:

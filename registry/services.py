@@ -356,19 +356,19 @@ def decided_on(child: Child) -> datetime.date | None:
 def _after_decision(child: Child, field: str, message: str) -> list[FieldError]:
     """The grounds and consents are closed once a court granted the child's adoption (`message`
     says which), or once the child died (nothing is decided of its adoption any more)."""
-    if child.deregistration_reason == DeregistrationReason.DIED:
+    if child.died_on is not None:
         return [_died(child, field)]
     decided = decided_on(child)
     return [FieldError(field, "after_decision", message % {"date": in_text(decided)})] if decided else []
 
 
 def _died(child: Child, field: str) -> FieldError:
-    assert child.deregistered_on is not None  # (a death is a deregistration)
+    assert child.died_on is not None
     return FieldError(
         field,
         "child_died",
         _("The child died on %(date)s: its grounds and consents are no longer recorded or withdrawn.")
-        % {"date": in_text(child.deregistered_on)},
+        % {"date": in_text(child.died_on)},
     )
 
 
@@ -801,7 +801,7 @@ def withdraw_parental_consent(
     if on < consent.given_on:
         errors.append(FieldError("on", "before_given", _("Consent cannot be withdrawn before it was given.")))
     decided = [d for d in contributions.decisions_for(consent.child) if d < on]
-    if consent.child.deregistration_reason == DeregistrationReason.DIED:
+    if consent.child.died_on is not None:
         errors.append(_died(consent.child, "on"))
     elif decided:
         errors.append(

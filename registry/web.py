@@ -275,7 +275,7 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
     may_place = level is not None and child.register_level == below[level] and not left_for_good(child)
     # the grounds and consents a court decided on stand as they stood (services.decided_on)
     decided_on = services.decided_on(child) if role == Role.GUARDIANSHIP else None
-    died = child.deregistration_reason == DeregistrationReason.DIED
+    died = child.died_on is not None
     keeps_record = role == Role.GUARDIANSHIP and decided_on is None and not died  # (services._after_decision)
     # off the registers, not for good (a placement, a return to its parents): its death is still recorded
     off_registers = child.status == ChildStatus.DEREGISTERED and not left_for_good(child)

@@ -11,7 +11,6 @@ from core.audit import note_read
 from core.models import ConsularPost
 from registry import sealing
 
-from .. import rules
 from ..models import ConsularRegistration, Departure, MonitoringReport
 
 
@@ -181,7 +180,7 @@ class AdoptedChildSerializer(serializers.Serializer):
         return sealing.is_sealed(child)
 
     def get_died_on(self, child) -> datetime.date | None:
-        return rules.died_on(child.deregistration_reason, child.deregistered_on)
+        return child.died_on
 
     def to_representation(self, child):
         """The identity through `registry.sealing` (consular posts never unseal; the read is audited)."""
