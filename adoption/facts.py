@@ -77,9 +77,11 @@ CONSENTS = "SELECT child_id, given_on, withdrawn_on FROM adoption_consent WHERE 
 SEARCHES = "SELECT completed_on FROM adoption_domesticsearch WHERE case_id = %s ORDER BY completed_on, id"
 OTHER_CASES = """
 SELECT c.id, theirs.child_id, c.category, c.opened_on,
-       (SELECT min(r."on") FROM adoption_referral r WHERE r.case_id = c.id), d.decided_on, d.outcome, c.closed_on
+       (SELECT min(r."on") FROM adoption_referral r WHERE r.case_id = c.id), d.decided_on, d.outcome, c.closed_on,
+       a.filed_on, a.decided_on, a.outcome
 FROM adoption_casechild mine JOIN adoption_casechild theirs ON theirs.child_id = mine.child_id AND theirs.case_id <> mine.case_id
 JOIN adoption_case c ON c.id = theirs.case_id LEFT JOIN adoption_decision d ON d.case_id = c.id
+LEFT JOIN adoption_appeal a ON a.decision_id = d.id
 WHERE mine.case_id = %s ORDER BY c.id, theirs.child_id"""
 
 
@@ -345,8 +347,23 @@ def _load(
             decided_on=decided_on,
             outcome=outcome or "",
             closed_on=closed_on,
+            appeal_filed_on=appeal_filed_on,
+            appeal_decided_on=appeal_decided_on,
+            appeal_outcome=appeal_outcome or "",
         )
-        for case_id, child_id, category, opened_on, referred_on, decided_on, outcome, closed_on in other_rows
+        for (
+            case_id,
+            child_id,
+            category,
+            opened_on,
+            referred_on,
+            decided_on,
+            outcome,
+            closed_on,
+            appeal_filed_on,
+            appeal_decided_on,
+            appeal_outcome,
+        ) in other_rows
     )
     facts = rules.CaseFacts(
         id=case.pk,

@@ -173,7 +173,8 @@ class ConsentFacts:
 
 @dataclass(frozen=True)
 class OtherCaseFacts:
-    """Another case for one of this case's children, with the dates of its stages."""
+    """Another case for one of this case's children, with the dates of its stages, its decision's
+    appeal included (RULES v2 §6: a reversed decision is undone from the appeal's day)."""
 
     id: int
     child_id: int
@@ -183,6 +184,12 @@ class OtherCaseFacts:
     decided_on: date | None = None
     outcome: str = ""
     closed_on: date | None = None
+    appeal_filed_on: date | None = None
+    appeal_decided_on: date | None = None
+    appeal_outcome: str = ""
+
+    def _appeal_reversed_on(self, on: date) -> bool:
+        return self.appeal_outcome == "reversed" and self.appeal_decided_on is not None and self.appeal_decided_on <= on
 
     def open_on(self, on: date) -> bool:
         return (
@@ -192,7 +199,13 @@ class OtherCaseFacts:
         )
 
     def granted_on(self, on: date) -> bool:
-        return self.outcome == "granted" and self.decided_on is not None and self.decided_on <= on
+        """Granted by `on`, and not reversed on appeal by then (a grant reversed frees the child)."""
+        return (
+            self.outcome == "granted"
+            and self.decided_on is not None
+            and self.decided_on <= on
+            and not self._appeal_reversed_on(on)
+        )
 
     def at_court_on(self, on: date) -> bool:
         return self.referred_on is not None and self.referred_on <= on and self.open_on(on) and not self.granted_on(on)

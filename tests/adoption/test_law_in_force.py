@@ -314,6 +314,25 @@ def test_a_reversed_appeal_closes_the_case_and_frees_the_child(api, users, forei
     assert Child.objects.get().status == "registered" and Child.objects.get().sealed_on is None
 
 
+def test_a_child_freed_by_a_reversed_appeal_is_eligible_in_another_case(api, users, foreign_case, court):
+    """The reversed grant no longer competes (NO_COMPETING_ADOPTION): it did before the appeal's day."""
+    g, c = api(users["guardianship"]), api(users["court"])
+    child = foreign_case.child_links.get().child
+    family = [make_applicant(foreign_case.district, last_name="Lee"), make_applicant(foreign_case.district, sex="M")]
+    other = services.open_case(actor=None, children=[child], applicants=family, opened_on=ago(60))
+    complete_file(other, [child], family)
+    assert to_decision(g, c, foreign_case, court, decided=20).status_code == 201
+    found, body = checks(g, other)
+    assert found["NO_COMPETING_ADOPTION"]["status"] == "fail" and body["eligible"] is False  # granted, under appeal
+    appeal = {"filed_on": ago(10).isoformat(), "decided_on": ago(2).isoformat(), "outcome": "reversed"}
+    assert c.post(f"/api/v1/cases/{foreign_case.pk}/appeal/", appeal, format="json").status_code == 201
+    for days, status in ((3, "fail"), (2, "pass"), (1, "pass")):  # the day before the reversal, its day, the day after
+        found, _ = checks(g, other, as_of=ago(days).isoformat())
+        assert found["NO_COMPETING_ADOPTION"]["status"] == status, (days, found["NO_COMPETING_ADOPTION"])
+    found, body = checks(g, other)
+    assert body["eligible"] is True, [c for c in found.values() if c["status"] != "pass"]
+
+
 def test_an_appeal_filed_holds_the_decision_out_of_force_until_its_outcome_is_recorded(
     api, client, users, foreign_case, court
 ):

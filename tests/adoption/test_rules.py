@@ -249,6 +249,23 @@ def other(**kw):
     )
 
 
+GRANTED = {"decided_on": date(2024, 5, 20), "outcome": "granted"}
+
+
+def reversed_on(day):
+    """A grant's appeal, filed on 25 May and decided `day`: reversed (a closed case: RULES v2 §6)."""
+    return {
+        "appeal_filed_on": date(2024, 5, 25),
+        "appeal_decided_on": day,
+        "appeal_outcome": "reversed",
+        "closed_on": day,
+    }
+
+
+def upheld_on(day):
+    return {"appeal_filed_on": date(2024, 5, 25), "appeal_decided_on": day, "appeal_outcome": "upheld"}
+
+
 @pytest.mark.parametrize(
     "competitor, status",
     [
@@ -258,6 +275,12 @@ def other(**kw):
         (other(referred_on=date(2024, 5, 1), decided_on=date(2024, 5, 20), outcome="granted"), "fail"),
         (other(referred_on=date(2024, 5, 1), decided_on=date(2024, 5, 20), outcome="refused"), "pass"),
         (other(referred_on=date(2024, 5, 1), closed_on=date(2024, 5, 10)), "pass"),  # withdrawn
+        # a grant under appeal stands; reversed, it frees the child from the appeal's day (as_of: 1 June)
+        (other(referred_on=date(2024, 5, 1), **GRANTED, appeal_filed_on=date(2024, 5, 25)), "fail"),
+        (other(referred_on=date(2024, 5, 1), **GRANTED, **reversed_on(date(2024, 6, 2))), "fail"),  # the day before
+        (other(referred_on=date(2024, 5, 1), **GRANTED, **reversed_on(date(2024, 6, 1))), "pass"),  # the day of
+        (other(referred_on=date(2024, 5, 1), **GRANTED, **reversed_on(date(2024, 5, 31))), "pass"),  # the day after
+        (other(referred_on=date(2024, 5, 1), **GRANTED, **upheld_on(date(2024, 5, 31))), "fail"),
     ],
 )
 def test_no_competing_adoption(competitor, status):
