@@ -36,13 +36,16 @@ def case_events(child, user) -> list[dict]:
         for case in cases
     ]
     adoption = Adoption.objects.filter(child=child).select_related("decision__appeal").first()
-    if adoption is not None:
-        events.append({"on": adoption.decision.decided_on, "text": _("adoption granted")})
-        appeal = getattr(adoption.decision, "appeal", None)  # (reversed, the adoption is gone)
+    if adoption is not None:  # (a grant reversed on appeal has none; a refusal reversed has one)
+        decision = adoption.decision
+        events.append({"on": decision.decided_on, "text": decision.get_outcome_display()})
+        appeal = getattr(decision, "appeal", None)
         if appeal is not None:
             events.append({"on": appeal.filed_on, "text": _("appeal filed")})
             if not appeal.pending:
-                events.append({"on": appeal.decided_on, "text": appeal.get_outcome_display()})
+                granted = decision.outcome == Decision.Outcome.REFUSED  # the appeal reversed the refusal
+                text = _("the adoption granted on appeal") if granted else appeal.get_outcome_display()
+                events.append({"on": appeal.decided_on, "text": text})
         if adoption.decision.in_force_on:
             events.append({"on": adoption.decision.in_force_on, "text": _("in force on")})
     return events
@@ -58,12 +61,14 @@ def applicants_seen(user, ids) -> dict[int, str]:
 
 
 def granted_on(child) -> list:
-    """The days courts granted the child's adoption; a decision reversed on appeal frees the child (RULES v2 §6)."""
-    return list(
-        Decision.objects.filter(case__child_links__child=child, outcome=Decision.Outcome.GRANTED)
-        .exclude(appeal__outcome=AppealOutcome.REVERSED)
-        .values_list("decided_on", flat=True)
-    )
+    """The days courts granted the child's adoption (RULES v2 §6): a grant reversed on appeal frees
+    the child; a refusal reversed on appeal is a grant of the appeal's day."""
+    decisions = Decision.objects.filter(case__child_links__child=child)
+    reversed_ = Q(appeal__outcome=AppealOutcome.REVERSED)
+    return [
+        *decisions.filter(outcome=Decision.Outcome.GRANTED).exclude(reversed_).values_list("decided_on", flat=True),
+        *decisions.filter(reversed_, outcome=Decision.Outcome.REFUSED).values_list("appeal__decided_on", flat=True),
+    ]
 
 
 def register() -> None:

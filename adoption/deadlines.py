@@ -97,7 +97,7 @@ def certificates_pending(decisions):
     return decisions.filter(
         Exists(parties),
         ~Exists(issued),
-        outcome=Decision.Outcome.GRANTED,
+        case__status=CaseStatus.IN_FORCE,  # an adoption in force (a grant, or a refusal reversed on appeal)
         in_force_on__isnull=False,
         case__historical=False,
     )
@@ -139,9 +139,10 @@ def documents_expiring(documents, policy: rules.PolicyFacts, until: datetime.dat
 
 
 def civil_registrations_pending(decisions):
-    """Granted `decisions` in force with no civil registry record yet (live cases; MFA art. 77)."""
+    """`decisions` of adoptions in force (a grant, or a refusal reversed on appeal) with no civil
+    registry record yet (live cases; MFA art. 77)."""
     return decisions.filter(
-        outcome=Decision.Outcome.GRANTED,
+        case__status=CaseStatus.IN_FORCE,
         in_force_on__isnull=False,
         civil_registered_on__isnull=True,
         case__historical=False,

@@ -470,6 +470,22 @@ class Decision(models.Model):
     def final_form(self) -> datetime.date:
         return self.final_form_on or self.decided_on
 
+    @property
+    def grants(self) -> bool:
+        """Whether the adoption stands granted as the courts left it (RULES v2 §6): a grant not
+        reversed on appeal, or a refusal an appeal reversed. `outcome` stays the first court's."""
+        appeal = getattr(self, "appeal", None)
+        reversed_ = appeal is not None and appeal.outcome == AppealOutcome.REVERSED
+        return (self.outcome == DecisionOutcome.GRANTED) != reversed_
+
+    @property
+    def granted_on(self) -> datetime.date | None:
+        """The day the adoption that stands was granted: the decision's, or the appeal's that
+        reversed a refusal (None: it does not stand)."""
+        if not self.grants:
+            return None
+        return self.appeal.decided_on if self.outcome == DecisionOutcome.REFUSED else self.decided_on
+
 
 class HagueProcedure(models.Model):
     """The Hague Convention's steps of a foreign adoption into a party country (RULES v2 §7a):
@@ -496,7 +512,8 @@ class AppealOutcome(models.TextChoices):
 
 class Appeal(models.Model):
     """An appeal against the decision: upheld, the decision is in force on `decided_on`;
-    reversed, the case closes (RULES v2 §6). Recorded when it is filed, it is pending (no
+    reversed, a grant's case closes and a refusal's case is granted, in force on `decided_on`
+    (RULES v2 §6). Recorded when it is filed, it is pending (no
     `decided_on`, no `outcome`) until its outcome is recorded: meanwhile the decision does not
     enter into force (`adoption.workflow`, step "in-force")."""
 

@@ -191,15 +191,29 @@ class OtherCaseFacts:
     def _appeal_reversed_on(self, on: date) -> bool:
         return self.appeal_outcome == "reversed" and self.appeal_decided_on is not None and self.appeal_decided_on <= on
 
-    def open_on(self, on: date) -> bool:
+    def _appeal_pending_on(self, on: date) -> bool:
         return (
-            self.opened_on <= on
-            and not (self.closed_on and self.closed_on <= on)
-            and not (self.outcome == "refused" and self.decided_on and self.decided_on <= on)
+            self.appeal_filed_on is not None
+            and self.appeal_filed_on <= on
+            and not (self.appeal_decided_on and self.appeal_decided_on <= on)
+        )
+
+    def open_on(self, on: date) -> bool:
+        """Opened by `on` and not closed then: a refusal closes it, unless an appeal against the
+        refusal is pending (the case is before the appeal court) or reversed it (granted)."""
+        if self.opened_on > on:
+            return False
+        if self.outcome == "refused" and (self._appeal_pending_on(on) or self._appeal_reversed_on(on)):
+            return True
+        return not (self.closed_on and self.closed_on <= on) and not (
+            self.outcome == "refused" and self.decided_on and self.decided_on <= on
         )
 
     def granted_on(self, on: date) -> bool:
-        """Granted by `on`, and not reversed on appeal by then (a grant reversed frees the child)."""
+        """Granted by `on` as the courts left it then: a grant not yet reversed on appeal (a grant
+        reversed frees the child), or a refusal an appeal reversed."""
+        if self.outcome == "refused":
+            return self._appeal_reversed_on(on)
         return (
             self.outcome == "granted"
             and self.decided_on is not None

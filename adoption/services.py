@@ -918,22 +918,10 @@ def record_decision(
         errors.append(FieldError("new_identity", "not_granted", _("Only a granted adoption gives a new identity.")))
     elif new_identity:
         errors += _identity_errors(case, new_identity, decided_on)
-    if age_gap_reduced and not age_gap_reason.strip():
-        errors.append(
-            FieldError("age_gap_reason", "required", _("State the court's reasons for reducing the age gap."))
-        )
+    errors += _age_gap_errors(age_gap_reduced, age_gap_reason)
     raise_errors(errors)
     if granted:
-        result = _require_eligible(case, decided_on, "decision")
-        if any(w.code == "AGE_GAP" for w in result.warnings) and not age_gap_reduced:
-            raise RuleError(
-                "age_gap_reduced",
-                "age_gap_not_reduced",
-                _(
-                    "An applicant is less than 16 years older than the child (CMF art. 92): a granted decision "
-                    "states that the court reduced the gap, and why."
-                ),
-            )
+        _require_grantable(case, decided_on, "decision", age_gap_reduced=age_gap_reduced)
     decision = Decision.objects.create(
         case=case,
         district_id=case.district_id,
@@ -947,15 +935,7 @@ def record_decision(
         created_by=actor,
     )
     if granted:
-        try:
-            with transaction.atomic():
-                Adoption.objects.bulk_create(
-                    [Adoption(child_id=link.child_id, decision=decision) for link in case.child_links.all()]
-                )
-        except IntegrityError:
-            raise ConflictError(
-                "outcome", "child_already_adopted", _("A child of this case has already been adopted.")
-            ) from None
+        _create_adoptions(case, decision, "outcome")
         _set_status(case, CaseStatus.DECIDED, actor=actor, verb=Verb.RECORD_DECISION)
     else:
         _set_status(
@@ -970,6 +950,41 @@ def record_decision(
     if in_force_on is not None:
         decision = set_in_force(actor=actor, case=case, in_force_on=in_force_on)
     return decision
+
+
+def _age_gap_errors(age_gap_reduced: bool, age_gap_reason: str) -> list[FieldError]:
+    if age_gap_reduced and not age_gap_reason.strip():
+        return [FieldError("age_gap_reason", "required", _("State the court's reasons for reducing the age gap."))]
+    return []
+
+
+def _require_grantable(case: Case, on: datetime.date, action: str, *, age_gap_reduced: bool) -> None:
+    """A grant (the court's, or an appeal's reversing a refusal) needs the case eligible on its
+    day (the protective reading: nothing may have lapsed since the hearing), and, where the
+    applicants are under CMF art. 92's age gap, the court's statement that it reduced the gap."""
+    result = _require_eligible(case, on, action)
+    if any(w.code == "AGE_GAP" for w in result.warnings) and not age_gap_reduced:
+        raise RuleError(
+            "age_gap_reduced",
+            "age_gap_not_reduced",
+            _(
+                "An applicant is less than 16 years older than the child (CMF art. 92): a granted decision "
+                "states that the court reduced the gap, and why."
+            ),
+        )
+
+
+def _create_adoptions(case: Case, decision: Decision, field: str) -> None:
+    """One `Adoption` per child of the case: the database refuses a second adoption of a child."""
+    try:
+        with transaction.atomic():
+            Adoption.objects.bulk_create(
+                [Adoption(child_id=link.child_id, decision=decision) for link in case.child_links.all()]
+            )
+    except IntegrityError:
+        raise ConflictError(
+            field, "child_already_adopted", _("A child of this case has already been adopted.")
+        ) from None
 
 
 def _decision_date_errors(
@@ -1073,8 +1088,10 @@ def set_in_force(
             "already_in_force",
             _("The decision entered into force on %(date)s.") % {"date": decision.in_force_on},
         )
-    if decision.outcome == Decision.Outcome.GRANTED:
+    if decision.grants:
         workflow.require(case, "in-force")
+    elif _appeal is None and (pending := workflow.appeal_pending(case)):  # a refusal under appeal
+        raise pending
     errors: list[FieldError] = []
     not_future("in_force_on", in_force_on, errors)
     if in_force_on < decision.decided_on:
@@ -1096,7 +1113,7 @@ def set_in_force(
         )
     raise_errors(errors)
     audited_update(decision, actor=actor, verb=Verb.SET_IN_FORCE, subject=case, in_force_on=in_force_on)
-    if decision.outcome == Decision.Outcome.GRANTED:
+    if decision.grants:
         adopted = set(Adoption.objects.filter(decision=decision).values_list("child_id", flat=True))
         _adoption_takes_effect(  # (not for a child who died meanwhile: its adoption lapsed)
             actor=actor,
@@ -1131,17 +1148,21 @@ def record_appeal(
     filed_on: datetime.date,
     decided_on: datetime.date | None = None,
     outcome: str | None = None,
+    age_gap_reduced: bool = False,
+    age_gap_reason: str = "",
 ) -> Appeal:
-    """An appeal against a granted decision not yet in force, recorded when it is filed (pending:
-    no `decided_on`, no `outcome`; the decision does not enter into force meanwhile) or when it is
+    """An appeal against a decision not yet in force, recorded when it is filed (pending: no
+    `decided_on`, no `outcome`; the decision does not enter into force meanwhile) or when it is
     decided; a pending one is decided by recording it again with its outcome. Upheld, the decision
-    enters into force on the appeal's date; reversed, the case closes and the children may be
-    adopted in another case."""
+    enters into force on the appeal's date. Reversed, a grant's case closes and the children may be
+    adopted in another case; a refusal's case is granted, in force on the appeal's date, if it is
+    eligible on that day (as a court's grant must be; `age_gap_reduced` as for a decision)."""
     _lock_children(case)
     case = _locked_case(case)
     workflow.require(case, "appeal")
     _court_of(case, actor)
     decision = Decision.objects.select_for_update().get(case=case)
+    grants_on_reversal = decision.outcome == Decision.Outcome.REFUSED
     appeal = Appeal.objects.select_for_update().filter(decision=decision).first()  # pending (decided: not DECIDED)
     if appeal is not None and filed_on != appeal.filed_on:
         raise ConflictError(
@@ -1169,7 +1190,19 @@ def record_appeal(
                 _("Record the outcome of the appeal filed on %(date)s.") % {"date": in_text(appeal.filed_on)},
             )
         )
+    grants = grants_on_reversal and outcome == Appeal.Outcome.REVERSED
+    if (age_gap_reduced or age_gap_reason.strip()) and not grants:
+        errors.append(
+            FieldError(
+                "age_gap_reduced",
+                "not_granted",
+                _("Only an appeal that grants the adoption (reversing a refusal) reduces the age gap."),
+            )
+        )
+    errors += _age_gap_errors(age_gap_reduced, age_gap_reason)
     raise_errors(errors)
+    if grants and decided_on is not None:
+        _require_grantable(case, decided_on, "appeal", age_gap_reduced=age_gap_reduced)
     if appeal is None:
         appeal = Appeal.objects.create(
             decision=decision, filed_on=filed_on, decided_on=decided_on, outcome=outcome or "", created_by=actor
@@ -1181,7 +1214,9 @@ def record_appeal(
         )
     if appeal.pending:
         return appeal
-    if outcome == Appeal.Outcome.UPHELD:
+    if grants:
+        _grant_on_appeal(actor, case, decision, appeal, age_gap_reduced, age_gap_reason)
+    elif outcome == Appeal.Outcome.UPHELD:
         set_in_force(actor=actor, case=case, in_force_on=decided_on, _appeal=appeal)
     else:
         adoptions = list(Adoption.objects.filter(decision=decision))
@@ -1197,6 +1232,26 @@ def record_appeal(
             closed_on=decided_on,
         )
     return appeal
+
+
+def _grant_on_appeal(
+    actor: User | None, case: Case, decision: Decision, appeal: Appeal, age_gap_reduced: bool, age_gap_reason: str
+) -> None:
+    """The appeal court reversed the refusal and granted the adoption: the case the refusal closed
+    is decided again and enters into force on the appeal's day (the children leave the registers,
+    every other open case for them closes: `set_in_force`)."""
+    _create_adoptions(case, decision, "outcome")
+    if age_gap_reduced:
+        audited_update(
+            decision,
+            actor=actor,
+            verb=Verb.RECORD_APPEAL,
+            subject=case,
+            age_gap_reduced=True,
+            age_gap_reason=age_gap_reason.strip(),
+        )
+    _set_status(case, CaseStatus.DECIDED, actor=actor, verb=Verb.RECORD_APPEAL, closed_reason="", closed_on=None)
+    set_in_force(actor=actor, case=case, in_force_on=appeal.decided_on, _appeal=appeal)
 
 
 @workflow.step("civil-registration")

@@ -311,6 +311,13 @@ def _decision_dates() -> tuple[DateField, DateField]:
     )
 
 
+def _age_gap() -> tuple[forms.BooleanField, forms.CharField]:
+    """CMF art. 92: a grant states the court's reduction of the age gap (a decision, an appeal's)."""
+    return forms.BooleanField(label=_("The court reduced the age gap (CMF art. 92)"), required=False), forms.CharField(
+        label=_("The court's reasons for reducing it"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class DecisionForm(Irreversible):
     confirm_label = _(
         "I confirm the entry into force: the adoption takes effect on that date, the child leaves the registers "
@@ -320,10 +327,7 @@ class DecisionForm(Irreversible):
     outcome = StatedChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
     decided_on, final_form_on = _decision_dates()
     in_force_on = DateField(label=_("Entered into force on (if known)"), required=False)
-    age_gap_reduced = forms.BooleanField(label=_("The court reduced the age gap (CMF art. 92)"), required=False)
-    age_gap_reason = forms.CharField(
-        label=_("The court's reasons for reducing it"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    age_gap_reduced, age_gap_reason = _age_gap()
     new_last_name = forms.CharField(label=_("New last name of the child"), max_length=100, required=False)
     new_first_name = forms.CharField(label=_("New first name"), max_length=100, required=False)
     new_patronymic = forms.CharField(label=_("New patronymic"), max_length=100, required=False)
@@ -358,9 +362,11 @@ class HagueCertificateForm(forms.Form):
     issued_on = DateField(label=_("Issued on"))
 
 
-class AppealForm(forms.Form):
+class AppealForm(Irreversible):
     """An appeal recorded when filed (its outcome empty: pending, the decision stays out of force)
-    or when decided; a pending one shows its filing day and asks for its outcome."""
+    or when decided; a pending one shows its filing day and asks for its outcome. Its outcome
+    cannot be undone from the page: the user confirms what follows. An appeal against a refusal
+    may grant the adoption, so it asks for the age gap as a granted decision does."""
 
     filed_on = DateField(label=_("Appeal filed on"))
     decided_on = DateField(
@@ -369,9 +375,26 @@ class AppealForm(forms.Form):
         help_text=_("Empty while the appeal is pending: the decision does not enter into force until it is decided."),
     )
     outcome = StatedChoiceField(label=_("Outcome of the appeal"), choices=Appeal.Outcome.choices, required=False)
+    age_gap_reduced, age_gap_reason = _age_gap()
 
     def __init__(self, *args, case, **kwargs):
+        decision = case.decision
+        self.confirm_label = (
+            _(
+                "I confirm the appeal's outcome: reversed, the adoption is granted and takes effect on the appeal's "
+                "day, the child leaves the registers and the birth identity is sealed; upheld, the refusal enters "
+                "into force. This is not undone from this page."
+            )
+            if decision.outcome == Decision.Outcome.REFUSED
+            else _(
+                "I confirm the appeal's outcome: upheld, the adoption takes effect on the appeal's day, the child "
+                "leaves the registers and the birth identity is sealed; reversed, the case closes. This is not "
+                "undone from this page."
+            )
+        )
         super().__init__(*args, **kwargs)
+        if decision.outcome == Decision.Outcome.GRANTED:
+            del self.fields["age_gap_reduced"], self.fields["age_gap_reason"]
         appeal = workflow.pending_appeal(case)
         if appeal is not None:
             self.title = _("Record the appeal's outcome")
@@ -380,8 +403,11 @@ class AppealForm(forms.Form):
                 self.fields[name].required = True
             self.fields["decided_on"].help_text = ""
 
+    def confirm_required(self) -> bool:
+        return bool(self.data.get("outcome"))  # only when it is decided
+
     def service_args(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        return {name: value for name, value in super().service_args().items() if value}
 
 
 class CivilRegistrationForm(forms.Form):
@@ -782,8 +808,13 @@ def _case_page(request, case, status=200, bound=None):
     note_read(case)  # adoption is secret: every read of a case file is audited
     decision = getattr(case, "decision", None)
     # a decided case is judged on the day of its decision (today its child is on no register, and
-    # every check of the registers fails for a lawful adoption); one not decided yet, today
-    decision_day = decision.decided_on if decision else None
+    # every check of the registers fails for a lawful adoption), a grant on appeal on the appeal's
+    # day; one that entered into force the day it was made (an appeal's), on the eve (that day its
+    # child left the registers); one not decided yet, today
+    decision_day = (decision.granted_on or decision.decided_on) if decision else None
+    eve = decision is not None and decision.in_force_on == decision_day and decision.grants
+    if eve and decision_day:
+        decision_day -= datetime.timedelta(days=1)
     as_of = _as_of(request) or decision_day or today()
     result = eligibility(case, as_of)
     not_applicable = {check.code for check in result.checks if check.status == NOT_APPLICABLE}
@@ -808,6 +839,7 @@ def _case_page(request, case, status=200, bound=None):
             "result": result,
             "as_of": as_of,
             "on_decision_day": as_of == decision_day,
+            "on_the_eve": eve,
             "forms": forms_shown,
             "not_asked": not_asked,
             "decision": decision,

@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Collection
 from typing import cast
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +33,7 @@ from .models import (
     CaseDocument,
     CaseDocumentKind,
     CaseStatus,
+    ClosedReason,
     Decision,
     Hearing,
     Outlook,
@@ -220,10 +221,13 @@ def court_due(user: User, on: datetime.date, until: datetime.date) -> list[work.
     )
     due += [(case_id, heard_on, DECISION_DUE, _("Heard: record the decision")) for case_id, heard_on in last_hearings]
     decisions = Decision.objects.filter(case__in=cases)
-    due += [  # a pending appeal holds the decision out of force: its outcome, from its filing
+    appealable = Q(case__status=CaseStatus.DECIDED) | Q(
+        case__status=CaseStatus.CLOSED, case__closed_reason=ClosedReason.REFUSED
+    )
+    due += [  # a pending appeal holds the decision (a grant, or a refusal) out of force: its outcome, from its filing
         (case_id, filed_on, APPEAL_DUE, _("Appealed: record the appeal's outcome"))
         for case_id, filed_on in Appeal.objects.filter(
-            decision__in=decisions.filter(case__status=CaseStatus.DECIDED), outcome="", filed_on__lte=until
+            decision__in=decisions.filter(appealable), outcome="", filed_on__lte=until
         ).values_list("decision__case_id", "filed_on")
     ]
     due += [

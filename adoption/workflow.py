@@ -30,7 +30,7 @@ from .deadlines import (
     HAGUE_CERTIFICATE_REMINDER,
     IN_FORCE_REMINDER,
 )
-from .models import Appeal, CaseStatus
+from .models import Appeal, CaseStatus, ClosedReason
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def pending_appeal(case) -> Appeal | None:
     return appeal if appeal is not None and appeal.pending else None
 
 
-def _appeal_pending(case) -> RuleError | None:
+def appeal_pending(case) -> RuleError | None:
     """RULES v2 §6: an appeal filed and not yet decided holds the decision out of force: upheld, it
     enters into force on the appeal's day; reversed, never."""
     appeal = pending_appeal(case)
@@ -66,6 +66,25 @@ def _appeal_pending(case) -> RuleError | None:
         )
         % {"date": in_text(appeal.filed_on)},
     )
+
+
+def _not_appealable(case) -> RuleError | None:
+    """An appeal is against a decision not yet in force: a grant (the case decided) or a refusal
+    (the case it closed; an appeal upheld puts the refusal in force, one reversed grants the
+    adoption). A case closed otherwise has no decision to appeal."""
+    if case.status == CaseStatus.DECIDED:
+        return None
+    decision = getattr(case, "decision", None)
+    if case.closed_reason != ClosedReason.REFUSED or decision is None:
+        return _illegal(case, "appeal")
+    if decision.in_force_on is not None:
+        return ConflictError(
+            "filed_on",
+            "in_force",
+            _("The refusal entered into force on %(date)s: it is no longer appealed.")
+            % {"date": in_text(decision.in_force_on)},
+        )
+    return None
 
 
 def not_a_hague_adoption() -> RuleError:
@@ -127,16 +146,18 @@ STEPS: dict[str, Step] = {
         CaseStatus.IN_FORCE,
         gettext_lazy("entered into force"),
         (IN_FORCE_REMINDER,),
-        barred=_appeal_pending,
+        barred=appeal_pending,
     ),
-    # an appeal against a granted decision: recorded when filed (pending: the decision is not
-    # entered into force meanwhile) or when decided; upheld, in force; reversed, closed
+    # an appeal against a decision not yet in force: recorded when filed (pending: the decision is
+    # not entered into force meanwhile) or when decided; upheld, in force; reversed, a grant's case
+    # closes and a refusal's case is granted, in force on the appeal's day
     "appeal": Step(
         C,
-        (CaseStatus.DECIDED,),
+        (CaseStatus.DECIDED, CaseStatus.CLOSED),
         None,
         gettext_lazy("appealed (only a decision not yet in force)"),
         (IN_FORCE_REMINDER,),
+        barred=_not_appealable,
     ),
     "civil-registration": Step(
         (Role.COURT, Role.GUARDIANSHIP),
@@ -187,14 +208,18 @@ def require(case, name: str) -> None:
     or with the reason the step's `barred` gives why it cannot be taken now."""
     step = STEPS[name]
     if case.status not in step.from_statuses:
-        raise ConflictError(
-            "status",
-            "illegal_transition",
-            _("A case that is %(status)s cannot be %(action)s.")
-            % {"status": CaseStatus(case.status).label, "action": step.doing},
-        )
+        raise _illegal(case, name)
     if step.barred and (refusal := step.barred(case)):
         raise refusal
+
+
+def _illegal(case, name: str) -> RuleError:
+    return ConflictError(
+        "status",
+        "illegal_transition",
+        _("A case that is %(status)s cannot be %(action)s.")
+        % {"status": CaseStatus(case.status).label, "action": STEPS[name].doing},
+    )
 
 
 def offered(case, role: str) -> list[str]:

@@ -20,7 +20,7 @@ def adoptions(start: date, end: date) -> str:
         date_part('year', age(d.in_force_on, ch.birth_date))::int AS age
       FROM adoption_adoption ad JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
       JOIN registry_child ch ON ch.id = ad.child_id JOIN core_district dist ON dist.code = ch.district_id
-      WHERE d.outcome = 'granted' AND d.in_force_on BETWEEN '{start}' AND '{end}')
+      WHERE d.in_force_on BETWEEN '{start}' AND '{end}')
     SELECT count(*), count(*) FILTER (WHERE foreigner), count(*) FILTER (WHERE foreigner AND sex = 'M'),
            count(*) FILTER (WHERE foreigner AND sex = 'F'), count(*) FILTER (WHERE foreigner AND relative AND receiving_country <> ''),
            count(*) FILTER (WHERE foreigner AND applicants = 1 AND unmarried_woman),
@@ -91,11 +91,11 @@ def due_reminders(on: date) -> str:
        AND ch.register_level = 'central' AND ch.level_since <= '{add_months(on, -3)}';
     SELECT count(*) FROM adoption_decision WHERE in_force_on IS NULL AND decided_on < '{on}';
     SELECT count(*) FROM adoption_decision d JOIN adoption_case c ON c.id = d.case_id
-     WHERE d.outcome = 'granted' AND d.in_force_on < '{on - timedelta(days=3)}' AND d.civil_registered_on IS NULL
+     WHERE c.status = 'in_force' AND d.in_force_on < '{on - timedelta(days=3)}' AND d.civil_registered_on IS NULL
        AND NOT c.historical;
     SELECT count(*) FROM adoption_decision d JOIN adoption_case c ON c.id = d.case_id
       JOIN core_country k ON k.code = c.receiving_country AND k.hague_party_since <= d.in_force_on
-     WHERE d.outcome = 'granted' AND d.in_force_on < '{on - timedelta(days=14)}' AND NOT c.historical
+     WHERE c.status = 'in_force' AND d.in_force_on < '{on - timedelta(days=14)}' AND NOT c.historical
        AND NOT EXISTS (SELECT 1 FROM adoption_hagueprocedure h WHERE h.case_id = c.id AND h.certificate_issued_on IS NOT NULL);
     SELECT count(*) FROM adoption_adoption ad JOIN adoption_decision d ON d.id = ad.decision_id JOIN adoption_case c ON c.id = d.case_id
      WHERE c.receiving_country <> '' AND d.in_force_on <= '{on - timedelta(days=30)}'

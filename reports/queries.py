@@ -87,13 +87,14 @@ def counted(qs: QuerySet, user: User, region: str | None, *, district: str = "ch
 
 
 def adoptions_in_period(user: User, start: date, end: date, region: str | None = None) -> WithFacts:
-    """Children whose granted adoption entered into force in [start, end], with the facts every figure needs."""
+    """Children whose adoption entered into force in [start, end] (an `Adoption` stands granted: a
+    grant, or a refusal reversed on appeal), with the facts every figure needs."""
     case = OuterRef("decision__case")
     applicants = CaseApplicant.objects.filter(case=case)
     age, helpers = full_years("decision__in_force_on", "child__birth_date")
     return (
         counted(Adoption.objects.all(), user, region)
-        .filter(decision__outcome="granted", decision__in_force_on__gte=start, decision__in_force_on__lte=end)
+        .filter(decision__in_force_on__gte=start, decision__in_force_on__lte=end)
         .annotate(**helpers)
         .annotate(
             age=age,

@@ -144,7 +144,9 @@ class AdopterSerializer(serializers.Serializer):
 
 class AdoptionSummarySerializer(serializers.Serializer):
     case = serializers.IntegerField(source="decision.case_id")
-    decided_on = DateField(source="decision.decided_on")
+    decided_on = DateField(
+        source="decision.granted_on", help_text="the day the adoption was granted (on appeal: the appeal's)"
+    )
     in_force_on = DateField(source="decision.in_force_on")
     receiving_country = serializers.CharField(source="decision.case.receiving_country")
     adoptive_parents = AdopterSerializer(source="decision.case.applicants.all", many=True)

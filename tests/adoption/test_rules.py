@@ -250,6 +250,14 @@ def other(**kw):
 
 
 GRANTED = {"decided_on": date(2024, 5, 20), "outcome": "granted"}
+REFUSED = {"decided_on": date(2024, 5, 20), "outcome": "refused", "closed_on": date(2024, 5, 20)}
+GRANTED_ON_APPEAL = {
+    "decided_on": date(2024, 5, 20),
+    "outcome": "refused",
+    "appeal_filed_on": date(2024, 5, 25),
+    "appeal_decided_on": date(2024, 6, 1),
+    "appeal_outcome": "reversed",
+}
 
 
 def reversed_on(day):
@@ -281,6 +289,11 @@ def upheld_on(day):
         (other(referred_on=date(2024, 5, 1), **GRANTED, **reversed_on(date(2024, 6, 1))), "pass"),  # the day of
         (other(referred_on=date(2024, 5, 1), **GRANTED, **reversed_on(date(2024, 5, 31))), "pass"),  # the day after
         (other(referred_on=date(2024, 5, 1), **GRANTED, **upheld_on(date(2024, 5, 31))), "fail"),
+        # a refusal under appeal is before a court from the filing; reversed, it is a grant from the appeal's day
+        (other(referred_on=date(2024, 5, 1), **REFUSED, appeal_filed_on=date(2024, 6, 2)), "pass"),  # filed after
+        (other(referred_on=date(2024, 5, 1), **REFUSED, appeal_filed_on=date(2024, 6, 1)), "fail"),  # filed that day
+        (other(referred_on=date(2024, 5, 1), **REFUSED, **upheld_on(date(2024, 5, 31))), "pass"),
+        (other(referred_on=date(2024, 5, 1), **GRANTED_ON_APPEAL), "fail"),  # (its case reopened: not closed)
     ],
 )
 def test_no_competing_adoption(competitor, status):

@@ -355,6 +355,7 @@ def test_the_whole_story_in_a_browser(browser, live_server, monkeypatch):
     appeal.locator("#appeal-outcome").select_option("upheld")
     appeal.locator("#appeal-filed_on").fill(allowed.isoformat())
     appeal.locator("#appeal-decided_on").fill(allowed.isoformat())
+    appeal.locator("#appeal-confirm").check()  # its outcome is not undone from the page
     appeal.locator("button").click()  # filed and decided today: upheld, the decision is in force today
     clerk.wait_for_selector("text=Appeal recorded.")
     assert f'in force on <time datetime="{allowed}">' in clerk.content() and "decision upheld" in clerk.content()

@@ -4,7 +4,7 @@ deregistration."""
 
 import pytest
 
-from adoption.models import Decision
+from adoption.models import Case, Decision
 from adoption.services import expected_in_force_on
 from registry.models import Child
 from tests.adoption.conftest import adopt_abroad, ago
@@ -65,9 +65,11 @@ def test_an_appeal_filed_from_the_page_holds_the_entry_into_force_until_its_outc
     assert Decision.objects.get(case=case).in_force_on is None
     unstated = client.post(f"/cases/{case.pk}/appeal/", {"decided_on": on})  # the filing day is the appeal's own
     assert unstated.status_code == 400 and Decision.objects.get(case=case).in_force_on is None
-    upheld = client.post(
-        f"/cases/{case.pk}/appeal/", {"filed_on": ago(1).isoformat(), "decided_on": on, "outcome": "upheld"}
-    )
+    decided = {"filed_on": ago(1).isoformat(), "decided_on": on, "outcome": "upheld"}
+    unconfirmed = client.post(f"/cases/{case.pk}/appeal/", decided)  # its outcome is not undone from the page
+    assert unconfirmed.status_code == 400 and "Tick to confirm" in unconfirmed.content.decode()
+    assert Decision.objects.get(case=case).in_force_on is None
+    upheld = client.post(f"/cases/{case.pk}/appeal/", decided | {"confirm": "on"})
     assert upheld.status_code == 302, upheld.content.decode()
     assert Decision.objects.get(case=case).in_force_on == ago(40)
     assert Child.objects.get(pk=child.pk).status == "deregistered"
@@ -92,3 +94,34 @@ def test_a_new_birth_date_refused_is_said_next_to_its_field(client, api, users, 
     field = page[page.index('id="decision-new_birth_date"') : page.index('id="decision-new_birth_place"')]
     assert "A birth date may move by at most 6 months" in field, field
     assert not Decision.objects.filter(case=foreign_case).exists()
+
+
+def test_the_court_records_from_the_page_an_appeal_that_reverses_a_refusal(client, users, district, court):
+    """A refused case is closed, but its page offers the court the appeal (with the age gap a grant
+    states); reversed and confirmed, the adoption is granted and in force on the appeal's day."""
+    from adoption import services
+
+    case, child = adopt_abroad(district, court, referred_only=True)
+    participants = ["applicants", "guardianship", "procurator"]
+    services.record_hearing(actor=None, case=case, on=ago(30), participants=participants, in_camera=True)
+    services.record_decision(actor=None, case=case, outcome="refused", decided_on=ago(30))
+    login(client, users["court"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'action="/cases/{case.pk}/appeal/"' in page and 'name="age_gap_reduced"' in page
+    assert "reversed, the adoption is granted" in page
+    form = {"filed_on": ago(20).isoformat(), "decided_on": ago(2).isoformat(), "outcome": "reversed"}
+    unconfirmed = client.post(f"/cases/{case.pk}/appeal/", form)
+    assert unconfirmed.status_code == 400 and "Tick to confirm" in unconfirmed.content.decode()
+    assert Case.objects.get(pk=case.pk).status == "closed"
+    assert client.post(f"/cases/{case.pk}/appeal/", form | {"confirm": "on"}).status_code == 302
+    assert Case.objects.get(pk=case.pk).status == "in_force"
+    assert Child.objects.get(pk=child.pk).deregistration_reason == "adopted"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "the adoption granted on appeal" in page and f'action="/cases/{case.pk}/appeal/"' not in page
+    # judged on the eve of the appeal's day: that day the adoption took the child off the registers
+    assert "Eligible on this date." in page and "the eve of the decision" in page
+    assert f'name="as_of" value="{ago(3).isoformat()}"' in page
+    history = client.get(f"/children/{child.pk}/").content.decode()  # the child's timeline: each court's day
+    timeline = history[history.index('<ol class="timeline">') :]
+    assert "adoption refused" in timeline and "the adoption granted on appeal" in timeline
+    assert "adoption granted<" not in timeline

@@ -61,8 +61,13 @@ class Command(BaseCommand):
             ):
                 problems.append(f"child #{child_id}: current state does not match its register history")
 
-        if Adoption.objects.exclude(decision__outcome="granted").exists():
-            problems.append("an adoption row belongs to a decision that was not granted")
+        # an adoption stands for a grant not reversed on appeal, or a refusal reversed (Decision.grants)
+        reversed_ = Q(decision__appeal__outcome="reversed")
+        if (
+            Adoption.objects.filter(decision__outcome="refused").exclude(reversed_).exists()
+            or Adoption.objects.filter(reversed_, decision__outcome="granted").exists()
+        ):
+            problems.append("an adoption row belongs to a decision that does not stand granted")
         twice = Adoption.objects.values("child").annotate(n=Count("id")).filter(n__gt=1)
         problems += [f"child #{row['child']} adopted {row['n']} times" for row in twice]
         not_deregistered = Adoption.objects.filter(decision__in_force_on__isnull=False).exclude(
