@@ -35,6 +35,7 @@ from registry import sealing
 from registry.models import Child
 
 from . import selectors, services
+from .rules import followed_on
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a message translated when shown
@@ -227,6 +228,7 @@ def _page(
             "files": set(child.monitoring_reports.exclude(attachment="").values_list("pk", flat=True)),
             "prints": extensions.printable(request.user, child=child),
             "registered": active is not None,  # the certificate of registration is printed only then
+            "followed": followed_on(child.birth_date, died, today()),  # and the monitoring schedule only then
             "elsewhere": anywhere and active is None,  # at a post whose registrations the user does not see
             "registrations": selectors.registrations_for(request.user).filter(child=child).select_related("post"),
             "died": died,

@@ -20,12 +20,14 @@ class Kind:
     of: str  # "case" or "child": the record it is printed from
     languages: tuple[str, ...] = ()  # printed in these languages, one after the other (default: the reader's)
     # what the record must be for the document to be printed (printing.services refuses it
-    # otherwise; the pages offer its button disabled, saying why): ELIGIBLE, REGISTERED or nothing
+    # otherwise; the pages offer its button disabled, saying why): ELIGIBLE, REGISTERED, FOLLOWED
+    # or nothing
     requires: str = ""
 
 
 ELIGIBLE = "eligible"  # a case eligible on the date
 REGISTERED = "registered"  # a child on a consular register
+FOLLOWED = "followed"  # a child whose follow-up abroad goes on (alive, under 18: consular.rules.followed_on)
 
 
 KINDS = {
@@ -51,6 +53,7 @@ KINDS = {
             (Role.CONSULAR, Role.MINISTRY),
             "child",
             languages=("en", "ru"),  # for adoptive parents abroad: their working language and the file's
+            requires=FOLLOWED,
         ),
     )
 }

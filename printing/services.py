@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from adoption.facts import eligibility
 from adoption.models import Case
 from consular import services as consular_services
+from consular.rules import followed_on
 from consular.selectors import registrations_for
 from core.audit import Verb, note_read, record_write
 from core.dates import today
@@ -98,6 +99,15 @@ def _child_facts(actor: User, child: Child, kind: str, as_of: datetime.date) -> 
             raise RuleError("child", "not_registered", _("The child is not on a consular register on this date."))
         facts["registration"] = registration
     else:
+        if not followed_on(child.birth_date, child.died_on, as_of):
+            raise RuleError(
+                "as_of",
+                "follow_up_ended",
+                _(
+                    "The child's follow-up abroad has ended on this date (at 18, or at the child's death): no "
+                    "report is asked of the adoptive parents any more."
+                ),
+            )
         facts["schedule"] = consular_services.schedule_for(child, adoption, on=as_of)
     return facts
 

@@ -147,6 +147,26 @@ def test_the_consular_registration_certificate_and_the_schedule_in_english_and_r
     assert client.post(f"/adopted/{child.pk}/print/schedule/", {}).status_code == 403
 
 
+def test_the_schedule_is_printed_while_the_follow_up_goes_on_not_after_the_childs_death(
+    client, users, district, court, us_post
+):
+    """A child's death ends its follow-up abroad (no report is asked any more): the schedule for its
+    adoptive parents is offered disabled, saying why, and refused on a day from the death on."""
+    _case, child = adopt_abroad(district, court, country="US", in_force_ago=400)
+    client.force_login(users["consular"])
+    died_on = today() - datetime.timedelta(days=5)
+    consular_services.record_death(actor=None, child=child, died_on=died_on)
+    page = client.get(f"/adopted/{child.pk}/").content.decode()
+    assert re.search(r'formaction="/adopted/\d+/print/schedule/" disabled', page)
+    assert "The child's follow-up abroad has ended" in page
+    for days_before, status in ((1, 200), (0, 400)):  # the day before the death, its day
+        on = died_on - datetime.timedelta(days=days_before)
+        printed = client.post(f"/adopted/{child.pk}/print/schedule/", {"as_of": on.isoformat()})
+        assert printed.status_code == status, (on, printed.content[:300])
+    assert "follow-up abroad has ended" in printed.content.decode()
+    assert IssuedDocument.objects.filter(child=child).count() == 1
+
+
 def test_a_post_prints_the_certificate_of_its_own_registration_never_another_posts(
     client, users, district, court, us_post
 ):
