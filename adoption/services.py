@@ -1162,8 +1162,8 @@ def record_appeal(
     workflow.require(case, "appeal")
     _court_of(case, actor)
     decision = Decision.objects.select_for_update().get(case=case)
-    grants_on_reversal = decision.outcome == Decision.Outcome.REFUSED
-    appeal = Appeal.objects.select_for_update().filter(decision=decision).first()  # pending (decided: not DECIDED)
+    refused = decision.outcome == Decision.Outcome.REFUSED  # reversed, the appeal grants the adoption
+    appeal = Appeal.objects.select_for_update().filter(decision=decision).first()  # pending (decided: barred)
     if appeal is not None and filed_on != appeal.filed_on:
         raise ConflictError(
             "filed_on",
@@ -1190,7 +1190,7 @@ def record_appeal(
                 _("Record the outcome of the appeal filed on %(date)s.") % {"date": in_text(appeal.filed_on)},
             )
         )
-    grants = grants_on_reversal and outcome == Appeal.Outcome.REVERSED
+    grants = refused and outcome == Appeal.Outcome.REVERSED
     if (age_gap_reduced or age_gap_reason.strip()) and not grants:
         errors.append(
             FieldError(

@@ -378,14 +378,15 @@ class AppealForm(Irreversible):
     age_gap_reduced, age_gap_reason = _age_gap()
 
     def __init__(self, *args, case, **kwargs):
-        decision = case.decision
+        decision = getattr(case, "decision", None)  # (none: posted to a case not decided, the step refuses it)
+        refusal = decision is not None and decision.outcome == Decision.Outcome.REFUSED
         self.confirm_label = (
             _(
                 "I confirm the appeal's outcome: reversed, the adoption is granted and takes effect on the appeal's "
                 "day, the child leaves the registers and the birth identity is sealed; upheld, the refusal enters "
                 "into force. This is not undone from this page."
             )
-            if decision.outcome == Decision.Outcome.REFUSED
+            if refusal
             else _(
                 "I confirm the appeal's outcome: upheld, the adoption takes effect on the appeal's day, the child "
                 "leaves the registers and the birth identity is sealed; reversed, the case closes. This is not "
@@ -393,7 +394,7 @@ class AppealForm(Irreversible):
             )
         )
         super().__init__(*args, **kwargs)
-        if decision.outcome == Decision.Outcome.GRANTED:
+        if not refusal:
             del self.fields["age_gap_reduced"], self.fields["age_gap_reason"]
         appeal = workflow.pending_appeal(case)
         if appeal is not None:

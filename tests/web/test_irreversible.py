@@ -102,6 +102,9 @@ def test_the_court_records_from_the_page_an_appeal_that_reverses_a_refusal(clien
     from adoption import services
 
     case, child = adopt_abroad(district, court, referred_only=True)
+    login(client, users["court"])
+    early = client.post(f"/cases/{case.pk}/appeal/", {"filed_on": ago(1).isoformat()})  # no decision to appeal
+    assert early.status_code == 400 and "cannot be appealed" in early.content.decode()
     participants = ["applicants", "guardianship", "procurator"]
     services.record_hearing(actor=None, case=case, on=ago(30), participants=participants, in_camera=True)
     services.record_decision(actor=None, case=case, outcome="refused", decided_on=ago(30))
