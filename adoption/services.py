@@ -912,13 +912,8 @@ def record_decision(
     workflow.require(case, "decision")
     court = _court_of(case, actor)
     granted = outcome == Decision.Outcome.GRANTED
-    new_identity = {k: v for k, v in (new_identity or {}).items() if v not in (None, "")}
     errors = _decision_date_errors(case, decided_on, final_form_on)
-    if new_identity and not granted:
-        errors.append(FieldError("new_identity", "not_granted", _("Only a granted adoption gives a new identity.")))
-    elif new_identity:
-        errors += _identity_errors(case, new_identity, decided_on)
-    errors += _age_gap_errors(age_gap_reduced, age_gap_reason)
+    new_identity = _grant_statements(case, granted, decided_on, new_identity, age_gap_reduced, age_gap_reason, errors)
     raise_errors(errors)
     if granted:
         _require_grantable(case, decided_on, "decision", age_gap_reduced=age_gap_reduced)
@@ -931,7 +926,7 @@ def record_decision(
         final_form_on=final_form_on or decided_on,
         age_gap_reduced=age_gap_reduced,
         age_gap_reason=age_gap_reason.strip(),
-        new_identity={k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in new_identity.items()},
+        new_identity=_stored(new_identity),
         created_by=actor,
     )
     if granted:
@@ -952,10 +947,33 @@ def record_decision(
     return decision
 
 
-def _age_gap_errors(age_gap_reduced: bool, age_gap_reason: str) -> list[FieldError]:
+def _grant_statements(
+    case: Case,
+    granted: bool,
+    on: datetime.date | None,
+    new_identity: dict | None,
+    age_gap_reduced: bool,
+    age_gap_reason: str,
+    errors: list[FieldError],
+) -> dict:
+    """What a grant states besides its outcome, a decision's or an appeal's reversing a refusal
+    (RULES v2 §6, CMF art. 92): the child's new identity (returned without its empty parts; refused
+    where nothing is granted) and the court's reasons for reducing the age gap. Errors are added to
+    `errors`."""
+    new_identity = {k: v for k, v in (new_identity or {}).items() if v not in (None, "")}
+    if new_identity and not granted:
+        errors.append(FieldError("new_identity", "not_granted", _("Only a granted adoption gives a new identity.")))
+    elif new_identity and on is not None:
+        errors += _identity_errors(case, new_identity, on)
     if age_gap_reduced and not age_gap_reason.strip():
-        return [FieldError("age_gap_reason", "required", _("State the court's reasons for reducing the age gap."))]
-    return []
+        errors.append(
+            FieldError("age_gap_reason", "required", _("State the court's reasons for reducing the age gap."))
+        )
+    return new_identity
+
+
+def _stored(new_identity: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in new_identity.items()}
 
 
 def _require_grantable(case: Case, on: datetime.date, action: str, *, age_gap_reduced: bool) -> None:
@@ -1150,13 +1168,15 @@ def record_appeal(
     outcome: str | None = None,
     age_gap_reduced: bool = False,
     age_gap_reason: str = "",
+    new_identity: dict | None = None,
 ) -> Appeal:
     """An appeal against a decision not yet in force, recorded when it is filed (pending: no
     `decided_on`, no `outcome`; the decision does not enter into force meanwhile) or when it is
     decided; a pending one is decided by recording it again with its outcome. Upheld, the decision
     enters into force on the appeal's date. Reversed, a grant's case closes and the children may be
     adopted in another case; a refusal's case is granted, in force on the appeal's date, if it is
-    eligible on that day (as a court's grant must be; `age_gap_reduced` as for a decision)."""
+    eligible on that day (as a court's grant must be; `age_gap_reduced` and `new_identity` as for
+    a decision)."""
     _lock_children(case)
     case = _locked_case(case)
     workflow.require(case, "appeal")
@@ -1199,7 +1219,7 @@ def record_appeal(
                 _("Only an appeal that grants the adoption (reversing a refusal) reduces the age gap."),
             )
         )
-    errors += _age_gap_errors(age_gap_reduced, age_gap_reason)
+    new_identity = _grant_statements(case, grants, decided_on, new_identity, age_gap_reduced, age_gap_reason, errors)
     raise_errors(errors)
     if grants and decided_on is not None:
         _require_grantable(case, decided_on, "appeal", age_gap_reduced=age_gap_reduced)
@@ -1215,7 +1235,7 @@ def record_appeal(
     if appeal.pending:
         return appeal
     if grants:
-        _grant_on_appeal(actor, case, decision, appeal, age_gap_reduced, age_gap_reason)
+        _grant_on_appeal(actor, case, decision, appeal, age_gap_reduced, age_gap_reason, new_identity)
     elif outcome == Appeal.Outcome.UPHELD:
         set_in_force(actor=actor, case=case, in_force_on=decided_on, _appeal=appeal)
     else:
@@ -1235,21 +1255,24 @@ def record_appeal(
 
 
 def _grant_on_appeal(
-    actor: User | None, case: Case, decision: Decision, appeal: Appeal, age_gap_reduced: bool, age_gap_reason: str
+    actor: User | None,
+    case: Case,
+    decision: Decision,
+    appeal: Appeal,
+    age_gap_reduced: bool,
+    age_gap_reason: str,
+    new_identity: dict,
 ) -> None:
     """The appeal court reversed the refusal and granted the adoption: the case the refusal closed
     is decided again and enters into force on the appeal's day (the children leave the registers,
-    every other open case for them closes: `set_in_force`)."""
+    every other open case for them closes, the child is known by the new identity the appeal
+    court gave: `set_in_force`)."""
     _create_adoptions(case, decision, "outcome")
-    if age_gap_reduced:
-        audited_update(
-            decision,
-            actor=actor,
-            verb=Verb.RECORD_APPEAL,
-            subject=case,
-            age_gap_reduced=True,
-            age_gap_reason=age_gap_reason.strip(),
-        )
+    stated = {"age_gap_reduced": True, "age_gap_reason": age_gap_reason.strip()} if age_gap_reduced else {}
+    if new_identity:
+        stated["new_identity"] = _stored(new_identity)
+    if stated:
+        audited_update(decision, actor=actor, verb=Verb.RECORD_APPEAL, subject=case, **stated)
     _set_status(case, CaseStatus.DECIDED, actor=actor, verb=Verb.RECORD_APPEAL, closed_reason="", closed_on=None)
     set_in_force(actor=actor, case=case, in_force_on=appeal.decided_on, _appeal=appeal)
 

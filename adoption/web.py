@@ -318,6 +318,29 @@ def _age_gap() -> tuple[forms.BooleanField, forms.CharField]:
     )
 
 
+def _new_identity() -> tuple[forms.CharField, forms.CharField, forms.CharField, DateField, forms.CharField]:
+    """RULES v2 §6: the identity a grant gives the child (a decision's, an appeal's), each part optional."""
+    return (
+        forms.CharField(label=_("New last name of the child"), max_length=100, required=False),
+        forms.CharField(label=_("New first name"), max_length=100, required=False),
+        forms.CharField(label=_("New patronymic"), max_length=100, required=False),
+        DateField(label=_("New birth date"), required=False),
+        forms.CharField(label=_("New birth place"), max_length=200, required=False),
+    )
+
+
+def _with_new_identity(args: dict) -> dict:
+    """The form's `new_*` fields regrouped as the service's `new_identity`."""
+    args["new_identity"] = {name.removeprefix("new_"): args.pop(name) for name in list(args) if name.startswith("new_")}
+    return args
+
+
+def _identity_field(error_field: str) -> str:
+    """The service's `new_identity.birth_date` is the form's `new_birth_date`."""
+    nested = error_field.removeprefix("new_identity.")
+    return f"new_{nested}" if nested != error_field else error_field
+
+
 class DecisionForm(Irreversible):
     confirm_label = _(
         "I confirm the entry into force: the adoption takes effect on that date, the child leaves the registers "
@@ -328,24 +351,16 @@ class DecisionForm(Irreversible):
     decided_on, final_form_on = _decision_dates()
     in_force_on = DateField(label=_("Entered into force on (if known)"), required=False)
     age_gap_reduced, age_gap_reason = _age_gap()
-    new_last_name = forms.CharField(label=_("New last name of the child"), max_length=100, required=False)
-    new_first_name = forms.CharField(label=_("New first name"), max_length=100, required=False)
-    new_patronymic = forms.CharField(label=_("New patronymic"), max_length=100, required=False)
-    new_birth_date = DateField(label=_("New birth date"), required=False)
-    new_birth_place = forms.CharField(label=_("New birth place"), max_length=200, required=False)
+    new_last_name, new_first_name, new_patronymic, new_birth_date, new_birth_place = _new_identity()
 
     def confirm_required(self) -> bool:
         return bool(self.data.get("in_force_on"))  # only when the decision also enters into force
 
     def service_args(self) -> dict:
-        d = super().service_args()
-        d["new_identity"] = {name.removeprefix("new_"): d.pop(name) for name in list(d) if name.startswith("new_")}
-        return d
+        return _with_new_identity(super().service_args())
 
     def field_of(self, error_field: str) -> str:
-        """The service's `new_identity.birth_date` is the form's `new_birth_date`."""
-        nested = error_field.removeprefix("new_identity.")
-        return f"new_{nested}" if nested != error_field else error_field
+        return _identity_field(error_field)
 
 
 class HagueForm(forms.Form):
@@ -366,7 +381,7 @@ class AppealForm(Irreversible):
     """An appeal recorded when filed (its outcome empty: pending, the decision stays out of force)
     or when decided; a pending one shows its filing day and asks for its outcome. Its outcome
     cannot be undone from the page: the user confirms what follows. An appeal against a refusal
-    may grant the adoption, so it asks for the age gap as a granted decision does."""
+    may grant the adoption, so it asks for the age gap and the new identity as a decision does."""
 
     filed_on = DateField(label=_("Appeal filed on"))
     decided_on = DateField(
@@ -376,6 +391,7 @@ class AppealForm(Irreversible):
     )
     outcome = StatedChoiceField(label=_("Outcome of the appeal"), choices=Appeal.Outcome.choices, required=False)
     age_gap_reduced, age_gap_reason = _age_gap()
+    new_last_name, new_first_name, new_patronymic, new_birth_date, new_birth_place = _new_identity()
 
     def __init__(self, *args, case, **kwargs):
         decision = getattr(case, "decision", None)  # (none: posted to a case not decided, the step refuses it)
@@ -394,8 +410,9 @@ class AppealForm(Irreversible):
             )
         )
         super().__init__(*args, **kwargs)
-        if not refusal:
-            del self.fields["age_gap_reduced"], self.fields["age_gap_reason"]
+        if not refusal:  # what only a grant states
+            for name in [name for name in self.fields if name.startswith(("age_gap_", "new_"))]:
+                del self.fields[name]
         appeal = workflow.pending_appeal(case)
         if appeal is not None:
             self.title = _("Record the appeal's outcome")
@@ -408,7 +425,10 @@ class AppealForm(Irreversible):
         return bool(self.data.get("outcome"))  # only when it is decided
 
     def service_args(self) -> dict:
-        return {name: value for name, value in super().service_args().items() if value}
+        return _with_new_identity({name: value for name, value in super().service_args().items() if value})
+
+    def field_of(self, error_field: str) -> str:
+        return _identity_field(error_field)
 
 
 class CivilRegistrationForm(forms.Form):

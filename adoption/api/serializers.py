@@ -240,17 +240,27 @@ class CivilRegistrationSerializer(serializers.Serializer):
 class AppealSerializer(ModelSerializer):
     """Recorded when filed (`decided_on` and `outcome` null: pending, the decision stays out of
     force) or when decided; a pending appeal is decided by posting it again with both. An appeal
-    that reverses a refusal grants the adoption: where the applicants are under the age gap it
-    states the court's reduction (`age_gap_reduced`, `age_gap_reason`), as a granted decision does."""
+    that reverses a refusal grants the adoption: it states the court's reduction of the age gap
+    (`age_gap_reduced`, `age_gap_reason`) and the child's new identity (`new_identity`) as a
+    granted decision does."""
 
     decided_on = DateField(required=False, allow_null=True, default=None)
     outcome = serializers.ChoiceField(choices=Appeal.Outcome.choices, required=False, allow_null=True, default=None)
     age_gap_reduced = serializers.BooleanField(required=False, default=False, write_only=True)
     age_gap_reason = serializers.CharField(required=False, allow_blank=True, default="", write_only=True)
+    new_identity = NewIdentitySerializer(required=False, allow_null=True, default=None, write_only=True)
 
     class Meta:
         model = Appeal
-        fields = ["filed_on", "decided_on", "outcome", "age_gap_reduced", "age_gap_reason", "created_at"]
+        fields = [
+            "filed_on",
+            "decided_on",
+            "outcome",
+            "age_gap_reduced",
+            "age_gap_reason",
+            "new_identity",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
 
     def to_representation(self, instance):

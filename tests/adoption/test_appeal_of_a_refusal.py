@@ -175,6 +175,28 @@ def test_a_refusal_reversed_for_applicants_under_the_age_gap_states_the_reductio
     assert (decision.age_gap_reduced, decision.age_gap_reason, decision.case.status) == (True, reason, "in_force")
 
 
+def test_the_appeal_courts_grant_gives_the_child_its_new_identity(api, users, district, court, us_post):
+    """As a granted decision does (RULES v2 §6): the refusal gave none, so only the appeal can."""
+    child = make_child(district, last_name="Oldname")
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Husband")]
+    case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(100))
+    complete_file(case, [child], couple)
+    c = refused(api, users, case, court, decided=20, outcome="refused")
+    decided = {"filed_on": ago(15), "decided_on": ago(2)}
+    too_far = {"birth_date": (child.birth_date - datetime.timedelta(days=200)).isoformat()}
+    moved = appeal(c, case, **decided, outcome="reversed", new_identity=too_far)
+    assert moved.status_code == 400 and moved.json()["errors"][0]["field"] == "new_identity.birth_date"
+    upheld = appeal(c, case, **decided, outcome="upheld", new_identity={"last_name": "Smith"})
+    assert upheld.status_code == 400 and upheld.json()["errors"][0]["code"] == "not_granted"
+    assert Case.objects.get(pk=case.pk).status == "closed" and not hasattr(Decision.objects.get(case=case), "appeal")
+    new = {"last_name": "Smith", "first_name": "Julia"}
+    assert appeal(c, case, **decided, outcome="reversed", new_identity=new).status_code == 201
+    shown = api(users["guardianship"]).get(f"/api/v1/children/{child.pk}/").json()
+    assert (shown["last_name"], shown["first_name"], shown["sealed"]) == ("Smith", "Julia", True)
+    consular = api(users["consular"]).get(f"/api/v1/adopted-children/{child.pk}/").json()
+    assert "Oldname" not in str(consular) and "Smith" in str(consular)
+
+
 def test_the_consistency_check_holds_an_adoption_to_a_decision_that_stands_granted(
     api, users, foreign_case, court, capsys
 ):

@@ -53,6 +53,7 @@ def test_an_appeal_filed_from_the_page_holds_the_entry_into_force_until_its_outc
     login(client, users["court"])
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert f'action="/cases/{case.pk}/in-force/"' in page and "expected in force on" in page
+    assert 'name="new_last_name"' not in page.split('id="form-appeal"')[1]  # a grant's appeal grants nothing new
     filed = client.post(f"/cases/{case.pk}/appeal/", {"filed_on": ago(80).isoformat()})
     assert filed.status_code == 302, filed.content.decode()
     page = client.get(f"/cases/{case.pk}/").content.decode()
@@ -111,12 +112,16 @@ def test_the_court_records_from_the_page_an_appeal_that_reverses_a_refusal(clien
     login(client, users["court"])
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert f'action="/cases/{case.pk}/appeal/"' in page and 'name="age_gap_reduced"' in page
+    assert 'name="new_last_name"' in page  # what a grant states: the appeal court's, as a decision's
     assert "reversed, the adoption is granted" in page
     form = {"filed_on": ago(20).isoformat(), "decided_on": ago(2).isoformat(), "outcome": "reversed"}
     unconfirmed = client.post(f"/cases/{case.pk}/appeal/", form)
     assert unconfirmed.status_code == 400 and "Tick to confirm" in unconfirmed.content.decode()
     assert Case.objects.get(pk=case.pk).status == "closed"
-    assert client.post(f"/cases/{case.pk}/appeal/", form | {"confirm": "on"}).status_code == 302
+    assert (
+        client.post(f"/cases/{case.pk}/appeal/", form | {"confirm": "on", "new_last_name": "Newname"}).status_code
+        == 302
+    )
     assert Case.objects.get(pk=case.pk).status == "in_force"
     assert Child.objects.get(pk=child.pk).deregistration_reason == "adopted"
     page = client.get(f"/cases/{case.pk}/").content.decode()
@@ -125,6 +130,7 @@ def test_the_court_records_from_the_page_an_appeal_that_reverses_a_refusal(clien
     assert "Eligible on this date." in page and "the eve of the decision" in page
     assert f'name="as_of" value="{ago(3).isoformat()}"' in page
     history = client.get(f"/children/{child.pk}/").content.decode()  # the child's timeline: each court's day
+    assert "Newname" in history and Child.objects.get(pk=child.pk).last_name == "Newname"  # the appeal court's
     timeline = history[history.index('<ol class="timeline">') :]
     assert "adoption refused" in timeline and "the adoption granted on appeal" in timeline
     assert "adoption granted<" not in timeline
