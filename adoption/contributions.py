@@ -4,7 +4,7 @@ gave in adoption; the child's timeline shows its cases and its adoption."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext as _
 
 from core.models import Role
@@ -63,12 +63,13 @@ def applicants_seen(user, ids) -> dict[int, str]:
 def granted_on(child) -> list:
     """The days courts granted the child's adoption (RULES v2 §6): a grant reversed on appeal frees
     the child; a refusal reversed on appeal is a grant of the appeal's day."""
-    decisions = Decision.objects.filter(case__child_links__child=child)
     reversed_ = Q(appeal__outcome=AppealOutcome.REVERSED)
-    return [
-        *decisions.filter(outcome=Decision.Outcome.GRANTED).exclude(reversed_).values_list("decided_on", flat=True),
-        *decisions.filter(reversed_, outcome=Decision.Outcome.REFUSED).values_list("appeal__decided_on", flat=True),
-    ]
+    refused = Q(outcome=Decision.Outcome.REFUSED)
+    return list(
+        Decision.objects.filter(case__child_links__child=child)
+        .filter(Q(outcome=Decision.Outcome.GRANTED) & ~reversed_ | refused & reversed_)
+        .values_list(Case(When(refused, then=F("appeal__decided_on")), default=F("decided_on")), flat=True)
+    )
 
 
 def register() -> None:

@@ -84,6 +84,7 @@ def test_an_appeal_of_a_refusal_is_filed_within_the_term_and_holds_it_out_of_for
     case = Case.objects.get(pk=foreign_case.pk)
     assert (case.status, case.closed_reason, case.decision.in_force_on) == ("closed", "refused", ago(0))
     assert not Adoption.objects.exists() and Child.objects.get().status == "registered"
+    assert registry_services.decided_on(Child.objects.get()) is None  # refused: its grounds stay open
     again = appeal(c, foreign_case, filed_on=last_day, decided_on=ago(0), outcome="reversed")
     assert again.status_code == 409 and again.json()["errors"][0]["code"] == "in_force"
     assert "appeal_due" not in {line["kind"] for line in c.get("/api/v1/work/").json()["results"]}
