@@ -17,7 +17,7 @@ from registry import services as registry_services
 from registry.models import Child
 from reports.queries import adoptions_in_period
 from tests.adoption.conftest import ago, complete_file, make_applicant, make_child
-from tests.adoption.test_law_in_force import checks, to_decision
+from tests.adoption.test_law_in_force import checks, to_decision, under_the_age_gap
 
 pytestmark = pytest.mark.django_db
 
@@ -155,12 +155,7 @@ def test_only_a_refusal_or_a_grant_not_in_force_is_appealed_and_only_a_grant_red
 
 
 def test_a_refusal_reversed_for_applicants_under_the_age_gap_states_the_reduction(api, users, district, court):
-    child = make_child(district, birth_days_ago=4 * 365)
-    young = make_applicant(
-        district, citizenship="KZ", residence="KZ", marital_status="single", birth=ago(4 * 365 + 15 * 365)
-    )
-    case = services.open_case(actor=None, children=[child], applicants=[young], opened_on=ago(100))
-    complete_file(case, [child], [young], foreign=False)
+    case = under_the_age_gap(district)
     c = refused(api, users, case, court, decided=10, outcome="refused")
     silent = appeal(c, case, filed_on=ago(5), decided_on=ago(1), outcome="reversed")
     assert silent.status_code == 400 and silent.json()["errors"][0]["code"] == "age_gap_not_reduced"

@@ -417,13 +417,19 @@ def test_a_pending_appeal_is_decided_reversed_and_a_correction_of_the_decision_k
     assert not Adoption.objects.exists()
 
 
-def test_a_granted_decision_with_the_age_gap_states_the_courts_reduction(api, users, district, court):
+def under_the_age_gap(district):
+    """An eligible case of a woman 15 years older than the child (CMF art. 92: under 16)."""
     child = make_child(district, birth_days_ago=4 * 365)
     young = make_applicant(
         district, citizenship="KZ", residence="KZ", marital_status="single", birth=ago(4 * 365 + 15 * 365)
     )
     case = services.open_case(actor=None, children=[child], applicants=[young], opened_on=ago(100))
     complete_file(case, [child], [young], foreign=False)
+    return case
+
+
+def test_a_granted_decision_with_the_age_gap_states_the_courts_reduction(api, users, district, court):
+    case = under_the_age_gap(district)
     g, c = api(users["guardianship"]), api(users["court"])
     assert "AGE_GAP" in [w["code"] for w in checks(g, case)[1]["warnings"]]
     silent = to_decision(g, c, case, court, decided=10)
