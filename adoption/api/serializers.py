@@ -247,7 +247,9 @@ class AppealSerializer(ModelSerializer):
     decided_on = DateField(required=False, allow_null=True, default=None)
     outcome = serializers.ChoiceField(choices=Appeal.Outcome.choices, required=False, allow_null=True, default=None)
     age_gap_reduced = serializers.BooleanField(required=False, default=False, write_only=True)
-    age_gap_reason = serializers.CharField(required=False, allow_blank=True, default="", write_only=True)
+    age_gap_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, write_only=True
+    )
     new_identity = NewIdentitySerializer(required=False, allow_null=True, default=None, write_only=True)
 
     class Meta:
@@ -281,11 +283,20 @@ class DecisionSerializer(ModelSerializer):
     )
     civil_registration = serializers.SerializerMethodField()
     appeal = serializers.SerializerMethodField()
+    granted_on = DateField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "the day the adoption that stands was granted: decided_on, or the appeal's decided_on when it "
+            "reversed a refusal (outcome stays the first court's); null when none stands"
+        ),
+    )
 
     class Meta:
         model = Decision
         fields = [
             "outcome",
+            "granted_on",
             "decided_on",
             "final_form_on",
             "in_force_on",
@@ -297,7 +308,7 @@ class DecisionSerializer(ModelSerializer):
             "appeal",
             "court",
         ]
-        read_only_fields = ["court", "expected_in_force_on"]
+        read_only_fields = ["court", "expected_in_force_on", "granted_on"]
 
     @extend_schema_field(DateField(allow_null=True))
     def get_expected_in_force_on(self, decision):

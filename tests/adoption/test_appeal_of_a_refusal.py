@@ -56,6 +56,7 @@ def test_a_refusal_reversed_on_appeal_grants_the_adoption_in_force_on_the_appeal
     assert registry_services.decided_on(child) == ago(2)  # its grounds and consents are closed from then
     file = api(users["guardianship"]).get(f"/api/v1/cases/{case.pk}/").json()
     assert file["status"] == "in_force" and file["decision"]["appeal"]["outcome"] == "reversed"
+    assert (file["decision"]["outcome"], file["decision"]["granted_on"]) == ("refused", ago(2).isoformat())
     assert AuditEvent.objects.filter(verb="record_appeal", object_type="adoption.case").exists()
     assert adoptions_in_period(users["ministry"], ago(2), ago(2)).count() == 1  # the adoption counts on its day
     assert adoptions_in_period(users["ministry"], ago(20), ago(3)).count() == 0

@@ -310,6 +310,8 @@ def test_a_reversed_appeal_closes_the_case_and_frees_the_child(api, users, forei
     case = Case.objects.get(pk=foreign_case.pk)
     assert (case.status, case.closed_reason, case.closed_on) == ("closed", "reversed_on_appeal", ago(2))
     assert not Adoption.objects.exists()
+    decision = g.get(f"/api/v1/cases/{case.pk}/").json()["decision"]
+    assert (decision["outcome"], decision["granted_on"]) == ("granted", None)  # the first court's; none stands
     assert AuditEvent.objects.filter(verb="reverse_adoption", action="delete").count() == 1
     assert Child.objects.get().status == "registered" and Child.objects.get().sealed_on is None
 
