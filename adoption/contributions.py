@@ -43,11 +43,11 @@ def case_events(child, user) -> list[dict]:
         if appeal is not None:
             events.append({"on": appeal.filed_on, "text": _("appeal filed")})
             if not appeal.pending:
-                granted = decision.outcome == Decision.Outcome.REFUSED  # the appeal reversed the refusal
+                granted = decision.granted_on_appeal
                 text = _("the adoption granted on appeal") if granted else appeal.get_outcome_display()
                 events.append({"on": appeal.decided_on, "text": text})
-        if adoption.decision.in_force_on:
-            events.append({"on": adoption.decision.in_force_on, "text": _("in force on")})
+        if decision.in_force_on:
+            events.append({"on": decision.in_force_on, "text": _("in force on")})
     return events
 
 

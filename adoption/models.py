@@ -484,7 +484,12 @@ class Decision(models.Model):
         reversed a refusal (None: it does not stand)."""
         if not self.grants:
             return None
-        return self.appeal.decided_on if self.outcome == DecisionOutcome.REFUSED else self.decided_on
+        return self.appeal.decided_on if self.granted_on_appeal else self.decided_on
+
+    @property
+    def granted_on_appeal(self) -> bool:
+        """A refusal an appeal reversed: the appeal court granted the adoption."""
+        return self.outcome == DecisionOutcome.REFUSED and self.grants
 
 
 class HagueProcedure(models.Model):

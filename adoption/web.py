@@ -832,10 +832,13 @@ def _case_page(request, case, status=200, bound=None):
     # every check of the registers fails for a lawful adoption), a grant on appeal on the appeal's
     # day; one that entered into force the day it was made (an appeal's), on the eve (that day its
     # child left the registers); one not decided yet, today
-    decision_day = (decision.granted_on or decision.decided_on) if decision else None
-    eve = decision is not None and decision.in_force_on == decision_day and decision.grants
-    if eve and decision_day:
-        decision_day -= datetime.timedelta(days=1)
+    decision_day, eve = None, False
+    if decision is not None:
+        granted_on = decision.granted_on
+        decision_day = granted_on or decision.decided_on
+        eve = granted_on is not None and decision.in_force_on == granted_on
+        if eve:
+            decision_day -= datetime.timedelta(days=1)
     as_of = _as_of(request) or decision_day or today()
     result = eligibility(case, as_of)
     not_applicable = {check.code for check in result.checks if check.status == NOT_APPLICABLE}
