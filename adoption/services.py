@@ -1030,17 +1030,19 @@ def correct_decision(
     reason: str,
     final_form_on: datetime.date | None = None,
 ) -> Decision:
-    """The dates of a granted decision entered wrongly, corrected while it is not in force, with
-    the reason (in the audit trail): the appeal term, and so the expected entry into force, run
-    from the corrected final form. A corrected decision date must still find the case eligible
-    on it, as the decision had to (the protective reading)."""
-    _lock_children(case)
+    """The dates of a decision entered wrongly, corrected while it is not in force, with the reason
+    (in the audit trail): the appeal term, and so the expected entry into force, run from the
+    corrected final form. A grant's corrected date must still find the case eligible on it, as the
+    decision had to (the protective reading). A refusal closed its case on its day, which moves
+    with it; it is dated no later than another case of its children went before a court, which
+    was judged with the refusal as recorded (`_later_than_other_cases`)."""
+    children = _lock_children(case)
     case = _locked_case(case)
     workflow.require(case, "correct-decision")
     _court_of(case, actor)
     decision = Decision.objects.select_for_update().get(case=case)
     errors = _decision_date_errors(case, decided_on, final_form_on)
-    appeal = Appeal.objects.filter(decision=decision).first()  # pending: the case is not in force
+    appeal = Appeal.objects.filter(decision=decision).first()  # pending: the decision is not in force
     if appeal is not None and _filing_errors(appeal.filed_on, decided_on, _in_force_after(final_form_on or decided_on)):
         errors.append(
             FieldError(
@@ -1054,8 +1056,11 @@ def correct_decision(
         errors.append(
             FieldError("reason", "reason_required", _("Say why the decision is corrected (at least 5 characters)."))
         )
+    refused = decision.outcome == Decision.Outcome.REFUSED
+    if refused:
+        errors += _later_than_other_cases(case, children, decision.decided_on, decided_on)
     raise_errors(errors)
-    if decided_on != decision.decided_on:
+    if decided_on != decision.decided_on and not refused:
         _require_eligible(case, decided_on, "decision")
     corrected = (decided_on, final_form_on or decided_on)
     if corrected != (decision.decided_on, decision.final_form_on):
@@ -1065,7 +1070,43 @@ def correct_decision(
         record_write(
             actor=actor, verb=Verb.CORRECT_DECISION, obj=decision, before=before, subject=case, purpose=reason.strip()
         )
+    if refused and case.closed_on != decided_on:  # the refusal closed the case on its day (`record_decision`)
+        audited_update(case, actor=actor, verb=Verb.CORRECT_DECISION, closed_on=decided_on, version=case.version + 1)
     return decision
+
+
+def _later_than_other_cases(
+    case: Case, children: list[Child], recorded: datetime.date, corrected: datetime.date
+) -> list[FieldError]:
+    """A refusal moved later keeps its case open and before a court longer (RULES §4,
+    NO_COMPETING_ADOPTION, DOMESTIC_PREFERENCE): another case of its children referred or decided
+    meanwhile, from the day as recorded, was judged without it, so the refusal is not dated after
+    such a day."""
+    if corrected <= recorded:
+        return []
+    others = Case.objects.filter(child_links__child__in=children).exclude(pk=case.pk)
+    judged = sorted(
+        [
+            *Referral.objects.filter(case__in=others, on__gte=recorded, on__lt=corrected).values_list("on", "case_id"),
+            *Decision.objects.filter(case__in=others, decided_on__gte=recorded, decided_on__lt=corrected).values_list(
+                "decided_on", "case_id"
+            ),
+        ]
+    )
+    if not judged:
+        return []
+    on, other = judged[0]
+    return [
+        FieldError(
+            "decided_on",
+            "other_case_before_court",
+            _(
+                "Case %(case)s of the same child went before a court on %(date)s, judged with the refusal as "
+                "recorded: the refusal is dated no later than that day."
+            )
+            % {"case": f"#{other}", "date": in_text(on)},
+        )
+    ]
 
 
 def expected_in_force_on(decision: Decision) -> datetime.date:

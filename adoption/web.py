@@ -541,7 +541,8 @@ class WithdrawHearingForm(WithdrawForm):
 
 
 class CorrectDecisionForm(forms.Form):
-    """The dates of a granted decision entered wrongly, while it is not in force: shown as recorded."""
+    """The dates of a decision (a grant or a refusal) entered wrongly, while it is not in force: shown as
+    recorded."""
 
     title = _("Correct the decision's dates (not yet in force)")
     decided_on, final_form_on = _decision_dates()

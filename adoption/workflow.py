@@ -68,23 +68,23 @@ def appeal_pending(case) -> RuleError | None:
     )
 
 
-def _not_appealable(case) -> RuleError | None:
-    """An appeal is against a decision not yet in force: a grant (the case decided) or a refusal
-    (the case it closed; an appeal upheld puts the refusal in force, one reversed grants the
-    adoption). A case closed otherwise has no decision to appeal."""
-    if case.status == CaseStatus.DECIDED:
+def _not_before_force(name: str, field: str, in_force: Promise):
+    """Step `name` (an appeal, a correction of the dates) is of a decision not yet in force: a grant
+    (the case decided) or a refusal (the case it closed, not yet in force; an appeal upheld puts it
+    in force, one reversed grants the adoption). A case closed otherwise has no decision to take it
+    on; a refusal in force is refused with `in_force` on `field`, saying so."""
+
+    def barred(case) -> RuleError | None:
+        if case.status == CaseStatus.DECIDED:
+            return None
+        decision = getattr(case, "decision", None)
+        if case.closed_reason != ClosedReason.REFUSED or decision is None:
+            return _illegal(case, name)
+        if decision.in_force_on is not None:
+            return ConflictError(field, "in_force", str(in_force) % {"date": in_text(decision.in_force_on)})
         return None
-    decision = getattr(case, "decision", None)
-    if case.closed_reason != ClosedReason.REFUSED or decision is None:
-        return _illegal(case, "appeal")
-    if decision.in_force_on is not None:
-        return ConflictError(
-            "filed_on",
-            "in_force",
-            _("The refusal entered into force on %(date)s: it is no longer appealed.")
-            % {"date": in_text(decision.in_force_on)},
-        )
-    return None
+
+    return barred
 
 
 def not_a_hague_adoption() -> RuleError:
@@ -157,7 +157,11 @@ STEPS: dict[str, Step] = {
         None,
         gettext_lazy("appealed (only a decision not yet in force)"),
         (IN_FORCE_REMINDER,),
-        barred=_not_appealable,
+        barred=_not_before_force(
+            "appeal",
+            "filed_on",
+            gettext_lazy("The refusal entered into force on %(date)s: it is no longer appealed."),
+        ),
     ),
     "civil-registration": Step(
         (Role.COURT, Role.GUARDIANSHIP),
@@ -185,14 +189,20 @@ STEPS: dict[str, Step] = {
     "withdraw-document": Step(G, EVIDENCE, None, gettext_lazy("corrected (only until the decision)")),
     "withdraw-contact": Step(G, EVIDENCE, None, gettext_lazy("corrected (only until the decision)")),
     "withdraw-hearing": Step(C, (CaseStatus.HEARD,), None, gettext_lazy("corrected (only until the decision)")),
-    # the dates of a granted decision entered wrongly, while it is not in force (the appeal term runs
-    # from the corrected final form: the entry into force is expected on another day, reminded anew)
+    # the dates of a decision entered wrongly, while it is not in force: a grant, or a refusal (the
+    # appeal term runs from the corrected final form: a grant's entry into force is expected on
+    # another day, reminded anew; an appeal of a refusal is judged by the term as corrected)
     "correct-decision": Step(
         C,
-        (CaseStatus.DECIDED,),
+        (CaseStatus.DECIDED, CaseStatus.CLOSED),
         None,
         gettext_lazy("corrected (only a decision not yet in force)"),
         (IN_FORCE_REMINDER,),
+        barred=_not_before_force(
+            "correct-decision",
+            "decided_on",
+            gettext_lazy("The refusal entered into force on %(date)s: its dates are no longer corrected."),
+        ),
     ),
 }
 

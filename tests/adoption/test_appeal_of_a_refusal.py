@@ -9,9 +9,9 @@ import datetime
 import pytest
 
 from adoption import services
-from adoption.models import Adoption, Case, Decision
+from adoption.models import Adoption, Case, Decision, Referral
 from core.dates import right_arises
-from core.errors import ConflictError
+from core.errors import ConflictError, Forbidden, RuleError
 from core.models import AuditEvent
 from registry import services as registry_services
 from registry.models import Child
@@ -209,3 +209,83 @@ def test_the_consistency_check_holds_an_adoption_to_a_decision_that_stands_grant
     with pytest.raises(Exception, match="consistency problem"):
         call_command("check_consistency")
     assert "an adoption row belongs to a decision that does not stand granted" in capsys.readouterr().err
+
+
+# --- a refusal's dates entered wrongly --------------------------------------------------------------
+
+
+def test_a_refusal_entered_on_a_wrong_day_is_corrected_so_that_its_appeal_is_recorded(api, users, foreign_case, court):
+    """The refusal of 20 days ago typed as of 40 days ago: its appeal, filed within the real term, was
+    refused as late, and the reversal of the appeal court could never be entered. Until session 47 only
+    a grant's dates could be corrected."""
+    c = refused(api, users, foreign_case, court, decided=40, outcome="refused")  # heard 40 days ago too
+    late = appeal(c, foreign_case, filed_on=ago(5))
+    assert late.status_code == 400 and late.json()["errors"][0]["code"] == "outside_appeal_term"
+    with pytest.raises(Forbidden):  # the court's record
+        services.correct_decision(actor=users["guardianship"], case=foreign_case, decided_on=ago(20), reason="typo")
+    services.correct_decision(actor=users["court"], case=foreign_case, decided_on=ago(20), reason="typed 40 for 20")
+    case = Case.objects.get(pk=foreign_case.pk)
+    assert (case.status, case.closed_reason, case.closed_on) == ("closed", "refused", ago(20))  # closed on its day
+    assert (case.decision.decided_on, case.decision.final_form_on) == (ago(20), ago(20))
+    events = AuditEvent.objects.filter(verb="correct_decision").order_by("id")
+    assert [(e.object_type, e.before and e.before.get("closed_on")) for e in events] == [
+        ("adoption.decision", None),
+        ("adoption.case", ago(40).isoformat()),
+    ]
+    assert events[0].purpose == "typed 40 for 20"
+    assert appeal(c, foreign_case, filed_on=ago(5), decided_on=ago(1), outcome="reversed").status_code == 201
+    assert Case.objects.get(pk=foreign_case.pk).status == "in_force"
+
+
+def test_a_refusal_in_force_or_a_case_closed_otherwise_has_no_dates_to_correct(api, users, foreign_case, court):
+    c = refused(api, users, foreign_case, court, decided=40, outcome="refused", in_force_on=ago(1).isoformat())
+    with pytest.raises(ConflictError) as in_force:
+        services.correct_decision(actor=users["court"], case=foreign_case, decided_on=ago(39), reason="a typo")
+    assert (in_force.value.errors[0].field, in_force.value.errors[0].code) == ("decided_on", "in_force")
+    assert Decision.objects.get(case=foreign_case).decided_on == ago(40)
+    assert c.get(f"/api/v1/cases/{foreign_case.pk}/").json()["decision"]["decided_on"] == ago(40).isoformat()
+    Case.objects.filter(pk=foreign_case.pk).update(closed_reason="withdrawn")  # a closed case that is no refusal
+    with pytest.raises(ConflictError) as withdrawn:
+        services.correct_decision(actor=users["court"], case=foreign_case, decided_on=ago(39), reason="a typo")
+    assert withdrawn.value.errors[0].code == "illegal_transition"
+
+
+def test_a_refusal_is_not_moved_past_the_day_another_case_of_the_child_went_before_a_court(
+    api, users, foreign_case, court
+):
+    """Another case of the child referred 30 days ago was judged with the refusal of 40 days ago:
+    dated the 29th, the refusal would have kept its case before a court that day (NO_COMPETING_ADOPTION)."""
+    g = api(users["guardianship"])
+    child = foreign_case.child_links.get().child
+    family = [make_applicant(foreign_case.district, last_name="Lee")]
+    other = services.open_case(actor=None, children=[child], applicants=family, opened_on=ago(60))
+    complete_file(other, [child], family)
+    refused(api, users, foreign_case, court, decided=40, outcome="refused")
+    Referral.objects.create(case=other, court=court, on=ago(30))  # its own checks are another test's
+    Case.objects.filter(pk=other.pk).update(status="referred")
+    with pytest.raises(RuleError) as refusal:
+        services.correct_decision(actor=users["court"], case=foreign_case, decided_on=ago(29), reason="a typo")
+    assert (refusal.value.errors[0].field, refusal.value.errors[0].code) == ("decided_on", "other_case_before_court")
+    assert f"#{other.pk}" in str(refusal.value.errors[0].message)
+    assert Case.objects.get(pk=foreign_case.pk).closed_on == ago(40)
+    services.correct_decision(actor=users["court"], case=foreign_case, decided_on=ago(30), reason="a typo")
+    found, _ = checks(g, other, as_of=ago(30).isoformat())  # closed the day the other case was referred: free
+    assert found["NO_COMPETING_ADOPTION"]["status"] == "pass", found["NO_COMPETING_ADOPTION"]
+    found, _ = checks(g, other, as_of=ago(31).isoformat())
+    assert found["NO_COMPETING_ADOPTION"]["status"] == "fail"  # the day before, the refused case was before it
+    services.correct_decision(actor=users["court"], case=foreign_case, decided_on=ago(35), reason="earlier")
+    assert Case.objects.get(pk=foreign_case.pk).closed_on == ago(35)  # earlier frees the child sooner: allowed
+
+
+def test_the_refused_case_page_offers_the_court_the_correction(client, api, users, foreign_case, court):
+    refused(api, users, foreign_case, court, decided=40, outcome="refused")
+    client.force_login(users["court"])
+    page = client.get(f"/cases/{foreign_case.pk}/").content.decode()
+    assert "Correct the decision&#x27;s dates (not yet in force)" in page
+    done = client.post(
+        f"/cases/{foreign_case.pk}/correct-decision/", {"decided_on": ago(20).isoformat(), "reason": "a typo"}
+    )
+    assert done.status_code == 302
+    assert Case.objects.get(pk=foreign_case.pk).closed_on == ago(20)
+    client.force_login(users["guardianship"])
+    assert "Correct the decision" not in client.get(f"/cases/{foreign_case.pk}/").content.decode()
