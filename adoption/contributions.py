@@ -73,9 +73,10 @@ def granted_on(child) -> list:
 
 
 def register() -> None:
-    from .services import close_cases_of_a_child_who_died
+    from .services import close_cases_of_a_child_who_died, judge_again_after_a_placement
 
     contributions.death_hooks.append(close_cases_of_a_child_who_died)
+    contributions.placement_hooks.append(judge_again_after_a_placement)
     contributions.applicant_lookups.append(applicants_seen)
     contributions.decision_dates.append(granted_on)
     contributions.child_scopes[Role.COURT] = court_children

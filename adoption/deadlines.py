@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from core.dates import add_months, right_arises, today
-from core.deadlines import follows_policy, reminded, reminded_pairs, reminder_kind
+from core.deadlines import follows_policy, realign_pairs, reminded, reminded_pairs, reminder_kind
 from core.models import Country, Policy, Reminder
 from core.services import create_reminders
 from registry.models import Level
@@ -59,11 +59,12 @@ def central_waits(links, until: datetime.date, statuses=(CaseStatus.OPEN, CaseSt
     return {pk: (district, end) for pk, (district, end) in ends.items() if end is not None and end <= until}
 
 
-def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
-    on = on or today()
-    latest = central_waits(CaseChild.objects.all(), on)
+def _central_wait_due(links, on: datetime.date) -> list[Reminder]:
+    """The reminders that the three months on the central register expired, for the cases of
+    `links` whose wait ended by `on` and were not reminded of that day yet."""
+    latest = central_waits(links, on)
     already = reminded_pairs(CENTRAL_WAIT_REMINDER, subject_type="case", subject_ids=latest)
-    due = [
+    return [
         Reminder(
             kind=CENTRAL_WAIT_REMINDER,
             subject_type="case",
@@ -75,6 +76,23 @@ def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
         for case_id, (district_id, allowed) in latest.items()
         if (case_id, allowed) not in already
     ]
+
+
+def remind_central_wait_again(case_ids: list[int], on: datetime.date) -> None:
+    """A corrected placement moved the end of the cases' waits on the central register: a reminder
+    of another day is closed, one of the day as corrected is opened again or made at once if it is
+    due, as the sweep would (`core.deadlines.realign_pairs`)."""
+    links = CaseChild.objects.filter(case_id__in=case_ids)
+    owed: dict[int, set] = {case_id: set() for case_id in case_ids}
+    for case_id, (_district, end) in central_waits(links, datetime.date.max).items():
+        owed[case_id] = {end}
+    realign_pairs(CENTRAL_WAIT_REMINDER, subject_type="case", owed=owed, on=on)
+    create_reminders(_central_wait_due(links, on))
+
+
+def sweep_court_deadlines(*, on: datetime.date | None = None) -> dict:
+    on = on or today()
+    due = _central_wait_due(CaseChild.objects.all(), on)
     due += _in_force_due(on) + _civil_registration_due(on) + _hague_certificate_due(on)
     created = create_reminders(due)
     return {

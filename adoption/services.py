@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import KZ, citizenship_error, is_country
-from core.dates import add_months, age_on, in_text
+from core.dates import add_months, age_on, in_text, today
 from core.errors import (
     ConflictError,
     FieldError,
@@ -32,7 +32,7 @@ from registry import services as registry_services
 from registry.models import Child, ChildStatus, DeregistrationReason
 from registry.rules import name_key
 
-from . import extensions, rules, workflow
+from . import deadlines, extensions, rules, workflow
 from .facts import eligibility, load_case_facts
 from .models import (
     BEFORE_DECISION,
@@ -1416,6 +1416,21 @@ def close_cases_of_a_child_who_died(*, actor: User | None, child: Child, on: dat
             closed_on=max(on, last_step),  # a death learnt of late: never before the case's last step
         )
         close_reminders(kinds=workflow.DEATH_ANSWERS, subject_type="case", subject_id=case.pk, actor=actor)
+
+
+def judge_again_after_a_placement(actor: User | None, child: Child, since: datetime.date) -> None:
+    """The date of the child's latest placement on a register was corrected
+    (`registry.services.correct_placement`, in its transaction), no court having decided its
+    adoption: what was judged by it from `since` is judged again. A referral's `eligible_since`
+    (RUSHED_CASE: how long the case had been eligible) is computed again from the registers as
+    corrected, and the cases' reminders that the three months on the central register expired
+    move to the wait's end as corrected."""
+    case_ids = list(CaseChild.objects.filter(child=child).values_list("case_id", flat=True))
+    for referral in Referral.objects.select_for_update().filter(case_id__in=case_ids, on__gte=since).order_by("id"):
+        case = Case.objects.get(pk=referral.case_id)
+        eligible_since = rules.eligible_since(load_case_facts(case, referral.on), referral.on)
+        audited_update(referral, actor=actor, verb=Verb.CORRECT_PLACEMENT, subject=case, eligible_since=eligible_since)
+    deadlines.remind_central_wait_again(case_ids, today())
 
 
 @transaction.atomic

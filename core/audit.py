@@ -65,6 +65,7 @@ class Verb(StrEnum):
     UPDATE_CHILD = "update_child"
     ADD_GROUND = "add_ground"
     PLACE_ON_REGISTER = "place_on_register"
+    CORRECT_PLACEMENT = "correct_placement"
     DEREGISTER = "deregister"
     SEAL_IDENTITY = "seal_identity"
     CONFIRM_DIFFERENT_CHILD = "confirm_different_child"
@@ -131,6 +132,7 @@ VERB_LABELS = {
     Verb.UPDATE_CHILD: _("child's record corrected"),
     Verb.ADD_GROUND: _("ground of adoptability recorded"),
     Verb.PLACE_ON_REGISTER: _("placed on a register"),
+    Verb.CORRECT_PLACEMENT: _("a placement's date corrected"),
     Verb.DEREGISTER: _("taken off the registers"),
     Verb.SEAL_IDENTITY: _("identity sealed"),
     Verb.CONFIRM_DIFFERENT_CHILD: _("confirmed: not a duplicate"),

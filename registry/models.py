@@ -153,7 +153,8 @@ ENTRY_KINDS = [*Level.choices, (DEREGISTERED, _("deregistered"))]  # what a regi
 class RegisterEntry(models.Model):
     """One event of a child's register history: a placement on a level, or deregistration.
 
-    Never deleted, and never changed except to be ended: the state on a date is the latest
+    Never deleted, and never changed except to be ended (or, the latest, its date typed wrong
+    corrected: `services.correct_placement`): the state on a date is the latest
     entry on or before it, by (on, id), so an entry holds from `on` until the next entry's
     date, `ended_on` (None while it is the latest). The services set `ended_on` when they
     add the next entry; `check_consistency` verifies it.

@@ -520,29 +520,7 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
             "next": Level(expected).label if expected else _("none (central is the last)"),
         }
         raise ConflictError("level", "level_out_of_order", message)
-    errors: list[FieldError] = []
-    not_future("placed_on", placed_on, errors)
-    if placed_on < child.identified_on:
-        errors.append(
-            FieldError(
-                "placed_on", "before_identified", _("A child cannot be placed on a register before being identified.")
-            )
-        )
-    last = state.since or state.deregistered_on
-    if last and placed_on < last:
-        errors.append(
-            FieldError(
-                "placed_on",
-                "before_previous_entry",
-                _("The date is before the child's previous register entry (%(date)s).") % {"date": last},
-            )
-        )
-    if not is_minor(child.birth_date, placed_on):
-        errors.append(
-            FieldError("placed_on", "not_a_minor", _("The child was 18 on that date and cannot be on a register."))
-        )
-    if errors:
-        raise RuleError.many(errors)
+    raise_errors(_placement_errors(child, placed_on, state.since or state.deregistered_on))
     return _enter(
         child=child,
         actor=actor,
@@ -555,6 +533,91 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
         deregistered_on=None,
         deregistration_reason="",
     )
+
+
+def _placement_errors(child: Child, placed_on: datetime.date, last: datetime.date | None) -> list[FieldError]:
+    """A placement's date: not in the future, not before the child was identified or before its
+    previous register entry (`last`), and the child a minor on it."""
+    errors: list[FieldError] = []
+    not_future("placed_on", placed_on, errors)
+    if placed_on < child.identified_on:
+        errors.append(
+            FieldError(
+                "placed_on", "before_identified", _("A child cannot be placed on a register before being identified.")
+            )
+        )
+    if last and placed_on < last:
+        errors.append(
+            FieldError(
+                "placed_on",
+                "before_previous_entry",
+                _("The date is before the child's previous register entry (%(date)s).") % {"date": last},
+            )
+        )
+    if not is_minor(child.birth_date, placed_on):
+        errors.append(
+            FieldError("placed_on", "not_a_minor", _("The child was 18 on that date and cannot be on a register."))
+        )
+    return errors
+
+
+@for_roles(Role.GUARDIANSHIP, Role.REGIONAL, Role.MINISTRY, scope=("child",))
+@transaction.atomic
+def correct_placement(*, actor: User | None, child: Child, placed_on: datetime.date, reason: str) -> RegisterEntry:
+    """The date of the child's latest placement on a register, typed wrong, corrected with the
+    reason (the audit event's purpose) by the role that places on its level (§2), while no court
+    has decided the child's adoption (it rests on the registers as they stood). Every wait of the
+    registers runs from it: the next level's escalation (its reminder moves: `deadlines.remind_again`)
+    and the central register's three months before a foreign adoption (§4 CENTRAL_REGISTER_WAIT).
+    What the apps above judged by it follows (`contributions.placement_hooks`, from the earlier of
+    the two dates: what the cases judged by it, their reminders of the central wait)."""
+    child = _locked(child)
+    entry = child.register_entries.filter(ended_on__isnull=True).order_by("-on", "-id").first()
+    if child.status != ChildStatus.REGISTERED or entry is None or entry.level == RegisterEntry.DEREGISTERED:
+        raise ConflictError(
+            "placed_on",
+            "not_on_a_register",
+            _("The child is on no register: only the date of its latest placement on one is corrected here."),
+        )
+    if actor is not None and actor.role != rules.LEVEL_ROLE[Level(entry.level)]:
+        raise Forbidden(
+            "placed_on",
+            "role_not_allowed",
+            _("Your role may not place children on the %(level)s register.") % {"level": Level(entry.level).label},
+        )
+    raise_errors(
+        _after_decision(
+            child,
+            "placed_on",
+            _(
+                "A court granted the child's adoption on %(date)s on the registers as they stood: the date is no "
+                "longer corrected."
+            ),
+        )
+    )
+    previous = child.register_entries.exclude(pk=entry.pk).order_by("-on", "-id").first()
+    errors = _placement_errors(child, placed_on, previous.on if previous else None)
+    if len(reason.strip()) < MIN_REASON:
+        errors.append(
+            FieldError("reason", "reason_required", _("Say why the date is corrected (at least 5 characters)."))
+        )
+    raise_errors(errors)
+    recorded = entry.on
+    if placed_on == recorded:
+        return entry
+    before = snapshot(entry)
+    entry.on = placed_on
+    entry.save(update_fields=["on"])
+    record_write(
+        actor=actor, verb=Verb.CORRECT_PLACEMENT, obj=entry, before=before, subject=child, purpose=reason.strip()
+    )
+    if previous is not None:  # it ends on this entry's date (the history's invariant)
+        RegisterEntry.objects.filter(pk=previous.pk).update(ended_on=placed_on)
+    audited_update(child, actor=actor, verb=Verb.CORRECT_PLACEMENT, level_since=placed_on, version=child.version + 1)
+    deadlines.remind_again(child, actor=actor)
+    for hook in contributions.placement_hooks:
+        hook(actor, child, min(recorded, placed_on))
+    return entry
 
 
 @for_roles(Role.GUARDIANSHIP, scope=("child",))
@@ -751,7 +814,7 @@ def record_parental_consent(
     return consent
 
 
-MIN_REASON = 5  # characters of a correction's reason (a ground, a case's document, contact or hearing)
+MIN_REASON = 5  # characters of a correction's reason (a ground, a placement, a case's document, contact or hearing)
 
 
 @for_roles(Role.GUARDIANSHIP, scope=("child",))

@@ -155,6 +155,14 @@ class RegisterForm(forms.Form):
     placed_on = DateField(label=_("Placed on"))
 
 
+class CorrectPlacementForm(forms.Form):
+    """The date of the child's latest placement, typed wrong (services.correct_placement): shown as
+    recorded. Not irreversible: it can be corrected again."""
+
+    placed_on = DateField(label=_("Placed on"))
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=300)
+
+
 class DeregisterForm(Irreversible):
     confirm_label = _("I confirm: the child leaves every register on this date. This is not undone from this page.")
     on = DateField(label=_("Date"))
@@ -276,6 +284,13 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
     # the grounds and consents a court decided on stand as they stood (services.decided_on)
     decided_on = services.decided_on(child) if role == Role.GUARDIANSHIP else None
     died = child.died_on is not None
+    # the date of its placement on the role's own level, while no court decided its adoption
+    may_correct_placement = (
+        level is not None
+        and child.register_level == level
+        and child.status == ChildStatus.REGISTERED
+        and services.decided_on(child) is None
+    )
     keeps_record = role == Role.GUARDIANSHIP and decided_on is None and not died  # (services._after_decision)
     # off the registers, not for good (a placement, a return to its parents): its death is still recorded
     off_registers = child.status == ChildStatus.DEREGISTERED and not left_for_good(child)
@@ -290,6 +305,12 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         "register_form": forms_given.get("register_form")
         or (_child_form("register_form", RegisterForm, initial={"level": level}) if may_place else None),
         "register_level": Level(level).label if level else "",
+        "placement_form": forms_given.get("placement_form")
+        or (
+            _child_form("placement_form", CorrectPlacementForm, initial={"placed_on": child.level_since})
+            if may_correct_placement
+            else None
+        ),
         "off_registers": off_registers,
         "deregister_form": forms_given.get("deregister_form")
         or (
@@ -389,6 +410,20 @@ def child_register(request, pk):
         services.place_on_register,
         lambda f: f.cleaned_data,
         _("Placed on the register."),
+    )
+
+
+@login_required
+@require_POST
+def child_correct_placement(request, pk):
+    return _post_on_child(
+        request,
+        pk,
+        CorrectPlacementForm,
+        "placement_form",
+        services.correct_placement,
+        lambda f: f.cleaned_data,
+        _("The date of the placement is corrected."),
     )
 
 

@@ -49,6 +49,7 @@ INTERNAL = {
     "seal_identity",
     "record_historical_adoption",
     "close_cases_of_a_child_who_died",  # in the transaction of registry.services.deregister (a death)
+    "judge_again_after_a_placement",  # in the transaction of registry.services.correct_placement
     "record_death_after_adoption",  # by consular.services.record_death
     "create_reminders",
     "close_reminders",
