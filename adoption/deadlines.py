@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from core.dates import add_months, right_arises, today
-from core.deadlines import follows_policy, realign_pairs, reminded, reminded_pairs, reminder_kind
+from core.deadlines import follows_policy, realign, realign_pairs, reminded, reminded_pairs, reminder_kind
 from core.models import Country, Policy, Reminder
 from core.services import create_reminders
 from registry.models import Level
@@ -165,6 +165,24 @@ def civil_registrations_pending(decisions):
         civil_registered_on__isnull=True,
         case__historical=False,
     )
+
+
+def owed_civil_registration(on: datetime.date):
+    """The cases whose civil registry record is still to enter, each with the day it is due."""
+    return civil_registrations_pending(Decision.objects.all()).annotate(
+        reminder_subject=F("case_id"),
+        reminder_due=ExpressionWrapper(
+            F("in_force_on") + datetime.timedelta(days=rules.CIVIL_REGISTRATION_DAYS), output_field=DateField()
+        ),
+    )
+
+
+def remind_follow_up_again(case_id: int, on: datetime.date, *, actor=None) -> None:
+    """A corrected entry into force moved the days the case's follow-up is due: the reminders of the
+    civil registry's record and of the art. 23 certificate of another day are closed, those of the
+    day as corrected opened again (`core.deadlines.realign`); the sweep makes those not yet made."""
+    realign(CIVIL_REGISTRATION_REMINDER, owed_civil_registration(on), on=on, actor=actor, subject_id=case_id)
+    realign(HAGUE_CERTIFICATE_REMINDER, owed_certificate(Policy.on(on), on), on=on, actor=actor, subject_id=case_id)
 
 
 @follows_policy(HAGUE_CERTIFICATE_REMINDER)

@@ -11,6 +11,9 @@ adoption knows nothing of them). Each registers here when Django starts (its App
   print from a case or a child adopted abroad (printing); the pages offer them;
 - `registration_hooks`: fn(applicant) called in the transaction that records an entry on a
   register of prospective adopters (the databank keeps each family's matching columns);
+- `follow_ups`: fn(decision) -> [(date, what)] of the records of the apps above that followed the
+  entry into force of its adoption (a consular registration, a departure, a monitoring report):
+  once any exists, the day of the entry into force is no longer corrected (`workflow.followed`);
 - `applicant_scopes`: fn(user) -> a query of the ids of applicants that a district or a region sees
   beyond those its territory recorded (the databank: the families proposed one of its children, and the
   spouses who accepted with them), read by `adoption.selectors.applicants_for`.
@@ -41,6 +44,7 @@ case_pages: list[tuple] = []
 registration_hooks: list[Callable[..., None]] = []
 applicant_scopes: list[Callable[..., QuerySet]] = []
 prints: list[Callable[..., list]] = []
+follow_ups: list[Callable[..., list]] = []
 
 
 def printable(user, **record) -> list[tuple]:

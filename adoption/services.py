@@ -1151,6 +1151,23 @@ def set_in_force(
         workflow.require(case, "in-force")
     elif _appeal is None and (pending := workflow.appeal_pending(case)):  # a refusal under appeal
         raise pending
+    raise_errors(_in_force_errors(decision, in_force_on, on_appeal=_appeal is not None))
+    audited_update(decision, actor=actor, verb=Verb.SET_IN_FORCE, subject=case, in_force_on=in_force_on)
+    if decision.grants:
+        adopted = set(Adoption.objects.filter(decision=decision).values_list("child_id", flat=True))
+        _adoption_takes_effect(  # (not for a child who died meanwhile: its adoption lapsed)
+            actor=actor,
+            case=case,
+            children=[child for child in children if child.pk in adopted],
+            in_force_on=in_force_on,
+            new_identity=decision.new_identity,
+        )
+    return decision
+
+
+def _in_force_errors(decision: Decision, in_force_on: datetime.date, *, on_appeal: bool) -> list[FieldError]:
+    """The day a decision enters into force: not in the future, not before the decision, and not
+    before its appeal term expires unless an appeal decided it (RULES v2 §6)."""
     errors: list[FieldError] = []
     not_future("in_force_on", in_force_on, errors)
     if in_force_on < decision.decided_on:
@@ -1158,7 +1175,7 @@ def set_in_force(
             FieldError("in_force_on", "before_decision", _("A decision cannot enter into force before it was made."))
         )
     expected = expected_in_force_on(decision)
-    if _appeal is None and in_force_on < expected:
+    if not on_appeal and in_force_on < expected:
         errors.append(
             FieldError(
                 "in_force_on",
@@ -1170,17 +1187,55 @@ def set_in_force(
                 % {"date": in_text(expected)},
             )
         )
-    raise_errors(errors)
-    audited_update(decision, actor=actor, verb=Verb.SET_IN_FORCE, subject=case, in_force_on=in_force_on)
-    if decision.grants:
-        adopted = set(Adoption.objects.filter(decision=decision).values_list("child_id", flat=True))
-        _adoption_takes_effect(  # (not for a child who died meanwhile: its adoption lapsed)
-            actor=actor,
-            case=case,
-            children=[child for child in children if child.pk in adopted],
-            in_force_on=in_force_on,
-            new_identity=decision.new_identity,
+    return errors
+
+
+@workflow.step("correct-in-force")
+@transaction.atomic
+def correct_in_force(*, actor: User | None, case: Case, in_force_on: datetime.date, reason: str) -> Decision:
+    """The day a granted adoption entered into force, typed wrong, corrected with the reason (the
+    audit event's purpose) while nothing has followed it (`workflow`: not an appeal's day, no civil
+    registry record, certificate, consular record or death). Everything the entry into force did
+    moves with it, in this transaction: the children's deregistration as adopted and the sealing of
+    their identity (`registry.services.correct_adoption_entry`), the day the other cases of the
+    children closed, and the reminders of what follows it (the civil registry's record, the art. 23
+    certificate here; the consular registration and the monitoring reports: `consular.signals`)."""
+    children = _lock_children(case)
+    case = _locked_case(case)
+    workflow.require(case, "correct-in-force")
+    _court_of(case, actor)
+    decision = Decision.objects.select_for_update().get(case=case)
+    errors = _in_force_errors(decision, in_force_on, on_appeal=False)
+    if len(reason.strip()) < MIN_REASON:
+        errors.append(
+            FieldError(
+                "reason", "reason_required", _("Say why the entry into force is corrected (at least 5 characters).")
+            )
         )
+    raise_errors(errors)
+    recorded = decision.in_force_on
+    assert recorded is not None  # (in force)
+    if in_force_on == recorded:
+        return decision
+    before = snapshot(decision)
+    decision.in_force_on = in_force_on
+    decision.save(update_fields=["in_force_on"])
+    record_write(
+        actor=actor, verb=Verb.CORRECT_IN_FORCE, obj=decision, before=before, subject=case, purpose=reason.strip()
+    )
+    adopted = set(Adoption.objects.filter(decision=decision).values_list("child_id", flat=True))
+    for child in children:
+        if child.pk in adopted:
+            registry_services.correct_adoption_entry(actor=actor, child=child, in_force_on=in_force_on)
+    closed_by_it = CaseChild.objects.filter(child__in=adopted).exclude(case=case).values("case_id")
+    for other in (
+        Case.objects.select_for_update()
+        .filter(pk__in=closed_by_it, closed_reason=ClosedReason.CHILD_ADOPTED_IN_OTHER_CASE, closed_on=recorded)
+        .order_by("id")
+    ):
+        closed_on = max(in_force_on, other.opened_on)  # (a case opened since is closed the day it opened)
+        audited_update(other, actor=actor, verb=Verb.CORRECT_IN_FORCE, closed_on=closed_on, version=other.version + 1)
+    deadlines.remind_follow_up_again(case.pk, today(), actor=actor)
     return decision
 
 

@@ -555,6 +555,21 @@ class CorrectDecisionForm(forms.Form):
             self.initial.update(decided_on=decision.decided_on, final_form_on=decision.final_form)
 
 
+class CorrectInForceForm(forms.Form):
+    """The day an adoption entered into force, typed wrong, while nothing has followed it: shown as
+    recorded. Not irreversible: it can be corrected again."""
+
+    title = _("Correct the day of the entry into force")
+    in_force_on = DateField(label=_("Entered into force on"))
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=300)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        decision = getattr(case, "decision", None)
+        if decision is not None:
+            self.initial.update(in_force_on=decision.in_force_on)
+
+
 # The form, service and message of each step of the case (adoption.workflow says who may take
 # it and in which statuses: the page offers exactly that).
 FORMS = {
@@ -580,6 +595,7 @@ FORMS = {
     "withdraw-contact": (WithdrawContactForm, services.withdraw_contact, _("Contact withdrawn.")),
     "withdraw-hearing": (WithdrawHearingForm, services.withdraw_hearing, _("Hearing withdrawn.")),
     "correct-decision": (CorrectDecisionForm, services.correct_decision, _("Decision corrected.")),
+    "correct-in-force": (CorrectInForceForm, services.correct_in_force, _("Entry into force corrected.")),
 }
 # A step whose only use is the evidence of one check is offered where that check applies on the
 # page's day (and its records listed, unless there are none): a resident family's case has no
@@ -601,6 +617,7 @@ CASE_BOUND = (
     WithdrawContactForm,
     WithdrawHearingForm,
     CorrectDecisionForm,
+    CorrectInForceForm,
     AppealForm,
 )
 

@@ -104,6 +104,50 @@ def _registered(case) -> RuleError | None:
     )
 
 
+def followed(decision) -> list[tuple]:
+    """(date, what) of each record that followed the entry into force of `decision`'s adoption: the
+    civil registry's record, the art. 23 certificate, an adopted child's death, and those of the
+    apps above (`extensions.follow_ups`: the consular post's)."""
+    from . import extensions
+    from .models import Adoption
+
+    found = []
+    if decision.civil_registered_on:
+        found.append((decision.civil_registered_on, gettext_lazy("the civil registry's record")))
+    hague = getattr(decision.case, "hague", None)
+    if hague is not None and hague.certificate_issued_on:
+        found.append((hague.certificate_issued_on, gettext_lazy("the art. 23 certificate")))
+    for adoption in Adoption.objects.filter(decision=decision).select_related("child"):
+        if adoption.child.died_on is not None:
+            found.append((adoption.child.died_on, gettext_lazy("the child's death")))
+    return sorted(found + [record for source in extensions.follow_ups for record in source(decision)])
+
+
+def _in_force_settled(case) -> RuleError | None:
+    """The day an adoption entered into force is corrected only if the court's clerk typed it: not
+    the day of an appeal (the appeal's own record), and not once anything followed it (each of
+    those records was judged by it, and none is moved here)."""
+    decision = case.decision
+    appeal = getattr(decision, "appeal", None)
+    if appeal is not None and appeal.outcome:
+        return ConflictError(
+            "in_force_on",
+            "entered_on_appeal",
+            _("The adoption entered into force on the appeal's day, %(date)s: that day is the appeal's record.")
+            % {"date": in_text(appeal.decided_on)},
+        )
+    records = followed(decision)
+    if records:
+        on, what = records[0]
+        return ConflictError(
+            "in_force_on",
+            "followed",
+            _("The entry into force was followed by %(record)s on %(date)s: its day is no longer corrected.")
+            % {"record": what, "date": in_text(on)},
+        )
+    return None
+
+
 def _certified(case) -> RuleError | None:
     """HC93 art. 23: one certificate, of an adoption in force in a country party to the Convention
     on the day it entered into force."""
@@ -203,6 +247,15 @@ STEPS: dict[str, Step] = {
             "decided_on",
             gettext_lazy("The refusal entered into force on %(date)s: its dates are no longer corrected."),
         ),
+    ),
+    # the day an adoption entered into force, typed wrong, while nothing has followed it (the
+    # reminders of what follows it move with it)
+    "correct-in-force": Step(
+        C,
+        (CaseStatus.IN_FORCE,),
+        None,
+        gettext_lazy("corrected (only an adoption in force)"),
+        barred=_in_force_settled,
     ),
 }
 

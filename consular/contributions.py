@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from adoption.models import CaseChild
+from adoption import extensions
+from adoption.models import Adoption, CaseChild
 from core.dates import in_text
 from core.models import Role
 from registry import contributions
@@ -52,6 +54,27 @@ def follow_up_events(child, user) -> list[dict]:
     return events
 
 
+def follow_ups(decision) -> list[tuple]:
+    """(date, what) of the consular records of `decision`'s adopted children, which followed its
+    entry into force (adoption.extensions.follow_ups)."""
+    children = Adoption.objects.filter(decision=decision).values("child_id")
+    return [
+        *(
+            (on, gettext_lazy("a consular registration"))
+            for on in ConsularRegistration.objects.filter(child__in=children).values_list("registered_on", flat=True)
+        ),
+        *(
+            (on, gettext_lazy("the departure"))
+            for on in Departure.objects.filter(child__in=children).values_list("departed_on", flat=True)
+        ),
+        *(
+            (on, gettext_lazy("a monitoring report"))
+            for on in MonitoringReport.objects.filter(child__in=children).values_list("received_on", flat=True)
+        ),
+    ]
+
+
 def register() -> None:
     contributions.child_scopes[Role.CONSULAR] = post_children
+    extensions.follow_ups.append(follow_ups)
     contributions.timeline_sources.append(follow_up_events)

@@ -5,16 +5,24 @@ missing). And what could reopen a step of a settled follow-up (`Decision.follow_
 to False, until `settle_follow_up` looks again): a correction of a country's HC93 dates (the
 certificate), or of a child's citizenship (the consular register is for citizens) or birth date
 (the follow-up ends at 18), and the reminders closed at 18 of a child whose corrected birth date
-makes it a minor."""
+makes it a minor. A corrected entry into force moves the schedule and the registration's reminders."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from adoption.models import Adoption, Decision
+from core.dates import today
+from core.deadlines import realign
 from core.models import Country, Policy
 from registry.models import Child
 
-from .deadlines import COMPUTED, recompute_monitoring, reopen_reminders_of_minor
+from .deadlines import (
+    COMPUTED,
+    REGISTRATION_REMINDER,
+    owed_registration,
+    recompute_monitoring,
+    reopen_reminders_of_minor,
+)
 from .models import MonitoringReport
 
 
@@ -38,6 +46,21 @@ def child_saved(instance: Child, created: bool, update_fields=None, **kwargs) ->
 @receiver(post_delete, sender=MonitoringReport, dispatch_uid="consular.recompute_schedule_of_removed")
 def report_changed(instance: MonitoringReport, **kwargs) -> None:
     recompute_monitoring(Adoption.objects.filter(child_id=instance.child_id))
+
+
+@receiver(post_save, sender=Decision, dispatch_uid="consular.follow_a_corrected_entry_into_force")
+def decision_saved(instance: Decision, created: bool, update_fields=None, **kwargs) -> None:
+    """A corrected entry into force (adoption.services.correct_in_force) moves the follow-up's days:
+    the schedule of reports is computed afresh, and the reminders of the consular registration of
+    another day are closed, those of the day as corrected opened again (the sweep makes the others)."""
+    if created or update_fields is None or "in_force_on" not in update_fields or instance.in_force_on is None:
+        return
+    adoptions = Adoption.objects.filter(decision=instance)
+    recompute_monitoring(adoptions)
+    on = today()
+    owed = owed_registration(Policy.on(on), on)
+    for child_id in adoptions.values_list("child_id", flat=True):
+        realign(REGISTRATION_REMINDER, owed, on=on, subject_id=child_id)
 
 
 @receiver(post_save, sender=Country, dispatch_uid="consular.reopen_follow_ups_of_country")

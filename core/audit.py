@@ -82,6 +82,7 @@ class Verb(StrEnum):
     WITHDRAW_CONTACT = "withdraw_contact"
     WITHDRAW_HEARING = "withdraw_hearing"
     CORRECT_DECISION = "correct_decision"
+    CORRECT_IN_FORCE = "correct_in_force"
     RECORD_DOMESTIC_SEARCH = "record_domestic_search"
     REFER_TO_COURT = "refer_to_court"
     RECORD_HEARING = "record_hearing"
@@ -149,6 +150,7 @@ VERB_LABELS = {
     Verb.WITHDRAW_CONTACT: _("contact withdrawn"),
     Verb.WITHDRAW_HEARING: _("hearing withdrawn"),
     Verb.CORRECT_DECISION: _("decision's dates corrected"),
+    Verb.CORRECT_IN_FORCE: _("entry into force corrected"),
     Verb.RECORD_DOMESTIC_SEARCH: _("search for a family in Kazakhstan recorded"),
     Verb.REFER_TO_COURT: _("referred to a court"),
     Verb.RECORD_HEARING: _("hearing recorded"),

@@ -678,6 +678,33 @@ def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -
     return _deregister(actor=actor, child=child, on=on, reason=DeregistrationReason.ADOPTED)
 
 
+def correct_adoption_entry(*, actor: User | None, child: Child, in_force_on: datetime.date) -> None:
+    """A court corrected the day its adoption of the child entered into force
+    (`adoption.services.correct_in_force`, in its transaction): the child's deregistration as
+    adopted, its latest entry, moves with it (never before the entry it ends, as
+    `deregister_adopted` dates it), and so does the sealing of its identity."""
+    child = _locked(child)
+    entry = child.register_entries.filter(ended_on__isnull=True).order_by("-on", "-id").first()
+    assert entry is not None and entry.reason == DeregistrationReason.ADOPTED  # nothing followed it (the caller)
+    previous = child.register_entries.exclude(pk=entry.pk).order_by("-on", "-id").first()
+    day = max(in_force_on, previous.on) if previous is not None else in_force_on
+    if entry.on != day:
+        before = snapshot(entry)
+        entry.on = day
+        entry.save(update_fields=["on"])
+        record_write(actor=actor, verb=Verb.CORRECT_IN_FORCE, obj=entry, before=before, subject=child)
+        if previous is not None:
+            RegisterEntry.objects.filter(pk=previous.pk).update(ended_on=day)
+    audited_update(
+        child,
+        actor=actor,
+        verb=Verb.CORRECT_IN_FORCE,
+        deregistered_on=day,
+        sealed_on=in_force_on,
+        version=child.version + 1,
+    )
+
+
 @transaction.atomic
 def _deregister(
     *, actor: User | None, child: Child, on: datetime.date, reason: str, after_adoption: bool = False

@@ -80,6 +80,7 @@ def args_for(name, case, court):
         "withdraw-contact": {"contact": Contact(), "reason": "entered by mistake"},
         "withdraw-hearing": {"hearing": Hearing(), "reason": "entered by mistake"},
         "correct-decision": {"decided_on": on, "reason": "entered by mistake"},
+        "correct-in-force": {"in_force_on": on, "reason": "entered by mistake"},
     }[name]
 
 

@@ -51,6 +51,7 @@ INTERNAL = {
     "close_cases_of_a_child_who_died",  # in the transaction of registry.services.deregister (a death)
     "judge_again_after_a_placement",  # in the transaction of registry.services.correct_placement
     "record_death_after_adoption",  # by consular.services.record_death
+    "correct_adoption_entry",  # by adoption.services.correct_in_force
     "create_reminders",
     "close_reminders",
     "send_reminder_emails",
