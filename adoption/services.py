@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit import Verb, audited_update, record_write, snapshot
+from core.audit import Verb, audited_correction, audited_update, record_write, snapshot
 from core.countries import KZ, citizenship_error, is_country
 from core.dates import add_months, age_on, in_text, today
 from core.errors import (
@@ -1062,14 +1062,15 @@ def correct_decision(
     raise_errors(errors)
     if decided_on != decision.decided_on and not refused:
         _require_eligible(case, decided_on, "decision")
-    corrected = (decided_on, final_form_on or decided_on)
-    if corrected != (decision.decided_on, decision.final_form_on):
-        before = snapshot(decision)
-        decision.decided_on, decision.final_form_on = corrected
-        decision.save(update_fields=["decided_on", "final_form_on"])
-        record_write(
-            actor=actor, verb=Verb.CORRECT_DECISION, obj=decision, before=before, subject=case, purpose=reason.strip()
-        )
+    audited_correction(
+        decision,
+        actor=actor,
+        verb=Verb.CORRECT_DECISION,
+        subject=case,
+        why=reason.strip(),
+        decided_on=decided_on,
+        final_form_on=final_form_on or decided_on,
+    )
     if refused and case.closed_on != decided_on:  # the refusal closed the case on its day (`record_decision`)
         audited_update(case, actor=actor, verb=Verb.CORRECT_DECISION, closed_on=decided_on, version=case.version + 1)
     return decision
@@ -1215,14 +1216,10 @@ def correct_in_force(*, actor: User | None, case: Case, in_force_on: datetime.da
     raise_errors(errors)
     recorded = decision.in_force_on
     assert recorded is not None  # (in force)
-    if in_force_on == recorded:
-        return decision
-    before = snapshot(decision)
-    decision.in_force_on = in_force_on
-    decision.save(update_fields=["in_force_on"])
-    record_write(
-        actor=actor, verb=Verb.CORRECT_IN_FORCE, obj=decision, before=before, subject=case, purpose=reason.strip()
-    )
+    if not audited_correction(
+        decision, actor=actor, verb=Verb.CORRECT_IN_FORCE, subject=case, why=reason.strip(), in_force_on=in_force_on
+    ):
+        return decision  # the day as recorded: nothing to move
     adopted = set(Adoption.objects.filter(decision=decision).values_list("child_id", flat=True))
     for child in children:
         if child.pk in adopted:

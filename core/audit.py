@@ -286,6 +286,17 @@ def audited_update(
     """Set `changes` on `obj` (a locked row), save those fields and record the change with its
     before and after, in the caller's transaction. A change that changes nothing writes nothing
     (no save, no event); returns whether it changed."""
+    return _audited(obj, actor, verb, subject, "", changes)
+
+
+def audited_correction(
+    obj: models.Model, *, actor: User | None, verb: Verb | str, why: str, subject: models.Model | None = None, **changes
+) -> bool:
+    """`audited_update` of a record typed wrong: `why`, the correction's reason, is the event's purpose."""
+    return _audited(obj, actor, verb, subject, why, changes)
+
+
+def _audited(obj: models.Model, actor: User | None, verb: Verb | str, subject, why: str, changes: dict) -> bool:
     changed = {name: value for name, value in changes.items() if getattr(obj, name) != value}
     if not changed:
         return False
@@ -294,7 +305,7 @@ def audited_update(
         setattr(obj, name, value)
     fields = [*changed, *(f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False))]
     obj.save(update_fields=fields)
-    record_write(actor=actor, verb=verb, obj=obj, before=before, subject=subject)
+    record_write(actor=actor, verb=verb, obj=obj, before=before, subject=subject, purpose=why)
     return True
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import copying
-from core.audit import Verb, audited_update, record_write, snapshot
+from core.audit import Verb, audited_correction, audited_update, record_write, snapshot
 from core.countries import KZ, citizenship_error
 from core.dates import in_text, is_minor
 from core.deadlines import OF_A_CHILD_ON_THE_REGISTERS
@@ -603,14 +603,10 @@ def correct_placement(*, actor: User | None, child: Child, placed_on: datetime.d
         )
     raise_errors(errors)
     recorded = entry.on
-    if placed_on == recorded:
-        return entry
-    before = snapshot(entry)
-    entry.on = placed_on
-    entry.save(update_fields=["on"])
-    record_write(
-        actor=actor, verb=Verb.CORRECT_PLACEMENT, obj=entry, before=before, subject=child, purpose=reason.strip()
-    )
+    if not audited_correction(
+        entry, actor=actor, verb=Verb.CORRECT_PLACEMENT, subject=child, why=reason.strip(), on=placed_on
+    ):
+        return entry  # the day as recorded: nothing to move
     if previous is not None:  # it ends on this entry's date (the history's invariant)
         RegisterEntry.objects.filter(pk=previous.pk).update(ended_on=placed_on)
     audited_update(child, actor=actor, verb=Verb.CORRECT_PLACEMENT, level_since=placed_on, version=child.version + 1)
@@ -688,13 +684,8 @@ def correct_adoption_entry(*, actor: User | None, child: Child, in_force_on: dat
     assert entry is not None and entry.reason == DeregistrationReason.ADOPTED  # nothing followed it (the caller)
     previous = child.register_entries.exclude(pk=entry.pk).order_by("-on", "-id").first()
     day = max(in_force_on, previous.on) if previous is not None else in_force_on
-    if entry.on != day:
-        before = snapshot(entry)
-        entry.on = day
-        entry.save(update_fields=["on"])
-        record_write(actor=actor, verb=Verb.CORRECT_IN_FORCE, obj=entry, before=before, subject=child)
-        if previous is not None:
-            RegisterEntry.objects.filter(pk=previous.pk).update(ended_on=day)
+    if audited_update(entry, actor=actor, verb=Verb.CORRECT_IN_FORCE, subject=child, on=day) and previous is not None:
+        RegisterEntry.objects.filter(pk=previous.pk).update(ended_on=day)
     audited_update(
         child,
         actor=actor,
