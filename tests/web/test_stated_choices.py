@@ -104,7 +104,11 @@ def test_a_search_for_a_family_sent_as_the_page_opened_records_none(client, user
 
 
 # forms that edit a record show its stored dates (the date is already the user's)
-EDITS = ("/correct-decision/", "/correct/")  # a decision's dates, a child's record
+EDITS = (
+    "/correct-decision/",
+    "/correct-in-force/",
+    "/correct/",
+)  # dates of a decision, its entry into force, a placement; a child's record
 EDIT_PAGES = ("/dashboard/policy/", "/databank/families/")  # the policy in effect, a family's wishes
 # dates that are no fact: the day a printed document judges the case on (`as_of`, today by
 # default), and the day a new version of the policy takes effect (RULES §10: "default: the day of
