@@ -861,14 +861,10 @@ def _case_page(request, case, status=200, bound=None):
     result = eligibility(case, as_of)
     not_applicable = {check.code for check in result.checks if check.status == NOT_APPLICABLE}
     not_asked = {name for name, code in EVIDENCE_OF.items() if code in not_applicable}  # nor listed, if none
-    names = [name for name in workflow.offered(case, request.user.role) if name in FORMS and name not in not_asked]
+    steps = workflow.standing(case, request.user.role)
+    names = [name for name, barred in steps.items() if barred is None and name in FORMS and name not in not_asked]
     # a court that may no longer correct the day of the entry into force is told why (a form never offered)
-    fix_in_force = workflow.STEPS["correct-in-force"]
-    in_force_fixed = (
-        fix_in_force.barred(case)
-        if request.user.role in fix_in_force.roles and case.status in fix_in_force.from_statuses and fix_in_force.barred
-        else None
-    )
+    in_force_fixed = steps.get("correct-in-force")
     if bound and bound[0] not in names:
         names.append(bound[0])  # refused because the case moved on: the form stays, with the reason
     forms_shown = {name: bound[1] if bound and bound[0] == name else _form(name, case) for name in names}

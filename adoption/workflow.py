@@ -1,7 +1,7 @@
 """The case state machine: one table of the steps a case can take, read by the services (which
 refuse a step the table does not allow in the case's status, and only to its roles), by the API
 (its views refuse a role before reading input: `core.errors.may`) and by the pages (which offer
-a step only where the table allows it: `offered`). A step taken answers the case's reminders
+a step only where the table allows it: `standing`). A step taken answers the case's reminders
 the table names (`Step.answers`: done in the step's transaction).
 
 A new step, or a new status, is a row here first.
@@ -285,13 +285,14 @@ def _illegal(case, name: str) -> RuleError:
     )
 
 
-def offered(case, role: str) -> list[str]:
-    """The steps a user of `role` may take on `case` now, in the table's order."""
-    return [
-        name
+def standing(case, role: str) -> dict[str, RuleError | None]:
+    """The steps a user of `role` may take on `case` in its status, in the table's order, each with
+    why it cannot be taken now (its `barred` reason), or None: offered. Each predicate read once."""
+    return {
+        name: step.barred(case) if step.barred else None
         for name, step in STEPS.items()
-        if role in step.roles and case.status in step.from_statuses and not (step.barred and step.barred(case))
-    ]
+        if role in step.roles and case.status in step.from_statuses
+    }
 
 
 def step(name: str, *, scope: tuple[str, ...] = ("case",)):
