@@ -1418,8 +1418,7 @@ def _adoption_takes_effect(
     _set_status(case, CaseStatus.IN_FORCE, actor=actor, verb=Verb.SET_IN_FORCE)
     for child in children:
         registry_services.seal_identity(actor=actor, child=child, on=in_force_on, new_identity=new_identity or {})
-        last_entry = child.level_since or child.deregistered_on  # (a guardian's child is off the registers)
-        registry_services.deregister_adopted(actor=actor, child=child, on=max(in_force_on, last_entry or in_force_on))
+        registry_services.deregister_adopted(actor=actor, child=child, in_force_on=in_force_on)
     other_ids = set(
         CaseChild.objects.filter(child__in=children, case__status__in=OPEN_STATUSES)
         .exclude(case=case)

@@ -491,12 +491,7 @@ def _add_entry(*, child: Child, level: str, on: datetime.date, reason: str = "",
 @transaction.atomic
 def place_on_register(*, actor: User | None, child: Child, level: str, placed_on: datetime.date) -> RegisterEntry:
     """Place a child on the next register level (primary -> regional -> central, ¶52)."""
-    if actor is not None and actor.role != rules.LEVEL_ROLE[Level(level)]:
-        raise Forbidden(
-            "level",
-            "role_not_allowed",
-            _("Your role may not place children on the %(level)s register.") % {"level": Level(level).label},
-        )
+    _require_level_role(actor, level, "level")
     child = _locked(child)
     if rules.left_for_good(child):
         assert child.deregistered_on is not None  # (deregistered)
@@ -533,6 +528,42 @@ def place_on_register(*, actor: User | None, child: Child, level: str, placed_on
         deregistered_on=None,
         deregistration_reason="",
     )
+
+
+def _require_level_role(actor: User | None, level: str, field: str) -> None:
+    """Each level of the registers is placed on by its own role (§2: the district's primary, the
+    region's regional, the ministry's central), and its entries corrected by it."""
+    if actor is not None and actor.role != rules.LEVEL_ROLE[Level(level)]:
+        raise Forbidden(
+            field,
+            "role_not_allowed",
+            _("Your role may not place children on the %(level)s register.") % {"level": Level(level).label},
+        )
+
+
+def _last_two_entries(child: Child) -> tuple[RegisterEntry | None, RegisterEntry | None]:
+    """The child's latest register entry and the one before it (each None if there is none)."""
+    entries = list(child.register_entries.order_by("-on", "-id")[:2])
+    return (entries[0] if entries else None), (entries[1] if len(entries) > 1 else None)
+
+
+def _redate_latest(
+    child: Child,
+    entry: RegisterEntry,
+    previous: RegisterEntry | None,
+    on: datetime.date,
+    *,
+    actor: User | None,
+    verb: Verb,
+    why: str = "",
+) -> bool:
+    """The child's latest entry moved to `on` (audited, with the correction's reason), and the one
+    before it ending that day (the history's invariant). Returns whether it moved."""
+    if not audited_correction(entry, actor=actor, verb=verb, subject=child, why=why, on=on):
+        return False
+    if previous is not None:
+        RegisterEntry.objects.filter(pk=previous.pk).update(ended_on=on)
+    return True
 
 
 def _placement_errors(child: Child, placed_on: datetime.date, last: datetime.date | None) -> list[FieldError]:
@@ -572,19 +603,14 @@ def correct_placement(*, actor: User | None, child: Child, placed_on: datetime.d
     What the apps above judged by it follows (`contributions.placement_hooks`, from the earlier of
     the two dates: what the cases judged by it, their reminders of the central wait)."""
     child = _locked(child)
-    entry = child.register_entries.filter(ended_on__isnull=True).order_by("-on", "-id").first()
+    entry, previous = _last_two_entries(child)
     if child.status != ChildStatus.REGISTERED or entry is None or entry.level == RegisterEntry.DEREGISTERED:
         raise ConflictError(
             "placed_on",
             "not_on_a_register",
             _("The child is on no register: only the date of its latest placement on one is corrected here."),
         )
-    if actor is not None and actor.role != rules.LEVEL_ROLE[Level(entry.level)]:
-        raise Forbidden(
-            "placed_on",
-            "role_not_allowed",
-            _("Your role may not place children on the %(level)s register.") % {"level": Level(entry.level).label},
-        )
+    _require_level_role(actor, entry.level, "placed_on")
     raise_errors(
         _after_decision(
             child,
@@ -595,7 +621,6 @@ def correct_placement(*, actor: User | None, child: Child, placed_on: datetime.d
             ),
         )
     )
-    previous = child.register_entries.exclude(pk=entry.pk).order_by("-on", "-id").first()
     errors = _placement_errors(child, placed_on, previous.on if previous else None)
     if len(reason.strip()) < MIN_REASON:
         errors.append(
@@ -603,12 +628,10 @@ def correct_placement(*, actor: User | None, child: Child, placed_on: datetime.d
         )
     raise_errors(errors)
     recorded = entry.on
-    if not audited_correction(
-        entry, actor=actor, verb=Verb.CORRECT_PLACEMENT, subject=child, why=reason.strip(), on=placed_on
+    if not _redate_latest(
+        child, entry, previous, placed_on, actor=actor, verb=Verb.CORRECT_PLACEMENT, why=reason.strip()
     ):
         return entry  # the day as recorded: nothing to move
-    if previous is not None:  # it ends on this entry's date (the history's invariant)
-        RegisterEntry.objects.filter(pk=previous.pk).update(ended_on=placed_on)
     audited_update(child, actor=actor, verb=Verb.CORRECT_PLACEMENT, level_since=placed_on, version=child.version + 1)
     deadlines.remind_again(child, actor=actor)
     for hook in contributions.placement_hooks:
@@ -666,12 +689,20 @@ def record_death_after_adoption(*, actor: User | None, child: Child, on: datetim
     return _deregister(actor=actor, child=child, on=on, reason=DeregistrationReason.DIED, after_adoption=True)
 
 
-def deregister_adopted(*, actor: User | None, child: Child, on: datetime.date) -> RegisterEntry:
+def deregister_adopted(*, actor: User | None, child: Child, in_force_on: datetime.date) -> RegisterEntry:
     """Entry into force of a granted adoption takes the child off the registers (§6), in the
     court's transaction and in the clerk's name. A child already off them (placed with the
     guardian who adopts it, or in foster care) is recorded as adopted from then on too, so that
     its record says so and it never returns to the registers (`rules.left_for_good`)."""
+    last = child.level_since or child.deregistered_on  # the latest entry's day (a guardian's child is off them)
+    on = _adopted_on(in_force_on, last)
     return _deregister(actor=actor, child=child, on=on, reason=DeregistrationReason.ADOPTED)
+
+
+def _adopted_on(in_force_on: datetime.date, last: datetime.date | None) -> datetime.date:
+    """The day of a child's deregistration as adopted: the entry into force, never before the
+    entry it ends (a placement with the guardian who adopts it, recorded later)."""
+    return max(in_force_on, last) if last is not None else in_force_on
 
 
 def correct_adoption_entry(*, actor: User | None, child: Child, in_force_on: datetime.date) -> None:
@@ -680,12 +711,10 @@ def correct_adoption_entry(*, actor: User | None, child: Child, in_force_on: dat
     adopted, its latest entry, moves with it (never before the entry it ends, as
     `deregister_adopted` dates it), and so does the sealing of its identity."""
     child = _locked(child)
-    entry = child.register_entries.filter(ended_on__isnull=True).order_by("-on", "-id").first()
+    entry, previous = _last_two_entries(child)
     assert entry is not None and entry.reason == DeregistrationReason.ADOPTED  # nothing followed it (the caller)
-    previous = child.register_entries.exclude(pk=entry.pk).order_by("-on", "-id").first()
-    day = max(in_force_on, previous.on) if previous is not None else in_force_on
-    if audited_update(entry, actor=actor, verb=Verb.CORRECT_IN_FORCE, subject=child, on=day) and previous is not None:
-        RegisterEntry.objects.filter(pk=previous.pk).update(ended_on=day)
+    day = _adopted_on(in_force_on, previous.on if previous else None)
+    _redate_latest(child, entry, previous, day, actor=actor, verb=Verb.CORRECT_IN_FORCE)
     audited_update(
         child,
         actor=actor,
