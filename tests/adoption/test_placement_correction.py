@@ -17,23 +17,13 @@ from core.errors import ConflictError, Forbidden, RuleError
 from core.models import AuditEvent, Reminder
 from registry import services
 from registry.models import Child, RegisterEntry
-from tests.adoption.conftest import ago, complete_file, make_applicant, make_child
+from tests.adoption.conftest import ago, make_child
 
 pytestmark = pytest.mark.django_db
 
 
 def wait_status(case, on):
     return next(c for c in eligibility(case, on).checks if c.code == "CENTRAL_REGISTER_WAIT").status
-
-
-@pytest.fixture
-def foreign_case(district):
-    """A US couple's case of a child placed on the central register 200 days ago (as recorded)."""
-    child = make_child(district)
-    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Smith-Jones")]
-    case = adoption_services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(120))
-    complete_file(case, [child], couple)
-    return case
 
 
 def test_a_central_placement_typed_early_is_corrected_and_the_wait_runs_from_the_true_day(users, foreign_case):
