@@ -44,13 +44,11 @@ def follow_up_events(child, user) -> list[dict]:
                 "text": _("departure: %(country)s") % {"country": departure.residence_country},
             }
         )
-    events += [
-        {
-            "on": report.received_on,
-            "text": _("monitoring report received (due %(date)s)") % {"date": in_text(report.due_on)},
-        }
-        for report in MonitoringReport.objects.filter(child=child)
-    ]
+    for report in MonitoringReport.with_withdrawn.filter(child=child):
+        received = _("monitoring report received (due %(date)s)") % {"date": in_text(report.due_on)}
+        if report.withdrawn_at is not None:  # what it said and its file are not shown: it may be another child's
+            received = _("%(report)s, withdrawn: %(reason)s") % {"report": received, "reason": report.withdrawn_reason}
+        events.append({"on": report.received_on, "text": received})
     return events
 
 

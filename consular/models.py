@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 
 from adoption.models import Case
-from core.models import ConsularPost
+from core.models import ConsularPost, Withdrawable
 from registry.models import Child
 
 
@@ -69,11 +69,21 @@ def report_upload_path(instance, filename):
     return f"monitoring/{instance.child_id}/{instance.due_on.isoformat()}-{filename[-80:]}"
 
 
-class MonitoringReport(models.Model):
-    """A report on the child's living conditions received through the consular post."""
+class Received(models.Manager):
+    """The reports that stand: one withdrawn is read by no schedule, queue, sweep, page or file
+    route, only by the child's history (`MonitoringReport.with_withdrawn`)."""
 
-    # indexed as the first column of its constraint one_report_per_due_date
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="monitoring_reports", db_index=False)
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+class MonitoringReport(Withdrawable):
+    """A report on the child's living conditions received through the consular post; one recorded
+    by mistake (the wrong period, date, file or child) is withdrawn (`services.withdraw_monitoring_report`)
+    and the right one recorded anew."""
+
+    # indexed on its own: the constraint one_report_per_due_date holds only the reports that stand
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="monitoring_reports")
     due_on = models.DateField()
     received_on = models.DateField()
     summary = models.TextField(blank=True)
@@ -84,9 +94,17 @@ class MonitoringReport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = Received()
+    with_withdrawn = models.Manager()
+
     class Meta:
         ordering = ["due_on"]
-        constraints = [models.UniqueConstraint(fields=["child", "due_on"], name="one_report_per_due_date")]
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "due_on"], condition=Q(withdrawn_at__isnull=True), name="one_report_per_due_date"
+            )
+        ]
 
     def __str__(self):
         return f"monitoring report due {self.due_on}"

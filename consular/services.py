@@ -12,6 +12,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +20,7 @@ from adoption.models import Adoption, Case, CaseStatus
 from core.audit import Verb, audited_update, record_write, snapshot
 from core.countries import is_country
 from core.dates import in_text, today
+from core.deadlines import reopen
 from core.errors import (
     ConflictError,
     FieldError,
@@ -28,7 +30,7 @@ from core.errors import (
     not_future,
     raise_errors,
 )
-from core.models import ConsularPost, Policy, Role, User
+from core.models import ConsularPost, Policy, Reminder, Role, User
 from core.services import close_reminders
 from registry import services as registry_services
 from registry.models import Child, death_of
@@ -450,6 +452,21 @@ def may_record_report(user: User | None, post: ConsularPost | None) -> bool:
     return user.role == Role.CONSULAR and post is not None and user.consular_post_id == post.pk
 
 
+def _reporting(actor: User | None, child: Child) -> tuple[Child, Adoption, ConsularPost | None]:
+    """The child locked (one change of its reports at a time), its foreign adoption in force and
+    its post, once `actor` may record its reports (`may_record_report`)."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    adoption = foreign_adoption_of(child)
+    if adoption is None:
+        raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force."))
+    post = active_post(child, adoption)
+    if not may_record_report(actor, post):
+        raise Forbidden(
+            None, "not_your_post", _("Reports are recorded by the post where the child is registered, or the ministry.")
+        )
+    return child, adoption, post
+
+
 @for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child",))
 @transaction.atomic
 def record_monitoring_report(
@@ -461,15 +478,7 @@ def record_monitoring_report(
     summary: str = "",
     attachment=None,
 ) -> MonitoringReport:
-    child = Child.objects.select_for_update().get(pk=child.pk)  # one receipt of a report at a time
-    adoption = foreign_adoption_of(child)
-    if adoption is None:
-        raise RuleError("child", "adoption_not_in_force", _("The child has no foreign adoption in force."))
-    post = active_post(child, adoption)
-    if not may_record_report(actor, post):
-        raise Forbidden(
-            None, "not_your_post", _("Reports are recorded by the post where the child is registered, or the ministry.")
-        )
+    child, adoption, post = _reporting(actor, child)
     in_force_on = adoption.decision.in_force_on
     assert in_force_on is not None  # foreign_adoption_of returns adoptions in force
     errors: list[FieldError] = []
@@ -509,7 +518,7 @@ def record_monitoring_report(
         post=post,
         created_by=actor,
     )
-    record_write(actor=actor, verb="record_monitoring_report", obj=report, subject=child)
+    record_write(actor=actor, verb=Verb.RECORD_MONITORING_REPORT, obj=report, subject=child)
     close_reminders(
         kinds=[MONITORING_REMINDER],
         subject_type="child",
@@ -518,6 +527,46 @@ def record_monitoring_report(
         detail=monitoring_detail(due_on),
     )
     return report
+
+
+@for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child",))
+@transaction.atomic
+def withdraw_monitoring_report(
+    *, actor: User | None, child: Child, report: MonitoringReport, reason: str
+) -> MonitoringReport:
+    """A report recorded by mistake (the wrong period, date, file or child), by those who record
+    the child's reports: it stays in the child's history, marked withdrawn with the reason, and
+    nothing else reads it (`MonitoringReport.objects`), its file included. Its period is owed
+    again: the schedule shows it late or missing, and the reminder its receipt closed opens again
+    while the follow-up lasts (the sweep makes it if it was never made). The right report is then
+    recorded anew."""
+    child, _adoption, _post = _reporting(actor, child)
+    locked = MonitoringReport.with_withdrawn.select_for_update().filter(pk=report.pk, child=child).first()
+    if locked is None:
+        raise RuleError("report", "not_of_child", _("This report is not one of this child's."))
+    if locked.withdrawn_at is not None:
+        raise ConflictError("report", "already_withdrawn", _("This report was already withdrawn."))
+    if len(reason.strip()) < registry_services.MIN_REASON:
+        raise RuleError("reason", "reason_required", _("Say why the report is withdrawn (at least 5 characters)."))
+    audited_update(
+        locked,
+        actor=actor,
+        verb=Verb.WITHDRAW_MONITORING_REPORT,
+        subject=child,
+        withdrawn_at=timezone.now(),
+        withdrawn_reason=reason.strip(),
+    )
+    if rules.followed_on(child.birth_date, child.died_on, today()):
+        reopen(
+            Reminder.objects.filter(
+                kind=MONITORING_REMINDER,
+                subject_type="child",
+                subject_id=child.pk,
+                detail=monitoring_detail(locked.due_on),
+                done_at__isnull=False,
+            )
+        )
+    return locked
 
 
 @for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child",))

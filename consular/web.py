@@ -35,6 +35,7 @@ from registry import sealing
 from registry.models import Child
 
 from . import selectors, services
+from .models import MonitoringReport
 from .rules import followed_on
 
 if TYPE_CHECKING:
@@ -105,6 +106,29 @@ class ReportForm(forms.Form):
         import datetime
 
         return datetime.date.fromisoformat(self.cleaned_data["due_on"])
+
+
+class WithdrawReportForm(Irreversible):
+    """A report recorded by mistake, withdrawn with the reason (`services.withdraw_monitoring_report`)."""
+
+    confirm_label = _(
+        "Withdraw it: it stays in the child's history, marked withdrawn with the reason; its period is "
+        "owed again, and what it said and its file are no longer shown."
+    )
+    report = forms.ModelChoiceField(label=_("Report"), queryset=MonitoringReport.objects.none())
+    reason = forms.CharField(label=_("Why it is withdrawn"), max_length=300)
+    field_order = ["report", "reason"]
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        choose_among(
+            self,
+            "report",
+            child.monitoring_reports.all(),
+            lambda r: (
+                _("due %(due)s, received %(received)s") % {"due": in_text(r.due_on), "received": in_text(r.received_on)}
+            ),
+        )
 
 
 class DepartureForm(forms.Form):
@@ -210,6 +234,7 @@ def _page(
     stamp_form=None,
     transfer_form=None,
     death_form=None,
+    withdraw_form=None,
 ):
     schedule = services.schedule_for(child, child.adoption)
     died = child.died_on
@@ -245,6 +270,9 @@ def _page(
             "report_form": report_form
             or (ReportForm(schedule=schedule) if may_report and any(not e["received_on"] for e in schedule) else None),
             "death_form": death_form or (DeathForm() if may_report and died is None else None),
+            "withdraw_form": withdraw_form
+            or (WithdrawReportForm(child=child) if may_report and any(e["report"] for e in schedule) else None),
+            "withdrawn": MonitoringReport.with_withdrawn.filter(child=child, withdrawn_at__isnull=False),
         },
         status=status,
     )
@@ -326,6 +354,16 @@ def adopted_child(request, pk):
                 services.register_child,
                 lambda form: {"child": child, **form.cleaned_data},
                 _("The child is on the consular register."),
+            )
+        if "reason" in request.POST:
+            return _posted(
+                request,
+                child,
+                "withdraw_form",
+                WithdrawReportForm(request.POST, child=child),
+                services.withdraw_monitoring_report,
+                lambda form: {"child": child, **form.service_args()},
+                _("The report is withdrawn: its period is owed again."),
             )
         if "passport_stamped_on" in request.POST:
             registration = _unstamped(_active(request.user, child))

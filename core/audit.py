@@ -96,6 +96,7 @@ class Verb(StrEnum):
     STAMP_PASSPORT = "stamp_passport"
     RECORD_DEPARTURE = "record_departure"
     RECORD_MONITORING_REPORT = "record_monitoring_report"
+    WITHDRAW_MONITORING_REPORT = "withdraw_monitoring_report"
     UPDATE_POLICY = "update_policy"
     UPDATE_CITATION = "update_citation"
     RECORD_PARENTAL_CONSENT = "record_parental_consent"
@@ -164,6 +165,7 @@ VERB_LABELS = {
     Verb.STAMP_PASSPORT: _("passport stamped"),
     Verb.RECORD_DEPARTURE: _("departure recorded"),
     Verb.RECORD_MONITORING_REPORT: _("monitoring report recorded"),
+    Verb.WITHDRAW_MONITORING_REPORT: _("monitoring report withdrawn"),
     Verb.UPDATE_POLICY: _("policy changed"),
     Verb.UPDATE_CITATION: _("legal basis changed"),
     Verb.RECORD_PARENTAL_CONSENT: _("parent's consent recorded"),

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             "decisions": Decision.objects.count(),
             "adoptions": Adoption.objects.count(),
             "consular_registrations": ConsularRegistration.objects.count(),
-            "monitoring_reports": MonitoringReport.objects.count(),
+            "monitoring_reports": MonitoringReport.with_withdrawn.count(),
             "audit_events": AuditEvent.objects.count(),
         }
         for name, value in counts.items():
@@ -106,10 +106,11 @@ class Command(BaseCommand):
                 )
 
         # the monitoring reports' files live beside the database (MEDIA_ROOT): a restore without them
-        # loses what the posts received (docs/reliability.md, backup and restore procedure)
+        # loses what the posts received (docs/reliability.md, backup and restore procedure); a
+        # withdrawn report's file is served no more, and is kept with its record all the same
         lost = [
             f"monitoring report #{pk} of child #{child_id} (due {due_on}): its file is missing from the storage"
-            for pk, child_id, due_on, name in MonitoringReport.objects.exclude(attachment="")
+            for pk, child_id, due_on, name in MonitoringReport.with_withdrawn.exclude(attachment="")
             .order_by("pk")
             .values_list("pk", "child_id", "due_on", "attachment")
             .iterator(chunk_size=5000)
