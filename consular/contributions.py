@@ -28,13 +28,22 @@ def post_children(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}pk__in": ids})
 
 
+def _as_recorded(text: str, record) -> str:
+    """`text`, of a record withdrawn (recorded by mistake) with its reason: the history keeps it."""
+    if record.withdrawn_at is None:
+        return text
+    return _("%(record)s, withdrawn: %(reason)s") % {"record": text, "reason": record.withdrawn_reason}
+
+
 def follow_up_events(child, user) -> list[dict]:
     events = [
         {
             "on": r.registered_on,
-            "text": _("consular registration: %(post)s %(number)s") % {"post": r.post, "number": r.number},
+            "text": _as_recorded(
+                _("consular registration: %(post)s %(number)s") % {"post": r.post, "number": r.number}, r
+            ),
         }
-        for r in ConsularRegistration.objects.filter(child=child).select_related("post")
+        for r in ConsularRegistration.with_withdrawn.filter(child=child).select_related("post")
     ]
     departure = Departure.objects.filter(child=child).first()
     if departure is not None:
@@ -44,11 +53,15 @@ def follow_up_events(child, user) -> list[dict]:
                 "text": _("departure: %(country)s") % {"country": departure.residence_country},
             }
         )
-    for report in MonitoringReport.with_withdrawn.filter(child=child):
-        received = _("monitoring report received (due %(date)s)") % {"date": in_text(report.due_on)}
-        if report.withdrawn_at is not None:  # what it said and its file are not shown: it may be another child's
-            received = _("%(report)s, withdrawn: %(reason)s") % {"report": received, "reason": report.withdrawn_reason}
-        events.append({"on": report.received_on, "text": received})
+    events += [  # what a report said is not shown here, nor its file
+        {
+            "on": report.received_on,
+            "text": _as_recorded(
+                _("monitoring report received (due %(date)s)") % {"date": in_text(report.due_on)}, report
+            ),
+        }
+        for report in MonitoringReport.with_withdrawn.filter(child=child)
+    ]
     return events
 
 

@@ -12,15 +12,27 @@ from core.models import ConsularPost, Withdrawable
 from registry.models import Child
 
 
-class ConsularRegistration(models.Model):
+class Standing(models.Manager):
+    """The records that stand: one withdrawn (recorded by mistake) is read by no schedule, queue,
+    sweep, report, search, page or file route, only where the child's history is shown
+    (`with_withdrawn`). No query reaches these records across a relation (`child__...`), which
+    would not pass through this manager: tests/test_layering.py holds it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+class ConsularRegistration(Withdrawable):
     """A child on the consular register of a Kazakh embassy or consulate (¶60).
 
     One active registration per child; a move abroad ends it (`ended_on`) and opens one
-    at the new post, so the history stays and each post sees its own dates.
+    at the new post, so the history stays and each post sees its own dates. One recorded by
+    mistake (the wrong child, post, number or date) is withdrawn
+    (`services.withdraw_registration`) and the right one recorded anew.
     """
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="consular_registrations")
-    post = models.ForeignKey(ConsularPost, on_delete=models.PROTECT, related_name="registrations")
+    post = models.ForeignKey(ConsularPost, on_delete=models.PROTECT, related_name="+")  # read by Standing
     number = models.CharField(max_length=64)
     registered_on = models.DateField(db_index=True)
     passport_stamped_on = models.DateField(null=True, blank=True)  # ¶61: the Foreign Ministry stamp
@@ -32,14 +44,24 @@ class ConsularRegistration(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = Standing()
+    with_withdrawn = models.Manager()
+
     class Meta:
         ordering = ["registered_on", "id"]
+        default_manager_name = "objects"
         indexes = [models.Index(Upper("number"), name="registration_number_any_case")]  # typed in a search box
         constraints = [
             models.UniqueConstraint(
-                fields=["child"], condition=Q(ended_on__isnull=True), name="one_active_consular_registration"
+                fields=["child"],
+                condition=Q(ended_on__isnull=True, withdrawn_at__isnull=True),
+                name="one_active_consular_registration",
             ),
-            models.UniqueConstraint(fields=["post", "number"], name="registration_number_unique_per_post"),
+            models.UniqueConstraint(
+                fields=["post", "number"],
+                condition=Q(withdrawn_at__isnull=True),  # a number given by mistake is given again
+                name="registration_number_unique_per_post",
+            ),
         ]
 
     def __str__(self):
@@ -69,14 +91,6 @@ def report_upload_path(instance, filename):
     return f"monitoring/{instance.child_id}/{instance.due_on.isoformat()}-{filename[-80:]}"
 
 
-class Received(models.Manager):
-    """The reports that stand: one withdrawn is read by no schedule, queue, sweep, page or file
-    route, only by the child's history (`MonitoringReport.with_withdrawn`)."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(withdrawn_at__isnull=True)
-
-
 class MonitoringReport(Withdrawable):
     """A report on the child's living conditions received through the consular post; one recorded
     by mistake (the wrong period, date, file or child) is withdrawn (`services.withdraw_monitoring_report`)
@@ -94,7 +108,7 @@ class MonitoringReport(Withdrawable):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = Received()
+    objects = Standing()
     with_withdrawn = models.Manager()
 
     class Meta:

@@ -90,14 +90,20 @@ def adopted_children_latest_first(
 
 
 @scope_of(ConsularRegistration)
-def registrations_for(user: User) -> QuerySet[ConsularRegistration]:
+def registrations_for(user: User, *, withdrawn: bool = False) -> QuerySet[ConsularRegistration]:
+    """The registrations `user` sees (those that stand), or those withdrawn (the child's history)."""
+    registrations = (
+        ConsularRegistration.with_withdrawn.filter(withdrawn_at__isnull=False)
+        if withdrawn
+        else ConsularRegistration.objects.all()
+    )
     role = role_of(user)
     if role == Role.CONSULAR:
-        return ConsularRegistration.objects.filter(post=user.consular_post_id)  # each post sees its own dates
+        return registrations.filter(post=user.consular_post_id)  # each post sees its own dates
     territory = territory_q(user, district="child__district")
     if territory is None:
-        return ConsularRegistration.objects.filter(NOTHING)
-    return ConsularRegistration.objects.filter(territory)
+        return registrations.filter(NOTHING)
+    return registrations.filter(territory)
 
 
 def on_a_consular_register(child_ids) -> set[int]:

@@ -36,7 +36,13 @@ from registry import services as registry_services
 from registry.models import Child, death_of
 
 from . import rules
-from .deadlines import MONITORING_REMINDER, REGISTRATION_REMINDER, monitoring_detail
+from .deadlines import (
+    MONITORING_REMINDER,
+    REGISTRATION_REMINDER,
+    in_force_abroad,
+    monitoring_detail,
+    registrations_pending,
+)
 from .models import ConsularRegistration, Departure, MonitoringReport
 
 log = logging.getLogger(__name__)
@@ -205,6 +211,71 @@ def transfer_registration(
     record_write(actor=actor, verb="transfer_consular_registration", obj=old, before=before, subject=old.child)
     record_write(actor=actor, verb="transfer_consular_registration", obj=new, subject=old.child)
     return new
+
+
+@for_roles(Role.CONSULAR, Role.MINISTRY, scope=("child",))
+@transaction.atomic
+def withdraw_registration(
+    *, actor: User | None, child: Child, registration: ConsularRegistration, reason: str
+) -> ConsularRegistration:
+    """A registration recorded by mistake (the wrong child, post, number or date), by its post or
+    the ministry: it stays in the child's history, marked withdrawn with the reason, and nothing
+    else reads it (`ConsularRegistration.objects`); its number is free again at its post. Only the
+    child's active registration: one that a transfer ended is withdrawn after the one it was
+    transferred to. Withdrawing a transfer's registration makes the one it ended active again;
+    otherwise the child is on no consular register, and the reminder its registration closed
+    opens again while the child is due on one. A departure already recorded stands."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    locked = (
+        ConsularRegistration.with_withdrawn.select_for_update()
+        .select_related("post")
+        .filter(pk=registration.pk, child=child)
+        .first()
+    )
+    if locked is None:
+        raise RuleError("registration", "not_of_child", _("This registration is not one of this child's."))
+    if actor is not None and actor.role != Role.MINISTRY and actor.consular_post_id != locked.post_id:
+        raise Forbidden(
+            "registration", "not_your_post", _("A registration is withdrawn by its post or by the ministry.")
+        )
+    if locked.withdrawn_at is not None:
+        raise ConflictError("registration", "already_withdrawn", _("This registration was already withdrawn."))
+    if locked.ended_on is not None:
+        raise ConflictError(
+            "registration",
+            "already_ended",
+            _("This registration ended on %(date)s: the registration that followed it is withdrawn first.")
+            % {"date": in_text(locked.ended_on)},
+        )
+    if len(reason.strip()) < registry_services.MIN_REASON:
+        raise RuleError(
+            "reason", "reason_required", _("Say why the registration is withdrawn (at least 5 characters).")
+        )
+    audited_update(
+        locked,
+        actor=actor,
+        verb=Verb.WITHDRAW_CONSULAR_REGISTRATION,
+        subject=child,
+        withdrawn_at=timezone.now(),
+        withdrawn_reason=reason.strip(),
+    )
+    previous = ConsularRegistration.objects.select_for_update().filter(transferred_to=locked).first()
+    if previous is not None:  # the transfer is undone: the registration it ended is active again
+        audited_update(
+            previous,
+            actor=actor,
+            verb=Verb.UNDO_CONSULAR_TRANSFER,
+            subject=child,
+            ended_on=None,
+            transferred_to=None,
+        )
+    elif registrations_pending(in_force_abroad(Adoption.objects.filter(child=child)), today()).exists():
+        reopen(
+            Reminder.objects.filter(
+                kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child.pk, done_at__isnull=False
+            )
+        )
+    return locked
 
 
 @for_roles(Role.CONSULAR, Role.MINISTRY, scope=("registration",))

@@ -35,7 +35,7 @@ from registry import sealing
 from registry.models import Child
 
 from . import selectors, services
-from .models import MonitoringReport
+from .models import ConsularRegistration, MonitoringReport
 from .rules import followed_on
 
 if TYPE_CHECKING:
@@ -106,6 +106,27 @@ class ReportForm(forms.Form):
         import datetime
 
         return datetime.date.fromisoformat(self.cleaned_data["due_on"])
+
+
+class WithdrawRegistrationForm(Irreversible):
+    """The child's active registration the user holds, recorded by mistake, withdrawn with the
+    reason (`services.withdraw_registration`)."""
+
+    reason = forms.CharField(label=_("Why it is withdrawn"), max_length=300)
+
+    def __init__(self, *args, registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        transferred = ConsularRegistration.objects.filter(transferred_to=registration).exists()
+        self.fields["confirm"].label = _(
+            "Withdraw the registration %(number)s at %(post)s: it stays in the child's history, marked withdrawn "
+            "with the reason, and its number is free again. %(then)s"
+        ) % {
+            "number": registration.number,
+            "post": registration.post,
+            "then": _("The registration it was transferred from is active again.")
+            if transferred
+            else _("The child is then on no consular register."),
+        }
 
 
 class WithdrawReportForm(Irreversible):
@@ -235,6 +256,7 @@ def _page(
     transfer_form=None,
     death_form=None,
     withdraw_form=None,
+    withdraw_registration_form=None,
 ):
     schedule = services.schedule_for(child, child.adoption)
     died = child.died_on
@@ -273,6 +295,12 @@ def _page(
             "withdraw_form": withdraw_form
             or (WithdrawReportForm(child=child) if may_report and any(e["report"] for e in schedule) else None),
             "withdrawn": MonitoringReport.with_withdrawn.filter(child=child, withdrawn_at__isnull=False),
+            # recorded by mistake: withdrawn by its post or the ministry, the child's death or not
+            "withdraw_registration_form": withdraw_registration_form
+            or (WithdrawRegistrationForm(registration=active) if can_write and active is not None else None),
+            "withdrawn_registrations": selectors.registrations_for(request.user, withdrawn=True)
+            .filter(child=child)
+            .select_related("post"),
         },
         status=status,
     )
@@ -298,6 +326,22 @@ def _transfer(request, child):
         messages.success(request, _("The registration is transferred to %(post)s.") % {"post": new.post})
         return redirect("web-adopted-child", pk=child.pk)
     return _page(request, child, 400, transfer_form=form)
+
+
+def _withdraw_registration(request, child):
+    registration = _active(request.user, child)
+    if registration is None:  # ended or withdrawn meanwhile: the page says what is
+        messages.error(request, _("No consular registration of the child at your post is active to withdraw."))
+        return redirect("web-adopted-child", pk=child.pk)
+    return _posted(
+        request,
+        child,
+        "withdraw_registration_form",
+        WithdrawRegistrationForm(request.POST, registration=registration),
+        services.withdraw_registration,
+        lambda form: {"child": child, "registration": registration, **form.service_args()},
+        _("The registration is withdrawn."),
+    )
 
 
 @login_required
@@ -335,6 +379,8 @@ def adopted_child(request, pk):
             raise PermissionDenied
         if "transfer" in request.POST:  # its button's name: it has a number too
             return _transfer(request, child)
+        if "withdraw_registration" in request.POST:  # its button's name: it has a reason too
+            return _withdraw_registration(request, child)
         if "died_on" in request.POST:
             return _posted(
                 request,

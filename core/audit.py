@@ -97,6 +97,8 @@ class Verb(StrEnum):
     RECORD_DEPARTURE = "record_departure"
     RECORD_MONITORING_REPORT = "record_monitoring_report"
     WITHDRAW_MONITORING_REPORT = "withdraw_monitoring_report"
+    WITHDRAW_CONSULAR_REGISTRATION = "withdraw_consular_registration"
+    UNDO_CONSULAR_TRANSFER = "undo_consular_transfer"
     UPDATE_POLICY = "update_policy"
     UPDATE_CITATION = "update_citation"
     RECORD_PARENTAL_CONSENT = "record_parental_consent"
@@ -166,6 +168,8 @@ VERB_LABELS = {
     Verb.RECORD_DEPARTURE: _("departure recorded"),
     Verb.RECORD_MONITORING_REPORT: _("monitoring report recorded"),
     Verb.WITHDRAW_MONITORING_REPORT: _("monitoring report withdrawn"),
+    Verb.WITHDRAW_CONSULAR_REGISTRATION: _("consular registration withdrawn"),
+    Verb.UNDO_CONSULAR_TRANSFER: _("transfer of a consular registration undone"),
     Verb.UPDATE_POLICY: _("policy changed"),
     Verb.UPDATE_CITATION: _("legal basis changed"),
     Verb.RECORD_PARENTAL_CONSENT: _("parent's consent recorded"),

@@ -4,6 +4,7 @@ a lower one's records it registers there (registry.contributions, core.audit.sho
 core.scoping.scope_of)."""
 
 import ast
+import re
 
 from tests.conftest import ROOT
 
@@ -60,3 +61,26 @@ def test_reminders_are_made_only_by_the_apps_deadlines_modules_through_create_re
     assert makers == []
     for app in ("registry", "adoption", "consular"):
         assert "create_reminders(" in (ROOT / app / "deadlines.py").read_text(encoding="utf-8")
+
+
+# a query across a relation (a lookup, an aggregate) does not pass through the related model's
+# default manager; the withdrawn consular records are left out by theirs (consular.models.Standing)
+ACROSS_TO_WITHDRAWABLE = re.compile(
+    r"(consular_registrations|monitoring_reports)__|__(consular_registrations|monitoring_reports)\b"
+    r"|\b(Count|Sum|Min|Max|Avg|F|FilteredRelation|ArrayAgg|StringAgg)\(\s*[\"'](consular_registrations|monitoring_reports)"
+)
+
+
+def test_withdrawn_consular_records_are_reached_only_through_their_manager():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for app in ORDER
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ACROSS_TO_WITHDRAWABLE.search(line)
+    ]
+    assert found == []
+    assert ACROSS_TO_WITHDRAWABLE.search("Child.objects.filter(consular_registrations__isnull=True)")
+    assert ACROSS_TO_WITHDRAWABLE.search('.annotate(n=Count("monitoring_reports"))')
+    assert not ACROSS_TO_WITHDRAWABLE.search("child.monitoring_reports.all()")
