@@ -340,6 +340,27 @@ def departures_pending(adoptions, on: datetime.date):
     )
 
 
+def route_to_post(child_id: int) -> None:
+    """The child's open follow-up reminders (its registration, its reports) go to the post that
+    follows it now (`_posts`: the one it is registered with, else the embassy of its country of
+    residence), once a registration, a transfer, a withdrawal or a departure changed which (their
+    services call it last, once the reminders they close or open are). Each
+    moved is e-mailed again, to its new post: the old one can no longer answer it (a report is
+    recorded by the post the child is registered with), and the new one was never told."""
+    country = (
+        Adoption.objects.filter(child_id=child_id).values_list("decision__case__receiving_country", flat=True).first()
+    )
+    if not country:  # no adoption abroad: no follow-up reminder
+        return
+    post = _posts([child_id])(child_id, country)
+    Reminder.objects.filter(
+        kind__in=(REGISTRATION_REMINDER, MONITORING_REMINDER),
+        subject_type="child",
+        subject_id=child_id,
+        done_at__isnull=True,
+    ).exclude(consular_post_id=post).update(consular_post_id=post, emailed_at=None, email_failed_at=None, emailed_to=[])
+
+
 def _posts(child_ids: list[int]) -> Callable[[int, str], int | None]:
     """post_of(child, receiving country): the post a child's reminders go to, the one it is
     registered with, else the embassy in its country of residence."""

@@ -42,6 +42,7 @@ from .deadlines import (
     in_force_abroad,
     monitoring_detail,
     registrations_pending,
+    route_to_post,
 )
 from .models import ConsularRegistration, Departure, MonitoringReport
 
@@ -159,6 +160,7 @@ def register_child(
     )
     record_write(actor=actor, verb="register_child_at_consulate", obj=registration, subject=child)
     close_reminders(kinds=[REGISTRATION_REMINDER], subject_type="child", subject_id=child.pk, actor=actor)
+    route_to_post(child.pk)
     return registration
 
 
@@ -210,6 +212,7 @@ def transfer_registration(
     old.save(update_fields=["transferred_to"])
     record_write(actor=actor, verb="transfer_consular_registration", obj=old, before=before, subject=old.child)
     record_write(actor=actor, verb="transfer_consular_registration", obj=new, subject=old.child)
+    route_to_post(old.child_id)
     return new
 
 
@@ -275,6 +278,7 @@ def withdraw_registration(
                 kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child.pk, done_at__isnull=False
             )
         )
+    route_to_post(child.pk)
     return locked
 
 
@@ -405,6 +409,7 @@ def record_departure(
         created_by=actor,
     )
     record_write(actor=actor, verb="record_departure", obj=departure, subject=child)
+    route_to_post(child.pk)  # the embassy of the country of residence, while the child is not registered
     return departure
 
 
