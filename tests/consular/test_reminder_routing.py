@@ -3,7 +3,10 @@ registered with, else the embassy of its country of residence (`deadlines.route_
 were routed once, when made, so that after a transfer a missing report was asked of the post that
 no longer held the registration, and could not record it, while the new post was never told."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from consular import deadlines, services
@@ -83,3 +86,23 @@ def test_a_departure_from_the_records_sends_them_to_the_embassy_of_the_country_o
         (deadlines.REGISTRATION_REMINDER, gb_post.pk, False),
         (deadlines.MONITORING_REMINDER, gb_post.pk, False),
     ]
+
+
+def test_the_migration_routes_the_reminders_left_with_a_post_that_no_longer_follows_the_child(
+    district, court, us_post, gb_post
+):
+    """A database of session 47 holds reminders made before a transfer: the migration sends those
+    to the post that follows each child now, and leaves the others as they were."""
+    _case, moved = adopt_abroad(district, court, in_force_ago=250)
+    _other_case, stayed = adopt_abroad(district, court, in_force_ago=250, last_name="Lee")
+    for child in (moved, stayed):
+        services.register_child(actor=None, child=child, post=us_post, number=f"US-{child.pk}", registered_on=ago(200))
+    deadlines.sweep_consular_deadlines()
+    consulate = ConsularPost.objects.create(country="US", city="New York", kind="consulate")
+    services.transfer_registration(
+        actor=None, registration=moved.consular_registrations.get(), post=consulate, number="NY-1", registered_on=ago(3)
+    )
+    Reminder.objects.update(consular_post=us_post, emailed_at=timezone.now())  # as made before session 48
+    import_module("consular.migrations.0007_route_open_reminders").route(django_apps, None)
+    assert _open(moved) == [(deadlines.MONITORING_REMINDER, consulate.pk, False)]
+    assert _open(stayed) == [(deadlines.MONITORING_REMINDER, us_post.pk, True)]  # untouched: not e-mailed again
