@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit import Verb, audited_correction, audited_update, record_write, snapshot
+from core.audit import Verb, audited_correction, audited_update, audited_withdrawal, record_write, snapshot
 from core.countries import KZ, citizenship_error, is_country
 from core.dates import add_months, age_on, in_text, today
 from core.errors import (
@@ -25,6 +24,7 @@ from core.errors import (
     not_future,
     not_stale,
     raise_errors,
+    reason_errors,
 )
 from core.models import Agency, Country, Court, Policy, Role, User
 from core.services import close_reminders
@@ -576,8 +576,6 @@ def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date)
 
 # --- corrections: a record entered by mistake is withdrawn, never deleted ----------------------
 
-MIN_REASON = registry_services.MIN_REASON
-
 
 def _withdraw(actor, case: Case, model, record, reason: str, step: str, verb: Verb):
     case = _locked_case(case)
@@ -587,11 +585,8 @@ def _withdraw(actor, case: Case, model, record, reason: str, step: str, verb: Ve
         raise RuleError("record", "not_in_case", _("This record is not in this case."))
     if locked.withdrawn_at is not None:
         raise ConflictError("record", "already_withdrawn", _("This record was already withdrawn."))
-    if len(reason.strip()) < MIN_REASON:
-        raise RuleError("reason", "reason_required", _("Say why the record is withdrawn (at least 5 characters)."))
-    audited_update(
-        locked, actor=actor, verb=verb, subject=case, withdrawn_at=timezone.now(), withdrawn_reason=reason.strip()
-    )
+    raise_errors(reason_errors(reason, _("Say why the record is withdrawn (at least 5 characters).")))
+    audited_withdrawal(locked, actor=actor, verb=verb, subject=case, reason=reason)
     return case, locked
 
 
@@ -1052,10 +1047,7 @@ def correct_decision(
                 % {"date": in_text(appeal.filed_on)},
             )
         )
-    if len(reason.strip()) < MIN_REASON:
-        errors.append(
-            FieldError("reason", "reason_required", _("Say why the decision is corrected (at least 5 characters)."))
-        )
+    errors += reason_errors(reason, _("Say why the decision is corrected (at least 5 characters)."))
     refused = decision.outcome == Decision.Outcome.REFUSED
     if refused:
         errors += _later_than_other_cases(case, children, decision.decided_on, decided_on)
@@ -1207,12 +1199,7 @@ def correct_in_force(*, actor: User | None, case: Case, in_force_on: datetime.da
     _court_of(case, actor)
     decision = Decision.objects.select_for_update().get(case=case)
     errors = _in_force_errors(decision, in_force_on, on_appeal=False)
-    if len(reason.strip()) < MIN_REASON:
-        errors.append(
-            FieldError(
-                "reason", "reason_required", _("Say why the entry into force is corrected (at least 5 characters).")
-            )
-        )
+    errors += reason_errors(reason, _("Say why the entry into force is corrected (at least 5 characters)."))
     raise_errors(errors)
     recorded = decision.in_force_on
     assert recorded is not None  # (in force)

@@ -12,12 +12,11 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from adoption.models import Adoption, Case, CaseStatus
-from core.audit import Verb, audited_update, record_write, snapshot
+from core.audit import Verb, audited_update, audited_withdrawal, record_write, snapshot
 from core.countries import is_country
 from core.dates import in_text, today
 from core.deadlines import reopen
@@ -29,6 +28,7 @@ from core.errors import (
     for_roles,
     not_future,
     raise_errors,
+    reason_errors,
 )
 from core.models import ConsularPost, Policy, Reminder, Role, User
 from core.services import close_reminders
@@ -250,18 +250,8 @@ def withdraw_registration(
             _("This registration ended on %(date)s: the registration that followed it is withdrawn first.")
             % {"date": in_text(locked.ended_on)},
         )
-    if len(reason.strip()) < registry_services.MIN_REASON:
-        raise RuleError(
-            "reason", "reason_required", _("Say why the registration is withdrawn (at least 5 characters).")
-        )
-    audited_update(
-        locked,
-        actor=actor,
-        verb=Verb.WITHDRAW_CONSULAR_REGISTRATION,
-        subject=child,
-        withdrawn_at=timezone.now(),
-        withdrawn_reason=reason.strip(),
-    )
+    raise_errors(reason_errors(reason, _("Say why the registration is withdrawn (at least 5 characters).")))
+    audited_withdrawal(locked, actor=actor, verb=Verb.WITHDRAW_CONSULAR_REGISTRATION, subject=child, reason=reason)
     previous = ConsularRegistration.objects.select_for_update().filter(transferred_to=locked).first()
     if previous is not None:  # the transfer is undone: the registration it ended is active again
         audited_update(
@@ -622,16 +612,8 @@ def withdraw_monitoring_report(
         raise RuleError("report", "not_of_child", _("This report is not one of this child's."))
     if locked.withdrawn_at is not None:
         raise ConflictError("report", "already_withdrawn", _("This report was already withdrawn."))
-    if len(reason.strip()) < registry_services.MIN_REASON:
-        raise RuleError("reason", "reason_required", _("Say why the report is withdrawn (at least 5 characters)."))
-    audited_update(
-        locked,
-        actor=actor,
-        verb=Verb.WITHDRAW_MONITORING_REPORT,
-        subject=child,
-        withdrawn_at=timezone.now(),
-        withdrawn_reason=reason.strip(),
-    )
+    raise_errors(reason_errors(reason, _("Say why the report is withdrawn (at least 5 characters).")))
+    audited_withdrawal(locked, actor=actor, verb=Verb.WITHDRAW_MONITORING_REPORT, subject=child, reason=reason)
     if rules.followed_on(child.birth_date, child.died_on, today()):
         reopen(
             Reminder.objects.filter(

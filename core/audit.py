@@ -19,6 +19,7 @@ from typing import overload
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .context import current_request_id
@@ -300,6 +301,12 @@ def audited_correction(
 ) -> bool:
     """`audited_update` of a record typed wrong: `why`, the correction's reason, is the event's purpose."""
     return _audited(obj, actor, verb, subject, why, changes)
+
+
+def audited_withdrawal(obj: models.Model, *, actor: User | None, verb: Verb | str, subject, reason: str) -> None:
+    """A record entered by mistake (`core.models.Withdrawable`, locked, not withdrawn yet) marked
+    withdrawn now with `reason`: it stays, and the change is recorded as any other."""
+    _audited(obj, actor, verb, subject, "", {"withdrawn_at": timezone.now(), "withdrawn_reason": reason.strip()})
 
 
 def _audited(obj: models.Model, actor: User | None, verb: Verb | str, subject, why: str, changes: dict) -> bool:

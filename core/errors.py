@@ -113,6 +113,15 @@ def raise_errors(errors: list[FieldError]) -> None:
         raise RuleError.many(errors)
 
 
+MIN_REASON = 5  # characters of the reason of a correction or a withdrawal
+
+
+def reason_errors(reason: str, message) -> list[FieldError]:
+    """The refusal (400 `reason_required` on `reason`, saying `message`) of the reason given for a
+    correction or a withdrawal of a record entered by mistake, when it is shorter than MIN_REASON."""
+    return [] if len(reason.strip()) >= MIN_REASON else [FieldError("reason", "reason_required", message)]
+
+
 def actor_may(actor, *roles: str) -> None:
     """The actor's role must be one of `roles` (None is the system: imports, sweeps)."""
     if actor is not None and actor.role not in roles:

@@ -20,11 +20,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import copying
-from core.audit import Verb, audited_correction, audited_update, record_write, snapshot
+from core.audit import Verb, audited_correction, audited_update, audited_withdrawal, record_write, snapshot
 from core.countries import KZ, citizenship_error
 from core.dates import in_text, is_minor
 from core.deadlines import OF_A_CHILD_ON_THE_REGISTERS
-from core.errors import ConflictError, FieldError, Forbidden, RuleError, for_roles, not_future, not_stale, raise_errors
+from core.errors import (
+    ConflictError,
+    FieldError,
+    Forbidden,
+    RuleError,
+    for_roles,
+    not_future,
+    not_stale,
+    raise_errors,
+    reason_errors,
+)
 from core.models import District, Role, User
 from core.services import close_reminders
 
@@ -622,10 +632,7 @@ def correct_placement(*, actor: User | None, child: Child, placed_on: datetime.d
         )
     )
     errors = _placement_errors(child, placed_on, previous.on if previous else None)
-    if len(reason.strip()) < MIN_REASON:
-        errors.append(
-            FieldError("reason", "reason_required", _("Say why the date is corrected (at least 5 characters)."))
-        )
+    errors += reason_errors(reason, _("Say why the date is corrected (at least 5 characters)."))
     raise_errors(errors)
     recorded = entry.on
     if not _redate_latest(
@@ -861,9 +868,6 @@ def record_parental_consent(
     return consent
 
 
-MIN_REASON = 5  # characters of a correction's reason (a ground, a placement, a case's document, contact or hearing)
-
-
 @for_roles(Role.GUARDIANSHIP, scope=("child",))
 @transaction.atomic
 def withdraw_ground(*, actor: User | None, child: Child, ground: Ground, reason: str) -> Ground:
@@ -875,25 +879,14 @@ def withdraw_ground(*, actor: User | None, child: Child, ground: Ground, reason:
         raise RuleError("ground", "not_of_child", _("This ground is not on this child's record."))
     if locked.withdrawn_at is not None:
         raise ConflictError("ground", "already_withdrawn", _("This ground was already withdrawn."))
-    errors: list[FieldError] = []
-    if len(reason.strip()) < MIN_REASON:
-        errors.append(
-            FieldError("reason", "reason_required", _("Say why the ground is withdrawn (at least 5 characters)."))
-        )
+    errors = reason_errors(reason, _("Say why the ground is withdrawn (at least 5 characters)."))
     errors += _after_decision(
         child,
         "ground",
         _("The court decided on %(date)s on the grounds as they stood: a ground can no longer be withdrawn."),
     )
     raise_errors(errors)
-    audited_update(
-        locked,
-        actor=actor,
-        verb=Verb.WITHDRAW_GROUND,
-        subject=child,
-        withdrawn_at=timezone.now(),
-        withdrawn_reason=reason.strip(),
-    )
+    audited_withdrawal(locked, actor=actor, verb=Verb.WITHDRAW_GROUND, subject=child, reason=reason)
     return locked
 
 
