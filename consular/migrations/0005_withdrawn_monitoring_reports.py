@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('consular', '0004_close_answered_reminders'),
-        ('core', '0015_policy_reminders_aligned'),
-        ('registry', '0014_adopted_from_a_placement'),
+        ('core', '0001_initial'),
+        ('registry', '0001_initial'),  # the child's key: no later state of the registry is needed
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

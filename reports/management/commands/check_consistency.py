@@ -33,7 +33,7 @@ class Command(BaseCommand):
             "cases": Case.objects.count(),
             "decisions": Decision.objects.count(),
             "adoptions": Adoption.objects.count(),
-            "consular_registrations": ConsularRegistration.objects.count(),
+            "consular_registrations": ConsularRegistration.with_withdrawn.count(),
             "monitoring_reports": MonitoringReport.with_withdrawn.count(),
             "audit_events": AuditEvent.objects.count(),
         }
