@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from adoption.models import Adoption, Case, CaseStatus
-from core.audit import Verb, audited_update, audited_withdrawal, record_write, snapshot
+from core.audit import Verb, audited_correction, audited_update, audited_withdrawal, record_write, snapshot
 from core.countries import is_country
 from core.dates import in_text, today
 from core.deadlines import reopen
@@ -301,21 +301,19 @@ def departure_recordable(case: Case) -> bool:
     return case.status == CaseStatus.IN_FORCE and bool(case.receiving_country)
 
 
-@for_roles(Role.GUARDIANSHIP, scope=("case", "child"))
-@transaction.atomic
-def record_departure(
-    *,
-    actor: User | None,
+def _departure_errors(
     case: Case,
     child: Child,
+    *,
     exit_permission_number: str,
     exit_permission_on: datetime.date | None,
     departed_on: datetime.date,
     residence_country: str,
-    historical: bool = False,
-) -> Departure:
-    """A child leaves only with the exit permission and a consular registration (¶61; RULES §7)."""
-    child = Child.objects.select_for_update().get(pk=child.pk)
+    historical: bool,
+) -> list[FieldError]:
+    """The rules of a departure (¶61; RULES §7), recorded or corrected: the exit permission, a
+    country, the dates, and (but from the paper records) a foreign adoption in force and a consular
+    registration with the passport stamp on or before the day."""
     errors: list[FieldError] = []
     if not case.child_links.filter(child=child).exists():
         errors.append(FieldError("child", "not_in_case", _("This child is not in the case.")))
@@ -385,6 +383,33 @@ def record_departure(
                     ),
                 )
             )
+    return errors
+
+
+@for_roles(Role.GUARDIANSHIP, scope=("case", "child"))
+@transaction.atomic
+def record_departure(
+    *,
+    actor: User | None,
+    case: Case,
+    child: Child,
+    exit_permission_number: str,
+    exit_permission_on: datetime.date | None,
+    departed_on: datetime.date,
+    residence_country: str,
+    historical: bool = False,
+) -> Departure:
+    """A child leaves only with the exit permission and a consular registration (¶61; RULES §7)."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    errors = _departure_errors(
+        case,
+        child,
+        exit_permission_number=exit_permission_number,
+        exit_permission_on=exit_permission_on,
+        departed_on=departed_on,
+        residence_country=residence_country,
+        historical=historical,
+    )
     raise_errors(errors)
     if Departure.objects.filter(child=child).exists():
         raise ConflictError("child", "already_departed", _("The child's departure is already recorded."))
@@ -400,6 +425,53 @@ def record_departure(
     )
     record_write(actor=actor, verb="record_departure", obj=departure, subject=child)
     route_to_post(child.pk)  # the embassy of the country of residence, while the child is not registered
+    return departure
+
+
+@for_roles(Role.GUARDIANSHIP, scope=("case", "child"))
+@transaction.atomic
+def correct_departure(
+    *,
+    actor: User | None,
+    case: Case,
+    child: Child,
+    exit_permission_number: str,
+    exit_permission_on: datetime.date | None,
+    departed_on: datetime.date,
+    residence_country: str,
+    reason: str,
+) -> Departure:
+    """A departure typed wrong (its day, its exit permission, the country of residence) corrected
+    with the reason, under the rules it was recorded by (`_departure_errors`; one from the paper
+    records keeps theirs). The country of residence chooses the embassy that follows a child on no
+    consular register, and the one that registers it: the child's open reminders follow it."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    departure = Departure.objects.select_for_update().filter(case=case, child=child).first()
+    if departure is None:
+        raise ConflictError("child", "not_departed", _("No departure of this child is recorded in this case."))
+    errors = _departure_errors(
+        case,
+        child,
+        exit_permission_number=exit_permission_number.strip(),
+        exit_permission_on=exit_permission_on,
+        departed_on=departed_on,
+        residence_country=residence_country,
+        historical=departure.historical,
+    )
+    errors += reason_errors(reason, _("Say why the departure is corrected (at least 5 characters)."))
+    raise_errors(errors)
+    audited_correction(
+        departure,
+        actor=actor,
+        verb=Verb.CORRECT_DEPARTURE,
+        subject=child,
+        why=reason.strip(),
+        exit_permission_number=exit_permission_number.strip(),
+        exit_permission_on=exit_permission_on,
+        departed_on=departed_on,
+        residence_country=residence_country,
+    )
+    route_to_post(child.pk)
     return departure
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +35,7 @@ from registry import sealing
 from registry.models import Child
 
 from . import selectors, services
-from .models import ConsularRegistration, MonitoringReport
+from .models import ConsularRegistration, Departure, MonitoringReport
 from .rules import followed_on
 
 if TYPE_CHECKING:
@@ -164,30 +164,73 @@ class DepartureForm(forms.Form):
         choose_among(self, "child", case.children.filter(departure__isnull=True), sealing.shown_name)
 
 
+class CorrectDepartureForm(forms.Form):
+    """A departure typed wrong, with the values as recorded (`services.correct_departure`); one
+    from the paper records may have no exit permission."""
+
+    exit_permission_number = forms.CharField(label=_("Exit permission number"), max_length=64)
+    exit_permission_on = DateField(label=_("Exit permission issued on"))
+    departed_on = DateField(label=_("Left Kazakhstan on"))
+    residence_country = CountryField(label=_("Country of residence"))
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=300)
+
+    def __init__(self, data=None, *, departure):
+        fields = ("exit_permission_number", "exit_permission_on", "departed_on", "residence_country")
+        super().__init__(
+            data, prefix=f"correct-{departure.child_id}", initial={name: getattr(departure, name) for name in fields}
+        )
+        self.departure = departure
+        if departure.historical:
+            self.fields["exit_permission_number"].required = False
+            self.fields["exit_permission_on"].required = False
+
+
 @login_required
 def departure(request, pk):
     """The guardianship agency records a child's departure abroad after a foreign adoption in
-    force (¶61: with the exit permission, on the consular register)."""
+    force (¶61: with the exit permission, on the consular register), and corrects one typed wrong."""
     require_role(request.user, Role.GUARDIANSHIP)
     case = get_object_or_404(cases_for(request.user), pk=pk)
+    departures = list(Departure.objects.filter(case=case).select_related("child").order_by("child_id"))
+    corrections = {d.child_id: CorrectDepartureForm(departure=d) for d in departures}
     form = DepartureForm(
-        request.POST or None,
-        case=case,
         initial={"residence_country": case.receiving_country, "child": request.GET.get("child")},  # from the queue
+        case=case,
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_service(form, services.record_departure, actor=request.user, case=case, **form.cleaned_data)
-    ):
-        messages.success(request, _("Departure recorded."))
-        return redirect("web-case", pk=case.pk)
+    if request.method == "POST" and "correct" in request.POST:  # its button's value: the child
+        departure = next((d for d in departures if str(d.child_id) == request.POST["correct"]), None)
+        if departure is None:
+            raise Http404
+        correction = corrections[departure.child_id] = CorrectDepartureForm(request.POST, departure=departure)
+        if correction.is_valid() and run_service(
+            correction,
+            services.correct_departure,
+            actor=request.user,
+            case=case,
+            child=departure.child,
+            **correction.cleaned_data,
+        ):
+            messages.success(request, _("The departure is corrected."))
+            return redirect("web-departure", pk=case.pk)
+    elif request.method == "POST":
+        form = DepartureForm(request.POST, case=case)
+        if form.is_valid() and run_service(
+            form, services.record_departure, actor=request.user, case=case, **form.cleaned_data
+        ):
+            messages.success(request, _("Departure recorded."))
+            return redirect("web-case", pk=case.pk)
     note_read(case)
+    refused = form.errors or any(f.errors for f in corrections.values())
     return render(
         request,
-        "adoption/form_page.html",
-        {"form": form, "title": _("Departure of the child abroad (case #%(id)s)") % {"id": case.pk}},
-        status=400 if form.errors else 200,
+        "consular/departure.html",
+        {
+            "case": case,
+            "form": form if form.fields["child"].queryset.exists() else None,  # type: ignore[attr-defined]
+            "corrections": corrections.values(),
+            "title": _("Departure of the child abroad (case #%(id)s)") % {"id": case.pk},
+        },
+        status=400 if refused else 200,
     )
 
 

@@ -110,6 +110,7 @@ EDITS = (
     "/correct/",
 )  # dates of a decision, its entry into force, a placement; a child's record
 EDIT_PAGES = ("/dashboard/policy/", "/databank/families/")  # the policy in effect, a family's wishes
+EDIT_FIELDS = "correct-"  # the fields of a correction beside the form that records (a departure's)
 # dates that are no fact: the day a printed document judges the case on (`as_of`, today by
 # default), and the day a new version of the policy takes effect (RULES §10: "default: the day of
 # the change")
@@ -149,9 +150,12 @@ def test_no_form_of_the_pages_chooses_dates_a_fact_or_ticks_who_attended(client,
             filled += [
                 f"{form.action} {name}={value}"
                 for name, kind, value in form.fields
-                if (kind == "date" and value and name not in NOT_FACTS)
-                or (kind == "select" and value and name not in CHOSEN and not form.action.startswith(EDIT_PAGES))
-                or (kind == "checkbox" and name in ("participants", "in_camera"))
+                if not name.startswith(EDIT_FIELDS)
+                and (
+                    (kind == "date" and value and name not in NOT_FACTS)
+                    or (kind == "select" and value and name not in CHOSEN and not form.action.startswith(EDIT_PAGES))
+                    or (kind == "checkbox" and name in ("participants", "in_camera"))
+                )
             ]
     assert posted, "the role's pages offer forms"
     assert not filled, filled
