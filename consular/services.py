@@ -6,6 +6,7 @@ import datetime
 import logging
 from collections import defaultdict
 from pathlib import Path
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.files import File
@@ -301,6 +302,15 @@ def departure_recordable(case: Case) -> bool:
     return case.status == CaseStatus.IN_FORCE and bool(case.receiving_country)
 
 
+class DepartureFacts(TypedDict):
+    """What a departure states (recorded or corrected), as `_departure_errors` judges it."""
+
+    exit_permission_number: str
+    exit_permission_on: datetime.date | None
+    departed_on: datetime.date
+    residence_country: str
+
+
 def _departure_errors(
     case: Case,
     child: Child,
@@ -401,28 +411,16 @@ def record_departure(
 ) -> Departure:
     """A child leaves only with the exit permission and a consular registration (¶61; RULES §7)."""
     child = Child.objects.select_for_update().get(pk=child.pk)
-    errors = _departure_errors(
-        case,
-        child,
-        exit_permission_number=exit_permission_number,
-        exit_permission_on=exit_permission_on,
-        departed_on=departed_on,
-        residence_country=residence_country,
-        historical=historical,
-    )
-    raise_errors(errors)
+    facts: DepartureFacts = {
+        "exit_permission_number": exit_permission_number,
+        "exit_permission_on": exit_permission_on,
+        "departed_on": departed_on,
+        "residence_country": residence_country,
+    }
+    raise_errors(_departure_errors(case, child, historical=historical, **facts))
     if Departure.objects.filter(child=child).exists():
         raise ConflictError("child", "already_departed", _("The child's departure is already recorded."))
-    departure = Departure.objects.create(
-        case=case,
-        child=child,
-        exit_permission_number=exit_permission_number,
-        exit_permission_on=exit_permission_on,
-        departed_on=departed_on,
-        residence_country=residence_country,
-        historical=historical,
-        created_by=actor,
-    )
+    departure = Departure.objects.create(case=case, child=child, historical=historical, created_by=actor, **facts)
     record_write(actor=actor, verb="record_departure", obj=departure, subject=child)
     route_to_post(child.pk)  # the embassy of the country of residence, while the child is not registered
     return departure
@@ -449,28 +447,16 @@ def correct_departure(
     departure = Departure.objects.select_for_update().filter(case=case, child=child).first()
     if departure is None:
         raise ConflictError("child", "not_departed", _("No departure of this child is recorded in this case."))
-    errors = _departure_errors(
-        case,
-        child,
-        exit_permission_number=exit_permission_number.strip(),
-        exit_permission_on=exit_permission_on,
-        departed_on=departed_on,
-        residence_country=residence_country,
-        historical=departure.historical,
-    )
+    facts: DepartureFacts = {
+        "exit_permission_number": exit_permission_number.strip(),
+        "exit_permission_on": exit_permission_on,
+        "departed_on": departed_on,
+        "residence_country": residence_country,
+    }
+    errors = _departure_errors(case, child, historical=departure.historical, **facts)
     errors += reason_errors(reason, _("Say why the departure is corrected (at least 5 characters)."))
     raise_errors(errors)
-    audited_correction(
-        departure,
-        actor=actor,
-        verb=Verb.CORRECT_DEPARTURE,
-        subject=child,
-        why=reason.strip(),
-        exit_permission_number=exit_permission_number.strip(),
-        exit_permission_on=exit_permission_on,
-        departed_on=departed_on,
-        residence_country=residence_country,
-    )
+    audited_correction(departure, actor=actor, verb=Verb.CORRECT_DEPARTURE, subject=child, why=reason.strip(), **facts)
     route_to_post(child.pk)
     return departure
 
