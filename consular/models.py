@@ -32,7 +32,8 @@ class ConsularRegistration(Withdrawable):
     """
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="consular_registrations")
-    post = models.ForeignKey(ConsularPost, on_delete=models.PROTECT, related_name="+")  # read by Standing
+    # no query from the post: one across the relation would not pass through Standing
+    post = models.ForeignKey(ConsularPost, on_delete=models.PROTECT, related_name="+")
     number = models.CharField(max_length=64)
     registered_on = models.DateField(db_index=True)
     passport_stamped_on = models.DateField(null=True, blank=True)  # ¶61: the Foreign Ministry stamp
