@@ -1185,8 +1185,13 @@ ELIGIBLE_SINCE_DAYS = 31  # how far back the referral looks for the day the last
 
 
 def eligible_since(facts: CaseFacts, on: date, days: int = ELIGIBLE_SINCE_DAYS) -> date | None:
-    """The first day of the unbroken run of eligible days ending on `on` (eligible on `on`), or
-    None when the case was eligible on every one of the `days` before (RULES v2 §7b RUSHED_CASE)."""
+    """The first day of the unbroken run of eligible days ending on `on`, or None when the case was
+    eligible on every one of the `days` before (RULES v2 §7b RUSHED_CASE). The day after `on` when
+    the case was not eligible on `on` at all: a referral judged again once a date it was judged by
+    was corrected (`adoption.services.judge_again_after_a_placement`) was made before its checks
+    passed."""
+    if not evaluate(facts, on).eligible:
+        return on + timedelta(days=1)
     first = on
     for back in range(1, days + 1):
         day = on - timedelta(days=back)

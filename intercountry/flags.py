@@ -221,7 +221,10 @@ def flags_of(
         if days <= thresholds.rushed_case_days:
             flag(
                 RUSHED_CASE,
-                _("Referred to the court %(days)s days after the last check passed (%(date)s).")
+                _("Referred to the court on %(date)s, before every check had passed.")
+                % {"date": in_text(case.referred_on)}
+                if days < 0  # (adoption.rules.eligible_since: not eligible on the referral's day)
+                else _("Referred to the court %(days)s days after the last check passed (%(date)s).")
                 % {"days": days, "date": in_text(case.eligible_since)},
                 {"eligible_since": case.eligible_since.isoformat(), "referred_on": case.referred_on.isoformat()},
                 case.referred_on,

@@ -11,10 +11,11 @@ import pytest
 from adoption import services as adoption_services
 from adoption.deadlines import CENTRAL_WAIT_REMINDER, sweep_court_deadlines
 from adoption.facts import eligibility
-from adoption.models import Referral
+from adoption.models import Case, Referral
 from core.dates import right_arises, today
 from core.errors import ConflictError, Forbidden, RuleError
 from core.models import AuditEvent, Reminder
+from intercountry.facts import flags_of_cases
 from registry import services
 from registry.models import Child, RegisterEntry
 from tests.adoption.conftest import ago, make_child
@@ -99,7 +100,8 @@ def test_no_placement_is_corrected_off_the_registers_or_once_a_court_granted_the
 def test_a_referral_made_on_the_wrong_date_is_judged_again(users, court, foreign_case):
     """Referred 10 days ago, eligible for months as recorded. The central placement was in truth 95
     days ago: on the referral's day the three months had not passed, so the case's eligibility
-    began that day (RUSHED_CASE reads it), and the court's decision finds the wait as corrected."""
+    was referred before every check had passed (RUSHED_CASE says so), and the court's decision finds
+    the wait as corrected."""
     adoption_services.refer_to_court(actor=None, case=foreign_case, court=court, on=ago(10))
     referral = Referral.objects.get(case=foreign_case)
     assert referral.eligible_since == ago(40)  # as recorded: the file complete 40 days before
@@ -107,7 +109,10 @@ def test_a_referral_made_on_the_wrong_date_is_judged_again(users, court, foreign
         actor=users["ministry"], child=foreign_case.children.get(), placed_on=ago(95), reason="typed the year wrong"
     )
     referral.refresh_from_db()
-    assert referral.eligible_since == ago(10)
+    assert referral.eligible_since == ago(9)  # not eligible on the referral's day: eligible after it, if ever
+    flagged = flags_of_cases(Case.objects.filter(pk=foreign_case.pk), today())
+    (rushed,) = [f for f in flagged if f.flag == "RUSHED_CASE"]
+    assert rushed.detail == f"Referred to the court on {ago(10).isoformat()}, before every check had passed."
     assert AuditEvent.objects.filter(verb="correct_placement", object_type="adoption.referral").count() == 1
     ends = right_arises(ago(95), 3)
     assert wait_status(foreign_case, ends - datetime.timedelta(days=1)) == "pending"

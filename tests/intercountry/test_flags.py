@@ -97,6 +97,19 @@ def test_a_referral_rushed_after_the_last_check_passed(days, flagged):
     assert codes(replace_country(facts, "")) == []  # a domestic adoption
 
 
+def test_a_referral_made_before_every_check_passed_is_flagged_as_such():
+    """Judged again after a correction, a case not eligible on its referral's day has
+    `eligible_since` the day after (adoption.rules.eligible_since): flagged, and said so."""
+    referred = date(2024, 9, 10)
+    (found,) = flags_of(
+        case(referred_on=referred, eligible_since=referred + timedelta(days=1)), ON, agencies={}, thresholds=DEFAULTS
+    )
+    assert (found.flag, found.detail) == (
+        "RUSHED_CASE",
+        "Referred to the court on 2024-09-10, before every check had passed.",
+    )
+
+
 def replace_country(facts, country):
     from dataclasses import replace
 
