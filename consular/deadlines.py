@@ -255,9 +255,15 @@ def reopen_reminders_of_minor(child: Child, on: datetime.date | None = None) -> 
     closed = Reminder.objects.filter(subject_type="child", subject_id=child.pk, done_at__isnull=False, done_by=None)
     received = MonitoringReport.objects.filter(child=child).values_list("due_on", flat=True)
     owed = Q(kind=MONITORING_REMINDER) & ~Q(detail__in=[monitoring_detail(due_on) for due_on in received])
-    if registrations_pending(adoptions, on).exists():
+    if owes_registration(child.pk, on):
         owed |= Q(kind=REGISTRATION_REMINDER)
     reopen(closed.filter(owed))
+
+
+def owes_registration(child_id: int, on: datetime.date) -> bool:
+    """Whether the child, adopted abroad (in force), is due on a consular register on `on`
+    (`registrations_pending`)."""
+    return registrations_pending(in_force_abroad(Adoption.objects.filter(child_id=child_id)), on).exists()
 
 
 def in_force_abroad(adoptions):

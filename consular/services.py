@@ -40,9 +40,8 @@ from . import rules
 from .deadlines import (
     MONITORING_REMINDER,
     REGISTRATION_REMINDER,
-    in_force_abroad,
     monitoring_detail,
-    registrations_pending,
+    owes_registration,
     route_to_post,
 )
 from .models import ConsularRegistration, Departure, MonitoringReport
@@ -263,7 +262,7 @@ def withdraw_registration(
             ended_on=None,
             transferred_to=None,
         )
-    elif registrations_pending(in_force_abroad(Adoption.objects.filter(child=child)), today()).exists():
+    elif owes_registration(child.pk, today()):
         reopen(
             Reminder.objects.filter(
                 kind=REGISTRATION_REMINDER, subject_type="child", subject_id=child.pk, done_at__isnull=False
