@@ -19,7 +19,7 @@ class ConsularConfig(AppConfig):
 
         extensions.case_pages.append(  # offered where the service would take it, to the role that may
             (
-                _("Record the departure of the child abroad"),
+                _("Departure of the child abroad"),  # the page records it, then corrects it
                 "web-departure",
                 lambda case, user: user.role in record_departure.roles and departure_recordable(case),
             )

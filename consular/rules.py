@@ -44,6 +44,14 @@ def monitoring_due_dates(
     return dues
 
 
+def period_opens(due_on: date, dues: list[date], in_force_on: date) -> date:
+    """The first day a report due on `due_on` (one of `dues`) can be received: the day after the
+    previous due date, or the entry into force for the first. A report received before then
+    covers an earlier period."""
+    earlier = [due for due in dues if due < due_on]
+    return earlier[-1] + timedelta(days=1) if earlier else in_force_on
+
+
 def report_status(due_on: date, received_on: date | None, on: date, grace_days: int) -> str:
     """received (within the grace period), late (received after it), missing, or upcoming."""
     deadline = due_on + timedelta(days=grace_days)

@@ -321,8 +321,9 @@ def _departure_errors(
     historical: bool,
 ) -> list[FieldError]:
     """The rules of a departure (¶61; RULES §7), recorded or corrected: the exit permission, a
-    country, the dates, and (but from the paper records) a foreign adoption in force and a consular
-    registration with the passport stamp on or before the day."""
+    country, the dates (never after a report on the child's life abroad), and (but from the paper
+    records) a foreign adoption in force and a consular registration with the passport stamp on or
+    before the day."""
     errors: list[FieldError] = []
     if not case.child_links.filter(child=child).exists():
         errors.append(FieldError("child", "not_in_case", _("This child is not in the case.")))
@@ -354,6 +355,16 @@ def _departure_errors(
     if exit_permission_on and departed_on < exit_permission_on:
         errors.append(
             FieldError("departed_on", "before_exit_permission", _("The child cannot leave before the exit permission."))
+        )
+    first_report = MonitoringReport.objects.filter(child=child).order_by("received_on").first()
+    if first_report is not None and departed_on > first_report.received_on:
+        errors.append(
+            FieldError(
+                "departed_on",
+                "after_report",
+                _("A report on the child's life abroad was received on %(date)s: the child had left by then.")
+                % {"date": in_text(first_report.received_on)},
+            )
         )
     if not historical:
         if not departure_recordable(case):
@@ -601,13 +612,16 @@ def record_monitoring_report(
     summary: str = "",
     attachment=None,
 ) -> MonitoringReport:
+    """The report of the period due on `due_on`, received in that period (`rules.period_opens`) and
+    after the child left, when its departure is recorded; its receipt closes the period's reminder."""
     child, adoption, post = _reporting(actor, child)
     in_force_on = adoption.decision.in_force_on
     assert in_force_on is not None  # foreign_adoption_of returns adoptions in force
     errors: list[FieldError] = []
-    if due_on not in rules.monitoring_due_dates(
+    dues = rules.monitoring_due_dates(
         in_force_on, child.birth_date, Policy.current().monitoring_schedule, died=child.died_on
-    ):
+    )
+    if due_on not in dues:
         errors.append(
             FieldError("due_on", "not_scheduled", _("No report is due on this date; see the child's schedule."))
         )
@@ -621,12 +635,31 @@ def record_monitoring_report(
                 % {"limit": filesizeformat(settings.MONITORING_REPORT_MAX_BYTES)},
             )
         )
+    departure = Departure.objects.filter(child=child).first()
     if received_on < in_force_on:
         errors.append(
             FieldError(
                 "received_on",
                 "before_in_force",
                 _("The adoption entered into force on %(date)s.") % {"date": in_text(in_force_on)},
+            )
+        )
+    elif due_on in dues and received_on < (opens := rules.period_opens(due_on, dues, in_force_on)):
+        errors.append(
+            FieldError(
+                "received_on",
+                "before_period",
+                _("The period of this report began on %(date)s: a report received before then is an earlier period's.")
+                % {"date": in_text(opens)},
+            )
+        )
+    elif departure is not None and received_on < departure.departed_on:
+        errors.append(
+            FieldError(
+                "received_on",
+                "before_departure",
+                _("The child left Kazakhstan on %(date)s: a report on its life abroad is received after that.")
+                % {"date": in_text(departure.departed_on)},
             )
         )
     raise_errors(errors)

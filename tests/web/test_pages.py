@@ -591,8 +591,11 @@ def test_the_agency_records_a_departure_from_the_case_of_a_foreign_adoption_in_f
         actor=None, child=child, post=us_post, number="US-1", registered_on=ago(5), passport_stamped_on=ago(4)
     )
     login(client, users["guardianship"])
-    assert "Record the departure of the child abroad" in client.get(f"/cases/{case.pk}/").content.decode()
-    assert "Record the departure" not in client.get(f"/cases/{foreign_case.pk}/").content.decode()  # not decided
+    assert (
+        f'href="/cases/{case.pk}/departure/">Departure of the child abroad<'
+        in client.get(f"/cases/{case.pk}/").content.decode()
+    )
+    assert "/departure/" not in client.get(f"/cases/{foreign_case.pk}/").content.decode()  # not decided
     url = f"/cases/{case.pk}/departure/"
     page = client.get(url).content.decode()
     assert '<option value="US" selected>' in page and "Adopted child #" in page  # the sealed child by its number
