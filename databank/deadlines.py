@@ -3,7 +3,7 @@
 - proposal_no_answer, to the child's district: a proposal unanswered for
   `proposal_answer_days` becomes `no_answer` (answered the day after the last day); propose the
   child to the next family (done when it is proposed to another, or leaves the registers; not
-  asked of a child whose adoption a court granted).
+  asked of a child whose adoption a court holds: `facts.held_by_a_court`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from core.dates import today
 from core.deadlines import reminder_kind
 from core.models import Policy, Reminder
 from core.services import create_reminders
-from registry.services import decided_on
 
+from .facts import held_by_a_court
 from .models import Answer, Proposal
 
 NO_ANSWER_REMINDER = reminder_kind(
@@ -38,9 +38,9 @@ def sweep_proposals(*, on: datetime.date | None = None) -> dict:
             answer=Answer.NO_ANSWER, answered_on=proposal.proposed_on + days + datetime.timedelta(days=1)
         )
         record_write(actor=None, verb=Verb.ANSWER_PROPOSAL, obj=proposal, subject=proposal.child)
-    # a child whose adoption a court granted is proposed to no other family (services.propose):
-    # no one is asked to (its proposal still lapses)
-    granted = {p.child_id for p in lapsed if decided_on(p.child) is not None}
+    # a child whose adoption a court holds is proposed to no other family (services.propose): no
+    # one is asked to (its proposal still lapses)
+    held = {p.child_id for p in lapsed if held_by_a_court(p.child)}
     created = create_reminders(
         Reminder(
             kind=NO_ANSWER_REMINDER,
@@ -51,6 +51,6 @@ def sweep_proposals(*, on: datetime.date | None = None) -> dict:
             detail=gettext_noop("a family did not answer a proposal: propose the child to the next"),
         )
         for p in lapsed
-        if p.child_id not in granted
+        if p.child_id not in held
     )
     return {"no_answer": created[NO_ANSWER_REMINDER]}

@@ -10,9 +10,12 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from adoption.facts import as_date
-from core.dates import age_on
+from adoption.models import Appeal, Decision
+from core.dates import age_on, in_text
+from core.errors import FieldError
 from core.models import Region
 from registry import sealing
 from registry import services as registry_services
@@ -41,12 +44,40 @@ def child_facts(child: Child, on: datetime.date) -> rules.ChildFacts:
     )
 
 
+def held_by_a_court(child: Child) -> FieldError | None:
+    """Why `child` is proposed to no family while a court holds its adoption (on `child`), or None:
+    a court granted it (until it enters into force, or an appeal reverses it:
+    `registry.services.decided_on`), or an appeal against a refusal is pending (reversed, it grants
+    the adoption to the family that appealed)."""
+    if granted := registry_services.decided_on(child):
+        return FieldError(
+            "child",
+            "adoption_granted",
+            _("A court granted the child's adoption on %(date)s: the child is not proposed to another family.")
+            % {"date": in_text(granted)},
+        )
+    appeal = Appeal.objects.filter(
+        outcome="", decision__outcome=Decision.Outcome.REFUSED, decision__case__child_links__child=child
+    ).first()
+    if appeal is not None:
+        return FieldError(
+            "child",
+            "appeal_pending",
+            _(
+                "An appeal against the refusal of the child's adoption, filed on %(date)s, is pending: the child "
+                "is not proposed to another family until it is decided."
+            )
+            % {"date": in_text(appeal.filed_on)},
+        )
+    return None
+
+
 def matches_of(child: Child, on: datetime.date) -> tuple[list[tuple[rules.FamilyFacts, str]], int]:
     """The families whose wishes fit `child` on `on`, in the order they are proposed (the first
     MATCHES_SHOWN, each with why), and how many fit: none for a child not on a register that day
     (before its primary entry, after it left the registers), adopted, or whose adoption a court
-    granted (never proposed)."""
-    if sealing.is_sealed(child) or not on_a_register(child, on) or registry_services.decided_on(child):
+    holds (`held_by_a_court`: never proposed)."""
+    if sealing.is_sealed(child) or not on_a_register(child, on) or held_by_a_court(child):
         return [], 0
     wanted = child_facts(child, on)
     families, total = families_for(wanted, on, limit=MATCHES_SHOWN)

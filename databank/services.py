@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 from adoption import services as adoption_services
 from adoption.models import AdopterRegistration, Applicant, Case, Register
 from core.audit import Verb, audited_update, record_write
-from core.dates import in_text
 from core.errors import ConflictError, FieldError, Forbidden, for_roles, not_future, raise_errors, require_in_scope
 from core.models import Region, Role, User
 from core.services import close_reminders
 from registry import sealing
-from registry import services as registry_services
 from registry.models import Child, ChildStatus
 from registry.selectors import on_a_register
 
@@ -109,16 +107,8 @@ def _proposable(child: Child, applicant: Applicant, on: datetime.date) -> list[F
     if not on_a_register(child, on):
         errors.append(FieldError("proposed_on", "not_on_a_register", _("The child was on no register on that day.")))
         return errors
-    granted = registry_services.decided_on(child)
-    if granted:  # it awaits its entry into force, or an appeal
-        errors.append(
-            FieldError(
-                "child",
-                "adoption_granted",
-                _("A court granted the child's adoption on %(date)s: the child is not proposed to another family.")
-                % {"date": in_text(granted)},
-            )
-        )
+    if held := facts.held_by_a_court(child):
+        errors.append(held)
         return errors
     wanted = facts.child_facts(child, on)
     if not rules.matches(wanted, facts.families_for(wanted, on, family=applicant.pk)[0], on):

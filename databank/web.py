@@ -18,7 +18,6 @@ from core.forms import DateField, StatedChoiceField, choose_among, require_role,
 from core.models import Region, Role
 from core.permissions import MATCH_READERS
 from registry import sealing
-from registry import services as registry_services
 from registry.models import Sex
 from registry.selectors import children_for, on_a_register
 
@@ -171,6 +170,6 @@ def child_matches(request, pk):
             "spouses": spouses,
             "can_propose": request.user.role == Role.GUARDIANSHIP and not sealing.is_sealed(child),
             "on_a_register": bool(found) or on_a_register(child, on),  # what the empty list says
-            "granted_on": None if found else registry_services.decided_on(child),  # what the empty list says
+            "held": None if found else facts.held_by_a_court(child),  # what the empty list says
         },
     )

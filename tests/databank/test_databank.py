@@ -214,7 +214,7 @@ def test_a_child_whose_adoption_a_court_granted_is_not_proposed_to_another_famil
     assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "adoption_granted", refused.json()
     client.force_login(users["guardianship"])
     page = client.get(f"/children/{granted.pk}/matches/").content.decode()
-    assert "A court granted the child's adoption on" in page and "Propose the child" not in page
+    assert "A court granted the child&#x27;s adoption on" in page and "Propose the child" not in page
     decided_on = case.decision.decided_on
     adoption_services.record_appeal(
         actor=users["court"], case=case, filed_on=decided_on, decided_on=decided_on, outcome="reversed"
@@ -222,6 +222,57 @@ def test_a_child_whose_adoption_a_court_granted_is_not_proposed_to_another_famil
     assert g.get(f"/api/v1/children/{granted.pk}/matches/").json()["count"] == 1  # free again: the family fits
     proposed = proposing(g, granted, family_, ago(0))
     assert proposed.status_code == 201, proposed.json()
+
+
+def test_a_child_whose_refusal_is_under_appeal_is_not_proposed_to_another_family(api, client, users, district, court):
+    """A court refused the adoption and the family appealed: reversed, the appeal grants the child
+    to that family, so until it is decided no other family is asked (as after a grant). The databank
+    listed families and the district could propose the child meanwhile. Once the refusal is upheld,
+    the child is free again."""
+    from adoption import services as adoption_services
+
+    case, child_ = adopt_abroad(district, court, referred_only=True)  # referred 90 days ago
+    adoption_services.record_hearing(
+        actor=None, case=case, on=ago(60), participants=["applicants", "guardianship", "procurator"], in_camera=True
+    )
+    adoption_services.record_decision(actor=None, case=case, outcome="refused", decided_on=ago(60))
+    family_ = registered_family(district)
+    g = api(users["guardianship"])
+    assert g.get(f"/api/v1/children/{child_.pk}/matches/").json()["count"] == 1  # refused, no appeal: free
+
+    adoption_services.record_appeal(actor=users["court"], case=case, filed_on=ago(50))  # pending
+    assert g.get(f"/api/v1/children/{child_.pk}/matches/").json() == {"count": 0, "more": False, "results": []}
+    refused = proposing(g, child_, family_, ago(1))
+    assert refused.status_code == 400 and [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+        ("child", "appeal_pending")
+    ]
+    assert not Proposal.objects.filter(child=child_).exists()
+    client.force_login(users["guardianship"])
+    page = client.get(f"/children/{child_.pk}/matches/").content.decode()
+    assert "An appeal against the refusal of the child&#x27;s adoption, filed on" in page
+    assert "Propose the child" not in page
+
+    adoption_services.record_appeal(
+        actor=users["court"], case=case, filed_on=ago(50), decided_on=ago(10), outcome="upheld"
+    )
+    assert g.get(f"/api/v1/children/{child_.pk}/matches/").json()["count"] == 1  # the refusal stands: free again
+    assert proposing(g, child_, family_, ago(0)).status_code == 201
+
+
+@pytest.mark.django_db
+def test_no_one_is_asked_to_propose_a_child_whose_refusal_is_under_appeal(users, district, court):
+    from adoption import services as adoption_services
+
+    case, child_ = adopt_abroad(district, court, referred_only=True)
+    adoption_services.record_hearing(
+        actor=None, case=case, on=ago(60), participants=["applicants", "guardianship", "procurator"], in_camera=True
+    )
+    adoption_services.record_decision(actor=None, case=case, outcome="refused", decided_on=ago(60))
+    family_ = registered_family(district, last_name="Silent")
+    databank_services.propose(actor=None, child=child_, applicant=family_, proposed_on=ago(30))
+    adoption_services.record_appeal(actor=users["court"], case=case, filed_on=ago(50))
+    assert deadlines.sweep_proposals(on=ago(0)) == {"no_answer": 0}
+    assert Proposal.objects.get(child=child_).answer == "no_answer"  # it lapses all the same
 
 
 @pytest.mark.django_db
