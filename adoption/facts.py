@@ -37,7 +37,7 @@ FROM adoption_casechild cc JOIN registry_child ch ON ch.id = cc.child_id
 WHERE cc.case_id = %s ORDER BY ch.id"""
 ENTRIES = """
 SELECT e.child_id, e.level, e."on", e.reason FROM registry_registerentry e JOIN adoption_casechild cc ON cc.child_id = e.child_id
-WHERE cc.case_id = %s ORDER BY e.child_id, e."on", e.id"""
+WHERE cc.case_id = %s AND e.withdrawn_at IS NULL ORDER BY e.child_id, e."on", e.id"""
 GROUNDS = """
 SELECT g.child_id, g.id, g.parent, g.ground, d.kind, d.date, d.in_force_on FROM registry_ground g
 JOIN adoption_casechild cc ON cc.child_id = g.child_id LEFT JOIN registry_grounddocument d ON d.ground_id = g.id

@@ -65,14 +65,15 @@ def registers(on: date) -> str:
     """The entries in force on the date: each holds from its date until the next entry's (`ended_on`)."""
     return f"""SELECT dist.region_id, e.level, count(*) FROM registry_registerentry e
                JOIN registry_child ch ON ch.id = e.child_id JOIN core_district dist ON dist.code = ch.district_id
-               WHERE e."on" <= '{on}' AND (e.ended_on IS NULL OR e.ended_on > '{on}') AND e.level <> 'deregistered' GROUP BY 1, 2"""
+               WHERE e."on" <= '{on}' AND (e.ended_on IS NULL OR e.ended_on > '{on}') AND e.level <> 'deregistered'
+                 AND e.withdrawn_at IS NULL GROUP BY 1, 2"""
 
 
 def registers_latest_entry(on: date) -> str:
     """The same from the history alone, each child's latest entry found by DISTINCT ON (no `ended_on`)."""
     return f"""SELECT dist.region_id, e.level, count(*) FROM (
-                 SELECT DISTINCT ON (child_id) child_id, level FROM registry_registerentry WHERE "on" <= '{on}'
-                 ORDER BY child_id, "on" DESC, id DESC) e
+                 SELECT DISTINCT ON (child_id) child_id, level FROM registry_registerentry
+                 WHERE "on" <= '{on}' AND withdrawn_at IS NULL ORDER BY child_id, "on" DESC, id DESC) e
                JOIN registry_child ch ON ch.id = e.child_id JOIN core_district dist ON dist.code = ch.district_id
                WHERE e.level <> 'deregistered' GROUP BY 1, 2"""
 

@@ -8,18 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 
 from adoption.models import Case
-from core.models import ConsularPost, Withdrawable
+from core.models import ConsularPost, Standing, Withdrawable
 from registry.models import Child
-
-
-class Standing(models.Manager):
-    """The records that stand: one withdrawn (recorded by mistake) is read by no schedule, queue,
-    sweep, report, search, page or file route, only where the child's history is shown
-    (`with_withdrawn`). No query reaches these records across a relation (`child__...`), which
-    would not pass through this manager: tests/test_layering.py holds it."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(withdrawn_at__isnull=True)
 
 
 class ConsularRegistration(Withdrawable):
@@ -32,7 +22,7 @@ class ConsularRegistration(Withdrawable):
     """
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="consular_registrations")
-    # no query from the post: one across the relation would not pass through Standing
+    # no query from the post: one across the relation would not pass through Standing (core.models)
     post = models.ForeignKey(ConsularPost, on_delete=models.PROTECT, related_name="+")
     number = models.CharField(max_length=64)
     registered_on = models.DateField(db_index=True)

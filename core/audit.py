@@ -67,6 +67,7 @@ class Verb(StrEnum):
     ADD_GROUND = "add_ground"
     PLACE_ON_REGISTER = "place_on_register"
     CORRECT_PLACEMENT = "correct_placement"
+    WITHDRAW_PLACEMENT = "withdraw_placement"
     DEREGISTER = "deregister"
     SEAL_IDENTITY = "seal_identity"
     CONFIRM_DIFFERENT_CHILD = "confirm_different_child"
@@ -139,6 +140,7 @@ VERB_LABELS = {
     Verb.ADD_GROUND: _("ground of adoptability recorded"),
     Verb.PLACE_ON_REGISTER: _("placed on a register"),
     Verb.CORRECT_PLACEMENT: _("a placement's date corrected"),
+    Verb.WITHDRAW_PLACEMENT: _("a placement withdrawn"),
     Verb.DEREGISTER: _("taken off the registers"),
     Verb.SEAL_IDENTITY: _("identity sealed"),
     Verb.CONFIRM_DIFFERENT_CHILD: _("confirmed: not a duplicate"),

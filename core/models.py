@@ -42,6 +42,17 @@ class Withdrawable(models.Model):
         abstract = True
 
 
+class Standing(models.Manager):
+    """The default manager of a `Withdrawable` model: the records that stand. One withdrawn
+    (recorded by mistake) is read by no check, schedule, queue, sweep, report, search, page or
+    file route, only where the child's history is shown (the model's `with_withdrawn`). No query
+    reaches these records across a relation (`child__...`), which would not pass through this
+    manager: tests/test_layering.py holds it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class Named(models.Model):
     """Reference data named in the reader's language: the English name (`NAMED`), and `names`
     {"ru": ..., "kk": ...} beside it (core.reference); a language without one reads the English."""

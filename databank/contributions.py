@@ -36,7 +36,8 @@ WITH member AS (
   FROM adoption_casechild cc JOIN registry_child_siblings link ON link.from_child_id = cc.child_id
   JOIN registry_child s ON s.id = link.to_child_id
   WHERE cc.case_id = %(case)s AND EXISTS (SELECT 1 FROM registry_registerentry e WHERE e.child_id = s.id
-    AND e."on" <= %(on)s AND (e.ended_on IS NULL OR e.ended_on > %(on)s) AND e.level <> 'deregistered')
+    AND e."on" <= %(on)s AND (e.ended_on IS NULL OR e.ended_on > %(on)s) AND e.level <> 'deregistered'
+    AND e.withdrawn_at IS NULL)
 ), grp AS (
   SELECT m.cid, min({AGE}) AS youngest, max({AGE}) AS oldest, count(DISTINCT m.sex) = 1 AS one_sex,
          min(m.sex) AS sex, max(CASE WHEN m.health THEN 1 ELSE 0 END) = 1 AS health, count(*) AS size,

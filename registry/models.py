@@ -10,7 +10,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import KZ
-from core.models import District, Withdrawable, one_of
+from core.models import District, Standing, Withdrawable, one_of
 
 
 class Sex(models.TextChoices):
@@ -150,14 +150,16 @@ DEREGISTERED = "deregistered"
 ENTRY_KINDS = [*Level.choices, (DEREGISTERED, _("deregistered"))]  # what a register entry records
 
 
-class RegisterEntry(models.Model):
+class RegisterEntry(Withdrawable):
     """One event of a child's register history: a placement on a level, or deregistration.
 
     Never deleted, and never changed except to be ended (or, the latest, its date typed wrong
-    corrected: `services.correct_placement`): the state on a date is the latest
-    entry on or before it, by (on, id), so an entry holds from `on` until the next entry's
-    date, `ended_on` (None while it is the latest). The services set `ended_on` when they
-    add the next entry; `check_consistency` verifies it.
+    corrected: `services.correct_placement`; a placement on the regional or central register made
+    by mistake withdrawn: `services.withdraw_placement`): the state on a date is the latest
+    standing entry on or before it, by (on, id), so an entry holds from `on` until the next
+    entry's date, `ended_on` (None while it is the latest). The services set `ended_on` when they
+    add the next entry; `check_consistency` verifies it. A withdrawn entry holds for no day: only
+    the child's history reads it (`with_withdrawn`).
     """
 
     DEREGISTERED = DEREGISTERED
@@ -174,7 +176,11 @@ class RegisterEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = Standing()
+    with_withdrawn = models.Manager()
+
     class Meta:
+        default_manager_name = "objects"
         ordering = ["on", "id"]
         indexes = [models.Index(fields=["child", "on", "id"]), models.Index(fields=["level", "on"])]
         constraints = [

@@ -78,8 +78,11 @@ def child_search_q(text: str) -> Q:
     return name_q(text) | birth_registration_q(text)
 
 
-def register_history(child: Child) -> QuerySet[RegisterEntry]:
-    return child.register_entries.order_by("on", "id")
+def register_history(child: Child, *, withdrawn: bool = False) -> QuerySet[RegisterEntry]:
+    """The child's entries, oldest first: those that stand (the API's history), or with those
+    withdrawn too (`withdrawn`: the child's page, where they are marked)."""
+    entries = RegisterEntry.with_withdrawn if withdrawn else RegisterEntry.objects
+    return entries.filter(child=child).order_by("on", "id")
 
 
 def holding_on(entries: QuerySet[RegisterEntry], on) -> QuerySet[RegisterEntry]:

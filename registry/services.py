@@ -646,6 +646,60 @@ def correct_placement(*, actor: User | None, child: Child, placed_on: datetime.d
     return entry
 
 
+@for_roles(Role.REGIONAL, Role.MINISTRY, scope=("child",))
+@transaction.atomic
+def withdraw_placement(*, actor: User | None, child: Child, reason: str) -> RegisterEntry:
+    """The child's latest placement, on the regional or central register, made by mistake (the
+    wrong child, or a level it was not to reach), withdrawn with the reason by the role that places
+    on that level (§2), while no court has decided the child's adoption. The entry stays in the
+    child's history, marked withdrawn, and holds for no day: the child is on the level below again,
+    from that placement's date. Every wait runs from there: the escalation to the level withdrawn
+    is owed again (`deadlines.remind_again`), and a case that counted on the central register is
+    judged again (`contributions.placement_hooks`): its three months there no longer run, so a
+    foreign adoption is not eligible until the child is placed there anew. The placement on the
+    primary register is not withdrawn here: a child on no register at all leaves them
+    (`deregister`)."""
+    child = _locked(child)
+    entry, previous = _last_two_entries(child)
+    if (
+        child.status != ChildStatus.REGISTERED
+        or entry is None
+        or entry.level not in (Level.REGIONAL, Level.CENTRAL)
+        or previous is None
+    ):
+        raise ConflictError(
+            "level",
+            "not_withdrawable",
+            _("Only the child's latest placement on the regional or central register is withdrawn here."),
+        )
+    _require_level_role(actor, entry.level, "level")
+    errors = _after_decision(
+        child,
+        "level",
+        _(
+            "A court granted the child's adoption on %(date)s on the registers as they stood: the placement is no "
+            "longer withdrawn."
+        ),
+    )
+    errors += reason_errors(reason, _("Say why the placement is withdrawn (at least 5 characters)."))
+    raise_errors(errors)
+    assert previous.level == rules.LEVELS[rules.LEVELS.index(entry.level) - 1]  # levels are climbed in order
+    audited_withdrawal(entry, actor=actor, verb=Verb.WITHDRAW_PLACEMENT, subject=child, reason=reason)
+    RegisterEntry.objects.filter(pk=previous.pk).update(ended_on=None)  # it holds again
+    audited_update(
+        child,
+        actor=actor,
+        verb=Verb.WITHDRAW_PLACEMENT,
+        register_level=previous.level,
+        level_since=previous.on,
+        version=child.version + 1,
+    )
+    deadlines.remind_again(child, actor=actor)
+    for hook in contributions.placement_hooks:
+        hook(actor, child, entry.on)
+    return entry
+
+
 @for_roles(Role.GUARDIANSHIP, scope=("child",))
 def deregister(*, actor: User | None, child: Child, on: datetime.date, reason: str) -> RegisterEntry:
     """Take a child off every register (placed in a family, returned, 18, died) (§2); while a court's

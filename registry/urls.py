@@ -15,6 +15,7 @@ urlpatterns = [
     path("children/<int:pk>/correct/", web.child_correct, name="web-child-correct"),
     path("children/<int:pk>/register/", web.child_register, name="web-child-register"),
     path("children/<int:pk>/register/correct/", web.child_correct_placement, name="web-child-correct-placement"),
+    path("children/<int:pk>/register/withdraw/", web.child_withdraw_placement, name="web-child-withdraw-placement"),
     path("children/<int:pk>/deregister/", web.child_deregister, name="web-child-deregister"),
     path("children/<int:pk>/consents/", web.child_consent, name="web-child-consent"),
     path(

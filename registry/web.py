@@ -163,6 +163,17 @@ class CorrectPlacementForm(forms.Form):
     reason = forms.CharField(label=_("Why it is corrected"), max_length=300)
 
 
+class WithdrawPlacementForm(Irreversible):
+    """The child's latest placement, on the regional or central register, made by mistake,
+    withdrawn with the reason (`services.withdraw_placement`)."""
+
+    confirm_label = _(
+        "Withdraw the placement: it stays in the child's history, marked withdrawn with the reason, and the child "
+        "is on the level below again, from that placement's date."
+    )
+    reason = forms.CharField(label=_("Why it is withdrawn"), max_length=300)
+
+
 class DeregisterForm(Irreversible):
     confirm_label = _("I confirm: the child leaves every register on this date. This is not undone from this page.")
     on = DateField(label=_("Date"))
@@ -255,12 +266,14 @@ def timeline(child, user, *, sealed: bool, grounds) -> list[dict]:
             if ground.withdrawn_at:
                 text = _("%(event)s (withdrawn)") % {"event": text}
             events.append({"on": doc.date, "text": text})
-    for entry in selectors.register_history(child):
+    for entry in selectors.register_history(child, withdrawn=True):
         text = (
             _("deregistered: %(reason)s") % {"reason": entry.get_reason_display()}
             if entry.level == "deregistered"
             else _("placed on the register: %(level)s") % {"level": entry.get_level_display()}
         )
+        if entry.withdrawn_at:
+            text = _("%(event)s (withdrawn: %(reason)s)") % {"event": text, "reason": entry.withdrawn_reason}
         events.append({"on": entry.on, "text": text})
     for source in contributions.timeline_sources:
         events.extend(source(child, user))
@@ -309,6 +322,13 @@ def _child_page(request, child, status=200, unsealed=False, **forms_given):
         or (
             _child_form("placement_form", CorrectPlacementForm, initial={"placed_on": child.level_since})
             if may_correct_placement
+            else None
+        ),
+        # the placement on the role's own level, made by mistake (the primary one is a deregistration)
+        "withdraw_placement_form": forms_given.get("withdraw_placement_form")
+        or (
+            _child_form("withdraw_placement_form", WithdrawPlacementForm)
+            if may_correct_placement and level != Level.PRIMARY
             else None
         ),
         "off_registers": off_registers,
@@ -424,6 +444,20 @@ def child_correct_placement(request, pk):
         services.correct_placement,
         lambda f: f.cleaned_data,
         _("The date of the placement is corrected."),
+    )
+
+
+@login_required
+@require_POST
+def child_withdraw_placement(request, pk):
+    return _post_on_child(
+        request,
+        pk,
+        WithdrawPlacementForm,
+        "withdraw_placement_form",
+        services.withdraw_placement,
+        lambda f: f.service_args(),
+        _("The placement is withdrawn."),
     )
 
 

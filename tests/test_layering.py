@@ -64,14 +64,17 @@ def test_reminders_are_made_only_by_the_apps_deadlines_modules_through_create_re
 
 
 # a query across a relation (a lookup, an aggregate) does not pass through the related model's
-# default manager; the withdrawn consular records are left out by theirs (consular.models.Standing)
+# default manager; the withdrawn consular records and register entries are left out by theirs
+# (core.models.Standing)
 ACROSS_TO_WITHDRAWABLE = re.compile(
-    r"(consular_registrations|monitoring_reports)__|__(consular_registrations|monitoring_reports)\b"
-    r"|\b(Count|Sum|Min|Max|Avg|F|FilteredRelation|ArrayAgg|StringAgg)\(\s*[\"'](consular_registrations|monitoring_reports)"
+    r"(consular_registrations|monitoring_reports|register_entries)__"
+    r"|__(consular_registrations|monitoring_reports|register_entries)\b"
+    r"|\b(Count|Sum|Min|Max|Avg|F|FilteredRelation|ArrayAgg|StringAgg)\(\s*[\"']"
+    r"(consular_registrations|monitoring_reports|register_entries)"
 )
 
 
-def test_withdrawn_consular_records_are_reached_only_through_their_manager():
+def test_withdrawn_records_are_reached_only_through_their_manager():
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for app in ORDER
@@ -84,3 +87,4 @@ def test_withdrawn_consular_records_are_reached_only_through_their_manager():
     assert ACROSS_TO_WITHDRAWABLE.search("Child.objects.filter(consular_registrations__isnull=True)")
     assert ACROSS_TO_WITHDRAWABLE.search('.annotate(n=Count("monitoring_reports"))')
     assert not ACROSS_TO_WITHDRAWABLE.search("child.monitoring_reports.all()")
+    assert ACROSS_TO_WITHDRAWABLE.search("Child.objects.filter(register_entries__level='central')")

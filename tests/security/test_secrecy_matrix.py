@@ -260,6 +260,7 @@ PAGES = {
     "children/<int:pk>/correct/": "child",
     "children/<int:pk>/register/": "child",
     "children/<int:pk>/register/correct/": "child",
+    "children/<int:pk>/register/withdraw/": "child",
     "children/<int:pk>/deregister/": "child",
     "children/<int:pk>/consents/": "child",
     "children/<int:pk>/consents/<int:consent_id>/withdraw/": "child",

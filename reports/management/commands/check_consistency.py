@@ -29,7 +29,7 @@ class Command(BaseCommand):
         problems = []
         counts = {
             "children": Child.objects.count(),
-            "register_entries": RegisterEntry.objects.count(),
+            "register_entries": RegisterEntry.with_withdrawn.count(),
             "cases": Case.objects.count(),
             "decisions": Decision.objects.count(),
             "adoptions": Adoption.objects.count(),
