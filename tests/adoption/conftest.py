@@ -190,6 +190,18 @@ def foreign_case(district):
     return case
 
 
+def hear_and_decide(case, *, outcome="granted", days_ago=2, actor=None):
+    """A case referred to a court heard `days_ago` and decided (`outcome`) the same day."""
+    services.record_hearing(
+        actor=None,
+        case=case,
+        on=ago(days_ago),
+        participants=["applicants", "guardianship", "procurator"],
+        in_camera=True,
+    )
+    services.record_decision(actor=actor, case=case, outcome=outcome, decided_on=ago(days_ago))
+
+
 def adopt_abroad(
     district,
     court,

@@ -18,7 +18,7 @@ from core.models import AuditEvent, Reminder
 from intercountry.facts import flags_of_cases
 from registry import services
 from registry.models import Child, RegisterEntry
-from tests.adoption.conftest import ago, make_child
+from tests.adoption.conftest import ago, hear_and_decide, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -82,14 +82,7 @@ def test_no_placement_is_corrected_off_the_registers_or_once_a_court_granted_the
         services.correct_placement(actor=users["ministry"], child=returned, placed_on=ago(210), reason="a typo")
     assert off.value.errors[0].code == "not_on_a_register"
     adoption_services.refer_to_court(actor=None, case=foreign_case, court=court, on=ago(3))
-    adoption_services.record_hearing(
-        actor=None,
-        case=foreign_case,
-        on=ago(2),
-        participants=["applicants", "guardianship", "procurator"],
-        in_camera=True,
-    )
-    adoption_services.record_decision(actor=users["court"], case=foreign_case, outcome="granted", decided_on=ago(2))
+    hear_and_decide(foreign_case, actor=users["court"])
     child = foreign_case.children.get()
     with pytest.raises(RuleError) as decided:
         services.correct_placement(actor=users["ministry"], child=child, placed_on=ago(60), reason="a typo")

@@ -18,7 +18,7 @@ from intercountry.facts import flags_of_cases
 from registry import services
 from registry.deadlines import ESCALATION_REMINDER
 from registry.models import Child, Level, RegisterEntry
-from tests.adoption.conftest import ago, make_child
+from tests.adoption.conftest import ago, hear_and_decide, make_child
 from tests.web.test_pages import login
 
 pytestmark = pytest.mark.django_db
@@ -113,14 +113,7 @@ def test_a_placement_is_withdrawn_only_by_its_levels_role_with_a_reason_before_a
     assert [(e.field, e.code) for e in first.value.errors] == [("level", "not_withdrawable")]
 
     adoption_services.refer_to_court(actor=None, case=foreign_case, court=court, on=ago(3))
-    adoption_services.record_hearing(
-        actor=None,
-        case=foreign_case,
-        on=ago(2),
-        participants=["applicants", "guardianship", "procurator"],
-        in_camera=True,
-    )
-    adoption_services.record_decision(actor=users["court"], case=foreign_case, outcome="granted", decided_on=ago(2))
+    hear_and_decide(foreign_case, actor=users["court"])
     granted = foreign_case.children.get()
     with pytest.raises(RuleError) as decided:
         services.withdraw_placement(actor=users["ministry"], child=granted, reason="placed by mistake")

@@ -22,7 +22,7 @@ from databank import services as databank_services
 from databank.models import FamilyWishes, Proposal
 from registry import services as registry_services
 from registry.models import Child
-from tests.adoption.conftest import adopt_abroad, ago, complete_file, make_applicant, make_child
+from tests.adoption.conftest import adopt_abroad, ago, complete_file, hear_and_decide, make_applicant, make_child
 
 D = datetime.date
 ON = D(2025, 6, 1)
@@ -232,10 +232,7 @@ def test_a_child_whose_refusal_is_under_appeal_is_not_proposed_to_another_family
     from adoption import services as adoption_services
 
     case, child_ = adopt_abroad(district, court, referred_only=True)  # referred 90 days ago
-    adoption_services.record_hearing(
-        actor=None, case=case, on=ago(60), participants=["applicants", "guardianship", "procurator"], in_camera=True
-    )
-    adoption_services.record_decision(actor=None, case=case, outcome="refused", decided_on=ago(60))
+    hear_and_decide(case, outcome="refused", days_ago=60)
     family_ = registered_family(district)
     g = api(users["guardianship"])
     assert g.get(f"/api/v1/children/{child_.pk}/matches/").json()["count"] == 1  # refused, no appeal: free
@@ -264,10 +261,7 @@ def test_no_one_is_asked_to_propose_a_child_whose_refusal_is_under_appeal(users,
     from adoption import services as adoption_services
 
     case, child_ = adopt_abroad(district, court, referred_only=True)
-    adoption_services.record_hearing(
-        actor=None, case=case, on=ago(60), participants=["applicants", "guardianship", "procurator"], in_camera=True
-    )
-    adoption_services.record_decision(actor=None, case=case, outcome="refused", decided_on=ago(60))
+    hear_and_decide(case, outcome="refused", days_ago=60)
     family_ = registered_family(district, last_name="Silent")
     databank_services.propose(actor=None, child=child_, applicant=family_, proposed_on=ago(30))
     adoption_services.record_appeal(actor=users["court"], case=case, filed_on=ago(50))
