@@ -28,19 +28,13 @@ def post_children(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}pk__in": ids})
 
 
-def _as_recorded(text: str, record) -> str:
-    """`text`, of a record withdrawn (recorded by mistake) with its reason: the history keeps it."""
-    if record.withdrawn_at is None:
-        return text
-    return _("%(record)s, withdrawn: %(reason)s") % {"record": text, "reason": record.withdrawn_reason}
-
-
 def follow_up_events(child, user) -> list[dict]:
     events = [
         {
             "on": r.registered_on,
-            "text": _as_recorded(
-                _("consular registration: %(post)s %(number)s") % {"post": r.post, "number": r.number}, r
+            # its reason shown: typed after the adoption, by those who see only the current identity
+            "text": r.as_recorded(
+                _("consular registration: %(post)s %(number)s") % {"post": r.post, "number": r.number}
             ),
         }
         for r in ConsularRegistration.with_withdrawn.filter(child=child).select_related("post")
@@ -56,8 +50,8 @@ def follow_up_events(child, user) -> list[dict]:
     events += [  # what a report said is not shown here, nor its file
         {
             "on": report.received_on,
-            "text": _as_recorded(
-                _("monitoring report received (due %(date)s)") % {"date": in_text(report.due_on)}, report
+            "text": report.as_recorded(
+                _("monitoring report received (due %(date)s)") % {"date": in_text(report.due_on)}
             ),
         }
         for report in MonitoringReport.with_withdrawn.filter(child=child)

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, slug_re
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .dates import today
@@ -40,6 +40,16 @@ class Withdrawable(models.Model):
 
     class Meta:
         abstract = True
+
+    def as_recorded(self, text: str, *, reason: bool = True) -> str:
+        """`text`, what the child's history says of this record, marked when it was withdrawn, with
+        the reason typed then; without it where the `reason` is not shown (a sealed child's
+        registry records: typed before the adoption, it may name the child by its birth name)."""
+        if self.withdrawn_at is None:
+            return text
+        if not reason:
+            return gettext("%(event)s (withdrawn)") % {"event": text}
+        return gettext("%(event)s (withdrawn: %(reason)s)") % {"event": text, "reason": self.withdrawn_reason}
 
 
 class Standing(models.Manager):

@@ -27,8 +27,9 @@ SEALED_FIELDS = ("last_name", "first_name", "patronymic", "birth_place", "birth_
 IDENTITY_FIELDS = ("last_name", "first_name", "patronymic", "birth_date", "birth_place")
 KNOWN_BY = frozenset(IDENTITY_FIELDS) & frozenset(SEALED_FIELDS)
 # Keys redacted from the snapshots and documents of a sealed child's file: the identity (the birth
-# date included: a court may have changed it), its search key, and the numbers and issuers of
-# ground and consent documents (a birth registration number, a maternity home).
+# date included: a court may have changed it), its search key, the numbers and issuers of ground
+# and consent documents (a birth registration number, a maternity home), and the reasons staff
+# typed for a record withdrawn (before the adoption they name the child by its birth name).
 SEALED_KEYS = frozenset(
     {
         *SEALED_FIELDS,
@@ -39,6 +40,7 @@ SEALED_KEYS = frozenset(
         "issued_by",
         "document_number",
         "document_issued_by",
+        "withdrawn_reason",
     }
 )
 MIN_PURPOSE = 10

@@ -263,18 +263,14 @@ def timeline(child, user, *, sealed: bool, grounds) -> list[dict]:
                 "parent": ground.get_parent_display(),
                 "document": doc.get_kind_display() if sealed else f"{doc.get_kind_display()} {doc.number}",
             }
-            if ground.withdrawn_at:
-                text = _("%(event)s (withdrawn)") % {"event": text}
-            events.append({"on": doc.date, "text": text})
+            events.append({"on": doc.date, "text": ground.as_recorded(text, reason=not sealed)})
     for entry in selectors.register_history(child, withdrawn=True):
         text = (
             _("deregistered: %(reason)s") % {"reason": entry.get_reason_display()}
             if entry.level == "deregistered"
             else _("placed on the register: %(level)s") % {"level": entry.get_level_display()}
         )
-        if entry.withdrawn_at:
-            text = _("%(event)s (withdrawn: %(reason)s)") % {"event": text, "reason": entry.withdrawn_reason}
-        events.append({"on": entry.on, "text": text})
+        events.append({"on": entry.on, "text": entry.as_recorded(text, reason=not sealed)})
     for source in contributions.timeline_sources:
         events.extend(source(child, user))
     return sorted(events, key=lambda e: e["on"])

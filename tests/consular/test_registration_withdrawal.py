@@ -156,4 +156,4 @@ def test_the_childs_page_withdraws_the_registration_and_shows_it_struck_out(clie
     again = client.post(url, {**asked, "confirm": "on"}, follow=True)  # a second tab: nothing left to withdraw
     assert "No consular registration of the child at your post is active to withdraw." in again.content.decode()
     history = login(client, users["guardianship"]).get(f"/children/{child.pk}/").content.decode()
-    assert "US-77, withdrawn: the papers of another child" in history
+    assert "US-77 (withdrawn: the papers of another child)" in history

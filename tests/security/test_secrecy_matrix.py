@@ -39,8 +39,9 @@ PURPOSE = "court request no. 2-117 about an inheritance"
 
 def sealed_world(district, court, us_post) -> dict:
     """A child adopted into the US, identity sealed, with a history that names it everywhere:
-    an edited record, a ground whose document carries the birth registration number, a consular
-    registration and its schedule."""
+    an edited record, a ground whose document carries the birth registration number, a ground and
+    a placement withdrawn with reasons that name the child, a consular registration and its
+    schedule."""
 
     def history(child):  # before the adoption: edits that put every secret into audit snapshots
         from registry.models import Child
@@ -71,6 +72,20 @@ def sealed_world(district, court, us_post) -> dict:
                 },
             ],
         )
+        # records withdrawn before the adoption, whose reasons the staff typed naming the child
+        mistaken = registry_services.add_ground(
+            actor=None,
+            child=child,
+            parent="both",
+            ground="parents_unknown",
+            documents=[{"kind": "certificate", "number": "C-9", "date": child.identified_on, "issued_by": "Police"}],
+        )
+        registry_services.withdraw_ground(
+            actor=None, child=child, ground=mistaken, reason="Tainagul Sekretova's sister's certificate"
+        )
+        central = child.register_entries.get(level="central")
+        registry_services.withdraw_placement(actor=None, child=child, reason="read Tainagul Sekretova for her sister")
+        registry_services.place_on_register(actor=None, child=child, level="central", placed_on=central.on)
         registry_services.record_parental_consent(  # a consent whose document names the birth family's institution
             actor=None,
             child=child,
