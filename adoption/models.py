@@ -203,6 +203,16 @@ class Case(models.Model):
     def is_foreign_adoption(self) -> bool:
         return bool(self.receiving_country)
 
+    @property
+    def holds_a_sealed_child(self) -> bool:
+        """Whether a child of the case has its identity sealed (RULES §9): what the staff typed in
+        the file before the adoption (a withdrawal's reason, a search's notes) may name the child
+        by its birth name, and is not shown. Read from `selectors.case_file`'s annotation."""
+        sealed = getattr(self, "sealed_children", None)
+        if sealed is None:
+            sealed = self.child_links.filter(child__sealed_on__isnull=False).exists()
+        return bool(sealed)
+
     def hague_country(self, on) -> Country | None:
         """The country the child will live in, if it is a party to the Hague Convention on `on`
         (RULES v2 §7a); None for a child who stays, or a country that is not (then) a party."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.models import Role, User
 from core.numbers import whole_number
@@ -63,6 +63,8 @@ def cases_for(user: User) -> QuerySet[Case]:
 
 def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Everything the case file shows, in a fixed number of queries."""
+    sealed = CaseChild.objects.filter(case=OuterRef("pk"), child__sealed_on__isnull=False)
+    qs = qs.annotate(sealed_children=Exists(sealed))  # Case.holds_a_sealed_child
     return qs.select_related("district", "decision", "decision__appeal", "hague").prefetch_related(
         "child_links",
         "applicant_links",

@@ -112,6 +112,10 @@ class CaseCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CaseKind.choices, required=False, default=CaseKind.STANDARD)
 
 
+# what a case file answers null once a child of the case is sealed (CaseSerializer.to_representation)
+SEALED_TEXT = "null in the file of a case with a sealed child: typed before the adoption, it may name the child"
+
+
 class CaseChildSerializer(serializers.Serializer):
     child = serializers.IntegerField(source="child_id")
     is_relative = serializers.BooleanField()
@@ -167,6 +171,7 @@ class DocumentSerializer(ModelSerializer):
             "withdrawn_reason",
         ]
         read_only_fields = ["id", "created_at", "withdrawn_at", "withdrawn_reason"]
+        extra_kwargs = {"withdrawn_reason": {"allow_null": True, "help_text": SEALED_TEXT}}
 
 
 class ContactSerializer(ModelSerializer):
@@ -177,6 +182,7 @@ class ContactSerializer(ModelSerializer):
         model = Contact
         fields = ["id", "applicant", "child", "on", "created_at", "withdrawn_at", "withdrawn_reason"]
         read_only_fields = ["id", "created_at", "withdrawn_at", "withdrawn_reason"]
+        extra_kwargs = {"withdrawn_reason": {"allow_null": True, "help_text": SEALED_TEXT}}
 
 
 class ConsentSerializer(ModelSerializer):
@@ -194,12 +200,15 @@ class OnSerializer(serializers.Serializer):
 
 class DomesticSearchSerializer(ModelSerializer):
     outcome = serializers.ChoiceField(choices=DomesticSearch.Outcome.choices)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="", help_text=SEALED_TEXT)
 
     class Meta:
         model = DomesticSearch
         fields = ["id", "completed_on", "outcome", "notes", "created_at"]
         read_only_fields = ["id", "created_at"]
+
+    def validate_notes(self, notes: str | None) -> str:
+        return notes or ""
 
 
 class ReferralSerializer(ModelSerializer):
@@ -221,6 +230,7 @@ class HearingSerializer(ModelSerializer):
         model = Hearing
         fields = ["id", "court", "on", "participants", "in_camera", "created_at", "withdrawn_at", "withdrawn_reason"]
         read_only_fields = ["id", "court", "created_at", "withdrawn_at", "withdrawn_reason"]
+        extra_kwargs = {"withdrawn_reason": {"allow_null": True, "help_text": SEALED_TEXT}}
 
 
 class NewIdentitySerializer(serializers.Serializer):
@@ -414,7 +424,12 @@ class CaseSerializer(ModelSerializer):
 
     def to_representation(self, case):
         note_read(case)  # adoption is secret: every read of a case file is audited
-        return super().to_representation(case)
+        data = super().to_representation(case)
+        if case.holds_a_sealed_child:  # what was typed before the adoption may name the child
+            for name in ("documents", "contacts", "hearings"):
+                data[name] = [{**record, "withdrawn_reason": None} for record in data[name]]
+            data["domestic_searches"] = [{**search, "notes": None} for search in data["domestic_searches"]]
+        return data
 
     def get_applicants(self, case) -> list[int]:
         return [link.applicant_id for link in case.applicant_links.all()]

@@ -20,6 +20,7 @@ from drf_spectacular.generators import SchemaGenerator
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from adoption import services as adoption_services
 from consular import services as consular_services
 from core.audit import reads_of_q
 from core.dates import today
@@ -82,6 +83,13 @@ def sealed_world(district, court, us_post) -> dict:
         )
         registry_services.withdraw_ground(
             actor=None, child=child, ground=mistaken, reason="Tainagul Sekretova's sister's certificate"
+        )
+        case = child.cases.get()
+        document = adoption_services.add_document(
+            actor=None, case=case, kind="application", issued_on=child.identified_on, issuer="the applicants"
+        )
+        adoption_services.withdraw_document(
+            actor=None, case=case, document=document, reason="the application for Tainagul Sekretova's sister"
         )
         central = child.register_entries.get(level="central")
         registry_services.withdraw_placement(actor=None, child=child, reason="read Tainagul Sekretova for her sister")

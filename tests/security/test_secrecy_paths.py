@@ -35,6 +35,25 @@ def test_patch_of_a_sealed_child_answers_the_sealed_record_and_is_a_read(api, us
     assert child.last_name == "Zhaksylykova" and child.search_name == ""
 
 
+def test_what_was_typed_in_a_case_before_the_adoption_is_not_answered_once_its_child_is_sealed(
+    api, users, district, court
+):
+    """A search's notes and a withdrawal's reason, typed while the child was known by its birth
+    name, are answered null in the file of a case whose child is sealed; a case whose child is
+    not (referred only) answers them."""
+    from adoption.models import DomesticSearch
+
+    sealed_case, _child = adopt_abroad(district, court, last_name="Zhaksylykova")
+    open_case, _other = adopt_abroad(district, court, last_name="Zhaksylykova", referred_only=True)
+    DomesticSearch.objects.update(notes="No family in Akmola asked for Dana Zhaksylykova")
+    client = api(users["guardianship"])
+    sealed = client.get(f"/api/v1/cases/{sealed_case.pk}/").json()
+    assert [s["notes"] for s in sealed["domestic_searches"]] == [None]
+    assert "Zhaksylykova" not in str(sealed)
+    known = client.get(f"/api/v1/cases/{open_case.pk}/").json()
+    assert [s["notes"] for s in known["domestic_searches"]] == ["No family in Akmola asked for Dana Zhaksylykova"]
+
+
 def test_the_auditor_cannot_resolve_a_duplicate_on_the_web(client, users, district):
     from tests.adoption.conftest import make_child
 
