@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext as _
 
+from core.audit import shows_events
 from core.models import Role
-from registry import contributions
+from registry import contributions, sealing
 
 from .models import Adoption, AppealOutcome, Applicant, CaseChild, Decision
 
@@ -72,6 +73,19 @@ def granted_on(child) -> list:
     )
 
 
+CASE = "adoption.case"
+
+
+def sealed_case_events(events):
+    """The audit log shows the snapshots of a case holding a sealed child redacted as the child's
+    own (`registry.sealing.audit_log_view`): what was typed in the file before the adoption (a
+    withdrawal's reason, a search's notes) may name the child by its birth name."""
+    ids = {e.subject_id for e in events if e.subject_type == CASE and e.subject_id.isdigit()}
+    held = CaseChild.objects.filter(case_id__in=ids, child__sealed_on__isnull=False).values_list("case_id", flat=True)
+    sealed = {(CASE, str(pk)) for pk in held}
+    return lambda event, data: sealing.redact_event(data, event, sealed)
+
+
 def register() -> None:
     from .services import close_cases_of_a_child_who_died, judge_again_after_a_placement
 
@@ -82,3 +96,4 @@ def register() -> None:
     contributions.child_scopes[Role.COURT] = court_children
     contributions.unsealers[Role.COURT] = court_of_the_adoption
     contributions.timeline_sources.append(case_events)
+    shows_events(sealed_case_events)

@@ -28,8 +28,9 @@ IDENTITY_FIELDS = ("last_name", "first_name", "patronymic", "birth_date", "birth
 KNOWN_BY = frozenset(IDENTITY_FIELDS) & frozenset(SEALED_FIELDS)
 # Keys redacted from the snapshots and documents of a sealed child's file: the identity (the birth
 # date included: a court may have changed it), its search key, the numbers and issuers of ground
-# and consent documents (a birth registration number, a maternity home), and the reasons staff
-# typed for a record withdrawn (before the adoption they name the child by its birth name).
+# and consent documents (a birth registration number, a maternity home), and what staff typed
+# before the adoption (a withdrawal's reason, a search's notes), which names the child by its
+# birth name; a case holding a sealed child has its snapshots redacted too (adoption.contributions).
 SEALED_KEYS = frozenset(
     {
         *SEALED_FIELDS,
@@ -41,6 +42,7 @@ SEALED_KEYS = frozenset(
         "document_number",
         "document_issued_by",
         "withdrawn_reason",
+        "notes",
     }
 )
 MIN_PURPOSE = 10

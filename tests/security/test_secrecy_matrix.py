@@ -248,6 +248,7 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
             f"/api/v1/monitoring-reports/?child={world['child']}",
             "/api/v1/audit-events/",
             f"/api/v1/audit-events/?object_id={world['child']}",
+            "/api/v1/audit-events/?verb=withdraw_document",  # a case's event: the file of a sealed child
         ):
             response = in_rollback(lambda probe=probe, client=client: client.get(probe))
             checked += 1
