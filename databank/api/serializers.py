@@ -33,10 +33,18 @@ class WishesSerializer(ModelSerializer):
 
 
 class ProposalSerializer(ModelSerializer):
+    """A proposal; its refusal's reason is null once the child is sealed (context["sealed"]): the
+    district typed it before the adoption, and it may name the child by its birth name."""
+
     class Meta:
         model = Proposal
         fields = ["id", "child", "applicant", "proposed_on", "answer", "answered_on", "reason", "spouse", "created_at"]
         read_only_fields = ["id", "child", "answer", "answered_on", "reason", "spouse", "created_at"]
+        extra_kwargs = {"reason": {"allow_null": True, "help_text": "null once the child's identity is sealed"}}
+
+    def to_representation(self, proposal):
+        data = super().to_representation(proposal)
+        return data | {"reason": None} if self.context.get("sealed") else data
 
 
 class AnswerSerializer(serializers.Serializer):

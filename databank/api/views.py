@@ -11,6 +11,7 @@ from core.dates import today
 from core.errors import may
 from core.models import Role
 from core.permissions import FILE_READERS, MATCH_READERS, roles
+from registry import sealing
 from registry.models import Child
 from registry.selectors import children_for
 
@@ -98,7 +99,8 @@ class ProposalsView(ChildBound):
     def get(self, request, pk):
         child = self.child(pk)
         note_read(child)
-        return Response(ProposalSerializer(selectors.proposals_of(child), many=True).data)
+        sealed = {"sealed": sealing.is_sealed(child)}
+        return Response(ProposalSerializer(selectors.proposals_of(child), many=True, context=sealed).data)
 
     @extend_schema(request=ProposalSerializer, responses={201: ProposalSerializer})
     def post(self, request, pk):

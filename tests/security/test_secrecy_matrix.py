@@ -91,6 +91,16 @@ def sealed_world(district, court, us_post) -> dict:
         adoption_services.withdraw_document(
             actor=None, case=case, document=document, reason="the application for Tainagul Sekretova's sister"
         )
+        from databank.models import Proposal
+
+        Proposal.objects.create(  # a family proposed the child declined, with the reason the district typed
+            child=child,
+            applicant=case.applicants.first(),
+            proposed_on=child.identified_on,
+            answer="declined",
+            answered_on=child.identified_on,
+            reason="they had met Tainagul Sekretova and wanted a boy",
+        )
         central = child.register_entries.get(level="central")
         registry_services.withdraw_placement(actor=None, child=child, reason="read Tainagul Sekretova for her sister")
         registry_services.place_on_register(actor=None, child=child, level="central", placed_on=central.on)
