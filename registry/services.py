@@ -683,7 +683,7 @@ def withdraw_placement(*, actor: User | None, child: Child, reason: str) -> Regi
     )
     errors += reason_errors(reason, _("Say why the placement is withdrawn (at least 5 characters)."))
     raise_errors(errors)
-    assert previous.level == rules.LEVELS[rules.LEVELS.index(entry.level) - 1]  # levels are climbed in order
+    assert previous.level == rules.LEVELS[rules.LEVELS.index(Level(entry.level)) - 1]  # levels are climbed in order
     audited_withdrawal(entry, actor=actor, verb=Verb.WITHDRAW_PLACEMENT, subject=child, reason=reason)
     RegisterEntry.objects.filter(pk=previous.pk).update(ended_on=None)  # it holds again
     audited_update(

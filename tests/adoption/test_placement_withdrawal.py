@@ -70,6 +70,7 @@ def test_a_central_placement_of_the_wrong_child_is_withdrawn_and_its_wait_no_lon
     events = AuditEvent.objects.filter(verb="withdraw_placement")
     assert sorted(events.values_list("object_type", flat=True)) == ["registry.child", "registry.registerentry"]
     withdrawn = events.get(object_type="registry.registerentry")
+    assert withdrawn.before is not None and withdrawn.after is not None
     assert (withdrawn.before["withdrawn_reason"], withdrawn.after["withdrawn_reason"]) == ("", "placed the wrong twin")
 
     # the API's history is of the entries that stand; the page marks the one withdrawn
