@@ -15,8 +15,9 @@ def ago(days: int) -> datetime.date:
     return today() - datetime.timedelta(days=days)
 
 
-def make_child(district, *, central_days_ago=200, birth_days_ago=4 * 365, last_name="Kim", **fields):
-    """A child on the central register `central_days_ago`, with both parents unknown (documented)."""
+def make_child(district, *, central_days_ago=200, birth_days_ago=4 * 365, last_name="Kim", level="central", **fields):
+    """A child on the central register `central_days_ago`, with both parents unknown (documented);
+    placed up to `level` only (primary 100 days before that day, regional 50 days before it)."""
     identified = ago(central_days_ago + 100)
     child, _ = registry_services.create_child(
         actor=None,
@@ -28,12 +29,14 @@ def make_child(district, *, central_days_ago=200, birth_days_ago=4 * 365, last_n
         identified_on=identified,
         **fields,
     )
-    for level, when in (
+    for placed, when in (
         ("primary", identified),
         ("regional", ago(central_days_ago + 50)),
         ("central", ago(central_days_ago)),
     ):
-        registry_services.place_on_register(actor=None, child=child, level=level, placed_on=when)
+        registry_services.place_on_register(actor=None, child=child, level=placed, placed_on=when)
+        if placed == level:
+            break
     registry_services.add_ground(
         actor=None,
         child=child,

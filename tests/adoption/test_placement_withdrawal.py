@@ -24,25 +24,6 @@ from tests.web.test_pages import login
 pytestmark = pytest.mark.django_db
 
 
-def placed_up_to(district, level, last_name):
-    """A child placed on the primary register 300 days ago, then up to `level` (regional 250 days
-    ago, central 200 days ago)."""
-    child, _ = services.create_child(
-        actor=None,
-        district=district,
-        last_name=last_name,
-        first_name="Aida",
-        sex="F",
-        birth_date=ago(4 * 365),
-        identified_on=ago(300),
-    )
-    for placed, days in (("primary", 300), ("regional", 250), ("central", 200)):
-        services.place_on_register(actor=None, child=child, level=placed, placed_on=ago(days))
-        if placed == level:
-            return Child.objects.get(pk=child.pk)
-    raise AssertionError(level)
-
-
 def wait_status(case, on):
     return next(c for c in eligibility(case, on).checks if c.code == "CENTRAL_REGISTER_WAIT").status
 
@@ -108,7 +89,7 @@ def test_a_placement_is_withdrawn_only_by_its_levels_role_with_a_reason_before_a
         services.withdraw_placement(actor=users["ministry"], child=child, reason=" ")
     assert [(e.field, e.code) for e in unreasoned.value.errors] == [("reason", "reason_required")]
 
-    primary = placed_up_to(district, "primary", "Primary")
+    primary = make_child(district, last_name="Primary", level="primary")
     with pytest.raises(ConflictError) as first:  # the primary placement: a deregistration, not a withdrawal
         services.withdraw_placement(actor=users["regional"], child=primary, reason="placed by mistake")
     assert [(e.field, e.code) for e in first.value.errors] == [("level", "not_withdrawable")]
@@ -127,7 +108,7 @@ def test_a_placement_is_withdrawn_only_by_its_levels_role_with_a_reason_before_a
 
 
 def test_the_region_withdraws_a_regional_placement_from_the_childs_page(client, users, district):
-    child = placed_up_to(district, "regional", "Regional")
+    child = make_child(district, last_name="Regional", level="regional")  # regional 250 days ago
     login(client, users["regional"])
     url = f"/children/{child.pk}/"
     page = client.get(url).content.decode()
