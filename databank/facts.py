@@ -45,8 +45,8 @@ def child_facts(child: Child, on: datetime.date) -> rules.ChildFacts:
 
 
 def held_by_a_court(child: Child) -> FieldError | None:
-    """Why `child` is proposed to no family while a court holds its adoption (on `child`), or None:
-    a court granted it (until it enters into force, or an appeal reverses it:
+    """Why `child` is proposed to no family while a court holds its adoption (a refusal on the field
+    `child`), or None: a court granted it (until it enters into force, or an appeal reverses it:
     `registry.services.decided_on`), or an appeal against a refusal is pending (reversed, it grants
     the adoption to the family that appealed)."""
     if granted := registry_services.decided_on(child):
