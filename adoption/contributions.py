@@ -61,16 +61,20 @@ def applicants_seen(user, ids) -> dict[int, str]:
     return {a.pk: a.label for a in applicants.only(*fields)}
 
 
+_REVERSED = Q(appeal__outcome=AppealOutcome.REVERSED)
+_REFUSED = Q(outcome=Decision.Outcome.REFUSED)
+# Of the decisions: one that grants the child's adoption as the courts left it (RULES v2 §6: a
+# grant reversed on appeal frees the child; a refusal reversed on appeal is a grant of the appeal's
+# day), and that day; and a refusal under an appeal still pending (reversed, it grants the child).
+GRANTS = Q(outcome=Decision.Outcome.GRANTED) & ~_REVERSED | _REFUSED & _REVERSED
+GRANTED_DAY = Case(When(_REFUSED, then=F("appeal__decided_on")), default=F("decided_on"))
+REFUSAL_APPEALED = _REFUSED & Q(appeal__isnull=False, appeal__outcome="")
+
+
 def granted_on(child) -> list:
-    """The days courts granted the child's adoption (RULES v2 §6): a grant reversed on appeal frees
-    the child; a refusal reversed on appeal is a grant of the appeal's day."""
-    reversed_ = Q(appeal__outcome=AppealOutcome.REVERSED)
-    refused = Q(outcome=Decision.Outcome.REFUSED)
-    return list(
-        Decision.objects.filter(case__child_links__child=child)
-        .filter(Q(outcome=Decision.Outcome.GRANTED) & ~reversed_ | refused & reversed_)
-        .values_list(Case(When(refused, then=F("appeal__decided_on")), default=F("decided_on")), flat=True)
-    )
+    """The days courts granted the child's adoption (`GRANTS`, `GRANTED_DAY`)."""
+    decisions = Decision.objects.filter(case__child_links__child=child)
+    return list(decisions.filter(GRANTS).values_list(GRANTED_DAY, flat=True))
 
 
 CASE = "adoption.case"

@@ -9,16 +9,16 @@ import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Min, OuterRef
 from django.utils.translation import gettext as _
 
+from adoption.contributions import GRANTED_DAY, GRANTS, REFUSAL_APPEALED
 from adoption.facts import as_date
-from adoption.models import Appeal, Decision
+from adoption.models import Decision
 from core.dates import age_on, in_text
 from core.errors import FieldError
 from core.models import Region
 from registry import sealing
-from registry import services as registry_services
 from registry.models import Child, RegisterEntry
 from registry.selectors import on_a_register, placing_on
 
@@ -49,17 +49,17 @@ def held_by_a_court(child: Child) -> FieldError | None:
     `child`), or None: a court granted it (until it enters into force, or an appeal reverses it:
     `registry.services.decided_on`), or an appeal against a refusal is pending (reversed, it grants
     the adoption to the family that appealed)."""
-    if granted := registry_services.decided_on(child):
+    held = Decision.objects.filter(case__child_links__child=child).aggregate(  # one query, on a hot path
+        granted=Min(GRANTED_DAY, filter=GRANTS), appealed=Min("appeal__filed_on", filter=REFUSAL_APPEALED)
+    )
+    if held["granted"] is not None:
         return FieldError(
             "child",
             "adoption_granted",
             _("A court granted the child's adoption on %(date)s: the child is not proposed to another family.")
-            % {"date": in_text(granted)},
+            % {"date": in_text(held["granted"])},
         )
-    appeal = Appeal.objects.filter(
-        outcome="", decision__outcome=Decision.Outcome.REFUSED, decision__case__child_links__child=child
-    ).first()
-    if appeal is not None:
+    if held["appealed"] is not None:
         return FieldError(
             "child",
             "appeal_pending",
@@ -67,7 +67,7 @@ def held_by_a_court(child: Child) -> FieldError | None:
                 "An appeal against the refusal of the child's adoption, filed on %(date)s, is pending: the child "
                 "is not proposed to another family until it is decided."
             )
-            % {"date": in_text(appeal.filed_on)},
+            % {"date": in_text(held["appealed"])},
         )
     return None
 
