@@ -640,9 +640,7 @@ def correct_placement(*, actor: User | None, child: Child, placed_on: datetime.d
     ):
         return entry  # the day as recorded: nothing to move
     audited_update(child, actor=actor, verb=Verb.CORRECT_PLACEMENT, level_since=placed_on, version=child.version + 1)
-    deadlines.remind_again(child, actor=actor)
-    for hook in contributions.placement_hooks:
-        hook(actor, child, min(recorded, placed_on))
+    _judge_again(actor, child, since=min(recorded, placed_on))
     return entry
 
 
@@ -694,10 +692,18 @@ def withdraw_placement(*, actor: User | None, child: Child, reason: str) -> Regi
         level_since=previous.on,
         version=child.version + 1,
     )
+    _judge_again(actor, child, since=entry.on)
+    return entry
+
+
+def _judge_again(actor: User | None, child: Child, *, since: datetime.date) -> None:
+    """What follows a change of the child's latest placement (its date corrected, or it withdrawn),
+    in its transaction: the escalation's reminder is owed from the placement that now holds
+    (`deadlines.remind_again`), and what the apps above judged by the registers from `since` is
+    judged again (`contributions.placement_hooks`)."""
     deadlines.remind_again(child, actor=actor)
     for hook in contributions.placement_hooks:
-        hook(actor, child, entry.on)
-    return entry
+        hook(actor, child, since)
 
 
 @for_roles(Role.GUARDIANSHIP, scope=("child",))
