@@ -6,6 +6,7 @@ from rest_framework import serializers
 from core.api.fields import DateField, ModelSerializer
 from core.audit import note_read
 from core.models import Agency, Court
+from registry import sealing
 from registry.models import Sex
 
 from .. import services
@@ -425,10 +426,11 @@ class CaseSerializer(ModelSerializer):
     def to_representation(self, case):
         note_read(case)  # adoption is secret: every read of a case file is audited
         data = super().to_representation(case)
-        if case.holds_a_sealed_child:  # what was typed before the adoption may name the child
-            for name in ("documents", "contacts", "hearings"):
-                data[name] = [{**record, "withdrawn_reason": None} for record in data[name]]
-            data["domestic_searches"] = [{**search, "notes": None} for search in data["domestic_searches"]]
+        # what was typed before the adoption may name the child: its sealed keys (the reasons of
+        # withdrawals, a search's notes) answer null once a child of the case is sealed
+        sealed = case.holds_a_sealed_child
+        for name in ("documents", "contacts", "hearings", "domestic_searches"):
+            data[name] = sealing.redact(data[name], sealed)
         return data
 
     def get_applicants(self, case) -> list[int]:

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from adoption.models import Applicant
 from core.api.fields import DateField, ModelSerializer
 from core.models import Region
+from registry import sealing
 from registry.models import Sex
 
 from ..models import Answer, FamilyWishes, Proposal
@@ -43,8 +44,7 @@ class ProposalSerializer(ModelSerializer):
         extra_kwargs = {"reason": {"allow_null": True, "help_text": "null once the child's identity is sealed"}}
 
     def to_representation(self, proposal):
-        data = super().to_representation(proposal)
-        return data | {"reason": None} if self.context.get("sealed") else data
+        return sealing.redact(super().to_representation(proposal), bool(self.context.get("sealed")))
 
 
 class AnswerSerializer(serializers.Serializer):
