@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from core.audit import Verb, history_of
 from core.models import Role, User
 from core.numbers import whole_number
 from core.scoping import NOTHING, role_of, scope_of, territory_q
+from registry.models import Child
 from registry.selectors import name_q
 
 from . import extensions
@@ -76,6 +78,13 @@ def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
         "referrals",
         "hearings",
     )
+
+
+def children_who_left(case: Case) -> QuerySet[Child]:
+    """The children who died before the case's decision and left it
+    (`services.close_cases_of_a_child_who_died`): the case links them no more, its trail names them."""
+    ids = [event.before["child_id"] for event in history_of(case).filter(verb=Verb.CHILD_LEFT_CASE)]
+    return Child.objects.filter(pk__in=ids).order_by("id")
 
 
 @scope_of(Applicant)

@@ -880,6 +880,7 @@ def _case_page(request, case, status=200, bound=None):
         "adoption/case.html",
         {
             "case": case,
+            "left": selectors.children_who_left(case),
             "applicants": [(a, register_entries(a, today_, months)) for a in case.applicants.all()],
             "result": result,
             "as_of": as_of,

@@ -109,6 +109,7 @@ class Verb(StrEnum):
     RECORD_APPEAL = "record_appeal"
     REVERSE_ADOPTION = "reverse_adoption"
     ADOPTION_LAPSED = "adoption_lapsed"
+    CHILD_LEFT_CASE = "child_left_case"
     RECORD_CIVIL_REGISTRATION = "record_civil_registration"
     RECORD_HAGUE_STEPS = "record_hague_steps"
     ISSUE_HAGUE_CERTIFICATE = "issue_hague_certificate"
@@ -182,6 +183,7 @@ VERB_LABELS = {
     Verb.RECORD_APPEAL: _("appeal recorded"),
     Verb.REVERSE_ADOPTION: _("adoption reversed on appeal"),
     Verb.ADOPTION_LAPSED: _("adoption lapsed: the child died before it took effect"),
+    Verb.CHILD_LEFT_CASE: _("child left the case: it died before the decision"),
     Verb.RECORD_CIVIL_REGISTRATION: _("civil registry's record entered"),
     Verb.RECORD_HAGUE_STEPS: _("Hague Convention steps recorded"),
     Verb.ISSUE_HAGUE_CERTIFICATE: _("HC93 art. 23 certificate issued"),

@@ -188,7 +188,8 @@ class DeregisterForm(Irreversible):
         # or a return: only a death (services.deregister)
         if only_death:
             self.fields["confirm"].label = _(
-                "I confirm: the child died on this date, and its open cases close. This is not undone from this page."
+                "I confirm: the child died on this date, and its open cases close (a case shared with a brother or "
+                "sister goes on for them). This is not undone from this page."
             )
             reason = self.fields["reason"]
             assert isinstance(reason, StatedChoiceField)

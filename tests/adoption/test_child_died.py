@@ -230,3 +230,71 @@ def test_the_grounds_and_consents_of_a_child_who_died_are_closed(api, client, us
     assert "its grounds and consents are no longer recorded or withdrawn" in page
     assert "web-child-consent" not in page and f'action="/children/{child.pk}/consents/"' not in page
     assert f'action="/children/{child.pk}/grounds/"' not in page
+
+
+def sisters_case(district, *, central_days_ago=(200, 200)):
+    """A US couple's case of two sisters on the central register, its file complete."""
+    sisters = [
+        make_child(district, last_name=name, central_days_ago=days)
+        for name, days in zip(("Kim", "Kima"), central_days_ago, strict=True)
+    ]
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Smith-Jones")]
+    case = services.open_case(actor=None, children=sisters, applicants=couple, opened_on=ago(100))
+    complete_file(case, sisters, couple)
+    return case, sisters
+
+
+def test_a_case_of_sisters_goes_on_for_the_sister_left(api, client, users, district, court):
+    """Until session 50 the death of one sister closed the case of both before its decision: the
+    family and the living sister began again. Now the sister who died leaves the case, which the
+    court decides for the sister left."""
+    case, sisters = sisters_case(district)
+    assert refer(api(users["guardianship"]), case, court, on=ago(39)).status_code == 201
+
+    assert dies(api, users, sisters[1], ago(20)).status_code == 201
+    case.refresh_from_db()
+    assert (case.status, case.closed_reason) == (CaseStatus.REFERRED, "")
+    assert list(case.children.values_list("pk", flat=True)) == [sisters[0].pk]
+    left = AuditEvent.objects.get(verb="child_left_case", subject_id=str(case.pk))
+    assert (left.action, left.before["child_id"], left.actor_id) == ("delete", sisters[1].pk, users["guardianship"].pk)
+    assert api(users["guardianship"]).get(f"/api/v1/cases/{case.pk}/").json()["children"] == [
+        {"child": sisters[0].pk, "is_relative": False}
+    ]
+    assert case.pk in queue_cases(users["court"])  # still before the court
+
+    assert hear(api(users["court"]), case, on=ago(10)).status_code == 201
+    assert decide(api(users["court"]), case, on=ago(9)).status_code == 201
+    assert list(Adoption.objects.filter(decision__case=case).values_list("child_id", flat=True)) == [sisters[0].pk]
+
+    client.force_login(users["guardianship"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    children = page.split('id="file"')[1].split("Applicants")[0]
+    assert children.count("/children/") == 2 and f"/children/{sisters[1].pk}/" in children
+    assert "before the decision, and left the case" in children.split(f"/children/{sisters[1].pk}/")[1]
+
+
+def test_the_last_child_of_a_case_to_die_closes_it(api, users, district):
+    case, sisters = sisters_case(district)
+    assert dies(api, users, sisters[0], ago(5)).status_code == 201
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+    assert dies(api, users, sisters[1], ago(3)).status_code == 201
+    case.refresh_from_db()
+    assert (case.status, case.closed_reason, case.closed_on) == (CaseStatus.CLOSED, "child_died", ago(3))
+    assert list(case.children.values_list("pk", flat=True)) == [sisters[1].pk]  # the last stays named
+
+
+def test_the_wait_of_the_sister_left_is_the_cases_wait(api, users, district, court):
+    """The sister who died came onto the central register last, 30 days ago: the case waited on
+    her three months. It now waits on the living sister's, which ended long ago, so the district is
+    told at once that it may refer, and the referral is accepted."""
+    case, sisters = sisters_case(district, central_days_ago=(200, 30))
+    deadlines.sweep_court_deadlines()
+    waits = Reminder.objects.filter(kind="central_wait_ends", subject_id=case.pk, done_at__isnull=True)
+    assert not waits.exists()
+    refused = refer(api(users["guardianship"]), case, court, on=today())
+    assert refused.status_code == 400 and "CENTRAL_REGISTER_WAIT" in str(refused.json())
+
+    assert dies(api, users, sisters[1], ago(1)).status_code == 201
+    assert waits.exists()
+    assert refer(api(users["guardianship"]), case, court, on=today()).status_code == 201
