@@ -4,7 +4,7 @@ child's birth date (the schedule ends at 18) or its death (it ends then), or a r
 missing). And what could reopen a step of a settled follow-up (`Decision.follow_up_settled` back
 to False, until `settle_follow_up` looks again): a correction of a country's HC93 dates (the
 certificate), or of a child's citizenship (the consular register is for citizens) or birth date
-(the follow-up ends at 18), and the reminders closed at 18 of a child whose corrected birth date
+(the follow-up ends at 18), a consular record withdrawn (the step it took is due again), and the reminders closed at 18 of a child whose corrected birth date
 makes it a minor. A corrected entry into force moves the schedule and the registration's reminders."""
 
 from django.db.models.signals import post_delete, post_save
@@ -23,7 +23,7 @@ from .deadlines import (
     recompute_monitoring,
     reopen_reminders_of_minor,
 )
-from .models import MonitoringReport
+from .models import ConsularRegistration, MonitoringReport
 
 
 @receiver(post_save, sender=Policy, dispatch_uid="consular.recompute_all_schedules")
@@ -39,7 +39,21 @@ def child_saved(instance: Child, created: bool, update_fields=None, **kwargs) ->
     if not created and (update_fields is None or "birth_date" in update_fields):
         reopen_reminders_of_minor(instance)
     if not created and (update_fields is None or {"birth_date", "citizenship"} & set(update_fields)):
-        Decision.objects.filter(adoptions__child=instance.pk, follow_up_settled=True).update(follow_up_settled=False)
+        reopen_follow_up(instance.pk)
+
+
+@receiver(post_save, sender=ConsularRegistration, dispatch_uid="consular.reopen_follow_up_of_withdrawn")
+def record_withdrawn(instance, created: bool, update_fields=None, **kwargs) -> None:
+    """A record of the follow-up withdrawn (recorded by mistake: services.withdraw_*) leaves its step
+    due again: a settled follow-up, which the queues no longer read, is put back. Until session 50
+    the child of a registration withdrawn after its departure stayed settled, on no consular
+    register, and in no post's queue."""
+    if not created and update_fields is not None and "withdrawn_at" in update_fields:
+        reopen_follow_up(instance.child_id)
+
+
+def reopen_follow_up(child_id: int) -> None:
+    Decision.objects.filter(adoptions__child=child_id, follow_up_settled=True).update(follow_up_settled=False)
 
 
 @receiver(post_save, sender=MonitoringReport, dispatch_uid="consular.recompute_schedule_of_received")

@@ -7,9 +7,13 @@ transferred from. Before, a registration on the wrong child stood for good: that
 
 import pytest
 
+from adoption import services as adoption_services
 from adoption import workflow
+from adoption.models import Decision
 from consular import deadlines, selectors, services
 from consular.models import ConsularRegistration
+from core import work
+from core.dates import today
 from core.errors import ConflictError, Forbidden, RuleError
 from core.models import AuditEvent, ConsularPost, Reminder
 from tests.adoption.conftest import adopt_abroad, ago
@@ -21,6 +25,13 @@ pytestmark = pytest.mark.django_db
 
 def _register(child, post, number="US-77", days_ago=10):
     return services.register_child(actor=None, child=child, post=post, number=number, registered_on=ago(days_ago))
+
+
+REGISTRATION_DUE = "consular_registration_due"
+
+
+def _queued(user) -> set[tuple[str, int]]:
+    return {(item.kind, item.record[1]) for item in work.queue(user, today()).items if item.record}
 
 
 def _unregistered(api, users):
@@ -157,3 +168,36 @@ def test_the_childs_page_withdraws_the_registration_and_shows_it_struck_out(clie
     assert "No consular registration of the child at your post is active to withdraw." in again.content.decode()
     history = login(client, users["guardianship"]).get(f"/children/{child.pk}/").content.decode()
     assert "US-77 (withdrawn: the papers of another child)" in history
+
+
+def test_a_registration_withdrawn_after_the_departure_is_due_again_in_the_posts_queue(users, district, court, us_post):
+    """The child left, its follow-up settled (nothing more before the reports), and then its only
+    registration is found to be the wrong one: until session 50 the decision stayed settled, which
+    the queues no longer read, and no post's queue asked for the child's registration."""
+    case, child = adopt_abroad(district, court, in_force_ago=200)
+    adoption_services.issue_hague_certificate(actor=None, case=case, number="C-1", issued_on=ago(190))
+    registration = services.register_child(
+        actor=None, child=child, post=us_post, number="US-77", registered_on=ago(150), passport_stamped_on=ago(149)
+    )
+    services.record_departure(
+        actor=None,
+        case=case,
+        child=child,
+        exit_permission_number="EP-1",
+        exit_permission_on=ago(149),
+        departed_on=ago(148),
+        residence_country="US",
+    )
+    deadlines.settle_follow_up()
+    assert Decision.objects.get(case=case).follow_up_settled
+    assert (REGISTRATION_DUE, child.pk) not in _queued(users["consular"])
+
+    services.withdraw_registration(actor=users["consular"], child=child, registration=registration, reason="wrong")
+    assert not Decision.objects.get(case=case).follow_up_settled
+    assert (REGISTRATION_DUE, child.pk) in _queued(users["consular"])
+    deadlines.settle_follow_up()  # the sweep does not settle it again while the child is on no register
+    assert not Decision.objects.get(case=case).follow_up_settled
+    services.register_child(actor=None, child=child, post=us_post, number="US-78", registered_on=ago(1))
+    deadlines.settle_follow_up()
+    assert Decision.objects.get(case=case).follow_up_settled
+    assert (REGISTRATION_DUE, child.pk) not in _queued(users["consular"])
