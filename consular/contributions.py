@@ -39,14 +39,13 @@ def follow_up_events(child, user) -> list[dict]:
         }
         for r in ConsularRegistration.with_withdrawn.filter(child=child).select_related("post")
     ]
-    departure = Departure.objects.filter(child=child).first()
-    if departure is not None:
-        events.append(
-            {
-                "on": departure.departed_on,
-                "text": _("departure: %(country)s") % {"country": departure.residence_country},
-            }
-        )
+    events += [
+        {
+            "on": departure.departed_on,
+            "text": departure.as_recorded(_("departure: %(country)s") % {"country": departure.residence_country}),
+        }
+        for departure in Departure.with_withdrawn.filter(child=child)
+    ]
     events += [  # what a report said is not shown here, nor its file
         {
             "on": report.received_on,

@@ -59,11 +59,14 @@ class ConsularRegistration(Withdrawable):
         return f"consular registration {self.number}"
 
 
-class Departure(models.Model):
-    """The child leaves Kazakhstan with the exit permission of the internal affairs agencies (¶61)."""
+class Departure(Withdrawable):
+    """The child leaves Kazakhstan with the exit permission of the internal affairs agencies (¶61).
+
+    One standing departure per child. One recorded by mistake (on the wrong child of the case) is
+    withdrawn (`services.withdraw_departure`); one typed wrong is corrected (`correct_departure`)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="departures")
-    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="departure")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="departures")
     exit_permission_number = models.CharField(max_length=64, blank=True)  # empty only for historical records
     exit_permission_on = models.DateField(null=True, blank=True)
     departed_on = models.DateField()
@@ -73,6 +76,17 @@ class Departure(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = Standing()
+    with_withdrawn = models.Manager()
+
+    class Meta:
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(withdrawn_at__isnull=True), name="one_standing_departure_per_child"
+            )
+        ]
 
     def __str__(self):
         return f"departure on {self.departed_on}"

@@ -34,10 +34,9 @@ def adopted_children_for(user: User) -> QuerySet[Child]:
     return (
         children_for(user)
         .filter(pk__in=abroad.values("child_id"))
-        .select_related(
-            "adoption__decision__case", "adoption__decision__case__hague", "adoption__decision__appeal", "departure"
-        )
+        .select_related("adoption__decision__case", "adoption__decision__case__hague", "adoption__decision__appeal")
         .prefetch_related(
+            "departures",  # the one that stands (Departure.objects)
             "adoption__decision__case__applicants",
             Prefetch("consular_registrations", queryset=registrations_for(user).select_related("post")),
         )

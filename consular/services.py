@@ -471,6 +471,36 @@ def correct_departure(
     return departure
 
 
+@for_roles(Role.GUARDIANSHIP, scope=("case", "child"))
+@transaction.atomic
+def withdraw_departure(*, actor: User | None, case: Case, child: Child, reason: str) -> Departure:
+    """A departure recorded by mistake (on the wrong child of the case, or for a child who has not
+    left), with the reason: it stays in the child's history, marked withdrawn, and nothing else
+    reads it (`Departure.objects`). The child's departure is due again (the district's queue), its
+    follow-up reminders go to the post that follows it without one (`route_to_post`), and its right
+    departure, if any, is recorded anew. Not while a report on the child's life abroad stands: the
+    report says the child left (withdraw it first, if it too was recorded by mistake)."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    departure = Departure.objects.select_for_update().filter(case=case, child=child).first()
+    if departure is None:
+        raise ConflictError("child", "not_departed", _("No departure of this child is recorded in this case."))
+    first_report = MonitoringReport.objects.filter(child=child).order_by("received_on").first()
+    if first_report is not None:
+        raise ConflictError(
+            "child",
+            "report_received",
+            _(
+                "A report on the child's life abroad was received on %(date)s: the child had left. Withdraw the "
+                "report first if it too was recorded by mistake."
+            )
+            % {"date": in_text(first_report.received_on)},
+        )
+    raise_errors(reason_errors(reason, _("Say why the departure is withdrawn (at least 5 characters).")))
+    audited_withdrawal(departure, actor=actor, verb=Verb.WITHDRAW_DEPARTURE, subject=child, reason=reason)
+    route_to_post(child.pk)
+    return departure
+
+
 def schedule_for(child: Child, adoption: Adoption, *, on: datetime.date | None = None) -> list[dict]:
     """The monitoring schedule with each report's status on `on`."""
     on = on or today()

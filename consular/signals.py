@@ -23,7 +23,7 @@ from .deadlines import (
     recompute_monitoring,
     reopen_reminders_of_minor,
 )
-from .models import ConsularRegistration, MonitoringReport
+from .models import ConsularRegistration, Departure, MonitoringReport
 
 
 @receiver(post_save, sender=Policy, dispatch_uid="consular.recompute_all_schedules")
@@ -43,6 +43,7 @@ def child_saved(instance: Child, created: bool, update_fields=None, **kwargs) ->
 
 
 @receiver(post_save, sender=ConsularRegistration, dispatch_uid="consular.reopen_follow_up_of_withdrawn")
+@receiver(post_save, sender=Departure, dispatch_uid="consular.reopen_follow_up_of_withdrawn_departure")
 def record_withdrawn(instance, created: bool, update_fields=None, **kwargs) -> None:
     """A record of the follow-up withdrawn (recorded by mistake: services.withdraw_*) leaves its step
     due again: a settled follow-up, which the queues no longer read, is put back. Until session 50

@@ -161,7 +161,9 @@ class DepartureForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        choose_among(self, "child", case.children.filter(departure__isnull=True), sealing.shown_name)
+        choose_among(
+            self, "child", case.children.exclude(pk__in=Departure.objects.values("child_id")), sealing.shown_name
+        )
 
 
 class CorrectDepartureForm(forms.Form):
@@ -184,33 +186,55 @@ class CorrectDepartureForm(forms.Form):
             self.fields["exit_permission_number"].required = False
             self.fields["exit_permission_on"].required = False
 
+    def service_args(self) -> dict:
+        return self.cleaned_data
+
+
+class WithdrawDepartureForm(Irreversible):
+    """A departure recorded by mistake (`services.withdraw_departure`), withdrawn with the reason."""
+
+    confirm_label = _(
+        "Withdraw the departure: it stays in the child's history, marked withdrawn with the reason, and the child's "
+        "departure is due again."
+    )
+    reason = forms.CharField(label=_("Why it is withdrawn"), max_length=300)
+
+    def __init__(self, data=None, *, departure):
+        super().__init__(data, prefix=f"withdraw-{departure.child_id}")
+        self.departure = departure
+
 
 @login_required
 def departure(request, pk):
     """The guardianship agency records a child's departure abroad after a foreign adoption in
-    force (¶61: with the exit permission, on the consular register), and corrects one typed wrong."""
+    force (¶61: with the exit permission, on the consular register), corrects one typed wrong and
+    withdraws one recorded by mistake."""
     require_role(request.user, Role.GUARDIANSHIP)
     case = get_object_or_404(cases_for(request.user), pk=pk)
     departures = list(Departure.objects.filter(case=case).select_related("child").order_by("child_id"))
     corrections = {d.child_id: CorrectDepartureForm(departure=d) for d in departures}
+    withdrawals = {d.child_id: WithdrawDepartureForm(departure=d) for d in departures}
     form = DepartureForm(
         initial={"residence_country": case.receiving_country, "child": request.GET.get("child")},  # from the queue
         case=case,
     )
-    if request.method == "POST" and "correct" in request.POST:  # its button's value: the child
-        departure = next((d for d in departures if str(d.child_id) == request.POST["correct"]), None)
+    # a correction's or a withdrawal's button names the child: its form, bound
+    acted = next((name for name in ("correct", "withdraw") if name in request.POST), None)
+    if request.method == "POST" and acted is not None:
+        departure = next((d for d in departures if str(d.child_id) == request.POST[acted]), None)
         if departure is None:
             raise Http404
-        correction = corrections[departure.child_id] = CorrectDepartureForm(request.POST, departure=departure)
-        if correction.is_valid() and run_service(
-            correction,
-            services.correct_departure,
-            actor=request.user,
-            case=case,
-            child=departure.child,
-            **correction.cleaned_data,
+        bound: CorrectDepartureForm | WithdrawDepartureForm
+        if acted == "correct":
+            bound = corrections[departure.child_id] = CorrectDepartureForm(request.POST, departure=departure)
+            service, done = services.correct_departure, _("The departure is corrected.")
+        else:
+            bound = withdrawals[departure.child_id] = WithdrawDepartureForm(request.POST, departure=departure)
+            service, done = services.withdraw_departure, _("The departure is withdrawn.")
+        if bound.is_valid() and run_service(
+            bound, service, actor=request.user, case=case, child=departure.child, **bound.service_args()
         ):
-            messages.success(request, _("The departure is corrected."))
+            messages.success(request, done)
             return redirect("web-departure", pk=case.pk)
     elif request.method == "POST":
         form = DepartureForm(request.POST, case=case)
@@ -220,14 +244,15 @@ def departure(request, pk):
             messages.success(request, _("Departure recorded."))
             return redirect("web-case", pk=case.pk)
     note_read(case)
-    refused = form.errors or any(f.errors for f in corrections.values())
+    refused = form.errors or any(f.errors for f in [*corrections.values(), *withdrawals.values()])
     return render(
         request,
         "consular/departure.html",
         {
             "case": case,
             "form": form if form.fields["child"].queryset.exists() else None,  # type: ignore[attr-defined]
-            "corrections": corrections.values(),
+            "departures": [(corrections[d.child_id], withdrawals[d.child_id]) for d in departures],
+            "withdrawn": Departure.with_withdrawn.filter(case=case, withdrawn_at__isnull=False).select_related("child"),
             "title": _("Departure of the child abroad (case #%(id)s)") % {"id": case.pk},
         },
         status=400 if refused else 200,

@@ -102,6 +102,7 @@ class Verb(StrEnum):
     WITHDRAW_CONSULAR_REGISTRATION = "withdraw_consular_registration"
     UNDO_CONSULAR_TRANSFER = "undo_consular_transfer"
     CORRECT_DEPARTURE = "correct_departure"
+    WITHDRAW_DEPARTURE = "withdraw_departure"
     UPDATE_POLICY = "update_policy"
     UPDATE_CITATION = "update_citation"
     RECORD_PARENTAL_CONSENT = "record_parental_consent"
@@ -176,6 +177,7 @@ VERB_LABELS = {
     Verb.WITHDRAW_CONSULAR_REGISTRATION: _("consular registration withdrawn"),
     Verb.UNDO_CONSULAR_TRANSFER: _("transfer of a consular registration undone"),
     Verb.CORRECT_DEPARTURE: _("departure corrected"),
+    Verb.WITHDRAW_DEPARTURE: _("departure withdrawn"),
     Verb.UPDATE_POLICY: _("policy changed"),
     Verb.UPDATE_CITATION: _("legal basis changed"),
     Verb.RECORD_PARENTAL_CONSENT: _("parent's consent recorded"),

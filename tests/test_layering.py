@@ -64,13 +64,13 @@ def test_reminders_are_made_only_by_the_apps_deadlines_modules_through_create_re
 
 
 # a query across a relation (a lookup, an aggregate) does not pass through the related model's
-# default manager; the withdrawn consular records and register entries are left out by theirs
+# default manager; the withdrawn consular records, departures and register entries are left out by theirs
 # (core.models.Standing)
 ACROSS_TO_WITHDRAWABLE = re.compile(
-    r"(consular_registrations|monitoring_reports|register_entries)__"
-    r"|__(consular_registrations|monitoring_reports|register_entries)\b"
+    r"(consular_registrations|monitoring_reports|register_entries|departures)__"
+    r"|__(consular_registrations|monitoring_reports|register_entries|departures)\b"
     r"|\b(Count|Sum|Min|Max|Avg|F|FilteredRelation|ArrayAgg|StringAgg)\(\s*[\"']"
-    r"(consular_registrations|monitoring_reports|register_entries)"
+    r"(consular_registrations|monitoring_reports|register_entries|departures)"
 )
 
 
@@ -88,3 +88,5 @@ def test_withdrawn_records_are_reached_only_through_their_manager():
     assert ACROSS_TO_WITHDRAWABLE.search('.annotate(n=Count("monitoring_reports"))')
     assert not ACROSS_TO_WITHDRAWABLE.search("child.monitoring_reports.all()")
     assert ACROSS_TO_WITHDRAWABLE.search("Child.objects.filter(register_entries__level='central')")
+    assert ACROSS_TO_WITHDRAWABLE.search("Case.objects.exclude(departures__isnull=True)")
+    assert not ACROSS_TO_WITHDRAWABLE.search('.prefetch_related("departures")')

@@ -193,7 +193,7 @@ class AdoptedChildSerializer(serializers.Serializer):
 
     @extend_schema_field(DepartureSerializer(allow_null=True))
     def get_departure(self, child):
-        departure = getattr(child, "departure", None)
+        departure = next(iter(child.departures.all()), None)  # the one that stands
         if departure is None:
             return None
         return {

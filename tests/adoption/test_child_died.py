@@ -256,6 +256,7 @@ def test_a_case_of_sisters_goes_on_for_the_sister_left(api, client, users, distr
     assert (case.status, case.closed_reason) == (CaseStatus.REFERRED, "")
     assert list(case.children.values_list("pk", flat=True)) == [sisters[0].pk]
     left = AuditEvent.objects.get(verb="child_left_case", subject_id=str(case.pk))
+    assert left.before is not None
     assert (left.action, left.before["child_id"], left.actor_id) == ("delete", sisters[1].pk, users["guardianship"].pk)
     assert api(users["guardianship"]).get(f"/api/v1/cases/{case.pk}/").json()["children"] == [
         {"child": sisters[0].pk, "is_relative": False}
