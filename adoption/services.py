@@ -1425,10 +1425,10 @@ def _adoption_takes_effect(
 
 def close_cases_of_a_child_who_died(*, actor: User | None, child: Child, on: datetime.date) -> None:
     """The child died (`registry.services.deregister`, in its transaction): no case leads to its
-    adoption any more. A case before its decision goes on for the children left in it (siblings):
-    the child leaves the case (`child_left_case`), and the court decides for them. A court's grant
-    not yet in force lapses for the child: its adoption is taken off the decision, which enters into
-    force for the children left to it. A case left with no child closes (`child_died`). The cases'
+    adoption any more. A court's grant not yet in force lapses for the child: its adoption is taken
+    off the decision. A case that holds other children (siblings) goes on for them: the child leaves
+    it (`child_left_case`), and the court decides for them, or its grant enters into force for
+    them as the court decided it. A case left with no child closes (`child_died`). The cases'
     reminders that nothing can answer now are done."""
     for case in (
         Case.objects.select_for_update().filter(child_links__child=child, status__in=OPEN_STATUSES).order_by("id")
@@ -1438,9 +1438,7 @@ def close_cases_of_a_child_who_died(*, actor: User | None, child: Child, on: dat
             for adoption in lapsed:
                 record_write(actor=actor, verb=Verb.ADOPTION_LAPSED, obj=adoption, subject=case, action="delete")
             lapsed.delete()
-            if Adoption.objects.filter(decision__case=case).exists():
-                continue  # the siblings' adoption enters into force as the court decided it
-        elif CaseChild.objects.filter(case=case).exclude(child=child).exists():
+        if CaseChild.objects.filter(case=case).exclude(child=child).exists():
             link = CaseChild.objects.get(case=case, child=child)
             record_write(
                 actor=actor, verb=Verb.CHILD_LEFT_CASE, obj=link, before=snapshot(link), subject=case, action="delete"

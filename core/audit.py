@@ -185,7 +185,7 @@ VERB_LABELS = {
     Verb.RECORD_APPEAL: _("appeal recorded"),
     Verb.REVERSE_ADOPTION: _("adoption reversed on appeal"),
     Verb.ADOPTION_LAPSED: _("adoption lapsed: the child died before it took effect"),
-    Verb.CHILD_LEFT_CASE: _("child left the case: it died before the decision"),
+    Verb.CHILD_LEFT_CASE: _("child left the case: it died before its adoption"),
     Verb.RECORD_CIVIL_REGISTRATION: _("civil registry's record entered"),
     Verb.RECORD_HAGUE_STEPS: _("Hague Convention steps recorded"),
     Verb.ISSUE_HAGUE_CERTIFICATE: _("HC93 art. 23 certificate issued"),

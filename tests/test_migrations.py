@@ -144,7 +144,9 @@ def test_the_reminders_to_enter_a_refusal_into_force_are_closed(district, court)
 def test_the_cases_of_a_child_who_died_close(district, court):
     """Adoption 0028: a child's death closed none of its cases (until session 45). Its open case
     closes, its grant not in force lapses and closes its case, a sibling's grant stands; each
-    change has its event by the system, and check_consistency reports them before, not after."""
+    change has its event by the system, and check_consistency reports them before, not after.
+    Adoption 0029: the sister who died leaves the case that goes on for the other (session 50), and
+    the cases that closed with their only child keep it."""
     import io
 
     from adoption import services
@@ -186,12 +188,15 @@ def test_the_cases_of_a_child_who_died_close(district, court):
     assert closed[granted.pk] == ("child_died", ago(3))
     assert closed[sisters.pk] == ("", None)  # the other sister's adoption stands
     assert set(Adoption.objects.values_list("child_id", flat=True)) == {_child.pk}
+    assert list(sisters.child_links.values_list("child_id", flat=True)) == [_child.pk]
+    assert list(Case.objects.get(pk=granted.pk).child_links.values_list("child_id", flat=True)) == [dead.pk]
     assert Reminder.objects.get(subject_id=granted.pk).done_at is not None
     events = AuditEvent.objects.filter(actor_role="system", purpose__contains="death")
     assert sorted(events.values_list("verb", "subject_id")) == sorted(
         [
             ("adoption_lapsed", str(granted.pk)),
             ("adoption_lapsed", str(sisters.pk)),
+            ("child_left_case", str(sisters.pk)),
             ("close_case", str(granted.pk)),
             ("close_case", str(open_case.pk)),
         ]

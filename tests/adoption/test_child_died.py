@@ -128,6 +128,7 @@ def test_the_grant_enters_into_force_for_the_sibling_left(api, users, district, 
     case.refresh_from_db()
     assert case.status == CaseStatus.DECIDED  # the living sister's adoption stands
     assert list(Adoption.objects.filter(decision__case=case).values_list("child_id", flat=True)) == [sisters[0].pk]
+    assert list(case.children.values_list("pk", flat=True)) == [sisters[0].pk]  # the other left it
     expected = right_arises(ago(37), 1)
     in_force = api(users["court"]).patch(
         f"/api/v1/cases/{case.pk}/decision/", {"in_force_on": expected.isoformat()}, format="json"
@@ -271,7 +272,7 @@ def test_a_case_of_sisters_goes_on_for_the_sister_left(api, client, users, distr
     page = client.get(f"/cases/{case.pk}/").content.decode()
     children = page.split('id="file"')[1].split("Applicants")[0]
     assert children.count("/children/") == 2 and f"/children/{sisters[1].pk}/" in children
-    assert "before the decision, and left the case" in children.split(f"/children/{sisters[1].pk}/")[1]
+    assert "before its adoption, and left the case" in children.split(f"/children/{sisters[1].pk}/")[1]
 
 
 def test_the_last_child_of_a_case_to_die_closes_it(api, users, district):

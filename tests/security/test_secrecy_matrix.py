@@ -26,7 +26,7 @@ from core.audit import reads_of_q
 from core.dates import today
 from core.models import AuditEvent
 from registry import services as registry_services
-from tests.adoption.conftest import adopt_abroad
+from tests.adoption.conftest import adopt_abroad, make_child
 from tests.security.test_authorization_matrix import MAY, PARAMS, PUBLIC, ROLES
 from tests.web.crawl import forms_of
 from tests.web.test_safeguard_page import fee_to_a_fixer
@@ -41,8 +41,8 @@ PURPOSE = "court request no. 2-117 about an inheritance"
 def sealed_world(district, court, us_post) -> dict:
     """A child adopted into the US, identity sealed, with a history that names it everywhere:
     an edited record, a ground whose document carries the birth registration number, a ground and
-    a placement withdrawn with reasons that name the child, a consular registration and its
-    schedule."""
+    a placement withdrawn with reasons that name the child, a sister of the case who died before
+    the decision, a consular registration and its schedule."""
 
     def history(child):  # before the adoption: edits that put every secret into audit snapshots
         from registry.models import Child
@@ -101,6 +101,16 @@ def sealed_world(district, court, us_post) -> dict:
             answered_on=child.identified_on,
             reason="they had met Tainagul Sekretova and wanted a boy",
         )
+        # a sister in the case, who met the family and died before the decision: her name is the
+        # birth family's, and the case file holds the adoptive family
+        from adoption.models import CaseChild
+
+        sister = make_child(child.district, last_name="Sestrova", central_days_ago=400)
+        CaseChild.objects.create(case=case, child=sister)
+        adoption_services.record_contact(
+            actor=None, case=case, applicant=case.applicants.first(), child=sister, on=case.opened_on
+        )
+        registry_services.deregister(actor=None, child=sister, on=case.opened_on, reason="died")
         central = child.register_entries.get(level="central")
         registry_services.withdraw_placement(actor=None, child=child, reason="read Tainagul Sekretova for her sister")
         registry_services.place_on_register(actor=None, child=child, level="central", placed_on=central.on)

@@ -10,11 +10,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
+from adoption import services as adoption_services
+from core.dates import right_arises
 from core.models import AuditEvent
 from core.tabular import FileFormatError, read_rows
-from registry.models import DuplicateFlag
-from tests.adoption.conftest import adopt_abroad
+from registry.models import Child, DuplicateFlag
+from tests.adoption.conftest import adopt_abroad, ago, complete_file, hear_and_decide, make_applicant, make_child
+from tests.adoption.test_court import refer
 from tests.conftest import ROOT, service_env
+from tests.web.test_pages import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_throttle")]
 
@@ -247,3 +251,42 @@ def test_a_workbook_is_read_no_wider_than_its_columns_can_be(tmp_path):
     assert [values["name"] for _, values in read_rows(path, ["name"])] == ["Kim"]
     with pytest.raises(FileFormatError, match="Missing columns: far"):
         read_rows(path, ["far"])
+
+
+@pytest.mark.parametrize("role", ["guardianship", "regional", "ministry", "court", "auditor"])  # who read case files
+def test_a_sister_who_died_before_her_adoption_is_not_named_in_the_case_that_adopted_the_other(
+    api, client, users, district, court, role
+):
+    """Two sisters granted to a US family; one dies before the grant enters into force and leaves the
+    case, which enters into force for the other. The case file names the adoptive family: beside it,
+    the dead sister's name would be the sealed sister's birth name (RULES §9: the secret is that
+    link). The file names her by number, and her name finds no case."""
+    sisters = [make_child(district, last_name=name) for name in ("Sekretova", "Sestrova")]
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Smith-Jones")]
+    case = adoption_services.open_case(actor=None, children=sisters, applicants=couple, opened_on=ago(100))
+    complete_file(case, sisters, couple)
+    assert refer(api(users["guardianship"]), case, court, on=ago(39)).status_code == 201
+    hear_and_decide(case, days_ago=38)
+    died = api(users["guardianship"]).post(
+        f"/api/v1/children/{sisters[1].pk}/deregister/", {"on": ago(20).isoformat(), "reason": "died"}, format="json"
+    )
+    assert died.status_code == 201
+    in_force = api(users["court"]).patch(
+        f"/api/v1/cases/{case.pk}/decision/", {"in_force_on": right_arises(ago(38), 1).isoformat()}, format="json"
+    )
+    assert in_force.status_code == 200, in_force.json()
+    assert Child.objects.get(pk=sisters[0].pk).sealed_on is not None
+
+    answers = {
+        "api": api(users[role]).get(f"/api/v1/cases/{case.pk}/").content.decode(),
+        "api list": api(users[role]).get("/api/v1/cases/").content.decode(),
+    }
+    assert f'"id":{case.pk},' in answers["api list"].replace(" ", "")
+    login(client, users[role])
+    answers["page"] = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f"Child #{sisters[1].pk}" in answers["page"]
+    assert "before its adoption, and left the case" in answers["page"]
+    answers["list"] = client.get("/cases/").content.decode()
+    search = client.get("/cases/", {"q": "Sestrova"}).content.decode()  # (the box holds the word typed)
+    assert f'href="/cases/{case.pk}/"' not in search and f'href="/cases/{case.pk}/"' in answers["list"]
+    assert [name for name, body in answers.items() if "Sestrova" in body or "Sekretova" in body] == []
