@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,6 +34,7 @@ from registry.models import Child, ChildStatus, DeregistrationReason
 from registry.rules import name_key
 
 from . import deadlines, extensions, rules, workflow
+from .contributions import REFUSAL_APPEALED
 from .facts import eligibility, load_case_facts
 from .models import (
     BEFORE_DECISION,
@@ -1428,10 +1430,14 @@ def close_cases_of_a_child_who_died(*, actor: User | None, child: Child, on: dat
     adoption any more. A court's grant not yet in force lapses for the child: its adoption is taken
     off the decision. A case that holds other children (siblings) goes on for them: the child leaves
     it (`child_left_case`), and the court decides for them, or its grant enters into force for
-    them as the court decided it. A case left with no child closes (`child_died`). The cases'
-    reminders that nothing can answer now are done."""
+    them as the court decided it, or the appeal court decides on its refusal for them. A case left
+    with no child closes (`child_died`); a refusal under appeal stays closed until the appeal's
+    outcome. The cases' reminders that nothing can answer now are done."""
+    under_appeal = Q(pk__in=Decision.objects.filter(REFUSAL_APPEALED).values("case_id"))  # closed, not for good
     for case in (
-        Case.objects.select_for_update().filter(child_links__child=child, status__in=OPEN_STATUSES).order_by("id")
+        Case.objects.select_for_update()
+        .filter(Q(status__in=OPEN_STATUSES) | under_appeal, child_links__child=child)
+        .order_by("id")
     ):
         if case.status == CaseStatus.DECIDED:
             lapsed = Adoption.objects.filter(decision__case=case, child=child)
@@ -1446,6 +1452,8 @@ def close_cases_of_a_child_who_died(*, actor: User | None, child: Child, on: dat
             link.delete()
             deadlines.remind_central_wait_again([case.pk], today())  # the wait of the children left
             continue
+        if case.status == CaseStatus.CLOSED:
+            continue  # its refusal under appeal: the appeal court decides on it as filed
         last_step = max(
             [case.opened_on]
             + list(Referral.objects.filter(case=case).values_list("on", flat=True))

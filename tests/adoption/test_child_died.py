@@ -300,3 +300,44 @@ def test_the_wait_of_the_sister_left_is_the_cases_wait(api, users, district, cou
     assert dies(api, users, sisters[1], ago(1)).status_code == 201
     assert waits.exists()
     assert refer(api(users["guardianship"]), case, court, on=today()).status_code == 201
+
+
+def test_a_sister_who_dies_while_the_refusal_is_under_appeal_leaves_the_case_the_appeal_grants(
+    api, users, district, court
+):
+    """The court refused the sisters' adoption and the family appealed; one sister dies before the
+    appeal court decides. Until session 50 she stayed in the case, which the refusal had closed:
+    the appeal court's reversal could not be recorded (the case was not eligible with a child who
+    died), and the living sister's adoption was never entered. Now she leaves the case, and the
+    reversal grants the living sister, in force on the appeal's day."""
+    case, sisters = sisters_case(district)
+    assert refer(api(users["guardianship"]), case, court, on=ago(39)).status_code == 201
+    assert hear(api(users["court"]), case, on=ago(38)).status_code == 201
+    assert decide(api(users["court"]), case, outcome="refused", on=ago(37)).status_code == 201
+    url = f"/api/v1/cases/{case.pk}/appeal/"
+    assert api(users["court"]).post(url, {"filed_on": ago(30).isoformat()}, format="json").status_code == 201
+
+    assert dies(api, users, sisters[1], ago(20)).status_code == 201
+    case.refresh_from_db()
+    assert (case.status, case.closed_reason) == (CaseStatus.CLOSED, "refused")  # under appeal still
+    assert list(case.children.values_list("pk", flat=True)) == [sisters[0].pk]
+    reversed_ = api(users["court"]).post(
+        url,
+        {"filed_on": ago(30).isoformat(), "decided_on": ago(2).isoformat(), "outcome": "reversed"},
+        format="json",
+    )
+    assert reversed_.status_code == 201, reversed_.json()
+    assert list(Adoption.objects.filter(decision__case=case).values_list("child_id", flat=True)) == [sisters[0].pk]
+    living = Child.objects.get(pk=sisters[0].pk)
+    assert (living.deregistration_reason, living.sealed_on) == ("adopted", ago(2))
+
+
+def test_a_refusal_not_appealed_keeps_the_sisters_it_refused(api, users, district, court):
+    """A refusal with no appeal pending is the record of what the court decided: a sister who dies
+    afterwards stays named in it."""
+    case, sisters = sisters_case(district)
+    assert refer(api(users["guardianship"]), case, court, on=ago(39)).status_code == 201
+    assert hear(api(users["court"]), case, on=ago(38)).status_code == 201
+    assert decide(api(users["court"]), case, outcome="refused", on=ago(37)).status_code == 201
+    assert dies(api, users, sisters[1], ago(1)).status_code == 201
+    assert sorted(Case.objects.get(pk=case.pk).children.values_list("pk", flat=True)) == sorted(s.pk for s in sisters)
