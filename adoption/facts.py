@@ -252,11 +252,15 @@ def _load(
         registrations.setdefault(applicant_id, []).append(rules.RegistrationFacts(register, registered_on, valid_until))
     siblings: dict[int, list[int]] = {}
     sibling_names: dict[int, list[str]] = {}
+    # a sealed child's brothers and sisters are its birth family: beside its case's adoptive family,
+    # their names would be the link the law keeps secret (RULES §9), so they are not read
+    sealed = {row[0] for row in children_rows if row[-1] is not None}
     for child_id, sibling_id, last_name, first_name, patronymic, sealed_on in sibling_rows:
         siblings.setdefault(child_id, []).append(sibling_id)
-        sibling_names.setdefault(child_id, []).append(
-            sealing.row_name(sibling_id, sealed_on, last_name, first_name, patronymic)
-        )
+        if child_id not in sealed:
+            sibling_names.setdefault(child_id, []).append(
+                sealing.row_name(sibling_id, sealed_on, last_name, first_name, patronymic)
+            )
     child_facts = tuple(
         rules.ChildFacts(
             id=child_id,

@@ -61,7 +61,7 @@ class ChildFacts:
     entries: tuple[Entry, ...]
     grounds: tuple[GroundFact, ...]
     siblings_on_register: tuple[int, ...] = ()  # siblings on a register, not in this case
-    sibling_names: tuple[str, ...] = ()  # their names, in the same order ('' while sealed)
+    sibling_names: tuple[str, ...] = ()  # their names, in the same order (none for a sealed child)
     citizenship: str = KZ
     consents: tuple[ConsentFact, ...] = ()  # parents' and guardians' consent records
     name: str = ""  # the current name ('' while sealed: the child is named by number)
@@ -1148,7 +1148,14 @@ def age_gap_short(facts: CaseFacts) -> list[tuple[ApplicantFacts, ChildFacts]]:
 def warnings_for(facts: CaseFacts, on: date) -> list[Finding]:
     found = []
     for child in facts.children:
-        if child.siblings_on_register:
+        if child.siblings_on_register and not child.name:  # sealed: its birth family is not named
+            found.append(
+                Finding(
+                    "SIBLINGS_SEPARATED",
+                    _("Child %(name)s has a sibling on a register who is not in this case.") % {"name": _who(child)},
+                )
+            )
+        elif child.siblings_on_register:
             found.append(
                 Finding(
                     "SIBLINGS_SEPARATED",

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from adoption import services as adoption_services
+from core.audit import reads_of_q
 from core.dates import right_arises
 from core.models import AuditEvent
 from core.tabular import FileFormatError, read_rows
@@ -290,3 +291,33 @@ def test_a_sister_who_died_before_her_adoption_is_not_named_in_the_case_that_ado
     search = client.get("/cases/", {"q": "Sestrova"}).content.decode()  # (the box holds the word typed)
     assert f'href="/cases/{case.pk}/"' not in search and f'href="/cases/{case.pk}/"' in answers["list"]
     assert [name for name, body in answers.items() if "Sestrova" in body or "Sekretova" in body] == []
+
+
+def test_a_sealed_childs_case_does_not_name_its_brothers_and_sisters_still_on_a_register(
+    api, client, users, district, court
+):
+    """A sister left on the register when the other was adopted abroad: the adopted child's case,
+    judged on its decision day, warned that the sisters were separated, naming the sister, beside
+    the adoptive family: her name is the sealed child's birth family (RULES §9). The warning stays,
+    naming no one; before the adoption it names her, as the district needs."""
+    case, adopted = adopt_abroad(district, court, last_name="Sekretova")
+    sister = make_child(district, last_name="Sestrova")
+    sister.siblings.add(adopted)
+    for role in ("guardianship", "regional", "ministry", "court", "auditor"):
+        login(client, users[role])
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+        answer = api(users[role]).get(f"/api/v1/cases/{case.pk}/eligibility/").json()
+        warning = next(w for w in answer["warnings"] if w["code"] == "SIBLINGS_SEPARATED")
+        assert warning["detail"] == f"Child #{adopted.pk} has a sibling on a register who is not in this case."
+        assert "has a sibling on a register who is not in this case." in page
+        assert [role for body in (page, str(answer)) if "Sestrova" in body or f"#{sister.pk}" in body] == []
+    assert not AuditEvent.objects.filter(reads_of_q(str(sister.pk)), action="read").exists()  # her record unread
+
+    waiting = make_child(district, last_name="Waiting")
+    waiting.siblings.add(sister)
+    open_case = adoption_services.open_case(
+        actor=None, children=[waiting], applicants=[make_applicant(district)], opened_on=ago(10)
+    )
+    answer = api(users["guardianship"]).get(f"/api/v1/cases/{open_case.pk}/eligibility/").json()
+    warning = next(w for w in answer["warnings"] if w["code"] == "SIBLINGS_SEPARATED")
+    assert "Sestrova" in warning["detail"]  # not adopted: the district is told whom the case leaves out
