@@ -81,8 +81,9 @@ def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def children_who_left(case: Case) -> QuerySet[Child]:
-    """The children who died before the case's decision and left it
-    (`services.close_cases_of_a_child_who_died`): the case links them no more, its trail names them."""
+    """The children who died before their adoption and left the case, which went on for their
+    siblings (`services.close_cases_of_a_child_who_died`): the case links them no more, its trail
+    names them."""
     ids = [event.before["child_id"] for event in history_of(case).filter(verb=Verb.CHILD_LEFT_CASE)]
     return Child.objects.filter(pk__in=ids).order_by("id")
 

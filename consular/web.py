@@ -162,7 +162,10 @@ class DepartureForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         choose_among(
-            self, "child", case.children.exclude(pk__in=Departure.objects.values("child_id")), sealing.shown_name
+            self,
+            "child",
+            case.children.exclude(pk__in=Departure.objects.filter(case=case).values("child_id")),
+            sealing.shown_name,
         )
 
 
