@@ -16,16 +16,15 @@ from core.dates import today
 from core.errors import ConflictError, Forbidden, RuleError
 from core.models import AuditEvent
 from tests.adoption.conftest import adopt_abroad, ago
+from tests.consular.test_follow_up_settled import registered_and_departed
 from tests.web.test_pages import login
 
 pytestmark = pytest.mark.django_db
 
 
 def _departed(case, child, post):
-    services.register_child(
-        actor=None, child=child, post=post, number="US-5", registered_on=ago(150), passport_stamped_on=ago(149)
-    )
-    return _depart(case, child, departed_ago=148)
+    registered_and_departed(case, child, post, "5")  # 17 days ago
+    return Departure.objects.get(child=child)
 
 
 def _depart(case, child, *, departed_ago):
@@ -73,10 +72,10 @@ def test_a_departure_recorded_by_mistake_is_withdrawn_and_the_childs_departure_i
     assert "departure: US (withdrawn: the sister&#x27;s papers)" in history
 
     # the right departure, recorded anew
-    assert _depart(case, child, departed_ago=20).departed_on == ago(20)
+    assert _depart(case, child, departed_ago=16).departed_on == ago(16)
     assert Departure.with_withdrawn.filter(child=child).count() == 2
     adopted = api(users["consular"]).get(f"/api/v1/adopted-children/{child.pk}/").json()
-    assert adopted["departure"]["departed_on"] == ago(20).isoformat()
+    assert adopted["departure"]["departed_on"] == ago(16).isoformat()
     deadlines.settle_follow_up()
     assert Decision.objects.get(case=case).follow_up_settled
 

@@ -17,6 +17,7 @@ from core.dates import today
 from core.errors import ConflictError, Forbidden, RuleError
 from core.models import AuditEvent, ConsularPost, Reminder
 from tests.adoption.conftest import adopt_abroad, ago
+from tests.consular.test_follow_up_settled import registered_and_departed
 from tests.factories import UserFactory
 from tests.web.test_pages import login
 
@@ -176,18 +177,8 @@ def test_a_registration_withdrawn_after_the_departure_is_due_again_in_the_posts_
     the queues no longer read, and no post's queue asked for the child's registration."""
     case, child = adopt_abroad(district, court, in_force_ago=200)
     adoption_services.issue_hague_certificate(actor=None, case=case, number="C-1", issued_on=ago(190))
-    registration = services.register_child(
-        actor=None, child=child, post=us_post, number="US-77", registered_on=ago(150), passport_stamped_on=ago(149)
-    )
-    services.record_departure(
-        actor=None,
-        case=case,
-        child=child,
-        exit_permission_number="EP-1",
-        exit_permission_on=ago(149),
-        departed_on=ago(148),
-        residence_country="US",
-    )
+    registered_and_departed(case, child, us_post, "77")
+    registration = ConsularRegistration.objects.get(child=child)
     deadlines.settle_follow_up()
     assert Decision.objects.get(case=case).follow_up_settled
     assert (REGISTRATION_DUE, child.pk) not in _queued(users["consular"])
