@@ -310,6 +310,11 @@ class DepartureFacts(TypedDict):
     residence_country: str
 
 
+def _first_report(child: Child) -> MonitoringReport | None:
+    """The first report on the child's life abroad that stands: by then the child had left."""
+    return MonitoringReport.objects.filter(child=child).order_by("received_on").first()
+
+
 def _departure_errors(
     case: Case,
     child: Child,
@@ -356,7 +361,7 @@ def _departure_errors(
         errors.append(
             FieldError("departed_on", "before_exit_permission", _("The child cannot leave before the exit permission."))
         )
-    first_report = MonitoringReport.objects.filter(child=child).order_by("received_on").first()
+    first_report = _first_report(child)
     if first_report is not None and departed_on > first_report.received_on:
         errors.append(
             FieldError(
@@ -484,7 +489,7 @@ def withdraw_departure(*, actor: User | None, case: Case, child: Child, reason: 
     departure = Departure.objects.select_for_update().filter(case=case, child=child).first()
     if departure is None:
         raise ConflictError("child", "not_departed", _("No departure of this child is recorded in this case."))
-    first_report = MonitoringReport.objects.filter(child=child).order_by("received_on").first()
+    first_report = _first_report(child)
     if first_report is not None:
         raise ConflictError(
             "child",
