@@ -4,14 +4,14 @@ gave in adoption; the child's timeline shows its cases and its adoption."""
 
 from __future__ import annotations
 
-from django.db.models import Case, F, Q, When
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.audit import shows_events
 from core.models import Role
 from registry import contributions, sealing
 
-from .models import Adoption, AppealOutcome, Applicant, CaseChild, Decision
+from .models import GRANTED_DAY, GRANTS, Adoption, Applicant, CaseChild, Decision
 
 
 def court_children(user, prefix: str = "") -> Q:
@@ -59,16 +59,6 @@ def applicants_seen(user, ids) -> dict[int, str]:
     applicants = applicants.filter(pk__in=ids)
     fields = ("id", "last_name", "first_name", "citizenship", "residence_country")
     return {a.pk: a.label for a in applicants.only(*fields)}
-
-
-_REVERSED = Q(appeal__outcome=AppealOutcome.REVERSED)
-_REFUSED = Q(outcome=Decision.Outcome.REFUSED)
-# Of the decisions: one that grants the child's adoption as the courts left it (RULES v2 §6: a
-# grant reversed on appeal frees the child; a refusal reversed on appeal is a grant of the appeal's
-# day), and that day; and a refusal under an appeal still pending (reversed, it grants the child).
-GRANTS = Q(outcome=Decision.Outcome.GRANTED) & ~_REVERSED | _REFUSED & _REVERSED
-GRANTED_DAY = Case(When(_REFUSED, then=F("appeal__decided_on")), default=F("decided_on"))
-REFUSAL_APPEALED = _REFUSED & Q(appeal__isnull=False, appeal__outcome="")
 
 
 def granted_on(child) -> list:

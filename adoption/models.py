@@ -561,6 +561,16 @@ class Appeal(models.Model):
         return not self.outcome
 
 
+_REVERSED = models.Q(appeal__outcome=AppealOutcome.REVERSED)
+_REFUSED = models.Q(outcome=DecisionOutcome.REFUSED)
+# Of the decisions: one that grants the child's adoption as the courts left it (RULES v2 §6: a
+# grant reversed on appeal frees the child; a refusal reversed on appeal is a grant of the appeal's
+# day), and that day; and a refusal under an appeal still pending (reversed, it grants the child).
+GRANTS = models.Q(outcome=DecisionOutcome.GRANTED) & ~_REVERSED | _REFUSED & _REVERSED
+GRANTED_DAY = models.Case(models.When(_REFUSED, then=models.F("appeal__decided_on")), default=models.F("decided_on"))
+REFUSAL_APPEALED = _REFUSED & models.Q(appeal__isnull=False, appeal__outcome="")
+
+
 class Adoption(models.Model):
     """One row per child of a granted decision. The unique child is the database's own
     guarantee that a child can never be adopted twice, however many clerks submit at once."""

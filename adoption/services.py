@@ -34,10 +34,10 @@ from registry.models import Child, ChildStatus, DeregistrationReason
 from registry.rules import name_key
 
 from . import deadlines, extensions, rules, workflow
-from .contributions import REFUSAL_APPEALED
 from .facts import eligibility, load_case_facts
 from .models import (
     BEFORE_DECISION,
+    REFUSAL_APPEALED,
     AdopterRegistration,
     Adoption,
     Appeal,

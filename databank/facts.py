@@ -12,9 +12,8 @@ from django.db import connection
 from django.db.models import Exists, Min, OuterRef
 from django.utils.translation import gettext as _
 
-from adoption.contributions import GRANTED_DAY, GRANTS, REFUSAL_APPEALED
 from adoption.facts import as_date
-from adoption.models import Decision
+from adoption.models import GRANTED_DAY, GRANTS, REFUSAL_APPEALED, Decision
 from core.dates import age_on, in_text
 from core.errors import FieldError
 from core.models import Region

@@ -19,7 +19,7 @@ def leave_cases(apps, schema_editor):
     AuditEvent = apps.get_model("core", "AuditEvent")
     dead = Child.objects.filter(status="deregistered", deregistration_reason="died").values("pk")
     events = []
-    under_appeal = Q(  # a refusal under appeal (adoption.contributions.REFUSAL_APPEALED)
+    under_appeal = Q(  # a refusal under appeal (adoption.models.REFUSAL_APPEALED)
         case__decision__outcome="refused", case__decision__appeal__isnull=False, case__decision__appeal__outcome=""
     )
     going_on = CaseChild.objects.filter(~Q(case__status="closed") | under_appeal)
