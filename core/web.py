@@ -133,7 +133,16 @@ def _rows(events):
         data["url"] = reverse(page, args=[event.object_id]) if page and event.object_id.isdigit() else ""
         data["file"] = "" if same or not event.subject_id else f"{record_label(event.subject_type)} {event.subject_id}"
         data["ids_first"], data["ids_more"] = data["object_ids"][:IDS_SHOWN], data["object_ids"][IDS_SHOWN:]
+        data["purpose_shown"] = _purpose(event, data["purpose"])
         yield event, data, changes(data)
+
+
+def _purpose(event, shown: str | None) -> str:
+    """The purpose as the page and its CSV show it: the system's own ("search") translated, a
+    typed one as typed, and "sealed" for a correction's reason redacted with a sealed file."""
+    if shown is None and event.purpose:
+        return _("sealed")
+    return _(shown) if shown else ""
 
 
 @login_required
@@ -189,7 +198,7 @@ def _csv(events) -> HttpResponse:
                 event.object_type,
                 " ".join(data["object_ids"]),
                 data["file"],
-                _(event.purpose) if event.purpose else "",
+                data["purpose_shown"],
                 "; ".join(f"{field}: {old} → {new}" for field, old, new in changed),
             ]
         )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import note_read, shows_events
 from core.errors import Forbidden, RuleError
-from core.models import Role, User
+from core.models import AuditEvent, Role, User
 
 from . import contributions, rules
 
@@ -120,9 +120,15 @@ def redact(data, sealed: bool):
 
 def redact_event(data: dict, event, sealed: set[tuple[str, str]]) -> dict:
     """An audit event's answer, its snapshots redacted when the event belongs to one of the
-    `sealed` files (see `sealed_subjects`)."""
-    hidden = (event.subject_type, event.subject_id) in sealed
-    return data | {"before": redact(data["before"], hidden), "after": redact(data["after"], hidden)}
+    `sealed` files (see `sealed_subjects`), and the purpose of a change to it: a correction's
+    reason, typed by staff who knew the child by its birth name. A read's purpose stays: why a
+    sealed identity was opened is what the audit of an unsealing reads."""
+    if (event.subject_type, event.subject_id) not in sealed:
+        return data
+    data = data | {"before": redact(data["before"], True), "after": redact(data["after"], True)}
+    if data.get("purpose") and event.action != AuditEvent.Action.READ:
+        data["purpose"] = None
+    return data
 
 
 @shows_events

@@ -222,6 +222,9 @@ class HistoryEventSerializer(serializers.Serializer):
     verb = serializers.CharField()
     object_type = serializers.CharField()
     object_id = serializers.CharField()
+    purpose = serializers.CharField(
+        allow_null=True, help_text="a correction's reason; null while the identity is sealed (open it with ?purpose=)"
+    )
     before = serializers.JSONField()
     after = serializers.JSONField()
 

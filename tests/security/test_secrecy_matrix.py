@@ -41,7 +41,7 @@ PURPOSE = "court request no. 2-117 about an inheritance"
 def sealed_world(district, court, us_post) -> dict:
     """A child adopted into the US, identity sealed, with a history that names it everywhere:
     an edited record, a ground whose document carries the birth registration number, a ground and
-    a placement withdrawn with reasons that name the child, a sister of the case who died before
+    a placement withdrawn and corrections made with reasons that name the child, a sister of the case who died before
     the decision, a consular registration and its schedule."""
 
     def history(child):  # before the adoption: edits that put every secret into audit snapshots
@@ -114,6 +114,12 @@ def sealed_world(district, court, us_post) -> dict:
         central = child.register_entries.get(level="central")
         registry_services.withdraw_placement(actor=None, child=child, reason="read Tainagul Sekretova for her sister")
         registry_services.place_on_register(actor=None, child=child, level="central", placed_on=central.on)
+        registry_services.correct_placement(  # a correction, whose reason (the event's purpose) names the child
+            actor=None,
+            child=child,
+            placed_on=central.on - datetime.timedelta(days=1),
+            reason="Tainagul Sekretova came to the central register a day earlier",
+        )
         registry_services.record_parental_consent(  # a consent whose document names the birth family's institution
             actor=None,
             child=child,
@@ -128,6 +134,13 @@ def sealed_world(district, court, us_post) -> dict:
         )
 
     case, child = adopt_abroad(district, court, last_name="Sekretova", country="US", before_the_decision=history)
+    decision = case.decision
+    adoption_services.correct_in_force(  # a correction of the case, whose reason names the child
+        actor=None,
+        case=case,
+        in_force_on=decision.in_force_on + datetime.timedelta(days=1),
+        reason="the court's letter on Tainagul Sekretova gives the next day",
+    )
     child.refresh_from_db()
     registration = consular_services.register_child(
         actor=None, child=child, post=us_post, number="US-REG-1", registered_on=today() - datetime.timedelta(days=20)
@@ -402,9 +415,14 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
                     ]
                 if found := leaked(response):
                     leaks.append(f"{role} {response.request['REQUEST_METHOD']} {target}: {found}")
-        probe = f"/children/{world['child']}/?purpose=short"
-        if found := leaked(in_rollback(lambda probe=probe: client.get(probe))):
-            leaks.append(f"{role} GET {probe}: {found}")
+        for probe in (
+            f"/children/{world['child']}/?purpose=short",
+            f"/audit/?object_id={world['child']}",  # the file's own events, past the log's first page
+            f"/audit/?object_id={world['case']}",
+            f"/audit/?object_id={world['child']}&format=csv",
+        ):
+            if found := leaked(in_rollback(lambda probe=probe: client.get(probe))):
+                leaks.append(f"{role} GET {probe}: {found}")
         # the search box echoes what the user typed; the sealed child must not be among the results
         if f'href="/children/{world["child"]}/"' in client.get("/children/?q=Sekretova").content.decode():
             leaks.append(f"{role} GET /children/?q=Sekretova: the sealed child matched")

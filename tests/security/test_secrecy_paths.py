@@ -2,6 +2,7 @@
 child, refused web actions, the deep health check, a figure that would shape a header, imports
 that read a sheet's real size and refuse too many rows, staff passwords, DEBUG off by default."""
 
+import datetime
 import subprocess
 import sys
 
@@ -321,3 +322,62 @@ def test_a_sealed_childs_case_does_not_name_its_brothers_and_sisters_still_on_a_
     answer = api(users["guardianship"]).get(f"/api/v1/cases/{open_case.pk}/eligibility/").json()
     warning = next(w for w in answer["warnings"] if w["code"] == "SIBLINGS_SEPARATED")
     assert "Sestrova" in warning["detail"]  # not adopted: the district is told whom the case leaves out
+
+
+def test_a_corrections_reason_is_sealed_with_the_child_and_opened_with_it(api, client, users, district, court):
+    """A correction's reason, the audit event's purpose, is typed while the child is known by its
+    birth name. Once the child is sealed, its file's history and the auditor's log (its API, page
+    and CSV) answer it null, shown "sealed", for a correction of the child's record and of its
+    case; the history opened with a purpose shows it. A read's purpose stays in the log: why a
+    sealed identity was opened is what the audit of the unsealing reads."""
+    from registry import services as registry_services
+
+    def correct(child):
+        central = child.register_entries.get(level="central")
+        registry_services.correct_placement(
+            actor=None,
+            child=child,
+            placed_on=central.on - datetime.timedelta(days=1),
+            reason=f"{child.first_name} {child.last_name} came a day earlier",
+        )
+
+    case, adopted = adopt_abroad(district, court, last_name="Zhaksylykova", before_the_decision=correct)
+    adoption_services.correct_in_force(
+        actor=None,
+        case=case,
+        in_force_on=case.decision.in_force_on + datetime.timedelta(days=1),
+        reason="The court's letter on Zhaksylykova gives the next day",
+    )
+    _, known = adopt_abroad(district, court, last_name="Aliyeva", referred_only=True)
+    correct(known)
+    typed = f"{known.first_name} Aliyeva came a day earlier"
+    purpose = "Inquiry no. 12 of the procurator"
+
+    def purposes(answer, verb):
+        return [event["purpose"] for event in answer if event["verb"] == verb and event["purpose"] != ""]
+
+    history = api(users["guardianship"]).get(f"/api/v1/children/{adopted.pk}/history/")
+    assert purposes(history.json(), "correct_placement") == [None] and "Zhaksylykova" not in history.content.decode()
+    opened = api(users["guardianship"]).get(f"/api/v1/children/{adopted.pk}/history/", {"purpose": purpose})
+    assert purposes(opened.json(), "correct_placement") == [f"{adopted.first_name} Zhaksylykova came a day earlier"]
+    assert purposes(
+        api(users["guardianship"]).get(f"/api/v1/children/{known.pk}/history/").json(), "correct_placement"
+    ) == [typed]
+
+    api(users["ministry"]).get(f"/api/v1/children/{adopted.pk}/", {"purpose": purpose})  # an unsealing
+    auditor = api(users["auditor"])
+
+    def logged(**query):
+        return auditor.get("/api/v1/audit-events/", query).json()["results"]
+
+    assert purposes(logged(subject_id=adopted.pk, verb="correct_placement"), "correct_placement") == [None]
+    assert purpose in [e["purpose"] for e in logged(object_id=adopted.pk, action="read")]
+    assert purposes(logged(subject_id=case.pk, verb="correct_in_force"), "correct_in_force") == [None]
+    assert purposes(logged(subject_id=known.pk, verb="correct_placement"), "correct_placement") == [typed]
+
+    login(client, users["auditor"])
+    for verb, shown in (("correct_placement", [typed]), ("correct_in_force", [])):  # the unsealed child's as typed
+        for query in ({"verb": verb}, {"verb": verb, "format": "csv"}):
+            body = client.get("/audit/", query).content.decode()
+            assert "Zhaksylykova" not in body and "sealed" in body and [t for t in [typed] if t in body] == shown
+    assert purpose in client.get("/audit/", {"object_id": adopted.pk, "action": "read"}).content.decode()
