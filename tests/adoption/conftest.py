@@ -217,11 +217,13 @@ def adopt_abroad(
     in_force=True,
     referred_only=False,
     before_the_decision=None,
+    new_identity=None,
 ):
     """A child adopted by a couple living in `country`, decision in force `in_force_ago` days ago
     (with in_force=False: decided, its entry into force not yet recorded; with referred_only: only
     referred to the court, `in_force_ago` + 50 days ago; `before_the_decision(child)`: more put on
-    the child's record once the case is referred, as nothing is added after the decision).
+    the child's record once the case is referred, as nothing is added after the decision;
+    `new_identity`: the one the court gives the child).
 
     Every earlier step is dated back from there, so the case was eligible at each stage."""
     base = in_force_ago + 45  # the decision is final a month after it is made (RULES v2 §6)
@@ -280,6 +282,7 @@ def adopt_abroad(
         outcome="granted",
         decided_on=ago(base + 3),
         in_force_on=ago(in_force_ago) if in_force else None,
+        new_identity=new_identity,
     )
     case.refresh_from_db()
     child.refresh_from_db()

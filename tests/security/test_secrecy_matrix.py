@@ -34,12 +34,16 @@ from tests.web.test_safeguard_page import fee_to_a_fixer
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_throttle")]
 
 # The pre-adoption identity of the sealed child: none of these may leave through any path.
-SECRETS = ("Sekretova", "Tainagul", "Zakrytovna", "BRN-SEALED-9041", "HEALTH-SEALED-NOTE")
+SECRETS = ("Sekretova", "Tainagul", "Zakrytovna", "BRN-SEALED-9041", "HEALTH-SEALED-NOTE", "Sekretovka")
+# the identity a court may give (RULES v2 §6): the child is known by it, its birth identity sealed
+NEW_IDENTITY = {"last_name": "Novikova", "first_name": "Aruzhan", "patronymic": "Erlanovna", "birth_place": "Astana"}
+RENAMED = pytest.mark.parametrize("renamed", [False, True], ids=["birth names sealed", "renamed by the court"])
 PURPOSE = "court request no. 2-117 about an inheritance"
 
 
-def sealed_world(district, court, us_post) -> dict:
-    """A child adopted into the US, identity sealed, with a history that names it everywhere:
+def sealed_world(district, court, us_post, *, renamed: bool = False) -> dict:
+    """A child adopted into the US, identity sealed (`renamed`: known by the new identity the court
+    gave it, else as "Adopted child #id"), with a history that names it everywhere:
     an edited record, a ground whose document carries the birth registration number, a ground and
     a placement withdrawn and corrections made with reasons that name the child, a sister of the case who died before
     the decision, a consular registration and its schedule."""
@@ -50,6 +54,7 @@ def sealed_world(district, court, us_post) -> dict:
         Child.objects.filter(pk=child.pk).update(
             first_name="Tainagul",
             patronymic="Zakrytovna",
+            birth_place="Sekretovka village",
             birth_registration_number="BRN-SEALED-9041",
             health_notes="HEALTH-SEALED-NOTE",
         )
@@ -133,7 +138,14 @@ def sealed_world(district, court, us_post) -> dict:
             },
         )
 
-    case, child = adopt_abroad(district, court, last_name="Sekretova", country="US", before_the_decision=history)
+    case, child = adopt_abroad(
+        district,
+        court,
+        last_name="Sekretova",
+        country="US",
+        before_the_decision=history,
+        new_identity=NEW_IDENTITY if renamed else None,
+    )
     decision = case.decision
     adoption_services.correct_in_force(  # a correction of the case, whose reason names the child
         actor=None,
@@ -242,8 +254,9 @@ def in_rollback(fn):
             transaction.set_rollback(True)
 
 
-def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, court, us_post):
-    world = sealed_world(district, court, us_post)
+@RENAMED
+def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, court, us_post, renamed):
+    world = sealed_world(district, court, us_post, renamed=renamed)
     operations = api_operations()
     assert operations - PUBLIC == set(MAY), "every operation needs its row in the authorization matrix's MAY"
     leaks, checked, browsable = [], 0, 0
@@ -295,7 +308,9 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
         assert api(users[role]).get("/api/v1/children/", {"q": "Sekretova"}).json()["results"] == []
     # The search for leaks can find something: an unseal with a purpose by a role allowed to.
     opened = api(users["ministry"]).get(f"/api/v1/children/{world['child']}/", {"purpose": PURPOSE})
-    assert opened.status_code == 200 and opened.json()["last_name"] == "Sekretova" and leaked(opened)
+    assert opened.status_code == 200 and opened.json()["birth_identity"]["last_name"] == "Sekretova" and leaked(opened)
+    shown = api(users["consular"]).get(f"/api/v1/adopted-children/{world['child']}/").json()
+    assert shown["last_name"] == ("Novikova" if renamed else None)  # the identity it is known by
     history = api(users["guardianship"]).get(f"/api/v1/children/{world['child']}/history/", {"purpose": PURPOSE})
     assert "BRN-SEALED-9041" in history.content.decode()
     assert (
@@ -387,8 +402,9 @@ def page_url(route: str, world: dict) -> str:
     return path.replace("<int:pk>", str(world.get(kind, 0))) if kind else path
 
 
-def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, court, us_post):
-    world = sealed_world(district, court, us_post)
+@RENAMED
+def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, court, us_post, renamed):
+    world = sealed_world(district, court, us_post, renamed=renamed)
     assert staff_pages() == set(PAGES), "every page needs its row in PAGES"
     leaks, printed = [], set()
     # answers a browser or a proxy may keep, and forms whose typed names the browser offers the
@@ -567,7 +583,8 @@ def test_a_list_is_one_read_event_naming_every_record_in_the_answer(api, users, 
     assert AuditEvent.objects.filter(action="read").count() == before
 
 
-def test_no_admin_page_shows_a_sealed_identity_even_to_a_superuser(client, district, court, us_post):
+@RENAMED
+def test_no_admin_page_shows_a_sealed_identity_even_to_a_superuser(client, district, court, us_post, renamed):
     """Every page of every model the admin offers (its list, its form, each row's page and its
     history), read by a superuser: none shows a sealed identity. The audit log, whose snapshots
     hold it, is read only on the auditor's page and through the API, both redacted."""
@@ -577,7 +594,7 @@ def test_no_admin_page_shows_a_sealed_identity_even_to_a_superuser(client, distr
     from core.models import Role
     from tests.factories import UserFactory
 
-    sealed_world(district, court, us_post)
+    sealed_world(district, court, us_post, renamed=renamed)
     sweep_consular_deadlines()  # reminders about the sealed child registered late
     client.force_login(UserFactory.create(role=Role.MINISTRY, is_staff=True, is_superuser=True))
     leaks, read = [], set()
