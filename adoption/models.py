@@ -203,6 +203,15 @@ class Case(models.Model):
     def is_foreign_adoption(self) -> bool:
         return bool(self.receiving_country)
 
+    # opened for this request with a stated purpose (`selectors.open_file`): nothing of it is hidden
+    opened = False
+
+    @property
+    def file_sealed(self) -> bool:
+        """Whether this reader is shown the file with what it hides while a child of it is sealed
+        hidden (`holds_a_sealed_child`), as it is unless opened with a purpose."""
+        return self.holds_a_sealed_child and not self.opened
+
     @property
     def holds_a_sealed_child(self) -> bool:
         """Whether a child of the case has its identity sealed (RULES §9): what the staff typed in

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from core.audit import Verb, history_of
+from core.audit import Verb, history_of, note_read
 from core.models import Role, User
 from core.numbers import whole_number
 from core.scoping import NOTHING, role_of, scope_of, territory_q
+from registry import sealing
 from registry.models import Child
 from registry.selectors import name_q
 
@@ -78,6 +79,31 @@ def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
         "referrals",
         "hearings",
     )
+
+
+def may_open_file(user: User, case: Case) -> bool:
+    """Whether `user` may open what a case file hides while it holds a sealed child: it may open
+    the identity of every sealed child of it (`registry.sealing.may_unseal`)."""
+    return all(sealing.may_unseal(user, child) for child in _sealed_children(case))
+
+
+def open_file(user: User, case: Case, purpose: str | None) -> bool:
+    """Open what a case file hides while it holds a sealed child (the reasons of its withdrawals,
+    its searches' notes, the names of the children in it) for this request, if `purpose` is given
+    (None: not asked), as a child's identity is opened (`registry.sealing.unseal`: 403 for a role
+    that may not open each sealed child of it, 400 for a purpose under 10 characters). The read of
+    each sealed child and of the file is recorded with the purpose. Returns whether it is opened."""
+    if purpose is None or not case.holds_a_sealed_child:
+        return False
+    for child in _sealed_children(case):
+        sealing.unseal(user, child, purpose)
+    note_read(case, purpose=purpose.strip())
+    case.opened = True
+    return True
+
+
+def _sealed_children(case: Case) -> QuerySet[Child]:
+    return Child.objects.filter(cases=case, sealed_on__isnull=False).order_by("id")
 
 
 def children_who_left(case: Case) -> QuerySet[Child]:

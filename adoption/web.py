@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from core import search
 from core.audit import changes_to, note_read
 from core.dates import in_text, latest_birth_of_age, today
+from core.errors import RuleError
 from core.forms import (
     CountryField,
     DateField,
@@ -894,6 +895,7 @@ def _case_page(request, case, status=200, bound=None):
             "prints": extensions.printable(request.user, case=case),
             "expected_in_force_on": services.expected_in_force(decision) if decision else None,
             "in_force_fixed": in_force_fixed.errors[0].message if in_force_fixed else "",
+            "may_open_file": case.file_sealed and selectors.may_open_file(request.user, case),
         },
         status=status,
     )
@@ -903,6 +905,10 @@ def _case_page(request, case, status=200, bound=None):
 def case(request, pk):
     require_role(request.user, *READERS)
     case = get_object_or_404(selectors.case_file(selectors.cases_for(request.user)), pk=pk)
+    try:
+        selectors.open_file(request.user, case, request.GET.get("purpose"))
+    except RuleError as exc:
+        messages.error(request, exc.errors[0].message)
     return _case_page(request, case)
 
 

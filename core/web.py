@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import search as finding
@@ -141,8 +142,8 @@ def _purpose(event, shown: str | None) -> str:
     """The purpose as the page and its CSV show it: the system's own ("search") translated, a
     typed one as typed, and "sealed" for a correction's reason redacted with a sealed file."""
     if shown is None and event.purpose:
-        return _("sealed")
-    return _(shown) if shown else ""
+        return gettext("sealed")
+    return gettext(shown) if shown else ""
 
 
 @login_required

@@ -29,9 +29,10 @@ KNOWN_BY = frozenset(IDENTITY_FIELDS) & frozenset(SEALED_FIELDS)
 # Keys redacted from the snapshots and documents of a sealed child's file: the identity (the birth
 # date included: a court may have changed it), its search key, the numbers and issuers of ground
 # and consent documents (a birth registration number, a maternity home), and what staff typed
-# before the adoption (a withdrawal's reason, a search's notes, a family's refusal), which names
-# the child by its birth name (a register entry's `reason`, a code, goes with them). A case
-# holding a sealed child has its snapshots redacted the same way (adoption.contributions).
+# before the adoption (a withdrawal's reason, a search's notes, a family's refusal, the court's
+# reasons for reducing the age gap), which names the child by its birth name (a register entry's
+# `reason`, a code, goes with them). A case holding a sealed child has its snapshots redacted the
+# same way (adoption.contributions).
 SEALED_KEYS = frozenset(
     {
         *SEALED_FIELDS,
@@ -45,6 +46,7 @@ SEALED_KEYS = frozenset(
         "withdrawn_reason",
         "notes",
         "reason",
+        "age_gap_reason",
     }
 )
 MIN_PURPOSE = 10

@@ -284,7 +284,14 @@ class DecisionSerializer(ModelSerializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     final_form_on = DateField(required=False, allow_null=True, default=None)
     age_gap_reduced = serializers.BooleanField(required=False, default=False)
-    age_gap_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    age_gap_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default="",
+        max_length=2000,
+        help_text="null while a child of the case is sealed (open the case file with ?purpose=)",
+    )
     new_identity = NewIdentitySerializer(required=False, allow_null=True, default=None)
     expected_in_force_on = serializers.SerializerMethodField(
         help_text=(
@@ -320,6 +327,14 @@ class DecisionSerializer(ModelSerializer):
             "court",
         ]
         read_only_fields = ["court", "expected_in_force_on", "granted_on"]
+
+    def to_representation(self, decision):
+        data = super().to_representation(decision)
+        # the court's reasons, written while the child was known by its birth name, are sealed
+        # with the child as what else was typed in its file (CaseSerializer)
+        if decision.case.file_sealed:
+            data["age_gap_reason"] = None
+        return data
 
     @extend_schema_field(DateField(allow_null=True))
     def get_expected_in_force_on(self, decision):
@@ -427,8 +442,9 @@ class CaseSerializer(ModelSerializer):
         note_read(case)  # adoption is secret: every read of a case file is audited
         data = super().to_representation(case)
         # what was typed before the adoption may name the child: its sealed keys (the reasons of
-        # withdrawals, a search's notes) answer null once a child of the case is sealed
-        sealed = case.holds_a_sealed_child
+        # withdrawals, a search's notes) answer null once a child of the case is sealed, unless
+        # the file is opened with a purpose (`selectors.open_file`)
+        sealed = case.file_sealed
         for name in ("documents", "contacts", "hearings", "domestic_searches"):
             data[name] = sealing.redact(data[name], sealed)
         return data

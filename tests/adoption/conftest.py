@@ -218,12 +218,13 @@ def adopt_abroad(
     referred_only=False,
     before_the_decision=None,
     new_identity=None,
+    age_gap_reason="",
 ):
     """A child adopted by a couple living in `country`, decision in force `in_force_ago` days ago
     (with in_force=False: decided, its entry into force not yet recorded; with referred_only: only
     referred to the court, `in_force_ago` + 50 days ago; `before_the_decision(child)`: more put on
     the child's record once the case is referred, as nothing is added after the decision;
-    `new_identity`: the one the court gives the child).
+    `new_identity`: the one the court gives the child; `age_gap_reason`: why it reduced the age gap).
 
     Every earlier step is dated back from there, so the case was eligible at each stage."""
     base = in_force_ago + 45  # the decision is final a month after it is made (RULES v2 §6)
@@ -283,6 +284,8 @@ def adopt_abroad(
         decided_on=ago(base + 3),
         in_force_on=ago(in_force_ago) if in_force else None,
         new_identity=new_identity,
+        age_gap_reduced=bool(age_gap_reason),
+        age_gap_reason=age_gap_reason,
     )
     case.refresh_from_db()
     child.refresh_from_db()

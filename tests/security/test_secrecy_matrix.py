@@ -145,6 +145,7 @@ def sealed_world(district, court, us_post, *, renamed: bool = False) -> dict:
         country="US",
         before_the_decision=history,
         new_identity=NEW_IDENTITY if renamed else None,
+        age_gap_reason="Tainagul Sekretova has lived with the applicants since birth",
     )
     decision = case.decision
     adoption_services.correct_in_force(  # a correction of the case, whose reason names the child
@@ -291,6 +292,7 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
             "/api/v1/children/?q=Tainagul",
             "/api/v1/children/?q=BRN-SEALED-9041",
             f"/api/v1/cases/?child={world['child']}",
+            f"/api/v1/cases/{world['case']}/?purpose=short",
             f"/api/v1/monitoring-reports/?child={world['child']}",
             "/api/v1/audit-events/",
             f"/api/v1/audit-events/?object_id={world['child']}",
@@ -311,6 +313,8 @@ def test_no_operation_shows_a_sealed_identity_to_any_role(api, users, district, 
     assert opened.status_code == 200 and opened.json()["birth_identity"]["last_name"] == "Sekretova" and leaked(opened)
     shown = api(users["consular"]).get(f"/api/v1/adopted-children/{world['child']}/").json()
     assert shown["last_name"] == ("Novikova" if renamed else None)  # the identity it is known by
+    opened_file = api(users["guardianship"]).get(f"/api/v1/cases/{world['case']}/", {"purpose": PURPOSE})
+    assert "Tainagul Sekretova" in opened_file.content.decode()
     history = api(users["guardianship"]).get(f"/api/v1/children/{world['child']}/history/", {"purpose": PURPOSE})
     assert "BRN-SEALED-9041" in history.content.decode()
     assert (
@@ -433,6 +437,7 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
                     leaks.append(f"{role} {response.request['REQUEST_METHOD']} {target}: {found}")
         for probe in (
             f"/children/{world['child']}/?purpose=short",
+            f"/cases/{world['case']}/?purpose=short",
             f"/audit/?object_id={world['child']}",  # the file's own events, past the log's first page
             f"/audit/?object_id={world['case']}",
             f"/audit/?object_id={world['child']}&format=csv",
@@ -454,6 +459,7 @@ def test_no_page_shows_a_sealed_identity_to_any_role(client, users, district, co
     assert printed == {route for route in PAGES if "/print/" in route} - {"cases/<int:pk>/print/conclusion/"}
     client.force_login(users["guardianship"])
     assert "Sekretova" in client.get(f"/children/{world['child']}/", {"purpose": PURPOSE}).content.decode()
+    assert "Tainagul Sekretova" in client.get(f"/cases/{world['case']}/", {"purpose": PURPOSE}).content.decode()
 
 
 # --- read audit -------------------------------------------------------------------------

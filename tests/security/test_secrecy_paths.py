@@ -381,3 +381,68 @@ def test_a_corrections_reason_is_sealed_with_the_child_and_opened_with_it(api, c
             body = client.get("/audit/", query).content.decode()
             assert "Zhaksylykova" not in body and "sealed" in body and [t for t in [typed] if t in body] == shown
     assert purpose in client.get("/audit/", {"object_id": adopted.pk, "action": "read"}).content.decode()
+
+
+def test_a_case_file_holding_a_sealed_child_is_opened_with_a_purpose(api, client, users, district, court):
+    """What a case file hides while its child is sealed (a withdrawal's reason typed before the
+    adoption) is opened as the child's identity is: with a purpose of at least 10 characters, by a
+    role that may open the child's (the child's district, the court of the adoption, the ministry,
+    the auditor), the read recorded with the purpose for the file and the child. A regional office
+    may not (403), and a short purpose is refused (400); neither opens anything."""
+
+    def withdrawn_application(child):
+        case = child.cases.get()
+        document = adoption_services.add_document(
+            actor=None, case=case, kind="application", issued_on=child.identified_on, issuer="the applicants"
+        )
+        adoption_services.withdraw_document(
+            actor=None, case=case, document=document, reason=f"the application for {child.first_name} Zhaksylykova"
+        )
+
+    case, adopted = adopt_abroad(
+        district,
+        court,
+        last_name="Zhaksylykova",
+        before_the_decision=withdrawn_application,
+        age_gap_reason="Zhaksylykova has lived with her aunt since birth",
+    )
+    typed = f"the application for {adopted.first_name} Zhaksylykova"
+    purpose = "Inquiry no. 12 of the procurator"
+
+    def reasons(answer):
+        file = answer.json()
+        withdrawn = [d["withdrawn_reason"] for d in file["documents"] if d["withdrawn_at"]]
+        return [*withdrawn, file["decision"]["age_gap_reason"]]
+
+    for role in ("guardianship", "court", "ministry", "auditor"):
+        reader = api(users[role])
+        assert reasons(reader.get(f"/api/v1/cases/{case.pk}/")) == [None, None]
+        opened = reader.get(f"/api/v1/cases/{case.pk}/", {"purpose": purpose})
+        assert reasons(opened) == [typed, "Zhaksylykova has lived with her aunt since birth"], role
+        for record in (case, adopted):
+            assert AuditEvent.objects.filter(
+                action="read", actor=users[role], object_id=str(record.pk), purpose=purpose
+            ).exists(), (role, record)
+    short = api(users["guardianship"]).get(f"/api/v1/cases/{case.pk}/", {"purpose": "curious"})
+    assert short.status_code == 400 and short.json()["errors"][0]["code"] == "purpose_required"
+    refused = api(users["regional"]).get(f"/api/v1/cases/{case.pk}/", {"purpose": purpose})
+    assert refused.status_code == 403 and "Zhaksylykova" not in refused.content.decode()
+
+    login(client, users["auditor"])
+    closed = client.get(f"/cases/{case.pk}/").content.decode()
+    assert (
+        "Open the sealed file" in closed and "Zhaksylykova" not in closed and "The court reduced the age gap" in closed
+    )
+    opened = client.get(f"/cases/{case.pk}/", {"purpose": purpose}).content.decode()
+    assert typed in opened and "The file is opened for this read" in opened and "Open the sealed file" not in opened
+    assert "Zhaksylykova has lived with her aunt since birth" in opened
+    from adoption.api.serializers import DecisionSerializer  # the decision's own answers (POST, PATCH)
+    from adoption.models import Decision
+
+    answered = DecisionSerializer(Decision.objects.get(case=case)).data
+    assert answered["outcome"] == "granted" and answered["age_gap_reason"] is None
+    login(client, users["regional"])
+    page = client.get(f"/cases/{case.pk}/", {"purpose": purpose})
+    body = page.content.decode()
+    assert page.status_code == 200 and "Open the sealed file" not in body and "Zhaksylykova" not in body
+    assert "your role may not open it" in body
