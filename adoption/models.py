@@ -212,6 +212,19 @@ class Case(models.Model):
         hidden (`holds_a_sealed_child`), as it is unless opened with a purpose."""
         return self.holds_a_sealed_child and not self.opened
 
+    def names(self, child) -> bool:
+        """Whether the file shows `child` by its record (its id, name and birth date) to a reader who
+        has not opened it. The secret is the link between a sealed child's birth family and its
+        adoptive family (RULES §9), and a case holding a sealed child would make it: the case that
+        adopted the child does not name another child of it who was not adopted (a sister who
+        died: her name is the birth family's), and another case of the child (closed when it was
+        adopted) does not show its id (which leads to its adoptive family) beside the children it
+        was for."""
+        if self.opened or not self.holds_a_sealed_child:
+            return True
+        adopted_here = self.status == CaseStatus.IN_FORCE  # (a case in force adopted every child it holds)
+        return adopted_here if child.sealed_on is not None else not adopted_here
+
     @property
     def holds_a_sealed_child(self) -> bool:
         """Whether a child of the case has its identity sealed (RULES §9): what the staff typed in

@@ -64,20 +64,28 @@ def cases_for(user: User) -> QuerySet[Case]:
     return qs.filter(case_scope_q(user))
 
 
+def with_sealed(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Whether each case holds a sealed child (`Case.holds_a_sealed_child`), in the same query."""
+    sealed = CaseChild.objects.filter(case=OuterRef("pk"), child__sealed_on__isnull=False)
+    return qs.annotate(sealed_children=Exists(sealed))
+
+
 def case_file(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Everything the case file shows, in a fixed number of queries."""
-    sealed = CaseChild.objects.filter(case=OuterRef("pk"), child__sealed_on__isnull=False)
-    qs = qs.annotate(sealed_children=Exists(sealed))  # Case.holds_a_sealed_child
-    return qs.select_related("district", "decision", "decision__appeal", "hague").prefetch_related(
-        "child_links",
-        "applicant_links",
-        "applicants__registrations",
-        Prefetch("documents", queryset=CaseDocument.objects.select_related("applicant")),
-        Prefetch("contacts", queryset=Contact.objects.select_related("applicant", "child")),
-        Prefetch("consents", queryset=Consent.objects.select_related("child")),
-        "domestic_searches",
-        "referrals",
-        "hearings",
+    return (
+        with_sealed(qs)
+        .select_related("district", "decision", "decision__appeal", "hague")
+        .prefetch_related(
+            Prefetch("child_links", queryset=CaseChild.objects.select_related("child")),
+            "applicant_links",
+            "applicants__registrations",
+            Prefetch("documents", queryset=CaseDocument.objects.select_related("applicant")),
+            Prefetch("contacts", queryset=Contact.objects.select_related("applicant", "child")),
+            Prefetch("consents", queryset=Consent.objects.select_related("child")),
+            "domestic_searches",
+            "referrals",
+            "hearings",
+        )
     )
 
 

@@ -645,7 +645,7 @@ def _args(form) -> dict:
 def cases(request):
     require_role(request.user, *READERS)
     qs = (
-        selectors.cases_for(request.user)
+        selectors.with_sealed(selectors.cases_for(request.user))
         .select_related("district")
         .prefetch_related(
             Prefetch("child_links", queryset=CaseChild.objects.select_related("child").order_by("child_id")),

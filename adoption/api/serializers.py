@@ -117,8 +117,14 @@ class CaseCreateSerializer(serializers.Serializer):
 SEALED_TEXT = "null in the file of a case with a sealed child: typed before the adoption, it may name the child"
 
 
+UNNAMED_TEXT = (
+    "null where a file holding a sealed child does not name the child: one adopted in another case, or "
+    "another child of the case that adopted it (open the file with ?purpose=)"
+)
+
+
 class CaseChildSerializer(serializers.Serializer):
-    child = serializers.IntegerField(source="child_id")
+    child = serializers.IntegerField(source="child_id", allow_null=True, help_text=UNNAMED_TEXT)
     is_relative = serializers.BooleanField()
 
 
@@ -193,6 +199,30 @@ class ConsentSerializer(ModelSerializer):
         model = Consent
         fields = ["id", "child", "given_on", "withdrawn_on", "created_at"]
         read_only_fields = ["id", "created_at"]
+
+
+class ContactInFileSerializer(ModelSerializer):
+    """A contact as the case file answers it (`CaseSerializer`)."""
+
+    applicant = serializers.IntegerField(source="applicant_id")
+    child = serializers.IntegerField(source="child_id", allow_null=True, help_text=UNNAMED_TEXT)
+
+    class Meta:
+        model = Contact
+        fields = ContactSerializer.Meta.fields
+        read_only_fields = fields
+        extra_kwargs = ContactSerializer.Meta.extra_kwargs
+
+
+class ConsentInFileSerializer(ModelSerializer):
+    """A consent as the case file answers it (`CaseSerializer`)."""
+
+    child = serializers.IntegerField(source="child_id", allow_null=True, help_text=UNNAMED_TEXT)
+
+    class Meta:
+        model = Consent
+        fields = ConsentSerializer.Meta.fields
+        read_only_fields = fields
 
 
 class OnSerializer(serializers.Serializer):
@@ -399,8 +429,8 @@ class CaseSerializer(ModelSerializer):
     children = CaseChildSerializer(source="child_links", many=True)
     applicants = serializers.SerializerMethodField()
     documents = DocumentSerializer(many=True)
-    contacts = ContactSerializer(many=True)
-    consents = ConsentSerializer(many=True)
+    contacts = ContactInFileSerializer(many=True)
+    consents = ConsentInFileSerializer(many=True)
     domestic_searches = DomesticSearchSerializer(many=True)
     referral = serializers.SerializerMethodField()
     hearings = HearingSerializer(many=True)
@@ -447,6 +477,13 @@ class CaseSerializer(ModelSerializer):
         sealed = case.file_sealed
         for name in ("documents", "contacts", "hearings", "domestic_searches"):
             data[name] = sealing.redact(data[name], sealed)
+        if sealed:  # the children the file does not name (Case.names): no id
+            records = [*case.child_links.all(), *case.contacts.all(), *case.consents.all()]
+            unnamed = {record.child_id for record in records if not case.names(record.child)}
+            for name in ("children", "contacts", "consents"):
+                for item in data[name]:
+                    if item["child"] in unnamed:
+                        item["child"] = None
         return data
 
     def get_applicants(self, case) -> list[int]:

@@ -10,13 +10,17 @@ register = template.Library()
 
 @register.filter
 def named_in(child, case) -> str:
-    """As every page names a child (`child_name`), but, in a case that holds a sealed child, a
-    child of it who was not adopted (one who died before its adoption, or a contact's or consent's
-    of such a child) by its number only: beside the adoptive family, a sibling's name would name the
-    sealed child's birth family, the link the law keeps secret. A file opened with a purpose names
-    every child by the identity it was known by before the adoption."""
+    """As every page names a child (`child_name`), unless the file does not name it (`Case.names`:
+    a child adopted in another case, or another child of the case that adopted a sealed one). A
+    file opened with a purpose names every child by the identity it had before the adoption."""
     if case.opened:
         return sealing.shown_name(child, unsealed=True)
-    if case.holds_a_sealed_child and not sealing.is_sealed(child):
-        return _("Child #%(id)s") % {"id": child.pk}
+    if not case.names(child):
+        return _("a child adopted in another case") if sealing.is_sealed(child) else _("another child")
     return sealing.shown_name(child)
+
+
+@register.filter
+def known_in(child, case) -> bool:
+    """Whether the file links `child`'s record and shows its birth date (`Case.names`)."""
+    return case.names(child)

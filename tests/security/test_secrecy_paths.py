@@ -262,7 +262,8 @@ def test_a_sister_who_died_before_her_adoption_is_not_named_in_the_case_that_ado
     """Two sisters granted to a US family; one dies before the grant enters into force and leaves the
     case, which enters into force for the other. The case file names the adoptive family: beside it,
     the dead sister's name would be the sealed sister's birth name (RULES §9: the secret is that
-    link). The file names her by number, and her name finds no case."""
+    link). The file names her as "another child", without her number (which leads to her record),
+    and her name finds no case."""
     sisters = [make_child(district, last_name=name) for name in ("Sekretova", "Sestrova")]
     couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Smith-Jones")]
     case = adoption_services.open_case(actor=None, children=sisters, applicants=couple, opened_on=ago(100))
@@ -286,8 +287,11 @@ def test_a_sister_who_died_before_her_adoption_is_not_named_in_the_case_that_ado
     assert f'"id":{case.pk},' in answers["api list"].replace(" ", "")
     login(client, users[role])
     answers["page"] = client.get(f"/cases/{case.pk}/").content.decode()
-    assert f"Child #{sisters[1].pk}" in answers["page"]
+    assert "Another child" in answers["page"] and f'href="/children/{sisters[1].pk}/"' not in answers["page"]
     assert "before its adoption, and left the case" in answers["page"]
+    file = api(users[role]).get(f"/api/v1/cases/{case.pk}/").json()
+    assert {c["child"] for c in file["contacts"]} == {sisters[0].pk, None}  # her contacts, without her id
+    assert [c["child"] for c in file["children"]] == [sisters[0].pk]
     answers["list"] = client.get("/cases/").content.decode()
     search = client.get("/cases/", {"q": "Sestrova"}).content.decode()  # (the box holds the word typed)
     assert f'href="/cases/{case.pk}/"' not in search and f'href="/cases/{case.pk}/"' in answers["list"]
@@ -446,3 +450,39 @@ def test_a_case_file_holding_a_sealed_child_is_opened_with_a_purpose(api, client
     body = page.content.decode()
     assert page.status_code == 200 and "Open the sealed file" not in body and "Zhaksylykova" not in body
     assert "your role may not open it" in body
+
+
+@pytest.mark.parametrize("role", ["guardianship", "regional", "ministry", "auditor"])
+def test_another_case_of_a_sealed_child_does_not_show_it_beside_its_sister(api, client, users, district, court, role):
+    """Two sisters in a case of one family; the elder is adopted abroad by another in a case of her
+    own, which closes the first. The first case holds the sealed child beside her sister: its id
+    there (which leads to the adoptive family) would tell the sister's name, the birth family's,
+    to whoever reads the case or finds it by the sister's name. It shows "a child adopted in
+    another case", with no id or link, and the sister as before."""
+    sister = make_child(district, last_name="Sestrova")
+    first = {}
+
+    def with_her_sister_in_another_case(child):
+        family = [make_applicant(district, last_name="Other")]
+        first["case"] = adoption_services.open_case(
+            actor=None, children=[child, sister], applicants=family, opened_on=ago(60)
+        )
+
+    _, adopted = adopt_abroad(
+        district, court, last_name="Sekretova", before_the_decision=with_her_sister_in_another_case
+    )
+    case = first["case"]
+    case.refresh_from_db()
+    assert case.status == "closed" and case.closed_reason == "child_adopted_in_other_case"
+
+    file = api(users[role]).get(f"/api/v1/cases/{case.pk}/").json()
+    assert sorted(c["child"] or 0 for c in file["children"]) == [0, sister.pk]
+    login(client, users[role])
+    for body in (
+        client.get(f"/cases/{case.pk}/").content.decode(),
+        client.get("/cases/", {"q": "Sestrova"}).content.decode(),
+    ):
+        assert "child adopted in another case" in body and "Sestrova" in body
+        assert f"Adopted child #{adopted.pk}" not in body and f'href="/children/{adopted.pk}/"' not in body
+    own = client.get(f"/children/{sister.pk}/").content.decode()  # her record lists the case, not who was in it
+    assert f'href="/cases/{case.pk}/"' in own and "Adopted child" not in own and f"/children/{adopted.pk}/" not in own
