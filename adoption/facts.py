@@ -22,13 +22,14 @@ from typing import overload
 
 import psycopg
 from django.db import connection
+from django.utils.translation import gettext_lazy
 
 from core.models import Policy
 from registry import sealing
 from registry.rules import ConsentFact, Entry, GroundFact
 
 from . import extensions, rules
-from .models import Applicant, Case
+from .models import Applicant, Case, CaseStatus
 
 # Each query takes the case id once or twice; rows come in the order the rules expect.
 CHILDREN = """
@@ -75,6 +76,7 @@ CITATIONS = "SELECT code, basis FROM core_citation ORDER BY code"
 CONTACTS = 'SELECT applicant_id, child_id, "on" FROM adoption_contact WHERE case_id = %s AND withdrawn_at IS NULL ORDER BY "on", id'
 CONSENTS = "SELECT child_id, given_on, withdrawn_on FROM adoption_consent WHERE case_id = %s ORDER BY given_on, id"
 SEARCHES = "SELECT completed_on FROM adoption_domesticsearch WHERE case_id = %s ORDER BY completed_on, id"
+ADOPTED_ELSEWHERE = gettext_lazy("(adopted in another case)")  # how the checks name such a child
 OTHER_CASES = """
 SELECT c.id, theirs.child_id, c.category, c.opened_on,
        (SELECT min(r."on") FROM adoption_referral r WHERE r.case_id = c.id), d.decided_on, d.outcome, c.closed_on,
@@ -255,6 +257,10 @@ def _load(
     # a sealed child's brothers and sisters are its birth family: beside its case's adoptive family,
     # their names would be the link the law keeps secret (RULES §9), so they are not read
     sealed = {row[0] for row in children_rows if row[-1] is not None}
+    # a sealed child of a case not in force was adopted in another case, whose number leads to its
+    # adoptive family: beside the children this case was for (its birth family), it is named by
+    # neither (Case.names)
+    adopted_elsewhere = frozenset(sealed) if case.status != CaseStatus.IN_FORCE else frozenset()
     for child_id, sibling_id, last_name, first_name, patronymic, sealed_on in sibling_rows:
         siblings.setdefault(child_id, []).append(sibling_id)
         if child_id not in sealed:
@@ -274,7 +280,9 @@ def _load(
             sibling_names=tuple(sibling_names.get(child_id, ())),
             citizenship=citizenship,
             consents=tuple(consents.get(child_id, ())),
-            name=sealing.row_name(child_id, sealed_on, last_name, first_name, patronymic),
+            name=str(ADOPTED_ELSEWHERE)
+            if child_id in adopted_elsewhere
+            else sealing.row_name(child_id, sealed_on, last_name, first_name, patronymic),
         )
         for child_id, birth_date, is_relative, citizenship, last_name, first_name, patronymic, sealed_on in children_rows
     )
@@ -387,6 +395,7 @@ def _load(
         agencies=agencies,
         hague=hague,
         historical=case.historical,
+        adopted_elsewhere=adopted_elsewhere,
     )
     return facts, policy, rows[15:]
 

@@ -259,6 +259,7 @@ class CaseFacts:
     hague: HagueFacts = field(default_factory=HagueFacts)
     historical: bool = False  # imported from paper: its typed search outcome stands
     databank: DatabankFacts | None = None  # None: no databank (the typed outcome decides)
+    adopted_elsewhere: frozenset[int] = frozenset()  # children sealed by an adoption in another case
 
     @property
     def applicant_ids(self) -> frozenset[int]:
@@ -521,6 +522,9 @@ def child_adoptable(facts: CaseFacts, on: date):
 @rule("NO_COMPETING_ADOPTION", "¶47, ¶49")
 def no_competing_adoption(facts: CaseFacts, on: date):
     granted = sorted({o.id for o in facts.other_cases if o.granted_on(on)})
+    if any(o.child_id in facts.adopted_elsewhere for o in facts.other_cases if o.id in granted):
+        # the case that adopted a sealed child leads to its adoptive family (RULES §9)
+        return FAIL, _("Adoption already granted in another case."), None
     if granted:
         return FAIL, _("Adoption already granted in case %(ids)s.") % {"ids": _names(granted)}, None
     at_court = sorted({o.id for o in facts.other_cases if o.at_court_on(on)})
@@ -1148,7 +1152,8 @@ def age_gap_short(facts: CaseFacts) -> list[tuple[ApplicantFacts, ChildFacts]]:
 def warnings_for(facts: CaseFacts, on: date) -> list[Finding]:
     found = []
     for child in facts.children:
-        if child.siblings_on_register and not child.name:  # sealed: its birth family is not named
+        sealed = not child.name or child.id in facts.adopted_elsewhere
+        if child.siblings_on_register and sealed:  # its birth family is not named
             found.append(
                 Finding(
                     "SIBLINGS_SEPARATED",

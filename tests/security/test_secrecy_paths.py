@@ -468,7 +468,7 @@ def test_another_case_of_a_sealed_child_does_not_show_it_beside_its_sister(api, 
             actor=None, children=[child, sister], applicants=family, opened_on=ago(60)
         )
 
-    _, adopted = adopt_abroad(
+    adoption, adopted = adopt_abroad(
         district, court, last_name="Sekretova", before_the_decision=with_her_sister_in_another_case
     )
     case = first["case"]
@@ -484,5 +484,10 @@ def test_another_case_of_a_sealed_child_does_not_show_it_beside_its_sister(api, 
     ):
         assert "child adopted in another case" in body and "Sestrova" in body
         assert f"Adopted child #{adopted.pk}" not in body and f'href="/children/{adopted.pk}/"' not in body
+    checks = api(users[role]).get(f"/api/v1/cases/{case.pk}/eligibility/").json()["checks"]  # judged today
+    details = {check["code"]: check["detail"] for check in checks}
+    assert details["NO_COMPETING_ADOPTION"] == "Adoption already granted in another case."
+    assert "(adopted in another case)" in details["CENTRAL_REGISTER_WAIT"] and "Sestrova" in details["PERSONAL_CONTACT"]
+    assert [code for code, detail in details.items() if f"#{adopted.pk}" in detail or f"#{adoption.pk}" in detail] == []
     own = client.get(f"/children/{sister.pk}/").content.decode()  # her record lists the case, not who was in it
     assert f'href="/cases/{case.pk}/"' in own and "Adopted child" not in own and f"/children/{adopted.pk}/" not in own
