@@ -208,8 +208,8 @@ class Case(models.Model):
 
     @property
     def file_sealed(self) -> bool:
-        """Whether this reader is shown the file with what it hides while a child of it is sealed
-        hidden (`holds_a_sealed_child`), as it is unless opened with a purpose."""
+        """Whether the file hides from this reader what it hides while a child of it is sealed
+        (`holds_a_sealed_child`): it does unless opened with a purpose."""
         return self.holds_a_sealed_child and not self.opened
 
     def names(self, child) -> bool:
