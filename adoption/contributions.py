@@ -11,7 +11,7 @@ from core.audit import shows_events
 from core.models import Role
 from registry import contributions, sealing
 
-from .models import GRANTED_DAY, GRANTS, Adoption, Applicant, CaseChild, Decision
+from .models import GRANTED_DAY, GRANTS, Adoption, Applicant, Case, CaseChild, Decision
 
 
 def court_children(user, prefix: str = "") -> Q:
@@ -24,7 +24,9 @@ def court_of_the_adoption(user, child) -> bool:
 
 
 def case_events(child, user) -> list[dict]:
-    cases = child.cases.order_by("-id")
+    from .selectors import of_child
+
+    cases = of_child(Case.objects.all(), child).order_by("-id")
     if user.role == Role.COURT:
         cases = cases.filter(referrals__court=user.court_id).distinct()  # a court sees the cases referred to it
     events = [

@@ -64,6 +64,14 @@ def cases_for(user: User) -> QuerySet[Case]:
     return qs.filter(case_scope_q(user))
 
 
+def of_child(qs: QuerySet[Case], child: Child) -> QuerySet[Case]:
+    """The cases among `qs` that a child's record leads to: a sealed child's, only the case that
+    adopted it. Its other cases (closed when it was adopted) do not show it (`Case.names`), and
+    reached from it would name its birth family, the brothers and sisters they were for."""
+    qs = qs.filter(child_links__child=child)
+    return qs.filter(status=CaseStatus.IN_FORCE) if child.sealed_on is not None else qs
+
+
 def with_sealed(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Whether each case holds a sealed child (`Case.holds_a_sealed_child`), in the same query."""
     sealed = CaseChild.objects.filter(case=OuterRef("pk"), child__sealed_on__isnull=False)

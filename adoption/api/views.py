@@ -14,6 +14,7 @@ from core.errors import may
 from core.models import Role, User
 from core.numbers import whole_number
 from core.permissions import FILE_READERS, roles
+from registry.models import Child
 from registry.selectors import children_for
 
 from .. import selectors, services
@@ -107,7 +108,8 @@ class CaseViewSet(CaseScopes, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         child = self.request.query_params.get("child")
         if self.action == "list" and child:
             number = whole_number(child)
-            qs = qs.none() if number is None else qs.filter(child_links__child=number)
+            found = Child.objects.filter(pk=number).only("sealed_on").first() if number is not None else None
+            qs = qs.none() if found is None else selectors.of_child(qs, found)
         return qs
 
     @extend_schema(parameters=[OpenApiParameter("child", OpenApiTypes.INT, description="cases of this child")])

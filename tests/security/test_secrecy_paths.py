@@ -458,7 +458,8 @@ def test_another_case_of_a_sealed_child_does_not_show_it_beside_its_sister(api, 
     own, which closes the first. The first case holds the sealed child beside her sister: its id
     there (which leads to the adoptive family) would tell the sister's name, the birth family's,
     to whoever reads the case or finds it by the sister's name. It shows "a child adopted in
-    another case", with no id or link, and the sister as before."""
+    another case", with no id or link, and the sister as before; the adopted child's record (its
+    timeline, the cases found by it) leads only to the case that adopted it."""
     sister = make_child(district, last_name="Sestrova")
     first = {}
 
@@ -489,5 +490,13 @@ def test_another_case_of_a_sealed_child_does_not_show_it_beside_its_sister(api, 
     assert details["NO_COMPETING_ADOPTION"] == "Adoption already granted in another case."
     assert "(adopted in another case)" in details["CENTRAL_REGISTER_WAIT"] and "Sestrova" in details["PERSONAL_CONTACT"]
     assert [code for code, detail in details.items() if f"#{adopted.pk}" in detail or f"#{adoption.pk}" in detail] == []
+    # nor does the adopted child's record lead to that case, which names her sister
+    theirs = client.get(f"/children/{adopted.pk}/").content.decode()
+    assert f'href="/cases/{adoption.pk}/"' in theirs and f'href="/cases/{case.pk}/"' not in theirs
+    by_child = api(users[role]).get("/api/v1/cases/", {"child": adopted.pk}).json()["results"]
+    assert [c["id"] for c in by_child] == [adoption.pk]
+    assert [c["id"] for c in api(users[role]).get("/api/v1/cases/", {"child": sister.pk}).json()["results"]] == [
+        case.pk
+    ]
     own = client.get(f"/children/{sister.pk}/").content.decode()  # her record lists the case, not who was in it
     assert f'href="/cases/{case.pk}/"' in own and "Adopted child" not in own and f"/children/{adopted.pk}/" not in own
