@@ -29,7 +29,7 @@ from registry import sealing
 from registry.rules import ConsentFact, Entry, GroundFact
 
 from . import extensions, rules
-from .models import Applicant, Case, CaseStatus
+from .models import Applicant, Case
 
 # Each query takes the case id once or twice; rows come in the order the rules expect.
 CHILDREN = """
@@ -260,7 +260,7 @@ def _load(
     # a sealed child of a case not in force was adopted in another case, whose number leads to its
     # adoptive family: beside the children this case was for (its birth family), it is named by
     # neither (Case.names)
-    adopted_elsewhere = frozenset(sealed) if case.status != CaseStatus.IN_FORCE else frozenset()
+    adopted_elsewhere = frozenset() if case.adopted_its_children else frozenset(sealed)
     for child_id, sibling_id, last_name, first_name, patronymic, sealed_on in sibling_rows:
         siblings.setdefault(child_id, []).append(sibling_id)
         if child_id not in sealed:

@@ -222,8 +222,13 @@ class Case(models.Model):
         was for."""
         if self.opened or not self.holds_a_sealed_child:
             return True
-        adopted_here = self.status == CaseStatus.IN_FORCE  # (a case in force adopted every child it holds)
-        return adopted_here if child.sealed_on is not None else not adopted_here
+        return self.adopted_its_children if child.sealed_on is not None else not self.adopted_its_children
+
+    @property
+    def adopted_its_children(self) -> bool:
+        """Whether the case adopted the children it holds (in force: every one of them). A sealed
+        child of a case that did not was adopted in another (`names`, `facts`, `selectors.of_child`)."""
+        return self.status == CaseStatus.IN_FORCE
 
     @property
     def holds_a_sealed_child(self) -> bool:

@@ -69,7 +69,7 @@ def of_child(qs: QuerySet[Case], child: Child) -> QuerySet[Case]:
     adopted it. Its other cases (closed when it was adopted) do not show it (`Case.names`), and
     reached from it would name its birth family, the brothers and sisters they were for."""
     qs = qs.filter(child_links__child=child)
-    return qs.filter(status=CaseStatus.IN_FORCE) if child.sealed_on is not None else qs
+    return qs.filter(status=CaseStatus.IN_FORCE) if child.sealed_on is not None else qs  # Case.adopted_its_children
 
 
 def with_sealed(qs: QuerySet[Case]) -> QuerySet[Case]:

@@ -5,7 +5,8 @@ missing). And what could reopen a step of a settled follow-up (`Decision.follow_
 to False, until `settle_follow_up` looks again): a correction of a country's HC93 dates (the
 certificate), or of a child's citizenship (the consular register is for citizens) or birth date
 (the follow-up ends at 18), a consular record withdrawn (the step it took is due again), and the
-reminders closed at 18 of a child whose corrected birth date makes it a minor. A corrected entry into force moves the schedule and the registration's reminders."""
+reminders closed at 18 of a child whose corrected birth date makes it a minor. A corrected entry
+into force moves the schedule and the registration's reminders."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
