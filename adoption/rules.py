@@ -127,8 +127,13 @@ class ProposalFacts:
     child_id: int
     family_id: int  # the applicant
     proposed_on: date
-    answer: str  # pending | accepted | declined | no_answer
+    answer: str  # pending | accepted | declined | no_answer | withdrawn (after the day: pending on it)
     answered_on: date | None = None
+
+
+def unanswered_from(proposed_on: date, answer_days: int) -> date:
+    """The day a proposal still unanswered counts as no answer: the day after its `answer_days`."""
+    return proposed_on + timedelta(days=answer_days + 1)
 
 
 UNASKED_NAMED = 5  # the check names this many families that fit and were not proposed the child
@@ -570,7 +575,7 @@ def _search_by_proposals(bank: DatabankFacts, children: list[int], on: date):
             proposal = next(p for p in bank.proposals if p.child_id == child and p.family_id == family)
             asked += 1
             answered = proposal.answered_on is not None and proposal.answered_on <= on
-            lapsed = proposal.proposed_on + timedelta(days=bank.answer_days + 1)  # from then: no answer
+            lapsed = unanswered_from(proposal.proposed_on, bank.answer_days)
             if (answered and proposal.answer in ("declined", "no_answer")) or (not answered and on >= lapsed):
                 refused += 1
             elif answered and proposal.answer == "accepted":

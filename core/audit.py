@@ -122,6 +122,7 @@ class Verb(StrEnum):
     SET_WISHES = "set_wishes"
     PROPOSE_CHILD = "propose_child"
     ANSWER_PROPOSAL = "answer_proposal"
+    WITHDRAW_PROPOSAL = "withdraw_proposal"
     MARK_REMINDER_DONE = "mark_reminder_done"
     ISSUE_DOCUMENT = "issue_document"
     CREATE_STAFF = "create_staff"
@@ -197,6 +198,7 @@ VERB_LABELS = {
     Verb.SET_WISHES: _("family's wishes recorded"),
     Verb.PROPOSE_CHILD: _("child proposed to a family"),
     Verb.ANSWER_PROPOSAL: _("family's answer recorded"),
+    Verb.WITHDRAW_PROPOSAL: _("proposal withdrawn: the child left the registers"),
     Verb.MARK_REMINDER_DONE: _("reminder done"),
     Verb.ISSUE_DOCUMENT: _("document printed"),
     Verb.CREATE_STAFF: _("staff account created"),

@@ -47,12 +47,15 @@ WITH member AS (
   GROUP BY m.cid
 )"""
 GROUP_FITS = facts.FITS.format(**{name: f"g.{name}" for name in facts.GROUP})
+# a proposal made by the day and not withdrawn by it (the child left the registers before the family
+# answered: the family was not asked, and is asked again if the child comes back; one such a day)
+STANDS = "p.proposed_on <= %(on)s AND NOT (p.answer = 'withdrawn' AND p.answered_on <= %(on)s)"
 # the families proposed a child of the case by the day whose wishes fit it
 ASKED = f"""{GROUPS}
-SELECT g.cid, w.applicant_id FROM grp g JOIN databank_proposal p ON p.child_id = g.cid AND p.proposed_on <= %(on)s
+SELECT g.cid, w.applicant_id FROM grp g JOIN databank_proposal p ON p.child_id = g.cid AND {STANDS}
 JOIN databank_familywishes w ON w.applicant_id = p.applicant_id WHERE {GROUP_FITS} ORDER BY 1, 2"""
-NOT_ASKED = """NOT EXISTS (SELECT 1 FROM databank_proposal p
-                  WHERE p.child_id = g.cid AND p.applicant_id = w.applicant_id AND p.proposed_on <= %(on)s)"""
+NOT_ASKED = f"""NOT EXISTS (SELECT 1 FROM databank_proposal p
+                  WHERE p.child_id = g.cid AND p.applicant_id = w.applicant_id AND {STANDS})"""
 # a few families whose wishes fit a child of the case and that were not proposed it (the first found:
 # one is enough to refuse, and the check names a few), the first in the order of the covering index
 # on the age range (age_min, age_max, family), where each child's scan stops at the few it needs
@@ -80,9 +83,10 @@ SELECT cid, applicant_id FROM (
          row_number() OVER (PARTITION BY g.cid ORDER BY w.age_min, w.age_max, w.applicant_id) AS n
   FROM grp g JOIN databank_familywishes w ON {GROUP_FITS} WHERE {NOT_ASKED}) ranked
 WHERE n <= %(limit)s ORDER BY 1, 2 LIMIT %(limit)s"""
-PROPOSALS = """
+PROPOSALS = f"""
 SELECT p.child_id, p.applicant_id, p.proposed_on, p.answer, p.answered_on FROM databank_proposal p
-JOIN adoption_casechild cc ON cc.child_id = p.child_id WHERE cc.case_id = %(case)s ORDER BY p.proposed_on, p.id"""
+JOIN adoption_casechild cc ON cc.child_id = p.child_id WHERE cc.case_id = %(case)s AND {STANDS}
+ORDER BY p.proposed_on, p.id"""
 
 
 WISHED_AGES = list(range(18))  # every age a family's wishes can start at (databank.models: wishes_minor)
@@ -127,10 +131,11 @@ SEARCH = extensions.FactSource(
 
 def register() -> None:
     from .selectors import families_proposed_to
-    from .services import on_registration
+    from .services import on_registration, withdraw_proposals
 
     extensions.fact_sources.append(SEARCH)
     extensions.registration_hooks.append(on_registration)
+    registry_contributions.leave_hooks.append(withdraw_proposals)
     extensions.applicant_scopes.append(families_proposed_to)
     registry_contributions.child_pages.append(
         (

@@ -3,7 +3,9 @@
 - proposal_no_answer, to the child's district: a proposal unanswered for
   `proposal_answer_days` becomes `no_answer` (answered the day after the last day); propose the
   child to the next family (done when it is proposed to another, or leaves the registers; not
-  asked of a child whose adoption a court holds: `facts.held_by_a_court`).
+  asked of a child off them, or whose adoption a court holds: `facts.held_by_a_court`). A
+  proposal the child's leaving the registers withdrew (`services.withdraw_proposals`) does not
+  lapse.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from core.audit import Verb, record_write
+from adoption.rules import unanswered_from
+from core.audit import Verb, record_write, snapshot
 from core.dates import today
 from core.deadlines import reminder_kind
 from core.models import Policy, Reminder
@@ -31,22 +34,27 @@ def sweep_proposals(*, on: datetime.date | None = None) -> dict:
     """Proposals unanswered for `proposal_answer_days` become `no_answer` (answered the day after
     the last day), with a reminder to the child's district. Idempotent."""
     on = on or today()
-    days = datetime.timedelta(days=Policy.on(on).proposal_answer_days)
-    lapsed = list(Proposal.objects.filter(answer=Answer.PENDING, proposed_on__lt=on - days).select_related("child"))
-    for proposal in lapsed:
-        Proposal.objects.filter(pk=proposal.pk, answer=Answer.PENDING).update(
-            answer=Answer.NO_ANSWER, answered_on=proposal.proposed_on + days + datetime.timedelta(days=1)
-        )
-        record_write(actor=None, verb=Verb.ANSWER_PROPOSAL, obj=proposal, subject=proposal.child)
-    # a child whose adoption a court holds is proposed to no other family (services.propose): no
-    # one is asked to (its proposal still lapses)
-    held = {p.child_id for p in lapsed if held_by_a_court(p.child)}
+    days = Policy.on(on).proposal_answer_days
+    due = Proposal.objects.filter(answer=Answer.PENDING, proposed_on__lt=on - datetime.timedelta(days=days))
+    lapsed = []
+    for proposal in due.select_related("child"):
+        before = snapshot(proposal)
+        proposal.answer, proposal.answered_on = Answer.NO_ANSWER, unanswered_from(proposal.proposed_on, days)
+        # (unless answered or withdrawn meanwhile, by a transaction that committed since the read)
+        if Proposal.objects.filter(pk=proposal.pk, answer=Answer.PENDING).update(
+            answer=proposal.answer, answered_on=proposal.answered_on
+        ):
+            record_write(actor=None, verb=Verb.ANSWER_PROPOSAL, obj=proposal, before=before, subject=proposal.child)
+            lapsed.append(proposal)
+    # a child off the registers, or whose adoption a court holds, is proposed to no other family
+    # (services.propose): no one is asked to (its proposal still lapses)
+    held = {p.child_id for p in lapsed if p.child.register_level is None or held_by_a_court(p.child)}
     created = create_reminders(
         Reminder(
             kind=NO_ANSWER_REMINDER,
             subject_type="child",
             subject_id=p.child_id,
-            due_on=p.proposed_on + days + datetime.timedelta(days=1),
+            due_on=unanswered_from(p.proposed_on, days),
             district_id=p.child.district_id,
             detail=gettext_noop("a family did not answer a proposal: propose the child to the next"),
         )

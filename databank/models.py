@@ -100,10 +100,14 @@ class Answer(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
     DECLINED = "declined", _("declined")
     NO_ANSWER = "no_answer", _("no answer in time")
+    # the child left the registers before the family answered: not a refusal (its date is the day
+    # the child left), and the child is proposed to the family again if it comes back
+    WITHDRAWN = "withdrawn", _("withdrawn: the child left the registers")
 
 
 class Proposal(models.Model):
-    """A child proposed to a family, once (a second proposal of the same child is refused)."""
+    """A child proposed to a family, once (a second proposal of the same child is refused) unless the
+    proposal was withdrawn when the child left the registers: back on them, it is proposed again."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="proposals")
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="proposals")
@@ -123,7 +127,11 @@ class Proposal(models.Model):
     class Meta:
         ordering = ["proposed_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["child", "applicant"], name="one_proposal_per_child_and_family"),
+            models.UniqueConstraint(
+                fields=["child", "applicant"],
+                condition=~models.Q(answer="withdrawn"),
+                name="one_proposal_per_child_and_family",
+            ),
             one_of("answer", Answer.choices, name="proposal_answer_known"),
         ]
         indexes = [models.Index(fields=["answer", "proposed_on"])]

@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from adoption import services as adoption_services
 from adoption.models import AdopterRegistration, Applicant, Case, Register
+from adoption.rules import unanswered_from
 from core.audit import Verb, audited_update, record_write
+from core.dates import in_text
 from core.errors import ConflictError, FieldError, Forbidden, for_roles, not_future, raise_errors, require_in_scope
-from core.models import Region, Role, User
+from core.models import Policy, Region, Role, User
 from core.services import close_reminders
 from registry import sealing
 from registry.models import Child, ChildStatus
@@ -148,6 +150,32 @@ def propose(*, actor: User | None, child: Child, applicant: Applicant, proposed_
     return proposal
 
 
+def withdraw_proposals(*, actor: User | None, child: Child, on: datetime.date) -> None:
+    """The child left the registers on `on` (`registry.contributions.leave_hooks`, in that
+    transaction): each proposal its family had not answered by then, or that lapsed for no answer
+    after that day (the leaving recorded late), is withdrawn on that day, or on the day it was made
+    if later. A family cannot take in a child off the registers, so this is not its refusal: the
+    search for a family in Kazakhstan does not count it (adoption.rules, DOMESTIC_PREFERENCE), and
+    back on the registers the child is proposed to the family again. A proposal whose time to
+    answer ran out by `on` lapses as before (`deadlines.sweep_proposals`), and a family's own answer
+    stays."""
+    days = Policy.on(on).proposal_answer_days
+    for proposal in Proposal.objects.select_for_update().filter(
+        child=child, answer__in=(Answer.PENDING, Answer.NO_ANSWER)
+    ):
+        lapsed = proposal.answered_on if proposal.answer == Answer.NO_ANSWER else None
+        if (lapsed or unanswered_from(proposal.proposed_on, days)) <= on:
+            continue  # no answer in time, before the child left
+        audited_update(
+            proposal,
+            actor=actor,
+            verb=Verb.WITHDRAW_PROPOSAL,
+            subject=child,
+            answer=Answer.WITHDRAWN,
+            answered_on=max(on, proposal.proposed_on),
+        )
+
+
 @for_roles(Role.GUARDIANSHIP, scope=("proposal",))
 @transaction.atomic
 def answer(
@@ -165,6 +193,13 @@ def answer(
     proposal = Proposal.objects.select_for_update().select_related("child", "applicant").get(pk=proposal.pk)
     if actor is not None and spouse is not None and spouse.district_id != proposal.applicant.district_id:
         require_in_scope(actor, "spouse", spouse)
+    if proposal.answer == Answer.WITHDRAWN:
+        raise ConflictError(
+            "answer",
+            "proposal_withdrawn",
+            _("This proposal was withdrawn on %(date)s: the child left the registers.")
+            % {"date": in_text(proposal.answered_on)},
+        )
     if proposal.answer != Answer.PENDING:
         raise ConflictError("answer", "already_answered", _("This proposal is already answered."))
     errors: list[FieldError] = []

@@ -139,18 +139,25 @@ def child_matches(request, pk):
         return redirect("web-child-matches", pk=child.pk)
     note_read(child)
     found, total = facts.matches_of(child, on)
-    proposals = {p.applicant_id: p for p in selectors.proposals_of(child).select_related("applicant")}
+    made = list(selectors.proposals_of(child).select_related("applicant"))
+    proposals = {p.applicant_id: p for p in made}  # each family's latest
     people = {a.pk: a for a in applicants_for(request.user).filter(pk__in=[f.id for f, _r in found] + list(proposals))}
-    rows = [
-        {
-            "family": people.get(f.id),
-            "id": f.id,
-            "registered_on": f.registered_on,
-            "reason": reason,
-            "proposal": proposals.get(f.id),
-        }
-        for f, reason in found
-    ]
+    can_propose = request.user.role == Role.GUARDIANSHIP and not sealing.is_sealed(child)
+    rows = []
+    for f, reason in found:
+        latest = proposals.get(f.id)
+        rows.append(
+            {
+                "family": people.get(f.id),
+                "id": f.id,
+                "registered_on": f.registered_on,
+                "reason": reason,
+                "proposal": latest,
+                # never proposed, or withdrawn when the child left the registers (back on them now)
+                "proposable": can_propose and (latest is None or latest.answer == Answer.WITHDRAWN),
+            }
+        )
+    listed = {r["proposal"].pk for r in rows if r["proposal"]}
     answer_form, spouses = None, []
     if request.user.role == Role.GUARDIANSHIP and any(p.answer == Answer.PENDING for p in proposals.values()):
         answer_form = AnswerForm(user=request.user)
@@ -164,11 +171,11 @@ def child_matches(request, pk):
             "name": sealing.shown_name(child),
             "rows": rows,
             "total": facts.counted(total),
-            "others": [(people.get(a), p) for a, p in proposals.items() if a not in {r["id"] for r in rows}],
+            # those not in the list: to a family whose wishes no longer fit, or withdrawn and made again
+            "others": [(people.get(p.applicant_id), p) for p in made if p.pk not in listed],
             "people": people,
             "answer_form": answer_form,
             "spouses": spouses,
-            "can_propose": request.user.role == Role.GUARDIANSHIP and not sealing.is_sealed(child),
             "on_a_register": bool(found) or on_a_register(child, on),  # what the empty list says
             "held": None if found else facts.held_by_a_court(child),  # what the empty list says
         },

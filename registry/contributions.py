@@ -18,6 +18,8 @@ consular); each of those apps registers its part here when Django starts (its Ap
   those the reader's role may open, where `shown`;
 - `death_hooks`: fn(actor, child, on) called in the transaction that records the child's death
   (adoption closes the cases that can no longer lead to the child's adoption);
+- `leave_hooks`: fn(actor, child, on) called in the transaction that takes the child off the
+  registers, for any reason (the databank withdraws the proposals its families had not answered);
 - `placement_hooks`: fn(actor, child, since) called in the transaction that corrects the date of
   the child's latest placement on a register (adoption judges again from `since` what its cases
   judged by that date, and moves their reminders of the central register's wait).
@@ -47,4 +49,5 @@ def decisions_for(child) -> list:
 
 child_pages: list[tuple] = []  # (label, url name taking the child's pk, the roles that may open it[, shown])
 death_hooks: list[Callable[..., None]] = []  # fn(actor, child, on) in the transaction recording a death
+leave_hooks: list[Callable[..., None]] = []  # fn(actor, child, on) in the transaction taking it off the registers
 placement_hooks: list[Callable[..., None]] = []  # fn(actor, child, since) correcting its latest placement

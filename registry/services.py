@@ -796,8 +796,9 @@ def correct_adoption_entry(*, actor: User | None, child: Child, in_force_on: dat
 def _deregister(
     *, actor: User | None, child: Child, on: datetime.date, reason: str, after_adoption: bool = False
 ) -> RegisterEntry:
-    """A deregistration; a death also ends what the other apps hold open for the child
-    (`contributions.death_hooks`: its cases), in this transaction."""
+    """A deregistration; what the other apps hold open for a child on the registers ends with it
+    (`contributions.leave_hooks`: the proposals to families), and a death's (`death_hooks`: its
+    cases), in this transaction."""
     child = _locked(child)
     if after_adoption:  # an adopted child's death, a second entry of its history
         second_entry = (
@@ -828,6 +829,7 @@ def _deregister(
         errors.append(FieldError("reason", "invalid_choice", _("Unknown reason.")))
     if errors:
         raise RuleError.many(errors)
+    leaves = child.status == ChildStatus.REGISTERED  # (not a second entry: it left them before)
     entry = _enter(
         child=child,
         actor=actor,
@@ -841,6 +843,9 @@ def _deregister(
         deregistered_on=on,
         deregistration_reason=reason,
     )
+    if leaves:
+        for hook in contributions.leave_hooks:
+            hook(actor=actor, child=child, on=on)
     if reason == DeregistrationReason.DIED:
         for hook in contributions.death_hooks:
             hook(actor=actor, child=child, on=on)

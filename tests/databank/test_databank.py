@@ -279,6 +279,17 @@ def test_the_no_answer_sweep_is_idempotent_and_reminds_the_district(district):
     assert deadlines.sweep_proposals(on=ago(0)) == {"no_answer": 0}
     proposal.refresh_from_db()
     assert (proposal.answer, proposal.answered_on) == ("no_answer", ago(1))
+    # its event records the change (until session 52: a creation, with the proposal still pending)
+    from core.models import AuditEvent
+
+    lapse = AuditEvent.objects.get(verb="answer_proposal")
+    assert (lapse.action, lapse.actor_role, lapse.subject_id) == ("update", "system", str(child_.pk))
+    before, after = cast(dict, lapse.before), cast(dict, lapse.after)
+    assert (before["answer"], after["answer"], after["answered_on"]) == (
+        "pending",
+        "no_answer",
+        ago(1).isoformat(),
+    )
     reminder = Reminder.objects.get(kind="proposal_no_answer")
     assert (reminder.subject_id, reminder.district_id, reminder.due_on) == (child_.pk, district.pk, ago(1))
 
@@ -868,3 +879,170 @@ def test_a_family_s_own_agency_sees_the_children_proposed_to_it_without_their_id
         assert "Proposedova" not in shown and f"/children/{child_.pk}/" not in shown and child_.first_name not in shown
     client.force_login(users["guardianship"])  # the child's district: the family is not its to keep
     assert "Children proposed to this family" not in client.get(f"/databank/families/{far.pk}/").content.decode()
+
+
+def _answers(child_):
+    return {p.applicant_id: (p.answer, p.answered_on) for p in Proposal.objects.filter(child=child_)}
+
+
+@pytest.mark.django_db
+def test_a_proposal_the_family_had_not_answered_when_the_child_left_the_registers_is_withdrawn(api, district, users):
+    """A child returned to its parents ten days ago. A family proposed it 20 days ago still had a
+    day to answer (its time ran out the day after the child left): its proposal is withdrawn on
+    the day the child left, not recorded as "no answer in time", which said the family let the
+    child go. A family whose time ran out on that very day did not answer in time, and a family
+    that declined declined: both stay. The sweep lapses nothing once withdrawn, and an answer
+    recorded late is refused (409 proposal_withdrawn). Until session 52
+    each such proposal stayed pending, then lapsed as no answer."""
+    from core.models import AuditEvent
+
+    child_ = make_child(district)
+    day_after, same_day, declined = (registered_family(district, last_name=n) for n in ("After", "Same", "Declined"))
+    databank_services.propose(actor=None, child=child_, applicant=same_day, proposed_on=ago(21))  # no answer: ago(10)
+    databank_services.propose(actor=None, child=child_, applicant=day_after, proposed_on=ago(20))  # no answer: ago(9)
+    refusal = databank_services.propose(actor=None, child=child_, applicant=declined, proposed_on=ago(25))
+    databank_services.answer(actor=None, proposal=refusal, answer="declined", on=ago(22), reason="too far")
+    assert deadlines.sweep_proposals(on=ago(10)) == {"no_answer": 1}
+    registry_services.deregister(actor=users["guardianship"], child=child_, on=ago(10), reason="returned_to_parents")
+    assert _answers(child_) == {
+        same_day.pk: ("no_answer", ago(10)),
+        day_after.pk: ("withdrawn", ago(10)),
+        declined.pk: ("declined", ago(22)),
+    }
+    assert deadlines.sweep_proposals(on=ago(0)) == {"no_answer": 0}
+    assert _answers(child_)[day_after.pk] == ("withdrawn", ago(10))
+    withdrawn = Proposal.objects.get(applicant=day_after)
+    url = f"/api/v1/children/{child_.pk}/proposals/{withdrawn.pk}/answer/"
+    late = api(users["guardianship"]).post(url, {"answer": "declined", "on": ago(0).isoformat(), "reason": "late"})
+    assert late.status_code == 409 and late.json()["errors"][0]["code"] == "proposal_withdrawn"
+    assert "withdrawn on" in late.json()["errors"][0]["message"]
+    event = AuditEvent.objects.get(verb="withdraw_proposal")
+    assert (event.actor, event.subject_type, event.subject_id) == (
+        users["guardianship"],
+        "registry.child",
+        str(child_.pk),
+    )
+    assert (cast(dict, event.before)["answer"], cast(dict, event.after)["answer"]) == ("pending", "withdrawn")
+    assert not Reminder.objects.filter(kind="proposal_no_answer", done_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_proposal_due_before_the_child_left_lapses_and_no_one_is_asked_to_propose_the_child(district):
+    """The family's time ran out before the child went home, and the sweep had not yet run: the
+    proposal lapses as no answer (on its day), and the district is not asked to propose a child
+    who is off the registers (until session 52 the sweep asked it)."""
+    child_ = make_child(district)
+    family_ = registered_family(district)
+    databank_services.propose(actor=None, child=child_, applicant=family_, proposed_on=ago(30))  # no answer: ago(19)
+    registry_services.deregister(actor=None, child=child_, on=ago(5), reason="returned_to_parents")
+    assert deadlines.sweep_proposals(on=ago(0)) == {"no_answer": 0}  # (the reminders created)
+    assert _answers(child_) == {family_.pk: ("no_answer", ago(19))}
+    assert not Reminder.objects.filter(kind="proposal_no_answer").exists()
+
+
+@pytest.mark.django_db
+def test_a_leaving_recorded_late_withdraws_the_proposals_that_lapsed_or_were_made_after_it(district):
+    """The district records today that the child went home ten days ago. A proposal whose time ran
+    out nine days ago, the day after, lapsed meanwhile as no answer: it is withdrawn on the day the
+    child left. One made five days ago, while the child was in fact at home, is withdrawn on the
+    day it was made. A proposal answered in time before the child left keeps its lapse."""
+    child_ = make_child(district)
+    lapsed, later, before = (registered_family(district, last_name=n) for n in ("Lapsed", "Later", "Before"))
+    databank_services.propose(actor=None, child=child_, applicant=before, proposed_on=ago(30))  # no answer: ago(19)
+    databank_services.propose(actor=None, child=child_, applicant=lapsed, proposed_on=ago(20))  # no answer: ago(9)
+    databank_services.propose(actor=None, child=child_, applicant=later, proposed_on=ago(5))
+    assert deadlines.sweep_proposals(on=ago(0)) == {"no_answer": 2}
+    registry_services.deregister(actor=None, child=child_, on=ago(10), reason="returned_to_parents")
+    assert _answers(child_) == {
+        before.pk: ("no_answer", ago(19)),
+        lapsed.pk: ("withdrawn", ago(10)),
+        later.pk: ("withdrawn", ago(5)),
+    }
+
+
+@pytest.mark.django_db
+def test_back_on_the_registers_the_child_is_proposed_again_and_the_domestic_search_asks_the_family_again(
+    api, client, users, district
+):
+    """A family proposed the child had not answered when the child went home; the child came back
+    to the registers, and a foreign couple applies. The family was not asked: the search for a
+    family in Kazakhstan fails until it is proposed the child again, and waits for its answer
+    (before session 52 its lapsed proposal counted as a refusal, and the check passed). The
+    district proposes it again from the child's page, once (a second time is refused)."""
+    child_ = make_child(district, birth_days_ago=4 * 365 + 30)
+    family_ = registered_family(district, last_name="Homeward", registered_ago=300)
+    databank_services.propose(actor=None, child=child_, applicant=family_, proposed_on=ago(60))  # no answer: ago(49)
+    registry_services.deregister(actor=None, child=child_, on=ago(55), reason="returned_to_parents")
+    registry_services.place_on_register(actor=None, child=child_, level="primary", placed_on=ago(40))
+    deadlines.sweep_proposals(on=ago(0))
+    assert _answers(child_) == {family_.pk: ("withdrawn", ago(55))}
+    couple = [make_applicant(district), make_applicant(district, sex="M", last_name="Husband")]
+    case = adoption_services.open_case(actor=None, children=[child_], applicants=couple, opened_on=ago(30))
+    g = api(users["guardianship"])
+
+    def preference(on):
+        checks = g.get(f"/api/v1/cases/{case.pk}/eligibility/", {"as_of": on.isoformat()}).json()["checks"]
+        return next(c for c in checks if c["code"] == "DOMESTIC_PREFERENCE")
+
+    assert preference(ago(56))["status"] == "pending"  # the day before the child left: an answer awaited
+    for on in (ago(55), ago(0)):  # the day it left, and since: the family was not asked
+        assert preference(on)["status"] == "fail"
+        assert f"were not proposed the child (applicant #{family_.pk})" in preference(on)["detail"]
+    client.force_login(users["guardianship"])
+    page = client.get(f"/children/{child_.pk}/matches/").content.decode()
+    assert "withdrawn: the child left the registers" in page and "Propose the child again" in page
+    assert client.post(f"/children/{child_.pk}/matches/", {"applicant": family_.pk}).status_code == 302
+    assert Proposal.objects.filter(child=child_, applicant=family_, answer="pending", proposed_on=ago(0)).exists()
+    page = client.get(f"/children/{child_.pk}/matches/").content.decode()
+    assert "Propose the child again" not in page and "awaiting the answer" in page
+    earlier = page[page.index("Earlier proposals") :]  # the first, kept in the child's file
+    assert "withdrawn: the child left the registers" in earlier and "Homeward" in earlier
+    url = f"/api/v1/children/{child_.pk}/proposals/"
+    again = g.post(url, {"applicant": family_.pk, "proposed_on": ago(0).isoformat()}, format="json")
+    assert (again.status_code, again.json()["errors"][0]["code"]) == (409, "already_proposed")
+    assert preference(ago(0))["status"] == "pending"
+    databank_services.answer(
+        actor=None, proposal=Proposal.objects.get(answer="pending"), answer="declined", on=ago(0), reason="a boy"
+    )
+    assert preference(ago(0))["status"] == "pass"
+
+
+@pytest.mark.django_db
+def test_the_proposals_left_unanswered_by_a_child_off_the_registers_are_withdrawn_by_the_migration(district):
+    """A database of session 51: proposals stayed pending, then lapsed as no answer, after the
+    child left the registers. check_consistency reports those awaiting an answer; the migration
+    withdraws each whose answer was due after the child left (with the system's event), and only
+    those: not one due on the day the child left, nor one made after the child came back."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from core.models import AuditEvent
+
+    home, back, stays = (make_child(district, last_name=n) for n in ("Home", "Back", "Stays"))
+    first, second = registered_family(district, last_name="First"), registered_family(district, last_name="Second")
+    for child_ in (home, back, stays):
+        databank_services.propose(actor=None, child=child_, applicant=first, proposed_on=ago(30))  # no answer: ago(19)
+    databank_services.propose(actor=None, child=home, applicant=second, proposed_on=ago(25))  # no answer: ago(14)
+    for child_, left in ((home, ago(20)), (back, ago(19))):  # as before: the proposals left as they were
+        with patch.object(registry_services.contributions, "leave_hooks", []):
+            registry_services.deregister(actor=None, child=child_, on=left, reason="returned_to_parents")
+    registry_services.place_on_register(actor=None, child=back, level="primary", placed_on=ago(10))
+    databank_services.propose(actor=None, child=back, applicant=second, proposed_on=ago(5))
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_consistency", stdout=io.StringIO(), stderr=out)
+    assert out.getvalue().count(f"awaits an answer, though child #{home.pk} left the registers") == 2
+    assert f"child #{back.pk} left" not in out.getvalue()  # back on them
+    deadlines.sweep_proposals(on=ago(0))  # the lapse of those still pending, as the beat did
+    assert _answers(home) == {first.pk: ("no_answer", ago(19)), second.pk: ("no_answer", ago(14))}
+    migration = import_module("databank.migrations.0007_proposals_withdrawn_when_the_child_leaves")
+    migration.withdraw(django_apps, None)
+    assert _answers(home) == {first.pk: ("withdrawn", ago(20)), second.pk: ("withdrawn", ago(20))}
+    assert _answers(back) == {first.pk: ("no_answer", ago(19)), second.pk: ("pending", None)}
+    assert _answers(stays) == {first.pk: ("no_answer", ago(19))}
+    events = AuditEvent.objects.filter(verb="withdraw_proposal", actor_role="system")
+    assert sorted(events.values_list("subject_id", flat=True)) == [str(home.pk)] * 2
+    out = io.StringIO()
+    call_command("check_consistency", stdout=out)
+    assert "consistent" in out.getvalue()

@@ -10,6 +10,7 @@ from consular.models import ConsularRegistration, MonitoringReport
 from core import audit_chain
 from core.models import AuditEvent
 from core.numbers import whole_number
+from databank.models import Proposal
 from registry.models import Child, Ground, ParentalConsent, RegisterEntry
 from registry.rules import Entry, entry_ends, register_state_on
 
@@ -85,6 +86,11 @@ class Command(BaseCommand):
         problems += [f"case #{case} still open for child #{child}, who died" for case, child in dead]
         lapsed = Adoption.objects.filter(child__deregistration_reason="died", decision__in_force_on__isnull=True)
         problems += [f"child #{a.child_id} died, and its adoption granted not in force stands" for a in lapsed]
+        # a child's leaving the registers withdraws the proposals not answered (databank.services.withdraw_proposals)
+        waiting = Proposal.objects.filter(answer="pending", child__status="deregistered").values_list("pk", "child_id")
+        problems += [
+            f"proposal #{pk} awaits an answer, though child #{child} left the registers" for pk, child in waiting
+        ]
         # the scopes of a case and of its children agree (consular.selectors.adoptions_abroad_for reads both)
         elsewhere = CaseChild.objects.exclude(child__district=F("case__district")).values_list("case_id", "child_id")
         problems += [f"case #{case} holds child #{child} of another district" for case, child in elsewhere]
