@@ -194,6 +194,7 @@ def answer(
     if actor is not None and spouse is not None and spouse.district_id != proposal.applicant.district_id:
         require_in_scope(actor, "spouse", spouse)
     if proposal.answer == Answer.WITHDRAWN:
+        assert proposal.answered_on is not None  # (the day the child left)
         raise ConflictError(
             "answer",
             "proposal_withdrawn",

@@ -143,9 +143,10 @@ def child_matches(request, pk):
     proposals = {p.applicant_id: p for p in made}  # each family's latest
     people = {a.pk: a for a in applicants_for(request.user).filter(pk__in=[f.id for f, _r in found] + list(proposals))}
     can_propose = request.user.role == Role.GUARDIANSHIP and not sealing.is_sealed(child)
-    rows = []
+    rows, listed = [], set()
     for f, reason in found:
         latest = proposals.get(f.id)
+        listed.add(getattr(latest, "pk", None))
         rows.append(
             {
                 "family": people.get(f.id),
@@ -157,7 +158,6 @@ def child_matches(request, pk):
                 "proposable": can_propose and (latest is None or latest.answer == Answer.WITHDRAWN),
             }
         )
-    listed = {r["proposal"].pk for r in rows if r["proposal"]}
     answer_form, spouses = None, []
     if request.user.role == Role.GUARDIANSHIP and any(p.answer == Answer.PENDING for p in proposals.values()):
         answer_form = AnswerForm(user=request.user)
