@@ -49,6 +49,7 @@ INTERNAL = {
     "seal_identity",
     "record_historical_adoption",
     "close_cases_of_a_child_who_died",  # in the transaction of registry.services.deregister (a death)
+    "withdraw_proposals",  # in the transaction of registry.services.deregister (leaving the registers)
     "judge_again_after_a_placement",  # in the transaction of registry.services.correct_placement
     "record_death_after_adoption",  # by consular.services.record_death
     "correct_adoption_entry",  # by adoption.services.correct_in_force
