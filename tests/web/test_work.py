@@ -153,12 +153,71 @@ def expiring(district, last_name):
     )
 
 
+def proposed(district, last_name, proposed_ago=3):
+    """A child of 12 on the central register proposed to a family of the district, its answer
+    awaited (a family that wishes a child of 12 or 13: it fits none of the younger children of the
+    tests, whose foreign adoptions it would hold)."""
+    from databank import services as databank_services
+    from tests.adoption.conftest import make_child
+    from tests.databank.test_databank import registered_family
+
+    child = make_child(district, last_name=last_name, birth_days_ago=12 * 365 + 30)
+    family = registered_family(district, last_name=f"{last_name}-family", age_min=12, age_max=13)
+    databank_services.propose(actor=None, child=child, applicant=family, proposed_on=ago(proposed_ago))
+    return child, family
+
+
+def test_the_district_sees_the_families_answers_awaited_until_their_last_day(api, users, district, other_district):
+    """A family has `proposal_answer_days` (10) to answer; the next day the sweep records no answer.
+    Each proposal awaiting its answer is a line of the child's district, due on the family's last
+    day (late from the day after, until the sweep runs), naming the child and the family and
+    opening the child's matches, where the answer is recorded. It leaves once answered, lapsed or
+    withdrawn (the child left the registers)."""
+    from databank import deadlines
+    from databank import services as databank_services
+    from databank.models import Proposal
+    from tests.databank.test_databank import registered_family
+
+    late_child, _family = proposed(district, "Поздняя", proposed_ago=11)  # last day: yesterday
+    soon_child, soon_family = proposed(district, "Скорая", proposed_ago=3)  # last day: in 7 days
+    proposed(other_district, "Чужая")
+
+    def answers(user, **params):
+        return [
+            (line["subject"].split()[0], line["people"].split()[0], line["due_on"], line["late"], line["url"])
+            for line in lines(api, user, **params)
+            if line["kind"] == "proposal_answer_due"
+        ]
+
+    assert answers(users["guardianship"]) == [
+        ("Поздняя", "Поздняя-family", ago(1).isoformat(), True, f"/children/{late_child.pk}/matches/"),
+        ("Скорая", "Скорая-family", ago(-7).isoformat(), False, f"/children/{soon_child.pk}/matches/"),
+    ]
+    titles = {line["title"] for line in lines(api, users["guardianship"]) if line["kind"] == "proposal_answer_due"}
+    assert titles == {"Record the family's answer to the proposal"}
+    assert [a[0] for a in answers(users["guardianship"], days=7)] == ["Поздняя", "Скорая"]  # its day, the horizon's
+    assert [a[0] for a in answers(users["guardianship"], days=6)] == ["Поздняя"]
+    assert [a[0] for a in answers(users["other_guardianship"])] == ["Чужая"]
+    assert answers(users["regional"]) == []  # the district proposes and records the answer
+    deadlines.sweep_proposals(on=ago(0))  # the late one lapses as no answer
+    databank_services.answer(
+        actor=None, proposal=Proposal.objects.get(applicant=soon_family), answer="declined", on=ago(0), reason="far"
+    )
+    assert answers(users["guardianship"]) == []
+    third = registered_family(district, last_name="Третья", age_min=12)
+    databank_services.propose(actor=None, child=soon_child, applicant=third, proposed_on=ago(0))
+    assert [a[1] for a in answers(users["guardianship"])] == ["Третья"]
+    registry_services.deregister(actor=None, child=soon_child, on=ago(0), reason="returned_to_parents")
+    assert answers(users["guardianship"]) == []  # withdrawn with the child's leaving
+
+
 def test_the_queue_page_reads_in_constant_queries_and_audits_what_it_names(client, users, district, court, us_post):
     login(client, users["guardianship"])
     new_child(district, "Первый", 10)
     adopt_abroad(district, court, in_force_ago=40, last_name="Усыновлённый")
     leaving(district, court, us_post, "Уезжающий")
     expiring(district, "Справка")
+    proposed(district, "Предложенная")
     outlook.refresh(Case.objects.all())  # what a commit would do (this test's transaction never commits)
     client.get("/work/")  # warm (sessions, content types)
     with CaptureQueriesContext(connection) as few:
@@ -169,6 +228,7 @@ def test_the_queue_page_reads_in_constant_queries_and_audits_what_it_names(clien
         adopt_abroad(district, court, in_force_ago=41 + i, last_name=f"Усыновлённый{i}")
         leaving(district, court, us_post, f"Уезжающий{i}")
         expiring(district, f"Справка{i}")
+        proposed(district, f"Предложенная{i}")
     outlook.refresh(Case.objects.all())
     with CaptureQueriesContext(connection) as many:
         page = client.get("/work/").content.decode()
@@ -178,8 +238,9 @@ def test_the_queue_page_reads_in_constant_queries_and_audits_what_it_names(clien
         "departure_due",
         "document_expiring",
         "case_blocked",
+        "proposal_answer_due",
     ]
-    assert [page.count(f'<tr data-kind="{kind}"') for kind in kinds] == [6, 6, 6, 6, 6], kinds
+    assert [page.count(f'<tr data-kind="{kind}"') for kind in kinds] == [6, 6, 6, 6, 6, 6], kinds
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
     read = AuditEvent.objects.filter(action="read", actor=users["guardianship"], purpose="work queue").latest("id")
     assert read.object_type == "registry.child" and len(read.object_ids.strip(",").split(",")) >= 6
