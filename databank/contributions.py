@@ -48,7 +48,8 @@ WITH member AS (
 )"""
 GROUP_FITS = facts.FITS.format(**{name: f"g.{name}" for name in facts.GROUP})
 # a proposal made by the day and not withdrawn by it (the child left the registers before the family
-# answered: the family was not asked, and is asked again if the child comes back; one such a day)
+# answered: the family was not asked, and is asked again if the child comes back). At most one of a
+# child and a family stands on a day: the next is made once the child is back on the registers.
 STANDS = "p.proposed_on <= %(on)s AND NOT (p.answer = 'withdrawn' AND p.answered_on <= %(on)s)"
 # the families proposed a child of the case by the day whose wishes fit it
 ASKED = f"""{GROUPS}

@@ -146,7 +146,8 @@ def child_matches(request, pk):
     rows, listed = [], set()
     for f, reason in found:
         latest = proposals.get(f.id)
-        listed.add(getattr(latest, "pk", None))
+        if latest is not None:
+            listed.add(latest.pk)
         rows.append(
             {
                 "family": people.get(f.id),
