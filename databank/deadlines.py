@@ -48,7 +48,7 @@ def sweep_proposals(*, on: datetime.date | None = None) -> dict:
             lapsed.append(proposal)
     # a child off the registers, or whose adoption a court holds, is proposed to no other family
     # (services.propose): no one is asked to (its proposal still lapses)
-    held = {p.child_id for p in lapsed if p.child.register_level is None or held_by_a_court(p.child)}
+    not_proposed = {p.child_id for p in lapsed if p.child.register_level is None or held_by_a_court(p.child)}
     created = create_reminders(
         Reminder(
             kind=NO_ANSWER_REMINDER,
@@ -59,6 +59,6 @@ def sweep_proposals(*, on: datetime.date | None = None) -> dict:
             detail=gettext_noop("a family did not answer a proposal: propose the child to the next"),
         )
         for p in lapsed
-        if p.child_id not in held
+        if p.child_id not in not_proposed
     )
     return {"no_answer": created[NO_ANSWER_REMINDER]}
