@@ -3,8 +3,9 @@ in the demo district, each at a step of the workflow, dated back from today, so 
 user finds work in their queue: a child to place on the primary register, one to send on to the
 region, one waiting on the central register, a domestic case referred to the court, a child
 adopted in the demo country whose consular registration and HC93 art. 23 certificate are due, and
-a foreign family's case, eligible, whose entry on the ministry's register runs out soon.
-Every record is written through the services, as staff would write it (the audit trail included)."""
+a foreign family's case, eligible, whose entry on the ministry's register runs out soon (and, by
+databank.demo, a resident family proposed a child, its answer awaited). Every record is written
+through the services, as staff would write it (the audit trail included)."""
 
 from __future__ import annotations
 
@@ -48,14 +49,14 @@ def seed_cases() -> list[str]:
     lines.append(f"child #{child.pk}: on the central register for 180 days, no case (the databank)")
 
     child = _child(district, "Bekova", "Ainur", "F", born=ago(5 * 365), identified=ago(400), levels=(398, 360, 300))
-    couple = _couple(district, "KZ", "Nurpeisov", "Askar", "Nurpeisova", "Gulnara", registered=ago(200))
+    couple = demo_couple(district, "KZ", "Nurpeisov", "Askar", "Nurpeisova", "Gulnara", registered=ago(200))
     case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(60))
     _file(case, couple, on=ago(50))
     services.refer_to_court(actor=None, case=case, court=court, on=ago(3))
     lines.append(f"case #{case.pk}: resident citizens, referred to the court three days ago (the court)")
 
     child = _child(district, "Akhmetov", "Timur", "M", born=ago(4 * 365), identified=ago(700), levels=(698, 660, 600))
-    couple = _couple(district, DEMO_COUNTRY, "Miller", "John", "Miller", "Sarah", registered=ago(400))
+    couple = demo_couple(district, DEMO_COUNTRY, "Miller", "John", "Miller", "Sarah", registered=ago(400))
     case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(300))
     _foreign_file(case, couple, child, on=ago(290))
     services.refer_to_court(actor=None, case=case, court=court, on=ago(100))
@@ -72,7 +73,7 @@ def seed_cases() -> list[str]:
     # a foreign family's entry on the register the ministry keeps (its v1 date: twelve months) runs
     # out in about two weeks while their case waits to be referred
     child = _child(district, "Karimova", "Alina", "F", born=ago(3 * 365), identified=ago(330), levels=(328, 290, 230))
-    couple = _couple(district, DEMO_COUNTRY, "Brown", "David", "Brown", "Emily", registered=ago(350))
+    couple = demo_couple(district, DEMO_COUNTRY, "Brown", "David", "Brown", "Emily", registered=ago(350))
     case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(120))
     _foreign_file(case, couple, child, on=ago(110))
     lines.append(
@@ -83,7 +84,7 @@ def seed_cases() -> list[str]:
     # a resident family's entries on the citizens' register (the district's: two years) run out in
     # twelve days while their case waits to be referred
     child = _child(district, "Dauletova", "Madina", "F", born=ago(4 * 365), identified=ago(300), levels=(298, 260, 200))
-    couple = _couple(district, "KZ", "Sadykov", "Erlan", "Sadykova", "Aigerim", registered=ago(2 * 365 - 12))
+    couple = demo_couple(district, "KZ", "Sadykov", "Erlan", "Sadykova", "Aigerim", registered=ago(2 * 365 - 12))
     case = services.open_case(actor=None, children=[child], applicants=couple, opened_on=ago(40))
     _file(case, couple, on=ago(30))
     lines.append(
@@ -150,7 +151,7 @@ def _child(
     return child
 
 
-def _couple(
+def demo_couple(
     district, country, last_name, first_name, wife_last_name, wife_first_name, *, registered
 ) -> list[Applicant]:
     """A married couple of `country`, living there, on the register that fits them (CMF art. 89)."""

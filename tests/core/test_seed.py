@@ -64,7 +64,12 @@ def test_seed_demo_cases_gives_each_demo_user_work_once_and_prints_no_name(capsy
         for user in User.objects.filter(username__startswith="demo_")
     }
     assert kinds == {
-        Role.GUARDIANSHIP: {"register_escalation_due", "consular_registration_due", "case_eligible"},
+        Role.GUARDIANSHIP: {
+            "register_escalation_due",
+            "consular_registration_due",
+            "case_eligible",
+            "proposal_answer_due",
+        },
         Role.REGIONAL: {"register_escalation_due", "consular_registration_due"},
         Role.MINISTRY: {"hague_certificate_due", "consular_registration_due", "register_entries_ending"},
         Role.COURT: {"hearing_due", "civil_registration_due"},
@@ -77,6 +82,19 @@ def test_seed_demo_cases_gives_each_demo_user_work_once_and_prints_no_name(capsy
         assert child.last_name not in out
     counts = Child.objects.count(), Case.objects.count()
     assert counts == (7, 4)
+    # the databank's: a family proposed the boy on the primary register, whose wishes fit no other
+    # child (the foreign family's case is still eligible: the line above)
+    from databank import facts as databank_facts
+    from databank.models import Proposal
+
+    proposal = Proposal.objects.get()
+    assert proposal.answer == "pending" and f"applicant #{proposal.applicant_id}" in out
+    fitting = {
+        child.pk
+        for child in Child.objects.filter(register_level__isnull=False)
+        if databank_facts.matches_of(child, today())[1]
+    }
+    assert fitting == {proposal.child_id}
     # the resident family's entries run out within the queue's days: the district's line links
     # each spouse's page, where it records the new entries
     district = User.objects.get(username="demo_guardianship")
@@ -87,7 +105,7 @@ def test_seed_demo_cases_gives_each_demo_user_work_once_and_prints_no_name(capsy
     ]
 
     call_command("seed_demo_cases")
-    assert (Child.objects.count(), Case.objects.count()) == counts
+    assert (Child.objects.count(), Case.objects.count(), Proposal.objects.count()) == (*counts, 1)
     assert "none written" in capsys.readouterr().out
 
 
