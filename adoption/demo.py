@@ -44,7 +44,7 @@ def seed_cases() -> list[str]:
     child = _child(district, "Omarova", "Aruzhan", "F", born=ago(2 * 365), identified=ago(2), levels=())
     lines.append(f"child #{child.pk}: identified two days ago, on no register yet (the district)")
     child = _child(district, "Seitkali", "Nurlan", "M", born=ago(6 * 365), identified=ago(40), levels=(38,))
-    lines.append(f"child #{child.pk}: on the primary register for 38 days, no family found (the region)")
+    lines.append(f"child #{child.pk}: on the primary register for 38 days, past its 30 days there (the region)")
     child = _child(district, "Zhaksylyk", "Dana", "F", born=ago(3 * 365), identified=ago(260), levels=(258, 220, 180))
     lines.append(f"child #{child.pk}: on the central register for 180 days, no case (the databank)")
 

@@ -119,9 +119,14 @@ def child_matches(request, pk):
         if "proposal" in request.POST:
             proposal = get_object_or_404(selectors.proposals_of(child), pk=request.POST["proposal"])
             form = AnswerForm(request.POST, user=request.user, family=proposal.applicant)
-            if form.is_valid() and run_service(
+            answered = form.is_valid() and run_service(
                 form, services.answer, actor=request.user, proposal=proposal, **form.cleaned_data
-            ):
+            )
+            if answered:
+                _proposal, case = answered
+                if case is not None:  # accepted: the case it opened is where the work goes on
+                    messages.success(request, _("Answer recorded: the family's case is opened."))
+                    return redirect("web-case", pk=case.pk)
                 messages.success(request, _("Answer recorded."))
                 return redirect("web-child-matches", pk=child.pk)
             for errors in form.errors.values():

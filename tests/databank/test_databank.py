@@ -423,8 +423,10 @@ def test_the_districts_pages_wishes_matches_proposal_and_answer(client, users, d
             "spouse": husband.pk,
         },
     )
-    assert accepted.status_code == 302
-    assert set(Case.objects.get(children=second).applicants.all()) == {family_, husband}
+    opened = Case.objects.get(children=second)
+    assert (accepted.status_code, accepted["Location"]) == (302, f"/cases/{opened.pk}/")  # where the work goes on
+    assert set(opened.applicants.all()) == {family_, husband}
+    assert "the family&#x27;s case is opened" in client.get(accepted["Location"]).content.decode()
     client.force_login(users["regional"])
     assert client.get(f"/children/{child_.pk}/matches/").status_code == 200
     assert client.post(f"/children/{child_.pk}/matches/", {"applicant": family_.pk}).status_code == 403
