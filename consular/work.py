@@ -18,7 +18,7 @@ from adoption.work import applicant_names
 from core import work
 from core.models import Policy, Role, User
 from core.scoping import territory_q
-from registry import sealing
+from registry.work import child_item
 
 from . import deadlines, rules
 from .models import ConsularRegistration, MonitoringReport
@@ -184,18 +184,7 @@ def child_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
         url = reverse("web-adopted-child", args=[line.record])
         if line.kind == DEPARTURE_DUE:
             url = f"{reverse('web-departure', args=[line.detail])}?child={line.record}"
-        items.append(
-            work.Item(
-                due_on=line.due_on,
-                kind=line.kind,
-                title=line.title,
-                subject=sealing.shown_name(adoption.child),
-                people=people.get(adoption.decision.case_id, ""),
-                url=url,
-                record=("registry.child", line.record),
-                deadline=line.deadline,
-            )
-        )
+        items.append(child_item(line, adoption.child, url, people=people.get(adoption.decision.case_id, "")))
     return items
 
 

@@ -15,8 +15,8 @@ from adoption.models import Applicant
 from adoption.rules import unanswered_from
 from core import work
 from core.models import Policy, Role, User
-from registry import sealing
 from registry.selectors import children_for
+from registry.work import child_item
 
 from . import selectors
 from .models import Answer
@@ -50,15 +50,11 @@ def answer_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
     children = children_for(user).in_bulk([line.record for line in shown])
     families = Applicant.objects.in_bulk([line.detail for line in shown])
     return [
-        work.Item(
-            due_on=line.due_on,
-            kind=line.kind,
-            title=line.title,
-            subject=sealing.shown_name(children[line.record]),
+        child_item(
+            line,
+            children[line.record],
+            reverse("web-child-matches", args=[line.record]),
             people=families[line.detail].name,
-            url=reverse("web-child-matches", args=[line.record]),
-            record=("registry.child", line.record),
-            deadline=line.deadline,
         )
         for line in shown
         if line.record in children

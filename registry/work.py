@@ -100,18 +100,25 @@ def register_due(user: User, on: datetime.date, until: datetime.date) -> list[wo
 def register_lines(user: User, shown: list[work.Due]) -> list[work.Item]:
     children = selectors.children_for(user).in_bulk([line.record for line in shown])
     return [
-        work.Item(
-            due_on=line.due_on,
-            kind=line.kind,
-            title=line.title,
-            subject=sealing.shown_name(children[line.record]),
-            url=reverse("web-child", args=[line.record]),
-            record=("registry.child", line.record),
-            deadline=line.deadline,
-        )
+        child_item(line, children[line.record], reverse("web-child", args=[line.record]))
         for line in shown
         if line.record in children
     ]
+
+
+def child_item(line: work.Due, child: Child, url: str, people: str = "") -> work.Item:
+    """The line `line` of a queue, naming the child it is about (its shown name: a sealed one's is
+    "Adopted child #id") and read as the child's record; `url` opens where the step is taken."""
+    return work.Item(
+        due_on=line.due_on,
+        kind=line.kind,
+        title=line.title,
+        subject=sealing.shown_name(child),
+        people=people,
+        url=url,
+        record=("registry.child", child.pk),
+        deadline=line.deadline,
+    )
 
 
 def _day(deadline: datetime.date) -> datetime.date:
